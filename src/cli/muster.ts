@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { ConfigError, loadServerConfig } from '../server/config.ts';
+import { startServer } from '../server/main.ts';
+import { addUser } from './user-commands.ts';
+import { VERSION } from '../version.ts';
+
+/** Flags shared by every command that opens the server's storage. */
+function storageOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'JSON config file (MUSTER_CONFIG)')
+    .option('--data-dir <dir>', 'data directory (MUSTER_DATA_DIR, default ./muster-data)')
+    .option('--db <url>', 'database: a SQLite file path or postgres://... (MUSTER_DB)');
+}
+
+const program = new Command('muster').description('Muster server and admin commands').version(VERSION);
+program.showHelpAfterError();
+
+storageOptions(program.command('server').description('run the Muster server'))
+  .option('--listen <host:port>', 'address to listen on (MUSTER_LISTEN, default 0.0.0.0:8443)')
+  .option('--public-url <url>', 'URL agents and install scripts use to reach this server (MUSTER_PUBLIC_URL)')
+  .addOption(new Option('--tls <mode>', 'auto: own CA and certificate; off: plain HTTP behind a TLS proxy (MUSTER_TLS)').choices(['auto', 'off']))
+  .option('--tls-cert <file>', 'certificate chain to serve instead of the generated one')
+  .option('--tls-key <file>', 'private key of --tls-cert')
+  .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (MUSTER_LOG_LEVEL)')
+  .option('--heartbeat-seconds <n>', 'agent heartbeat interval; three missed beats mean offline (MUSTER_HEARTBEAT_SECONDS)')
+  .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
+  .action(async (opts: Record<string, unknown>) => {
+    const { config: configFile, ...flags } = opts;
+    const config = loadServerConfig({ flags, env: process.env, configFile: configFile as string | undefined });
+    const server = await startServer(config);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`${signal}: stopping; agents are told to reconnect\n`);
+      server.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`error while stopping: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+
+storageOptions(program.command('user-add').description('create a user (reads the password from standard input)'))
+  .requiredOption('--username <name>', 'user name')
+  .addOption(new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory())
+  .action(async (opts: Record<string, unknown>) => {
+    const { config: configFile, username, role, ...flags } = opts;
+    const config = loadServerConfig({ flags, env: process.env, configFile: configFile as string | undefined });
+    await addUser(config, username as string, role as 'admin' | 'operator' | 'viewer');
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`muster: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

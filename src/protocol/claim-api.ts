@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Characters every token is made of; they survive shell scripts and query strings. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,200}$/;
+
+/** PUT /api/v1/spaces/nodes/{claimed_id}: loose on purpose, each field is judged by the service with its own error key. */
+export const claimRequest = z.object({
+  node: z.object({ id: z.unknown().optional(), hostname: z.unknown().optional() }).partial().optional(),
+  token: z.unknown().optional(),
+  rooms: z.unknown().optional(),
+  publicKey: z.unknown().optional(),
+  mGUID: z.unknown().optional(),
+});
+export type ClaimRequest = z.infer<typeof claimRequest>;
+
+/** GET /api/v1/env answer. */
+export const envResponse = z.object({
+  authEndpoint: z.string(),
+  transports: z.array(z.object({ type: z.string(), endpoint: z.string() })),
+  backoff: z.object({ base: z.number(), minSeconds: z.number(), maxSeconds: z.number() }),
+  capabilities: z.array(z.object({ name: z.string(), version: z.number() })),
+});
+export type EnvResponse = z.infer<typeof envResponse>;
+
+/** GET <authEndpoint>/node/{id}/challenge answer. */
+export const challengeResponse = z.object({ challenge: z.string() });
+
+/** POST <authEndpoint>/node/{id}/password body. */
+export const passwordRequest = z.object({ agent_version: z.string().max(100), response: z.string().max(2048) });
+export type PasswordRequest = z.infer<typeof passwordRequest>;
+
+/** POST <authEndpoint>/node/{id}/password answer: a single-use link credential. */
+export const passwordResponse = z.object({
+  clientID: z.string(),
+  username: z.string(),
+  password: z.string(),
+  topics: z.array(z.string()),
+});
+export type PasswordResponse = z.infer<typeof passwordResponse>;
+
+/** Transport name the link speaks. */
+export const LINK_TRANSPORT = 'muster-ws/1';
+/** Version of the link protocol in `hello`. */
+export const LINK_PROTOCOL_VERSION = 1;

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Largest text frame either side accepts on the link, in bytes. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** Close codes used on the link (4000-4999 is the application range). */
+export const CLOSE = {
+  NORMAL: 1000,
+  GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 4000,
+  REPLACED: 4001,
+  REMOVED: 4002,
+  DUPLICATE: 4003,
+  UNAUTHORIZED: 4004,
+  HEARTBEAT_TIMEOUT: 4005,
+  SERVER_SHUTDOWN: 4006,
+} as const;
+
+export const nodeFacts = z.object({
+  hostname: z.string().max(253),
+  os: z.string().max(200),
+  os_version: z.string().max(100).optional(),
+  kernel: z.string().max(200),
+  arch: z.string().max(50),
+  cpus: z.number().int().nonnegative(),
+  memory_bytes: z.number().nonnegative(),
+  virtualization: z.string().max(100),
+  container: z.string().max(100),
+  labels: z.record(z.string().max(100), z.string().max(500)).default({}),
+  capabilities: z.array(z.string().max(100)).max(100).default([]),
+});
+export type NodeFacts = z.infer<typeof nodeFacts>;
+
+const hello = z.object({
+  t: z.literal('hello'),
+  protocol: z.number().int(),
+  agent_version: z.string().max(100),
+  facts: nodeFacts,
+});
+const heartbeat = z.object({ t: z.literal('heartbeat'), seq: z.number().int().nonnegative().optional() });
+const reply = z.object({
+  t: z.literal('reply'),
+  id: z.string().max(100),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+const jobStarted = z.object({ t: z.literal('job.started'), job_id: z.string().max(100), at: z.number() });
+const jobLog = z.object({
+  t: z.literal('job.log'),
+  job_id: z.string().max(100),
+  seq: z.number().int().nonnegative(),
+  stream: z.enum(['stdout', 'stderr', 'info']),
+  data: z.string(),
+});
+const jobProgress = z.object({ t: z.literal('job.progress'), job_id: z.string().max(100), percent: z.number() });
+const jobFinished = z.object({
+  t: z.literal('job.finished'),
+  job_id: z.string().max(100),
+  state: z.enum(['succeeded', 'failed', 'cancelled']),
+  exit_code: z.number().int().nullable(),
+  error: z.string().optional(),
+});
+
+/** Frames the agent sends. */
+export const agentFrame = z.discriminatedUnion('t', [hello, heartbeat, reply, jobStarted, jobLog, jobProgress, jobFinished]);
+export type AgentFrame = z.infer<typeof agentFrame>;
+
+const welcome = z.object({
+  t: z.literal('welcome'),
+  node_id: z.string(),
+  heartbeat_interval_ms: z.number().int().positive(),
+  config: z.record(z.string(), z.unknown()),
+});
+const request = z.object({
+  t: z.literal('request'),
+  id: z.string(),
+  method: z.string(),
+  params: z.unknown().optional(),
+  timeout_ms: z.number().int().positive(),
+});
+const cancel = z.object({ t: z.literal('cancel'), id: z.string() });
+const configUpdate = z.object({ t: z.literal('config.update'), config: z.record(z.string(), z.unknown()) });
+const disconnect = z.object({
+  t: z.literal('disconnect'),
+  reason: z.string(),
+  reconnect_after_seconds: z.number().nonnegative().optional(),
+  permanent: z.boolean(),
+});
+
+/** Frames the server sends. */
+export const serverFrame = z.discriminatedUnion('t', [welcome, request, cancel, configUpdate, disconnect]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+
+/** Parse one text frame; returns a readable error instead of throwing. */
+export function parseFrame<T>(
+  schema: z.ZodType<T>,
+  text: string,
+): { ok: true; frame: T } | { ok: false; error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'frame is not valid JSON' };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, error: `invalid frame: ${first ? `${first.path.join('.') || 't'}: ${first.message}` : 'unknown'}` };
+  }
+  return { ok: true, frame: parsed.data };
+}

@@ -1,0 +1,129 @@
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
+import { createAuditService } from './audit/audit-service.ts';
+import { createAuthGuard } from './auth/auth-guard.ts';
+import { createAuthRepo } from './auth/auth-repo.ts';
+import { authRoutes } from './auth/auth-routes.ts';
+import { createAuthService } from './auth/auth-service.ts';
+import { claimRoutes } from './claiming/claim-routes.ts';
+import { createClaimService } from './claiming/claim-service.ts';
+import { createLinkAuthService } from './claiming/link-auth-service.ts';
+import type { Clock } from './clock.ts';
+import type { Sealer } from './crypto.ts';
+import type { OpenDatabase } from './db/database.ts';
+import { AppError } from './errors.ts';
+import { createEventBus } from './events/event-bus.ts';
+import { eventsRoutes } from './events/events-routes.ts';
+import { createLinkHub, type Timers } from './link/link-hub.ts';
+import { linkRoutes } from './link/link-routes.ts';
+import { createNodesRepo } from './nodes/nodes-repo.ts';
+import { nodesRoutes } from './nodes/nodes-routes.ts';
+import { createNodesService } from './nodes/nodes-service.ts';
+import { createSpacesRepo } from './spaces/spaces-repo.ts';
+import { spacesRoutes } from './spaces/spaces-routes.ts';
+import { createSpacesService } from './spaces/spaces-service.ts';
+import { createTokensRepo } from './tokens/tokens-repo.ts';
+import { createTokensService } from './tokens/tokens-service.ts';
+
+export interface AppDeps {
+  database: OpenDatabase;
+  clock: Clock;
+  timers: Timers;
+  log: Logger;
+  sealer: Sealer;
+  /** TLS key and chain; null serves plain HTTP (behind a TLS-terminating proxy). */
+  https: { key: string; cert: string } | null;
+  /** CA certificate served at /ca.pem, when there is one. */
+  caPem: string | null;
+  publicUrl: string | null;
+  heartbeatIntervalMs: number;
+  trustProxy: boolean;
+}
+
+/** Build the server without listening: every route, service and the link hub. */
+export async function buildApp(deps: AppDeps) {
+  const { database, clock, timers, log, sealer } = deps;
+  const db = database.db;
+  const app = Fastify({
+    loggerInstance: log,
+    trustProxy: deps.trustProxy,
+    bodyLimit: 1024 * 1024,
+    ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
+  }) as unknown as FastifyInstance;
+
+  const bus = createEventBus();
+  const audit = createAuditService({ db, clock });
+  const auth = createAuthService({ repo: createAuthRepo(db), clock });
+  const guard = createAuthGuard(auth);
+  const nodesRepo = createNodesRepo(db);
+  const nodes = createNodesService({ repo: nodesRepo, clock, bus });
+  const spaces = createSpacesService({ repo: createSpacesRepo(db), nodes: nodesRepo, clock });
+  const tokens = createTokensService({ repo: createTokensRepo(db), sealer, clock });
+  const claims = createClaimService({ db, clock, audit, bus });
+  const linkAuth = createLinkAuthService({ nodes: nodesRepo, clock });
+  const hub = createLinkHub({ nodes, clock, timers, log: log.child({ part: 'link' }), heartbeatIntervalMs: deps.heartbeatIntervalMs });
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'muster_' });
+  new Gauge({ name: 'muster_links_connected', help: 'Agent links currently connected', registers: [registry], collect() { this.set(hub.count()); } });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof AppError) {
+      if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
+      return reply.code(err.status).send({ code: err.code.toLowerCase(), message: err.message });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
+      return reply.code(status).send({ code, message: err instanceof Error ? err.message : 'bad request' });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ code: 'internal', message: `internal error; quote request ${req.id} when reporting it`, request_id: req.id });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (req) => guard.resolve(req));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      await sql`select 1`.execute(db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ code: 'unavailable', message: 'the database does not answer' });
+    }
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/ca.pem', async (_req, reply) => {
+    if (!deps.caPem) throw new AppError('NOT_FOUND', 'this server does not manage its own CA');
+    return reply.type('application/x-pem-file').send(deps.caPem);
+  });
+
+  await app.register(authRoutes({ auth, guard, audit, secureCookies: deps.https !== null }));
+  await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
+  await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
+  await app.register(eventsRoutes({ bus, guard }));
+  await app.register(claimRoutes({ claims, linkAuth, publicUrl: deps.publicUrl }));
+  await app.register(linkRoutes({ hub, linkAuth }));
+
+  const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
+  const sessionSweeper = timers.setInterval(() => void auth.sweepSessions().catch(() => undefined), 60 * 60 * 1000);
+  app.addHook('preClose', async () => {
+    timers.clearInterval(sweeper);
+    timers.clearInterval(sessionSweeper);
+    await hub.shutdown();
+  });
+
+  const services = { auth, audit, nodes, spaces, tokens, claims, linkAuth, hub, bus, registry };
+  return { app, services };
+}
+export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;
+export type Services = BuiltApp['services'];

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Clock } from '../clock.ts';
+import { newSecret, sha256Hex } from '../crypto.ts';
+import { AppError } from '../errors.ts';
+import type { AuthRepo } from './auth-repo.ts';
+import { SESSION_TTL_MS, type CreateUserBody, type Principal, type Role } from './auth-types.ts';
+
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+/** Users, passwords and login sessions. */
+export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
+  const { repo, clock } = deps;
+  // Verifying against a real hash for unknown users keeps login time the same whether or not the name exists.
+  const dummyHash = argon2.hash('not-a-real-password', ARGON2);
+
+  return {
+    async createUser(input: CreateUserBody): Promise<{ id: string; username: string; role: Role }> {
+      const id = randomUUID();
+      const password_hash = await argon2.hash(input.password, ARGON2);
+      await repo.insertUser({ id, username: input.username, password_hash, role: input.role, disabled: 0, created_at: clock.now() });
+      return { id, username: input.username, role: input.role };
+    },
+
+    /** Check a user name and password; on success returns the raw session token for the cookie. */
+    async login(username: string, password: string, sourceIp: string | null) {
+      const user = await repo.findUserByUsername(username);
+      const ok = await argon2.verify(user?.password_hash ?? (await dummyHash), password);
+      if (!user || !ok || user.disabled) throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
+      const token = newSecret('mss_');
+      const now = clock.now();
+      await repo.insertSession({
+        id: randomUUID(),
+        user_id: user.id,
+        token_hash: sha256Hex(token),
+        created_at: now,
+        expires_at: now + SESSION_TTL_MS,
+        source_ip: sourceIp,
+      });
+      return { token, user: { id: user.id, username: user.username, role: user.role } };
+    },
+
+    /** The principal behind a session token, or null when it is unknown or expired. */
+    async authenticateSession(token: string): Promise<Principal | null> {
+      const s = await repo.findSession(sha256Hex(token));
+      if (!s || s.disabled) return null;
+      if (s.expires_at <= clock.now()) {
+        await repo.deleteSession(sha256Hex(token));
+        return null;
+      }
+      return { userId: s.user_id, username: s.username, role: s.role, via: 'session' };
+    },
+
+    logout: (token: string) => repo.deleteSession(sha256Hex(token)),
+    sweepSessions: () => repo.deleteExpiredSessions(clock.now()),
+    listUsers: async () => (await repo.listUsers()).map(({ id, username, role, disabled, created_at }) => ({ id, username, role, disabled: disabled === 1, created_at })),
+    countUsers: () => repo.countUsers(),
+    findUserByUsername: (username: string) => repo.findUserByUsername(username),
+    async setPassword(userId: string, password: string) {
+      await repo.setPassword(userId, await argon2.hash(password, ARGON2));
+    },
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

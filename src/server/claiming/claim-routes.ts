@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { claimRequest, passwordRequest } from '../../protocol/claim-api.ts';
+import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
+import { ClaimError } from '../errors.ts';
+import type { ClaimService } from './claim-service.ts';
+import type { LinkAuthService } from './link-auth-service.ts';
+
+const MAX_CLAIM_BODY = 64 * 1024;
+
+/** Send a claim-style error: compact JSON, the key's status, Retry-After when we know it. */
+export function sendClaimError(reply: FastifyReply, err: ClaimError): FastifyReply {
+  if (err.retryDelaySeconds !== undefined) void reply.header('retry-after', String(err.retryDelaySeconds));
+  return reply.code(CLAIM_ERRORS[err.key].status).type('application/json').send(claimErrorJson(err.key, err.message, err.retryDelaySeconds));
+}
+
+/** The server's own base URL: the configured public URL, or what the client used to reach us. */
+export function baseUrlOf(req: FastifyRequest, publicUrl: string | null): string {
+  return publicUrl ?? `${req.protocol}://${req.host}`;
+}
+
+/**
+ * The claim endpoint and link authentication (DESIGN sections 5-6). Bodies are JSON whatever the Content-Type says,
+ * because stock claim scripts post with `curl -d @file` (form-encoded).
+ */
+export function claimRoutes(deps: { claims: ClaimService; linkAuth: LinkAuthService; publicUrl: string | null }) {
+  const { claims, linkAuth } = deps;
+  return async (app: FastifyInstance) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_CLAIM_BODY }, (_req, body, done) => done(null, body));
+
+    app.setErrorHandler((err, req, reply) => {
+      if (err instanceof ClaimError) return sendClaimError(reply, err);
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 413) return sendClaimError(reply, new ClaimError('ErrBadRequest', 'the request body is too large'));
+      if (status && status < 500) return sendClaimError(reply, new ClaimError('ErrBadRequest', err instanceof Error ? err.message : 'bad request'));
+      req.log.error({ err }, 'claim endpoint failed');
+      return sendClaimError(reply, new ClaimError('ErrInternalServerError', `internal error (request ${req.id}); try again`));
+    });
+
+    function jsonBody(raw: unknown): unknown {
+      if (typeof raw !== 'string' || raw.trim() === '') return {};
+      try {
+        return JSON.parse(raw);
+      } catch {
+        throw new ClaimError('ErrBadRequest', 'the request body is not valid JSON');
+      }
+    }
+
+    app.put('/api/v1/spaces/nodes/:claimedId', async (req, reply) => {
+      const { claimedId } = req.params as { claimedId: string };
+      const parsed = claimRequest.safeParse(jsonBody(req.body));
+      if (!parsed.success) throw new ClaimError('ErrBadRequest', 'the body must be a JSON object with node, token, rooms and publicKey');
+      const outcome = await claims.claimNode(claimedId, parsed.data, req.ip);
+      req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
+      return reply.code(204).send();
+    });
+
+    const envQuery = z.object({ claim_id: z.string().max(100).optional() });
+    app.get('/api/v1/env', async (req) => {
+      envQuery.parse(req.query);
+      return linkAuth.env(baseUrlOf(req, deps.publicUrl));
+    });
+
+    app.get('/api/v1/auth/node/:id/challenge', async (req) => {
+      const { id } = req.params as { id: string };
+      return linkAuth.challenge(id);
+    });
+
+    app.post('/api/v1/auth/node/:id/password', async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const body = passwordRequest.safeParse(jsonBody(req.body));
+      if (!body.success) throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
+      const creds = await linkAuth.password(id, body.data.response);
+      return reply.code(201).send(creds);
+    });
+  };
+}

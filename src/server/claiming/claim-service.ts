@@ -1,0 +1,150 @@
+import { createPublicKey } from 'node:crypto';
+import { TOKEN_PATTERN, type ClaimRequest } from '../../protocol/claim-api.ts';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { Clock } from '../clock.ts';
+import { sha256Hex } from '../crypto.ts';
+import type { Db } from '../db/database.ts';
+import { ClaimError } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { createNodesRepo } from '../nodes/nodes-repo.ts';
+import { createSpacesRepo } from '../spaces/spaces-repo.ts';
+import { createTokensRepo } from '../tokens/tokens-repo.ts';
+import { tokenUnusableReason } from '../tokens/tokens-service.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HOSTNAME_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+const MAX_ROOMS = 100;
+
+/** A hostname as the claim endpoint accepts it: 1-253 characters of dot-separated DNS labels. */
+export function isValidHostname(h: unknown): h is string {
+  return typeof h === 'string' && h.length >= 1 && h.length <= 253 && h.split('.').every((l) => HOSTNAME_LABEL.test(l));
+}
+
+/** Normalise a PEM public key we accept (RSA, 2048 bits or more, for RSA-OAEP challenges); null otherwise. */
+export function acceptPublicKey(pem: unknown): string | null {
+  if (typeof pem !== 'string' || pem.length > 10_000 || !pem.includes('-----BEGIN')) return null;
+  try {
+    const key = createPublicKey({ key: pem, format: 'pem' });
+    if (key.asymmetricKeyType !== 'rsa') return null;
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (bits < 2048 || bits > 8192) return null;
+    return key.export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    return null;
+  }
+}
+
+/** Rooms as sent: an array of ids or slugs (a comma-separated string is tolerated for old scripts). */
+function parseRooms(rooms: unknown): string[] | null {
+  if (rooms === undefined || rooms === null) return [];
+  const list = typeof rooms === 'string' ? rooms.split(',') : rooms;
+  if (!Array.isArray(list) || list.length > MAX_ROOMS) return null;
+  const out: string[] = [];
+  for (const r of list) {
+    if (typeof r !== 'string' || r.length > 100) return null;
+    if (r.trim()) out.push(r.trim());
+  }
+  return out;
+}
+
+export type ClaimOutcome = { kind: 'claimed' | 'retry'; nodeId: string; spaceId: string };
+
+/** The claim endpoint's rules: validate every field with its own error key, then consume the token and create the node in one transaction. */
+export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditService; bus: EventBus }) {
+  const { db, clock, audit, bus } = deps;
+
+  return {
+    async claimNode(claimedId: string, body: ClaimRequest, sourceIp: string | null): Promise<ClaimOutcome> {
+      if (!UUID.test(claimedId)) throw new ClaimError('ErrInvalidNodeID', `node id "${claimedId.slice(0, 80)}" is not a UUID`);
+      if (body.node?.id !== undefined && body.node.id !== claimedId)
+        throw new ClaimError('ErrInvalidNodeID', 'node.id in the body differs from the id in the URL');
+      const hostname = body.node?.hostname;
+      if (!isValidHostname(hostname))
+        throw new ClaimError('ErrInvalidNodeName', 'hostname must be 1-253 characters of letters, digits, "-", "_" and "." labels');
+      const publicKey = acceptPublicKey(body.publicKey);
+      if (!publicKey) throw new ClaimError('ErrInvalidPublicKey', 'publicKey must be a PEM RSA public key of 2048 bits or more');
+      const rooms = parseRooms(body.rooms);
+      if (!rooms) throw new ClaimError('ErrInvalidRoomID', 'rooms must be a list of room ids or slugs');
+      const token = body.token;
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
+      const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
+
+      const outcome = await db.transaction().execute(async (trx) => {
+        const tokens = createTokensRepo(trx);
+        const nodes = createNodesRepo(trx);
+        const spaces = createSpacesRepo(trx);
+        const now = clock.now();
+        const t = await tokens.findBySecretHash(sha256Hex(token));
+        if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
+
+        const existing = await nodes.findNode(claimedId);
+        if (existing) {
+          const secrets = await nodes.findSecrets(claimedId);
+          const sameKey = secrets?.public_key === publicKey;
+          if (existing.status !== 'removed' && sameKey && existing.space_id === t.space_id)
+            return { kind: 'retry', nodeId: claimedId, spaceId: t.space_id } as const;
+          throw new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered with another key or space`);
+        }
+
+        const unusable = tokenUnusableReason(t, now);
+        if (unusable) throw new ClaimError('ErrForbidden', unusable);
+        if (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase())
+          throw new ClaimError('ErrForbidden', `the token is bound to another hostname`);
+
+        const spaceRooms = await spaces.listRooms(t.space_id);
+        const roomIds = new Set<string>();
+        for (const r of spaceRooms) if (r.is_default) roomIds.add(r.id);
+        for (const wanted of [...(JSON.parse(t.rooms) as string[]), ...rooms]) {
+          const room = spaceRooms.find((r) => r.id === wanted || r.slug === wanted);
+          if (!room) throw new ClaimError('ErrInvalidRoomID', `room "${wanted.slice(0, 100)}" is not in the token's space`);
+          roomIds.add(room.id);
+        }
+
+        if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
+        await nodes.insertNode({
+          id: claimedId,
+          space_id: t.space_id,
+          hostname,
+          machine_guid: mGUID,
+          status: 'pending',
+          since: now,
+          reason: 'claimed; waiting for the agent to connect',
+          last_seen_at: null,
+          os: null,
+          os_version: null,
+          kernel: null,
+          arch: null,
+          cpus: null,
+          memory_bytes: null,
+          virtualization: null,
+          container: null,
+          agent_version: null,
+          labels: '{}',
+          tags: t.tags,
+          duplicate_suspected: 0,
+          token_id: t.id,
+          created_at: now,
+        });
+        await nodes.insertSecrets({ node_id: claimedId, public_key: publicKey, bearer_hash: null });
+        for (const roomId of roomIds) await spaces.addNodeToRoom(roomId, claimedId);
+        return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id, tokenId: t.id } as const;
+      });
+
+      if (outcome.kind === 'claimed') {
+        await audit.record({
+          actorType: 'node',
+          actorId: claimedId,
+          action: 'node.claimed',
+          targetType: 'node',
+          targetId: claimedId,
+          sourceIp,
+          detail: { hostname, token_id: outcome.tokenId, machine_guid: mGUID },
+        });
+        bus.publish({ type: 'node.claimed', node_id: claimedId, space_id: outcome.spaceId, hostname });
+      }
+      return { kind: outcome.kind, nodeId: outcome.nodeId, spaceId: outcome.spaceId };
+    },
+  };
+}
+export type ClaimService = ReturnType<typeof createClaimService>;
+

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, for example 0.0.0.0:8443 or [::]:8443');
+
+/** Every server setting, from flags, env and an optional JSON file. */
+export const serverConfigSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./muster-data'),
+    listen: hostPort.default('0.0.0.0:8443'),
+    publicUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, for example https://muster.example.com:8443' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    db: z.string().min(1).optional(),
+    tls: z.enum(['auto', 'off']).default('auto'),
+    tlsCert: z.string().min(1).optional(),
+    tlsKey: z.string().min(1).optional(),
+    adminPassword: z.string().min(12, 'must be at least 12 characters').optional(),
+    masterKey: z
+      .string()
+      .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64')
+      .optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    heartbeatSeconds: z.coerce.number().int().min(1).max(600).default(30),
+    trustProxy: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+      .default(false),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
+    if (c.tls === 'off' && c.tlsCert) ctx.addIssue({ code: 'custom', path: ['tls'], message: '--tls off cannot be combined with --tls-cert' });
+  });
+export type ServerConfig = Readonly<z.infer<typeof serverConfigSchema>>;
+
+/** Environment variable for each setting. */
+export const ENV_NAMES: Record<string, string> = {
+  dataDir: 'MUSTER_DATA_DIR',
+  listen: 'MUSTER_LISTEN',
+  publicUrl: 'MUSTER_PUBLIC_URL',
+  db: 'MUSTER_DB',
+  tls: 'MUSTER_TLS',
+  tlsCert: 'MUSTER_TLS_CERT',
+  tlsKey: 'MUSTER_TLS_KEY',
+  adminPassword: 'MUSTER_ADMIN_PASSWORD',
+  masterKey: 'MUSTER_MASTER_KEY',
+  logLevel: 'MUSTER_LOG_LEVEL',
+  heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
+  trustProxy: 'MUSTER_TRUST_PROXY',
+};
+
+/** A configuration that does not validate; `message` lists every problem, one a line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Merge defaults < file < env < flags, validate once, and freeze. */
+export function loadServerConfig(input: {
+  flags: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  configFile?: string;
+}): ServerConfig {
+  let file: Record<string, unknown> = {};
+  const path = input.configFile ?? input.env.MUSTER_CONFIG;
+  if (path) {
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError([`config file ${path}: ${(err as Error).message}`]);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const v = input.env[name];
+    if (v !== undefined && v !== '') fromEnv[key] = v;
+  }
+  const flags = Object.fromEntries(Object.entries(input.flags).filter(([, v]) => v !== undefined));
+  const merged = { ...file, ...fromEnv, ...flags };
+  const parsed = serverConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const key = String(i.path[0] ?? '');
+        const where = key ? `${key} (--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${ENV_NAMES[key] ?? 'config file'})` : 'config';
+        return i.code === 'unrecognized_keys' ? `unknown setting(s): ${i.keys.join(', ')}` : `${where}: ${i.message}`;
+      }),
+    );
+  }
+  return Object.freeze(parsed.data);
+}

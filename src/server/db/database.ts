@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { DialectName } from './dialect.ts';
+import { coreMigration } from './migrations/001-core.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+/** An open database with the dialect it speaks. */
+export interface OpenDatabase {
+  db: Db;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+/** pg returns 64-bit integers as strings; our timestamps fit a JS number, so parse them for this pool only. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8 || oid === PG_NUMERIC) return (v: string) => Number(v);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- pg's own parser table is untyped
+    return (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format) as never;
+  },
+};
+
+/**
+ * Open the database named by `url`: `postgres://...` for PostgreSQL, anything else is a SQLite file path.
+ * `schema` (PostgreSQL only) isolates tests in their own schema.
+ */
+export function openDatabase(url: string, opts: { schema?: string } = {}): OpenDatabase {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      types: pgTypes,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
+  const sqlite = new SQLite(url);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** All migrations, in order; one set for both dialects. */
+function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  return { '001-core': coreMigration(dialect) };
+}
+
+/** Bring the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(open: OpenDatabase): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(open.dialect) };
+  const migrator = new Migrator({ db: open.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,2 @@
+/** The two storage engines Muster runs on. */
+export type DialectName = 'sqlite' | 'postgres';

@@ -1,0 +1,134 @@
+import type { Generated } from 'kysely';
+
+/** Row types of every table; timestamps are epoch milliseconds, booleans 0/1, JSON as text. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: 'admin' | 'operator' | 'viewer';
+  disabled: number;
+  created_at: number;
+}
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  source_ip: string | null;
+}
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  key_hash: string;
+  role: 'admin' | 'operator' | 'viewer';
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+export interface SpacesTable {
+  id: string;
+  name: string;
+  slug: string;
+  created_at: number;
+}
+export interface SpaceMembersTable {
+  space_id: string;
+  user_id: string;
+  role: 'admin' | 'operator' | 'viewer';
+}
+export interface RoomsTable {
+  id: string;
+  space_id: string;
+  name: string;
+  slug: string;
+  is_default: number;
+  created_at: number;
+}
+export interface RoomNodesTable {
+  room_id: string;
+  node_id: string;
+}
+export interface TokensTable {
+  id: string;
+  kind: 'space_claim' | 'enrollment';
+  space_id: string;
+  secret_hash: string;
+  secret_enc: string | null;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses: number;
+  revoked_at: number | null;
+  hostname: string | null;
+  rooms: string;
+  tags: string;
+  config: string;
+  secrets_enc: string | null;
+}
+export interface NodesTable {
+  id: string;
+  space_id: string;
+  hostname: string;
+  machine_guid: string | null;
+  status: 'pending' | 'online' | 'offline' | 'removed';
+  since: number;
+  reason: string;
+  last_seen_at: number | null;
+  os: string | null;
+  os_version: string | null;
+  kernel: string | null;
+  arch: string | null;
+  cpus: number | null;
+  memory_bytes: number | null;
+  virtualization: string | null;
+  container: string | null;
+  agent_version: string | null;
+  labels: string;
+  tags: string;
+  duplicate_suspected: number;
+  token_id: string | null;
+  created_at: number;
+}
+export interface NodeSecretsTable {
+  node_id: string;
+  public_key: string;
+  bearer_hash: string | null;
+}
+export interface LinkSessionsTable {
+  id: string;
+  node_id: string;
+  opened_at: number;
+  closed_at: number | null;
+  remote_addr: string | null;
+  agent_version: string | null;
+  close_reason: string | null;
+}
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  source_ip: string | null;
+  detail: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  spaces: SpacesTable;
+  space_members: SpaceMembersTable;
+  rooms: RoomsTable;
+  room_nodes: RoomNodesTable;
+  tokens: TokensTable;
+  nodes: NodesTable;
+  node_secrets: NodeSecretsTable;
+  link_sessions: LinkSessionsTable;
+  audit_events: AuditEventsTable;
+}

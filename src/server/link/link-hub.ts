@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import {
+  agentFrame,
+  CLOSE,
+  parseFrame,
+  type AgentFrame,
+  type ServerFrame,
+} from '../../protocol/link-frames.ts';
+import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
+import type { Clock } from '../clock.ts';
+import type { NodesService } from '../nodes/nodes-service.ts';
+
+/** Take-overs of one node's link within this window, this many times, mean two machines share an identity. */
+export const TAKEOVER_WINDOW_MS = 60_000;
+export const TAKEOVERS_FOR_DUPLICATE = 3;
+/** A suspected duplicate is cleared once no take-over was attempted for this long. */
+export const DUPLICATE_CLEAR_MS = 10 * 60_000;
+/** What a refused duplicate is told to wait. */
+export const DUPLICATE_RETRY_SECONDS = 300;
+/** How long an agent has to say hello after the socket opens. */
+export const HELLO_TIMEOUT_MS = 10_000;
+/** Heartbeats missed before a node counts as offline. */
+export const MISSED_HEARTBEATS = 3;
+
+export interface Timers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+export const systemTimers: Timers = {
+  setInterval: (fn, ms) => setInterval(fn, ms).unref(),
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+interface LinkSession {
+  id: string;
+  nodeId: string;
+  socket: WebSocket;
+  remoteAddr: string;
+  openedAt: number;
+  lastHeardAt: number;
+  lastPersistedAt: number;
+  helloed: boolean;
+  helloTimer: unknown;
+  /** Why the server ended this session, when it did. */
+  endReason: string | null;
+}
+
+/**
+ * Every live agent link: hello/welcome, heartbeats, presence, take-over of an older link for the same node,
+ * and duplicate-identity detection when take-overs keep coming.
+ */
+export function createLinkHub(deps: {
+  nodes: NodesService;
+  clock: Clock;
+  timers: Timers;
+  log: Logger;
+  heartbeatIntervalMs: number;
+}) {
+  const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
+  const sessions = new Map<string, LinkSession>();
+  const takeovers = new Map<string, number[]>();
+  const suspected = new Map<string, number>();
+  let closing = false;
+
+  function send(s: LinkSession, frame: ServerFrame) {
+    if (s.socket.readyState === s.socket.OPEN) s.socket.send(JSON.stringify(frame));
+  }
+
+  function end(s: LinkSession, code: number, reason: string, frame?: ServerFrame) {
+    s.endReason = reason;
+    if (frame) send(s, frame);
+    s.socket.close(code, reason.slice(0, 120));
+  }
+
+  /** Note a take-over; true when it makes the node a suspected duplicate. */
+  function countTakeover(nodeId: string, now: number): boolean {
+    const recent = (takeovers.get(nodeId) ?? []).filter((t) => now - t < TAKEOVER_WINDOW_MS);
+    recent.push(now);
+    takeovers.set(nodeId, recent);
+    return recent.length >= TAKEOVERS_FOR_DUPLICATE;
+  }
+
+  async function onHello(s: LinkSession, frame: Extract<AgentFrame, { t: 'hello' }>) {
+    if (frame.protocol !== LINK_PROTOCOL_VERSION) {
+      end(s, CLOSE.PROTOCOL_ERROR, `unsupported link protocol ${frame.protocol}; upgrade the agent`, {
+        t: 'disconnect',
+        reason: `this server speaks link protocol ${LINK_PROTOCOL_VERSION}; upgrade the agent`,
+        permanent: true,
+      });
+      return;
+    }
+    timers.clearTimeout(s.helloTimer);
+    s.helloed = true;
+    await nodes.markOnline(s.nodeId, frame.facts, frame.agent_version, `link established from ${s.remoteAddr}`);
+    await nodes.openLinkSession({ id: s.id, node_id: s.nodeId, opened_at: s.openedAt, remote_addr: s.remoteAddr, agent_version: frame.agent_version });
+    send(s, { t: 'welcome', node_id: s.nodeId, heartbeat_interval_ms: heartbeatIntervalMs, config: {} });
+  }
+
+  async function onFrame(s: LinkSession, text: string) {
+    s.lastHeardAt = clock.now();
+    const parsed = parseFrame(agentFrame, text);
+    if (!parsed.ok) {
+      log.warn({ node_id: s.nodeId, error: parsed.error }, 'closing link after a malformed frame');
+      end(s, CLOSE.PROTOCOL_ERROR, parsed.error);
+      return;
+    }
+    const frame = parsed.frame;
+    if (!s.helloed && frame.t !== 'hello') {
+      end(s, CLOSE.PROTOCOL_ERROR, 'the first frame must be hello');
+      return;
+    }
+    switch (frame.t) {
+      case 'hello':
+        await onHello(s, frame);
+        return;
+      case 'heartbeat':
+        if (s.lastHeardAt - s.lastPersistedAt >= heartbeatIntervalMs * 2) {
+          s.lastPersistedAt = s.lastHeardAt;
+          await nodes.touch(s.nodeId);
+        }
+        return;
+      default:
+        // Replies and job frames are routed by later features; accepting them keeps older servers compatible.
+        return;
+    }
+  }
+
+  async function onClose(s: LinkSession, code: number) {
+    timers.clearTimeout(s.helloTimer);
+    const current = sessions.get(s.nodeId) === s;
+    if (current) sessions.delete(s.nodeId);
+    const reason =
+      s.endReason ??
+      (code === CLOSE.NORMAL || code === CLOSE.GOING_AWAY
+        ? 'the agent closed the link (stopped or restarting)'
+        : `connection lost (close code ${code})`);
+    if (s.helloed) await nodes.closeLinkSession(s.id, clock.now(), reason);
+    // A replaced session leaves the node online through its successor; only the current one decides presence.
+    if (current && s.helloed && !closing) await nodes.markOffline(s.nodeId, reason);
+  }
+
+  return {
+    /** Adopt a freshly authenticated socket for a node. */
+    attach(nodeId: string, socket: WebSocket, remoteAddr: string): void {
+      const now = clock.now();
+      const s: LinkSession = {
+        id: randomUUID(),
+        nodeId,
+        socket,
+        remoteAddr,
+        openedAt: now,
+        lastHeardAt: now,
+        lastPersistedAt: now,
+        helloed: false,
+        helloTimer: null,
+        endReason: null,
+      };
+      const old = sessions.get(nodeId);
+      if (old) {
+        const oldAlive = now - old.lastHeardAt < heartbeatIntervalMs * MISSED_HEARTBEATS;
+        const duplicate = countTakeover(nodeId, now);
+        if (duplicate && oldAlive) {
+          const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
+          if (!suspected.has(nodeId)) void nodes.setDuplicateSuspected(nodeId, true, reason).catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
+          suspected.set(nodeId, now);
+          log.warn({ node_id: nodeId, from: remoteAddr, holder: old.remoteAddr }, 'refusing link: duplicate identity suspected');
+          end(s, CLOSE.DUPLICATE, reason, { t: 'disconnect', reason, reconnect_after_seconds: DUPLICATE_RETRY_SECONDS, permanent: false });
+          return;
+        }
+        end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
+          t: 'disconnect',
+          reason: `replaced by a newer link from ${remoteAddr}`,
+          reconnect_after_seconds: Math.round((TAKEOVER_WINDOW_MS / 1000) * 2),
+          permanent: false,
+        });
+      }
+      sessions.set(nodeId, s);
+      s.helloTimer = timers.setTimeout(() => end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'), HELLO_TIMEOUT_MS);
+      // Frames of one link are handled in order: a hello must be recorded before its first heartbeat.
+      let chain = Promise.resolve();
+      socket.on('message', (data, isBinary) => {
+        if (isBinary) {
+          end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
+          return;
+        }
+        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+        chain = chain.then(() => onFrame(s, text)).catch((err: unknown) => {
+          log.error({ err, node_id: nodeId }, 'link frame handling failed');
+          end(s, 1011, 'internal error handling a frame');
+        });
+      });
+      socket.on('close', (code) => {
+        chain = chain.then(() => onClose(s, code)).catch((err: unknown) => log.error({ err, node_id: nodeId }, 'link close handling failed'));
+      });
+      socket.on('error', (err) => log.debug({ err, node_id: nodeId }, 'link socket error'));
+    },
+
+    /** Close links whose agent went silent for three heartbeat intervals; clear stale duplicate flags. */
+    sweep(): void {
+      const now = clock.now();
+      const limit = heartbeatIntervalMs * MISSED_HEARTBEATS;
+      for (const s of sessions.values()) {
+        if (s.helloed && now - s.lastHeardAt > limit) {
+          const reason = `no heartbeat for ${Math.round((now - s.lastHeardAt) / 1000)} s (${MISSED_HEARTBEATS} missed)`;
+          end(s, CLOSE.HEARTBEAT_TIMEOUT, reason);
+          // The socket may be half-open and never report its close: decide presence now.
+          s.socket.terminate();
+        }
+      }
+      for (const [nodeId, at] of suspected) {
+        const last = Math.max(at, ...(takeovers.get(nodeId) ?? []));
+        if (now - last > DUPLICATE_CLEAR_MS) {
+          suspected.delete(nodeId);
+          takeovers.delete(nodeId);
+          void nodes.setDuplicateSuspected(nodeId, false).catch((err: unknown) => log.error({ err }, 'could not clear duplicate flag'));
+        }
+      }
+    },
+
+    /** End a node's link; `permanent` tells the agent to stop trying. */
+    disconnect(nodeId: string, reason: string, permanent: boolean): boolean {
+      const s = sessions.get(nodeId);
+      if (!s) return false;
+      end(s, permanent ? CLOSE.REMOVED : CLOSE.NORMAL, reason, { t: 'disconnect', reason, permanent });
+      return true;
+    },
+
+    isOnline: (nodeId: string) => sessions.get(nodeId)?.helloed === true,
+    count: () => sessions.size,
+
+    /** Server stopping: tell every agent to come back soon, spread over a few seconds. */
+    async shutdown(): Promise<void> {
+      closing = true;
+      const all = [...sessions.values()];
+      const closed = all.map((s) => new Promise<void>((resolve) => s.socket.once('close', () => resolve())));
+      for (const s of all) {
+        end(s, CLOSE.SERVER_SHUTDOWN, 'server shutting down', {
+          t: 'disconnect',
+          reason: 'server restarting',
+          reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
+          permanent: false,
+        });
+      }
+      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.all(all.filter((s) => s.helloed).map((s) => nodes.markOffline(s.nodeId, 'server shutting down; the agent will reconnect').catch(() => undefined)));
+    },
+  };
+}
+export type LinkHub = ReturnType<typeof createLinkHub>;

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { claimErrorJson } from '../../protocol/errors.ts';
+import type { LinkAuthService } from '../claiming/link-auth-service.ts';
+import type { LinkHub } from './link-hub.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    linkNodeId?: string;
+  }
+}
+
+/** Credentials of a link upgrade: `Authorization: Basic <node id>:<single-use password>`. */
+function basicCredentials(req: FastifyRequest): { username: string; password: string } | null {
+  const h = req.headers.authorization;
+  if (!h?.startsWith('Basic ')) return null;
+  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? null : { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}
+
+/** The websocket link endpoint. */
+export function linkRoutes(deps: { hub: LinkHub; linkAuth: LinkAuthService }) {
+  return async (app: FastifyInstance) => {
+    app.get(
+      '/api/v1/link',
+      {
+        websocket: true,
+        preValidation: async (req, reply) => {
+          const creds = basicCredentials(req);
+          const nodeId = creds ? deps.linkAuth.consumeLinkPassword(creds.username, creds.password) : null;
+          if (!nodeId) {
+            return reply
+              .code(401)
+              .type('application/json')
+              .send(claimErrorJson('ErrForbidden', 'link credentials missing, expired or already used; authenticate again', 1));
+          }
+          req.linkNodeId = nodeId;
+        },
+      },
+      (socket, req) => {
+        deps.hub.attach(req.linkNodeId!, socket, req.ip);
+      },
+    );
+  };
+}

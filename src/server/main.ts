@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { formatPin } from '../protocol/pin.ts';
+import { buildApp, type Services } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { ServerConfig } from './config.ts';
+import { createSealer } from './crypto.ts';
+import { migrateToLatest, openDatabase } from './db/database.ts';
+import { systemTimers, type Timers } from './link/link-hub.ts';
+import { ensureTlsMaterial, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
+
+export interface RunningServer {
+  url: string;
+  pin: string | null;
+  services: Services;
+  spaceId: string;
+  /** Set on first run when the password was generated (also written to the data dir). */
+  generatedAdminPassword: string | null;
+  connectCommand: string;
+  close(): Promise<void>;
+}
+
+function splitHostPort(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  return { host: listen.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(listen.slice(i + 1)) };
+}
+
+/** Non-internal addresses of this machine, for certificate names and the default public URL. */
+function localAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a): a is NonNullable<typeof a> => !!a && !a.internal)
+    .map((a) => a.address);
+}
+
+function loadMasterKey(config: ServerConfig): Buffer {
+  if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
+  const path = join(config.dataDir, 'master.key');
+  if (existsSync(path)) {
+    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
+    return key;
+  }
+  const key = randomBytes(32);
+  writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** The command an operator pastes on a machine to claim it into the space. */
+export function claimCommand(url: string, token: string, pin: string | null): string {
+  return ['muster-agent claim', `--url ${url}`, `--token ${token}`, pin ? `--ca-pin ${formatPin(pin)}` : ''].filter(Boolean).join(' ');
+}
+
+/** Open storage, do first-run set-up, listen, and print what an operator needs. The only place that listens. */
+export async function startServer(
+  config: ServerConfig,
+  opts: { clock?: Clock; timers?: Timers; log?: Logger; print?: (line: string) => void } = {},
+): Promise<RunningServer> {
+  const clock = opts.clock ?? systemClock;
+  const timers = opts.timers ?? systemTimers;
+  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const database = openDatabase(config.db ?? join(dataDir, 'muster.db'));
+  await migrateToLatest(database);
+  const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
+
+  const { host, port } = splitHostPort(config.listen);
+  const names = ['localhost', '127.0.0.1', '::1', hostname(), ...localAddresses()];
+  if (config.publicUrl) names.push(new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ''));
+  if (host !== '0.0.0.0' && host !== '::') names.push(host);
+  let tls: TlsMaterial | null = null;
+  if (config.tlsCert && config.tlsKey) tls = loadGivenTls(config.tlsCert, config.tlsKey);
+  else if (config.tls === 'auto') tls = await ensureTlsMaterial(dataDir, names);
+
+  const { app, services } = await buildApp({
+    database,
+    clock,
+    timers,
+    log,
+    sealer,
+    https: tls ? { key: tls.key, cert: tls.cert } : null,
+    caPem: tls?.caPem ?? null,
+    publicUrl: config.publicUrl ?? null,
+    heartbeatIntervalMs: config.heartbeatSeconds * 1000,
+    trustProxy: config.trustProxy,
+  });
+
+  // First run: the admin, the default space and its claim token.
+  let generatedAdminPassword: string | null = null;
+  let admin = await services.auth.findUserByUsername('admin');
+  if ((await services.auth.countUsers()) === 0) {
+    const password = config.adminPassword ?? randomBytes(18).toString('base64url');
+    if (!config.adminPassword) {
+      generatedAdminPassword = password;
+      const file = join(dataDir, 'initial-admin-password');
+      writeFileSync(file, `${password}\n`, { mode: 0o600 });
+      chmodSync(file, 0o600);
+    }
+    await services.auth.createUser({ username: 'admin', password, role: 'admin' });
+    admin = await services.auth.findUserByUsername('admin');
+  }
+  const { space } = await services.spaces.ensureDefaultSpace(admin?.id ?? null);
+  const spaceToken = await services.tokens.getSpaceToken(space.id);
+  await services.nodes.markAllOffline('server restarted; waiting for the agent to reconnect');
+
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+  const scheme = tls ? 'https' : 'http';
+  const defaultHost = host === '0.0.0.0' || host === '::' ? (localAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1') : host;
+  const url = config.publicUrl ?? `${scheme}://${defaultHost.includes(':') ? `[${defaultHost}]` : defaultHost}:${boundPort}`;
+  const connectCommand = claimCommand(url, spaceToken.token, tls?.pin ?? null);
+
+  print(`Muster is listening on ${url}${config.publicUrl ? '' : ' (set --public-url if agents reach it by another name)'}`);
+  if (generatedAdminPassword) {
+    print(`First admin: user "admin", password ${generatedAdminPassword}`);
+    print(`  (shown once; also in ${join(dataDir, 'initial-admin-password')}, readable only by you)`);
+  } else if (config.adminPassword && generatedAdminPassword === null && admin) {
+    print('Admin user: "admin" (password from MUSTER_ADMIN_PASSWORD or earlier run)');
+  }
+  if (tls) print(`CA pin: ${formatPin(tls.pin)}   (CA certificate at ${url}/ca.pem)`);
+  print(`Connect a node to space "${space.name}":`);
+  print(`  ${connectCommand}`);
+
+  return {
+    url,
+    pin: tls?.pin ?? null,
+    services,
+    spaceId: space.id,
+    generatedAdminPassword,
+    connectCommand,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

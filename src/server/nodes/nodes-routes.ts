@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuditService } from '../audit/audit-service.ts';
+import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
+import { parseOr400 } from '../http-validate.ts';
+import type { LinkHub } from '../link/link-hub.ts';
+import type { SpacesService } from '../spaces/spaces-service.ts';
+import type { NodesService } from './nodes-service.ts';
+
+const listQuery = z.object({
+  space: z.string().max(100).optional(),
+  room: z.string().max(100).optional(),
+  status: z.enum(['pending', 'online', 'offline', 'removed']).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+/** The node registry: list, read, remove. */
+export function nodesRoutes(deps: { nodes: NodesService; spaces: SpacesService; hub: LinkHub; guard: AuthGuard; audit: AuditService }) {
+  const { nodes, spaces, hub, guard, audit } = deps;
+  return async (app: FastifyInstance) => {
+    app.get('/api/nodes', { preHandler: guard.require('viewer') }, async (req) => {
+      const q = parseOr400(listQuery, req.query, 'query');
+      let roomId: string | undefined;
+      if (q.room) {
+        // A room may be named by id, or by slug within the chosen (or default) space.
+        const spaceId = q.space ?? (await spaces.defaultSpace())?.id;
+        const rooms = spaceId ? await spaces.listRooms(spaceId) : [];
+        roomId = rooms.find((r) => r.id === q.room || r.slug === q.room)?.id ?? q.room;
+      }
+      return nodes.list({ spaceId: q.space, roomId, status: q.status, q: q.q, limit: q.limit, offset: q.offset });
+    });
+
+    app.get('/api/nodes/:id', { preHandler: guard.require('viewer') }, async (req) => {
+      const { id } = parseOr400(idParams, req.params, 'path');
+      return nodes.get(id);
+    });
+
+    app.delete('/api/nodes/:id', { preHandler: guard.require('admin') }, async (req, reply) => {
+      const { id } = parseOr400(idParams, req.params, 'path');
+      const p = principalOf(req);
+      const node = await nodes.remove(id, p.username);
+      hub.disconnect(id, `this node was removed from the server by ${p.username}`, true);
+      await audit.record({ actorType: 'user', actorId: p.userId, action: 'node.removed', targetType: 'node', targetId: id, sourceIp: req.ip, detail: { hostname: node.hostname } });
+      return reply.code(204).send();
+    });
+  };
+}

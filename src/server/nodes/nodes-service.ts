@@ -1,0 +1,76 @@
+import type { NodeFacts } from '../../protocol/link-frames.ts';
+import type { Clock } from '../clock.ts';
+import type { NodesTable } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { NodeFilter, NodesRepo } from './nodes-repo.ts';
+import { presentNode } from './nodes-presenter.ts';
+
+/** Node registry and presence: every status change records `since` and a reason, and is published. */
+export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: EventBus }) {
+  const { repo, clock, bus } = deps;
+
+  async function withRooms(rows: NodesTable[]) {
+    const rooms = await repo.roomsOf(rows.map((r) => r.id));
+    const byNode = new Map<string, { id: string; name: string; slug: string }[]>();
+    for (const r of rooms) {
+      const list = byNode.get(r.node_id) ?? [];
+      list.push({ id: r.id, name: r.name, slug: r.slug });
+      byNode.set(r.node_id, list);
+    }
+    return rows.map((n) => presentNode(n, byNode.get(n.id) ?? []));
+  }
+
+  async function setStatus(id: string, status: NodesTable['status'], reason: string, extra: Partial<NodesTable> = {}) {
+    const since = clock.now();
+    await repo.update(id, { status, since, reason, ...extra });
+    bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+  }
+
+  return {
+    list: async (f: NodeFilter) => withRooms(await repo.list(f)),
+    async get(id: string) {
+      const n = await repo.findNode(id);
+      if (!n) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
+      const [view] = await withRooms([n]);
+      return view!;
+    },
+    findRow: (id: string) => repo.findNode(id),
+    /** The link said hello: record its facts and bring the node online. */
+    async markOnline(id: string, facts: NodeFacts, agentVersion: string, reason: string) {
+      await setStatus(id, 'online', reason, {
+        last_seen_at: clock.now(),
+        hostname: facts.hostname || undefined,
+        os: facts.os,
+        os_version: facts.os_version ?? null,
+        kernel: facts.kernel,
+        arch: facts.arch,
+        cpus: facts.cpus,
+        memory_bytes: facts.memory_bytes,
+        virtualization: facts.virtualization,
+        container: facts.container,
+        labels: JSON.stringify(facts.labels),
+        agent_version: agentVersion,
+      });
+    },
+    markOffline: (id: string, reason: string) => setStatus(id, 'offline', reason, { last_seen_at: clock.now() }),
+    touch: (id: string) => repo.update(id, { last_seen_at: clock.now() }),
+    async setDuplicateSuspected(id: string, suspected: boolean, reason?: string) {
+      await repo.update(id, { duplicate_suspected: suspected ? 1 : 0 });
+      bus.publish({ type: 'node.duplicate', node_id: id, duplicate_suspected: suspected, reason: reason ?? '' });
+    },
+    /** Remove a node: it keeps its history row, loses its credentials and can no longer authenticate. */
+    async remove(id: string, byUsername: string) {
+      const n = await repo.findNode(id);
+      if (!n || n.status === 'removed') throw new AppError('NOT_FOUND', `node ${id} does not exist`);
+      await repo.deleteSecrets(id);
+      await setStatus(id, 'removed', `removed by ${byUsername}`);
+      return n;
+    },
+    /** At start-up no link survives from before: say so on every node that still looks online. */
+    markAllOffline: (reason: string) => repo.markAllOnlineOffline(clock.now(), reason),
+    openLinkSession: repo.insertLinkSession,
+    closeLinkSession: repo.closeLinkSession,
+  };
+}
+export type NodesService = ReturnType<typeof createNodesService>;

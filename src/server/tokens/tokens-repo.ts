@@ -1,0 +1,40 @@
+import type { Db } from '../db/database.ts';
+import type { TokensTable } from '../db/schema.ts';
+
+/** Queries for claim and enrollment tokens. */
+export function createTokensRepo(db: Db) {
+  return {
+    insert: (row: TokensTable) => db.insertInto('tokens').values(row).execute(),
+    findBySecretHash: (hash: string) => db.selectFrom('tokens').selectAll().where('secret_hash', '=', hash).executeTakeFirst(),
+    activeSpaceToken: (spaceId: string) =>
+      db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('space_id', '=', spaceId)
+        .where('kind', '=', 'space_claim')
+        .where('revoked_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst(),
+    revokeSpaceTokens: (spaceId: string, now: number) =>
+      db
+        .updateTable('tokens')
+        .set({ revoked_at: now })
+        .where('space_id', '=', spaceId)
+        .where('kind', '=', 'space_claim')
+        .where('revoked_at', 'is', null)
+        .execute(),
+    /** Count one use, only while uses remain; false when someone else took the last one. */
+    async incrementUses(id: string): Promise<boolean> {
+      const r = await db
+        .updateTable('tokens')
+        .set((eb) => ({ uses: eb('uses', '+', 1) }))
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    setLimits: (id: string, set: { expires_at: number | null; max_uses: number | null }) =>
+      db.updateTable('tokens').set(set).where('id', '=', id).execute(),
+  };
+}
+export type TokensRepo = ReturnType<typeof createTokensRepo>;
