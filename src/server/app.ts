@@ -111,7 +111,18 @@ export async function buildApp(deps: AppDeps) {
   await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
   await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
   await app.register(eventsRoutes({ bus, guard }));
-  await app.register(claimRoutes({ claims, linkAuth, publicUrl: deps.publicUrl }));
+  await app.register(
+    claimRoutes({
+      claims,
+      linkAuth,
+      publicUrl: deps.publicUrl,
+      async unclaim(nodeId, sourceIp) {
+        await nodes.remove(nodeId, 'its agent (unclaimed)');
+        hub.disconnect(nodeId, 'this node was unclaimed', true);
+        await audit.record({ actorType: 'node', actorId: nodeId, action: 'node.unclaimed', targetType: 'node', targetId: nodeId, sourceIp });
+      },
+    }),
+  );
   await app.register(linkRoutes({ hub, linkAuth }));
 
   const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);

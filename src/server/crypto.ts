@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { safeEqualStrings } from '../protocol/compare.ts';
 
 /** A new secret: readable prefix + 256 random bits in base64url (only `A-Za-z0-9-_`). */
 export function newSecret(prefix: string): string {
@@ -11,11 +12,7 @@ export function sha256Hex(value: string | Buffer): string {
 }
 
 /** Constant-time comparison of two strings. */
-export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
+export const safeEqual = safeEqualStrings;
 
 /** Encrypts secrets the server must give back, with AES-256-GCM under the master key. */
 export function createSealer(masterKey: Buffer) {

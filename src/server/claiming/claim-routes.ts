@@ -4,7 +4,7 @@ import { claimRequest, passwordRequest } from '../../protocol/claim-api.ts';
 import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
 import { ClaimError } from '../errors.ts';
 import type { ClaimService } from './claim-service.ts';
-import type { LinkAuthService } from './link-auth-service.ts';
+import { basicCredentials, type LinkAuthService } from './link-auth-service.ts';
 
 const MAX_CLAIM_BODY = 64 * 1024;
 
@@ -23,7 +23,13 @@ export function baseUrlOf(req: FastifyRequest, publicUrl: string | null): string
  * The claim endpoint and link authentication (DESIGN sections 5-6). Bodies are JSON whatever the Content-Type says,
  * because stock claim scripts post with `curl -d @file` (form-encoded).
  */
-export function claimRoutes(deps: { claims: ClaimService; linkAuth: LinkAuthService; publicUrl: string | null }) {
+export function claimRoutes(deps: {
+  claims: ClaimService;
+  linkAuth: LinkAuthService;
+  publicUrl: string | null;
+  /** The agent asked to leave: remove the node and end its link. */
+  unclaim: (nodeId: string, sourceIp: string) => Promise<void>;
+}) {
   const { claims, linkAuth } = deps;
   return async (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();
@@ -53,6 +59,15 @@ export function claimRoutes(deps: { claims: ClaimService; linkAuth: LinkAuthServ
       if (!parsed.success) throw new ClaimError('ErrBadRequest', 'the body must be a JSON object with node, token, rooms and publicKey');
       const outcome = await claims.claimNode(claimedId, parsed.data, req.ip);
       req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
+      return reply.code(204).send();
+    });
+
+    app.delete('/api/v1/spaces/nodes/:claimedId', async (req, reply) => {
+      const { claimedId } = req.params as { claimedId: string };
+      const creds = basicCredentials(req);
+      const nodeId = creds ? linkAuth.consumeLinkPassword(creds.username, creds.password) : null;
+      if (!nodeId || nodeId !== claimedId) throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
+      await deps.unclaim(nodeId, req.ip);
       return reply.code(204).send();
     });
 

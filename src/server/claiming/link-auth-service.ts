@@ -1,4 +1,5 @@
 import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { LINK_TRANSPORT, type EnvResponse, type PasswordResponse } from '../../protocol/claim-api.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, safeEqual, sha256Hex } from '../crypto.ts';
@@ -81,3 +82,13 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
   };
 }
 export type LinkAuthService = ReturnType<typeof createLinkAuthService>;
+
+/** Credentials of a link upgrade: `Authorization: Basic <node id>:<single-use password>`. */
+export function basicCredentials(req: FastifyRequest): { username: string; password: string } | null {
+  const h = req.headers.authorization;
+  if (!h?.startsWith('Basic ')) return null;
+  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? null : { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}
+

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { basicCredentials } from '../claiming/link-auth-service.ts';
 import { claimErrorJson } from '../../protocol/errors.ts';
 import type { LinkAuthService } from '../claiming/link-auth-service.ts';
 import type { LinkHub } from './link-hub.ts';
@@ -7,15 +8,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     linkNodeId?: string;
   }
-}
-
-/** Credentials of a link upgrade: `Authorization: Basic <node id>:<single-use password>`. */
-function basicCredentials(req: FastifyRequest): { username: string; password: string } | null {
-  const h = req.headers.authorization;
-  if (!h?.startsWith('Basic ')) return null;
-  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
-  const i = decoded.indexOf(':');
-  return i < 0 ? null : { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
 
 /** The websocket link endpoint. */

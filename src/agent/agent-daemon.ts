@@ -1,0 +1,161 @@
+import { EXIT } from '../protocol/errors.ts';
+import { VERSION } from '../version.ts';
+import { claimNode } from './claim/claim-client.ts';
+import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './claim/claim-sources.ts';
+import { collectFacts } from './collectors/facts.ts';
+import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
+import { startLocalApi } from './local-api/local-api.ts';
+import { createHttpClient } from './net/http-client.ts';
+import { AgentError } from './net/net-errors.ts';
+import type { StateDir } from './state/state-dir.ts';
+
+export interface DaemonOptions {
+  state: StateDir;
+  flags: ConnectionFlags;
+  env: NodeJS.ProcessEnv;
+  /** `host:port` of the local API, or null for none. */
+  localApi: string | null;
+  log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
+}
+
+/** Exit codes after which retrying the same claim can help (the server or the path may recover). */
+const RETRYABLE_CLAIM_EXITS: number[] = [EXIT.CANNOT_REACH, EXIT.INTERNAL_SERVER_ERROR, EXIT.SERVICE_UNAVAILABLE, EXIT.GATEWAY_TIMEOUT];
+
+/** `muster-agent run`: claim when needed, keep the link up, serve the local API, until stopped. */
+export async function runDaemon(o: DaemonOptions) {
+  const { state } = o;
+  state.ensure();
+  state.machineGuid();
+  const keys = state.keyPair();
+  let sessionKey = state.regenerateSessionKey();
+
+  let status: LinkStatus = {
+    status: 'available',
+    since: Date.now(),
+    reason: 'not claimed yet',
+    claim_id: state.claimedId(),
+    url: null,
+    proxy: null,
+    online: false,
+    reconnects: 0,
+    last_connected_at: null,
+    last_disconnected_at: null,
+    next_attempt_at: null,
+    backoff_ms: null,
+  };
+  const setStatus = (patch: Partial<LinkStatus>) => {
+    status = { ...status, ...patch };
+  };
+
+  let link: LinkClient | null = null;
+  let claimRetry: NodeJS.Timeout | null = null;
+  let stopping = false;
+
+  async function tryClaim(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; message: string; exitCode: number }> {
+    try {
+      const settings = resolveClaimSettings(flags, env, state);
+      if (!settings) return { ok: false, message: 'no claim token given', exitCode: EXIT.UNKNOWN_ARGUMENT };
+      const { claimedId } = await claimNode(settings, state, env);
+      o.log('info', `claimed as node ${claimedId} (token from ${settings.source})`);
+      return { ok: true, message: `claimed as node ${claimedId}`, exitCode: EXIT.OK };
+    } catch (err) {
+      const e = err instanceof AgentError ? err : new AgentError(EXIT.UNKNOWN_HTTP_ERROR, String(err));
+      return { ok: false, message: e.message, exitCode: e.exitCode };
+    }
+  }
+
+  /** Look at the state directory again and act: claim from a source, or (re)start the link. */
+  async function evaluate(): Promise<void> {
+    if (claimRetry) clearTimeout(claimRetry);
+    claimRetry = null;
+    await link?.stop();
+    link = null;
+    if (stopping) return;
+    let claimId = state.claimedId();
+    if (!claimId) {
+      const attempt = resolveClaimSettings(o.flags, o.env, state) ? await tryClaim(o.flags, o.env) : null;
+      if (!attempt) {
+        setStatus({ status: 'available', since: Date.now(), reason: 'not claimed; run muster-agent claim or give a claim token', claim_id: null });
+        return;
+      }
+      if (!attempt.ok) {
+        o.log('error', attempt.message);
+        setStatus({ status: 'available', since: Date.now(), reason: attempt.message, claim_id: null });
+        if (RETRYABLE_CLAIM_EXITS.includes(attempt.exitCode)) {
+          claimRetry = setTimeout(() => void evaluate(), 10_000);
+          setStatus({ next_attempt_at: Date.now() + 10_000 });
+        }
+        return;
+      }
+      claimId = state.claimedId();
+    }
+    if (!claimId) return;
+    const ls = linkSettings(o.flags, state);
+    if (!ls.enabled) {
+      setStatus({ status: 'offline', since: Date.now(), reason: 'disabled in cloud.conf', claim_id: claimId, url: ls.url });
+      return;
+    }
+    setStatus({ status: 'offline', since: Date.now(), reason: 'connecting', claim_id: claimId, url: ls.url, proxy: ls.proxy });
+    const http = createHttpClient({ proxy: ls.proxy, env: o.env, trust: { insecure: ls.insecure, pin: ls.caPin, caFile: ls.caFile, savedCaPath: state.paths.ca } });
+    link = createLinkClient({
+      claimId,
+      url: ls.url,
+      proxy: ls.proxy,
+      privateKey: state.keyPair().privateKey,
+      agentVersion: VERSION,
+      http,
+      facts: () => collectFacts(),
+      onStatus: setStatus,
+      log: o.log,
+    });
+    void link.start();
+  }
+
+  const cloudInfo = () => ({
+    status: status.status,
+    since: Math.floor(status.since / 1000),
+    reason: status.reason,
+    claim_id: status.claim_id,
+    url: status.url,
+    next_check: status.next_attempt_at ? Math.floor(status.next_attempt_at / 1000) : null,
+  });
+
+  const api = o.localApi
+    ? await startLocalApi(o.localApi, {
+        info: () => ({
+          version: VERSION,
+          'cloud-enabled': true,
+          'cloud-available': true,
+          'agent-claimed': status.claim_id !== null,
+          'aclk-available': status.online,
+          'aclk-implementation': 'muster-ws/1',
+        }),
+        infoV2: () => ({ version: VERSION, cloud: cloudInfo(), link: status }),
+        sessionKey: () => sessionKey,
+        sessionKeyPath: state.paths.sessionKey,
+        async claim(p) {
+          const r = await tryClaim({ ...o.flags, token: p.token, rooms: p.rooms, url: p.url ?? o.flags.url }, o.env);
+          sessionKey = state.regenerateSessionKey();
+          if (r.ok) await evaluate();
+          return { ...r, status: r.ok ? 200 : r.exitCode === EXIT.FORBIDDEN ? 403 : 400 };
+        },
+        reload: evaluate,
+      })
+    : null;
+  state.writeLocalApiAddr(api?.address ?? null);
+  if (api) o.log('info', `local API on http://${api.address}`);
+
+  await evaluate();
+
+  return {
+    status: () => status,
+    localApiAddress: api?.address ?? null,
+    async stop(): Promise<void> {
+      stopping = true;
+      if (claimRetry) clearTimeout(claimRetry);
+      await link?.stop();
+      if (api) await new Promise<void>((r) => api.server.close(() => r()));
+      state.writeLocalApiAddr(null);
+    },
+  };
+}

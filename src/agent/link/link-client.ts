@@ -1,0 +1,250 @@
+import { constants, privateDecrypt } from 'node:crypto';
+import WebSocket from 'ws';
+import { challengeResponse, envResponse, LINK_PROTOCOL_VERSION, LINK_TRANSPORT, passwordResponse } from '../../protocol/claim-api.ts';
+import { EXIT } from '../../protocol/errors.ts';
+import { CLOSE, MAX_FRAME_BYTES, parseFrame, serverFrame, type AgentFrame, type NodeFacts, type ServerFrame } from '../../protocol/link-frames.ts';
+import { claimFailure } from '../claim/claim-client.ts';
+import type { HttpClient } from '../net/http-client.ts';
+import { AgentError, networkError } from '../net/net-errors.ts';
+import { createBackoff } from './backoff.ts';
+
+/** What `status` and the local API report about the link. */
+export interface LinkStatus {
+  status: 'available' | 'offline' | 'online' | 'banned';
+  since: number;
+  reason: string;
+  claim_id: string | null;
+  url: string | null;
+  proxy: string | null;
+  online: boolean;
+  reconnects: number;
+  last_connected_at: number | null;
+  last_disconnected_at: number | null;
+  next_attempt_at: number | null;
+  backoff_ms: number | null;
+}
+
+/** A link that stayed up this long resets the backoff. */
+const STABLE_MS = 30_000;
+const WELCOME_TIMEOUT_MS = 15_000;
+
+export interface LinkClientOptions {
+  claimId: string;
+  url: string;
+  proxy: string;
+  privateKey: string;
+  agentVersion: string;
+  http: HttpClient;
+  facts: () => NodeFacts;
+  onStatus: (patch: Partial<LinkStatus>) => void;
+  log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
+}
+
+function json<T>(text: string, schema: { parse(v: unknown): T }, what: string): T {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    throw new AgentError(EXIT.UNKNOWN_HTTP_ERROR, `${what}: the server's answer is not what this agent understands; is the URL a Muster server?`);
+  }
+}
+
+/** Prove key possession (challenge/response) and get a single-use link password. */
+export async function authenticateLink(
+  http: HttpClient,
+  url: string,
+  claimId: string,
+  privateKey: string,
+  agentVersion: string,
+  onBackoff: (b: { base: number; minSeconds: number; maxSeconds: number }) => void = () => undefined,
+): Promise<{ endpoint: string; username: string; password: string }> {
+  const envRes = await http.request('GET', `${url}/api/v1/env?claim_id=${encodeURIComponent(claimId)}`);
+  if (envRes.status !== 200) throw claimFailure(envRes, 'reading the link environment');
+  const env = json(envRes.text, envResponse, 'reading the link environment');
+  onBackoff(env.backoff);
+  const transport = env.transports.find((t) => t.type === LINK_TRANSPORT);
+  if (!transport) throw new AgentError(EXIT.UNKNOWN_HTTP_ERROR, `the server offers no ${LINK_TRANSPORT} transport; upgrade the server or the agent`);
+  const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
+  if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
+  const { challenge } = json(chRes.text, challengeResponse, 'link authentication');
+  let nonce: Buffer;
+  try {
+    nonce = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(challenge, 'base64'));
+  } catch {
+    throw new AgentError(EXIT.FORBIDDEN, "the challenge cannot be decrypted with this machine's key: it was claimed with another key; claim it again", { nonRetryable: true });
+  }
+  const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, { agent_version: agentVersion, response: nonce.toString('base64') });
+  if (pwRes.status !== 201 && pwRes.status !== 200) throw claimFailure(pwRes, 'link authentication (password)');
+  const creds = json(pwRes.text, passwordResponse, 'link authentication');
+  return { endpoint: transport.endpoint, username: creds.username, password: creds.password };
+}
+
+/** Keeps one node's link up: authenticate (challenge/response), connect, hello, heartbeats, reconnect with backoff. */
+export function createLinkClient(o: LinkClientOptions) {
+  const backoff = createBackoff({ base: 2, minSeconds: 1, maxSeconds: 60 });
+  let stopped = false;
+  let socket: WebSocket | null = null;
+  let wake: (() => void) | null = null;
+  let reconnects = 0;
+  let done: Promise<void> | null = null;
+
+  /** One link from connect to close; resolves with a server-given delay (seconds) when there is one. */
+  async function session(): Promise<{ retryAfterSeconds?: number; permanent?: boolean; reason: string }> {
+    const auth = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, backoff.configure);
+    const tls = await o.http.connectOptions(auth.endpoint);
+    return new Promise((resolve) => {
+      const ws = new WebSocket(auth.endpoint, {
+        ...tls,
+        headers: { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` },
+        maxPayload: MAX_FRAME_BYTES,
+        handshakeTimeout: 15_000,
+      });
+      socket = ws;
+      let heartbeat: NodeJS.Timeout | undefined;
+      let welcomeTimer: NodeJS.Timeout | undefined;
+      let pongPending = 0;
+      let connectedAt = 0;
+      let outcome: { retryAfterSeconds?: number; permanent?: boolean; reason: string } | null = null;
+      const send = (f: AgentFrame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(f));
+
+      ws.on('unexpected-response', (_req, res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const err = claimFailure({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }, 'opening the link');
+          outcome = { reason: err.message, retryAfterSeconds: err.retryDelaySeconds, permanent: err.nonRetryable && err.status !== 401 };
+          ws.terminate();
+        });
+      });
+      ws.on('open', () => {
+        send({ t: 'hello', protocol: LINK_PROTOCOL_VERSION, agent_version: o.agentVersion, facts: o.facts() });
+        welcomeTimer = setTimeout(() => {
+          outcome = { reason: 'the server did not answer hello' };
+          ws.terminate();
+        }, WELCOME_TIMEOUT_MS);
+      });
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        const parsed = parseFrame(serverFrame, (data as Buffer).toString('utf8'));
+        if (!parsed.ok) {
+          o.log('warn', `closing link: ${parsed.error}`);
+          ws.close(CLOSE.PROTOCOL_ERROR, parsed.error.slice(0, 120));
+          return;
+        }
+        handle(parsed.frame);
+      });
+      ws.on('pong', () => {
+        pongPending = 0;
+      });
+
+      function handle(f: ServerFrame) {
+        switch (f.t) {
+          case 'welcome':
+            clearTimeout(welcomeTimer);
+            connectedAt = Date.now();
+            o.onStatus({ status: 'online', online: true, since: connectedAt, reason: 'connected', last_connected_at: connectedAt, next_attempt_at: null, backoff_ms: null });
+            o.log('info', `link online as node ${f.node_id}`);
+            heartbeat = setInterval(() => {
+              // The server never speaks first; a ping it does not answer twice means the path is dead.
+              if (pongPending >= 2) {
+                outcome = { reason: 'the server stopped answering' };
+                ws.terminate();
+                return;
+              }
+              pongPending++;
+              ws.ping();
+              send({ t: 'heartbeat' });
+            }, f.heartbeat_interval_ms);
+            return;
+          case 'disconnect':
+            outcome = { reason: `server: ${f.reason}`, retryAfterSeconds: f.reconnect_after_seconds, permanent: f.permanent };
+            return;
+          case 'request':
+            send({ t: 'reply', id: f.id, ok: false, error: { code: 'unsupported', message: `method ${f.method} is not supported by this agent` } });
+            return;
+          default:
+            return;
+        }
+      }
+
+      ws.on('error', (err) => {
+        outcome ??= { reason: networkError(err, new URL(auth.endpoint).origin).message };
+      });
+      ws.on('close', (code, reasonBuf) => {
+        clearInterval(heartbeat);
+        clearTimeout(welcomeTimer);
+        socket = null;
+        if (connectedAt && Date.now() - connectedAt >= STABLE_MS) backoff.reset();
+        const reason = outcome?.reason ?? (reasonBuf.length ? `closed by the server: ${reasonBuf.toString()}` : `link closed (code ${code})`);
+        resolve({ ...outcome, reason });
+      });
+    });
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  }
+
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let delayMs: number;
+      try {
+        const r = await session();
+        if (stopped) break;
+        const now = Date.now();
+        if (r.permanent) {
+          o.onStatus({ status: 'banned', online: false, since: now, reason: r.reason, last_disconnected_at: now, next_attempt_at: null });
+          o.log('error', `${r.reason}; not reconnecting`);
+          return;
+        }
+        delayMs = r.retryAfterSeconds !== undefined ? r.retryAfterSeconds * 1000 : backoff.next();
+        o.onStatus({ status: 'offline', online: false, since: now, reason: r.reason, last_disconnected_at: now });
+        o.log('warn', `link down: ${r.reason}`);
+      } catch (err) {
+        if (stopped) break;
+        const e = err instanceof AgentError ? err : networkError(err, o.url);
+        const now = Date.now();
+        if (e.nonRetryable && (e.exitCode === EXIT.FORBIDDEN || e.exitCode === EXIT.UNKNOWN_HTTP_ERROR) && e.retryDelaySeconds === undefined) {
+          o.onStatus({ status: 'banned', online: false, since: now, reason: e.message, next_attempt_at: null });
+          o.log('error', `${e.message}; not reconnecting`);
+          return;
+        }
+        delayMs = e.retryDelaySeconds !== undefined ? e.retryDelaySeconds * 1000 : backoff.next();
+        o.onStatus({ status: 'offline', online: false, since: now, reason: e.message });
+        o.log('warn', e.message);
+      }
+      reconnects++;
+      o.onStatus({ reconnects, next_attempt_at: Date.now() + delayMs, backoff_ms: delayMs });
+      await sleep(delayMs);
+    }
+  }
+
+  return {
+    start(): Promise<void> {
+      done ??= loop();
+      return done;
+    },
+    /** Close the link cleanly (the server marks the node offline at once) and stop reconnecting. */
+    async stop(): Promise<void> {
+      stopped = true;
+      wake?.();
+      const s = socket;
+      if (s) {
+        const closed = new Promise<void>((r) => s.once('close', () => r()));
+        s.close(CLOSE.NORMAL, 'agent stopping');
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+      }
+      await done?.catch(() => undefined);
+    },
+    /** Skip the current wait and try now. */
+    retryNow(): void {
+      wake?.();
+    },
+  };
+}
+export type LinkClient = ReturnType<typeof createLinkClient>;

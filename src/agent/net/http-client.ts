@@ -1,0 +1,164 @@
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Agent } from 'node:http';
+import https from 'node:https';
+import http from 'node:http';
+import { rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import { EXIT } from '../../protocol/errors.ts';
+import { certPin, formatPin } from '../../protocol/pin.ts';
+import { AgentError, networkError } from './net-errors.ts';
+import { proxyAgent, proxyFor, type ProxySetting } from './proxy.ts';
+
+/** How the agent decides to trust the server; one setting serves the claim and the link. */
+export interface TrustSettings {
+  insecure: boolean;
+  /** Bare hex SHA-256 of the CA's public key. */
+  pin: string | null;
+  caFile: string | null;
+  /** Where a CA learned through the pin is kept, so later runs trust it without a network round. */
+  savedCaPath: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+/** TLS and proxy options for one connection to the server (HTTP or websocket). */
+export interface ConnectOptions {
+  ca?: string[];
+  rejectUnauthorized: boolean;
+  agent?: Agent;
+}
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+function pemOf(raw: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+function certsIn(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((c) => `${c}\n`) ?? [];
+}
+
+/** HTTP(S) client for the server with the agent's trust and proxy settings. */
+export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettings; env: NodeJS.ProcessEnv }) {
+  const { trust } = opts;
+  let trustedCa: string[] | null = null;
+
+  function agentFor(target: URL): Agent | undefined {
+    const p = proxyFor(opts.proxy, target, opts.env);
+    try {
+      return p ? proxyAgent(p) : undefined;
+    } catch (err) {
+      throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `proxy "${p}": ${(err as Error).message}`);
+    }
+  }
+
+  function rawRequest(method: string, url: URL, body: string | undefined, tls: { ca?: string[]; rejectUnauthorized: boolean }, headers: Record<string, string> = {}) {
+    return new Promise<{ res: HttpResponse; chain: DetailedPeerCertificate | null }>((resolve, reject) => {
+      const lib = url.protocol === 'https:' ? https : http;
+      const req = lib.request(
+        url,
+        {
+          method,
+          agent: agentFor(url),
+          ca: tls.ca,
+          rejectUnauthorized: tls.rejectUnauthorized,
+          timeout: REQUEST_TIMEOUT_MS,
+          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+        },
+        (res) => {
+          const sock = res.socket as TLSSocket;
+          const chain = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate(true) : null;
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ res: { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }, chain }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Find the certificate whose key matches the pin in the chain the server presents. */
+  async function discoverPinnedCa(base: URL): Promise<string> {
+    const pin = trust.pin!;
+    let chain: DetailedPeerCertificate | null;
+    try {
+      ({ chain } = await rawRequest('GET', new URL('/ca.pem', base), undefined, { rejectUnauthorized: false }));
+    } catch (err) {
+      throw networkError(err, base.origin);
+    }
+    const seen: string[] = [];
+    for (let c = chain; c && c.raw; c = c.issuerCertificate === c ? null : c.issuerCertificate) {
+      const pem = pemOf(c.raw);
+      const p = certPin(pem);
+      if (p === pin) return pem;
+      seen.push(formatPin(p));
+    }
+    throw new AgentError(
+      EXIT.UNTRUSTED_SERVER,
+      `the server at ${base.origin} does not present the pinned CA ${formatPin(pin)} (its chain has ${seen.join(', ') || 'no certificates'}); check the pin, or that nothing intercepts the connection`,
+    );
+  }
+
+  /** Decide, once, which CA certificates to trust beyond the system ones. */
+  async function ensureTrust(base: URL): Promise<void> {
+    if (trustedCa || trust.insecure || base.protocol !== 'https:') return;
+    if (trust.caFile) {
+      if (!existsSync(trust.caFile)) throw new AgentError(EXIT.UNTRUSTED_SERVER, `CA file ${trust.caFile} does not exist`);
+      const certs = certsIn(readFileSync(trust.caFile, 'utf8'));
+      if (certs.length === 0) throw new AgentError(EXIT.UNTRUSTED_SERVER, `CA file ${trust.caFile} holds no PEM certificate`);
+      if (trust.pin && !certs.some((c) => certPin(c) === trust.pin))
+        throw new AgentError(EXIT.UNTRUSTED_SERVER, `no certificate in ${trust.caFile} matches the pin ${formatPin(trust.pin)}`);
+      trustedCa = certs;
+      return;
+    }
+    if (existsSync(trust.savedCaPath)) {
+      const saved = readFileSync(trust.savedCaPath, 'utf8');
+      if (!trust.pin || certsIn(saved).some((c) => certPin(c) === trust.pin)) {
+        trustedCa = certsIn(saved);
+        return;
+      }
+    }
+    if (trust.pin) trustedCa = [await discoverPinnedCa(base)];
+  }
+
+  function tlsFor(): { ca?: string[]; rejectUnauthorized: boolean } {
+    if (trust.insecure) return { rejectUnauthorized: false };
+    return trustedCa ? { ca: [...rootCertificates, ...trustedCa], rejectUnauthorized: true } : { rejectUnauthorized: true };
+  }
+
+  return {
+    /** One request; network and trust failures become AgentErrors with exit codes. */
+    async request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse> {
+      const target = new URL(url);
+      await ensureTrust(target);
+      try {
+        const { res } = await rawRequest(method, target, body === undefined ? undefined : JSON.stringify(body), tlsFor(), headers);
+        return res;
+      } catch (err) {
+        throw networkError(err, target.origin);
+      }
+    },
+    /** Options for a websocket to `url` with the same trust and proxy. */
+    async connectOptions(url: string): Promise<ConnectOptions> {
+      const target = new URL(url);
+      await ensureTrust(new URL(target.href.replace(/^ws/, 'http')));
+      const agent = agentFor(target);
+      return { ...tlsFor(), ...(agent ? { agent } : {}) };
+    },
+    /** The CA learned from a pin or file, to keep in the state directory. */
+    trustedCaPem: (): string | null => (trustedCa ? trustedCa.join('') : null),
+  };
+}
+export type HttpClient = ReturnType<typeof createHttpClient>;
+
+/** Used by tests and `info`: a certificate's subject line. */
+export function describeCert(pem: string): string {
+  return new X509Certificate(pem).subject;
+}

@@ -1,0 +1,250 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { runDaemon } from '../agent/agent-daemon.ts';
+import { claimNode } from '../agent/claim/claim-client.ts';
+import { resolveClaimSettings, type ConnectionFlags } from '../agent/claim/claim-sources.ts';
+import { collectFacts } from '../agent/collectors/facts.ts';
+import { createHttpClient } from '../agent/net/http-client.ts';
+import { authenticateLink } from '../agent/link/link-client.ts';
+import { AgentError } from '../agent/net/net-errors.ts';
+import { linkSettings } from '../agent/claim/claim-sources.ts';
+import { openStateDir } from '../agent/state/state-dir.ts';
+import { claimFailure } from '../agent/claim/claim-client.ts';
+import { EXIT } from '../protocol/errors.ts';
+import { VERSION } from '../version.ts';
+
+const DEFAULT_STATE_DIR = '/var/lib/muster-agent';
+const DEFAULT_LOCAL_API = '127.0.0.1:19990';
+
+/** Classic single-dash flags of the stock claim script, rewritten to their modern form. */
+const CLASSIC_VALUE = ['token', 'rooms', 'url', 'id', 'hostname', 'proxy'];
+const CLASSIC_BOOL = ['noproxy', 'insecure', 'verbose', 'noreload'];
+
+/** Accept `-token=X` and `-insecure` as well as `--token X` and `--insecure`. */
+export function normaliseArgv(args: string[]): string[] {
+  return args.map((a) => {
+    const m = /^-([a-z]+)(=.*)?$/.exec(a);
+    if (!m) return a;
+    if (m[2] !== undefined && CLASSIC_VALUE.includes(m[1]!)) return `--${m[1]}${m[2]}`;
+    if (m[2] === undefined && CLASSIC_BOOL.includes(m[1]!)) return `--${m[1]}`;
+    return a;
+  });
+}
+
+const env = process.env;
+let verbose = false;
+const log = (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => {
+  if (level === 'debug' && !verbose) return;
+  process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}\n`);
+};
+
+function stateDirOf(opts: { stateDir?: string }): string {
+  return opts.stateDir ?? env.MUSTER_AGENT_STATE_DIR ?? DEFAULT_STATE_DIR;
+}
+
+function localApiOf(opts: { localApi?: string }): string | null {
+  const v = opts.localApi ?? env.MUSTER_AGENT_LOCAL_API ?? DEFAULT_LOCAL_API;
+  return v === 'off' ? null : v;
+}
+
+/** Address of the running daemon's local API: what it wrote in the state dir, else the configured one. */
+function daemonAddress(opts: { stateDir?: string; localApi?: string }): string | null {
+  const state = openStateDir(stateDirOf(opts));
+  return state.readFileIfAny(state.paths.localApiAddr) ?? localApiOf(opts);
+}
+
+function connectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--token <token>', 'claim token')
+    .option('--rooms <rooms>', 'comma-separated room ids or slugs')
+    .option('--url <url>', 'server URL')
+    .option('--proxy <proxy>', 'none, env, http://host:port, socks5://host:port or socks5h://host:port')
+    .option('--noproxy', 'connect directly, ignoring proxy settings')
+    .option('--insecure', 'do not verify the server certificate (testing only)')
+    .option('--ca-pin <pin>', 'sha256:<hex> pin of the server CA public key')
+    .option('--ca-file <file>', 'PEM file with the CA to trust');
+}
+
+function commonOptions(cmd: Command): Command {
+  return cmd
+    .option('--state-dir <dir>', `state directory (MUSTER_AGENT_STATE_DIR, default ${DEFAULT_STATE_DIR})`)
+    .option('--local-api <addr>', `local API address or "off" (MUSTER_AGENT_LOCAL_API, default ${DEFAULT_LOCAL_API})`)
+    .option('--verbose', 'more output');
+}
+
+function flagsOf(opts: Record<string, unknown>): ConnectionFlags {
+  return {
+    token: opts.token as string | undefined,
+    rooms: opts.rooms as string | undefined,
+    url: opts.url as string | undefined,
+    id: opts.id as string | undefined,
+    hostname: opts.hostname as string | undefined,
+    proxy: opts.proxy as string | undefined,
+    noproxy: opts.noproxy as boolean | undefined,
+    insecure: opts.insecure as boolean | undefined,
+    caPin: opts.caPin as string | undefined,
+    caFile: opts.caFile as string | undefined,
+  };
+}
+
+async function localCall(addr: string, method: string, path: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`http://${addr}${path}`, { method, signal: AbortSignal.timeout(5000) });
+  return { status: res.status, body: await res.json() };
+}
+
+const program = new Command('muster-agent').description('Muster agent: claims this machine and keeps its link to the server').version(VERSION);
+program.exitOverride();
+program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+commonOptions(connectionOptions(program.command('run').description('run the agent daemon (claims first when a claim token is given)'))).action(
+  async (opts: Record<string, unknown>) => {
+    verbose = Boolean(opts.verbose);
+    const state = openStateDir(stateDirOf(opts));
+    const daemon = await runDaemon({ state, flags: flagsOf(opts), env, localApi: localApiOf(opts), log });
+    await new Promise<void>((resolve) => {
+      const stop = (sig: string) => {
+        log('info', `${sig}: stopping`);
+        daemon.stop().then(resolve, resolve);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGHUP', () => {
+        log('info', 'SIGHUP: reloading claiming state');
+        void localCall(daemon.localApiAddress ?? '', 'POST', '/api/v1/reload-claiming-state').catch(() => undefined);
+      });
+    });
+  },
+);
+
+commonOptions(connectionOptions(program.command('claim').description('claim this machine into a space')))
+  .option('--id <uuid>', 'claimed id to use (default: a fresh random UUID)')
+  .option('--hostname <name>', 'hostname to register (default: this machine\'s)')
+  .option('--noreload', 'do not tell the running daemon to pick up the new claim')
+  .action(async (opts: Record<string, unknown>) => {
+    verbose = Boolean(opts.verbose);
+    const state = openStateDir(stateDirOf(opts));
+    state.ensure();
+    const settings = resolveClaimSettings(flagsOf(opts), env, state);
+    if (!settings) throw new AgentError(EXIT.UNKNOWN_ARGUMENT, 'no claim token: pass --token (or MUSTER_CLAIM_TOKEN, claim.conf, cloud.d/token)');
+    log('debug', `claiming against ${settings.url} with the token from ${settings.source}`);
+    const { claimedId } = await claimNode(settings, state, env);
+    process.stdout.write(`claimed: node ${claimedId} on ${settings.url}\n`);
+    if (opts.noreload) return;
+    const addr = daemonAddress(opts);
+    if (!addr) return;
+    try {
+      const r = await localCall(addr, 'POST', '/api/v1/reload-claiming-state');
+      if (r.status !== 200) throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, `the running agent did not accept the reload (HTTP ${r.status}); restart it`);
+      process.stdout.write('the running agent is connecting\n');
+    } catch (err) {
+      if (err instanceof AgentError) throw err;
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (code === 'ECONNREFUSED') {
+        process.stdout.write('no agent is running here; start it (muster-agent run) and it will use this claim\n');
+        return;
+      }
+      throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, `could not notify the running agent at ${addr}: ${(err as Error).message}; restart it`);
+    }
+  });
+
+commonOptions(program.command('unclaim').description('tell the server this node is leaving, then forget the identity')).action(async (opts: Record<string, unknown>) => {
+  verbose = Boolean(opts.verbose);
+  const state = openStateDir(stateDirOf(opts));
+  const id = state.claimedId();
+  if (!id) {
+    process.stdout.write('not claimed; nothing to do\n');
+    return;
+  }
+  const ls = linkSettings({}, state);
+  const http = createHttpClient({ proxy: ls.proxy, env, trust: { insecure: ls.insecure, pin: ls.caPin, caFile: null, savedCaPath: state.paths.ca } });
+  const creds = await authenticateLink(http, ls.url, id, state.keyPair().privateKey, VERSION);
+  const basic = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
+  const res = await http.request('DELETE', `${ls.url}/api/v1/spaces/nodes/${id}`, undefined, { authorization: `Basic ${basic}` });
+  if (res.status !== 204 && res.status !== 404) throw claimFailure(res, 'unclaiming');
+  state.forgetIdentity();
+  process.stdout.write(`unclaimed node ${id}; the identity is forgotten\n`);
+  const addr = daemonAddress(opts);
+  if (addr) await localCall(addr, 'POST', '/api/v1/reload-claiming-state').catch(() => undefined);
+});
+
+commonOptions(program.command('status').description('state of the link'))
+  .option('--json', 'print JSON')
+  .action(async (opts: Record<string, unknown>) => {
+    const state = openStateDir(stateDirOf(opts));
+    const addr = daemonAddress(opts);
+    let link: Record<string, unknown> | null = null;
+    if (addr) {
+      try {
+        const r = await localCall(addr, 'GET', '/api/v2/info');
+        link = (r.body as { link?: Record<string, unknown> }).link ?? null;
+      } catch {
+        link = null;
+      }
+    }
+    const out = link ?? { status: 'offline', online: false, reason: 'the agent is not running', claim_id: state.claimedId(), url: state.readCloudConf().url };
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
+    const t = (v: unknown) => (typeof v === 'number' ? new Date(v).toISOString() : '-');
+    const lines: [string, unknown][] = [
+      ['claimed id', out.claim_id ?? '(not claimed)'],
+      ['server', out.url ?? '-'],
+      ['proxy', out.proxy ?? '-'],
+      ['status', out.status],
+      ['online', out.online ? 'yes' : 'no'],
+      ['since', t(out.since)],
+      ['reason', out.reason],
+      ['reconnects', out.reconnects ?? 0],
+      ['last connect', t(out.last_connected_at)],
+      ['last disconnect', t(out.last_disconnected_at)],
+      ['next attempt', t(out.next_attempt_at)],
+      ['backoff', typeof out.backoff_ms === 'number' ? `${out.backoff_ms} ms` : '-'],
+    ];
+    for (const [k, v] of lines) process.stdout.write(`${k.padEnd(16)} ${String(v)}\n`);
+  });
+
+commonOptions(program.command('reload-claiming-state').description('tell the running agent to re-read its claim state')).action(async (opts: Record<string, unknown>) => {
+  const addr = daemonAddress(opts);
+  if (!addr) throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, 'the local API is off; restart the agent instead');
+  try {
+    const r = await localCall(addr, 'POST', '/api/v1/reload-claiming-state');
+    if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+  } catch (err) {
+    throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, `could not reach the running agent at ${addr}: ${(err as Error).message}; is it running?`);
+  }
+  process.stdout.write('reloaded\n');
+});
+
+commonOptions(program.command('info').description('identity and facts of this machine')).action(async (opts: Record<string, unknown>) => {
+  const state = openStateDir(stateDirOf(opts));
+  const guid = state.readFileIfAny(state.paths.guid);
+  const cloud = state.readCloudConf();
+  const info = {
+    version: VERSION,
+    state_dir: state.dir,
+    machine_guid: guid,
+    claimed_id: state.claimedId(),
+    url: cloud.url,
+    proxy: cloud.proxy,
+    ca_pin: cloud.caPin,
+    public_key: state.readFileIfAny(state.paths.publicKey) ? state.paths.publicKey : null,
+    facts: collectFacts(),
+  };
+  process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+});
+
+
+try {
+  await program.parseAsync(normaliseArgv(process.argv.slice(2)), { from: 'user' });
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exit(err.exitCode === 0 ? 0 : EXIT.UNKNOWN_ARGUMENT);
+  }
+  if (err instanceof AgentError) {
+    process.stderr.write(`muster-agent: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`muster-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(EXIT.UNKNOWN_HTTP_ERROR);
+}
