@@ -8,7 +8,7 @@ import { buildApp, type Services } from './app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createSealer } from './crypto.ts';
-import { migrateToLatest, openDatabase } from './db/database.ts';
+import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { systemTimers, type Timers } from './link/link-hub.ts';
 import { ensureTlsMaterial, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
 
@@ -16,6 +16,8 @@ export interface RunningServer {
   url: string;
   pin: string | null;
   services: Services;
+  /** The open storage (tests break it on purpose to see server-side failures reported properly). */
+  database: OpenDatabase;
   spaceId: string;
   /** Set on first run when the password was generated (also written to the data dir). */
   generatedAdminPassword: string | null;
@@ -132,6 +134,7 @@ export async function startServer(
     url,
     pin: tls?.pin ?? null,
     services,
+    database,
     spaceId: space.id,
     generatedAdminPassword,
     connectCommand,

@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import type { Clock } from '../src/server/clock.ts';
+import { loadServerConfig } from '../src/server/config.ts';
+import { systemTimers, type Timers } from '../src/server/link/link-hub.ts';
+import { startServer, type RunningServer } from '../src/server/main.ts';
+
+export const AGENT_BUNDLE = resolve(import.meta.dirname, '../dist/muster-agent.mjs');
+export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
+
+/** A temporary directory removed by the returned function. */
+export function tempDir(prefix = 'muster-test-'): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  ca: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A fake clock tests move by hand. */
+export function manualClock(start = Date.now()): Clock & { advance(ms: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+/** Start the real server (real TLS, real SQLite) on a free loopback port in a temporary data dir. */
+export async function startTestServer(
+  opts: { dataDir?: string; port?: number; clock?: Clock; timers?: Timers; heartbeatSeconds?: number; flags?: Record<string, unknown> } = {},
+): Promise<TestServer> {
+  const dir = opts.dataDir ?? tempDir('muster-server-').path;
+  const config = loadServerConfig({
+    flags: {
+      dataDir: dir,
+      listen: `127.0.0.1:${opts.port ?? 0}`,
+      adminPassword: ADMIN_PASSWORD,
+      heartbeatSeconds: opts.heartbeatSeconds,
+      ...opts.flags,
+    },
+    env: {},
+  });
+  const server = await startServer(config, {
+    clock: opts.clock,
+    timers: opts.timers ?? systemTimers,
+    log: pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
+    print: () => undefined,
+  });
+  const port = Number(new URL(server.url).port);
+  const { readFileSync } = await import('node:fs');
+  return {
+    ...server,
+    dataDir: dir,
+    ca: readFileSync(join(dir, 'tls', 'ca.pem'), 'utf8'),
+    port,
+    stop: () => server.close(),
+  };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: <T = unknown>() => T;
+}
+
+/** One HTTPS request trusting the test server's CA. */
+export function request(
+  server: { url: string; ca: string },
+  method: string,
+  path: string,
+  opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; cookie?: string } = {},
+): Promise<JsonResponse> {
+  return new Promise((resolvePromise, reject) => {
+    const data = opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
+    const req = https.request(
+      new URL(path, server.url),
+      {
+        method,
+        ca: server.ca,
+        headers: {
+          ...(data !== undefined && !opts.rawBody ? { 'content-type': 'application/json' } : {}),
+          ...(opts.cookie ? { cookie: opts.cookie } : {}),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+/** Log in and return the session cookie. */
+export async function login(server: { url: string; ca: string }, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const res = await request(server, 'POST', '/api/auth/login', { body: { username, password } });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+  const set = res.headers['set-cookie'];
+  const cookie = (Array.isArray(set) ? set[0] : set)?.split(';')[0];
+  if (!cookie) throw new Error('no session cookie');
+  return cookie;
+}
+
+/** Run the bundled agent to completion. */
+export function runAgent(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], { env: { PATH: process.env.PATH, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A running agent daemon (`muster-agent run`) with its output collected. */
+export interface AgentProcess {
+  child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function spawnAgent(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): AgentProcess {
+  const child = spawn(process.execPath, [AGENT_BUNDLE, 'run', '--local-api', '127.0.0.1:0', ...args], {
+    env: { PATH: process.env.PATH, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return {
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Poll until `fn` returns a truthy value. */
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** The node as the server sees it. */
+export async function nodeStatus(server: TestServer, id: string) {
+  return server.services.nodes.get(id);
+}
