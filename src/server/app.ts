@@ -87,6 +87,15 @@ export async function buildApp(deps: AppDeps) {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
 
+  const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
+  const sessionSweeper = timers.setInterval(() => void auth.sweepSessions().catch(() => undefined), 60 * 60 * 1000);
+  // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
+  app.addHook('preClose', async () => {
+    timers.clearInterval(sweeper);
+    timers.clearInterval(sessionSweeper);
+    await hub.shutdown();
+  });
+
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   app.decorateRequest('principal', null);
@@ -125,13 +134,6 @@ export async function buildApp(deps: AppDeps) {
   );
   await app.register(linkRoutes({ hub, linkAuth }));
 
-  const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
-  const sessionSweeper = timers.setInterval(() => void auth.sweepSessions().catch(() => undefined), 60 * 60 * 1000);
-  app.addHook('preClose', async () => {
-    timers.clearInterval(sweeper);
-    timers.clearInterval(sessionSweeper);
-    await hub.shutdown();
-  });
 
   const services = { auth, audit, nodes, spaces, tokens, claims, linkAuth, hub, bus, registry };
   return { app, services };

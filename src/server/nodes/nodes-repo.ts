@@ -21,6 +21,11 @@ export function createNodesRepo(db: Db) {
       db.insertInto('node_secrets').values(row).execute(),
     deleteSecrets: (id: string) => db.deleteFrom('node_secrets').where('node_id', '=', id).execute(),
     update: (id: string, set: Partial<Omit<NodesTable, 'id'>>) => db.updateTable('nodes').set(set).where('id', '=', id).execute(),
+    /** Presence changes never bring a removed node back; false when nothing was updated. */
+    async updatePresence(id: string, set: Partial<Omit<NodesTable, 'id'>>): Promise<boolean> {
+      const r = await db.updateTable('nodes').set(set).where('id', '=', id).where('status', '!=', 'removed').executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
     /** Nodes the server thought online when it stopped: their links are gone now. */
     markAllOnlineOffline: (now: number, reason: string) =>
       db.updateTable('nodes').set({ status: 'offline', since: now, reason }).where('status', '=', 'online').execute(),

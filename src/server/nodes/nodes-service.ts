@@ -23,8 +23,9 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
 
   async function setStatus(id: string, status: NodesTable['status'], reason: string, extra: Partial<NodesTable> = {}) {
     const since = clock.now();
-    await repo.update(id, { status, since, reason, ...extra });
-    bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+    const set = { status, since, reason, ...extra };
+    const changed = status === 'removed' ? (await repo.update(id, set), true) : await repo.updatePresence(id, set);
+    if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }
 
   return {
