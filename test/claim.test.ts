@@ -35,14 +35,20 @@ describe('claiming with muster-agent claim against the real server', () => {
     const state = stateDir();
     mkdirSync(join(state, 'cloud.d'), { recursive: true, mode: 0o700 });
     writeFileSync(join(state, 'cloud.d', 'token'), 'stale-token-from-an-old-install');
-    const r = await claim(['--url', server.url, '--token', token, '--ca-pin', pin, '--hostname', 'web-1'], state);
+    const r = await claim(
+      ['--url', server.url, '--token', token, '--ca-pin', pin, '--hostname', 'web-1'],
+      state,
+    );
     assert.equal(r.code, 0, r.stderr);
     const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
     const node = await server.services.nodes.get(id);
     assert.equal(node.hostname, 'web-1');
     assert.equal(node.status, 'pending');
     assert.equal(node.machine_guid, readFileSync(join(state, 'machine_guid'), 'utf8').trim());
-    assert.deepEqual(node.rooms.map((r) => r.slug), ['all-nodes']);
+    assert.deepEqual(
+      node.rooms.map((r) => r.slug),
+      ['all-nodes'],
+    );
     assert.equal(existsSync(join(state, 'cloud.d', 'token')), false, 'the token file is gone after success');
     assert.doesNotMatch(readFileSync(join(state, 'cloud.d', 'cloud.conf'), 'utf8'), new RegExp(token));
     assert.match(readFileSync(join(state, 'cloud.d', 'cloud.conf'), 'utf8'), /ca pin = sha256:/);
@@ -50,11 +56,26 @@ describe('claiming with muster-agent claim against the real server', () => {
 
   test('the classic single-dash flags of the stock claim script work too', async () => {
     const cookie = await login(server);
-    const room = await request(server, 'POST', `/api/spaces/${server.spaceId}/rooms`, { cookie, body: { name: 'Databases' } });
+    const room = await request(server, 'POST', `/api/spaces/${server.spaceId}/rooms`, {
+      cookie,
+      body: { name: 'Databases' },
+    });
     assert.equal(room.status, 201);
     const state = stateDir();
     const id = randomUUID();
-    const r = await claim([`-token=${token}`, `-url=${server.url}`, '-rooms=databases', `-id=${id}`, '-hostname=db-1', '-insecure', '-noproxy', '-verbose'], state);
+    const r = await claim(
+      [
+        `-token=${token}`,
+        `-url=${server.url}`,
+        '-rooms=databases',
+        `-id=${id}`,
+        '-hostname=db-1',
+        '-insecure',
+        '-noproxy',
+        '-verbose',
+      ],
+      state,
+    );
     assert.equal(r.code, 0, r.stderr);
     const node = await server.services.nodes.get(id);
     assert.deepEqual(node.rooms.map((x) => x.slug).sort(), ['all-nodes', 'databases']);
@@ -71,7 +92,10 @@ describe('claiming with muster-agent claim against the real server', () => {
 
     const confState = stateDir();
     mkdirSync(join(confState, 'cloud.d'), { recursive: true, mode: 0o700 });
-    writeFileSync(join(confState, 'claim.conf'), `[global]\n  url = ${server.url}\n  token = ${token}\n  ca pin = ${pin}\n`);
+    writeFileSync(
+      join(confState, 'claim.conf'),
+      `[global]\n  url = ${server.url}\n  token = ${token}\n  ca pin = ${pin}\n`,
+    );
     writeFileSync(join(confState, 'cloud.d', 'token'), 'msc_thisfileshouldnotbeusedatall');
     assert.equal((await claim(['--hostname', 'from-conf'], confState)).code, 0);
 
@@ -79,16 +103,39 @@ describe('claiming with muster-agent claim against the real server', () => {
     mkdirSync(join(fileState, 'cloud.d'), { recursive: true, mode: 0o700 });
     writeFileSync(join(fileState, 'cloud.d', 'token'), `${token}\n`);
     writeFileSync(join(fileState, 'cloud.d', 'rooms'), 'all-nodes\n');
-    assert.equal((await claim(['--url', server.url, '--ca-pin', pin, '--hostname', 'from-files'], fileState)).code, 0);
+    assert.equal(
+      (await claim(['--url', server.url, '--ca-pin', pin, '--hostname', 'from-files'], fileState)).code,
+      0,
+    );
   });
 
   test('every claim error key ends with its own exit code and a clear message', async () => {
     const base = ['--url', server.url, '--ca-pin', pin];
     const cases: [string, string[], number, RegExp][] = [
-      ['ErrInvalidNodeID', [...base, '--token', token, '--id', 'not-a-uuid'], EXIT.INVALID_NODE_ID, /ErrInvalidNodeID/],
-      ['ErrInvalidNodeName', [...base, '--token', token, '--hostname', 'bad name!'], EXIT.INVALID_NODE_NAME, /ErrInvalidNodeName/],
-      ['ErrInvalidRoomID', [...base, '--token', token, '--rooms', 'no-such-room'], EXIT.INVALID_ROOM_ID, /ErrInvalidRoomID.*no-such-room/],
-      ['ErrForbidden', [...base, '--token', 'msc_notarealtokennotarealtoken'], EXIT.FORBIDDEN, /ErrForbidden/],
+      [
+        'ErrInvalidNodeID',
+        [...base, '--token', token, '--id', 'not-a-uuid'],
+        EXIT.INVALID_NODE_ID,
+        /ErrInvalidNodeID/,
+      ],
+      [
+        'ErrInvalidNodeName',
+        [...base, '--token', token, '--hostname', 'bad name!'],
+        EXIT.INVALID_NODE_NAME,
+        /ErrInvalidNodeName/,
+      ],
+      [
+        'ErrInvalidRoomID',
+        [...base, '--token', token, '--rooms', 'no-such-room'],
+        EXIT.INVALID_ROOM_ID,
+        /ErrInvalidRoomID.*no-such-room/,
+      ],
+      [
+        'ErrForbidden',
+        [...base, '--token', 'msc_notarealtokennotarealtoken'],
+        EXIT.FORBIDDEN,
+        /ErrForbidden/,
+      ],
     ];
     for (const [key, args, exit, message] of cases) {
       const r = await claim(args);
@@ -101,7 +148,11 @@ describe('claiming with muster-agent claim against the real server', () => {
     const state = stateDir();
     mkdirSync(join(state, 'cloud.d'), { recursive: true, mode: 0o700 });
     const { generateKeyPairSync } = await import('node:crypto');
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const ec = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     writeFileSync(join(state, 'cloud.d', 'private.pem'), ec.privateKey, { mode: 0o600 });
     writeFileSync(join(state, 'cloud.d', 'public.pem'), ec.publicKey);
     const r = await claim(['--url', server.url, '--ca-pin', pin, '--token', token], state);
@@ -122,18 +173,40 @@ describe('claiming with muster-agent claim against the real server', () => {
 
   test('stock clients: the body is JSON even when curl -d sends it form-encoded, and errors are compact JSON', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
-    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const { publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     const id = randomUUID();
-    const body = JSON.stringify({ node: { id, hostname: 'curl-node' }, token, rooms: [], publicKey, mGUID: randomUUID() });
-    const ok = await request(server, 'PUT', `/api/v1/spaces/nodes/${id}`, { rawBody: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const body = JSON.stringify({
+      node: { id, hostname: 'curl-node' },
+      token,
+      rooms: [],
+      publicKey,
+      mGUID: randomUUID(),
+    });
+    const ok = await request(server, 'PUT', `/api/v1/spaces/nodes/${id}`, {
+      rawBody: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(ok.status, 204);
     assert.equal(ok.text, '');
     const other = randomUUID();
     const badBody = body.replace(token, 'msc_bogusbogusbogusbogus').replace(id, other);
-    const bad = await request(server, 'PUT', `/api/v1/spaces/nodes/${other}`, { rawBody: badBody, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const bad = await request(server, 'PUT', `/api/v1/spaces/nodes/${other}`, {
+      rawBody: badBody,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(bad.status, 403);
-    assert.match(bad.text, /^\{"errorCode":"ErrForbidden","errorMsgKey":"ErrForbidden","errorMessage":"[^"]+","errorNonRetryable":true\}$/);
-    const notJson = await request(server, 'PUT', `/api/v1/spaces/nodes/${id}`, { rawBody: 'token=abc', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.match(
+      bad.text,
+      /^\{"errorCode":"ErrForbidden","errorMsgKey":"ErrForbidden","errorMessage":"[^"]+","errorNonRetryable":true\}$/,
+    );
+    const notJson = await request(server, 'PUT', `/api/v1/spaces/nodes/${id}`, {
+      rawBody: 'token=abc',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(notJson.status, 400);
   });
 
@@ -185,7 +258,19 @@ describe('server-side failures reach the agent as 500 ErrInternalServerError (ex
     const dir = tempDir('muster-agent-');
     try {
       await server.database.db.destroy();
-      const r = await runAgent(['claim', '--state-dir', dir.path, '--local-api', 'off', '--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)]);
+      const r = await runAgent([
+        'claim',
+        '--state-dir',
+        dir.path,
+        '--local-api',
+        'off',
+        '--url',
+        server.url,
+        '--token',
+        token,
+        '--ca-pin',
+        formatPin(server.pin!),
+      ]);
       assert.equal(r.code, EXIT.INTERNAL_SERVER_ERROR, r.stderr);
       assert.match(r.stderr, /ErrInternalServerError/);
     } finally {

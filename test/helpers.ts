@@ -33,7 +33,14 @@ export function manualClock(start = Date.now()): Clock & { advance(ms: number): 
 
 /** Start the real server (real TLS, real SQLite) on a free loopback port in a temporary data dir. */
 export async function startTestServer(
-  opts: { dataDir?: string; port?: number; clock?: Clock; timers?: Timers; heartbeatSeconds?: number; flags?: Record<string, unknown> } = {},
+  opts: {
+    dataDir?: string;
+    port?: number;
+    clock?: Clock;
+    timers?: Timers;
+    heartbeatSeconds?: number;
+    flags?: Record<string, unknown>;
+  } = {},
 ): Promise<TestServer> {
   const dir = opts.dataDir ?? tempDir('muster-server-').path;
   const config = loadServerConfig({
@@ -95,7 +102,12 @@ export function request(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+          resolvePromise({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
         });
       },
     );
@@ -105,7 +117,11 @@ export function request(
 }
 
 /** Log in and return the session cookie. */
-export async function login(server: { url: string; ca: string }, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+export async function login(
+  server: { url: string; ca: string },
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<string> {
   const res = await request(server, 'POST', '/api/auth/login', { body: { username, password } });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
   const set = res.headers['set-cookie'];
@@ -115,9 +131,15 @@ export async function login(server: { url: string; ca: string }, username = 'adm
 }
 
 /** Run the bundled agent to completion. */
-export function runAgent(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runAgent(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], { env: { PATH: process.env.PATH, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], {
+      env: { PATH: process.env.PATH, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -144,8 +166,8 @@ export function spawnAgent(args: string[], opts: { env?: NodeJS.ProcessEnv } = {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return {
     child,
@@ -158,7 +180,12 @@ export function spawnAgent(args: string[], opts: { env?: NodeJS.ProcessEnv } = {
 }
 
 /** Poll until `fn` returns a truthy value. */
-export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 15_000, everyMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 15_000,
+  everyMs = 50,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < end) {
@@ -170,7 +197,7 @@ export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeout
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
 /** The node as the server sees it. */

@@ -11,12 +11,38 @@ import { openStateDir } from '../src/agent/state/state-dir.ts';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import type { Timers } from '../src/server/link/link-hub.ts';
-import { login, manualClock, request, runAgent, spawnAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
+import {
+  login,
+  manualClock,
+  request,
+  runAgent,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type TestServer,
+} from './helpers.ts';
 
-const facts = { hostname: 'sim', os: 'Linux', kernel: 'linux 6', arch: 'x64', cpus: 2, memory_bytes: 1, virtualization: 'none', container: 'none', labels: {}, capabilities: [] };
+const facts = {
+  hostname: 'sim',
+  os: 'Linux',
+  kernel: 'linux 6',
+  arch: 'x64',
+  cpus: 2,
+  memory_bytes: 1,
+  virtualization: 'none',
+  container: 'none',
+  labels: {},
+  capabilities: [],
+};
 
 /** Timers that never fire on their own: the test calls sweep() after moving the clock. */
-const handTimers: Timers = { setInterval: () => 0, clearInterval: () => undefined, setTimeout: () => 0, clearTimeout: () => undefined };
+const handTimers: Timers = {
+  setInterval: () => 0,
+  clearInterval: () => undefined,
+  setTimeout: () => 0,
+  clearTimeout: () => undefined,
+};
 
 /** Claim an identity in-process with the agent's own code, and open raw links for it. */
 async function simulatedIdentity(server: TestServer) {
@@ -24,21 +50,47 @@ async function simulatedIdentity(server: TestServer) {
   const state = openStateDir(dir.path);
   const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
   const { claimedId } = await claimNode(
-    { token, url: server.url, rooms: [], proxy: 'none', insecure: false, caPin: server.pin, caFile: null, id: null, hostname: 'sim', source: 'flags' },
+    {
+      token,
+      url: server.url,
+      rooms: [],
+      proxy: 'none',
+      insecure: false,
+      caPin: server.pin,
+      caFile: null,
+      id: null,
+      hostname: 'sim',
+      source: 'flags',
+    },
     state,
     {},
   );
-  const http = createHttpClient({ proxy: 'none', env: {}, trust: { insecure: false, pin: server.pin, caFile: null, savedCaPath: state.paths.ca } });
+  const http = createHttpClient({
+    proxy: 'none',
+    env: {},
+    trust: { insecure: false, pin: server.pin, caFile: null, savedCaPath: state.paths.ca },
+  });
   return {
     id: claimedId,
     remove: dir.remove,
     /** Authenticate and open a link; resolves after the welcome (or with the disconnect frame). */
-    async open(): Promise<{ ws: WebSocket; first: { t: string; [k: string]: unknown }; closed: Promise<number> }> {
+    async open(): Promise<{
+      ws: WebSocket;
+      first: { t: string; [k: string]: unknown };
+      closed: Promise<number>;
+    }> {
       const creds = await authenticateLink(http, server.url, claimedId, state.keyPair().privateKey, 'test');
-      const ws = new WebSocket(creds.endpoint, { ca: server.ca, headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } });
+      const ws = new WebSocket(creds.endpoint, {
+        ca: server.ca,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+        },
+      });
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
       await new Promise((r, j) => ws.once('open', r).once('error', j));
-      const first = new Promise<{ t: string }>((r) => ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })));
+      const first = new Promise<{ t: string }>((r) =>
+        ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
+      );
       ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts }));
       return { ws, first: await first, closed };
     },
@@ -63,28 +115,55 @@ describe('the link with real agent processes', () => {
     dirs.push(dir);
     const cookie = await login(server);
     const events: string[] = [];
-    const sse = https.get(new URL('/api/events', server.url), { ca: server.ca, headers: { cookie } }, (res) => res.on('data', (c: Buffer) => events.push(c.toString())));
+    const sse = https.get(new URL('/api/events', server.url), { ca: server.ca, headers: { cookie } }, (res) =>
+      res.on('data', (c: Buffer) => events.push(c.toString())),
+    );
     try {
       const agent = spawnAgent(['--state-dir', dir.path]);
       await waitFor(() => readFileSync(join(dir.path, 'local-api.addr'), 'utf8'), 'the local API address');
-      const r = await runAgent(['claim', '--state-dir', dir.path, '--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)]);
+      const r = await runAgent([
+        'claim',
+        '--state-dir',
+        dir.path,
+        '--url',
+        server.url,
+        '--token',
+        token,
+        '--ca-pin',
+        formatPin(server.pin!),
+      ]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /the running agent is connecting/);
       const id = readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim();
-      const online = await waitFor(async () => ((await server.services.nodes.get(id)).status === 'online' ? server.services.nodes.get(id) : null), 'node online');
+      const online = await waitFor(
+        async () =>
+          (await server.services.nodes.get(id)).status === 'online' ? server.services.nodes.get(id) : null,
+        'node online',
+      );
       assert.match(online.reason, /link established/);
       assert.equal(online.os !== null && online.arch !== null && online.agent_version === '0.1.0', true);
-      await waitFor(() => events.join('').includes(`"node_id":"${id}","status":"online"`), 'the online event on /api/events');
+      await waitFor(
+        () => events.join('').includes(`"node_id":"${id}","status":"online"`),
+        'the online event on /api/events',
+      );
 
       const status = await runAgent(['status', '--json', '--state-dir', dir.path]);
       assert.equal((JSON.parse(status.stdout) as { online: boolean }).online, true);
 
       await agent.stop('SIGKILL');
       const t0 = Date.now();
-      const offline = await waitFor(async () => ((await server.services.nodes.get(id)).status === 'offline' ? server.services.nodes.get(id) : null), 'node offline', 5000);
+      const offline = await waitFor(
+        async () =>
+          (await server.services.nodes.get(id)).status === 'offline' ? server.services.nodes.get(id) : null,
+        'node offline',
+        5000,
+      );
       assert.ok(Date.now() - t0 < 2000, 'offline within two seconds of the kill');
       assert.match(offline.reason, /connection lost/);
-      await waitFor(() => events.join('').includes(`"node_id":"${id}","status":"offline"`), 'the offline event');
+      await waitFor(
+        () => events.join('').includes(`"node_id":"${id}","status":"offline"`),
+        'the offline event',
+      );
     } finally {
       sse.destroy();
     }
@@ -93,37 +172,74 @@ describe('the link with real agent processes', () => {
   test('a stopped agent says goodbye; run claims by itself from MUSTER_CLAIM_* env; server restart brings it back with no duplicate node', async () => {
     const dir = tempDir('muster-agent-');
     dirs.push(dir);
-    const env = { MUSTER_CLAIM_TOKEN: token, MUSTER_CLAIM_URL: server.url, MUSTER_CLAIM_CA_PIN: formatPin(server.pin!) };
+    const env = {
+      MUSTER_CLAIM_TOKEN: token,
+      MUSTER_CLAIM_URL: server.url,
+      MUSTER_CLAIM_CA_PIN: formatPin(server.pin!),
+    };
     const agent = spawnAgent(['--state-dir', dir.path], { env });
-    const id = await waitFor(() => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(), 'claimed id');
+    const id = await waitFor(
+      () => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(),
+      'claimed id',
+    );
     await waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online');
     const before = (await server.services.nodes.list({ limit: 5000, offset: 0 })).length;
 
     const port = server.port;
     await server.stop();
     server = await startTestServer({ dataDir: server.dataDir, port });
-    const back = await waitFor(async () => ((await server.services.nodes.get(id)).status === 'online' ? server.services.nodes.get(id) : null), 'back online after restart', 20_000);
+    const back = await waitFor(
+      async () =>
+        (await server.services.nodes.get(id)).status === 'online' ? server.services.nodes.get(id) : null,
+      'back online after restart',
+      20_000,
+    );
     assert.match(back.reason, /link established/);
-    assert.equal((await server.services.nodes.list({ limit: 5000, offset: 0 })).length, before, 'no duplicate nodes');
+    assert.equal(
+      (await server.services.nodes.list({ limit: 5000, offset: 0 })).length,
+      before,
+      'no duplicate nodes',
+    );
     assert.match(agent.output(), /server restarting/);
 
     assert.equal(await agent.stop('SIGTERM'), 0);
-    const gone = await waitFor(async () => ((await server.services.nodes.get(id)).status === 'offline' ? server.services.nodes.get(id) : null), 'offline after stop');
+    const gone = await waitFor(
+      async () =>
+        (await server.services.nodes.get(id)).status === 'offline' ? server.services.nodes.get(id) : null,
+      'offline after stop',
+    );
     assert.match(gone.reason, /agent closed the link/);
   });
 
   test('removing a node ends its link for good: the agent stops trying and the node cannot authenticate', async () => {
     const dir = tempDir('muster-agent-');
     dirs.push(dir);
-    const agent = spawnAgent(['--state-dir', dir.path, '--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)]);
-    const id = await waitFor(() => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(), 'claimed id');
+    const agent = spawnAgent([
+      '--state-dir',
+      dir.path,
+      '--url',
+      server.url,
+      '--token',
+      token,
+      '--ca-pin',
+      formatPin(server.pin!),
+    ]);
+    const id = await waitFor(
+      () => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(),
+      'claimed id',
+    );
     await waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online');
     const cookie = await login(server);
     const del = await request(server, 'DELETE', `/api/nodes/${id}`, { cookie });
     assert.equal(del.status, 204);
-    const addr = await waitFor(() => readFileSync(join(dir.path, 'local-api.addr'), 'utf8').trim(), 'local api');
+    const addr = await waitFor(
+      () => readFileSync(join(dir.path, 'local-api.addr'), 'utf8').trim(),
+      'local api',
+    );
     const banned = await waitFor(async () => {
-      const info = (await (await fetch(`http://${addr}/api/v2/info`)).json()) as { cloud: { status: string; reason: string } };
+      const info = (await (await fetch(`http://${addr}/api/v2/info`)).json()) as {
+        cloud: { status: string; reason: string };
+      };
       return info.cloud.status === 'banned' ? info.cloud : null;
     }, 'agent reports banned');
     assert.match(banned.reason, /removed from the server/);
@@ -131,9 +247,16 @@ describe('the link with real agent processes', () => {
     assert.equal(node.status, 'removed');
     const ch = await request(server, 'GET', `/api/v1/auth/node/${id}/challenge`);
     assert.equal(ch.status, 403);
-    assert.equal(ch.json<{ errorMsgKey: string; errorNonRetryable: boolean }>().errorMsgKey, 'ErrNodeRemoved');
+    assert.equal(
+      ch.json<{ errorMsgKey: string; errorNonRetryable: boolean }>().errorMsgKey,
+      'ErrNodeRemoved',
+    );
     const listed = await request(server, 'GET', '/api/nodes', { cookie });
-    assert.equal(listed.json<{ id: string }[]>().some((n) => n.id === id), false, 'removed nodes leave the list');
+    assert.equal(
+      listed.json<{ id: string }[]>().some((n) => n.id === id),
+      false,
+      'removed nodes leave the list',
+    );
     await agent.stop();
   });
 
@@ -141,7 +264,10 @@ describe('the link with real agent processes', () => {
     const dir = tempDir('muster-agent-');
     dirs.push(dir);
     const agent = spawnAgent(['--state-dir', dir.path, '--ca-pin', formatPin(server.pin!)]);
-    const addr = await waitFor(() => readFileSync(join(dir.path, 'local-api.addr'), 'utf8').trim(), 'local api');
+    const addr = await waitFor(
+      () => readFileSync(join(dir.path, 'local-api.addr'), 'utf8').trim(),
+      'local api',
+    );
     const v1 = (await (await fetch(`http://${addr}/api/v1/info`)).json()) as Record<string, unknown>;
     assert.equal(v1['agent-claimed'], false);
     assert.equal(v1['aclk-available'], false);
@@ -155,14 +281,26 @@ describe('the link with real agent processes', () => {
     const key = readFileSync(join(dir.path, 'session.key'), 'utf8').trim();
     const ok = await fetch(`http://${addr}/api/v2/claim?key=${key}&${q}`);
     assert.equal(ok.status, 200, await ok.clone().text());
-    assert.notEqual(readFileSync(join(dir.path, 'session.key'), 'utf8').trim(), key, 'the key is regenerated after an attempt');
+    assert.notEqual(
+      readFileSync(join(dir.path, 'session.key'), 'utf8').trim(),
+      key,
+      'the key is regenerated after an attempt',
+    );
     const reused = await fetch(`http://${addr}/api/v2/claim?key=${key}&${q}`);
     assert.equal(reused.status, 403, 'an old key is refused');
-    await waitFor(async () => ((await (await fetch(`http://${addr}/api/v1/info`)).json()) as Record<string, unknown>)['aclk-available'] === true, 'link online');
+    await waitFor(
+      async () =>
+        ((await (await fetch(`http://${addr}/api/v1/info`)).json()) as Record<string, unknown>)[
+          'aclk-available'
+        ] === true,
+      'link online',
+    );
 
     const un = await runAgent(['unclaim', '--state-dir', dir.path]);
     assert.equal(un.code, 0, un.stderr);
-    const id = (await server.services.nodes.list({ status: 'removed', limit: 5000, offset: 0 })).find((n) => n.reason.includes('unclaimed'));
+    const id = (await server.services.nodes.list({ status: 'removed', limit: 5000, offset: 0 })).find((n) =>
+      n.reason.includes('unclaimed'),
+    );
     assert.ok(id, 'the server knows the node left');
     await agent.stop();
   });
@@ -186,10 +324,20 @@ describe('presence rules with injected time', () => {
       link.ws.send(JSON.stringify({ t: 'heartbeat' }));
       clock.advance(29_000);
       server.services.hub.sweep();
-      assert.equal((await server.services.nodes.get(sim.id)).status, 'online', 'two missed beats are tolerated');
+      assert.equal(
+        (await server.services.nodes.get(sim.id)).status,
+        'online',
+        'two missed beats are tolerated',
+      );
       clock.advance(2_000);
       server.services.hub.sweep();
-      const node = await waitFor(async () => ((await server.services.nodes.get(sim.id)).status === 'offline' ? server.services.nodes.get(sim.id) : null), 'offline');
+      const node = await waitFor(
+        async () =>
+          (await server.services.nodes.get(sim.id)).status === 'offline'
+            ? server.services.nodes.get(sim.id)
+            : null,
+        'offline',
+      );
       assert.match(node.reason, /no heartbeat for 31 s \(3 missed\)/);
       assert.equal(await link.closed, 4005);
     } finally {
@@ -210,14 +358,23 @@ describe('presence rules with injected time', () => {
       assert.equal(d.first.t, 'disconnect', 'the third take-over in a minute is refused');
       assert.match(String(d.first.reason), /duplicate identity suspected/);
       assert.equal(await d.closed, 4003);
-      const node = await waitFor(async () => ((await server.services.nodes.get(sim.id)).duplicate_suspected ? server.services.nodes.get(sim.id) : null), 'flag');
+      const node = await waitFor(
+        async () =>
+          (await server.services.nodes.get(sim.id)).duplicate_suspected
+            ? server.services.nodes.get(sim.id)
+            : null,
+        'flag',
+      );
       assert.equal(node.status, 'online', 'the holder keeps the link');
       assert.equal(c.ws.readyState, WebSocket.OPEN);
       clock.advance(11 * 60_000);
       c.ws.send(JSON.stringify({ t: 'heartbeat' }));
       await new Promise((r) => setTimeout(r, 100));
       server.services.hub.sweep();
-      await waitFor(async () => !(await server.services.nodes.get(sim.id)).duplicate_suspected, 'flag cleared after quiet time');
+      await waitFor(
+        async () => !(await server.services.nodes.get(sim.id)).duplicate_suspected,
+        'flag cleared after quiet time',
+      );
       c.ws.close();
     } finally {
       sim.remove();
@@ -250,7 +407,10 @@ describe('space claim token and roles', () => {
   test('only admins see the token; rotation kills the old one at once', async () => {
     const admin = await login(server);
     for (const role of ['operator', 'viewer']) {
-      const created = await request(server, 'POST', '/api/users', { cookie: admin, body: { username: role, password: `${role}-password-123`, role } });
+      const created = await request(server, 'POST', '/api/users', {
+        cookie: admin,
+        body: { username: role, password: `${role}-password-123`, role },
+      });
       assert.equal(created.status, 201, created.text);
       const cookie = await login(server, role, `${role}-password-123`);
       const r = await request(server, 'GET', `/api/spaces/${server.spaceId}/claim-token`, { cookie });
@@ -260,18 +420,47 @@ describe('space claim token and roles', () => {
     }
     assert.equal((await request(server, 'GET', `/api/spaces/${server.spaceId}/claim-token`)).status, 401);
 
-    const old = (await request(server, 'GET', `/api/spaces/${server.spaceId}/claim-token`, { cookie: admin })).json<{ token: string }>().token;
-    const rotated = await request(server, 'POST', `/api/spaces/${server.spaceId}/claim-token/rotate`, { cookie: admin, body: {} });
+    const old = (
+      await request(server, 'GET', `/api/spaces/${server.spaceId}/claim-token`, { cookie: admin })
+    ).json<{ token: string }>().token;
+    const rotated = await request(server, 'POST', `/api/spaces/${server.spaceId}/claim-token/rotate`, {
+      cookie: admin,
+      body: {},
+    });
     assert.equal(rotated.status, 200);
     const fresh = rotated.json<{ token: string }>().token;
     assert.notEqual(fresh, old);
     const pin = formatPin(server.pin!);
     const dir = tempDir('muster-agent-');
     try {
-      const r1 = await runAgent(['claim', '--state-dir', dir.path, '--local-api', 'off', '--url', server.url, '--token', old, '--ca-pin', pin]);
+      const r1 = await runAgent([
+        'claim',
+        '--state-dir',
+        dir.path,
+        '--local-api',
+        'off',
+        '--url',
+        server.url,
+        '--token',
+        old,
+        '--ca-pin',
+        pin,
+      ]);
       assert.equal(r1.code, EXIT.FORBIDDEN);
       assert.match(r1.stderr, /rotated or revoked/);
-      const r2 = await runAgent(['claim', '--state-dir', dir.path, '--local-api', 'off', '--url', server.url, '--token', fresh, '--ca-pin', pin]);
+      const r2 = await runAgent([
+        'claim',
+        '--state-dir',
+        dir.path,
+        '--local-api',
+        'off',
+        '--url',
+        server.url,
+        '--token',
+        fresh,
+        '--ca-pin',
+        pin,
+      ]);
       assert.equal(r2.code, 0, r2.stderr);
     } finally {
       dir.remove();
@@ -279,7 +468,9 @@ describe('space claim token and roles', () => {
   });
 
   test('sessions: wrong password 401, logout ends the session', async () => {
-    const bad = await request(server, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'nope' } });
+    const bad = await request(server, 'POST', '/api/auth/login', {
+      body: { username: 'admin', password: 'nope' },
+    });
     assert.equal(bad.status, 401);
     assert.deepEqual(Object.keys(bad.json<object>()).sort(), ['code', 'message']);
     const cookie = await login(server);

@@ -19,14 +19,19 @@ export interface DaemonOptions {
 }
 
 /** Exit codes after which retrying the same claim can help (the server or the path may recover). */
-const RETRYABLE_CLAIM_EXITS: number[] = [EXIT.CANNOT_REACH, EXIT.INTERNAL_SERVER_ERROR, EXIT.SERVICE_UNAVAILABLE, EXIT.GATEWAY_TIMEOUT];
+const RETRYABLE_CLAIM_EXITS: number[] = [
+  EXIT.CANNOT_REACH,
+  EXIT.INTERNAL_SERVER_ERROR,
+  EXIT.SERVICE_UNAVAILABLE,
+  EXIT.GATEWAY_TIMEOUT,
+];
 
 /** `muster-agent run`: claim when needed, keep the link up, serve the local API, until stopped. */
 export async function runDaemon(o: DaemonOptions) {
   const { state } = o;
   state.ensure();
   state.machineGuid();
-  const keys = state.keyPair();
+  state.keyPair(); // made on first start, never at install time
   let sessionKey = state.regenerateSessionKey();
 
   let status: LinkStatus = {
@@ -51,7 +56,10 @@ export async function runDaemon(o: DaemonOptions) {
   let claimRetry: NodeJS.Timeout | null = null;
   let stopping = false;
 
-  async function tryClaim(flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<{ ok: boolean; message: string; exitCode: number }> {
+  async function tryClaim(
+    flags: ConnectionFlags,
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ ok: boolean; message: string; exitCode: number }> {
     try {
       const settings = resolveClaimSettings(flags, env, state);
       if (!settings) return { ok: false, message: 'no claim token given', exitCode: EXIT.UNKNOWN_ARGUMENT };
@@ -75,7 +83,12 @@ export async function runDaemon(o: DaemonOptions) {
     if (!claimId) {
       const attempt = resolveClaimSettings(o.flags, o.env, state) ? await tryClaim(o.flags, o.env) : null;
       if (!attempt) {
-        setStatus({ status: 'available', since: Date.now(), reason: 'not claimed; run muster-agent claim or give a claim token', claim_id: null });
+        setStatus({
+          status: 'available',
+          since: Date.now(),
+          reason: 'not claimed; run muster-agent claim or give a claim token',
+          claim_id: null,
+        });
         return;
       }
       if (!attempt.ok) {
@@ -92,11 +105,28 @@ export async function runDaemon(o: DaemonOptions) {
     if (!claimId) return;
     const ls = linkSettings(o.flags, state);
     if (!ls.enabled) {
-      setStatus({ status: 'offline', since: Date.now(), reason: 'disabled in cloud.conf', claim_id: claimId, url: ls.url });
+      setStatus({
+        status: 'offline',
+        since: Date.now(),
+        reason: 'disabled in cloud.conf',
+        claim_id: claimId,
+        url: ls.url,
+      });
       return;
     }
-    setStatus({ status: 'offline', since: Date.now(), reason: 'connecting', claim_id: claimId, url: ls.url, proxy: ls.proxy });
-    const http = createHttpClient({ proxy: ls.proxy, env: o.env, trust: { insecure: ls.insecure, pin: ls.caPin, caFile: ls.caFile, savedCaPath: state.paths.ca } });
+    setStatus({
+      status: 'offline',
+      since: Date.now(),
+      reason: 'connecting',
+      claim_id: claimId,
+      url: ls.url,
+      proxy: ls.proxy,
+    });
+    const http = createHttpClient({
+      proxy: ls.proxy,
+      env: o.env,
+      trust: { insecure: ls.insecure, pin: ls.caPin, caFile: ls.caFile, savedCaPath: state.paths.ca },
+    });
     link = createLinkClient({
       claimId,
       url: ls.url,
@@ -134,7 +164,10 @@ export async function runDaemon(o: DaemonOptions) {
         sessionKey: () => sessionKey,
         sessionKeyPath: state.paths.sessionKey,
         async claim(p) {
-          const r = await tryClaim({ ...o.flags, token: p.token, rooms: p.rooms, url: p.url ?? o.flags.url }, o.env);
+          const r = await tryClaim(
+            { ...o.flags, token: p.token, rooms: p.rooms, url: p.url ?? o.flags.url },
+            o.env,
+          );
           sessionKey = state.regenerateSessionKey();
           if (r.ok) await evaluate();
           return { ...r, status: r.ok ? 200 : r.exitCode === EXIT.FORBIDDEN ? 403 : 400 };

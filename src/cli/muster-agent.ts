@@ -11,25 +11,11 @@ import { linkSettings } from '../agent/claim/claim-sources.ts';
 import { openStateDir } from '../agent/state/state-dir.ts';
 import { claimFailure } from '../agent/claim/claim-client.ts';
 import { EXIT } from '../protocol/errors.ts';
+import { normaliseArgv } from '../agent/claim/classic-flags.ts';
 import { VERSION } from '../version.ts';
 
 const DEFAULT_STATE_DIR = '/var/lib/muster-agent';
 const DEFAULT_LOCAL_API = '127.0.0.1:19990';
-
-/** Classic single-dash flags of the stock claim script, rewritten to their modern form. */
-const CLASSIC_VALUE = ['token', 'rooms', 'url', 'id', 'hostname', 'proxy'];
-const CLASSIC_BOOL = ['noproxy', 'insecure', 'verbose', 'noreload'];
-
-/** Accept `-token=X` and `-insecure` as well as `--token X` and `--insecure`. */
-export function normaliseArgv(args: string[]): string[] {
-  return args.map((a) => {
-    const m = /^-([a-z]+)(=.*)?$/.exec(a);
-    if (!m) return a;
-    if (m[2] !== undefined && CLASSIC_VALUE.includes(m[1]!)) return `--${m[1]}${m[2]}`;
-    if (m[2] === undefined && CLASSIC_BOOL.includes(m[1]!)) return `--${m[1]}`;
-    return a;
-  });
-}
 
 const env = process.env;
 let verbose = false;
@@ -68,7 +54,10 @@ function connectionOptions(cmd: Command): Command {
 function commonOptions(cmd: Command): Command {
   return cmd
     .option('--state-dir <dir>', `state directory (MUSTER_AGENT_STATE_DIR, default ${DEFAULT_STATE_DIR})`)
-    .option('--local-api <addr>', `local API address or "off" (MUSTER_AGENT_LOCAL_API, default ${DEFAULT_LOCAL_API})`)
+    .option(
+      '--local-api <addr>',
+      `local API address or "off" (MUSTER_AGENT_LOCAL_API, default ${DEFAULT_LOCAL_API})`,
+    )
     .option('--verbose', 'more output');
 }
 
@@ -87,45 +76,59 @@ function flagsOf(opts: Record<string, unknown>): ConnectionFlags {
   };
 }
 
-async function localCall(addr: string, method: string, path: string): Promise<{ status: number; body: unknown }> {
+async function localCall(
+  addr: string,
+  method: string,
+  path: string,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`http://${addr}${path}`, { method, signal: AbortSignal.timeout(5000) });
   return { status: res.status, body: await res.json() };
 }
 
-const program = new Command('muster-agent').description('Muster agent: claims this machine and keeps its link to the server').version(VERSION);
+const program = new Command('muster-agent')
+  .description('Muster agent: claims this machine and keeps its link to the server')
+  .version(VERSION);
 program.exitOverride();
 program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-commonOptions(connectionOptions(program.command('run').description('run the agent daemon (claims first when a claim token is given)'))).action(
-  async (opts: Record<string, unknown>) => {
-    verbose = Boolean(opts.verbose);
-    const state = openStateDir(stateDirOf(opts));
-    const daemon = await runDaemon({ state, flags: flagsOf(opts), env, localApi: localApiOf(opts), log });
-    await new Promise<void>((resolve) => {
-      const stop = (sig: string) => {
-        log('info', `${sig}: stopping`);
-        daemon.stop().then(resolve, resolve);
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGHUP', () => {
-        log('info', 'SIGHUP: reloading claiming state');
-        void localCall(daemon.localApiAddress ?? '', 'POST', '/api/v1/reload-claiming-state').catch(() => undefined);
-      });
+commonOptions(
+  connectionOptions(
+    program.command('run').description('run the agent daemon (claims first when a claim token is given)'),
+  ),
+).action(async (opts: Record<string, unknown>) => {
+  verbose = Boolean(opts.verbose);
+  const state = openStateDir(stateDirOf(opts));
+  const daemon = await runDaemon({ state, flags: flagsOf(opts), env, localApi: localApiOf(opts), log });
+  await new Promise<void>((resolve) => {
+    const stop = (sig: string) => {
+      log('info', `${sig}: stopping`);
+      daemon.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGHUP', () => {
+      log('info', 'SIGHUP: reloading claiming state');
+      void localCall(daemon.localApiAddress ?? '', 'POST', '/api/v1/reload-claiming-state').catch(
+        () => undefined,
+      );
     });
-  },
-);
+  });
+});
 
 commonOptions(connectionOptions(program.command('claim').description('claim this machine into a space')))
   .option('--id <uuid>', 'claimed id to use (default: a fresh random UUID)')
-  .option('--hostname <name>', 'hostname to register (default: this machine\'s)')
+  .option('--hostname <name>', "hostname to register (default: this machine's)")
   .option('--noreload', 'do not tell the running daemon to pick up the new claim')
   .action(async (opts: Record<string, unknown>) => {
     verbose = Boolean(opts.verbose);
     const state = openStateDir(stateDirOf(opts));
     state.ensure();
     const settings = resolveClaimSettings(flagsOf(opts), env, state);
-    if (!settings) throw new AgentError(EXIT.UNKNOWN_ARGUMENT, 'no claim token: pass --token (or MUSTER_CLAIM_TOKEN, claim.conf, cloud.d/token)');
+    if (!settings)
+      throw new AgentError(
+        EXIT.UNKNOWN_ARGUMENT,
+        'no claim token: pass --token (or MUSTER_CLAIM_TOKEN, claim.conf, cloud.d/token)',
+      );
     log('debug', `claiming against ${settings.url} with the token from ${settings.source}`);
     const { claimedId } = await claimNode(settings, state, env);
     process.stdout.write(`claimed: node ${claimedId} on ${settings.url}\n`);
@@ -134,20 +137,31 @@ commonOptions(connectionOptions(program.command('claim').description('claim this
     if (!addr) return;
     try {
       const r = await localCall(addr, 'POST', '/api/v1/reload-claiming-state');
-      if (r.status !== 200) throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, `the running agent did not accept the reload (HTTP ${r.status}); restart it`);
+      if (r.status !== 200)
+        throw new AgentError(
+          EXIT.DAEMON_NOT_NOTIFIED,
+          `the running agent did not accept the reload (HTTP ${r.status}); restart it`,
+        );
       process.stdout.write('the running agent is connecting\n');
     } catch (err) {
       if (err instanceof AgentError) throw err;
       const code = (err as { cause?: { code?: string } }).cause?.code;
       if (code === 'ECONNREFUSED') {
-        process.stdout.write('no agent is running here; start it (muster-agent run) and it will use this claim\n');
+        process.stdout.write(
+          'no agent is running here; start it (muster-agent run) and it will use this claim\n',
+        );
         return;
       }
-      throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, `could not notify the running agent at ${addr}: ${(err as Error).message}; restart it`);
+      throw new AgentError(
+        EXIT.DAEMON_NOT_NOTIFIED,
+        `could not notify the running agent at ${addr}: ${(err as Error).message}; restart it`,
+      );
     }
   });
 
-commonOptions(program.command('unclaim').description('tell the server this node is leaving, then forget the identity')).action(async (opts: Record<string, unknown>) => {
+commonOptions(
+  program.command('unclaim').description('tell the server this node is leaving, then forget the identity'),
+).action(async (opts: Record<string, unknown>) => {
   verbose = Boolean(opts.verbose);
   const state = openStateDir(stateDirOf(opts));
   const id = state.claimedId();
@@ -156,10 +170,16 @@ commonOptions(program.command('unclaim').description('tell the server this node 
     return;
   }
   const ls = linkSettings({}, state);
-  const http = createHttpClient({ proxy: ls.proxy, env, trust: { insecure: ls.insecure, pin: ls.caPin, caFile: null, savedCaPath: state.paths.ca } });
+  const http = createHttpClient({
+    proxy: ls.proxy,
+    env,
+    trust: { insecure: ls.insecure, pin: ls.caPin, caFile: null, savedCaPath: state.paths.ca },
+  });
   const creds = await authenticateLink(http, ls.url, id, state.keyPair().privateKey, VERSION);
   const basic = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
-  const res = await http.request('DELETE', `${ls.url}/api/v1/spaces/nodes/${id}`, undefined, { authorization: `Basic ${basic}` });
+  const res = await http.request('DELETE', `${ls.url}/api/v1/spaces/nodes/${id}`, undefined, {
+    authorization: `Basic ${basic}`,
+  });
   if (res.status !== 204 && res.status !== 404) throw claimFailure(res, 'unclaiming');
   state.forgetIdentity();
   process.stdout.write(`unclaimed node ${id}; the identity is forgotten\n`);
@@ -181,7 +201,13 @@ commonOptions(program.command('status').description('state of the link'))
         link = null;
       }
     }
-    const out = link ?? { status: 'offline', online: false, reason: 'the agent is not running', claim_id: state.claimedId(), url: state.readCloudConf().url };
+    const out = link ?? {
+      status: 'offline',
+      online: false,
+      reason: 'the agent is not running',
+      claim_id: state.claimedId(),
+      url: state.readCloudConf().url,
+    };
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return;
@@ -204,36 +230,43 @@ commonOptions(program.command('status').description('state of the link'))
     for (const [k, v] of lines) process.stdout.write(`${k.padEnd(16)} ${String(v)}\n`);
   });
 
-commonOptions(program.command('reload-claiming-state').description('tell the running agent to re-read its claim state')).action(async (opts: Record<string, unknown>) => {
+commonOptions(
+  program.command('reload-claiming-state').description('tell the running agent to re-read its claim state'),
+).action(async (opts: Record<string, unknown>) => {
   const addr = daemonAddress(opts);
-  if (!addr) throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, 'the local API is off; restart the agent instead');
+  if (!addr)
+    throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, 'the local API is off; restart the agent instead');
   try {
     const r = await localCall(addr, 'POST', '/api/v1/reload-claiming-state');
     if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
   } catch (err) {
-    throw new AgentError(EXIT.DAEMON_NOT_NOTIFIED, `could not reach the running agent at ${addr}: ${(err as Error).message}; is it running?`);
+    throw new AgentError(
+      EXIT.DAEMON_NOT_NOTIFIED,
+      `could not reach the running agent at ${addr}: ${(err as Error).message}; is it running?`,
+    );
   }
   process.stdout.write('reloaded\n');
 });
 
-commonOptions(program.command('info').description('identity and facts of this machine')).action(async (opts: Record<string, unknown>) => {
-  const state = openStateDir(stateDirOf(opts));
-  const guid = state.readFileIfAny(state.paths.guid);
-  const cloud = state.readCloudConf();
-  const info = {
-    version: VERSION,
-    state_dir: state.dir,
-    machine_guid: guid,
-    claimed_id: state.claimedId(),
-    url: cloud.url,
-    proxy: cloud.proxy,
-    ca_pin: cloud.caPin,
-    public_key: state.readFileIfAny(state.paths.publicKey) ? state.paths.publicKey : null,
-    facts: collectFacts(),
-  };
-  process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
-});
-
+commonOptions(program.command('info').description('identity and facts of this machine')).action(
+  async (opts: Record<string, unknown>) => {
+    const state = openStateDir(stateDirOf(opts));
+    const guid = state.readFileIfAny(state.paths.guid);
+    const cloud = state.readCloudConf();
+    const info = {
+      version: VERSION,
+      state_dir: state.dir,
+      machine_guid: guid,
+      claimed_id: state.claimedId(),
+      url: cloud.url,
+      proxy: cloud.proxy,
+      ca_pin: cloud.caPin,
+      public_key: state.readFileIfAny(state.paths.publicKey) ? state.paths.publicKey : null,
+      facts: collectFacts(),
+    };
+    process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+  },
+);
 
 try {
   await program.parseAsync(normaliseArgv(process.argv.slice(2)), { from: 'user' });

@@ -19,15 +19,27 @@ program.showHelpAfterError();
 storageOptions(program.command('server').description('run the Muster server'))
   .option('--listen <host:port>', 'address to listen on (MUSTER_LISTEN, default 0.0.0.0:8443)')
   .option('--public-url <url>', 'URL agents and install scripts use to reach this server (MUSTER_PUBLIC_URL)')
-  .addOption(new Option('--tls <mode>', 'auto: own CA and certificate; off: plain HTTP behind a TLS proxy (MUSTER_TLS)').choices(['auto', 'off']))
+  .addOption(
+    new Option(
+      '--tls <mode>',
+      'auto: own CA and certificate; off: plain HTTP behind a TLS proxy (MUSTER_TLS)',
+    ).choices(['auto', 'off']),
+  )
   .option('--tls-cert <file>', 'certificate chain to serve instead of the generated one')
   .option('--tls-key <file>', 'private key of --tls-cert')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (MUSTER_LOG_LEVEL)')
-  .option('--heartbeat-seconds <n>', 'agent heartbeat interval; three missed beats mean offline (MUSTER_HEARTBEAT_SECONDS)')
+  .option(
+    '--heartbeat-seconds <n>',
+    'agent heartbeat interval; three missed beats mean offline (MUSTER_HEARTBEAT_SECONDS)',
+  )
   .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
   .action(async (opts: Record<string, unknown>) => {
     const { config: configFile, ...flags } = opts;
-    const config = loadServerConfig({ flags, env: process.env, configFile: configFile as string | undefined });
+    const config = loadServerConfig({
+      flags,
+      env: process.env,
+      configFile: configFile as string | undefined,
+    });
     const server = await startServer(config);
     let stopping = false;
     const stop = (signal: string) => {
@@ -46,12 +58,20 @@ storageOptions(program.command('server').description('run the Muster server'))
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
 
-storageOptions(program.command('user-add').description('create a user (reads the password from standard input)'))
+storageOptions(
+  program.command('user-add').description('create a user (reads the password from standard input)'),
+)
   .requiredOption('--username <name>', 'user name')
-  .addOption(new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory())
+  .addOption(
+    new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory(),
+  )
   .action(async (opts: Record<string, unknown>) => {
     const { config: configFile, username, role, ...flags } = opts;
-    const config = loadServerConfig({ flags, env: process.env, configFile: configFile as string | undefined });
+    const config = loadServerConfig({
+      flags,
+      env: process.env,
+      configFile: configFile as string | undefined,
+    });
     await addUser(config, username as string, role as 'admin' | 'operator' | 'viewer');
   });
 

@@ -9,14 +9,21 @@ import { migrateToLatest, openDatabase } from '../server/db/database.ts';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** `muster user-add`: create a user directly in the server's storage. */
-export async function addUser(config: ServerConfig, username: string, role: 'admin' | 'operator' | 'viewer'): Promise<void> {
+export async function addUser(
+  config: ServerConfig,
+  username: string,
+  role: 'admin' | 'operator' | 'viewer',
+): Promise<void> {
   const password = await readStdin();
   const body = createUserBody.safeParse({ username, password, role });
-  if (!body.success) throw new Error(body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!body.success)
+    throw new Error(body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const database = openDatabase(config.db ?? join(resolve(config.dataDir), 'muster.db'));
   try {
     await migrateToLatest(database);

@@ -26,7 +26,10 @@ export type EnvResponse = z.infer<typeof envResponse>;
 export const challengeResponse = z.object({ challenge: z.string() });
 
 /** POST <authEndpoint>/node/{id}/password body. */
-export const passwordRequest = z.object({ agent_version: z.string().max(100), response: z.string().max(2048) });
+export const passwordRequest = z.object({
+  agent_version: z.string().max(100),
+  response: z.string().max(2048),
+});
 export type PasswordRequest = z.infer<typeof passwordRequest>;
 
 /** POST <authEndpoint>/node/{id}/password answer: a single-use link credential. */

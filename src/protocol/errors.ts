@@ -11,7 +11,11 @@ export const claimErrorBody = z.object({
 export type ClaimErrorBody = z.infer<typeof claimErrorBody>;
 
 /** Body of every non-2xx answer of the management API. */
-export const apiErrorBody = z.object({ code: z.string(), message: z.string(), request_id: z.string().optional() });
+export const apiErrorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  request_id: z.string().optional(),
+});
 export type ApiErrorBody = z.infer<typeof apiErrorBody>;
 
 /** Agent process exit codes; stable, scripts depend on them. */

@@ -53,7 +53,11 @@ const jobLog = z.object({
   stream: z.enum(['stdout', 'stderr', 'info']),
   data: z.string(),
 });
-const jobProgress = z.object({ t: z.literal('job.progress'), job_id: z.string().max(100), percent: z.number() });
+const jobProgress = z.object({
+  t: z.literal('job.progress'),
+  job_id: z.string().max(100),
+  percent: z.number(),
+});
 const jobFinished = z.object({
   t: z.literal('job.finished'),
   job_id: z.string().max(100),
@@ -63,7 +67,15 @@ const jobFinished = z.object({
 });
 
 /** Frames the agent sends. */
-export const agentFrame = z.discriminatedUnion('t', [hello, heartbeat, reply, jobStarted, jobLog, jobProgress, jobFinished]);
+export const agentFrame = z.discriminatedUnion('t', [
+  hello,
+  heartbeat,
+  reply,
+  jobStarted,
+  jobLog,
+  jobProgress,
+  jobFinished,
+]);
 export type AgentFrame = z.infer<typeof agentFrame>;
 
 const welcome = z.object({
@@ -106,7 +118,10 @@ export function parseFrame<T>(
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { ok: false, error: `invalid frame: ${first ? `${first.path.join('.') || 't'}: ${first.message}` : 'unknown'}` };
+    return {
+      ok: false,
+      error: `invalid frame: ${first ? `${first.path.join('.') || 't'}: ${first.message}` : 'unknown'}`,
+    };
   }
   return { ok: true, frame: parsed.data };
 }

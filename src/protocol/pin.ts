@@ -2,7 +2,9 @@ import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 
 /** SHA-256 of a public key's SubjectPublicKeyInfo, hex; survives certificate renewal with the same key. */
 export function spkiPin(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 /** Pin of a PEM certificate's public key. */

@@ -66,29 +66,59 @@ export async function buildApp(deps: AppDeps) {
   const tokens = createTokensService({ repo: createTokensRepo(db), sealer, clock });
   const claims = createClaimService({ db, clock, audit, bus });
   const linkAuth = createLinkAuthService({ nodes: nodesRepo, clock });
-  const hub = createLinkHub({ nodes, clock, timers, log: log.child({ part: 'link' }), heartbeatIntervalMs: deps.heartbeatIntervalMs });
+  const hub = createLinkHub({
+    nodes,
+    clock,
+    timers,
+    log: log.child({ part: 'link' }),
+    heartbeatIntervalMs: deps.heartbeatIntervalMs,
+  });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'muster_' });
-  new Gauge({ name: 'muster_links_connected', help: 'Agent links currently connected', registers: [registry], collect() { this.set(hub.count()); } });
+  new Gauge({
+    name: 'muster_links_connected',
+    help: 'Agent links currently connected',
+    registers: [registry],
+    collect() {
+      this.set(hub.count());
+    },
+  });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AppError) {
-      if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
+      if (err.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.code(err.status).send({ code: err.code.toLowerCase(), message: err.message });
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
-      const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
+      const code =
+        status === 413
+          ? 'payload_too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : 'validation_failed';
       return reply.code(status).send({ code, message: err instanceof Error ? err.message : 'bad request' });
     }
     req.log.error({ err }, 'request failed');
-    return reply.code(500).send({ code: 'internal', message: `internal error; quote request ${req.id} when reporting it`, request_id: req.id });
+    return reply
+      .code(500)
+      .send({
+        code: 'internal',
+        message: `internal error; quote request ${req.id} when reporting it`,
+        request_id: req.id,
+      });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
+  );
 
   const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
-  const sessionSweeper = timers.setInterval(() => void auth.sweepSessions().catch(() => undefined), 60 * 60 * 1000);
+  const sessionSweeper = timers.setInterval(
+    () => void auth.sweepSessions().catch(() => undefined),
+    60 * 60 * 1000,
+  );
   // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
   app.addHook('preClose', async () => {
     timers.clearInterval(sweeper);
@@ -128,12 +158,18 @@ export async function buildApp(deps: AppDeps) {
       async unclaim(nodeId, sourceIp) {
         await nodes.remove(nodeId, 'its agent (unclaimed)');
         hub.disconnect(nodeId, 'this node was unclaimed', true);
-        await audit.record({ actorType: 'node', actorId: nodeId, action: 'node.unclaimed', targetType: 'node', targetId: nodeId, sourceIp });
+        await audit.record({
+          actorType: 'node',
+          actorId: nodeId,
+          action: 'node.unclaimed',
+          targetType: 'node',
+          targetId: nodeId,
+          sourceIp,
+        });
       },
     }),
   );
   await app.register(linkRoutes({ hub, linkAuth }));
-
 
   const services = { auth, audit, nodes, spaces, tokens, claims, linkAuth, hub, bus, registry };
   return { app, services };

@@ -11,7 +11,10 @@ export const serverConfigSchema = z
     dataDir: z.string().min(1).default('./muster-data'),
     listen: hostPort.default('0.0.0.0:8443'),
     publicUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, for example https://muster.example.com:8443' })
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL, for example https://muster.example.com:8443',
+      })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
     db: z.string().min(1).optional(),
@@ -31,8 +34,14 @@ export const serverConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
-    if (c.tls === 'off' && c.tlsCert) ctx.addIssue({ code: 'custom', path: ['tls'], message: '--tls off cannot be combined with --tls-cert' });
+    if (Boolean(c.tlsCert) !== Boolean(c.tlsKey))
+      ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
+    if (c.tls === 'off' && c.tlsCert)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tls'],
+        message: '--tls off cannot be combined with --tls-cert',
+      });
   });
 export type ServerConfig = Readonly<z.infer<typeof serverConfigSchema>>;
 
@@ -87,8 +96,12 @@ export function loadServerConfig(input: {
     throw new ConfigError(
       parsed.error.issues.map((i) => {
         const key = String(i.path[0] ?? '');
-        const where = key ? `${key} (--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${ENV_NAMES[key] ?? 'config file'})` : 'config';
-        return i.code === 'unrecognized_keys' ? `unknown setting(s): ${i.keys.join(', ')}` : `${where}: ${i.message}`;
+        const where = key
+          ? `${key} (--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${ENV_NAMES[key] ?? 'config file'})`
+          : 'config';
+        return i.code === 'unrecognized_keys'
+          ? `unknown setting(s): ${i.keys.join(', ')}`
+          : `${where}: ${i.message}`;
       }),
     );
   }

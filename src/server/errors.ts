@@ -19,7 +19,11 @@ export class AppError extends Error {
   readonly code: ApiErrorCode;
   readonly status: number;
   readonly retryAfterSeconds: number | undefined;
-  constructor(code: ApiErrorCode, message: string, opts: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    opts: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
@@ -32,7 +36,11 @@ export class AppError extends Error {
 export class ClaimError extends Error {
   readonly key: ClaimErrorKey;
   readonly retryDelaySeconds: number | undefined;
-  constructor(key: ClaimErrorKey, message: string, opts: { cause?: unknown; retryDelaySeconds?: number } = {}) {
+  constructor(
+    key: ClaimErrorKey,
+    message: string,
+    opts: { cause?: unknown; retryDelaySeconds?: number } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.name = 'ClaimError';
     this.key = key;

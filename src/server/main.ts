@@ -53,7 +53,9 @@ function loadMasterKey(config: ServerConfig): Buffer {
 
 /** The command an operator pastes on a machine to claim it into the space. */
 export function claimCommand(url: string, token: string, pin: string | null): string {
-  return ['muster-agent claim', `--url ${url}`, `--token ${token}`, pin ? `--ca-pin ${formatPin(pin)}` : ''].filter(Boolean).join(' ');
+  return ['muster-agent claim', `--url ${url}`, `--token ${token}`, pin ? `--ca-pin ${formatPin(pin)}` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Open storage, do first-run set-up, listen, and print what an operator needs. The only place that listens. */
@@ -63,7 +65,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const timers = opts.timers ?? systemTimers;
-  const log = opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const log =
+    opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -115,11 +118,18 @@ export async function startServer(
   const addr = app.server.address();
   const boundPort = typeof addr === 'object' && addr ? addr.port : port;
   const scheme = tls ? 'https' : 'http';
-  const defaultHost = host === '0.0.0.0' || host === '::' ? (localAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1') : host;
-  const url = config.publicUrl ?? `${scheme}://${defaultHost.includes(':') ? `[${defaultHost}]` : defaultHost}:${boundPort}`;
+  const defaultHost =
+    host === '0.0.0.0' || host === '::'
+      ? (localAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1')
+      : host;
+  const url =
+    config.publicUrl ??
+    `${scheme}://${defaultHost.includes(':') ? `[${defaultHost}]` : defaultHost}:${boundPort}`;
   const connectCommand = claimCommand(url, spaceToken.token, tls?.pin ?? null);
 
-  print(`Muster is listening on ${url}${config.publicUrl ? '' : ' (set --public-url if agents reach it by another name)'}`);
+  print(
+    `Muster is listening on ${url}${config.publicUrl ? '' : ' (set --public-url if agents reach it by another name)'}`,
+  );
   if (generatedAdminPassword) {
     print(`First admin: user "admin", password ${generatedAdminPassword}`);
     print(`  (shown once; also in ${join(dataDir, 'initial-admin-password')}, readable only by you)`);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { claimErrorBody, CLAIM_ERRORS, EXIT, exitCodeForStatus, type ClaimErrorKey } from '../../protocol/errors.ts';
+import {
+  claimErrorBody,
+  CLAIM_ERRORS,
+  EXIT,
+  exitCodeForStatus,
+  type ClaimErrorKey,
+} from '../../protocol/errors.ts';
 import { createHttpClient, type HttpResponse } from '../net/http-client.ts';
 import { AgentError } from '../net/net-errors.ts';
 import type { StateDir } from '../state/state-dir.ts';
@@ -15,7 +21,8 @@ export function claimFailure(res: HttpResponse, what: string): AgentError {
     body = null;
   }
   const retryAfter = Number(res.headers['retry-after']);
-  const retryDelaySeconds = body?.errorRetryDelaySeconds ?? (Number.isFinite(retryAfter) ? retryAfter : undefined);
+  const retryDelaySeconds =
+    body?.errorRetryDelaySeconds ?? (Number.isFinite(retryAfter) ? retryAfter : undefined);
   if (body && body.errorMsgKey in CLAIM_ERRORS) {
     const key = body.errorMsgKey as ClaimErrorKey;
     return new AgentError(CLAIM_ERRORS[key].exit, `${what} failed: ${key}: ${body.errorMessage}`, {
@@ -26,15 +33,23 @@ export function claimFailure(res: HttpResponse, what: string): AgentError {
     });
   }
   const exit = exitCodeForStatus(res.status);
-  return new AgentError(exit, `${what} failed: the server answered HTTP ${res.status}${body ? `: ${body.errorMessage}` : ''}`, {
-    status: res.status,
-    retryDelaySeconds,
-    nonRetryable: exit === EXIT.UNKNOWN_HTTP_ERROR,
-  });
+  return new AgentError(
+    exit,
+    `${what} failed: the server answered HTTP ${res.status}${body ? `: ${body.errorMessage}` : ''}`,
+    {
+      status: res.status,
+      retryDelaySeconds,
+      nonRetryable: exit === EXIT.UNKNOWN_HTTP_ERROR,
+    },
+  );
 }
 
 /** Claim this machine: send the public key with the token under a fresh claimed id; record the result on success. */
-export async function claimNode(settings: ClaimSettings, state: StateDir, env: NodeJS.ProcessEnv): Promise<{ claimedId: string }> {
+export async function claimNode(
+  settings: ClaimSettings,
+  state: StateDir,
+  env: NodeJS.ProcessEnv,
+): Promise<{ claimedId: string }> {
   state.ensure();
   const mGUID = state.machineGuid();
   const { publicKey } = state.keyPair();
@@ -42,7 +57,12 @@ export async function claimNode(settings: ClaimSettings, state: StateDir, env: N
   const http = createHttpClient({
     proxy: settings.proxy,
     env,
-    trust: { insecure: settings.insecure, pin: settings.caPin, caFile: settings.caFile, savedCaPath: state.paths.ca },
+    trust: {
+      insecure: settings.insecure,
+      pin: settings.caPin,
+      caFile: settings.caFile,
+      savedCaPath: state.paths.ca,
+    },
   });
   const body = {
     node: { id: claimedId, hostname: settings.hostname ?? osHostname() },
@@ -51,11 +71,21 @@ export async function claimNode(settings: ClaimSettings, state: StateDir, env: N
     publicKey,
     mGUID,
   };
-  const res = await http.request('PUT', `${settings.url}/api/v1/spaces/nodes/${encodeURIComponent(claimedId)}`, body);
+  const res = await http.request(
+    'PUT',
+    `${settings.url}/api/v1/spaces/nodes/${encodeURIComponent(claimedId)}`,
+    body,
+  );
   if (res.status !== 204 && res.status !== 200) throw claimFailure(res, 'claiming');
   state.saveClaim(
     claimedId,
-    { enabled: true, url: settings.url, proxy: settings.proxy, insecure: settings.insecure, caPin: settings.caPin },
+    {
+      enabled: true,
+      url: settings.url,
+      proxy: settings.proxy,
+      insecure: settings.insecure,
+      caPin: settings.caPin,
+    },
     http.trustedCaPem(),
   );
   return { claimedId };

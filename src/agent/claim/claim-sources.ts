@@ -34,13 +34,22 @@ export interface ClaimSettings {
 }
 
 function rooms(v: string | undefined): string[] | undefined {
-  return v === undefined ? undefined : v.split(/[,\s]+/).map((r) => r.trim()).filter(Boolean);
+  return v === undefined
+    ? undefined
+    : v
+        .split(/[,\s]+/)
+        .map((r) => r.trim())
+        .filter(Boolean);
 }
 
 function pinOrThrow(v: string | null | undefined): string | null {
   if (!v) return null;
   const pin = normalisePin(v);
-  if (!pin) throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `"${v}" is not a CA pin; expected sha256: followed by 64 hex digits`);
+  if (!pin)
+    throw new AgentError(
+      EXIT.UNKNOWN_ARGUMENT,
+      `"${v}" is not a CA pin; expected sha256: followed by 64 hex digits`,
+    );
   return pin;
 }
 
@@ -49,7 +58,11 @@ function pinOrThrow(v: string | null | undefined): string | null {
  * flags, MUSTER_CLAIM_* environment, claim.conf, then cloud.d/token + cloud.d/rooms; every other setting is taken
  * field by field in that same order, then from cloud.conf. Null when no source holds a token.
  */
-export function resolveClaimSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv, state: StateDir): ClaimSettings | null {
+export function resolveClaimSettings(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv,
+  state: StateDir,
+): ClaimSettings | null {
   const fromEnv: ConnectionFlags = {
     token: env.MUSTER_CLAIM_TOKEN || undefined,
     url: env.MUSTER_CLAIM_URL || undefined,
@@ -59,7 +72,9 @@ export function resolveClaimSettings(flags: ConnectionFlags, env: NodeJS.Process
     caPin: env.MUSTER_CLAIM_CA_PIN || undefined,
     caFile: env.MUSTER_CLAIM_CA_FILE || undefined,
   };
-  const conf = existsSync(state.paths.claimConf) ? parseIni(readFileSync(state.paths.claimConf, 'utf8')).global ?? {} : {};
+  const conf = existsSync(state.paths.claimConf)
+    ? (parseIni(readFileSync(state.paths.claimConf, 'utf8')).global ?? {})
+    : {};
   const fromConf: ConnectionFlags = {
     token: conf.token || undefined,
     url: conf.url || undefined,
@@ -70,7 +85,10 @@ export function resolveClaimSettings(flags: ConnectionFlags, env: NodeJS.Process
     caFile: conf['ca file'] || undefined,
   };
   const cloud = state.readCloudConf();
-  const fromFiles: ConnectionFlags = { token: state.readFileIfAny(state.paths.token) ?? undefined, rooms: state.readFileIfAny(state.paths.rooms) ?? undefined };
+  const fromFiles: ConnectionFlags = {
+    token: state.readFileIfAny(state.paths.token) ?? undefined,
+    rooms: state.readFileIfAny(state.paths.rooms) ?? undefined,
+  };
 
   const sources: [ClaimSettings['source'], ConnectionFlags][] = [
     ['flags', flags],
@@ -80,11 +98,17 @@ export function resolveClaimSettings(flags: ConnectionFlags, env: NodeJS.Process
   ];
   const withToken = sources.find(([, s]) => s.token);
   if (!withToken) return null;
-  const pick = <K extends keyof ConnectionFlags>(k: K): ConnectionFlags[K] => sources.map(([, s]) => s[k]).find((v) => v !== undefined);
+  const pick = <K extends keyof ConnectionFlags>(k: K): ConnectionFlags[K] =>
+    sources.map(([, s]) => s[k]).find((v) => v !== undefined);
 
   const url = pick('url') ?? cloud.url ?? undefined;
-  if (!url) throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `a claim token was found (${withToken[0]}) but no server URL; pass --url`);
-  if (!/^https?:\/\//.test(url)) throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `"${url}" is not an http(s) URL`);
+  if (!url)
+    throw new AgentError(
+      EXIT.UNKNOWN_ARGUMENT,
+      `a claim token was found (${withToken[0]}) but no server URL; pass --url`,
+    );
+  if (!/^https?:\/\//.test(url))
+    throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `"${url}" is not an http(s) URL`);
   return {
     token: withToken[1].token!,
     url: url.replace(/\/+$/, ''),
@@ -103,7 +127,11 @@ export function resolveClaimSettings(flags: ConnectionFlags, env: NodeJS.Process
 export function linkSettings(flags: ConnectionFlags, state: StateDir) {
   const cloud = state.readCloudConf();
   const url = (flags.url ?? cloud.url)?.replace(/\/+$/, '');
-  if (!url) throw new AgentError(EXIT.STATE_DIR, `${state.paths.cloudConf} names no server URL; claim the agent again`);
+  if (!url)
+    throw new AgentError(
+      EXIT.STATE_DIR,
+      `${state.paths.cloudConf} names no server URL; claim the agent again`,
+    );
   return {
     url,
     proxy: flags.noproxy ? 'none' : (flags.proxy ?? cloud.proxy),

@@ -30,7 +30,8 @@ function container(): string {
 
 /** Hypervisor the machine runs on, or "none". */
 function virtualization(): string {
-  const product = `${read('/sys/class/dmi/id/product_name')} ${read('/sys/class/dmi/id/sys_vendor')}`.toLowerCase();
+  const product =
+    `${read('/sys/class/dmi/id/product_name')} ${read('/sys/class/dmi/id/sys_vendor')}`.toLowerCase();
   for (const [needle, name] of [
     ['kvm', 'kvm'],
     ['qemu', 'qemu'],

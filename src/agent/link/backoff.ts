@@ -1,5 +1,8 @@
 /** Reconnect delays: exponential with full jitter between min and the growing cap; reset after a stable link. */
-export function createBackoff(opts: { base: number; minSeconds: number; maxSeconds: number }, random: () => number = Math.random) {
+export function createBackoff(
+  opts: { base: number; minSeconds: number; maxSeconds: number },
+  random: () => number = Math.random,
+) {
   let attempt = 0;
   let params = { ...opts };
   return {

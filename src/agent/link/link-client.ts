@@ -1,8 +1,22 @@
 import { constants, privateDecrypt } from 'node:crypto';
 import WebSocket from 'ws';
-import { challengeResponse, envResponse, LINK_PROTOCOL_VERSION, LINK_TRANSPORT, passwordResponse } from '../../protocol/claim-api.ts';
+import {
+  challengeResponse,
+  envResponse,
+  LINK_PROTOCOL_VERSION,
+  LINK_TRANSPORT,
+  passwordResponse,
+} from '../../protocol/claim-api.ts';
 import { EXIT } from '../../protocol/errors.ts';
-import { CLOSE, MAX_FRAME_BYTES, parseFrame, serverFrame, type AgentFrame, type NodeFacts, type ServerFrame } from '../../protocol/link-frames.ts';
+import {
+  CLOSE,
+  MAX_FRAME_BYTES,
+  parseFrame,
+  serverFrame,
+  type AgentFrame,
+  type NodeFacts,
+  type ServerFrame,
+} from '../../protocol/link-frames.ts';
 import { claimFailure } from '../claim/claim-client.ts';
 import type { HttpClient } from '../net/http-client.ts';
 import { AgentError, networkError } from '../net/net-errors.ts';
@@ -44,7 +58,10 @@ function json<T>(text: string, schema: { parse(v: unknown): T }, what: string): 
   try {
     return schema.parse(JSON.parse(text));
   } catch {
-    throw new AgentError(EXIT.UNKNOWN_HTTP_ERROR, `${what}: the server's answer is not what this agent understands; is the URL a Muster server?`);
+    throw new AgentError(
+      EXIT.UNKNOWN_HTTP_ERROR,
+      `${what}: the server's answer is not what this agent understands; is the URL a Muster server?`,
+    );
   }
 }
 
@@ -62,18 +79,33 @@ export async function authenticateLink(
   const env = json(envRes.text, envResponse, 'reading the link environment');
   onBackoff(env.backoff);
   const transport = env.transports.find((t) => t.type === LINK_TRANSPORT);
-  if (!transport) throw new AgentError(EXIT.UNKNOWN_HTTP_ERROR, `the server offers no ${LINK_TRANSPORT} transport; upgrade the server or the agent`);
+  if (!transport)
+    throw new AgentError(
+      EXIT.UNKNOWN_HTTP_ERROR,
+      `the server offers no ${LINK_TRANSPORT} transport; upgrade the server or the agent`,
+    );
   const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
   if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
   const { challenge } = json(chRes.text, challengeResponse, 'link authentication');
   let nonce: Buffer;
   try {
-    nonce = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, Buffer.from(challenge, 'base64'));
+    nonce = privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      Buffer.from(challenge, 'base64'),
+    );
   } catch {
-    throw new AgentError(EXIT.FORBIDDEN, "the challenge cannot be decrypted with this machine's key: it was claimed with another key; claim it again", { nonRetryable: true });
+    throw new AgentError(
+      EXIT.FORBIDDEN,
+      "the challenge cannot be decrypted with this machine's key: it was claimed with another key; claim it again",
+      { nonRetryable: true },
+    );
   }
-  const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, { agent_version: agentVersion, response: nonce.toString('base64') });
-  if (pwRes.status !== 201 && pwRes.status !== 200) throw claimFailure(pwRes, 'link authentication (password)');
+  const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, {
+    agent_version: agentVersion,
+    response: nonce.toString('base64'),
+  });
+  if (pwRes.status !== 201 && pwRes.status !== 200)
+    throw claimFailure(pwRes, 'link authentication (password)');
   const creds = json(pwRes.text, passwordResponse, 'link authentication');
   return { endpoint: transport.endpoint, username: creds.username, password: creds.password };
 }
@@ -89,12 +121,16 @@ export function createLinkClient(o: LinkClientOptions) {
 
   /** One link from connect to close; resolves with a server-given delay (seconds) when there is one. */
   async function session(): Promise<{ retryAfterSeconds?: number; permanent?: boolean; reason: string }> {
-    const auth = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, backoff.configure);
+    const auth = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
+      backoff.configure(b),
+    );
     const tls = await o.http.connectOptions(auth.endpoint);
     return new Promise((resolve) => {
       const ws = new WebSocket(auth.endpoint, {
         ...tls,
-        headers: { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
+        },
         maxPayload: MAX_FRAME_BYTES,
         handshakeTimeout: 15_000,
       });
@@ -110,13 +146,29 @@ export function createLinkClient(o: LinkClientOptions) {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          const err = claimFailure({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }, 'opening the link');
-          outcome = { reason: err.message, retryAfterSeconds: err.retryDelaySeconds, permanent: err.nonRetryable && err.status !== 401 };
+          const err = claimFailure(
+            {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            },
+            'opening the link',
+          );
+          outcome = {
+            reason: err.message,
+            retryAfterSeconds: err.retryDelaySeconds,
+            permanent: err.nonRetryable && err.status !== 401,
+          };
           ws.terminate();
         });
       });
       ws.on('open', () => {
-        send({ t: 'hello', protocol: LINK_PROTOCOL_VERSION, agent_version: o.agentVersion, facts: o.facts() });
+        send({
+          t: 'hello',
+          protocol: LINK_PROTOCOL_VERSION,
+          agent_version: o.agentVersion,
+          facts: o.facts(),
+        });
         welcomeTimer = setTimeout(() => {
           outcome = { reason: 'the server did not answer hello' };
           ws.terminate();
@@ -141,7 +193,15 @@ export function createLinkClient(o: LinkClientOptions) {
           case 'welcome':
             clearTimeout(welcomeTimer);
             connectedAt = Date.now();
-            o.onStatus({ status: 'online', online: true, since: connectedAt, reason: 'connected', last_connected_at: connectedAt, next_attempt_at: null, backoff_ms: null });
+            o.onStatus({
+              status: 'online',
+              online: true,
+              since: connectedAt,
+              reason: 'connected',
+              last_connected_at: connectedAt,
+              next_attempt_at: null,
+              backoff_ms: null,
+            });
             o.log('info', `link online as node ${f.node_id}`);
             heartbeat = setInterval(() => {
               // The server never speaks first; a ping it does not answer twice means the path is dead.
@@ -156,10 +216,19 @@ export function createLinkClient(o: LinkClientOptions) {
             }, f.heartbeat_interval_ms);
             return;
           case 'disconnect':
-            outcome = { reason: `server: ${f.reason}`, retryAfterSeconds: f.reconnect_after_seconds, permanent: f.permanent };
+            outcome = {
+              reason: `server: ${f.reason}`,
+              retryAfterSeconds: f.reconnect_after_seconds,
+              permanent: f.permanent,
+            };
             return;
           case 'request':
-            send({ t: 'reply', id: f.id, ok: false, error: { code: 'unsupported', message: `method ${f.method} is not supported by this agent` } });
+            send({
+              t: 'reply',
+              id: f.id,
+              ok: false,
+              error: { code: 'unsupported', message: `method ${f.method} is not supported by this agent` },
+            });
             return;
           default:
             return;
@@ -174,7 +243,9 @@ export function createLinkClient(o: LinkClientOptions) {
         clearTimeout(welcomeTimer);
         socket = null;
         if (connectedAt && Date.now() - connectedAt >= STABLE_MS) backoff.reset();
-        const reason = outcome?.reason ?? (reasonBuf.length ? `closed by the server: ${reasonBuf.toString()}` : `link closed (code ${code})`);
+        const reason =
+          outcome?.reason ??
+          (reasonBuf.length ? `closed by the server: ${reasonBuf.toString()}` : `link closed (code ${code})`);
         resolve({ ...outcome, reason });
       });
     });
@@ -198,19 +269,42 @@ export function createLinkClient(o: LinkClientOptions) {
         if (stopped) break;
         const now = Date.now();
         if (r.permanent) {
-          o.onStatus({ status: 'banned', online: false, since: now, reason: r.reason, last_disconnected_at: now, next_attempt_at: null });
+          o.onStatus({
+            status: 'banned',
+            online: false,
+            since: now,
+            reason: r.reason,
+            last_disconnected_at: now,
+            next_attempt_at: null,
+          });
           o.log('error', `${r.reason}; not reconnecting`);
           return;
         }
         delayMs = r.retryAfterSeconds !== undefined ? r.retryAfterSeconds * 1000 : backoff.next();
-        o.onStatus({ status: 'offline', online: false, since: now, reason: r.reason, last_disconnected_at: now });
+        o.onStatus({
+          status: 'offline',
+          online: false,
+          since: now,
+          reason: r.reason,
+          last_disconnected_at: now,
+        });
         o.log('warn', `link down: ${r.reason}`);
       } catch (err) {
         if (stopped) break;
         const e = err instanceof AgentError ? err : networkError(err, o.url);
         const now = Date.now();
-        if (e.nonRetryable && (e.exitCode === EXIT.FORBIDDEN || e.exitCode === EXIT.UNKNOWN_HTTP_ERROR) && e.retryDelaySeconds === undefined) {
-          o.onStatus({ status: 'banned', online: false, since: now, reason: e.message, next_attempt_at: null });
+        if (
+          e.nonRetryable &&
+          (e.exitCode === EXIT.FORBIDDEN || e.exitCode === EXIT.UNKNOWN_HTTP_ERROR) &&
+          e.retryDelaySeconds === undefined
+        ) {
+          o.onStatus({
+            status: 'banned',
+            online: false,
+            since: now,
+            reason: e.message,
+            next_attempt_at: null,
+          });
           o.log('error', `${e.message}; not reconnecting`);
           return;
         }

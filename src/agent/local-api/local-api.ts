@@ -9,18 +9,29 @@ export interface LocalApiHandlers {
   /** Current session key (the file proves the caller can read the state directory). */
   sessionKey(): string;
   sessionKeyPath: string;
-  claim(params: { token: string; rooms?: string; url?: string }): Promise<{ ok: boolean; status: number; message: string; exitCode: number }>;
+  claim(params: {
+    token: string;
+    rooms?: string;
+    url?: string;
+  }): Promise<{ ok: boolean; status: number; message: string; exitCode: number }>;
   reload(): Promise<void>;
 }
 
 function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 /** The agent's local API on a loopback address: info, status, local claiming and reloads. */
-export async function startLocalApi(listen: string, h: LocalApiHandlers): Promise<{ server: Server; address: string }> {
+export async function startLocalApi(
+  listen: string,
+  h: LocalApiHandlers,
+): Promise<{ server: Server; address: string }> {
   const i = listen.lastIndexOf(':');
   const host = listen.slice(0, i).replace(/^\[|\]$/g, '') || '127.0.0.1';
   const port = Number(listen.slice(i + 1));
@@ -36,12 +47,27 @@ export async function startLocalApi(listen: string, h: LocalApiHandlers): Promis
         case 'GET /api/v2/claim': {
           const key = url.searchParams.get('key');
           if (!key)
-            return send(res, 200, { success: false, message: `pass key= with the contents of ${h.sessionKeyPath}`, key_filename: h.sessionKeyPath, cloud: h.infoV2().cloud });
-          if (!safeEqualStrings(key, h.sessionKey())) return send(res, 403, { success: false, message: `wrong key; read it from ${h.sessionKeyPath}` });
+            return send(res, 200, {
+              success: false,
+              message: `pass key= with the contents of ${h.sessionKeyPath}`,
+              key_filename: h.sessionKeyPath,
+              cloud: h.infoV2().cloud,
+            });
+          if (!safeEqualStrings(key, h.sessionKey()))
+            return send(res, 403, { success: false, message: `wrong key; read it from ${h.sessionKeyPath}` });
           const token = url.searchParams.get('token');
           if (!token) return send(res, 400, { success: false, message: 'token= is required' });
-          const r = await h.claim({ token, rooms: url.searchParams.get('rooms') ?? undefined, url: url.searchParams.get('url') ?? undefined });
-          return send(res, r.ok ? 200 : r.status, { success: r.ok, message: r.message, exit_code: r.exitCode, cloud: h.infoV2().cloud });
+          const r = await h.claim({
+            token,
+            rooms: url.searchParams.get('rooms') ?? undefined,
+            url: url.searchParams.get('url') ?? undefined,
+          });
+          return send(res, r.ok ? 200 : r.status, {
+            success: r.ok,
+            message: r.message,
+            exit_code: r.exitCode,
+            cloud: h.infoV2().cloud,
+          });
         }
         case 'POST /api/v1/reload-claiming-state':
           await h.reload();
@@ -50,7 +76,9 @@ export async function startLocalApi(listen: string, h: LocalApiHandlers): Promis
           return send(res, 404, { success: false, message: `no route ${route}` });
       }
     };
-    run().catch((err: unknown) => send(res, 500, { success: false, message: err instanceof Error ? err.message : String(err) }));
+    run().catch((err: unknown) =>
+      send(res, 500, { success: false, message: err instanceof Error ? err.message : String(err) }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -35,15 +35,24 @@ export interface ConnectOptions {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 function pemOf(raw: Buffer): string {
-  return `-----BEGIN CERTIFICATE-----\n${raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${raw
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 function certsIn(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((c) => `${c}\n`) ?? [];
+  return (
+    pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((c) => `${c}\n`) ?? []
+  );
 }
 
 /** HTTP(S) client for the server with the agent's trust and proxy settings. */
-export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettings; env: NodeJS.ProcessEnv }) {
+export function createHttpClient(opts: {
+  proxy: ProxySetting;
+  trust: TrustSettings;
+  env: NodeJS.ProcessEnv;
+}) {
   const { trust } = opts;
   let trustedCa: string[] | null = null;
 
@@ -56,7 +65,13 @@ export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettin
     }
   }
 
-  function rawRequest(method: string, url: URL, body: string | undefined, tls: { ca?: string[]; rejectUnauthorized: boolean }, headers: Record<string, string> = {}) {
+  function rawRequest(
+    method: string,
+    url: URL,
+    body: string | undefined,
+    tls: { ca?: string[]; rejectUnauthorized: boolean },
+    headers: Record<string, string> = {},
+  ) {
     return new Promise<{ res: HttpResponse; chain: DetailedPeerCertificate | null }>((resolve, reject) => {
       const lib = url.protocol === 'https:' ? https : http;
       const req = lib.request(
@@ -67,18 +82,37 @@ export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettin
           ca: tls.ca,
           rejectUnauthorized: tls.rejectUnauthorized,
           timeout: REQUEST_TIMEOUT_MS,
-          headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers },
+          headers: {
+            accept: 'application/json',
+            ...(body !== undefined
+              ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+              : {}),
+            ...headers,
+          },
         },
         (res) => {
           const sock = res.socket as TLSSocket;
           const chain = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate(true) : null;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ res: { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }, chain }));
+          res.on('end', () =>
+            resolve({
+              res: {
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                text: Buffer.concat(chunks).toString('utf8'),
+              },
+              chain,
+            }),
+          );
           res.on('error', reject);
         },
       );
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+      req.on('timeout', () =>
+        req.destroy(
+          Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
+        ),
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -89,7 +123,9 @@ export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettin
     const pin = trust.pin!;
     let chain: DetailedPeerCertificate | null;
     try {
-      ({ chain } = await rawRequest('GET', new URL('/ca.pem', base), undefined, { rejectUnauthorized: false }));
+      ({ chain } = await rawRequest('GET', new URL('/ca.pem', base), undefined, {
+        rejectUnauthorized: false,
+      }));
     } catch (err) {
       throw networkError(err, base.origin);
     }
@@ -110,11 +146,16 @@ export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettin
   async function ensureTrust(base: URL): Promise<void> {
     if (trustedCa || trust.insecure || base.protocol !== 'https:') return;
     if (trust.caFile) {
-      if (!existsSync(trust.caFile)) throw new AgentError(EXIT.UNTRUSTED_SERVER, `CA file ${trust.caFile} does not exist`);
+      if (!existsSync(trust.caFile))
+        throw new AgentError(EXIT.UNTRUSTED_SERVER, `CA file ${trust.caFile} does not exist`);
       const certs = certsIn(readFileSync(trust.caFile, 'utf8'));
-      if (certs.length === 0) throw new AgentError(EXIT.UNTRUSTED_SERVER, `CA file ${trust.caFile} holds no PEM certificate`);
+      if (certs.length === 0)
+        throw new AgentError(EXIT.UNTRUSTED_SERVER, `CA file ${trust.caFile} holds no PEM certificate`);
       if (trust.pin && !certs.some((c) => certPin(c) === trust.pin))
-        throw new AgentError(EXIT.UNTRUSTED_SERVER, `no certificate in ${trust.caFile} matches the pin ${formatPin(trust.pin)}`);
+        throw new AgentError(
+          EXIT.UNTRUSTED_SERVER,
+          `no certificate in ${trust.caFile} matches the pin ${formatPin(trust.pin)}`,
+        );
       trustedCa = certs;
       return;
     }
@@ -130,16 +171,29 @@ export function createHttpClient(opts: { proxy: ProxySetting; trust: TrustSettin
 
   function tlsFor(): { ca?: string[]; rejectUnauthorized: boolean } {
     if (trust.insecure) return { rejectUnauthorized: false };
-    return trustedCa ? { ca: [...rootCertificates, ...trustedCa], rejectUnauthorized: true } : { rejectUnauthorized: true };
+    return trustedCa
+      ? { ca: [...rootCertificates, ...trustedCa], rejectUnauthorized: true }
+      : { rejectUnauthorized: true };
   }
 
   return {
     /** One request; network and trust failures become AgentErrors with exit codes. */
-    async request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse> {
+    async request(
+      method: string,
+      url: string,
+      body?: unknown,
+      headers?: Record<string, string>,
+    ): Promise<HttpResponse> {
       const target = new URL(url);
       await ensureTrust(target);
       try {
-        const { res } = await rawRequest(method, target, body === undefined ? undefined : JSON.stringify(body), tlsFor(), headers);
+        const { res } = await rawRequest(
+          method,
+          target,
+          body === undefined ? undefined : JSON.stringify(body),
+          tlsFor(),
+          headers,
+        );
         return res;
       } catch (err) {
         throw networkError(err, target.origin);

@@ -5,7 +5,13 @@ export class AgentError extends Error {
   constructor(
     readonly exitCode: ExitCode,
     message: string,
-    opts: { cause?: unknown; retryDelaySeconds?: number; nonRetryable?: boolean; status?: number; key?: string } = {},
+    opts: {
+      cause?: unknown;
+      retryDelaySeconds?: number;
+      nonRetryable?: boolean;
+      status?: number;
+      key?: string;
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'AgentError';
@@ -44,5 +50,9 @@ export function networkError(err: unknown, url: string): AgentError {
       `the certificate of ${url} is not trusted (${code}); pass --ca-pin with the pin the server printed, or --ca-file with its CA`,
       { cause: err },
     );
-  return new AgentError(EXIT.CANNOT_REACH, `cannot reach ${url}: ${msg}${code && !msg.includes(code) ? ` (${code})` : ''}; check the URL, the network and the proxy setting`, { cause: err });
+  return new AgentError(
+    EXIT.CANNOT_REACH,
+    `cannot reach ${url}: ${msg}${code && !msg.includes(code) ? ` (${code})` : ''}; check the URL, the network and the proxy setting`,
+    { cause: err },
+  );
 }

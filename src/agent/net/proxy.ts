@@ -14,7 +14,10 @@ export function bypassesProxy(host: string, port: string, noProxy: string | unde
     .filter(Boolean)
     .some((entry) => {
       if (entry === '*') return true;
-      const [name = '', p] = entry.toLowerCase().replace(/^\[|\]$/g, '').split(/:(?=\d+$)/);
+      const [name = '', p] = entry
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '')
+        .split(/:(?=\d+$)/);
       if (p && p !== port) return false;
       const bare = name.replace(/^\*?\./, '');
       return h === bare || h.endsWith(`.${bare}`);
@@ -27,7 +30,9 @@ export function proxyFor(setting: ProxySetting, target: URL, env: NodeJS.Process
   if (setting !== 'env') return setting;
   const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
   const secure = target.protocol === 'https:' || target.protocol === 'wss:';
-  const proxy = secure ? pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY') : pick('http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY');
+  const proxy = secure
+    ? pick('https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY')
+    : pick('http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY');
   if (!proxy) return null;
   const port = target.port || (secure ? '443' : '80');
   if (bypassesProxy(target.hostname, port, pick('no_proxy', 'NO_PROXY'))) return null;
@@ -38,6 +43,13 @@ export function proxyFor(setting: ProxySetting, target: URL, env: NodeJS.Process
 export function proxyAgent(proxyUrl: string): Agent {
   const scheme = new URL(proxyUrl).protocol;
   if (scheme === 'http:' || scheme === 'https:') return new HttpsProxyAgent(proxyUrl);
-  if (scheme === 'socks5:' || scheme === 'socks5h:' || scheme === 'socks4:' || scheme === 'socks4a:' || scheme === 'socks:') return new SocksProxyAgent(proxyUrl);
+  if (
+    scheme === 'socks5:' ||
+    scheme === 'socks5h:' ||
+    scheme === 'socks4:' ||
+    scheme === 'socks4a:' ||
+    scheme === 'socks:'
+  )
+    return new SocksProxyAgent(proxyUrl);
   throw new Error(`unsupported proxy scheme ${scheme} (use http://, socks5:// or socks5h://)`);
 }

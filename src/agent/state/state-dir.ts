@@ -1,5 +1,16 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from '../../protocol/errors.ts';
 import { formatPin } from '../../protocol/pin.ts';
@@ -19,7 +30,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function fail(what: string, err: unknown): never {
   const code = (err as { code?: string }).code;
-  const hint = code === 'EACCES' || code === 'EPERM' ? '; run as root or pass --state-dir to a directory you own' : '';
+  const hint =
+    code === 'EACCES' || code === 'EPERM' ? '; run as root or pass --state-dir to a directory you own' : '';
   throw new AgentError(EXIT.STATE_DIR, `${what}: ${(err as Error).message}${hint}`, { cause: err });
 }
 
@@ -64,7 +76,8 @@ export function openStateDir(dir: string) {
       const uid = process.getuid?.();
       if (uid !== undefined && uid !== 0) {
         const owner = statSync(dir).uid;
-        if (owner !== uid) throw new AgentError(EXIT.WRONG_USER, `${dir} belongs to uid ${owner}; run the agent as that user`);
+        if (owner !== uid)
+          throw new AgentError(EXIT.WRONG_USER, `${dir} belongs to uid ${owner}; run the agent as that user`);
       }
     },
 
@@ -75,9 +88,17 @@ export function openStateDir(dir: string) {
         try {
           v = readFileSync(p.guid, 'utf8').trim();
         } catch (err) {
-          throw new AgentError(EXIT.MACHINE_GUID_UNREADABLE, `cannot read ${p.guid}: ${(err as Error).message}`, { cause: err });
+          throw new AgentError(
+            EXIT.MACHINE_GUID_UNREADABLE,
+            `cannot read ${p.guid}: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
-        if (!UUID.test(v)) throw new AgentError(EXIT.MACHINE_GUID_UNREADABLE, `${p.guid} does not hold a UUID; delete it to make a new one`);
+        if (!UUID.test(v))
+          throw new AgentError(
+            EXIT.MACHINE_GUID_UNREADABLE,
+            `${p.guid} does not hold a UUID; delete it to make a new one`,
+          );
         return v.toLowerCase();
       }
       const guid = randomUUID();
@@ -125,7 +146,7 @@ export function openStateDir(dir: string) {
     },
 
     readCloudConf(): CloudConf {
-      const ini = existsSync(p.cloudConf) ? parseIni(readFileSync(p.cloudConf, 'utf8')).global ?? {} : {};
+      const ini = existsSync(p.cloudConf) ? (parseIni(readFileSync(p.cloudConf, 'utf8')).global ?? {}) : {};
       return {
         enabled: iniBool(ini.enabled) ?? true,
         url: ini.url || null,
@@ -160,7 +181,8 @@ export function openStateDir(dir: string) {
 
     /** Forget the identity: claimed id and keys go; the machine GUID stays. */
     forgetIdentity(): void {
-      for (const f of [p.claimedId, p.privateKey, p.publicKey, p.ca, p.cloudConf]) if (existsSync(f)) unlinkSync(f);
+      for (const f of [p.claimedId, p.privateKey, p.publicKey, p.ca, p.cloudConf])
+        if (existsSync(f)) unlinkSync(f);
     },
 
     readFileIfAny(path: string): string | null {

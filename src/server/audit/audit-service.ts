@@ -30,7 +30,8 @@ export function createAuditService(deps: { db: Db; clock: Clock }) {
         })
         .execute();
     },
-    list: (limit: number) => deps.db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(limit).execute(),
+    list: (limit: number) =>
+      deps.db.selectFrom('audit_events').selectAll().orderBy('id', 'desc').limit(limit).execute(),
   };
 }
 export type AuditService = ReturnType<typeof createAuditService>;

@@ -19,8 +19,10 @@ export function createAuthGuard(auth: AuthService) {
     /** preHandler: 401 without a principal, 403 below the role. */
     require(role: Role) {
       return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-        if (!req.principal) throw new AppError('UNAUTHENTICATED', 'sign in first (session missing or expired)');
-        if (!roleAtLeast(req.principal.role, role)) throw new AppError('FORBIDDEN', `this needs the ${role} role; you are ${req.principal.role}`);
+        if (!req.principal)
+          throw new AppError('UNAUTHENTICATED', 'sign in first (session missing or expired)');
+        if (!roleAtLeast(req.principal.role, role))
+          throw new AppError('FORBIDDEN', `this needs the ${role} role; you are ${req.principal.role}`);
       };
     },
   };

@@ -10,7 +10,10 @@ export function createAuthRepo(db: Db) {
       db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst(),
     findUserById: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
     countUsers: async () => {
-      const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
     listUsers: () => db.selectFrom('users').selectAll().orderBy('username').execute(),
@@ -18,23 +21,39 @@ export function createAuthRepo(db: Db) {
       try {
         await db.insertInto('users').values(row).execute();
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('CONFLICT', `a user named ${row.username} already exists`);
+        if (isUniqueViolation(err))
+          throw new AppError('CONFLICT', `a user named ${row.username} already exists`);
         throw err;
       }
     },
     setPassword: (id: string, hash: string) =>
       db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute(),
-    insertSession: (row: { id: string; user_id: string; token_hash: string; created_at: number; expires_at: number; source_ip: string | null }) =>
-      db.insertInto('sessions').values(row).execute(),
+    insertSession: (row: {
+      id: string;
+      user_id: string;
+      token_hash: string;
+      created_at: number;
+      expires_at: number;
+      source_ip: string | null;
+    }) => db.insertInto('sessions').values(row).execute(),
     findSession: (tokenHash: string) =>
       db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.id as session_id', 'sessions.expires_at', 'users.id as user_id', 'users.username', 'users.role', 'users.disabled'])
+        .select([
+          'sessions.id as session_id',
+          'sessions.expires_at',
+          'users.id as user_id',
+          'users.username',
+          'users.role',
+          'users.disabled',
+        ])
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst(),
-    deleteSession: (tokenHash: string) => db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute(),
-    deleteExpiredSessions: (now: number) => db.deleteFrom('sessions').where('expires_at', '<=', now).execute(),
+    deleteSession: (tokenHash: string) =>
+      db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute(),
+    deleteExpiredSessions: (now: number) =>
+      db.deleteFrom('sessions').where('expires_at', '<=', now).execute(),
   };
 }
 export type AuthRepo = ReturnType<typeof createAuthRepo>;

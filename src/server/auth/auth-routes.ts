@@ -7,14 +7,25 @@ import type { AuthService } from './auth-service.ts';
 import { createUserBody, loginBody, SESSION_COOKIE, SESSION_TTL_MS } from './auth-types.ts';
 
 /** Login, logout, the signed-in user, and user management for admins. */
-export function authRoutes(deps: { auth: AuthService; guard: AuthGuard; audit: AuditService; secureCookies: boolean }) {
+export function authRoutes(deps: {
+  auth: AuthService;
+  guard: AuthGuard;
+  audit: AuditService;
+  secureCookies: boolean;
+}) {
   const { auth, guard, audit } = deps;
   return async (app: FastifyInstance) => {
     app.post('/api/auth/login', async (req, reply) => {
       const body = parseOr400(loginBody, req.body);
       try {
         const { token, user } = await auth.login(body.username, body.password, req.ip);
-        await audit.record({ actorType: 'user', actorId: user.id, action: 'auth.login', sourceIp: req.ip, detail: { username: user.username } });
+        await audit.record({
+          actorType: 'user',
+          actorId: user.id,
+          action: 'auth.login',
+          sourceIp: req.ip,
+          detail: { username: user.username },
+        });
         void reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'strict',
@@ -24,7 +35,12 @@ export function authRoutes(deps: { auth: AuthService; guard: AuthGuard; audit: A
         });
         return { user_id: user.id, username: user.username, role: user.role };
       } catch (err) {
-        await audit.record({ actorType: 'anonymous', action: 'auth.login_failed', sourceIp: req.ip, detail: { username: body.username.slice(0, 200) } });
+        await audit.record({
+          actorType: 'anonymous',
+          action: 'auth.login_failed',
+          sourceIp: req.ip,
+          detail: { username: body.username.slice(0, 200) },
+        });
         throw err;
       }
     });
@@ -46,7 +62,15 @@ export function authRoutes(deps: { auth: AuthService; guard: AuthGuard; audit: A
     app.post('/api/users', { preHandler: guard.require('admin') }, async (req, reply) => {
       const body = parseOr400(createUserBody, req.body);
       const user = await auth.createUser(body);
-      await audit.record({ actorType: 'user', actorId: principalOf(req).userId, action: 'user.created', targetType: 'user', targetId: user.id, sourceIp: req.ip, detail: { username: user.username, role: user.role } });
+      await audit.record({
+        actorType: 'user',
+        actorId: principalOf(req).userId,
+        action: 'user.created',
+        targetType: 'user',
+        targetId: user.id,
+        sourceIp: req.ip,
+        detail: { username: user.username, role: user.role },
+      });
       return reply.code(201).send(user);
     });
   };

@@ -18,7 +18,14 @@ export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
     async createUser(input: CreateUserBody): Promise<{ id: string; username: string; role: Role }> {
       const id = randomUUID();
       const password_hash = await argon2.hash(input.password, ARGON2);
-      await repo.insertUser({ id, username: input.username, password_hash, role: input.role, disabled: 0, created_at: clock.now() });
+      await repo.insertUser({
+        id,
+        username: input.username,
+        password_hash,
+        role: input.role,
+        disabled: 0,
+        created_at: clock.now(),
+      });
       return { id, username: input.username, role: input.role };
     },
 
@@ -53,7 +60,14 @@ export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
 
     logout: (token: string) => repo.deleteSession(sha256Hex(token)),
     sweepSessions: () => repo.deleteExpiredSessions(clock.now()),
-    listUsers: async () => (await repo.listUsers()).map(({ id, username, role, disabled, created_at }) => ({ id, username, role, disabled: disabled === 1, created_at })),
+    listUsers: async () =>
+      (await repo.listUsers()).map(({ id, username, role, disabled, created_at }) => ({
+        id,
+        username,
+        role,
+        disabled: disabled === 1,
+        created_at,
+      })),
     countUsers: () => repo.countUsers(),
     findUserByUsername: (username: string) => repo.findUserByUsername(username),
     async setPassword(userId: string, password: string) {

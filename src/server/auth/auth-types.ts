@@ -17,7 +17,10 @@ export function roleAtLeast(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);
 }
 
-export const loginBody = z.object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+export const loginBody = z.object({
+  username: z.string().min(1).max(200),
+  password: z.string().min(1).max(1000),
+});
 export const createUserBody = z.object({
   username: z
     .string()

@@ -11,7 +11,10 @@ const MAX_CLAIM_BODY = 64 * 1024;
 /** Send a claim-style error: compact JSON, the key's status, Retry-After when we know it. */
 export function sendClaimError(reply: FastifyReply, err: ClaimError): FastifyReply {
   if (err.retryDelaySeconds !== undefined) void reply.header('retry-after', String(err.retryDelaySeconds));
-  return reply.code(CLAIM_ERRORS[err.key].status).type('application/json').send(claimErrorJson(err.key, err.message, err.retryDelaySeconds));
+  return reply
+    .code(CLAIM_ERRORS[err.key].status)
+    .type('application/json')
+    .send(claimErrorJson(err.key, err.message, err.retryDelaySeconds));
 }
 
 /** The server's own base URL: the configured public URL, or what the client used to reach us. */
@@ -33,15 +36,25 @@ export function claimRoutes(deps: {
   const { claims, linkAuth } = deps;
   return async (app: FastifyInstance) => {
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_CLAIM_BODY }, (_req, body, done) => done(null, body));
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_CLAIM_BODY }, (_req, body, done) =>
+      done(null, body),
+    );
 
     app.setErrorHandler((err, req, reply) => {
       if (err instanceof ClaimError) return sendClaimError(reply, err);
       const status = (err as { statusCode?: number }).statusCode;
-      if (status === 413) return sendClaimError(reply, new ClaimError('ErrBadRequest', 'the request body is too large'));
-      if (status && status < 500) return sendClaimError(reply, new ClaimError('ErrBadRequest', err instanceof Error ? err.message : 'bad request'));
+      if (status === 413)
+        return sendClaimError(reply, new ClaimError('ErrBadRequest', 'the request body is too large'));
+      if (status && status < 500)
+        return sendClaimError(
+          reply,
+          new ClaimError('ErrBadRequest', err instanceof Error ? err.message : 'bad request'),
+        );
       req.log.error({ err }, 'claim endpoint failed');
-      return sendClaimError(reply, new ClaimError('ErrInternalServerError', `internal error (request ${req.id}); try again`));
+      return sendClaimError(
+        reply,
+        new ClaimError('ErrInternalServerError', `internal error (request ${req.id}); try again`),
+      );
     });
 
     function jsonBody(raw: unknown): unknown {
@@ -56,7 +69,11 @@ export function claimRoutes(deps: {
     app.put('/api/v1/spaces/nodes/:claimedId', async (req, reply) => {
       const { claimedId } = req.params as { claimedId: string };
       const parsed = claimRequest.safeParse(jsonBody(req.body));
-      if (!parsed.success) throw new ClaimError('ErrBadRequest', 'the body must be a JSON object with node, token, rooms and publicKey');
+      if (!parsed.success)
+        throw new ClaimError(
+          'ErrBadRequest',
+          'the body must be a JSON object with node, token, rooms and publicKey',
+        );
       const outcome = await claims.claimNode(claimedId, parsed.data, req.ip);
       req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
       return reply.code(204).send();
@@ -66,7 +83,8 @@ export function claimRoutes(deps: {
       const { claimedId } = req.params as { claimedId: string };
       const creds = basicCredentials(req);
       const nodeId = creds ? linkAuth.consumeLinkPassword(creds.username, creds.password) : null;
-      if (!nodeId || nodeId !== claimedId) throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
+      if (!nodeId || nodeId !== claimedId)
+        throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
       await deps.unclaim(nodeId, req.ip);
       return reply.code(204).send();
     });

@@ -17,7 +17,12 @@ const MAX_ROOMS = 100;
 
 /** A hostname as the claim endpoint accepts it: 1-253 characters of dot-separated DNS labels. */
 export function isValidHostname(h: unknown): h is string {
-  return typeof h === 'string' && h.length >= 1 && h.length <= 253 && h.split('.').every((l) => HOSTNAME_LABEL.test(l));
+  return (
+    typeof h === 'string' &&
+    h.length >= 1 &&
+    h.length <= 253 &&
+    h.split('.').every((l) => HOSTNAME_LABEL.test(l))
+  );
 }
 
 /** Normalise a PEM public key we accept (RSA, 2048 bits or more, for RSA-OAEP challenges); null otherwise. */
@@ -55,18 +60,27 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
 
   return {
     async claimNode(claimedId: string, body: ClaimRequest, sourceIp: string | null): Promise<ClaimOutcome> {
-      if (!UUID.test(claimedId)) throw new ClaimError('ErrInvalidNodeID', `node id "${claimedId.slice(0, 80)}" is not a UUID`);
+      if (!UUID.test(claimedId))
+        throw new ClaimError('ErrInvalidNodeID', `node id "${claimedId.slice(0, 80)}" is not a UUID`);
       if (body.node?.id !== undefined && body.node.id !== claimedId)
         throw new ClaimError('ErrInvalidNodeID', 'node.id in the body differs from the id in the URL');
       const hostname = body.node?.hostname;
       if (!isValidHostname(hostname))
-        throw new ClaimError('ErrInvalidNodeName', 'hostname must be 1-253 characters of letters, digits, "-", "_" and "." labels');
+        throw new ClaimError(
+          'ErrInvalidNodeName',
+          'hostname must be 1-253 characters of letters, digits, "-", "_" and "." labels',
+        );
       const publicKey = acceptPublicKey(body.publicKey);
-      if (!publicKey) throw new ClaimError('ErrInvalidPublicKey', 'publicKey must be a PEM RSA public key of 2048 bits or more');
+      if (!publicKey)
+        throw new ClaimError(
+          'ErrInvalidPublicKey',
+          'publicKey must be a PEM RSA public key of 2048 bits or more',
+        );
       const rooms = parseRooms(body.rooms);
       if (!rooms) throw new ClaimError('ErrInvalidRoomID', 'rooms must be a list of room ids or slugs');
       const token = body.token;
-      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token))
+        throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
       const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
 
       const outcome = await db.transaction().execute(async (trx) => {
@@ -83,7 +97,10 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
           const sameKey = secrets?.public_key === publicKey;
           if (existing.status !== 'removed' && sameKey && existing.space_id === t.space_id)
             return { kind: 'retry', nodeId: claimedId, spaceId: t.space_id } as const;
-          throw new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered with another key or space`);
+          throw new ClaimError(
+            'ErrAlreadyClaimed',
+            `node id ${claimedId} is already registered with another key or space`,
+          );
         }
 
         const unusable = tokenUnusableReason(t, now);
@@ -96,11 +113,16 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
         for (const r of spaceRooms) if (r.is_default) roomIds.add(r.id);
         for (const wanted of [...(JSON.parse(t.rooms) as string[]), ...rooms]) {
           const room = spaceRooms.find((r) => r.id === wanted || r.slug === wanted);
-          if (!room) throw new ClaimError('ErrInvalidRoomID', `room "${wanted.slice(0, 100)}" is not in the token's space`);
+          if (!room)
+            throw new ClaimError(
+              'ErrInvalidRoomID',
+              `room "${wanted.slice(0, 100)}" is not in the token's space`,
+            );
           roomIds.add(room.id);
         }
 
-        if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
+        if (!(await tokens.incrementUses(t.id)))
+          throw new ClaimError('ErrForbidden', 'the token has been used up');
         await nodes.insertNode({
           id: claimedId,
           space_id: t.space_id,
@@ -147,4 +169,3 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
   };
 }
 export type ClaimService = ReturnType<typeof createClaimService>;
-

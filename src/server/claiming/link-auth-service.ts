@@ -30,10 +30,19 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
 
   async function nodeKey(nodeId: string): Promise<string> {
     const node = await nodes.findNode(nodeId);
-    if (!node) throw new ClaimError('ErrNotFound', `this server does not know node ${nodeId}; claim the agent again`);
-    if (node.status === 'removed') throw new ClaimError('ErrNodeRemoved', `node ${nodeId} was removed from the server; claim it again to bring it back`);
+    if (!node)
+      throw new ClaimError('ErrNotFound', `this server does not know node ${nodeId}; claim the agent again`);
+    if (node.status === 'removed')
+      throw new ClaimError(
+        'ErrNodeRemoved',
+        `node ${nodeId} was removed from the server; claim it again to bring it back`,
+      );
     const secrets = await nodes.findSecrets(nodeId);
-    if (!secrets) throw new ClaimError('ErrNodeRemoved', `node ${nodeId} has no credentials on the server; claim it again`);
+    if (!secrets)
+      throw new ClaimError(
+        'ErrNodeRemoved',
+        `node ${nodeId} has no credentials on the server; claim it again`,
+      );
     return secrets.public_key;
   }
 
@@ -52,7 +61,10 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
       const publicKey = await nodeKey(nodeId);
       if (challenges.size > MAX_PENDING) prune(challenges);
       const nonce = randomBytes(32);
-      const encrypted = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, nonce);
+      const encrypted = publicEncrypt(
+        { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        nonce,
+      );
       challenges.set(nodeId, { nonce: nonce.toString('base64'), expires: clock.now() + CHALLENGE_TTL_MS });
       return { challenge: encrypted.toString('base64') };
     },
@@ -62,8 +74,16 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
       const pending = challenges.get(nodeId);
       challenges.delete(nodeId);
       if (!pending || pending.expires <= clock.now())
-        throw new ClaimError('ErrForbidden', 'no open challenge for this node (expired or already answered); ask for a new one', { retryDelaySeconds: 1 });
-      if (!safeEqual(pending.nonce, response)) throw new ClaimError('ErrForbidden', 'the challenge response is wrong: the agent does not hold the key this node was claimed with');
+        throw new ClaimError(
+          'ErrForbidden',
+          'no open challenge for this node (expired or already answered); ask for a new one',
+          { retryDelaySeconds: 1 },
+        );
+      if (!safeEqual(pending.nonce, response))
+        throw new ClaimError(
+          'ErrForbidden',
+          'the challenge response is wrong: the agent does not hold the key this node was claimed with',
+        );
       if (passwords.size > MAX_PENDING) prune(passwords);
       const password = newSecret('');
       passwords.set(sha256Hex(password), { nodeId, expires: clock.now() + LINK_PASSWORD_TTL_MS });
@@ -91,4 +111,3 @@ export function basicCredentials(req: FastifyRequest): { username: string; passw
   const i = decoded.indexOf(':');
   return i < 0 ? null : { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
-

@@ -97,8 +97,19 @@ export function createLinkHub(deps: {
     }
     timers.clearTimeout(s.helloTimer);
     s.helloed = true;
-    await nodes.markOnline(s.nodeId, frame.facts, frame.agent_version, `link established from ${s.remoteAddr}`);
-    await nodes.openLinkSession({ id: s.id, node_id: s.nodeId, opened_at: s.openedAt, remote_addr: s.remoteAddr, agent_version: frame.agent_version });
+    await nodes.markOnline(
+      s.nodeId,
+      frame.facts,
+      frame.agent_version,
+      `link established from ${s.remoteAddr}`,
+    );
+    await nodes.openLinkSession({
+      id: s.id,
+      node_id: s.nodeId,
+      opened_at: s.openedAt,
+      remote_addr: s.remoteAddr,
+      agent_version: frame.agent_version,
+    });
     send(s, { t: 'welcome', node_id: s.nodeId, heartbeat_interval_ms: heartbeatIntervalMs, config: {} });
   }
 
@@ -167,10 +178,21 @@ export function createLinkHub(deps: {
         const duplicate = countTakeover(nodeId, now);
         if (duplicate && oldAlive) {
           const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
-          if (!suspected.has(nodeId)) void nodes.setDuplicateSuspected(nodeId, true, reason).catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
+          if (!suspected.has(nodeId))
+            void nodes
+              .setDuplicateSuspected(nodeId, true, reason)
+              .catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
           suspected.set(nodeId, now);
-          log.warn({ node_id: nodeId, from: remoteAddr, holder: old.remoteAddr }, 'refusing link: duplicate identity suspected');
-          end(s, CLOSE.DUPLICATE, reason, { t: 'disconnect', reason, reconnect_after_seconds: DUPLICATE_RETRY_SECONDS, permanent: false });
+          log.warn(
+            { node_id: nodeId, from: remoteAddr, holder: old.remoteAddr },
+            'refusing link: duplicate identity suspected',
+          );
+          end(s, CLOSE.DUPLICATE, reason, {
+            t: 'disconnect',
+            reason,
+            reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
+            permanent: false,
+          });
           return;
         }
         end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
@@ -181,7 +203,10 @@ export function createLinkHub(deps: {
         });
       }
       sessions.set(nodeId, s);
-      s.helloTimer = timers.setTimeout(() => end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'), HELLO_TIMEOUT_MS);
+      s.helloTimer = timers.setTimeout(
+        () => end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
+        HELLO_TIMEOUT_MS,
+      );
       // Frames of one link are handled in order: a hello must be recorded before its first heartbeat.
       let chain = Promise.resolve();
       socket.on('message', (data, isBinary) => {
@@ -189,14 +214,20 @@ export function createLinkHub(deps: {
           end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
           return;
         }
-        const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
-        chain = chain.then(() => onFrame(s, text)).catch((err: unknown) => {
-          log.error({ err, node_id: nodeId }, 'link frame handling failed');
-          end(s, 1011, 'internal error handling a frame');
-        });
+        const text = Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : Buffer.concat(data as Buffer[]).toString('utf8');
+        chain = chain
+          .then(() => onFrame(s, text))
+          .catch((err: unknown) => {
+            log.error({ err, node_id: nodeId }, 'link frame handling failed');
+            end(s, 1011, 'internal error handling a frame');
+          });
       });
       socket.on('close', (code) => {
-        chain = chain.then(() => onClose(s, code)).catch((err: unknown) => log.error({ err, node_id: nodeId }, 'link close handling failed'));
+        chain = chain
+          .then(() => onClose(s, code))
+          .catch((err: unknown) => log.error({ err, node_id: nodeId }, 'link close handling failed'));
       });
       socket.on('error', (err) => log.debug({ err, node_id: nodeId }, 'link socket error'));
     },
@@ -218,7 +249,9 @@ export function createLinkHub(deps: {
         if (now - last > DUPLICATE_CLEAR_MS) {
           suspected.delete(nodeId);
           takeovers.delete(nodeId);
-          void nodes.setDuplicateSuspected(nodeId, false).catch((err: unknown) => log.error({ err }, 'could not clear duplicate flag'));
+          void nodes
+            .setDuplicateSuspected(nodeId, false)
+            .catch((err: unknown) => log.error({ err }, 'could not clear duplicate flag'));
         }
       }
     },
@@ -248,7 +281,15 @@ export function createLinkHub(deps: {
         });
       }
       await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000).unref())]);
-      await Promise.all(all.filter((s) => s.helloed).map((s) => nodes.markOffline(s.nodeId, 'server shutting down; the agent will reconnect').catch(() => undefined)));
+      await Promise.all(
+        all
+          .filter((s) => s.helloed)
+          .map((s) =>
+            nodes
+              .markOffline(s.nodeId, 'server shutting down; the agent will reconnect')
+              .catch(() => undefined),
+          ),
+      );
     },
   };
 }

@@ -24,7 +24,13 @@ export function linkRoutes(deps: { hub: LinkHub; linkAuth: LinkAuthService }) {
             return reply
               .code(401)
               .type('application/json')
-              .send(claimErrorJson('ErrForbidden', 'link credentials missing, expired or already used; authenticate again', 1));
+              .send(
+                claimErrorJson(
+                  'ErrForbidden',
+                  'link credentials missing, expired or already used; authenticate again',
+                  1,
+                ),
+              );
           }
           req.linkNodeId = nodeId;
         },

@@ -15,20 +15,31 @@ export interface NodeFilter {
 export function createNodesRepo(db: Db) {
   return {
     findNode: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
-    findSecrets: (id: string) => db.selectFrom('node_secrets').selectAll().where('node_id', '=', id).executeTakeFirst(),
+    findSecrets: (id: string) =>
+      db.selectFrom('node_secrets').selectAll().where('node_id', '=', id).executeTakeFirst(),
     insertNode: (row: NodesTable) => db.insertInto('nodes').values(row).execute(),
     insertSecrets: (row: { node_id: string; public_key: string; bearer_hash: string | null }) =>
       db.insertInto('node_secrets').values(row).execute(),
     deleteSecrets: (id: string) => db.deleteFrom('node_secrets').where('node_id', '=', id).execute(),
-    update: (id: string, set: Partial<Omit<NodesTable, 'id'>>) => db.updateTable('nodes').set(set).where('id', '=', id).execute(),
+    update: (id: string, set: Partial<Omit<NodesTable, 'id'>>) =>
+      db.updateTable('nodes').set(set).where('id', '=', id).execute(),
     /** Presence changes never bring a removed node back; false when nothing was updated. */
     async updatePresence(id: string, set: Partial<Omit<NodesTable, 'id'>>): Promise<boolean> {
-      const r = await db.updateTable('nodes').set(set).where('id', '=', id).where('status', '!=', 'removed').executeTakeFirst();
+      const r = await db
+        .updateTable('nodes')
+        .set(set)
+        .where('id', '=', id)
+        .where('status', '!=', 'removed')
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
     /** Nodes the server thought online when it stopped: their links are gone now. */
     markAllOnlineOffline: (now: number, reason: string) =>
-      db.updateTable('nodes').set({ status: 'offline', since: now, reason }).where('status', '=', 'online').execute(),
+      db
+        .updateTable('nodes')
+        .set({ status: 'offline', since: now, reason })
+        .where('status', '=', 'online')
+        .execute(),
     list(f: NodeFilter) {
       let q = db.selectFrom('nodes').selectAll('nodes');
       if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
@@ -36,9 +47,20 @@ export function createNodesRepo(db: Db) {
       else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
       if (f.roomId) {
         const roomId = f.roomId;
-        q = q.where((eb) => eb.exists(eb.selectFrom('room_nodes').select('room_nodes.node_id').whereRef('room_nodes.node_id', '=', 'nodes.id').where('room_nodes.room_id', '=', roomId)));
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('room_nodes')
+              .select('room_nodes.node_id')
+              .whereRef('room_nodes.node_id', '=', 'nodes.id')
+              .where('room_nodes.room_id', '=', roomId),
+          ),
+        );
       }
-      if (f.q) q = q.where((eb) => eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`));
+      if (f.q)
+        q = q.where((eb) =>
+          eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
+        );
       return q.orderBy('nodes.hostname').orderBy('nodes.id').limit(f.limit).offset(f.offset).execute();
     },
     roomsOf: (nodeIds: string[]) =>
@@ -52,8 +74,17 @@ export function createNodesRepo(db: Db) {
             .orderBy('rooms.is_default', 'desc')
             .orderBy('rooms.name')
             .execute(),
-    insertLinkSession: (row: { id: string; node_id: string; opened_at: number; remote_addr: string | null; agent_version: string | null }) =>
-      db.insertInto('link_sessions').values({ ...row, closed_at: null, close_reason: null }).execute(),
+    insertLinkSession: (row: {
+      id: string;
+      node_id: string;
+      opened_at: number;
+      remote_addr: string | null;
+      agent_version: string | null;
+    }) =>
+      db
+        .insertInto('link_sessions')
+        .values({ ...row, closed_at: null, close_reason: null })
+        .execute(),
     closeLinkSession: (id: string, closed_at: number, close_reason: string) =>
       db.updateTable('link_sessions').set({ closed_at, close_reason }).where('id', '=', id).execute(),
   };

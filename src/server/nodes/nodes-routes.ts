@@ -18,7 +18,13 @@ const listQuery = z.object({
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
 /** The node registry: list, read, remove. */
-export function nodesRoutes(deps: { nodes: NodesService; spaces: SpacesService; hub: LinkHub; guard: AuthGuard; audit: AuditService }) {
+export function nodesRoutes(deps: {
+  nodes: NodesService;
+  spaces: SpacesService;
+  hub: LinkHub;
+  guard: AuthGuard;
+  audit: AuditService;
+}) {
   const { nodes, spaces, hub, guard, audit } = deps;
   return async (app: FastifyInstance) => {
     app.get('/api/nodes', { preHandler: guard.require('viewer') }, async (req) => {
@@ -30,7 +36,14 @@ export function nodesRoutes(deps: { nodes: NodesService; spaces: SpacesService; 
         const rooms = spaceId ? await spaces.listRooms(spaceId) : [];
         roomId = rooms.find((r) => r.id === q.room || r.slug === q.room)?.id ?? q.room;
       }
-      return nodes.list({ spaceId: q.space, roomId, status: q.status, q: q.q, limit: q.limit, offset: q.offset });
+      return nodes.list({
+        spaceId: q.space,
+        roomId,
+        status: q.status,
+        q: q.q,
+        limit: q.limit,
+        offset: q.offset,
+      });
     });
 
     app.get('/api/nodes/:id', { preHandler: guard.require('viewer') }, async (req) => {
@@ -43,7 +56,15 @@ export function nodesRoutes(deps: { nodes: NodesService; spaces: SpacesService; 
       const p = principalOf(req);
       const node = await nodes.remove(id, p.username);
       hub.disconnect(id, `this node was removed from the server by ${p.username}`, true);
-      await audit.record({ actorType: 'user', actorId: p.userId, action: 'node.removed', targetType: 'node', targetId: id, sourceIp: req.ip, detail: { hostname: node.hostname } });
+      await audit.record({
+        actorType: 'user',
+        actorId: p.userId,
+        action: 'node.removed',
+        targetType: 'node',
+        targetId: id,
+        sourceIp: req.ip,
+        detail: { hostname: node.hostname },
+      });
       return reply.code(204).send();
     });
   };

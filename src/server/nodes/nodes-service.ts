@@ -21,10 +21,16 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
     return rows.map((n) => presentNode(n, byNode.get(n.id) ?? []));
   }
 
-  async function setStatus(id: string, status: NodesTable['status'], reason: string, extra: Partial<NodesTable> = {}) {
+  async function setStatus(
+    id: string,
+    status: NodesTable['status'],
+    reason: string,
+    extra: Partial<NodesTable> = {},
+  ) {
     const since = clock.now();
     const set = { status, since, reason, ...extra };
-    const changed = status === 'removed' ? (await repo.update(id, set), true) : await repo.updatePresence(id, set);
+    const changed =
+      status === 'removed' ? (await repo.update(id, set), true) : await repo.updatePresence(id, set);
     if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }
 
@@ -54,11 +60,17 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
         agent_version: agentVersion,
       });
     },
-    markOffline: (id: string, reason: string) => setStatus(id, 'offline', reason, { last_seen_at: clock.now() }),
+    markOffline: (id: string, reason: string) =>
+      setStatus(id, 'offline', reason, { last_seen_at: clock.now() }),
     touch: (id: string) => repo.update(id, { last_seen_at: clock.now() }),
     async setDuplicateSuspected(id: string, suspected: boolean, reason?: string) {
       await repo.update(id, { duplicate_suspected: suspected ? 1 : 0 });
-      bus.publish({ type: 'node.duplicate', node_id: id, duplicate_suspected: suspected, reason: reason ?? '' });
+      bus.publish({
+        type: 'node.duplicate',
+        node_id: id,
+        duplicate_suspected: suspected,
+        reason: reason ?? '',
+      });
     },
     /** Remove a node: it keeps its history row, loses its credentials and can no longer authenticate. */
     async remove(id: string, byUsername: string) {

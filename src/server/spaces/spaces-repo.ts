@@ -7,7 +7,8 @@ import { AppError } from '../errors.ts';
 export function createSpacesRepo(db: Db) {
   return {
     insertSpace: (row: SpacesTable) => db.insertInto('spaces').values(row).execute(),
-    firstSpace: () => db.selectFrom('spaces').selectAll().orderBy('created_at').orderBy('id').executeTakeFirst(),
+    firstSpace: () =>
+      db.selectFrom('spaces').selectAll().orderBy('created_at').orderBy('id').executeTakeFirst(),
     findSpace: (id: string) => db.selectFrom('spaces').selectAll().where('id', '=', id).executeTakeFirst(),
     listSpaces: () => db.selectFrom('spaces').selectAll().orderBy('created_at').execute(),
     addMember: (space_id: string, user_id: string, role: 'admin' | 'operator' | 'viewer') =>
@@ -16,7 +17,8 @@ export function createSpacesRepo(db: Db) {
       try {
         await db.insertInto('rooms').values(row).execute();
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('CONFLICT', `a room with slug "${row.slug}" already exists in this space`);
+        if (isUniqueViolation(err))
+          throw new AppError('CONFLICT', `a room with slug "${row.slug}" already exists in this space`);
         throw err;
       }
     },
@@ -24,27 +26,51 @@ export function createSpacesRepo(db: Db) {
       db
         .selectFrom('rooms')
         .leftJoin('room_nodes', 'room_nodes.room_id', 'rooms.id')
-        .select(['rooms.id', 'rooms.space_id', 'rooms.name', 'rooms.slug', 'rooms.is_default', 'rooms.created_at'])
+        .select([
+          'rooms.id',
+          'rooms.space_id',
+          'rooms.name',
+          'rooms.slug',
+          'rooms.is_default',
+          'rooms.created_at',
+        ])
         .select((eb) => eb.fn.count<number>('room_nodes.node_id').as('node_count'))
         .where('rooms.space_id', '=', spaceId)
-        .groupBy(['rooms.id', 'rooms.space_id', 'rooms.name', 'rooms.slug', 'rooms.is_default', 'rooms.created_at'])
+        .groupBy([
+          'rooms.id',
+          'rooms.space_id',
+          'rooms.name',
+          'rooms.slug',
+          'rooms.is_default',
+          'rooms.created_at',
+        ])
         .orderBy('rooms.is_default', 'desc')
         .orderBy('rooms.name')
         .execute(),
     findRoom: (id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst(),
     defaultRoom: (spaceId: string) =>
-      db.selectFrom('rooms').selectAll().where('space_id', '=', spaceId).where('is_default', '=', 1).executeTakeFirst(),
+      db
+        .selectFrom('rooms')
+        .selectAll()
+        .where('space_id', '=', spaceId)
+        .where('is_default', '=', 1)
+        .executeTakeFirst(),
     async updateRoom(id: string, set: { name?: string; slug?: string }): Promise<void> {
       try {
         await db.updateTable('rooms').set(set).where('id', '=', id).execute();
       } catch (err) {
-        if (isUniqueViolation(err)) throw new AppError('CONFLICT', `a room with slug "${set.slug ?? ''}" already exists in this space`);
+        if (isUniqueViolation(err))
+          throw new AppError('CONFLICT', `a room with slug "${set.slug ?? ''}" already exists in this space`);
         throw err;
       }
     },
     deleteRoom: (id: string) => db.deleteFrom('rooms').where('id', '=', id).execute(),
     addNodeToRoom: (room_id: string, node_id: string) =>
-      db.insertInto('room_nodes').values({ room_id, node_id }).onConflict((oc) => oc.doNothing()).execute(),
+      db
+        .insertInto('room_nodes')
+        .values({ room_id, node_id })
+        .onConflict((oc) => oc.doNothing())
+        .execute(),
     removeNodeFromRoom: (room_id: string, node_id: string) =>
       db.deleteFrom('room_nodes').where('room_id', '=', room_id).where('node_id', '=', node_id).execute(),
   };

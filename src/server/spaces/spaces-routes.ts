@@ -16,12 +16,33 @@ const tokenLimits = z
   })
   .strict();
 
-function presentRoom(r: { id: string; space_id: string; name: string; slug: string; is_default: number; created_at: number; node_count?: number }) {
-  return { id: r.id, space_id: r.space_id, name: r.name, slug: r.slug, is_default: r.is_default === 1, created_at: r.created_at, node_count: Number(r.node_count ?? 0) };
+function presentRoom(r: {
+  id: string;
+  space_id: string;
+  name: string;
+  slug: string;
+  is_default: number;
+  created_at: number;
+  node_count?: number;
+}) {
+  return {
+    id: r.id,
+    space_id: r.space_id,
+    name: r.name,
+    slug: r.slug,
+    is_default: r.is_default === 1,
+    created_at: r.created_at,
+    node_count: Number(r.node_count ?? 0),
+  };
 }
 
 /** Spaces, rooms and the space claim token. */
-export function spacesRoutes(deps: { spaces: SpacesService; tokens: TokensService; guard: AuthGuard; audit: AuditService }) {
+export function spacesRoutes(deps: {
+  spaces: SpacesService;
+  tokens: TokensService;
+  guard: AuthGuard;
+  audit: AuditService;
+}) {
   const { spaces, tokens, guard, audit } = deps;
   return async (app: FastifyInstance) => {
     app.get('/api/spaces', { preHandler: guard.require('viewer') }, async (req) => {
@@ -39,8 +60,18 @@ export function spacesRoutes(deps: { spaces: SpacesService; tokens: TokensServic
       const { id } = parseOr400(idParams, req.params, 'path');
       const limits = parseOr400(tokenLimits, req.body ?? {});
       await spaces.getSpace(id);
-      const t = await tokens.rotateSpaceToken(id, principalOf(req).userId, { expires_at: limits.expires_at ?? null, max_uses: limits.max_uses ?? null });
-      await audit.record({ actorType: 'user', actorId: principalOf(req).userId, action: 'token.rotated', targetType: 'space', targetId: id, sourceIp: req.ip });
+      const t = await tokens.rotateSpaceToken(id, principalOf(req).userId, {
+        expires_at: limits.expires_at ?? null,
+        max_uses: limits.max_uses ?? null,
+      });
+      await audit.record({
+        actorType: 'user',
+        actorId: principalOf(req).userId,
+        action: 'token.rotated',
+        targetType: 'space',
+        targetId: id,
+        sourceIp: req.ip,
+      });
       return t;
     });
 
@@ -48,8 +79,19 @@ export function spacesRoutes(deps: { spaces: SpacesService; tokens: TokensServic
       const { id } = parseOr400(idParams, req.params, 'path');
       const limits = parseOr400(tokenLimits, req.body);
       await spaces.getSpace(id);
-      const t = await tokens.setSpaceTokenLimits(id, { expires_at: limits.expires_at ?? null, max_uses: limits.max_uses ?? null });
-      await audit.record({ actorType: 'user', actorId: principalOf(req).userId, action: 'token.limits_changed', targetType: 'space', targetId: id, sourceIp: req.ip, detail: limits });
+      const t = await tokens.setSpaceTokenLimits(id, {
+        expires_at: limits.expires_at ?? null,
+        max_uses: limits.max_uses ?? null,
+      });
+      await audit.record({
+        actorType: 'user',
+        actorId: principalOf(req).userId,
+        action: 'token.limits_changed',
+        targetType: 'space',
+        targetId: id,
+        sourceIp: req.ip,
+        detail: limits,
+      });
       return t;
     });
 
@@ -64,7 +106,15 @@ export function spacesRoutes(deps: { spaces: SpacesService; tokens: TokensServic
       const { name } = parseOr400(roomBody, req.body);
       await spaces.getSpace(id);
       const room = await spaces.createRoom(id, name);
-      await audit.record({ actorType: 'user', actorId: principalOf(req).userId, action: 'room.created', targetType: 'room', targetId: room.id, sourceIp: req.ip, detail: { name } });
+      await audit.record({
+        actorType: 'user',
+        actorId: principalOf(req).userId,
+        action: 'room.created',
+        targetType: 'room',
+        targetId: room.id,
+        sourceIp: req.ip,
+        detail: { name },
+      });
       return reply.code(201).send(presentRoom(room));
     });
 
@@ -77,7 +127,15 @@ export function spacesRoutes(deps: { spaces: SpacesService; tokens: TokensServic
     app.delete('/api/rooms/:id', { preHandler: guard.require('admin') }, async (req, reply) => {
       const { id } = parseOr400(idParams, req.params, 'path');
       const room = await spaces.deleteRoom(id);
-      await audit.record({ actorType: 'user', actorId: principalOf(req).userId, action: 'room.deleted', targetType: 'room', targetId: id, sourceIp: req.ip, detail: { name: room.name } });
+      await audit.record({
+        actorType: 'user',
+        actorId: principalOf(req).userId,
+        action: 'room.deleted',
+        targetType: 'room',
+        targetId: id,
+        sourceIp: req.ip,
+        detail: { name: room.name },
+      });
       return reply.code(204).send();
     });
 

@@ -34,7 +34,14 @@ export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; 
       const now = clock.now();
       const space = { id: randomUUID(), name: 'Default', slug: 'default', created_at: now };
       await repo.insertSpace(space);
-      await repo.insertRoom({ id: randomUUID(), space_id: space.id, name: DEFAULT_ROOM_NAME, slug: 'all-nodes', is_default: 1, created_at: now });
+      await repo.insertRoom({
+        id: randomUUID(),
+        space_id: space.id,
+        name: DEFAULT_ROOM_NAME,
+        slug: 'all-nodes',
+        is_default: 1,
+        created_at: now,
+      });
       if (adminUserId) await repo.addMember(space.id, adminUserId, 'admin');
       return { space, created: true };
     },
@@ -50,7 +57,14 @@ export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; 
     async createRoom(spaceId: string, name: string) {
       const slug = slugify(name);
       if (!slug) throw new AppError('VALIDATION_FAILED', 'a room name needs at least one letter or digit');
-      const room = { id: randomUUID(), space_id: spaceId, name, slug, is_default: 0, created_at: clock.now() };
+      const room = {
+        id: randomUUID(),
+        space_id: spaceId,
+        name,
+        slug,
+        is_default: 0,
+        created_at: clock.now(),
+      };
       await repo.insertRoom(room);
       return room;
     },
@@ -63,21 +77,25 @@ export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; 
     },
     async deleteRoom(id: string) {
       const room = await roomOrThrow(id);
-      if (room.is_default) throw new AppError('CONFLICT', `"${room.name}" holds every node of the space and cannot be deleted`);
+      if (room.is_default)
+        throw new AppError('CONFLICT', `"${room.name}" holds every node of the space and cannot be deleted`);
       await repo.deleteRoom(id);
       return room;
     },
     async addNode(roomId: string, nodeId: string) {
       const room = await roomOrThrow(roomId);
       const node = await nodes.findNode(nodeId);
-      if (!node || node.status === 'removed') throw new AppError('NOT_FOUND', `node ${nodeId} does not exist`);
-      if (node.space_id !== room.space_id) throw new AppError('VALIDATION_FAILED', 'the node belongs to another space');
+      if (!node || node.status === 'removed')
+        throw new AppError('NOT_FOUND', `node ${nodeId} does not exist`);
+      if (node.space_id !== room.space_id)
+        throw new AppError('VALIDATION_FAILED', 'the node belongs to another space');
       await repo.addNodeToRoom(roomId, nodeId);
       return { room, node };
     },
     async removeNode(roomId: string, nodeId: string) {
       const room = await roomOrThrow(roomId);
-      if (room.is_default) throw new AppError('CONFLICT', `every node stays in "${room.name}"; remove the node itself instead`);
+      if (room.is_default)
+        throw new AppError('CONFLICT', `every node stays in "${room.name}"; remove the node itself instead`);
       await repo.removeNodeFromRoom(roomId, nodeId);
       return room;
     },

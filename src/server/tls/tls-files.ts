@@ -33,7 +33,7 @@ async function toPem(key: webcrypto.CryptoKey): Promise<string> {
 
 async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
   const der = createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' });
-  return (await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']));
+  return await webcrypto.subtle.importKey('pkcs8', der, ALG, true, ['sign']);
 }
 
 function writeSecret(path: string, data: string) {
@@ -42,26 +42,38 @@ function writeSecret(path: string, data: string) {
 }
 
 function serial(): string {
-  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+  return Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
 }
 
 /** Names and addresses the server certificate must cover. */
 function sanFor(names: string[]) {
   const unique = [...new Set(names.filter(Boolean))];
-  return new x509.SubjectAlternativeNameExtension(unique.map((n) => (isIP(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })));
+  return new x509.SubjectAlternativeNameExtension(
+    unique.map((n) => (isIP(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n })),
+  );
 }
 
 function coversAll(certPem: string, names: string[]): boolean {
   const c = new X509Certificate(certPem);
   const alt = c.subjectAltName ?? '';
-  return names.every((n) => (isIP(n) ? alt.includes(`IP Address:${n.toUpperCase()}`) || alt.includes(`IP Address:${n}`) : alt.includes(`DNS:${n}`)));
+  return names.every((n) =>
+    isIP(n)
+      ? alt.includes(`IP Address:${n.toUpperCase()}`) || alt.includes(`IP Address:${n}`)
+      : alt.includes(`DNS:${n}`),
+  );
 }
 
 /**
  * First run: a CA and a server certificate for `names` in `<dataDir>/tls`. Later runs reuse them, renewing the server
  * certificate (same CA, so the pin holds) when it nears expiry or the names changed.
  */
-export async function ensureTlsMaterial(dataDir: string, names: string[], now = new Date()): Promise<TlsMaterial> {
+export async function ensureTlsMaterial(
+  dataDir: string,
+  names: string[],
+  now = new Date(),
+): Promise<TlsMaterial> {
   const dir = join(dataDir, 'tls');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const caCertPath = join(dir, 'ca.pem');
@@ -75,7 +87,7 @@ export async function ensureTlsMaterial(dataDir: string, names: string[], now = 
     caKey = await importKey(readFileSync(caKeyPath, 'utf8'));
     caCert = new x509.X509Certificate(readFileSync(caCertPath, 'utf8'));
   } else {
-    const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
     caKey = keys.privateKey;
     caCert = await x509.X509CertificateGenerator.createSelfSigned({
       serialNumber: serial(),
@@ -98,10 +110,11 @@ export async function ensureTlsMaterial(dataDir: string, names: string[], now = 
   const fresh =
     existsSync(certPath) &&
     existsSync(keyPath) &&
-    new Date(new X509Certificate(readFileSync(certPath)).validTo).getTime() - now.getTime() > RENEW_DAYS * DAY &&
+    new Date(new X509Certificate(readFileSync(certPath)).validTo).getTime() - now.getTime() >
+      RENEW_DAYS * DAY &&
     coversAll(readFileSync(certPath, 'utf8'), names);
   if (!fresh) {
-    const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+    const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
     const leaf = await x509.X509CertificateGenerator.create({
       serialNumber: serial(),
       subject: `CN=${names.find((n) => !isIP(n)) ?? 'muster'}`,
@@ -113,7 +126,10 @@ export async function ensureTlsMaterial(dataDir: string, names: string[], now = 
       signingAlgorithm: ALG,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         sanFor(names),
         await x509.AuthorityKeyIdentifierExtension.create(caCert),
@@ -123,7 +139,12 @@ export async function ensureTlsMaterial(dataDir: string, names: string[], now = 
     writeFileSync(certPath, leaf.toString('pem'));
   }
   const leafPem = readFileSync(certPath, 'utf8');
-  return { key: readFileSync(keyPath, 'utf8'), cert: `${leafPem.trim()}\n${caPem.trim()}\n`, caPem, pin: certPin(caPem) };
+  return {
+    key: readFileSync(keyPath, 'utf8'),
+    cert: `${leafPem.trim()}\n${caPem.trim()}\n`,
+    caPem,
+    pin: certPin(caPem),
+  };
 }
 
 /** Given certificate files: the pin is of the last certificate in the chain file (the CA when it is included). */

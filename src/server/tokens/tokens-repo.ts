@@ -5,7 +5,8 @@ import type { TokensTable } from '../db/schema.ts';
 export function createTokensRepo(db: Db) {
   return {
     insert: (row: TokensTable) => db.insertInto('tokens').values(row).execute(),
-    findBySecretHash: (hash: string) => db.selectFrom('tokens').selectAll().where('secret_hash', '=', hash).executeTakeFirst(),
+    findBySecretHash: (hash: string) =>
+      db.selectFrom('tokens').selectAll().where('secret_hash', '=', hash).executeTakeFirst(),
     activeSpaceToken: (spaceId: string) =>
       db
         .selectFrom('tokens')

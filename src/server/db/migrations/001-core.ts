@@ -128,7 +128,11 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     .addColumn('agent_version', 'text')
     .addColumn('close_reason', 'text')
     .execute();
-  await db.schema.createIndex('link_sessions_node').on('link_sessions').columns(['node_id', 'opened_at']).execute();
+  await db.schema
+    .createIndex('link_sessions_node')
+    .on('link_sessions')
+    .columns(['node_id', 'opened_at'])
+    .execute();
   await db.schema
     .createTable('audit_events')
     .addColumn('id', 'integer', (c) =>

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadServerConfig } from './config.ts';
+
+test('defaults, then env, then flags', () => {
+  const c = loadServerConfig({
+    flags: { listen: '127.0.0.1:9000' },
+    env: { MUSTER_LISTEN: '0.0.0.0:1', MUSTER_TLS: 'off', MUSTER_DATA_DIR: '/tmp/x' },
+  });
+  assert.equal(c.listen, '127.0.0.1:9000');
+  assert.equal(c.tls, 'off');
+  assert.equal(c.dataDir, '/tmp/x');
+  assert.equal(c.heartbeatSeconds, 30);
+  assert.ok(Object.isFrozen(c));
+});
+
+test('bad configuration lists every problem with the flag and env names', () => {
+  assert.throws(
+    () =>
+      loadServerConfig({ flags: { listen: 'nope', tls: 'maybe' }, env: { MUSTER_PUBLIC_URL: 'ftp://x' } }),
+    (e: ConfigError) => {
+      assert.equal(e.problems.length, 3, e.message);
+      assert.match(e.message, /listen \(--listen \/ MUSTER_LISTEN\): must be host:port/);
+      assert.match(e.message, /publicUrl \(--public-url \/ MUSTER_PUBLIC_URL\)/);
+      assert.match(e.message, /tls \(--tls \/ MUSTER_TLS\)/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => loadServerConfig({ flags: { tlsCert: 'a.pem' }, env: {} }),
+    /--tls-cert and --tls-key go together/,
+  );
+});

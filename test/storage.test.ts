@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import pino from 'pino';
+import { buildApp, type Services } from '../src/server/app.ts';
+import { createSealer } from '../src/server/crypto.ts';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/server/db/database.ts';
+import { AppError, ClaimError } from '../src/server/errors.ts';
+import { systemTimers } from '../src/server/link/link-hub.ts';
+import { manualClock, tempDir } from './helpers.ts';
+
+const publicKey = () =>
+  generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  }).publicKey;
+
+interface Backend {
+  name: string;
+  open(): Promise<{ database: OpenDatabase; cleanup(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = tempDir('muster-db-');
+      const database = openDatabase(join(dir.path, 'test.db'));
+      return { database, cleanup: async () => dir.remove() };
+    },
+  },
+];
+const pgUrl = process.env.MUSTER_TEST_PG_URL;
+if (pgUrl) {
+  backends.push({
+    name: 'postgres',
+    async open() {
+      const schema = `muster_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+      const admin = new pg.Client({ connectionString: pgUrl });
+      await admin.connect();
+      await admin.query(`create schema ${schema}`);
+      const database = openDatabase(pgUrl, { schema });
+      return {
+        database,
+        async cleanup() {
+          await admin.query(`drop schema ${schema} cascade`);
+          await admin.end();
+        },
+      };
+    },
+  });
+}
+
+for (const backend of backends) {
+  describe(`storage rules on ${backend.name}`, () => {
+    let database: OpenDatabase;
+    let cleanup: () => Promise<void> = async () => undefined;
+    let s: Services;
+    let spaceId: string;
+    let token: string;
+    const clock = manualClock();
+
+    before(async () => {
+      const opened = await backend.open();
+      database = opened.database;
+      cleanup = () => opened.cleanup();
+      await migrateToLatest(database);
+      await migrateToLatest(database);
+      const built = await buildApp({
+        database,
+        clock,
+        timers: systemTimers,
+        log: pino({ level: 'silent' }),
+        sealer: createSealer(Buffer.alloc(32, 7)),
+        https: null,
+        caPem: null,
+        publicUrl: null,
+        heartbeatIntervalMs: 30_000,
+        trustProxy: false,
+      });
+      s = built.services;
+      const admin = await s.auth.createUser({
+        username: 'admin',
+        password: 'admin-password-1',
+        role: 'admin',
+      });
+      spaceId = (await s.spaces.ensureDefaultSpace(admin.id)).space.id;
+      token = (await s.tokens.getSpaceToken(spaceId)).token;
+    });
+    after(async () => {
+      await database.close();
+      await cleanup();
+    });
+
+    const claim = (id: string, key: string, extra: Record<string, unknown> = {}) =>
+      s.claims.claimNode(
+        id,
+        { node: { id, hostname: 'host-1' }, token, rooms: [], publicKey: key, mGUID: randomUUID(), ...extra },
+        '127.0.0.1',
+      );
+
+    test('claim creates a pending node in the default room; a retry with the same key is accepted; another key conflicts', async () => {
+      const id = randomUUID();
+      const key = publicKey();
+      assert.equal((await claim(id, key)).kind, 'claimed');
+      assert.equal((await claim(id, key)).kind, 'retry');
+      await assert.rejects(claim(id, publicKey()), (e: ClaimError) => e.key === 'ErrAlreadyClaimed');
+      const node = await s.nodes.get(id);
+      assert.equal(node.status, 'pending');
+      assert.deepEqual(
+        node.rooms.map((r) => r.slug),
+        ['all-nodes'],
+      );
+    });
+
+    test("rooms are taken by id or slug and must be in the token's space", async () => {
+      const room = await s.spaces.createRoom(spaceId, 'Edge Routers');
+      const id = randomUUID();
+      await claim(id, publicKey(), { rooms: ['edge-routers'] });
+      assert.deepEqual(
+        (await s.nodes.get(id)).rooms.map((r) => r.id).sort(),
+        [room.id, (await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.id].sort(),
+      );
+      await assert.rejects(
+        claim(randomUUID(), publicKey(), { rooms: [room.id, 'nowhere'] }),
+        (e: ClaimError) => e.key === 'ErrInvalidRoomID',
+      );
+      await assert.rejects(
+        s.spaces.createRoom(spaceId, 'edge routers'),
+        (e: AppError) => e.code === 'CONFLICT',
+      );
+      await assert.rejects(
+        s.spaces.deleteRoom((await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.id),
+        (e: AppError) => e.code === 'CONFLICT',
+      );
+    });
+
+    test('token limits: a use limit and an expiry are enforced, and a failed claim consumes nothing', async () => {
+      const t = await s.tokens.rotateSpaceToken(spaceId, null, {
+        expires_at: clock.now() + 60_000,
+        max_uses: 1,
+      });
+      token = t.token;
+      await assert.rejects(
+        claim(randomUUID(), 'not a key'),
+        (e: ClaimError) => e.key === 'ErrInvalidPublicKey',
+      );
+      assert.equal((await s.tokens.getSpaceToken(spaceId)).uses, 0);
+      await claim(randomUUID(), publicKey());
+      await assert.rejects(
+        claim(randomUUID(), publicKey()),
+        (e: ClaimError) => e.key === 'ErrForbidden' && /used up/.test(e.message),
+      );
+      await s.tokens.setSpaceTokenLimits(spaceId, { expires_at: clock.now() + 1000, max_uses: null });
+      clock.advance(2000);
+      await assert.rejects(
+        claim(randomUUID(), publicKey()),
+        (e: ClaimError) => e.key === 'ErrForbidden' && /expired/.test(e.message),
+      );
+      token = (await s.tokens.rotateSpaceToken(spaceId, null, { expires_at: null, max_uses: null })).token;
+    });
+
+    test('concurrent claims against a one-use token: exactly one wins', async () => {
+      token = (await s.tokens.rotateSpaceToken(spaceId, null, { expires_at: null, max_uses: 1 })).token;
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => claim(randomUUID(), publicKey())),
+      );
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      token = (await s.tokens.rotateSpaceToken(spaceId, null, { expires_at: null, max_uses: null })).token;
+    });
+
+    test('node listing filters by status, text and room', async () => {
+      const id = randomUUID();
+      await s.claims.claimNode(
+        id,
+        { node: { id, hostname: 'Findme-42' }, token, rooms: [], publicKey: publicKey() },
+        null,
+      );
+      const byText = await s.nodes.list({ q: 'findme', limit: 100, offset: 0 });
+      assert.deepEqual(
+        byText.map((n) => n.id),
+        [id],
+      );
+      assert.ok((await s.nodes.list({ status: 'pending', limit: 100, offset: 0 })).some((n) => n.id === id));
+      assert.equal((await s.nodes.list({ status: 'online', limit: 100, offset: 0 })).length, 0);
+      const room = (await s.spaces.listRooms(spaceId)).find((r) => r.slug === 'edge-routers')!;
+      assert.equal(
+        (await s.nodes.list({ roomId: room.id, limit: 100, offset: 0 })).some((n) => n.id === id),
+        false,
+      );
+      await s.spaces.addNode(room.id, id);
+      assert.equal(
+        (await s.nodes.list({ roomId: room.id, limit: 100, offset: 0 })).some((n) => n.id === id),
+        true,
+      );
+    });
+
+    test('the space token is stored hashed and encrypted, never in clear', async () => {
+      const rows = await database.db.selectFrom('tokens').selectAll().execute();
+      for (const r of rows) {
+        assert.doesNotMatch(JSON.stringify(r), new RegExp(token));
+      }
+    });
+  });
+}
