@@ -102,13 +102,11 @@ export async function buildApp(deps: AppDeps) {
       return reply.code(status).send({ code, message: err instanceof Error ? err.message : 'bad request' });
     }
     req.log.error({ err }, 'request failed');
-    return reply
-      .code(500)
-      .send({
-        code: 'internal',
-        message: `internal error; quote request ${req.id} when reporting it`,
-        request_id: req.id,
-      });
+    return reply.code(500).send({
+      code: 'internal',
+      message: `internal error; quote request ${req.id} when reporting it`,
+      request_id: req.id,
+    });
   });
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
