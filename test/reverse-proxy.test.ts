@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EXIT } from '../src/protocol/errors.ts';
+import { runAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Real nginx in front of the server, the way operators run it: a healthy route, an upstream that is down (502),
+ * maintenance (503), and an upstream that never answers (504). The agent must end with the documented exit codes.
+ */
+describe('behind a real reverse proxy (nginx)', () => {
+  let server: TestServer;
+  let nginx: ChildProcess;
+  let silent: Server;
+  let proxyUrl: string;
+  let token: string;
+  const dir = tempDir('muster-nginx-');
+
+  before(async () => {
+    server = await startTestServer();
+    token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
+    silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    const silentPort = (silent.address() as { port: number }).port;
+    const closedPort = await freePort();
+    const port = await freePort();
+    proxyUrl = `http://127.0.0.1:${port}`;
+    const conf = join(dir.path, 'nginx.conf');
+    writeFileSync(
+      conf,
+      `worker_processes 1;
+pid ${dir.path}/nginx.pid;
+error_log ${dir.path}/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir.path}/body;
+  proxy_temp_path ${dir.path}/proxy;
+  fastcgi_temp_path ${dir.path}/fastcgi;
+  uwsgi_temp_path ${dir.path}/uwsgi;
+  scgi_temp_path ${dir.path}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location /down/ { proxy_pass http://127.0.0.1:${closedPort}/; }
+    location /maintenance/ { return 503; }
+    location /slow/ { proxy_pass http://127.0.0.1:${silentPort}/; proxy_read_timeout 1s; }
+    location / { proxy_pass https://127.0.0.1:${server.port}; proxy_ssl_verify off; proxy_set_header X-Forwarded-For $remote_addr; }
+  }
+}
+`,
+    );
+    nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
+    await waitFor(async () => (await fetch(`${proxyUrl}/healthz`)).ok, 'nginx to proxy the server');
+  });
+
+  after(async () => {
+    nginx?.kill('SIGTERM');
+    silent?.close();
+    await server.stop();
+    dir.remove();
+  });
+
+  const claim = async (url: string) => {
+    const state = tempDir('muster-agent-');
+    try {
+      return await runAgent([
+        'claim',
+        '--state-dir',
+        state.path,
+        '--local-api',
+        'off',
+        '--url',
+        url,
+        '--token',
+        token,
+      ]);
+    } finally {
+      state.remove();
+    }
+  };
+
+  test('claiming through the proxy works', async () => {
+    const r = await claim(proxyUrl);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('an upstream that is down (502) ends with exit 17', async () => {
+    const r = await claim(`${proxyUrl}/down`);
+    assert.equal(r.code, EXIT.SERVICE_UNAVAILABLE, r.stderr);
+    assert.match(r.stderr, /HTTP 502/);
+  });
+
+  test('maintenance (503) ends with exit 17', async () => {
+    const r = await claim(`${proxyUrl}/maintenance`);
+    assert.equal(r.code, EXIT.SERVICE_UNAVAILABLE, r.stderr);
+    assert.match(r.stderr, /HTTP 503/);
+  });
+
+  test('an upstream that never answers (504) ends with exit 16', async () => {
+    const r = await claim(`${proxyUrl}/slow`);
+    assert.equal(r.code, EXIT.GATEWAY_TIMEOUT, r.stderr);
+    assert.match(r.stderr, /HTTP 504/);
+  });
+});
