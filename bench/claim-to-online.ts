@@ -2,8 +2,7 @@
 // Usage: npx tsx bench/claim-to-online.ts [runs]   (prints JSON)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatPin } from '../src/protocol/pin.ts';
-import { runAgent, spawnAgent, startTestServer, tempDir, waitFor } from '../test/helpers.ts';
+import { runAgent, spawnAgent, startTestServer, tempDir, waitFor, connectArgs } from '../test/helpers.ts';
 
 const runs = Number(process.argv[2] ?? 20);
 const server = await startTestServer();
@@ -20,17 +19,7 @@ for (let i = 0; i < runs; i++) {
   const agent = spawnAgent(['--state-dir', dir.path]);
   await waitFor(() => readFileSync(join(dir.path, 'local-api.addr'), 'utf8'), 'local API');
   const startedAt = performance.now();
-  const r = await runAgent([
-    'claim',
-    '--state-dir',
-    dir.path,
-    '--url',
-    server.url,
-    '--token',
-    token,
-    '--ca-pin',
-    formatPin(server.pin!),
-  ]);
+  const r = await runAgent(['claim', '--state-dir', dir.path, ...connectArgs(server, token)]);
   const returnedAt = performance.now();
   if (r.code !== 0) throw new Error(`claim failed: ${r.stderr}`);
   const id = readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim();

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
-import { login, request, runAgent, startTestServer, tempDir, type TestServer } from './helpers.ts';
+import {
+  freePort,
+  login,
+  request,
+  runAgent,
+  startTestServer,
+  tempDir,
+  type TestServer,
+  connectArgs,
+} from './helpers.ts';
 
 describe('claiming with muster-agent claim against the real server', () => {
   let server: TestServer;
@@ -232,13 +240,7 @@ describe('claiming with muster-agent claim against the real server', () => {
   });
 
   test('network and HTTP failures map to exit codes 4, 7, 15 and 1', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const unreachable = await claim(['--url', `https://127.0.0.1:${closed}`, '--token', token, '--insecure']);
     assert.equal(unreachable.code, EXIT.CANNOT_REACH, unreachable.stderr);
     assert.match(unreachable.stderr, /cannot reach/);
@@ -264,12 +266,7 @@ describe('server-side failures reach the agent as 500 ErrInternalServerError (ex
         dir.path,
         '--local-api',
         'off',
-        '--url',
-        server.url,
-        '--token',
-        token,
-        '--ca-pin',
-        formatPin(server.pin!),
+        ...connectArgs(server, token),
       ]);
       assert.equal(r.code, EXIT.INTERNAL_SERVER_ERROR, r.stderr);
       assert.match(r.stderr, /ErrInternalServerError/);

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import type { Clock } from '../src/server/clock.ts';
 import { loadServerConfig } from '../src/server/config.ts';
 import { systemTimers, type Timers } from '../src/server/link/link-hub.ts';
 import { startServer, type RunningServer } from '../src/server/main.ts';
+import { formatPin } from '../src/protocol/pin.ts';
 
 export const AGENT_BUNDLE = resolve(import.meta.dirname, '../dist/muster-agent.mjs');
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
@@ -203,4 +205,20 @@ export async function waitFor<T>(
 /** The node as the server sees it. */
 export async function nodeStatus(server: TestServer, id: string) {
   return server.services.nodes.get(id);
+}
+
+/** The connection flags of the claim command the server prints. */
+export function connectArgs(server: { url: string; pin: string | null }, token: string): string[] {
+  return ['--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)];
+}
+
+/** A loopback port nothing listens on (at the moment of asking). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolvePort(port));
+    });
+  });
 }

@@ -21,6 +21,7 @@ import {
   tempDir,
   waitFor,
   type TestServer,
+  connectArgs,
 } from './helpers.ts';
 
 const facts = {
@@ -121,17 +122,7 @@ describe('the link with real agent processes', () => {
     try {
       const agent = spawnAgent(['--state-dir', dir.path]);
       await waitFor(() => readFileSync(join(dir.path, 'local-api.addr'), 'utf8'), 'the local API address');
-      const r = await runAgent([
-        'claim',
-        '--state-dir',
-        dir.path,
-        '--url',
-        server.url,
-        '--token',
-        token,
-        '--ca-pin',
-        formatPin(server.pin!),
-      ]);
+      const r = await runAgent(['claim', '--state-dir', dir.path, ...connectArgs(server, token)]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /the running agent is connecting/);
       const id = readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim();
@@ -214,16 +205,7 @@ describe('the link with real agent processes', () => {
   test('removing a node ends its link for good: the agent stops trying and the node cannot authenticate', async () => {
     const dir = tempDir('muster-agent-');
     dirs.push(dir);
-    const agent = spawnAgent([
-      '--state-dir',
-      dir.path,
-      '--url',
-      server.url,
-      '--token',
-      token,
-      '--ca-pin',
-      formatPin(server.pin!),
-    ]);
+    const agent = spawnAgent(['--state-dir', dir.path, ...connectArgs(server, token)]);
     const id = await waitFor(
       () => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(),
       'claimed id',

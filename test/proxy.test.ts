@@ -4,18 +4,15 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { formatPin } from '../src/protocol/pin.ts';
-import { spawnAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import {
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type TestServer,
+  connectArgs,
+  freePort,
+} from './helpers.ts';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -82,20 +79,7 @@ socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect }
 
   const connectVia = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
     const state = tempDir('muster-agent-');
-    const agent = spawnAgent(
-      [
-        '--state-dir',
-        state.path,
-        '--url',
-        server.url,
-        '--token',
-        token,
-        '--ca-pin',
-        formatPin(server.pin!),
-        ...args,
-      ],
-      { env },
-    );
+    const agent = spawnAgent(['--state-dir', state.path, ...connectArgs(server, token), ...args], { env });
     try {
       const id = await waitFor(
         () => readFileSync(join(state.path, 'cloud.d', 'claimed_id'), 'utf8').trim(),

@@ -5,17 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
-import { runAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, runAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
 
 /**
  * Real nginx in front of the server, the way operators run it: a healthy route, an upstream that is down (502),
