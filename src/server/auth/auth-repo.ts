@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { UsersTable } from '../db/schema.ts';
+import type { SessionsTable, UsersTable } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
 import { AppError } from '../errors.ts';
 
@@ -28,14 +28,7 @@ export function createAuthRepo(db: Db) {
     },
     setPassword: (id: string, hash: string) =>
       db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute(),
-    insertSession: (row: {
-      id: string;
-      user_id: string;
-      token_hash: string;
-      created_at: number;
-      expires_at: number;
-      source_ip: string | null;
-    }) => db.insertInto('sessions').values(row).execute(),
+    insertSession: (row: SessionsTable) => db.insertInto('sessions').values(row).execute(),
     findSession: (tokenHash: string) =>
       db
         .selectFrom('sessions')

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service.ts';
 import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
+import type { RoomsTable } from '../db/schema.ts';
 import { parseOr400 } from '../http-validate.ts';
 import type { TokensService } from '../tokens/tokens-service.ts';
 import type { SpacesService } from './spaces-service.ts';
@@ -16,15 +17,7 @@ const tokenLimits = z
   })
   .strict();
 
-function presentRoom(r: {
-  id: string;
-  space_id: string;
-  name: string;
-  slug: string;
-  is_default: number;
-  created_at: number;
-  node_count?: number;
-}) {
+function presentRoom(r: RoomsTable & { node_count?: number | string }) {
   return {
     id: r.id,
     space_id: r.space_id,
