@@ -77,6 +77,7 @@ for (const backend of backends) {
         sealer: createSealer(Buffer.alloc(32, 7)),
         https: null,
         caPem: null,
+        caPin: null,
         publicUrl: null,
         heartbeatIntervalMs: 30_000,
         trustProxy: false,

@@ -132,6 +132,8 @@ export async function runDaemon(o: DaemonOptions) {
       url: ls.url,
       proxy: ls.proxy,
       privateKey: state.keyPair().privateKey,
+      bearer: state.readFileIfAny(state.paths.agentToken),
+      onConfig: (config) => state.saveLinkConfig(config),
       agentVersion: VERSION,
       http,
       facts: () => collectFacts(),

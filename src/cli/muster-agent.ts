@@ -9,7 +9,7 @@ import { authenticateLink } from '../agent/link/link-client.ts';
 import { AgentError } from '../agent/net/net-errors.ts';
 import { linkSettings } from '../agent/claim/claim-sources.ts';
 import { openStateDir } from '../agent/state/state-dir.ts';
-import { claimFailure } from '../agent/claim/claim-client.ts';
+import { claimFailure, enrollNode } from '../agent/claim/claim-client.ts';
 import { EXIT } from '../protocol/errors.ts';
 import { normaliseArgv } from '../agent/claim/classic-flags.ts';
 import { VERSION } from '../version.ts';
@@ -85,6 +85,34 @@ async function localCall(
   return { status: res.status, body: await res.json() };
 }
 
+/** Tell a running daemon to pick up a new claim; no daemon is fine (it reads the state at start). */
+async function notifyDaemon(opts: { stateDir?: string; localApi?: string }): Promise<void> {
+  const addr = daemonAddress(opts);
+  if (!addr) return;
+  try {
+    const r = await localCall(addr, 'POST', '/api/v1/reload-claiming-state');
+    if (r.status !== 200)
+      throw new AgentError(
+        EXIT.DAEMON_NOT_NOTIFIED,
+        `the running agent did not accept the reload (HTTP ${r.status}); restart it`,
+      );
+    process.stdout.write('the running agent is connecting\n');
+  } catch (err) {
+    if (err instanceof AgentError) throw err;
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') {
+      process.stdout.write(
+        'no agent is running here; start it (muster-agent run) and it will use this claim\n',
+      );
+      return;
+    }
+    throw new AgentError(
+      EXIT.DAEMON_NOT_NOTIFIED,
+      `could not notify the running agent at ${addr}: ${(err as Error).message}; restart it`,
+    );
+  }
+}
+
 const program = new Command('muster-agent')
   .description('Muster agent: claims this machine and keeps its link to the server')
   .version(VERSION);
@@ -132,31 +160,31 @@ commonOptions(connectionOptions(program.command('claim').description('claim this
     log('debug', `claiming against ${settings.url} with the token from ${settings.source}`);
     const { claimedId } = await claimNode(settings, state, env);
     process.stdout.write(`claimed: node ${claimedId} on ${settings.url}\n`);
-    if (opts.noreload) return;
-    const addr = daemonAddress(opts);
-    if (!addr) return;
-    try {
-      const r = await localCall(addr, 'POST', '/api/v1/reload-claiming-state');
-      if (r.status !== 200)
-        throw new AgentError(
-          EXIT.DAEMON_NOT_NOTIFIED,
-          `the running agent did not accept the reload (HTTP ${r.status}); restart it`,
-        );
-      process.stdout.write('the running agent is connecting\n');
-    } catch (err) {
-      if (err instanceof AgentError) throw err;
-      const code = (err as { cause?: { code?: string } }).cause?.code;
-      if (code === 'ECONNREFUSED') {
-        process.stdout.write(
-          'no agent is running here; start it (muster-agent run) and it will use this claim\n',
-        );
-        return;
-      }
+    if (!opts.noreload) await notifyDaemon(opts);
+  });
+
+commonOptions(
+  connectionOptions(
+    program
+      .command('enroll')
+      .description('enroll this machine with a one-time enrollment token (bearer link)'),
+  ),
+)
+  .option('--hostname <name>', "hostname to register (default: this machine's)")
+  .option('--noreload', 'do not tell the running daemon to pick up the enrollment')
+  .action(async (opts: Record<string, unknown>) => {
+    verbose = Boolean(opts.verbose);
+    const state = openStateDir(stateDirOf(opts));
+    state.ensure();
+    const settings = resolveClaimSettings(flagsOf(opts), env, state);
+    if (!settings)
       throw new AgentError(
-        EXIT.DAEMON_NOT_NOTIFIED,
-        `could not notify the running agent at ${addr}: ${(err as Error).message}; restart it`,
+        EXIT.UNKNOWN_ARGUMENT,
+        'no enrollment token: pass --token (or MUSTER_CLAIM_TOKEN)',
       );
-    }
+    const { hostId } = await enrollNode(settings, state, env, VERSION);
+    process.stdout.write(`enrolled: host ${hostId} on ${settings.url}\n`);
+    if (!opts.noreload) await notifyDaemon(opts);
   });
 
 commonOptions(

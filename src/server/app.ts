@@ -29,6 +29,9 @@ import { spacesRoutes } from './spaces/spaces-routes.ts';
 import { createSpacesService } from './spaces/spaces-service.ts';
 import { createTokensRepo } from './tokens/tokens-repo.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
+import { createEnrollmentService } from './tokens/enrollment-service.ts';
+import { enrollmentRoutes } from './tokens/enrollment-routes.ts';
+import { createEnrollService } from './claiming/enroll-service.ts';
 
 export interface AppDeps {
   database: OpenDatabase;
@@ -40,6 +43,8 @@ export interface AppDeps {
   https: { key: string; cert: string } | null;
   /** CA certificate served at /ca.pem, when there is one. */
   caPem: string | null;
+  /** SHA-256 pin of the CA key (hex), handed to enrolling agents. */
+  caPin: string | null;
   publicUrl: string | null;
   heartbeatIntervalMs: number;
   trustProxy: boolean;
@@ -61,10 +66,12 @@ export async function buildApp(deps: AppDeps) {
   const auth = createAuthService({ repo: createAuthRepo(db), clock });
   const guard = createAuthGuard(auth);
   const nodesRepo = createNodesRepo(db);
-  const nodes = createNodesService({ repo: nodesRepo, clock, bus });
+  const nodes = createNodesService({ repo: nodesRepo, clock, bus, sealer });
   const spaces = createSpacesService({ repo: createSpacesRepo(db), nodes: nodesRepo, clock });
   const tokens = createTokensService({ repo: createTokensRepo(db), sealer, clock });
   const claims = createClaimService({ db, clock, audit, bus });
+  const enrollment = createEnrollmentService({ db, sealer, clock });
+  const enroll = createEnrollService({ db, clock, audit, bus, caPin: deps.caPin });
   const linkAuth = createLinkAuthService({ nodes: nodesRepo, clock });
   const hub = createLinkHub({
     nodes,
@@ -72,6 +79,7 @@ export async function buildApp(deps: AppDeps) {
     timers,
     log: log.child({ part: 'link' }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs,
+    configFor: (id) => nodes.linkConfig(id),
   });
 
   const registry = new Registry();
@@ -148,6 +156,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
   await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
   await app.register(eventsRoutes({ bus, guard }));
+  await app.register(enrollmentRoutes({ enrollment, enroll, spaces, guard, audit }));
   await app.register(
     claimRoutes({
       claims,
@@ -169,7 +178,20 @@ export async function buildApp(deps: AppDeps) {
   );
   await app.register(linkRoutes({ hub, linkAuth }));
 
-  const services = { auth, audit, nodes, spaces, tokens, claims, linkAuth, hub, bus, registry };
+  const services = {
+    auth,
+    audit,
+    nodes,
+    spaces,
+    tokens,
+    enrollment,
+    enroll,
+    claims,
+    linkAuth,
+    hub,
+    bus,
+    registry,
+  };
   return { app, services };
 }
 export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;

@@ -91,6 +91,7 @@ export async function startServer(
     sealer,
     https: tls ? { key: tls.key, cert: tls.cert } : null,
     caPem: tls?.caPem ?? null,
+    caPin: tls?.pin ?? null,
     publicUrl: config.publicUrl ?? null,
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     trustProxy: config.trustProxy,

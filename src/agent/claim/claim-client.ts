@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { hostname as osHostname } from 'node:os';
+import { arch, hostname as osHostname, platform } from 'node:os';
 import {
   claimErrorBody,
   CLAIM_ERRORS,
@@ -89,4 +90,80 @@ export async function claimNode(
     http.trustedCaPem(),
   );
   return { claimedId };
+}
+
+/** `restic version` of this machine, or null when restic is not installed. */
+export function resticVersion(): string | null {
+  const r = spawnSync('restic', ['version'], { encoding: 'utf8', timeout: 5000 });
+  return r.status === 0 ? (/restic ([0-9][^\s]*)/.exec(r.stdout)?.[1] ?? null) : null;
+}
+
+/**
+ * Enroll with a one-time token (onboarding API): the server answers with a host id, a bearer agent token and its CA
+ * pin. The pin is kept, so from here on the server is authenticated by it (even after an `--insecure` enroll).
+ */
+export async function enrollNode(
+  settings: ClaimSettings,
+  state: StateDir,
+  env: NodeJS.ProcessEnv,
+  agentVersion: string,
+): Promise<{ hostId: string }> {
+  state.ensure();
+  state.machineGuid();
+  const http = createHttpClient({
+    proxy: settings.proxy,
+    env,
+    trust: {
+      insecure: settings.insecure,
+      pin: settings.caPin,
+      caFile: settings.caFile,
+      savedCaPath: state.paths.ca,
+    },
+  });
+  const res = await http.request('POST', `${settings.url}/api/agents/enroll`, {
+    token: settings.token,
+    hostname: settings.hostname ?? osHostname(),
+    os: platform(),
+    arch: arch(),
+    agent_version: agentVersion,
+    restic_version: resticVersion() ?? '',
+  });
+  if (res.status !== 201 && res.status !== 200) {
+    let message = `HTTP ${res.status}`;
+    try {
+      message = (JSON.parse(res.text) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: keep the status
+    }
+    const exit = [401, 403, 410].includes(res.status)
+      ? EXIT.FORBIDDEN
+      : res.status === 400
+        ? EXIT.INVALID_NODE_NAME
+        : exitCodeForStatus(res.status);
+    throw new AgentError(exit, `enrolling failed: ${message}`, { status: res.status });
+  }
+  const body = JSON.parse(res.text) as {
+    host_id: string;
+    agent_token: string;
+    cert_pin_sha256: string | null;
+  };
+  if (settings.caPin && body.cert_pin_sha256 && body.cert_pin_sha256 !== settings.caPin)
+    throw new AgentError(
+      EXIT.UNTRUSTED_SERVER,
+      'the server reports a CA pin different from the one given; refusing to enroll',
+    );
+  const pin = settings.caPin ?? body.cert_pin_sha256;
+  state.saveClaim(
+    body.host_id,
+    {
+      enabled: true,
+      url: settings.url,
+      proxy: settings.proxy,
+      insecure: pin ? false : settings.insecure,
+      caPin: pin,
+    },
+    http.trustedCaPem(),
+    body.agent_token,
+  );
+  return { hostId: body.host_id };
 }

@@ -47,7 +47,11 @@ export interface LinkClientOptions {
   url: string;
   proxy: string;
   privateKey: string;
+  /** Agent token of a bearer-enrolled node; replaces challenge/response. */
+  bearer: string | null;
   agentVersion: string;
+  /** Called with the configuration the server sends in welcome. */
+  onConfig?: (config: Record<string, unknown>) => void;
   http: HttpClient;
   facts: () => NodeFacts;
   onStatus: (patch: Partial<LinkStatus>) => void;
@@ -193,6 +197,7 @@ export function createLinkClient(o: LinkClientOptions) {
           case 'welcome':
             clearTimeout(welcomeTimer);
             connectedAt = Date.now();
+            o.onConfig?.(f.config);
             o.onStatus({
               status: 'online',
               online: true,

@@ -55,6 +55,8 @@ export function openStateDir(dir: string) {
     token: join(cloudDir, 'token'),
     rooms: join(cloudDir, 'rooms'),
     ca: join(cloudDir, 'ca.pem'),
+    agentToken: join(cloudDir, 'agent_token'),
+    linkConfig: join(cloudDir, 'link-config.json'),
     claimConf: join(dir, 'claim.conf'),
     sessionKey: join(dir, 'session.key'),
     localApiAddr: join(dir, 'local-api.addr'),
@@ -156,9 +158,16 @@ export function openStateDir(dir: string) {
       };
     },
 
-    /** Record a successful claim: the id, where the server is and how to trust it. */
-    saveClaim(claimedId: string, conf: CloudConf, caPem: string | null): void {
+    /** Record a successful claim: the id, where the server is and how to trust it (and a bearer, when enrolled). */
+    saveClaim(
+      claimedId: string,
+      conf: CloudConf,
+      caPem: string | null,
+      agentToken: string | null = null,
+    ): void {
       try {
+        if (agentToken) writeAtomic(p.agentToken, `${agentToken}\n`, 0o600);
+        else if (existsSync(p.agentToken)) unlinkSync(p.agentToken);
         if (caPem) writeAtomic(p.ca, caPem, 0o644);
         writeAtomic(
           p.cloudConf,
@@ -194,6 +203,11 @@ export function openStateDir(dir: string) {
       const key = randomBytes(24).toString('base64url');
       writeAtomic(p.sessionKey, `${key}\n`, 0o600);
       return key;
+    },
+
+    /** Configuration the server sent over the link (may hold repository credentials: 0600). */
+    saveLinkConfig(config: Record<string, unknown>): void {
+      writeAtomic(p.linkConfig, `${JSON.stringify(config, null, 2)}\n`, 0o600);
     },
 
     writeLocalApiAddr(addr: string | null): void {

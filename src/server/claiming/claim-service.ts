@@ -7,9 +7,9 @@ import type { Db } from '../db/database.ts';
 import { ClaimError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { createNodesRepo } from '../nodes/nodes-repo.ts';
-import { createSpacesRepo } from '../spaces/spaces-repo.ts';
 import { createTokensRepo } from '../tokens/tokens-repo.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
+import { admitNode } from './node-admission.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOSTNAME_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
@@ -86,7 +86,6 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
       const outcome = await db.transaction().execute(async (trx) => {
         const tokens = createTokensRepo(trx);
         const nodes = createNodesRepo(trx);
-        const spaces = createSpacesRepo(trx);
         const now = clock.now();
         const t = await tokens.findBySecretHash(sha256Hex(token));
         if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
@@ -108,47 +107,15 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
         if (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase())
           throw new ClaimError('ErrForbidden', `the token is bound to another hostname`);
 
-        const spaceRooms = await spaces.listRooms(t.space_id);
-        const roomIds = new Set<string>();
-        for (const r of spaceRooms) if (r.is_default) roomIds.add(r.id);
-        for (const wanted of [...(JSON.parse(t.rooms) as string[]), ...rooms]) {
-          const room = spaceRooms.find((r) => r.id === wanted || r.slug === wanted);
-          if (!room)
-            throw new ClaimError(
-              'ErrInvalidRoomID',
-              `room "${wanted.slice(0, 100)}" is not in the token's space`,
-            );
-          roomIds.add(room.id);
-        }
-
-        if (!(await tokens.incrementUses(t.id)))
-          throw new ClaimError('ErrForbidden', 'the token has been used up');
-        await nodes.insertNode({
+        await admitNode(trx, t, {
           id: claimedId,
-          space_id: t.space_id,
           hostname,
-          machine_guid: mGUID,
-          status: 'pending',
-          since: now,
-          reason: 'claimed; waiting for the agent to connect',
-          last_seen_at: null,
-          os: null,
-          os_version: null,
-          kernel: null,
-          arch: null,
-          cpus: null,
-          memory_bytes: null,
-          virtualization: null,
-          container: null,
-          agent_version: null,
-          labels: '{}',
-          tags: t.tags,
-          duplicate_suspected: 0,
-          token_id: t.id,
-          created_at: now,
+          machineGuid: mGUID,
+          publicKey,
+          bearerHash: null,
+          rooms,
+          now,
         });
-        await nodes.insertSecrets({ node_id: claimedId, public_key: publicKey, bearer_hash: null });
-        for (const roomId of roomIds) await spaces.addNodeToRoom(roomId, claimedId);
         return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id, tokenId: t.id } as const;
       });
 

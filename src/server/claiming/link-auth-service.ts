@@ -90,6 +90,12 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
       return { clientID: nodeId, username: nodeId, password, topics: [] };
     },
 
+    /** The node an agent bearer token belongs to, or null (unknown token or removed node). */
+    async nodeForBearer(token: string): Promise<string | null> {
+      const n = await nodes.findByBearerHash(sha256Hex(token));
+      return n && n.status !== 'removed' ? n.id : null;
+    },
+
     /** Use a link password once; returns the node it was issued to, or null. */
     consumeLinkPassword(username: string, password: string): string | null {
       const key = sha256Hex(password);

@@ -12,6 +12,7 @@ import {
 import pg from 'pg';
 import type { DialectName } from './dialect.ts';
 import { coreMigration } from './migrations/001-core.ts';
+import { enrollmentMigration } from './migrations/002-enrollment.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -62,7 +63,7 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): OpenD
 
 /** All migrations, in order; one set for both dialects. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
-  return { '001-core': coreMigration(dialect) };
+  return { '001-core': coreMigration(dialect), '002-enrollment': enrollmentMigration() };
 }
 
 /** Bring the schema up to date; throws with the failing migration's name. */

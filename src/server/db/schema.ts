@@ -1,5 +1,7 @@
 import type { Generated } from 'kysely';
 
+export type RepoStatus = 'unknown' | 'initializing' | 'ready' | 'init_failed';
+
 /** Row types of every table; timestamps are epoch milliseconds, booleans 0/1, JSON as text. */
 export interface UsersTable {
   id: string;
@@ -91,11 +93,17 @@ export interface NodesTable {
   duplicate_suspected: number;
   token_id: string | null;
   created_at: number;
+  /** Configuration handed to the agent over the link (JSON), e.g. initial backup paths. */
+  config: string;
+  repo_status: RepoStatus;
 }
 export interface NodeSecretsTable {
   node_id: string;
+  /** PEM public key for challenge/response; empty for bearer-enrolled nodes. */
   public_key: string;
   bearer_hash: string | null;
+  /** Repository credentials (JSON) sealed with the master key. */
+  repo_enc: string | null;
 }
 export interface LinkSessionsTable {
   id: string;

@@ -61,6 +61,8 @@ export function createLinkHub(deps: {
   timers: Timers;
   log: Logger;
   heartbeatIntervalMs: number;
+  /** Configuration (and the node's repository credentials) sent in welcome. */
+  configFor: (nodeId: string) => Promise<Record<string, unknown>>;
 }) {
   const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
   const sessions = new Map<string, LinkSession>();
@@ -110,7 +112,12 @@ export function createLinkHub(deps: {
       remote_addr: s.remoteAddr,
       agent_version: frame.agent_version,
     });
-    send(s, { t: 'welcome', node_id: s.nodeId, heartbeat_interval_ms: heartbeatIntervalMs, config: {} });
+    send(s, {
+      t: 'welcome',
+      node_id: s.nodeId,
+      heartbeat_interval_ms: heartbeatIntervalMs,
+      config: await deps.configFor(s.nodeId),
+    });
   }
 
   async function onFrame(s: LinkSession, text: string) {

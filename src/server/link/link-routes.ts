@@ -18,8 +18,15 @@ export function linkRoutes(deps: { hub: LinkHub; linkAuth: LinkAuthService }) {
       {
         websocket: true,
         preValidation: async (req, reply) => {
+          const bearer = req.headers.authorization?.startsWith('Bearer ')
+            ? req.headers.authorization.slice(7).trim()
+            : null;
           const creds = basicCredentials(req);
-          const nodeId = creds ? deps.linkAuth.consumeLinkPassword(creds.username, creds.password) : null;
+          const nodeId = bearer
+            ? await deps.linkAuth.nodeForBearer(bearer)
+            : creds
+              ? deps.linkAuth.consumeLinkPassword(creds.username, creds.password)
+              : null;
           if (!nodeId) {
             return reply
               .code(401)

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { NodesTable } from '../db/schema.ts';
+import type { NodeSecretsTable, NodesTable } from '../db/schema.ts';
 
 export interface NodeFilter {
   spaceId?: string;
@@ -15,11 +15,17 @@ export interface NodeFilter {
 export function createNodesRepo(db: Db) {
   return {
     findNode: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
+    findByBearerHash: (hash: string) =>
+      db
+        .selectFrom('node_secrets')
+        .innerJoin('nodes', 'nodes.id', 'node_secrets.node_id')
+        .select(['nodes.id', 'nodes.status'])
+        .where('node_secrets.bearer_hash', '=', hash)
+        .executeTakeFirst(),
     findSecrets: (id: string) =>
       db.selectFrom('node_secrets').selectAll().where('node_id', '=', id).executeTakeFirst(),
     insertNode: (row: NodesTable) => db.insertInto('nodes').values(row).execute(),
-    insertSecrets: (row: { node_id: string; public_key: string; bearer_hash: string | null }) =>
-      db.insertInto('node_secrets').values(row).execute(),
+    insertSecrets: (row: NodeSecretsTable) => db.insertInto('node_secrets').values(row).execute(),
     deleteSecrets: (id: string) => db.deleteFrom('node_secrets').where('node_id', '=', id).execute(),
     update: (id: string, set: Partial<Omit<NodesTable, 'id'>>) =>
       db.updateTable('nodes').set(set).where('id', '=', id).execute(),

@@ -1,5 +1,6 @@
 import type { NodeFacts } from '../../protocol/link-frames.ts';
 import type { Clock } from '../clock.ts';
+import type { Sealer } from '../crypto.ts';
 import type { NodesTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -7,8 +8,8 @@ import type { NodeFilter, NodesRepo } from './nodes-repo.ts';
 import { presentNode } from './nodes-presenter.ts';
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
-export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: EventBus }) {
-  const { repo, clock, bus } = deps;
+export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: EventBus; sealer: Sealer }) {
+  const { repo, clock, bus, sealer } = deps;
 
   async function withRooms(rows: NodesTable[]) {
     const rooms = await repo.roomsOf(rows.map((r) => r.id));
@@ -43,6 +44,13 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
       return view!;
     },
     findRow: (id: string) => repo.findNode(id),
+    /** What the agent is told in welcome: its configuration and, when it has one, its repository. */
+    async linkConfig(id: string): Promise<Record<string, unknown>> {
+      const [n, secrets] = await Promise.all([repo.findNode(id), repo.findSecrets(id)]);
+      const config = n ? (JSON.parse(n.config) as Record<string, unknown>) : {};
+      if (secrets?.repo_enc) config.repository = JSON.parse(sealer.open(secrets.repo_enc)) as unknown;
+      return config;
+    },
     /** The link said hello: record its facts and bring the node online. */
     async markOnline(id: string, facts: NodeFacts, agentVersion: string, reason: string) {
       await setStatus(id, 'online', reason, {

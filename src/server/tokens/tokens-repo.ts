@@ -34,6 +34,37 @@ export function createTokensRepo(db: Db) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+    findById: (id: string) => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst(),
+    listEnrollment: (spaceId: string) =>
+      db
+        .selectFrom('tokens')
+        .leftJoin('users', 'users.id', 'tokens.created_by')
+        .selectAll('tokens')
+        .select('users.username as created_by_username')
+        .where('tokens.space_id', '=', spaceId)
+        .where('tokens.kind', '=', 'enrollment')
+        .orderBy('tokens.created_at', 'desc')
+        .limit(1000)
+        .execute(),
+    revoke: (id: string, now: number) =>
+      db.updateTable('tokens').set({ revoked_at: now, secrets_enc: null }).where('id', '=', id).execute(),
+    clearSecretsOfExpired: (now: number) =>
+      db
+        .updateTable('tokens')
+        .set({ secrets_enc: null })
+        .where('expires_at', '<=', now)
+        .where('secrets_enc', 'is not', null)
+        .execute(),
+    async deleteEnrollmentBefore(cutoff: number): Promise<number> {
+      const r = await db
+        .deleteFrom('tokens')
+        .where('kind', '=', 'enrollment')
+        .where((eb) => eb.or([eb('expires_at', '<', cutoff), eb('revoked_at', '<', cutoff)]))
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+    clearSecrets: (id: string) =>
+      db.updateTable('tokens').set({ secrets_enc: null }).where('id', '=', id).execute(),
     setLimits: (id: string, set: { expires_at: number | null; max_uses: number | null }) =>
       db.updateTable('tokens').set(set).where('id', '=', id).execute(),
   };

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AuditService } from '../audit/audit-service.ts';
+import type { Clock } from '../clock.ts';
+import { newSecret, sha256Hex } from '../crypto.ts';
+import type { Db } from '../db/database.ts';
+import { AppError, ClaimError } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import { createTokensRepo } from '../tokens/tokens-repo.ts';
+import { tokenUnusableReason } from '../tokens/tokens-service.ts';
+import { isValidHostname } from './claim-service.ts';
+import { admitNode } from './node-admission.ts';
+
+export const AGENT_TOKEN_PREFIX = 'mab_';
+
+/** POST /api/agents/enroll body (fixed by existing onboarding scripts). */
+export const enrollBody = z.object({
+  token: z.string().min(1).max(200),
+  hostname: z.string().min(1).max(253),
+  os: z.string().max(100).optional(),
+  arch: z.string().max(50).optional(),
+  agent_version: z.string().max(100).optional(),
+  restic_version: z.string().max(100).optional(),
+});
+export type EnrollBody = z.infer<typeof enrollBody>;
+
+/** Bearer enrollment: a one-time (or space) token becomes a node with its own long-lived agent token. */
+export function createEnrollService(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  bus: EventBus;
+  caPin: string | null;
+}) {
+  const { db, clock, audit, bus } = deps;
+  return {
+    async enroll(body: EnrollBody, sourceIp: string | null) {
+      if (!isValidHostname(body.hostname))
+        throw new AppError('VALIDATION_FAILED', 'hostname must be 1-253 characters of DNS labels');
+      const hostId = randomUUID();
+      const agentToken = newSecret(AGENT_TOKEN_PREFIX);
+      const tokenId = await db.transaction().execute(async (trx) => {
+        const t = await createTokensRepo(trx).findBySecretHash(sha256Hex(body.token));
+        if (!t) throw new AppError('FORBIDDEN', 'the enrollment token is not valid for this server');
+        const unusable = tokenUnusableReason(t, clock.now());
+        if (unusable) throw new AppError('GONE', `${unusable}; mint a new one`);
+        if (t.hostname !== null && t.hostname.toLowerCase() !== body.hostname.toLowerCase())
+          throw new AppError(
+            'FORBIDDEN',
+            `the token was minted for host "${t.hostname}", not "${body.hostname}"`,
+          );
+        try {
+          await admitNode(trx, t, {
+            id: hostId,
+            hostname: body.hostname,
+            machineGuid: null,
+            publicKey: '',
+            bearerHash: sha256Hex(agentToken),
+            rooms: [],
+            facts: { os: body.os, arch: body.arch, agent_version: body.agent_version },
+            now: clock.now(),
+          });
+        } catch (err) {
+          if (err instanceof ClaimError && err.key === 'ErrForbidden')
+            throw new AppError('GONE', `${err.message}; mint a new one`);
+          if (err instanceof ClaimError) throw new AppError('CONFLICT', err.message);
+          throw err;
+        }
+        return t.id;
+      });
+      await audit.record({
+        actorType: 'node',
+        actorId: hostId,
+        action: 'node.enrolled',
+        targetType: 'node',
+        targetId: hostId,
+        sourceIp,
+        detail: { hostname: body.hostname, token_id: tokenId },
+      });
+      await audit.record({
+        actorType: 'node',
+        actorId: hostId,
+        action: 'token.used',
+        targetType: 'token',
+        targetId: tokenId,
+        sourceIp,
+      });
+      bus.publish({ type: 'node.claimed', node_id: hostId, space_id: '', hostname: body.hostname });
+      return { host_id: hostId, agent_token: agentToken, cert_pin_sha256: deps.caPin };
+    },
+  };
+}
+export type EnrollService = ReturnType<typeof createEnrollService>;
