@@ -203,10 +203,15 @@ commonOptions(
     env,
     trust: { insecure: ls.insecure, pin: ls.caPin, caFile: null, savedCaPath: state.paths.ca },
   });
-  const creds = await authenticateLink(http, ls.url, id, state.keyPair().privateKey, VERSION);
-  const basic = Buffer.from(`${creds.username}:${creds.password}`).toString('base64');
+  const bearer = state.readFileIfAny(state.paths.agentToken);
+  let authorization: string;
+  if (bearer) authorization = `Bearer ${bearer}`;
+  else {
+    const creds = await authenticateLink(http, ls.url, id, state.keyPair().privateKey, VERSION);
+    authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+  }
   const res = await http.request('DELETE', `${ls.url}/api/v1/spaces/nodes/${id}`, undefined, {
-    authorization: `Basic ${basic}`,
+    authorization,
   });
   if (res.status !== 204 && res.status !== 404) throw claimFailure(res, 'unclaiming');
   state.forgetIdentity();

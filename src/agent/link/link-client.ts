@@ -69,15 +69,15 @@ function json<T>(text: string, schema: { parse(v: unknown): T }, what: string): 
   }
 }
 
-/** Prove key possession (challenge/response) and get a single-use link password. */
-export async function authenticateLink(
+type BackoffParams = { base: number; minSeconds: number; maxSeconds: number };
+
+/** Where the link is and how to back off, from /api/v1/env. */
+async function linkEnv(
   http: HttpClient,
   url: string,
   claimId: string,
-  privateKey: string,
-  agentVersion: string,
-  onBackoff: (b: { base: number; minSeconds: number; maxSeconds: number }) => void = () => undefined,
-): Promise<{ endpoint: string; username: string; password: string }> {
+  onBackoff: (b: BackoffParams) => void,
+) {
   const envRes = await http.request('GET', `${url}/api/v1/env?claim_id=${encodeURIComponent(claimId)}`);
   if (envRes.status !== 200) throw claimFailure(envRes, 'reading the link environment');
   const env = json(envRes.text, envResponse, 'reading the link environment');
@@ -88,6 +88,19 @@ export async function authenticateLink(
       EXIT.UNKNOWN_HTTP_ERROR,
       `the server offers no ${LINK_TRANSPORT} transport; upgrade the server or the agent`,
     );
+  return { env, transport };
+}
+
+/** Prove key possession (challenge/response) and get a single-use link password. */
+export async function authenticateLink(
+  http: HttpClient,
+  url: string,
+  claimId: string,
+  privateKey: string,
+  agentVersion: string,
+  onBackoff: (b: BackoffParams) => void = () => undefined,
+): Promise<{ endpoint: string; username: string; password: string }> {
+  const { env, transport } = await linkEnv(http, url, claimId, onBackoff);
   const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
   if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
   const { challenge } = json(chRes.text, challengeResponse, 'link authentication');
@@ -125,16 +138,24 @@ export function createLinkClient(o: LinkClientOptions) {
 
   /** One link from connect to close; resolves with a server-given delay (seconds) when there is one. */
   async function session(): Promise<{ retryAfterSeconds?: number; permanent?: boolean; reason: string }> {
-    const auth = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
-      backoff.configure(b),
-    );
+    let endpoint: string;
+    let authorization: string;
+    if (o.bearer) {
+      endpoint = (await linkEnv(o.http, o.url, o.claimId, (b) => backoff.configure(b))).transport.endpoint;
+      authorization = `Bearer ${o.bearer}`;
+    } else {
+      const creds = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
+        backoff.configure(b),
+      );
+      endpoint = creds.endpoint;
+      authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    }
+    const auth = { endpoint };
     const tls = await o.http.connectOptions(auth.endpoint);
     return new Promise((resolve) => {
       const ws = new WebSocket(auth.endpoint, {
         ...tls,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`,
-        },
+        headers: { authorization },
         maxPayload: MAX_FRAME_BYTES,
         handshakeTimeout: 15_000,
       });

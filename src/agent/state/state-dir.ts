@@ -190,7 +190,7 @@ export function openStateDir(dir: string) {
 
     /** Forget the identity: claimed id and keys go; the machine GUID stays. */
     forgetIdentity(): void {
-      for (const f of [p.claimedId, p.privateKey, p.publicKey, p.ca, p.cloudConf])
+      for (const f of [p.claimedId, p.privateKey, p.publicKey, p.ca, p.cloudConf, p.agentToken, p.linkConfig])
         if (existsSync(f)) unlinkSync(f);
     },
 

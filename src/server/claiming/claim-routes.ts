@@ -81,8 +81,13 @@ export function claimRoutes(deps: {
 
     app.delete('/api/v1/spaces/nodes/:claimedId', async (req, reply) => {
       const { claimedId } = req.params as { claimedId: string };
+      const auth = req.headers.authorization ?? '';
       const creds = basicCredentials(req);
-      const nodeId = creds ? linkAuth.consumeLinkPassword(creds.username, creds.password) : null;
+      const nodeId = auth.startsWith('Bearer ')
+        ? await linkAuth.nodeForBearer(auth.slice(7).trim())
+        : creds
+          ? linkAuth.consumeLinkPassword(creds.username, creds.password)
+          : null;
       if (!nodeId || nodeId !== claimedId)
         throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
       await deps.unclaim(nodeId, req.ip);

@@ -38,6 +38,11 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
         `node ${nodeId} was removed from the server; claim it again to bring it back`,
       );
     const secrets = await nodes.findSecrets(nodeId);
+    if (secrets && !secrets.public_key)
+      throw new ClaimError(
+        'ErrForbidden',
+        `node ${nodeId} was enrolled with a bearer token; open the link with it`,
+      );
     if (!secrets)
       throw new ClaimError(
         'ErrNodeRemoved',
