@@ -81,6 +81,7 @@ for (const backend of backends) {
         publicUrl: null,
         heartbeatIntervalMs: 30_000,
         trustProxy: false,
+        rateLimits: { login: 1000, claim: 1000, linkAuth: 1000 },
       });
       s = built.services;
       const admin = await s.auth.createUser({

@@ -10,13 +10,13 @@ import { createAuthGuard } from './auth/auth-guard.ts';
 import { createAuthRepo } from './auth/auth-repo.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { createAuthService } from './auth/auth-service.ts';
-import { claimRoutes } from './claiming/claim-routes.ts';
+import { claimRoutes, sendClaimError } from './claiming/claim-routes.ts';
 import { createClaimService } from './claiming/claim-service.ts';
 import { createLinkAuthService } from './claiming/link-auth-service.ts';
 import type { Clock } from './clock.ts';
 import type { Sealer } from './crypto.ts';
 import type { OpenDatabase } from './db/database.ts';
-import { AppError } from './errors.ts';
+import { AppError, ClaimError } from './errors.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { eventsRoutes } from './events/events-routes.ts';
 import { createLinkHub, type Timers } from './link/link-hub.ts';
@@ -28,6 +28,7 @@ import { createSpacesRepo } from './spaces/spaces-repo.ts';
 import { spacesRoutes } from './spaces/spaces-routes.ts';
 import { createSpacesService } from './spaces/spaces-service.ts';
 import { createTokensRepo } from './tokens/tokens-repo.ts';
+import { registerRateLimits, type RateLimits } from './rate-limits.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
 import { createEnrollmentService } from './tokens/enrollment-service.ts';
 import { enrollmentRoutes } from './tokens/enrollment-routes.ts';
@@ -48,6 +49,7 @@ export interface AppDeps {
   publicUrl: string | null;
   heartbeatIntervalMs: number;
   trustProxy: boolean;
+  rateLimits: RateLimits;
 }
 
 /** Build the server without listening: every route, service and the link hub. */
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ClaimError) return sendClaimError(reply, err);
     if (err instanceof AppError) {
       if (err.retryAfterSeconds !== undefined)
         void reply.header('retry-after', String(err.retryAfterSeconds));
@@ -133,6 +136,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(cookie);
+  await registerRateLimits(app);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => guard.resolve(req));
@@ -152,16 +156,27 @@ export async function buildApp(deps: AppDeps) {
     return reply.type('application/x-pem-file').send(deps.caPem);
   });
 
-  await app.register(authRoutes({ auth, guard, audit, secureCookies: deps.https !== null }));
+  await app.register(
+    authRoutes({
+      auth,
+      guard,
+      audit,
+      secureCookies: deps.https !== null,
+      loginPerMinute: deps.rateLimits.login,
+    }),
+  );
   await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
   await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
   await app.register(eventsRoutes({ bus, guard }));
-  await app.register(enrollmentRoutes({ enrollment, enroll, spaces, guard, audit }));
+  await app.register(
+    enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
+  );
   await app.register(
     claimRoutes({
       claims,
       linkAuth,
       publicUrl: deps.publicUrl,
+      limits: deps.rateLimits,
       async unclaim(nodeId, sourceIp) {
         await nodes.remove(nodeId, 'its agent (unclaimed)');
         hub.disconnect(nodeId, 'this node was unclaimed', true);
@@ -176,7 +191,7 @@ export async function buildApp(deps: AppDeps) {
       },
     }),
   );
-  await app.register(linkRoutes({ hub, linkAuth }));
+  await app.register(linkRoutes({ hub, linkAuth, perMinute: deps.rateLimits.linkAuth }));
 
   const services = {
     auth,

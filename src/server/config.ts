@@ -28,6 +28,9 @@ export const serverConfigSchema = z
       .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     heartbeatSeconds: z.coerce.number().int().min(1).max(600).default(30),
+    loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
+    claimPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    linkAuthPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
     trustProxy: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
       .default(false),
@@ -58,6 +61,9 @@ export const ENV_NAMES: Record<string, string> = {
   masterKey: 'MUSTER_MASTER_KEY',
   logLevel: 'MUSTER_LOG_LEVEL',
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
+  loginPerMinute: 'MUSTER_LOGIN_PER_MINUTE',
+  claimPerMinute: 'MUSTER_CLAIM_PER_MINUTE',
+  linkAuthPerMinute: 'MUSTER_LINK_AUTH_PER_MINUTE',
   trustProxy: 'MUSTER_TRUST_PROXY',
 };
 

@@ -95,6 +95,11 @@ export async function startServer(
     publicUrl: config.publicUrl ?? null,
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     trustProxy: config.trustProxy,
+    rateLimits: {
+      login: config.loginPerMinute,
+      claim: config.claimPerMinute,
+      linkAuth: config.linkAuthPerMinute,
+    },
   });
 
   // First run: the admin, the default space and its claim token.

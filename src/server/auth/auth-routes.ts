@@ -1,21 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditService } from '../audit/audit-service.ts';
 import { parseOr400 } from '../http-validate.ts';
+import { perMinute } from '../rate-limits.ts';
 import type { AuthGuard } from './auth-guard.ts';
 import { principalOf } from './auth-guard.ts';
 import type { AuthService } from './auth-service.ts';
 import { createUserBody, loginBody, SESSION_COOKIE, SESSION_TTL_MS } from './auth-types.ts';
 
 /** Login, logout, the signed-in user, and user management for admins. */
+/** A failed login answers only after this delay, so password guessing is slow even below the rate limit. */
+export const FAILED_LOGIN_DELAY_MS = 1000;
+
 export function authRoutes(deps: {
   auth: AuthService;
   guard: AuthGuard;
   audit: AuditService;
   secureCookies: boolean;
+  loginPerMinute: number;
 }) {
   const { auth, guard, audit } = deps;
   return async (app: FastifyInstance) => {
-    app.post('/api/auth/login', async (req, reply) => {
+    app.post('/api/auth/login', { config: perMinute(deps.loginPerMinute) }, async (req, reply) => {
       const body = parseOr400(loginBody, req.body);
       try {
         const { token, user } = await auth.login(body.username, body.password, req.ip);
@@ -41,6 +46,7 @@ export function authRoutes(deps: {
           sourceIp: req.ip,
           detail: { username: body.username.slice(0, 200) },
         });
+        await new Promise((r) => setTimeout(r, FAILED_LOGIN_DELAY_MS));
         throw err;
       }
     });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { claimRequest, passwordRequest } from '../../protocol/claim-api.ts';
 import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
 import { ClaimError } from '../errors.ts';
+import { perMinute, type RateLimits } from '../rate-limits.ts';
 import type { ClaimService } from './claim-service.ts';
 import { basicCredentials, type LinkAuthService } from './link-auth-service.ts';
 
@@ -30,6 +31,7 @@ export function claimRoutes(deps: {
   claims: ClaimService;
   linkAuth: LinkAuthService;
   publicUrl: string | null;
+  limits: RateLimits;
   /** The agent asked to leave: remove the node and end its link. */
   unclaim: (nodeId: string, sourceIp: string) => Promise<void>;
 }) {
@@ -66,33 +68,41 @@ export function claimRoutes(deps: {
       }
     }
 
-    app.put('/api/v1/spaces/nodes/:claimedId', async (req, reply) => {
-      const { claimedId } = req.params as { claimedId: string };
-      const parsed = claimRequest.safeParse(jsonBody(req.body));
-      if (!parsed.success)
-        throw new ClaimError(
-          'ErrBadRequest',
-          'the body must be a JSON object with node, token, rooms and publicKey',
-        );
-      const outcome = await claims.claimNode(claimedId, parsed.data, req.ip);
-      req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
-      return reply.code(204).send();
-    });
+    app.put(
+      '/api/v1/spaces/nodes/:claimedId',
+      { config: perMinute(deps.limits.claim) },
+      async (req, reply) => {
+        const { claimedId } = req.params as { claimedId: string };
+        const parsed = claimRequest.safeParse(jsonBody(req.body));
+        if (!parsed.success)
+          throw new ClaimError(
+            'ErrBadRequest',
+            'the body must be a JSON object with node, token, rooms and publicKey',
+          );
+        const outcome = await claims.claimNode(claimedId, parsed.data, req.ip);
+        req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
+        return reply.code(204).send();
+      },
+    );
 
-    app.delete('/api/v1/spaces/nodes/:claimedId', async (req, reply) => {
-      const { claimedId } = req.params as { claimedId: string };
-      const auth = req.headers.authorization ?? '';
-      const creds = basicCredentials(req);
-      const nodeId = auth.startsWith('Bearer ')
-        ? await linkAuth.nodeForBearer(auth.slice(7).trim())
-        : creds
-          ? linkAuth.consumeLinkPassword(creds.username, creds.password)
-          : null;
-      if (!nodeId || nodeId !== claimedId)
-        throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
-      await deps.unclaim(nodeId, req.ip);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/api/v1/spaces/nodes/:claimedId',
+      { config: perMinute(deps.limits.linkAuth) },
+      async (req, reply) => {
+        const { claimedId } = req.params as { claimedId: string };
+        const auth = req.headers.authorization ?? '';
+        const creds = basicCredentials(req);
+        const nodeId = auth.startsWith('Bearer ')
+          ? await linkAuth.nodeForBearer(auth.slice(7).trim())
+          : creds
+            ? linkAuth.consumeLinkPassword(creds.username, creds.password)
+            : null;
+        if (!nodeId || nodeId !== claimedId)
+          throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
+        await deps.unclaim(nodeId, req.ip);
+        return reply.code(204).send();
+      },
+    );
 
     const envQuery = z.object({ claim_id: z.string().max(100).optional() });
     app.get('/api/v1/env', async (req) => {
@@ -100,17 +110,21 @@ export function claimRoutes(deps: {
       return linkAuth.env(baseUrlOf(req, deps.publicUrl));
     });
 
-    app.get('/api/v1/auth/node/:id/challenge', async (req) => {
+    app.get('/api/v1/auth/node/:id/challenge', { config: perMinute(deps.limits.linkAuth) }, async (req) => {
       const { id } = req.params as { id: string };
       return linkAuth.challenge(id);
     });
 
-    app.post('/api/v1/auth/node/:id/password', async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const body = passwordRequest.safeParse(jsonBody(req.body));
-      if (!body.success) throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
-      const creds = await linkAuth.password(id, body.data.response);
-      return reply.code(201).send(creds);
-    });
+    app.post(
+      '/api/v1/auth/node/:id/password',
+      { config: perMinute(deps.limits.linkAuth) },
+      async (req, reply) => {
+        const { id } = req.params as { id: string };
+        const body = passwordRequest.safeParse(jsonBody(req.body));
+        if (!body.success) throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
+        const creds = await linkAuth.password(id, body.data.response);
+        return reply.code(201).send(creds);
+      },
+    );
   };
 }

@@ -3,6 +3,7 @@ import { basicCredentials } from '../claiming/link-auth-service.ts';
 import { claimErrorJson } from '../../protocol/errors.ts';
 import type { LinkAuthService } from '../claiming/link-auth-service.ts';
 import type { LinkHub } from './link-hub.ts';
+import { perMinute } from '../rate-limits.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -11,12 +12,13 @@ declare module 'fastify' {
 }
 
 /** The websocket link endpoint. */
-export function linkRoutes(deps: { hub: LinkHub; linkAuth: LinkAuthService }) {
+export function linkRoutes(deps: { hub: LinkHub; linkAuth: LinkAuthService; perMinute: number }) {
   return async (app: FastifyInstance) => {
     app.get(
       '/api/v1/link',
       {
         websocket: true,
+        config: perMinute(deps.perMinute),
         preValidation: async (req, reply) => {
           const bearer = req.headers.authorization?.startsWith('Bearer ')
             ? req.headers.authorization.slice(7).trim()

@@ -5,6 +5,7 @@ import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
 import { enrollBody, type EnrollService } from '../claiming/enroll-service.ts';
 import { AppError } from '../errors.ts';
 import { parseOr400 } from '../http-validate.ts';
+import { perMinute } from '../rate-limits.ts';
 import type { SpacesService } from '../spaces/spaces-service.ts';
 import { mintEnrollmentBody, type EnrollmentService } from './enrollment-service.ts';
 
@@ -18,6 +19,7 @@ export function enrollmentRoutes(deps: {
   spaces: SpacesService;
   guard: AuthGuard;
   audit: AuditService;
+  enrollPerMinute: number;
 }) {
   const { enrollment, enroll, spaces, guard, audit } = deps;
 
@@ -74,7 +76,7 @@ export function enrollmentRoutes(deps: {
       },
     );
 
-    app.post('/api/agents/enroll', async (req, reply) => {
+    app.post('/api/agents/enroll', { config: perMinute(deps.enrollPerMinute) }, async (req, reply) => {
       const body = parseOr400(enrollBody, req.body);
       return reply.code(201).send(await enroll.enroll(body, req.ip));
     });
