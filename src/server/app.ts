@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
 import { createAuditService } from './audit/audit-service.ts';
+import { auditRoutes } from './audit/audit-routes.ts';
 import { createAuthGuard } from './auth/auth-guard.ts';
+import { createApiKeyService } from './auth/api-keys.ts';
 import { createAuthRepo } from './auth/auth-repo.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { createAuthService } from './auth/auth-service.ts';
@@ -66,7 +68,8 @@ export async function buildApp(deps: AppDeps) {
   const bus = createEventBus();
   const audit = createAuditService({ db, clock });
   const auth = createAuthService({ repo: createAuthRepo(db), clock });
-  const guard = createAuthGuard(auth);
+  const apiKeys = createApiKeyService({ db, clock });
+  const guard = createAuthGuard(auth, apiKeys);
   const nodesRepo = createNodesRepo(db);
   const nodes = createNodesService({ repo: nodesRepo, clock, bus, sealer });
   const spaces = createSpacesService({ repo: createSpacesRepo(db), nodes: nodesRepo, clock });
@@ -159,6 +162,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(
     authRoutes({
       auth,
+      apiKeys,
       guard,
       audit,
       secureCookies: deps.https !== null,
@@ -168,6 +172,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
   await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
   await app.register(eventsRoutes({ bus, guard }));
+  await app.register(auditRoutes({ audit, guard }));
   await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
   );

@@ -43,6 +43,9 @@ export function createAuthRepo(db: Db) {
         ])
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst(),
+    updateUser: (id: string, set: Partial<Pick<UsersTable, 'role' | 'disabled'>>) =>
+      db.updateTable('users').set(set).where('id', '=', id).execute(),
+    deleteSessionsOf: (userId: string) => db.deleteFrom('sessions').where('user_id', '=', userId).execute(),
     deleteSession: (tokenHash: string) =>
       db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute(),
     deleteExpiredSessions: (now: number) =>

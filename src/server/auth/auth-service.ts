@@ -4,7 +4,13 @@ import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
 import type { AuthRepo } from './auth-repo.ts';
-import { SESSION_TTL_MS, type CreateUserBody, type Principal, type Role } from './auth-types.ts';
+import {
+  SESSION_TTL_MS,
+  type CreateUserBody,
+  type Principal,
+  type Role,
+  type UpdateUserBody,
+} from './auth-types.ts';
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -70,6 +76,27 @@ export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
       })),
     countUsers: () => repo.countUsers(),
     findUserByUsername: (username: string) => repo.findUserByUsername(username),
+    /** Change role or disabled flag; disabling ends the user's sessions. */
+    async updateUser(id: string, set: UpdateUserBody) {
+      const before = await repo.findUserById(id);
+      if (!before) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
+      await repo.updateUser(id, {
+        ...(set.role !== undefined ? { role: set.role } : {}),
+        ...(set.disabled !== undefined ? { disabled: set.disabled ? 1 : 0 } : {}),
+      });
+      if (set.disabled) await repo.deleteSessionsOf(id);
+      const after = (await repo.findUserById(id))!;
+      return {
+        before,
+        after: {
+          id: after.id,
+          username: after.username,
+          role: after.role,
+          disabled: after.disabled === 1,
+          created_at: after.created_at,
+        },
+      };
+    },
     async setPassword(userId: string, password: string) {
       await repo.setPassword(userId, await argon2.hash(password, ARGON2));
     },

@@ -32,6 +32,10 @@ export const createUserBody = z.object({
 });
 export type CreateUserBody = z.infer<typeof createUserBody>;
 
+export const updateUserBody = z.object({ role: role.optional(), disabled: z.boolean().optional() }).strict();
+export type UpdateUserBody = z.infer<typeof updateUserBody>;
+export const createApiKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: role.optional() });
+
 /** Lifetime of a login session. */
 export const SESSION_TTL_MS = 24 * 60 * 60 * 1000;
 export const SESSION_COOKIE = 'muster_session';

@@ -129,6 +129,14 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
           sourceIp,
           detail: { hostname, token_id: outcome.tokenId, machine_guid: mGUID },
         });
+        await audit.record({
+          actorType: 'node',
+          actorId: claimedId,
+          action: 'token.used',
+          targetType: 'token',
+          targetId: outcome.tokenId,
+          sourceIp,
+        });
         bus.publish({ type: 'node.claimed', node_id: claimedId, space_id: outcome.spaceId, hostname });
       }
       return { kind: outcome.kind, nodeId: outcome.nodeId, spaceId: outcome.spaceId };
