@@ -87,6 +87,15 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
     const body = r.json<{ host_id: string; agent_token: string; cert_pin_sha256: string }>();
     assert.match(body.agent_token, /^mab_/);
     assert.equal(body.cert_pin_sha256, server.pin);
+    const hosts = await request(server, 'GET', '/api/hosts', { cookie: viewer });
+    assert.equal(hosts.status, 200);
+    const host = hosts
+      .json<{ id: string; hostname: string; status: string; repo_status: string }[]>()
+      .find((h) => h.id === body.host_id)!;
+    assert.deepEqual([host.hostname, host.status, host.repo_status], ['db-1', 'pending', 'unknown']);
+    const one = await request(server, 'GET', `/api/hosts/${body.host_id}`, { cookie: viewer });
+    assert.equal(one.json<{ id: string }>().id, body.host_id);
+    assert.equal((await request(server, 'GET', '/api/hosts')).status, 401);
     const again = await enroll(token, 'db-1');
     assert.equal(again.status, 410);
     assert.match(again.json<{ message: string }>().message, /used up/);

@@ -63,7 +63,8 @@ export async function admitNode(trx: Db, t: TokensTable, a: Admission): Promise<
     token_id: t.id,
     created_at: a.now,
     config: t.config,
-    repo_status: t.secrets_enc ? 'initializing' : 'unknown',
+    // initializing starts with the agent's first connection, when it receives the repository.
+    repo_status: 'unknown',
   });
   await nodes.insertSecrets({
     node_id: a.id,

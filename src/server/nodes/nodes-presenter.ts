@@ -24,6 +24,7 @@ export function presentNode(n: NodesTable, rooms: { id: string; name: string; sl
     tags: JSON.parse(n.tags) as string[],
     labels: JSON.parse(n.labels) as Record<string, string>,
     duplicate_suspected: n.duplicate_suspected === 1,
+    repo_status: n.repo_status,
     created_at: n.created_at,
   };
 }
