@@ -265,3 +265,29 @@ describe('a bearer-enrolled agent', () => {
     }
   });
 });
+
+describe('agent download', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  test('/agent/binary serves the single-file agent with its checksum; the download runs', async () => {
+    const res = await request(server, 'GET', '/agent/binary?os=linux&arch=arm64');
+    assert.equal(res.status, 200);
+    const { createHash } = await import('node:crypto');
+    assert.equal(res.headers['x-checksum-sha256'], createHash('sha256').update(res.text).digest('hex'));
+    const dir = tempDir();
+    try {
+      const { writeFileSync } = await import('node:fs');
+      const { spawnSync } = await import('node:child_process');
+      writeFileSync(join(dir.path, 'agent.mjs'), res.text);
+      const r = spawnSync(process.execPath, [join(dir.path, 'agent.mjs'), '--version'], { encoding: 'utf8' });
+      assert.equal(r.stdout.trim(), '0.1.0');
+    } finally {
+      dir.remove();
+    }
+    assert.equal((await request(server, 'GET', '/agent/binary?os=plan9')).status, 400);
+  });
+});

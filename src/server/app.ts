@@ -26,6 +26,7 @@ import { linkRoutes } from './link/link-routes.ts';
 import { createNodesRepo } from './nodes/nodes-repo.ts';
 import { nodesRoutes } from './nodes/nodes-routes.ts';
 import { hostsRoutes } from './nodes/hosts-routes.ts';
+import { installRoutes } from './install/install-routes.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
 import { createSpacesRepo } from './spaces/spaces-repo.ts';
 import { spacesRoutes } from './spaces/spaces-routes.ts';
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(eventsRoutes({ bus, guard }));
   await app.register(auditRoutes({ audit, guard }));
   await app.register(hostsRoutes({ nodes, guard }));
+  await app.register(installRoutes());
   await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
   );
