@@ -27,6 +27,8 @@ import { createNodesRepo } from './nodes/nodes-repo.ts';
 import { nodesRoutes } from './nodes/nodes-routes.ts';
 import { hostsRoutes } from './nodes/hosts-routes.ts';
 import { installRoutes } from './install/install-routes.ts';
+import { createJobsService } from './jobs/jobs-service.ts';
+import { jobsRoutes } from './jobs/jobs-routes.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
 import { createSpacesRepo } from './spaces/spaces-repo.ts';
 import { spacesRoutes } from './spaces/spaces-routes.ts';
@@ -87,7 +89,36 @@ export async function buildApp(deps: AppDeps) {
     log: log.child({ part: 'link' }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs,
     configFor: (id) => nodes.linkConfig(id),
+    async onOnline(nodeId) {
+      await jobs.dispatchQueued(nodeId);
+      const row = await nodes.findRow(nodeId);
+      if (row?.repo_status === 'unknown') await startRepoInit(nodeId, null);
+    },
+    async onAgentFrame(nodeId, frame) {
+      if (frame.t === 'reply') {
+        if (!frame.ok) await jobs.rejectStart(frame.id, frame.error?.message ?? 'the agent refused the job');
+        return;
+      }
+      if (frame.t !== 'hello' && frame.t !== 'heartbeat') await jobs.onFrame(nodeId, frame);
+    },
   });
+
+  const jobs = createJobsService({
+    db,
+    clock,
+    send: (nodeId, frame) => hub.send(nodeId, frame),
+    async onFinished(job) {
+      if (job.type === 'restic.init')
+        await nodes.setRepoStatus(job.node_id, job.state === 'succeeded' ? 'ready' : 'init_failed');
+    },
+  });
+
+  /** Initialise (or detect) the host's repository with a restic.init job; null when it has none. */
+  async function startRepoInit(nodeId: string, by: string | null): Promise<string | null> {
+    if (!(await nodes.hasRepository(nodeId))) return null;
+    await nodes.setRepoStatus(nodeId, 'initializing');
+    return (await jobs.create(nodeId, 'restic.init', {}, by)).id;
+  }
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'muster_' });
@@ -177,6 +208,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(auditRoutes({ audit, guard }));
   await app.register(hostsRoutes({ nodes, guard }));
   await app.register(installRoutes());
+  await app.register(jobsRoutes({ jobs, nodes, guard, startRepoInit }));
   await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
   );
@@ -203,6 +235,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(linkRoutes({ hub, linkAuth, perMinute: deps.rateLimits.linkAuth }));
 
   const services = {
+    jobs,
     auth,
     audit,
     nodes,

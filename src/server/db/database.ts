@@ -13,6 +13,7 @@ import pg from 'pg';
 import type { DialectName } from './dialect.ts';
 import { coreMigration } from './migrations/001-core.ts';
 import { enrollmentMigration } from './migrations/002-enrollment.ts';
+import { jobsMigration } from './migrations/003-jobs.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -63,7 +64,11 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): OpenD
 
 /** All migrations, in order; one set for both dialects. */
 function migrationsFor(dialect: DialectName): Record<string, Migration> {
-  return { '001-core': coreMigration(dialect), '002-enrollment': enrollmentMigration() };
+  return {
+    '001-core': coreMigration(dialect),
+    '002-enrollment': enrollmentMigration(),
+    '003-jobs': jobsMigration(),
+  };
 }
 
 /** Bring the schema up to date; throws with the failing migration's name. */

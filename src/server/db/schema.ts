@@ -126,7 +126,33 @@ export interface AuditEventsTable {
   detail: string;
 }
 
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+export interface JobsTable {
+  id: string;
+  node_id: string;
+  type: string;
+  params: string;
+  state: JobState;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+  exit_code: number | null;
+  error: string | null;
+  log_bytes: number;
+}
+export interface JobLogsTable {
+  job_id: string;
+  seq: number;
+  stream: string;
+  data: string;
+  at: number;
+}
+
 export interface Database {
+  jobs: JobsTable;
+  job_logs: JobLogsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;

@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 export type MusterEvent =
   | { type: 'node.presence'; node_id: string; status: string; since: number; reason: string }
   | { type: 'node.duplicate'; node_id: string; duplicate_suspected: boolean; reason: string }
-  | { type: 'node.claimed'; node_id: string; space_id: string; hostname: string };
+  | { type: 'node.claimed'; node_id: string; space_id: string; hostname: string }
+  | { type: 'node.repo'; node_id: string; repo_status: string };
 
 /** In-process publish/subscribe for live updates. */
 export function createEventBus() {

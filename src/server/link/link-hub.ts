@@ -63,6 +63,10 @@ export function createLinkHub(deps: {
   heartbeatIntervalMs: number;
   /** Configuration (and the node's repository credentials) sent in welcome. */
   configFor: (nodeId: string) => Promise<Record<string, unknown>>;
+  /** After welcome: the node is online and can be given work. */
+  onOnline?: (nodeId: string) => Promise<void>;
+  /** Replies and job frames, in the order the link delivered them. */
+  onAgentFrame?: (nodeId: string, frame: AgentFrame) => Promise<void>;
 }) {
   const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
   const sessions = new Map<string, LinkSession>();
@@ -118,6 +122,7 @@ export function createLinkHub(deps: {
       heartbeat_interval_ms: heartbeatIntervalMs,
       config: await deps.configFor(s.nodeId),
     });
+    await deps.onOnline?.(s.nodeId);
   }
 
   async function onFrame(s: LinkSession, text: string) {
@@ -144,7 +149,7 @@ export function createLinkHub(deps: {
         }
         return;
       default:
-        // Replies and job frames are routed by later features; accepting them keeps older servers compatible.
+        await deps.onAgentFrame?.(s.nodeId, frame);
         return;
     }
   }
@@ -272,6 +277,13 @@ export function createLinkHub(deps: {
     },
 
     isOnline: (nodeId: string) => sessions.get(nodeId)?.helloed === true,
+    /** Send a frame on the node's link; false when it has none. */
+    send(nodeId: string, frame: ServerFrame): boolean {
+      const s = sessions.get(nodeId);
+      if (!s?.helloed || s.socket.readyState !== s.socket.OPEN) return false;
+      s.socket.send(JSON.stringify(frame));
+      return true;
+    },
     count: () => sessions.size,
 
     /** Server stopping: tell every agent to come back soon, spread over a few seconds. */

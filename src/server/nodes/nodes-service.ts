@@ -1,7 +1,7 @@
 import type { NodeFacts } from '../../protocol/link-frames.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../crypto.ts';
-import type { NodesTable } from '../db/schema.ts';
+import type { NodesTable, RepoStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { NodeFilter, NodesRepo } from './nodes-repo.ts';
@@ -68,6 +68,11 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
         agent_version: agentVersion,
       });
     },
+    async setRepoStatus(id: string, repoStatus: RepoStatus) {
+      await repo.update(id, { repo_status: repoStatus });
+      bus.publish({ type: 'node.repo', node_id: id, repo_status: repoStatus });
+    },
+    hasRepository: async (id: string) => Boolean((await repo.findSecrets(id))?.repo_enc),
     markOffline: (id: string, reason: string) =>
       setStatus(id, 'offline', reason, { last_seen_at: clock.now() }),
     touch: (id: string) => repo.update(id, { last_seen_at: clock.now() }),

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentFrame, ServerFrame } from '../../protocol/link-frames.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import type { JobState, JobsTable } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+
+/** Job types an agent may run; `shell` runs only where the agent's own config enables it. */
+export const JOB_TYPES = [
+  'system.probe',
+  'restic.init',
+  'restic.backup',
+  'restic.snapshots',
+  'restic.forget',
+  'restic.check',
+  'shell',
+] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+/** Output kept per job; past it the log ends with a note and the rest is dropped. */
+export const MAX_JOB_LOG_BYTES = 1024 * 1024;
+/** How long a job for an offline node waits before it fails. */
+export const DEFAULT_JOB_WAIT_MS = 24 * 3600 * 1000;
+const START_TIMEOUT_MS = 30_000;
+
+type JobFrame = Extract<AgentFrame, { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' }>;
+
+/** Present a job row: params are whitelisted JSON, never secrets (those travel only in welcome). */
+export function presentJob(j: JobsTable) {
+  return {
+    id: j.id,
+    host_id: j.node_id,
+    type: j.type,
+    params: JSON.parse(j.params) as Record<string, unknown>,
+    state: j.state,
+    created_by: j.created_by,
+    created_at: j.created_at,
+    started_at: j.started_at,
+    finished_at: j.finished_at,
+    exit_code: j.exit_code,
+    error: j.error,
+  };
+}
+
+/** Jobs: queued on the server, started over the link, output streamed back and stored in order. */
+export function createJobsService(deps: {
+  db: Db;
+  clock: Clock;
+  send: (nodeId: string, frame: ServerFrame) => boolean;
+  onFinished: (job: JobsTable) => Promise<void>;
+}) {
+  const { db, clock } = deps;
+
+  async function setState(id: string, state: JobState, extra: Partial<JobsTable> = {}) {
+    await db
+      .updateTable('jobs')
+      .set({ state, ...extra })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  function dispatch(job: JobsTable): boolean {
+    return deps.send(job.node_id, {
+      t: 'request',
+      id: job.id,
+      method: 'job.start',
+      params: { job_id: job.id, type: job.type, params: JSON.parse(job.params) as unknown },
+      timeout_ms: START_TIMEOUT_MS,
+    });
+  }
+
+  async function finish(id: string, state: JobState, exitCode: number | null, error: string | null) {
+    const now = clock.now();
+    await db
+      .updateTable('jobs')
+      .set({ state, exit_code: exitCode, error, finished_at: now })
+      .where('id', '=', id)
+      .where('state', 'in', ['queued', 'running'])
+      .execute();
+    const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (job) await deps.onFinished(job);
+  }
+
+  return {
+    async create(
+      nodeId: string,
+      type: JobType,
+      params: Record<string, unknown>,
+      createdBy: string | null,
+      waitMs = DEFAULT_JOB_WAIT_MS,
+    ) {
+      const now = clock.now();
+      const job: JobsTable = {
+        id: randomUUID(),
+        node_id: nodeId,
+        type,
+        params: JSON.stringify(params),
+        state: 'queued',
+        created_by: createdBy,
+        created_at: now,
+        expires_at: now + waitMs,
+        started_at: null,
+        finished_at: null,
+        exit_code: null,
+        error: null,
+        log_bytes: 0,
+      };
+      await db.insertInto('jobs').values(job).execute();
+      dispatch(job);
+      return job;
+    },
+
+    /** The node came online: start what waited for it, fail what waited too long. */
+    async dispatchQueued(nodeId: string) {
+      const queued = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('node_id', '=', nodeId)
+        .where('state', '=', 'queued')
+        .orderBy('created_at')
+        .execute();
+      for (const job of queued) {
+        if (job.expires_at !== null && job.expires_at <= clock.now())
+          await finish(job.id, 'failed', null, 'expired while the node was offline');
+        else dispatch(job);
+      }
+    },
+
+    /** A job frame from the node's link; frames for other nodes' jobs are ignored. */
+    async onFrame(nodeId: string, f: JobFrame) {
+      const job = await db
+        .selectFrom('jobs')
+        .select(['id', 'node_id', 'state', 'log_bytes'])
+        .where('id', '=', f.job_id)
+        .executeTakeFirst();
+      if (!job || job.node_id !== nodeId) return;
+      switch (f.t) {
+        case 'job.started':
+          if (job.state === 'queued') await setState(job.id, 'running', { started_at: clock.now() });
+          return;
+        case 'job.log': {
+          if (job.log_bytes >= MAX_JOB_LOG_BYTES) return;
+          let data = f.data;
+          const room = MAX_JOB_LOG_BYTES - job.log_bytes;
+          if (Buffer.byteLength(data) > room)
+            data = `${Buffer.from(data).subarray(0, room).toString('utf8')}\n[log truncated at ${MAX_JOB_LOG_BYTES} bytes]\n`;
+          await db
+            .insertInto('job_logs')
+            .values({ job_id: job.id, seq: f.seq, stream: f.stream, data, at: clock.now() })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+          await db
+            .updateTable('jobs')
+            .set((eb) => ({ log_bytes: eb('log_bytes', '+', Buffer.byteLength(data)) }))
+            .where('id', '=', job.id)
+            .execute();
+          return;
+        }
+        case 'job.finished':
+          await finish(job.id, f.state, f.exit_code, f.error ?? null);
+          return;
+        default:
+          return;
+      }
+    },
+
+    /** The agent refused or could not start the job. */
+    rejectStart: (jobId: string, message: string) => finish(jobId, 'failed', null, message),
+
+    async get(id: string) {
+      const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
+      const logs = await db
+        .selectFrom('job_logs')
+        .select(['seq', 'stream', 'data', 'at'])
+        .where('job_id', '=', id)
+        .orderBy('seq')
+        .execute();
+      return { ...presentJob(job), log: logs.map((l) => l.data).join(''), log_lines: logs };
+    },
+
+    listForNode: async (nodeId: string) =>
+      (
+        await db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('node_id', '=', nodeId)
+          .orderBy('created_at', 'desc')
+          .limit(500)
+          .execute()
+      ).map(presentJob),
+  };
+}
+export type JobsService = ReturnType<typeof createJobsService>;
