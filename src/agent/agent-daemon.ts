@@ -5,6 +5,8 @@ import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './clai
 import { collectFacts } from './collectors/facts.ts';
 import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
 import { startLocalApi } from './local-api/local-api.ts';
+import { createJobRunner, type Repository } from './jobs/job-runner.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHttpClient } from './net/http-client.ts';
 import { AgentError } from './net/net-errors.ts';
 import type { StateDir } from './state/state-dir.ts';
@@ -25,6 +27,14 @@ const RETRYABLE_CLAIM_EXITS: number[] = [
   EXIT.SERVICE_UNAVAILABLE,
   EXIT.GATEWAY_TIMEOUT,
 ];
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** `muster-agent run`: claim when needed, keep the link up, serve the local API, until stopped. */
 export async function runDaemon(o: DaemonOptions) {
@@ -53,6 +63,15 @@ export async function runDaemon(o: DaemonOptions) {
   };
 
   let link: LinkClient | null = null;
+  let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
+  const runner = createJobRunner({
+    send: (frame) => void link?.send(frame),
+    repository: () => (linkConfig.repository as Repository | undefined) ?? null,
+    initialPaths: () =>
+      Array.isArray(linkConfig.initial_paths) ? (linkConfig.initial_paths as string[]) : [],
+    stateDir: state.dir,
+    shellEnabled: false,
+  });
   let claimRetry: NodeJS.Timeout | null = null;
   let stopping = false;
 
@@ -133,7 +152,23 @@ export async function runDaemon(o: DaemonOptions) {
       proxy: ls.proxy,
       privateKey: state.keyPair().privateKey,
       bearer: state.readFileIfAny(state.paths.agentToken),
-      onConfig: (config) => state.saveLinkConfig(config),
+      onConfig: (config) => {
+        linkConfig = config;
+        state.saveLinkConfig(config);
+      },
+      onRequest: (method, params) => {
+        if (method !== 'job.start')
+          return { ok: false, message: `method ${method} is not supported by this agent` };
+        const p = params as { job_id?: unknown; type?: unknown; params?: unknown };
+        if (typeof p?.job_id !== 'string' || typeof p.type !== 'string')
+          return { ok: false, message: 'job.start needs job_id and type' };
+        return runner.start({
+          job_id: p.job_id,
+          type: p.type,
+          params: (p.params ?? {}) as Record<string, unknown>,
+        });
+      },
+      onCancel: (id) => void runner.cancel(id),
       agentVersion: VERSION,
       http,
       facts: () => collectFacts(),

@@ -52,6 +52,12 @@ export interface LinkClientOptions {
   agentVersion: string;
   /** Called with the configuration the server sends in welcome. */
   onConfig?: (config: Record<string, unknown>) => void;
+  /** Answers a server request; unknown methods are refused. */
+  onRequest?: (
+    method: string,
+    params: unknown,
+  ) => { ok: true; result?: unknown } | { ok: false; message: string };
+  onCancel?: (id: string) => void;
   http: HttpClient;
   facts: () => NodeFacts;
   onStatus: (patch: Partial<LinkStatus>) => void;
@@ -248,13 +254,20 @@ export function createLinkClient(o: LinkClientOptions) {
               permanent: f.permanent,
             };
             return;
-          case 'request':
-            send({
-              t: 'reply',
-              id: f.id,
-              ok: false,
-              error: { code: 'unsupported', message: `method ${f.method} is not supported by this agent` },
-            });
+          case 'request': {
+            const r = o.onRequest?.(f.method, f.params) ?? {
+              ok: false as const,
+              message: `method ${f.method} is not supported by this agent`,
+            };
+            send(
+              r.ok
+                ? { t: 'reply', id: f.id, ok: true, result: r.result }
+                : { t: 'reply', id: f.id, ok: false, error: { code: 'refused', message: r.message } },
+            );
+            return;
+          }
+          case 'cancel':
+            o.onCancel?.(f.id);
             return;
           default:
             return;
@@ -360,6 +373,12 @@ export function createLinkClient(o: LinkClientOptions) {
         await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
       }
       await done?.catch(() => undefined);
+    },
+    /** Send a frame on the current link; false when there is none. */
+    send(frame: AgentFrame): boolean {
+      if (socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
     },
     /** Skip the current wait and try now. */
     retryNow(): void {

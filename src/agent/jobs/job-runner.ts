@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { AgentFrame } from '../../protocol/link-frames.ts';
+import { collectFacts } from '../collectors/facts.ts';
+
+/** Repository credentials the server sent in welcome. */
+export interface Repository {
+  repo_url: string;
+  repo_username?: string;
+  repo_password?: string;
+}
+
+export interface JobRequest {
+  job_id: string;
+  type: string;
+  params: Record<string, unknown>;
+}
+
+const CHUNK = 16 * 1024;
+
+/** restic's repository setting: for a REST server the user name and password go into the URL. */
+export function resticEnv(repo: Repository, cacheDir: string): Record<string, string> {
+  let url = repo.repo_url;
+  if (repo.repo_username && /^rest:https?:\/\//.test(url)) {
+    const u = new URL(url.slice(5));
+    u.username = encodeURIComponent(repo.repo_username);
+    u.password = encodeURIComponent(repo.repo_password ?? '');
+    url = `rest:${u.href}`;
+  }
+  return { RESTIC_REPOSITORY: url, RESTIC_PASSWORD: repo.repo_password ?? '', RESTIC_CACHE_DIR: cacheDir };
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Command line of an allow-listed restic job, or an error message. */
+export function resticArgs(
+  type: string,
+  params: Record<string, unknown>,
+  initialPaths: string[],
+): string[] | string {
+  switch (type) {
+    case 'restic.snapshots':
+      return ['snapshots'];
+    case 'restic.check':
+      return ['check'];
+    case 'restic.backup': {
+      const paths = strings(params.paths).length ? strings(params.paths) : initialPaths;
+      if (paths.length === 0) return 'restic.backup needs params.paths (or initial paths from enrollment)';
+      return [
+        'backup',
+        ...strings(params.excludes).flatMap((e) => ['--exclude', e]),
+        ...strings(params.tags).flatMap((t) => ['--tag', t]),
+        '--',
+        ...paths,
+      ];
+    }
+    case 'restic.forget': {
+      const keep: string[] = [];
+      for (const k of ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly']) {
+        const n = params[`keep_${k}`];
+        if (typeof n === 'number' && Number.isInteger(n) && n > 0) keep.push(`--keep-${k}`, String(n));
+      }
+      if (keep.length === 0) return 'restic.forget needs at least one keep_* policy';
+      return ['forget', ...keep, ...(params.prune === false ? [] : ['--prune'])];
+    }
+    default:
+      return `job type ${type} is not allowed on this agent`;
+  }
+}
+
+/** Runs allow-listed jobs as child processes and streams their output as job frames. */
+export function createJobRunner(o: {
+  send: (frame: AgentFrame) => void;
+  repository: () => Repository | null;
+  initialPaths: () => string[];
+  stateDir: string;
+  shellEnabled: boolean;
+}) {
+  const running = new Map<string, ChildProcess>();
+
+  function stream(jobId: string) {
+    let seq = 0;
+    return (stream: 'stdout' | 'stderr' | 'info', data: string) => {
+      for (let i = 0; i < data.length; i += CHUNK)
+        o.send({ t: 'job.log', job_id: jobId, seq: seq++, stream, data: data.slice(i, i + CHUNK) });
+    };
+  }
+
+  function run(
+    jobId: string,
+    cmd: string,
+    args: string[],
+    env: Record<string, string>,
+    log: ReturnType<typeof stream>,
+  ) {
+    return new Promise<number | null>((resolve) => {
+      const child = spawn(cmd, args, {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      running.set(jobId, child);
+      child.stdout.on('data', (c: Buffer) => log('stdout', c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => log('stderr', c.toString('utf8')));
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        log(
+          'info',
+          err.code === 'ENOENT'
+            ? `${cmd} is not installed on this host; install it and retry\n`
+            : `${cmd} could not start: ${err.message}\n`,
+        );
+        resolve(127);
+      });
+      child.on('close', (code) => {
+        running.delete(jobId);
+        resolve(code);
+      });
+    });
+  }
+
+  async function execute(req: JobRequest): Promise<void> {
+    const log = stream(req.job_id);
+    const finish = (state: 'succeeded' | 'failed' | 'cancelled', exit: number | null, error?: string) =>
+      o.send({ t: 'job.finished', job_id: req.job_id, state, exit_code: exit, ...(error ? { error } : {}) });
+    o.send({ t: 'job.started', job_id: req.job_id, at: Date.now() });
+    if (req.type === 'system.probe') {
+      log('stdout', `${JSON.stringify(collectFacts(), null, 2)}\n`);
+      return finish('succeeded', 0);
+    }
+    const repo = o.repository();
+    if (!repo) return finish('failed', null, 'this host has no repository configured');
+    const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
+    let code: number | null;
+    if (req.type === 'restic.init') {
+      const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
+      if (exists === 0) {
+        log('info', `repository ${repo.repo_url} is already initialised\n`);
+        return finish('succeeded', 0);
+      }
+      if (exists === 127) {
+        log('info', 'restic is not installed on this host; install it and retry\n');
+        return finish('failed', 127, 'restic is not installed');
+      }
+      code = await run(req.job_id, 'restic', ['init'], env, log);
+    } else {
+      const args = resticArgs(req.type, req.params, o.initialPaths());
+      if (typeof args === 'string') return finish('failed', null, args);
+      code = await run(req.job_id, 'restic', args, env, log);
+    }
+    if (code === null) return finish('cancelled', null, 'cancelled');
+    return code === 0 ? finish('succeeded', 0) : finish('failed', code, `restic exited with code ${code}`);
+  }
+
+  return {
+    /** Accept or refuse a job; accepted jobs run in the background. */
+    start(req: JobRequest): { ok: true } | { ok: false; message: string } {
+      const allowed = [
+        'system.probe',
+        'restic.init',
+        'restic.backup',
+        'restic.snapshots',
+        'restic.forget',
+        'restic.check',
+      ];
+      if (req.type === 'shell' && !o.shellEnabled)
+        return { ok: false, message: 'shell jobs are disabled on this agent' };
+      if (!allowed.includes(req.type))
+        return { ok: false, message: `job type ${req.type} is not allowed on this agent` };
+      if (running.has(req.job_id)) return { ok: true };
+      void execute(req).catch((err: unknown) =>
+        o.send({
+          t: 'job.finished',
+          job_id: req.job_id,
+          state: 'failed',
+          exit_code: null,
+          error: String(err),
+        }),
+      );
+      return { ok: true };
+    },
+    /** Kill the job's whole process group. */
+    cancel(jobId: string): boolean {
+      const child = running.get(jobId);
+      if (!child?.pid) return false;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+      return true;
+    },
+  };
+}
+export type JobRunner = ReturnType<typeof createJobRunner>;

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  login,
+  request,
+  runAgent,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type TestServer,
+} from './helpers.ts';
+
+interface Host {
+  id: string;
+  status: string;
+  repo_status: string;
+}
+interface Job {
+  id: string;
+  type: string;
+  state: string;
+  log: string;
+  error: string | null;
+}
+
+/** Enrollment with a repository: the agent runs a real restic against a local repository. */
+describe('repository initialisation through the link (real restic)', () => {
+  let server: TestServer;
+  let cookie: string;
+  const scratch = tempDir('muster-repos-');
+  before(async () => {
+    server = await startTestServer();
+    cookie = await login(server);
+  });
+  after(async () => {
+    await server.stop();
+    scratch.remove();
+  });
+
+  async function enrollAndRun(hostname: string, repo: { repo_url: string; repo_password: string }) {
+    const { token } = (
+      await request(server, 'POST', '/api/enrollment-tokens', { cookie, body: { hostname, ...repo } })
+    ).json<{ token: string }>();
+    const state = tempDir('muster-agent-');
+    const r = await runAgent([
+      'enroll',
+      '--state-dir',
+      state.path,
+      '--local-api',
+      'off',
+      '--url',
+      server.url,
+      '--token',
+      token,
+      '--hostname',
+      hostname,
+      '--insecure',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const hostId = r.stdout.match(/host ([0-9a-f-]{36})/)![1]!;
+    const agent = spawnAgent(['--state-dir', state.path]);
+    return { hostId, agent, state };
+  }
+
+  async function settled(hostId: string): Promise<Host> {
+    return waitFor(
+      async () => {
+        const h = (await request(server, 'GET', `/api/hosts/${hostId}`, { cookie })).json<Host>();
+        return h.repo_status === 'ready' || h.repo_status === 'init_failed' ? h : null;
+      },
+      'repo_status to settle',
+      30_000,
+      100,
+    );
+  }
+
+  test('a new repository is initialised: initializing, then ready, with the job and its log', async () => {
+    const repoPath = join(scratch.path, 'repo-new');
+    const { hostId, agent, state } = await enrollAndRun('backup-1', {
+      repo_url: repoPath,
+      repo_password: 'correct horse',
+    });
+    try {
+      const seen = new Set<string>();
+      const host = await waitFor(
+        async () => {
+          const h = (await request(server, 'GET', `/api/hosts/${hostId}`, { cookie })).json<Host>();
+          seen.add(h.repo_status);
+          return h.repo_status === 'ready' || h.repo_status === 'init_failed' ? h : null;
+        },
+        'ready',
+        30_000,
+        20,
+      );
+      assert.equal(host.repo_status, 'ready');
+      assert.equal(host.status, 'online');
+      assert.ok(
+        seen.has('initializing') || seen.size === 1,
+        `went through initializing (${[...seen].join(',')})`,
+      );
+      assert.ok(existsSync(join(repoPath, 'config')), 'restic made the repository');
+      const jobs = (await request(server, 'GET', `/api/hosts/${hostId}/jobs`, { cookie })).json<Job[]>();
+      assert.equal(jobs[0]!.type, 'restic.init');
+      assert.equal(jobs[0]!.state, 'succeeded');
+      const job = (await request(server, 'GET', `/api/jobs/${jobs[0]!.id}`, { cookie })).json<Job>();
+      assert.match(job.log, /created restic repository/);
+      assert.doesNotMatch(job.log, /correct horse/);
+
+      const probe = await request(server, 'POST', `/api/hosts/${hostId}/repo/probe`, { cookie });
+      assert.equal(probe.status, 202);
+      const again = await waitFor(async () => {
+        const j = (
+          await request(server, 'GET', `/api/jobs/${probe.json<{ job_id: string }>().job_id}`, { cookie })
+        ).json<Job>();
+        return j.state === 'succeeded' || j.state === 'failed' ? j : null;
+      }, 'probe job');
+      assert.equal(again.state, 'succeeded');
+      assert.match(again.log, /already initialised/);
+      assert.equal((await settled(hostId)).repo_status, 'ready');
+    } finally {
+      await agent.stop();
+      state.remove();
+    }
+  });
+
+  test('wrong credentials for an existing repository end at init_failed with the job log explaining why', async () => {
+    const repoPath = join(scratch.path, 'repo-existing');
+    const made = spawnSync('restic', ['init'], {
+      env: {
+        ...process.env,
+        RESTIC_REPOSITORY: repoPath,
+        RESTIC_PASSWORD: 'the real one',
+        RESTIC_CACHE_DIR: join(scratch.path, 'cache'),
+      },
+    });
+    assert.equal(made.status, 0, made.stderr.toString());
+    const { hostId, agent, state } = await enrollAndRun('backup-2', {
+      repo_url: repoPath,
+      repo_password: 'not the real one',
+    });
+    try {
+      const host = await settled(hostId);
+      assert.equal(host.repo_status, 'init_failed');
+      const jobs = (await request(server, 'GET', `/api/hosts/${hostId}/jobs`, { cookie })).json<Job[]>();
+      const job = (await request(server, 'GET', `/api/jobs/${jobs[0]!.id}`, { cookie })).json<Job>();
+      assert.equal(job.state, 'failed');
+      assert.match(job.log, /already (exists|initialized)|config file already exists/i);
+      assert.match(job.error ?? '', /restic exited with code/);
+    } finally {
+      await agent.stop();
+      state.remove();
+    }
+  });
+});
