@@ -207,7 +207,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(eventsRoutes({ bus, guard }));
   await app.register(auditRoutes({ audit, guard }));
   await app.register(hostsRoutes({ nodes, guard }));
-  await app.register(installRoutes());
+  await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
   await app.register(jobsRoutes({ jobs, nodes, guard, startRepoInit }));
   await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),

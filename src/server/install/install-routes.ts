@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { parseOr400 } from '../http-validate.ts';
+import { baseUrlOf } from '../claiming/claim-routes.ts';
+import { formatPin } from '../../protocol/pin.ts';
 
 /** Where `npm run build` puts the agent bundle. */
 export const AGENT_BUNDLE_PATH = resolve(import.meta.dirname, '../../../dist/muster-agent.mjs');
@@ -14,9 +16,13 @@ const binaryQuery = z.object({
   arch: z.enum(['amd64', 'arm64', 'x64', 'aarch64']).default('amd64'),
 });
 
-/** Agent downloads. The agent is one JavaScript file for every OS and architecture (it needs Node.js 20+). */
-export function installRoutes(deps: { bundlePath?: string } = {}) {
+/** The install script template; the server fills in its URL and CA pin. */
+export const INSTALL_SH_PATH = resolve(import.meta.dirname, '../../../deploy/install/install.sh');
+
+/** Agent downloads and install scripts. The agent is one JavaScript file for every OS and architecture (Node.js 20+). */
+export function installRoutes(deps: { publicUrl: string | null; caPin: string | null; bundlePath?: string }) {
   const path = deps.bundlePath ?? AGENT_BUNDLE_PATH;
+  const installSh = readFileSync(INSTALL_SH_PATH, 'utf8');
   let cached: { mtimeMs: number; body: Buffer; sha256: string } | null = null;
 
   function bundle() {
@@ -44,6 +50,17 @@ export function installRoutes(deps: { bundlePath?: string } = {}) {
       return send(req, reply);
     });
     app.get('/agent/muster-agent.mjs', send);
+    app.get('/install/install.sh', async (req, reply) => {
+      // Only values we produce go in: the URL the client reached us by (or the configured one) and the pin in hex.
+      const server = baseUrlOf(req, deps.publicUrl).replace(/[^A-Za-z0-9:/._\-[\]]/g, '');
+      return reply
+        .header('content-type', 'text/x-shellscript; charset=utf-8')
+        .send(
+          installSh
+            .replaceAll('@@SERVER@@', server)
+            .replaceAll('@@CA_PIN@@', deps.caPin ? formatPin(deps.caPin) : ''),
+        );
+    });
     app.get('/agent/muster-agent.mjs.sha256', async () => `${bundle().sha256}  muster-agent.mjs\n`);
   };
 }

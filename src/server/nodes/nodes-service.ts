@@ -55,7 +55,6 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
     async markOnline(id: string, facts: NodeFacts, agentVersion: string, reason: string) {
       await setStatus(id, 'online', reason, {
         last_seen_at: clock.now(),
-        hostname: facts.hostname || undefined,
         os: facts.os,
         os_version: facts.os_version ?? null,
         kernel: facts.kernel,

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ADMIN_PASSWORD, spawnAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
+
+const EXAMPLES = resolve(import.meta.dirname, '../deploy/examples');
+
+/** Run a shell command line with bash, as an operator would; resolves with exit code and output. */
+function sh(cmd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((res) => {
+    const child = spawn('bash', ['-c', cmd], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('close', (code) => res({ code, out, err }));
+  });
+}
+
+/** The whole operator flow with curl and jq: login, mint, install script into a scratch root, online, repository ready. */
+describe('operator flow: curl + jq scripts and install.sh into a scratch root', () => {
+  let server: TestServer;
+  let caFile: string;
+  const scratch = tempDir('muster-flow-');
+  before(async () => {
+    server = await startTestServer();
+    caFile = join(scratch.path, 'ca.pem');
+    writeFileSync(caFile, server.ca);
+  });
+  after(async () => {
+    await server.stop();
+    scratch.remove();
+  });
+
+  const opsEnv = () => ({
+    MUSTER_SERVER: server.url,
+    MUSTER_USER: 'admin',
+    MUSTER_PASSWORD: ADMIN_PASSWORD,
+    MUSTER_CACERT: caFile,
+  });
+
+  test('install, enroll, come online, repository ready; a second run changes nothing; restic cron is reported', async () => {
+    const root = join(scratch.path, 'root');
+    mkdirSync(join(root, 'etc', 'cron.d'), { recursive: true });
+    const cron = join(root, 'etc', 'cron.d', 'nightly-backup');
+    writeFileSync(cron, '0 2 * * * root restic backup /srv\n');
+    const repo = join(scratch.path, 'repo-web-1');
+
+    const minted = await sh(`${EXAMPLES}/mint-enrollment-token.sh web-1`, {
+      ...opsEnv(),
+      REPO_URL: repo,
+      REPO_PASSWORD: 'flow-secret',
+    });
+    assert.equal(minted.code, 0, minted.err);
+    const token = minted.out.trim();
+    assert.match(token, /^mse_/);
+
+    const install = `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} MUSTER_HOSTNAME=web-1 MUSTER_SERVER=${server.url} MUSTER_TOKEN=${token} bash`;
+    const first = await sh(install, {});
+    assert.equal(first.code, 0, first.err + first.out);
+    assert.match(first.out, /existing restic schedule found in \/etc\/cron.d\/nightly-backup/);
+    assert.match(first.out, /systemd is not running here; start the agent with/);
+    assert.equal(readFileSync(cron, 'utf8'), '0 2 * * * root restic backup /srv\n', 'cron left untouched');
+    const state = join(root, 'var', 'lib', 'muster-agent');
+    assert.equal(statSync(state).mode & 0o777, 0o700);
+    assert.equal(statSync(join(state, 'cloud.d', 'agent_token')).mode & 0o777, 0o600);
+    assert.match(
+      readFileSync(join(state, 'cloud.d', 'cloud.conf'), 'utf8'),
+      new RegExp(`ca pin = sha256:${server.pin}`),
+    );
+    const unit = readFileSync(join(root, 'etc', 'systemd', 'system', 'muster-agent.service'), 'utf8');
+    assert.match(unit, /NoNewPrivileges=yes/);
+    assert.match(unit, /ProtectSystem=strict/);
+    assert.ok(existsSync(join(root, 'opt', 'muster-agent', 'muster-agent.mjs')));
+    const hostId = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
+
+    const before = statSync(join(state, 'cloud.d', 'cloud.conf')).mtimeMs;
+    const second = await sh(install.replace(token, 'mse_spent'), {});
+    assert.equal(second.code, 0, second.err);
+    assert.match(second.out, /already enrolled as/);
+    assert.equal(statSync(join(state, 'cloud.d', 'cloud.conf')).mtimeMs, before, 'nothing changed');
+
+    const agent = spawnAgent(['--state-dir', state]);
+    try {
+      const waited = await sh(`${EXAMPLES}/wait-for-host.sh web-1 60`, opsEnv());
+      assert.equal(waited.code, 0, `${waited.out}${waited.err}; agent: ${agent.output()}`);
+      assert.equal(waited.out.trim(), 'online ready');
+      assert.equal((await server.services.nodes.get(hostId)).status, 'online');
+      assert.ok(existsSync(join(repo, 'config')));
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  test('RM_* aliases, forced re-enrollment, and a wrong CA pin stops the installer (exit 19)', async () => {
+    const root = join(scratch.path, 'root2');
+    const mint = async () => (await sh(`${EXAMPLES}/mint-enrollment-token.sh db-1`, opsEnv())).out.trim();
+    const t1 = await mint();
+    const viaAlias = await sh(
+      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} RM_HOSTNAME=db-1 RM_SERVER=${server.url} RM_TOKEN=${t1} bash`,
+      {},
+    );
+    assert.equal(viaAlias.code, 0, viaAlias.err);
+    const state = join(root, 'var', 'lib', 'muster-agent');
+    const firstId = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
+    const t2 = await mint();
+    const forced = await sh(
+      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} RM_HOSTNAME=db-1 RM_SERVER=${server.url} RM_TOKEN=${t2} RM_FORCE_REENROLL=1 bash`,
+      {},
+    );
+    assert.equal(forced.code, 0, forced.err);
+    assert.notEqual(readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim(), firstId);
+
+    const t3 = await mint();
+    const wrongPin = await sh(
+      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${join(scratch.path, 'root3')} MUSTER_SERVER=${server.url} MUSTER_HOSTNAME=db-1 MUSTER_TOKEN=${t3} MUSTER_CA_PIN=sha256:${'0'.repeat(64)} bash`,
+      {},
+    );
+    assert.equal(wrongPin.code, 19, wrongPin.err);
+    assert.match(wrongPin.err, /refusing to continue/);
+  });
+});
