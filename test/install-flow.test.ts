@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_PASSWORD, spawnAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
+import { ADMIN_PASSWORD, spawnAgent, startTestServer, tempDir, type TestServer } from './helpers.ts';
 
 const EXAMPLES = resolve(import.meta.dirname, '../deploy/examples');
 
