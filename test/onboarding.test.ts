@@ -289,5 +289,12 @@ describe('agent download', () => {
       dir.remove();
     }
     assert.equal((await request(server, 'GET', '/agent/binary?os=plan9')).status, 400);
+    for (const script of ['install.sh', 'install.ps1']) {
+      const r = await request(server, 'GET', `/install/${script}`);
+      assert.equal(r.status, 200);
+      assert.ok(r.text.includes(server.url), `${script} carries the server URL`);
+      assert.ok(r.text.includes(`sha256:${server.pin}`), `${script} carries the CA pin`);
+      assert.doesNotMatch(r.text, /@@[A-Z_]+@@/);
+    }
   });
 });

@@ -23,6 +23,7 @@ export const INSTALL_SH_PATH = resolve(import.meta.dirname, '../../../deploy/ins
 export function installRoutes(deps: { publicUrl: string | null; caPin: string | null; bundlePath?: string }) {
   const path = deps.bundlePath ?? AGENT_BUNDLE_PATH;
   const installSh = readFileSync(INSTALL_SH_PATH, 'utf8');
+  const installPs1 = readFileSync(INSTALL_SH_PATH.replace(/\.sh$/, '.ps1'), 'utf8');
   let cached: { mtimeMs: number; body: Buffer; sha256: string } | null = null;
 
   function bundle() {
@@ -55,6 +56,17 @@ export function installRoutes(deps: { publicUrl: string | null; caPin: string | 
       const server = baseUrlOf(req, deps.publicUrl).replace(/[^A-Za-z0-9:/._\-[\]]/g, '');
       return reply
         .header('content-type', 'text/x-shellscript; charset=utf-8')
+        .send(
+          installSh
+            .replaceAll('@@SERVER@@', server)
+            .replaceAll('@@CA_PIN@@', deps.caPin ? formatPin(deps.caPin) : ''),
+        );
+    });
+    app.get('/install/install.ps1', async (req, reply) => {
+      // Only values we produce go in: the URL the client reached us by (or the configured one) and the pin in hex.
+      const server = baseUrlOf(req, deps.publicUrl).replace(/[^A-Za-z0-9:/._\-[\]]/g, '');
+      return reply
+        .header('content-type', 'text/plain; charset=utf-8')
         .send(
           installSh
             .replaceAll('@@SERVER@@', server)
