@@ -295,6 +295,7 @@ describe('agent download', () => {
       assert.ok(r.text.includes(server.url), `${script} carries the server URL`);
       assert.ok(r.text.includes(`sha256:${server.pin}`), `${script} carries the CA pin`);
       assert.doesNotMatch(r.text, /@@[A-Z_]+@@/);
+      assert.match(r.text, script.endsWith('.ps1') ? /\$ErrorActionPreference/ : /^#!\/usr\/bin\/env bash/);
     }
   });
 });

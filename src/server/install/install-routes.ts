@@ -68,7 +68,7 @@ export function installRoutes(deps: { publicUrl: string | null; caPin: string | 
       return reply
         .header('content-type', 'text/plain; charset=utf-8')
         .send(
-          installSh
+          installPs1
             .replaceAll('@@SERVER@@', server)
             .replaceAll('@@CA_PIN@@', deps.caPin ? formatPin(deps.caPin) : ''),
         );
