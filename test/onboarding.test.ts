@@ -74,6 +74,20 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
     assert.doesNotMatch(stored, new RegExp(`${token}|hunter2`));
   });
 
+  test('an expired session answers 401 so scripts know to log in again', async () => {
+    const cookie = await login(server, 'operator', 'operator-password-123');
+    assert.equal((await request(server, 'GET', '/api/enrollment-tokens', { cookie })).status, 200);
+    clock.advance(24 * 3600 * 1000 + 1000);
+    const expired = await request(server, 'POST', '/api/enrollment-tokens', {
+      cookie,
+      body: { hostname: 'x' },
+    });
+    assert.equal(expired.status, 401);
+    assert.equal(expired.json<{ code: string }>().code, 'unauthenticated');
+    operator = await login(server, 'operator', 'operator-password-123');
+    viewer = await login(server, 'viewer', 'viewer-password-123');
+  });
+
   test('enroll returns host id, agent token and CA pin; a second use is 410; the secrets moved to the host', async () => {
     const { token } = (
       await mint(operator, {
