@@ -1,13 +1,12 @@
 import { EXIT } from '../protocol/errors.ts';
 import { VERSION } from '../version.ts';
-import { claimNode } from './claim/claim-client.ts';
+import { claimNode, clientFor } from './claim/claim-client.ts';
 import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './claim/claim-sources.ts';
 import { collectFacts } from './collectors/facts.ts';
 import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
 import { startLocalApi } from './local-api/local-api.ts';
 import { createJobRunner, type Repository } from './jobs/job-runner.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import { createHttpClient } from './net/http-client.ts';
 import { AgentError } from './net/net-errors.ts';
 import type { StateDir } from './state/state-dir.ts';
 
@@ -141,11 +140,7 @@ export async function runDaemon(o: DaemonOptions) {
       url: ls.url,
       proxy: ls.proxy,
     });
-    const http = createHttpClient({
-      proxy: ls.proxy,
-      env: o.env,
-      trust: { insecure: ls.insecure, pin: ls.caPin, caFile: ls.caFile, savedCaPath: state.paths.ca },
-    });
+    const http = clientFor(ls, state, o.env);
     link = createLinkClient({
       claimId,
       url: ls.url,

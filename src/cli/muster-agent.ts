@@ -4,12 +4,11 @@ import { runDaemon } from '../agent/agent-daemon.ts';
 import { claimNode } from '../agent/claim/claim-client.ts';
 import { resolveClaimSettings, type ConnectionFlags } from '../agent/claim/claim-sources.ts';
 import { collectFacts } from '../agent/collectors/facts.ts';
-import { createHttpClient } from '../agent/net/http-client.ts';
 import { authenticateLink } from '../agent/link/link-client.ts';
 import { AgentError } from '../agent/net/net-errors.ts';
 import { linkSettings } from '../agent/claim/claim-sources.ts';
 import { openStateDir } from '../agent/state/state-dir.ts';
-import { claimFailure, enrollNode } from '../agent/claim/claim-client.ts';
+import { claimFailure, clientFor, enrollNode } from '../agent/claim/claim-client.ts';
 import { EXIT } from '../protocol/errors.ts';
 import { normaliseArgv } from '../agent/claim/classic-flags.ts';
 import { VERSION } from '../version.ts';
@@ -198,11 +197,7 @@ commonOptions(
     return;
   }
   const ls = linkSettings({}, state);
-  const http = createHttpClient({
-    proxy: ls.proxy,
-    env,
-    trust: { insecure: ls.insecure, pin: ls.caPin, caFile: null, savedCaPath: state.paths.ca },
-  });
+  const http = clientFor(ls, state, env);
   const bearer = state.readFileIfAny(state.paths.agentToken);
   let authorization: string;
   if (bearer) authorization = `Bearer ${bearer}`;

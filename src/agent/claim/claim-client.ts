@@ -13,6 +13,19 @@ import { AgentError } from '../net/net-errors.ts';
 import type { StateDir } from '../state/state-dir.ts';
 import type { ClaimSettings } from './claim-sources.ts';
 
+/** An HTTP client with the given proxy and trust settings, keeping a learned CA in the state directory. */
+export function clientFor(
+  c: { proxy: string; insecure: boolean; caPin: string | null; caFile: string | null },
+  state: StateDir,
+  env: NodeJS.ProcessEnv,
+) {
+  return createHttpClient({
+    proxy: c.proxy,
+    env,
+    trust: { insecure: c.insecure, pin: c.caPin, caFile: c.caFile, savedCaPath: state.paths.ca },
+  });
+}
+
 /** Turn a non-2xx answer of the claim or link-auth endpoints into an AgentError with the right exit code. */
 export function claimFailure(res: HttpResponse, what: string): AgentError {
   let body: ReturnType<typeof claimErrorBody.parse> | null = null;
@@ -55,16 +68,7 @@ export async function claimNode(
   const mGUID = state.machineGuid();
   const { publicKey } = state.keyPair();
   const claimedId = settings.id ?? randomUUID();
-  const http = createHttpClient({
-    proxy: settings.proxy,
-    env,
-    trust: {
-      insecure: settings.insecure,
-      pin: settings.caPin,
-      caFile: settings.caFile,
-      savedCaPath: state.paths.ca,
-    },
-  });
+  const http = clientFor(settings, state, env);
   const body = {
     node: { id: claimedId, hostname: settings.hostname ?? osHostname() },
     token: settings.token,
@@ -110,16 +114,7 @@ export async function enrollNode(
 ): Promise<{ hostId: string }> {
   state.ensure();
   state.machineGuid();
-  const http = createHttpClient({
-    proxy: settings.proxy,
-    env,
-    trust: {
-      insecure: settings.insecure,
-      pin: settings.caPin,
-      caFile: settings.caFile,
-      savedCaPath: state.paths.ca,
-    },
-  });
+  const http = clientFor(settings, state, env);
   const res = await http.request('POST', `${settings.url}/api/agents/enroll`, {
     token: settings.token,
     hostname: settings.hostname ?? osHostname(),

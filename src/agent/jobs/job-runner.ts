@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { AgentFrame } from '../../protocol/link-frames.ts';
 import { collectFacts } from '../collectors/facts.ts';
+import { JOB_TYPES } from '../../protocol/jobs.ts';
 
 /** Repository credentials the server sent in welcome. */
 export interface Repository {
@@ -156,17 +157,9 @@ export function createJobRunner(o: {
   return {
     /** Accept or refuse a job; accepted jobs run in the background. */
     start(req: JobRequest): { ok: true } | { ok: false; message: string } {
-      const allowed = [
-        'system.probe',
-        'restic.init',
-        'restic.backup',
-        'restic.snapshots',
-        'restic.forget',
-        'restic.check',
-      ];
       if (req.type === 'shell' && !o.shellEnabled)
         return { ok: false, message: 'shell jobs are disabled on this agent' };
-      if (!allowed.includes(req.type))
+      if (!(JOB_TYPES as readonly string[]).includes(req.type) || req.type === 'shell')
         return { ok: false, message: `job type ${req.type} is not allowed on this agent` };
       if (running.has(req.job_id)) return { ok: true };
       void execute(req).catch((err: unknown) =>

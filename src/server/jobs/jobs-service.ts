@@ -5,17 +5,8 @@ import type { Db } from '../db/database.ts';
 import type { JobState, JobsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 
-/** Job types an agent may run; `shell` runs only where the agent's own config enables it. */
-export const JOB_TYPES = [
-  'system.probe',
-  'restic.init',
-  'restic.backup',
-  'restic.snapshots',
-  'restic.forget',
-  'restic.check',
-  'shell',
-] as const;
-export type JobType = (typeof JOB_TYPES)[number];
+export { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
+import type { JobType } from '../../protocol/jobs.ts';
 /** Output kept per job; past it the log ends with a note and the rest is dropped. */
 export const MAX_JOB_LOG_BYTES = 1024 * 1024;
 /** How long a job for an offline node waits before it fails. */
