@@ -11,6 +11,7 @@ import { openStateDir } from '../src/agent/state/state-dir.ts';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import type { Timers } from '../src/server/link/link-hub.ts';
+import type { AppError } from '../src/server/errors.ts';
 import {
   login,
   manualClock,
@@ -459,5 +460,43 @@ describe('space claim token and roles', () => {
     assert.equal((await request(server, 'GET', '/api/me', { cookie })).status, 200);
     assert.equal((await request(server, 'POST', '/api/auth/logout', { cookie })).status, 204);
     assert.equal((await request(server, 'GET', '/api/me', { cookie })).status, 401);
+  });
+});
+
+describe('request/reply timing with a raw link', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  test('a request times out (504) and the agent is told to cancel; a late reply is dropped; cancel works', async () => {
+    const sim = await simulatedIdentity(server);
+    try {
+      const link = await sim.open();
+      const frames: { t: string; id?: string }[] = [];
+      link.ws.on('message', (d) =>
+        frames.push(JSON.parse((d as Buffer).toString()) as { t: string; id?: string }),
+      );
+      await assert.rejects(
+        server.services.hub.request(sim.id, 'slow', {}, 200),
+        (e: AppError) => e.code === 'TIMEOUT',
+      );
+      await waitFor(() => frames.some((f) => f.t === 'cancel'), 'cancel frame');
+      const req = frames.find((f) => f.t === 'request')!;
+      link.ws.send(JSON.stringify({ t: 'reply', id: req.id, ok: true, result: 'too late' }));
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(server.services.hub.pendingCount(), 0);
+      assert.equal(link.ws.readyState, WebSocket.OPEN, 'a late reply is harmless');
+
+      const waiting = server.services.hub.request(sim.id, 'slow', {}, 5000);
+      await waitFor(() => frames.filter((f) => f.t === 'request').length === 2, 'second request');
+      const second = frames.filter((f) => f.t === 'request')[1]!;
+      assert.equal(server.services.hub.cancel(second.id!), true);
+      await assert.rejects(waiting, /cancelled/);
+      link.ws.close();
+    } finally {
+      sim.remove();
+    }
   });
 });

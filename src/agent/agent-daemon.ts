@@ -3,6 +3,7 @@ import { VERSION } from '../version.ts';
 import { claimNode, clientFor } from './claim/claim-client.ts';
 import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './claim/claim-sources.ts';
 import { collectFacts } from './collectors/facts.ts';
+import { createMetricsCollector } from './collectors/metrics.ts';
 import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
 import { startLocalApi } from './local-api/local-api.ts';
 import { createJobRunner, type Repository } from './jobs/job-runner.ts';
@@ -62,6 +63,39 @@ export async function runDaemon(o: DaemonOptions) {
   };
 
   let link: LinkClient | null = null;
+  const metrics = createMetricsCollector();
+  metrics.start();
+
+  /** Requests the server may make over the link. */
+  function answer(
+    method: string,
+    params: unknown,
+  ): { ok: true; result?: unknown } | { ok: false; message: string } {
+    const p = (params ?? {}) as Record<string, unknown>;
+    switch (method) {
+      case 'facts':
+        return { ok: true, result: collectFacts() };
+      case 'metrics': {
+        const names = Array.isArray(p.series)
+          ? p.series.filter((x): x is string => typeof x === 'string')
+          : [];
+        const after = typeof p.after === 'number' ? p.after : 0;
+        const points = typeof p.points === 'number' ? Math.min(3600, Math.max(1, p.points)) : 300;
+        return { ok: true, result: metrics.query(names, after, points) };
+      }
+      case 'job.start': {
+        if (typeof p.job_id !== 'string' || typeof p.type !== 'string')
+          return { ok: false, message: 'job.start needs job_id and type' };
+        return runner.start({
+          job_id: p.job_id,
+          type: p.type,
+          params: (p.params ?? {}) as Record<string, unknown>,
+        });
+      }
+      default:
+        return { ok: false, message: `method ${method} is not supported by this agent` };
+    }
+  }
   let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
   const runner = createJobRunner({
     send: (frame) => void link?.send(frame),
@@ -151,18 +185,7 @@ export async function runDaemon(o: DaemonOptions) {
         linkConfig = config;
         state.saveLinkConfig(config);
       },
-      onRequest: (method, params) => {
-        if (method !== 'job.start')
-          return { ok: false, message: `method ${method} is not supported by this agent` };
-        const p = params as { job_id?: unknown; type?: unknown; params?: unknown };
-        if (typeof p?.job_id !== 'string' || typeof p.type !== 'string')
-          return { ok: false, message: 'job.start needs job_id and type' };
-        return runner.start({
-          job_id: p.job_id,
-          type: p.type,
-          params: (p.params ?? {}) as Record<string, unknown>,
-        });
-      },
+      onRequest: (method, params) => answer(method, params),
       onCancel: (id) => void runner.cancel(id),
       agentVersion: VERSION,
       http,
@@ -217,6 +240,7 @@ export async function runDaemon(o: DaemonOptions) {
     localApiAddress: api?.address ?? null,
     async stop(): Promise<void> {
       stopping = true;
+      metrics.stop();
       if (claimRetry) clearTimeout(claimRetry);
       await link?.stop();
       if (api) await new Promise<void>((r) => api.server.close(() => r()));

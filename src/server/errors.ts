@@ -11,6 +11,7 @@ export const API_ERRORS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  TIMEOUT: 504,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

@@ -11,6 +11,7 @@ import {
 import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import type { Clock } from '../clock.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
+import { AppError } from '../errors.ts';
 
 /** Take-overs of one node's link within this window, this many times, mean two machines share an identity. */
 export const TAKEOVER_WINDOW_MS = 60_000;
@@ -72,6 +73,21 @@ export function createLinkHub(deps: {
   const sessions = new Map<string, LinkSession>();
   const takeovers = new Map<string, number[]>();
   const suspected = new Map<string, number>();
+  /** Requests waiting for the agent's reply, by request id. */
+  const pending = new Map<
+    string,
+    { nodeId: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: unknown }
+  >();
+
+  function settle(id: string, outcome: { ok: true; value: unknown } | { ok: false; error: Error }) {
+    const p = pending.get(id);
+    if (!p) return false;
+    pending.delete(id);
+    timers.clearTimeout(p.timer);
+    if (outcome.ok) p.resolve(outcome.value);
+    else p.reject(outcome.error);
+    return true;
+  }
   let closing = false;
 
   function send(s: LinkSession, frame: ServerFrame) {
@@ -148,6 +164,25 @@ export function createLinkHub(deps: {
           await nodes.touch(s.nodeId);
         }
         return;
+      case 'reply':
+        // Replies to requests made here are settled here; late ones (after a timeout) find nothing and are dropped.
+        if (pending.get(frame.id)?.nodeId === s.nodeId) {
+          settle(
+            frame.id,
+            frame.ok
+              ? { ok: true, value: frame.result }
+              : {
+                  ok: false,
+                  error: new AppError(
+                    'CONFLICT',
+                    `the agent refused: ${frame.error?.message ?? 'no reason given'}`,
+                  ),
+                },
+          );
+          return;
+        }
+        await deps.onAgentFrame?.(s.nodeId, frame);
+        return;
       default:
         await deps.onAgentFrame?.(s.nodeId, frame);
         return;
@@ -157,7 +192,15 @@ export function createLinkHub(deps: {
   async function onClose(s: LinkSession, code: number) {
     timers.clearTimeout(s.helloTimer);
     const current = sessions.get(s.nodeId) === s;
-    if (current) sessions.delete(s.nodeId);
+    if (current) {
+      sessions.delete(s.nodeId);
+      for (const [id, p] of pending)
+        if (p.nodeId === s.nodeId)
+          settle(id, {
+            ok: false,
+            error: new AppError('UNAVAILABLE', 'the node went offline before it answered'),
+          });
+    }
     const reason =
       s.endReason ??
       (code === CLOSE.NORMAL || code === CLOSE.GOING_AWAY
@@ -277,6 +320,41 @@ export function createLinkHub(deps: {
     },
 
     isOnline: (nodeId: string) => sessions.get(nodeId)?.helloed === true,
+    /**
+     * Ask the agent something over its link. Fails at once (503) when the node is offline, with 504 after
+     * `timeoutMs`; many requests may be in flight on one link.
+     */
+    request(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+      const s = sessions.get(nodeId);
+      if (!s?.helloed || s.socket.readyState !== s.socket.OPEN)
+        return Promise.reject(
+          new AppError('UNAVAILABLE', `node ${nodeId} is offline; live data needs a connected agent`),
+        );
+      const id = randomUUID();
+      return new Promise((resolve, reject) => {
+        const timer = timers.setTimeout(() => {
+          settle(id, {
+            ok: false,
+            error: new AppError('TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`),
+          });
+          send(s, { t: 'cancel', id });
+        }, timeoutMs);
+        pending.set(id, { nodeId, resolve, reject, timer });
+        send(s, { t: 'request', id, method, params, timeout_ms: timeoutMs });
+      });
+    },
+
+    /** Withdraw a request: the agent is told, the caller gets an error. */
+    cancel(id: string): boolean {
+      const p = pending.get(id);
+      if (!p) return false;
+      const s = sessions.get(p.nodeId);
+      if (s) send(s, { t: 'cancel', id });
+      return settle(id, { ok: false, error: new AppError('CONFLICT', 'the request was cancelled') });
+    },
+
+    pendingCount: () => pending.size,
+
     /** Send a frame on the node's link; false when it has none. */
     send(nodeId: string, frame: ServerFrame): boolean {
       const s = sessions.get(nodeId);

@@ -16,6 +16,13 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 const idParams = z.object({ id: z.string().min(1).max(100) });
+const metricsQuery = z.object({
+  series: z.string().max(4000).optional(),
+  after: z.coerce.number().int().nonnegative().default(0),
+  points: z.coerce.number().int().min(1).max(3600).default(300),
+});
+/** Live data must come back quickly or not at all. */
+const LIVE_TIMEOUT_MS = 5000;
 
 /** The node registry: list, read, remove. */
 export function nodesRoutes(deps: {
@@ -49,6 +56,25 @@ export function nodesRoutes(deps: {
     app.get('/api/nodes/:id', { preHandler: guard.require('viewer') }, async (req) => {
       const { id } = parseOr400(idParams, req.params, 'path');
       return nodes.get(id);
+    });
+
+    app.get('/api/nodes/:id/facts', { preHandler: guard.require('viewer') }, async (req) => {
+      const { id } = parseOr400(idParams, req.params, 'path');
+      await nodes.get(id);
+      return hub.request(id, 'facts', {}, LIVE_TIMEOUT_MS);
+    });
+
+    app.get('/api/nodes/:id/metrics', { preHandler: guard.require('viewer') }, async (req) => {
+      const { id } = parseOr400(idParams, req.params, 'path');
+      const q = parseOr400(metricsQuery, req.query, 'query');
+      await nodes.get(id);
+      // Answered by the agent from its own memory; the server keeps no copy.
+      return hub.request(
+        id,
+        'metrics',
+        { series: q.series ? q.series.split(',').filter(Boolean) : [], after: q.after, points: q.points },
+        LIVE_TIMEOUT_MS,
+      );
     });
 
     app.delete('/api/nodes/:id', { preHandler: guard.require('admin') }, async (req, reply) => {

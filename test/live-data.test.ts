@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import {
+  connectArgs,
+  login,
+  request,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type AgentProcess,
+  type TestServer,
+} from './helpers.ts';
+
+type Series = Record<string, [number, number][]>;
+
+describe('live node data through the link (request/reply)', () => {
+  let server: TestServer;
+  let agent: AgentProcess;
+  let id: string;
+  let cookie: string;
+  const dir = tempDir('muster-agent-');
+  before(async () => {
+    server = await startTestServer();
+    cookie = await login(server);
+    const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
+    agent = spawnAgent(['--state-dir', dir.path, ...connectArgs(server, token)]);
+    id = await waitFor(() => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(), 'claim');
+    await waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online');
+  });
+  after(async () => {
+    await agent.stop();
+    await server.stop();
+    dir.remove();
+  });
+
+  test('metrics come from the agent, change over time, and the server stores none', async () => {
+    const url = `/api/nodes/${id}/metrics?series=cpu.user,cpu.idle,mem.used_bytes,load.1,net.rx_bytes_per_s,uptime_s`;
+    const first = await waitFor(async () => {
+      const r = await request(server, 'GET', url, { cookie });
+      const s = r.json<{ series: Series }>().series;
+      return r.status === 200 && (s['cpu.user']?.length ?? 0) >= 1 ? s : null;
+    }, 'first metrics');
+    assert.ok(first['mem.used_bytes']![0]![1] > 0);
+    const lastT = first['uptime_s']!.at(-1)![0];
+    await new Promise((r) => setTimeout(r, 2500));
+    const later = (await request(server, 'GET', `${url}&after=${lastT}`, { cookie })).json<{
+      series: Series;
+    }>().series;
+    assert.ok(later['uptime_s']!.length >= 2, 'new samples every second');
+    assert.ok(later['uptime_s']!.every(([t]) => t > lastT));
+    assert.ok(later['uptime_s']!.at(-1)![1] > first['uptime_s']!.at(-1)![1], 'uptime grows');
+    const thin = (
+      await request(server, 'GET', `/api/nodes/${id}/metrics?series=uptime_s&points=1`, { cookie })
+    ).json<{ series: Series }>();
+    assert.equal(thin.series['uptime_s']!.length, 1);
+
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(
+      server.database.db,
+    );
+    assert.ok(!tables.rows.some((t) => /metric|sample|series/i.test(t.name)), 'no metric tables');
+    const text = JSON.stringify(await server.database.db.selectFrom('nodes').selectAll().execute());
+    assert.doesNotMatch(text, /cpu\.user|uptime_s/);
+  });
+
+  test('facts on demand; an offline node fails at once; many requests in flight on one link', async () => {
+    const facts = await request(server, 'GET', `/api/nodes/${id}/facts`, { cookie });
+    assert.equal(facts.status, 200);
+    assert.ok(facts.json<{ cpus: number }>().cpus > 0);
+
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => server.services.hub.request(id, 'facts', {}, 5000)),
+    );
+    assert.equal(answers.length, 50);
+    assert.equal(server.services.hub.pendingCount(), 0);
+
+    await assert.rejects(server.services.hub.request(id, 'no.such.method', {}, 5000), /the agent refused/);
+
+    await agent.stop();
+    await waitFor(async () => (await server.services.nodes.get(id)).status === 'offline', 'offline');
+    const t0 = Date.now();
+    const offline = await request(server, 'GET', `/api/nodes/${id}/metrics`, { cookie });
+    assert.equal(offline.status, 503);
+    assert.match(offline.json<{ message: string }>().message, /offline/);
+    assert.ok(Date.now() - t0 < 500, 'fails at once');
+  });
+});
