@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import https from 'node:https';
+import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +15,11 @@ import {
   waitFor,
   type TestServer,
 } from './helpers.ts';
+
+/** True while a restic process runs on this machine (the test's node). */
+function pgrep(_port: number): boolean {
+  return spawnSync('pgrep', ['-x', 'restic']).status === 0;
+}
 
 interface Host {
   id: string;
@@ -153,6 +160,50 @@ describe('repository initialisation through the link (real restic)', () => {
     } finally {
       await agent.stop();
       state.remove();
+    }
+  });
+
+  test('cancelling a running job kills restic on the node; the live stream shows it end', async () => {
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    const port = (silent.address() as { port: number }).port;
+    const { hostId, agent, state } = await enrollAndRun('backup-3', {
+      repo_url: `rest:http://127.0.0.1:${port}/`,
+      repo_password: 'x',
+    });
+    try {
+      const job = await waitFor(
+        async () => {
+          const jobs = (await request(server, 'GET', `/api/hosts/${hostId}/jobs`, { cookie })).json<Job[]>();
+          return jobs[0]?.state === 'running' ? jobs[0] : null;
+        },
+        'running job',
+        30_000,
+      );
+      assert.ok(pgrep(port), 'restic runs on the node');
+      const events: string[] = [];
+      const stream = https.get(
+        new URL(`/api/jobs/${job.id}/stream`, server.url),
+        { ca: server.ca, headers: { cookie } },
+        (res) => res.on('data', (c: Buffer) => events.push(c.toString())),
+      );
+      await waitFor(() => events.join('').includes('"state":"running"'), 'stream shows running');
+      const cancel = await request(server, 'POST', `/api/jobs/${job.id}/cancel`, { cookie });
+      assert.equal(cancel.status, 202);
+      const done = await waitFor(async () => {
+        const j = (await request(server, 'GET', `/api/jobs/${job.id}`, { cookie })).json<Job>();
+        return j.state !== 'running' ? j : null;
+      }, 'job ended');
+      assert.equal(done.state, 'cancelled');
+      await waitFor(() => events.join('').includes('"state":"cancelled"'), 'stream shows cancelled');
+      stream.destroy();
+      await waitFor(() => !pgrep(port), 'restic process gone');
+      assert.equal((await settled(hostId)).repo_status, 'init_failed');
+      assert.equal((await request(server, 'POST', `/api/jobs/${job.id}/cancel`, { cookie })).status, 409);
+    } finally {
+      await agent.stop();
+      state.remove();
+      silent.close();
     }
   });
 });

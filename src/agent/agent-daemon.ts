@@ -241,6 +241,7 @@ export async function runDaemon(o: DaemonOptions) {
     async stop(): Promise<void> {
       stopping = true;
       metrics.stop();
+      runner.cancelAll();
       if (claimRetry) clearTimeout(claimRetry);
       await link?.stop();
       if (api) await new Promise<void>((r) => api.server.close(() => r()));

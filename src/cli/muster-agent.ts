@@ -140,6 +140,8 @@ commonOptions(
       );
     });
   });
+  // Child processes of cancelled jobs may still hold pipes open for a moment; the agent is done.
+  process.exit(0);
 });
 
 commonOptions(connectionOptions(program.command('claim').description('claim this machine into a space')))

@@ -107,6 +107,7 @@ export async function buildApp(deps: AppDeps) {
     db,
     clock,
     send: (nodeId, frame) => hub.send(nodeId, frame),
+    bus,
     async onFinished(job) {
       if (job.type === 'restic.init')
         await nodes.setRepoStatus(job.node_id, job.state === 'succeeded' ? 'ready' : 'init_failed');
@@ -208,7 +209,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(auditRoutes({ audit, guard }));
   await app.register(hostsRoutes({ nodes, guard }));
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
-  await app.register(jobsRoutes({ jobs, nodes, guard, startRepoInit }));
+  await app.register(jobsRoutes({ jobs, nodes, guard, bus, startRepoInit }));
   await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
   );

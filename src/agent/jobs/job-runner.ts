@@ -80,6 +80,7 @@ export function createJobRunner(o: {
   shellEnabled: boolean;
 }) {
   const running = new Map<string, ChildProcess>();
+  const cancelled = new Set<string>();
 
   function stream(jobId: string) {
     let seq = 0;
@@ -136,6 +137,7 @@ export function createJobRunner(o: {
     let code: number | null;
     if (req.type === 'restic.init') {
       const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
+      if (cancelled.delete(req.job_id)) return finish('cancelled', null, 'cancelled on request');
       if (exists === 0) {
         log('info', `repository ${repo.repo_url} is already initialised\n`);
         return finish('succeeded', 0);
@@ -150,7 +152,8 @@ export function createJobRunner(o: {
       if (typeof args === 'string') return finish('failed', null, args);
       code = await run(req.job_id, 'restic', args, env, log);
     }
-    if (code === null) return finish('cancelled', null, 'cancelled');
+    if (cancelled.delete(req.job_id) || code === null)
+      return finish('cancelled', code, 'cancelled on request');
     return code === 0 ? finish('succeeded', 0) : finish('failed', code, `restic exited with code ${code}`);
   }
 
@@ -173,10 +176,15 @@ export function createJobRunner(o: {
       );
       return { ok: true };
     },
+    /** Stop every running job (the agent is shutting down). */
+    cancelAll(): void {
+      for (const id of running.keys()) this.cancel(id);
+    },
     /** Kill the job's whole process group. */
     cancel(jobId: string): boolean {
       const child = running.get(jobId);
       if (!child?.pid) return false;
+      cancelled.add(jobId);
       try {
         process.kill(-child.pid, 'SIGTERM');
       } catch {

@@ -4,6 +4,7 @@ import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
 import { AppError } from '../errors.ts';
 import { parseOr400 } from '../http-validate.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import { JOB_TYPES, presentJob, type JobsService } from './jobs-service.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -17,6 +18,7 @@ export function jobsRoutes(deps: {
   jobs: JobsService;
   nodes: NodesService;
   guard: AuthGuard;
+  bus: EventBus;
   startRepoInit: (nodeId: string, by: string) => Promise<string | null>;
 }) {
   const { jobs, nodes, guard } = deps;
@@ -45,6 +47,48 @@ export function jobsRoutes(deps: {
     app.get('/api/jobs/:id', { preHandler: guard.require('viewer') }, async (req) => {
       const { id } = parseOr400(idParams, req.params, 'path');
       return jobs.get(id);
+    });
+
+    app.post('/api/jobs/:id/cancel', { preHandler: guard.require('operator') }, async (req, reply) => {
+      const { id } = parseOr400(idParams, req.params, 'path');
+      await jobs.cancel(id);
+      return reply.code(202).send({ job_id: id, cancelling: true });
+    });
+
+    /** Server-sent events: the stored output first, then new output and state changes until the job ends. */
+    app.get('/api/jobs/:id/stream', { preHandler: guard.require('viewer') }, async (req, reply) => {
+      const { id } = parseOr400(idParams, req.params, 'path');
+      const job = await jobs.get(id);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        'x-accel-buffering': 'no',
+      });
+      const write = (event: string, data: unknown) =>
+        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let lastSeq = -1;
+      for (const l of job.log_lines) {
+        write('log', { seq: l.seq, stream: l.stream, data: l.data });
+        lastSeq = l.seq;
+      }
+      const ended = !['queued', 'running'].includes(job.state);
+      write('state', { state: job.state, exit_code: job.exit_code, error: job.error });
+      if (ended) return res.end();
+      const unsubscribe = deps.bus.subscribe((e) => {
+        if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
+          lastSeq = e.seq;
+          write('log', { seq: e.seq, stream: e.stream, data: e.data });
+        } else if (e.type === 'job.state' && e.job_id === id) {
+          write('state', { state: e.state, exit_code: e.exit_code, error: e.error });
+          if (!['queued', 'running'].includes(e.state)) {
+            unsubscribe();
+            res.end();
+          }
+        }
+      });
+      req.raw.on('close', unsubscribe);
     });
 
     app.post('/api/hosts/:id/repo/probe', { preHandler: guard.require('operator') }, async (req, reply) => {

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import type { JobState, JobsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import type { EventBus } from '../events/event-bus.ts';
 
 export { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
 import type { JobType } from '../../protocol/jobs.ts';
@@ -37,6 +38,7 @@ export function createJobsService(deps: {
   db: Db;
   clock: Clock;
   send: (nodeId: string, frame: ServerFrame) => boolean;
+  bus: EventBus;
   onFinished: (job: JobsTable) => Promise<void>;
 }) {
   const { db, clock } = deps;
@@ -68,7 +70,16 @@ export function createJobsService(deps: {
       .where('state', 'in', ['queued', 'running'])
       .execute();
     const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-    if (job) await deps.onFinished(job);
+    if (!job) return;
+    deps.bus.publish({
+      type: 'job.state',
+      job_id: id,
+      node_id: job.node_id,
+      state: job.state,
+      exit_code: job.exit_code,
+      error: job.error,
+    });
+    await deps.onFinished(job);
   }
 
   return {
@@ -126,7 +137,17 @@ export function createJobsService(deps: {
       if (!job || job.node_id !== nodeId) return;
       switch (f.t) {
         case 'job.started':
-          if (job.state === 'queued') await setState(job.id, 'running', { started_at: clock.now() });
+          if (job.state === 'queued') {
+            await setState(job.id, 'running', { started_at: clock.now() });
+            deps.bus.publish({
+              type: 'job.state',
+              job_id: job.id,
+              node_id: nodeId,
+              state: 'running',
+              exit_code: null,
+              error: null,
+            });
+          }
           return;
         case 'job.log': {
           if (job.log_bytes >= MAX_JOB_LOG_BYTES) return;
@@ -144,6 +165,7 @@ export function createJobsService(deps: {
             .set((eb) => ({ log_bytes: eb('log_bytes', '+', Buffer.byteLength(data)) }))
             .where('id', '=', job.id)
             .execute();
+          deps.bus.publish({ type: 'job.log', job_id: job.id, seq: f.seq, stream: f.stream, data });
           return;
         }
         case 'job.finished':
@@ -152,6 +174,16 @@ export function createJobsService(deps: {
         default:
           return;
       }
+    },
+
+    /** Cancel: a queued job never starts; a running one is killed on the node (process group). */
+    async cancel(id: string) {
+      const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
+      if (job.state === 'queued') return finish(id, 'cancelled', null, 'cancelled before it started');
+      if (job.state !== 'running') throw new AppError('CONFLICT', `the job already ended (${job.state})`);
+      if (!deps.send(job.node_id, { t: 'cancel', id }))
+        throw new AppError('UNAVAILABLE', 'the node is offline; try again when it is back');
     },
 
     /** The agent refused or could not start the job. */
