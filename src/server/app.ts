@@ -21,6 +21,7 @@ import type { OpenDatabase } from './db/database.ts';
 import { AppError, ClaimError } from './errors.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { eventsRoutes } from './events/events-routes.ts';
+import { createEventStreams } from './events/event-streams.ts';
 import { createLinkHub, type Timers } from './link/link-hub.ts';
 import { linkRoutes } from './link/link-routes.ts';
 import { createNodesRepo } from './nodes/nodes-repo.ts';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps) {
   }) as unknown as FastifyInstance;
 
   const bus = createEventBus();
+  const streams = createEventStreams();
   const audit = createAuditService({ db, clock });
   const auth = createAuthService({ repo: createAuthRepo(db), clock });
   const apiKeys = createApiKeyService({ db, clock });
@@ -169,6 +171,7 @@ export async function buildApp(deps: AppDeps) {
   app.addHook('preClose', async () => {
     timers.clearInterval(sweeper);
     timers.clearInterval(sessionSweeper);
+    streams.closeAll();
     await hub.shutdown();
   });
 
@@ -205,11 +208,11 @@ export async function buildApp(deps: AppDeps) {
   );
   await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
   await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
-  await app.register(eventsRoutes({ bus, guard }));
+  await app.register(eventsRoutes({ bus, guard, streams }));
   await app.register(auditRoutes({ audit, guard }));
   await app.register(hostsRoutes({ nodes, guard }));
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
-  await app.register(jobsRoutes({ jobs, nodes, guard, bus, startRepoInit }));
+  await app.register(jobsRoutes({ jobs, nodes, guard, bus, streams, startRepoInit }));
   await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
   );

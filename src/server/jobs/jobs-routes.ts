@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { parseOr400 } from '../http-validate.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { EventStreams } from '../events/event-streams.ts';
 import { JOB_TYPES, presentJob, type JobsService } from './jobs-service.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -19,6 +20,7 @@ export function jobsRoutes(deps: {
   nodes: NodesService;
   guard: AuthGuard;
   bus: EventBus;
+  streams: EventStreams;
   startRepoInit: (nodeId: string, by: string) => Promise<string | null>;
 }) {
   const { jobs, nodes, guard } = deps;
@@ -59,36 +61,25 @@ export function jobsRoutes(deps: {
     app.get('/api/jobs/:id/stream', { preHandler: guard.require('viewer') }, async (req, reply) => {
       const { id } = parseOr400(idParams, req.params, 'path');
       const job = await jobs.get(id);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      });
-      const write = (event: string, data: unknown) =>
-        res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const stream = deps.streams.open(req, reply);
       let lastSeq = -1;
       for (const l of job.log_lines) {
-        write('log', { seq: l.seq, stream: l.stream, data: l.data });
+        stream.send('log', { seq: l.seq, stream: l.stream, data: l.data });
         lastSeq = l.seq;
       }
-      const ended = !['queued', 'running'].includes(job.state);
-      write('state', { state: job.state, exit_code: job.exit_code, error: job.error });
-      if (ended) return res.end();
-      const unsubscribe = deps.bus.subscribe((e) => {
-        if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
-          lastSeq = e.seq;
-          write('log', { seq: e.seq, stream: e.stream, data: e.data });
-        } else if (e.type === 'job.state' && e.job_id === id) {
-          write('state', { state: e.state, exit_code: e.exit_code, error: e.error });
-          if (!['queued', 'running'].includes(e.state)) {
-            unsubscribe();
-            res.end();
+      stream.send('state', { state: job.state, exit_code: job.exit_code, error: job.error });
+      if (!['queued', 'running'].includes(job.state)) return stream.end();
+      stream.onEnd(
+        deps.bus.subscribe((e) => {
+          if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
+            lastSeq = e.seq;
+            stream.send('log', { seq: e.seq, stream: e.stream, data: e.data });
+          } else if (e.type === 'job.state' && e.job_id === id) {
+            stream.send('state', { state: e.state, exit_code: e.exit_code, error: e.error });
+            if (!['queued', 'running'].includes(e.state)) stream.end();
           }
-        }
-      });
-      req.raw.on('close', unsubscribe);
+        }),
+      );
     });
 
     app.post('/api/hosts/:id/repo/probe', { preHandler: guard.require('operator') }, async (req, reply) => {

@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const KEEPALIVE_MS = 25_000;
+
+/** One open server-sent-events response. */
+export interface EventStream {
+  send(event: string, data: unknown): void;
+  end(): void;
+  /** Runs once when the stream ends, from either side. */
+  onEnd(fn: () => void): void;
+}
+
+/**
+ * Server-sent-event responses, tracked so that stopping the server ends them: an open browser tab must not keep
+ * `muster server` from shutting down.
+ */
+export function createEventStreams() {
+  const open = new Set<EventStream>();
+  return {
+    open(req: FastifyRequest, reply: FastifyReply): EventStream {
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.write(': connected\n\n');
+      const cleanups: (() => void)[] = [];
+      const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
+      let ended = false;
+      const finish = () => {
+        if (ended) return;
+        ended = true;
+        clearInterval(keepalive);
+        open.delete(stream);
+        for (const fn of cleanups) fn();
+      };
+      const stream: EventStream = {
+        send: (event, data) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        end() {
+          finish();
+          res.end();
+        },
+        onEnd: (fn) => void cleanups.push(fn),
+      };
+      open.add(stream);
+      req.raw.on('close', finish);
+      return stream;
+    },
+    /** End every open stream (server stopping). */
+    closeAll(): void {
+      for (const s of [...open]) s.end();
+    },
+  };
+}
+export type EventStreams = ReturnType<typeof createEventStreams>;
