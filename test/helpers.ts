@@ -202,11 +202,6 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
-/** The node as the server sees it. */
-export async function nodeStatus(server: TestServer, id: string) {
-  return server.services.nodes.get(id);
-}
-
 /** The connection flags of the claim command the server prints. */
 export function connectArgs(server: { url: string; pin: string | null }, token: string): string[] {
   return ['--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)];

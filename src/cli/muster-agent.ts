@@ -144,20 +144,26 @@ commonOptions(
   process.exit(0);
 });
 
+/** State directory and claim settings for `claim` and `enroll`; exit 1 when no source holds a token. */
+function claimPrologue(opts: Record<string, unknown>, kind: 'claim' | 'enrollment') {
+  verbose = Boolean(opts.verbose);
+  const state = openStateDir(stateDirOf(opts));
+  state.ensure();
+  const settings = resolveClaimSettings(flagsOf(opts), env, state);
+  if (!settings)
+    throw new AgentError(
+      EXIT.UNKNOWN_ARGUMENT,
+      `no ${kind} token: pass --token (or MUSTER_CLAIM_TOKEN, claim.conf, cloud.d/token)`,
+    );
+  return { state, settings };
+}
+
 commonOptions(connectionOptions(program.command('claim').description('claim this machine into a space')))
   .option('--id <uuid>', 'claimed id to use (default: a fresh random UUID)')
   .option('--hostname <name>', "hostname to register (default: this machine's)")
   .option('--noreload', 'do not tell the running daemon to pick up the new claim')
   .action(async (opts: Record<string, unknown>) => {
-    verbose = Boolean(opts.verbose);
-    const state = openStateDir(stateDirOf(opts));
-    state.ensure();
-    const settings = resolveClaimSettings(flagsOf(opts), env, state);
-    if (!settings)
-      throw new AgentError(
-        EXIT.UNKNOWN_ARGUMENT,
-        'no claim token: pass --token (or MUSTER_CLAIM_TOKEN, claim.conf, cloud.d/token)',
-      );
+    const { state, settings } = claimPrologue(opts, 'claim');
     log('debug', `claiming against ${settings.url} with the token from ${settings.source}`);
     const { claimedId } = await claimNode(settings, state, env);
     process.stdout.write(`claimed: node ${claimedId} on ${settings.url}\n`);
@@ -174,15 +180,7 @@ commonOptions(
   .option('--hostname <name>', "hostname to register (default: this machine's)")
   .option('--noreload', 'do not tell the running daemon to pick up the enrollment')
   .action(async (opts: Record<string, unknown>) => {
-    verbose = Boolean(opts.verbose);
-    const state = openStateDir(stateDirOf(opts));
-    state.ensure();
-    const settings = resolveClaimSettings(flagsOf(opts), env, state);
-    if (!settings)
-      throw new AgentError(
-        EXIT.UNKNOWN_ARGUMENT,
-        'no enrollment token: pass --token (or MUSTER_CLAIM_TOKEN)',
-      );
+    const { state, settings } = claimPrologue(opts, 'enrollment');
     const { hostId } = await enrollNode(settings, state, env, VERSION);
     process.stdout.write(`enrolled: host ${hostId} on ${settings.url}\n`);
     if (!opts.noreload) await notifyDaemon(opts);

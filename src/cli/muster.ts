@@ -80,6 +80,13 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`muster: ${err instanceof Error ? err.message : String(err)}\n`);
+  const code = (err as { code?: string }).code;
+  const advice =
+    code === 'EADDRINUSE'
+      ? '; another process uses that address: stop it or pass --listen host:port'
+      : code === 'EACCES'
+        ? '; ports below 1024 need privileges: use a higher port or run with the capability to bind'
+        : '';
+  process.stderr.write(`muster: ${err instanceof Error ? err.message : String(err)}${advice}\n`);
   process.exit(1);
 });

@@ -139,7 +139,7 @@ export async function startServer(
   if (generatedAdminPassword) {
     print(`First admin: user "admin", password ${generatedAdminPassword}`);
     print(`  (shown once; also in ${join(dataDir, 'initial-admin-password')}, readable only by you)`);
-  } else if (config.adminPassword && generatedAdminPassword === null && admin) {
+  } else if (config.adminPassword) {
     print('Admin user: "admin" (password from MUSTER_ADMIN_PASSWORD or earlier run)');
   }
   if (tls) print(`CA pin: ${formatPin(tls.pin)}   (CA certificate at ${url}/ca.pem)`);

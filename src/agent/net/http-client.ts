@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import https from 'node:https';
@@ -211,8 +210,3 @@ export function createHttpClient(opts: {
   };
 }
 export type HttpClient = ReturnType<typeof createHttpClient>;
-
-/** Used by tests and `info`: a certificate's subject line. */
-export function describeCert(pem: string): string {
-  return new X509Certificate(pem).subject;
-}
