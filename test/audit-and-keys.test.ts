@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  userPassword,
+  addUser,
   connectArgs,
   login,
   request,
@@ -27,16 +29,12 @@ describe('API keys and the audit log', () => {
   before(async () => {
     server = await startTestServer();
     admin = await login(server);
-    const r = await request(server, 'POST', '/api/users', {
-      cookie: admin,
-      body: { username: 'ops', password: 'ops-password-123', role: 'operator' },
-    });
-    operatorId = r.json<{ id: string }>().id;
+    operatorId = (await addUser(server, admin, 'ops', 'operator')).id;
   });
   after(() => server.stop());
 
   test('an API key acts with its role as a bearer; it never outranks its owner; revoked keys are refused', async () => {
-    const ops = await login(server, 'ops', 'ops-password-123');
+    const ops = await login(server, 'ops', userPassword('ops'));
     assert.equal(
       (
         await request(server, 'POST', '/api/api-keys', {
@@ -121,7 +119,7 @@ describe('API keys and the audit log', () => {
     dir.remove();
     const node = (await server.services.nodes.list({ limit: 10, offset: 0 }))[0]!;
     await request(server, 'DELETE', `/api/nodes/${node.id}`, { cookie: admin });
-    const ops = await login(server, 'ops', 'ops-password-123');
+    const ops = await login(server, 'ops', userPassword('ops'));
     const t = (
       await request(server, 'POST', '/api/enrollment-tokens', { cookie: ops, body: { hostname: 'e-1' } })
     ).json<{ id: string; token: string }>();

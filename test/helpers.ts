@@ -132,6 +132,24 @@ export async function login(
   return cookie;
 }
 
+/** Password test users get: `<name>-password-123`. */
+export const userPassword = (username: string) => `${username}-password-123`;
+
+/** Create a user through the admin API (must answer 201) and log in as it. */
+export async function addUser(
+  server: { url: string; ca: string },
+  adminCookie: string,
+  username: string,
+  role: 'admin' | 'operator' | 'viewer',
+): Promise<{ id: string; cookie: string }> {
+  const r = await request(server, 'POST', '/api/users', {
+    cookie: adminCookie,
+    body: { username, password: userPassword(username), role },
+  });
+  if (r.status !== 201) throw new Error(`creating ${username} failed: ${r.status} ${r.text}`);
+  return { id: r.json<{ id: string }>().id, cookie: await login(server, username, userPassword(username)) };
+}
+
 /** Run the bundled agent to completion. */
 export function runAgent(
   args: string[],

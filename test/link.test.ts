@@ -13,6 +13,7 @@ import { formatPin } from '../src/protocol/pin.ts';
 import type { Timers } from '../src/server/link/link-hub.ts';
 import type { AppError } from '../src/server/errors.ts';
 import {
+  addUser,
   login,
   manualClock,
   request,
@@ -389,13 +390,8 @@ describe('space claim token and roles', () => {
 
   test('only admins see the token; rotation kills the old one at once', async () => {
     const admin = await login(server);
-    for (const role of ['operator', 'viewer']) {
-      const created = await request(server, 'POST', '/api/users', {
-        cookie: admin,
-        body: { username: role, password: `${role}-password-123`, role },
-      });
-      assert.equal(created.status, 201, created.text);
-      const cookie = await login(server, role, `${role}-password-123`);
+    for (const role of ['operator', 'viewer'] as const) {
+      const { cookie } = await addUser(server, admin, role, role);
       const r = await request(server, 'GET', `/api/spaces/${server.spaceId}/claim-token`, { cookie });
       assert.equal(r.status, 403);
       assert.equal(r.json<{ code: string }>().code, 'forbidden');

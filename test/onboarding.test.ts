@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
+  userPassword,
+  addUser,
   login,
   manualClock,
   request,
@@ -26,15 +28,8 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
   before(async () => {
     server = await startTestServer({ clock });
     admin = await login(server);
-    for (const role of ['operator', 'viewer']) {
-      const r = await request(server, 'POST', '/api/users', {
-        cookie: admin,
-        body: { username: role, password: `${role}-password-123`, role },
-      });
-      assert.equal(r.status, 201);
-    }
-    operator = await login(server, 'operator', 'operator-password-123');
-    viewer = await login(server, 'viewer', 'viewer-password-123');
+    operator = (await addUser(server, admin, 'operator', 'operator')).cookie;
+    viewer = (await addUser(server, admin, 'viewer', 'viewer')).cookie;
   });
   after(() => server.stop());
 
@@ -75,7 +70,7 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
   });
 
   test('an expired session answers 401 so scripts know to log in again', async () => {
-    const cookie = await login(server, 'operator', 'operator-password-123');
+    const cookie = await login(server, 'operator', userPassword('operator'));
     assert.equal((await request(server, 'GET', '/api/enrollment-tokens', { cookie })).status, 200);
     clock.advance(24 * 3600 * 1000 + 1000);
     const expired = await request(server, 'POST', '/api/enrollment-tokens', {
@@ -84,8 +79,8 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
     });
     assert.equal(expired.status, 401);
     assert.equal(expired.json<{ code: string }>().code, 'unauthenticated');
-    operator = await login(server, 'operator', 'operator-password-123');
-    viewer = await login(server, 'viewer', 'viewer-password-123');
+    operator = await login(server, 'operator', userPassword('operator'));
+    viewer = await login(server, 'viewer', userPassword('viewer'));
   });
 
   test('enroll returns host id, agent token and CA pin; a second use is 410; the secrets moved to the host', async () => {
