@@ -8,6 +8,12 @@ import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-
 import { startLocalApi } from './local-api/local-api.ts';
 import { createJobRunner, type Repository } from './jobs/job-runner.ts';
 import { existsSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { scheduleJob, scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
+import { createJobOutbox } from './jobs/job-outbox.ts';
+import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
 import { AgentError } from './net/net-errors.ts';
 import type { StateDir } from './state/state-dir.ts';
 
@@ -18,6 +24,26 @@ export interface DaemonOptions {
   /** `host:port` of the local API, or null for none. */
   localApi: string | null;
   log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
+  /** Run `shell` jobs (off unless the agent is started with --allow-shell-jobs). */
+  allowShellJobs?: boolean;
+}
+
+/**
+ * The clock schedules fire by. MUSTER_AGENT_CLOCK_OFFSET_MS shifts it, so that a schedule's
+ * firing can be tried without waiting for its minute (the tests use this).
+ */
+function agentClock(env: NodeJS.ProcessEnv): SchedulerClock {
+  const offset = Number(env.MUSTER_AGENT_CLOCK_OFFSET_MS ?? 0) || 0;
+  return {
+    now: () => Date.now() + offset,
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  };
+}
+
+function schedulesOf(config: Record<string, unknown>): ScheduleSpec[] {
+  const parsed = z.array(scheduleSpec).safeParse(config.schedules ?? []);
+  return parsed.success ? parsed.data : [];
 }
 
 /** Exit codes after which retrying the same claim can help (the server or the path may recover). */
@@ -97,14 +123,47 @@ export async function runDaemon(o: DaemonOptions) {
     }
   }
   let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
+  const clock = agentClock(o.env);
+  const outbox = createJobOutbox({
+    path: join(state.dir, 'job-journal.json'),
+    send: (frame) => link?.send(frame) ?? false,
+    running: () => runner.running(),
+    log: o.log,
+  });
   const runner = createJobRunner({
-    send: (frame) => void link?.send(frame),
+    send: (frame) => outbox.emit(frame),
+    knows: (id) => outbox.knows(id),
+    now: () => clock.now(),
     repository: () => (linkConfig.repository as Repository | undefined) ?? null,
     initialPaths: () =>
       Array.isArray(linkConfig.initial_paths) ? (linkConfig.initial_paths as string[]) : [],
     stateDir: state.dir,
-    shellEnabled: false,
+    shellEnabled: o.allowShellJobs ?? false,
   });
+  const bySchedule = new Map<string, string>();
+  const scheduler = createScheduler({
+    clock,
+    log: o.log,
+    fire(spec, scheduledFor) {
+      const busy = bySchedule.get(spec.id);
+      if (busy && runner.running().includes(busy)) {
+        o.log('warn', `schedule ${spec.id}: the previous run (job ${busy}) is still going; skipped this one`);
+        return;
+      }
+      const jobId = randomUUID();
+      bySchedule.set(spec.id, jobId);
+      const r = runner.start({
+        job_id: jobId,
+        ...scheduleJob(spec.action, spec.group),
+        schedule_id: spec.id,
+        scheduled_for: scheduledFor,
+      });
+      if (!r.ok) o.log('warn', `schedule ${spec.id}: ${r.message}`);
+      else o.log('info', `schedule ${spec.id} started job ${jobId}`);
+    },
+  });
+  // Schedules known from the last link run even while the server cannot be reached.
+  scheduler.update(schedulesOf(linkConfig));
   let claimRetry: NodeJS.Timeout | null = null;
   let stopping = false;
 
@@ -184,13 +243,19 @@ export async function runDaemon(o: DaemonOptions) {
       onConfig: (config) => {
         linkConfig = config;
         state.saveLinkConfig(config);
+        scheduler.update(schedulesOf(config));
       },
+      onJobAck: (id) => outbox.ack(id),
       onRequest: (method, params) => answer(method, params),
       onCancel: (id) => void runner.cancel(id),
       agentVersion: VERSION,
       http,
       facts: () => collectFacts(),
-      onStatus: setStatus,
+      onStatus: (patch) => {
+        setStatus(patch);
+        if (patch.online === true) outbox.online();
+        else if (patch.online === false) outbox.offline();
+      },
       log: o.log,
     });
     void link.start();
@@ -241,6 +306,7 @@ export async function runDaemon(o: DaemonOptions) {
     async stop(): Promise<void> {
       stopping = true;
       metrics.stop();
+      scheduler.stop();
       runner.cancelAll();
       if (claimRetry) clearTimeout(claimRetry);
       await link?.stop();

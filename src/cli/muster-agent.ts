@@ -122,27 +122,36 @@ commonOptions(
   connectionOptions(
     program.command('run').description('run the agent daemon (claims first when a claim token is given)'),
   ),
-).action(async (opts: Record<string, unknown>) => {
-  verbose = Boolean(opts.verbose);
-  const state = openStateDir(stateDirOf(opts));
-  const daemon = await runDaemon({ state, flags: flagsOf(opts), env, localApi: localApiOf(opts), log });
-  await new Promise<void>((resolve) => {
-    const stop = (sig: string) => {
-      log('info', `${sig}: stopping`);
-      daemon.stop().then(resolve, resolve);
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGHUP', () => {
-      log('info', 'SIGHUP: reloading claiming state');
-      void localCall(daemon.localApiAddress ?? '', 'POST', '/api/v1/reload-claiming-state').catch(
-        () => undefined,
-      );
+)
+  .option('--allow-shell-jobs', 'run `shell` jobs sent by the server (off by default)')
+  .action(async (opts: Record<string, unknown>) => {
+    verbose = Boolean(opts.verbose);
+    const state = openStateDir(stateDirOf(opts));
+    const daemon = await runDaemon({
+      state,
+      flags: flagsOf(opts),
+      env,
+      localApi: localApiOf(opts),
+      log,
+      allowShellJobs: Boolean(opts.allowShellJobs),
     });
+    await new Promise<void>((resolve) => {
+      const stop = (sig: string) => {
+        log('info', `${sig}: stopping`);
+        daemon.stop().then(resolve, resolve);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGHUP', () => {
+        log('info', 'SIGHUP: reloading claiming state');
+        void localCall(daemon.localApiAddress ?? '', 'POST', '/api/v1/reload-claiming-state').catch(
+          () => undefined,
+        );
+      });
+    });
+    // Child processes of cancelled jobs may still hold pipes open for a moment; the agent is done.
+    process.exit(0);
   });
-  // Child processes of cancelled jobs may still hold pipes open for a moment; the agent is done.
-  process.exit(0);
-});
 
 /** State directory and claim settings for `claim` and `enroll`; exit 1 when no source holds a token. */
 function claimPrologue(opts: Record<string, unknown>, kind: 'claim' | 'enrollment') {

@@ -45,7 +45,16 @@ const reply = z.object({
   result: z.unknown().optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
-const jobStarted = z.object({ t: z.literal('job.started'), job_id: z.string().max(100), at: z.number() });
+const jobStarted = z.object({
+  t: z.literal('job.started'),
+  job_id: z.string().max(100),
+  at: z.number(),
+  /** Set when the agent started the job itself (a schedule): the server records it from these. */
+  type: z.string().max(100).optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  schedule_id: z.string().max(100).optional(),
+  scheduled_for: z.number().optional(),
+});
 const jobLog = z.object({
   t: z.literal('job.log'),
   job_id: z.string().max(100),
@@ -61,9 +70,15 @@ const jobProgress = z.object({
 const jobFinished = z.object({
   t: z.literal('job.finished'),
   job_id: z.string().max(100),
-  state: z.enum(['succeeded', 'failed', 'cancelled']),
+  state: z.enum(['succeeded', 'failed', 'cancelled', 'lost']),
   exit_code: z.number().int().nullable(),
-  error: z.string().optional(),
+  error: z.string().max(10_000).optional(),
+  at: z.number().optional(),
+});
+/** Sent after the agent has delivered what it held back: the jobs it is running right now. */
+const jobsReport = z.object({
+  t: z.literal('jobs.report'),
+  running: z.array(z.string().max(100)).max(10_000),
 });
 
 /** Frames the agent sends. */
@@ -75,6 +90,7 @@ export const agentFrame = z.discriminatedUnion('t', [
   jobLog,
   jobProgress,
   jobFinished,
+  jobsReport,
 ]);
 export type AgentFrame = z.infer<typeof agentFrame>;
 
@@ -93,6 +109,8 @@ const request = z.object({
 });
 const cancel = z.object({ t: z.literal('cancel'), id: z.string() });
 const configUpdate = z.object({ t: z.literal('config.update'), config: z.record(z.string(), z.unknown()) });
+/** The server stored a job's end: the agent may forget it. */
+const jobAck = z.object({ t: z.literal('job.ack'), job_id: z.string() });
 const disconnect = z.object({
   t: z.literal('disconnect'),
   reason: z.string(),
@@ -101,7 +119,14 @@ const disconnect = z.object({
 });
 
 /** Frames the server sends. */
-export const serverFrame = z.discriminatedUnion('t', [welcome, request, cancel, configUpdate, disconnect]);
+export const serverFrame = z.discriminatedUnion('t', [
+  welcome,
+  request,
+  cancel,
+  configUpdate,
+  jobAck,
+  disconnect,
+]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 
 /** Parse one text frame; returns a readable error instead of throwing. */

@@ -29,6 +29,8 @@ import { nodesRoutes } from './nodes/nodes-routes.ts';
 import { hostsRoutes } from './nodes/hosts-routes.ts';
 import { installRoutes } from './install/install-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
+import { schedulesRoutes } from './jobs/schedules-routes.ts';
+import { createSchedulesService } from './jobs/schedules-service.ts';
 import { jobsRoutes } from './jobs/jobs-routes.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
 import { createSpacesRepo } from './spaces/spaces-repo.ts';
@@ -90,9 +92,8 @@ export async function buildApp(deps: AppDeps) {
     timers,
     log: log.child({ part: 'link' }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs,
-    configFor: (id) => nodes.linkConfig(id),
+    configFor: (id) => configFor(id),
     async onOnline(nodeId) {
-      await jobs.dispatchQueued(nodeId);
       const row = await nodes.findRow(nodeId);
       if (row?.repo_status === 'unknown') await startRepoInit(nodeId, null);
     },
@@ -115,6 +116,12 @@ export async function buildApp(deps: AppDeps) {
         await nodes.setRepoStatus(job.node_id, job.state === 'succeeded' ? 'ready' : 'init_failed');
     },
   });
+
+  const schedules = createSchedulesService({ db, clock });
+  /** The configuration a node's agent receives in welcome and config.update. */
+  async function configFor(nodeId: string) {
+    return { ...(await nodes.linkConfig(nodeId)), schedules: await schedules.specsFor(nodeId) };
+  }
 
   /** Initialise (or detect) the host's repository with a restic.init job; null when it has none. */
   async function startRepoInit(nodeId: string, by: string | null): Promise<string | null> {
@@ -214,6 +221,18 @@ export async function buildApp(deps: AppDeps) {
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
   await app.register(jobsRoutes({ jobs, nodes, guard, bus, streams, startRepoInit }));
   await app.register(
+    schedulesRoutes({
+      schedules,
+      jobs,
+      nodes,
+      guard,
+      audit,
+      async pushConfig(nodeId) {
+        hub.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
+      },
+    }),
+  );
+  await app.register(
     enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
   );
   await app.register(
@@ -240,6 +259,7 @@ export async function buildApp(deps: AppDeps) {
 
   const services = {
     jobs,
+    schedules,
     auth,
     audit,
     nodes,

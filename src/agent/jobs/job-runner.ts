@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { AgentFrame } from '../../protocol/link-frames.ts';
+import { RETENTION_KEYS } from '../../protocol/schedules.ts';
+
+type JobFrame = Extract<AgentFrame, { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' }>;
 import { collectFacts } from '../collectors/facts.ts';
 import { JOB_TYPES } from '../../protocol/jobs.ts';
 
@@ -15,6 +18,9 @@ export interface JobRequest {
   job_id: string;
   type: string;
   params: Record<string, unknown>;
+  /** Set when a schedule on the agent started the job. */
+  schedule_id?: string;
+  scheduled_for?: number;
 }
 
 const CHUNK = 16 * 1024;
@@ -59,12 +65,14 @@ export function resticArgs(
     }
     case 'restic.forget': {
       const keep: string[] = [];
-      for (const k of ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly']) {
+      for (const k of RETENTION_KEYS) {
         const n = params[`keep_${k}`];
         if (typeof n === 'number' && Number.isInteger(n) && n > 0) keep.push(`--keep-${k}`, String(n));
       }
       if (keep.length === 0) return 'restic.forget needs at least one keep_* policy';
-      return ['forget', ...keep, ...(params.prune === false ? [] : ['--prune'])];
+      // Only the group's snapshots: several groups share one repository.
+      const tags = strings(params.tags).flatMap((t) => ['--tag', t]);
+      return ['forget', ...tags, ...keep, ...(params.prune === false ? [] : ['--prune'])];
     }
     default:
       return `job type ${type} is not allowed on this agent`;
@@ -73,13 +81,17 @@ export function resticArgs(
 
 /** Runs allow-listed jobs as child processes and streams their output as job frames. */
 export function createJobRunner(o: {
-  send: (frame: AgentFrame) => void;
+  send: (frame: JobFrame) => void;
   repository: () => Repository | null;
   initialPaths: () => string[];
   stateDir: string;
   shellEnabled: boolean;
+  /** Whether this job already ran here (a start sent again after a reconnect). */
+  knows: (jobId: string) => boolean;
+  now: () => number;
 }) {
   const running = new Map<string, ChildProcess>();
+  const started = new Set<string>();
   const cancelled = new Set<string>();
 
   function stream(jobId: string) {
@@ -125,11 +137,36 @@ export function createJobRunner(o: {
   async function execute(req: JobRequest): Promise<void> {
     const log = stream(req.job_id);
     const finish = (state: 'succeeded' | 'failed' | 'cancelled', exit: number | null, error?: string) =>
-      o.send({ t: 'job.finished', job_id: req.job_id, state, exit_code: exit, ...(error ? { error } : {}) });
-    o.send({ t: 'job.started', job_id: req.job_id, at: Date.now() });
+      o.send({
+        t: 'job.finished',
+        job_id: req.job_id,
+        state,
+        exit_code: exit,
+        at: o.now(),
+        ...(error ? { error } : {}),
+      });
+    o.send({
+      t: 'job.started',
+      job_id: req.job_id,
+      at: o.now(),
+      type: req.type,
+      params: req.params,
+      ...(req.schedule_id ? { schedule_id: req.schedule_id } : {}),
+      ...(req.scheduled_for !== undefined ? { scheduled_for: req.scheduled_for } : {}),
+    });
     if (req.type === 'system.probe') {
       log('stdout', `${JSON.stringify(collectFacts(), null, 2)}\n`);
       return finish('succeeded', 0);
+    }
+    if (req.type === 'shell') {
+      const command = typeof req.params.command === 'string' ? req.params.command : '';
+      if (!command) return finish('failed', null, 'shell jobs need params.command');
+      const code = await run(req.job_id, '/bin/sh', ['-c', command], {}, log);
+      if (cancelled.delete(req.job_id) || code === null)
+        return finish('cancelled', code, 'cancelled on request');
+      return code === 0
+        ? finish('succeeded', 0)
+        : finish('failed', code, `the command exited with code ${code}`);
     }
     const repo = o.repository();
     if (!repo) return finish('failed', null, 'this host has no repository configured');
@@ -151,6 +188,14 @@ export function createJobRunner(o: {
       const args = resticArgs(req.type, req.params, o.initialPaths());
       if (typeof args === 'string') return finish('failed', null, args);
       code = await run(req.job_id, 'restic', args, env, log);
+      const retention = req.params.retention as Record<string, unknown> | undefined;
+      if (req.type === 'restic.backup' && code === 0 && retention && !cancelled.has(req.job_id)) {
+        const forget = resticArgs('restic.forget', { ...retention, tags: req.params.tags }, []);
+        if (typeof forget !== 'string') {
+          log('info', `applying retention: restic ${forget.join(' ')}\n`);
+          code = await run(req.job_id, 'restic', forget, env, log);
+        }
+      }
     }
     if (cancelled.delete(req.job_id) || code === null)
       return finish('cancelled', code, 'cancelled on request');
@@ -164,18 +209,23 @@ export function createJobRunner(o: {
         return { ok: false, message: 'shell jobs are disabled on this agent' };
       if (!(JOB_TYPES as readonly string[]).includes(req.type) || req.type === 'shell')
         return { ok: false, message: `job type ${req.type} is not allowed on this agent` };
-      if (running.has(req.job_id)) return { ok: true };
-      void execute(req).catch((err: unknown) =>
-        o.send({
-          t: 'job.finished',
-          job_id: req.job_id,
-          state: 'failed',
-          exit_code: null,
-          error: String(err),
-        }),
-      );
+      if (running.has(req.job_id) || started.has(req.job_id) || o.knows(req.job_id)) return { ok: true };
+      started.add(req.job_id);
+      void execute(req)
+        .catch((err: unknown) =>
+          o.send({
+            t: 'job.finished',
+            job_id: req.job_id,
+            state: 'failed',
+            exit_code: null,
+            error: String(err),
+          }),
+        )
+        .finally(() => started.delete(req.job_id));
       return { ok: true };
     },
+    /** Jobs accepted and not yet finished. */
+    running: () => [...started],
     /** Stop every running job (the agent is shutting down). */
     cancelAll(): void {
       for (const id of running.keys()) this.cancel(id);

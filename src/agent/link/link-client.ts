@@ -58,6 +58,8 @@ export interface LinkClientOptions {
     params: unknown,
   ) => { ok: true; result?: unknown } | { ok: false; message: string };
   onCancel?: (id: string) => void;
+  /** The server stored a job's end. */
+  onJobAck?: (jobId: string) => void;
   http: HttpClient;
   facts: () => NodeFacts;
   onStatus: (patch: Partial<LinkStatus>) => void;
@@ -268,6 +270,12 @@ export function createLinkClient(o: LinkClientOptions) {
           }
           case 'cancel':
             o.onCancel?.(f.id);
+            return;
+          case 'config.update':
+            o.onConfig?.(f.config);
+            return;
+          case 'job.ack':
+            o.onJobAck?.(f.job_id);
             return;
           default:
             return;

@@ -14,6 +14,7 @@ import type { DialectName } from './dialect.ts';
 import { coreMigration } from './migrations/001-core.ts';
 import { enrollmentMigration } from './migrations/002-enrollment.ts';
 import { jobsMigration } from './migrations/003-jobs.ts';
+import { schedulesMigration } from './migrations/004-schedules.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -68,6 +69,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '001-core': coreMigration(dialect),
     '002-enrollment': enrollmentMigration(),
     '003-jobs': jobsMigration(),
+    '004-schedules': schedulesMigration(),
   };
 }
 

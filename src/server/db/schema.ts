@@ -141,6 +141,34 @@ export interface JobsTable {
   exit_code: number | null;
   error: string | null;
   log_bytes: number;
+  schedule_id: string | null;
+  scheduled_for: number | null;
+}
+export interface SourceGroupsTable {
+  id: string;
+  node_id: string;
+  name: string;
+  /** JSON array of absolute paths. */
+  paths: string;
+  /** JSON array of restic exclude patterns. */
+  excludes: string;
+  /** JSON object of keep_* counts. */
+  retention: string;
+  tag: string;
+  created_at: number;
+  updated_at: number;
+}
+export type ScheduleAction = 'backup' | 'forget' | 'check';
+export interface SchedulesTable {
+  id: string;
+  node_id: string;
+  source_group_id: string;
+  action: ScheduleAction;
+  cron: string;
+  timezone: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
 }
 export interface JobLogsTable {
   job_id: string;
@@ -153,6 +181,8 @@ export interface JobLogsTable {
 export interface Database {
   jobs: JobsTable;
   job_logs: JobLogsTable;
+  source_groups: SourceGroupsTable;
+  schedules: SchedulesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;

@@ -7,14 +7,19 @@ import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 
 export { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
-import type { JobType } from '../../protocol/jobs.ts';
+import { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
 /** Output kept per job; past it the log ends with a note and the rest is dropped. */
 export const MAX_JOB_LOG_BYTES = 1024 * 1024;
 /** How long a job for an offline node waits before it fails. */
 export const DEFAULT_JOB_WAIT_MS = 24 * 3600 * 1000;
 const START_TIMEOUT_MS = 30_000;
 
-type JobFrame = Extract<AgentFrame, { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' }>;
+type JobFrame = Extract<
+  AgentFrame,
+  { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' | 'jobs.report' }
+>;
+const LOST_REASON =
+  'the agent no longer knows this job (it restarted while the job ran); its outcome is unknown';
 
 /** Present a job row: params are whitelisted JSON, never secrets (those travel only in welcome). */
 export function presentJob(j: JobsTable) {
@@ -30,6 +35,8 @@ export function presentJob(j: JobsTable) {
     finished_at: j.finished_at,
     exit_code: j.exit_code,
     error: j.error,
+    schedule_id: j.schedule_id,
+    scheduled_for: j.scheduled_for,
   };
 }
 
@@ -61,14 +68,20 @@ export function createJobsService(deps: {
     });
   }
 
-  async function finish(id: string, state: JobState, exitCode: number | null, error: string | null) {
-    const now = clock.now();
-    await db
+  async function finish(
+    id: string,
+    state: JobState,
+    exitCode: number | null,
+    error: string | null,
+    at = clock.now(),
+  ) {
+    const [updated] = await db
       .updateTable('jobs')
-      .set({ state, exit_code: exitCode, error, finished_at: now })
+      .set({ state, exit_code: exitCode, error, finished_at: at })
       .where('id', '=', id)
       .where('state', 'in', ['queued', 'running'])
       .execute();
+    if (!updated || Number(updated.numUpdatedRows) === 0) return; // already ended (a repeated report)
     const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!job) return;
     deps.bus.publish({
@@ -82,6 +95,72 @@ export function createJobsService(deps: {
     await deps.onFinished(job);
   }
 
+  /** A job the agent started by itself (a schedule fired): record it once, as running. */
+  async function recordAgentJob(nodeId: string, f: Extract<JobFrame, { t: 'job.started' }>) {
+    const known = await db.selectFrom('jobs').select('id').where('id', '=', f.job_id).executeTakeFirst();
+    if (known || !(JOB_TYPES as readonly string[]).includes(f.type ?? '')) return;
+    const schedule = f.schedule_id
+      ? await db
+          .selectFrom('schedules')
+          .select('id')
+          .where('id', '=', f.schedule_id)
+          .where('node_id', '=', nodeId)
+          .executeTakeFirst()
+      : undefined;
+    await db
+      .insertInto('jobs')
+      .values({
+        id: f.job_id,
+        node_id: nodeId,
+        type: f.type as JobType,
+        params: JSON.stringify(f.params ?? {}),
+        state: 'queued',
+        created_by: 'schedule',
+        created_at: f.at,
+        expires_at: null,
+        started_at: null,
+        finished_at: null,
+        exit_code: null,
+        error: null,
+        log_bytes: 0,
+        schedule_id: schedule?.id ?? null,
+        scheduled_for: f.scheduled_for ?? null,
+      })
+      .execute();
+  }
+
+  /**
+   * The agent has delivered what it held back and lists what it runs now: a job the server
+   * believes running that the agent does not list is lost. Then queued jobs start.
+   */
+  async function reconcile(nodeId: string, running: string[]) {
+    const believed = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('node_id', '=', nodeId)
+      .where('state', '=', 'running')
+      .execute();
+    const still = new Set(running);
+    for (const j of believed) if (!still.has(j.id)) await finish(j.id, 'lost', null, LOST_REASON);
+    await dispatchQueued(nodeId);
+  }
+
+  /** Start what waited for the node, fail what waited too long. */
+  async function dispatchQueued(nodeId: string) {
+    const queued = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('node_id', '=', nodeId)
+      .where('state', '=', 'queued')
+      .orderBy('created_at')
+      .execute();
+    for (const job of queued) {
+      if (job.expires_at !== null && job.expires_at <= clock.now())
+        await finish(job.id, 'failed', null, 'expired while the node was offline');
+      else dispatch(job);
+    }
+  }
+
   return {
     async create(
       nodeId: string,
@@ -89,6 +168,7 @@ export function createJobsService(deps: {
       params: Record<string, unknown>,
       createdBy: string | null,
       waitMs = DEFAULT_JOB_WAIT_MS,
+      scheduleId: string | null = null,
     ) {
       const now = clock.now();
       const job: JobsTable = {
@@ -105,30 +185,18 @@ export function createJobsService(deps: {
         exit_code: null,
         error: null,
         log_bytes: 0,
+        schedule_id: scheduleId,
+        scheduled_for: null,
       };
       await db.insertInto('jobs').values(job).execute();
       dispatch(job);
       return job;
     },
 
-    /** The node came online: start what waited for it, fail what waited too long. */
-    async dispatchQueued(nodeId: string) {
-      const queued = await db
-        .selectFrom('jobs')
-        .selectAll()
-        .where('node_id', '=', nodeId)
-        .where('state', '=', 'queued')
-        .orderBy('created_at')
-        .execute();
-      for (const job of queued) {
-        if (job.expires_at !== null && job.expires_at <= clock.now())
-          await finish(job.id, 'failed', null, 'expired while the node was offline');
-        else dispatch(job);
-      }
-    },
-
     /** A job frame from the node's link; frames for other nodes' jobs are ignored. */
     async onFrame(nodeId: string, f: JobFrame) {
+      if (f.t === 'jobs.report') return reconcile(nodeId, f.running);
+      if (f.t === 'job.started' && f.type !== undefined) await recordAgentJob(nodeId, f);
       const job = await db
         .selectFrom('jobs')
         .select(['id', 'node_id', 'state', 'log_bytes'])
@@ -138,7 +206,7 @@ export function createJobsService(deps: {
       switch (f.t) {
         case 'job.started':
           if (job.state === 'queued') {
-            await setState(job.id, 'running', { started_at: clock.now() });
+            await setState(job.id, 'running', { started_at: f.type !== undefined ? f.at : clock.now() });
             deps.bus.publish({
               type: 'job.state',
               job_id: job.id,
@@ -169,7 +237,8 @@ export function createJobsService(deps: {
           return;
         }
         case 'job.finished':
-          await finish(job.id, f.state, f.exit_code, f.error ?? null);
+          await finish(job.id, f.state, f.exit_code, f.error ?? null, f.at ?? clock.now());
+          deps.send(nodeId, { t: 'job.ack', job_id: job.id });
           return;
         default:
           return;
