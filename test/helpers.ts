@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -234,4 +235,33 @@ export function freePort(): Promise<number> {
       s.close(() => resolvePort(port));
     });
   });
+}
+
+/** Mint a one-time enrollment token (with a repository) and run `muster-agent enroll` into a new state dir. */
+export async function enrollAgent(
+  server: TestServer,
+  cookie: string,
+  hostname: string,
+  repo: { repo_url: string; repo_password: string },
+) {
+  const { token } = (
+    await request(server, 'POST', '/api/enrollment-tokens', { cookie, body: { hostname, ...repo } })
+  ).json<{ token: string }>();
+  const state = tempDir('muster-agent-');
+  const r = await runAgent([
+    'enroll',
+    '--state-dir',
+    state.path,
+    '--local-api',
+    'off',
+    '--url',
+    server.url,
+    '--token',
+    token,
+    '--hostname',
+    hostname,
+    '--insecure',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return { hostId: r.stdout.match(/host ([0-9a-f-]{36})/)![1]!, state };
 }

@@ -66,6 +66,23 @@ describe('live node data through the link (request/reply)', () => {
     assert.doesNotMatch(text, /cpu\.user|uptime_s/);
   });
 
+  test('shell jobs are refused by an agent that was not started with --allow-shell-jobs', async () => {
+    const r = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
+      cookie,
+      body: { type: 'shell', params: { command: 'id' } },
+    });
+    assert.equal(r.status, 201);
+    const jobId = r.json<{ id: string }>().id;
+    const job = await waitFor(async () => {
+      const j = (await request(server, 'GET', `/api/jobs/${jobId}`, { cookie })).json<{
+        state: string;
+        error: string;
+      }>();
+      return j.state === 'failed' ? j : null;
+    }, 'refusal');
+    assert.match(job.error, /shell jobs are disabled on this agent/);
+  });
+
   test('facts on demand; an offline node fails at once; many requests in flight on one link', async () => {
     const facts = await request(server, 'GET', `/api/nodes/${id}/facts`, { cookie });
     assert.equal(facts.status, 200);

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   login,
   request,
-  runAgent,
+  enrollAgent,
   spawnAgent,
   startTestServer,
   tempDir,
@@ -49,28 +49,8 @@ describe('repository initialisation through the link (real restic)', () => {
   });
 
   async function enrollAndRun(hostname: string, repo: { repo_url: string; repo_password: string }) {
-    const { token } = (
-      await request(server, 'POST', '/api/enrollment-tokens', { cookie, body: { hostname, ...repo } })
-    ).json<{ token: string }>();
-    const state = tempDir('muster-agent-');
-    const r = await runAgent([
-      'enroll',
-      '--state-dir',
-      state.path,
-      '--local-api',
-      'off',
-      '--url',
-      server.url,
-      '--token',
-      token,
-      '--hostname',
-      hostname,
-      '--insecure',
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const hostId = r.stdout.match(/host ([0-9a-f-]{36})/)![1]!;
-    const agent = spawnAgent(['--state-dir', state.path]);
-    return { hostId, agent, state };
+    const { hostId, state } = await enrollAgent(server, cookie, hostname, repo);
+    return { hostId, agent: spawnAgent(['--state-dir', state.path]), state };
   }
 
   async function settled(hostId: string): Promise<Host> {

@@ -207,7 +207,7 @@ export function createJobRunner(o: {
     start(req: JobRequest): { ok: true } | { ok: false; message: string } {
       if (req.type === 'shell' && !o.shellEnabled)
         return { ok: false, message: 'shell jobs are disabled on this agent' };
-      if (!(JOB_TYPES as readonly string[]).includes(req.type) || req.type === 'shell')
+      if (!(JOB_TYPES as readonly string[]).includes(req.type))
         return { ok: false, message: `job type ${req.type} is not allowed on this agent` };
       if (running.has(req.job_id) || started.has(req.job_id) || o.knows(req.job_id)) return { ok: true };
       started.add(req.job_id);

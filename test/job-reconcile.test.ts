@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  connectArgs,
+  login,
+  request,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type AgentProcess,
+  type TestServer,
+} from './helpers.ts';
+
+interface Job {
+  id: string;
+  state: string;
+  error: string | null;
+  exit_code: number | null;
+  log: string;
+}
+
+/** Jobs when the link, the server or the agent goes away mid-run (real agent, real shell jobs). */
+describe('jobs across link drops, server restarts and agent restarts', () => {
+  let server: TestServer;
+  let cookie: string;
+  let port: number;
+  let token: string;
+  const dir = tempDir('muster-agent-');
+  let agent: AgentProcess;
+  let id: string;
+
+  const startAgent = () =>
+    spawnAgent(['--state-dir', dir.path, '--allow-shell-jobs', ...connectArgs(server, token)]);
+  const job = async (jobId: string) =>
+    (await request(server, 'GET', `/api/jobs/${jobId}`, { cookie })).json<Job>();
+  const run = async (command: string) => {
+    const r = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
+      cookie,
+      body: { type: 'shell', params: { command } },
+    });
+    assert.equal(r.status, 201, r.body);
+    return r.json<{ id: string }>().id;
+  };
+  const online = () =>
+    waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online', 30_000);
+
+  before(async () => {
+    server = await startTestServer();
+    port = Number(new URL(server.url).port);
+    cookie = await login(server);
+    token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
+    agent = startAgent();
+    id = await waitFor(() => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(), 'claim');
+    await online();
+  });
+  after(async () => {
+    await agent.stop();
+    await server.stop();
+    dir.remove();
+  });
+
+  test('shell jobs run only where the agent allows them', async () => {
+    const jobId = await run('echo hello from $(basename /bin/sh)');
+    const done = await waitFor(async () => {
+      const j = await job(jobId);
+      return j.state === 'succeeded' ? j : null;
+    }, 'shell job');
+    assert.match(done.log, /hello from sh/);
+  });
+
+  test('a job that ends while the server is down is reported when the link returns; its log survives the restart', async () => {
+    const jobId = await run('echo before; sleep 2; echo after');
+    await waitFor(async () => (await job(jobId)).log.includes('before'), 'first output');
+    await server.stop();
+    await new Promise((r) => setTimeout(r, 3000)); // the job ends on the node meanwhile
+    server = await startTestServer({ dataDir: server.dataDir, port });
+    cookie = await login(server);
+    const done = await waitFor(
+      async () => {
+        const j = await job(jobId);
+        return j.state === 'succeeded' ? j : null;
+      },
+      'the held-back end',
+      30_000,
+    );
+    assert.equal(done.exit_code, 0);
+    assert.match(done.log, /before\n[\s\S]*after\n/, 'output from before and after the restart, in order');
+  });
+
+  test('a job running when the agent dies is marked lost with the reason when the agent returns', async () => {
+    const jobId = await run('echo started; sleep 4');
+    await waitFor(async () => (await job(jobId)).state === 'running', 'running');
+    await agent.stop('SIGKILL');
+    await waitFor(async () => (await server.services.nodes.get(id)).status === 'offline', 'offline');
+    assert.equal((await job(jobId)).state, 'running', 'the server does not guess while the node is away');
+    agent = startAgent();
+    const lost = await waitFor(
+      async () => {
+        const j = await job(jobId);
+        return j.state === 'lost' ? j : null;
+      },
+      'lost',
+      30_000,
+    );
+    assert.match(lost.error ?? '', /agent stopped while the job was running/);
+  });
+
+  test('a job for an offline node waits and runs when the node returns', async () => {
+    await agent.stop();
+    await waitFor(async () => (await server.services.nodes.get(id)).status === 'offline', 'offline');
+    const jobId = await run('echo queued-then-ran');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await job(jobId)).state, 'queued');
+    agent = startAgent();
+    await online();
+    const done = await waitFor(
+      async () => {
+        const j = await job(jobId);
+        return j.state === 'succeeded' ? j : null;
+      },
+      'the queued job',
+      30_000,
+    );
+    assert.match(done.log, /queued-then-ran/);
+  });
+});
