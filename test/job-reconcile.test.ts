@@ -41,7 +41,7 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
       cookie,
       body: { type: 'shell', params: { command } },
     });
-    assert.equal(r.status, 201, r.body);
+    assert.equal(r.status, 201, JSON.stringify(r.json()));
     return r.json<{ id: string }>().id;
   };
   const online = () =>
