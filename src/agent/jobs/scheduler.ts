@@ -67,6 +67,12 @@ export function createScheduler(o: {
           o.log('warn', `schedule ${spec.id} ignored: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
+      const soonest = Math.min(...entries.map((e) => e.next ?? Infinity));
+      if (specs.length)
+        o.log(
+          'info',
+          `${entries.length} of ${specs.length} schedules active${soonest < Infinity ? `; next run at ${new Date(soonest).toISOString()}` : ''}`,
+        );
       arm();
     },
     /** Next fire time per schedule, for status output. */
