@@ -10,6 +10,8 @@ import { createHttpClient } from '../src/agent/net/http-client.ts';
 import { openStateDir } from '../src/agent/state/state-dir.ts';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
+import { MAX_FRAME_BYTES } from '../src/protocol/link-frames.ts';
+import { MAX_JOB_LOG_BYTES } from '../src/server/jobs/jobs-service.ts';
 import type { Timers } from '../src/server/link/link-hub.ts';
 import type { AppError } from '../src/server/errors.ts';
 import {
@@ -491,6 +493,48 @@ describe('request/reply timing with a raw link', () => {
       assert.equal(server.services.hub.cancel(second.id!), true);
       await assert.rejects(waiting, /cancelled/);
       link.ws.close();
+    } finally {
+      sim.remove();
+    }
+  });
+});
+
+describe('limits against a misbehaving agent', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.stop());
+
+  test('a log flood is capped per job, an oversize frame closes the link, invented jobs are not recorded', async () => {
+    const sim = await simulatedIdentity(server);
+    try {
+      const link = await sim.open();
+      const job = await server.services.jobs.create(sim.id, 'system.probe', {}, null);
+      const send = (f: unknown) => link.ws.send(JSON.stringify(f));
+      send({ t: 'job.started', job_id: job.id, at: Date.now() });
+      const chunk = 'x'.repeat(512 * 1024);
+      // 40 chunks of 512 KiB (20 MiB) as fast as the socket takes them.
+      for (let seq = 0; seq < 40; seq++)
+        send({ t: 'job.log', job_id: job.id, seq, stream: 'stdout', data: chunk });
+      send({ t: 'job.finished', job_id: job.id, state: 'succeeded', exit_code: 0 });
+      // A job the server never asked for and no schedule of this node started.
+      send({ t: 'job.started', job_id: 'made-up', at: Date.now(), type: 'restic.backup', params: {} });
+      send({ t: 'job.finished', job_id: 'made-up', state: 'succeeded', exit_code: 0 });
+      const done = await waitFor(async () => {
+        const j = await server.services.jobs.get(job.id);
+        return j.state === 'succeeded' ? j : null;
+      }, 'the flooded job to end');
+      assert.ok(
+        Buffer.byteLength(done.log) <= MAX_JOB_LOG_BYTES + 100,
+        `stored ${Buffer.byteLength(done.log)} bytes`,
+      );
+      assert.ok(done.log.endsWith('\n[log truncated at 1048576 bytes]\n'), done.log.slice(-80));
+      await assert.rejects(server.services.jobs.get('made-up'), /does not exist/);
+      assert.equal(link.ws.readyState, WebSocket.OPEN, 'a capped log does not end the link');
+
+      link.ws.send(JSON.stringify({ t: 'heartbeat', pad: 'y'.repeat(MAX_FRAME_BYTES) }));
+      assert.equal(await link.closed, 1009, 'message too big');
     } finally {
       sim.remove();
     }

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const KEEPALIVE_MS = 25_000;
+/** A client that reads slower than events come is cut off once this much waits for it. */
+export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
 
 /** One open server-sent-events response. */
 export interface EventStream {
@@ -38,7 +40,12 @@ export function createEventStreams() {
         for (const fn of cleanups) fn();
       };
       const stream: EventStream = {
-        send: (event, data) => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        send(event, data) {
+          if (ended) return;
+          // Node buffers what the socket cannot take; a stalled reader must not grow that without end.
+          if (res.writableLength > MAX_UNREAD_BYTES) return stream.end();
+          res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        },
         end() {
           finish();
           res.end();

@@ -107,6 +107,8 @@ export function createJobsService(deps: {
           .where('node_id', '=', nodeId)
           .executeTakeFirst()
       : undefined;
+    // An agent reports runs of its schedules only: it cannot make up jobs of its own.
+    if (!schedule) return;
     await db
       .insertInto('jobs')
       .values({
@@ -202,7 +204,11 @@ export function createJobsService(deps: {
         .select(['id', 'node_id', 'state', 'log_bytes'])
         .where('id', '=', f.job_id)
         .executeTakeFirst();
-      if (!job || job.node_id !== nodeId) return;
+      if (!job || job.node_id !== nodeId) {
+        // Nothing to keep (unknown, or its schedule was deleted meanwhile): let the agent forget it.
+        if (f.t === 'job.finished') deps.send(nodeId, { t: 'job.ack', job_id: f.job_id });
+        return;
+      }
       switch (f.t) {
         case 'job.started':
           if (job.state === 'queued') {
@@ -218,7 +224,8 @@ export function createJobsService(deps: {
           }
           return;
         case 'job.log': {
-          if (job.log_bytes >= MAX_JOB_LOG_BYTES) return;
+          // Past the cap one note is stored (log_bytes then exceeds the cap) and the rest is dropped.
+          if (job.log_bytes > MAX_JOB_LOG_BYTES) return;
           let data = f.data;
           const room = MAX_JOB_LOG_BYTES - job.log_bytes;
           if (Buffer.byteLength(data) > room)

@@ -13,6 +13,8 @@ import type { Clock } from '../clock.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import { AppError } from '../errors.ts';
 
+/** Frames of one link waiting to be handled before the server stops reading from it. */
+export const MAX_QUEUED_FRAMES = 64;
 /** Take-overs of one node's link within this window, this many times, mean two machines share an identity. */
 export const TAKEOVER_WINDOW_MS = 60_000;
 export const TAKEOVERS_FOR_DUPLICATE = 3;
@@ -263,8 +265,12 @@ export function createLinkHub(deps: {
         HELLO_TIMEOUT_MS,
       );
       // Frames of one link are handled in order: a hello must be recorded before its first heartbeat.
+      // An agent that sends faster than they are handled is paused (TCP pushes back on it), so the
+      // queue of frames waiting in memory stays bounded.
       let chain = Promise.resolve();
+      let waiting = 0;
       socket.on('message', (data, isBinary) => {
+        if (++waiting >= MAX_QUEUED_FRAMES && !socket.isPaused) socket.pause();
         if (isBinary) {
           end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
           return;
@@ -277,6 +283,9 @@ export function createLinkHub(deps: {
           .catch((err: unknown) => {
             log.error({ err, node_id: nodeId }, 'link frame handling failed');
             end(s, 1011, 'internal error handling a frame');
+          })
+          .finally(() => {
+            if (--waiting <= MAX_QUEUED_FRAMES / 4 && socket.isPaused) socket.resume();
           });
       });
       socket.on('close', (code) => {
