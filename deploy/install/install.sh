@@ -5,6 +5,7 @@
 # Settings (RM_* names are accepted as aliases):
 #   MUSTER_SERVER / RM_SERVER                   server URL
 #   MUSTER_TOKEN / RM_TOKEN                     one-time enrollment token
+#   MUSTER_CLAIM_TOKEN, MUSTER_CLAIM_ROOMS      or: a space claim token (or one-time token) and rooms to claim with
 #   MUSTER_FORCE_REENROLL / RM_FORCE_REENROLL   1: enroll again even if this host is enrolled
 #   MUSTER_CA_PIN                               sha256:<hex> of the server CA key (filled in by the server)
 #   MUSTER_HOSTNAME / RM_HOSTNAME               name to enroll as (default: this machine's host name)
@@ -14,6 +15,8 @@ set -euo pipefail
 
 SERVER="${MUSTER_SERVER:-${RM_SERVER:-@@SERVER@@}}"
 TOKEN="${MUSTER_TOKEN:-${RM_TOKEN:-}}"
+CLAIM_TOKEN="${MUSTER_CLAIM_TOKEN:-}"
+CLAIM_ROOMS="${MUSTER_CLAIM_ROOMS:-}"
 FORCE="${MUSTER_FORCE_REENROLL:-${RM_FORCE_REENROLL:-0}}"
 PIN="${MUSTER_CA_PIN:-@@CA_PIN@@}"
 PREFIX="${MUSTER_PREFIX:-}"
@@ -47,7 +50,7 @@ if [ -s "$STATE_DIR/cloud.d/claimed_id" ] && [ "$FORCE" != "1" ]; then
   say "this host is already enrolled as $(cat "$STATE_DIR/cloud.d/claimed_id"); nothing changed (MUSTER_FORCE_REENROLL=1 enrolls again)"
   exit 0
 fi
-[ -n "$TOKEN" ] || die 1 "set MUSTER_TOKEN to a one-time enrollment token"
+[ -n "$TOKEN" ] || [ -n "$CLAIM_TOKEN" ] || die 1 "set MUSTER_TOKEN to a one-time enrollment token (or MUSTER_CLAIM_TOKEN to a claim token)"
 
 install -d -m 0755 "$APP_DIR" || die 2 "cannot create $APP_DIR"
 install -d -m 0700 "$STATE_DIR" "$STATE_DIR/cloud.d" || die 2 "cannot create $STATE_DIR"
@@ -78,10 +81,17 @@ chmod 0755 "$APP_DIR/muster-agent.mjs.new"
 mv -f "$APP_DIR/muster-agent.mjs.new" "$APP_DIR/muster-agent.mjs"
 
 AGENT=("$NODE" "$APP_DIR/muster-agent.mjs")
-say "enrolling"
 NAME_ARGS=()
 [ -n "$HOST_NAME" ] && NAME_ARGS=(--hostname "$HOST_NAME")
-"${AGENT[@]}" enroll --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" --token "$TOKEN" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}"
+if [ -n "$CLAIM_TOKEN" ]; then
+  say "claiming"
+  ROOM_ARGS=()
+  [ -n "$CLAIM_ROOMS" ] && ROOM_ARGS=(--rooms "$CLAIM_ROOMS")
+  "${AGENT[@]}" claim --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" --token "$CLAIM_TOKEN" "${ROOM_ARGS[@]}" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}"
+else
+  say "enrolling"
+  "${AGENT[@]}" enroll --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" --token "$TOKEN" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}"
+fi
 
 # Existing restic schedules are reported, never changed.
 found=0
@@ -133,4 +143,4 @@ else
   say "systemd is not running here; start the agent with:"
   say "  ${AGENT[*]} run --state-dir $STATE_DIR"
 fi
-say "done: host $(cat "$STATE_DIR/cloud.d/claimed_id") enrolled with $SERVER"
+say "done: host $(cat "$STATE_DIR/cloud.d/claimed_id") connected to $SERVER"

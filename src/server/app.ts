@@ -29,6 +29,7 @@ import { nodesRoutes } from './nodes/nodes-routes.ts';
 import { hostsRoutes } from './nodes/hosts-routes.ts';
 import { installRoutes } from './install/install-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
+import { createWebPage, webRoutes } from './web/web-routes.ts';
 import { schedulesRoutes } from './jobs/schedules-routes.ts';
 import { createSchedulesService } from './jobs/schedules-service.ts';
 import { jobsRoutes } from './jobs/jobs-routes.ts';
@@ -56,6 +57,8 @@ export interface AppDeps {
   /** SHA-256 pin of the CA key (hex), handed to enrolling agents. */
   caPin: string | null;
   publicUrl: string | null;
+  /** Built web UI (default: dist/web of this checkout). */
+  webRoot?: string;
   heartbeatIntervalMs: number;
   trustProxy: boolean;
   rateLimits: RateLimits;
@@ -165,9 +168,13 @@ export async function buildApp(deps: AppDeps) {
       request_id: req.id,
     });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }),
-  );
+  const webPage = createWebPage(deps.webRoot);
+  app.setNotFoundHandler((req, reply) => {
+    if (webPage(req, reply)) return reply;
+    return reply
+      .code(404)
+      .send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+  });
 
   const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
   const sessionSweeper = timers.setInterval(
@@ -255,6 +262,7 @@ export async function buildApp(deps: AppDeps) {
       },
     }),
   );
+  await app.register(webRoutes({ guard, publicUrl: deps.publicUrl, caPin: deps.caPin, root: deps.webRoot }));
   await app.register(linkRoutes({ hub, linkAuth, perMinute: deps.rateLimits.linkAuth }));
 
   const services = {

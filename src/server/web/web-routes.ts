@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthGuard } from '../auth/auth-guard.ts';
+import { formatPin } from '../../protocol/pin.ts';
+import { VERSION } from '../../version.ts';
+
+/** Where `npm run build` puts the web UI (Vite output). */
+export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'web');
+
+/** Paths that belong to the API and the agents, never to the web UI. */
+const NOT_UI = /^\/(api|agent|install|healthz|readyz|metrics|ca\.pem)(\/|$|\?)/;
+
+/** Answers UI routes (e.g. /nodes/abc) with the page, for client-side routing; false for other paths. */
+export function createWebPage(root = WEB_ROOT) {
+  const built = () => existsSync(join(root, 'index.html'));
+  return (req: FastifyRequest, reply: FastifyReply): boolean => {
+    if (req.method !== 'GET' || NOT_UI.test(req.url)) return false;
+    if (!built()) {
+      void reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web UI is not built; run `npm run build` (npm start does it for you).\n');
+      return true;
+    }
+    void reply
+      .header('cache-control', 'no-cache')
+      .header(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'",
+      )
+      .type('text/html; charset=utf-8')
+      .send(readFileSync(join(root, 'index.html'), 'utf8'));
+    return true;
+  };
+}
+
+/** The web UI's static files and what the UI needs to know about this server to build connect commands. */
+export function webRoutes(deps: {
+  guard: AuthGuard;
+  publicUrl: string | null;
+  caPin: string | null;
+  root?: string;
+}) {
+  const root = deps.root ?? WEB_ROOT;
+  return async (app: FastifyInstance) => {
+    app.get('/api/server-info', { preHandler: deps.guard.require('viewer') }, async (req) => ({
+      // Without a configured public URL, the address the browser used is the best guess for agents too.
+      url: deps.publicUrl ?? `${req.protocol}://${req.host}`,
+      ca_pin: deps.caPin ? formatPin(deps.caPin) : null,
+      version: VERSION,
+    }));
+    if (existsSync(join(root, 'index.html')))
+      await app.register(fastifyStatic, { root, wildcard: false, index: false, maxAge: '1h' });
+  };
+}

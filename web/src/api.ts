@@ -1,0 +1,164 @@
+// The management API as the UI uses it: same-origin fetches with the session cookie.
+
+export type Role = 'admin' | 'operator' | 'viewer';
+export interface Me {
+  user_id: string;
+  username: string;
+  role: Role;
+}
+export interface Room {
+  id: string;
+  space_id: string;
+  name: string;
+  slug: string;
+  is_default: boolean;
+  node_count: number;
+}
+export interface Node {
+  id: string;
+  hostname: string;
+  status: 'pending' | 'online' | 'offline' | 'removed';
+  since: number;
+  reason: string;
+  last_seen_at: number | null;
+  os: string | null;
+  os_version: string | null;
+  kernel: string | null;
+  arch: string | null;
+  cpus: number | null;
+  memory_bytes: number | null;
+  virtualization: string | null;
+  container: string | null;
+  agent_version: string | null;
+  space_id: string;
+  rooms: { id: string; name: string; slug: string }[];
+  tags: string[];
+  labels: Record<string, string>;
+  duplicate_suspected: boolean;
+  repo_status: string;
+  created_at: number;
+}
+export interface Job {
+  id: string;
+  host_id: string;
+  type: string;
+  params: Record<string, unknown>;
+  state: string;
+  created_by: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  exit_code: number | null;
+  error: string | null;
+  schedule_id: string | null;
+}
+export interface SourceGroup {
+  id: string;
+  name: string;
+  paths: string[];
+  excludes: string[];
+  retention: Record<string, number>;
+  tag: string;
+}
+export interface Schedule {
+  id: string;
+  source_group_id: string;
+  action: 'backup' | 'forget' | 'check';
+  cron: string;
+  timezone: string;
+  enabled: boolean;
+  next_runs: string[];
+}
+export interface ServerInfo {
+  url: string;
+  ca_pin: string | null;
+  version: string;
+}
+export interface SpaceToken {
+  token: string;
+  expires_at: number | null;
+  max_uses: number | null;
+  uses?: number;
+  [k: string]: unknown;
+}
+export interface EnrollmentToken {
+  id: string;
+  hostname: string;
+  state: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  rooms: string[];
+}
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  disabled: boolean;
+  created_at: number;
+}
+export interface AuditEvent {
+  id: number;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  username?: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  source_ip: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** An API failure with the server's message, ready to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let onUnauthenticated: () => void = () => undefined;
+export const setUnauthenticatedHandler = (fn: () => void) => void (onUnauthenticated = fn);
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    if (res.status === 401 && path !== '/api/auth/login') onUnauthenticated();
+    const message = (data as { message?: string } | null)?.message ?? `${res.status} ${res.statusText}`;
+    throw new ApiError(res.status, message);
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const del = (path: string) => api<void>('DELETE', path);
+export const put = (path: string) => api<void>('PUT', path, {});
+
+/** Follow a server-sent-events endpoint; returns a function that stops following. */
+export function follow(path: string, handlers: Record<string, (data: unknown) => void>): () => void {
+  const source = new EventSource(path, { withCredentials: true });
+  for (const [event, fn] of Object.entries(handlers))
+    source.addEventListener(event, (e) => fn(JSON.parse((e as MessageEvent<string>).data) as unknown));
+  return () => source.close();
+}
+
+export const roleAtLeast = (role: Role, wanted: Role) =>
+  ({ viewer: 0, operator: 1, admin: 2 })[role] >= { viewer: 0, operator: 1, admin: 2 }[wanted];

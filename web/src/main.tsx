@@ -1,0 +1,122 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, get, post, roleAtLeast, setUnauthenticatedHandler, type Me } from './api.ts';
+import { ErrorText, Link, navigate } from './components.tsx';
+import { AuditPage } from './pages/audit.tsx';
+import { NodePage } from './pages/node.tsx';
+import { NodesPage } from './pages/nodes.tsx';
+import { RoomsPage } from './pages/rooms.tsx';
+import { TokensPage } from './pages/tokens.tsx';
+import { UsersPage } from './pages/users.tsx';
+import './styles.css';
+
+function usePath() {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const on = () => setPath(location.pathname);
+    addEventListener('popstate', on);
+    return () => removeEventListener('popstate', on);
+  }, []);
+  return path;
+}
+
+function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <main class="signin">
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          setBusy(true);
+          setError(null);
+          try {
+            onSignedIn(await post<Me>('/api/auth/login', { username: f.get('username'), password: f.get('password') }));
+          } catch (err) {
+            setError(err instanceof ApiError && err.status === 401 ? new Error('Wrong user name or password.') : err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <h1>Muster</h1>
+        <label>
+          User name
+          <input name="username" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <ErrorText error={error} />
+        <button class="primary" type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const path = usePath();
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setMe(null));
+    get<Me>('/api/me').then(setMe, () => setMe(null));
+  }, []);
+  if (me === undefined) return <p class="loading">Loading…</p>;
+  if (me === null) return <SignIn onSignedIn={setMe} />;
+
+  const admin = roleAtLeast(me.role, 'admin');
+  const nav = [
+    { href: '/', label: 'Nodes', show: true },
+    { href: '/rooms', label: 'Rooms', show: true },
+    { href: '/tokens', label: 'Tokens', show: roleAtLeast(me.role, 'operator') },
+    { href: '/users', label: 'Users', show: admin },
+    { href: '/audit', label: 'Audit', show: admin },
+  ];
+  const node = /^\/nodes\/([^/]+)$/.exec(path);
+  let page;
+  if (node) page = <NodePage id={decodeURIComponent(node[1]!)} me={me} />;
+  else if (path === '/rooms') page = <RoomsPage me={me} />;
+  else if (path === '/tokens') page = <TokensPage me={me} />;
+  else if (path === '/users' && admin) page = <UsersPage me={me} />;
+  else if (path === '/audit' && admin) page = <AuditPage />;
+  else page = <NodesPage me={me} />;
+
+  return (
+    <>
+      <header class="top">
+        <Link href="/" class="brand">
+          Muster
+        </Link>
+        <nav aria-label="Main">
+          {nav
+            .filter((n) => n.show)
+            .map((n) => (
+              <Link key={n.href} href={n.href} class={path === n.href ? 'current' : ''}>
+                {n.label}
+              </Link>
+            ))}
+        </nav>
+        <span class="who">
+          {me.username} <span class="role">({me.role})</span>
+        </span>
+        <button
+          type="button"
+          onClick={async () => {
+            await post('/api/auth/logout').catch(() => undefined);
+            setMe(null);
+            navigate('/');
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'preact/hooks';
+import { del, get, patch, post, roleAtLeast, type Me, type Room } from '../api.ts';
+import { Card, ConfirmButton, ErrorText } from '../components.tsx';
+import { loadSpace } from './nodes.tsx';
+
+export function RoomsPage({ me }: { me: Me }) {
+  const [spaceId, setSpaceId] = useState<string | null>(null);
+  const [rooms, setRooms] = useState<Room[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const load = async (sid = spaceId) => {
+    if (sid) setRooms(await get<Room[]>(`/api/spaces/${sid}/rooms`));
+  };
+  useEffect(() => {
+    loadSpace()
+      .then(async (s) => {
+        setSpaceId(s.id);
+        await load(s.id);
+      })
+      .catch(setError);
+  }, []);
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await load();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const admin = roleAtLeast(me.role, 'admin');
+  return (
+    <>
+      <h1>Rooms</h1>
+      <p class="hint">
+        A node can be in many rooms of its space. Add or remove a node from its page; new nodes join the rooms chosen when
+        they connect.
+      </p>
+      <ErrorText error={error} />
+      <Card title="Rooms of the space">
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Slug</th>
+              <th>Nodes</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {rooms.map((r) => (
+              <tr key={r.id} data-room={r.slug}>
+                <td>
+                  {editing === r.id ? (
+                    <form
+                      class="inline"
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        const name = String(new FormData(e.currentTarget).get('name'));
+                        void act(() => patch(`/api/rooms/${r.id}`, { name })).then(() => setEditing(null));
+                      }}
+                    >
+                      <input name="name" value={r.name} aria-label="New name" autoFocus />
+                      <button type="submit">Save</button>
+                      <button type="button" onClick={() => setEditing(null)}>
+                        Cancel
+                      </button>
+                    </form>
+                  ) : (
+                    r.name
+                  )}
+                  {r.is_default && <span class="badge">default</span>}
+                </td>
+                <td>
+                  <code>{r.slug}</code>
+                </td>
+                <td>{r.node_count}</td>
+                <td class="row-actions">
+                  {admin && editing !== r.id && (
+                    <button type="button" onClick={() => setEditing(r.id)}>
+                      Rename
+                    </button>
+                  )}
+                  {admin && !r.is_default && (
+                    <ConfirmButton
+                      label="Delete"
+                      danger
+                      question={`Delete room ${r.name}? Its nodes stay in the space and in their other rooms.`}
+                      onConfirm={() => del(`/api/rooms/${r.id}`).then(() => load())}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {admin && (
+          <form
+            class="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const form = e.currentTarget;
+              const name = String(new FormData(form).get('name'));
+              void act(() => post(`/api/spaces/${spaceId}/rooms`, { name })).then(() => form.reset());
+            }}
+          >
+            <label>
+              New room
+              <input name="name" required maxLength={100} />
+            </label>
+            <button class="primary" type="submit">
+              Create room
+            </button>
+          </form>
+        )}
+      </Card>
+    </>
+  );
+}

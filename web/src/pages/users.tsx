@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'preact/hooks';
+import { get, patch, post, type Me, type Role, type User } from '../api.ts';
+import { Card, ErrorText, when } from '../components.tsx';
+
+export function UsersPage({ me }: { me: Me }) {
+  const [users, setUsers] = useState<User[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const load = () => get<User[]>('/api/users').then(setUsers, setError);
+  useEffect(() => void load(), []);
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await load();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <>
+      <h1>Users</h1>
+      <ErrorText error={error} />
+      <Card title="People who can sign in">
+        <table>
+          <thead>
+            <tr>
+              <th>User</th>
+              <th>Role</th>
+              <th>State</th>
+              <th>Created</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} data-user={u.username}>
+                <td>{u.username}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${u.username}`}
+                    value={u.role}
+                    disabled={u.id === me.user_id}
+                    onChange={(e) => act(() => patch(`/api/users/${u.id}`, { role: e.currentTarget.value as Role }))}
+                  >
+                    <option value="viewer">viewer</option>
+                    <option value="operator">operator</option>
+                    <option value="admin">admin</option>
+                  </select>
+                </td>
+                <td>{u.disabled ? 'disabled' : 'active'}</td>
+                <td>{when(u.created_at)}</td>
+                <td>
+                  {u.id !== me.user_id && (
+                    <button type="button" onClick={() => act(() => patch(`/api/users/${u.id}`, { disabled: !u.disabled }))}>
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form
+          class="inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const form = e.currentTarget;
+            const f = new FormData(form);
+            void act(() =>
+              post('/api/users', { username: f.get('username'), password: f.get('password'), role: f.get('role') }),
+            ).then(() => form.reset());
+          }}
+        >
+          <label>
+            User name
+            <input name="username" required autoComplete="off" />
+          </label>
+          <label>
+            First password (12+ characters)
+            <input name="password" type="password" required minLength={12} autoComplete="new-password" />
+          </label>
+          <label>
+            Role
+            <select name="role">
+              <option value="viewer">viewer</option>
+              <option value="operator">operator</option>
+              <option value="admin">admin</option>
+            </select>
+          </label>
+          <button class="primary" type="submit">
+            Create user
+          </button>
+        </form>
+        <p class="hint">Give the person their first password over a safe channel. Disabling a user ends their sessions.</p>
+      </Card>
+    </>
+  );
+}
