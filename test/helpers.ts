@@ -11,6 +11,11 @@ import { loadServerConfig } from '../src/server/config.ts';
 import { systemTimers, type Timers } from '../src/server/link/link-hub.ts';
 import { startServer, type RunningServer } from '../src/server/main.ts';
 import { formatPin } from '../src/protocol/pin.ts';
+import WebSocket from 'ws';
+import { claimNode } from '../src/agent/claim/claim-client.ts';
+import { authenticateLink } from '../src/agent/link/link-client.ts';
+import { createHttpClient } from '../src/agent/net/http-client.ts';
+import { openStateDir } from '../src/agent/state/state-dir.ts';
 
 export const AGENT_BUNDLE = resolve(import.meta.dirname, '../dist/muster-agent.mjs');
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
@@ -264,4 +269,71 @@ export async function enrollAgent(
   ]);
   assert.equal(r.code, 0, r.stderr);
   return { hostId: r.stdout.match(/host ([0-9a-f-]{36})/)![1]!, state };
+}
+
+/** Facts a simulated agent says hello with. */
+export const SIM_FACTS = {
+  hostname: 'sim',
+  os: 'Linux',
+  kernel: 'linux 6',
+  arch: 'x64',
+  cpus: 2,
+  memory_bytes: 1,
+  virtualization: 'none',
+  container: 'none',
+  labels: {},
+  capabilities: [],
+};
+
+/** Claim an identity in-process with the agent's own code, and open raw links for it. */
+export async function simulatedIdentity(server: TestServer, hello: Record<string, unknown> = SIM_FACTS) {
+  const dir = tempDir('muster-sim-');
+  const state = openStateDir(dir.path);
+  const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
+  const { claimedId } = await claimNode(
+    {
+      token,
+      url: server.url,
+      rooms: [],
+      proxy: 'none',
+      insecure: false,
+      caPin: server.pin,
+      caFile: null,
+      id: null,
+      hostname: 'sim',
+      source: 'flags',
+    },
+    state,
+    {},
+  );
+  const http = createHttpClient({
+    proxy: 'none',
+    env: {},
+    trust: { insecure: false, pin: server.pin, caFile: null, savedCaPath: state.paths.ca },
+  });
+  return {
+    id: claimedId,
+    remove: dir.remove,
+    /** Authenticate and open a link; resolves after the welcome (or with the disconnect frame). */
+    async open(): Promise<{
+      ws: WebSocket;
+      first: { t: string; [k: string]: unknown };
+      closed: Promise<number>;
+    }> {
+      const creds = await authenticateLink(http, server.url, claimedId, state.keyPair().privateKey, 'test');
+      const ws = new WebSocket(creds.endpoint, {
+        ca: server.ca,
+        headers: {
+          authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+        },
+      });
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      const first = new Promise<{ t: string }>((r) =>
+        ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
+      );
+      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: hello }));
+      return { ws, first: await first, closed };
+    },
+  };
 }

@@ -4,10 +4,6 @@ import { join } from 'node:path';
 import https from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { claimNode } from '../src/agent/claim/claim-client.ts';
-import { authenticateLink } from '../src/agent/link/link-client.ts';
-import { createHttpClient } from '../src/agent/net/http-client.ts';
-import { openStateDir } from '../src/agent/state/state-dir.ts';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import { MAX_FRAME_BYTES } from '../src/protocol/link-frames.ts';
@@ -26,20 +22,8 @@ import {
   waitFor,
   type TestServer,
   connectArgs,
+  simulatedIdentity,
 } from './helpers.ts';
-
-const facts = {
-  hostname: 'sim',
-  os: 'Linux',
-  kernel: 'linux 6',
-  arch: 'x64',
-  cpus: 2,
-  memory_bytes: 1,
-  virtualization: 'none',
-  container: 'none',
-  labels: {},
-  capabilities: [],
-};
 
 /** Timers that never fire on their own: the test calls sweep() after moving the clock. */
 const handTimers: Timers = {
@@ -48,59 +32,6 @@ const handTimers: Timers = {
   setTimeout: () => 0,
   clearTimeout: () => undefined,
 };
-
-/** Claim an identity in-process with the agent's own code, and open raw links for it. */
-async function simulatedIdentity(server: TestServer) {
-  const dir = tempDir('muster-sim-');
-  const state = openStateDir(dir.path);
-  const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
-  const { claimedId } = await claimNode(
-    {
-      token,
-      url: server.url,
-      rooms: [],
-      proxy: 'none',
-      insecure: false,
-      caPin: server.pin,
-      caFile: null,
-      id: null,
-      hostname: 'sim',
-      source: 'flags',
-    },
-    state,
-    {},
-  );
-  const http = createHttpClient({
-    proxy: 'none',
-    env: {},
-    trust: { insecure: false, pin: server.pin, caFile: null, savedCaPath: state.paths.ca },
-  });
-  return {
-    id: claimedId,
-    remove: dir.remove,
-    /** Authenticate and open a link; resolves after the welcome (or with the disconnect frame). */
-    async open(): Promise<{
-      ws: WebSocket;
-      first: { t: string; [k: string]: unknown };
-      closed: Promise<number>;
-    }> {
-      const creds = await authenticateLink(http, server.url, claimedId, state.keyPair().privateKey, 'test');
-      const ws = new WebSocket(creds.endpoint, {
-        ca: server.ca,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
-        },
-      });
-      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
-      await new Promise((r, j) => ws.once('open', r).once('error', j));
-      const first = new Promise<{ t: string }>((r) =>
-        ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
-      );
-      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts }));
-      return { ws, first: await first, closed };
-    },
-  };
-}
 
 describe('the link with real agent processes', () => {
   let server: TestServer;

@@ -50,7 +50,10 @@ export function StatusBadge({ node }: { node: Pick<Node, 'status' | 'duplicate_s
     <span class="badges">
       <span class={`badge status-${node.status}`}>{node.status}</span>
       {node.duplicate_suspected && (
-        <span class="badge status-duplicate" title="Two machines seem to share this identity (a cloned disk?)">
+        <span
+          class="badge status-duplicate"
+          title="Two machines seem to share this identity (a cloned disk?)"
+        >
           duplicate identity suspected
         </span>
       )}
@@ -62,13 +65,18 @@ export function ErrorText({ error }: { error: unknown }) {
   if (!error) return null;
   return (
     <p class="error" role="alert">
-      {error instanceof Error ? error.message : String(error)}
+      {error instanceof Error ? error.message : asText(error)}
     </p>
   );
 }
 
 /** A modal dialog (native <dialog>: focus stays inside, Escape closes). */
-export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren; wide?: boolean }) {
+export function Dialog(props: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -180,4 +188,18 @@ export function Card(props: { title: string; children: ComponentChildren; action
       {props.children}
     </section>
   );
+}
+
+/** A text field of a submitted form ('' when absent). */
+export function field(form: HTMLFormElement | FormData, name: string): string {
+  const v = (form instanceof FormData ? form : new FormData(form)).get(name);
+  return typeof v === 'string' ? v : '';
+}
+
+/** Any value from a machine, as display text. */
+export function asText(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
+  return JSON.stringify(v);
 }

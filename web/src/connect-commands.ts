@@ -36,7 +36,10 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
   const rooms = i.rooms.join(',');
   switch (env) {
     case 'linux': {
-      const vars = [`MUSTER_CLAIM_TOKEN=${sh(i.token)}`, ...(rooms ? [`MUSTER_CLAIM_ROOMS=${sh(rooms)}`] : [])].join(' ');
+      const vars = [
+        `MUSTER_CLAIM_TOKEN=${sh(i.token)}`,
+        ...(rooms ? [`MUSTER_CLAIM_ROOMS=${sh(rooms)}`] : []),
+      ].join(' ');
       if (!i.caPin) return `curl -fsSL ${sh(`${i.url}/install/install.sh`)} | sudo ${vars} bash`;
       // Fetch the CA without trusting it, check its key against the pin, then trust only it.
       const hex = i.caPin.replace(/^sha256:/, '');

@@ -32,9 +32,13 @@ function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           setBusy(true);
           setError(null);
           try {
-            onSignedIn(await post<Me>('/api/auth/login', { username: f.get('username'), password: f.get('password') }));
+            onSignedIn(
+              await post<Me>('/api/auth/login', { username: f.get('username'), password: f.get('password') }),
+            );
           } catch (err) {
-            setError(err instanceof ApiError && err.status === 401 ? new Error('Wrong user name or password.') : err);
+            setError(
+              err instanceof ApiError && err.status === 401 ? new Error('Wrong user name or password.') : err,
+            );
           } finally {
             setBusy(false);
           }

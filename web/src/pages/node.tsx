@@ -16,7 +16,18 @@ import {
   type Schedule,
   type SourceGroup,
 } from '../api.ts';
-import { ago, Card, ConfirmButton, ErrorText, navigate, StatusBadge, useTick, when } from '../components.tsx';
+import {
+  ago,
+  Card,
+  ConfirmButton,
+  ErrorText,
+  navigate,
+  StatusBadge,
+  useTick,
+  when,
+  field,
+  asText,
+} from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
 
 type Series = Record<string, [number, number][]>;
@@ -143,7 +154,8 @@ function Chart({ def, data }: { def: (typeof CHARTS)[number]; data: Series }) {
   return (
     <figure class="chart" data-chart={def.title} data-points={first.length}>
       <figcaption>
-        {def.title} {def.unit && <span class="unit">({def.unit})</span>} <span class="latest">{latest.join(' / ')}</span>
+        {def.title} {def.unit && <span class="unit">({def.unit})</span>}{' '}
+        <span class="latest">{latest.join(' / ')}</span>
       </figcaption>
       <div ref={box} />
     </figure>
@@ -187,7 +199,15 @@ function JobLog({ job, onClose }: { job: Job; onClose: () => void }) {
   );
 }
 
-const JOB_TYPES = ['system.probe', 'restic.snapshots', 'restic.check', 'restic.backup', 'restic.forget', 'restic.init', 'shell'];
+const JOB_TYPES = [
+  'system.probe',
+  'restic.snapshots',
+  'restic.check',
+  'restic.backup',
+  'restic.forget',
+  'restic.init',
+  'shell',
+];
 
 function Jobs({ node, me }: { node: Node; me: Me }) {
   useTick();
@@ -365,7 +385,10 @@ function Backups({ node, me }: { node: Node; me: Me }) {
               <td class="row-actions">
                 {operator && (
                   <>
-                    <button type="button" onClick={() => act(() => post(`${base}/source-groups/${g.id}/backup`))}>
+                    <button
+                      type="button"
+                      onClick={() => act(() => post(`${base}/source-groups/${g.id}/backup`))}
+                    >
                       Back up now
                     </button>
                     <ConfirmButton
@@ -388,7 +411,7 @@ function Backups({ node, me }: { node: Node; me: Me }) {
             e.preventDefault();
             const f = new FormData(e.currentTarget);
             const list = (k: string) =>
-              String(f.get(k) ?? '')
+              field(f, k)
                 .split(',')
                 .map((s) => s.trim())
                 .filter(Boolean);
@@ -450,7 +473,10 @@ function Backups({ node, me }: { node: Node; me: Me }) {
                     <button type="button" onClick={() => act(() => post(`${base}/schedules/${s.id}/run`))}>
                       Run now
                     </button>
-                    <button type="button" onClick={() => act(() => patch(`${base}/schedules/${s.id}`, { enabled: !s.enabled }))}>
+                    <button
+                      type="button"
+                      onClick={() => act(() => patch(`${base}/schedules/${s.id}`, { enabled: !s.enabled }))}
+                    >
                       {s.enabled ? 'Disable' : 'Enable'}
                     </button>
                     <ConfirmButton
@@ -530,7 +556,8 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
     return follow('/api/events', {
       'node.presence': (d) => {
         const e = d as { node_id: string; status: Node['status']; since: number; reason: string };
-        if (e.node_id === id) setNode((n) => (n ? { ...n, status: e.status, since: e.since, reason: e.reason } : n));
+        if (e.node_id === id)
+          setNode((n) => (n ? { ...n, status: e.status, since: e.since, reason: e.reason } : n));
       },
       'node.duplicate': (d) => {
         if ((d as { node_id: string }).node_id === id) void load();
@@ -588,7 +615,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
             {(live.length ? live : stored).map(([k, v]) => (
               <>
                 <dt>{k}</dt>
-                <dd>{v === null || v === undefined || v === '' ? '—' : String(v)}</dd>
+                <dd>{asText(v)}</dd>
               </>
             ))}
           </dl>

@@ -1,5 +1,15 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { follow, get, post, roleAtLeast, type Me, type Node, type Room, type ServerInfo, type SpaceToken } from '../api.ts';
+import {
+  follow,
+  get,
+  post,
+  roleAtLeast,
+  type Me,
+  type Node,
+  type Room,
+  type ServerInfo,
+  type SpaceToken,
+} from '../api.ts';
 import { connectCommand, connectHint, ENVIRONMENTS, type Environment } from '../connect-commands.ts';
 import { ago, CopyButton, Dialog, ErrorText, Link, StatusBadge, useTick } from '../components.tsx';
 
@@ -103,7 +113,14 @@ export function NodesPage({ me }: { me: Me }) {
         (!room || n.rooms.some((r) => r.id === room)) &&
         (!status || (status === 'duplicate' ? n.duplicate_suspected : n.status === status)) &&
         (!text ||
-          [n.hostname, n.os ?? '', n.arch ?? '', n.agent_version ?? '', ...n.tags, ...n.rooms.map((r) => r.name)]
+          [
+            n.hostname,
+            n.os ?? '',
+            n.arch ?? '',
+            n.agent_version ?? '',
+            ...n.tags,
+            ...n.rooms.map((r) => r.name),
+          ]
             .join(' ')
             .toLowerCase()
             .includes(text)),
@@ -221,7 +238,9 @@ export function NodesPage({ me }: { me: Me }) {
           </nav>
         </>
       )}
-      {connecting && space && <ConnectDialog me={me} spaceId={space.id} rooms={rooms} onClose={() => setConnecting(false)} />}
+      {connecting && space && (
+        <ConnectDialog me={me} spaceId={space.id} rooms={rooms} onClose={() => setConnecting(false)} />
+      )}
     </>
   );
 }
@@ -238,11 +257,12 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     get<ServerInfo>('/api/server-info').then(setInfo, setError);
-    if (admin) get<SpaceToken>(`/api/spaces/${props.spaceId}/claim-token`).then((t) => setToken(t.token), setError);
+    if (admin)
+      get<SpaceToken>(`/api/spaces/${props.spaceId}/claim-token`).then((t) => setToken(t.token), setError);
   }, []);
 
   const slugs = props.rooms.filter((r) => chosen.includes(r.id)).map((r) => r.slug);
-  const usable = admin ? token : oneTime?.token ?? null;
+  const usable = admin ? token : (oneTime?.token ?? null);
   const command =
     info && usable
       ? connectCommand(env, { url: info.url, caPin: info.ca_pin, token: usable, rooms: admin ? slugs : [] })
@@ -305,7 +325,8 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
           }}
         >
           <p class="hint">
-            Operators connect one machine at a time with a one-time token bound to its host name (valid one hour).
+            Operators connect one machine at a time with a one-time token bound to its host name (valid one
+            hour).
           </p>
           <label>
             Host name of the machine
@@ -327,7 +348,9 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
             {command}
           </pre>
           <p class="hint">{connectHint(env)}</p>
-          {oneTime && <p class="hint">One-time token for {oneTime.hostname}: it works once, then is spent.</p>}
+          {oneTime && (
+            <p class="hint">One-time token for {oneTime.hostname}: it works once, then is spent.</p>
+          )}
         </div>
       )}
     </Dialog>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post, roleAtLeast, type Me, type Room } from '../api.ts';
-import { Card, ConfirmButton, ErrorText } from '../components.tsx';
+import { Card, ConfirmButton, ErrorText, field } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
 
 export function RoomsPage({ me }: { me: Me }) {
@@ -33,8 +33,8 @@ export function RoomsPage({ me }: { me: Me }) {
     <>
       <h1>Rooms</h1>
       <p class="hint">
-        A node can be in many rooms of its space. Add or remove a node from its page; new nodes join the rooms chosen when
-        they connect.
+        A node can be in many rooms of its space. Add or remove a node from its page; new nodes join the rooms
+        chosen when they connect.
       </p>
       <ErrorText error={error} />
       <Card title="Rooms of the space">
@@ -56,7 +56,7 @@ export function RoomsPage({ me }: { me: Me }) {
                       class="inline"
                       onSubmit={(e) => {
                         e.preventDefault();
-                        const name = String(new FormData(e.currentTarget).get('name'));
+                        const name = field(e.currentTarget, 'name');
                         void act(() => patch(`/api/rooms/${r.id}`, { name })).then(() => setEditing(null));
                       }}
                     >
@@ -100,7 +100,7 @@ export function RoomsPage({ me }: { me: Me }) {
             onSubmit={(e) => {
               e.preventDefault();
               const form = e.currentTarget;
-              const name = String(new FormData(form).get('name'));
+              const name = field(form, 'name');
               void act(() => post(`/api/spaces/${spaceId}/rooms`, { name })).then(() => form.reset());
             }}
           >

@@ -1,6 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { del, get, patch, post, roleAtLeast, type EnrollmentToken, type Me, type SpaceToken } from '../api.ts';
-import { ago, Card, ConfirmButton, CopyButton, ErrorText, when } from '../components.tsx';
+import {
+  del,
+  get,
+  patch,
+  post,
+  roleAtLeast,
+  type EnrollmentToken,
+  type Me,
+  type SpaceToken,
+} from '../api.ts';
+import { ago, Card, ConfirmButton, CopyButton, ErrorText, when, field } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
 
 function SpaceTokenCard({ spaceId }: { spaceId: string }) {
@@ -11,7 +20,9 @@ function SpaceTokenCard({ spaceId }: { spaceId: string }) {
   useEffect(() => void load(), [spaceId]);
   return (
     <Card title="Space claim token">
-      <p class="hint">Any number of machines can claim into the space with it. Rotating it stops the old one at once.</p>
+      <p class="hint">
+        Any number of machines can claim into the space with it. Rotating it stops the old one at once.
+      </p>
       <ErrorText error={error} />
       {token && (
         <>
@@ -23,7 +34,8 @@ function SpaceTokenCard({ spaceId }: { spaceId: string }) {
             <CopyButton text={token.token} />
           </p>
           <p>
-            Expires: {token.expires_at ? when(token.expires_at) : 'never'} · Use limit: {token.max_uses ?? 'none'}
+            Expires: {token.expires_at ? when(token.expires_at) : 'never'} · Use limit:{' '}
+            {token.max_uses ?? 'none'}
             {token.uses !== undefined ? ` · used ${token.uses} times` : ''}
           </p>
           <form
@@ -89,7 +101,7 @@ export function TokensPage({ me }: { me: Me }) {
           onSubmit={async (e) => {
             e.preventDefault();
             const form = e.currentTarget;
-            const hostname = String(new FormData(form).get('hostname'));
+            const hostname = field(form, 'hostname');
             setError(null);
             try {
               const t = await post<{ token: string }>('/api/enrollment-tokens', { hostname });

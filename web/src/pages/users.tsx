@@ -40,7 +40,9 @@ export function UsersPage({ me }: { me: Me }) {
                     aria-label={`Role of ${u.username}`}
                     value={u.role}
                     disabled={u.id === me.user_id}
-                    onChange={(e) => act(() => patch(`/api/users/${u.id}`, { role: e.currentTarget.value as Role }))}
+                    onChange={(e) =>
+                      act(() => patch(`/api/users/${u.id}`, { role: e.currentTarget.value as Role }))
+                    }
                   >
                     <option value="viewer">viewer</option>
                     <option value="operator">operator</option>
@@ -51,7 +53,10 @@ export function UsersPage({ me }: { me: Me }) {
                 <td>{when(u.created_at)}</td>
                 <td>
                   {u.id !== me.user_id && (
-                    <button type="button" onClick={() => act(() => patch(`/api/users/${u.id}`, { disabled: !u.disabled }))}>
+                    <button
+                      type="button"
+                      onClick={() => act(() => patch(`/api/users/${u.id}`, { disabled: !u.disabled }))}
+                    >
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>
                   )}
@@ -67,7 +72,11 @@ export function UsersPage({ me }: { me: Me }) {
             const form = e.currentTarget;
             const f = new FormData(form);
             void act(() =>
-              post('/api/users', { username: f.get('username'), password: f.get('password'), role: f.get('role') }),
+              post('/api/users', {
+                username: f.get('username'),
+                password: f.get('password'),
+                role: f.get('role'),
+              }),
             ).then(() => form.reset());
           }}
         >
@@ -91,7 +100,9 @@ export function UsersPage({ me }: { me: Me }) {
             Create user
           </button>
         </form>
-        <p class="hint">Give the person their first password over a safe channel. Disabling a user ends their sessions.</p>
+        <p class="hint">
+          Give the person their first password over a safe channel. Disabling a user ends their sessions.
+        </p>
       </Card>
     </>
   );

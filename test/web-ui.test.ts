@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  addUser,
+  ADMIN_PASSWORD,
+  login,
+  request,
+  SIM_FACTS,
+  simulatedIdentity,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  userPassword,
+  waitFor,
+  type AgentProcess,
+  type TestServer,
+} from './helpers.ts';
+
+const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
+const HOSTILE = '<img src=x onerror=alert(1)>';
+/** Set MUSTER_SCREENSHOTS=1 to refresh the pictures in docs/images/. */
+const SHOTS =
+  process.env.MUSTER_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '..', 'docs', 'images') : null;
+
+function bash(command: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['-c', command], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
+/** The real UI in Debian's Chromium against the real server, with real agents. */
+describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let cookie: string;
+  const scratch = tempDir('muster-ui-');
+  const agents: AgentProcess[] = [];
+  const alerts: string[] = [];
+
+  async function shot(name: string) {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: name === 'node' });
+  }
+
+  async function signIn(username: string, password: string) {
+    await page.goto(server.url);
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    cookie = await login(server);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    // The server's own CA is not in the browser's store; TLS and pins are tested against the agent elsewhere.
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1366, height: 860 },
+    });
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      alerts.push(d.message());
+      void d.dismiss();
+    });
+  });
+  after(async () => {
+    for (const a of agents) await a.stop();
+    await browser?.close();
+    await server.stop();
+    scratch.remove();
+  });
+
+  test('sign in, connect a node with the command from the dialog, watch it come online and go offline', async () => {
+    const space = server.spaceId;
+    assert.equal(
+      (await request(server, 'POST', `/api/spaces/${space}/rooms`, { cookie, body: { name: 'Web servers' } }))
+        .status,
+      201,
+    );
+    await page.goto(server.url);
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong user name or password.').waitFor();
+    await shot('sign-in');
+    await signIn('admin', ADMIN_PASSWORD);
+    await page.getByText('No nodes yet').waitFor();
+
+    await page.getByRole('button', { name: 'Connect nodes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect nodes' });
+    await dialog.getByLabel('Web servers').check();
+    for (const env of ['Docker', 'Docker Compose', 'Kubernetes', 'macOS', 'Windows', 'Linux']) {
+      await dialog.getByRole('tab', { name: env, exact: true }).click();
+      const text = await dialog.locator('pre.command').innerText();
+      const token = (await server.services.tokens.getSpaceToken(space)).token;
+      if (env !== 'Windows') assert.ok(text.includes(token), `${env} command carries the claim token`);
+      if (env === 'Kubernetes') assert.match(text, /kind: Secret[\s\S]*kind: DaemonSet[\s\S]*secretKeyRef/);
+      if (env === 'Docker') assert.match(text, /MUSTER_CLAIM_ROOMS=web-servers/);
+    }
+    const command = await dialog.locator('pre.command').innerText();
+    assert.match(command, new RegExp(`${server.url}/install/install.sh`));
+    assert.match(command, /MUSTER_CLAIM_ROOMS=web-servers/);
+    await shot('connect-dialog');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Run exactly that command, into a scratch root instead of / and without sudo (no systemd here).
+    const root = join(scratch.path, 'root');
+    const run = command.replace('| sudo ', `| MUSTER_PREFIX=${root} MUSTER_HOSTNAME=ui-node-1 `);
+    const installed = await bash(`cd ${scratch.path} && ${run}`);
+    assert.equal(installed.code, 0, installed.out);
+    assert.match(installed.out, /claiming/);
+
+    const row = page.locator('tr', { hasText: 'ui-node-1' });
+    await row.waitFor(); // appears without a reload (claimed: pending)
+    const agent = spawnAgent(['--state-dir', join(root, 'var', 'lib', 'muster-agent')]);
+    agents.push(agent);
+    await page.locator('tr[data-status="online"]', { hasText: 'ui-node-1' }).waitFor({ timeout: 20_000 });
+    assert.match(await row.innerText(), /Web servers/);
+    await page.getByText('1 online').waitFor();
+    await shot('nodes');
+
+    // Its page: live charts that move, a job whose log streams in.
+    await row.getByRole('link', { name: 'ui-node-1' }).click();
+    await page.locator('h1.hostname', { hasText: 'ui-node-1' }).waitFor();
+    await waitFor(
+      async () => Number(await page.locator('figure[data-chart="CPU"]').getAttribute('data-points')) >= 3,
+      'chart points to accumulate',
+      20_000,
+      250,
+    );
+    const canvases = await page.locator('figure.chart canvas').count();
+    assert.ok(canvases >= 5, `${canvases} chart canvases`);
+    await page.getByRole('button', { name: 'Probe' }).click();
+    await page.getByRole('button', { name: 'Run probe' }).click();
+    const log = page.locator('.job-log pre.log');
+    await log.getByText('"hostname"').first().waitFor({ timeout: 20_000 });
+    await page.locator('.job-log .job-state', { hasText: 'succeeded' }).waitFor();
+    await shot('node');
+
+    // Back to the list by the link, not a reload; stop the agent and watch the row turn offline.
+    await page.getByRole('link', { name: 'Nodes' }).click();
+    await page.locator('tr[data-status="online"]', { hasText: 'ui-node-1' }).waitFor();
+    await agent.stop();
+    const offline = page.locator('tr[data-status="offline"]', { hasText: 'ui-node-1' });
+    await offline.waitFor({ timeout: 10_000 });
+    assert.match(await offline.innerText(), /agent closed the link|connection lost/);
+  });
+
+  test('text from machines is shown as text: a hostile host name, label and log line do not run', async () => {
+    const sim = await simulatedIdentity(server, {
+      ...SIM_FACTS,
+      os: HOSTILE,
+      labels: { note: '<script>alert(2)</script>' },
+    });
+    try {
+      const link = await sim.open();
+      link.ws.on('message', (d) => {
+        const f = JSON.parse((d as Buffer).toString()) as { t: string; id?: string; method?: string };
+        if (f.t === 'request' && f.method === 'facts')
+          link.ws.send(
+            JSON.stringify({ t: 'reply', id: f.id, ok: true, result: { ...SIM_FACTS, hostname: HOSTILE } }),
+          );
+      });
+      await page.goto(`${server.url}/nodes/${sim.id}`);
+      const facts = page.locator('dl.facts');
+      await facts.getByText(HOSTILE, { exact: true }).first().waitFor();
+      await page.goto(server.url);
+      await page.locator('tr', { hasText: HOSTILE }).first().waitFor();
+      assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was made from machine text');
+      await page.goto(`${server.url}/nodes/${sim.id}`);
+      await page.getByText('<script>alert(2)</script>').waitFor();
+      assert.deepEqual(alerts, [], 'no script ran');
+      link.ws.close();
+    } finally {
+      sim.remove();
+    }
+  });
+
+  test('a viewer sees nodes but not the claim token, and cannot connect nodes', async () => {
+    await addUser(server, cookie, 'ui-viewer', 'viewer');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('ui-viewer', userPassword('ui-viewer'));
+    await page.locator('tr', { hasText: 'ui-node-1' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Connect nodes' }).count(), 0);
+    assert.equal(await page.getByRole('link', { name: 'Tokens' }).count(), 0);
+    await page.goto(`${server.url}/tokens`);
+    await page.getByText('Tokens are for operators and admins.').waitFor();
+    const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
+    assert.ok(!(await page.content()).includes(token));
+    const direct = await page.evaluate(
+      async (id) => (await fetch(`/api/spaces/${id}/claim-token`)).status,
+      server.spaceId,
+    );
+    assert.equal(direct, 403, 'the server refuses too');
+  });
+
+  test('admin pages: rooms, tokens, users and audit', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Rooms' }).click();
+    await page.getByLabel('New room').fill('Databases');
+    await page.getByRole('button', { name: 'Create room' }).click();
+    await page.locator('tr[data-room="databases"]').waitFor();
+    await shot('rooms');
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByLabel('Host name').fill('db-7');
+    await page.getByRole('button', { name: 'Mint token' }).click();
+    await page.getByText('Token for db-7 (shown once)').waitFor();
+    await page.locator('tr', { hasText: 'db-7' }).getByText('active').waitFor();
+    await shot('tokens');
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.locator('tr[data-user="ui-viewer"]').waitFor();
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByRole('cell', { name: 'token.minted' }).first().waitFor();
+    await shot('audit');
+  });
+});
