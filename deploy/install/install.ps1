@@ -7,6 +7,8 @@ $ErrorActionPreference = 'Stop'
 function Pick($a, $b, $default) { if ($a) { $a } elseif ($b) { $b } else { $default } }
 $Server = (Pick $env:MUSTER_SERVER $env:RM_SERVER '@@SERVER@@').TrimEnd('/')
 $Token = Pick $env:MUSTER_TOKEN $env:RM_TOKEN ''
+$ClaimToken = Pick $env:MUSTER_CLAIM_TOKEN '' ''
+$ClaimRooms = Pick $env:MUSTER_CLAIM_ROOMS '' ''
 $Force = Pick $env:MUSTER_FORCE_REENROLL $env:RM_FORCE_REENROLL '0'
 $HostName = Pick $env:MUSTER_HOSTNAME $env:RM_HOSTNAME ''
 $Pin = Pick $env:MUSTER_CA_PIN $null '@@CA_PIN@@'
@@ -26,7 +28,7 @@ if ((Test-Path $claimed) -and $Force -ne '1') {
   Write-Host "muster-install: already enrolled as $(Get-Content $claimed); nothing changed (MUSTER_FORCE_REENROLL=1 enrolls again)"
   exit 0
 }
-if (-not $Token) { Fail 1 'set MUSTER_TOKEN to a one-time enrollment token' }
+if (-not $Token -and -not $ClaimToken) { Fail 1 'set MUSTER_TOKEN to a one-time enrollment token (or MUSTER_CLAIM_TOKEN to a claim token)' }
 
 New-Item -ItemType Directory -Force -Path $AppDir, (Join-Path $StateDir 'cloud.d') | Out-Null
 # Only SYSTEM and Administrators may read the state directory.
@@ -42,7 +44,13 @@ $got = (Get-FileHash -Algorithm SHA256 "$agent.new").Hash.ToLower()
 if ($got -ne $want) { Fail 4 'the downloaded agent does not match its checksum; try again' }
 Move-Item -Force "$agent.new" $agent
 
-$enroll = @('enroll', '--state-dir', $StateDir, '--local-api', 'off', '--noreload', '--url', $Server, '--token', $Token)
+# A claim token (space or one-time) claims into rooms; otherwise the one-time token enrolls.
+if ($ClaimToken) {
+  $enroll = @('claim', '--state-dir', $StateDir, '--local-api', 'off', '--noreload', '--url', $Server, '--token', $ClaimToken)
+  if ($ClaimRooms) { $enroll += @('--rooms', $ClaimRooms) }
+} else {
+  $enroll = @('enroll', '--state-dir', $StateDir, '--local-api', 'off', '--noreload', '--url', $Server, '--token', $Token)
+}
 if ($Pin) { $enroll += @('--ca-pin', $Pin) }
 if ($HostName) { $enroll += @('--hostname', $HostName) }
 & $node $agent @enroll

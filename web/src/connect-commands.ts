@@ -123,8 +123,13 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
         '          hostPath: { path: /var/lib/muster-agent, type: DirectoryOrCreate }',
       ].join('\n');
     }
-    case 'windows':
-      return `$env:MUSTER_TOKEN = '${i.token}'; iex (irm '${i.url}/install/install.ps1')`;
+    case 'windows': {
+      const vars = [
+        `$env:MUSTER_CLAIM_TOKEN = '${i.token}'`,
+        ...(rooms ? [`$env:MUSTER_CLAIM_ROOMS = '${rooms}'`] : []),
+      ];
+      return `${vars.join('; ')}; iex (irm '${i.url}/install/install.ps1')`;
+    }
   }
 }
 
@@ -142,6 +147,6 @@ export function connectHint(env: Environment): string {
     case 'kubernetes':
       return 'kubectl apply -f the manifest: one agent per node, the token in a Secret, state kept on the host.';
     case 'windows':
-      return 'In an elevated PowerShell on a machine that trusts the server certificate. The Windows installer takes a one-time enrollment token.';
+      return 'In an elevated PowerShell on a machine that trusts the server certificate (import ca.pem into the machine Root store first). The installer checks the CA pin and runs the agent as a SYSTEM task.';
   }
 }
