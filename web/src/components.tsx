@@ -203,3 +203,31 @@ export function asText(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v.toString();
   return JSON.stringify(v);
 }
+
+/** Run an action, then reload; the action's failure is kept for display. */
+export function useAction(reload: () => Promise<unknown>) {
+  const [error, setError] = useState<unknown>(null);
+  const act = async (fn: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await fn();
+      await reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return { error, setError, act };
+}
+
+/** A table head from column titles ('' for an unlabelled actions column). */
+export function Head({ cols }: { cols: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cols.map((c, i) => (
+          <th key={i}>{c}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

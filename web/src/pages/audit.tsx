@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, type AuditEvent } from '../api.ts';
-import { Card, ErrorText, when } from '../components.tsx';
+import { Card, ErrorText, when, Head } from '../components.tsx';
 
 export function AuditPage() {
   const [events, setEvents] = useState<AuditEvent[]>([]);
@@ -41,16 +41,7 @@ export function AuditPage() {
         }
       >
         <table>
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Action</th>
-              <th>Actor</th>
-              <th>Target</th>
-              <th>From</th>
-              <th>Detail</th>
-            </tr>
-          </thead>
+          <Head cols={['When', 'Action', 'Actor', 'Target', 'From', 'Detail']} />
           <tbody>
             {events.map((e) => (
               <tr key={e.id}>

@@ -27,6 +27,8 @@ import {
   when,
   field,
   asText,
+  Head,
+  useAction,
 } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
 
@@ -285,16 +287,7 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
       <ErrorText error={error} />
       {open && <JobLog job={open} onClose={() => setOpen(null)} />}
       <table>
-        <thead>
-          <tr>
-            <th>Type</th>
-            <th>State</th>
-            <th>By</th>
-            <th>Created</th>
-            <th>Finished</th>
-            <th />
-          </tr>
-        </thead>
+        <Head cols={['Type', 'State', 'By', 'Created', 'Finished', '']} />
         <tbody>
           {jobs.slice(0, 50).map((j) => (
             <tr key={j.id} data-job-id={j.id}>
@@ -332,7 +325,6 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
 function Backups({ node, me }: { node: Node; me: Me }) {
   const [groups, setGroups] = useState<SourceGroup[]>([]);
   const [schedules, setSchedules] = useState<Schedule[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const base = `/api/hosts/${node.id}`;
   const load = async () => {
     try {
@@ -342,16 +334,8 @@ function Backups({ node, me }: { node: Node; me: Me }) {
       setError(err);
     }
   };
+  const { error, setError, act } = useAction(() => load());
   useEffect(() => void load(), [node.id]);
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await load();
-    } catch (err) {
-      setError(err);
-    }
-  };
   const operator = roleAtLeast(me.role, 'operator');
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
@@ -360,16 +344,7 @@ function Backups({ node, me }: { node: Node; me: Me }) {
       <ErrorText error={error} />
       <h3>Source groups</h3>
       <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Paths</th>
-            <th>Excludes</th>
-            <th>Retention</th>
-            <th>Tag</th>
-            <th />
-          </tr>
-        </thead>
+        <Head cols={['Name', 'Paths', 'Excludes', 'Retention', 'Tag', '']} />
         <tbody>
           {groups.map((g) => (
             <tr key={g.id}>
@@ -447,16 +422,7 @@ function Backups({ node, me }: { node: Node; me: Me }) {
       )}
       <h3>Schedules</h3>
       <table>
-        <thead>
-          <tr>
-            <th>Group</th>
-            <th>Action</th>
-            <th>Cron</th>
-            <th>Time zone</th>
-            <th>Next run</th>
-            <th />
-          </tr>
-        </thead>
+        <Head cols={['Group', 'Action', 'Cron', 'Time zone', 'Next run', '']} />
         <tbody>
           {schedules.map((s) => (
             <tr key={s.id}>

@@ -11,7 +11,7 @@ import {
   type SpaceToken,
 } from '../api.ts';
 import { connectCommand, connectHint, ENVIRONMENTS, type Environment } from '../connect-commands.ts';
-import { ago, CopyButton, Dialog, ErrorText, Link, StatusBadge, useTick } from '../components.tsx';
+import { ago, CopyButton, Dialog, ErrorText, Link, StatusBadge, useTick, Head } from '../components.tsx';
 
 const PAGE = 100;
 
@@ -187,18 +187,7 @@ export function NodesPage({ me }: { me: Me }) {
       ) : (
         <>
           <table class="nodes">
-            <thead>
-              <tr>
-                <th>Host name</th>
-                <th>Status</th>
-                <th>OS</th>
-                <th>Arch</th>
-                <th>Agent</th>
-                <th>Rooms</th>
-                <th>Tags</th>
-                <th>Last seen</th>
-              </tr>
-            </thead>
+            <Head cols={['Host name', 'Status', 'OS', 'Arch', 'Agent', 'Rooms', 'Tags', 'Last seen']} />
             <tbody>
               {visible.map((n) => (
                 <tr key={n.id} data-node-id={n.id} data-status={n.status}>

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { del, get, patch, post, roleAtLeast, type Me, type Room } from '../api.ts';
-import { Card, ConfirmButton, ErrorText, field } from '../components.tsx';
+import { Card, ConfirmButton, ErrorText, field, Head, useAction } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
 
 export function RoomsPage({ me }: { me: Me }) {
   const [spaceId, setSpaceId] = useState<string | null>(null);
   const [rooms, setRooms] = useState<Room[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const load = async (sid = spaceId) => {
     if (sid) setRooms(await get<Room[]>(`/api/spaces/${sid}/rooms`));
   };
+  const { error, setError, act } = useAction(() => load());
   useEffect(() => {
     loadSpace()
       .then(async (s) => {
@@ -19,15 +19,6 @@ export function RoomsPage({ me }: { me: Me }) {
       })
       .catch(setError);
   }, []);
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await load();
-    } catch (err) {
-      setError(err);
-    }
-  };
   const admin = roleAtLeast(me.role, 'admin');
   return (
     <>
@@ -39,14 +30,7 @@ export function RoomsPage({ me }: { me: Me }) {
       <ErrorText error={error} />
       <Card title="Rooms of the space">
         <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Slug</th>
-              <th>Nodes</th>
-              <th />
-            </tr>
-          </thead>
+          <Head cols={['Name', 'Slug', 'Nodes', '']} />
           <tbody>
             {rooms.map((r) => (
               <tr key={r.id} data-room={r.slug}>

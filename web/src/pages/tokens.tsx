@@ -9,7 +9,7 @@ import {
   type Me,
   type SpaceToken,
 } from '../api.ts';
-import { ago, Card, ConfirmButton, CopyButton, ErrorText, when, field } from '../components.tsx';
+import { ago, Card, ConfirmButton, CopyButton, ErrorText, when, field, Head } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
 
 function SpaceTokenCard({ spaceId }: { spaceId: string }) {
@@ -128,16 +128,7 @@ export function TokensPage({ me }: { me: Me }) {
           </p>
         )}
         <table>
-          <thead>
-            <tr>
-              <th>Host name</th>
-              <th>State</th>
-              <th>By</th>
-              <th>Created</th>
-              <th>Expires</th>
-              <th />
-            </tr>
-          </thead>
+          <Head cols={['Host name', 'State', 'By', 'Created', 'Expires', '']} />
           <tbody>
             {tokens.map((t) => (
               <tr key={t.id}>

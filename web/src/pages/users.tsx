@@ -1,36 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, patch, post, type Me, type Role, type User } from '../api.ts';
-import { Card, ErrorText, when } from '../components.tsx';
+import { Card, ErrorText, when, Head, useAction } from '../components.tsx';
 
 export function UsersPage({ me }: { me: Me }) {
   const [users, setUsers] = useState<User[]>([]);
-  const [error, setError] = useState<unknown>(null);
   const load = () => get<User[]>('/api/users').then(setUsers, setError);
+  const { error, setError, act } = useAction(() => load());
   useEffect(() => void load(), []);
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await load();
-    } catch (err) {
-      setError(err);
-    }
-  };
   return (
     <>
       <h1>Users</h1>
       <ErrorText error={error} />
       <Card title="People who can sign in">
         <table>
-          <thead>
-            <tr>
-              <th>User</th>
-              <th>Role</th>
-              <th>State</th>
-              <th>Created</th>
-              <th />
-            </tr>
-          </thead>
+          <Head cols={['User', 'Role', 'State', 'Created', '']} />
           <tbody>
             {users.map((u) => (
               <tr key={u.id} data-user={u.username}>
