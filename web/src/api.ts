@@ -1,4 +1,5 @@
 // The management API as the UI uses it: same-origin fetches with the session cookie.
+import type { NodeView } from '../../src/server/nodes/nodes-presenter.ts';
 
 export type Role = 'admin' | 'operator' | 'viewer';
 export interface Me {
@@ -14,30 +15,8 @@ export interface Room {
   is_default: boolean;
   node_count: number;
 }
-export interface Node {
-  id: string;
-  hostname: string;
-  status: 'pending' | 'online' | 'offline' | 'removed';
-  since: number;
-  reason: string;
-  last_seen_at: number | null;
-  os: string | null;
-  os_version: string | null;
-  kernel: string | null;
-  arch: string | null;
-  cpus: number | null;
-  memory_bytes: number | null;
-  virtualization: string | null;
-  container: string | null;
-  agent_version: string | null;
-  space_id: string;
-  rooms: { id: string; name: string; slug: string }[];
-  tags: string[];
-  labels: Record<string, string>;
-  duplicate_suspected: boolean;
-  repo_status: string;
-  created_at: number;
-}
+/** A node exactly as the server presents it. */
+export type Node = NodeView;
 export interface Job {
   id: string;
   host_id: string;

@@ -65,7 +65,7 @@ export function useLiveNodes() {
       },
       'node.claimed': later,
       'node.repo': (d) => {
-        const e = d as { node_id: string; repo_status: string };
+        const e = d as { node_id: string; repo_status: Node['repo_status'] };
         patchNode(e.node_id, { repo_status: e.repo_status });
       },
     });
