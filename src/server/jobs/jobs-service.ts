@@ -198,7 +198,7 @@ export function createJobsService(deps: {
     /** A job frame from the node's link; frames for other nodes' jobs are ignored. */
     async onFrame(nodeId: string, f: JobFrame) {
       if (f.t === 'jobs.report') return reconcile(nodeId, f.running);
-      if (f.t === 'job.started' && f.type !== undefined) await recordAgentJob(nodeId, f);
+      if (f.t === 'job.started' && f.schedule_id !== undefined) await recordAgentJob(nodeId, f);
       const job = await db
         .selectFrom('jobs')
         .select(['id', 'node_id', 'state', 'log_bytes'])
@@ -212,7 +212,9 @@ export function createJobsService(deps: {
       switch (f.t) {
         case 'job.started':
           if (job.state === 'queued') {
-            await setState(job.id, 'running', { started_at: f.type !== undefined ? f.at : clock.now() });
+            await setState(job.id, 'running', {
+              started_at: f.schedule_id !== undefined ? f.at : clock.now(),
+            });
             deps.bus.publish({
               type: 'job.state',
               job_id: job.id,
