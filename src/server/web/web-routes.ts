@@ -11,7 +11,7 @@ import { VERSION } from '../../version.ts';
 export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'web');
 
 /** Paths that belong to the API and the agents, never to the web UI. */
-const NOT_UI = /^\/(api|agent|install|healthz|readyz|metrics|ca\.pem)(\/|$|\?)/;
+const NOT_UI = /^\/(api|agent|install|assets|healthz|readyz|metrics|ca\.pem)(\/|$|\?)/;
 
 /** Answers UI routes (e.g. /nodes/abc) with the page, for client-side routing; false for other paths. */
 export function createWebPage(root = WEB_ROOT) {
