@@ -150,6 +150,17 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     const log = page.locator('.job-log pre.log');
     await log.getByText('"hostname"').first().waitFor({ timeout: 20_000 });
     await page.locator('.job-log .job-state', { hasText: 'succeeded' }).waitFor();
+    // Any job from the form asks first; this one is refused by the agent, and the log says so.
+    await page.getByLabel('Job type').selectOption('shell');
+    await page.getByLabel('Parameters (JSON)').fill('{"command":"id"}');
+    await page.getByRole('button', { name: 'Run job' }).click();
+    await page.getByRole('dialog', { name: 'Run job' }).getByText('Run shell on ui-node-1').waitFor();
+    await page.getByRole('button', { name: 'Run shell' }).click();
+    await page.locator('.job-log .job-state', { hasText: 'failed' }).waitFor({ timeout: 15_000 });
+    await page.getByText('shell jobs are disabled on this agent').first().waitFor();
+    await page.getByRole('button', { name: 'Probe' }).click();
+    await page.getByRole('button', { name: 'Run probe' }).click();
+    await page.locator('.job-log .job-state', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
     await shot('node');
 
     // Back to the list by the link, not a reload; stop the agent and watch the row turn offline.

@@ -20,6 +20,7 @@ import {
   ago,
   Card,
   ConfirmButton,
+  Dialog,
   ErrorText,
   navigate,
   StatusBadge,
@@ -218,6 +219,7 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
   const [error, setError] = useState<unknown>(null);
   const [type, setType] = useState('system.probe');
   const [params, setParams] = useState('{}');
+  const [ask, setAsk] = useState<{ type: string; params: Record<string, unknown> } | null>(null);
   const load = () => get<Job[]>(`/api/hosts/${node.id}/jobs`).then(setJobs, setError);
   useEffect(() => {
     void load();
@@ -264,7 +266,8 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
               setError(new Error('Parameters must be JSON, e.g. {"paths":["/etc"]}'));
               return;
             }
-            void run(type, p);
+            setError(null);
+            setAsk({ type, params: p });
           }}
         >
           <label>
@@ -283,6 +286,29 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
             Run job
           </button>
         </form>
+      )}
+      {ask && (
+        <Dialog title="Run job" onClose={() => setAsk(null)}>
+          <p>
+            Run {ask.type} on {node.hostname}
+            {Object.keys(ask.params).length ? ` with ${JSON.stringify(ask.params)}` : ''}?
+          </p>
+          <div class="actions">
+            <button type="button" onClick={() => setAsk(null)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => {
+                setAsk(null);
+                void run(ask.type, ask.params);
+              }}
+            >
+              Run {ask.type}
+            </button>
+          </div>
+        </Dialog>
       )}
       <ErrorText error={error} />
       {open && <JobLog job={open} onClose={() => setOpen(null)} />}
