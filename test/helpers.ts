@@ -337,3 +337,39 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
     },
   };
 }
+
+/** A job as GET /api/jobs/{id} answers. */
+export interface JobView {
+  id: string;
+  type: string;
+  state: string;
+  log: string;
+  error: string | null;
+  exit_code: number | null;
+  schedule_id: string | null;
+  scheduled_for: number | null;
+  created_by: string | null;
+}
+
+export const getJob = async (server: TestServer, cookie: string, id: string) =>
+  (await request(server, 'GET', `/api/jobs/${id}`, { cookie })).json<JobView>();
+
+const ENDED = ['succeeded', 'failed', 'cancelled', 'lost'];
+
+/** Wait until the job is in one of `states` (default: ended) and return it. */
+export function jobIn(
+  server: TestServer,
+  cookie: string,
+  id: string,
+  states: string[] = ENDED,
+  timeoutMs = 30_000,
+): Promise<JobView> {
+  return waitFor(
+    async () => {
+      const j = await getJob(server, cookie, id);
+      return states.includes(j.state) ? j : null;
+    },
+    `job ${id} to be ${states.join(' or ')}`,
+    timeoutMs,
+  );
+}

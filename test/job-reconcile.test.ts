@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   connectArgs,
   login,
+  getJob,
+  jobIn,
   request,
   spawnAgent,
   startTestServer,
@@ -13,14 +15,6 @@ import {
   type AgentProcess,
   type TestServer,
 } from './helpers.ts';
-
-interface Job {
-  id: string;
-  state: string;
-  error: string | null;
-  exit_code: number | null;
-  log: string;
-}
 
 /** Jobs when the link, the server or the agent goes away mid-run (real agent, real shell jobs). */
 describe('jobs across link drops, server restarts and agent restarts', () => {
@@ -34,8 +28,7 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
 
   const startAgent = () =>
     spawnAgent(['--state-dir', dir.path, '--allow-shell-jobs', ...connectArgs(server, token)]);
-  const job = async (jobId: string) =>
-    (await request(server, 'GET', `/api/jobs/${jobId}`, { cookie })).json<Job>();
+  const job = (jobId: string) => getJob(server, cookie, jobId);
   const run = async (command: string) => {
     const r = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
       cookie,
@@ -64,10 +57,7 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
 
   test('shell jobs run only where the agent allows them', async () => {
     const jobId = await run('echo hello from $(basename /bin/sh)');
-    const done = await waitFor(async () => {
-      const j = await job(jobId);
-      return j.state === 'succeeded' ? j : null;
-    }, 'shell job');
+    const done = await jobIn(server, cookie, jobId, ['succeeded']);
     assert.match(done.log, /hello from sh/);
   });
 
@@ -78,33 +68,19 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
     await new Promise((r) => setTimeout(r, 3000)); // the job ends on the node meanwhile
     server = await startTestServer({ dataDir: server.dataDir, port });
     cookie = await login(server);
-    const done = await waitFor(
-      async () => {
-        const j = await job(jobId);
-        return j.state === 'succeeded' ? j : null;
-      },
-      'the held-back end',
-      30_000,
-    );
+    const done = await jobIn(server, cookie, jobId, ['succeeded']);
     assert.equal(done.exit_code, 0);
     assert.match(done.log, /before\n[\s\S]*after\n/, 'output from before and after the restart, in order');
   });
 
   test('a job running when the agent dies is marked lost with the reason when the agent returns', async () => {
     const jobId = await run('echo started; sleep 4');
-    await waitFor(async () => (await job(jobId)).state === 'running', 'running');
+    await jobIn(server, cookie, jobId, ['running']);
     await agent.stop('SIGKILL');
     await waitFor(async () => (await server.services.nodes.get(id)).status === 'offline', 'offline');
     assert.equal((await job(jobId)).state, 'running', 'the server does not guess while the node is away');
     agent = startAgent();
-    const lost = await waitFor(
-      async () => {
-        const j = await job(jobId);
-        return j.state === 'lost' ? j : null;
-      },
-      'lost',
-      30_000,
-    );
+    const lost = await jobIn(server, cookie, jobId, ['lost']);
     assert.match(lost.error ?? '', /agent stopped while the job was running/);
   });
 
@@ -116,14 +92,7 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
     assert.equal((await job(jobId)).state, 'queued');
     agent = startAgent();
     await online();
-    const done = await waitFor(
-      async () => {
-        const j = await job(jobId);
-        return j.state === 'succeeded' ? j : null;
-      },
-      'the queued job',
-      30_000,
-    );
+    const done = await jobIn(server, cookie, jobId, ['succeeded']);
     assert.match(done.log, /queued-then-ran/);
   });
 });

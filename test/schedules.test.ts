@@ -6,6 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import {
   addUser,
   enrollAgent,
+  getJob,
+  jobIn,
   login,
   request,
   spawnAgent,
@@ -13,19 +15,10 @@ import {
   tempDir,
   waitFor,
   type AgentProcess,
+  type JobView,
   type TestServer,
 } from './helpers.ts';
 
-interface Job {
-  id: string;
-  type: string;
-  state: string;
-  log: string;
-  error: string | null;
-  schedule_id: string | null;
-  scheduled_for: number | null;
-  created_by: string;
-}
 interface Schedule {
   id: string;
   next_runs: string[];
@@ -96,17 +89,9 @@ describe('backup source groups and schedules', () => {
     return r.json<T>();
   };
   const jobsOf = async (hostId: string) =>
-    (await request(server, 'GET', `/api/hosts/${hostId}/jobs`, { cookie })).json<Job[]>();
-  const job = async (id: string) => (await request(server, 'GET', `/api/jobs/${id}`, { cookie })).json<Job>();
-  const finished = (id: string) =>
-    waitFor(
-      async () => {
-        const j = await job(id);
-        return ['succeeded', 'failed', 'cancelled', 'lost'].includes(j.state) ? j : null;
-      },
-      `job ${id}`,
-      30_000,
-    );
+    (await request(server, 'GET', `/api/hosts/${hostId}/jobs`, { cookie })).json<JobView[]>();
+  const job = (id: string) => getJob(server, cookie, id);
+  const finished = (id: string) => jobIn(server, cookie, id);
 
   test('routes validate cron, time zone and paths, show next runs, and keep viewers read-only', async () => {
     const { hostId } = await host('sched-api');

@@ -93,6 +93,11 @@ export const agentFrame = z.discriminatedUnion('t', [
   jobsReport,
 ]);
 export type AgentFrame = z.infer<typeof agentFrame>;
+/** The frames that carry one job's life: start, output, progress, end. */
+export type JobFrame = Extract<
+  AgentFrame,
+  { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' }
+>;
 
 const welcome = z.object({
   t: z.literal('welcome'),

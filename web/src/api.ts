@@ -131,12 +131,36 @@ export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, b
 export const del = (path: string) => api<void>('DELETE', path);
 export const put = (path: string) => api<void>('PUT', path, {});
 
-/** Follow a server-sent-events endpoint; returns a function that stops following. */
-export function follow(path: string, handlers: Record<string, (data: unknown) => void>): () => void {
-  const source = new EventSource(path, { withCredentials: true });
-  for (const [event, fn] of Object.entries(handlers))
-    source.addEventListener(event, (e) => fn(JSON.parse((e as MessageEvent<string>).data) as unknown));
-  return () => source.close();
+type Handlers = Record<string, (data: unknown) => void>;
+const sources = new Map<string, { source: EventSource; users: Set<Handlers> }>();
+
+/**
+ * Follow a server-sent-events endpoint; returns a function that stops following. Followers of one path share
+ * one connection (a page and its parts all follow /api/events), so a page never holds more than it needs of
+ * the browser's few connections per server.
+ */
+export function follow(path: string, handlers: Handlers): () => void {
+  let shared = sources.get(path);
+  if (!shared) {
+    const entry = { source: new EventSource(path, { withCredentials: true }), users: new Set<Handlers>() };
+    sources.set(path, entry);
+    shared = entry;
+  }
+  const { source, users } = shared;
+  const listeners = Object.entries(handlers).map(([event, fn]) => {
+    const listener = (e: Event) => fn(JSON.parse((e as MessageEvent<string>).data) as unknown);
+    source.addEventListener(event, listener);
+    return [event, listener] as const;
+  });
+  users.add(handlers);
+  return () => {
+    for (const [event, listener] of listeners) source.removeEventListener(event, listener);
+    users.delete(handlers);
+    if (users.size === 0) {
+      source.close();
+      sources.delete(path);
+    }
+  };
 }
 
 export const roleAtLeast = (role: Role, wanted: Role) =>

@@ -1,7 +1,5 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { AgentFrame } from '../../protocol/link-frames.ts';
-
-type JobFrame = Extract<AgentFrame, { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' }>;
+import type { AgentFrame, JobFrame } from '../../protocol/link-frames.ts';
 
 /** What the agent remembers of a job until the server confirms it stored the end. */
 export interface JournalEntry {

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { AgentFrame } from '../../protocol/link-frames.ts';
+import type { JobFrame } from '../../protocol/link-frames.ts';
 import { RETENTION_KEYS } from '../../protocol/schedules.ts';
 
-type JobFrame = Extract<AgentFrame, { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' }>;
 import { collectFacts } from '../collectors/facts.ts';
 import { JOB_TYPES } from '../../protocol/jobs.ts';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentFrame, ServerFrame } from '../../protocol/link-frames.ts';
+import type { AgentFrame, JobFrame, ServerFrame } from '../../protocol/link-frames.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import type { JobState, JobsTable } from '../db/schema.ts';
@@ -14,10 +14,7 @@ export const MAX_JOB_LOG_BYTES = 1024 * 1024;
 export const DEFAULT_JOB_WAIT_MS = 24 * 3600 * 1000;
 const START_TIMEOUT_MS = 30_000;
 
-type JobFrame = Extract<
-  AgentFrame,
-  { t: 'job.started' | 'job.log' | 'job.progress' | 'job.finished' | 'jobs.report' }
->;
+type LinkJobFrame = JobFrame | Extract<AgentFrame, { t: 'jobs.report' }>;
 const LOST_REASON =
   'the agent no longer knows this job (it restarted while the job ran); its outcome is unknown';
 
@@ -196,7 +193,7 @@ export function createJobsService(deps: {
     },
 
     /** A job frame from the node's link; frames for other nodes' jobs are ignored. */
-    async onFrame(nodeId: string, f: JobFrame) {
+    async onFrame(nodeId: string, f: LinkJobFrame) {
       if (f.t === 'jobs.report') return reconcile(nodeId, f.running);
       if (f.t === 'job.started' && f.schedule_id !== undefined) await recordAgentJob(nodeId, f);
       const job = await db
