@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
@@ -12,7 +12,7 @@ import { createApiKeyService } from './auth/api-keys.ts';
 import { createAuthRepo } from './auth/auth-repo.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { createAuthService } from './auth/auth-service.ts';
-import { claimRoutes, sendClaimError } from './claiming/claim-routes.ts';
+import { claimRoutes, isAgentApiPath, sendAgentApiError } from './claiming/claim-routes.ts';
 import { createClaimService } from './claiming/claim-service.ts';
 import { createLinkAuthService } from './claiming/link-auth-service.ts';
 import type { Clock } from './clock.ts';
@@ -72,6 +72,17 @@ export async function buildApp(deps: AppDeps) {
     loggerInstance: log,
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Ids in paths are validated by the routes (with the documented error bodies), not cut off by the router.
+    routerOptions: { maxParamLength: 500 },
+    frameworkErrors: (err, req, reply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const message = tooLong ? 'a path segment is longer than 500 characters' : 'the URL is malformed';
+      if (isAgentApiPath(req.url))
+        return sendAgentApiError(req, reply as FastifyReply, new ClaimError('ErrBadRequest', message));
+      return (reply as FastifyReply)
+        .code(tooLong ? 414 : 400)
+        .send({ code: tooLong ? 'uri_too_long' : 'bad_url', message });
+    },
     ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
   }) as unknown as FastifyInstance;
 
@@ -88,7 +99,11 @@ export async function buildApp(deps: AppDeps) {
   const claims = createClaimService({ db, clock, audit, bus });
   const enrollment = createEnrollmentService({ db, sealer, clock });
   const enroll = createEnrollService({ db, clock, audit, bus, caPin: deps.caPin });
-  const linkAuth = createLinkAuthService({ nodes: nodesRepo, clock });
+  const linkAuth = createLinkAuthService({
+    nodes: nodesRepo,
+    clock,
+    challengeKey: sealer.subkey('link-challenge'),
+  });
   const hub = createLinkHub({
     nodes,
     clock,
@@ -102,7 +117,8 @@ export async function buildApp(deps: AppDeps) {
     },
     async onAgentFrame(nodeId, frame) {
       if (frame.t === 'reply') {
-        if (!frame.ok) await jobs.rejectStart(frame.id, frame.error?.message ?? 'the agent refused the job');
+        if (!frame.ok)
+          await jobs.rejectStart(nodeId, frame.id, frame.error?.message ?? 'the agent refused the job');
         return;
       }
       if (frame.t !== 'hello' && frame.t !== 'heartbeat') await jobs.onFrame(nodeId, frame);
@@ -145,7 +161,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ClaimError) return sendClaimError(reply, err);
+    if (isAgentApiPath(req.url)) return sendAgentApiError(req, reply, err);
     if (err instanceof AppError) {
       if (err.retryAfterSeconds !== undefined)
         void reply.header('retry-after', String(err.retryAfterSeconds));
@@ -170,6 +186,12 @@ export async function buildApp(deps: AppDeps) {
   });
   const webPage = createWebPage(deps.webRoot);
   app.setNotFoundHandler((req, reply) => {
+    if (isAgentApiPath(req.url))
+      return sendAgentApiError(
+        req,
+        reply,
+        new ClaimError('ErrNotFound', `no agent endpoint ${req.method} ${req.url.split('?')[0]}`),
+      );
     if (webPage(req, reply)) return reply;
     return reply
       .code(404)

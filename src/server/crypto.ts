@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { safeEqualStrings } from '../protocol/compare.ts';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /** A new secret: readable prefix + 256 random bits in base64url (only `A-Za-z0-9-_`). */
 export function newSecret(prefix: string): string {
@@ -11,13 +10,14 @@ export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** Constant-time comparison of two strings. */
-export const safeEqual = safeEqualStrings;
-
 /** Encrypts secrets the server must give back, with AES-256-GCM under the master key. */
 export function createSealer(masterKey: Buffer) {
   if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
   return {
+    /** A 256-bit key for one purpose, derived from the master key (replicas sharing the key derive the same one). */
+    subkey(purpose: string): Buffer {
+      return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `muster:${purpose}`, 32));
+    },
     /** `v1.<iv>.<tag>.<ciphertext>` in base64url. */
     seal(plain: string): string {
       const iv = randomBytes(12);

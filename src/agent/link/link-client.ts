@@ -38,6 +38,14 @@ export interface LinkStatus {
   backoff_ms: number | null;
 }
 
+/**
+ * Only the server saying that this node is gone ends the agent's attempts: a removed node, or an id the server does
+ * not know. Every other failure (a wrong answer, a proxy's 404, a 5xx) is retried with backoff.
+ */
+export function isFinalRefusal(e: { key?: string }): boolean {
+  return e.key === 'ErrNodeRemoved' || e.key === 'ErrNotFound';
+}
+
 /** A link that stayed up this long resets the backoff. */
 const STABLE_MS = 30_000;
 const WELCOME_TIMEOUT_MS = 15_000;
@@ -119,10 +127,10 @@ export async function authenticateLink(
       Buffer.from(challenge, 'base64'),
     );
   } catch {
+    // Not final: a server answering with the wrong key may be a proxy or a restored backup; keep trying.
     throw new AgentError(
       EXIT.FORBIDDEN,
-      "the challenge cannot be decrypted with this machine's key: it was claimed with another key; claim it again",
-      { nonRetryable: true },
+      "the server's challenge cannot be decrypted with this machine's key (was the node claimed with another key?); retrying",
     );
   }
   const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, {
@@ -190,7 +198,7 @@ export function createLinkClient(o: LinkClientOptions) {
           outcome = {
             reason: err.message,
             retryAfterSeconds: err.retryDelaySeconds,
-            permanent: err.nonRetryable && err.status !== 401,
+            permanent: isFinalRefusal(err),
           };
           ws.terminate();
         });
@@ -340,11 +348,7 @@ export function createLinkClient(o: LinkClientOptions) {
         if (stopped) break;
         const e = err instanceof AgentError ? err : networkError(err, o.url);
         const now = Date.now();
-        if (
-          e.nonRetryable &&
-          (e.exitCode === EXIT.FORBIDDEN || e.exitCode === EXIT.UNKNOWN_HTTP_ERROR) &&
-          e.retryDelaySeconds === undefined
-        ) {
+        if (isFinalRefusal(e)) {
           o.onStatus({
             status: 'banned',
             online: false,

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AuditService } from '../audit/audit-service.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import { AppError } from '../errors.ts';
 import { z } from 'zod';
 
-const userParams = z.object({ id: z.string().min(1).max(100) });
+const userParams = z.object({ id: pathId });
 import { perMinute } from '../rate-limits.ts';
 import type { AuthGuard } from './auth-guard.ts';
 import { principalOf } from './auth-guard.ts';

@@ -5,9 +5,28 @@ import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
 import { ClaimError } from '../errors.ts';
 import { perMinute, type RateLimits } from '../rate-limits.ts';
 import type { ClaimService } from './claim-service.ts';
-import { basicCredentials, type LinkAuthService } from './link-auth-service.ts';
+import { type LinkAuthService } from './link-auth-service.ts';
+import { canonicalId } from '../../protocol/ids.ts';
 
 const MAX_CLAIM_BODY = 64 * 1024;
+
+/** Paths of the agent-facing API, whose every error is a claim error body (DESIGN sections 5-6). */
+export const isAgentApiPath = (url: string) => url.startsWith('/api/v1/');
+
+/** Any failure on an agent-facing path as a claim error body; server-side ones are logged with their cause. */
+export function sendAgentApiError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof ClaimError) return sendClaimError(reply, err);
+  const status = (err as { statusCode?: number }).statusCode;
+  const message = err instanceof Error ? err.message : 'bad request';
+  if (status === 413)
+    return sendClaimError(reply, new ClaimError('ErrBadRequest', 'the request body is too large'));
+  if (status && status < 500) return sendClaimError(reply, new ClaimError('ErrBadRequest', message));
+  req.log.error({ err }, 'agent endpoint failed');
+  return sendClaimError(
+    reply,
+    new ClaimError('ErrInternalServerError', `internal error (request ${req.id}); try again`),
+  );
+}
 
 /** Send a claim-style error: compact JSON, the key's status, Retry-After when we know it. */
 export function sendClaimError(reply: FastifyReply, err: ClaimError): FastifyReply {
@@ -42,23 +61,6 @@ export function claimRoutes(deps: {
       done(null, body),
     );
 
-    app.setErrorHandler((err, req, reply) => {
-      if (err instanceof ClaimError) return sendClaimError(reply, err);
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status === 413)
-        return sendClaimError(reply, new ClaimError('ErrBadRequest', 'the request body is too large'));
-      if (status && status < 500)
-        return sendClaimError(
-          reply,
-          new ClaimError('ErrBadRequest', err instanceof Error ? err.message : 'bad request'),
-        );
-      req.log.error({ err }, 'claim endpoint failed');
-      return sendClaimError(
-        reply,
-        new ClaimError('ErrInternalServerError', `internal error (request ${req.id}); try again`),
-      );
-    });
-
     function jsonBody(raw: unknown): unknown {
       if (typeof raw !== 'string' || raw.trim() === '') return {};
       try {
@@ -90,23 +92,19 @@ export function claimRoutes(deps: {
       { config: perMinute(deps.limits.linkAuth) },
       async (req, reply) => {
         const { claimedId } = req.params as { claimedId: string };
-        const auth = req.headers.authorization ?? '';
-        const creds = basicCredentials(req);
-        const nodeId = auth.startsWith('Bearer ')
-          ? await linkAuth.nodeForBearer(auth.slice(7).trim())
-          : creds
-            ? linkAuth.consumeLinkPassword(creds.username, creds.password)
-            : null;
-        if (!nodeId || nodeId !== claimedId)
+        const nodeId = await linkAuth.nodeOfRequest(req);
+        if (!nodeId || nodeId !== canonicalId(claimedId))
           throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
         await deps.unclaim(nodeId, req.ip);
         return reply.code(204).send();
       },
     );
 
-    const envQuery = z.object({ claim_id: z.string().max(100).optional() });
+    // Netdata-style clients add v= and cap=; only claim_id is ours, once, as an id.
+    const envQuery = z.looseObject({ claim_id: z.string().max(100).optional() });
     app.get('/api/v1/env', async (req) => {
-      envQuery.parse(req.query);
+      if (!envQuery.safeParse(req.query).success)
+        throw new ClaimError('ErrBadRequest', 'claim_id must be given at most once, as a node id');
       return linkAuth.env(baseUrlOf(req, deps.publicUrl));
     });
 

@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { TOKEN_PATTERN, type ClaimRequest } from '../../protocol/claim-api.ts';
+import { canonicalId } from '../../protocol/ids.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
@@ -11,7 +12,6 @@ import { createTokensRepo } from '../tokens/tokens-repo.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
 import { admitNode } from './node-admission.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOSTNAME_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 const MAX_ROOMS = 100;
 
@@ -59,10 +59,12 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
   const { db, clock, audit, bus } = deps;
 
   return {
-    async claimNode(claimedId: string, body: ClaimRequest, sourceIp: string | null): Promise<ClaimOutcome> {
-      if (!UUID.test(claimedId))
-        throw new ClaimError('ErrInvalidNodeID', `node id "${claimedId.slice(0, 80)}" is not a UUID`);
-      if (body.node?.id !== undefined && body.node.id !== claimedId)
+    async claimNode(rawId: string, body: ClaimRequest, sourceIp: string | null): Promise<ClaimOutcome> {
+      // One node per id whatever the letter case: ids are stored and compared in lower case.
+      const claimedId = canonicalId(rawId);
+      if (!claimedId)
+        throw new ClaimError('ErrInvalidNodeID', `node id "${rawId.slice(0, 80)}" is not a UUID`);
+      if (body.node?.id !== undefined && canonicalId(body.node.id) !== claimedId)
         throw new ClaimError('ErrInvalidNodeID', 'node.id in the body differs from the id in the URL');
       const hostname = body.node?.hostname;
       if (!isValidHostname(hostname))

@@ -1,8 +1,9 @@
-import { constants, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createHmac, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { LINK_TRANSPORT, type EnvResponse, type PasswordResponse } from '../../protocol/claim-api.ts';
+import { canonicalId } from '../../protocol/ids.ts';
 import type { Clock } from '../clock.ts';
-import { newSecret, safeEqual, sha256Hex } from '../crypto.ts';
+import { newSecret, sha256Hex } from '../crypto.ts';
 import { ClaimError } from '../errors.ts';
 import type { NodesRepo } from '../nodes/nodes-repo.ts';
 
@@ -14,18 +15,30 @@ const MAX_PENDING = 100_000;
 /** Reconnect backoff every agent is told to use. */
 export const LINK_BACKOFF = { base: 2, minSeconds: 1, maxSeconds: 60 };
 
+/** A challenge nonce: 24 random bytes, expiry (ms, 8 bytes), HMAC-SHA256 over node id, random part and expiry. */
+const NONCE_RANDOM = 24;
+const NONCE_BYTES = NONCE_RANDOM + 8 + 32;
+
 /**
- * Proof of key possession before every link: a random nonce encrypted to the node's public key (RSA-OAEP, SHA-256),
+ * Proof of key possession before every link: a nonce encrypted to the node's public key (RSA-OAEP, SHA-256),
  * answered in clear, exchanged for a single-use 60 s link password. Nothing reusable travels.
+ *
+ * The server keeps no per-node challenge state: each nonce carries its own expiry and a MAC bound to the node, so
+ * asking for challenges (which anybody may do) never replaces or invalidates the one an agent is answering. Only
+ * answered nonces are remembered, until they expire, so that each is accepted once.
  */
-export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) {
-  const { nodes, clock } = deps;
-  const challenges = new Map<string, { nonce: string; expires: number }>();
+export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; challengeKey: Buffer }) {
+  const { nodes, clock, challengeKey } = deps;
+  const answered = new Map<string, number>();
   const passwords = new Map<string, { nodeId: string; expires: number }>();
 
-  function prune(map: Map<string, { expires: number }>) {
+  function prune<V>(map: Map<string, V>, expiresOf: (v: V) => number) {
     const now = clock.now();
-    for (const [k, v] of map) if (v.expires <= now) map.delete(k);
+    for (const [k, v] of map) if (expiresOf(v) <= now) map.delete(k);
+  }
+
+  function mac(nodeId: string, random: Buffer, expires: Buffer): Buffer {
+    return createHmac('sha256', challengeKey).update(nodeId).update(random).update(expires).digest();
   }
 
   async function nodeKey(nodeId: string): Promise<string> {
@@ -51,6 +64,30 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
     return secrets.public_key;
   }
 
+  /** The node id of a path, in its canonical form; ids that cannot be a node are unknown nodes. */
+  function nodeIdOf(raw: string): string {
+    const id = canonicalId(raw);
+    if (!id)
+      throw new ClaimError('ErrNotFound', 'this server knows no node by that id; claim the agent again');
+    return id;
+  }
+
+  /** The node an agent bearer token belongs to, or null (unknown token or removed node). */
+  async function nodeForBearer(token: string): Promise<string | null> {
+    const n = await nodes.findByBearerHash(sha256Hex(token));
+    return n && n.status !== 'removed' ? n.id : null;
+  }
+
+  /** Use a link password once; returns the node it was issued to, or null. */
+  function consumeLinkPassword(username: string, password: string): string | null {
+    const key = sha256Hex(password);
+    const entry = passwords.get(key);
+    if (!entry) return null;
+    passwords.delete(key);
+    if (entry.expires <= clock.now() || entry.nodeId !== canonicalId(username)) return null;
+    return entry.nodeId;
+  }
+
   return {
     env(baseUrl: string): EnvResponse {
       const ws = baseUrl.replace(/^http/, 'ws');
@@ -62,53 +99,60 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock }) 
       };
     },
 
-    async challenge(nodeId: string): Promise<{ challenge: string }> {
+    async challenge(rawId: string): Promise<{ challenge: string }> {
+      const nodeId = nodeIdOf(rawId);
       const publicKey = await nodeKey(nodeId);
-      if (challenges.size > MAX_PENDING) prune(challenges);
-      const nonce = randomBytes(32);
+      const random = randomBytes(NONCE_RANDOM);
+      const expires = Buffer.alloc(8);
+      expires.writeBigUInt64BE(BigInt(clock.now() + CHALLENGE_TTL_MS));
+      const nonce = Buffer.concat([random, expires, mac(nodeId, random, expires)]);
       const encrypted = publicEncrypt(
         { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
         nonce,
       );
-      challenges.set(nodeId, { nonce: nonce.toString('base64'), expires: clock.now() + CHALLENGE_TTL_MS });
       return { challenge: encrypted.toString('base64') };
     },
 
-    async password(nodeId: string, response: string): Promise<PasswordResponse> {
+    async password(rawId: string, response: string): Promise<PasswordResponse> {
+      const nodeId = nodeIdOf(rawId);
       await nodeKey(nodeId);
-      const pending = challenges.get(nodeId);
-      challenges.delete(nodeId);
-      if (!pending || pending.expires <= clock.now())
-        throw new ClaimError(
-          'ErrForbidden',
-          'no open challenge for this node (expired or already answered); ask for a new one',
-          { retryDelaySeconds: 1 },
-        );
-      if (!safeEqual(pending.nonce, response))
+      const nonce = Buffer.from(response, 'base64');
+      const random = nonce.subarray(0, NONCE_RANDOM);
+      const expires = nonce.subarray(NONCE_RANDOM, NONCE_RANDOM + 8);
+      const given = nonce.subarray(NONCE_RANDOM + 8);
+      if (nonce.length !== NONCE_BYTES || !timingSafeEqual(given, mac(nodeId, random, expires)))
         throw new ClaimError(
           'ErrForbidden',
           'the challenge response is wrong: the agent does not hold the key this node was claimed with',
         );
-      if (passwords.size > MAX_PENDING) prune(passwords);
+      const until = Number(expires.readBigUInt64BE());
+      const key = random.toString('base64');
+      if (until <= clock.now() || answered.has(key))
+        throw new ClaimError(
+          'ErrForbidden',
+          'this challenge expired or was already answered; ask for a new one',
+          { retryDelaySeconds: 1 },
+        );
+      if (answered.size > MAX_PENDING) prune(answered, (v) => v);
+      answered.set(key, until);
+      if (passwords.size > MAX_PENDING) prune(passwords, (v) => v.expires);
       const password = newSecret('');
       passwords.set(sha256Hex(password), { nodeId, expires: clock.now() + LINK_PASSWORD_TTL_MS });
       return { clientID: nodeId, username: nodeId, password, topics: [] };
     },
 
-    /** The node an agent bearer token belongs to, or null (unknown token or removed node). */
-    async nodeForBearer(token: string): Promise<string | null> {
-      const n = await nodes.findByBearerHash(sha256Hex(token));
-      return n && n.status !== 'removed' ? n.id : null;
-    },
+    nodeForBearer,
+    consumeLinkPassword,
 
-    /** Use a link password once; returns the node it was issued to, or null. */
-    consumeLinkPassword(username: string, password: string): string | null {
-      const key = sha256Hex(password);
-      const entry = passwords.get(key);
-      if (!entry) return null;
-      passwords.delete(key);
-      if (entry.expires <= clock.now() || entry.nodeId !== username) return null;
-      return entry.nodeId;
+    /**
+     * The node a link upgrade or unclaim request speaks for: `Authorization: Bearer <agent token>` or
+     * `Basic <node id>:<single-use link password>`; null when neither is valid.
+     */
+    async nodeOfRequest(req: FastifyRequest): Promise<string | null> {
+      const h = req.headers.authorization ?? '';
+      if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
+      const creds = basicCredentials(req);
+      return creds ? consumeLinkPassword(creds.username, creds.password) : null;
     },
   };
 }

@@ -15,6 +15,7 @@ import { coreMigration } from './migrations/001-core.ts';
 import { enrollmentMigration } from './migrations/002-enrollment.ts';
 import { jobsMigration } from './migrations/003-jobs.ts';
 import { schedulesMigration } from './migrations/004-schedules.ts';
+import { canonicalIdsMigration } from './migrations/005-canonical-ids.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -70,6 +71,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '002-enrollment': enrollmentMigration(),
     '003-jobs': jobsMigration(),
     '004-schedules': schedulesMigration(),
+    '005-canonical-ids': canonicalIdsMigration(),
   };
 }
 

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
 import { AppError } from '../errors.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { EventStreams } from '../events/event-streams.ts';
 import { JOB_TYPES, presentJob, type JobsService } from './jobs-service.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = z.object({ id: pathId });
 const createJobBody = z.object({
   type: z.enum(JOB_TYPES),
   params: z.record(z.string(), z.unknown()).default({}),

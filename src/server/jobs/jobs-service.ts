@@ -261,8 +261,11 @@ export function createJobsService(deps: {
         throw new AppError('UNAVAILABLE', 'the node is offline; try again when it is back');
     },
 
-    /** The agent refused or could not start the job. */
-    rejectStart: (jobId: string, message: string) => finish(jobId, 'failed', null, message),
+    /** The node's agent refused or could not start one of its jobs; another node's job id is ignored. */
+    async rejectStart(nodeId: string, jobId: string, message: string) {
+      const job = await db.selectFrom('jobs').select('node_id').where('id', '=', jobId).executeTakeFirst();
+      if (job?.node_id === nodeId) await finish(jobId, 'failed', null, message);
+    },
 
     async get(id: string) {
       const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();

@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
 import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import { retentionPolicy, SCHEDULE_ACTIONS, scheduleJob } from '../../protocol/schedules.ts';
 import { presentJob, type JobsService } from './jobs-service.ts';
 import type { SchedulesService } from './schedules-service.ts';
 
-const hostParams = z.object({ id: z.string().min(1).max(100) });
-const itemParams = hostParams.extend({ item: z.string().min(1).max(100) });
+const hostParams = z.object({ id: pathId });
+const itemParams = hostParams.extend({ item: pathId });
 const absolutePath = z
   .string()
   .min(1)

@@ -112,10 +112,12 @@ export function createLinkHub(deps: {
 
   async function onHello(s: LinkSession, frame: Extract<AgentFrame, { t: 'hello' }>) {
     if (frame.protocol !== LINK_PROTOCOL_VERSION) {
+      // Not permanent: only a removed node stops an agent for good; an upgraded agent comes back by itself.
       end(s, CLOSE.PROTOCOL_ERROR, `unsupported link protocol ${frame.protocol}; upgrade the agent`, {
         t: 'disconnect',
         reason: `this server speaks link protocol ${LINK_PROTOCOL_VERSION}; upgrade the agent`,
-        permanent: true,
+        reconnect_after_seconds: 600,
+        permanent: false,
       });
       return;
     }
@@ -158,6 +160,10 @@ export function createLinkHub(deps: {
     }
     switch (frame.t) {
       case 'hello':
+        if (s.helloed) {
+          end(s, CLOSE.PROTOCOL_ERROR, 'hello may be sent once per link');
+          return;
+        }
         await onHello(s, frame);
         return;
       case 'heartbeat':

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { basicCredentials } from '../claiming/link-auth-service.ts';
 import { claimErrorJson } from '../../protocol/errors.ts';
 import type { LinkAuthService } from '../claiming/link-auth-service.ts';
 import type { LinkHub } from './link-hub.ts';
@@ -20,15 +19,7 @@ export function linkRoutes(deps: { hub: LinkHub; linkAuth: LinkAuthService; perM
         websocket: true,
         config: perMinute(deps.perMinute),
         preValidation: async (req, reply) => {
-          const bearer = req.headers.authorization?.startsWith('Bearer ')
-            ? req.headers.authorization.slice(7).trim()
-            : null;
-          const creds = basicCredentials(req);
-          const nodeId = bearer
-            ? await deps.linkAuth.nodeForBearer(bearer)
-            : creds
-              ? deps.linkAuth.consumeLinkPassword(creds.username, creds.password)
-              : null;
+          const nodeId = await deps.linkAuth.nodeOfRequest(req);
           if (!nodeId) {
             return reply
               .code(401)

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuthGuard } from '../auth/auth-guard.ts';
 import { AppError } from '../errors.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import type { NodeView } from './nodes-presenter.ts';
 import type { NodesService } from './nodes-service.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = z.object({ id: pathId });
 
 /** A node as the onboarding API's automation scripts know it: a "host". */
 function presentHost(n: NodeView & { repo_status: string }) {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service.ts';
 import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import type { LinkHub } from '../link/link-hub.ts';
 import type { SpacesService } from '../spaces/spaces-service.ts';
 import type { NodesService } from './nodes-service.ts';
@@ -15,7 +15,7 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
   offset: z.coerce.number().int().min(0).default(0),
 });
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = z.object({ id: pathId });
 const metricsQuery = z.object({
   series: z.string().max(4000).optional(),
   after: z.coerce.number().int().nonnegative().default(0),

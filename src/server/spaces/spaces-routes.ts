@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service.ts';
 import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
 import type { RoomsTable } from '../db/schema.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import type { TokensService } from '../tokens/tokens-service.ts';
 import type { SpacesService } from './spaces-service.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
-const roomNodeParams = z.object({ id: z.string().min(1).max(100), nodeId: z.string().min(1).max(100) });
+const idParams = z.object({ id: pathId });
+const roomNodeParams = z.object({ id: pathId, nodeId: pathId });
 const roomBody = z.object({ name: z.string().trim().min(1).max(100) });
 const tokenLimits = z
   .object({

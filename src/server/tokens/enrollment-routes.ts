@@ -4,12 +4,12 @@ import type { AuditService } from '../audit/audit-service.ts';
 import { principalOf, type AuthGuard } from '../auth/auth-guard.ts';
 import { enrollBody, type EnrollService } from '../claiming/enroll-service.ts';
 import { AppError } from '../errors.ts';
-import { parseOr400 } from '../http-validate.ts';
+import { parseOr400, pathId } from '../http-validate.ts';
 import { perMinute } from '../rate-limits.ts';
 import type { SpacesService } from '../spaces/spaces-service.ts';
 import { mintEnrollmentBody, type EnrollmentService } from './enrollment-service.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const idParams = z.object({ id: pathId });
 const listQuery = z.object({ space: z.string().max(100).optional() });
 
 /** One-time enrollment tokens and the bearer enroll endpoint (DESIGN section 8). */
