@@ -83,14 +83,17 @@ mv -f "$APP_DIR/muster-agent.mjs.new" "$APP_DIR/muster-agent.mjs"
 AGENT=("$NODE" "$APP_DIR/muster-agent.mjs")
 NAME_ARGS=()
 [ -n "$HOST_NAME" ] && NAME_ARGS=(--hostname "$HOST_NAME")
+FORCE_ARGS=()
+[ "$FORCE" = "1" ] && FORCE_ARGS=(--force)
+# Tokens reach the agent in its environment, never on its command line (other local users can read that).
 if [ -n "$CLAIM_TOKEN" ]; then
   say "claiming"
   ROOM_ARGS=()
   [ -n "$CLAIM_ROOMS" ] && ROOM_ARGS=(--rooms "$CLAIM_ROOMS")
-  "${AGENT[@]}" claim --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" --token "$CLAIM_TOKEN" "${ROOM_ARGS[@]}" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}"
+  MUSTER_CLAIM_TOKEN="$CLAIM_TOKEN" "${AGENT[@]}" claim --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" "${ROOM_ARGS[@]}" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}" "${FORCE_ARGS[@]}"
 else
   say "enrolling"
-  "${AGENT[@]}" enroll --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" --token "$TOKEN" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}"
+  MUSTER_CLAIM_TOKEN="$TOKEN" "${AGENT[@]}" enroll --state-dir "$STATE_DIR" --local-api off --noreload --url "$SERVER" "${PIN_ARGS[@]}" "${NAME_ARGS[@]}" "${FORCE_ARGS[@]}"
 fi
 
 # Existing restic schedules are reported, never changed.

@@ -1,6 +1,6 @@
 import { EXIT } from '../protocol/errors.ts';
 import { VERSION } from '../version.ts';
-import { claimNode, clientFor } from './claim/claim-client.ts';
+import { claimNode, clientFor, takeIdentity } from './claim/claim-client.ts';
 import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './claim/claim-sources.ts';
 import { collectFacts } from './collectors/facts.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
@@ -172,6 +172,7 @@ export async function runDaemon(o: DaemonOptions) {
     env: NodeJS.ProcessEnv,
   ): Promise<{ ok: boolean; message: string; exitCode: number }> {
     try {
+      takeIdentity(state, false);
       const settings = resolveClaimSettings(flags, env, state);
       if (!settings) return { ok: false, message: 'no claim token given', exitCode: EXIT.UNKNOWN_ARGUMENT };
       const { claimedId } = await claimNode(settings, state, env);

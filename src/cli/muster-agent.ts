@@ -8,7 +8,7 @@ import { authenticateLink } from '../agent/link/link-client.ts';
 import { AgentError } from '../agent/net/net-errors.ts';
 import { linkSettings } from '../agent/claim/claim-sources.ts';
 import { openStateDir } from '../agent/state/state-dir.ts';
-import { claimFailure, clientFor, enrollNode } from '../agent/claim/claim-client.ts';
+import { claimFailure, clientFor, enrollNode, takeIdentity } from '../agent/claim/claim-client.ts';
 import { EXIT } from '../protocol/errors.ts';
 import { normaliseArgv } from '../agent/claim/classic-flags.ts';
 import { VERSION } from '../version.ts';
@@ -40,7 +40,11 @@ function daemonAddress(opts: { stateDir?: string; localApi?: string }): string |
 
 function connectionOptions(cmd: Command): Command {
   return cmd
-    .option('--token <token>', 'claim token')
+    .option(
+      '--token <token>',
+      'claim token (visible to other local users in the process list: prefer --token-file)',
+    )
+    .option('--token-file <file>', 'read the claim token from this file (MUSTER_CLAIM_TOKEN_FILE)')
     .option('--rooms <rooms>', 'comma-separated room ids or slugs')
     .option('--url <url>', 'server URL')
     .option('--proxy <proxy>', 'none, env, http://host:port, socks5://host:port or socks5h://host:port')
@@ -63,6 +67,7 @@ function commonOptions(cmd: Command): Command {
 function flagsOf(opts: Record<string, unknown>): ConnectionFlags {
   return {
     token: opts.token as string | undefined,
+    tokenFile: opts.tokenFile as string | undefined,
     rooms: opts.rooms as string | undefined,
     url: opts.url as string | undefined,
     id: opts.id as string | undefined,
@@ -158,6 +163,7 @@ function claimPrologue(opts: Record<string, unknown>, kind: 'claim' | 'enrollmen
   verbose = Boolean(opts.verbose);
   const state = openStateDir(stateDirOf(opts));
   state.ensure();
+  takeIdentity(state, Boolean(opts.force), (msg) => process.stdout.write(`${msg}\n`));
   const settings = resolveClaimSettings(flagsOf(opts), env, state);
   if (!settings)
     throw new AgentError(
@@ -171,6 +177,7 @@ commonOptions(connectionOptions(program.command('claim').description('claim this
   .option('--id <uuid>', 'claimed id to use (default: a fresh random UUID)')
   .option('--hostname <name>', "hostname to register (default: this machine's)")
   .option('--noreload', 'do not tell the running daemon to pick up the new claim')
+  .option('--force', 'replace an existing identity (new key, new node id)')
   .action(async (opts: Record<string, unknown>) => {
     const { state, settings } = claimPrologue(opts, 'claim');
     log('debug', `claiming against ${settings.url} with the token from ${settings.source}`);
@@ -188,6 +195,7 @@ commonOptions(
 )
   .option('--hostname <name>', "hostname to register (default: this machine's)")
   .option('--noreload', 'do not tell the running daemon to pick up the enrollment')
+  .option('--force', 'replace an existing identity (new key, new host)')
   .action(async (opts: Record<string, unknown>) => {
     const { state, settings } = claimPrologue(opts, 'enrollment');
     const { hostId } = await enrollNode(settings, state, env, VERSION);

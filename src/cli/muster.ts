@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
 import { addUser } from './user-commands.ts';
+import { spaceTokenCommand } from './token-commands.ts';
 import { VERSION } from '../version.ts';
 
 /** Flags shared by every command that opens the server's storage. */
@@ -74,6 +75,29 @@ storageOptions(
     });
     await addUser(config, username as string, role as 'admin' | 'operator' | 'viewer');
   });
+
+const token = program
+  .command('token')
+  .description("the default space's claim token (on the server's machine)");
+for (const [action, what] of [
+  ['show', 'print the claim token and the command that claims a node with it'],
+  ['rotate', 'replace the claim token (the old one stops working at once) and print the new one'],
+] as const) {
+  storageOptions(token.command(action).description(what))
+    .option(
+      '--public-url <url>',
+      'URL agents use to reach the server, for the printed command (MUSTER_PUBLIC_URL)',
+    )
+    .action(async (opts: Record<string, unknown>) => {
+      const { config: configFile, ...flags } = opts;
+      const config = loadServerConfig({
+        flags,
+        env: process.env,
+        configFile: configFile as string | undefined,
+      });
+      await spaceTokenCommand(config, action);
+    });
+}
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) {

@@ -45,3 +45,8 @@ export type PasswordResponse = z.infer<typeof passwordResponse>;
 export const LINK_TRANSPORT = 'muster-ws/1';
 /** Version of the link protocol in `hello`. */
 export const LINK_PROTOCOL_VERSION = 1;
+
+/** What an enrolling agent signs with its private key to prove it holds the key it sends (bound to the token). */
+export function enrollProofMessage(token: string, hostname: string): string {
+  return `muster-enroll\n${token}\n${hostname.toLowerCase()}`;
+}

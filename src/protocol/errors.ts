@@ -39,6 +39,7 @@ export const EXIT = {
   SERVICE_UNAVAILABLE: 17,
   MACHINE_GUID_UNREADABLE: 18,
   UNTRUSTED_SERVER: 19,
+  STATE_CORRUPT: 20,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { JobType } from './jobs.ts';
 
+/**
+ * A path a node backs up: absolute (POSIX, or a Windows drive path), so it can never be read as a restic option
+ * such as `-rf`. The one rule for source groups and a token's initial paths alike.
+ */
+export const backupPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
+
 /** restic's keep_* retention policy of a source group. */
 export const RETENTION_KEYS = ['last', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 export const retentionPolicy = z

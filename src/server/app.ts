@@ -77,11 +77,9 @@ export async function buildApp(deps: AppDeps) {
     frameworkErrors: (err, req, reply) => {
       const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
       const message = tooLong ? 'a path segment is longer than 500 characters' : 'the URL is malformed';
-      if (isAgentApiPath(req.url))
-        return sendAgentApiError(req, reply as FastifyReply, new ClaimError('ErrBadRequest', message));
-      return (reply as FastifyReply)
-        .code(tooLong ? 414 : 400)
-        .send({ code: tooLong ? 'uri_too_long' : 'bad_url', message });
+      const r = reply as FastifyReply;
+      if (isAgentApiPath(req.url)) void sendAgentApiError(req, r, new ClaimError('ErrBadRequest', message));
+      else void r.code(tooLong ? 414 : 400).send({ code: tooLong ? 'uri_too_long' : 'bad_url', message });
     },
     ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
   }) as unknown as FastifyInstance;

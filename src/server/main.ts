@@ -38,7 +38,8 @@ function localAddresses(): string[] {
     .map((a) => a.address);
 }
 
-function loadMasterKey(config: ServerConfig): Buffer {
+/** The master key: given in the configuration, kept in the data dir, or made there on first start. */
+export function loadMasterKey(config: ServerConfig): Buffer {
   if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
   const path = join(config.dataDir, 'master.key');
   if (existsSync(path)) {
@@ -51,9 +52,16 @@ function loadMasterKey(config: ServerConfig): Buffer {
   return key;
 }
 
-/** The command an operator pastes on a machine to claim it into the space. */
+/**
+ * The command an operator pastes on a machine to claim it into the space. The token travels in the environment, not
+ * as an argument: other local users can read a process's arguments, but not its environment.
+ */
 export function claimCommand(url: string, token: string, pin: string | null): string {
-  return ['muster-agent claim', `--url ${url}`, `--token ${token}`, pin ? `--ca-pin ${formatPin(pin)}` : '']
+  return [
+    `MUSTER_CLAIM_TOKEN=${token} muster-agent claim`,
+    `--url ${url}`,
+    pin ? `--ca-pin ${formatPin(pin)}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
 }
@@ -105,7 +113,8 @@ export async function startServer(
   // First run: the admin, the default space and its claim token.
   let generatedAdminPassword: string | null = null;
   let admin = await services.auth.findUserByUsername('admin');
-  if ((await services.auth.countUsers()) === 0) {
+  const firstStart = (await services.auth.countUsers()) === 0;
+  if (firstStart) {
     const password = config.adminPassword ?? randomBytes(18).toString('base64url');
     if (!config.adminPassword) {
       generatedAdminPassword = password;
@@ -143,8 +152,13 @@ export async function startServer(
     print('Admin user: "admin" (password from MUSTER_ADMIN_PASSWORD or earlier run)');
   }
   if (tls) print(`CA pin: ${formatPin(tls.pin)}   (CA certificate at ${url}/ca.pem)`);
-  print(`Connect a node to space "${space.name}":`);
-  print(`  ${connectCommand}`);
+  // The claim token is printed once: later starts end up in journald and container logs, which many people read.
+  if (firstStart) {
+    print(`Connect a node to space "${space.name}" (this command is shown once):`);
+    print(`  ${connectCommand}`);
+  } else {
+    print(`Connect nodes: sign in at ${url} and use "Connect nodes", or run \`muster token show\` here`);
+  }
 
   return {
     url,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { sign } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { arch, hostname as osHostname, platform } from 'node:os';
 import {
   claimErrorBody,
@@ -8,6 +9,7 @@ import {
   exitCodeForStatus,
   type ClaimErrorKey,
 } from '../../protocol/errors.ts';
+import { enrollProofMessage } from '../../protocol/claim-api.ts';
 import { createHttpClient, type HttpResponse } from '../net/http-client.ts';
 import { AgentError } from '../net/net-errors.ts';
 import type { StateDir } from '../state/state-dir.ts';
@@ -58,7 +60,31 @@ export function claimFailure(res: HttpResponse, what: string): AgentError {
   );
 }
 
-/** Claim this machine: send the public key with the token under a fresh claimed id; record the result on success. */
+/**
+ * Refuse to claim over an identity this state directory already holds, unless `force` asks to replace it (then the
+ * old key and id are forgotten first, and the machine becomes a new node).
+ */
+export function takeIdentity(state: StateDir, force: boolean, log: (msg: string) => void = () => undefined) {
+  if (force) {
+    if (existsSync(state.paths.claimedId) || existsSync(state.paths.privateKey))
+      log(
+        "replacing this machine's identity: a new key and a new node id; remove the old node on the server",
+      );
+    state.forgetIdentity();
+    return;
+  }
+  const current = state.claimedId();
+  if (current)
+    throw new AgentError(
+      EXIT.ALREADY_CLAIMED,
+      `this machine is already claimed as node ${current} (${state.readCloudConf().url ?? 'unknown server'}); nothing was changed. To replace that identity with a new node, run the command again with --force`,
+    );
+}
+
+/**
+ * Claim this machine: send the public key with the token under this state directory's claim id (kept until the
+ * claim is recorded, so a retry after a crash is the same claim); record the result on success.
+ */
 export async function claimNode(
   settings: ClaimSettings,
   state: StateDir,
@@ -67,7 +93,7 @@ export async function claimNode(
   state.ensure();
   const mGUID = state.machineGuid();
   const { publicKey } = state.keyPair();
-  const claimedId = settings.id ?? randomUUID();
+  const claimedId = settings.id ?? state.claimingId();
   const http = clientFor(settings, state, env);
   const body = {
     node: { id: claimedId, hostname: settings.hostname ?? osHostname() },
@@ -81,7 +107,12 @@ export async function claimNode(
     `${settings.url}/api/v1/spaces/nodes/${encodeURIComponent(claimedId)}`,
     body,
   );
-  if (res.status !== 204 && res.status !== 200) throw claimFailure(res, 'claiming');
+  if (res.status !== 204 && res.status !== 200) {
+    const err = claimFailure(res, 'claiming');
+    // Our pending id is held by another key or space on the server: the next attempt takes a new one.
+    if (err.key === 'ErrAlreadyClaimed' && !settings.id) state.dropClaimingId();
+    throw err;
+  }
   state.saveClaim(
     claimedId,
     {
@@ -94,6 +125,11 @@ export async function claimNode(
     http.trustedCaPem(),
   );
   return { claimedId };
+}
+
+/** Signature (RSA-SHA256, base64) proving the enrolling agent holds the key it sends. */
+function enrollProof(privateKey: string, token: string, hostname: string): string {
+  return sign('sha256', Buffer.from(enrollProofMessage(token, hostname)), privateKey).toString('base64');
 }
 
 /** `restic version` of this machine, or null when restic is not installed. */
@@ -114,14 +150,20 @@ export async function enrollNode(
 ): Promise<{ hostId: string }> {
   state.ensure();
   state.machineGuid();
+  const { privateKey, publicKey } = state.keyPair();
   const http = clientFor(settings, state, env);
+  const hostname = settings.hostname ?? osHostname();
+  // The key and a signature over the token make a retried enroll (after a crash before the answer was recorded)
+  // return the same host instead of failing on a used token.
   const res = await http.request('POST', `${settings.url}/api/agents/enroll`, {
     token: settings.token,
-    hostname: settings.hostname ?? osHostname(),
+    hostname,
     os: platform(),
     arch: arch(),
     agent_version: agentVersion,
     restic_version: resticVersion() ?? '',
+    public_key: publicKey,
+    key_proof: enrollProof(privateKey, settings.token, hostname),
   });
   if (res.status !== 201 && res.status !== 200) {
     let message = `HTTP ${res.status}`;

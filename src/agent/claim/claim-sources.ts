@@ -8,6 +8,8 @@ import type { StateDir } from '../state/state-dir.ts';
 /** Connection settings given on the command line (both `claim` and `run` take them). */
 export interface ConnectionFlags {
   token?: string;
+  /** A file holding the token (keeps it off the command line). */
+  tokenFile?: string;
   rooms?: string;
   url?: string;
   id?: string;
@@ -53,6 +55,19 @@ function pinOrThrow(v: string | null | undefined): string | null {
   return pin;
 }
 
+/** The token kept in `path`, or undefined when no file is named; a named file that cannot be read is an error. */
+function tokenFromFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8').trim() || undefined;
+  } catch (err) {
+    throw new AgentError(
+      EXIT.UNKNOWN_ARGUMENT,
+      `cannot read the token file ${path}: ${(err as Error).message}`,
+    );
+  }
+}
+
 /**
  * The claim to make when the agent is not claimed: the token comes from the first source that has one, in order
  * flags, MUSTER_CLAIM_* environment, claim.conf, then cloud.d/token + cloud.d/rooms; every other setting is taken
@@ -64,7 +79,7 @@ export function resolveClaimSettings(
   state: StateDir,
 ): ClaimSettings | null {
   const fromEnv: ConnectionFlags = {
-    token: env.MUSTER_CLAIM_TOKEN || undefined,
+    token: env.MUSTER_CLAIM_TOKEN || tokenFromFile(env.MUSTER_CLAIM_TOKEN_FILE),
     url: env.MUSTER_CLAIM_URL || undefined,
     rooms: env.MUSTER_CLAIM_ROOMS || undefined,
     proxy: env.MUSTER_CLAIM_PROXY || undefined,
@@ -91,7 +106,7 @@ export function resolveClaimSettings(
   };
 
   const sources: [ClaimSettings['source'], ConnectionFlags][] = [
-    ['flags', flags],
+    ['flags', { ...flags, token: flags.token ?? tokenFromFile(flags.tokenFile) }],
     ['environment', fromEnv],
     ['claim.conf', fromConf],
     ['token file', fromFiles],

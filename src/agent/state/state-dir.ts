@@ -1,4 +1,11 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  type KeyObject,
+} from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -51,6 +58,7 @@ export function openStateDir(dir: string) {
     privateKey: join(cloudDir, 'private.pem'),
     publicKey: join(cloudDir, 'public.pem'),
     claimedId: join(cloudDir, 'claimed_id'),
+    claimingId: join(cloudDir, 'claiming_id'),
     cloudConf: join(cloudDir, 'cloud.conf'),
     token: join(cloudDir, 'token'),
     rooms: join(cloudDir, 'rooms'),
@@ -131,20 +139,75 @@ export function openStateDir(dir: string) {
           if ((err as { code?: string }).code !== 'EEXIST') fail(`cannot write ${p.privateKey}`, err);
         }
       }
+      let privateKey: string;
+      let publicKey: string;
       try {
-        const privateKey = readFileSync(p.privateKey, 'utf8');
-        const publicKey = existsSync(p.publicKey) ? readFileSync(p.publicKey, 'utf8') : '';
-        if (!publicKey) throw new Error(`${p.publicKey} is missing`);
-        return { privateKey, publicKey };
+        privateKey = readFileSync(p.privateKey, 'utf8');
+        publicKey = existsSync(p.publicKey) ? readFileSync(p.publicKey, 'utf8') : '';
       } catch (err) {
         fail('cannot read the key pair', err);
       }
+      let key: KeyObject;
+      try {
+        key = createPrivateKey(privateKey);
+      } catch {
+        throw new AgentError(
+          EXIT.STATE_CORRUPT,
+          `${p.privateKey} does not hold a private key; restore it from a backup, or run \`muster-agent claim --force\` to make a new key and claim this machine again`,
+        );
+      }
+      // The public half is derived from the private key, so a missing or damaged public.pem is simply rewritten.
+      const derived = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+      if (publicKey !== derived) {
+        try {
+          writeAtomic(p.publicKey, derived, 0o644);
+        } catch (err) {
+          fail(`cannot write ${p.publicKey}`, err);
+        }
+      }
+      return { privateKey, publicKey: derived };
     },
 
+    /**
+     * The id this agent is claimed as, or null when it is not claimed. A claimed_id file that is empty or does not
+     * hold a UUID is a damaged state directory (exit 20, naming the file), never "not claimed".
+     */
     claimedId(): string | null {
       if (!existsSync(p.claimedId)) return null;
-      const v = readFileSync(p.claimedId, 'utf8').trim();
-      return UUID.test(v) ? v : null;
+      let v: string;
+      try {
+        v = readFileSync(p.claimedId, 'utf8').trim();
+      } catch (err) {
+        fail(`cannot read ${p.claimedId}`, err);
+      }
+      if (!UUID.test(v))
+        throw new AgentError(
+          EXIT.STATE_CORRUPT,
+          `${p.claimedId} is ${v ? 'not a node id' : 'empty'}; restore it from a backup, or run \`muster-agent claim --force\` to claim this machine again as a new node`,
+        );
+      return v.toLowerCase();
+    },
+
+    /**
+     * The id to claim under. It is written before the first attempt and used for every retry until the claim is
+     * recorded, so a claim the server stored but the agent never heard of (a crash, a lost answer) is repeated
+     * under the same id and key: the server treats that as a retry, one node, no second use of the token.
+     */
+    claimingId(): string {
+      const existing = existsSync(p.claimingId) ? readFileSync(p.claimingId, 'utf8').trim() : '';
+      if (UUID.test(existing)) return existing.toLowerCase();
+      const id = randomUUID();
+      try {
+        writeAtomic(p.claimingId, `${id}\n`, 0o600);
+      } catch (err) {
+        fail(`cannot write ${p.claimingId}`, err);
+      }
+      return id;
+    },
+
+    /** Give up the pending claim id (the server holds it with another key or space): the next claim uses a new one. */
+    dropClaimingId(): void {
+      if (existsSync(p.claimingId)) unlinkSync(p.claimingId);
     },
 
     readCloudConf(): CloudConf {
@@ -181,6 +244,7 @@ export function openStateDir(dir: string) {
           0o600,
         );
         writeAtomic(p.claimedId, `${claimedId}\n`, 0o644);
+        if (existsSync(p.claimingId)) unlinkSync(p.claimingId);
         // The token is not kept after success.
         for (const f of [p.token, p.rooms]) if (existsSync(f)) unlinkSync(f);
       } catch (err) {
@@ -190,7 +254,16 @@ export function openStateDir(dir: string) {
 
     /** Forget the identity: claimed id and keys go; the machine GUID stays. */
     forgetIdentity(): void {
-      for (const f of [p.claimedId, p.privateKey, p.publicKey, p.ca, p.cloudConf, p.agentToken, p.linkConfig])
+      for (const f of [
+        p.claimedId,
+        p.claimingId,
+        p.privateKey,
+        p.publicKey,
+        p.ca,
+        p.cloudConf,
+        p.agentToken,
+        p.linkConfig,
+      ])
         if (existsSync(f)) unlinkSync(f);
     },
 

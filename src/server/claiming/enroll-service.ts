@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, verify } from 'node:crypto';
+import { enrollProofMessage } from '../../protocol/claim-api.ts';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service.ts';
 import type { Clock } from '../clock.ts';
@@ -8,7 +9,8 @@ import { AppError, ClaimError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import { createTokensRepo } from '../tokens/tokens-repo.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
-import { isValidHostname } from './claim-service.ts';
+import { acceptPublicKey, isValidHostname } from './claim-service.ts';
+import { createNodesRepo } from '../nodes/nodes-repo.ts';
 import { admitNode } from './node-admission.ts';
 
 export const AGENT_TOKEN_PREFIX = 'mab_';
@@ -21,8 +23,32 @@ export const enrollBody = z.object({
   arch: z.string().max(50).optional(),
   agent_version: z.string().max(100).optional(),
   restic_version: z.string().max(100).optional(),
+  /** The agent's public key and its signature over the token: a retried enroll returns the same host. */
+  public_key: z.string().max(10_000).optional(),
+  key_proof: z.string().max(4096).optional(),
 });
 export type EnrollBody = z.infer<typeof enrollBody>;
+
+/** The enrolling agent's public key when it proved holding it (a valid signature over token and host name). */
+function provenKey(body: EnrollBody): string | null {
+  if (!body.public_key || !body.key_proof) return null;
+  const key = acceptPublicKey(body.public_key);
+  if (!key)
+    throw new AppError('VALIDATION_FAILED', 'public_key must be a PEM RSA public key of 2048 bits or more');
+  let ok = false;
+  try {
+    ok = verify(
+      'sha256',
+      Buffer.from(enrollProofMessage(body.token, body.hostname)),
+      key,
+      Buffer.from(body.key_proof, 'base64'),
+    );
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new AppError('FORBIDDEN', 'key_proof is not a signature of this token by public_key');
+  return key;
+}
 
 /** Bearer enrollment: a one-time (or space) token becomes a node with its own long-lived agent token. */
 export function createEnrollService(deps: {
@@ -37,11 +63,20 @@ export function createEnrollService(deps: {
     async enroll(body: EnrollBody, sourceIp: string | null) {
       if (!isValidHostname(body.hostname))
         throw new AppError('VALIDATION_FAILED', 'hostname must be 1-253 characters of DNS labels');
-      const hostId = randomUUID();
       const agentToken = newSecret(AGENT_TOKEN_PREFIX);
-      const tokenId = await db.transaction().execute(async (trx) => {
+      const publicKey = provenKey(body);
+      const outcome = await db.transaction().execute(async (trx) => {
         const t = await createTokensRepo(trx).findBySecretHash(sha256Hex(body.token));
         if (!t) throw new AppError('FORBIDDEN', 'the enrollment token is not valid for this server');
+        // The same agent (same key, proven) asking again for a host this token made, which never connected: its
+        // first answer was lost. It gets the same host and a fresh agent token; the token is not used again.
+        const nodes = createNodesRepo(trx);
+        const retried = publicKey ? await nodes.findPendingEnrollment(t.id, publicKey) : undefined;
+        if (retried && retried.hostname.toLowerCase() === body.hostname.toLowerCase()) {
+          await nodes.setBearerHash(retried.id, sha256Hex(agentToken));
+          return { kind: 'retry', hostId: retried.id, tokenId: t.id } as const;
+        }
+        const hostId = randomUUID();
         const unusable = tokenUnusableReason(t, clock.now());
         if (unusable) throw new AppError('GONE', `${unusable}; mint a new one`);
         if (t.hostname !== null && t.hostname.toLowerCase() !== body.hostname.toLowerCase())
@@ -54,7 +89,7 @@ export function createEnrollService(deps: {
             id: hostId,
             hostname: body.hostname,
             machineGuid: null,
-            publicKey: '',
+            publicKey: publicKey ?? '',
             bearerHash: sha256Hex(agentToken),
             rooms: [],
             facts: { os: body.os, arch: body.arch, agent_version: body.agent_version },
@@ -66,8 +101,11 @@ export function createEnrollService(deps: {
           if (err instanceof ClaimError) throw new AppError('CONFLICT', err.message);
           throw err;
         }
-        return t.id;
+        return { kind: 'enrolled', hostId, tokenId: t.id } as const;
       });
+      const { hostId, tokenId } = outcome;
+      if (outcome.kind === 'retry')
+        return { host_id: hostId, agent_token: agentToken, cert_pin_sha256: deps.caPin };
       await audit.record({
         actorType: 'node',
         actorId: hostId,

@@ -51,7 +51,7 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
         `node ${nodeId} was removed from the server; claim it again to bring it back`,
       );
     const secrets = await nodes.findSecrets(nodeId);
-    if (secrets && !secrets.public_key)
+    if (secrets?.bearer_hash)
       throw new ClaimError(
         'ErrForbidden',
         `node ${nodeId} was enrolled with a bearer token; open the link with it`,

@@ -5,21 +5,16 @@ import type { AuditService } from '../audit/audit-service.ts';
 import { AppError } from '../errors.ts';
 import { parseOr400, pathId } from '../http-validate.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
-import { retentionPolicy, SCHEDULE_ACTIONS, scheduleJob } from '../../protocol/schedules.ts';
+import { backupPath, retentionPolicy, SCHEDULE_ACTIONS, scheduleJob } from '../../protocol/schedules.ts';
 import { presentJob, type JobsService } from './jobs-service.ts';
 import type { SchedulesService } from './schedules-service.ts';
 
 const hostParams = z.object({ id: pathId });
 const itemParams = hostParams.extend({ item: pathId });
-const absolutePath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
 const groupBody = z
   .object({
     name: z.string().trim().min(1).max(100),
-    paths: z.array(absolutePath).min(1).max(100),
+    paths: z.array(backupPath).min(1).max(100),
     excludes: z.array(z.string().min(1).max(4096)).max(200).default([]),
     retention: retentionPolicy.default({}),
     tag: z

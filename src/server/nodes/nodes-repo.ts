@@ -22,6 +22,18 @@ export function createNodesRepo(db: Db) {
         .select(['nodes.id', 'nodes.status'])
         .where('node_secrets.bearer_hash', '=', hash)
         .executeTakeFirst(),
+    /** A node this token enrolled with this key that never connected: a retried enroll finds it. */
+    findPendingEnrollment: (tokenId: string, publicKey: string) =>
+      db
+        .selectFrom('nodes')
+        .innerJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
+        .select(['nodes.id', 'nodes.hostname'])
+        .where('nodes.token_id', '=', tokenId)
+        .where('nodes.status', '=', 'pending')
+        .where('node_secrets.public_key', '=', publicKey)
+        .executeTakeFirst(),
+    setBearerHash: (id: string, hash: string) =>
+      db.updateTable('node_secrets').set({ bearer_hash: hash }).where('node_id', '=', id).execute(),
     findSecrets: (id: string) =>
       db.selectFrom('node_secrets').selectAll().where('node_id', '=', id).executeTakeFirst(),
     insertNode: (row: NodesTable) => db.insertInto('nodes').values(row).execute(),

@@ -45,7 +45,8 @@ export function enrollmentRoutes(deps: {
         sourceIp: req.ip,
         detail: { hostname: body.hostname, kind: 'enrollment' },
       });
-      return reply.code(201).send({
+      // 200, as the onboarding guide documents (its clients check for exactly 200).
+      return reply.code(200).send({
         id: t.id,
         token: t.token,
         expires_at: new Date(t.expires_at).toISOString(),
@@ -78,7 +79,8 @@ export function enrollmentRoutes(deps: {
 
     app.post('/api/agents/enroll', { config: perMinute(deps.enrollPerMinute) }, async (req, reply) => {
       const body = parseOr400(enrollBody, req.body);
-      return reply.code(201).send(await enroll.enroll(body, req.ip));
+      // 200, as the onboarding guide documents (its clients check for exactly 200).
+      return reply.code(200).send(await enroll.enroll(body, req.ip));
     });
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { backupPath } from '../../protocol/schedules.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex, type Sealer } from '../crypto.ts';
 import type { Db } from '../db/database.ts';
@@ -28,7 +29,7 @@ export const mintEnrollmentBody = z.object({
   repo_url: z.string().min(1).max(2000).optional(),
   repo_username: z.string().max(500).optional(),
   repo_password: z.string().max(2000).optional(),
-  initial_paths: z.array(z.string().min(1).max(4096)).max(200).default([]),
+  initial_paths: z.array(backupPath).max(200).default([]),
   ttl_seconds: z
     .number()
     .int()

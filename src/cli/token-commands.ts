@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { certPin } from '../protocol/pin.ts';
+import { systemClock } from '../server/clock.ts';
+import type { ServerConfig } from '../server/config.ts';
+import { createSealer } from '../server/crypto.ts';
+import { migrateToLatest, openDatabase } from '../server/db/database.ts';
+import { claimCommand, loadMasterKey } from '../server/main.ts';
+import { createSpacesRepo } from '../server/spaces/spaces-repo.ts';
+import { createTokensRepo } from '../server/tokens/tokens-repo.ts';
+import { createTokensService } from '../server/tokens/tokens-service.ts';
+
+/**
+ * `muster token show|rotate`: the default space's claim token, read (or replaced) straight from the server's
+ * storage on the server's own machine, with the command that claims a node with it. Needs the data dir (and its
+ * master key), so only someone who can read those can run it.
+ */
+export async function spaceTokenCommand(config: ServerConfig, action: 'show' | 'rotate'): Promise<void> {
+  const dataDir = resolve(config.dataDir);
+  if (!config.masterKey && !existsSync(join(dataDir, 'master.key')))
+    throw new Error(`${dataDir} holds no master key: is it the server's data directory? (pass --data-dir)`);
+  const database = openDatabase(config.db ?? join(dataDir, 'muster.db'));
+  try {
+    await migrateToLatest(database);
+    const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
+    const tokens = createTokensService({ repo: createTokensRepo(database.db), sealer, clock: systemClock });
+    const space = await createSpacesRepo(database.db).firstSpace();
+    if (!space) throw new Error('no space exists yet: start the server once first');
+    const t =
+      action === 'rotate'
+        ? await tokens.rotateSpaceToken(space.id, null, { expires_at: null, max_uses: null })
+        : await tokens.getSpaceToken(space.id);
+    const caFile = join(dataDir, 'tls', 'ca.pem');
+    const pin = existsSync(caFile) ? certPin(readFileSync(caFile, 'utf8')) : null;
+    const url = config.publicUrl ?? 'https://THIS-SERVER:8443';
+    if (action === 'rotate') process.stdout.write('rotated: the previous claim token no longer works\n');
+    process.stdout.write(`space "${space.name}" claim token: ${t.token}\n`);
+    process.stdout.write(`claim a node with:\n  ${claimCommand(url, t.token, pin)}\n`);
+  } finally {
+    await database.close();
+  }
+}
