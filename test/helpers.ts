@@ -93,7 +93,9 @@ export function request(
   opts: { body?: unknown; rawBody?: string; headers?: Record<string, string>; cookie?: string } = {},
 ): Promise<JsonResponse> {
   return new Promise((resolvePromise, reject) => {
-    const data = opts.rawBody ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined);
+    // A POST without a body sends an empty JSON object, as the web UI does (signed-in POSTs must be JSON).
+    const body = opts.body ?? (method === 'POST' && opts.rawBody === undefined ? {} : undefined);
+    const data = opts.rawBody ?? (body !== undefined ? JSON.stringify(body) : undefined);
     const req = https.request(
       new URL(path, server.url),
       {

@@ -22,6 +22,7 @@ import { AppError, ClaimError } from './errors.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { eventsRoutes } from './events/events-routes.ts';
 import { createEventStreams } from './events/event-streams.ts';
+import { refuseCrossSite, securityHeaders } from './http-guards.ts';
 import { createLinkHub, type Timers } from './link/link-hub.ts';
 import { linkRoutes } from './link/link-routes.ts';
 import { createNodesRepo } from './nodes/nodes-repo.ts';
@@ -60,6 +61,8 @@ export interface AppDeps {
   /** Built web UI (default: dist/web of this checkout). */
   webRoot?: string;
   heartbeatIntervalMs: number;
+  /** Minutes after which a node claimed but never connected is shown as stuck (default 60). */
+  pendingTimeoutMinutes?: number;
   trustProxy: boolean;
   rateLimits: RateLimits;
 }
@@ -91,7 +94,13 @@ export async function buildApp(deps: AppDeps) {
   const apiKeys = createApiKeyService({ db, clock });
   const guard = createAuthGuard(auth, apiKeys);
   const nodesRepo = createNodesRepo(db);
-  const nodes = createNodesService({ repo: nodesRepo, clock, bus, sealer });
+  const nodes = createNodesService({
+    repo: nodesRepo,
+    clock,
+    bus,
+    sealer,
+    pendingTimeoutMs: (deps.pendingTimeoutMinutes ?? 60) * 60_000,
+  });
   const spaces = createSpacesService({ repo: createSpacesRepo(db), nodes: nodesRepo, clock });
   const tokens = createTokensService({ repo: createTokensRepo(db), sealer, clock });
   const claims = createClaimService({ db, clock, audit, bus });
@@ -197,6 +206,10 @@ export async function buildApp(deps: AppDeps) {
   });
 
   const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
+  // While writes fail, try one every few seconds, so recovery is noticed (and logged) without traffic.
+  const storageProbe = timers.setInterval(() => {
+    if (database.health.failing()) void database.probeWrite();
+  }, 5000);
   const sessionSweeper = timers.setInterval(
     () => void auth.sweepSessions().catch(() => undefined),
     60 * 60 * 1000,
@@ -204,6 +217,7 @@ export async function buildApp(deps: AppDeps) {
   // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
   app.addHook('preClose', async () => {
     timers.clearInterval(sweeper);
+    timers.clearInterval(storageProbe);
     timers.clearInterval(sessionSweeper);
     streams.closeAll();
     await hub.shutdown();
@@ -214,15 +228,30 @@ export async function buildApp(deps: AppDeps) {
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => guard.resolve(req));
+  app.addHook(
+    'onRequest',
+    refuseCrossSite((req) => [
+      `${req.protocol}://${req.host}`,
+      ...(deps.publicUrl ? [new URL(deps.publicUrl).origin] : []),
+    ]),
+  );
+  app.addHook('onSend', securityHeaders(deps.https !== null));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
       await sql`select 1`.execute(db);
-      return { status: 'ready' };
     } catch {
       return reply.code(503).send({ code: 'unavailable', message: 'the database does not answer' });
     }
+    // Reads may work while writes fail (a full disk): then the server is not ready until a write goes through.
+    const failing = database.health.failing();
+    if (failing && !(await database.probeWrite()))
+      return reply.code(503).send({
+        code: 'unavailable',
+        message: `the database does not take writes (${failing}); free space or fix the storage, the server recovers by itself`,
+      });
+    return { status: 'ready' };
   });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   app.get('/ca.pem', async (_req, reply) => {

@@ -28,6 +28,8 @@ export const serverConfigSchema = z
       .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     heartbeatSeconds: z.coerce.number().int().min(1).max(600).default(30),
+    /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
+    pendingTimeoutMinutes: z.coerce.number().int().min(1).max(525_600).default(60),
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
     claimPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(120),
     linkAuthPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -61,6 +63,7 @@ export const ENV_NAMES: Record<string, string> = {
   masterKey: 'MUSTER_MASTER_KEY',
   logLevel: 'MUSTER_LOG_LEVEL',
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
+  pendingTimeoutMinutes: 'MUSTER_PENDING_TIMEOUT_MINUTES',
   loginPerMinute: 'MUSTER_LOGIN_PER_MINUTE',
   claimPerMinute: 'MUSTER_CLAIM_PER_MINUTE',
   linkAuthPerMinute: 'MUSTER_LINK_AUTH_PER_MINUTE',

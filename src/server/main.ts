@@ -79,7 +79,12 @@ export async function startServer(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  const database = openDatabase(config.db ?? join(dataDir, 'muster.db'));
+  const database = openDatabase(config.db ?? join(dataDir, 'muster.db'), {
+    onHealthChange: (failing) =>
+      failing
+        ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
+        : log.info('storage takes writes again'),
+  });
   await migrateToLatest(database);
   const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
 
@@ -102,6 +107,7 @@ export async function startServer(
     caPin: tls?.pin ?? null,
     publicUrl: config.publicUrl ?? null,
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
+    pendingTimeoutMinutes: config.pendingTimeoutMinutes,
     trustProxy: config.trustProxy,
     rateLimits: {
       login: config.loginPerMinute,

@@ -52,6 +52,7 @@ export interface ServerInfo {
   url: string;
   ca_pin: string | null;
   version: string;
+  install_ps1_sha256: string;
 }
 export interface SpaceToken {
   token: string;
@@ -103,11 +104,13 @@ let onUnauthenticated: () => void = () => undefined;
 export const setUnauthenticatedHandler = (fn: () => void) => void (onUnauthenticated = fn);
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  // Every POST is JSON (an empty object when there is nothing to say): the server refuses other signed-in POSTs.
+  const payload = body ?? (method === 'POST' ? {} : undefined);
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+    body: payload === undefined ? undefined : JSON.stringify(payload),
   });
   if (res.status === 204) return undefined as T;
   const text = await res.text();

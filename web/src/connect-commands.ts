@@ -17,6 +17,8 @@ export interface ConnectInput {
   token: string;
   /** Room slugs; empty means the space's default room. */
   rooms: string[];
+  /** SHA-256 (hex) of install.ps1 as this server serves it; the Windows command runs nothing else. */
+  installPs1Sha256?: string | null;
 }
 
 /** Quote for a POSIX shell when needed. */
@@ -32,41 +34,65 @@ function claimEnv(i: ConnectInput): [string, string][] {
   ];
 }
 
+/** `export NAME='value' ...`: a shell builtin, so the token never shows in any process's arguments. */
+function exportLine(vars: [string, string][]): string {
+  return `export ${vars.map(([k, v]) => `${k}=${sh(v)}`).join(' ')}`;
+}
+
+/**
+ * Fetch the CA without trusting it and check its key against the pin (the first request is the only unchecked one,
+ * and nothing it returns is used unless the pin matches); `sum` is the SHA-256 tool of the platform.
+ */
+function pinCheck(url: string, caPin: string, caFile: string, sum: string): string[] {
+  const hex = caPin.replace(/^sha256:/, '');
+  return [
+    `curl -fsSk ${sh(`${url}/ca.pem`)} -o ${caFile}`,
+    `[ "$(openssl x509 -in ${caFile} -pubkey -noout | openssl pkey -pubin -outform der | ${sum} | cut -d' ' -f1)" = ${hex} ]`,
+  ];
+}
+
 export function connectCommand(env: Environment, i: ConnectInput): string {
   const rooms = i.rooms.join(',');
+  const tokenVars: [string, string][] = [
+    ['MUSTER_CLAIM_TOKEN', i.token],
+    ...(rooms ? ([['MUSTER_CLAIM_ROOMS', rooms]] as [string, string][]) : []),
+  ];
   switch (env) {
     case 'linux': {
-      const vars = [
-        `MUSTER_CLAIM_TOKEN=${sh(i.token)}`,
-        ...(rooms ? [`MUSTER_CLAIM_ROOMS=${sh(rooms)}`] : []),
-      ].join(' ');
-      if (!i.caPin) return `curl -fsSL ${sh(`${i.url}/install/install.sh`)} | sudo ${vars} bash`;
-      // Fetch the CA without trusting it, check its key against the pin, then trust only it.
-      const hex = i.caPin.replace(/^sha256:/, '');
+      // sudo passes only the named variables on; the token is in no command line.
+      const sudo = `sudo --preserve-env=${tokenVars.map(([k]) => k).join(',')} bash`;
+      if (!i.caPin)
+        return [exportLine(tokenVars), `curl -fsSL ${sh(`${i.url}/install/install.sh`)} | ${sudo}`].join(
+          ' && \\\n  ',
+        );
       return [
-        `curl -fsSk ${sh(`${i.url}/ca.pem`)} -o muster-ca.pem`,
-        `[ "$(openssl x509 -in muster-ca.pem -pubkey -noout | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)" = ${hex} ]`,
-        `curl -fsSL --cacert muster-ca.pem ${sh(`${i.url}/install/install.sh`)} | sudo ${vars} bash`,
+        exportLine(tokenVars),
+        ...pinCheck(i.url, i.caPin, 'muster-ca.pem', 'sha256sum'),
+        `curl -fsSL --cacert muster-ca.pem ${sh(`${i.url}/install/install.sh`)} | ${sudo}`,
       ].join(' && \\\n  ');
     }
     case 'macos': {
-      const flags = [
-        `--url ${sh(i.url)}`,
-        `--token ${sh(i.token)}`,
-        ...(rooms ? [`--rooms ${sh(rooms)}`] : []),
-        ...(i.caPin ? [`--ca-pin ${i.caPin}`] : []),
-      ].join(' ');
+      // Same checks as install.sh: the CA against the pin, then only that CA, then the agent against its checksum.
+      const curl = i.caPin ? 'curl -fsSL --cacert ca.pem' : 'curl -fsSL';
+      const flags = [`--url ${sh(i.url)}`, ...(i.caPin ? [`--ca-pin ${i.caPin}`] : [])].join(' ');
       return [
+        exportLine(tokenVars),
         'mkdir -p ~/muster-agent',
-        `curl -fsSLk ${sh(`${i.url}/agent/muster-agent.mjs`)} -o ~/muster-agent/muster-agent.mjs`,
-        `node ~/muster-agent/muster-agent.mjs run --state-dir ~/muster-agent/state ${flags}`,
+        'cd ~/muster-agent',
+        ...(i.caPin ? pinCheck(i.url, i.caPin, 'ca.pem', 'shasum -a 256') : []),
+        `${curl} ${sh(`${i.url}/agent/muster-agent.mjs`)} -o muster-agent.mjs.new`,
+        `[ "$(shasum -a 256 muster-agent.mjs.new | cut -d' ' -f1)" = "$(${curl} ${sh(`${i.url}/agent/muster-agent.mjs.sha256`)} | cut -d' ' -f1)" ]`,
+        'mv muster-agent.mjs.new muster-agent.mjs',
+        `node muster-agent.mjs run --state-dir ~/muster-agent/state ${flags}`,
       ].join(' && \\\n  ');
     }
     case 'docker':
+      // `-e NAME` without a value takes it from the environment: the token stays off docker's command line.
       return [
+        `${exportLine(claimEnv(i))} && \\`,
         'docker run -d --name muster-agent --restart unless-stopped --hostname "$(hostname)"',
         '-v muster-agent:/var/lib/muster-agent',
-        ...claimEnv(i).map(([k, v]) => `-e ${k}=${sh(v)}`),
+        ...claimEnv(i).map(([k]) => `-e ${k}`),
         IMAGE,
       ].join(' \\\n  ');
     case 'compose':
@@ -124,11 +150,15 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
       ].join('\n');
     }
     case 'windows': {
-      const vars = [
-        `$env:MUSTER_CLAIM_TOKEN = '${i.token}'`,
-        ...(rooms ? [`$env:MUSTER_CLAIM_ROOMS = '${rooms}'`] : []),
-      ];
-      return `${vars.join('; ')}; iex (irm '${i.url}/install/install.ps1')`;
+      // The script is fetched like ca.pem on Linux (before any trust exists) and run only if its SHA-256 is the one
+      // this server published; it then checks the CA against the pin and trusts nothing else (see install.ps1).
+      const vars = tokenVars.map(([k, v]) => `$env:${k} = '${v.replace(/'/g, "''")}'`);
+      return [
+        ...vars,
+        `curl.exe -fsS${i.caPin ? 'k' : ''} '${i.url}/install/install.ps1' -o muster-install.ps1`,
+        `if ((Get-FileHash -Algorithm SHA256 muster-install.ps1).Hash -ne '${i.installPs1Sha256 ?? ''}') { throw 'muster-install.ps1 is not the script this server published; not running it' }`,
+        'iex (Get-Content -Raw muster-install.ps1)',
+      ].join('; ');
     }
   }
 }
@@ -139,7 +169,7 @@ export function connectHint(env: Environment): string {
     case 'linux':
       return 'Run as a user who may sudo. The installer checks the CA pin, downloads and checks the agent, claims and starts it under systemd.';
     case 'macos':
-      return 'Needs Node.js 20 or later. Keeps running in the terminal; wrap it in a launchd job to start at boot.';
+      return 'Needs Node.js 20 or later. Checks the CA pin and the agent checksum first. Keeps running in the terminal; wrap it in a launchd job to start at boot.';
     case 'docker':
       return 'Build the image once from the repository: npm run build && docker build -f deploy/docker/Dockerfile -t muster-agent .';
     case 'compose':
@@ -147,6 +177,6 @@ export function connectHint(env: Environment): string {
     case 'kubernetes':
       return 'kubectl apply -f the manifest: one agent per node, the token in a Secret, state kept on the host.';
     case 'windows':
-      return 'In an elevated PowerShell on a machine that trusts the server certificate (import ca.pem into the machine Root store first). The installer checks the CA pin and runs the agent as a SYSTEM task.';
+      return 'In an elevated PowerShell (Windows 10 1803 or later, for curl.exe). The command runs the installer only if it is the one this server published; the installer checks the CA pin, then the agent checksum, and runs the agent as a SYSTEM task.';
   }
 }

@@ -27,6 +27,23 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
+/** Host names the local API answers to: loopback only, so a DNS name rebound to 127.0.0.1 gets nothing. */
+const LOOPBACK_HOST = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:\d{1,5})?$/i;
+
+/**
+ * Why a request must be refused, or null: a Host that is not a loopback name (DNS rebinding), or a request a web
+ * page made (an Origin other than the local API's own).
+ */
+export function localRefusal(headers: IncomingMessage['headers']): string | null {
+  const host = headers.host ?? '';
+  if (!LOOPBACK_HOST.test(host))
+    return `this API answers only to loopback host names (127.0.0.1, localhost, [::1]), not "${host.slice(0, 100)}"`;
+  const origin = headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`)
+    return `requests from web pages (Origin ${origin.slice(0, 100)}) are refused`;
+  return null;
+}
+
 /** The agent's local API on a loopback address: info, status, local claiming and reloads. */
 export async function startLocalApi(
   listen: string,
@@ -36,6 +53,8 @@ export async function startLocalApi(
   const host = listen.slice(0, i).replace(/^\[|\]$/g, '') || '127.0.0.1';
   const port = Number(listen.slice(i + 1));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const refusal = localRefusal(req.headers);
+    if (refusal) return send(res, 403, { success: false, message: refusal });
     const url = new URL(req.url ?? '/', 'http://local');
     const route = `${req.method} ${url.pathname}`;
     const run = async () => {

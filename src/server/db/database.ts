@@ -6,6 +6,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  type LogEvent,
   type Migration,
   type MigrationProvider,
 } from 'kysely';
@@ -17,6 +18,8 @@ import { jobsMigration } from './migrations/003-jobs.ts';
 import { schedulesMigration } from './migrations/004-schedules.ts';
 import { canonicalIdsMigration } from './migrations/005-canonical-ids.ts';
 import type { Database } from './schema.ts';
+import { createStorageHealth, type StorageHealth } from './storage-health.ts';
+import { storageProbeMigration } from './migrations/006-storage-probe.ts';
 
 export type Db = Kysely<Database>;
 
@@ -24,7 +27,43 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   dialect: DialectName;
+  /** Whether writes succeed (a full disk makes them fail). */
+  health: StorageHealth;
+  /** Try a write that needs fresh space; true (and healthy again) when it went through. */
+  probeWrite(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** Bytes the write probe stores and deletes: enough to need new pages, small enough to be cheap. */
+const PROBE_BYTES = 256 * 1024;
+
+function withProbe(
+  db: Db,
+  dialect: DialectName,
+  health: StorageHealth,
+  close: () => Promise<void>,
+): OpenDatabase {
+  return {
+    db,
+    dialect,
+    health,
+    close,
+    async probeWrite() {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('storage_probe')
+            .values({ id: 1, data: 'x'.repeat(PROBE_BYTES) })
+            .execute();
+          await trx.deleteFrom('storage_probe').execute();
+        });
+        health.recovered();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
 
 const PG_INT8 = 20;
@@ -43,7 +82,12 @@ const pgTypes = {
  * Open the database named by `url`: `postgres://...` for PostgreSQL, anything else is a SQLite file path.
  * `schema` (PostgreSQL only) isolates tests in their own schema.
  */
-export function openDatabase(url: string, opts: { schema?: string } = {}): OpenDatabase {
+export function openDatabase(
+  url: string,
+  opts: { schema?: string; onHealthChange?: (failing: string | null) => void } = {},
+): OpenDatabase {
+  const health = createStorageHealth({ onChange: opts.onHealthChange });
+  const log = (e: LogEvent) => health.observe(e);
   if (/^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -51,8 +95,8 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): OpenD
       types: pgTypes,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    return withProbe(db, 'postgres', health, () => db.destroy());
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
@@ -60,8 +104,8 @@ export function openDatabase(url: string, opts: { schema?: string } = {}): OpenD
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  return withProbe(db, 'sqlite', health, () => db.destroy());
 }
 
 /** All migrations, in order; one set for both dialects. */
@@ -72,6 +116,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '003-jobs': jobsMigration(),
     '004-schedules': schedulesMigration(),
     '005-canonical-ids': canonicalIdsMigration(),
+    '006-storage-probe': storageProbeMigration(),
   };
 }
 

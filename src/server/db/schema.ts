@@ -178,7 +178,13 @@ export interface JobLogsTable {
   at: number;
 }
 
+export interface StorageProbeTable {
+  id: number;
+  data: string;
+}
+
 export interface Database {
+  storage_probe: StorageProbeTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;
   source_groups: SourceGroupsTable;

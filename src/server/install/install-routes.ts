@@ -19,11 +19,24 @@ const binaryQuery = z.object({
 /** The install script template; the server fills in its URL and CA pin. */
 export const INSTALL_SH_PATH = resolve(import.meta.dirname, '../../../deploy/install/install.sh');
 
+const INSTALL_TEMPLATES = {
+  sh: readFileSync(INSTALL_SH_PATH, 'utf8'),
+  ps1: readFileSync(INSTALL_SH_PATH.replace(/\.sh$/, '.ps1'), 'utf8'),
+};
+
+/**
+ * An install script as served to a client that reached us at `server`. Only values we produce go in: the URL
+ * (stripped to URL characters) and the pin in hex. The connect dialog quotes the SHA-256 of exactly this text.
+ */
+export function renderInstallScript(kind: 'sh' | 'ps1', server: string, caPin: string | null): string {
+  return INSTALL_TEMPLATES[kind]
+    .replaceAll('@@SERVER@@', server.replace(/[^A-Za-z0-9:/._\-[\]]/g, ''))
+    .replaceAll('@@CA_PIN@@', caPin ? formatPin(caPin) : '');
+}
+
 /** Agent downloads and install scripts. The agent is one JavaScript file for every OS and architecture (Node.js 20+). */
 export function installRoutes(deps: { publicUrl: string | null; caPin: string | null; bundlePath?: string }) {
   const path = deps.bundlePath ?? AGENT_BUNDLE_PATH;
-  const installSh = readFileSync(INSTALL_SH_PATH, 'utf8');
-  const installPs1 = readFileSync(INSTALL_SH_PATH.replace(/\.sh$/, '.ps1'), 'utf8');
   let cached: { mtimeMs: number; body: Buffer; sha256: string } | null = null;
 
   function bundle() {
@@ -51,28 +64,16 @@ export function installRoutes(deps: { publicUrl: string | null; caPin: string | 
       return send(req, reply);
     });
     app.get('/agent/muster-agent.mjs', send);
-    app.get('/install/install.sh', async (req, reply) => {
-      // Only values we produce go in: the URL the client reached us by (or the configured one) and the pin in hex.
-      const server = baseUrlOf(req, deps.publicUrl).replace(/[^A-Za-z0-9:/._\-[\]]/g, '');
-      return reply
+    app.get('/install/install.sh', async (req, reply) =>
+      reply
         .header('content-type', 'text/x-shellscript; charset=utf-8')
-        .send(
-          installSh
-            .replaceAll('@@SERVER@@', server)
-            .replaceAll('@@CA_PIN@@', deps.caPin ? formatPin(deps.caPin) : ''),
-        );
-    });
-    app.get('/install/install.ps1', async (req, reply) => {
-      // Only values we produce go in: the URL the client reached us by (or the configured one) and the pin in hex.
-      const server = baseUrlOf(req, deps.publicUrl).replace(/[^A-Za-z0-9:/._\-[\]]/g, '');
-      return reply
+        .send(renderInstallScript('sh', baseUrlOf(req, deps.publicUrl), deps.caPin)),
+    );
+    app.get('/install/install.ps1', async (req, reply) =>
+      reply
         .header('content-type', 'text/plain; charset=utf-8')
-        .send(
-          installPs1
-            .replaceAll('@@SERVER@@', server)
-            .replaceAll('@@CA_PIN@@', deps.caPin ? formatPin(deps.caPin) : ''),
-        );
-    });
+        .send(renderInstallScript('ps1', baseUrlOf(req, deps.publicUrl), deps.caPin)),
+    );
     app.get('/agent/muster-agent.mjs.sha256', async () => `${bundle().sha256}  muster-agent.mjs\n`);
   };
 }

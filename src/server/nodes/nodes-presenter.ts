@@ -1,13 +1,29 @@
 import type { NodesTable } from '../db/schema.ts';
 
-/** What leaves the server about a node: a whitelist, so secrets can never ride along. */
-export function presentNode(n: NodesTable, rooms: { id: string; name: string; slug: string }[]) {
+/** How a node that was claimed but never connected is shown once it waited longer than the configured time. */
+export function stuckPendingReason(sinceMs: number, now: number): string {
+  const minutes = Math.round((now - sinceMs) / 60_000);
+  const ago = minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+  return `claimed ${ago} ago and never connected: check the agent on the machine (muster-agent status), or remove this node`;
+}
+
+/**
+ * What leaves the server about a node: a whitelist, so secrets can never ride along. `pendingTimeoutMs` and `now`
+ * decide whether a pending node is shown as stuck.
+ */
+export function presentNode(
+  n: NodesTable,
+  rooms: { id: string; name: string; slug: string }[],
+  pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: 0 },
+) {
+  const stuck = n.status === 'pending' && pending.now - n.since > pending.timeoutMs;
   return {
     id: n.id,
     hostname: n.hostname,
     status: n.status,
     since: n.since,
-    reason: n.reason,
+    reason: stuck ? stuckPendingReason(n.since, pending.now) : n.reason,
+    pending_stuck: stuck,
     last_seen_at: n.last_seen_at,
     os: n.os,
     os_version: n.os_version,

@@ -8,7 +8,14 @@ import type { NodeFilter, NodesRepo } from './nodes-repo.ts';
 import { presentNode } from './nodes-presenter.ts';
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
-export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: EventBus; sealer: Sealer }) {
+export function createNodesService(deps: {
+  repo: NodesRepo;
+  clock: Clock;
+  bus: EventBus;
+  sealer: Sealer;
+  /** A pending node older than this is shown as stuck (claimed, never connected). */
+  pendingTimeoutMs: number;
+}) {
   const { repo, clock, bus, sealer } = deps;
 
   async function withRooms(rows: NodesTable[]) {
@@ -19,7 +26,8 @@ export function createNodesService(deps: { repo: NodesRepo; clock: Clock; bus: E
       list.push({ id: r.id, name: r.name, slug: r.slug });
       byNode.set(r.node_id, list);
     }
-    return rows.map((n) => presentNode(n, byNode.get(n.id) ?? []));
+    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
+    return rows.map((n) => presentNode(n, byNode.get(n.id) ?? [], pending));
   }
 
   async function setStatus(

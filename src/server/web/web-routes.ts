@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthGuard } from '../auth/auth-guard.ts';
+import { baseUrlOf } from '../claiming/claim-routes.ts';
+import { sha256Hex } from '../crypto.ts';
+import { renderInstallScript } from '../install/install-routes.ts';
 import { formatPin } from '../../protocol/pin.ts';
 import { VERSION } from '../../version.ts';
 
@@ -29,7 +32,7 @@ export function createWebPage(root = WEB_ROOT) {
       .header('cache-control', 'no-cache')
       .header(
         'content-security-policy',
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
       )
       .type('text/html; charset=utf-8')
       .send(readFileSync(join(root, 'index.html'), 'utf8'));
@@ -46,12 +49,17 @@ export function webRoutes(deps: {
 }) {
   const root = deps.root ?? WEB_ROOT;
   return async (app: FastifyInstance) => {
-    app.get('/api/server-info', { preHandler: deps.guard.require('viewer') }, async (req) => ({
+    app.get('/api/server-info', { preHandler: deps.guard.require('viewer') }, async (req) => {
       // Without a configured public URL, the address the browser used is the best guess for agents too.
-      url: deps.publicUrl ?? `${req.protocol}://${req.host}`,
-      ca_pin: deps.caPin ? formatPin(deps.caPin) : null,
-      version: VERSION,
-    }));
+      const url = baseUrlOf(req, deps.publicUrl);
+      return {
+        url,
+        ca_pin: deps.caPin ? formatPin(deps.caPin) : null,
+        version: VERSION,
+        // The Windows command checks the script it downloads against this before running it.
+        install_ps1_sha256: sha256Hex(renderInstallScript('ps1', url, deps.caPin)),
+      };
+    });
     if (existsSync(join(root, 'index.html')))
       await app.register(fastifyStatic, { root, wildcard: false, index: false, maxAge: '1h' });
   };

@@ -254,7 +254,13 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
   const usable = admin ? token : (oneTime?.token ?? null);
   const command =
     info && usable
-      ? connectCommand(env, { url: info.url, caPin: info.ca_pin, token: usable, rooms: admin ? slugs : [] })
+      ? connectCommand(env, {
+          url: info.url,
+          caPin: info.ca_pin,
+          token: usable,
+          rooms: admin ? slugs : [],
+          installPs1Sha256: info.install_ps1_sha256,
+        })
       : null;
 
   return (
