@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
@@ -173,6 +173,8 @@ describe('claiming with muster-agent claim against the real server', () => {
     const a = stateDir();
     const args = ['--url', server.url, '--ca-pin', pin, '--token', token, '--id', id];
     assert.equal((await claim(args, a)).code, 0);
+    // The answer was lost (the agent never recorded it): the same claim again is a retry.
+    rmSync(join(a, 'cloud.d', 'claimed_id'));
     assert.equal((await claim(args, a)).code, 0, 'retry with the same key');
     const r = await claim(args, stateDir());
     assert.equal(r.code, EXIT.ALREADY_CLAIMED, r.stderr);

@@ -48,6 +48,8 @@ export async function startTestServer(
     timers?: Timers;
     heartbeatSeconds?: number;
     flags?: Record<string, unknown>;
+    /** Where the server logs (default: silent, or MUSTER_TEST_LOG's level). */
+    log?: pino.Logger;
   } = {},
 ): Promise<TestServer> {
   const dir = opts.dataDir ?? tempDir('muster-server-').path;
@@ -64,7 +66,7 @@ export async function startTestServer(
   const server = await startServer(config, {
     clock: opts.clock,
     timers: opts.timers ?? systemTimers,
-    log: pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
+    log: opts.log ?? pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
     print: () => undefined,
   });
   const port = Number(new URL(server.url).port);
@@ -335,7 +337,8 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
         ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
       );
       ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: hello }));
-      return { ws, first: await first, closed };
+      // A link the server closes instead of welcoming resolves too (first.t is then "closed").
+      return { ws, first: await Promise.race([first, closed.then(() => ({ t: 'closed' }))]), closed };
     },
   };
 }

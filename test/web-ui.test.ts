@@ -120,7 +120,10 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
 
     // Run exactly that command, into a scratch root instead of / and without sudo (no systemd here).
     const root = join(scratch.path, 'root');
-    const run = command.replace(/\| sudo (--preserve-env=\S+ )?/, `| MUSTER_PREFIX=${root} MUSTER_HOSTNAME=ui-node-1 `);
+    const run = command.replace(
+      /\| sudo (--preserve-env=\S+ )?/,
+      `| MUSTER_PREFIX=${root} MUSTER_HOSTNAME=ui-node-1 `,
+    );
     const installed = await bash(`cd ${scratch.path} && ${run}`);
     assert.equal(installed.code, 0, installed.out);
     assert.match(installed.out, /claiming/);

@@ -87,6 +87,12 @@ export async function buildApp(deps: AppDeps) {
     ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
   }) as unknown as FastifyInstance;
 
+  /** Every route the server answers (method and path), for the role matrix and the API reference. */
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+
   const bus = createEventBus();
   const streams = createEventStreams();
   const audit = createAuditService({ db, clock });
@@ -329,6 +335,7 @@ export async function buildApp(deps: AppDeps) {
     hub,
     bus,
     registry,
+    routes,
   };
   return { app, services };
 }

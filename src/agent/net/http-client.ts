@@ -77,7 +77,9 @@ export function createHttpClient(opts: {
         url,
         {
           method,
-          agent: agentFor(url),
+          // Discovering the pinned CA needs the full chain, which a resumed TLS session does not present.
+          agent:
+            agentFor(url) ?? (tls.rejectUnauthorized ? undefined : new https.Agent({ maxCachedSessions: 0 })),
           ca: tls.ca,
           rejectUnauthorized: tls.rejectUnauthorized,
           timeout: REQUEST_TIMEOUT_MS,

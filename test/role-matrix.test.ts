@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { addUser, login, request, startTestServer, type TestServer } from './helpers.ts';
+
+type Rule = 'public' | 'machine' | 'viewer' | 'operator' | 'admin';
+
+/**
+ * Who may call each route. A route the server answers that is missing here fails the suite: every new route must
+ * say who may call it. `machine` routes are for agents and scripts with their own credentials (claim, link, enroll).
+ */
+const RULES: Record<string, Rule> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': 'public',
+  'GET /ca.pem': 'public',
+  'POST /api/auth/login': 'public',
+  'GET /agent/binary': 'public',
+  'GET /agent/muster-agent.mjs': 'public',
+  'GET /agent/muster-agent.mjs.sha256': 'public',
+  'GET /install/install.sh': 'public',
+  'GET /install/install.ps1': 'public',
+  'GET /index.html': 'public',
+  'PUT /api/v1/spaces/nodes/:claimedId': 'machine',
+  'DELETE /api/v1/spaces/nodes/:claimedId': 'machine',
+  'GET /api/v1/env': 'machine',
+  'GET /api/v1/auth/node/:id/challenge': 'machine',
+  'POST /api/v1/auth/node/:id/password': 'machine',
+  'GET /api/v1/link': 'machine',
+  'POST /api/agents/enroll': 'machine',
+  'POST /api/auth/logout': 'public', // ends the caller's own session, if any
+  'GET /api/me': 'viewer',
+  'GET /api/spaces': 'viewer',
+  'GET /api/spaces/:id/rooms': 'viewer',
+  'GET /api/nodes': 'viewer',
+  'GET /api/nodes/:id': 'viewer',
+  'GET /api/nodes/:id/facts': 'viewer',
+  'GET /api/nodes/:id/metrics': 'viewer',
+  'GET /api/events': 'viewer',
+  'GET /api/hosts': 'viewer',
+  'GET /api/hosts/:id': 'viewer',
+  'GET /api/hosts/:id/jobs': 'viewer',
+  'GET /api/jobs/:id': 'viewer',
+  'GET /api/jobs/:id/stream': 'viewer',
+  'GET /api/hosts/:id/source-groups': 'viewer',
+  'GET /api/hosts/:id/source-groups/:item': 'viewer',
+  'GET /api/hosts/:id/schedules': 'viewer',
+  'GET /api/hosts/:id/schedules/:item': 'viewer',
+  'GET /api/server-info': 'viewer',
+  'POST /api/api-keys': 'viewer',
+  'GET /api/api-keys': 'viewer',
+  'DELETE /api/api-keys/:id': 'viewer',
+  'POST /api/hosts/:id/jobs': 'operator',
+  'POST /api/jobs/:id/cancel': 'operator',
+  'POST /api/hosts/:id/repo/probe': 'operator',
+  'POST /api/hosts/:id/source-groups': 'operator',
+  'PATCH /api/hosts/:id/source-groups/:item': 'operator',
+  'DELETE /api/hosts/:id/source-groups/:item': 'operator',
+  'POST /api/hosts/:id/source-groups/:item/backup': 'operator',
+  'POST /api/hosts/:id/schedules': 'operator',
+  'PATCH /api/hosts/:id/schedules/:item': 'operator',
+  'DELETE /api/hosts/:id/schedules/:item': 'operator',
+  'POST /api/hosts/:id/schedules/:item/run': 'operator',
+  'POST /api/enrollment-tokens': 'operator',
+  'GET /api/enrollment-tokens': 'operator',
+  'DELETE /api/enrollment-tokens/:id': 'operator',
+  'PUT /api/rooms/:id/nodes/:nodeId': 'admin',
+  'DELETE /api/rooms/:id/nodes/:nodeId': 'admin',
+  'GET /api/users': 'admin',
+  'POST /api/users': 'admin',
+  'PATCH /api/users/:id': 'admin',
+  'GET /api/spaces/:id/claim-token': 'admin',
+  'POST /api/spaces/:id/claim-token/rotate': 'admin',
+  'PATCH /api/spaces/:id/claim-token': 'admin',
+  'POST /api/spaces/:id/rooms': 'admin',
+  'PATCH /api/rooms/:id': 'admin',
+  'DELETE /api/rooms/:id': 'admin',
+  'DELETE /api/nodes/:id': 'admin',
+  'GET /api/audit': 'admin',
+};
+const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
+/** Answers that never end (server-sent events): only the refusals are checked. */
+const STREAMS = new Set(['GET /api/events', 'GET /api/jobs/:id/stream']);
+
+describe('role x route matrix, generated from the server’s own route table', () => {
+  let server: TestServer;
+  const principals: { name: string; rank: number; headers: Record<string, string>; cookie?: string }[] = [];
+
+  before(async () => {
+    server = await startTestServer();
+    const admin = await login(server);
+    principals.push({ name: 'nobody', rank: 0, headers: {} });
+    for (const role of ['viewer', 'operator'] as const) {
+      const u = await addUser(server, admin, `m-${role}`, role);
+      principals.push({ name: `${role} session`, rank: RANK[role], headers: {}, cookie: u.cookie });
+      const key = (
+        await request(server, 'POST', '/api/api-keys', { cookie: u.cookie, body: { name: 'k', role } })
+      ).json<{ key: string }>().key;
+      principals.push({
+        name: `${role} API key`,
+        rank: RANK[role],
+        headers: { authorization: `Bearer ${key}` },
+      });
+    }
+    principals.push({ name: 'admin session', rank: RANK.admin, headers: {}, cookie: admin });
+    // An agent's bearer token is no management credential.
+    principals.push({
+      name: 'forged agent bearer',
+      rank: 0,
+      headers: { authorization: 'Bearer mab_not-a-real-token' },
+    });
+  });
+  after(async () => server.stop());
+
+  test('every route has a rule, and the server enforces it for every principal', async () => {
+    const routes = server.services.routes.filter((r) => !r.url.startsWith('/assets/'));
+    const missing = routes.map((r) => `${r.method} ${r.url}`).filter((k) => !(k in RULES));
+    assert.deepEqual(missing, [], 'routes without a role rule: add them to RULES');
+    let cases = 0;
+    for (const r of routes) {
+      const key = `${r.method} ${r.url}`;
+      const rule = RULES[key]!;
+      if (rule === 'public' || rule === 'machine') continue;
+      const path = r.url.replace(/:\w+/g, () => randomUUID());
+      const concrete = path.replace(/^\/api\/spaces\/[0-9a-f-]{36}/, `/api/spaces/${server.spaceId}`);
+      for (const p of principals) {
+        if (p.cookie && key === 'POST /api/auth/logout') continue; // keep the sessions signed in
+        const allowed = p.rank >= RANK[rule];
+        if (allowed && STREAMS.has(key)) continue;
+        const res = await request(server, r.method, concrete, {
+          cookie: p.cookie,
+          headers: p.headers,
+          ...(['POST', 'PUT', 'PATCH'].includes(r.method) ? { body: {} } : {}),
+        });
+        cases++;
+        if (allowed)
+          assert.ok(
+            ![401, 403].includes(res.status),
+            `${p.name} may call ${key}: got ${res.status} ${res.text}`,
+          );
+        else
+          assert.equal(res.status, p.rank === 0 ? 401 : 403, `${p.name} must not call ${key}: ${res.text}`);
+      }
+    }
+    assert.ok(cases > 300, `${cases} cases`);
+  });
+});
