@@ -323,6 +323,8 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
       ws: WebSocket;
       first: { t: string; [k: string]: unknown };
       closed: Promise<number>;
+      /** The reason the server gave when it closed the link. */
+      closeReason: Promise<string>;
     }> {
       const creds = await authenticateLink(http, server.url, claimedId, state.keyPair().privateKey, 'test');
       const ws = new WebSocket(creds.endpoint, {
@@ -332,13 +334,19 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
         },
       });
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      const closeReason = new Promise<string>((r) => ws.once('close', (_c, why) => r(why.toString())));
       await new Promise((r, j) => ws.once('open', r).once('error', j));
       const first = new Promise<{ t: string }>((r) =>
         ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
       );
       ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: hello }));
       // A link the server closes instead of welcoming resolves too (first.t is then "closed").
-      return { ws, first: await Promise.race([first, closed.then(() => ({ t: 'closed' }))]), closed };
+      return {
+        ws,
+        first: await Promise.race([first, closed.then(() => ({ t: 'closed' }))]),
+        closed,
+        closeReason,
+      };
     },
   };
 }

@@ -291,7 +291,14 @@ export async function runDaemon(o: DaemonOptions) {
           );
           sessionKey = state.regenerateSessionKey();
           if (r.ok) await evaluate();
-          return { ...r, status: r.ok ? 200 : r.exitCode === EXIT.FORBIDDEN ? 403 : 400 };
+          const status = r.ok
+            ? 200
+            : r.exitCode === EXIT.FORBIDDEN
+              ? 403
+              : r.exitCode === EXIT.ALREADY_CLAIMED
+                ? 409
+                : 400;
+          return { ...r, status };
         },
         reload: evaluate,
       })

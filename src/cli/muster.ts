@@ -14,6 +14,12 @@ function storageOptions(cmd: Command): Command {
     .option('--db <url>', 'database: a SQLite file path or postgres://... (MUSTER_DB)');
 }
 
+/** The validated server configuration from a command's options (flags > env > --config file > defaults). */
+function configOf(opts: Record<string, unknown>) {
+  const { config: configFile, ...flags } = opts;
+  return loadServerConfig({ flags, env: process.env, configFile: configFile as string | undefined });
+}
+
 const program = new Command('muster').description('Muster server and admin commands').version(VERSION);
 program.showHelpAfterError();
 
@@ -35,13 +41,7 @@ storageOptions(program.command('server').description('run the Muster server'))
   )
   .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
   .action(async (opts: Record<string, unknown>) => {
-    const { config: configFile, ...flags } = opts;
-    const config = loadServerConfig({
-      flags,
-      env: process.env,
-      configFile: configFile as string | undefined,
-    });
-    const server = await startServer(config);
+    const server = await startServer(configOf(opts));
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -67,13 +67,8 @@ storageOptions(
     new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory(),
   )
   .action(async (opts: Record<string, unknown>) => {
-    const { config: configFile, username, role, ...flags } = opts;
-    const config = loadServerConfig({
-      flags,
-      env: process.env,
-      configFile: configFile as string | undefined,
-    });
-    await addUser(config, username as string, role as 'admin' | 'operator' | 'viewer');
+    const { username, role, ...rest } = opts;
+    await addUser(configOf(rest), username as string, role as 'admin' | 'operator' | 'viewer');
   });
 
 const token = program
@@ -88,15 +83,7 @@ for (const [action, what] of [
       '--public-url <url>',
       'URL agents use to reach the server, for the printed command (MUSTER_PUBLIC_URL)',
     )
-    .action(async (opts: Record<string, unknown>) => {
-      const { config: configFile, ...flags } = opts;
-      const config = loadServerConfig({
-        flags,
-        env: process.env,
-        configFile: configFile as string | undefined,
-      });
-      await spaceTokenCommand(config, action);
-    });
+    .action(async (opts: Record<string, unknown>) => spaceTokenCommand(configOf(opts), action));
 }
 
 program.parseAsync(process.argv).catch((err: unknown) => {

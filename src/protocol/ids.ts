@@ -1,7 +1,7 @@
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** True when `v` is a UUID in any letter case. */
-export function isUuid(v: unknown): v is string {
+function isUuid(v: unknown): v is string {
   return typeof v === 'string' && UUID.test(v);
 }
 

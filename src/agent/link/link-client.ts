@@ -42,7 +42,7 @@ export interface LinkStatus {
  * Only the server saying that this node is gone ends the agent's attempts: a removed node, or an id the server does
  * not know. Every other failure (a wrong answer, a proxy's 404, a 5xx) is retried with backoff.
  */
-export function isFinalRefusal(e: { key?: string }): boolean {
+function isFinalRefusal(e: { key?: string }): boolean {
   return e.key === 'ErrNodeRemoved' || e.key === 'ErrNotFound';
 }
 

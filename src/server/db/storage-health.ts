@@ -24,7 +24,7 @@ export function storageFailure(err: unknown): string | null {
 
 /**
  * Whether the storage takes writes. Every failed query is looked at (through Kysely's log hook); a storage failure
- * marks the storage failing until a write succeeds again (a probe, or real traffic).
+ * marks the storage failing until a write probe goes through again.
  */
 export function createStorageHealth(opts: { onChange?: (failing: string | null) => void } = {}) {
   let failing: string | null = null;
@@ -37,12 +37,11 @@ export function createStorageHealth(opts: { onChange?: (failing: string | null) 
   return {
     /** The failure writes hit last, or null while they succeed. */
     failing: () => failing,
-    /** Kysely `log` option: watch errors, and successful writes that end a failure. */
+    /** Kysely `log` option: called for every query; only failures are looked at. */
     observe(event: LogEvent): void {
-      if (event.level === 'error') {
-        const f = storageFailure(event.error);
-        if (f) set(f);
-      } else if (failing && /^\s*(insert|update|delete)/i.test(event.query.sql)) set(null);
+      if (event.level !== 'error') return;
+      const f = storageFailure(event.error);
+      if (f) set(f);
     },
     recovered: () => set(null),
   };
