@@ -235,6 +235,24 @@ export function connectArgs(server: { url: string; pin: string | null }, token: 
   return ['--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)];
 }
 
+/** `muster-agent claim` into `stateDir` with the server's URL, pin and `token` (extra arguments appended). */
+export function claimInto(
+  server: { url: string; pin: string | null },
+  stateDir: string,
+  token: string,
+  ...extra: string[]
+) {
+  return runAgent([
+    'claim',
+    '--state-dir',
+    stateDir,
+    '--local-api',
+    'off',
+    ...connectArgs(server, token),
+    ...extra,
+  ]);
+}
+
 /** A loopback port nothing listens on (at the moment of asking). */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort) => {

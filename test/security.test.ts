@@ -9,6 +9,7 @@ import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
   ADMIN_PASSWORD,
+  claimInto,
   connectArgs,
   login,
   manualClock,
@@ -110,14 +111,7 @@ describe('security: attack -> expected refusal', () => {
 
   test('a wrong challenge answer is refused; a right one cannot be replayed', async () => {
     const dir = stateDir();
-    const claimed = await runAgent([
-      'claim',
-      '--state-dir',
-      dir,
-      '--local-api',
-      'off',
-      ...connectArgs(server, spaceToken),
-    ]);
+    const claimed = await claimInto(server, dir, spaceToken);
     assert.equal(claimed.code, 0, claimed.stderr);
     const id = claimedId(dir);
     const password = (response: string) =>
@@ -191,16 +185,7 @@ describe('security: attack -> expected refusal', () => {
   test('the same UUID in upper case is the same node; ids are stored in lower case', async () => {
     const dir = stateDir();
     const upper = randomUUID().toUpperCase();
-    const first = await runAgent([
-      'claim',
-      '--state-dir',
-      dir,
-      '--local-api',
-      'off',
-      '--id',
-      upper,
-      ...connectArgs(server, spaceToken),
-    ]);
+    const first = await claimInto(server, dir, spaceToken, '--id', upper);
     assert.equal(first.code, 0, first.stderr);
     const lower = upper.toLowerCase();
     assert.equal((await node(lower)).status, 'pending');
@@ -344,14 +329,14 @@ describe('security: attack -> expected refusal', () => {
 
   test('claiming a claimed machine again needs --force; damaged identity files exit 20 naming the file', async () => {
     const dir = stateDir();
-    const args = ['claim', '--state-dir', dir, '--local-api', 'off', ...connectArgs(server, spaceToken)];
-    assert.equal((await runAgent(args)).code, 0);
+    const claim = (...extra: string[]) => claimInto(server, dir, spaceToken, ...extra);
+    assert.equal((await claim()).code, 0);
     const count = await nodeCount();
-    const twice = await runAgent(args);
+    const twice = await claim();
     assert.equal(twice.code, EXIT.ALREADY_CLAIMED);
     assert.match(twice.stderr, /already claimed as node .* --force/);
     assert.equal(await nodeCount(), count, 'no second node');
-    const forced = await runAgent([...args, '--force']);
+    const forced = await claim('--force');
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /replacing this machine's identity/);
     assert.equal(await nodeCount(), count + 1);
@@ -369,19 +354,7 @@ describe('security: attack -> expected refusal', () => {
 
   test('a node claimed but never connected is shown as stuck after the configured time; an admin removes it', async () => {
     const dir = stateDir();
-    assert.equal(
-      (
-        await runAgent([
-          'claim',
-          '--state-dir',
-          dir,
-          '--local-api',
-          'off',
-          ...connectArgs(server, spaceToken),
-        ])
-      ).code,
-      0,
-    );
+    assert.equal((await claimInto(server, dir, spaceToken)).code, 0);
     const id = claimedId(dir);
     assert.equal((await node(id)).pending_stuck, false);
     clock.advance(61 * 60_000);
@@ -598,14 +571,7 @@ describe('security: storage faults', () => {
       let failed = 0;
       for (let i = 0; i < 50 && failed === 0; i++) {
         const dir = tempDir('muster-full-agent-');
-        const r = await runAgent([
-          'claim',
-          '--state-dir',
-          dir.path,
-          '--local-api',
-          'off',
-          ...connectArgs(server, token),
-        ]);
+        const r = await claimInto(server, dir.path, token);
         if (r.code !== 0) failed++;
         dir.remove();
       }
