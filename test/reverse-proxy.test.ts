@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
-import { freePort, runAgent, startTestServer, tempDir, waitFor, type TestServer } from './helpers.ts';
+import {
+  freePort,
+  runAgent,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type TestServer,
+} from './helpers.ts';
 
 /**
  * Real nginx in front of the server, the way operators run it: a healthy route, an upstream that is down (502),
@@ -103,5 +111,79 @@ http {
     const r = await claim(`${proxyUrl}/slow`);
     assert.equal(r.code, EXIT.GATEWAY_TIMEOUT, r.stderr);
     assert.match(r.stderr, /HTTP 504/);
+  });
+});
+
+/**
+ * A proxy that forgets the websocket upgrade answers 404 on the link. The agent must not give up: it keeps retrying
+ * with backoff, says why in `status`, and comes online by itself once the proxy is fixed (no restart).
+ */
+describe('behind a proxy that breaks the link, then is fixed', () => {
+  test('a 404 on /api/v1/link never bans the agent; fixing the proxy brings it online', async () => {
+    const server = await startTestServer({ flags: { trustProxy: true } });
+    const dir = tempDir('muster-nginx-ws-');
+    const agentDir = tempDir('muster-agent-');
+    const port = await freePort();
+    const conf = join(dir.path, 'nginx.conf');
+    const write = (linkBlock: string) =>
+      writeFileSync(
+        conf,
+        `worker_processes 1;
+pid ${dir.path}/nginx.pid;
+error_log ${dir.path}/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir.path}/body;
+  proxy_temp_path ${dir.path}/proxy;
+  fastcgi_temp_path ${dir.path}/fastcgi;
+  uwsgi_temp_path ${dir.path}/uwsgi;
+  scgi_temp_path ${dir.path}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    proxy_set_header Host $http_host;
+    proxy_set_header X-Forwarded-Proto http;
+    proxy_set_header X-Forwarded-For $remote_addr;
+    proxy_ssl_verify off;
+    ${linkBlock}
+    location / { proxy_pass https://127.0.0.1:${server.port}; }
+  }
+}
+`,
+      );
+    write('location = /api/v1/link { return 404; }');
+    const nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
+    const url = `http://127.0.0.1:${port}`;
+    const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
+    const agent = spawnAgent(['--state-dir', agentDir.path, '--url', url, '--token', token]);
+    const status = async () => {
+      const r = await runAgent(['status', '--json', '--state-dir', agentDir.path]);
+      return JSON.parse(r.stdout) as { status: string; reason: string; online: boolean };
+    };
+    try {
+      await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'nginx');
+      const broken = await waitFor(async () => {
+        const s = await status();
+        return /HTTP 404/.test(s.reason) ? s : null;
+      }, 'the agent to report the 404');
+      assert.equal(broken.status, 'offline', 'retrying, not banned');
+      write(`location = /api/v1/link {
+      proxy_pass https://127.0.0.1:${server.port};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-Proto http;
+    }`);
+      spawnSync('nginx', ['-p', dir.path, '-c', conf, '-s', 'reload']);
+      await waitFor(async () => (await status()).online, 'the agent online through the fixed proxy', 60_000);
+      assert.doesNotMatch(agent.output(), /not reconnecting|banned/);
+    } finally {
+      await agent.stop();
+      nginx.kill('SIGTERM');
+      await server.stop();
+      dir.remove();
+      agentDir.remove();
+    }
   });
 });
