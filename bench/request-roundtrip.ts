@@ -25,8 +25,8 @@ const identities: { id: string; token: string }[] = [];
 for (let i = 0; i < agents; i++) {
   const hostname = `sim-${i}`;
   const minted = await services.enrollment.mint(
+    { kind: 'user', userId: admin.id, username: 'admin', role: 'admin', ip: null },
     server.spaceId,
-    admin.id,
     mintEnrollmentBody.parse({ hostname }),
   );
   const r = await services.enroll.enroll(

@@ -15,8 +15,8 @@ const admin = await database.db
 for (let i = 0; i < count; i++) {
   const hostname = `host-${String(i).padStart(5, '0')}`;
   const minted = await services.enrollment.mint(
+    { kind: 'user', userId: admin.id, username: 'admin', role: 'admin', ip: null },
     server.spaceId,
-    admin.id,
     mintEnrollmentBody.parse({ hostname }),
   );
   await services.enroll.enroll(

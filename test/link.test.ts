@@ -1,3 +1,4 @@
+import { SYSTEM } from '../src/server/actor.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -441,7 +442,7 @@ describe('limits against a misbehaving agent', () => {
     const sim = await simulatedIdentity(server);
     try {
       const link = await sim.open();
-      const job = await server.services.jobs.create(sim.id, 'system.probe', {}, null);
+      const job = await server.services.jobs.create(SYSTEM, sim.id, 'system.probe', {});
       const send = (f: unknown) => link.ws.send(JSON.stringify(f));
       send({ t: 'job.started', job_id: job.id, at: Date.now() });
       const chunk = 'x'.repeat(512 * 1024);

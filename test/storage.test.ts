@@ -1,3 +1,4 @@
+import { SYSTEM } from '../src/server/actor.ts';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -84,7 +85,7 @@ for (const backend of backends) {
         rateLimits: { login: 1000, claim: 1000, linkAuth: 1000 },
       });
       s = built.services;
-      const admin = await s.auth.createUser({
+      const admin = await s.auth.createUser(SYSTEM, {
         username: 'admin',
         password: 'admin-password-1',
         role: 'admin',
@@ -119,7 +120,7 @@ for (const backend of backends) {
     });
 
     test("rooms are taken by id or slug and must be in the token's space", async () => {
-      const room = await s.spaces.createRoom(spaceId, 'Edge Routers');
+      const room = await s.spaces.createRoom(SYSTEM, spaceId, 'Edge Routers');
       const id = randomUUID();
       await claim(id, publicKey(), { rooms: ['edge-routers'] });
       assert.deepEqual(
@@ -131,17 +132,17 @@ for (const backend of backends) {
         (e: ClaimError) => e.key === 'ErrInvalidRoomID',
       );
       await assert.rejects(
-        s.spaces.createRoom(spaceId, 'edge routers'),
+        s.spaces.createRoom(SYSTEM, spaceId, 'edge routers'),
         (e: AppError) => e.code === 'CONFLICT',
       );
       await assert.rejects(
-        s.spaces.deleteRoom((await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.id),
+        s.spaces.deleteRoom(SYSTEM, (await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.id),
         (e: AppError) => e.code === 'CONFLICT',
       );
     });
 
     test('token limits: a use limit and an expiry are enforced, and a failed claim consumes nothing', async () => {
-      const t = await s.tokens.rotateSpaceToken(spaceId, null, {
+      const t = await s.tokens.rotateSpaceToken(SYSTEM, spaceId, {
         expires_at: clock.now() + 60_000,
         max_uses: 1,
       });
@@ -156,22 +157,22 @@ for (const backend of backends) {
         claim(randomUUID(), publicKey()),
         (e: ClaimError) => e.key === 'ErrForbidden' && /used up/.test(e.message),
       );
-      await s.tokens.setSpaceTokenLimits(spaceId, { expires_at: clock.now() + 1000, max_uses: null });
+      await s.tokens.setSpaceTokenLimits(SYSTEM, spaceId, { expires_at: clock.now() + 1000, max_uses: null });
       clock.advance(2000);
       await assert.rejects(
         claim(randomUUID(), publicKey()),
         (e: ClaimError) => e.key === 'ErrForbidden' && /expired/.test(e.message),
       );
-      token = (await s.tokens.rotateSpaceToken(spaceId, null, { expires_at: null, max_uses: null })).token;
+      token = (await s.tokens.rotateSpaceToken(SYSTEM, spaceId, { expires_at: null, max_uses: null })).token;
     });
 
     test('concurrent claims against a one-use token: exactly one wins', async () => {
-      token = (await s.tokens.rotateSpaceToken(spaceId, null, { expires_at: null, max_uses: 1 })).token;
+      token = (await s.tokens.rotateSpaceToken(SYSTEM, spaceId, { expires_at: null, max_uses: 1 })).token;
       const results = await Promise.allSettled(
         Array.from({ length: 5 }, () => claim(randomUUID(), publicKey())),
       );
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
-      token = (await s.tokens.rotateSpaceToken(spaceId, null, { expires_at: null, max_uses: null })).token;
+      token = (await s.tokens.rotateSpaceToken(SYSTEM, spaceId, { expires_at: null, max_uses: null })).token;
     });
 
     test('node listing filters by status, text and room', async () => {

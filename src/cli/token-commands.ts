@@ -6,8 +6,8 @@ import type { ServerConfig } from '../server/config.ts';
 import { createSealer } from '../server/crypto.ts';
 import { migrateToLatest, openDatabase } from '../server/db/database.ts';
 import { claimCommand, loadMasterKey } from '../server/main.ts';
-import { createSpacesRepo } from '../server/spaces/spaces-repo.ts';
-import { createTokensRepo } from '../server/tokens/tokens-repo.ts';
+import { SYSTEM } from '../server/actor.ts';
+import { createStore } from '../server/repos/store.ts';
 import { createTokensService } from '../server/tokens/tokens-service.ts';
 
 /**
@@ -23,12 +23,13 @@ export async function spaceTokenCommand(config: ServerConfig, action: 'show' | '
   try {
     await migrateToLatest(database);
     const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
-    const tokens = createTokensService({ repo: createTokensRepo(database.db), sealer, clock: systemClock });
-    const space = await createSpacesRepo(database.db).firstSpace();
+    const store = createStore(database.db, systemClock);
+    const tokens = createTokensService({ store, sealer, clock: systemClock });
+    const space = await store.repos.spaces.firstSpace();
     if (!space) throw new Error('no space exists yet: start the server once first');
     const t =
       action === 'rotate'
-        ? await tokens.rotateSpaceToken(space.id, null, { expires_at: null, max_uses: null })
+        ? await tokens.rotateSpaceToken(SYSTEM, space.id, { expires_at: null, max_uses: null })
         : await tokens.getSpaceToken(space.id);
     const caFile = join(dataDir, 'tls', 'ca.pem');
     const pin = existsSync(caFile) ? certPin(readFileSync(caFile, 'utf8')) : null;

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
-import { createAuthRepo } from '../server/auth/auth-repo.ts';
+import { SYSTEM } from '../server/actor.ts';
 import { createAuthService } from '../server/auth/auth-service.ts';
-import { createUserBody } from '../server/auth/auth-types.ts';
+import { createUserBody } from '../server/http/routes/auth-routes.ts';
+import { createStore } from '../server/repos/store.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { migrateToLatest, openDatabase } from '../server/db/database.ts';
@@ -27,8 +28,8 @@ export async function addUser(
   const database = openDatabase(config.db ?? join(resolve(config.dataDir), 'muster.db'));
   try {
     await migrateToLatest(database);
-    const auth = createAuthService({ repo: createAuthRepo(database.db), clock: systemClock });
-    const user = await auth.createUser(body.data);
+    const auth = createAuthService({ store: createStore(database.db, systemClock), clock: systemClock });
+    const user = await auth.createUser(SYSTEM, body.data);
     process.stdout.write(`created ${user.role} "${user.username}" (${user.id})\n`);
   } finally {
     await database.close();

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { backupPath, RETENTION_KEYS, retentionPolicy } from './schedules.ts';
+
 /** Job types an agent may run; `shell` runs only where the agent's own config enables it. */
 export const JOB_TYPES = [
   'system.probe',
@@ -9,3 +12,58 @@ export const JOB_TYPES = [
   'shell',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
+
+/** Set on jobs a source group or schedule made, so their runs can be traced back to it. */
+const fromGroup = { source_group_id: z.string().max(100).optional() };
+const tags = z.array(z.string().min(1).max(100)).max(50);
+
+/**
+ * The parameters of each job type: the server validates a job against them, the agent parses what it is asked
+ * to run with them, and the web UI builds its form from them. Unknown fields are dropped.
+ */
+export const JOB_PARAMS = {
+  'system.probe': z.object({}),
+  'restic.init': z.object(fromGroup),
+  'restic.backup': z.object({
+    ...fromGroup,
+    paths: z.array(backupPath).max(200).optional().describe('default: the initial paths given at enrollment'),
+    excludes: z.array(z.string().min(1).max(4096)).max(200).optional(),
+    tags: tags.optional(),
+    retention: retentionPolicy.optional().describe('applied after a successful backup (restic forget --prune)'),
+  }),
+  'restic.snapshots': z.object(fromGroup),
+  'restic.forget': z.object({
+    ...fromGroup,
+    ...(Object.fromEntries(
+      RETENTION_KEYS.map((k) => [`keep_${k}`, z.number().int().min(1).max(100_000).optional()]),
+    ) as Record<`keep_${(typeof RETENTION_KEYS)[number]}`, z.ZodOptional<z.ZodNumber>>),
+    tags: tags.optional(),
+    prune: z.boolean().optional(),
+  }),
+  'restic.check': z.object(fromGroup),
+  shell: z.object({ command: z.string().min(1).max(100_000) }),
+} satisfies Record<JobType, z.ZodType>;
+export type JobParams<T extends JobType> = z.infer<(typeof JOB_PARAMS)[T]>;
+
+/** A job as asked for: its type and that type's parameters (optional, except a shell job's command). */
+export const jobRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('system.probe'), params: JOB_PARAMS['system.probe'].default({}) }),
+  z.object({ type: z.literal('restic.init'), params: JOB_PARAMS['restic.init'].default({}) }),
+  z.object({ type: z.literal('restic.backup'), params: JOB_PARAMS['restic.backup'].default({}) }),
+  z.object({ type: z.literal('restic.snapshots'), params: JOB_PARAMS['restic.snapshots'].default({}) }),
+  z.object({ type: z.literal('restic.forget'), params: JOB_PARAMS['restic.forget'].default({}) }),
+  z.object({ type: z.literal('restic.check'), params: JOB_PARAMS['restic.check'].default({}) }),
+  z.object({ type: z.literal('shell'), params: JOB_PARAMS.shell }),
+]);
+export type JobRequest = z.infer<typeof jobRequest>;
+
+/** Parse a job's parameters for its type; the message names the field that is wrong. */
+export function parseJobParams<T extends JobType>(
+  type: T,
+  params: unknown,
+): { ok: true; params: JobParams<T> } | { ok: false; message: string } {
+  const r = JOB_PARAMS[type].safeParse(params ?? {});
+  if (r.success) return { ok: true, params: r.data as JobParams<T> };
+  const issue = r.error.issues[0]!;
+  return { ok: false, message: `${type} params.${issue.path.join('.')}: ${issue.message}` };
+}

@@ -1,49 +1,55 @@
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { sql } from 'kysely';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
 import { createAuditService } from './audit/audit-service.ts';
-import { auditRoutes } from './audit/audit-routes.ts';
-import { createAuthGuard } from './auth/auth-guard.ts';
 import { createApiKeyService } from './auth/api-keys.ts';
-import { createAuthRepo } from './auth/auth-repo.ts';
-import { authRoutes } from './auth/auth-routes.ts';
 import { createAuthService } from './auth/auth-service.ts';
-import { claimRoutes, isAgentApiPath, sendAgentApiError } from './claiming/claim-routes.ts';
-import { createClaimService } from './claiming/claim-service.ts';
 import { createLinkAuthService } from './claiming/link-auth-service.ts';
 import type { Clock } from './clock.ts';
 import type { Sealer } from './crypto.ts';
 import type { OpenDatabase } from './db/database.ts';
-import { AppError, ClaimError } from './errors.ts';
+import { ClaimError } from './errors.ts';
 import { createEventBus } from './events/event-bus.ts';
-import { eventsRoutes } from './events/events-routes.ts';
 import { createEventStreams } from './events/event-streams.ts';
-import { refuseCrossSite, securityHeaders } from './http-guards.ts';
-import { createLinkHub, type Timers } from './link/link-hub.ts';
-import { linkRoutes } from './link/link-routes.ts';
-import { createNodesRepo } from './nodes/nodes-repo.ts';
-import { nodesRoutes } from './nodes/nodes-routes.ts';
-import { hostsRoutes } from './nodes/hosts-routes.ts';
-import { installRoutes } from './install/install-routes.ts';
+import { createAuthGuard } from './http/auth-guard.ts';
+import { refuseCrossSite, securityHeaders } from './http/http-guards.ts';
+import {
+  handleError,
+  handleFrameworkError,
+  isAgentApiPath,
+  sendAgentApiError,
+} from './http/http-errors.ts';
+import { openApiRoute, registerOpenApi } from './http/openapi.ts';
+import { registerRateLimits, type RateLimits } from './http/rate-limits.ts';
+import { agentApiRoutes } from './http/routes/agent-api-routes.ts';
+import { auditRoutes } from './http/routes/audit-routes.ts';
+import { authRoutes } from './http/routes/auth-routes.ts';
+import { enrollmentRoutes } from './http/routes/enrollment-routes.ts';
+import { eventsRoutes } from './http/routes/events-routes.ts';
+import { installRoutes } from './http/routes/install-routes.ts';
+import { jobsRoutes } from './http/routes/jobs-routes.ts';
+import { nodesRoutes } from './http/routes/nodes-routes.ts';
+import { schedulesRoutes } from './http/routes/schedules-routes.ts';
+import { spacesRoutes } from './http/routes/spaces-routes.ts';
+import { systemRoutes } from './http/routes/system-routes.ts';
+import { createWebPage, webRoutes } from './http/routes/web-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
-import { createWebPage, webRoutes } from './web/web-routes.ts';
-import { schedulesRoutes } from './jobs/schedules-routes.ts';
-import { createSchedulesService } from './jobs/schedules-service.ts';
-import { jobsRoutes } from './jobs/jobs-routes.ts';
+import { createLinkHub, type Timers } from './link/link-hub.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
-import { createSpacesRepo } from './spaces/spaces-repo.ts';
-import { spacesRoutes } from './spaces/spaces-routes.ts';
+import { createClaimNode } from './operations/claim-node.ts';
+import { createEnrollNode } from './operations/enroll-node.ts';
+import { createHostConfig } from './operations/host-config.ts';
+import { createJobOperations } from './operations/job-operations.ts';
+import { createRemoveNode } from './operations/remove-node.ts';
+import { createStore } from './repos/store.ts';
+import { createSchedulesService } from './schedules/schedules-service.ts';
 import { createSpacesService } from './spaces/spaces-service.ts';
-import { createTokensRepo } from './tokens/tokens-repo.ts';
-import { registerRateLimits, type RateLimits } from './rate-limits.ts';
-import { createTokensService } from './tokens/tokens-service.ts';
 import { createEnrollmentService } from './tokens/enrollment-service.ts';
-import { enrollmentRoutes } from './tokens/enrollment-routes.ts';
-import { createEnrollService } from './claiming/enroll-service.ts';
+import { createTokensService } from './tokens/tokens-service.ts';
 
 export interface AppDeps {
   database: OpenDatabase;
@@ -51,7 +57,7 @@ export interface AppDeps {
   timers: Timers;
   log: Logger;
   sealer: Sealer;
-  /** TLS key and chain; null serves plain HTTP (behind a TLS-terminating proxy). */
+  /** TLS key and chain; null serves plain HTTP (behind a TLS-terminating proxy, or in-process tests). */
   https: { key: string; cert: string } | null;
   /** CA certificate served at /ca.pem, when there is one. */
   caPem: string | null;
@@ -67,53 +73,44 @@ export interface AppDeps {
   rateLimits: RateLimits;
 }
 
-/** Build the server without listening: every route, service and the link hub. */
+/** Build the server without listening: services, operations, the link hub and every route. Wiring only. */
 export async function buildApp(deps: AppDeps) {
   const { database, clock, timers, log, sealer } = deps;
-  const db = database.db;
   const app = Fastify({
     loggerInstance: log,
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,
     // Ids in paths are validated by the routes (with the documented error bodies), not cut off by the router.
     routerOptions: { maxParamLength: 500 },
-    frameworkErrors: (err, req, reply) => {
-      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const message = tooLong ? 'a path segment is longer than 500 characters' : 'the URL is malformed';
-      const r = reply as FastifyReply;
-      if (isAgentApiPath(req.url)) void sendAgentApiError(req, r, new ClaimError('ErrBadRequest', message));
-      else void r.code(tooLong ? 414 : 400).send({ code: tooLong ? 'uri_too_long' : 'bad_url', message });
-    },
+    frameworkErrors: handleFrameworkError,
     ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
   }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
-  /** Every route the server answers (method and path), for the role matrix and the API reference. */
-  const routes: { method: string; url: string }[] = [];
+  /** Every route the server answers (method, path, who may call it), for the role matrix and the API reference. */
+  const routes: { method: string; url: string; access: string | undefined }[] = [];
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    const access = (r.config as { access?: string } | undefined)?.access;
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, access });
   });
 
+  // Domain services over one store.
+  const store = createStore(database.db, clock);
   const bus = createEventBus();
   const streams = createEventStreams();
-  const audit = createAuditService({ db, clock });
-  const auth = createAuthService({ repo: createAuthRepo(db), clock });
-  const apiKeys = createApiKeyService({ db, clock });
+  const audit = createAuditService({ store });
+  const auth = createAuthService({ store, clock });
+  const apiKeys = createApiKeyService({ store, clock });
   const guard = createAuthGuard(auth, apiKeys);
-  const nodesRepo = createNodesRepo(db);
-  const nodes = createNodesService({
-    repo: nodesRepo,
-    clock,
-    bus,
-    sealer,
-    pendingTimeoutMs: (deps.pendingTimeoutMinutes ?? 60) * 60_000,
-  });
-  const spaces = createSpacesService({ repo: createSpacesRepo(db), nodes: nodesRepo, clock });
-  const tokens = createTokensService({ repo: createTokensRepo(db), sealer, clock });
-  const claims = createClaimService({ db, clock, audit, bus });
-  const enrollment = createEnrollmentService({ db, sealer, clock });
-  const enroll = createEnrollService({ db, clock, audit, bus, caPin: deps.caPin });
+  const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;
+  const nodes = createNodesService({ store, clock, bus, sealer, pendingTimeoutMs });
+  const spaces = createSpacesService({ store, clock });
+  const tokens = createTokensService({ store, sealer, clock });
+  const enrollment = createEnrollmentService({ store, sealer, clock });
+  const schedules = createSchedulesService({ store, clock });
   const linkAuth = createLinkAuthService({
-    nodes: nodesRepo,
+    nodes: store.repos.nodes,
     clock,
     challengeKey: sealer.subkey('link-challenge'),
   });
@@ -123,44 +120,16 @@ export async function buildApp(deps: AppDeps) {
     timers,
     log: log.child({ part: 'link' }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs,
-    configFor: (id) => configFor(id),
-    async onOnline(nodeId) {
-      const row = await nodes.findRow(nodeId);
-      if (row?.repo_status === 'unknown') await startRepoInit(nodeId, null);
-    },
-    async onAgentFrame(nodeId, frame) {
-      if (frame.t === 'reply') {
-        if (!frame.ok)
-          await jobs.rejectStart(nodeId, frame.id, frame.error?.message ?? 'the agent refused the job');
-        return;
-      }
-      if (frame.t !== 'hello' && frame.t !== 'heartbeat') await jobs.onFrame(nodeId, frame);
-    },
   });
+  const jobs = createJobsService({ store, clock, link: hub, bus, nodes, schedules });
 
-  const jobs = createJobsService({
-    db,
-    clock,
-    send: (nodeId, frame) => hub.send(nodeId, frame),
-    bus,
-    async onFinished(job) {
-      if (job.type === 'restic.init')
-        await nodes.setRepoStatus(job.node_id, job.state === 'succeeded' ? 'ready' : 'init_failed');
-    },
-  });
-
-  const schedules = createSchedulesService({ db, clock });
-  /** The configuration a node's agent receives in welcome and config.update. */
-  async function configFor(nodeId: string) {
-    return { ...(await nodes.linkConfig(nodeId)), schedules: await schedules.specsFor(nodeId) };
-  }
-
-  /** Initialise (or detect) the host's repository with a restic.init job; null when it has none. */
-  async function startRepoInit(nodeId: string, by: string | null): Promise<string | null> {
-    if (!(await nodes.hasRepository(nodeId))) return null;
-    await nodes.setRepoStatus(nodeId, 'initializing');
-    return (await jobs.create(nodeId, 'restic.init', {}, by)).id;
-  }
+  // Operations: multi-step changes that own their transaction, audit record, events and link messages.
+  const claimNode = createClaimNode({ store, clock, bus });
+  const enrollNode = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
+  const removeNode = createRemoveNode({ nodes, link: hub });
+  const hostConfig = createHostConfig({ nodes, schedules, link: hub });
+  const jobOps = createJobOperations({ jobs, nodes, schedules });
+  hub.handle({ configFor: hostConfig.configFor, online: jobOps.nodeOnline, frame: jobOps.agentFrame });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'muster_' });
@@ -173,42 +142,14 @@ export async function buildApp(deps: AppDeps) {
     },
   });
 
-  app.setErrorHandler((err, req, reply) => {
-    if (isAgentApiPath(req.url)) return sendAgentApiError(req, reply, err);
-    if (err instanceof AppError) {
-      if (err.retryAfterSeconds !== undefined)
-        void reply.header('retry-after', String(err.retryAfterSeconds));
-      return reply.code(err.status).send({ code: err.code.toLowerCase(), message: err.message });
-    }
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      const code =
-        status === 413
-          ? 'payload_too_large'
-          : status === 415
-            ? 'unsupported_media_type'
-            : 'validation_failed';
-      return reply.code(status).send({ code, message: err instanceof Error ? err.message : 'bad request' });
-    }
-    req.log.error({ err }, 'request failed');
-    return reply.code(500).send({
-      code: 'internal',
-      message: `internal error; quote request ${req.id} when reporting it`,
-      request_id: req.id,
-    });
-  });
+  app.setErrorHandler(handleError);
   const webPage = createWebPage(deps.webRoot);
   app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
     if (isAgentApiPath(req.url))
-      return sendAgentApiError(
-        req,
-        reply,
-        new ClaimError('ErrNotFound', `no agent endpoint ${req.method} ${req.url.split('?')[0]}`),
-      );
+      return sendAgentApiError(req, reply, new ClaimError('ErrNotFound', `no agent endpoint ${req.method} ${path}`));
     if (webPage(req, reply)) return reply;
-    return reply
-      .code(404)
-      .send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` });
+    return reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${path}` });
   });
 
   const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
@@ -232,6 +173,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(cookie);
   await registerRateLimits(app);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await registerOpenApi(app);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => guard.resolve(req));
   app.addHook(
@@ -243,85 +185,40 @@ export async function buildApp(deps: AppDeps) {
   );
   app.addHook('onSend', securityHeaders(deps.https !== null));
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    try {
-      await sql`select 1`.execute(db);
-    } catch {
-      return reply.code(503).send({ code: 'unavailable', message: 'the database does not answer' });
-    }
-    // Reads may work while writes fail (a full disk): then the server is not ready until a write goes through.
-    const failing = database.health.failing();
-    if (failing && !(await database.probeWrite()))
-      return reply.code(503).send({
-        code: 'unavailable',
-        message: `the database does not take writes (${failing}); free space or fix the storage, the server recovers by itself`,
-      });
-    return { status: 'ready' };
-  });
-  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-  app.get('/ca.pem', async (_req, reply) => {
-    if (!deps.caPem) throw new AppError('NOT_FOUND', 'this server does not manage its own CA');
-    return reply.type('application/x-pem-file').send(deps.caPem);
-  });
-
+  const secureCookies = deps.https !== null;
+  await app.register(systemRoutes({ database, registry, caPem: deps.caPem }));
+  await app.register(openApiRoute);
   await app.register(
-    authRoutes({
-      auth,
-      apiKeys,
-      guard,
-      audit,
-      secureCookies: deps.https !== null,
-      loginPerMinute: deps.rateLimits.login,
-    }),
+    authRoutes({ auth, apiKeys, guard, secureCookies, loginPerMinute: deps.rateLimits.login }),
   );
-  await app.register(spacesRoutes({ spaces, tokens, guard, audit }));
-  await app.register(nodesRoutes({ nodes, spaces, hub, guard, audit }));
+  await app.register(spacesRoutes({ spaces, tokens, guard }));
+  await app.register(nodesRoutes({ nodes, spaces, link: hub, removeNode, guard }));
   await app.register(eventsRoutes({ bus, guard, streams }));
   await app.register(auditRoutes({ audit, guard }));
-  await app.register(hostsRoutes({ nodes, guard }));
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
-  await app.register(jobsRoutes({ jobs, nodes, guard, bus, streams, startRepoInit }));
+  await app.register(jobsRoutes({ jobs, jobOps, nodes, guard, bus, streams }));
+  await app.register(schedulesRoutes({ schedules, hostConfig, jobOps, nodes, guard }));
   await app.register(
-    schedulesRoutes({
-      schedules,
-      jobs,
-      nodes,
-      guard,
-      audit,
-      async pushConfig(nodeId) {
-        hub.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
-      },
-    }),
+    enrollmentRoutes({ enrollment, enrollNode, spaces, guard, enrollPerMinute: deps.rateLimits.claim }),
   );
   await app.register(
-    enrollmentRoutes({ enrollment, enroll, spaces, guard, audit, enrollPerMinute: deps.rateLimits.claim }),
-  );
-  await app.register(
-    claimRoutes({
-      claims,
+    agentApiRoutes({
+      claimNode,
+      removeNode,
       linkAuth,
+      hub,
+      guard,
       publicUrl: deps.publicUrl,
       limits: deps.rateLimits,
-      async unclaim(nodeId, sourceIp) {
-        await nodes.remove(nodeId, 'its agent (unclaimed)');
-        hub.disconnect(nodeId, 'this node was unclaimed', true);
-        await audit.record({
-          actorType: 'node',
-          actorId: nodeId,
-          action: 'node.unclaimed',
-          targetType: 'node',
-          targetId: nodeId,
-          sourceIp,
-        });
-      },
     }),
   );
   await app.register(webRoutes({ guard, publicUrl: deps.publicUrl, caPin: deps.caPin, root: deps.webRoot }));
-  await app.register(linkRoutes({ hub, linkAuth, perMinute: deps.rateLimits.linkAuth }));
 
   const services = {
     jobs,
+    jobOps,
+    claims: claimNode,
+    enroll: enrollNode,
     schedules,
     auth,
     audit,
@@ -329,9 +226,6 @@ export async function buildApp(deps: AppDeps) {
     spaces,
     tokens,
     enrollment,
-    enroll,
-    claims,
-    linkAuth,
     hub,
     bus,
     registry,

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { formatPin } from '../protocol/pin.ts';
 import { buildApp, type Services } from './app.ts';
+import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createSealer } from './crypto.ts';
@@ -128,7 +129,7 @@ export async function startServer(
       writeFileSync(file, `${password}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);
     }
-    await services.auth.createUser({ username: 'admin', password, role: 'admin' });
+    await services.auth.createUser(SYSTEM, { username: 'admin', password, role: 'admin' });
     admin = await services.auth.findUserByUsername('admin');
   }
   const { space } = await services.spaces.ensureDefaultSpace(admin?.id ?? null);

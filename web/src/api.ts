@@ -1,94 +1,35 @@
 // The management API as the UI uses it: same-origin fetches with the session cookie.
-import type { NodeView } from '../../src/server/nodes/nodes-presenter.ts';
+import type {
+  ApiKeyView,
+  AuditEventView,
+  EnrollmentTokenView,
+  JobView,
+  MeView,
+  NodeView,
+  RoomView,
+  ScheduleView,
+  ServerInfoView,
+  SourceGroupView,
+  SpaceTokenView,
+  UserView,
+} from '../../src/protocol/api/views.ts';
 
-export type Role = 'admin' | 'operator' | 'viewer';
-export interface Me {
-  user_id: string;
-  username: string;
-  role: Role;
-}
-export interface Room {
-  id: string;
-  space_id: string;
-  name: string;
-  slug: string;
-  is_default: boolean;
-  node_count: number;
-}
-/** A node exactly as the server presents it. */
+// The server's views, as the API answers them (one contract, in src/protocol/api).
+export type { Role } from '../../src/protocol/api/roles.ts';
+export { roleAtLeast } from '../../src/protocol/api/roles.ts';
+export type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
+export type Me = MeView;
+export type Room = RoomView;
 export type Node = NodeView;
-export interface Job {
-  id: string;
-  host_id: string;
-  type: string;
-  params: Record<string, unknown>;
-  state: string;
-  created_by: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  exit_code: number | null;
-  error: string | null;
-  schedule_id: string | null;
-}
-export interface SourceGroup {
-  id: string;
-  name: string;
-  paths: string[];
-  excludes: string[];
-  retention: Record<string, number>;
-  tag: string;
-}
-export interface Schedule {
-  id: string;
-  source_group_id: string;
-  action: 'backup' | 'forget' | 'check';
-  cron: string;
-  timezone: string;
-  enabled: boolean;
-  next_runs: string[];
-}
-export interface ServerInfo {
-  url: string;
-  ca_pin: string | null;
-  version: string;
-  install_ps1_sha256: string;
-}
-export interface SpaceToken {
-  token: string;
-  expires_at: number | null;
-  max_uses: number | null;
-  uses?: number;
-  [k: string]: unknown;
-}
-export interface EnrollmentToken {
-  id: string;
-  hostname: string;
-  state: string;
-  created_by: string | null;
-  created_at: number;
-  expires_at: number;
-  rooms: string[];
-}
-export interface User {
-  id: string;
-  username: string;
-  role: Role;
-  disabled: boolean;
-  created_at: number;
-}
-export interface AuditEvent {
-  id: number;
-  at: number;
-  actor_type: string;
-  actor_id: string | null;
-  username?: string | null;
-  action: string;
-  target_type: string | null;
-  target_id: string | null;
-  source_ip: string | null;
-  detail: Record<string, unknown>;
-}
+export type Job = JobView;
+export type SourceGroup = SourceGroupView;
+export type Schedule = ScheduleView;
+export type ServerInfo = ServerInfoView;
+export type SpaceToken = SpaceTokenView;
+export type EnrollmentToken = EnrollmentTokenView;
+export type User = UserView;
+export type ApiKey = ApiKeyView;
+export type AuditEvent = AuditEventView;
 
 /** An API failure with the server's message, ready to show. */
 export class ApiError extends Error {
@@ -165,6 +106,3 @@ export function follow(path: string, handlers: Handlers): () => void {
     }
   };
 }
-
-export const roleAtLeast = (role: Role, wanted: Role) =>
-  ({ viewer: 0, operator: 1, admin: 2 })[role] >= { viewer: 0, operator: 1, admin: 2 }[wanted];

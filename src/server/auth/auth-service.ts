@@ -3,34 +3,46 @@ import argon2 from 'argon2';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
-import type { AuthRepo } from './auth-repo.ts';
-import {
-  SESSION_TTL_MS,
-  type CreateUserBody,
-  type Principal,
-  type Role,
-  type UpdateUserBody,
-} from './auth-types.ts';
+import type { Actor } from '../actor.ts';
+import type { Store } from '../repos/store.ts';
+import { SESSION_TTL_MS, type Principal, type Role } from './auth-types.ts';
+
+/** A new user: name, password and role (validated where it arrives: the API or the CLI). */
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+}
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /** Users, passwords and login sessions. */
-export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
-  const { repo, clock } = deps;
+export function createAuthService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+  const repo = store.repos.auth;
   // Verifying against a real hash for unknown users keeps login time the same whether or not the name exists.
   const dummyHash = argon2.hash('not-a-real-password', ARGON2);
 
   return {
-    async createUser(input: CreateUserBody): Promise<{ id: string; username: string; role: Role }> {
+    async createUser(actor: Actor, input: NewUser): Promise<{ id: string; username: string; role: Role }> {
       const id = randomUUID();
       const password_hash = await argon2.hash(input.password, ARGON2);
-      await repo.insertUser({
-        id,
-        username: input.username,
-        password_hash,
-        role: input.role,
-        disabled: 0,
-        created_at: clock.now(),
+      await store.transaction(async (r) => {
+        await r.auth.insertUser({
+          id,
+          username: input.username,
+          password_hash,
+          role: input.role,
+          disabled: 0,
+          created_at: clock.now(),
+        });
+        if (actor.kind !== 'system')
+          await r.audit.record(
+            actor,
+            'user.created',
+            { type: 'user', id },
+            { username: input.username, role: input.role },
+          );
       });
       return { id, username: input.username, role: input.role };
     },
@@ -39,16 +51,25 @@ export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
     async login(username: string, password: string, sourceIp: string | null) {
       const user = await repo.findUserByUsername(username);
       const ok = await argon2.verify(user?.password_hash ?? (await dummyHash), password);
-      if (!user || !ok || user.disabled) throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
+      if (!user || !ok || user.disabled) {
+        await store.repos.audit.record({ kind: 'anonymous', ip: sourceIp }, 'auth.login_failed', null, {
+          username: username.slice(0, 200),
+        });
+        throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
+      }
       const token = newSecret('mss_');
       const now = clock.now();
-      await repo.insertSession({
-        id: randomUUID(),
-        user_id: user.id,
-        token_hash: sha256Hex(token),
-        created_at: now,
-        expires_at: now + SESSION_TTL_MS,
-        source_ip: sourceIp,
+      const actor: Actor = { kind: 'user', userId: user.id, username: user.username, role: user.role, ip: sourceIp };
+      await store.transaction(async (r) => {
+        await r.auth.insertSession({
+          id: randomUUID(),
+          user_id: user.id,
+          token_hash: sha256Hex(token),
+          created_at: now,
+          expires_at: now + SESSION_TTL_MS,
+          source_ip: sourceIp,
+        });
+        await r.audit.record(actor, 'auth.login', null, { username: user.username });
       });
       return { token, user: { id: user.id, username: user.username, role: user.role } };
     },
@@ -77,24 +98,34 @@ export function createAuthService(deps: { repo: AuthRepo; clock: Clock }) {
     countUsers: () => repo.countUsers(),
     findUserByUsername: (username: string) => repo.findUserByUsername(username),
     /** Change role or disabled flag; disabling ends the user's sessions. */
-    async updateUser(id: string, set: UpdateUserBody) {
-      const before = await repo.findUserById(id);
-      if (!before) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
-      await repo.updateUser(id, {
-        ...(set.role !== undefined ? { role: set.role } : {}),
-        ...(set.disabled !== undefined ? { disabled: set.disabled ? 1 : 0 } : {}),
+    async updateUser(
+      actor: Actor & { kind: 'user' | 'api_key' },
+      id: string,
+      set: { role?: Role; disabled?: boolean },
+    ) {
+      if (id === actor.userId && (set.role !== undefined || set.disabled === true))
+        throw new AppError('CONFLICT', 'admins cannot demote or disable themselves; ask another admin');
+      const after = await store.transaction(async (r) => {
+        const before = await r.auth.findUserById(id);
+        if (!before) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
+        await r.auth.updateUser(id, {
+          ...(set.role !== undefined ? { role: set.role } : {}),
+          ...(set.disabled !== undefined ? { disabled: set.disabled ? 1 : 0 } : {}),
+        });
+        if (set.disabled) await r.auth.deleteSessionsOf(id);
+        const target = { type: 'user', id };
+        if (set.role !== undefined && set.role !== before.role)
+          await r.audit.record(actor, 'user.role_changed', target, { from: before.role, to: set.role });
+        if (set.disabled !== undefined && set.disabled !== (before.disabled === 1))
+          await r.audit.record(actor, set.disabled ? 'user.disabled' : 'user.enabled', target);
+        return (await r.auth.findUserById(id))!;
       });
-      if (set.disabled) await repo.deleteSessionsOf(id);
-      const after = (await repo.findUserById(id))!;
       return {
-        before,
-        after: {
-          id: after.id,
-          username: after.username,
-          role: after.role,
-          disabled: after.disabled === 1,
-          created_at: after.created_at,
-        },
+        id: after.id,
+        username: after.username,
+        role: after.role,
+        disabled: after.disabled === 1,
+        created_at: after.created_at,
       };
     },
     async setPassword(userId: string, password: string) {

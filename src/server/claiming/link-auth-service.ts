@@ -1,11 +1,10 @@
 import { constants, createHmac, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
 import { LINK_TRANSPORT, type EnvResponse, type PasswordResponse } from '../../protocol/claim-api.ts';
 import { canonicalId } from '../../protocol/ids.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { ClaimError } from '../errors.ts';
-import type { NodesRepo } from '../nodes/nodes-repo.ts';
+import type { NodesRepo } from '../repos/nodes-repo.ts';
 
 /** How long a challenge may be answered, and how long a link password may be used. */
 export const CHALLENGE_TTL_MS = 60_000;
@@ -148,10 +147,11 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
      * The node a link upgrade or unclaim request speaks for: `Authorization: Bearer <agent token>` or
      * `Basic <node id>:<single-use link password>`; null when neither is valid.
      */
-    async nodeOfRequest(req: FastifyRequest): Promise<string | null> {
-      const h = req.headers.authorization ?? '';
+    /** The node whose credentials an Authorization header carries: an agent bearer, or a single-use link password. */
+    async nodeOfAuthorization(header: string | undefined): Promise<string | null> {
+      const h = header ?? '';
       if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
-      const creds = basicCredentials(req);
+      const creds = basicCredentials(h);
       return creds ? consumeLinkPassword(creds.username, creds.password) : null;
     },
   };
@@ -159,8 +159,7 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
 export type LinkAuthService = ReturnType<typeof createLinkAuthService>;
 
 /** Credentials of a link upgrade: `Authorization: Basic <node id>:<single-use password>`. */
-export function basicCredentials(req: FastifyRequest): { username: string; password: string } | null {
-  const h = req.headers.authorization;
+export function basicCredentials(h: string | undefined): { username: string; password: string } | null {
   if (!h?.startsWith('Basic ')) return null;
   const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
   const i = decoded.indexOf(':');

@@ -1,9 +1,6 @@
-import type { Db } from '../db/database.ts';
 import type { TokensTable } from '../db/schema.ts';
 import { ClaimError } from '../errors.ts';
-import { createNodesRepo } from '../nodes/nodes-repo.ts';
-import { createSpacesRepo } from '../spaces/spaces-repo.ts';
-import { createTokensRepo } from '../tokens/tokens-repo.ts';
+import type { Repos } from '../repos/store.ts';
 
 export interface Admission {
   id: string;
@@ -19,14 +16,12 @@ export interface Admission {
 }
 
 /**
- * Inside the caller's transaction: resolve rooms in the token's space, count one use, create the node with its
+ * Inside the caller's transaction (`r` is its repositories): resolve rooms in the token's space, count one use, create the node with its
  * credentials, and move the token's sealed repository secrets to the node (the token keeps no copy).
  * Throws ClaimError keys; callers translate them for their API.
  */
-export async function admitNode(trx: Db, t: TokensTable, a: Admission): Promise<void> {
-  const tokens = createTokensRepo(trx);
-  const nodes = createNodesRepo(trx);
-  const spaces = createSpacesRepo(trx);
+export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise<void> {
+  const { tokens, nodes, spaces } = r;
 
   const spaceRooms = await spaces.listRooms(t.space_id);
   const roomIds = new Set<string>();

@@ -6,6 +6,7 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  sql,
   type LogEvent,
   type Migration,
   type MigrationProvider,
@@ -31,6 +32,8 @@ export interface OpenDatabase {
   health: StorageHealth;
   /** Try a write that needs fresh space; true (and healthy again) when it went through. */
   probeWrite(): Promise<boolean>;
+  /** Whether the database answers a trivial query. */
+  answers(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,14 @@ function withProbe(
     dialect,
     health,
     close,
+    async answers() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     async probeWrite() {
       try {
         await db.transaction().execute(async (trx) => {

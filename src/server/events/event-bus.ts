@@ -1,20 +1,8 @@
 import { EventEmitter } from 'node:events';
 
-/** Events pushed to live views (server-sent events). */
-export type MusterEvent =
-  | { type: 'node.presence'; node_id: string; status: string; since: number; reason: string }
-  | { type: 'node.duplicate'; node_id: string; duplicate_suspected: boolean; reason: string }
-  | { type: 'node.claimed'; node_id: string; space_id: string; hostname: string }
-  | { type: 'node.repo'; node_id: string; repo_status: string }
-  | {
-      type: 'job.state';
-      job_id: string;
-      node_id: string;
-      state: string;
-      exit_code: number | null;
-      error: string | null;
-    }
-  | { type: 'job.log'; job_id: string; seq: number; stream: string; data: string };
+import type { MusterEvent } from '../../protocol/api/events.ts';
+
+export type { MusterEvent };
 
 /** In-process publish/subscribe for live updates. */
 export function createEventBus() {

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentFrame, JobFrame, ServerFrame } from '../../protocol/link-frames.ts';
+import type { JobView } from '../../protocol/api/views.ts';
+import { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
+import type { AgentFrame, JobFrame } from '../../protocol/link-frames.ts';
+import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
 import type { JobState, JobsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import type { LinkPort } from '../link/link-port.ts';
+import type { NodesService } from '../nodes/nodes-service.ts';
+import type { Store } from '../repos/store.ts';
+import type { SchedulesService } from '../schedules/schedules-service.ts';
 
-export { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
-import { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
 /** Output kept per job; past it the log ends with a note and the rest is dropped. */
 export const MAX_JOB_LOG_BYTES = 1024 * 1024;
 /** How long a job for an offline node waits before it fails. */
@@ -19,11 +23,11 @@ const LOST_REASON =
   'the agent no longer knows this job (it restarted while the job ran); its outcome is unknown';
 
 /** Present a job row: params are whitelisted JSON, never secrets (those travel only in welcome). */
-export function presentJob(j: JobsTable) {
+export function presentJob(j: JobsTable): JobView {
   return {
     id: j.id,
     host_id: j.node_id,
-    type: j.type,
+    type: j.type as JobType,
     params: JSON.parse(j.params) as Record<string, unknown>,
     state: j.state,
     created_by: j.created_by,
@@ -39,24 +43,18 @@ export function presentJob(j: JobsTable) {
 
 /** Jobs: queued on the server, started over the link, output streamed back and stored in order. */
 export function createJobsService(deps: {
-  db: Db;
+  store: Store;
   clock: Clock;
-  send: (nodeId: string, frame: ServerFrame) => boolean;
+  link: LinkPort;
   bus: EventBus;
-  onFinished: (job: JobsTable) => Promise<void>;
+  nodes: NodesService;
+  schedules: SchedulesService;
 }) {
-  const { db, clock } = deps;
-
-  async function setState(id: string, state: JobState, extra: Partial<JobsTable> = {}) {
-    await db
-      .updateTable('jobs')
-      .set({ state, ...extra })
-      .where('id', '=', id)
-      .execute();
-  }
+  const { store, clock, link } = deps;
+  const repo = store.repos.jobs;
 
   function dispatch(job: JobsTable): boolean {
-    return deps.send(job.node_id, {
+    return link.send(job.node_id, {
       t: 'request',
       id: job.id,
       method: 'job.start',
@@ -72,14 +70,8 @@ export function createJobsService(deps: {
     error: string | null,
     at = clock.now(),
   ) {
-    const [updated] = await db
-      .updateTable('jobs')
-      .set({ state, exit_code: exitCode, error, finished_at: at })
-      .where('id', '=', id)
-      .where('state', 'in', ['queued', 'running'])
-      .execute();
-    if (!updated || Number(updated.numUpdatedRows) === 0) return; // already ended (a repeated report)
-    const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!(await repo.finishIfActive(id, { state, exit_code: exitCode, error, finished_at: at }))) return; // a repeated report
+    const job = await repo.find(id);
     if (!job) return;
     deps.bus.publish({
       type: 'job.state',
@@ -89,26 +81,18 @@ export function createJobsService(deps: {
       exit_code: job.exit_code,
       error: job.error,
     });
-    await deps.onFinished(job);
+    // The repository's state follows its init job.
+    if (job.type === 'restic.init')
+      await deps.nodes.setRepoStatus(job.node_id, job.state === 'succeeded' ? 'ready' : 'init_failed');
   }
 
   /** A job the agent started by itself (a schedule fired): record it once, as running. */
   async function recordAgentJob(nodeId: string, f: Extract<JobFrame, { t: 'job.started' }>) {
-    const known = await db.selectFrom('jobs').select('id').where('id', '=', f.job_id).executeTakeFirst();
+    const known = await repo.find(f.job_id);
     if (known || !(JOB_TYPES as readonly string[]).includes(f.type ?? '')) return;
-    const schedule = f.schedule_id
-      ? await db
-          .selectFrom('schedules')
-          .select('id')
-          .where('id', '=', f.schedule_id)
-          .where('node_id', '=', nodeId)
-          .executeTakeFirst()
-      : undefined;
     // An agent reports runs of its schedules only: it cannot make up jobs of its own.
-    if (!schedule) return;
-    await db
-      .insertInto('jobs')
-      .values({
+    if (!f.schedule_id || !(await deps.schedules.belongsTo(nodeId, f.schedule_id))) return;
+    await repo.insert({
         id: f.job_id,
         node_id: nodeId,
         type: f.type as JobType,
@@ -122,10 +106,9 @@ export function createJobsService(deps: {
         exit_code: null,
         error: null,
         log_bytes: 0,
-        schedule_id: schedule?.id ?? null,
+        schedule_id: f.schedule_id,
         scheduled_for: f.scheduled_for ?? null,
-      })
-      .execute();
+      });
   }
 
   /**
@@ -133,27 +116,14 @@ export function createJobsService(deps: {
    * believes running that the agent does not list is lost. Then queued jobs start.
    */
   async function reconcile(nodeId: string, running: string[]) {
-    const believed = await db
-      .selectFrom('jobs')
-      .select('id')
-      .where('node_id', '=', nodeId)
-      .where('state', '=', 'running')
-      .execute();
     const still = new Set(running);
-    for (const j of believed) if (!still.has(j.id)) await finish(j.id, 'lost', null, LOST_REASON);
+    for (const id of await repo.runningIds(nodeId)) if (!still.has(id)) await finish(id, 'lost', null, LOST_REASON);
     await dispatchQueued(nodeId);
   }
 
   /** Start what waited for the node, fail what waited too long. */
   async function dispatchQueued(nodeId: string) {
-    const queued = await db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('node_id', '=', nodeId)
-      .where('state', '=', 'queued')
-      .orderBy('created_at')
-      .execute();
-    for (const job of queued) {
+    for (const job of await repo.queuedFor(nodeId)) {
       if (job.expires_at !== null && job.expires_at <= clock.now())
         await finish(job.id, 'failed', null, 'expired while the node was offline');
       else dispatch(job);
@@ -161,15 +131,21 @@ export function createJobsService(deps: {
   }
 
   return {
+    /**
+     * Queue a job and start it when the node is online (or when it comes back, within `waitMs`). A job a person
+     * asked for is audited with the job's row, in one transaction.
+     */
     async create(
+      actor: Actor,
       nodeId: string,
       type: JobType,
       params: Record<string, unknown>,
-      createdBy: string | null,
-      waitMs = DEFAULT_JOB_WAIT_MS,
-      scheduleId: string | null = null,
+      opts: { waitMs?: number; scheduleId?: string | null } = {},
     ) {
       const now = clock.now();
+      const createdBy = actor.kind === 'system' ? null : actorName(actor);
+      const waitMs = opts.waitMs ?? DEFAULT_JOB_WAIT_MS;
+      const scheduleId = opts.scheduleId ?? null;
       const job: JobsTable = {
         id: randomUUID(),
         node_id: nodeId,
@@ -187,7 +163,11 @@ export function createJobsService(deps: {
         schedule_id: scheduleId,
         scheduled_for: null,
       };
-      await db.insertInto('jobs').values(job).execute();
+      await store.transaction(async (r) => {
+        await r.jobs.insert(job);
+        if (actor.kind !== 'system')
+          await r.audit.record(actor, 'job.created', { type: 'job', id: job.id }, { host_id: nodeId, type });
+      });
       dispatch(job);
       return job;
     },
@@ -196,20 +176,16 @@ export function createJobsService(deps: {
     async onFrame(nodeId: string, f: LinkJobFrame) {
       if (f.t === 'jobs.report') return reconcile(nodeId, f.running);
       if (f.t === 'job.started' && f.schedule_id !== undefined) await recordAgentJob(nodeId, f);
-      const job = await db
-        .selectFrom('jobs')
-        .select(['id', 'node_id', 'state', 'log_bytes'])
-        .where('id', '=', f.job_id)
-        .executeTakeFirst();
+      const job = await repo.findBrief(f.job_id);
       if (!job || job.node_id !== nodeId) {
         // Nothing to keep (unknown, or its schedule was deleted meanwhile): let the agent forget it.
-        if (f.t === 'job.finished') deps.send(nodeId, { t: 'job.ack', job_id: f.job_id });
+        if (f.t === 'job.finished') link.send(nodeId, { t: 'job.ack', job_id: f.job_id });
         return;
       }
       switch (f.t) {
         case 'job.started':
           if (job.state === 'queued') {
-            await setState(job.id, 'running', {
+            await repo.setState(job.id, 'running', {
               started_at: f.schedule_id !== undefined ? f.at : clock.now(),
             });
             deps.bus.publish({
@@ -229,22 +205,13 @@ export function createJobsService(deps: {
           const room = MAX_JOB_LOG_BYTES - job.log_bytes;
           if (Buffer.byteLength(data) > room)
             data = `${Buffer.from(data).subarray(0, room).toString('utf8')}\n[log truncated at ${MAX_JOB_LOG_BYTES} bytes]\n`;
-          await db
-            .insertInto('job_logs')
-            .values({ job_id: job.id, seq: f.seq, stream: f.stream, data, at: clock.now() })
-            .onConflict((oc) => oc.doNothing())
-            .execute();
-          await db
-            .updateTable('jobs')
-            .set((eb) => ({ log_bytes: eb('log_bytes', '+', Buffer.byteLength(data)) }))
-            .where('id', '=', job.id)
-            .execute();
+          await repo.appendLog({ job_id: job.id, seq: f.seq, stream: f.stream, data, at: clock.now() });
           deps.bus.publish({ type: 'job.log', job_id: job.id, seq: f.seq, stream: f.stream, data });
           return;
         }
         case 'job.finished':
           await finish(job.id, f.state, f.exit_code, f.error ?? null, f.at ?? clock.now());
-          deps.send(nodeId, { t: 'job.ack', job_id: job.id });
+          link.send(nodeId, { t: 'job.ack', job_id: job.id });
           return;
         default:
           return;
@@ -253,42 +220,28 @@ export function createJobsService(deps: {
 
     /** Cancel: a queued job never starts; a running one is killed on the node (process group). */
     async cancel(id: string) {
-      const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      const job = await repo.find(id);
       if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
       if (job.state === 'queued') return finish(id, 'cancelled', null, 'cancelled before it started');
       if (job.state !== 'running') throw new AppError('CONFLICT', `the job already ended (${job.state})`);
-      if (!deps.send(job.node_id, { t: 'cancel', id }))
+      if (!link.send(job.node_id, { t: 'cancel', id }))
         throw new AppError('UNAVAILABLE', 'the node is offline; try again when it is back');
     },
 
     /** The node's agent refused or could not start one of its jobs; another node's job id is ignored. */
     async rejectStart(nodeId: string, jobId: string, message: string) {
-      const job = await db.selectFrom('jobs').select('node_id').where('id', '=', jobId).executeTakeFirst();
+      const job = await repo.find(jobId);
       if (job?.node_id === nodeId) await finish(jobId, 'failed', null, message);
     },
 
     async get(id: string) {
-      const job = await db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      const job = await repo.find(id);
       if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
-      const logs = await db
-        .selectFrom('job_logs')
-        .select(['seq', 'stream', 'data', 'at'])
-        .where('job_id', '=', id)
-        .orderBy('seq')
-        .execute();
+      const logs = await repo.logsOf(id);
       return { ...presentJob(job), log: logs.map((l) => l.data).join(''), log_lines: logs };
     },
 
-    listForNode: async (nodeId: string) =>
-      (
-        await db
-          .selectFrom('jobs')
-          .selectAll()
-          .where('node_id', '=', nodeId)
-          .orderBy('created_at', 'desc')
-          .limit(500)
-          .execute()
-      ).map(presentJob),
+    listForNode: async (nodeId: string) => (await repo.listForNode(nodeId, 500)).map(presentJob),
   };
 }
 export type JobsService = ReturnType<typeof createJobsService>;

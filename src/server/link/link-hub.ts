@@ -12,6 +12,7 @@ import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import type { Clock } from '../clock.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import { AppError } from '../errors.ts';
+import type { LinkHandlers, LinkPort } from './link-port.ts';
 
 /** Frames of one link waiting to be handled before the server stops reading from it. */
 export const MAX_QUEUED_FRAMES = 64;
@@ -64,14 +65,13 @@ export function createLinkHub(deps: {
   timers: Timers;
   log: Logger;
   heartbeatIntervalMs: number;
-  /** Configuration (and the node's repository credentials) sent in welcome. */
-  configFor: (nodeId: string) => Promise<Record<string, unknown>>;
-  /** After welcome: the node is online and can be given work. */
-  onOnline?: (nodeId: string) => Promise<void>;
-  /** Replies and job frames, in the order the link delivered them. */
-  onAgentFrame?: (nodeId: string, frame: AgentFrame) => Promise<void>;
 }) {
   const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
+  let handlers: LinkHandlers = {
+    configFor: async () => ({}),
+    online: async () => undefined,
+    frame: async () => undefined,
+  };
   const sessions = new Map<string, LinkSession>();
   const takeovers = new Map<string, number[]>();
   const suspected = new Map<string, number>();
@@ -140,9 +140,9 @@ export function createLinkHub(deps: {
       t: 'welcome',
       node_id: s.nodeId,
       heartbeat_interval_ms: heartbeatIntervalMs,
-      config: await deps.configFor(s.nodeId),
+      config: await handlers.configFor(s.nodeId),
     });
-    await deps.onOnline?.(s.nodeId);
+    await handlers.online(s.nodeId);
   }
 
   async function onFrame(s: LinkSession, text: string) {
@@ -189,10 +189,10 @@ export function createLinkHub(deps: {
           );
           return;
         }
-        await deps.onAgentFrame?.(s.nodeId, frame);
+        await handlers.frame(s.nodeId, frame);
         return;
       default:
-        await deps.onAgentFrame?.(s.nodeId, frame);
+        await handlers.frame(s.nodeId, frame);
         return;
     }
   }
@@ -219,7 +219,11 @@ export function createLinkHub(deps: {
     if (current && s.helloed && !closing) await nodes.markOffline(s.nodeId, reason);
   }
 
-  return {
+  const hub = {
+    /** Where welcome's configuration comes from and where agent frames go; set once the server is built. */
+    handle(h: LinkHandlers): void {
+      handlers = h;
+    },
     /** Adopt a freshly authenticated socket for a node. */
     attach(nodeId: string, socket: WebSocket, remoteAddr: string): void {
       const now = clock.now();
@@ -404,5 +408,6 @@ export function createLinkHub(deps: {
       );
     },
   };
+  return hub satisfies LinkPort;
 }
 export type LinkHub = ReturnType<typeof createLinkHub>;

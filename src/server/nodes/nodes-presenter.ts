@@ -1,3 +1,4 @@
+import type { NodeView } from '../../protocol/api/views.ts';
 import type { NodesTable } from '../db/schema.ts';
 
 /** How a node that was claimed but never connected is shown once it waited longer than the configured time. */
@@ -15,7 +16,7 @@ export function presentNode(
   n: NodesTable,
   rooms: { id: string; name: string; slug: string }[],
   pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: 0 },
-) {
+): NodeView {
   const stuck = n.status === 'pending' && pending.now - n.since > pending.timeoutMs;
   return {
     id: n.id,
@@ -44,4 +45,3 @@ export function presentNode(
     created_at: n.created_at,
   };
 }
-export type NodeView = ReturnType<typeof presentNode>;

@@ -1,22 +1,25 @@
 import type { NodeFacts } from '../../protocol/link-frames.ts';
+import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../crypto.ts';
 import type { NodesTable, RepoStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { NodeFilter, NodesRepo } from './nodes-repo.ts';
+import type { NodeFilter } from '../repos/nodes-repo.ts';
+import type { Store } from '../repos/store.ts';
 import { presentNode } from './nodes-presenter.ts';
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
 export function createNodesService(deps: {
-  repo: NodesRepo;
+  store: Store;
   clock: Clock;
   bus: EventBus;
   sealer: Sealer;
   /** A pending node older than this is shown as stuck (claimed, never connected). */
   pendingTimeoutMs: number;
 }) {
-  const { repo, clock, bus, sealer } = deps;
+  const { store, clock, bus, sealer } = deps;
+  const repo = store.repos.nodes;
 
   async function withRooms(rows: NodesTable[]) {
     const rooms = await repo.roomsOf(rows.map((r) => r.id));
@@ -37,19 +40,25 @@ export function createNodesService(deps: {
     extra: Partial<NodesTable> = {},
   ) {
     const since = clock.now();
-    const set = { status, since, reason, ...extra };
-    const changed =
-      status === 'removed' ? (await repo.update(id, set), true) : await repo.updatePresence(id, set);
-    if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+    if (await repo.updatePresence(id, { status, since, reason, ...extra }))
+      bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+  }
+
+  async function get(id: string) {
+    const n = await repo.findNode(id);
+    if (!n) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
+    const [view] = await withRooms([n]);
+    return view!;
   }
 
   return {
     list: async (f: NodeFilter) => withRooms(await repo.list(f)),
-    async get(id: string) {
-      const n = await repo.findNode(id);
-      if (!n) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
-      const [view] = await withRooms([n]);
-      return view!;
+    get,
+    /** A node that was not removed, by the onboarding API's name for it ("host"). */
+    async getHost(id: string) {
+      const n = await get(id);
+      if (n.status === 'removed') throw new AppError('NOT_FOUND', `host ${id} was removed`);
+      return n;
     },
     findRow: (id: string) => repo.findNode(id),
     /** What the agent is told in welcome: its configuration and, when it has one, its repository. */
@@ -92,13 +101,25 @@ export function createNodesService(deps: {
         reason: reason ?? '',
       });
     },
-    /** Remove a node: it keeps its history row, loses its credentials and can no longer authenticate. */
-    async remove(id: string, byUsername: string) {
-      const n = await repo.findNode(id);
-      if (!n || n.status === 'removed') throw new AppError('NOT_FOUND', `node ${id} does not exist`);
-      await repo.deleteSecrets(id);
-      await setStatus(id, 'removed', `removed by ${byUsername}`);
-      return n;
+    /**
+     * Remove a node: it keeps its history row, loses its credentials and can no longer authenticate. Removed by
+     * a user it is `node.removed` in the audit log; by its own agent, `node.unclaimed`.
+     */
+    async remove(actor: Actor, id: string) {
+      const since = clock.now();
+      const byAgent = actor.kind === 'agent';
+      const reason = `removed by ${actorName(actor)}${byAgent ? ' (unclaimed)' : ''}`;
+      const node = await store.transaction(async (r) => {
+        const n = await r.nodes.findNode(id);
+        if (!n || n.status === 'removed') throw new AppError('NOT_FOUND', `node ${id} does not exist`);
+        await r.nodes.deleteSecrets(id);
+        await r.nodes.update(id, { status: 'removed', since, reason });
+        if (byAgent) await r.audit.record(actor, 'node.unclaimed', { type: 'node', id });
+        else await r.audit.record(actor, 'node.removed', { type: 'node', id }, { hostname: n.hostname });
+        return n;
+      });
+      bus.publish({ type: 'node.presence', node_id: id, status: 'removed', since, reason });
+      return node;
     },
     /** At start-up no link survives from before: say so on every node that still looks online. */
     markAllOffline: (reason: string) => repo.markAllOnlineOffline(clock.now(), reason),
@@ -107,3 +128,4 @@ export function createNodesService(deps: {
   };
 }
 export type NodesService = ReturnType<typeof createNodesService>;
+

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { RoomView } from '../../protocol/api/views.ts';
+import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
+import type { RoomsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import type { NodesRepo } from '../nodes/nodes-repo.ts';
-import type { SpacesRepo } from './spaces-repo.ts';
+import type { Store } from '../repos/store.ts';
 
 /** Lower-case, dash-separated slug of a name. */
 export function slugify(name: string): string {
@@ -17,8 +19,16 @@ export function slugify(name: string): string {
 export const DEFAULT_ROOM_NAME = 'All nodes';
 
 /** Spaces and rooms. */
-export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; clock: Clock }) {
-  const { repo, nodes, clock } = deps;
+export function createSpacesService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+  const repo = store.repos.spaces;
+  const nodes = store.repos.nodes;
+
+  async function getSpace(id: string) {
+    const space = await repo.findSpace(id);
+    if (!space) throw new AppError('NOT_FOUND', `space ${id} does not exist`);
+    return space;
+  }
 
   async function roomOrThrow(id: string) {
     const room = await repo.findRoom(id);
@@ -47,14 +57,28 @@ export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; 
     },
     defaultSpace: () => repo.firstSpace(),
     listSpaces: () => repo.listSpaces(),
-    async getSpace(id: string) {
-      const space = await repo.findSpace(id);
-      if (!space) throw new AppError('NOT_FOUND', `space ${id} does not exist`);
-      return space;
+    getSpace,
+    /** The space named by id, or the default one. */
+    async spaceOrDefault(id: string | undefined) {
+      if (id) return getSpace(id);
+      const s = await repo.firstSpace();
+      if (!s) throw new AppError('NOT_FOUND', 'no space exists yet');
+      return s;
+    },
+    /** A room named by id, or by slug within the given (or default) space; unknown names stay as given. */
+    async roomIdOf(spaceId: string | undefined, room: string) {
+      const space = spaceId ?? (await repo.firstSpace())?.id;
+      const rooms = space ? await repo.listRooms(space) : [];
+      return rooms.find((r) => r.id === room || r.slug === room)?.id ?? room;
     },
     listRooms: (spaceId: string) => repo.listRooms(spaceId),
+    async roomViews(spaceId: string) {
+      await getSpace(spaceId);
+      return (await repo.listRooms(spaceId)).map(presentRoom);
+    },
     getRoom: roomOrThrow,
-    async createRoom(spaceId: string, name: string) {
+    async createRoom(actor: Actor, spaceId: string, name: string) {
+      await getSpace(spaceId);
       const slug = slugify(name);
       if (!slug) throw new AppError('VALIDATION_FAILED', 'a room name needs at least one letter or digit');
       const room = {
@@ -65,22 +89,27 @@ export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; 
         is_default: 0,
         created_at: clock.now(),
       };
-      await repo.insertRoom(room);
-      return room;
+      await store.transaction(async (r) => {
+        await r.spaces.insertRoom(room);
+        await r.audit.record(actor, 'room.created', { type: 'room', id: room.id }, { name });
+      });
+      return presentRoom(room);
     },
     async renameRoom(id: string, name: string) {
       const room = await roomOrThrow(id);
       const slug = slugify(name);
       if (!slug) throw new AppError('VALIDATION_FAILED', 'a room name needs at least one letter or digit');
       await repo.updateRoom(id, { name, slug });
-      return { ...room, name, slug };
+      return presentRoom({ ...room, name, slug });
     },
-    async deleteRoom(id: string) {
+    async deleteRoom(actor: Actor, id: string) {
       const room = await roomOrThrow(id);
       if (room.is_default)
         throw new AppError('CONFLICT', `"${room.name}" holds every node of the space and cannot be deleted`);
-      await repo.deleteRoom(id);
-      return room;
+      await store.transaction(async (r) => {
+        await r.spaces.deleteRoom(id);
+        await r.audit.record(actor, 'room.deleted', { type: 'room', id }, { name: room.name });
+      });
     },
     async addNode(roomId: string, nodeId: string) {
       const room = await roomOrThrow(roomId);
@@ -99,6 +128,18 @@ export function createSpacesService(deps: { repo: SpacesRepo; nodes: NodesRepo; 
       await repo.removeNodeFromRoom(roomId, nodeId);
       return room;
     },
+  };
+}
+/** A room as the API shows it, with how many nodes it holds. */
+export function presentRoom(r: RoomsTable & { node_count?: number | string }): RoomView {
+  return {
+    id: r.id,
+    space_id: r.space_id,
+    name: r.name,
+    slug: r.slug,
+    is_default: r.is_default === 1,
+    created_at: r.created_at,
+    node_count: Number(r.node_count ?? 0),
   };
 }
 export type SpacesService = ReturnType<typeof createSpacesService>;

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { backupPath } from '../../protocol/schedules.ts';
+import { hostname } from '../../protocol/hostnames.ts';
+import type { EnrollmentTokenView } from '../../protocol/api/views.ts';
+import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex, type Sealer } from '../crypto.ts';
-import type { Db } from '../db/database.ts';
 import type { TokensTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import { createSpacesRepo } from '../spaces/spaces-repo.ts';
-import { createTokensRepo } from './tokens-repo.ts';
+import type { Store } from '../repos/store.ts';
 import { tokenUnusableReason } from './tokens-service.ts';
 
 export const ENROLLMENT_TOKEN_PREFIX = 'mse_';
@@ -15,15 +16,9 @@ export const DEFAULT_ENROLLMENT_TTL_SECONDS = 3600;
 /** Expired and used tokens stay listed this long, then the sweeper deletes them. */
 export const ENROLLMENT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
-const hostnameField = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/, 'must be a host name');
-
 /** POST /api/enrollment-tokens body (fixed by existing onboarding scripts; the rest is optional). */
 export const mintEnrollmentBody = z.object({
-  hostname: hostnameField,
+  hostname,
   tags: z.array(z.string().min(1).max(100)).max(50).default([]),
   rooms: z.array(z.string().min(1).max(100)).max(50).default([]),
   repo_url: z.string().min(1).max(2000).optional(),
@@ -58,13 +53,13 @@ export function enrollmentState(t: TokensTable, now: number): EnrollmentState {
 }
 
 /** One-time enrollment tokens: shown once, stored as a hash, optionally carrying sealed repository secrets. */
-export function createEnrollmentService(deps: { db: Db; sealer: Sealer; clock: Clock }) {
-  const { db, sealer, clock } = deps;
-  const repo = createTokensRepo(db);
-  const spaces = createSpacesRepo(db);
+export function createEnrollmentService(deps: { store: Store; sealer: Sealer; clock: Clock }) {
+  const { store, sealer, clock } = deps;
+  const repo = store.repos.tokens;
+  const spaces = store.repos.spaces;
 
   return {
-    async mint(spaceId: string, createdBy: string, body: MintEnrollmentBody) {
+    async mint(actor: Actor & { kind: 'user' | 'api_key' }, spaceId: string, body: MintEnrollmentBody) {
       const rooms = await spaces.listRooms(spaceId);
       const roomIds = body.rooms.map((wanted) => {
         const room = rooms.find((r) => r.id === wanted || r.slug === wanted);
@@ -84,7 +79,7 @@ export function createEnrollmentService(deps: { db: Db; sealer: Sealer; clock: C
         space_id: spaceId,
         secret_hash: sha256Hex(raw),
         secret_enc: null,
-        created_by: createdBy,
+        created_by: actor.userId,
         created_at: now,
         expires_at: now + body.ttl_seconds * 1000,
         max_uses: 1,
@@ -96,11 +91,19 @@ export function createEnrollmentService(deps: { db: Db; sealer: Sealer; clock: C
         config: JSON.stringify({ initial_paths: body.initial_paths }),
         secrets_enc: secrets ? sealer.seal(JSON.stringify(secrets)) : null,
       };
-      await repo.insert(row);
+      await store.transaction(async (r) => {
+        await r.tokens.insert(row);
+        await r.audit.record(
+          actor,
+          'token.minted',
+          { type: 'token', id: row.id },
+          { hostname: body.hostname, kind: 'enrollment' },
+        );
+      });
       return { id: row.id, token: raw, expires_at: row.expires_at! };
     },
 
-    async list(spaceId: string) {
+    async list(spaceId: string): Promise<EnrollmentTokenView[]> {
       const now = clock.now();
       const rows = await repo.listEnrollment(spaceId);
       return rows.map((t) => ({
@@ -117,13 +120,16 @@ export function createEnrollmentService(deps: { db: Db; sealer: Sealer; clock: C
       }));
     },
 
-    async revoke(id: string) {
+    async revoke(actor: Actor, id: string) {
       const t = await repo.findById(id);
       if (!t || t.kind !== 'enrollment')
         throw new AppError('NOT_FOUND', `enrollment token ${id} does not exist`);
       if (tokenUnusableReason(t, clock.now()))
         throw new AppError('CONFLICT', `the token is already ${enrollmentState(t, clock.now())}`);
-      await repo.revoke(id, clock.now());
+      await store.transaction(async (r) => {
+        await r.tokens.revoke(id, clock.now());
+        await r.audit.record(actor, 'token.revoked', { type: 'token', id });
+      });
       return t;
     },
 

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex, type Sealer } from '../crypto.ts';
 import type { TokensTable } from '../db/schema.ts';
+import type { SpaceTokenView } from '../../protocol/api/views.ts';
+import { SYSTEM, type Actor } from '../actor.ts';
 import { AppError } from '../errors.ts';
-import type { TokensRepo } from './tokens-repo.ts';
+import type { Store } from '../repos/store.ts';
 
 export const SPACE_TOKEN_PREFIX = 'msc_';
 
@@ -17,7 +19,7 @@ export function tokenUnusableReason(t: TokensTable, now: number): string | null 
 }
 
 /** Public view of a space claim token; the raw token is shown to admins only. */
-export function presentSpaceToken(t: TokensTable, raw: string) {
+export function presentSpaceToken(t: TokensTable, raw: string): SpaceTokenView {
   return {
     token: raw,
     expires_at: t.expires_at,
@@ -27,15 +29,19 @@ export function presentSpaceToken(t: TokensTable, raw: string) {
   };
 }
 
-/** Space claim tokens: one active per space, kept as hash plus an encrypted copy admins may view again. */
-export function createTokensService(deps: { repo: TokensRepo; sealer: Sealer; clock: Clock }) {
-  const { repo, sealer, clock } = deps;
+/** When a space claim token stops working: a time, a number of uses, or never (null). */
+export interface TokenLimits {
+  expires_at: number | null;
+  max_uses: number | null;
+}
 
-  async function mint(
-    spaceId: string,
-    createdBy: string | null,
-    limits: { expires_at: number | null; max_uses: number | null },
-  ) {
+/** Space claim tokens: one active per space, kept as hash plus an encrypted copy admins may view again. */
+export function createTokensService(deps: { store: Store; sealer: Sealer; clock: Clock }) {
+  const { store, sealer, clock } = deps;
+  const repo = store.repos.tokens;
+
+  /** A new token for the space (the old one stops working), recorded as rotated unless the server made it. */
+  async function mint(actor: Actor, spaceId: string, limits: TokenLimits) {
     const raw = newSecret(SPACE_TOKEN_PREFIX);
     const row: TokensTable = {
       id: randomUUID(),
@@ -43,7 +49,7 @@ export function createTokensService(deps: { repo: TokensRepo; sealer: Sealer; cl
       space_id: spaceId,
       secret_hash: sha256Hex(raw),
       secret_enc: sealer.seal(raw),
-      created_by: createdBy,
+      created_by: actor.kind === 'user' || actor.kind === 'api_key' ? actor.userId : null,
       created_at: clock.now(),
       expires_at: limits.expires_at,
       max_uses: limits.max_uses,
@@ -55,8 +61,11 @@ export function createTokensService(deps: { repo: TokensRepo; sealer: Sealer; cl
       config: '{}',
       secrets_enc: null,
     };
-    await repo.revokeSpaceTokens(spaceId, clock.now());
-    await repo.insert(row);
+    await store.transaction(async (r) => {
+      await r.tokens.revokeSpaceTokens(spaceId, clock.now());
+      await r.tokens.insert(row);
+      if (actor.kind !== 'system') await r.audit.record(actor, 'token.rotated', { type: 'space', id: spaceId });
+    });
     return presentSpaceToken(row, raw);
   }
 
@@ -64,26 +73,22 @@ export function createTokensService(deps: { repo: TokensRepo; sealer: Sealer; cl
     /** The space's active claim token (made on first use). */
     async getSpaceToken(spaceId: string) {
       const t = await repo.activeSpaceToken(spaceId);
-      if (!t) return mint(spaceId, null, { expires_at: null, max_uses: null });
+      if (!t) return mint(SYSTEM, spaceId, { expires_at: null, max_uses: null });
       if (!t.secret_enc)
         throw new AppError('INTERNAL', 'the space claim token has no stored copy; rotate it');
       return presentSpaceToken(t, sealer.open(t.secret_enc));
     },
     /** A new token for the space; the old one stops working at once. */
-    rotateSpaceToken: (
-      spaceId: string,
-      createdBy: string | null,
-      limits: { expires_at: number | null; max_uses: number | null },
-    ) => mint(spaceId, createdBy, limits),
+    rotateSpaceToken: mint,
     /** Change expiry and use limit of the active token without changing its value. */
-    async setSpaceTokenLimits(
-      spaceId: string,
-      limits: { expires_at: number | null; max_uses: number | null },
-    ) {
+    async setSpaceTokenLimits(actor: Actor, spaceId: string, limits: TokenLimits) {
       const t = await repo.activeSpaceToken(spaceId);
       if (!t || !t.secret_enc)
         throw new AppError('NOT_FOUND', 'the space has no active claim token; rotate to make one');
-      await repo.setLimits(t.id, limits);
+      await store.transaction(async (r) => {
+        await r.tokens.setLimits(t.id, limits);
+        await r.audit.record(actor, 'token.limits_changed', { type: 'space', id: spaceId }, { ...limits });
+      });
       return presentSpaceToken({ ...t, ...limits }, sealer.open(t.secret_enc));
     },
   };

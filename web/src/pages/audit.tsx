@@ -47,7 +47,7 @@ export function AuditPage() {
               <tr key={e.id}>
                 <td>{when(e.at)}</td>
                 <td>{e.action}</td>
-                <td>{e.username ?? `${e.actor_type}${e.actor_id ? ` ${e.actor_id.slice(0, 8)}` : ''}`}</td>
+                <td>{e.actor_name ?? `${e.actor_type}${e.actor_id ? ` ${e.actor_id.slice(0, 8)}` : ''}`}</td>
                 <td>{e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ''}` : '—'}</td>
                 <td>{e.source_ip ?? '—'}</td>
                 <td class="detail">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</td>

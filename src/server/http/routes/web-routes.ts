@@ -2,16 +2,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthGuard } from '../auth/auth-guard.ts';
-import { baseUrlOf } from '../claiming/claim-routes.ts';
-import { sha256Hex } from '../crypto.ts';
-import { renderInstallScript } from '../install/install-routes.ts';
-import { formatPin } from '../../protocol/pin.ts';
-import { VERSION } from '../../version.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { serverInfoView } from '../../../protocol/api/views.ts';
+import { formatPin } from '../../../protocol/pin.ts';
+import { VERSION } from '../../../version.ts';
+import { sha256Hex } from '../../crypto.ts';
+import type { AuthGuard } from '../auth-guard.ts';
+import { routeOptions } from '../route-schema.ts';
+import { baseUrlOf } from './agent-api-routes.ts';
+import { renderInstallScript } from './install-routes.ts';
 
 /** Where `npm run build` puts the web UI (Vite output). */
-export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'web');
+export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'dist', 'web');
 
 /** Paths that belong to the API and the agents, never to the web UI. */
 const NOT_UI = /^\/(api|agent|install|assets|healthz|readyz|metrics|ca\.pem)(\/|$|\?)/;
@@ -46,10 +49,17 @@ export function webRoutes(deps: {
   publicUrl: string | null;
   caPin: string | null;
   root?: string;
-}) {
+}): FastifyPluginAsyncZod {
   const root = deps.root ?? WEB_ROOT;
-  return async (app: FastifyInstance) => {
-    app.get('/api/server-info', { preHandler: deps.guard.require('viewer') }, async (req) => {
+  const route = routeOptions(deps.guard);
+  return async (app) => {
+    const spec = route({
+      access: 'viewer',
+      summary: 'What the web UI needs to build connect commands',
+      tags: ['onboarding'],
+      schema: { response: { 200: serverInfoView } },
+    });
+    app.get('/api/server-info', spec, async (req) => {
       // Without a configured public URL, the address the browser used is the best guess for agents too.
       const url = baseUrlOf(req, deps.publicUrl);
       return {

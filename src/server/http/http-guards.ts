@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from './auth/auth-types.ts';
-import { isAgentApiPath } from './claiming/claim-routes.ts';
-import { AppError } from './errors.ts';
+import { SESSION_COOKIE } from '../auth/auth-types.ts';
+import { isAgentApiPath } from './http-errors.ts';
+import { AppError } from '../errors.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Machine endpoints: agents and scripts, never a browser session. */

@@ -1,24 +1,23 @@
 import { randomUUID, verify } from 'node:crypto';
-import { enrollProofMessage } from '../../protocol/claim-api.ts';
 import { z } from 'zod';
-import type { AuditService } from '../audit/audit-service.ts';
+import { enrollProofMessage } from '../../protocol/claim-api.ts';
+import { hostname } from '../../protocol/hostnames.ts';
+import type { Actor } from '../actor.ts';
+import { admitNode } from '../claiming/node-admission.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
-import type { Db } from '../db/database.ts';
 import { AppError, ClaimError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { createTokensRepo } from '../tokens/tokens-repo.ts';
+import type { Store } from '../repos/store.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
-import { acceptPublicKey, isValidHostname } from './claim-service.ts';
-import { createNodesRepo } from '../nodes/nodes-repo.ts';
-import { admitNode } from './node-admission.ts';
+import { acceptPublicKey } from './claim-node.ts';
 
 export const AGENT_TOKEN_PREFIX = 'mab_';
 
 /** POST /api/agents/enroll body (fixed by existing onboarding scripts). */
 export const enrollBody = z.object({
   token: z.string().min(1).max(200),
-  hostname: z.string().min(1).max(253),
+  hostname,
   os: z.string().max(100).optional(),
   arch: z.string().max(50).optional(),
   agent_version: z.string().max(100).optional(),
@@ -51,26 +50,18 @@ function provenKey(body: EnrollBody): string | null {
 }
 
 /** Bearer enrollment: a one-time (or space) token becomes a node with its own long-lived agent token. */
-export function createEnrollService(deps: {
-  db: Db;
-  clock: Clock;
-  audit: AuditService;
-  bus: EventBus;
-  caPin: string | null;
-}) {
-  const { db, clock, audit, bus } = deps;
+export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventBus; caPin: string | null }) {
+  const { store, clock, bus } = deps;
   return {
     async enroll(body: EnrollBody, sourceIp: string | null) {
-      if (!isValidHostname(body.hostname))
-        throw new AppError('VALIDATION_FAILED', 'hostname must be 1-253 characters of DNS labels');
       const agentToken = newSecret(AGENT_TOKEN_PREFIX);
       const publicKey = provenKey(body);
-      const outcome = await db.transaction().execute(async (trx) => {
-        const t = await createTokensRepo(trx).findBySecretHash(sha256Hex(body.token));
+      const outcome = await store.transaction(async (r) => {
+        const t = await r.tokens.findBySecretHash(sha256Hex(body.token));
         if (!t) throw new AppError('FORBIDDEN', 'the enrollment token is not valid for this server');
         // The same agent (same key, proven) asking again for a host this token made, which never connected: its
         // first answer was lost. It gets the same host and a fresh agent token; the token is not used again.
-        const nodes = createNodesRepo(trx);
+        const nodes = r.nodes;
         const retried = publicKey ? await nodes.findPendingEnrollment(t.id, publicKey) : undefined;
         if (retried && retried.hostname.toLowerCase() === body.hostname.toLowerCase()) {
           await nodes.setBearerHash(retried.id, sha256Hex(agentToken));
@@ -85,7 +76,7 @@ export function createEnrollService(deps: {
             `the token was minted for host "${t.hostname}", not "${body.hostname}"`,
           );
         try {
-          await admitNode(trx, t, {
+          await admitNode(r, t, {
             id: hostId,
             hostname: body.hostname,
             machineGuid: null,
@@ -101,31 +92,22 @@ export function createEnrollService(deps: {
           if (err instanceof ClaimError) throw new AppError('CONFLICT', err.message);
           throw err;
         }
-        return { kind: 'enrolled', hostId, tokenId: t.id } as const;
+        const actor: Actor = { kind: 'agent', nodeId: hostId, ip: sourceIp };
+        await r.audit.record(
+          actor,
+          'node.enrolled',
+          { type: 'node', id: hostId },
+          { hostname: body.hostname, token_id: t.id },
+        );
+        await r.audit.record(actor, 'token.used', { type: 'token', id: t.id });
+        return { kind: 'enrolled', hostId } as const;
       });
-      const { hostId, tokenId } = outcome;
+      const { hostId } = outcome;
       if (outcome.kind === 'retry')
         return { host_id: hostId, agent_token: agentToken, cert_pin_sha256: deps.caPin };
-      await audit.record({
-        actorType: 'node',
-        actorId: hostId,
-        action: 'node.enrolled',
-        targetType: 'node',
-        targetId: hostId,
-        sourceIp,
-        detail: { hostname: body.hostname, token_id: tokenId },
-      });
-      await audit.record({
-        actorType: 'node',
-        actorId: hostId,
-        action: 'token.used',
-        targetType: 'token',
-        targetId: tokenId,
-        sourceIp,
-      });
       bus.publish({ type: 'node.claimed', node_id: hostId, space_id: '', hostname: body.hostname });
       return { host_id: hostId, agent_token: agentToken, cert_pin_sha256: deps.caPin };
     },
   };
 }
-export type EnrollService = ReturnType<typeof createEnrollService>;
+export type EnrollNode = ReturnType<typeof createEnrollNode>;

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, ClaimError } from './errors.ts';
+import { AppError, ClaimError } from '../errors.ts';
 
 /** Requests allowed per source address and minute, by kind. */
 export interface RateLimits {

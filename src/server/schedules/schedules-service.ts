@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
+import type { ScheduleView, SourceGroupView } from '../../protocol/api/views.ts';
+import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
-import type { Db } from '../db/database.ts';
 import type { ScheduleAction, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import type { Store } from '../repos/store.ts';
 import type { RetentionPolicy, ScheduleSpec, SourceGroupSpec } from '../../protocol/schedules.ts';
 
 export interface SourceGroupInput {
@@ -55,9 +57,7 @@ export function nextRuns(cron: string, timezone: string, n: number, from: number
   return new Cron(cron, { timezone, paused: true }).nextRuns(n, new Date(from)).map((d) => d.toISOString());
 }
 
-export const presentGroup = (
-  g: SourceGroupsTable,
-): SourceGroupSpec & { host_id: string; created_at: number; updated_at: number } => ({
+export const presentGroup = (g: SourceGroupsTable): SourceGroupView & SourceGroupSpec => ({
   id: g.id,
   host_id: g.node_id,
   name: g.name,
@@ -69,44 +69,37 @@ export const presentGroup = (
   updated_at: g.updated_at,
 });
 
-/** Backup source groups and schedules of a host, and the schedule list the agent receives. */
-export function createSchedulesService(deps: { db: Db; clock: Clock }) {
-  const { db, clock } = deps;
+/** Backup source groups and schedules of a host, and the schedule list the agent receives. Every change is audited. */
+export function createSchedulesService(deps: { store: Store; clock: Clock }) {
+  const { store, clock } = deps;
+  const repo = store.repos.schedules;
 
   async function group(nodeId: string, id: string) {
-    const g = await db
-      .selectFrom('source_groups')
-      .selectAll()
-      .where('id', '=', id)
-      .where('node_id', '=', nodeId)
-      .executeTakeFirst();
+    const g = await repo.findGroup(nodeId, id);
     if (!g) throw new AppError('NOT_FOUND', `source group ${id} does not exist on host ${nodeId}`);
     return g;
   }
 
   async function schedule(nodeId: string, id: string) {
-    const s = await db
-      .selectFrom('schedules')
-      .selectAll()
-      .where('id', '=', id)
-      .where('node_id', '=', nodeId)
-      .executeTakeFirst();
+    const s = await repo.findSchedule(nodeId, id);
     if (!s) throw new AppError('NOT_FOUND', `schedule ${id} does not exist on host ${nodeId}`);
     return s;
   }
 
   async function nameTaken(nodeId: string, name: string, except?: string) {
-    let q = db
-      .selectFrom('source_groups')
-      .select('id')
-      .where('node_id', '=', nodeId)
-      .where('name', '=', name);
-    if (except) q = q.where('id', '!=', except);
-    if (await q.executeTakeFirst())
+    if (await repo.groupNameTaken(nodeId, name, except))
       throw new AppError('CONFLICT', `host ${nodeId} already has a source group named "${name}"`);
   }
 
-  const presentSchedule = (s: SchedulesTable) => ({
+  /** Write a change and its audit record together. */
+  const audited = (actor: Actor, nodeId: string, action: string, id: string, write: (r: Store['repos']) => Promise<unknown>) =>
+    store.transaction(async (r) => {
+      await write(r);
+      const type = action.startsWith('schedule') ? 'schedule' : 'source_group';
+      await r.audit.record(actor, action, { type, id }, { host_id: nodeId });
+    });
+
+  const presentSchedule = (s: SchedulesTable): ScheduleView => ({
     id: s.id,
     host_id: s.node_id,
     source_group_id: s.source_group_id,
@@ -120,21 +113,11 @@ export function createSchedulesService(deps: { db: Db; clock: Clock }) {
   });
 
   return {
-    presentSchedule,
     group: async (nodeId: string, id: string) => presentGroup(await group(nodeId, id)),
     schedule: async (nodeId: string, id: string) => presentSchedule(await schedule(nodeId, id)),
+    listGroups: async (nodeId: string) => (await repo.listGroups(nodeId)).map(presentGroup),
 
-    listGroups: async (nodeId: string) =>
-      (
-        await db
-          .selectFrom('source_groups')
-          .selectAll()
-          .where('node_id', '=', nodeId)
-          .orderBy('name')
-          .execute()
-      ).map(presentGroup),
-
-    async createGroup(nodeId: string, input: SourceGroupInput) {
+    async createGroup(actor: Actor, nodeId: string, input: SourceGroupInput) {
       await nameTaken(nodeId, input.name);
       const now = clock.now();
       const row: SourceGroupsTable = {
@@ -148,51 +131,41 @@ export function createSchedulesService(deps: { db: Db; clock: Clock }) {
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto('source_groups').values(row).execute();
+      await audited(actor, nodeId, 'source_group.created', row.id, (r) => r.schedules.insertGroup(row));
       return presentGroup(row);
     },
 
-    async updateGroup(nodeId: string, id: string, patch: Partial<SourceGroupInput>) {
+    async updateGroup(actor: Actor, nodeId: string, id: string, patch: Partial<SourceGroupInput>) {
       await group(nodeId, id);
       if (patch.name !== undefined) await nameTaken(nodeId, patch.name, id);
-      await db
-        .updateTable('source_groups')
-        .set({
+      await audited(actor, nodeId, 'source_group.updated', id, (r) =>
+        r.schedules.updateGroup(id, {
           ...(patch.name !== undefined ? { name: patch.name } : {}),
           ...(patch.paths !== undefined ? { paths: JSON.stringify(patch.paths) } : {}),
           ...(patch.excludes !== undefined ? { excludes: JSON.stringify(patch.excludes) } : {}),
           ...(patch.retention !== undefined ? { retention: JSON.stringify(patch.retention) } : {}),
           ...(patch.tag !== undefined ? { tag: patch.tag } : {}),
           updated_at: clock.now(),
-        })
-        .where('id', '=', id)
-        .execute();
+        }),
+      );
       return presentGroup(await group(nodeId, id));
     },
 
     /** A group that schedules still use cannot go: the answer names them. */
-    async deleteGroup(nodeId: string, id: string) {
+    async deleteGroup(actor: Actor, nodeId: string, id: string) {
       await group(nodeId, id);
-      const users = await db.selectFrom('schedules').select('id').where('source_group_id', '=', id).execute();
+      const users = await repo.schedulesUsingGroup(id);
       if (users.length)
         throw new AppError(
           'CONFLICT',
-          `source group ${id} is used by schedule(s) ${users.map((u) => u.id).join(', ')}; delete them first`,
+          `source group ${id} is used by schedule(s) ${users.join(', ')}; delete them first`,
         );
-      await db.deleteFrom('source_groups').where('id', '=', id).execute();
+      await audited(actor, nodeId, 'source_group.deleted', id, (r) => r.schedules.deleteGroup(id));
     },
 
-    listSchedules: async (nodeId: string) =>
-      (
-        await db
-          .selectFrom('schedules')
-          .selectAll()
-          .where('node_id', '=', nodeId)
-          .orderBy('created_at')
-          .execute()
-      ).map(presentSchedule),
+    listSchedules: async (nodeId: string) => (await repo.listSchedules(nodeId)).map(presentSchedule),
 
-    async createSchedule(nodeId: string, input: ScheduleInput) {
+    async createSchedule(actor: Actor, nodeId: string, input: ScheduleInput) {
       await group(nodeId, input.source_group_id);
       validateCron(input.cron, input.timezone);
       const now = clock.now();
@@ -207,40 +180,38 @@ export function createSchedulesService(deps: { db: Db; clock: Clock }) {
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto('schedules').values(row).execute();
+      await audited(actor, nodeId, 'schedule.created', row.id, (r) => r.schedules.insertSchedule(row));
       return presentSchedule(row);
     },
 
-    async updateSchedule(nodeId: string, id: string, patch: Partial<ScheduleInput>) {
+    async updateSchedule(actor: Actor, nodeId: string, id: string, patch: Partial<ScheduleInput>) {
       const current = await schedule(nodeId, id);
       if (patch.source_group_id !== undefined) await group(nodeId, patch.source_group_id);
       validateCron(patch.cron ?? current.cron, patch.timezone ?? current.timezone);
-      await db
-        .updateTable('schedules')
-        .set({
+      await audited(actor, nodeId, 'schedule.updated', id, (r) =>
+        r.schedules.updateSchedule(id, {
           ...(patch.source_group_id !== undefined ? { source_group_id: patch.source_group_id } : {}),
           ...(patch.action !== undefined ? { action: patch.action } : {}),
           ...(patch.cron !== undefined ? { cron: patch.cron } : {}),
           ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
           ...(patch.enabled !== undefined ? { enabled: patch.enabled ? 1 : 0 } : {}),
           updated_at: clock.now(),
-        })
-        .where('id', '=', id)
-        .execute();
+        }),
+      );
       return presentSchedule(await schedule(nodeId, id));
     },
 
-    async deleteSchedule(nodeId: string, id: string) {
+    async deleteSchedule(actor: Actor, nodeId: string, id: string) {
       await schedule(nodeId, id);
-      await db.deleteFrom('schedules').where('id', '=', id).execute();
+      await audited(actor, nodeId, 'schedule.deleted', id, (r) => r.schedules.deleteSchedule(id));
     },
+
+    /** Whether this schedule belongs to the node (an agent reports runs of its own schedules only). */
+    belongsTo: async (nodeId: string, id: string) => (await repo.findSchedule(nodeId, id)) !== undefined,
 
     /** What the agent gets as `config.schedules`: every schedule with its group inlined. */
     async specsFor(nodeId: string): Promise<ScheduleSpec[]> {
-      const [schedules, groups] = await Promise.all([
-        db.selectFrom('schedules').selectAll().where('node_id', '=', nodeId).execute(),
-        db.selectFrom('source_groups').selectAll().where('node_id', '=', nodeId).execute(),
-      ]);
+      const [schedules, groups] = await Promise.all([repo.listSchedules(nodeId), repo.listGroups(nodeId)]);
       const byId = new Map(groups.map((g) => [g.id, presentGroup(g)]));
       return schedules.flatMap((s) => {
         const g = byId.get(s.source_group_id);

@@ -1,29 +1,17 @@
 import { createPublicKey } from 'node:crypto';
 import { TOKEN_PATTERN, type ClaimRequest } from '../../protocol/claim-api.ts';
+import { isValidHostname } from '../../protocol/hostnames.ts';
 import { canonicalId } from '../../protocol/ids.ts';
-import type { AuditService } from '../audit/audit-service.ts';
+import type { Actor } from '../actor.ts';
+import { admitNode } from '../claiming/node-admission.ts';
 import type { Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
-import type { Db } from '../db/database.ts';
 import { ClaimError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import { createNodesRepo } from '../nodes/nodes-repo.ts';
-import { createTokensRepo } from '../tokens/tokens-repo.ts';
+import type { Store } from '../repos/store.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
-import { admitNode } from './node-admission.ts';
 
-const HOSTNAME_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 const MAX_ROOMS = 100;
-
-/** A hostname as the claim endpoint accepts it: 1-253 characters of dot-separated DNS labels. */
-export function isValidHostname(h: unknown): h is string {
-  return (
-    typeof h === 'string' &&
-    h.length >= 1 &&
-    h.length <= 253 &&
-    h.split('.').every((l) => HOSTNAME_LABEL.test(l))
-  );
-}
 
 /** Normalise a PEM public key we accept (RSA, 2048 bits or more, for RSA-OAEP challenges); null otherwise. */
 export function acceptPublicKey(pem: unknown): string | null {
@@ -54,9 +42,12 @@ function parseRooms(rooms: unknown): string[] | null {
 
 export type ClaimOutcome = { kind: 'claimed' | 'retry'; nodeId: string; spaceId: string };
 
-/** The claim endpoint's rules: validate every field with its own error key, then consume the token and create the node in one transaction. */
-export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditService; bus: EventBus }) {
-  const { db, clock, audit, bus } = deps;
+/**
+ * The claim endpoint's rules: validate every field with its own error key, then consume the token, create the
+ * node and record it in the audit log in one transaction; then announce it.
+ */
+export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBus }) {
+  const { store, clock, bus } = deps;
 
   return {
     async claimNode(rawId: string, body: ClaimRequest, sourceIp: string | null): Promise<ClaimOutcome> {
@@ -85,9 +76,9 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
         throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
       const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
 
-      const outcome = await db.transaction().execute(async (trx) => {
-        const tokens = createTokensRepo(trx);
-        const nodes = createNodesRepo(trx);
+      const actor: Actor = { kind: 'agent', nodeId: claimedId, ip: sourceIp };
+      const outcome = await store.transaction(async (r) => {
+        const { tokens, nodes } = r;
         const now = clock.now();
         const t = await tokens.findBySecretHash(sha256Hex(token));
         if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
@@ -109,7 +100,7 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
         if (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase())
           throw new ClaimError('ErrForbidden', `the token is bound to another hostname`);
 
-        await admitNode(trx, t, {
+        await admitNode(r, t, {
           id: claimedId,
           hostname,
           machineGuid: mGUID,
@@ -118,31 +109,21 @@ export function createClaimService(deps: { db: Db; clock: Clock; audit: AuditSer
           rooms,
           now,
         });
-        return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id, tokenId: t.id } as const;
+        await r.audit.record(
+          actor,
+          'node.claimed',
+          { type: 'node', id: claimedId },
+          { hostname, token_id: t.id, machine_guid: mGUID },
+        );
+        await r.audit.record(actor, 'token.used', { type: 'token', id: t.id });
+        return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id } as const;
       });
 
       if (outcome.kind === 'claimed') {
-        await audit.record({
-          actorType: 'node',
-          actorId: claimedId,
-          action: 'node.claimed',
-          targetType: 'node',
-          targetId: claimedId,
-          sourceIp,
-          detail: { hostname, token_id: outcome.tokenId, machine_guid: mGUID },
-        });
-        await audit.record({
-          actorType: 'node',
-          actorId: claimedId,
-          action: 'token.used',
-          targetType: 'token',
-          targetId: outcome.tokenId,
-          sourceIp,
-        });
         bus.publish({ type: 'node.claimed', node_id: claimedId, space_id: outcome.spaceId, hostname });
       }
       return { kind: outcome.kind, nodeId: outcome.nodeId, spaceId: outcome.spaceId };
     },
   };
 }
-export type ClaimService = ReturnType<typeof createClaimService>;
+export type ClaimNode = ReturnType<typeof createClaimNode>;

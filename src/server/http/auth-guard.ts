@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../actor.ts';
+import { API_KEY_PREFIX, type ApiKeyService } from '../auth/api-keys.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import { roleAtLeast, SESSION_COOKIE, type Principal, type Role } from '../auth/auth-types.ts';
 import { AppError } from '../errors.ts';
-import type { AuthService } from './auth-service.ts';
-import { API_KEY_PREFIX, type ApiKeyService } from './api-keys.ts';
-import { roleAtLeast, SESSION_COOKIE, type Principal, type Role } from './auth-types.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,8 +37,22 @@ export function createAuthGuard(auth: AuthService, apiKeys: ApiKeyService) {
 }
 export type AuthGuard = ReturnType<typeof createAuthGuard>;
 
-/** The principal of a request that passed `require`. */
-export function principalOf(req: FastifyRequest): Principal {
-  if (!req.principal) throw new AppError('UNAUTHENTICATED', 'sign in first (session missing or expired)');
-  return req.principal;
+/** The signed-in user (or their API key) behind a request that passed `require`, for authorization and audit. */
+export function actorOf(req: FastifyRequest): Actor & { kind: 'user' | 'api_key' } {
+  const p = req.principal;
+  if (!p) throw new AppError('UNAUTHENTICATED', 'sign in first (session missing or expired)');
+  return {
+    kind: p.via === 'api_key' ? 'api_key' : 'user',
+    userId: p.userId,
+    username: p.username,
+    role: p.role,
+    ip: req.ip,
+  };
 }
+
+/** An agent's request (it proved its node's credentials), for the audit log. */
+export const agentActor = (req: FastifyRequest, nodeId: string): Actor => ({
+  kind: 'agent',
+  nodeId,
+  ip: req.ip,
+});

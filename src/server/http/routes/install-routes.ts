@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../errors.ts';
-import { parseOr400 } from '../http-validate.ts';
-import { baseUrlOf } from '../claiming/claim-routes.ts';
-import { formatPin } from '../../protocol/pin.ts';
+import { formatPin } from '../../../protocol/pin.ts';
+import { AppError } from '../../errors.ts';
+import { baseUrlOf } from './agent-api-routes.ts';
 
 /** Where `npm run build` puts the agent bundle. */
-export const AGENT_BUNDLE_PATH = resolve(import.meta.dirname, '../../../dist/muster-agent.mjs');
+export const AGENT_BUNDLE_PATH = resolve(import.meta.dirname, '../../../../dist/muster-agent.mjs');
 
 const binaryQuery = z.object({
   os: z.enum(['linux', 'windows', 'darwin']).default('linux'),
@@ -17,7 +17,7 @@ const binaryQuery = z.object({
 });
 
 /** The install script template; the server fills in its URL and CA pin. */
-export const INSTALL_SH_PATH = resolve(import.meta.dirname, '../../../deploy/install/install.sh');
+export const INSTALL_SH_PATH = resolve(import.meta.dirname, '../../../../deploy/install/install.sh');
 
 const INSTALL_TEMPLATES = {
   sh: readFileSync(INSTALL_SH_PATH, 'utf8'),
@@ -35,7 +35,11 @@ export function renderInstallScript(kind: 'sh' | 'ps1', server: string, caPin: s
 }
 
 /** Agent downloads and install scripts. The agent is one JavaScript file for every OS and architecture (Node.js 20+). */
-export function installRoutes(deps: { publicUrl: string | null; caPin: string | null; bundlePath?: string }) {
+export function installRoutes(deps: {
+  publicUrl: string | null;
+  caPin: string | null;
+  bundlePath?: string;
+}): FastifyPluginAsyncZod {
   const path = deps.bundlePath ?? AGENT_BUNDLE_PATH;
   let cached: { mtimeMs: number; body: Buffer; sha256: string } | null = null;
 
@@ -50,8 +54,10 @@ export function installRoutes(deps: { publicUrl: string | null; caPin: string | 
     return cached;
   }
 
-  return async (app: FastifyInstance) => {
-    const send = async (_req: unknown, reply: import('fastify').FastifyReply) => {
+  // Files, not API: left out of the API reference.
+  const file = { schema: { hide: true } };
+  return async (app) => {
+    const send = async (_req: unknown, reply: FastifyReply) => {
       const b = bundle();
       return reply
         .header('content-type', 'text/javascript; charset=utf-8')
@@ -59,21 +65,18 @@ export function installRoutes(deps: { publicUrl: string | null; caPin: string | 
         .header('x-checksum-sha256', b.sha256)
         .send(b.body);
     };
-    app.get('/agent/binary', async (req, reply) => {
-      parseOr400(binaryQuery, req.query, 'query');
-      return send(req, reply);
-    });
-    app.get('/agent/muster-agent.mjs', send);
-    app.get('/install/install.sh', async (req, reply) =>
+    app.get('/agent/binary', { schema: { hide: true, querystring: binaryQuery } }, send);
+    app.get('/agent/muster-agent.mjs', file, send);
+    app.get('/install/install.sh', file, async (req, reply) =>
       reply
         .header('content-type', 'text/x-shellscript; charset=utf-8')
         .send(renderInstallScript('sh', baseUrlOf(req, deps.publicUrl), deps.caPin)),
     );
-    app.get('/install/install.ps1', async (req, reply) =>
+    app.get('/install/install.ps1', file, async (req, reply) =>
       reply
         .header('content-type', 'text/plain; charset=utf-8')
         .send(renderInstallScript('ps1', baseUrlOf(req, deps.publicUrl), deps.caPin)),
     );
-    app.get('/agent/muster-agent.mjs.sha256', async () => `${bundle().sha256}  muster-agent.mjs\n`);
+    app.get('/agent/muster-agent.mjs.sha256', file, async () => `${bundle().sha256}  muster-agent.mjs\n`);
   };
 }

@@ -1,0 +1,24 @@
+/** Events the server pushes to live views (server-sent events on /api/events and a job's stream). */
+import type { JobView, NodeView } from './views.ts';
+
+export type MusterEvent =
+  | { type: 'node.presence'; node_id: string; status: NodeView['status']; since: number; reason: string }
+  | { type: 'node.duplicate'; node_id: string; duplicate_suspected: boolean; reason: string }
+  | { type: 'node.claimed'; node_id: string; space_id: string; hostname: string }
+  | { type: 'node.repo'; node_id: string; repo_status: NodeView['repo_status'] }
+  | {
+      type: 'job.state';
+      job_id: string;
+      node_id: string;
+      state: JobView['state'];
+      exit_code: number | null;
+      error: string | null;
+    }
+  | { type: 'job.log'; job_id: string; seq: number; stream: string; data: string };
+
+/** The payload of one event type, as a listener receives it. */
+export type EventOf<T extends MusterEvent['type']> = Extract<MusterEvent, { type: T }>;
+
+/** A job stream's events: its output, and its state until it ends. */
+export type JobStreamLog = Omit<EventOf<'job.log'>, 'type' | 'job_id'>;
+export type JobStreamState = Pick<EventOf<'job.state'>, 'state' | 'exit_code' | 'error'>;

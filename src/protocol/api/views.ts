@@ -1,0 +1,212 @@
+/**
+ * What the management API answers: one zod schema per view, used by the server to whitelist every response
+ * (and to document it), and by the web UI for its types. Nothing here carries a secret except the values a
+ * route exists to hand out once (a new API key, a new token).
+ */
+import { z } from 'zod';
+import { JOB_TYPES } from '../jobs.ts';
+import { retentionPolicy, SCHEDULE_ACTIONS } from '../schedules.ts';
+import { role } from './roles.ts';
+
+const ms = z.number().describe('milliseconds since the Unix epoch');
+const nullable = <T extends z.ZodType>(t: T) => t.nullable();
+
+/** Every management error: a stable lower-case code and a sentence saying what to do. */
+export const errorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  request_id: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+export const NODE_STATUSES = ['pending', 'online', 'offline', 'removed'] as const;
+export const REPO_STATUSES = ['unknown', 'initializing', 'ready', 'init_failed'] as const;
+export const roomRef = z.object({ id: z.string(), name: z.string(), slug: z.string() });
+
+export const nodeView = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  status: z.enum(NODE_STATUSES),
+  since: ms,
+  reason: z.string(),
+  pending_stuck: z.boolean(),
+  last_seen_at: nullable(ms),
+  os: z.string().nullable(),
+  os_version: z.string().nullable(),
+  kernel: z.string().nullable(),
+  arch: z.string().nullable(),
+  cpus: z.number().nullable(),
+  memory_bytes: z.number().nullable(),
+  virtualization: z.string().nullable(),
+  container: z.string().nullable(),
+  agent_version: z.string().nullable(),
+  machine_guid: z.string().nullable(),
+  space_id: z.string(),
+  rooms: z.array(roomRef),
+  tags: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  duplicate_suspected: z.boolean(),
+  repo_status: z.enum(REPO_STATUSES),
+  created_at: ms,
+});
+export type NodeView = z.infer<typeof nodeView>;
+
+/** A node as the onboarding API's automation scripts know it: a "host". */
+export const hostView = nodeView.pick({
+  id: true,
+  hostname: true,
+  status: true,
+  repo_status: true,
+  since: true,
+  reason: true,
+  last_seen_at: true,
+  os: true,
+  arch: true,
+  agent_version: true,
+  tags: true,
+  rooms: true,
+});
+export type HostView = z.infer<typeof hostView>;
+
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'lost'] as const;
+export const jobView = z.object({
+  id: z.string(),
+  host_id: z.string(),
+  type: z.enum(JOB_TYPES),
+  params: z.record(z.string(), z.unknown()),
+  state: z.enum(JOB_STATES),
+  created_by: z.string().nullable(),
+  created_at: ms,
+  started_at: nullable(ms),
+  finished_at: nullable(ms),
+  exit_code: z.number().nullable(),
+  error: z.string().nullable(),
+  schedule_id: z.string().nullable(),
+  scheduled_for: nullable(ms),
+});
+export type JobView = z.infer<typeof jobView>;
+export const jobLogLine = z.object({ seq: z.number(), stream: z.string(), data: z.string(), at: ms });
+export const jobDetailView = jobView.extend({ log: z.string(), log_lines: z.array(jobLogLine) });
+export type JobDetailView = z.infer<typeof jobDetailView>;
+
+export const sourceGroupView = z.object({
+  id: z.string(),
+  host_id: z.string(),
+  name: z.string(),
+  paths: z.array(z.string()),
+  excludes: z.array(z.string()),
+  retention: retentionPolicy,
+  tag: z.string(),
+  created_at: ms,
+  updated_at: ms,
+});
+export type SourceGroupView = z.infer<typeof sourceGroupView>;
+
+export const scheduleView = z.object({
+  id: z.string(),
+  host_id: z.string(),
+  source_group_id: z.string(),
+  action: z.enum(SCHEDULE_ACTIONS),
+  cron: z.string(),
+  timezone: z.string(),
+  enabled: z.boolean(),
+  next_runs: z.array(z.string()).describe('next fire times, ISO 8601 in UTC'),
+  created_at: ms,
+  updated_at: ms,
+});
+export type ScheduleView = z.infer<typeof scheduleView>;
+
+export const spaceView = z.object({ id: z.string(), name: z.string(), slug: z.string(), role });
+export const roomView = z.object({
+  id: z.string(),
+  space_id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  is_default: z.boolean(),
+  created_at: ms,
+  node_count: z.number(),
+});
+export type RoomView = z.infer<typeof roomView>;
+
+export const spaceTokenView = z.object({
+  token: z.string(),
+  expires_at: nullable(ms),
+  max_uses: z.number().nullable(),
+  uses: z.number(),
+  created_at: ms,
+});
+export type SpaceTokenView = z.infer<typeof spaceTokenView>;
+
+export const ENROLLMENT_STATES = ['active', 'used', 'expired', 'revoked'] as const;
+export const enrollmentTokenView = z.object({
+  id: z.string(),
+  hostname: z.string().nullable(),
+  state: z.enum(ENROLLMENT_STATES),
+  created_by: z.string().nullable(),
+  created_at: ms,
+  expires_at: nullable(ms),
+  revoked_at: nullable(ms),
+  rooms: z.array(z.string()),
+  tags: z.array(z.string()),
+  has_repository: z.boolean(),
+});
+export type EnrollmentTokenView = z.infer<typeof enrollmentTokenView>;
+export const mintedEnrollmentToken = z.object({
+  id: z.string(),
+  token: z.string().describe('shown once'),
+  expires_at: z.string().describe('ISO 8601'),
+  expires_at_ms: ms,
+});
+
+export const meView = z.object({ user_id: z.string(), username: z.string(), role });
+export type MeView = z.infer<typeof meView>;
+export const userView = z.object({
+  id: z.string(),
+  username: z.string(),
+  role,
+  disabled: z.boolean(),
+  created_at: ms,
+});
+export type UserView = z.infer<typeof userView>;
+export const newUserView = z.object({ id: z.string(), username: z.string(), role });
+
+export const apiKeyView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role,
+  created_at: ms,
+  last_used_at: nullable(ms),
+  revoked_at: nullable(ms),
+  owner: z.string(),
+});
+export type ApiKeyView = z.infer<typeof apiKeyView>;
+export const newApiKeyView = z.object({
+  id: z.string(),
+  key: z.string().describe('shown once'),
+  name: z.string(),
+  role,
+  created_at: ms,
+});
+
+export const auditEventView = z.object({
+  id: z.number(),
+  at: ms,
+  actor_type: z.string(),
+  actor_id: z.string().nullable(),
+  actor_name: z.string().nullable(),
+  action: z.string(),
+  target_type: z.string().nullable(),
+  target_id: z.string().nullable(),
+  source_ip: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEventView = z.infer<typeof auditEventView>;
+export const auditPage = z.object({ events: z.array(auditEventView), next_before: z.number().nullable() });
+
+export const serverInfoView = z.object({
+  url: z.string(),
+  ca_pin: z.string().nullable(),
+  version: z.string(),
+  install_ps1_sha256: z.string(),
+});
+export type ServerInfoView = z.infer<typeof serverInfoView>;

@@ -1,0 +1,100 @@
+import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { z } from 'zod';
+import { errorBody } from '../../protocol/api/views.ts';
+import type { Role } from '../auth/auth-types.ts';
+import { API_ERRORS } from '../errors.ts';
+import type { AuthGuard } from './auth-guard.ts';
+import { perMinute } from './rate-limits.ts';
+import { canonicalId } from '../../protocol/ids.ts';
+
+/** An id in a path: at most 100 characters; a UUID in any letter case becomes its canonical lower-case form. */
+export const pathId = z
+  .string()
+  .min(1)
+  .max(100)
+  .transform((v) => canonicalId(v) ?? v);
+export const idParams = z.object({ id: pathId });
+/** An item of a host: /api/hosts/{id}/.../{item}. */
+export const itemParams = idParams.extend({ item: pathId });
+
+/** Signed-in routes take the session cookie or an API key. */
+const SIGNED_IN: { [scheme: string]: string[] }[] = [{ session: [] }, { apiKey: [] }];
+
+/** Who may call a route: a role (signed in), anyone, or an agent proving its node's credentials. */
+export type Access = Role | 'public' | 'agent';
+
+const STATUS_TEXT: Record<number, string> = Object.fromEntries(
+  Object.entries(API_ERRORS).map(([code, status]) => [status, code.toLowerCase()]),
+);
+const described = (status: number) =>
+  errorBody.describe(`${STATUS_TEXT[status] ?? 'error'} ({"code","message"})`);
+/** The classic claim error body every /api/v1 endpoint answers failures with. */
+export const claimErrorBody = z.object({
+  errorCode: z.string(),
+  errorMsgKey: z.string(),
+  errorMessage: z.string(),
+  errorNonRetryable: z.boolean(),
+  errorRetryDelaySeconds: z.number().optional(),
+});
+
+/** A route's schema with its access rule and the error statuses it answers, for validation and the API reference. */
+export interface RouteSpec<S extends FastifySchema> {
+  access: Access;
+  summary: string;
+  tags: string[];
+  schema: S;
+  /** Statuses besides those every route of its access rule has (400, and 401/403 when signed in). */
+  errors?: number[];
+  /** Requests allowed per source address and minute. */
+  perMinute?: number;
+}
+
+/**
+ * Route options from a spec: the schema (with error responses added and the access rule named as `x-access`
+ * in the OpenAPI document), and the role check for signed-in routes.
+ */
+export function routeOptions(guard: AuthGuard) {
+  return <S extends FastifySchema & { response: Record<number, unknown> }>(spec: RouteSpec<S>) => {
+    const signedIn = spec.access !== 'public' && spec.access !== 'agent';
+    const statuses = [400, ...(signedIn ? [401, 403] : []), ...(spec.errors ?? [])];
+    const errors = Object.fromEntries(
+      statuses.map((s) => [s, spec.access === 'agent' ? claimErrorBody : described(s)]),
+    );
+    const who = signedIn
+      ? `Needs the ${spec.access} role (session cookie or API key).`
+      : spec.access === 'agent'
+        ? "Called by agents with their node's credentials."
+        : 'Open to anyone.';
+    return {
+      schema: {
+        ...spec.schema,
+        summary: spec.summary,
+        description: who,
+        tags: spec.tags,
+        response: { ...errors, ...spec.schema.response },
+        ...(signedIn ? { security: SIGNED_IN } : {}),
+        'x-access': spec.access,
+      },
+      config: { access: spec.access, ...(spec.perMinute ? perMinute(spec.perMinute) : {}) },
+      ...(signedIn ? { preHandler: guard.require(spec.access as Role) } : {}),
+      // A body-less request is validated as an empty object, so defaults apply and the message names fields.
+      ...(spec.schema.body ? { preValidation: emptyBodyAsObject } : {}),
+    };
+  };
+}
+export type RouteOptions = ReturnType<typeof routeOptions>;
+
+async function emptyBodyAsObject(req: FastifyRequest): Promise<void> {
+  if (req.body === undefined || req.body === null) req.body = {};
+}
+
+/** 204 with no body. */
+export const noContent = z.null().describe('no content');
+/** Answer 204 (a route declaring `noContent`). */
+export const sendNoContent = (reply: FastifyReply) => reply.code(204).send();
+
+/** A server-sent-events answer (text/event-stream), documented but not serialized by a schema. */
+export const eventStream = {
+  description: 'server-sent events',
+  content: { 'text/event-stream': { schema: z.string() } },
+};

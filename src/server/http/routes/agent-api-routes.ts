@@ -1,0 +1,206 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  challengeResponse,
+  claimRequest,
+  envResponse,
+  passwordRequest,
+  passwordResponse,
+} from '../../../protocol/claim-api.ts';
+import { claimErrorJson } from '../../../protocol/errors.ts';
+import { canonicalId } from '../../../protocol/ids.ts';
+import type { LinkAuthService } from '../../claiming/link-auth-service.ts';
+import { ClaimError } from '../../errors.ts';
+import type { LinkHub } from '../../link/link-hub.ts';
+import type { ClaimNode } from '../../operations/claim-node.ts';
+import type { RemoveNode } from '../../operations/remove-node.ts';
+import { agentActor, type AuthGuard } from '../auth-guard.ts';
+import type { RateLimits } from '../rate-limits.ts';
+import { noContent, routeOptions, sendNoContent } from '../route-schema.ts';
+
+const MAX_CLAIM_BODY = 64 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    linkNodeId?: string;
+  }
+}
+
+/** The server's own base URL: the configured public URL, or what the client used to reach us. */
+export function baseUrlOf(req: { protocol: string; host: string }, publicUrl: string | null): string {
+  return publicUrl ?? `${req.protocol}://${req.host}`;
+}
+
+/** A body as the claim endpoints read it: JSON whatever the Content-Type says, an empty body as {}. */
+function jsonBody(raw: string): unknown {
+  if (raw.trim() === '') return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ClaimError('ErrBadRequest', 'the request body is not valid JSON');
+  }
+}
+
+const claimedIdParams = z.object({ claimedId: z.string() });
+const nodeIdParams = z.object({ id: z.string() });
+// Netdata-style clients add v= and cap=; only claim_id is ours, once, as an id.
+const envQuery = z.looseObject({ claim_id: z.string().max(100).optional() });
+
+/**
+ * The agent-facing API (DESIGN sections 5-6): claim, unclaim, link discovery, link authentication and the link
+ * itself. Every failure is a claim error body. Bodies are JSON whatever the Content-Type says, because stock
+ * claim scripts post with `curl -d @file` (form-encoded).
+ */
+export function agentApiRoutes(deps: {
+  claimNode: ClaimNode;
+  removeNode: RemoveNode;
+  linkAuth: LinkAuthService;
+  hub: LinkHub;
+  guard: AuthGuard;
+  publicUrl: string | null;
+  limits: RateLimits;
+}): FastifyPluginAsyncZod {
+  const { linkAuth, limits } = deps;
+  const route = routeOptions(deps.guard);
+  const tags = ['agents'];
+  return async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_CLAIM_BODY }, (_req, body, done) => {
+      try {
+        done(null, jsonBody(body as string));
+      } catch (err) {
+        done(err as Error);
+      }
+    });
+
+    app.put(
+      '/api/v1/spaces/nodes/:claimedId',
+      {
+        ...route({
+          access: 'public',
+          summary: 'Claim a node with a space claim token (stock claim scripts use this)',
+          tags,
+          schema: { params: claimedIdParams, body: claimRequest, response: { 204: noContent } },
+          errors: [403, 404, 409, 429],
+          perMinute: limits.claim,
+        }),
+        // Each field is judged by the claim with its own error key; a body of the wrong shape gets one message.
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        if (req.validationError)
+          throw new ClaimError(
+            'ErrBadRequest',
+            'the body must be a JSON object with node, token, rooms and publicKey',
+          );
+        const outcome = await deps.claimNode.claimNode(req.params.claimedId, req.body, req.ip);
+        req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
+        return sendNoContent(reply);
+      },
+    );
+
+    app.delete(
+      '/api/v1/spaces/nodes/:claimedId',
+      route({
+        access: 'agent',
+        summary: 'Unclaim: the node removes itself (fresh link credentials of this node)',
+        tags,
+        schema: { params: claimedIdParams, response: { 204: noContent } },
+        errors: [403, 404, 429],
+        perMinute: limits.linkAuth,
+      }),
+      async (req, reply) => {
+        const nodeId = await linkAuth.nodeOfAuthorization(req.headers.authorization);
+        if (!nodeId || nodeId !== canonicalId(req.params.claimedId))
+          throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
+        await deps.removeNode(agentActor(req, nodeId), nodeId);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.get(
+      '/api/v1/env',
+      {
+        ...route({
+          access: 'public',
+          summary: 'Where and how agents open their link',
+          tags,
+          schema: { querystring: envQuery, response: { 200: envResponse } },
+        }),
+        attachValidation: true,
+      },
+      async (req) => {
+        if (req.validationError)
+          throw new ClaimError('ErrBadRequest', 'claim_id must be given at most once, as a node id');
+        return linkAuth.env(baseUrlOf(req, deps.publicUrl));
+      },
+    );
+
+    app.get(
+      '/api/v1/auth/node/:id/challenge',
+      route({
+        access: 'public',
+        summary: "A challenge encrypted to the node's public key",
+        tags,
+        schema: { params: nodeIdParams, response: { 200: challengeResponse } },
+        errors: [403, 404, 429],
+        perMinute: limits.linkAuth,
+      }),
+      async (req) => linkAuth.challenge(req.params.id),
+    );
+
+    app.post(
+      '/api/v1/auth/node/:id/password',
+      {
+        ...route({
+          access: 'public',
+          summary: 'Answer the challenge; get a single-use link password',
+          tags,
+          schema: { params: nodeIdParams, body: passwordRequest, response: { 201: passwordResponse } },
+          errors: [403, 404, 429],
+          perMinute: limits.linkAuth,
+        }),
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        if (req.validationError)
+          throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
+        return reply.code(201).send(await linkAuth.password(req.params.id, req.body.response));
+      },
+    );
+
+    app.get(
+      '/api/v1/link',
+      {
+        ...route({
+          access: 'agent',
+          summary: 'The link: a websocket (Bearer agent token, or Basic node id and link password)',
+          tags,
+          schema: { response: { 101: z.null().describe('switching protocols') } },
+          errors: [401, 429],
+          perMinute: limits.linkAuth,
+        }),
+        websocket: true,
+        preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
+          const nodeId = await linkAuth.nodeOfAuthorization(req.headers.authorization);
+          if (!nodeId)
+            return reply
+              .code(401)
+              .type('application/json')
+              .send(
+                claimErrorJson(
+                  'ErrForbidden',
+                  'link credentials missing, expired or already used; authenticate again',
+                  1,
+                ),
+              );
+          req.linkNodeId = nodeId;
+        },
+      },
+      (socket, req) => {
+        deps.hub.attach(req.linkNodeId!, socket, req.ip);
+      },
+    );
+  };
+}

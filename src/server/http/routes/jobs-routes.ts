@@ -1,0 +1,140 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { jobDetailView, jobView } from '../../../protocol/api/views.ts';
+import { jobRequest } from '../../../protocol/jobs.ts';
+import type { EventBus } from '../../events/event-bus.ts';
+import type { EventStreams } from '../../events/event-streams.ts';
+import { presentJob, type JobsService } from '../../jobs/jobs-service.ts';
+import type { NodesService } from '../../nodes/nodes-service.ts';
+import type { JobOperations } from '../../operations/job-operations.ts';
+import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { eventStream, idParams, routeOptions } from '../route-schema.ts';
+
+const ENDED = (state: string) => state !== 'queued' && state !== 'running';
+
+/** Jobs of a host, one job with its full output (and its live stream), cancel, and the repository probe. */
+export function jobsRoutes(deps: {
+  jobs: JobsService;
+  jobOps: JobOperations;
+  nodes: NodesService;
+  guard: AuthGuard;
+  bus: EventBus;
+  streams: EventStreams;
+}): FastifyPluginAsyncZod {
+  const { jobs, jobOps, nodes } = deps;
+  const route = routeOptions(deps.guard);
+  const tags = ['jobs'];
+  return async (app) => {
+    app.get(
+      '/api/hosts/:id/jobs',
+      route({
+        access: 'viewer',
+        summary: "A host's jobs, newest first (500 at most)",
+        tags,
+        schema: { params: idParams, response: { 200: z.array(jobView) } },
+        errors: [404],
+      }),
+      async (req) => {
+        await nodes.getHost(req.params.id);
+        return jobs.listForNode(req.params.id);
+      },
+    );
+
+    app.post(
+      '/api/hosts/:id/jobs',
+      route({
+        access: 'operator',
+        summary: 'Run a job on a host (it waits up to a day if the host is offline)',
+        tags,
+        schema: { params: idParams, body: jobRequest, response: { 201: jobView } },
+        errors: [404],
+      }),
+      async (req, reply) => {
+        const job = await jobOps.createJob(actorOf(req), req.params.id, req.body.type, req.body.params);
+        return reply.code(201).send(presentJob(job));
+      },
+    );
+
+    app.get(
+      '/api/jobs/:id',
+      route({
+        access: 'viewer',
+        summary: 'One job with its output',
+        tags,
+        schema: { params: idParams, response: { 200: jobDetailView } },
+        errors: [404],
+      }),
+      async (req) => jobs.get(req.params.id),
+    );
+
+    app.post(
+      '/api/jobs/:id/cancel',
+      route({
+        access: 'operator',
+        summary: 'Cancel: a queued job never starts, a running one is killed on the host',
+        tags,
+        schema: {
+          params: idParams,
+          response: { 202: z.object({ job_id: z.string(), cancelling: z.literal(true) }) },
+        },
+        errors: [404, 409, 503],
+      }),
+      async (req, reply) => {
+        await jobs.cancel(req.params.id);
+        return reply.code(202).send({ job_id: req.params.id, cancelling: true });
+      },
+    );
+
+    app.get(
+      '/api/jobs/:id/stream',
+      route({
+        access: 'viewer',
+        summary: 'Server-sent events: the stored output, then new output (log) and state changes (state)',
+        tags,
+        schema: { params: idParams, response: { 200: eventStream } },
+        errors: [404],
+      }),
+      async (req, reply) => {
+        const { id } = req.params;
+        const job = await jobs.get(id);
+        const stream = deps.streams.open(req, reply);
+        let lastSeq = -1;
+        for (const l of job.log_lines) {
+          stream.send('log', { seq: l.seq, stream: l.stream, data: l.data });
+          lastSeq = l.seq;
+        }
+        stream.send('state', { state: job.state, exit_code: job.exit_code, error: job.error });
+        if (ENDED(job.state)) return stream.end();
+        stream.onEnd(
+          deps.bus.subscribe((e) => {
+            if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
+              lastSeq = e.seq;
+              stream.send('log', { seq: e.seq, stream: e.stream, data: e.data });
+            } else if (e.type === 'job.state' && e.job_id === id) {
+              stream.send('state', { state: e.state, exit_code: e.exit_code, error: e.error });
+              if (ENDED(e.state)) stream.end();
+            }
+          }),
+        );
+      },
+    );
+
+    app.post(
+      '/api/hosts/:id/repo/probe',
+      route({
+        access: 'operator',
+        summary: "Initialise (or detect) the host's backup repository again",
+        tags,
+        schema: {
+          params: idParams,
+          response: { 202: z.object({ job_id: z.string(), repo_status: z.literal('initializing') }) },
+        },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        const jobId = await jobOps.probeRepository(actorOf(req), req.params.id);
+        return reply.code(202).send({ job_id: jobId, repo_status: 'initializing' as const });
+      },
+    );
+  };
+}

@@ -1,0 +1,173 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { roomView, spaceTokenView, spaceView } from '../../../protocol/api/views.ts';
+import type { SpacesService } from '../../spaces/spaces-service.ts';
+import type { TokensService } from '../../tokens/tokens-service.ts';
+import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
+
+const roomNodeParams = z.object({ id: pathId, nodeId: pathId });
+const roomBody = z.object({ name: z.string().trim().min(1).max(100) });
+const tokenLimits = z
+  .object({
+    expires_at: z.number().int().positive().nullable().optional(),
+    max_uses: z.number().int().positive().nullable().optional(),
+  })
+  .strict();
+
+/** Spaces, rooms and the space claim token. */
+export function spacesRoutes(deps: {
+  spaces: SpacesService;
+  tokens: TokensService;
+  guard: AuthGuard;
+}): FastifyPluginAsyncZod {
+  const { spaces, tokens } = deps;
+  const route = routeOptions(deps.guard);
+  const tags = ['spaces and rooms'];
+  const limitsOf = (l: z.infer<typeof tokenLimits>) => ({
+    expires_at: l.expires_at ?? null,
+    max_uses: l.max_uses ?? null,
+  });
+  return async (app) => {
+    app.get(
+      '/api/spaces',
+      route({
+        access: 'viewer',
+        summary: 'Spaces, with your role',
+        tags,
+        schema: { response: { 200: z.array(spaceView) } },
+      }),
+      async (req) => {
+        const role = actorOf(req).role;
+        return (await spaces.listSpaces()).map((s) => ({ id: s.id, name: s.name, slug: s.slug, role }));
+      },
+    );
+
+    app.get(
+      '/api/spaces/:id/claim-token',
+      route({
+        access: 'admin',
+        summary: "The space's claim token",
+        tags,
+        schema: { params: idParams, response: { 200: spaceTokenView } },
+        errors: [404],
+      }),
+      async (req) => {
+        await spaces.getSpace(req.params.id);
+        return tokens.getSpaceToken(req.params.id);
+      },
+    );
+
+    app.post(
+      '/api/spaces/:id/claim-token/rotate',
+      route({
+        access: 'admin',
+        summary: 'A new claim token; the old one stops working at once',
+        tags,
+        schema: { params: idParams, body: tokenLimits, response: { 200: spaceTokenView } },
+        errors: [404],
+      }),
+      async (req) => {
+        await spaces.getSpace(req.params.id);
+        return tokens.rotateSpaceToken(actorOf(req), req.params.id, limitsOf(req.body));
+      },
+    );
+
+    app.patch(
+      '/api/spaces/:id/claim-token',
+      route({
+        access: 'admin',
+        summary: "Change the claim token's expiry and use limit",
+        tags,
+        schema: { params: idParams, body: tokenLimits, response: { 200: spaceTokenView } },
+        errors: [404],
+      }),
+      async (req) => {
+        await spaces.getSpace(req.params.id);
+        return tokens.setSpaceTokenLimits(actorOf(req), req.params.id, limitsOf(req.body));
+      },
+    );
+
+    app.get(
+      '/api/spaces/:id/rooms',
+      route({
+        access: 'viewer',
+        summary: 'Rooms of a space',
+        tags,
+        schema: { params: idParams, response: { 200: z.array(roomView) } },
+        errors: [404],
+      }),
+      async (req) => spaces.roomViews(req.params.id),
+    );
+
+    app.post(
+      '/api/spaces/:id/rooms',
+      route({
+        access: 'admin',
+        summary: 'Add a room',
+        tags,
+        schema: { params: idParams, body: roomBody, response: { 201: roomView } },
+        errors: [404, 409],
+      }),
+      async (req, reply) =>
+        reply.code(201).send(await spaces.createRoom(actorOf(req), req.params.id, req.body.name)),
+    );
+
+    app.patch(
+      '/api/rooms/:id',
+      route({
+        access: 'admin',
+        summary: 'Rename a room',
+        tags,
+        schema: { params: idParams, body: roomBody, response: { 200: roomView } },
+        errors: [404, 409],
+      }),
+      async (req) => spaces.renameRoom(req.params.id, req.body.name),
+    );
+
+    app.delete(
+      '/api/rooms/:id',
+      route({
+        access: 'admin',
+        summary: 'Delete a room (not the default one)',
+        tags,
+        schema: { params: idParams, response: { 204: noContent } },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        await spaces.deleteRoom(actorOf(req), req.params.id);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.put(
+      '/api/rooms/:id/nodes/:nodeId',
+      route({
+        access: 'admin',
+        summary: 'Put a node in a room',
+        tags,
+        schema: { params: roomNodeParams, response: { 204: noContent } },
+        errors: [404],
+      }),
+      async (req, reply) => {
+        await spaces.addNode(req.params.id, req.params.nodeId);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.delete(
+      '/api/rooms/:id/nodes/:nodeId',
+      route({
+        access: 'admin',
+        summary: 'Take a node out of a room',
+        tags,
+        schema: { params: roomNodeParams, response: { 204: noContent } },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        await spaces.removeNode(req.params.id, req.params.nodeId);
+        return sendNoContent(reply);
+      },
+    );
+  };
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorBody } from '../../../protocol/api/views.ts';
+import type { OpenDatabase } from '../../db/database.ts';
+import { AppError } from '../../errors.ts';
+import type { Registry } from 'prom-client';
+
+const text = (description: string, type = 'text/plain') => ({
+  description,
+  content: { [type]: { schema: z.string() } },
+});
+
+/** Liveness, readiness, metrics and the CA certificate: what operators and their tools probe. */
+export function systemRoutes(deps: {
+  database: OpenDatabase;
+  registry: Registry;
+  caPem: string | null;
+}): FastifyPluginAsyncZod {
+  const { database } = deps;
+  const tags = ['server'];
+  const ok = z.object({ status: z.literal('ok') });
+  const ready = z.object({ status: z.literal('ready') });
+  return async (app) => {
+    app.get(
+      '/healthz',
+      { schema: { summary: 'The process answers', tags, response: { 200: ok } } },
+      async () => ({ status: 'ok' as const }),
+    );
+    app.get(
+      '/readyz',
+      {
+        schema: {
+          summary: 'The server can serve: its database answers and takes writes',
+          tags,
+          response: { 200: ready, 503: errorBody },
+        },
+      },
+      async (_req, reply) => {
+        if (!(await database.answers()))
+          return reply.code(503).send({ code: 'unavailable', message: 'the database does not answer' });
+        // Reads may work while writes fail (a full disk): then the server is not ready until a write goes through.
+        const failing = database.health.failing();
+        if (failing && !(await database.probeWrite()))
+          return reply.code(503).send({
+            code: 'unavailable',
+            message: `the database does not take writes (${failing}); free space or fix the storage, the server recovers by itself`,
+          });
+        return { status: 'ready' as const };
+      },
+    );
+    app.get(
+      '/metrics',
+      { schema: { summary: 'Prometheus metrics', tags, response: { 200: text('metrics', 'text/plain') } } },
+      async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+    );
+    app.get(
+      '/ca.pem',
+      {
+        schema: {
+          summary: "The server's own CA certificate",
+          tags,
+          response: { 200: text('PEM', 'application/x-pem-file'), 404: errorBody },
+        },
+      },
+      async (_req, reply) => {
+        if (!deps.caPem) throw new AppError('NOT_FOUND', 'this server does not manage its own CA');
+        return reply.type('application/x-pem-file').send(deps.caPem);
+      },
+    );
+  };
+}

@@ -1,0 +1,26 @@
+import type { AgentFrame, ServerFrame } from '../../protocol/link-frames.ts';
+
+/**
+ * How the rest of the server reaches agents: the only dependency operations and services have on the link.
+ * Today one process holds every link (the hub); a server of several replicas plugs in another implementation
+ * that forwards to the replica holding the node's link.
+ */
+export interface LinkPort {
+  /** Send a frame on the node's link; false when it has none. */
+  send(nodeId: string, frame: ServerFrame): boolean;
+  /** Ask the agent and wait for its reply: 503 at once when offline, 504 after `timeoutMs`. */
+  request(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown>;
+  /** End the node's link; `permanent` tells the agent to stop trying. False when it had none. */
+  disconnect(nodeId: string, reason: string, permanent: boolean): boolean;
+  isOnline(nodeId: string): boolean;
+}
+
+/** What the link reports to the rest of the server; set once everything is built. */
+export interface LinkHandlers {
+  /** The configuration (and the node's repository credentials) sent in welcome. */
+  configFor(nodeId: string): Promise<Record<string, unknown>>;
+  /** After welcome: the node is online and can be given work. */
+  online(nodeId: string): Promise<void>;
+  /** Replies nobody waits for, and job frames, in the order the link delivered them. */
+  frame(nodeId: string, frame: AgentFrame): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import { actorColumns, type Actor } from '../actor.ts';
+
+export interface AuditFilter {
+  limit: number;
+  before?: number;
+  /** Exact action, or a prefix ending in "." (e.g. "token."). */
+  action?: string;
+  /** Actor id or user name. */
+  actor?: string;
+  target?: string;
+  since?: number;
+  until?: number;
+}
+
+/** What an audit record is about. */
+export interface AuditTarget {
+  type: string;
+  id: string;
+}
+
+/** Audit records: written in the transaction of the change they describe; never secrets (ids, not values). */
+export function createAuditRepo(db: Db, clock: Clock) {
+  return {
+    /** Record that `actor` did `action` (to `target`), with details a reader needs. */
+    async record(
+      actor: Actor,
+      action: string,
+      target: AuditTarget | null = null,
+      detail: Record<string, unknown> = {},
+    ): Promise<void> {
+      await db
+        .insertInto('audit_events')
+        .values({
+          at: clock.now(),
+          ...actorColumns(actor),
+          action,
+          target_type: target?.type ?? null,
+          target_id: target?.id ?? null,
+          detail: JSON.stringify(detail),
+        })
+        .execute();
+    },
+    /** Newest first; page with `before` (the last id seen). */
+    async list(f: AuditFilter) {
+      let q = db
+        .selectFrom('audit_events')
+        .leftJoin('users', 'users.id', 'audit_events.actor_id')
+        .selectAll('audit_events')
+        .select('users.username as actor_name')
+        .orderBy('audit_events.id', 'desc')
+        .limit(f.limit);
+      if (f.before !== undefined) q = q.where('audit_events.id', '<', f.before);
+      if (f.action)
+        q = q.where(
+          'audit_events.action',
+          f.action.endsWith('.') ? 'like' : '=',
+          f.action.endsWith('.') ? `${f.action}%` : f.action,
+        );
+      if (f.actor)
+        q = q.where((eb) =>
+          eb.or([eb('audit_events.actor_id', '=', f.actor!), eb('users.username', '=', f.actor!)]),
+        );
+      if (f.target) q = q.where('audit_events.target_id', '=', f.target);
+      if (f.since !== undefined) q = q.where('audit_events.at', '>=', f.since);
+      if (f.until !== undefined) q = q.where('audit_events.at', '<', f.until);
+      return q.execute();
+    },
+  };
+}
+export type AuditRepo = ReturnType<typeof createAuditRepo>;

@@ -1,0 +1,38 @@
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/database.ts';
+import { createApiKeysRepo } from './api-keys-repo.ts';
+import { createAuditRepo } from './audit-repo.ts';
+import { createAuthRepo } from './auth-repo.ts';
+import { createJobsRepo } from './jobs-repo.ts';
+import { createNodesRepo } from './nodes-repo.ts';
+import { createSchedulesRepo } from './schedules-repo.ts';
+import { createSpacesRepo } from './spaces-repo.ts';
+import { createTokensRepo } from './tokens-repo.ts';
+
+function reposOver(db: Db, clock: Clock) {
+  return {
+    apiKeys: createApiKeysRepo(db),
+    audit: createAuditRepo(db, clock),
+    auth: createAuthRepo(db),
+    jobs: createJobsRepo(db),
+    nodes: createNodesRepo(db),
+    schedules: createSchedulesRepo(db),
+    spaces: createSpacesRepo(db),
+    tokens: createTokensRepo(db),
+  };
+}
+/** Every repository, over the database or over one transaction. */
+export type Repos = ReturnType<typeof reposOver>;
+
+/**
+ * The one way services reach the database: `repos` for single statements, `transaction` for a change of
+ * several writes (and its audit record) that commits whole or not at all.
+ */
+export function createStore(db: Db, clock: Clock) {
+  return {
+    repos: reposOver(db, clock),
+    transaction: <T>(fn: (r: Repos) => Promise<T>): Promise<T> =>
+      db.transaction().execute((trx) => fn(reposOver(trx, clock))),
+  };
+}
+export type Store = ReturnType<typeof createStore>;
