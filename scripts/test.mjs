@@ -12,7 +12,14 @@ function find(dir, out = []) {
   return out;
 }
 
-const files = process.argv.length > 2 ? process.argv.slice(2) : [...find('src'), ...find('test')].sort();
+// `--fast`: the unit tests beside the code and the in-process tier (test/fast), no sockets or processes.
+const args = process.argv.slice(2);
+const files =
+  args[0] === '--fast'
+    ? [...find('src'), ...find(join('test', 'fast'))].sort()
+    : args.length > 0
+      ? args
+      : [...find('src'), ...find('test')].sort();
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],

@@ -2,82 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { addUser, login, request, startTestServer, type TestServer } from './helpers.ts';
+import { RULES } from './route-rules.ts';
 
-type Rule = 'public' | 'machine' | 'viewer' | 'operator' | 'admin';
-
-/**
- * Who may call each route. A route the server answers that is missing here fails the suite: every new route must
- * say who may call it. `machine` routes are for agents and scripts with their own credentials (claim, link, enroll).
- */
-const RULES: Record<string, Rule> = {
-  'GET /healthz': 'public',
-  'GET /readyz': 'public',
-  'GET /metrics': 'public',
-  'GET /ca.pem': 'public',
-  'POST /api/auth/login': 'public',
-  'GET /agent/binary': 'public',
-  'GET /agent/muster-agent.mjs': 'public',
-  'GET /agent/muster-agent.mjs.sha256': 'public',
-  'GET /install/install.sh': 'public',
-  'GET /install/install.ps1': 'public',
-  'GET /index.html': 'public',
-  'PUT /api/v1/spaces/nodes/:claimedId': 'machine',
-  'DELETE /api/v1/spaces/nodes/:claimedId': 'machine',
-  'GET /api/v1/env': 'machine',
-  'GET /api/v1/auth/node/:id/challenge': 'machine',
-  'POST /api/v1/auth/node/:id/password': 'machine',
-  'GET /api/v1/link': 'machine',
-  'POST /api/agents/enroll': 'machine',
-  'POST /api/auth/logout': 'public', // ends the caller's own session, if any
-  'GET /api/me': 'viewer',
-  'GET /api/spaces': 'viewer',
-  'GET /api/spaces/:id/rooms': 'viewer',
-  'GET /api/nodes': 'viewer',
-  'GET /api/nodes/:id': 'viewer',
-  'GET /api/nodes/:id/facts': 'viewer',
-  'GET /api/nodes/:id/metrics': 'viewer',
-  'GET /api/events': 'viewer',
-  'GET /api/hosts': 'viewer',
-  'GET /api/hosts/:id': 'viewer',
-  'GET /api/hosts/:id/jobs': 'viewer',
-  'GET /api/jobs/:id': 'viewer',
-  'GET /api/jobs/:id/stream': 'viewer',
-  'GET /api/hosts/:id/source-groups': 'viewer',
-  'GET /api/hosts/:id/source-groups/:item': 'viewer',
-  'GET /api/hosts/:id/schedules': 'viewer',
-  'GET /api/hosts/:id/schedules/:item': 'viewer',
-  'GET /api/server-info': 'viewer',
-  'POST /api/api-keys': 'viewer',
-  'GET /api/api-keys': 'viewer',
-  'DELETE /api/api-keys/:id': 'viewer',
-  'POST /api/hosts/:id/jobs': 'operator',
-  'POST /api/jobs/:id/cancel': 'operator',
-  'POST /api/hosts/:id/repo/probe': 'operator',
-  'POST /api/hosts/:id/source-groups': 'operator',
-  'PATCH /api/hosts/:id/source-groups/:item': 'operator',
-  'DELETE /api/hosts/:id/source-groups/:item': 'operator',
-  'POST /api/hosts/:id/source-groups/:item/backup': 'operator',
-  'POST /api/hosts/:id/schedules': 'operator',
-  'PATCH /api/hosts/:id/schedules/:item': 'operator',
-  'DELETE /api/hosts/:id/schedules/:item': 'operator',
-  'POST /api/hosts/:id/schedules/:item/run': 'operator',
-  'POST /api/enrollment-tokens': 'operator',
-  'GET /api/enrollment-tokens': 'operator',
-  'DELETE /api/enrollment-tokens/:id': 'operator',
-  'PUT /api/rooms/:id/nodes/:nodeId': 'admin',
-  'DELETE /api/rooms/:id/nodes/:nodeId': 'admin',
-  'GET /api/users': 'admin',
-  'POST /api/users': 'admin',
-  'PATCH /api/users/:id': 'admin',
-  'GET /api/spaces/:id/claim-token': 'admin',
-  'POST /api/spaces/:id/claim-token/rotate': 'admin',
-  'PATCH /api/spaces/:id/claim-token': 'admin',
-  'POST /api/spaces/:id/rooms': 'admin',
-  'PATCH /api/rooms/:id': 'admin',
-  'DELETE /api/rooms/:id': 'admin',
-  'DELETE /api/nodes/:id': 'admin',
-  'GET /api/audit': 'admin',
-};
 const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
 /** Answers that never end (server-sent events): only the refusals are checked. */
 const STREAMS = new Set(['GET /api/events', 'GET /api/jobs/:id/stream']);

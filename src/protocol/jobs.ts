@@ -29,7 +29,9 @@ export const JOB_PARAMS = {
     paths: z.array(backupPath).max(200).optional().describe('default: the initial paths given at enrollment'),
     excludes: z.array(z.string().min(1).max(4096)).max(200).optional(),
     tags: tags.optional(),
-    retention: retentionPolicy.optional().describe('applied after a successful backup (restic forget --prune)'),
+    retention: retentionPolicy
+      .optional()
+      .describe('applied after a successful backup (restic forget --prune)'),
   }),
   'restic.snapshots': z.object(fromGroup),
   'restic.forget': z.object({

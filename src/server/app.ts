@@ -17,12 +17,7 @@ import { createEventBus } from './events/event-bus.ts';
 import { createEventStreams } from './events/event-streams.ts';
 import { createAuthGuard } from './http/auth-guard.ts';
 import { refuseCrossSite, securityHeaders } from './http/http-guards.ts';
-import {
-  handleError,
-  handleFrameworkError,
-  isAgentApiPath,
-  sendAgentApiError,
-} from './http/http-errors.ts';
+import { handleError, handleFrameworkError, isAgentApiPath, sendAgentApiError } from './http/http-errors.ts';
 import { openApiRoute, registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits, type RateLimits } from './http/rate-limits.ts';
 import { agentApiRoutes } from './http/routes/agent-api-routes.ts';
@@ -92,7 +87,8 @@ export async function buildApp(deps: AppDeps) {
   const routes: { method: string; url: string; access: string | undefined }[] = [];
   app.addHook('onRoute', (r) => {
     const access = (r.config as { access?: string } | undefined)?.access;
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, access });
+    for (const method of [r.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: r.url, access });
   });
 
   // Domain services over one store.
@@ -147,7 +143,11 @@ export async function buildApp(deps: AppDeps) {
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
     if (isAgentApiPath(req.url))
-      return sendAgentApiError(req, reply, new ClaimError('ErrNotFound', `no agent endpoint ${req.method} ${path}`));
+      return sendAgentApiError(
+        req,
+        reply,
+        new ClaimError('ErrNotFound', `no agent endpoint ${req.method} ${path}`),
+      );
     if (webPage(req, reply)) return reply;
     return reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${path}` });
   });

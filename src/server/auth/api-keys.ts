@@ -36,7 +36,12 @@ export function createApiKeyService(deps: { store: Store; clock: Clock }) {
       };
       await store.transaction(async (r) => {
         await r.apiKeys.insert(row);
-        await r.audit.record(owner, 'api_key.created', { type: 'api_key', id: row.id }, { name, role: keyRole });
+        await r.audit.record(
+          owner,
+          'api_key.created',
+          { type: 'api_key', id: row.id },
+          { name, role: keyRole },
+        );
       });
       return { id: row.id, key, name, role: keyRole, created_at: row.created_at };
     },

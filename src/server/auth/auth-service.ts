@@ -59,7 +59,13 @@ export function createAuthService(deps: { store: Store; clock: Clock }) {
       }
       const token = newSecret('mss_');
       const now = clock.now();
-      const actor: Actor = { kind: 'user', userId: user.id, username: user.username, role: user.role, ip: sourceIp };
+      const actor: Actor = {
+        kind: 'user',
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+        ip: sourceIp,
+      };
       await store.transaction(async (r) => {
         await r.auth.insertSession({
           id: randomUUID(),

@@ -76,7 +76,8 @@ export function routeOptions(guard: AuthGuard) {
         'x-access': spec.access,
       },
       config: { access: spec.access, ...(spec.perMinute ? perMinute(spec.perMinute) : {}) },
-      ...(signedIn ? { preHandler: guard.require(spec.access as Role) } : {}),
+      // Checked as the request arrives, before its body is parsed or validated: no role, no details.
+      ...(signedIn ? { onRequest: guard.require(spec.access as Role) } : {}),
       // A body-less request is validated as an empty object, so defaults apply and the message names fields.
       ...(spec.schema.body ? { preValidation: emptyBodyAsObject } : {}),
     };

@@ -93,22 +93,22 @@ export function createJobsService(deps: {
     // An agent reports runs of its schedules only: it cannot make up jobs of its own.
     if (!f.schedule_id || !(await deps.schedules.belongsTo(nodeId, f.schedule_id))) return;
     await repo.insert({
-        id: f.job_id,
-        node_id: nodeId,
-        type: f.type as JobType,
-        params: JSON.stringify(f.params ?? {}),
-        state: 'queued',
-        created_by: 'schedule',
-        created_at: f.at,
-        expires_at: null,
-        started_at: null,
-        finished_at: null,
-        exit_code: null,
-        error: null,
-        log_bytes: 0,
-        schedule_id: f.schedule_id,
-        scheduled_for: f.scheduled_for ?? null,
-      });
+      id: f.job_id,
+      node_id: nodeId,
+      type: f.type as JobType,
+      params: JSON.stringify(f.params ?? {}),
+      state: 'queued',
+      created_by: 'schedule',
+      created_at: f.at,
+      expires_at: null,
+      started_at: null,
+      finished_at: null,
+      exit_code: null,
+      error: null,
+      log_bytes: 0,
+      schedule_id: f.schedule_id,
+      scheduled_for: f.scheduled_for ?? null,
+    });
   }
 
   /**
@@ -117,7 +117,8 @@ export function createJobsService(deps: {
    */
   async function reconcile(nodeId: string, running: string[]) {
     const still = new Set(running);
-    for (const id of await repo.runningIds(nodeId)) if (!still.has(id)) await finish(id, 'lost', null, LOST_REASON);
+    for (const id of await repo.runningIds(nodeId))
+      if (!still.has(id)) await finish(id, 'lost', null, LOST_REASON);
     await dispatchQueued(nodeId);
   }
 

@@ -128,4 +128,3 @@ export function createNodesService(deps: {
   };
 }
 export type NodesService = ReturnType<typeof createNodesService>;
-

@@ -1,11 +1,7 @@
 import type { Actor } from '../actor.ts';
 import type { LinkPort } from '../link/link-port.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
-import type {
-  ScheduleInput,
-  SchedulesService,
-  SourceGroupInput,
-} from '../schedules/schedules-service.ts';
+import type { ScheduleInput, SchedulesService, SourceGroupInput } from '../schedules/schedules-service.ts';
 
 /**
  * A host's configuration as its agent receives it (in welcome, and as config.update after every change of its

@@ -28,9 +28,9 @@ export function createSchedulesRepo(db: Db) {
       db.updateTable('source_groups').set(set).where('id', '=', id).execute(),
     deleteGroup: (id: string) => db.deleteFrom('source_groups').where('id', '=', id).execute(),
     schedulesUsingGroup: async (groupId: string) =>
-      (
-        await db.selectFrom('schedules').select('id').where('source_group_id', '=', groupId).execute()
-      ).map((s) => s.id),
+      (await db.selectFrom('schedules').select('id').where('source_group_id', '=', groupId).execute()).map(
+        (s) => s.id,
+      ),
 
     findSchedule: (nodeId: string, id: string) =>
       db
@@ -40,12 +40,7 @@ export function createSchedulesRepo(db: Db) {
         .where('node_id', '=', nodeId)
         .executeTakeFirst(),
     listSchedules: (nodeId: string) =>
-      db
-        .selectFrom('schedules')
-        .selectAll()
-        .where('node_id', '=', nodeId)
-        .orderBy('created_at')
-        .execute(),
+      db.selectFrom('schedules').selectAll().where('node_id', '=', nodeId).orderBy('created_at').execute(),
     insertSchedule: (row: SchedulesTable) => db.insertInto('schedules').values(row).execute(),
     updateSchedule: (id: string, set: Partial<SchedulesTable>) =>
       db.updateTable('schedules').set(set).where('id', '=', id).execute(),

@@ -92,7 +92,13 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
   }
 
   /** Write a change and its audit record together. */
-  const audited = (actor: Actor, nodeId: string, action: string, id: string, write: (r: Store['repos']) => Promise<unknown>) =>
+  const audited = (
+    actor: Actor,
+    nodeId: string,
+    action: string,
+    id: string,
+    write: (r: Store['repos']) => Promise<unknown>,
+  ) =>
     store.transaction(async (r) => {
       await write(r);
       const type = action.startsWith('schedule') ? 'schedule' : 'source_group';

@@ -64,7 +64,8 @@ export function createTokensService(deps: { store: Store; sealer: Sealer; clock:
     await store.transaction(async (r) => {
       await r.tokens.revokeSpaceTokens(spaceId, clock.now());
       await r.tokens.insert(row);
-      if (actor.kind !== 'system') await r.audit.record(actor, 'token.rotated', { type: 'space', id: spaceId });
+      if (actor.kind !== 'system')
+        await r.audit.record(actor, 'token.rotated', { type: 'space', id: spaceId });
     });
     return presentSpaceToken(row, raw);
   }

@@ -1,12 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  apiKeyView,
-  meView,
-  newApiKeyView,
-  newUserView,
-  userView,
-} from '../../../protocol/api/views.ts';
+import { apiKeyView, meView, newApiKeyView, newUserView, userView } from '../../../protocol/api/views.ts';
 import type { ApiKeyService } from '../../auth/api-keys.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { role, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/auth-types.ts';
@@ -95,7 +89,12 @@ export function authRoutes(deps: {
 
     app.get(
       '/api/users',
-      route({ access: 'admin', summary: 'All users', tags, schema: { response: { 200: z.array(userView) } } }),
+      route({
+        access: 'admin',
+        summary: 'All users',
+        tags,
+        schema: { response: { 200: z.array(userView) } },
+      }),
       async () => auth.listUsers(),
     );
 
