@@ -17,7 +17,8 @@ import type {
 // The server's views, as the API answers them (one contract, in src/protocol/api).
 export type { Role } from '../../src/protocol/api/roles.ts';
 export { roleAtLeast } from '../../src/protocol/api/roles.ts';
-export type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
+import type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
+export type { EventOf, JobStreamLog, JobStreamState, MusterEvent };
 export type Me = MeView;
 export type Room = RoomView;
 export type Node = NodeView;
@@ -75,7 +76,14 @@ export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, b
 export const del = (path: string) => api<void>('DELETE', path);
 export const put = (path: string) => api<void>('PUT', path, {});
 
-type Handlers = Record<string, (data: unknown) => void>;
+type Handlers = object;
+/** Listeners of /api/events, by event type, each given its event. */
+export type EventHandlers = { [K in MusterEvent['type']]?: (e: EventOf<K>) => void };
+/** Listeners of a job's stream. */
+export interface JobStreamHandlers {
+  log?: (d: JobStreamLog) => void;
+  state?: (d: JobStreamState) => void;
+}
 const sources = new Map<string, { source: EventSource; users: Set<Handlers> }>();
 
 /**
@@ -83,7 +91,9 @@ const sources = new Map<string, { source: EventSource; users: Set<Handlers> }>()
  * one connection (a page and its parts all follow /api/events), so a page never holds more than it needs of
  * the browser's few connections per server.
  */
-export function follow(path: string, handlers: Handlers): () => void {
+export function follow(path: '/api/events', handlers: EventHandlers): () => void;
+export function follow(path: string, handlers: JobStreamHandlers): () => void;
+export function follow(path: string, handlers: EventHandlers | JobStreamHandlers): () => void {
   let shared = sources.get(path);
   if (!shared) {
     const entry = { source: new EventSource(path, { withCredentials: true }), users: new Set<Handlers>() };
@@ -92,7 +102,7 @@ export function follow(path: string, handlers: Handlers): () => void {
   }
   const { source, users } = shared;
   const listeners = Object.entries(handlers).map(([event, fn]) => {
-    const listener = (e: Event) => fn(JSON.parse((e as MessageEvent<string>).data) as unknown);
+    const listener = (e: Event) => (fn as (d: unknown) => void)(JSON.parse((e as MessageEvent<string>).data));
     source.addEventListener(event, listener);
     return [event, listener] as const;
   });

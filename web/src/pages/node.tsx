@@ -32,6 +32,7 @@ import {
   useAction,
 } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
+import { JOB_TYPES } from '../../../src/protocol/jobs.ts';
 
 type Series = Record<string, [number, number][]>;
 
@@ -172,8 +173,8 @@ function JobLog({ job, onClose }: { job: Job; onClose: () => void }) {
   useEffect(() => {
     setLines([]);
     return follow(`/api/jobs/${job.id}/stream`, {
-      log: (d) => setLines((l) => [...l, d as { seq: number; stream: string; data: string }]),
-      state: (d) => setState(d as { state: string; exit_code: number | null; error: string | null }),
+      log: (d) => setLines((l) => [...l, d]),
+      state: (d) => setState(d),
     });
   }, [job.id]);
   const pre = useRef<HTMLPreElement>(null);
@@ -202,16 +203,6 @@ function JobLog({ job, onClose }: { job: Job; onClose: () => void }) {
   );
 }
 
-const JOB_TYPES = [
-  'system.probe',
-  'restic.snapshots',
-  'restic.check',
-  'restic.backup',
-  'restic.forget',
-  'restic.init',
-  'shell',
-];
-
 function Jobs({ node, me }: { node: Node; me: Me }) {
   useTick();
   const [jobs, setJobs] = useState<Job[]>([]);
@@ -225,7 +216,7 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
     void load();
     return follow('/api/events', {
       'job.state': (d) => {
-        if ((d as { node_id: string }).node_id === node.id) void load();
+        if (d.node_id === node.id) void load();
       },
     });
   }, [node.id]);
@@ -547,15 +538,15 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
       .then(setRooms, () => undefined);
     return follow('/api/events', {
       'node.presence': (d) => {
-        const e = d as { node_id: string; status: Node['status']; since: number; reason: string };
+        const e = d;
         if (e.node_id === id)
           setNode((n) => (n ? { ...n, status: e.status, since: e.since, reason: e.reason } : n));
       },
       'node.duplicate': (d) => {
-        if ((d as { node_id: string }).node_id === id) void load();
+        if (d.node_id === id) void load();
       },
       'node.repo': (d) => {
-        if ((d as { node_id: string }).node_id === id) void load();
+        if (d.node_id === id) void load();
       },
     });
   }, [id]);

@@ -49,7 +49,7 @@ export function useLiveNodes() {
       });
     const stop = follow('/api/events', {
       'node.presence': (d) => {
-        const e = d as { node_id: string; status: Node['status']; since: number; reason: string };
+        const e = d;
         patchNode(e.node_id, {
           status: e.status,
           since: e.since,
@@ -60,12 +60,12 @@ export function useLiveNodes() {
         if (e.status === 'online') later();
       },
       'node.duplicate': (d) => {
-        const e = d as { node_id: string; duplicate_suspected: boolean };
+        const e = d;
         patchNode(e.node_id, { duplicate_suspected: e.duplicate_suspected });
       },
       'node.claimed': later,
       'node.repo': (d) => {
-        const e = d as { node_id: string; repo_status: Node['repo_status'] };
+        const e = d;
         patchNode(e.node_id, { repo_status: e.repo_status });
       },
     });
