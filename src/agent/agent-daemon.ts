@@ -1,20 +1,20 @@
-import { EXIT } from '../protocol/errors.ts';
 import { VERSION } from '../version.ts';
-import { claimNode, clientFor, takeIdentity } from './claim/claim-client.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
+import { attemptClaim, claimHttpStatus, RETRYABLE_CLAIM_EXITS } from './claim/claim-attempt.ts';
+import { clientFor } from './claim/claim-client.ts';
 import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './claim/claim-sources.ts';
 import { collectFacts } from './collectors/facts.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
-import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
-import { startLocalApi } from './local-api/local-api.ts';
-import { createJobRunner, type Repository } from './jobs/job-runner.ts';
-import { existsSync, readFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { z } from 'zod';
-import { scheduleJob, scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
+import { createJobRunner, type Repository } from './jobs/job-runner.ts';
+import { createScheduleFiring } from './jobs/schedule-firing.ts';
 import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
-import { AgentError } from './net/net-errors.ts';
+import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
+import { createLinkRequests } from './link/link-requests.ts';
+import { startLocalApi } from './local-api/local-api.ts';
 import type { StateDir } from './state/state-dir.ts';
 
 export interface DaemonOptions {
@@ -45,14 +45,6 @@ function schedulesOf(config: Record<string, unknown>): ScheduleSpec[] {
   const parsed = z.array(scheduleSpec).safeParse(config.schedules ?? []);
   return parsed.success ? parsed.data : [];
 }
-
-/** Exit codes after which retrying the same claim can help (the server or the path may recover). */
-const RETRYABLE_CLAIM_EXITS: number[] = [
-  EXIT.CANNOT_REACH,
-  EXIT.INTERNAL_SERVER_ERROR,
-  EXIT.SERVICE_UNAVAILABLE,
-  EXIT.GATEWAY_TIMEOUT,
-];
 
 function readJson(path: string): Record<string, unknown> {
   try {
@@ -92,36 +84,6 @@ export async function runDaemon(o: DaemonOptions) {
   const metrics = createMetricsCollector();
   metrics.start();
 
-  /** Requests the server may make over the link. */
-  function answer(
-    method: string,
-    params: unknown,
-  ): { ok: true; result?: unknown } | { ok: false; message: string } {
-    const p = (params ?? {}) as Record<string, unknown>;
-    switch (method) {
-      case 'facts':
-        return { ok: true, result: collectFacts() };
-      case 'metrics': {
-        const names = Array.isArray(p.series)
-          ? p.series.filter((x): x is string => typeof x === 'string')
-          : [];
-        const after = typeof p.after === 'number' ? p.after : 0;
-        const points = typeof p.points === 'number' ? Math.min(3600, Math.max(1, p.points)) : 300;
-        return { ok: true, result: metrics.query(names, after, points) };
-      }
-      case 'job.start': {
-        if (typeof p.job_id !== 'string' || typeof p.type !== 'string')
-          return { ok: false, message: 'job.start needs job_id and type' };
-        return runner.start({
-          job_id: p.job_id,
-          type: p.type,
-          params: (p.params ?? {}) as Record<string, unknown>,
-        });
-      }
-      default:
-        return { ok: false, message: `method ${method} is not supported by this agent` };
-    }
-  }
   let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
   const clock = agentClock(o.env);
   const outbox = createJobOutbox({
@@ -140,49 +102,18 @@ export async function runDaemon(o: DaemonOptions) {
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
   });
-  const bySchedule = new Map<string, string>();
+  const answer = createLinkRequests({ metrics, runner });
   const scheduler = createScheduler({
     clock,
     log: o.log,
-    fire(spec, scheduledFor) {
-      const busy = bySchedule.get(spec.id);
-      if (busy && runner.running().includes(busy)) {
-        o.log('warn', `schedule ${spec.id}: the previous run (job ${busy}) is still going; skipped this one`);
-        return;
-      }
-      const jobId = randomUUID();
-      bySchedule.set(spec.id, jobId);
-      const r = runner.start({
-        job_id: jobId,
-        ...scheduleJob(spec.action, spec.group),
-        schedule_id: spec.id,
-        scheduled_for: scheduledFor,
-      });
-      if (!r.ok) o.log('warn', `schedule ${spec.id}: ${r.message}`);
-      else o.log('info', `schedule ${spec.id} started job ${jobId}`);
-    },
+    fire: createScheduleFiring({ runner, log: o.log }),
   });
   // Schedules known from the last link run even while the server cannot be reached.
   scheduler.update(schedulesOf(linkConfig));
   let claimRetry: NodeJS.Timeout | null = null;
   let stopping = false;
 
-  async function tryClaim(
-    flags: ConnectionFlags,
-    env: NodeJS.ProcessEnv,
-  ): Promise<{ ok: boolean; message: string; exitCode: number }> {
-    try {
-      takeIdentity(state, false);
-      const settings = resolveClaimSettings(flags, env, state);
-      if (!settings) return { ok: false, message: 'no claim token given', exitCode: EXIT.UNKNOWN_ARGUMENT };
-      const { claimedId } = await claimNode(settings, state, env);
-      o.log('info', `claimed as node ${claimedId} (token from ${settings.source})`);
-      return { ok: true, message: `claimed as node ${claimedId}`, exitCode: EXIT.OK };
-    } catch (err) {
-      const e = err instanceof AgentError ? err : new AgentError(EXIT.UNKNOWN_HTTP_ERROR, String(err));
-      return { ok: false, message: e.message, exitCode: e.exitCode };
-    }
-  }
+  const tryClaim = (flags: ConnectionFlags, env: NodeJS.ProcessEnv) => attemptClaim(state, flags, env, o.log);
 
   /** Look at the state directory again and act: claim from a source, or (re)start the link. */
   async function evaluate(): Promise<void> {
@@ -291,14 +222,7 @@ export async function runDaemon(o: DaemonOptions) {
           );
           sessionKey = state.regenerateSessionKey();
           if (r.ok) await evaluate();
-          const status = r.ok
-            ? 200
-            : r.exitCode === EXIT.FORBIDDEN
-              ? 403
-              : r.exitCode === EXIT.ALREADY_CLAIMED
-                ? 409
-                : 400;
-          return { ...r, status };
+          return { ...r, status: claimHttpStatus(r) };
         },
         reload: evaluate,
       })

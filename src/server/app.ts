@@ -125,7 +125,11 @@ export async function buildApp(deps: AppDeps) {
   const removeNode = createRemoveNode({ nodes, link: hub });
   const hostConfig = createHostConfig({ nodes, schedules, link: hub });
   const jobOps = createJobOperations({ jobs, nodes, schedules });
-  hub.handle({ configFor: hostConfig.configFor, online: jobOps.nodeOnline, frame: jobOps.agentFrame });
+  hub.handle({
+    configFor: (id) => hostConfig.configFor(id),
+    online: (id) => jobOps.nodeOnline(id),
+    frame: (id, frame) => jobOps.agentFrame(id, frame),
+  });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'muster_' });

@@ -4,7 +4,7 @@ import type { JobFrame } from '../../protocol/link-frames.ts';
 import { RETENTION_KEYS } from '../../protocol/schedules.ts';
 
 import { collectFacts } from '../collectors/facts.ts';
-import { JOB_TYPES } from '../../protocol/jobs.ts';
+import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts';
 
 /** Repository credentials the server sent in welcome. */
 export interface Repository {
@@ -208,6 +208,9 @@ export function createJobRunner(o: {
         return { ok: false, message: 'shell jobs are disabled on this agent' };
       if (!(JOB_TYPES as readonly string[]).includes(req.type))
         return { ok: false, message: `job type ${req.type} is not allowed on this agent` };
+      // The same parameter rules the server checks: a job that gets here malformed is refused, not guessed at.
+      const parsed = parseJobParams(req.type as JobType, req.params);
+      if (!parsed.ok) return { ok: false, message: parsed.message };
       if (running.has(req.job_id) || started.has(req.job_id) || o.knows(req.job_id)) return { ok: true };
       started.add(req.job_id);
       void execute(req)
