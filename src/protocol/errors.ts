@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Body of every error answered by the claim and link-authentication endpoints (DESIGN section 5). */
+/** Body of every error answered by the claim and link-authentication endpoints (docs/protocol.md). */
 export const claimErrorBody = z.object({
   errorCode: z.string(),
   errorMsgKey: z.string(),

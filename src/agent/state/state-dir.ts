@@ -50,7 +50,7 @@ function writeAtomic(path: string, data: string, mode: number) {
   renameSync(tmp, path);
 }
 
-/** The agent's state directory: identity, keys, claim result and settings (DESIGN section 7). */
+/** The agent's state directory: identity, keys, claim result and settings (docs/agent.md). */
 export function openStateDir(dir: string) {
   const cloudDir = join(dir, 'cloud.d');
   const p = {

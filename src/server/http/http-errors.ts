@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
 import { AppError, ClaimError } from '../errors.ts';
 
-/** Paths of the agent-facing API, whose every error is a claim error body (DESIGN sections 5-6). */
+/** Paths of the agent-facing API, whose every error is a claim error body (docs/protocol.md). */
 export const isAgentApiPath = (url: string) => url.startsWith('/api/v1/');
 
 const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query', params: 'path' };

@@ -48,7 +48,7 @@ const nodeIdParams = z.object({ id: z.string() });
 const envQuery = z.looseObject({ claim_id: z.string().max(100).optional() });
 
 /**
- * The agent-facing API (DESIGN sections 5-6): claim, unclaim, link discovery, link authentication and the link
+ * The agent-facing API (docs/protocol.md): claim, unclaim, link discovery, link authentication and the link
  * itself. Every failure is a claim error body. Bodies are JSON whatever the Content-Type says, because stock
  * claim scripts post with `curl -d @file` (form-encoded).
  */

@@ -15,7 +15,7 @@ const enrolled = z.object({
   cert_pin_sha256: z.string().nullable(),
 });
 
-/** One-time enrollment tokens and the bearer enroll endpoint (DESIGN section 8). */
+/** One-time enrollment tokens and the bearer enroll endpoint (docs/onboarding.md). */
 export function enrollmentRoutes(deps: {
   enrollment: EnrollmentService;
   enrollNode: EnrollNode;
