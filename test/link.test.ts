@@ -1,4 +1,3 @@
-import { SYSTEM } from '../src/server/actor.ts';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { MAX_FRAME_BYTES } from '../src/protocol/link-frames.ts';
 import { MAX_JOB_LOG_BYTES } from '../src/server/jobs/jobs-service.ts';
 import type { Timers } from '../src/server/link/link-hub.ts';
 import type { AppError } from '../src/server/errors.ts';
+import { SYSTEM } from '../src/server/actor.ts';
 import {
   addUser,
   login,

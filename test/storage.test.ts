@@ -1,15 +1,13 @@
-import { SYSTEM } from '../src/server/actor.ts';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import pino from 'pino';
-import { buildApp, type Services } from '../src/server/app.ts';
-import { createSealer } from '../src/server/crypto.ts';
+import { SYSTEM } from '../src/server/actor.ts';
+import type { Services } from '../src/server/app.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/server/db/database.ts';
 import { AppError, ClaimError } from '../src/server/errors.ts';
-import { systemTimers } from '../src/server/link/link-hub.ts';
+import { buildInProcess } from './fast/fast-app.ts';
 import { manualClock, tempDir } from './helpers.ts';
 
 const publicKey = () =>
@@ -70,20 +68,7 @@ for (const backend of backends) {
       cleanup = () => opened.cleanup();
       await migrateToLatest(database);
       await migrateToLatest(database);
-      const built = await buildApp({
-        database,
-        clock,
-        timers: systemTimers,
-        log: pino({ level: 'silent' }),
-        sealer: createSealer(Buffer.alloc(32, 7)),
-        https: null,
-        caPem: null,
-        caPin: null,
-        publicUrl: null,
-        heartbeatIntervalMs: 30_000,
-        trustProxy: false,
-        rateLimits: { login: 1000, claim: 1000, linkAuth: 1000 },
-      });
+      const built = await buildInProcess(database, clock);
       s = built.services;
       const admin = await s.auth.createUser(SYSTEM, {
         username: 'admin',

@@ -3,11 +3,29 @@ import { buildApp, type BuiltApp } from '../../src/server/app.ts';
 import { SYSTEM } from '../../src/server/actor.ts';
 import type { Clock } from '../../src/server/clock.ts';
 import { createSealer } from '../../src/server/crypto.ts';
-import { migrateToLatest, openDatabase } from '../../src/server/db/database.ts';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/server/db/database.ts';
 import { systemTimers } from '../../src/server/link/link-hub.ts';
 import type { Role } from '../../src/protocol/api/roles.ts';
 
 export const FAST_ADMIN_PASSWORD = 'fast-admin-password';
+
+/** The server built over an open database without TLS, a public URL or rate limits worth hitting. */
+export function buildInProcess(database: OpenDatabase, clock: Clock): Promise<BuiltApp> {
+  return buildApp({
+    database,
+    clock,
+    timers: systemTimers,
+    log: pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
+    sealer: createSealer(Buffer.alloc(32, 9)),
+    https: null,
+    caPem: null,
+    caPin: null,
+    publicUrl: null,
+    heartbeatIntervalMs: 30_000,
+    trustProxy: false,
+    rateLimits: { login: 10_000, claim: 10_000, linkAuth: 10_000 },
+  });
+}
 
 /** A response of `inject`, with its body parsed. */
 export interface Injected {
@@ -25,20 +43,7 @@ export interface Injected {
 export async function fastApp(opts: { clock?: Clock } = {}) {
   const database = openDatabase(':memory:');
   await migrateToLatest(database);
-  const built: BuiltApp = await buildApp({
-    database,
-    clock: opts.clock ?? { now: () => Date.now() },
-    timers: systemTimers,
-    log: pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
-    sealer: createSealer(Buffer.alloc(32, 9)),
-    https: null,
-    caPem: null,
-    caPin: null,
-    publicUrl: null,
-    heartbeatIntervalMs: 30_000,
-    trustProxy: false,
-    rateLimits: { login: 10_000, claim: 10_000, linkAuth: 10_000 },
-  });
+  const built: BuiltApp = await buildInProcess(database, opts.clock ?? { now: () => Date.now() });
   const { app, services } = built;
   await app.ready();
   const admin = await services.auth.createUser(SYSTEM, {
