@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { RULES } from '../route-rules.ts';
+import { apiReference } from './api-reference.ts';
 import { fastApp, type FastApp } from './fast-app.ts';
 
 interface Operation {
@@ -56,6 +60,13 @@ describe('the route table, the OpenAPI document and the role rules agree', () =>
         );
       }
     }
+  });
+
+  test('docs/api.md is the reference the routes make (npm run docs:api rewrites it)', async () => {
+    const file = resolve(import.meta.dirname, '../../docs/api.md');
+    const made = await format(await apiReference(), { ...(await resolveConfig(file)), filepath: file });
+    const kept = readFileSync(file, 'utf8');
+    assert.equal(kept, made, 'docs/api.md is out of date: run npm run docs:api');
   });
 
   test('every rule names a route the server has', () => {
