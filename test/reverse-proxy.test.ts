@@ -15,6 +15,26 @@ import {
   type TestServer,
 } from './helpers.ts';
 
+/** An nginx configuration that keeps every file in `dir` and serves `serverBody` on `port`. */
+function nginxConf(dir: string, port: number, serverBody: string): string {
+  return `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+${serverBody}  }
+}
+`;
+}
+
 /**
  * Real nginx in front of the server, the way operators run it: a healthy route, an upstream that is down (502),
  * maintenance (503), and an upstream that never answers (504). The agent must end with the documented exit codes.
@@ -39,26 +59,15 @@ describe('behind a real reverse proxy (nginx)', () => {
     const conf = join(dir.path, 'nginx.conf');
     writeFileSync(
       conf,
-      `worker_processes 1;
-pid ${dir.path}/nginx.pid;
-error_log ${dir.path}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir.path}/body;
-  proxy_temp_path ${dir.path}/proxy;
-  fastcgi_temp_path ${dir.path}/fastcgi;
-  uwsgi_temp_path ${dir.path}/uwsgi;
-  scgi_temp_path ${dir.path}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    location /down/ { proxy_pass http://127.0.0.1:${closedPort}/; }
+      nginxConf(
+        dir.path,
+        port,
+        `    location /down/ { proxy_pass http://127.0.0.1:${closedPort}/; }
     location /maintenance/ { return 503; }
     location /slow/ { proxy_pass http://127.0.0.1:${silentPort}/; proxy_read_timeout 1s; }
     location / { proxy_pass https://127.0.0.1:${server.port}; proxy_ssl_verify off; proxy_set_header X-Forwarded-For $remote_addr; }
-  }
-}
 `,
+      ),
     );
     nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
     await waitFor(async () => (await fetch(`${proxyUrl}/healthz`)).ok, 'nginx to proxy the server');
@@ -128,28 +137,17 @@ describe('behind a proxy that breaks the link, then is fixed', () => {
     const write = (linkBlock: string) =>
       writeFileSync(
         conf,
-        `worker_processes 1;
-pid ${dir.path}/nginx.pid;
-error_log ${dir.path}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir.path}/body;
-  proxy_temp_path ${dir.path}/proxy;
-  fastcgi_temp_path ${dir.path}/fastcgi;
-  uwsgi_temp_path ${dir.path}/uwsgi;
-  scgi_temp_path ${dir.path}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-    proxy_set_header Host $http_host;
+        nginxConf(
+          dir.path,
+          port,
+          `    proxy_set_header Host $http_host;
     proxy_set_header X-Forwarded-Proto http;
     proxy_set_header X-Forwarded-For $remote_addr;
     proxy_ssl_verify off;
     ${linkBlock}
     location / { proxy_pass https://127.0.0.1:${server.port}; }
-  }
-}
 `,
+        ),
       );
     write('location = /api/v1/link { return 404; }');
     const nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backupPath, RETENTION_KEYS, retentionPolicy } from './schedules.ts';
+import { backupPath, retentionPolicy } from './schedules.ts';
 
 /** Job types an agent may run; `shell` runs only where the agent's own config enables it. */
 export const JOB_TYPES = [
@@ -36,9 +36,7 @@ export const JOB_PARAMS = {
   'restic.snapshots': z.object(fromGroup),
   'restic.forget': z.object({
     ...fromGroup,
-    ...(Object.fromEntries(
-      RETENTION_KEYS.map((k) => [`keep_${k}`, z.number().int().min(1).max(100_000).optional()]),
-    ) as Record<`keep_${(typeof RETENTION_KEYS)[number]}`, z.ZodOptional<z.ZodNumber>>),
+    ...retentionPolicy.shape,
     tags: tags.optional(),
     prune: z.boolean().optional(),
   }),

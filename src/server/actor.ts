@@ -10,6 +10,9 @@ export type Actor =
   | { kind: 'anonymous'; ip: string | null }
   | { kind: 'system' };
 
+/** A signed-in user, directly or through one of their API keys. */
+export type UserActor = Extract<Actor, { kind: 'user' | 'api_key' }>;
+
 /** The server acting on its own (start-up, sweeps). */
 export const SYSTEM: Actor = { kind: 'system' };
 

@@ -11,14 +11,6 @@ import { role } from './roles.ts';
 const ms = z.number().describe('milliseconds since the Unix epoch');
 const nullable = <T extends z.ZodType>(t: T) => t.nullable();
 
-/** Every management error: a stable lower-case code and a sentence saying what to do. */
-export const errorBody = z.object({
-  code: z.string(),
-  message: z.string(),
-  request_id: z.string().optional(),
-});
-export type ErrorBody = z.infer<typeof errorBody>;
-
 export const NODE_STATUSES = ['pending', 'online', 'offline', 'removed'] as const;
 export const REPO_STATUSES = ['unknown', 'initializing', 'ready', 'init_failed'] as const;
 export const roomRef = z.object({ id: z.string(), name: z.string(), slug: z.string() });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { roleAtLeast, type Role } from '../../protocol/api/roles.ts';
-import type { Actor } from '../actor.ts';
+import type { UserActor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
@@ -10,9 +10,6 @@ import type { Principal } from './auth-types.ts';
 export const API_KEY_PREFIX = 'mak_';
 /** last_used_at is written at most this often per key. */
 const TOUCH_EVERY_MS = 60_000;
-
-/** A signed-in user, directly or through one of their keys. */
-type UserActor = Actor & { kind: 'user' | 'api_key' };
 
 /** API keys for automation: bearer secrets bound to a user, with a role no higher than the user's. */
 export function createApiKeyService(deps: { store: Store; clock: Clock }) {

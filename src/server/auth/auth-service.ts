@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
-import type { Actor } from '../actor.ts';
+import type { Actor, UserActor } from '../actor.ts';
 import type { Store } from '../repos/store.ts';
 import { SESSION_TTL_MS, type Principal, type Role } from './auth-types.ts';
 
@@ -104,11 +104,7 @@ export function createAuthService(deps: { store: Store; clock: Clock }) {
     countUsers: () => repo.countUsers(),
     findUserByUsername: (username: string) => repo.findUserByUsername(username),
     /** Change role or disabled flag; disabling ends the user's sessions. */
-    async updateUser(
-      actor: Actor & { kind: 'user' | 'api_key' },
-      id: string,
-      set: { role?: Role; disabled?: boolean },
-    ) {
+    async updateUser(actor: UserActor, id: string, set: { role?: Role; disabled?: boolean }) {
       if (id === actor.userId && (set.role !== undefined || set.disabled === true))
         throw new AppError('CONFLICT', 'admins cannot demote or disable themselves; ask another admin');
       const after = await store.transaction(async (r) => {

@@ -1,8 +1,5 @@
 import { EventEmitter } from 'node:events';
-
 import type { MusterEvent } from '../../protocol/api/events.ts';
-
-export type { MusterEvent };
 
 /** In-process publish/subscribe for live updates. */
 export function createEventBus() {

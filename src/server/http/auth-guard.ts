@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../actor.ts';
+import type { Actor, UserActor } from '../actor.ts';
 import { API_KEY_PREFIX, type ApiKeyService } from '../auth/api-keys.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { roleAtLeast, SESSION_COOKIE, type Principal, type Role } from '../auth/auth-types.ts';
@@ -38,7 +38,7 @@ export function createAuthGuard(auth: AuthService, apiKeys: ApiKeyService) {
 export type AuthGuard = ReturnType<typeof createAuthGuard>;
 
 /** The signed-in user (or their API key) behind a request that passed `require`, for authorization and audit. */
-export function actorOf(req: FastifyRequest): Actor & { kind: 'user' | 'api_key' } {
+export function actorOf(req: FastifyRequest): UserActor {
   const p = req.principal;
   if (!p) throw new AppError('UNAUTHENTICATED', 'sign in first (session missing or expired)');
   return {

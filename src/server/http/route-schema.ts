@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { z } from 'zod';
-import { errorBody } from '../../protocol/api/views.ts';
+import { apiErrorBody, claimErrorBody } from '../../protocol/errors.ts';
 import type { Role } from '../auth/auth-types.ts';
 import { API_ERRORS } from '../errors.ts';
 import type { AuthGuard } from './auth-guard.ts';
@@ -27,15 +27,7 @@ const STATUS_TEXT: Record<number, string> = Object.fromEntries(
   Object.entries(API_ERRORS).map(([code, status]) => [status, code.toLowerCase()]),
 );
 const described = (status: number) =>
-  errorBody.describe(`${STATUS_TEXT[status] ?? 'error'} ({"code","message"})`);
-/** The classic claim error body every /api/v1 endpoint answers failures with. */
-export const claimErrorBody = z.object({
-  errorCode: z.string(),
-  errorMsgKey: z.string(),
-  errorMessage: z.string(),
-  errorNonRetryable: z.boolean(),
-  errorRetryDelaySeconds: z.number().optional(),
-});
+  apiErrorBody.describe(`${STATUS_TEXT[status] ?? 'error'} ({"code","message"})`);
 
 /** A route's schema with its access rule and the error statuses it answers, for validation and the API reference. */
 export interface RouteSpec<S extends FastifySchema> {
@@ -83,7 +75,6 @@ export function routeOptions(guard: AuthGuard) {
     };
   };
 }
-export type RouteOptions = ReturnType<typeof routeOptions>;
 
 async function emptyBodyAsObject(req: FastifyRequest): Promise<void> {
   if (req.body === undefined || req.body === null) req.body = {};

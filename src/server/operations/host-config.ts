@@ -17,7 +17,7 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
   async function push(nodeId: string): Promise<void> {
     if (link.isOnline(nodeId)) link.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
   }
-  /** Run a change of the host's plan on a live host, then push the result. */
+  /** Run a change of the host's plan, then push the result. */
   async function change<T>(nodeId: string, write: () => Promise<T>): Promise<T> {
     const result = await write();
     await push(nodeId);
@@ -26,7 +26,6 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
 
   return {
     configFor,
-    push,
     async createGroup(actor: Actor, hostId: string, input: SourceGroupInput) {
       await nodes.getHost(hostId);
       return change(hostId, () => schedules.createGroup(actor, hostId, input));

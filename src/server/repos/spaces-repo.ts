@@ -3,6 +3,16 @@ import { isUniqueViolation } from '../db/db-errors.ts';
 import type { RoomsTable, SpacesTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 
+/** A room's own columns: selected, and grouped by when its nodes are counted. */
+const ROOM_COLUMNS = [
+  'rooms.id',
+  'rooms.space_id',
+  'rooms.name',
+  'rooms.slug',
+  'rooms.is_default',
+  'rooms.created_at',
+] as const;
+
 /** Queries for spaces, memberships, rooms and room membership of nodes. */
 export function createSpacesRepo(db: Db) {
   return {
@@ -26,24 +36,10 @@ export function createSpacesRepo(db: Db) {
       db
         .selectFrom('rooms')
         .leftJoin('room_nodes', 'room_nodes.room_id', 'rooms.id')
-        .select([
-          'rooms.id',
-          'rooms.space_id',
-          'rooms.name',
-          'rooms.slug',
-          'rooms.is_default',
-          'rooms.created_at',
-        ])
+        .select(ROOM_COLUMNS)
         .select((eb) => eb.fn.count<number>('room_nodes.node_id').as('node_count'))
         .where('rooms.space_id', '=', spaceId)
-        .groupBy([
-          'rooms.id',
-          'rooms.space_id',
-          'rooms.name',
-          'rooms.slug',
-          'rooms.is_default',
-          'rooms.created_at',
-        ])
+        .groupBy(ROOM_COLUMNS)
         .orderBy('rooms.is_default', 'desc')
         .orderBy('rooms.name')
         .execute(),

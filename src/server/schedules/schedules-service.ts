@@ -5,7 +5,7 @@ import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import type { ScheduleAction, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
-import type { Store } from '../repos/store.ts';
+import type { Repos, Store } from '../repos/store.ts';
 import type { RetentionPolicy, ScheduleSpec, SourceGroupSpec } from '../../protocol/schedules.ts';
 
 export interface SourceGroupInput {
@@ -97,7 +97,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     nodeId: string,
     action: string,
     id: string,
-    write: (r: Store['repos']) => Promise<unknown>,
+    write: (r: Repos) => Promise<unknown>,
   ) =>
     store.transaction(async (r) => {
       await write(r);

@@ -16,6 +16,13 @@ export function slugify(name: string): string {
     .slice(0, 60);
 }
 
+/** A room's slug from its name; a name without a letter or digit has none and is refused. */
+function roomSlug(name: string): string {
+  const slug = slugify(name);
+  if (!slug) throw new AppError('VALIDATION_FAILED', 'a room name needs at least one letter or digit');
+  return slug;
+}
+
 export const DEFAULT_ROOM_NAME = 'All nodes';
 
 /** Spaces and rooms. */
@@ -55,7 +62,6 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
       if (adminUserId) await repo.addMember(space.id, adminUserId, 'admin');
       return { space, created: true };
     },
-    defaultSpace: () => repo.firstSpace(),
     listSpaces: () => repo.listSpaces(),
     getSpace,
     /** The space named by id, or the default one. */
@@ -76,11 +82,9 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
       await getSpace(spaceId);
       return (await repo.listRooms(spaceId)).map(presentRoom);
     },
-    getRoom: roomOrThrow,
     async createRoom(actor: Actor, spaceId: string, name: string) {
       await getSpace(spaceId);
-      const slug = slugify(name);
-      if (!slug) throw new AppError('VALIDATION_FAILED', 'a room name needs at least one letter or digit');
+      const slug = roomSlug(name);
       const room = {
         id: randomUUID(),
         space_id: spaceId,
@@ -97,8 +101,7 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
     },
     async renameRoom(id: string, name: string) {
       const room = await roomOrThrow(id);
-      const slug = slugify(name);
-      if (!slug) throw new AppError('VALIDATION_FAILED', 'a room name needs at least one letter or digit');
+      const slug = roomSlug(name);
       await repo.updateRoom(id, { name, slug });
       return presentRoom({ ...room, name, slug });
     },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { backupPath } from '../../protocol/schedules.ts';
 import { hostname } from '../../protocol/hostnames.ts';
 import type { EnrollmentTokenView } from '../../protocol/api/views.ts';
-import type { Actor } from '../actor.ts';
+import type { Actor, UserActor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex, type Sealer } from '../crypto.ts';
 import type { TokensTable } from '../db/schema.ts';
@@ -59,7 +59,7 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
   const spaces = store.repos.spaces;
 
   return {
-    async mint(actor: Actor & { kind: 'user' | 'api_key' }, spaceId: string, body: MintEnrollmentBody) {
+    async mint(actor: UserActor, spaceId: string, body: MintEnrollmentBody) {
       const rooms = await spaces.listRooms(spaceId);
       const roomIds = body.rooms.map((wanted) => {
         const room = rooms.find((r) => r.id === wanted || r.slug === wanted);

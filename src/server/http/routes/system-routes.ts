@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorBody } from '../../../protocol/api/views.ts';
+import { apiErrorBody } from '../../../protocol/errors.ts';
 import type { OpenDatabase } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Registry } from 'prom-client';
@@ -32,7 +32,7 @@ export function systemRoutes(deps: {
         schema: {
           summary: 'The server can serve: its database answers and takes writes',
           tags,
-          response: { 200: ready, 503: errorBody },
+          response: { 200: ready, 503: apiErrorBody },
         },
       },
       async (_req, reply) => {
@@ -59,7 +59,7 @@ export function systemRoutes(deps: {
         schema: {
           summary: "The server's own CA certificate",
           tags,
-          response: { 200: text('PEM', 'application/x-pem-file'), 404: errorBody },
+          response: { 200: text('PEM', 'application/x-pem-file'), 404: apiErrorBody },
         },
       },
       async (_req, reply) => {
