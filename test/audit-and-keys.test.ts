@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   userPassword,
   addUser,
@@ -7,9 +7,8 @@ import {
   login,
   request,
   runAgent,
-  startTestServer,
   tempDir,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 interface AuditEvent {
@@ -23,15 +22,13 @@ interface AuditEvent {
 }
 
 describe('API keys and the audit log', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let admin: string;
   let operatorId: string;
   before(async () => {
-    server = await startTestServer();
     admin = await login(server);
     operatorId = (await addUser(server, admin, 'ops', 'operator')).id;
   });
-  after(() => server.stop());
 
   test('an API key acts with its role as a bearer; it never outranks its owner; revoked keys are refused', async () => {
     const ops = await login(server, 'ops', userPassword('ops'));

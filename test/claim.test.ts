@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
@@ -12,31 +12,21 @@ import {
   runAgent,
   startTestServer,
   tempDir,
-  type TestServer,
   connectArgs,
+  useTestServer,
 } from './helpers.ts';
 
 describe('claiming with muster-agent claim against the real server', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let token: string;
   let pin: string;
-  const dirs: { remove(): void }[] = [];
-  const stateDir = () => {
-    const d = tempDir('muster-agent-');
-    dirs.push(d);
-    return d.path;
-  };
+  const stateDir = () => server.tempDir('muster-agent-').path;
   const claim = (extra: string[], state = stateDir(), env: NodeJS.ProcessEnv = {}) =>
     runAgent(['claim', '--state-dir', state, '--local-api', 'off', ...extra], { env });
 
   before(async () => {
-    server = await startTestServer();
     token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
     pin = formatPin(server.pin!);
-  });
-  after(async () => {
-    await server.stop();
-    for (const d of dirs) d.remove();
   });
 
   test('a claim with modern flags succeeds, records the claim and does not keep the token', async () => {

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import pino from 'pino';
 import type { Clock } from '../src/server/clock.ts';
 import { loadServerConfig } from '../src/server/config.ts';
@@ -39,19 +40,19 @@ export function manualClock(start = Date.now()): Clock & { advance(ms: number): 
   return { now: () => t, advance: (ms) => void (t += ms) };
 }
 
+export interface TestServerOptions {
+  dataDir?: string;
+  port?: number;
+  clock?: Clock;
+  timers?: Timers;
+  heartbeatSeconds?: number;
+  flags?: Record<string, unknown>;
+  /** Where the server logs (default: silent, or MUSTER_TEST_LOG's level). */
+  log?: pino.Logger;
+}
+
 /** Start the real server (real TLS, real SQLite) on a free loopback port in a temporary data dir. */
-export async function startTestServer(
-  opts: {
-    dataDir?: string;
-    port?: number;
-    clock?: Clock;
-    timers?: Timers;
-    heartbeatSeconds?: number;
-    flags?: Record<string, unknown>;
-    /** Where the server logs (default: silent, or MUSTER_TEST_LOG's level). */
-    log?: pino.Logger;
-  } = {},
-): Promise<TestServer> {
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dataDir ?? tempDir('muster-server-').path;
   const config = loadServerConfig({
     flags: {
@@ -78,6 +79,62 @@ export async function startTestServer(
     port,
     stop: () => server.close(),
   };
+}
+
+/** The server a `describe` block shares: see {@link useTestServer}. */
+export type SuiteServer = TestServer & {
+  /** Start it again on the same data dir and port, after a `stop()` (a server restart seen by its agents). */
+  startAgain(): Promise<void>;
+  /** Run this after the suite's tests, before the server stops; the last registered runs first. */
+  defer(cleanup: () => unknown): void;
+  /** A temporary directory removed after the suite. */
+  tempDir(prefix?: string): { path: string; remove: () => void };
+};
+
+/**
+ * The one set-up for end-to-end suites: registers `before` (start the real server) and `after` (run deferred
+ * clean-ups, stop the server) in the calling `describe`, and returns a handle that reads through to the running
+ * server, so tests use it as they would a {@link TestServer}.
+ */
+export function useTestServer(opts: TestServerOptions = {}): SuiteServer {
+  let current: TestServer | undefined;
+  let stopped = false;
+  const cleanups: (() => unknown)[] = [];
+  const running = (): TestServer => {
+    if (!current) throw new Error('the suite server is used before its before() hook ran');
+    return current;
+  };
+  const own = {
+    stop: async () => {
+      if (stopped || !current) return;
+      stopped = true;
+      await current.stop();
+    },
+    startAgain: async () => {
+      const { dataDir, port } = running();
+      await own.stop();
+      current = await startTestServer({ ...opts, dataDir, port });
+      stopped = false;
+    },
+    defer: (cleanup: () => unknown) => void cleanups.push(cleanup),
+    tempDir: (prefix?: string) => {
+      const dir = tempDir(prefix);
+      cleanups.push(dir.remove);
+      return dir;
+    },
+  };
+  before(async () => {
+    current = await startTestServer(opts);
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await own.stop();
+    if (current && !opts.dataDir) rmSync(current.dataDir, { recursive: true, force: true });
+  });
+  return new Proxy(own, {
+    get: (target, key): unknown =>
+      key in target ? target[key as keyof typeof own] : Reflect.get(running(), key),
+  }) as unknown as SuiteServer;
 }
 
 export interface JsonResponse {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { ADMIN_PASSWORD, spawnAgent, startTestServer, tempDir, type TestServer } from './helpers.ts';
+import { before, describe, test } from 'node:test';
+import { ADMIN_PASSWORD, spawnAgent, useTestServer } from './helpers.ts';
 
 const EXAMPLES = resolve(import.meta.dirname, '../deploy/examples');
 
@@ -23,17 +23,12 @@ function sh(cmd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null;
 
 /** The whole operator flow with curl and jq: login, mint, install script into a scratch root, online, repository ready. */
 describe('operator flow: curl + jq scripts and install.sh into a scratch root', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let caFile: string;
-  const scratch = tempDir('muster-flow-');
+  const scratch = server.tempDir('muster-flow-');
   before(async () => {
-    server = await startTestServer();
     caFile = join(scratch.path, 'ca.pem');
     writeFileSync(caFile, server.ca);
-  });
-  after(async () => {
-    await server.stop();
-    scratch.remove();
   });
 
   const opsEnv = () => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   connectArgs,
   login,
@@ -9,20 +9,17 @@ import {
   jobIn,
   request,
   spawnAgent,
-  startTestServer,
-  tempDir,
   waitFor,
   type AgentProcess,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 /** Jobs when the link, the server or the agent goes away mid-run (real agent, real shell jobs). */
 describe('jobs across link drops, server restarts and agent restarts', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let cookie: string;
-  let port: number;
   let token: string;
-  const dir = tempDir('muster-agent-');
+  const dir = server.tempDir('muster-agent-');
   let agent: AgentProcess;
   let id: string;
 
@@ -41,18 +38,12 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
     waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online', 30_000);
 
   before(async () => {
-    server = await startTestServer();
-    port = Number(new URL(server.url).port);
     cookie = await login(server);
     token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
     agent = startAgent();
+    server.defer(() => agent.stop());
     id = await waitFor(() => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(), 'claim');
     await online();
-  });
-  after(async () => {
-    await agent.stop();
-    await server.stop();
-    dir.remove();
   });
 
   test('shell jobs run only where the agent allows them', async () => {
@@ -66,7 +57,7 @@ describe('jobs across link drops, server restarts and agent restarts', () => {
     await waitFor(async () => (await job(jobId)).log.includes('before'), 'first output');
     await server.stop();
     await new Promise((r) => setTimeout(r, 3000)); // the job ends on the node meanwhile
-    server = await startTestServer({ dataDir: server.dataDir, port });
+    await server.startAgain();
     cookie = await login(server);
     const done = await jobIn(server, cookie, jobId, ['succeeded']);
     assert.equal(done.exit_code, 0);

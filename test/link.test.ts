@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import https from 'node:https';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
@@ -18,12 +18,11 @@ import {
   request,
   runAgent,
   spawnAgent,
-  startTestServer,
   tempDir,
   waitFor,
-  type TestServer,
   connectArgs,
   simulatedIdentity,
+  useTestServer,
 } from './helpers.ts';
 
 /** Timers that never fire on their own: the test calls sweep() after moving the clock. */
@@ -35,21 +34,14 @@ const handTimers: Timers = {
 };
 
 describe('the link with real agent processes', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let token: string;
-  const dirs: { remove(): void }[] = [];
   before(async () => {
-    server = await startTestServer();
     token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
-  });
-  after(async () => {
-    await server.stop();
-    for (const d of dirs) d.remove();
   });
 
   test('claim -> online (pushed as a server-sent event); killed agent -> offline at once with a reason', async () => {
-    const dir = tempDir('muster-agent-');
-    dirs.push(dir);
+    const dir = server.tempDir('muster-agent-');
     const cookie = await login(server);
     const events: string[] = [];
     const sse = https.get(new URL('/api/events', server.url), { ca: server.ca, headers: { cookie } }, (res) =>
@@ -97,8 +89,7 @@ describe('the link with real agent processes', () => {
   });
 
   test('a stopped agent says goodbye; run claims by itself from MUSTER_CLAIM_* env; server restart brings it back with no duplicate node', async () => {
-    const dir = tempDir('muster-agent-');
-    dirs.push(dir);
+    const dir = server.tempDir('muster-agent-');
     const env = {
       MUSTER_CLAIM_TOKEN: token,
       MUSTER_CLAIM_URL: server.url,
@@ -112,9 +103,8 @@ describe('the link with real agent processes', () => {
     await waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online');
     const before = (await server.services.nodes.list({ limit: 5000, offset: 0 })).length;
 
-    const port = server.port;
     await server.stop();
-    server = await startTestServer({ dataDir: server.dataDir, port });
+    await server.startAgain();
     const back = await waitFor(
       async () =>
         (await server.services.nodes.get(id)).status === 'online' ? server.services.nodes.get(id) : null,
@@ -139,8 +129,7 @@ describe('the link with real agent processes', () => {
   });
 
   test('removing a node ends its link for good: the agent stops trying and the node cannot authenticate', async () => {
-    const dir = tempDir('muster-agent-');
-    dirs.push(dir);
+    const dir = server.tempDir('muster-agent-');
     const agent = spawnAgent(['--state-dir', dir.path, ...connectArgs(server, token)]);
     const id = await waitFor(
       () => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(),
@@ -179,8 +168,7 @@ describe('the link with real agent processes', () => {
   });
 
   test('local API: classic info keys, v2 cloud status, and claiming with the session key file', async () => {
-    const dir = tempDir('muster-agent-');
-    dirs.push(dir);
+    const dir = server.tempDir('muster-agent-');
     const agent = spawnAgent(['--state-dir', dir.path, '--ca-pin', formatPin(server.pin!)]);
     const addr = await waitFor(
       () => readFileSync(join(dir.path, 'local-api.addr'), 'utf8').trim(),
@@ -225,12 +213,8 @@ describe('the link with real agent processes', () => {
 });
 
 describe('presence rules with injected time', () => {
-  let server: TestServer;
   const clock = manualClock();
-  before(async () => {
-    server = await startTestServer({ clock, timers: handTimers, heartbeatSeconds: 10 });
-  });
-  after(() => server.stop());
+  const server = useTestServer({ clock, timers: handTimers, heartbeatSeconds: 10 });
 
   test('three missed heartbeats mark the node offline with a reason', async () => {
     const sim = await simulatedIdentity(server);
@@ -316,11 +300,7 @@ describe('presence rules with injected time', () => {
 });
 
 describe('space claim token and roles', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.stop());
+  const server = useTestServer();
 
   test('only admins see the token; rotation kills the old one at once', async () => {
     const admin = await login(server);
@@ -394,11 +374,7 @@ describe('space claim token and roles', () => {
 });
 
 describe('request/reply timing with a raw link', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.stop());
+  const server = useTestServer();
 
   test('a request times out (504) and the agent is told to cancel; a late reply is dropped; cancel works', async () => {
     const sim = await simulatedIdentity(server);
@@ -432,11 +408,7 @@ describe('request/reply timing with a raw link', () => {
 });
 
 describe('limits against a misbehaving agent', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.stop());
+  const server = useTestServer();
 
   test('a log flood is capped per job, an oversize frame closes the link, invented jobs are not recorded', async () => {
     const sim = await simulatedIdentity(server);

@@ -1,40 +1,33 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import {
   connectArgs,
   login,
   request,
   spawnAgent,
-  startTestServer,
-  tempDir,
   waitFor,
   type AgentProcess,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 type Series = Record<string, [number, number][]>;
 
 describe('live node data through the link (request/reply)', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let agent: AgentProcess;
   let id: string;
   let cookie: string;
-  const dir = tempDir('muster-agent-');
+  const dir = server.tempDir('muster-agent-');
   before(async () => {
-    server = await startTestServer();
     cookie = await login(server);
     const token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
     agent = spawnAgent(['--state-dir', dir.path, ...connectArgs(server, token)]);
+    server.defer(() => agent.stop());
     id = await waitFor(() => readFileSync(join(dir.path, 'cloud.d', 'claimed_id'), 'utf8').trim(), 'claim');
     await waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online');
-  });
-  after(async () => {
-    await agent.stop();
-    await server.stop();
-    dir.remove();
   });
 
   test('metrics come from the agent, change over time, and the server stores none', async () => {

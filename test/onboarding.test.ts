@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
@@ -12,26 +12,23 @@ import {
   request,
   runAgent,
   spawnAgent,
-  startTestServer,
   tempDir,
   waitFor,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 describe('operator onboarding API with plain HTTP, as scripts call it', () => {
-  let server: TestServer;
+  const clock = manualClock();
+  const server = useTestServer({ clock });
   let admin: string;
   let operator: string;
   let viewer: string;
-  const clock = manualClock();
 
   before(async () => {
-    server = await startTestServer({ clock });
     admin = await login(server);
     operator = (await addUser(server, admin, 'operator', 'operator')).cookie;
     viewer = (await addUser(server, admin, 'viewer', 'viewer')).cookie;
   });
-  after(() => server.stop());
 
   const mint = (cookie: string | undefined, body: Record<string, unknown>) =>
     request(server, 'POST', '/api/enrollment-tokens', { cookie, body });
@@ -164,11 +161,7 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
 });
 
 describe('a bearer-enrolled agent', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.stop());
+  const server = useTestServer();
 
   test('muster-agent enroll, then run: online over a bearer link, with its repository delivered in a 0600 file', async () => {
     const cookie = await login(server);
@@ -276,11 +269,7 @@ describe('a bearer-enrolled agent', () => {
 });
 
 describe('agent download', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer();
-  });
-  after(() => server.stop());
+  const server = useTestServer();
 
   test('/agent/binary serves the single-file agent with its checksum; the download runs', async () => {
     const res = await request(server, 'GET', '/agent/binary?os=linux&arch=arm64');

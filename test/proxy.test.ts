@@ -3,16 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import {
-  spawnAgent,
-  startTestServer,
-  tempDir,
-  waitFor,
-  type TestServer,
-  connectArgs,
-  freePort,
-} from './helpers.ts';
+import { before, describe, test } from 'node:test';
+import { spawnAgent, tempDir, waitFor, connectArgs, freePort, useTestServer } from './helpers.ts';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -24,15 +16,15 @@ function listening(port: number): Promise<boolean> {
 
 /** The claim and the link both go through real proxies: squid (HTTP CONNECT) and dante (SOCKS5). */
 describe('through real proxies', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let token: string;
-  const dir = tempDir('muster-proxies-');
+  const dir = server.tempDir('muster-proxies-');
   const children: ChildProcess[] = [];
+  server.defer(() => children.forEach((c) => c.kill('SIGKILL')));
   let squidPort = 0;
   let dantePort = 0;
 
   before(async () => {
-    server = await startTestServer();
     token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
     // squid drops to its own user and must write its logs here.
     chmodSync(dir.path, 0o777);
@@ -69,12 +61,6 @@ socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect }
     children.push(spawn('danted', ['-f', join(dir.path, 'danted.conf')], { stdio: 'ignore' }));
     await waitFor(() => listening(squidPort), 'squid', 30_000, 200);
     await waitFor(() => listening(dantePort), 'dante', 30_000, 200);
-  });
-
-  after(async () => {
-    for (const c of children) c.kill('SIGKILL');
-    await server.stop();
-    dir.remove();
   });
 
   const connectVia = async (args: string[], env: NodeJS.ProcessEnv = {}) => {

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { ADMIN_PASSWORD, login, request, startTestServer, type TestServer } from './helpers.ts';
+import { describe, test } from 'node:test';
+import { ADMIN_PASSWORD, login, request, useTestServer } from './helpers.ts';
 
 describe('rate limits per source address', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({ flags: { loginPerMinute: 3, claimPerMinute: 3, linkAuthPerMinute: 3 } });
-  });
-  after(() => server.stop());
+  const server = useTestServer({ flags: { loginPerMinute: 3, claimPerMinute: 3, linkAuthPerMinute: 3 } });
 
   test('login: over the limit is 429 with Retry-After; failed logins are delayed', async () => {
     const t0 = Date.now();

@@ -4,17 +4,8 @@ import https from 'node:https';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import {
-  login,
-  request,
-  enrollAgent,
-  spawnAgent,
-  startTestServer,
-  tempDir,
-  waitFor,
-  type TestServer,
-} from './helpers.ts';
+import { before, describe, test } from 'node:test';
+import { login, request, enrollAgent, spawnAgent, waitFor, useTestServer } from './helpers.ts';
 
 /** True while a restic process runs on this machine (the test's node). */
 function pgrep(_port: number): boolean {
@@ -36,16 +27,11 @@ interface Job {
 
 /** Enrollment with a repository: the agent runs a real restic against a local repository. */
 describe('repository initialisation through the link (real restic)', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let cookie: string;
-  const scratch = tempDir('muster-repos-');
+  const scratch = server.tempDir('muster-repos-');
   before(async () => {
-    server = await startTestServer();
     cookie = await login(server);
-  });
-  after(async () => {
-    await server.stop();
-    scratch.remove();
   });
 
   async function enrollAndRun(hostname: string, repo: { repo_url: string; repo_password: string }) {

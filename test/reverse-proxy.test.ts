@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import {
   freePort,
@@ -12,7 +12,7 @@ import {
   startTestServer,
   tempDir,
   waitFor,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 /** An nginx configuration that keeps every file in `dir` and serves `serverBody` on `port`. */
@@ -40,17 +40,17 @@ ${serverBody}  }
  * maintenance (503), and an upstream that never answers (504). The agent must end with the documented exit codes.
  */
 describe('behind a real reverse proxy (nginx)', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let nginx: ChildProcess;
   let silent: Server;
   let proxyUrl: string;
   let token: string;
-  const dir = tempDir('muster-nginx-');
+  const dir = server.tempDir('muster-nginx-');
 
   before(async () => {
-    server = await startTestServer();
     token = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
     silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    server.defer(() => silent.close());
     await new Promise((r) => silent.once('listening', r));
     const silentPort = (silent.address() as { port: number }).port;
     const closedPort = await freePort();
@@ -70,14 +70,8 @@ describe('behind a real reverse proxy (nginx)', () => {
       ),
     );
     nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
+    server.defer(() => nginx.kill('SIGTERM'));
     await waitFor(async () => (await fetch(`${proxyUrl}/healthz`)).ok, 'nginx to proxy the server');
-  });
-
-  after(async () => {
-    nginx?.kill('SIGTERM');
-    silent?.close();
-    await server.stop();
-    dir.remove();
   });
 
   const claim = async (url: string) => {

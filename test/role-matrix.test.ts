@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
-import { addUser, login, request, startTestServer, type TestServer } from './helpers.ts';
+import { before, describe, test } from 'node:test';
+import { addUser, login, request, useTestServer } from './helpers.ts';
 import { RULES } from './route-rules.ts';
 
 const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
@@ -9,11 +9,10 @@ const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
 const STREAMS = new Set(['GET /api/events', 'GET /api/jobs/:id/stream']);
 
 describe('role x route matrix, generated from the server’s own route table', () => {
-  let server: TestServer;
+  const server = useTestServer();
   const principals: { name: string; rank: number; headers: Record<string, string>; cookie?: string }[] = [];
 
   before(async () => {
-    server = await startTestServer();
     const admin = await login(server);
     principals.push({ name: 'nobody', rank: 0, headers: {} });
     for (const role of ['viewer', 'operator'] as const) {
@@ -36,7 +35,6 @@ describe('role x route matrix, generated from the server’s own route table', (
       headers: { authorization: 'Bearer mab_not-a-real-token' },
     });
   });
-  after(async () => server.stop());
 
   test('every route has a rule, and the server enforces it for every principal', async () => {
     const routes = server.services.routes.filter((r) => !r.url.startsWith('/assets/'));

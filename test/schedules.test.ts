@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
   addUser,
   enrollAgent,
@@ -11,12 +11,10 @@ import {
   login,
   request,
   spawnAgent,
-  startTestServer,
-  tempDir,
   waitFor,
   type AgentProcess,
   type JobView,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 interface Schedule {
@@ -41,25 +39,22 @@ function snapshots(repo: string): { tags?: string[]; paths: string[] }[] {
 
 /** Source groups and schedules through the API, fired by real agents running real restic. */
 describe('backup source groups and schedules', () => {
-  let server: TestServer;
+  const server = useTestServer();
   let cookie: string;
-  const scratch = tempDir('muster-schedules-');
+  const scratch = server.tempDir('muster-schedules-');
   const data = join(scratch.path, 'data');
   const agents: AgentProcess[] = [];
   const states: { remove(): void }[] = [];
 
   before(async () => {
-    server = await startTestServer();
     cookie = await login(server);
     mkdirSync(join(data, 'cache'), { recursive: true });
     writeFileSync(join(data, 'a.txt'), 'first file\n');
     writeFileSync(join(data, 'cache', 'skip.bin'), 'excluded\n');
   });
-  after(async () => {
+  server.defer(async () => {
     for (const a of agents) await a.stop();
     for (const s of states) s.remove();
-    await server.stop();
-    scratch.remove();
   });
 
   /** An enrolled host with its own local repository; its agent's clock reads `agentNow` at start. */
@@ -229,10 +224,9 @@ describe('backup source groups and schedules', () => {
       cron: '15 3 * * *',
       timezone: 'America/New_York',
     });
-    const port = Number(new URL(server.url).port);
     await server.stop();
     await waitFor(() => snapshots(repo).length === 1, 'a backup made while the server is down', 40_000, 250);
-    server = await startTestServer({ dataDir: server.dataDir, port });
+    await server.startAgain();
     cookie = await login(server);
     const reported = await waitFor(
       async () => {

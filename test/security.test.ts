@@ -4,7 +4,7 @@ import { constants, privateDecrypt, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
@@ -22,7 +22,7 @@ import {
   tempDir,
   waitFor,
   type AgentProcess,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 import { connectCommand, ENVIRONMENTS } from '../web/src/connect-commands.ts';
 
@@ -31,18 +31,17 @@ import { connectCommand, ENVIRONMENTS } from '../web/src/connect-commands.ts';
  * Real server over TLS, real agent processes, real sockets.
  */
 describe('security: attack -> expected refusal', () => {
-  let server: TestServer;
+  const clock = manualClock();
+  // Link auth is rate limited per address; the hammering below comes from the agent's own address.
+  const server = useTestServer({ clock, flags: { linkAuthPerMinute: 1_000_000 } });
   let admin: string;
   let spaceToken: string;
-  const clock = manualClock();
   const agents: AgentProcess[] = [];
-  const dirs: { remove: () => void }[] = [];
+  server.defer(async () => {
+    for (const a of agents) await a.stop('SIGKILL');
+  });
 
-  const stateDir = () => {
-    const d = tempDir('muster-sec-agent-');
-    dirs.push(d);
-    return d.path;
-  };
+  const stateDir = () => server.tempDir('muster-sec-agent-').path;
   const node = async (id: string) =>
     (await request(server, 'GET', `/api/nodes/${id}`, { cookie: admin })).json<{
       status: string;
@@ -54,15 +53,8 @@ describe('security: attack -> expected refusal', () => {
   const claimedId = (dir: string) => readFileSync(join(dir, 'cloud.d', 'claimed_id'), 'utf8').trim();
 
   before(async () => {
-    // Link auth is rate limited per address; the hammering below comes from the agent's own address.
-    server = await startTestServer({ clock, flags: { linkAuthPerMinute: 1_000_000 } });
     admin = await login(server);
     spaceToken = (await server.services.tokens.getSpaceToken(server.spaceId)).token;
-  });
-  after(async () => {
-    for (const a of agents) await a.stop('SIGKILL');
-    await server.stop();
-    for (const d of dirs) d.remove();
   });
 
   test('hammering the challenge endpoint for a node never keeps its agent out (20 reconnects)', async () => {
@@ -435,8 +427,7 @@ describe('security: attack -> expected refusal', () => {
   });
 
   test('every install path checks the server: the macOS command with a wrong pin runs nothing', async () => {
-    const home = tempDir('muster-home-');
-    dirs.push(home);
+    const home = server.tempDir('muster-home-');
     const base = { url: server.url, token: spaceToken, rooms: [] };
     const bash = (cmd: string) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
@@ -471,8 +462,7 @@ describe('security: attack -> expected refusal', () => {
   });
 
   test('the claim command is printed at the first start only; tokens stay off command lines', async () => {
-    const data = tempDir('muster-banner-');
-    dirs.push(data);
+    const data = server.tempDir('muster-banner-');
     const { loadServerConfig } = await import('../src/server/config.ts');
     const { startServer } = await import('../src/server/main.ts');
     const pino = (await import('pino')).default;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
   addUser,
@@ -12,12 +12,10 @@ import {
   SIM_FACTS,
   simulatedIdentity,
   spawnAgent,
-  startTestServer,
-  tempDir,
   userPassword,
   waitFor,
   type AgentProcess,
-  type TestServer,
+  useTestServer,
 } from './helpers.ts';
 
 const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
@@ -41,12 +39,16 @@ function bash(command: string): Promise<{ code: number | null; out: string }> {
 
 /** The real UI in Debian's Chromium against the real server, with real agents. */
 describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
-  let server: TestServer;
+  const server = useTestServer();
   let browser: Browser;
   let page: Page;
   let cookie: string;
-  const scratch = tempDir('muster-ui-');
+  const scratch = server.tempDir('muster-ui-');
   const agents: AgentProcess[] = [];
+  server.defer(async () => {
+    for (const a of agents) await a.stop();
+    await browser?.close();
+  });
   const alerts: string[] = [];
 
   async function shot(name: string) {
@@ -64,7 +66,6 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
   }
 
   before(async () => {
-    server = await startTestServer();
     cookie = await login(server);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     // The server's own CA is not in the browser's store; TLS and pins are tested against the agent elsewhere.
@@ -77,12 +78,6 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
       alerts.push(d.message());
       void d.dismiss();
     });
-  });
-  after(async () => {
-    for (const a of agents) await a.stop();
-    await browser?.close();
-    await server.stop();
-    scratch.remove();
   });
 
   test('sign in, connect a node with the command from the dialog, watch it come online and go offline', async () => {
