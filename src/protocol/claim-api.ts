@@ -22,6 +22,16 @@ export const envResponse = z.object({
 });
 export type EnvResponse = z.infer<typeof envResponse>;
 
+/** GET /api/v1/env answer for a stock Netdata agent (it asks with `cap=proto,...`): its ACLK over MQTT 5. */
+export const aclkEnvResponse = z.object({
+  encoding: z.literal('proto'),
+  capabilities: z.array(z.string()),
+  authEndpoint: z.string(),
+  transports: z.array(z.object({ type: z.literal('MQTTv5'), endpoint: z.string() })),
+  backoff: z.object({ base: z.number(), minSeconds: z.number(), maxSeconds: z.number() }),
+});
+export type AclkEnvResponse = z.infer<typeof aclkEnvResponse>;
+
 /** GET <authEndpoint>/node/{id}/challenge answer. */
 export const challengeResponse = z.object({ challenge: z.string() });
 
@@ -40,6 +50,11 @@ export const passwordResponse = z.object({
   topics: z.array(z.string()),
 });
 export type PasswordResponse = z.infer<typeof passwordResponse>;
+
+/** The password answer on the ACLK auth path: the MQTT topic of every topic name the agent knows. */
+export const aclkPasswordResponse = passwordResponse.extend({
+  topics: z.array(z.object({ name: z.string(), topic: z.string() })),
+});
 
 /** Transport name the link speaks. */
 export const LINK_TRANSPORT = 'muster-ws/1';

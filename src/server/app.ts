@@ -33,6 +33,7 @@ import { spacesRoutes } from './http/routes/spaces-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
 import { createWebPage, webRoutes } from './http/routes/web-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
+import { acceptAclkLink } from './link/aclk-link.ts';
 import { createLinkHub, type Timers } from './link/link-hub.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
 import { createClaimNode } from './operations/claim-node.ts';
@@ -211,6 +212,8 @@ export async function buildApp(deps: AppDeps) {
       removeNode,
       linkAuth,
       hub,
+      acceptAclk: (socket, remoteAddr) =>
+        acceptAclkLink(socket, remoteAddr, { linkAuth, hub, nodes, timers, log: log.child({ link: 'aclk' }) }),
       guard,
       publicUrl: deps.publicUrl,
       limits: deps.rateLimits,

@@ -6,6 +6,8 @@ export type MusterEvent =
   | { type: 'node.duplicate'; node_id: string; duplicate_suspected: boolean; reason: string }
   | { type: 'node.claimed'; node_id: string; space_id: string; hostname: string }
   | { type: 'node.repo'; node_id: string; repo_status: NodeView['repo_status'] }
+  /** The node's facts changed after it came online (a Netdata agent reports them a few seconds in). */
+  | { type: 'node.facts'; node_id: string }
   | {
       type: 'job.state';
       job_id: string;

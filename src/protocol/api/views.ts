@@ -13,6 +13,8 @@ const nullable = <T extends z.ZodType>(t: T) => t.nullable();
 
 export const NODE_STATUSES = ['pending', 'online', 'offline', 'removed'] as const;
 export const REPO_STATUSES = ['unknown', 'initializing', 'ready', 'init_failed'] as const;
+export const AGENT_KINDS = ['muster', 'netdata'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
 export const roomRef = z.object({ id: z.string(), name: z.string(), slug: z.string() });
 
 export const nodeView = z.object({
@@ -32,6 +34,8 @@ export const nodeView = z.object({
   virtualization: z.string().nullable(),
   container: z.string().nullable(),
   agent_version: z.string().nullable(),
+  /** The agent on the node's link: Muster's own or a stock Netdata agent (ACLK); null before its first link. */
+  agent_kind: z.enum(AGENT_KINDS).nullable(),
   machine_guid: z.string().nullable(),
   space_id: z.string(),
   rooms: z.array(roomRef),
@@ -55,6 +59,7 @@ export const hostView = nodeView.pick({
   os: true,
   arch: true,
   agent_version: true,
+  agent_kind: true,
   tags: true,
   rooms: true,
 });

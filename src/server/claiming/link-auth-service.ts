@@ -1,5 +1,10 @@
 import { constants, createHmac, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
-import { LINK_TRANSPORT, type EnvResponse, type PasswordResponse } from '../../protocol/claim-api.ts';
+import {
+  LINK_TRANSPORT,
+  type AclkEnvResponse,
+  type EnvResponse,
+  type PasswordResponse,
+} from '../../protocol/claim-api.ts';
 import { canonicalId } from '../../protocol/ids.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
@@ -13,6 +18,8 @@ const MAX_PENDING = 100_000;
 
 /** Reconnect backoff every agent is told to use. */
 export const LINK_BACKOFF = { base: 2, minSeconds: 1, maxSeconds: 60 };
+/** Netdata agents refuse a backoff whose maximum is under 500 s. */
+export const ACLK_BACKOFF = { base: 2, minSeconds: 1, maxSeconds: 600 };
 
 /** A challenge nonce: 24 random bytes, expiry (ms, 8 bytes), HMAC-SHA256 over node id, random part and expiry. */
 const NONCE_RANDOM = 24;
@@ -29,7 +36,7 @@ const NONCE_BYTES = NONCE_RANDOM + 8 + 32;
 export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; challengeKey: Buffer }) {
   const { nodes, clock, challengeKey } = deps;
   const answered = new Map<string, number>();
-  const passwords = new Map<string, { nodeId: string; expires: number }>();
+  const passwords = new Map<string, { nodeId: string; agentVersion: string; expires: number }>();
 
   function prune<V>(map: Map<string, V>, expiresOf: (v: V) => number) {
     const now = clock.now();
@@ -77,14 +84,17 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
     return n && n.status !== 'removed' ? n.id : null;
   }
 
-  /** Use a link password once; returns the node it was issued to, or null. */
-  function consumeLinkPassword(username: string, password: string): string | null {
+  /** Use a link password once; returns the node it was issued to (and the agent version it was asked with), or null. */
+  function consumeLinkPassword(
+    username: string,
+    password: string,
+  ): { nodeId: string; agentVersion: string } | null {
     const key = sha256Hex(password);
     const entry = passwords.get(key);
     if (!entry) return null;
     passwords.delete(key);
     if (entry.expires <= clock.now() || entry.nodeId !== canonicalId(username)) return null;
-    return entry.nodeId;
+    return { nodeId: entry.nodeId, agentVersion: entry.agentVersion };
   }
 
   return {
@@ -98,7 +108,23 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
       };
     },
 
-    async challenge(rawId: string): Promise<{ challenge: string }> {
+    /** What a stock Netdata agent needs to open its own link (ACLK): protobuf over MQTT 5 on /mqtt. */
+    aclkEnv(baseUrl: string): AclkEnvResponse {
+      const ws = baseUrl.replace(/^http/, 'ws');
+      return {
+        encoding: 'proto',
+        capabilities: ['proto'],
+        authEndpoint: `${baseUrl}/api/v1/auth/aclk`,
+        transports: [{ type: 'MQTTv5', endpoint: `${ws}/mqtt` }],
+        backoff: ACLK_BACKOFF,
+      };
+    },
+
+    /**
+     * A challenge for the node's key: RSA-OAEP with SHA-256 for Muster's agent; Netdata's agent decrypts with
+     * OAEP's default digest, SHA-1, so its challenge (on the ACLK auth path) uses that.
+     */
+    async challenge(rawId: string, oaepHash: 'sha256' | 'sha1' = 'sha256'): Promise<{ challenge: string }> {
       const nodeId = nodeIdOf(rawId);
       const publicKey = await nodeKey(nodeId);
       const random = randomBytes(NONCE_RANDOM);
@@ -106,13 +132,13 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
       expires.writeBigUInt64BE(BigInt(clock.now() + CHALLENGE_TTL_MS));
       const nonce = Buffer.concat([random, expires, mac(nodeId, random, expires)]);
       const encrypted = publicEncrypt(
-        { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash },
         nonce,
       );
       return { challenge: encrypted.toString('base64') };
     },
 
-    async password(rawId: string, response: string): Promise<PasswordResponse> {
+    async password(rawId: string, response: string, agentVersion: string): Promise<PasswordResponse> {
       const nodeId = nodeIdOf(rawId);
       await nodeKey(nodeId);
       const nonce = Buffer.from(response, 'base64');
@@ -136,23 +162,23 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
       answered.set(key, until);
       if (passwords.size > MAX_PENDING) prune(passwords, (v) => v.expires);
       const password = newSecret('');
-      passwords.set(sha256Hex(password), { nodeId, expires: clock.now() + LINK_PASSWORD_TTL_MS });
+      passwords.set(sha256Hex(password), {
+        nodeId,
+        agentVersion: agentVersion.replace(/^v/, ''),
+        expires: clock.now() + LINK_PASSWORD_TTL_MS,
+      });
       return { clientID: nodeId, username: nodeId, password, topics: [] };
     },
 
     nodeForBearer,
     consumeLinkPassword,
 
-    /**
-     * The node a link upgrade or unclaim request speaks for: `Authorization: Bearer <agent token>` or
-     * `Basic <node id>:<single-use link password>`; null when neither is valid.
-     */
     /** The node whose credentials an Authorization header carries: an agent bearer, or a single-use link password. */
     async nodeOfAuthorization(header: string | undefined): Promise<string | null> {
       const h = header ?? '';
       if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
       const creds = basicCredentials(h);
-      return creds ? consumeLinkPassword(creds.username, creds.password) : null;
+      return creds ? (consumeLinkPassword(creds.username, creds.password)?.nodeId ?? null) : null;
     },
   };
 }

@@ -52,6 +52,7 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     virtualization: null,
     container: null,
     agent_version: a.facts?.agent_version ?? null,
+    agent_kind: null,
     labels: '{}',
     tags: t.tags,
     duplicate_suspected: 0,

@@ -21,6 +21,7 @@ import { canonicalIdsMigration } from './migrations/005-canonical-ids.ts';
 import type { Database } from './schema.ts';
 import { createStorageHealth, type StorageHealth } from './storage-health.ts';
 import { storageProbeMigration } from './migrations/006-storage-probe.ts';
+import { agentKindMigration } from './migrations/007-agent-kind.ts';
 
 export type Db = Kysely<Database>;
 
@@ -128,6 +129,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '004-schedules': schedulesMigration(),
     '005-canonical-ids': canonicalIdsMigration(),
     '006-storage-probe': storageProbeMigration(),
+    '007-agent-kind': agentKindMigration(),
   };
 }
 

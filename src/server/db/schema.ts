@@ -1,3 +1,4 @@
+import type { AgentKind } from '../../protocol/api/views.ts';
 import type { Generated } from 'kysely';
 
 export type RepoStatus = 'unknown' | 'initializing' | 'ready' | 'init_failed';
@@ -88,6 +89,7 @@ export interface NodesTable {
   virtualization: string | null;
   container: string | null;
   agent_version: string | null;
+  agent_kind: AgentKind | null;
   labels: string;
   tags: string;
   duplicate_suspected: number;

@@ -12,6 +12,7 @@ import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import type { Clock } from '../clock.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import { AppError } from '../errors.ts';
+import type { AgentKind } from '../../protocol/api/views.ts';
 import type { LinkHandlers, LinkPort } from './link-port.ts';
 
 /** Frames of one link waiting to be handled before the server stops reading from it. */
@@ -41,11 +42,64 @@ export const systemTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/**
+ * The transport under one link. Our own agents speak JSON frames over a websocket; stock Netdata agents speak
+ * MQTT 5 (ACLK, see aclk-link.ts). Presence, take-over and duplicate detection are the same for both.
+ */
+export interface LinkChannel {
+  /** Which agent is at the other end. */
+  readonly speaks: AgentKind;
+  /** Deliver a frame; false when the link is closed or this transport has no such thing. */
+  deliver(frame: ServerFrame): boolean;
+  /** Tell the agent why (when `goodbye` is given) and close the link. */
+  end(code: number, reason: string, goodbye?: DisconnectFrame): void;
+  /** Drop the connection without a word (it may be half-open). */
+  terminate(): void;
+  isOpen(): boolean;
+  /** Settles when the connection has closed. */
+  readonly closed: Promise<void>;
+}
+type DisconnectFrame = Extract<ServerFrame, { t: 'disconnect' }>;
+
+/** What a transport reports on the session the hub gave it. */
+export interface LinkSessionHandle {
+  /** The agent proved itself on this transport: the node is online (facts follow later, for Netdata agents). */
+  linked(agentVersion: string | null, reason: string): Promise<void>;
+  /** Something arrived: the link is alive. */
+  heard(): Promise<void>;
+  /** Why the link is about to end, when the agent said so before closing. */
+  ending(reason: string): void;
+  /** The connection closed; `reason` when the transport knows better than the close code. */
+  closed(code: number, reason?: string): Promise<void>;
+}
+
+/** A Muster agent's link: JSON text frames on a websocket. */
+function jsonChannel(socket: WebSocket): LinkChannel {
+  const deliver = (frame: ServerFrame) => {
+    if (socket.readyState !== socket.OPEN) return false;
+    socket.send(JSON.stringify(frame));
+    return true;
+  };
+  return {
+    speaks: 'muster',
+    deliver,
+    end(code, reason, goodbye) {
+      if (goodbye) deliver(goodbye);
+      socket.close(code, reason.slice(0, 120));
+    },
+    terminate: () => socket.terminate(),
+    isOpen: () => socket.readyState === socket.OPEN,
+    closed: new Promise((resolve) => socket.once('close', () => resolve())),
+  };
+}
+
 interface LinkSession {
   id: string;
   nodeId: string;
-  socket: WebSocket;
+  channel: LinkChannel;
   remoteAddr: string;
+  /** Silence after which the link counts as dead. */
+  silenceLimitMs: number;
   openedAt: number;
   lastHeardAt: number;
   lastPersistedAt: number;
@@ -93,13 +147,12 @@ export function createLinkHub(deps: {
   let closing = false;
 
   function send(s: LinkSession, frame: ServerFrame) {
-    if (s.socket.readyState === s.socket.OPEN) s.socket.send(JSON.stringify(frame));
+    s.channel.deliver(frame);
   }
 
-  function end(s: LinkSession, code: number, reason: string, frame?: ServerFrame) {
+  function end(s: LinkSession, code: number, reason: string, goodbye?: DisconnectFrame) {
     s.endReason = reason;
-    if (frame) send(s, frame);
-    s.socket.close(code, reason.slice(0, 120));
+    s.channel.end(code, reason, goodbye);
   }
 
   /** Note a take-over; true when it makes the node a suspected duplicate. */
@@ -136,6 +189,7 @@ export function createLinkHub(deps: {
       remote_addr: s.remoteAddr,
       agent_version: frame.agent_version,
     });
+    await heard(s);
     send(s, {
       t: 'welcome',
       node_id: s.nodeId,
@@ -167,10 +221,7 @@ export function createLinkHub(deps: {
         await onHello(s, frame);
         return;
       case 'heartbeat':
-        if (s.lastHeardAt - s.lastPersistedAt >= heartbeatIntervalMs * 2) {
-          s.lastPersistedAt = s.lastHeardAt;
-          await nodes.touch(s.nodeId);
-        }
+        await heard(s);
         return;
       case 'reply':
         // Replies to requests made here are settled here; late ones (after a timeout) find nothing and are dropped.
@@ -197,7 +248,69 @@ export function createLinkHub(deps: {
     }
   }
 
-  async function onClose(s: LinkSession, code: number) {
+  /** Keep last_seen_at roughly current without writing on every heartbeat. */
+  async function heard(s: LinkSession) {
+    s.lastHeardAt = clock.now();
+    if (s.lastHeardAt - s.lastPersistedAt >= heartbeatIntervalMs * 2) {
+      s.lastPersistedAt = s.lastHeardAt;
+      await nodes.touch(s.nodeId);
+    }
+  }
+
+  /**
+   * A new authenticated link for a node: replaces an older one (telling it why), or is refused when take-overs
+   * keep coming while the older one is alive (two machines share one identity). Null when refused.
+   */
+  function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
+    const now = clock.now();
+    const s: LinkSession = {
+      id: randomUUID(),
+      nodeId,
+      channel,
+      remoteAddr,
+      silenceLimitMs,
+      openedAt: now,
+      lastHeardAt: now,
+      lastPersistedAt: now,
+      helloed: false,
+      helloTimer: null,
+      endReason: null,
+    };
+    const old = sessions.get(nodeId);
+    if (old) {
+      const oldAlive = now - old.lastHeardAt < old.silenceLimitMs;
+      const duplicate = countTakeover(nodeId, now);
+      if (duplicate && oldAlive) {
+        const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
+        if (!suspected.has(nodeId))
+          void nodes
+            .setDuplicateSuspected(nodeId, true, reason)
+            .catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
+        suspected.set(nodeId, now);
+        log.warn(
+          { node_id: nodeId, from: remoteAddr, holder: old.remoteAddr },
+          'refusing link: duplicate identity suspected',
+        );
+        end(s, CLOSE.DUPLICATE, reason, {
+          t: 'disconnect',
+          reason,
+          reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
+          permanent: false,
+        });
+        return null;
+      }
+      end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
+        t: 'disconnect',
+        reason: `replaced by a newer link from ${remoteAddr}`,
+        reconnect_after_seconds: Math.round((TAKEOVER_WINDOW_MS / 1000) * 2),
+        permanent: false,
+      });
+    }
+    sessions.set(nodeId, s);
+    return s;
+  }
+
+  async function onClose(s: LinkSession, code: number, transportReason?: string) {
     timers.clearTimeout(s.helloTimer);
     const current = sessions.get(s.nodeId) === s;
     if (current) {
@@ -211,6 +324,7 @@ export function createLinkHub(deps: {
     }
     const reason =
       s.endReason ??
+      transportReason ??
       (code === CLOSE.NORMAL || code === CLOSE.GOING_AWAY
         ? 'the agent closed the link (stopped or restarting)'
         : `connection lost (close code ${code})`);
@@ -226,50 +340,8 @@ export function createLinkHub(deps: {
     },
     /** Adopt a freshly authenticated socket for a node. */
     attach(nodeId: string, socket: WebSocket, remoteAddr: string): void {
-      const now = clock.now();
-      const s: LinkSession = {
-        id: randomUUID(),
-        nodeId,
-        socket,
-        remoteAddr,
-        openedAt: now,
-        lastHeardAt: now,
-        lastPersistedAt: now,
-        helloed: false,
-        helloTimer: null,
-        endReason: null,
-      };
-      const old = sessions.get(nodeId);
-      if (old) {
-        const oldAlive = now - old.lastHeardAt < heartbeatIntervalMs * MISSED_HEARTBEATS;
-        const duplicate = countTakeover(nodeId, now);
-        if (duplicate && oldAlive) {
-          const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
-          if (!suspected.has(nodeId))
-            void nodes
-              .setDuplicateSuspected(nodeId, true, reason)
-              .catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
-          suspected.set(nodeId, now);
-          log.warn(
-            { node_id: nodeId, from: remoteAddr, holder: old.remoteAddr },
-            'refusing link: duplicate identity suspected',
-          );
-          end(s, CLOSE.DUPLICATE, reason, {
-            t: 'disconnect',
-            reason,
-            reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
-            permanent: false,
-          });
-          return;
-        }
-        end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
-          t: 'disconnect',
-          reason: `replaced by a newer link from ${remoteAddr}`,
-          reconnect_after_seconds: Math.round((TAKEOVER_WINDOW_MS / 1000) * 2),
-          permanent: false,
-        });
-      }
-      sessions.set(nodeId, s);
+      const s = admit(nodeId, jsonChannel(socket), remoteAddr, heartbeatIntervalMs * MISSED_HEARTBEATS);
+      if (!s) return;
       s.helloTimer = timers.setTimeout(
         () => end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
         HELLO_TIMEOUT_MS,
@@ -306,16 +378,46 @@ export function createLinkHub(deps: {
       socket.on('error', (err) => log.debug({ err, node_id: nodeId }, 'link socket error'));
     },
 
-    /** Close links whose agent went silent for three heartbeat intervals; clear stale duplicate flags. */
+    /**
+     * Adopt a link of another transport (a Netdata agent's ACLK) once its credentials were checked; null when
+     * refused as a duplicate. The transport reports through the returned handle.
+     */
+    open(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number): LinkSessionHandle | null {
+      const s = admit(nodeId, channel, remoteAddr, silenceLimitMs);
+      if (!s) return null;
+      return {
+        async linked(agentVersion, reason) {
+          s.helloed = true;
+          await nodes.markLinked(s.nodeId, channel.speaks, agentVersion, reason);
+          await nodes.openLinkSession({
+            id: s.id,
+            node_id: s.nodeId,
+            opened_at: s.openedAt,
+            remote_addr: s.remoteAddr,
+            agent_version: agentVersion,
+          });
+        },
+        heard: () => heard(s),
+        ending(reason) {
+          s.endReason ??= reason;
+        },
+        closed: (code, reason) => onClose(s, code, reason),
+      };
+    },
+
+    /** Close links whose agent went silent for too long; clear stale duplicate flags. */
     sweep(): void {
       const now = clock.now();
-      const limit = heartbeatIntervalMs * MISSED_HEARTBEATS;
       for (const s of sessions.values()) {
-        if (s.helloed && now - s.lastHeardAt > limit) {
-          const reason = `no heartbeat for ${Math.round((now - s.lastHeardAt) / 1000)} s (${MISSED_HEARTBEATS} missed)`;
+        if (s.helloed && now - s.lastHeardAt > s.silenceLimitMs) {
+          const silent = Math.round((now - s.lastHeardAt) / 1000);
+          const reason =
+            s.channel.speaks === 'muster'
+              ? `no heartbeat for ${silent} s (${MISSED_HEARTBEATS} missed)`
+              : `nothing heard for ${silent} s (MQTT keep-alive missed)`;
           end(s, CLOSE.HEARTBEAT_TIMEOUT, reason);
           // The socket may be half-open and never report its close: decide presence now.
-          s.socket.terminate();
+          s.channel.terminate();
         }
       }
       for (const [nodeId, at] of suspected) {
@@ -338,6 +440,9 @@ export function createLinkHub(deps: {
       return true;
     },
 
+    /** Which agent holds the node's link now, if any. */
+    speaks: (nodeId: string): AgentKind | null => sessions.get(nodeId)?.channel.speaks ?? null,
+
     isOnline: (nodeId: string) => sessions.get(nodeId)?.helloed === true,
     /**
      * Ask the agent something over its link. Fails at once (503) when the node is offline, with 504 after
@@ -345,9 +450,13 @@ export function createLinkHub(deps: {
      */
     request(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
       const s = sessions.get(nodeId);
-      if (!s?.helloed || s.socket.readyState !== s.socket.OPEN)
+      if (!s?.helloed || !s.channel.isOpen())
         return Promise.reject(
           new AppError('UNAVAILABLE', `node ${nodeId} is offline; live data needs a connected agent`),
+        );
+      if (s.channel.speaks !== 'muster')
+        return Promise.reject(
+          new AppError('CONFLICT', `node ${nodeId} runs a Netdata agent, which does not answer Muster's requests`),
         );
       const id = randomUUID();
       return new Promise((resolve, reject) => {
@@ -377,9 +486,7 @@ export function createLinkHub(deps: {
     /** Send a frame on the node's link; false when it has none. */
     send(nodeId: string, frame: ServerFrame): boolean {
       const s = sessions.get(nodeId);
-      if (!s?.helloed || s.socket.readyState !== s.socket.OPEN) return false;
-      s.socket.send(JSON.stringify(frame));
-      return true;
+      return s?.helloed === true && s.channel.deliver(frame);
     },
     count: () => sessions.size,
 
@@ -387,7 +494,7 @@ export function createLinkHub(deps: {
     async shutdown(): Promise<void> {
       closing = true;
       const all = [...sessions.values()];
-      const closed = all.map((s) => new Promise<void>((resolve) => s.socket.once('close', () => resolve())));
+      const closed = all.map((s) => s.channel.closed);
       for (const s of all) {
         end(s, CLOSE.SERVER_SHUTDOWN, 'server shutting down', {
           t: 'disconnect',

@@ -35,6 +35,7 @@ export function presentNode(
     virtualization: n.virtualization,
     container: n.container,
     agent_version: n.agent_version,
+    agent_kind: n.agent_kind,
     machine_guid: n.machine_guid,
     space_id: n.space_id,
     rooms,

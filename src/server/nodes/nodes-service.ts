@@ -2,6 +2,7 @@ import type { NodeFacts } from '../../protocol/link-frames.ts';
 import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../crypto.ts';
+import type { AgentKind } from '../../protocol/api/views.ts';
 import type { NodesTable, RepoStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -82,7 +83,33 @@ export function createNodesService(deps: {
         container: facts.container,
         labels: JSON.stringify(facts.labels),
         agent_version: agentVersion,
+        agent_kind: 'muster',
       });
+    },
+    /** A link of another transport is up: online now; its facts arrive later (see recordFacts). */
+    async markLinked(id: string, kind: AgentKind, agentVersion: string | null, reason: string) {
+      await setStatus(id, 'online', reason, {
+        last_seen_at: clock.now(),
+        agent_kind: kind,
+        ...(agentVersion ? { agent_version: agentVersion } : {}),
+      });
+    },
+    /** Facts a link reported after it came up (a Netdata agent's node info). */
+    async recordFacts(id: string, facts: NodeFacts, agentVersion: string, machineGuid: string | null) {
+      await repo.update(id, {
+        os: facts.os,
+        os_version: facts.os_version ?? null,
+        kernel: facts.kernel,
+        arch: facts.arch,
+        cpus: facts.cpus,
+        memory_bytes: facts.memory_bytes,
+        virtualization: facts.virtualization,
+        container: facts.container,
+        labels: JSON.stringify(facts.labels),
+        agent_version: agentVersion,
+        ...(machineGuid ? { machine_guid: machineGuid } : {}),
+      });
+      bus.publish({ type: 'node.facts', node_id: id });
     },
     async setRepoStatus(id: string, repoStatus: RepoStatus) {
       await repo.update(id, { repo_status: repoStatus });

@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import {
+  aclkEnvResponse,
+  aclkPasswordResponse,
   challengeResponse,
   claimRequest,
   envResponse,
@@ -10,6 +13,7 @@ import {
 } from '../../../protocol/claim-api.ts';
 import { claimErrorJson } from '../../../protocol/errors.ts';
 import { canonicalId } from '../../../protocol/ids.ts';
+import { aclkTopics } from '../../../protocol/aclk/topics.ts';
 import type { LinkAuthService } from '../../claiming/link-auth-service.ts';
 import { ClaimError } from '../../errors.ts';
 import type { LinkHub } from '../../link/link-hub.ts';
@@ -44,8 +48,24 @@ function jsonBody(raw: string): unknown {
 
 const claimedIdParams = z.object({ claimedId: z.string() });
 const nodeIdParams = z.object({ id: z.string() });
-// Netdata-style clients add v= and cap=; only claim_id is ours, once, as an id.
-const envQuery = z.looseObject({ claim_id: z.string().max(100).optional() });
+// Netdata agents add v= and cap=proto,...; claim_id and cap may be given once each.
+const envQuery = z.looseObject({ claim_id: z.string().max(100).optional(), cap: z.string().max(500).optional() });
+
+/** A stock Netdata agent asks for the protobuf protocol; Muster's agent never does. */
+const asksForAclk = (cap: string | undefined) => (cap ?? '').split(',').includes('proto');
+
+/**
+ * The base URL a Netdata agent reaches us at. It sends `Host` without a port, so unless a public URL is set the
+ * port is the one the request arrived on.
+ */
+function aclkBaseUrl(req: FastifyRequest, publicUrl: string | null): string {
+  if (publicUrl) return publicUrl;
+  if (/:\d+$/.test(req.host)) return `${req.protocol}://${req.host}`;
+  const port = req.socket.localPort;
+  return port === (req.protocol === 'https' ? 443 : 80)
+    ? `${req.protocol}://${req.host}`
+    : `${req.protocol}://${req.host}:${port}`;
+}
 
 /**
  * The agent-facing API (docs/protocol.md): claim, unclaim, link discovery, link authentication and the link
@@ -57,6 +77,8 @@ export function agentApiRoutes(deps: {
   removeNode: RemoveNode;
   linkAuth: LinkAuthService;
   hub: LinkHub;
+  /** Adopt a websocket on /mqtt as a Netdata agent's link. */
+  acceptAclk(socket: WebSocket, remoteAddr: string): void;
   guard: AuthGuard;
   publicUrl: string | null;
   limits: RateLimits;
@@ -126,14 +148,16 @@ export function agentApiRoutes(deps: {
           access: 'public',
           summary: 'Where and how agents open their link',
           tags,
-          schema: { querystring: envQuery, response: { 200: envResponse } },
+          schema: { querystring: envQuery, response: { 200: z.union([envResponse, aclkEnvResponse]) } },
         }),
         attachValidation: true,
       },
       async (req) => {
         if (req.validationError)
-          throw new ClaimError('ErrBadRequest', 'claim_id must be given at most once, as a node id');
-        return linkAuth.env(baseUrlOf(req, deps.publicUrl));
+          throw new ClaimError('ErrBadRequest', 'claim_id and cap must be given at most once each');
+        return asksForAclk(req.query.cap)
+          ? linkAuth.aclkEnv(aclkBaseUrl(req, deps.publicUrl))
+          : linkAuth.env(baseUrlOf(req, deps.publicUrl));
       },
     );
 
@@ -166,8 +190,62 @@ export function agentApiRoutes(deps: {
       async (req, reply) => {
         if (req.validationError)
           throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
-        return reply.code(201).send(await linkAuth.password(req.params.id, req.body.response));
+        return reply
+          .code(201)
+          .send(await linkAuth.password(req.params.id, req.body.response, req.body.agent_version));
       },
+    );
+
+    // A stock Netdata agent's link authentication (the authEndpoint its env answer names): the same proof of
+    // key possession, with the challenge in the padding it decrypts and the MQTT topics it needs.
+    app.get(
+      '/api/v1/auth/aclk/node/:id/challenge',
+      route({
+        access: 'public',
+        summary: "A challenge encrypted to a Netdata agent's key (RSA-OAEP, SHA-1)",
+        tags,
+        schema: { params: nodeIdParams, response: { 200: challengeResponse } },
+        errors: [403, 404, 429],
+        perMinute: limits.linkAuth,
+      }),
+      async (req) => linkAuth.challenge(req.params.id, 'sha1'),
+    );
+
+    app.post(
+      '/api/v1/auth/aclk/node/:id/password',
+      {
+        ...route({
+          access: 'public',
+          summary: 'Answer the challenge; get a single-use MQTT password and the topics of the ACLK',
+          tags,
+          schema: { params: nodeIdParams, body: passwordRequest, response: { 201: aclkPasswordResponse } },
+          errors: [403, 404, 429],
+          perMinute: limits.linkAuth,
+        }),
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        if (req.validationError)
+          throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
+        const issued = await linkAuth.password(req.params.id, req.body.response, req.body.agent_version);
+        return reply.code(201).send({ ...issued, topics: aclkTopics() });
+      },
+    );
+
+    app.get(
+      '/mqtt',
+      {
+        ...route({
+          access: 'agent',
+          summary: "A Netdata agent's link (ACLK): MQTT 5 over a websocket, authenticated in CONNECT",
+          tags,
+          schema: { response: { 101: z.null().describe('switching protocols') } },
+          errors: [429],
+          perMinute: limits.linkAuth,
+        }),
+        websocket: true,
+      },
+      (socket, req) => deps.acceptAclk(socket, req.ip),
     );
 
     app.get(

@@ -1,0 +1,350 @@
+import mqtt, { type IConnectPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { Timers } from './link-hub.ts';
+
+/** Largest MQTT packet either side sends (told to the client in CONNACK), and so the largest one buffered. */
+export const MAX_MQTT_PACKET_BYTES = 1024 * 1024;
+/** Topic aliases one connection may define. Netdata agents use aliases whatever CONNACK allows, so we accept more. */
+export const MAX_TOPIC_ALIASES = 1024;
+/** What CONNACK advertises (a client that honours it stays within). */
+export const ADVERTISED_TOPIC_ALIASES = 64;
+/** How long a client has to send CONNECT after the websocket opens. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+/** QoS 2 messages received but not yet released, per connection. */
+const MAX_INFLIGHT_QOS2 = 1024;
+/** Packets of one connection waiting to be handled before the server stops reading from it. */
+const MAX_QUEUED_PACKETS = 64;
+
+/** MQTT 5 reason codes this server sends. */
+export const REASON = {
+  SUCCESS: 0x00,
+  NORMAL_DISCONNECT: 0x00,
+  DISCONNECT_WITH_WILL: 0x04,
+  UNSPECIFIED: 0x80,
+  MALFORMED_PACKET: 0x81,
+  PROTOCOL_ERROR: 0x82,
+  NOT_AUTHORIZED: 0x87,
+  UNSUPPORTED_PROTOCOL_VERSION: 0x84,
+  CLIENT_ID_NOT_VALID: 0x85,
+  BAD_USERNAME_OR_PASSWORD: 0x86,
+  SERVER_SHUTTING_DOWN: 0x8b,
+  KEEP_ALIVE_TIMEOUT: 0x8d,
+  SESSION_TAKEN_OVER: 0x8e,
+  TOPIC_FILTER_INVALID: 0x8f,
+  TOPIC_NAME_INVALID: 0x90,
+  PACKET_ID_IN_USE: 0x91,
+  PACKET_TOO_LARGE: 0x95,
+  PAYLOAD_FORMAT_INVALID: 0x99,
+  ADMINISTRATIVE_ACTION: 0x98,
+  TOPIC_ALIAS_INVALID: 0x94,
+} as const;
+
+export interface MqttMessage {
+  topic: string;
+  payload: Buffer;
+}
+
+/** How the connection ended, as far as MQTT tells. */
+export interface MqttEnding {
+  /** The client sent DISCONNECT (the will is discarded unless it asked otherwise). */
+  graceful: boolean;
+  /** The will, when it applies (the connection dropped, or the client asked for it). */
+  will: MqttMessage | null;
+  /** Why, in words, when the server ended it or the client gave a reason. */
+  reason: string | null;
+  /** The websocket close code. */
+  code: number;
+}
+
+export interface MqttSessionHandlers {
+  /** Decide on CONNECT: null accepts; otherwise the reason code and why. */
+  connect(packet: IConnectPacket): Promise<{ code: number; reason: string } | null>;
+  /** An application message; resolves to the reason code its PUBACK/PUBREC carries. */
+  message(message: MqttMessage): Promise<number>;
+  /** Topic filter a client may subscribe to. */
+  mayRead(filter: string): boolean;
+  /** Any packet after CONNECT: the client is alive. */
+  heard(): Promise<void>;
+  /** After CONNACK was sent (the link is up). */
+  connected(): Promise<void>;
+  /** Once, when the connection is gone (only after an accepted CONNECT). */
+  closed(ending: MqttEnding): Promise<void>;
+}
+
+export interface MqttSession {
+  /** Publish to the client (QoS 1); false when the connection is not up. */
+  publish(topic: string, payload: Uint8Array): boolean;
+  /** DISCONNECT with a reason code and string, then close the websocket. */
+  end(reasonCode: number, reason: string, wsCode?: number): void;
+  terminate(): void;
+  isOpen(): boolean;
+  /** Seconds of silence after which the client counts as gone (1.5 × its keep-alive, MQTT 5 §3.1.2.10). */
+  silenceLimitMs(): number;
+  readonly closed: Promise<void>;
+}
+
+/**
+ * The broker side of one MQTT 5 connection over a websocket (binary frames), for one client that talks only to
+ * this server: CONNECT with a will, SUBSCRIBE, PUBLISH at QoS 0/1/2 with topic aliases, the acknowledgements,
+ * PINGREQ and DISCONNECT. Packets are parsed and written by mqtt-packet; messages are not routed between clients.
+ */
+export function openMqttSession(
+  socket: WebSocket,
+  handlers: MqttSessionHandlers,
+  deps: { timers: Timers; log: Logger },
+): MqttSession {
+  const { timers, log } = deps;
+  const parser = mqtt.parser({ protocolVersion: 5 });
+  const aliases = new Map<number, string>();
+  const qos2 = new Set<number>();
+  let state: 'connecting' | 'connected' | 'ended' = 'connecting';
+  let accepted = false;
+  let will: MqttMessage | null = null;
+  let keepAliveMs = 60_000;
+  let graceful = false;
+  let keepWill = false;
+  let endReason: string | null = null;
+  let nextId = 1;
+  let chain = Promise.resolve();
+  let waiting = 0;
+
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const connectTimer = timers.setTimeout(
+    () => end(REASON.PROTOCOL_ERROR, 'no CONNECT within 10 seconds'),
+    CONNECT_TIMEOUT_MS,
+  );
+
+  function write(packet: Packet): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
+    socket.send(mqtt.generate(packet, { protocolVersion: 5 }));
+    return true;
+  }
+
+  function end(reasonCode: number, reason: string, wsCode = 1000) {
+    if (state === 'ended') return;
+    endReason ??= reason;
+    // Before CONNACK the client learns why from a refusing CONNACK, not from DISCONNECT.
+    if (state === 'connected')
+      write({ cmd: 'disconnect', reasonCode, properties: { reasonString: reason.slice(0, 200) } });
+    state = 'ended';
+    socket.close(wsCode, reason.slice(0, 120));
+  }
+
+  async function onConnect(p: IConnectPacket) {
+    timers.clearTimeout(connectTimer);
+    const refusal =
+      p.protocolVersion !== 5
+        ? { code: REASON.UNSUPPORTED_PROTOCOL_VERSION, reason: 'this server speaks MQTT 5 only' }
+        : await handlers.connect(p);
+    if (refusal) {
+      write({
+        cmd: 'connack',
+        sessionPresent: false,
+        reasonCode: refusal.code,
+        properties: { reasonString: refusal.reason },
+      });
+      endReason = refusal.reason;
+      state = 'ended';
+      socket.close(1000, refusal.reason.slice(0, 120));
+      return;
+    }
+    if (p.will) will = { topic: p.will.topic, payload: Buffer.from(p.will.payload) };
+    keepAliveMs = (p.keepalive || 60) * 1000;
+    write({
+      cmd: 'connack',
+      sessionPresent: false,
+      reasonCode: REASON.SUCCESS,
+      properties: {
+        topicAliasMaximum: ADVERTISED_TOPIC_ALIASES,
+        maximumPacketSize: MAX_MQTT_PACKET_BYTES,
+        receiveMaximum: MAX_QUEUED_PACKETS,
+        retainAvailable: false,
+        sharedSubscriptionAvailable: false,
+        subscriptionIdentifiersAvailable: false,
+        ...(p.keepalive ? {} : { serverKeepAlive: 60 }),
+      },
+    });
+    state = 'connected';
+    accepted = true;
+    await handlers.connected();
+  }
+
+  /** The topic of a PUBLISH, resolving and defining topic aliases; null after ending the connection. */
+  function topicOf(p: IPublishPacket): string | null {
+    const alias = p.properties?.topicAlias;
+    if (alias === undefined) {
+      if (!p.topic) end(REASON.TOPIC_NAME_INVALID, 'PUBLISH without a topic or a topic alias');
+      return p.topic || null;
+    }
+    if (alias === 0) {
+      end(REASON.TOPIC_ALIAS_INVALID, 'topic alias 0 is not allowed');
+      return null;
+    }
+    if (p.topic) {
+      if (!aliases.has(alias) && aliases.size >= MAX_TOPIC_ALIASES) {
+        end(REASON.TOPIC_ALIAS_INVALID, `more than ${MAX_TOPIC_ALIASES} topic aliases`);
+        return null;
+      }
+      aliases.set(alias, p.topic);
+      return p.topic;
+    }
+    const known = aliases.get(alias);
+    if (!known) end(REASON.PROTOCOL_ERROR, `topic alias ${alias} was never defined`);
+    return known ?? null;
+  }
+
+  async function onPublish(p: IPublishPacket) {
+    const topic = topicOf(p);
+    if (topic === null) return;
+    const message = { topic, payload: Buffer.from(p.payload) };
+    if (p.qos === 0) {
+      await handlers.message(message);
+      return;
+    }
+    const id = p.messageId ?? 0;
+    if (p.qos === 1) {
+      const code = await handlers.message(message);
+      write({ cmd: 'puback', messageId: id, reasonCode: code });
+      return;
+    }
+    // QoS 2: deliver once, on the first PUBLISH of this packet id; a duplicate only gets its PUBREC again.
+    if (!qos2.has(id)) {
+      if (qos2.size >= MAX_INFLIGHT_QOS2) {
+        end(REASON.PROTOCOL_ERROR, `more than ${MAX_INFLIGHT_QOS2} QoS 2 messages not released`);
+        return;
+      }
+      const code = await handlers.message(message);
+      if (code >= 0x80) {
+        write({ cmd: 'pubrec', messageId: id, reasonCode: code });
+        return;
+      }
+      qos2.add(id);
+    }
+    write({ cmd: 'pubrec', messageId: id, reasonCode: REASON.SUCCESS });
+  }
+
+  async function onPacket(p: Packet) {
+    if (state === 'ended') return;
+    if (state === 'connecting') {
+      if (p.cmd !== 'connect') {
+        end(REASON.PROTOCOL_ERROR, `the first packet must be CONNECT, not ${p.cmd.toUpperCase()}`);
+        return;
+      }
+      await onConnect(p);
+      return;
+    }
+    await handlers.heard();
+    switch (p.cmd) {
+      case 'publish':
+        await onPublish(p);
+        return;
+      case 'pubrel':
+        qos2.delete(p.messageId ?? 0);
+        write({ cmd: 'pubcomp', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS });
+        return;
+      case 'puback':
+      case 'pubrec':
+      case 'pubcomp':
+        // Acknowledgements of what we published (QoS 1); nothing is retried, so nothing to clear.
+        if (p.cmd === 'pubrec') write({ cmd: 'pubrel', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS });
+        return;
+      case 'subscribe':
+        write({
+          cmd: 'suback',
+          messageId: p.messageId ?? 0,
+          granted: p.subscriptions.map((s) =>
+            handlers.mayRead(s.topic) ? Math.min(s.qos, 1) : REASON.NOT_AUTHORIZED,
+          ),
+        });
+        return;
+      case 'unsubscribe':
+        write({
+          cmd: 'unsuback',
+          messageId: p.messageId ?? 0,
+          granted: p.unsubscriptions.map(() => REASON.SUCCESS),
+        });
+        return;
+      case 'pingreq':
+        write({ cmd: 'pingresp' });
+        return;
+      case 'disconnect':
+        graceful = true;
+        keepWill = p.reasonCode === REASON.DISCONNECT_WITH_WILL;
+        if (p.properties?.reasonString) endReason ??= p.properties.reasonString;
+        state = 'ended';
+        socket.close(1000);
+        return;
+      case 'connect':
+        end(REASON.PROTOCOL_ERROR, 'CONNECT may be sent once per connection');
+        return;
+      default:
+        end(REASON.PROTOCOL_ERROR, `a client does not send ${p.cmd.toUpperCase()}`);
+        return;
+    }
+  }
+
+  parser.on('packet', (p: Packet) => {
+    if (++waiting >= MAX_QUEUED_PACKETS && !socket.isPaused) socket.pause();
+    chain = chain
+      .then(() => onPacket(p))
+      .catch((err: unknown) => {
+        log.error({ err }, 'MQTT packet handling failed');
+        end(REASON.UNSPECIFIED, 'internal error handling a packet', 1011);
+      })
+      .finally(() => {
+        if (--waiting <= MAX_QUEUED_PACKETS / 4 && socket.isPaused) socket.resume();
+      });
+  });
+  parser.on('error', (err: Error) => end(REASON.MALFORMED_PACKET, `malformed MQTT packet: ${err.message}`, 1002));
+
+  socket.on('message', (data, isBinary) => {
+    if (state === 'ended') return;
+    if (!isBinary) {
+      end(REASON.PROTOCOL_ERROR, 'MQTT over websockets uses binary frames', 1003);
+      return;
+    }
+    const chunk = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    // What the parser holds is the unfinished packet: past the limit, that packet is too large.
+    if (parser.parse(chunk) > MAX_MQTT_PACKET_BYTES)
+      end(REASON.PACKET_TOO_LARGE, `MQTT packets are limited to ${MAX_MQTT_PACKET_BYTES} bytes`, 1009);
+  });
+  socket.on('close', (code) => {
+    timers.clearTimeout(connectTimer);
+    state = 'ended';
+    if (!accepted) return;
+    chain = chain
+      .then(() =>
+        handlers.closed({
+          graceful,
+          will: !graceful || keepWill ? will : null,
+          reason: endReason,
+          code,
+        }),
+      )
+      .catch((err: unknown) => log.error({ err }, 'MQTT close handling failed'));
+  });
+  socket.on('error', (err) => log.debug({ err }, 'MQTT websocket error'));
+
+  return {
+    publish(topic, payload) {
+      if (state !== 'connected') return false;
+      const messageId = nextId;
+      nextId = (nextId % 0xffff) + 1;
+      return write({
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from(payload),
+        qos: 1,
+        dup: false,
+        retain: false,
+        messageId,
+      });
+    },
+    end,
+    terminate: () => socket.terminate(),
+    isOpen: () => state === 'connected' && socket.readyState === socket.OPEN,
+    silenceLimitMs: () => keepAliveMs * 1.5,
+    closed,
+  };
+}
