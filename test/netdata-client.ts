@@ -1,6 +1,6 @@
 import { constants, generateKeyPairSync, privateDecrypt, randomUUID } from 'node:crypto';
 import { create, toBinary, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
-import mqtt, { type IConnackPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
+import mqtt, { type IConnackPacket, type Packet } from 'mqtt-packet';
 import WebSocket from 'ws';
 import { UpdateAgentConnectionSchema } from '../src/protocol/aclk/aclk_pb.ts';
 import { request, type TestServer } from './helpers.ts';
@@ -19,7 +19,10 @@ export interface AclkCredentials {
  * the websocket at /mqtt with a QoS 2 will, topic aliases on every publish (whatever CONNACK allows), QoS 1
  * publishes of protobuf messages.
  */
-export async function netdataIdentity(server: TestServer, opts: { rooms?: string[]; hostname?: string } = {}) {
+export async function netdataIdentity(
+  server: TestServer,
+  opts: { rooms?: string[]; hostname?: string } = {},
+) {
   const id = randomUUID();
   const machineGuid = randomUUID();
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -45,7 +48,9 @@ export async function netdataIdentity(server: TestServer, opts: { rooms?: string
     if (env.status !== 200) throw new Error(`env: ${env.status} ${env.text}`);
     const e = env.json<{ authEndpoint: string; transports: { type: string; endpoint: string }[] }>();
     const auth = new URL(e.authEndpoint);
-    const challenge = await request(server, 'GET', `${auth.pathname}/node/${id}/challenge`, { headers: host });
+    const challenge = await request(server, 'GET', `${auth.pathname}/node/${id}/challenge`, {
+      headers: host,
+    });
     if (challenge.status !== 200) throw new Error(`challenge: ${challenge.status} ${challenge.text}`);
     const response = privateDecrypt(
       { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
@@ -56,10 +61,18 @@ export async function netdataIdentity(server: TestServer, opts: { rooms?: string
       body: { agent_version: 'v2.10.4', response },
     });
     if (pw.status !== 201) throw new Error(`password: ${pw.status} ${pw.text}`);
-    return { creds: pw.json<AclkCredentials>(), endpoint: e.transports.find((t) => t.type === 'MQTTv5')!.endpoint };
+    return {
+      creds: pw.json<AclkCredentials>(),
+      endpoint: e.transports.find((t) => t.type === 'MQTTv5')!.endpoint,
+    };
   }
 
-  return { id, machineGuid, authenticate, connect: (o?: ConnectOptions) => connectAclk(server, id, authenticate, o) };
+  return {
+    id,
+    machineGuid,
+    authenticate,
+    connect: (o?: ConnectOptions) => connectAclk(server, id, authenticate, o),
+  };
 }
 
 export interface ConnectOptions {
@@ -80,8 +93,7 @@ export async function connectAclk(
   const { creds, endpoint } = opts.creds
     ? { creds: opts.creds, endpoint: `${server.url.replace(/^http/, 'ws')}/mqtt` }
     : await authenticate();
-  const topic = (name: string) =>
-    creds.topics.find((t) => t.name === name)!.topic.replace('#{claim_id}', id);
+  const topic = (name: string) => creds.topics.find((t) => t.name === name)!.topic.replace('#{claim_id}', id);
   const url = new URL(endpoint);
   const ws = new WebSocket(`wss://127.0.0.1:${url.port}/mqtt`, 'mqtt', { ca: server.ca });
   const parser = mqtt.parser({ protocolVersion: 5 });
@@ -140,7 +152,7 @@ export async function connectAclk(
   });
   const connack = await Promise.race([
     next<IConnackPacket>((p) => p.cmd === 'connack'),
-    closed.then(() => ({ cmd: 'connack', reasonCode: -1, sessionPresent: false }) as IConnackPacket),
+    closed.then((): IConnackPacket => ({ cmd: 'connack', reasonCode: -1, sessionPresent: false })),
   ]);
 
   const aliases = new Map<string, number>();
@@ -170,7 +182,7 @@ export async function connectAclk(
         retain: false,
         messageId: qos > 0 ? id : undefined,
         properties: { topicAlias: known ?? alias },
-      } as IPublishPacket);
+      });
       return id;
     },
     subscribe(filter: string) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { fromBinary } from '@bufbuild/protobuf';
-import mqtt, { type IConnackPacket, type IDisconnectPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
+import mqtt, { type IDisconnectPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
 import WebSocket from 'ws';
 import {
   CreateNodeInstanceResultSchema,
@@ -31,8 +31,7 @@ interface NodeView {
   rooms: { slug: string }[];
 }
 
-const isPublish = (type: string) => (p: Packet) =>
-  p.cmd === 'publish' && (p as IPublishPacket).topic.endsWith(`/${type}`);
+const isPublish = (type: string) => (p: Packet) => p.cmd === 'publish' && p.topic.endsWith(`/${type}`);
 
 /** What a Netdata agent publishes once connected, in its order (Netdata v2.10.4). */
 async function netdataHello(link: AclkConnection, id: string, machineGuid: string) {
@@ -97,7 +96,9 @@ describe('stock Netdata agents over their own link (ACLK: MQTT 5 on /mqtt)', () 
     assert.deepEqual(e.capabilities, ['proto']);
     // Host came without a port: the answer still names the port the request arrived on.
     assert.equal(e.authEndpoint, `${server.url}/api/v1/auth/aclk`);
-    assert.deepEqual(e.transports, [{ type: 'MQTTv5', endpoint: `${server.url.replace('https', 'wss')}/mqtt` }]);
+    assert.deepEqual(e.transports, [
+      { type: 'MQTTv5', endpoint: `${server.url.replace('https', 'wss')}/mqtt` },
+    ]);
     const backoff = e.backoff as { base: number; maxSeconds: number };
     assert.ok(backoff.base >= 1 && backoff.base <= 10 && backoff.maxSeconds >= 500);
 
@@ -222,10 +223,22 @@ describe('stock Netdata agents over their own link (ACLK: MQTT 5 on /mqtt)', () 
     const other = await netdataIdentity(server);
     const link = await nd.connect();
     const foreign = `/agent/${other.id}/outbound/v1/node-instance-info`;
-    link.send({ cmd: 'publish', topic: foreign, payload: Buffer.from([]), qos: 1, dup: false, retain: false, messageId: 7 });
+    link.send({
+      cmd: 'publish',
+      topic: foreign,
+      payload: Buffer.from([]),
+      qos: 1,
+      dup: false,
+      retain: false,
+      messageId: 7,
+    });
     const refused = await link.next((p) => p.cmd === 'puback' && p.messageId === 7);
     assert.equal((refused as { reasonCode?: number }).reasonCode, 0x87);
-    link.send({ cmd: 'subscribe', messageId: 8, subscriptions: [{ topic: `/agent/${other.id}/inbound/v1/#`, qos: 1 }] });
+    link.send({
+      cmd: 'subscribe',
+      messageId: 8,
+      subscriptions: [{ topic: `/agent/${other.id}/inbound/v1/#`, qos: 1 }],
+    });
     const suback = await link.next((p) => p.cmd === 'suback');
     assert.deepEqual((suback as { granted: number[] }).granted, [0x87]);
     // Garbage in the payload is refused per message; the link stays.
@@ -322,7 +335,7 @@ describe('stock Netdata agents over their own link (ACLK: MQTT 5 on /mqtt)', () 
     assert.equal(room.status, 201);
     const nd = await netdataIdentity(server, { rooms: [room.json<{ id: string }>().id] });
     const link = await nd.connect();
-    assert.equal((link.connack as IConnackPacket).reasonCode, 0);
+    assert.equal(link.connack.reasonCode, 0);
     const n = await node(nd.id);
     assert.equal(n.status, 'online');
     assert.ok(n.rooms.some((r) => r.slug === 'netdata-parents'));

@@ -24,6 +24,9 @@ export const RULES: Record<string, Rule> = {
   'GET /api/v1/auth/node/:id/challenge': 'machine',
   'POST /api/v1/auth/node/:id/password': 'machine',
   'GET /api/v1/link': 'machine',
+  'GET /api/v1/auth/aclk/node/:id/challenge': 'machine',
+  'POST /api/v1/auth/aclk/node/:id/password': 'machine',
+  'GET /mqtt': 'machine',
   'POST /api/agents/enroll': 'machine',
   'POST /api/auth/logout': 'public', // ends the caller's own session, if any
   'GET /api/me': 'viewer',

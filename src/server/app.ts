@@ -213,7 +213,13 @@ export async function buildApp(deps: AppDeps) {
       linkAuth,
       hub,
       acceptAclk: (socket, remoteAddr) =>
-        acceptAclkLink(socket, remoteAddr, { linkAuth, hub, nodes, timers, log: log.child({ link: 'aclk' }) }),
+        acceptAclkLink(socket, remoteAddr, {
+          linkAuth,
+          hub,
+          nodes,
+          timers,
+          log: log.child({ link: 'aclk' }),
+        }),
       guard,
       publicUrl: deps.publicUrl,
       limits: deps.rateLimits,

@@ -14,10 +14,10 @@ interface Operation {
 }
 
 /**
- * Routes that serve files, not the API, and the link's websocket upgrade (which OpenAPI cannot describe; it is in
- * docs/protocol.md): answered and ruled, but not part of the reference.
+ * Routes that serve files, not the API, and the links' websocket upgrades (which OpenAPI cannot describe; they are in
+ * docs/protocol.md and docs/netdata.md): answered and ruled, but not part of the reference.
  */
-const FILES = /^\/(agent|install)\/|^\/index\.html$|^\/assets\/|^\/api\/v1\/link$/;
+const FILES = /^\/(agent|install)\/|^\/index\.html$|^\/assets\/|^\/api\/v1\/link$|^\/mqtt$/;
 
 describe('the route table, the OpenAPI document and the role rules agree', () => {
   let f: FastApp;

@@ -32,7 +32,8 @@ const CLAIM_ID = '#{claim_id}';
 /** Where the agent publishes a message of one topic name. */
 export const outboundTopic = (claimId: string, name: string) => `/agent/${claimId}/outbound/v1/${name}`;
 /** Where the server publishes to the agent: the message type is the last path segment. */
-export const inboundTopic = (claimId: string, messageType: string) => `/agent/${claimId}/inbound/v1/${messageType}`;
+export const inboundTopic = (claimId: string, messageType: string) =>
+  `/agent/${claimId}/inbound/v1/${messageType}`;
 
 /** The topic list of the password answer. */
 export function aclkTopics(): { name: AclkTopicName; topic: string }[] {

@@ -67,7 +67,12 @@ export function factsFromNodeInfo(info: NodeInfo): NodeFacts | null {
  * parent) gets a stable id of its own, derived from the parent's id and the child's machine GUID, and is not
  * a Muster node (docs/netdata.md).
  */
-export function nodeInstanceId(nodeId: string, ownMachineGuid: string | null, machineGuid: string, hops: number) {
+export function nodeInstanceId(
+  nodeId: string,
+  ownMachineGuid: string | null,
+  machineGuid: string,
+  hops: number,
+) {
   if (hops === 0 || machineGuid === ownMachineGuid) return nodeId;
   const h = createHash('sha256').update(`${nodeId}/${machineGuid}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -182,7 +187,10 @@ export function acceptAclkLink(
             reason: 'link password missing, expired or already used; authenticate again',
           };
         if (canonicalId(p.clientId) !== used.nodeId)
-          return { code: REASON.CLIENT_ID_NOT_VALID, reason: 'the client id must be the one the password came with' };
+          return {
+            code: REASON.CLIENT_ID_NOT_VALID,
+            reason: 'the client id must be the one the password came with',
+          };
         nodeId = used.nodeId;
         agentVersion = used.agentVersion;
         return null;

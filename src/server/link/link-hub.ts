@@ -382,7 +382,12 @@ export function createLinkHub(deps: {
      * Adopt a link of another transport (a Netdata agent's ACLK) once its credentials were checked; null when
      * refused as a duplicate. The transport reports through the returned handle.
      */
-    open(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number): LinkSessionHandle | null {
+    open(
+      nodeId: string,
+      channel: LinkChannel,
+      remoteAddr: string,
+      silenceLimitMs: number,
+    ): LinkSessionHandle | null {
       const s = admit(nodeId, channel, remoteAddr, silenceLimitMs);
       if (!s) return null;
       return {
@@ -456,7 +461,10 @@ export function createLinkHub(deps: {
         );
       if (s.channel.speaks !== 'muster')
         return Promise.reject(
-          new AppError('CONFLICT', `node ${nodeId} runs a Netdata agent, which does not answer Muster's requests`),
+          new AppError(
+            'CONFLICT',
+            `node ${nodeId} runs a Netdata agent, which does not answer Muster's requests`,
+          ),
         );
       const id = randomUUID();
       return new Promise((resolve, reject) => {

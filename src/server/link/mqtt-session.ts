@@ -247,7 +247,8 @@ export function openMqttSession(
       case 'pubrec':
       case 'pubcomp':
         // Acknowledgements of what we published (QoS 1); nothing is retried, so nothing to clear.
-        if (p.cmd === 'pubrec') write({ cmd: 'pubrel', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS });
+        if (p.cmd === 'pubrec')
+          write({ cmd: 'pubrel', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS });
         return;
       case 'subscribe':
         write({
@@ -296,7 +297,9 @@ export function openMqttSession(
         if (--waiting <= MAX_QUEUED_PACKETS / 4 && socket.isPaused) socket.resume();
       });
   });
-  parser.on('error', (err: Error) => end(REASON.MALFORMED_PACKET, `malformed MQTT packet: ${err.message}`, 1002));
+  parser.on('error', (err: Error) =>
+    end(REASON.MALFORMED_PACKET, `malformed MQTT packet: ${err.message}`, 1002),
+  );
 
   socket.on('message', (data, isBinary) => {
     if (state === 'ended') return;

@@ -49,7 +49,10 @@ function jsonBody(raw: string): unknown {
 const claimedIdParams = z.object({ claimedId: z.string() });
 const nodeIdParams = z.object({ id: z.string() });
 // Netdata agents add v= and cap=proto,...; claim_id and cap may be given once each.
-const envQuery = z.looseObject({ claim_id: z.string().max(100).optional(), cap: z.string().max(500).optional() });
+const envQuery = z.looseObject({
+  claim_id: z.string().max(100).optional(),
+  cap: z.string().max(500).optional(),
+});
 
 /** A stock Netdata agent asks for the protobuf protocol; Muster's agent never does. */
 const asksForAclk = (cap: string | undefined) => (cap ?? '').split(',').includes('proto');
