@@ -7,6 +7,7 @@ export const ENVIRONMENTS = [
   { id: 'kubernetes', label: 'Kubernetes' },
   { id: 'macos', label: 'macOS' },
   { id: 'windows', label: 'Windows' },
+  { id: 'netdata', label: 'Netdata agent' },
 ] as const;
 export type Environment = (typeof ENVIRONMENTS)[number]['id'];
 
@@ -51,6 +52,59 @@ function pinCheck(url: string, caPin: string, caFile: string, sum: string): stri
   ];
 }
 
+/**
+ * A stock Netdata agent claims itself from claim.conf (or NETDATA_CLAIM_* in its container) and then opens its own
+ * link (docs/netdata.md). With Muster's own CA it needs that CA twice: cloud.d/trusted.pem for the claim, and the
+ * system store (or SSL_CERT_FILE) for the link.
+ */
+function netdataCommands(i: ConnectInput): string {
+  const claimConf = [
+    '[global]',
+    `  url = ${i.url}`,
+    `  token = ${i.token}`,
+    ...(i.rooms.length ? [`  rooms = ${i.rooms.join(',')}`] : []),
+  ];
+  const host = [
+    i.caPin
+      ? "# Netdata on the host: check Muster's CA against the pin, trust it for the claim and the link, claim, restart."
+      : '# Netdata on the host: claim, restart.',
+    [
+      ...(i.caPin
+        ? [
+            ...pinCheck(i.url, i.caPin, 'muster-ca.pem', 'sha256sum'),
+            'sudo install -D -m 0644 muster-ca.pem /var/lib/netdata/cloud.d/trusted.pem',
+            'sudo install -D -m 0644 muster-ca.pem /usr/local/share/ca-certificates/muster-ca.crt',
+            'sudo update-ca-certificates',
+          ]
+        : []),
+      `printf '%s\\n' ${claimConf.map(sh).join(' ')} | sudo tee /etc/netdata/claim.conf >/dev/null`,
+      'sudo systemctl restart netdata',
+    ].join(' && \\\n  '),
+  ];
+  const vars: [string, string][] = [
+    ['NETDATA_CLAIM_URL', i.url],
+    ['NETDATA_CLAIM_TOKEN', i.token],
+    ...(i.rooms.length ? ([['NETDATA_CLAIM_ROOMS', i.rooms.join(',')]] as [string, string][]) : []),
+  ];
+  const docker = [
+    `# Or Netdata in Docker (add the flags you run Netdata with)${i.caPin ? ', with muster-ca.pem checked as above; SSL_CERT_FILE makes its link trust it' : ''}:`,
+    [
+      `${exportLine(vars)} &&`,
+      'docker run -d --name netdata --restart unless-stopped --hostname "$(hostname)"',
+      '-v netdataconfig:/etc/netdata -v netdatalib:/var/lib/netdata',
+      ...(i.caPin
+        ? [
+            '-v "$PWD/muster-ca.pem:/var/lib/netdata/cloud.d/trusted.pem:ro"',
+            '-v "$PWD/muster-ca.pem:/etc/netdata/muster-ca.pem:ro" -e SSL_CERT_FILE=/etc/netdata/muster-ca.pem',
+          ]
+        : []),
+      ...vars.map(([k]) => `-e ${k}`),
+      'netdata/netdata',
+    ].join(' \\\n  '),
+  ];
+  return [...host, '', ...docker].join('\n');
+}
+
 export function connectCommand(env: Environment, i: ConnectInput): string {
   const rooms = i.rooms.join(',');
   const tokenVars: [string, string][] = [
@@ -89,7 +143,7 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
     case 'docker':
       // `-e NAME` without a value takes it from the environment: the token stays off docker's command line.
       return [
-        `${exportLine(claimEnv(i))} && \\`,
+        `${exportLine(claimEnv(i))} &&`,
         'docker run -d --name muster-agent --restart unless-stopped --hostname "$(hostname)"',
         '-v muster-agent:/var/lib/muster-agent',
         ...claimEnv(i).map(([k]) => `-e ${k}`),
@@ -149,6 +203,8 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
         '          hostPath: { path: /var/lib/muster-agent, type: DirectoryOrCreate }',
       ].join('\n');
     }
+    case 'netdata':
+      return netdataCommands(i);
     case 'windows': {
       // The script is fetched like ca.pem on Linux (before any trust exists) and run only if its SHA-256 is the one
       // this server published; it then checks the CA against the pin and trusts nothing else (see install.ps1).
@@ -176,6 +232,8 @@ export function connectHint(env: Environment): string {
       return 'Add to your compose file; the image comes from deploy/docker/Dockerfile.';
     case 'kubernetes':
       return 'kubectl apply -f the manifest: one agent per node, the token in a Secret, state kept on the host.';
+    case 'netdata':
+      return 'For a stock Netdata agent (v2 or later, with its cloud link enabled): it claims into Muster instead of Netdata Cloud and shows up online here. Charts, alerts and jobs stay on the Netdata agent (docs/netdata.md).';
     case 'windows':
       return 'In an elevated PowerShell (Windows 10 1803 or later, for curl.exe). The command runs the installer only if it is the one this server published; the installer checks the CA pin, then the agent checksum, and runs the agent as a SYSTEM task.';
   }

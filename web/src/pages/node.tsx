@@ -22,6 +22,7 @@ import {
   ConfirmButton,
   Dialog,
   ErrorText,
+  agentLabel,
   navigate,
   StatusBadge,
   useTick,
@@ -548,6 +549,9 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
       'node.repo': (d) => {
         if (d.node_id === id) void load();
       },
+      'node.facts': (d) => {
+        if (d.node_id === id) void load();
+      },
     });
   }, [id]);
   const online = node?.status === 'online';
@@ -565,7 +569,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
     ['Memory', node.memory_bytes ? `${Math.round(node.memory_bytes / 1048576)} MiB` : null],
     ['Virtualization', node.virtualization],
     ['Container', node.container],
-    ['Agent', node.agent_version],
+    ['Agent', agentLabel(node)],
     ['Tags', node.tags.join(', ')],
     ...Object.entries(node.labels).map(([k, v]) => [`label ${k}`, v] as [string, unknown]),
     ['Node id', node.id],

@@ -11,7 +11,17 @@ import {
   type SpaceToken,
 } from '../api.ts';
 import { connectCommand, connectHint, ENVIRONMENTS, type Environment } from '../connect-commands.ts';
-import { ago, CopyButton, Dialog, ErrorText, Link, StatusBadge, useTick, Head } from '../components.tsx';
+import {
+  agentLabel,
+  ago,
+  CopyButton,
+  Dialog,
+  ErrorText,
+  Link,
+  StatusBadge,
+  useTick,
+  Head,
+} from '../components.tsx';
 
 const PAGE = 100;
 
@@ -64,6 +74,8 @@ export function useLiveNodes() {
         patchNode(e.node_id, { duplicate_suspected: e.duplicate_suspected });
       },
       'node.claimed': later,
+      // A Netdata agent reports its facts a few seconds after it came online.
+      'node.facts': later,
       'node.repo': (d) => {
         const e = d;
         patchNode(e.node_id, { repo_status: e.repo_status });
@@ -113,14 +125,7 @@ export function NodesPage({ me }: { me: Me }) {
         (!room || n.rooms.some((r) => r.id === room)) &&
         (!status || (status === 'duplicate' ? n.duplicate_suspected : n.status === status)) &&
         (!text ||
-          [
-            n.hostname,
-            n.os ?? '',
-            n.arch ?? '',
-            n.agent_version ?? '',
-            ...n.tags,
-            ...n.rooms.map((r) => r.name),
-          ]
+          [n.hostname, n.os ?? '', n.arch ?? '', agentLabel(n), ...n.tags, ...n.rooms.map((r) => r.name)]
             .join(' ')
             .toLowerCase()
             .includes(text)),
@@ -204,7 +209,7 @@ export function NodesPage({ me }: { me: Me }) {
                   </td>
                   <td>{[n.os, n.os_version].filter(Boolean).join(' ') || '—'}</td>
                   <td>{n.arch ?? '—'}</td>
-                  <td>{n.agent_version ?? '—'}</td>
+                  <td>{agentLabel(n)}</td>
                   <td>{n.rooms.map((r) => r.name).join(', ')}</td>
                   <td>{n.tags.join(', ')}</td>
                   <td>{n.status === 'online' ? 'now' : ago(n.last_seen_at)}</td>
