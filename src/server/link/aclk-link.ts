@@ -47,10 +47,12 @@ export function factsFromNodeInfo(info: NodeInfo): NodeFacts | null {
       .map(([k, v]) => [k.slice(0, MAX_LABEL_KEY), v.slice(0, MAX_LABEL_VALUE)]),
   );
   const memory = Number.parseInt(info.memory, 10);
+  // Netdata says "unknown" where it could not find out.
+  const known = (v: string) => (v === 'unknown' ? '' : v);
   const parsed = nodeFacts.safeParse({
     hostname: info.name.slice(0, 253),
-    os: (info.osName || info.os).slice(0, 200),
-    os_version: info.osVersion.slice(0, 100) || undefined,
+    os: (known(info.osName) || info.os).slice(0, 200),
+    os_version: known(info.osVersion).slice(0, 100) || undefined,
     kernel: [info.kernelName, info.kernelVersion].filter(Boolean).join(' ').slice(0, 200),
     arch: info.architecture.slice(0, 50),
     cpus: info.cpus,
