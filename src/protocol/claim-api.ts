@@ -47,14 +47,10 @@ export const passwordResponse = z.object({
   clientID: z.string(),
   username: z.string(),
   password: z.string(),
-  topics: z.array(z.string()),
-});
-export type PasswordResponse = z.infer<typeof passwordResponse>;
-
-/** The password answer on the ACLK auth path: the MQTT topic of every topic name the agent knows. */
-export const aclkPasswordResponse = passwordResponse.extend({
+  /** Empty for Muster's agent; for a Netdata agent, the MQTT topic of every topic name it knows. */
   topics: z.array(z.object({ name: z.string(), topic: z.string() })),
 });
+export type PasswordResponse = z.infer<typeof passwordResponse>;
 
 /** Transport name the link speaks. */
 export const LINK_TRANSPORT = 'muster-ws/1';

@@ -11,6 +11,21 @@ import type { Store } from '../repos/store.ts';
 import { presentNode } from './nodes-presenter.ts';
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
+/** The node columns a link's facts fill. */
+function factColumns(facts: NodeFacts): Partial<NodesTable> {
+  return {
+    os: facts.os,
+    os_version: facts.os_version ?? null,
+    kernel: facts.kernel,
+    arch: facts.arch,
+    cpus: facts.cpus,
+    memory_bytes: facts.memory_bytes,
+    virtualization: facts.virtualization,
+    container: facts.container,
+    labels: JSON.stringify(facts.labels),
+  };
+}
+
 export function createNodesService(deps: {
   store: Store;
   clock: Clock;
@@ -73,15 +88,7 @@ export function createNodesService(deps: {
     async markOnline(id: string, facts: NodeFacts, agentVersion: string, reason: string) {
       await setStatus(id, 'online', reason, {
         last_seen_at: clock.now(),
-        os: facts.os,
-        os_version: facts.os_version ?? null,
-        kernel: facts.kernel,
-        arch: facts.arch,
-        cpus: facts.cpus,
-        memory_bytes: facts.memory_bytes,
-        virtualization: facts.virtualization,
-        container: facts.container,
-        labels: JSON.stringify(facts.labels),
+        ...factColumns(facts),
         agent_version: agentVersion,
         agent_kind: 'muster',
       });
@@ -97,15 +104,7 @@ export function createNodesService(deps: {
     /** Facts a link reported after it came up (a Netdata agent's node info). */
     async recordFacts(id: string, facts: NodeFacts, agentVersion: string, machineGuid: string | null) {
       await repo.update(id, {
-        os: facts.os,
-        os_version: facts.os_version ?? null,
-        kernel: facts.kernel,
-        arch: facts.arch,
-        cpus: facts.cpus,
-        memory_bytes: facts.memory_bytes,
-        virtualization: facts.virtualization,
-        container: facts.container,
-        labels: JSON.stringify(facts.labels),
+        ...factColumns(facts),
         agent_version: agentVersion,
         ...(machineGuid ? { machine_guid: machineGuid } : {}),
       });

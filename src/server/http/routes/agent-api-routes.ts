@@ -4,12 +4,12 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import {
   aclkEnvResponse,
-  aclkPasswordResponse,
   challengeResponse,
   claimRequest,
   envResponse,
   passwordRequest,
   passwordResponse,
+  type PasswordResponse,
 } from '../../../protocol/claim-api.ts';
 import { claimErrorJson } from '../../../protocol/errors.ts';
 import { canonicalId } from '../../../protocol/ids.ts';
@@ -53,6 +53,24 @@ const envQuery = z.looseObject({
   claim_id: z.string().max(100).optional(),
   cap: z.string().max(500).optional(),
 });
+
+/** Where each kind of agent authenticates its link, and what it is given. */
+const LINK_AUTH = [
+  {
+    base: '/api/v1/auth',
+    oaepHash: 'sha256',
+    key: "the node's public key",
+    issued: 'a single-use link password',
+    topics: (): PasswordResponse['topics'] => [],
+  },
+  {
+    base: '/api/v1/auth/aclk',
+    oaepHash: 'sha1',
+    key: "a Netdata agent's key (RSA-OAEP, SHA-1)",
+    issued: 'a single-use MQTT password and the topics of the ACLK',
+    topics: aclkTopics,
+  },
+] as const;
 
 /** A stock Netdata agent asks for the protobuf protocol; Muster's agent never does. */
 const asksForAclk = (cap: string | undefined) => (cap ?? '').split(',').includes('proto');
@@ -164,76 +182,44 @@ export function agentApiRoutes(deps: {
       },
     );
 
-    app.get(
-      '/api/v1/auth/node/:id/challenge',
-      route({
-        access: 'public',
-        summary: "A challenge encrypted to the node's public key",
-        tags,
-        schema: { params: nodeIdParams, response: { 200: challengeResponse } },
-        errors: [403, 404, 429],
-        perMinute: limits.linkAuth,
-      }),
-      async (req) => linkAuth.challenge(req.params.id),
-    );
-
-    app.post(
-      '/api/v1/auth/node/:id/password',
-      {
-        ...route({
+    // Link authentication, for Muster's agent and, on the authEndpoint a Netdata agent's env answer names, for
+    // stock Netdata agents: the same proof of key possession, with the challenge in the padding each decrypts
+    // and, for Netdata, the MQTT topics of its link.
+    for (const a of LINK_AUTH) {
+      app.get(
+        `${a.base}/node/:id/challenge`,
+        route({
           access: 'public',
-          summary: 'Answer the challenge; get a single-use link password',
+          summary: `A challenge encrypted to ${a.key}`,
           tags,
-          schema: { params: nodeIdParams, body: passwordRequest, response: { 201: passwordResponse } },
+          schema: { params: nodeIdParams, response: { 200: challengeResponse } },
           errors: [403, 404, 429],
           perMinute: limits.linkAuth,
         }),
-        attachValidation: true,
-      },
-      async (req, reply) => {
-        if (req.validationError)
-          throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
-        return reply
-          .code(201)
-          .send(await linkAuth.password(req.params.id, req.body.response, req.body.agent_version));
-      },
-    );
+        async (req) => linkAuth.challenge(req.params.id, a.oaepHash),
+      );
 
-    // A stock Netdata agent's link authentication (the authEndpoint its env answer names): the same proof of
-    // key possession, with the challenge in the padding it decrypts and the MQTT topics it needs.
-    app.get(
-      '/api/v1/auth/aclk/node/:id/challenge',
-      route({
-        access: 'public',
-        summary: "A challenge encrypted to a Netdata agent's key (RSA-OAEP, SHA-1)",
-        tags,
-        schema: { params: nodeIdParams, response: { 200: challengeResponse } },
-        errors: [403, 404, 429],
-        perMinute: limits.linkAuth,
-      }),
-      async (req) => linkAuth.challenge(req.params.id, 'sha1'),
-    );
-
-    app.post(
-      '/api/v1/auth/aclk/node/:id/password',
-      {
-        ...route({
-          access: 'public',
-          summary: 'Answer the challenge; get a single-use MQTT password and the topics of the ACLK',
-          tags,
-          schema: { params: nodeIdParams, body: passwordRequest, response: { 201: aclkPasswordResponse } },
-          errors: [403, 404, 429],
-          perMinute: limits.linkAuth,
-        }),
-        attachValidation: true,
-      },
-      async (req, reply) => {
-        if (req.validationError)
-          throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
-        const issued = await linkAuth.password(req.params.id, req.body.response, req.body.agent_version);
-        return reply.code(201).send({ ...issued, topics: aclkTopics() });
-      },
-    );
+      app.post(
+        `${a.base}/node/:id/password`,
+        {
+          ...route({
+            access: 'public',
+            summary: `Answer the challenge; get ${a.issued}`,
+            tags,
+            schema: { params: nodeIdParams, body: passwordRequest, response: { 201: passwordResponse } },
+            errors: [403, 404, 429],
+            perMinute: limits.linkAuth,
+          }),
+          attachValidation: true,
+        },
+        async (req, reply) => {
+          if (req.validationError)
+            throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
+          const issued = await linkAuth.password(req.params.id, req.body.response, req.body.agent_version);
+          return reply.code(201).send({ ...issued, topics: a.topics() });
+        },
+      );
+    }
 
     app.get(
       '/mqtt',
