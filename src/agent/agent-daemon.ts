@@ -3,17 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
-import { attemptClaim, claimHttpStatus, RETRYABLE_CLAIM_EXITS } from './claim/claim-attempt.ts';
-import { clientFor } from './claim/claim-client.ts';
-import { linkSettings, resolveClaimSettings, type ConnectionFlags } from './claim/claim-sources.ts';
-import { collectFacts } from './collectors/facts.ts';
+import { claimHttpStatus } from './claim/claim-attempt.ts';
+import type { ConnectionFlags } from './claim/claim-sources.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
 import { createJobRunner, type Repository } from './jobs/job-runner.ts';
 import { createScheduleFiring } from './jobs/schedule-firing.ts';
 import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
-import { createLinkClient, type LinkClient, type LinkStatus } from './link/link-client.ts';
 import { createLinkRequests } from './link/link-requests.ts';
+import { createLinkSupervisor } from './link/link-supervisor.ts';
 import { startLocalApi } from './local-api/local-api.ts';
 import type { StateDir } from './state/state-dir.ts';
 
@@ -62,25 +60,6 @@ export async function runDaemon(o: DaemonOptions) {
   state.keyPair(); // made on first start, never at install time
   let sessionKey = state.regenerateSessionKey();
 
-  let status: LinkStatus = {
-    status: 'available',
-    since: Date.now(),
-    reason: 'not claimed yet',
-    claim_id: state.claimedId(),
-    url: null,
-    proxy: null,
-    online: false,
-    reconnects: 0,
-    last_connected_at: null,
-    last_disconnected_at: null,
-    next_attempt_at: null,
-    backoff_ms: null,
-  };
-  const setStatus = (patch: Partial<LinkStatus>) => {
-    status = { ...status, ...patch };
-  };
-
-  let link: LinkClient | null = null;
   const metrics = createMetricsCollector();
   metrics.start();
 
@@ -88,7 +67,7 @@ export async function runDaemon(o: DaemonOptions) {
   const clock = agentClock(o.env);
   const outbox = createJobOutbox({
     path: join(state.dir, 'job-journal.json'),
-    send: (frame) => link?.send(frame) ?? false,
+    send: (frame) => supervisor.send(frame),
     running: () => runner.running(),
     log: o.log,
   });
@@ -110,68 +89,12 @@ export async function runDaemon(o: DaemonOptions) {
   });
   // Schedules known from the last link run even while the server cannot be reached.
   scheduler.update(schedulesOf(linkConfig));
-  let claimRetry: NodeJS.Timeout | null = null;
-  let stopping = false;
-
-  const tryClaim = (flags: ConnectionFlags, env: NodeJS.ProcessEnv) => attemptClaim(state, flags, env, o.log);
-
-  /** Look at the state directory again and act: claim from a source, or (re)start the link. */
-  async function evaluate(): Promise<void> {
-    if (claimRetry) clearTimeout(claimRetry);
-    claimRetry = null;
-    await link?.stop();
-    link = null;
-    if (stopping) return;
-    let claimId = state.claimedId();
-    if (!claimId) {
-      const attempt = resolveClaimSettings(o.flags, o.env, state) ? await tryClaim(o.flags, o.env) : null;
-      if (!attempt) {
-        setStatus({
-          status: 'available',
-          since: Date.now(),
-          reason: 'not claimed; run muster-agent claim or give a claim token',
-          claim_id: null,
-        });
-        return;
-      }
-      if (!attempt.ok) {
-        o.log('error', attempt.message);
-        setStatus({ status: 'available', since: Date.now(), reason: attempt.message, claim_id: null });
-        if (RETRYABLE_CLAIM_EXITS.includes(attempt.exitCode)) {
-          claimRetry = setTimeout(() => void evaluate(), 10_000);
-          setStatus({ next_attempt_at: Date.now() + 10_000 });
-        }
-        return;
-      }
-      claimId = state.claimedId();
-    }
-    if (!claimId) return;
-    const ls = linkSettings(o.flags, state);
-    if (!ls.enabled) {
-      setStatus({
-        status: 'offline',
-        since: Date.now(),
-        reason: 'disabled in cloud.conf',
-        claim_id: claimId,
-        url: ls.url,
-      });
-      return;
-    }
-    setStatus({
-      status: 'offline',
-      since: Date.now(),
-      reason: 'connecting',
-      claim_id: claimId,
-      url: ls.url,
-      proxy: ls.proxy,
-    });
-    const http = clientFor(ls, state, o.env);
-    link = createLinkClient({
-      claimId,
-      url: ls.url,
-      proxy: ls.proxy,
-      privateKey: state.keyPair().privateKey,
-      bearer: state.readFileIfAny(state.paths.agentToken),
+  const supervisor = createLinkSupervisor({
+    state,
+    flags: o.flags,
+    env: o.env,
+    log: o.log,
+    link: {
       onConfig: (config) => {
         linkConfig = config;
         state.saveLinkConfig(config);
@@ -180,20 +103,12 @@ export async function runDaemon(o: DaemonOptions) {
       onJobAck: (id) => outbox.ack(id),
       onRequest: (method, params) => answer(method, params),
       onCancel: (id) => void runner.cancel(id),
-      agentVersion: VERSION,
-      http,
-      facts: () => collectFacts(),
-      onStatus: (patch) => {
-        setStatus(patch);
-        if (patch.online === true) outbox.online();
-        else if (patch.online === false) outbox.offline();
-      },
-      log: o.log,
-    });
-    void link.start();
-  }
+      online: (up) => (up ? outbox.online() : outbox.offline()),
+    },
+  });
+  const { evaluate } = supervisor;
 
-  const cloudInfo = () => ({
+  const cloudInfo = (status = supervisor.status()) => ({
     status: status.status,
     since: Math.floor(status.since / 1000),
     reason: status.reason,
@@ -208,18 +123,20 @@ export async function runDaemon(o: DaemonOptions) {
           version: VERSION,
           'cloud-enabled': true,
           'cloud-available': true,
-          'agent-claimed': status.claim_id !== null,
-          'aclk-available': status.online,
+          'agent-claimed': supervisor.status().claim_id !== null,
+          'aclk-available': supervisor.status().online,
           'aclk-implementation': 'muster-ws/1',
         }),
-        infoV2: () => ({ version: VERSION, cloud: cloudInfo(), link: status }),
+        infoV2: () => ({ version: VERSION, cloud: cloudInfo(), link: supervisor.status() }),
         sessionKey: () => sessionKey,
         sessionKeyPath: state.paths.sessionKey,
         async claim(p) {
-          const r = await tryClaim(
-            { ...o.flags, token: p.token, rooms: p.rooms, url: p.url ?? o.flags.url },
-            o.env,
-          );
+          const r = await supervisor.claim({
+            ...o.flags,
+            token: p.token,
+            rooms: p.rooms,
+            url: p.url ?? o.flags.url,
+          });
           sessionKey = state.regenerateSessionKey();
           if (r.ok) await evaluate();
           return { ...r, status: claimHttpStatus(r) };
@@ -233,15 +150,13 @@ export async function runDaemon(o: DaemonOptions) {
   await evaluate();
 
   return {
-    status: () => status,
+    status: supervisor.status,
     localApiAddress: api?.address ?? null,
     async stop(): Promise<void> {
-      stopping = true;
       metrics.stop();
       scheduler.stop();
       runner.cancelAll();
-      if (claimRetry) clearTimeout(claimRetry);
-      await link?.stop();
+      await supervisor.stop();
       if (api) await new Promise<void>((r) => api.server.close(() => r()));
       state.writeLocalApiAddr(null);
     },

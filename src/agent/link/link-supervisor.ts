@@ -1,0 +1,141 @@
+import type { StateDir } from '../state/state-dir.ts';
+import { VERSION } from '../../version.ts';
+import { attemptClaim, RETRYABLE_CLAIM_EXITS, type ClaimAttempt } from '../claim/claim-attempt.ts';
+import { clientFor } from '../claim/claim-client.ts';
+import { linkSettings, resolveClaimSettings, type ConnectionFlags } from '../claim/claim-sources.ts';
+import { collectFacts } from '../collectors/facts.ts';
+import { createLinkClient, type LinkClient, type LinkStatus } from './link-client.ts';
+
+type Log = (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
+
+/**
+ * What keeps the agent connected: claim from whatever source gives a token (retrying what may pass later), then
+ * hold the link, and start over whenever the state directory changes (`evaluate`). The status it keeps is what
+ * `muster-agent status` and the local API report.
+ */
+export function createLinkSupervisor(deps: {
+  state: StateDir;
+  flags: ConnectionFlags;
+  env: NodeJS.ProcessEnv;
+  log: Log;
+  /** Where the link's messages go: configuration, job acknowledgements, requests, cancels, online/offline. */
+  link: Pick<Parameters<typeof createLinkClient>[0], 'onConfig' | 'onJobAck' | 'onRequest' | 'onCancel'> & {
+    online(up: boolean): void;
+  };
+}) {
+  const { state, log: logFn } = deps;
+  const o = { flags: deps.flags, env: deps.env, log: logFn };
+  let status: LinkStatus = {
+    status: 'available',
+    since: Date.now(),
+    reason: 'not claimed yet',
+    claim_id: state.claimedId(),
+    url: null,
+    proxy: null,
+    online: false,
+    reconnects: 0,
+    last_connected_at: null,
+    last_disconnected_at: null,
+    next_attempt_at: null,
+    backoff_ms: null,
+  };
+  const setStatus = (patch: Partial<LinkStatus>) => {
+    status = { ...status, ...patch };
+  };
+
+  let link: LinkClient | null = null;
+  let claimRetry: NodeJS.Timeout | null = null;
+  let stopping = false;
+
+  const tryClaim = (flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<ClaimAttempt> =>
+    attemptClaim(state, flags, env, o.log);
+
+  /** Look at the state directory again and act: claim from a source, or (re)start the link. */
+  async function evaluate(): Promise<void> {
+    if (claimRetry) clearTimeout(claimRetry);
+    claimRetry = null;
+    await link?.stop();
+    link = null;
+    if (stopping) return;
+    let claimId = state.claimedId();
+    if (!claimId) {
+      const attempt = resolveClaimSettings(o.flags, o.env, state) ? await tryClaim(o.flags, o.env) : null;
+      if (!attempt) {
+        setStatus({
+          status: 'available',
+          since: Date.now(),
+          reason: 'not claimed; run muster-agent claim or give a claim token',
+          claim_id: null,
+        });
+        return;
+      }
+      if (!attempt.ok) {
+        o.log('error', attempt.message);
+        setStatus({ status: 'available', since: Date.now(), reason: attempt.message, claim_id: null });
+        if (RETRYABLE_CLAIM_EXITS.includes(attempt.exitCode)) {
+          claimRetry = setTimeout(() => void evaluate(), 10_000);
+          setStatus({ next_attempt_at: Date.now() + 10_000 });
+        }
+        return;
+      }
+      claimId = state.claimedId();
+    }
+    if (!claimId) return;
+    const ls = linkSettings(o.flags, state);
+    if (!ls.enabled) {
+      setStatus({
+        status: 'offline',
+        since: Date.now(),
+        reason: 'disabled in cloud.conf',
+        claim_id: claimId,
+        url: ls.url,
+      });
+      return;
+    }
+    setStatus({
+      status: 'offline',
+      since: Date.now(),
+      reason: 'connecting',
+      claim_id: claimId,
+      url: ls.url,
+      proxy: ls.proxy,
+    });
+    const http = clientFor(ls, state, o.env);
+    link = createLinkClient({
+      claimId,
+      url: ls.url,
+      proxy: ls.proxy,
+      privateKey: state.keyPair().privateKey,
+      bearer: state.readFileIfAny(state.paths.agentToken),
+      onConfig: deps.link.onConfig,
+      onJobAck: deps.link.onJobAck,
+      onRequest: deps.link.onRequest,
+      onCancel: deps.link.onCancel,
+      agentVersion: VERSION,
+      http,
+      facts: () => collectFacts(),
+      onStatus: (patch) => {
+        setStatus(patch);
+        if (patch.online !== undefined) deps.link.online(patch.online);
+      },
+      log: o.log,
+    });
+    void link.start();
+  }
+
+  return {
+    status: () => status,
+    /** Send on the link when it is up; false otherwise. */
+    send: (frame: Parameters<LinkClient['send']>[0]) => link?.send(frame) ?? false,
+    /** Look at the state directory again: claim, or (re)start the link. */
+    evaluate,
+    /** Claim with these settings (the local API's claim); the caller evaluates after a success. */
+    claim: (flags: ConnectionFlags) => tryClaim(flags, o.env),
+    async stop(): Promise<void> {
+      stopping = true;
+      if (claimRetry) clearTimeout(claimRetry);
+      await link?.stop();
+    },
+  };
+}
+export type LinkSupervisor = ReturnType<typeof createLinkSupervisor>;
