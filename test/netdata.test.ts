@@ -303,6 +303,13 @@ describe('stock Netdata agents over their own link (ACLK: MQTT 5 on /mqtt)', () 
     });
     assert.equal(job.status, 409);
     assert.match(job.json<{ message: string }>().message, /Netdata agent/);
+    // Nor a backup plan that could never run there.
+    const group = await request(server, 'POST', `/api/hosts/${nd.id}/source-groups`, {
+      cookie: admin,
+      body: { name: 'etc', paths: ['/etc'] },
+    });
+    assert.equal(group.status, 409);
+    assert.match(group.json<{ message: string }>().message, /install Muster's agent/);
 
     assert.equal((await request(server, 'DELETE', `/api/nodes/${nd.id}`, { cookie: admin })).status, 204);
     const bye = fromBinary(

@@ -206,12 +206,11 @@ export function acceptAclkLink(
       mayRead: (filter) => isInboundFilter(nodeId, filter),
       async closed(ending) {
         if (!handle) return;
-        const reason = ending.graceful
-          ? undefined
-          : ending.will
+        const willSaid =
+          !ending.graceful && ending.will
             ? "connection lost; the agent's MQTT will says it is unreachable"
             : undefined;
-        await handle.closed(ending.code, ending.reason ?? reason);
+        await handle.closed(ending.code, ending.reason ?? willSaid);
       },
     },
     deps,

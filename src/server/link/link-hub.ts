@@ -189,7 +189,6 @@ export function createLinkHub(deps: {
       remote_addr: s.remoteAddr,
       agent_version: frame.agent_version,
     });
-    await heard(s);
     send(s, {
       t: 'welcome',
       node_id: s.nodeId,

@@ -67,14 +67,29 @@ export function createNodesService(deps: {
     return view!;
   }
 
+  /** A node that was not removed, by the onboarding API's name for it ("host"). */
+  async function getHost(id: string) {
+    const n = await get(id);
+    if (n.status === 'removed') throw new AppError('NOT_FOUND', `host ${id} was removed`);
+    return n;
+  }
+
   return {
     list: async (f: NodeFilter) => withRooms(await repo.list(f)),
     get,
-    /** A node that was not removed, by the onboarding API's name for it ("host"). */
-    async getHost(id: string) {
-      const n = await get(id);
-      if (n.status === 'removed') throw new AppError('NOT_FOUND', `host ${id} was removed`);
-      return n;
+    getHost,
+    /**
+     * A host Muster's agent runs on: jobs, backups and schedules need it. A Netdata agent runs none of them, so
+     * its nodes are refused with a way out.
+     */
+    async getAgentHost(id: string) {
+      const host = await getHost(id);
+      if (host.agent_kind === 'netdata')
+        throw new AppError(
+          'CONFLICT',
+          "this node runs a Netdata agent, which does not run Muster's jobs, backups or schedules; install Muster's agent on it for those",
+        );
+      return host;
     },
     findRow: (id: string) => repo.findNode(id),
     /** What the agent is told in welcome: its configuration and, when it has one, its repository. */

@@ -27,7 +27,7 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
   return {
     configFor,
     async createGroup(actor: Actor, hostId: string, input: SourceGroupInput) {
-      await nodes.getHost(hostId);
+      await nodes.getAgentHost(hostId);
       return change(hostId, () => schedules.createGroup(actor, hostId, input));
     },
     updateGroup: (actor: Actor, hostId: string, id: string, patch: Partial<SourceGroupInput>) =>
@@ -35,7 +35,7 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
     deleteGroup: (actor: Actor, hostId: string, id: string) =>
       change(hostId, () => schedules.deleteGroup(actor, hostId, id)),
     async createSchedule(actor: Actor, hostId: string, input: ScheduleInput) {
-      await nodes.getHost(hostId);
+      await nodes.getAgentHost(hostId);
       return change(hostId, () => schedules.createSchedule(actor, hostId, input));
     },
     updateSchedule: (actor: Actor, hostId: string, id: string, patch: Partial<ScheduleInput>) =>

@@ -25,30 +25,19 @@ export function createJobOperations(deps: {
     return (await jobs.create(actor, hostId, 'restic.init', {})).id;
   }
 
-  /** A host that can run jobs: not removed, and running Muster's agent (Netdata's runs none of ours). */
-  async function jobHost(hostId: string) {
-    const host = await nodes.getHost(hostId);
-    if (host.agent_kind === 'netdata')
-      throw new AppError(
-        'CONFLICT',
-        "this node runs a Netdata agent, which does not run Muster's jobs; install Muster's agent for jobs and backups",
-      );
-    return host;
-  }
-
   return {
     async createJob(actor: Actor, hostId: string, type: JobType, params: Record<string, unknown>) {
-      await jobHost(hostId);
+      await nodes.getAgentHost(hostId);
       return jobs.create(actor, hostId, type, params);
     },
     async backupGroupNow(actor: Actor, hostId: string, groupId: string) {
-      await jobHost(hostId);
+      await nodes.getAgentHost(hostId);
       const job = scheduleJob('backup', await schedules.group(hostId, groupId));
       return jobs.create(actor, hostId, job.type, job.params);
     },
     /** Run a schedule's job now, through the server (it waits if the host is offline). */
     async runScheduleNow(actor: Actor, hostId: string, scheduleId: string) {
-      await jobHost(hostId);
+      await nodes.getAgentHost(hostId);
       const s = await schedules.schedule(hostId, scheduleId);
       const job = scheduleJob(s.action, await schedules.group(hostId, s.source_group_id));
       return jobs.create(actor, hostId, job.type, job.params, { scheduleId: s.id });
