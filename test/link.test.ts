@@ -247,6 +247,33 @@ describe('presence rules with injected time', () => {
     }
   });
 
+  test('a websocket ping is a heartbeat: welcome asks for pings, and a link that pings stays online', async () => {
+    const sim = await simulatedIdentity(server);
+    try {
+      const link = await sim.open();
+      assert.equal(link.first.heartbeat, 'ping', 'agents are told to beat with a ping');
+      await waitFor(async () => (await server.services.nodes.get(sim.id)).status === 'online', 'online');
+      for (let i = 0; i < 6; i++) {
+        clock.advance(10_000);
+        const pong = new Promise((r) => link.ws.once('pong', r));
+        link.ws.ping();
+        await pong;
+        server.services.hub.sweep();
+      }
+      assert.equal(
+        (await server.services.nodes.get(sim.id)).status,
+        'online',
+        'a minute of pings, still online',
+      );
+      clock.advance(31_000);
+      server.services.hub.sweep();
+      await waitFor(async () => (await server.services.nodes.get(sim.id)).status === 'offline', 'offline');
+      link.ws.terminate();
+    } finally {
+      sim.remove();
+    }
+  });
+
   test('a second link replaces the first; repeated take-overs flag a duplicate identity and stop the flapping', async () => {
     const sim = await simulatedIdentity(server);
     try {

@@ -33,6 +33,7 @@ export const RULES: Record<string, Rule> = {
   'GET /api/spaces': 'viewer',
   'GET /api/spaces/:id/rooms': 'viewer',
   'GET /api/nodes': 'viewer',
+  'GET /api/nodes/export': 'viewer',
   'GET /api/nodes/:id': 'viewer',
   'GET /api/nodes/:id/facts': 'viewer',
   'GET /api/nodes/:id/metrics': 'viewer',

@@ -35,10 +35,16 @@ storageOptions(program.command('server').description('run the Muster server'))
   .option('--tls-cert <file>', 'certificate chain to serve instead of the generated one')
   .option('--tls-key <file>', 'private key of --tls-cert')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (MUSTER_LOG_LEVEL)')
+  .option('--heartbeat-seconds <n>', 'agent heartbeat interval, default 12 (MUSTER_HEARTBEAT_SECONDS)')
   .option(
-    '--heartbeat-seconds <n>',
-    'agent heartbeat interval; three missed beats mean offline (MUSTER_HEARTBEAT_SECONDS)',
+    '--missed-heartbeats <n>',
+    'beats missed in a row before a node is offline, default 3 (MUSTER_MISSED_HEARTBEATS)',
   )
+  .option(
+    '--link-history-days <n>',
+    'days closed link sessions are kept, default 30 (MUSTER_LINK_HISTORY_DAYS)',
+  )
+  .option('--audit-days <n>', 'days audit records are kept, default 365 (MUSTER_AUDIT_DAYS)')
   .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer(configOf(opts));

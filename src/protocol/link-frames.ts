@@ -111,6 +111,11 @@ const welcome = z.object({
   t: z.literal('welcome'),
   node_id: z.string(),
   heartbeat_interval_ms: z.number().int().positive(),
+  /**
+   * How the agent beats: `ping` (a websocket ping, answered by the server's socket) or, when absent (older
+   * servers), a ping and a `heartbeat` frame.
+   */
+  heartbeat: z.enum(['ping']).optional(),
   config: z.record(z.string(), z.unknown()),
 });
 const request = z.object({

@@ -34,11 +34,12 @@ import { systemRoutes } from './http/routes/system-routes.ts';
 import { createWebPage, webRoutes } from './http/routes/web-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
 import { acceptAclkLink } from './link/aclk-link.ts';
-import { createLinkHub, type Timers } from './link/link-hub.ts';
+import { createLinkHub, SWEEP_INTERVAL_MS, type Timers } from './link/link-hub.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
 import { createClaimNode } from './operations/claim-node.ts';
 import { createEnrollNode } from './operations/enroll-node.ts';
 import { createHostConfig } from './operations/host-config.ts';
+import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
 import { createJobOperations } from './operations/job-operations.ts';
 import { createRemoveNode } from './operations/remove-node.ts';
 import { createStore } from './repos/store.ts';
@@ -63,11 +64,17 @@ export interface AppDeps {
   /** Built web UI (default: dist/web of this checkout). */
   webRoot?: string;
   heartbeatIntervalMs: number;
+  /** Heartbeats missed in a row before a node is offline (default 3). */
+  missedHeartbeats?: number;
   /** Minutes after which a node claimed but never connected is shown as stuck (default 60). */
   pendingTimeoutMinutes?: number;
   trustProxy: boolean;
   rateLimits: RateLimits;
+  /** How long event records are kept (default: link sessions 30 days, audit records 365). */
+  retention?: Retention;
 }
+
+const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365 };
 
 /** Build the server without listening: services, operations, the link hub and every route. Wiring only. */
 export async function buildApp(deps: AppDeps) {
@@ -117,6 +124,7 @@ export async function buildApp(deps: AppDeps) {
     timers,
     log: log.child({ part: 'link' }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs,
+    missedHeartbeats: deps.missedHeartbeats,
   });
   const jobs = createJobsService({ store, clock, link: hub, bus, nodes, schedules });
 
@@ -133,7 +141,9 @@ export async function buildApp(deps: AppDeps) {
   });
 
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'muster_' });
+  // The event-loop delay monitor samples at this resolution; prom-client's 10 ms default wakes an idle server
+  // a hundred times a second.
+  collectDefaultMetrics({ register: registry, prefix: 'muster_', eventLoopMonitoringPrecision: 1000 });
   new Gauge({
     name: 'muster_links_connected',
     help: 'Agent links currently connected',
@@ -157,15 +167,21 @@ export async function buildApp(deps: AppDeps) {
     return reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${path}` });
   });
 
-  const sweeper = timers.setInterval(() => hub.sweep(), deps.heartbeatIntervalMs);
+  const sweeper = timers.setInterval(() => hub.sweep(), SWEEP_INTERVAL_MS);
   // While writes fail, try one every few seconds, so recovery is noticed (and logged) without traffic.
   const storageProbe = timers.setInterval(() => {
     if (database.health.failing()) void database.probeWrite();
   }, 5000);
-  const sessionSweeper = timers.setInterval(
-    () => void auth.sweepSessions().catch(() => undefined),
-    60 * 60 * 1000,
-  );
+  const housekeeping = createHousekeeping({
+    store,
+    clock,
+    auth,
+    enrollment,
+    retention: deps.retention ?? DEFAULT_RETENTION,
+    log,
+  });
+  void housekeeping.run();
+  const sessionSweeper = timers.setInterval(() => void housekeeping.run(), 60 * 60 * 1000);
   // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
   app.addHook('preClose', async () => {
     timers.clearInterval(sweeper);
@@ -243,6 +259,7 @@ export async function buildApp(deps: AppDeps) {
     bus,
     registry,
     routes,
+    housekeeping,
   };
   return { app, services };
 }

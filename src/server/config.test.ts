@@ -10,7 +10,8 @@ test('defaults, then env, then flags', () => {
   assert.equal(c.listen, '127.0.0.1:9000');
   assert.equal(c.tls, 'off');
   assert.equal(c.dataDir, '/tmp/x');
-  assert.equal(c.heartbeatSeconds, 30);
+  assert.equal(c.heartbeatSeconds, 12);
+  assert.equal(c.missedHeartbeats, 3);
   assert.ok(Object.isFrozen(c));
 });
 

@@ -27,7 +27,13 @@ export const serverConfigSchema = z
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64')
       .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    heartbeatSeconds: z.coerce.number().int().min(1).max(600).default(30),
+    /** Agents beat this often; a node whose agent missed `missedHeartbeats` beats in a row goes offline. */
+    heartbeatSeconds: z.coerce.number().int().min(1).max(600).default(12),
+    missedHeartbeats: z.coerce.number().int().min(1).max(20).default(3),
+    /** Days a closed link session (one row per connect) is kept. */
+    linkHistoryDays: z.coerce.number().int().min(1).max(3650).default(30),
+    /** Days an audit record is kept. */
+    auditDays: z.coerce.number().int().min(1).max(36500).default(365),
     /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
     pendingTimeoutMinutes: z.coerce.number().int().min(1).max(525_600).default(60),
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -63,6 +69,9 @@ export const ENV_NAMES: Record<string, string> = {
   masterKey: 'MUSTER_MASTER_KEY',
   logLevel: 'MUSTER_LOG_LEVEL',
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
+  missedHeartbeats: 'MUSTER_MISSED_HEARTBEATS',
+  linkHistoryDays: 'MUSTER_LINK_HISTORY_DAYS',
+  auditDays: 'MUSTER_AUDIT_DAYS',
   pendingTimeoutMinutes: 'MUSTER_PENDING_TIMEOUT_MINUTES',
   loginPerMinute: 'MUSTER_LOGIN_PER_MINUTE',
   claimPerMinute: 'MUSTER_CLAIM_PER_MINUTE',

@@ -108,6 +108,8 @@ export async function startServer(
     caPin: tls?.pin ?? null,
     publicUrl: config.publicUrl ?? null,
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
+    missedHeartbeats: config.missedHeartbeats,
+    retention: { linkHistoryDays: config.linkHistoryDays, auditDays: config.auditDays },
     pendingTimeoutMinutes: config.pendingTimeoutMinutes,
     trustProxy: config.trustProxy,
     rateLimits: {

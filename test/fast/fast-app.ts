@@ -99,6 +99,7 @@ export async function fastApp(opts: { clock?: Clock } = {}) {
   return {
     app,
     services,
+    database,
     spaceId: space.id,
     inject,
     login,

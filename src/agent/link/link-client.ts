@@ -254,7 +254,7 @@ export function createLinkClient(o: LinkClientOptions) {
               }
               pongPending++;
               ws.ping();
-              send({ t: 'heartbeat' });
+              if (f.heartbeat !== 'ping') send({ t: 'heartbeat' });
             }, f.heartbeat_interval_ms);
             return;
           case 'disconnect':

@@ -1,4 +1,12 @@
-import { constants, createHmac, publicEncrypt, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  constants,
+  createHmac,
+  createPublicKey,
+  publicEncrypt,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import {
   LINK_TRANSPORT,
   type AclkEnvResponse,
@@ -15,6 +23,8 @@ import type { NodesRepo } from '../repos/nodes-repo.ts';
 export const CHALLENGE_TTL_MS = 60_000;
 export const LINK_PASSWORD_TTL_MS = 60_000;
 const MAX_PENDING = 100_000;
+/** Parsed node keys kept for challenges (a PEM key is parsed anew in about 0.2 ms; a parsed one is reused). */
+const KEY_CACHE_SIZE = 50_000;
 
 /** Reconnect backoff every agent is told to use. */
 export const LINK_BACKOFF = { base: 2, minSeconds: 1, maxSeconds: 60 };
@@ -47,8 +57,20 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
     return createHmac('sha256', challengeKey).update(nodeId).update(random).update(expires).digest();
   }
 
-  async function nodeKey(nodeId: string): Promise<string> {
-    const node = await nodes.findNode(nodeId);
+  /** Parsed keys by their PEM text: a node claimed again with another key simply finds another entry. */
+  const parsedKeys = new Map<string, KeyObject>();
+  function parsedKey(pem: string): KeyObject {
+    let key = parsedKeys.get(pem);
+    if (!key) {
+      key = createPublicKey(pem);
+      if (parsedKeys.size >= KEY_CACHE_SIZE) parsedKeys.delete(parsedKeys.keys().next().value!);
+      parsedKeys.set(pem, key);
+    }
+    return key;
+  }
+
+  async function nodeKey(nodeId: string): Promise<KeyObject> {
+    const node = await nodes.findCredentials(nodeId);
     if (!node)
       throw new ClaimError('ErrNotFound', `this server does not know node ${nodeId}; claim the agent again`);
     if (node.status === 'removed')
@@ -56,18 +78,17 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
         'ErrNodeRemoved',
         `node ${nodeId} was removed from the server; claim it again to bring it back`,
       );
-    const secrets = await nodes.findSecrets(nodeId);
-    if (secrets?.bearer_hash)
+    if (node.bearer_hash)
       throw new ClaimError(
         'ErrForbidden',
         `node ${nodeId} was enrolled with a bearer token; open the link with it`,
       );
-    if (!secrets)
+    if (!node.public_key)
       throw new ClaimError(
         'ErrNodeRemoved',
         `node ${nodeId} has no credentials on the server; claim it again`,
       );
-    return secrets.public_key;
+    return parsedKey(node.public_key);
   }
 
   /** The node id of a path, in its canonical form; ids that cannot be a node are unknown nodes. */

@@ -22,6 +22,7 @@ import type { Database } from './schema.ts';
 import { createStorageHealth, type StorageHealth } from './storage-health.ts';
 import { storageProbeMigration } from './migrations/006-storage-probe.ts';
 import { agentKindMigration } from './migrations/007-agent-kind.ts';
+import { fleetIndexesMigration } from './migrations/008-fleet-indexes.ts';
 
 export type Db = Kysely<Database>;
 
@@ -116,8 +117,40 @@ export function openDatabase(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log,
+  });
   return withProbe(db, 'sqlite', health, () => db.destroy());
+}
+
+/** Distinct statements kept prepared; our queries are a few hundred shapes, and values are always bound. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The SQLite database as Kysely's driver sees it, preparing each distinct SQL text once. Kysely prepares every
+ * statement anew, which costs more than running the small statements of the hot paths; a statement still being
+ * iterated (a streamed result) is never handed out twice.
+ */
+function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = (source: string): SQLite.Statement => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const stmt = sqlite.prepare(source);
+    if (!hit) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** All migrations, in order; one set for both dialects. */
@@ -130,6 +163,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '005-canonical-ids': canonicalIdsMigration(),
     '006-storage-probe': storageProbeMigration(),
     '007-agent-kind': agentKindMigration(),
+    '008-fleet-indexes': fleetIndexesMigration(),
   };
 }
 

@@ -39,7 +39,15 @@ export interface RouteSpec<S extends FastifySchema> {
   errors?: number[];
   /** Requests allowed per source address and minute. */
   perMinute?: number;
+  /**
+   * The answer is built by a presenter (a whitelist of fields) and sent as it is: JSON.stringify instead of
+   * encoding through the response schema, which costs several times more for long lists. The schema still
+   * documents it.
+   */
+  presented?: true;
 }
+
+const plainJson = () => (data: unknown) => JSON.stringify(data);
 
 /**
  * Route options from a spec: the schema (with error responses added and the access rule named as `x-access`
@@ -72,6 +80,7 @@ export function routeOptions(guard: AuthGuard) {
       ...(signedIn ? { onRequest: guard.require(spec.access as Role) } : {}),
       // A body-less request is validated as an empty object, so defaults apply and the message names fields.
       ...(spec.schema.body ? { preValidation: emptyBodyAsObject } : {}),
+      ...(spec.presented ? { serializerCompiler: plainJson } : {}),
     };
   };
 }

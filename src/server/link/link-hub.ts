@@ -26,8 +26,16 @@ export const DUPLICATE_CLEAR_MS = 10 * 60_000;
 export const DUPLICATE_RETRY_SECONDS = 300;
 /** How long an agent has to say hello after the socket opens. */
 export const HELLO_TIMEOUT_MS = 10_000;
-/** Heartbeats missed before a node counts as offline. */
+/** Heartbeats missed before a node counts as offline, unless configured. */
 export const MISSED_HEARTBEATS = 3;
+/** How often silent links are looked for: the precision of "offline after N missed heartbeats". */
+export const SWEEP_INTERVAL_MS = 1000;
+/** How often the last-seen times of live links are written (one statement per 512 nodes). */
+export const LAST_SEEN_FLUSH_MS = 60_000;
+/** How long a link the server closes may take to answer the close before its connection is dropped. */
+const CLOSE_GRACE_MS = 2000;
+/** A heartbeat frame as our agents send it: recognised without parsing. */
+const HEARTBEAT_FRAME = '{"t":"heartbeat"}';
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -107,6 +115,8 @@ interface LinkSession {
   helloTimer: unknown;
   /** Why the server ended this session, when it did. */
   endReason: string | null;
+  /** Presence and the session record were settled for this session's end. */
+  released: boolean;
 }
 
 /**
@@ -119,8 +129,12 @@ export function createLinkHub(deps: {
   timers: Timers;
   log: Logger;
   heartbeatIntervalMs: number;
+  /** Heartbeats missed before a Muster agent's node counts as offline (default 3). */
+  missedHeartbeats?: number;
 }) {
   const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
+  const missedHeartbeats = deps.missedHeartbeats ?? MISSED_HEARTBEATS;
+  let lastSeenFlushAt = clock.now();
   let handlers: LinkHandlers = {
     configFor: async () => ({}),
     online: async () => undefined,
@@ -181,18 +195,19 @@ export function createLinkHub(deps: {
       frame.facts,
       frame.agent_version,
       `link established from ${s.remoteAddr}`,
+      {
+        id: s.id,
+        node_id: s.nodeId,
+        opened_at: s.openedAt,
+        remote_addr: s.remoteAddr,
+        agent_version: frame.agent_version,
+      },
     );
-    await nodes.openLinkSession({
-      id: s.id,
-      node_id: s.nodeId,
-      opened_at: s.openedAt,
-      remote_addr: s.remoteAddr,
-      agent_version: frame.agent_version,
-    });
     send(s, {
       t: 'welcome',
       node_id: s.nodeId,
       heartbeat_interval_ms: heartbeatIntervalMs,
+      heartbeat: 'ping',
       config: await handlers.configFor(s.nodeId),
     });
     await handlers.online(s.nodeId);
@@ -220,7 +235,6 @@ export function createLinkHub(deps: {
         await onHello(s, frame);
         return;
       case 'heartbeat':
-        await heard(s);
         return;
       case 'reply':
         // Replies to requests made here are settled here; late ones (after a timeout) find nothing and are dropped.
@@ -247,13 +261,16 @@ export function createLinkHub(deps: {
     }
   }
 
-  /** Keep last_seen_at roughly current without writing on every heartbeat. */
-  async function heard(s: LinkSession) {
-    s.lastHeardAt = clock.now();
-    if (s.lastHeardAt - s.lastPersistedAt >= heartbeatIntervalMs * 2) {
-      s.lastPersistedAt = s.lastHeardAt;
-      await nodes.touch(s.nodeId);
-    }
+  /** Write last_seen_at of every link heard from since the last flush, in one batch. */
+  function flushLastSeen(now: number) {
+    lastSeenFlushAt = now;
+    const ids: string[] = [];
+    for (const s of sessions.values())
+      if (s.helloed && s.lastHeardAt > s.lastPersistedAt) {
+        s.lastPersistedAt = s.lastHeardAt;
+        ids.push(s.nodeId);
+      }
+    void nodes.seen(ids).catch((err: unknown) => log.error({ err }, 'could not record last-seen times'));
   }
 
   /**
@@ -274,6 +291,7 @@ export function createLinkHub(deps: {
       helloed: false,
       helloTimer: null,
       endReason: null,
+      released: false,
     };
     const old = sessions.get(nodeId);
     if (old) {
@@ -310,6 +328,9 @@ export function createLinkHub(deps: {
   }
 
   async function onClose(s: LinkSession, code: number, transportReason?: string) {
+    // Once per session: a silent link is let go by the sweep before its socket reports the close.
+    if (s.released) return;
+    s.released = true;
     timers.clearTimeout(s.helloTimer);
     const current = sessions.get(s.nodeId) === s;
     if (current) {
@@ -327,9 +348,8 @@ export function createLinkHub(deps: {
       (code === CLOSE.NORMAL || code === CLOSE.GOING_AWAY
         ? 'the agent closed the link (stopped or restarting)'
         : `connection lost (close code ${code})`);
-    if (s.helloed) await nodes.closeLinkSession(s.id, clock.now(), reason);
     // A replaced session leaves the node online through its successor; only the current one decides presence.
-    if (current && s.helloed && !closing) await nodes.markOffline(s.nodeId, reason);
+    if (s.helloed) await nodes.linkClosed(s.id, reason, current && !closing ? s.nodeId : null);
   }
 
   const hub = {
@@ -339,7 +359,7 @@ export function createLinkHub(deps: {
     },
     /** Adopt a freshly authenticated socket for a node. */
     attach(nodeId: string, socket: WebSocket, remoteAddr: string): void {
-      const s = admit(nodeId, jsonChannel(socket), remoteAddr, heartbeatIntervalMs * MISSED_HEARTBEATS);
+      const s = admit(nodeId, jsonChannel(socket), remoteAddr, heartbeatIntervalMs * missedHeartbeats);
       if (!s) return;
       s.helloTimer = timers.setTimeout(
         () => end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
@@ -350,7 +370,18 @@ export function createLinkHub(deps: {
       // queue of frames waiting in memory stays bounded.
       let chain = Promise.resolve();
       let waiting = 0;
+      // Agents that were told `heartbeat: "ping"` send a websocket ping (answered by the socket) and nothing else.
+      socket.on('ping', () => {
+        s.lastHeardAt = clock.now();
+      });
       socket.on('message', (data, isBinary) => {
+        // The most frequent frame costs no parsing and no queueing once the link is up.
+        if (s.helloed && !isBinary && Buffer.isBuffer(data) && data.length === HEARTBEAT_FRAME.length) {
+          if (data.toString('latin1') === HEARTBEAT_FRAME) {
+            s.lastHeardAt = clock.now();
+            return;
+          }
+        }
         if (++waiting >= MAX_QUEUED_FRAMES && !socket.isPaused) socket.pause();
         if (isBinary) {
           end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
@@ -392,8 +423,7 @@ export function createLinkHub(deps: {
       return {
         async linked(agentVersion, reason) {
           s.helloed = true;
-          await nodes.markLinked(s.nodeId, channel.speaks, agentVersion, reason);
-          await nodes.openLinkSession({
+          await nodes.markLinked(s.nodeId, channel.speaks, agentVersion, reason, {
             id: s.id,
             node_id: s.nodeId,
             opened_at: s.openedAt,
@@ -401,7 +431,9 @@ export function createLinkHub(deps: {
             agent_version: agentVersion,
           });
         },
-        heard: () => heard(s),
+        heard: async () => {
+          s.lastHeardAt = clock.now();
+        },
         ending(reason) {
           s.endReason ??= reason;
         },
@@ -409,19 +441,27 @@ export function createLinkHub(deps: {
       };
     },
 
-    /** Close links whose agent went silent for too long; clear stale duplicate flags. */
+    /**
+     * Close links whose agent went silent for too long; clear stale duplicate flags; now and then record when live
+     * links were last heard from. Runs every SWEEP_INTERVAL_MS.
+     */
     sweep(): void {
       const now = clock.now();
+      if (now - lastSeenFlushAt >= LAST_SEEN_FLUSH_MS) flushLastSeen(now);
       for (const s of sessions.values()) {
         if (s.helloed && now - s.lastHeardAt > s.silenceLimitMs) {
           const silent = Math.round((now - s.lastHeardAt) / 1000);
           const reason =
             s.channel.speaks === 'muster'
-              ? `no heartbeat for ${silent} s (${MISSED_HEARTBEATS} missed)`
+              ? `no heartbeat for ${silent} s (${missedHeartbeats} missed)`
               : `nothing heard for ${silent} s (MQTT keep-alive missed)`;
           end(s, CLOSE.HEARTBEAT_TIMEOUT, reason);
-          // The socket may be half-open and never report its close: decide presence now.
-          s.channel.terminate();
+          // The socket may be half-open and never report its close: decide presence now, and drop the
+          // connection if the agent does not answer the close in time.
+          void onClose(s, CLOSE.HEARTBEAT_TIMEOUT).catch((err: unknown) =>
+            log.error({ err, node_id: s.nodeId }, 'link close handling failed'),
+          );
+          timers.setTimeout(() => s.channel.terminate(), CLOSE_GRACE_MS);
         }
       }
       for (const [nodeId, at] of suspected) {

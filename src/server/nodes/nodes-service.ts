@@ -6,9 +6,13 @@ import type { AgentKind } from '../../protocol/api/views.ts';
 import type { NodesTable, RepoStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { NodeFilter } from '../repos/nodes-repo.ts';
-import type { Store } from '../repos/store.ts';
+import type { LinkSessionRow, NodeFilter } from '../repos/nodes-repo.ts';
+import type { Repos, Store } from '../repos/store.ts';
+import { createWriteBatch } from '../repos/write-batch.ts';
 import { presentNode } from './nodes-presenter.ts';
+
+/** Nodes read per query when a whole list is exported. */
+const EXPORT_PAGE = 500;
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
 /** The node columns a link's facts fill. */
@@ -36,6 +40,8 @@ export function createNodesService(deps: {
 }) {
   const { store, clock, bus, sealer } = deps;
   const repo = store.repos.nodes;
+  /** Presence, link sessions and last-seen times: many small writes, committed together. */
+  const presence = createWriteBatch(store);
 
   async function withRooms(rows: NodesTable[]) {
     const rooms = await repo.roomsOf(rows.map((r) => r.id));
@@ -49,15 +55,23 @@ export function createNodesService(deps: {
     return rows.map((n) => presentNode(n, byNode.get(n.id) ?? [], pending));
   }
 
+  /**
+   * Change a node's presence (with other columns) in the next presence batch, plus `also` in the same transaction;
+   * published once committed. A removed node never comes back this way.
+   */
   async function setStatus(
     id: string,
     status: NodesTable['status'],
     reason: string,
     extra: Partial<NodesTable> = {},
+    also?: (r: Repos) => Promise<unknown>,
   ) {
     const since = clock.now();
-    if (await repo.updatePresence(id, { status, since, reason, ...extra }))
-      bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+    const changed = await presence.write(async (r) => {
+      await also?.(r);
+      return r.nodes.updatePresence(id, { status, since, reason, ...extra });
+    });
+    if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }
 
   async function get(id: string) {
@@ -76,6 +90,18 @@ export function createNodesService(deps: {
 
   return {
     list: async (f: NodeFilter) => withRooms(await repo.list(f)),
+    /** Every node matching a filter, in list order, a page at a time (for exports of any size). */
+    async *exportPages(f: Omit<NodeFilter, 'limit' | 'offset'>) {
+      let after: { hostname: string; id: string } | null = null;
+      for (;;) {
+        const rows = await repo.listAfter(f, after, EXPORT_PAGE);
+        if (rows.length === 0) return;
+        yield await withRooms(rows);
+        if (rows.length < EXPORT_PAGE) return;
+        const last = rows[rows.length - 1]!;
+        after = { hostname: last.hostname, id: last.id };
+      }
+    },
     get,
     getHost,
     /**
@@ -99,22 +125,46 @@ export function createNodesService(deps: {
       if (secrets?.repo_enc) config.repository = JSON.parse(sealer.open(secrets.repo_enc)) as unknown;
       return config;
     },
-    /** The link said hello: record its facts and bring the node online. */
-    async markOnline(id: string, facts: NodeFacts, agentVersion: string, reason: string) {
-      await setStatus(id, 'online', reason, {
-        last_seen_at: clock.now(),
-        ...factColumns(facts),
-        agent_version: agentVersion,
-        agent_kind: 'muster',
-      });
+    /** The link said hello: record its facts and the link session, and bring the node online. */
+    async markOnline(
+      id: string,
+      facts: NodeFacts,
+      agentVersion: string,
+      reason: string,
+      session: LinkSessionRow,
+    ) {
+      await setStatus(
+        id,
+        'online',
+        reason,
+        {
+          last_seen_at: clock.now(),
+          ...factColumns(facts),
+          agent_version: agentVersion,
+          agent_kind: 'muster',
+        },
+        (r) => r.nodes.insertLinkSession(session),
+      );
     },
     /** A link of another transport is up: online now; its facts arrive later (see recordFacts). */
-    async markLinked(id: string, kind: AgentKind, agentVersion: string | null, reason: string) {
-      await setStatus(id, 'online', reason, {
-        last_seen_at: clock.now(),
-        agent_kind: kind,
-        ...(agentVersion ? { agent_version: agentVersion } : {}),
-      });
+    async markLinked(
+      id: string,
+      kind: AgentKind,
+      agentVersion: string | null,
+      reason: string,
+      session: LinkSessionRow,
+    ) {
+      await setStatus(
+        id,
+        'online',
+        reason,
+        {
+          last_seen_at: clock.now(),
+          agent_kind: kind,
+          ...(agentVersion ? { agent_version: agentVersion } : {}),
+        },
+        (r) => r.nodes.insertLinkSession(session),
+      );
     },
     /** Facts a link reported after it came up (a Netdata agent's node info). */
     async recordFacts(id: string, facts: NodeFacts, agentVersion: string, machineGuid: string | null) {
@@ -132,7 +182,19 @@ export function createNodesService(deps: {
     hasRepository: async (id: string) => Boolean((await repo.findSecrets(id))?.repo_enc),
     markOffline: (id: string, reason: string) =>
       setStatus(id, 'offline', reason, { last_seen_at: clock.now() }),
-    touch: (id: string) => repo.update(id, { last_seen_at: clock.now() }),
+    /**
+     * A link session ended: recorded, and when it was the node's current link, the node goes offline (a replaced
+     * session leaves the node online through its successor).
+     */
+    async linkClosed(sessionId: string, reason: string, offlineNodeId: string | null) {
+      const closeSession = (r: Repos) => r.nodes.closeLinkSession(sessionId, clock.now(), reason);
+      if (offlineNodeId)
+        await setStatus(offlineNodeId, 'offline', reason, { last_seen_at: clock.now() }, closeSession);
+      else await presence.write(closeSession);
+    },
+    /** These nodes' links were heard from since the last call: one write for all of them. */
+    seen: (ids: string[]) =>
+      ids.length === 0 ? Promise.resolve() : presence.write((r) => r.nodes.touchMany(ids, clock.now())),
     async setDuplicateSuspected(id: string, suspected: boolean, reason?: string) {
       await repo.update(id, { duplicate_suspected: suspected ? 1 : 0 });
       bus.publish({
@@ -164,8 +226,6 @@ export function createNodesService(deps: {
     },
     /** At start-up no link survives from before: say so on every node that still looks online. */
     markAllOffline: (reason: string) => repo.markAllOnlineOffline(clock.now(), reason),
-    openLinkSession: repo.insertLinkSession,
-    closeLinkSession: repo.closeLinkSession,
   };
 }
 export type NodesService = ReturnType<typeof createNodesService>;

@@ -42,6 +42,11 @@ export function createAuditRepo(db: Db, clock: Clock) {
         })
         .execute();
     },
+    /** Forget records older than `before`; the number deleted. */
+    async prune(before: number): Promise<number> {
+      const r = await db.deleteFrom('audit_events').where('at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     /** Newest first; page with `before` (the last id seen). */
     async list(f: AuditFilter) {
       let q = db

@@ -11,8 +11,55 @@ export interface NodeFilter {
   offset: number;
 }
 
+/** A link session as it opens. */
+export interface LinkSessionRow {
+  id: string;
+  node_id: string;
+  opened_at: number;
+  remote_addr: string | null;
+  agent_version: string | null;
+}
+
+/** Ids per statement when many nodes are updated at once (SQLite allows 32,766 bound values). */
+const IDS_PER_STATEMENT = 512;
+
+/**
+ * Ids for an IN list, repeated up to a power of two: a handful of distinct statement texts, so that prepared
+ * statements are reused instead of one new shape per list length.
+ */
+function inList(ids: string[]): string[] {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  return ids.length === size ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[ids.length - 1]!)];
+}
+
 /** Queries for nodes, their secrets and their rooms. */
 export function createNodesRepo(db: Db) {
+  /** Nodes matching a filter, in list order: host name, then id (both in one index). */
+  function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
+    let q = db.selectFrom('nodes').selectAll('nodes');
+    if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
+    if (f.status) q = q.where('nodes.status', '=', f.status);
+    else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
+    if (f.roomId) {
+      const roomId = f.roomId;
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('room_nodes')
+            .select('room_nodes.node_id')
+            .whereRef('room_nodes.node_id', '=', 'nodes.id')
+            .where('room_nodes.room_id', '=', roomId),
+        ),
+      );
+    }
+    if (f.q)
+      q = q.where((eb) =>
+        eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
+      );
+    return q.orderBy('nodes.hostname').orderBy('nodes.id');
+  }
+
   return {
     findNode: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
     findByBearerHash: (hash: string) =>
@@ -31,6 +78,14 @@ export function createNodesRepo(db: Db) {
         .where('nodes.token_id', '=', tokenId)
         .where('nodes.status', '=', 'pending')
         .where('node_secrets.public_key', '=', publicKey)
+        .executeTakeFirst(),
+    /** What link authentication needs of a node, in one query: its status and credentials (null columns: none). */
+    findCredentials: (id: string) =>
+      db
+        .selectFrom('nodes')
+        .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
+        .select(['nodes.status', 'node_secrets.public_key', 'node_secrets.bearer_hash'])
+        .where('nodes.id', '=', id)
         .executeTakeFirst(),
     setBearerHash: (id: string, hash: string) =>
       db.updateTable('node_secrets').set({ bearer_hash: hash }).where('node_id', '=', id).execute(),
@@ -59,27 +114,23 @@ export function createNodesRepo(db: Db) {
         .where('status', '=', 'online')
         .execute(),
     list(f: NodeFilter) {
-      let q = db.selectFrom('nodes').selectAll('nodes');
-      if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
-      if (f.status) q = q.where('nodes.status', '=', f.status);
-      else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
-      if (f.roomId) {
-        const roomId = f.roomId;
+      return filtered(f).limit(f.limit).offset(f.offset).execute();
+    },
+    /** The next `limit` nodes after `after` in list order (host name, then id): pages of an export. */
+    listAfter(
+      f: Omit<NodeFilter, 'limit' | 'offset'>,
+      after: { hostname: string; id: string } | null,
+      limit: number,
+    ) {
+      let q = filtered(f);
+      if (after)
         q = q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('room_nodes')
-              .select('room_nodes.node_id')
-              .whereRef('room_nodes.node_id', '=', 'nodes.id')
-              .where('room_nodes.room_id', '=', roomId),
-          ),
+          eb.or([
+            eb('nodes.hostname', '>', after.hostname),
+            eb.and([eb('nodes.hostname', '=', after.hostname), eb('nodes.id', '>', after.id)]),
+          ]),
         );
-      }
-      if (f.q)
-        q = q.where((eb) =>
-          eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
-        );
-      return q.orderBy('nodes.hostname').orderBy('nodes.id').limit(f.limit).offset(f.offset).execute();
+      return q.limit(limit).execute();
     },
     roomsOf: (nodeIds: string[]) =>
       nodeIds.length === 0
@@ -88,21 +139,29 @@ export function createNodesRepo(db: Db) {
             .selectFrom('room_nodes')
             .innerJoin('rooms', 'rooms.id', 'room_nodes.room_id')
             .select(['room_nodes.node_id', 'rooms.id', 'rooms.name', 'rooms.slug'])
-            .where('room_nodes.node_id', 'in', nodeIds)
+            .where('room_nodes.node_id', 'in', inList(nodeIds))
             .orderBy('rooms.is_default', 'desc')
             .orderBy('rooms.name')
             .execute(),
-    insertLinkSession: (row: {
-      id: string;
-      node_id: string;
-      opened_at: number;
-      remote_addr: string | null;
-      agent_version: string | null;
-    }) =>
+    /** Last seen now for many nodes (whose links were heard from), in a few statements. */
+    async touchMany(ids: string[], at: number): Promise<void> {
+      for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT)
+        await db
+          .updateTable('nodes')
+          .set({ last_seen_at: at })
+          .where('id', 'in', inList(ids.slice(i, i + IDS_PER_STATEMENT)))
+          .execute();
+    },
+    insertLinkSession: (row: LinkSessionRow) =>
       db
         .insertInto('link_sessions')
         .values({ ...row, closed_at: null, close_reason: null })
         .execute(),
+    /** Forget link sessions that closed before `before`; the number deleted. */
+    async pruneLinkSessions(before: number): Promise<number> {
+      const r = await db.deleteFrom('link_sessions').where('closed_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     closeLinkSession: (id: string, closed_at: number, close_reason: string) =>
       db.updateTable('link_sessions').set({ closed_at, close_reason }).where('id', '=', id).execute(),
   };

@@ -32,7 +32,17 @@ export function createSpacesRepo(db: Db) {
         throw err;
       }
     },
+    /** A space's rooms, default first: a few rows, whatever the size of the fleet. */
     listRooms: (spaceId: string) =>
+      db
+        .selectFrom('rooms')
+        .select(ROOM_COLUMNS)
+        .where('rooms.space_id', '=', spaceId)
+        .orderBy('rooms.is_default', 'desc')
+        .orderBy('rooms.name')
+        .execute(),
+    /** The same with the number of nodes in each: counts every membership, so never on a hot path. */
+    listRoomsWithCounts: (spaceId: string) =>
       db
         .selectFrom('rooms')
         .leftJoin('room_nodes', 'room_nodes.room_id', 'rooms.id')

@@ -80,7 +80,7 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
     listRooms: (spaceId: string) => repo.listRooms(spaceId),
     async roomViews(spaceId: string) {
       await getSpace(spaceId);
-      return (await repo.listRooms(spaceId)).map(presentRoom);
+      return (await repo.listRoomsWithCounts(spaceId)).map(presentRoom);
     },
     async createRoom(actor: Actor, spaceId: string, name: string) {
       await getSpace(spaceId);

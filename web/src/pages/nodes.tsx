@@ -39,7 +39,7 @@ export function useLiveNodes() {
   useEffect(() => {
     let reload: ReturnType<typeof setTimeout> | undefined;
     const load = () =>
-      get<Node[]>('/api/nodes?limit=5000').then((list) => {
+      get<Node[]>('/api/nodes/export').then((list) => {
         setNodes(list.filter((n) => n.status !== 'removed'));
         setError(null);
       }, setError);

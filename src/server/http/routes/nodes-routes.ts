@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { hostView, NODE_STATUSES, nodeView } from '../../../protocol/api/views.ts';
+import { hostView, NODE_STATUSES, nodeView, type NodeView } from '../../../protocol/api/views.ts';
 import type { LinkPort } from '../../link/link-port.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
 import type { RemoveNode } from '../../operations/remove-node.ts';
@@ -8,12 +9,14 @@ import type { SpacesService } from '../../spaces/spaces-service.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
 
-const listQuery = z.object({
+const filterQuery = z.object({
   space: z.string().max(100).optional(),
   room: z.string().max(100).optional().describe('room id, or slug within the space'),
   status: z.enum(NODE_STATUSES).optional(),
-  q: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+  q: z.string().max(200).optional().describe('part of the host name'),
+});
+const listQuery = filterQuery.extend({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
 const metricsQuery = z.object({
@@ -25,6 +28,27 @@ const metricsQuery = z.object({
 const liveAnswer = z.record(z.string(), z.unknown());
 /** Live data must come back quickly or not at all. */
 const LIVE_TIMEOUT_MS = 5000;
+
+/** A JSON array from pages of items, as text chunks (one per page). */
+async function* jsonArray(pages: AsyncIterable<unknown[]>): AsyncGenerator<string> {
+  let first = true;
+  yield '[';
+  for await (const page of pages) {
+    if (page.length === 0) continue;
+    const items = JSON.stringify(page);
+    yield (first ? '' : ',') + items.slice(1, -1);
+    first = false;
+  }
+  yield ']';
+}
+
+/** The host fields of a node view (what /api/hosts answers). */
+const HOST_FIELDS = Object.keys(hostView.shape) as (keyof NodeView)[];
+const asHost = (n: NodeView) => Object.fromEntries(HOST_FIELDS.map((k) => [k, n[k]]));
+
+async function* mapPages<T, U>(pages: AsyncIterable<T[]>, fn: (t: T) => U): AsyncGenerator<U[]> {
+  for await (const page of pages) yield page.map(fn);
+}
 
 /** The node registry (list, read, live data, remove) and its onboarding-API view, /api/hosts. */
 export function nodesRoutes(deps: {
@@ -42,9 +66,10 @@ export function nodesRoutes(deps: {
       '/api/nodes',
       route({
         access: 'viewer',
-        summary: 'Nodes, filtered and paged',
+        summary: 'Nodes, filtered, a page at a time (100 by default, in host name order)',
         tags,
         schema: { querystring: listQuery, response: { 200: z.array(nodeView) } },
+        presented: true,
       }),
       async (req) => {
         const q = req.query;
@@ -57,6 +82,32 @@ export function nodesRoutes(deps: {
           limit: q.limit,
           offset: q.offset,
         });
+      },
+    );
+
+    app.get(
+      '/api/nodes/export',
+      route({
+        access: 'viewer',
+        summary: 'Every node that matches the filter, streamed as one JSON array in host name order',
+        tags,
+        schema: {
+          querystring: filterQuery,
+          response: {
+            200: {
+              description: 'every matching node, read and sent 500 at a time',
+              content: { 'application/json': { schema: z.array(nodeView) } },
+            },
+          },
+        },
+        presented: true,
+      }),
+      async (req, reply) => {
+        const q = req.query;
+        const roomId = q.room ? await spaces.roomIdOf(q.space, q.room) : undefined;
+        const pages = nodes.exportPages({ spaceId: q.space, roomId, status: q.status, q: q.q });
+        // A stream of the documented array's text; the type provider only knows the array itself.
+        return reply.type('application/json').send(Readable.from(jsonArray(pages)) as never);
       },
     );
 
@@ -125,11 +176,22 @@ export function nodesRoutes(deps: {
       '/api/hosts',
       route({
         access: 'viewer',
-        summary: 'Every node, as the onboarding API names it',
+        summary: 'Every node, as the onboarding API names it (streamed, in host name order)',
         tags,
-        schema: { response: { 200: z.array(hostView) } },
+        schema: {
+          response: {
+            200: {
+              description: 'every node that was not removed, read and sent 500 at a time',
+              content: { 'application/json': { schema: z.array(hostView) } },
+            },
+          },
+        },
+        presented: true,
       }),
-      async () => nodes.list({ limit: 5000, offset: 0 }),
+      async (_req, reply) => {
+        const pages = mapPages(nodes.exportPages({}), asHost);
+        return reply.type('application/json').send(Readable.from(jsonArray(pages)) as never);
+      },
     );
 
     app.get(

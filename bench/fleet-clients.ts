@@ -1,0 +1,267 @@
+// A child process of fleet.ts: holds up to a few thousand simulated links, either Muster agent links (full link
+// authentication: env, challenge, decrypt, password, websocket, hello, heartbeats as the agent does them) or
+// MQTT 5 clients of a reference broker (CONNECT/CONNACK, PINGREQ at the keep-alive). Reports over IPC.
+import { constants, privateDecrypt } from 'node:crypto';
+import https from 'node:https';
+import http from 'node:http';
+import net from 'node:net';
+import tls from 'node:tls';
+import mqtt from 'mqtt-packet';
+import WebSocket from 'ws';
+
+export interface MusterAgent {
+  id: string;
+  key: string;
+}
+export type Command =
+  | { cmd: 'muster'; url: string; ca: string | null; agents: MusterAgent[]; concurrency: number }
+  | { cmd: 'close' }
+  | {
+      cmd: 'mqtt';
+      host: string;
+      port: number;
+      ca: string | null;
+      count: number;
+      keepAlive: number;
+      concurrency: number;
+    }
+  | { cmd: 'drop' };
+export type Report =
+  | { kind: 'progress'; linked: number; failed: number; lastError: string | null }
+  | { kind: 'done'; linked: number; failed: number; lastError: string | null };
+
+const facts = {
+  os: 'linux',
+  kernel: '6.1.0',
+  arch: 'x64',
+  cpus: 2,
+  memory_bytes: 4e9,
+  virtualization: 'none',
+  container: 'none',
+  labels: {},
+  capabilities: [],
+};
+
+let linked = 0;
+/** Links closed on purpose ('close'): a clean goodbye, and no reconnecting. */
+let stopping = false;
+let failed = 0;
+let lastError: string | null = null;
+const open = new Set<{ close(): void }>();
+const send = (r: Report) => process.send!(r);
+const progress = setInterval(() => send({ kind: 'progress', linked, failed, lastError }), 100);
+progress.unref();
+
+function request(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  const u = new URL(url);
+  const lib = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = lib.request(
+      u,
+      {
+        method,
+        agent,
+        headers: payload
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+          : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** One agent's link, reconnecting whenever it drops (the server restarting, say), as an agent would. */
+function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent): Promise<void> {
+  let firstDone: (() => void) | null = null;
+  const first = new Promise<void>((r) => (firstDone = r));
+  let stopped = false;
+  const attempt = async (): Promise<void> => {
+    const agent = start.url.startsWith('https:')
+      ? new https.Agent({ keepAlive: true, ca: start.ca ?? undefined, maxSockets: 1 })
+      : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const env = await request(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
+      if (env.status !== 200) throw new Error(`env ${env.status} ${env.text.slice(0, 100)}`);
+      const { authEndpoint, transports } = JSON.parse(env.text) as {
+        authEndpoint: string;
+        transports: { endpoint: string }[];
+      };
+      const ch = await request(agent, `${authEndpoint}/node/${a.id}/challenge`, 'GET');
+      if (ch.status !== 200) throw new Error(`challenge ${ch.status} ${ch.text.slice(0, 100)}`);
+      const nonce = privateDecrypt(
+        { key: a.key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        Buffer.from((JSON.parse(ch.text) as { challenge: string }).challenge, 'base64'),
+      );
+      const pw = await request(agent, `${authEndpoint}/node/${a.id}/password`, 'POST', {
+        agent_version: 'bench',
+        response: nonce.toString('base64'),
+      });
+      if (pw.status !== 201 && pw.status !== 200)
+        throw new Error(`password ${pw.status} ${pw.text.slice(0, 100)}`);
+      const creds = JSON.parse(pw.text) as { username: string; password: string };
+      agent.destroy();
+      await link(
+        transports[0]!.endpoint,
+        `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+      );
+    } catch (err) {
+      agent.destroy();
+      throw err;
+    }
+  };
+  const link = (endpoint: string, authorization: string) =>
+    new Promise<void>((resolve, reject) => {
+      const ws = new WebSocket(endpoint, {
+        ca: start.ca ?? undefined,
+        headers: { authorization },
+        perMessageDeflate: false,
+      });
+      let heartbeat: NodeJS.Timeout | undefined;
+      let up = false;
+      const handle = { close: () => (stopping ? ws.close(1000, 'agent stopping') : ws.terminate()) };
+      ws.once('open', () =>
+        ws.send(
+          JSON.stringify({
+            t: 'hello',
+            protocol: 1,
+            agent_version: 'bench',
+            facts: { ...facts, hostname: a.id },
+          }),
+        ),
+      );
+      ws.on('message', (data) => {
+        const f = JSON.parse((data as Buffer).toString()) as {
+          t: string;
+          id?: string;
+          heartbeat?: string;
+          heartbeat_interval_ms?: number;
+        };
+        if (f.t === 'welcome') {
+          up = true;
+          linked++;
+          open.add(handle);
+          heartbeat = setInterval(() => {
+            ws.ping();
+            if (f.heartbeat !== 'ping') ws.send('{"t":"heartbeat"}');
+          }, f.heartbeat_interval_ms);
+          firstDone?.();
+          resolve();
+        } else if (f.t === 'request')
+          ws.send(JSON.stringify({ t: 'reply', id: f.id, ok: true, result: { bench: true } }));
+      });
+      ws.once('error', (err) => {
+        if (!up) reject(err);
+      });
+      ws.once('close', () => {
+        clearInterval(heartbeat);
+        open.delete(handle);
+        if (!up) return reject(new Error('closed before welcome'));
+        linked--;
+        if (!stopped && !stopping) void retry();
+      });
+    });
+  // Reconnect soon and often: the bench measures how fast the server takes a whole fleet back.
+  const retry = async () => {
+    for (;;) {
+      if (stopped) return;
+      try {
+        await gate(attempt);
+        return;
+      } catch (err) {
+        failed++;
+        lastError = (err as Error).message;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  };
+  void retry();
+  process.once('disconnect', () => (stopped = true));
+  return first;
+}
+
+/** At most `concurrency` connection attempts of this process at once, as a fleet's agents spread over time. */
+let inFlight = 0;
+let limit = 100;
+const waiting: (() => void)[] = [];
+async function gate<T>(fn: () => Promise<T>): Promise<T> {
+  if (inFlight >= limit) await new Promise<void>((r) => waiting.push(r));
+  inFlight++;
+  try {
+    return await fn();
+  } finally {
+    inFlight--;
+    waiting.shift()?.();
+  }
+}
+
+function mqttClient(start: Extract<Command, { cmd: 'mqtt' }>, n: number): Promise<void> {
+  return gate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const socket: net.Socket = start.ca
+          ? tls.connect({ host: start.host, port: start.port, ca: start.ca, servername: 'localhost' })
+          : net.connect({ host: start.host, port: start.port });
+        const parser = mqtt.parser({ protocolVersion: 5 });
+        let ping: NodeJS.Timeout | undefined;
+        socket.once(start.ca ? 'secureConnect' : 'connect', () =>
+          socket.write(
+            mqtt.generate({
+              cmd: 'connect',
+              protocolId: 'MQTT',
+              protocolVersion: 5,
+              clean: true,
+              clientId: `bench-${process.pid}-${n}`,
+              keepalive: start.keepAlive,
+            }),
+          ),
+        );
+        parser.on('packet', (p) => {
+          if (p.cmd === 'connack') {
+            linked++;
+            open.add({ close: () => socket.destroy() });
+            ping = setInterval(() => socket.write(mqtt.generate({ cmd: 'pingreq' })), start.keepAlive * 1000);
+            resolve();
+          }
+        });
+        socket.on('data', (d) => parser.parse(d));
+        socket.once('error', reject);
+        socket.once('close', () => clearInterval(ping));
+      }),
+  );
+}
+
+process.on('message', (msg: Command) => {
+  if (msg.cmd === 'drop' || msg.cmd === 'close') {
+    if (msg.cmd === 'close') stopping = true;
+    for (const h of open) h.close();
+    return;
+  }
+  limit = msg.concurrency;
+  void (async () => {
+    if (msg.cmd === 'muster') await Promise.all(msg.agents.map((a) => musterAgent(msg, a)));
+    else
+      await Promise.all(
+        Array.from({ length: msg.count }, (_, n) =>
+          mqttClient(msg, n).catch((err: Error) => {
+            failed++;
+            lastError = err.message;
+          }),
+        ),
+      );
+    send({ kind: 'done', linked, failed, lastError });
+  })();
+});
+process.on('disconnect', () => process.exit(0));

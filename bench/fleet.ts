@@ -1,0 +1,560 @@
+// Fleet-scale hot paths, measured side by side with Mosquitto (the reference broker) in the same run.
+// Usage: npx tsx bench/fleet.ts [--links 1000,5000,10000] [--pg postgres://...] [--checkout DIR] [--idle-seconds 30]
+// Prints one JSON line per figure group and a table at the end. See bench/README.md.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Command, MusterAgent, Report } from './fleet-clients.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    links: { type: 'string', default: '1000,5000,10000' },
+    pg: { type: 'string', default: process.env.MUSTER_BENCH_PG_URL ?? '' },
+    checkout: { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
+    'idle-seconds': { type: 'string', default: '30' },
+    claims: { type: 'string', default: '500' },
+    plain: { type: 'boolean', default: true },
+  },
+});
+const SIZES = args.links.split(',').map(Number);
+const IDLE_S = Number(args['idle-seconds']);
+const CLAIMS = Number(args.claims);
+const PER_PROCESS = 2500;
+const CONCURRENCY_PER_PROCESS = 100;
+const HEARTBEAT_S = 12;
+const ADMIN_PASSWORD = 'bench-admin-password';
+const work = mkdtempSync(join(tmpdir(), 'muster-bench-'));
+const children: ChildProcess[] = [];
+const results: Record<string, unknown>[] = [];
+
+function print(figure: Record<string, unknown>) {
+  results.push(figure);
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds (user + system) and resident memory (KiB) of a process, from /proc. */
+function usage(pid: number): { cpu: number; rssKiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(fields[11]) + Number(fields[12])) / 100;
+  const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
+  return { cpu, rssKiB: Number(rss) };
+}
+/** Percent of one core a process used over `seconds`. */
+async function idleCpu(pids: number[], seconds: number): Promise<number[]> {
+  const before = pids.map((p) => usage(p).cpu);
+  await sleep(seconds * 1000);
+  return pids.map((p, i) => round(((usage(p).cpu - before[i]!) / seconds) * 100, 2));
+}
+
+// ---- the servers ----------------------------------------------------------------------------------------------
+
+interface Muster {
+  proc: ChildProcess;
+  url: string;
+  token: string | null;
+}
+async function startMuster(dataDir: string, port: number, extra: string[] = []): Promise<Muster> {
+  const proc = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(args.checkout, 'src/cli/muster.ts'),
+      'server',
+      '--data-dir',
+      dataDir,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--admin-password',
+      ADMIN_PASSWORD,
+      '--claim-per-minute',
+      '1000000',
+      '--link-auth-per-minute',
+      '1000000',
+      '--log-level',
+      'warn',
+      ...extra,
+    ],
+    { cwd: args.checkout, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  children.push(proc);
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/Connect (a node|nodes)/.test(out)) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`muster exited (${code}): ${out}`)));
+  });
+  return {
+    proc,
+    url: /listening on (\S+)/.exec(out)![1]!,
+    token: /MUSTER_CLAIM_TOKEN=(\S+)/.exec(out)?.[1] ?? null,
+  };
+}
+async function stopProc(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill(signal);
+  await exited;
+}
+
+function startMosquitto(tlsDir: string, tlsPort: number, plainPort: number): ChildProcess {
+  const conf = join(work, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      'user root',
+      'persistence false',
+      'log_dest none',
+      'allow_anonymous true',
+      `listener ${tlsPort} 127.0.0.1`,
+      `cafile ${join(tlsDir, 'ca.pem')}`,
+      `certfile ${join(tlsDir, 'server.pem')}`,
+      `keyfile ${join(tlsDir, 'server-key.pem')}`,
+      `listener ${plainPort} 127.0.0.1`,
+      '',
+    ].join('\n'),
+  );
+  const p = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  children.push(p);
+  return p;
+}
+
+// ---- HTTP ------------------------------------------------------------------------------------------------------
+
+function client(ca: string | null, sockets: number) {
+  return ca
+    ? new https.Agent({ keepAlive: true, ca, maxSockets: sockets })
+    : new http.Agent({ keepAlive: true, maxSockets: sockets });
+}
+function call(
+  agent: http.Agent,
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  const u = new URL(url);
+  const lib = u.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = lib.request(
+      u,
+      {
+        method,
+        agent,
+        headers: {
+          ...headers,
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString(),
+            headers: res.headers,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+/** Run `fn` `total` times, `concurrency` at a time; seconds taken. */
+async function pool(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) await fn(next++);
+    }),
+  );
+  return (performance.now() - t0) / 1000;
+}
+/** Requests per second of `fn` over `seconds`, `concurrency` at a time. */
+async function rate(seconds: number, concurrency: number, fn: () => Promise<void>): Promise<number> {
+  let n = 0;
+  const until = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await fn();
+        n++;
+      }
+    }),
+  );
+  return Math.round(n / ((performance.now() - t0) / 1000));
+}
+
+// ---- claims ----------------------------------------------------------------------------------------------------
+
+/** RSA keys shared by the simulated machines (the server does not care that two nodes share one). */
+const keys = Array.from({ length: 8 }, () => {
+  const k = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    publicPem: k.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privatePem: k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+});
+const fleet: MusterAgent[] = [];
+
+/** Claim `count` nodes, 20 at a time; claims per second and server CPU per claim. */
+async function claim(m: Muster, ca: string | null, token: string, count: number, into: MusterAgent[] | null) {
+  const agent = client(ca, 20);
+  const cpu0 = usage(m.proc.pid!).cpu;
+  let failed = 0;
+  const seconds = await pool(count, 20, async (i) => {
+    const id = randomUUID();
+    const key = keys[i % keys.length]!;
+    const r = await call(agent, `${m.url}/api/v1/spaces/nodes/${id}`, 'PUT', {
+      node: { id, hostname: `bench-${id.slice(0, 8)}` },
+      token,
+      publicKey: key.publicPem,
+    });
+    if (r.status !== 200 && r.status !== 201) failed++;
+    else into?.push({ id, key: key.privatePem });
+  });
+  agent.destroy();
+  return {
+    per_second: Math.round(count / seconds),
+    server_cpu_ms_per_claim: round(((usage(m.proc.pid!).cpu - cpu0) / count) * 1000, 2),
+    failed,
+  };
+}
+
+// ---- links -----------------------------------------------------------------------------------------------------
+
+interface Clients {
+  procs: ChildProcess[];
+  linked(): number;
+  failed(): number;
+  lastError(): string | null;
+}
+function spawnClients(commands: Command[]): Clients {
+  const state = commands.map(() => ({ linked: 0, failed: 0, lastError: null as string | null }));
+  const procs = commands.map((cmd, i) => {
+    const p = fork(fileURLToPath(new URL('./fleet-clients.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    children.push(p);
+    p.on('message', (r: Report) => Object.assign(state[i]!, r));
+    p.send(cmd);
+    return p;
+  });
+  return {
+    procs,
+    linked: () => state.reduce((n, s) => n + s.linked, 0),
+    failed: () => state.reduce((n, s) => n + s.failed, 0),
+    lastError: () => state.find((s) => s.lastError)?.lastError ?? null,
+  };
+}
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+async function until(what: string, check: () => boolean, timeoutS: number): Promise<number> {
+  const t0 = performance.now();
+  while (!check()) {
+    if (performance.now() - t0 > timeoutS * 1000) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+  return (performance.now() - t0) / 1000;
+}
+function musterLinks(m: Muster, ca: string | null, agents: MusterAgent[]): Clients {
+  return spawnClients(
+    chunks(agents, PER_PROCESS).map((part) => ({
+      cmd: 'muster' as const,
+      url: m.url,
+      ca,
+      agents: part,
+      concurrency: CONCURRENCY_PER_PROCESS,
+    })),
+  );
+}
+function mqttLinks(port: number, ca: string | null, count: number): Clients {
+  return spawnClients(
+    chunks(Array.from({ length: count }), PER_PROCESS).map((part) => ({
+      cmd: 'mqtt' as const,
+      host: '127.0.0.1',
+      port,
+      ca,
+      count: part.length,
+      keepAlive: HEARTBEAT_S,
+      concurrency: CONCURRENCY_PER_PROCESS,
+    })),
+  );
+}
+async function stopClients(c: Clients) {
+  await Promise.all(c.procs.map((p) => stopProc(p, 'SIGKILL')));
+}
+
+// ---- the run ---------------------------------------------------------------------------------------------------
+
+const dataDir = join(work, 'muster');
+const musterPort = await freePort();
+let muster = await startMuster(dataDir, musterPort);
+const ca = readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8');
+const mqttTlsPort = await freePort();
+const mqttPlainPort = await freePort();
+const mosquitto = startMosquitto(join(dataDir, 'tls'), mqttTlsPort, mqttPlainPort);
+await sleep(500);
+const version = execFileSync('mosquitto', ['-h']).toString().split('\n')[0];
+print({
+  figure: 'machine',
+  cores: (await import('node:os')).cpus().length,
+  load_average: loadavg().map((l) => round(l, 2)),
+  reference: version,
+  checkout: args.checkout,
+});
+
+const http0 = client(ca, 8);
+const login = await call(http0, `${muster.url}/api/auth/login`, 'POST', {
+  username: 'admin',
+  password: ADMIN_PASSWORD,
+});
+const cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
+const token = muster.token!;
+
+// Idle with no links at all.
+await sleep(3000);
+const [idleMuster0, idleMosquitto0] = await idleCpu([muster.proc.pid!, mosquitto.pid!], IDLE_S / 2);
+print({
+  figure: 'idle cpu, no links (% of a core)',
+  muster: idleMuster0,
+  mosquitto: idleMosquitto0,
+  ratio: round(idleMuster0! / Math.max(idleMosquitto0!, 0.01), 1),
+});
+
+// Claims on an empty database.
+const claimsEmpty = await claim(muster, ca, token, CLAIMS, fleet);
+print({ figure: 'claims, SQLite, empty database', claims: CLAIMS, concurrency: 20, ...claimsEmpty });
+
+for (const size of SIZES) {
+  // Grow the fleet to `size` claimed nodes (the claims are timed too).
+  if (fleet.length < size) {
+    const grow = await claim(muster, ca, token, size - fleet.length, fleet);
+    print({ figure: `claims while growing the fleet to ${size}`, ...grow });
+  }
+  const agents = fleet.slice(0, size);
+  const base = { muster: usage(muster.proc.pid!).rssKiB, mosquitto: usage(mosquitto.pid!).rssKiB };
+
+  // First connect of the whole fleet, and Mosquitto's clients alongside.
+  let t0 = performance.now();
+  const links = musterLinks(muster, ca, agents);
+  const firstConnect = await until(`${size} links`, () => links.linked() >= size, 600);
+  const mqtt = mqttLinks(mqttTlsPort, ca, size);
+  const mqttConnect = await until(`${size} MQTT clients`, () => mqtt.linked() >= size, 600);
+  await sleep(5000);
+  const mem = { muster: usage(muster.proc.pid!).rssKiB, mosquitto: usage(mosquitto.pid!).rssKiB };
+  const perLink = {
+    muster: round((mem.muster - base.muster) / size, 1),
+    mosquitto: round((mem.mosquitto - base.mosquitto) / size, 1),
+  };
+  print({
+    figure: `memory per idle TLS link at ${size} (KiB)`,
+    ...perLink,
+    ratio: round(perLink.muster / perLink.mosquitto, 1),
+    muster_rss_mb: round(mem.muster / 1024, 0),
+    first_connect_seconds: round(firstConnect, 1),
+    mosquitto_connect_seconds: round(mqttConnect, 1),
+  });
+
+  const [idleM, idleQ] = await idleCpu([muster.proc.pid!, mosquitto.pid!], IDLE_S);
+  print({
+    figure: `idle cpu at ${size} TLS links (% of a core)`,
+    muster: idleM,
+    mosquitto: idleQ,
+    ratio: round(idleM! / Math.max(idleQ!, 0.01), 1),
+  });
+
+  // A request through the link (the API asks the agent for its facts) and the node list, while the fleet is up.
+  const api = client(ca, 8);
+  const auth = { cookie };
+  const rtt: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = agents[Math.floor(Math.random() * agents.length)]!.id;
+    const s = performance.now();
+    const r = await call(api, `${muster.url}/api/nodes/${id}/facts`, 'GET', undefined, auth);
+    if (r.status !== 200) throw new Error(`facts ${r.status} ${r.text}`);
+    rtt.push(performance.now() - s);
+  }
+  rtt.sort((a, b) => a - b);
+  const list = await rate(5, 8, async () => {
+    const r = await call(api, `${muster.url}/api/nodes`, 'GET', undefined, auth);
+    if (r.status !== 200) throw new Error(`list ${r.status}`);
+  });
+  const healthz = await rate(5, 8, async () => {
+    await call(api, `${muster.url}/healthz`, 'GET');
+  });
+  t0 = performance.now();
+  const exported = await call(api, `${muster.url}/api/nodes/export`, 'GET', undefined, auth);
+  const exportMs = performance.now() - t0;
+  print({
+    figure: `node list and request round trip at ${size} nodes`,
+    list_default_page_per_second: list,
+    healthz_per_second: healthz,
+    ratio_to_healthz: round(list / healthz, 2),
+    export_all_ms: Math.round(exportMs),
+    export_status: exported.status,
+    export_bytes: exported.text.length,
+    export_nodes: exported.status === 200 ? (JSON.parse(exported.text) as unknown[]).length : null,
+    request_roundtrip_p50_ms: round(rtt[Math.floor(rtt.length / 2)]!, 2),
+    request_roundtrip_p99_ms: round(rtt[Math.floor(rtt.length * 0.99)]!, 2),
+  });
+  api.destroy();
+
+  // Reconnect storm, the reference first: every MQTT client drops and connects again at once.
+  await stopClients(mqtt);
+  await sleep(1000);
+  const cpuQ0 = usage(mosquitto.pid!).cpu;
+  const mqtt2 = mqttLinks(mqttTlsPort, ca, size);
+  const mqttStorm = await until(`${size} MQTT reconnects`, () => mqtt2.linked() >= size, 600);
+  const mqttStormCpu = usage(mosquitto.pid!).cpu - cpuQ0;
+  await stopClients(mqtt2);
+
+  // Then Muster: the server is killed and started again; every agent authenticates and links again.
+  await stopProc(muster.proc, 'SIGKILL');
+  await until('links to notice', () => links.linked() === 0, 60);
+  const failedBefore = links.failed();
+  muster = await startMuster(dataDir, musterPort);
+  const cpuM0 = usage(muster.proc.pid!).cpu;
+  t0 = performance.now();
+  const storm = await until(`${size} links back`, () => links.linked() >= size, 600);
+  const stormCpu = usage(muster.proc.pid!).cpu - cpuM0;
+  await sleep(2000);
+  const serverCount = await call(
+    client(ca, 1),
+    `${muster.url}/api/nodes?status=online&limit=1000`,
+    'GET',
+    undefined,
+    { cookie },
+  );
+  print({
+    figure: `reconnect storm, ${size} agents, full link auth, TLS`,
+    muster_links_per_second: Math.round(size / storm),
+    muster_seconds: round(storm, 2),
+    muster_server_cpu_ms_per_link: round((stormCpu / size) * 1000, 2),
+    mosquitto_connects_per_second: Math.round(size / mqttStorm),
+    mosquitto_cpu_ms_per_connect: round((mqttStormCpu / size) * 1000, 3),
+    ratio: round(size / mqttStorm / (size / storm), 2),
+    failed_attempts: links.failed() - failedBefore,
+    linked_now: links.linked(),
+    online_listed: serverCount.status === 200 ? (JSON.parse(serverCount.text) as unknown[]).length : null,
+  });
+  await stopClients(links);
+  await sleep(2000);
+}
+
+// Claims again, now on a database holding the whole fleet.
+const claimsFull = await claim(muster, ca, token, CLAIMS, null);
+print({
+  figure: `claims, SQLite, database holding ${fleet.length} nodes`,
+  claims: CLAIMS,
+  ...claimsFull,
+  ratio_to_empty: round(claimsFull.per_second / claimsEmpty.per_second, 2),
+});
+
+// Presence: one agent frozen (SIGSTOP) and one that stops cleanly.
+async function offlineAfter(act: (c: Clients) => Promise<void>): Promise<number> {
+  const [one] = await claimOne();
+  const c = musterLinks(muster, ca, [one!]);
+  await until('one link', () => c.linked() === 1, 60);
+  const api = client(ca, 1);
+  const t0 = performance.now();
+  await act(c);
+  for (;;) {
+    const r = await call(api, `${muster.url}/api/nodes/${one!.id}`, 'GET', undefined, { cookie });
+    if ((JSON.parse(r.text) as { status: string }).status === 'offline') break;
+    await sleep(5);
+  }
+  const s = (performance.now() - t0) / 1000;
+  api.destroy();
+  await stopClients(c);
+  return s;
+}
+async function claimOne(): Promise<MusterAgent[]> {
+  const out: MusterAgent[] = [];
+  await claim(muster, ca, token, 1, out);
+  return out;
+}
+const frozen = await offlineAfter(async (c) => void c.procs[0]!.kill('SIGSTOP'));
+const clean = await offlineAfter(async (c) => void c.procs[0]!.send({ cmd: 'close' } satisfies Command));
+print({
+  figure: 'presence',
+  frozen_agent_offline_seconds: round(frozen, 1),
+  clean_close_offline_ms: Math.round(clean * 1000),
+  heartbeat_seconds: HEARTBEAT_S,
+});
+
+// Plain links (--tls off): memory per link against Mosquitto's plain listener.
+if (args.plain) {
+  const size = SIZES[SIZES.length - 1]!;
+  await stopProc(muster.proc);
+  muster = await startMuster(dataDir, musterPort, ['--tls', 'off']);
+  await sleep(2000);
+  const base = { muster: usage(muster.proc.pid!).rssKiB, mosquitto: usage(mosquitto.pid!).rssKiB };
+  const links = musterLinks(muster, null, fleet.slice(0, size));
+  await until(`${size} plain links`, () => links.linked() >= size, 600);
+  const mqtt = mqttLinks(mqttPlainPort, null, size);
+  await until(`${size} plain MQTT clients`, () => mqtt.linked() >= size, 600);
+  await sleep(5000);
+  const perLink = {
+    muster: round((usage(muster.proc.pid!).rssKiB - base.muster) / size, 1),
+    mosquitto: round((usage(mosquitto.pid!).rssKiB - base.mosquitto) / size, 1),
+  };
+  print({
+    figure: `memory per idle plain link at ${size} (KiB)`,
+    ...perLink,
+    ratio: round(perLink.muster / Math.max(perLink.mosquitto, 0.1), 1),
+  });
+  await stopClients(links);
+  await stopClients(mqtt);
+}
+
+// Claims on PostgreSQL, in a database of their own.
+if (args.pg) {
+  const name = `muster_bench_${process.pid}`;
+  const admin = new URL(args.pg);
+  execFileSync('psql', [args.pg, '-qc', `create database ${name}`]);
+  admin.pathname = `/${name}`;
+  const pgDir = join(work, 'muster-pg');
+  const pgServer = await startMuster(pgDir, await freePort(), ['--db', admin.toString()]);
+  const pgCa = readFileSync(join(pgDir, 'tls', 'ca.pem'), 'utf8');
+  const r = await claim(pgServer, pgCa, pgServer.token!, CLAIMS, null);
+  print({ figure: 'claims, PostgreSQL, empty database', claims: CLAIMS, concurrency: 20, ...r });
+  await stopProc(pgServer.proc);
+  execFileSync('psql', [args.pg, '-qc', `drop database ${name}`]);
+}
+
+for (const c of children) await stopProc(c, 'SIGKILL');
+rmSync(work, { recursive: true, force: true });
+process.exit(0);
