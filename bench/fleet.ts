@@ -99,7 +99,7 @@ async function startMuster(dataDir: string, port: number, extra: string[] = []):
   children.push(proc);
   let out = '';
   await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on('data', (d: Buffer) => {
+    proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (/Connect (a node|nodes)/.test(out)) resolve();
     });
