@@ -87,7 +87,6 @@ function request(
 function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent): Promise<void> {
   let firstDone: (() => void) | null = null;
   const first = new Promise<void>((r) => (firstDone = r));
-  let stopped = false;
   const attempt = async (): Promise<void> => {
     const agent = start.url.startsWith('https:')
       ? new https.Agent({ keepAlive: true, ca: start.ca ?? undefined, maxSockets: 1 })
@@ -112,19 +111,20 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       if (pw.status !== 201 && pw.status !== 200)
         throw new Error(`password ${pw.status} ${pw.text.slice(0, 100)}`);
       const creds = JSON.parse(pw.text) as { username: string; password: string };
-      agent.destroy();
+      // As the agent does: the websocket goes over the connection the authentication used (one TLS handshake).
       await link(
         transports[0]!.endpoint,
         `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+        agent,
       );
-    } catch (err) {
+    } finally {
       agent.destroy();
-      throw err;
     }
   };
-  const link = (endpoint: string, authorization: string) =>
+  const link = (endpoint: string, authorization: string, agent: http.Agent) =>
     new Promise<void>((resolve, reject) => {
       const ws = new WebSocket(endpoint, {
+        agent,
         ca: start.ca ?? undefined,
         headers: { authorization },
         perMessageDeflate: false,
@@ -170,13 +170,13 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
         open.delete(handle);
         if (!up) return reject(new Error('closed before welcome'));
         linked--;
-        if (!stopped && !stopping) void retry();
+        if (!stopping) void retry();
       });
     });
   // Reconnect soon and often: the bench measures how fast the server takes a whole fleet back.
   const retry = async () => {
     for (;;) {
-      if (stopped) return;
+      if (stopping) return;
       try {
         await gate(attempt);
         return;
@@ -188,7 +188,6 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
     }
   };
   void retry();
-  process.once('disconnect', () => (stopped = true));
   return first;
 }
 

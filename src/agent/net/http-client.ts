@@ -204,8 +204,13 @@ export function createHttpClient(opts: {
     async connectOptions(url: string): Promise<ConnectOptions> {
       const target = new URL(url);
       await ensureTrust(new URL(target.href.replace(/^ws/, 'http')));
-      const agent = agentFor(target);
-      return { ...tlsFor(), ...(agent ? { agent } : {}) };
+      const tlsOptions = tlsFor();
+      // Without a proxy, the link goes over the kept-alive connection its authentication just used (Node's
+      // global agent keeps connections alive): one TLS handshake per link instead of two, on both ends.
+      const agent =
+        agentFor(target) ??
+        (target.protocol === 'wss:' && tlsOptions.rejectUnauthorized ? https.globalAgent : undefined);
+      return { ...tlsOptions, ...(agent ? { agent } : {}) };
     },
     /** The CA learned from a pin or file, to keep in the state directory. */
     trustedCaPem: (): string | null => (trustedCa ? trustedCa.join('') : null),

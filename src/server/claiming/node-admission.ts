@@ -69,5 +69,5 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     repo_enc: t.secrets_enc,
   });
   if (t.secrets_enc) await tokens.clearSecrets(t.id);
-  for (const roomId of roomIds) await spaces.addNodeToRoom(roomId, a.id);
+  await spaces.addNodeToRooms([...roomIds], a.id);
 }

@@ -120,10 +120,15 @@ export function createNodesService(deps: {
     findRow: (id: string) => repo.findNode(id),
     /** What the agent is told in welcome: its configuration and, when it has one, its repository. */
     async linkConfig(id: string): Promise<Record<string, unknown>> {
-      const [n, secrets] = await Promise.all([repo.findNode(id), repo.findSecrets(id)]);
+      const n = await repo.findLinkState(id);
       const config = n ? (JSON.parse(n.config) as Record<string, unknown>) : {};
-      if (secrets?.repo_enc) config.repository = JSON.parse(sealer.open(secrets.repo_enc)) as unknown;
+      if (n?.repo_enc) config.repository = JSON.parse(sealer.open(n.repo_enc)) as unknown;
       return config;
+    },
+    /** Whether the node has a repository that was never initialised (its first link initialises it). */
+    async repositoryUninitialised(id: string): Promise<boolean> {
+      const n = await repo.findLinkState(id);
+      return n?.repo_status === 'unknown' && Boolean(n.repo_enc);
     },
     /** The link said hello: record its facts and the link session, and bring the node online. */
     async markOnline(

@@ -21,10 +21,24 @@ export function acceptPublicKey(pem: unknown): string | null {
     if (key.asymmetricKeyType !== 'rsa') return null;
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < 2048 || bits > 8192) return null;
-    return key.export({ type: 'spki', format: 'pem' }).toString();
+    return canonicalSpki(pem) ?? key.export({ type: 'spki', format: 'pem' }).toString();
   } catch {
     return null;
   }
+}
+
+/**
+ * The key as it was sent when that already is the normal form (an SPKI PEM in 64-character lines, as agents
+ * send it), so that the costlier re-encoding is only needed for other forms; null otherwise.
+ */
+function canonicalSpki(pem: string): string | null {
+  const m = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n-----END PUBLIC KEY-----\s*$/.exec(
+    pem,
+  );
+  if (!m) return null;
+  const body = m[1]!.replace(/\r/g, '');
+  const wrapped = body.replace(/\n/g, '').replace(/.{64}/g, '$&\n').replace(/\n$/, '');
+  return wrapped === body ? `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n` : null;
 }
 
 /** Rooms as sent: an array of ids or slugs (a comma-separated string is tolerated for old scripts). */
@@ -109,13 +123,14 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           rooms,
           now,
         });
-        await r.audit.record(
-          actor,
-          'node.claimed',
-          { type: 'node', id: claimedId },
-          { hostname, token_id: t.id, machine_guid: mGUID },
-        );
-        await r.audit.record(actor, 'token.used', { type: 'token', id: t.id });
+        await r.audit.recordAll(actor, [
+          {
+            action: 'node.claimed',
+            target: { type: 'node', id: claimedId },
+            detail: { hostname, token_id: t.id, machine_guid: mGUID },
+          },
+          { action: 'token.used', target: { type: 'token', id: t.id } },
+        ]);
         return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id } as const;
       });
 

@@ -93,13 +93,14 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
           throw err;
         }
         const actor: Actor = { kind: 'agent', nodeId: hostId, ip: sourceIp };
-        await r.audit.record(
-          actor,
-          'node.enrolled',
-          { type: 'node', id: hostId },
-          { hostname: body.hostname, token_id: t.id },
-        );
-        await r.audit.record(actor, 'token.used', { type: 'token', id: t.id });
+        await r.audit.recordAll(actor, [
+          {
+            action: 'node.enrolled',
+            target: { type: 'node', id: hostId },
+            detail: { hostname: body.hostname, token_id: t.id },
+          },
+          { action: 'token.used', target: { type: 'token', id: t.id } },
+        ]);
         return { kind: 'enrolled', hostId } as const;
       });
       const { hostId } = outcome;

@@ -51,8 +51,7 @@ export function createJobOperations(deps: {
     },
     /** A node came online: a repository it was given but never initialised is initialised now. */
     async nodeOnline(nodeId: string) {
-      const row = await nodes.findRow(nodeId);
-      if (row?.repo_status === 'unknown') await initRepository(SYSTEM, nodeId);
+      if (await nodes.repositoryUninitialised(nodeId)) await initRepository(SYSTEM, nodeId);
     },
     /** Job frames and refusals from a node's link. */
     async agentFrame(nodeId: string, frame: AgentFrame) {

@@ -22,7 +22,30 @@ export interface AuditTarget {
 
 /** Audit records: written in the transaction of the change they describe; never secrets (ids, not values). */
 export function createAuditRepo(db: Db, clock: Clock) {
+  /** Several records of one actor's change, in one statement. */
+  async function recordAll(
+    actor: Actor,
+    entries: { action: string; target: AuditTarget | null; detail?: Record<string, unknown> }[],
+  ): Promise<void> {
+    const at = clock.now();
+    const who = actorColumns(actor);
+    await db
+      .insertInto('audit_events')
+      .values(
+        entries.map((e) => ({
+          at,
+          ...who,
+          action: e.action,
+          target_type: e.target?.type ?? null,
+          target_id: e.target?.id ?? null,
+          detail: JSON.stringify(e.detail ?? {}),
+        })),
+      )
+      .execute();
+  }
+
   return {
+    recordAll,
     /** Record that `actor` did `action` (to `target`), with details a reader needs. */
     async record(
       actor: Actor,
@@ -30,17 +53,7 @@ export function createAuditRepo(db: Db, clock: Clock) {
       target: AuditTarget | null = null,
       detail: Record<string, unknown> = {},
     ): Promise<void> {
-      await db
-        .insertInto('audit_events')
-        .values({
-          at: clock.now(),
-          ...actorColumns(actor),
-          action,
-          target_type: target?.type ?? null,
-          target_id: target?.id ?? null,
-          detail: JSON.stringify(detail),
-        })
-        .execute();
+      await recordAll(actor, [{ action, target, detail }]);
     },
     /** Forget records older than `before`; the number deleted. */
     async prune(before: number): Promise<number> {

@@ -87,6 +87,14 @@ export function createNodesRepo(db: Db) {
         .select(['nodes.status', 'node_secrets.public_key', 'node_secrets.bearer_hash'])
         .where('nodes.id', '=', id)
         .executeTakeFirst(),
+    /** What a link needs at hello: the node's configuration, repository state and sealed repository, in one query. */
+    findLinkState: (id: string) =>
+      db
+        .selectFrom('nodes')
+        .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
+        .select(['nodes.config', 'nodes.repo_status', 'node_secrets.repo_enc'])
+        .where('nodes.id', '=', id)
+        .executeTakeFirst(),
     setBearerHash: (id: string, hash: string) =>
       db.updateTable('node_secrets').set({ bearer_hash: hash }).where('node_id', '=', id).execute(),
     findSecrets: (id: string) =>

@@ -77,6 +77,16 @@ export function createSpacesRepo(db: Db) {
         .values({ room_id, node_id })
         .onConflict((oc) => oc.doNothing())
         .execute(),
+    /** Put a node in several rooms at once (rooms it is in already are left alone). */
+    addNodeToRooms: (roomIds: string[], node_id: string) =>
+      roomIds.length === 0
+        ? Promise.resolve()
+        : db
+            .insertInto('room_nodes')
+            .values(roomIds.map((room_id) => ({ room_id, node_id })))
+            .onConflict((oc) => oc.doNothing())
+            .execute()
+            .then(() => undefined),
     removeNodeFromRoom: (room_id: string, node_id: string) =>
       db.deleteFrom('room_nodes').where('room_id', '=', room_id).where('node_id', '=', node_id).execute(),
   };
