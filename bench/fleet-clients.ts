@@ -1,7 +1,7 @@
 // A child process of fleet.ts: holds up to a few thousand simulated links, either Muster agent links (full link
 // authentication: env, challenge, decrypt, password, websocket, hello, heartbeats as the agent does them) or
 // MQTT 5 clients of a reference broker (CONNECT/CONNACK, PINGREQ at the keep-alive). Reports over IPC.
-import { constants, privateDecrypt } from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import http from 'node:http';
 import net from 'node:net';
@@ -42,6 +42,13 @@ const facts = {
   capabilities: [],
 };
 
+/** The simulated machines share a few keys, each parsed once per process (an agent decrypts on its own machine). */
+const privateKeys = new Map<string, KeyObject>();
+const privateKey = (pem: string) => {
+  let k = privateKeys.get(pem);
+  if (!k) privateKeys.set(pem, (k = createPrivateKey(pem)));
+  return k;
+};
 let linked = 0;
 /** Links closed on purpose ('close'): a clean goodbye, and no reconnecting. */
 let stopping = false;
@@ -101,7 +108,7 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       const ch = await request(agent, `${authEndpoint}/node/${a.id}/challenge`, 'GET');
       if (ch.status !== 200) throw new Error(`challenge ${ch.status} ${ch.text.slice(0, 100)}`);
       const nonce = privateDecrypt(
-        { key: a.key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        { key: privateKey(a.key), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
         Buffer.from((JSON.parse(ch.text) as { challenge: string }).challenge, 'base64'),
       );
       const pw = await request(agent, `${authEndpoint}/node/${a.id}/password`, 'POST', {

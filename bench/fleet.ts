@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
 const SIZES = args.links.split(',').map(Number);
 const IDLE_S = Number(args['idle-seconds']);
 const CLAIMS = Number(args.claims);
+/** Claims not counted, made before each timed run. */
+const WARM_UP_CLAIMS = 500;
 const PER_PROCESS = 1000;
 const CONCURRENCY_PER_PROCESS = 100;
 const HEARTBEAT_S = 12;
@@ -148,6 +150,20 @@ function startMosquitto(tlsDir: string, tlsPort: number, plainPort: number): Chi
   const p = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   children.push(p);
   return p;
+}
+
+async function restartMosquitto(): Promise<ChildProcess> {
+  await stopProc(mosquitto);
+  const p = startMosquitto(join(dataDir, 'tls'), mqttTlsPort, mqttPlainPort);
+  await sleep(500);
+  return p;
+}
+/** Wait until a process is quiet (under 5 % of a core for a second): the work of the last step is done. */
+async function settle(pid: number) {
+  for (let i = 0; i < 60; i++) {
+    const [cpu] = await idleCpu([pid], 1);
+    if (cpu! < 5) return;
+  }
 }
 
 // ---- HTTP ------------------------------------------------------------------------------------------------------
@@ -335,7 +351,7 @@ let muster = await startMuster(dataDir, musterPort);
 const ca = readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8');
 const mqttTlsPort = await freePort();
 const mqttPlainPort = await freePort();
-const mosquitto = startMosquitto(join(dataDir, 'tls'), mqttTlsPort, mqttPlainPort);
+let mosquitto = startMosquitto(join(dataDir, 'tls'), mqttTlsPort, mqttPlainPort);
 await sleep(500);
 const version = spawnSync('mosquitto', ['-h']).stdout.toString().split('\n')[0];
 print({
@@ -364,7 +380,8 @@ print({
   ratio: round(idleMuster0! / Math.max(idleMosquitto0!, 0.01), 1),
 });
 
-// Claims on an empty database.
+// Claims on an empty database (after 200 claims not counted, so that both runs meet a warm server).
+await claim(muster, ca, token, WARM_UP_CLAIMS, null);
 const claimsEmpty = await claim(muster, ca, token, CLAIMS, fleet);
 print({ figure: 'claims, SQLite, empty database', claims: CLAIMS, concurrency: 20, ...claimsEmpty });
 
@@ -375,6 +392,11 @@ for (const size of SIZES) {
     print({ figure: `claims while growing the fleet to ${size}`, ...grow });
   }
   const agents = fleet.slice(0, size);
+  // Fresh processes for each size: neither gives memory back to the system once its links are gone.
+  await stopProc(muster.proc);
+  muster = await startMuster(dataDir, musterPort);
+  mosquitto = await restartMosquitto();
+  await settle(muster.proc.pid!);
   const base = { muster: usage(muster.proc.pid!).rssKiB, mosquitto: usage(mosquitto.pid!).rssKiB };
 
   // First connect of the whole fleet, and Mosquitto's clients alongside.
@@ -457,9 +479,12 @@ for (const size of SIZES) {
   muster = await startMuster(dataDir, musterPort);
   const failedBefore = links.failed();
   const cpuM0 = usage(muster.proc.pid!).cpu;
+  const clientsCpu = () => links.procs.reduce((n, p) => n + usage(p.pid!).cpu, 0);
+  const cpuC0 = clientsCpu();
   t0 = performance.now();
   const storm = await until(`${size} links back`, () => links.linked() >= size, 600);
   const stormCpu = usage(muster.proc.pid!).cpu - cpuM0;
+  const stormClientCpu = clientsCpu() - cpuC0;
   await sleep(2000);
   const serverCount = await call(
     client(ca, 1),
@@ -473,6 +498,7 @@ for (const size of SIZES) {
     muster_links_per_second: Math.round(size / storm),
     muster_seconds: round(storm, 2),
     muster_server_cpu_ms_per_link: round((stormCpu / size) * 1000, 2),
+    agents_cpu_ms_per_link: round((stormClientCpu / size) * 1000, 2),
     mosquitto_connects_per_second: Math.round(size / mqttStorm),
     mosquitto_cpu_ms_per_connect: round((mqttStormCpu / size) * 1000, 3),
     ratio: round(size / mqttStorm / (size / storm), 2),
@@ -485,6 +511,8 @@ for (const size of SIZES) {
 }
 
 // Claims again, now on a database holding the whole fleet.
+await settle(muster.proc.pid!);
+await claim(muster, ca, token, WARM_UP_CLAIMS, null);
 const claimsFull = await claim(muster, ca, token, CLAIMS, null);
 print({
   figure: `claims, SQLite, database holding ${fleet.length} nodes`,
@@ -530,7 +558,8 @@ if (!args['skip-plain']) {
   const size = SIZES[SIZES.length - 1]!;
   await stopProc(muster.proc);
   muster = await startMuster(dataDir, musterPort, ['--tls', 'off']);
-  await sleep(2000);
+  mosquitto = await restartMosquitto();
+  await settle(muster.proc.pid!);
   const base = { muster: usage(muster.proc.pid!).rssKiB, mosquitto: usage(mosquitto.pid!).rssKiB };
   const links = musterLinks(muster, null, fleet.slice(0, size));
   await until(`${size} plain links`, () => links.linked() >= size, 600);
@@ -559,6 +588,7 @@ if (args.pg) {
   const pgDir = join(work, 'muster-pg');
   const pgServer = await startMuster(pgDir, await freePort(), ['--db', admin.toString()]);
   const pgCa = readFileSync(join(pgDir, 'tls', 'ca.pem'), 'utf8');
+  await claim(pgServer, pgCa, pgServer.token!, WARM_UP_CLAIMS, null);
   const r = await claim(pgServer, pgCa, pgServer.token!, CLAIMS, null);
   print({ figure: 'claims, PostgreSQL, empty database', claims: CLAIMS, concurrency: 20, ...r });
   await stopProc(pgServer.proc);

@@ -127,17 +127,52 @@ export function openDatabase(
 /** Distinct statements kept prepared; our queries are a few hundred shapes, and values are always bound. */
 const STATEMENT_CACHE_SIZE = 500;
 
+/** What Kysely's SQLite driver uses of a statement. */
+interface DriverStatement {
+  readonly reader: boolean;
+  readonly busy: boolean;
+  all(params: unknown[]): unknown[];
+  run(params: unknown[]): SQLite.RunResult;
+  iterate(params: unknown[]): IterableIterator<unknown>;
+}
+
+/**
+ * A statement whose rows are read as arrays and made into objects here: better-sqlite3 builds each row object key
+ * by key, which costs about twice as much for wide rows (a page of nodes) as filling them from an array.
+ */
+function rowObjects(stmt: SQLite.Statement): DriverStatement {
+  if (!stmt.reader) return stmt as unknown as DriverStatement;
+  const names = stmt.columns().map((c) => c.name);
+  stmt.raw(true);
+  const toObject = (row: unknown[]) => {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) o[names[i]!] = row[i];
+    return o;
+  };
+  return {
+    reader: true,
+    get busy() {
+      return stmt.busy;
+    },
+    all: (params) => (stmt.all(params) as unknown[][]).map(toObject),
+    run: (params) => stmt.run(params),
+    *iterate(params) {
+      for (const row of stmt.iterate(params) as IterableIterator<unknown[]>) yield toObject(row);
+    },
+  };
+}
+
 /**
  * The SQLite database as Kysely's driver sees it, preparing each distinct SQL text once. Kysely prepares every
  * statement anew, which costs more than running the small statements of the hot paths; a statement still being
  * iterated (a streamed result) is never handed out twice.
  */
 function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
-  const cache = new Map<string, SQLite.Statement>();
-  const prepare = (source: string): SQLite.Statement => {
+  const cache = new Map<string, DriverStatement>();
+  const prepare = (source: string): DriverStatement => {
     const hit = cache.get(source);
     if (hit && !hit.busy) return hit;
-    const stmt = sqlite.prepare(source);
+    const stmt = rowObjects(sqlite.prepare(source));
     if (!hit) {
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       cache.set(source, stmt);
