@@ -141,7 +141,7 @@ interface DriverStatement {
  * by key, which costs about twice as much for wide rows (a page of nodes) as filling them from an array.
  */
 function rowObjects(stmt: SQLite.Statement): DriverStatement {
-  if (!stmt.reader) return stmt as unknown as DriverStatement;
+  if (!stmt.reader) return stmt;
   const names = stmt.columns().map((c) => c.name);
   stmt.raw(true);
   const toObject = (row: unknown[]) => {
