@@ -53,6 +53,16 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
     for (const [k, v] of map) if (expiresOf(v) <= now) map.delete(k);
   }
 
+  /** Expired entries go once a minute, or at once when either map holds more than MAX_PENDING. */
+  let nextPrune = 0;
+  function pruneNow() {
+    const now = clock.now();
+    if (now < nextPrune && answered.size <= MAX_PENDING && passwords.size <= MAX_PENDING) return;
+    nextPrune = now + CHALLENGE_TTL_MS;
+    prune(answered, (v) => v);
+    prune(passwords, (v) => v.expires);
+  }
+
   function mac(nodeId: string, random: Buffer, expires: Buffer): Buffer {
     return createHmac('sha256', challengeKey).update(nodeId).update(random).update(expires).digest();
   }
@@ -179,9 +189,8 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
           'this challenge expired or was already answered; ask for a new one',
           { retryDelaySeconds: 1 },
         );
-      if (answered.size > MAX_PENDING) prune(answered, (v) => v);
+      pruneNow();
       answered.set(key, until);
-      if (passwords.size > MAX_PENDING) prune(passwords, (v) => v.expires);
       const password = newSecret('');
       passwords.set(sha256Hex(password), {
         nodeId,

@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
@@ -86,6 +88,19 @@ function aclkBaseUrl(req: FastifyRequest, publicUrl: string | null): string {
   return port === (req.protocol === 'https' ? 443 : 80)
     ? `${req.protocol}://${req.host}`
     : `${req.protocol}://${req.host}:${port}`;
+}
+
+/**
+ * Let go of the upgrade request of a websocket that is now a link. Otherwise it lives as long as the link: the
+ * connection still points at the HTTP response the upgrade came with (and through it at the request, its reply,
+ * headers and logger), and the websocket plugin's error listener holds them too; together about 5 KiB a link.
+ * The link's owner logs socket errors itself.
+ */
+function releaseUpgrade(socket: WebSocket, req: FastifyRequest) {
+  socket.removeAllListeners('error');
+  const connection = req.raw.socket as Socket & { _httpMessage?: ServerResponse | null };
+  const response = connection._httpMessage as (ServerResponse & { detachSocket?(s: Socket): void }) | null;
+  if (response?.detachSocket) response.detachSocket(connection);
 }
 
 /**
@@ -234,7 +249,10 @@ export function agentApiRoutes(deps: {
         }),
         websocket: true,
       },
-      (socket, req) => deps.acceptAclk(socket, req.ip),
+      (socket, req) => {
+        releaseUpgrade(socket, req);
+        deps.acceptAclk(socket, req.ip);
+      },
     );
 
     app.get(
@@ -266,6 +284,7 @@ export function agentApiRoutes(deps: {
         },
       },
       (socket, req) => {
+        releaseUpgrade(socket, req);
         deps.hub.attach(req.linkNodeId!, socket, req.ip);
       },
     );
