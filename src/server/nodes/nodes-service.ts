@@ -12,7 +12,7 @@ import { createWriteBatch } from '../repos/write-batch.ts';
 import { presentNode } from './nodes-presenter.ts';
 
 /** Nodes read per query when a whole list is exported. */
-const EXPORT_PAGE = 500;
+const EXPORT_PAGE = 1000;
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
 /** The node columns a link's facts fill. */

@@ -95,7 +95,7 @@ export function nodesRoutes(deps: {
           querystring: filterQuery,
           response: {
             200: {
-              description: 'every matching node, read and sent 500 at a time',
+              description: 'every matching node, read and sent 1,000 at a time',
               content: { 'application/json': { schema: z.array(nodeView) } },
             },
           },
@@ -181,7 +181,7 @@ export function nodesRoutes(deps: {
         schema: {
           response: {
             200: {
-              description: 'every node that was not removed, read and sent 500 at a time',
+              description: 'every node that was not removed, read and sent 1,000 at a time',
               content: { 'application/json': { schema: z.array(hostView) } },
             },
           },
