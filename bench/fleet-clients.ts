@@ -8,6 +8,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import mqtt from 'mqtt-packet';
 import WebSocket from 'ws';
+import { call } from './http-call.ts';
 
 export interface MusterAgent {
   id: string;
@@ -59,37 +60,6 @@ const send = (r: Report) => process.send!(r);
 const progress = setInterval(() => send({ kind: 'progress', linked, failed, lastError }), 100);
 progress.unref();
 
-function request(
-  agent: http.Agent,
-  url: string,
-  method: string,
-  body?: unknown,
-): Promise<{ status: number; text: string }> {
-  const u = new URL(url);
-  const lib = u.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = lib.request(
-      u,
-      {
-        method,
-        agent,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
 /** One agent's link, reconnecting whenever it drops (the server restarting, say), as an agent would. */
 function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent): Promise<void> {
   let firstDone: (() => void) | null = null;
@@ -99,19 +69,19 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       ? new https.Agent({ keepAlive: true, ca: start.ca ?? undefined, maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const env = await request(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
+      const env = await call(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
       if (env.status !== 200) throw new Error(`env ${env.status} ${env.text.slice(0, 100)}`);
       const { authEndpoint, transports } = JSON.parse(env.text) as {
         authEndpoint: string;
         transports: { endpoint: string }[];
       };
-      const ch = await request(agent, `${authEndpoint}/node/${a.id}/challenge`, 'GET');
+      const ch = await call(agent, `${authEndpoint}/node/${a.id}/challenge`, 'GET');
       if (ch.status !== 200) throw new Error(`challenge ${ch.status} ${ch.text.slice(0, 100)}`);
       const nonce = privateDecrypt(
         { key: privateKey(a.key), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
         Buffer.from((JSON.parse(ch.text) as { challenge: string }).challenge, 'base64'),
       );
-      const pw = await request(agent, `${authEndpoint}/node/${a.id}/password`, 'POST', {
+      const pw = await call(agent, `${authEndpoint}/node/${a.id}/password`, 'POST', {
         agent_version: 'bench',
         response: nonce.toString('base64'),
       });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Command, MusterAgent, Report } from './fleet-clients.ts';
+import { call } from './http-call.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -172,45 +173,6 @@ function client(ca: string | null, sockets: number) {
   return ca
     ? new https.Agent({ keepAlive: true, ca, maxSockets: sockets })
     : new http.Agent({ keepAlive: true, maxSockets: sockets });
-}
-function call(
-  agent: http.Agent,
-  url: string,
-  method: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
-  const u = new URL(url);
-  const lib = u.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = lib.request(
-      u,
-      {
-        method,
-        agent,
-        headers: {
-          ...headers,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString(),
-            headers: res.headers,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
 /** Run `fn` `total` times, `concurrency` at a time; seconds taken. */
 async function pool(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number> {
