@@ -74,6 +74,12 @@ export function createNodesService(deps: {
     if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }
 
+  /** A link is up: the node is online with these columns, and the link session is recorded with it. */
+  const linkUp = (id: string, reason: string, session: LinkSessionRow, columns: Partial<NodesTable>) =>
+    setStatus(id, 'online', reason, { last_seen_at: clock.now(), ...columns }, (r) =>
+      r.nodes.insertLinkSession(session),
+    );
+
   async function get(id: string) {
     const n = await repo.findNode(id);
     if (!n) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
@@ -131,46 +137,30 @@ export function createNodesService(deps: {
       return n?.repo_status === 'unknown' && Boolean(n.repo_enc);
     },
     /** The link said hello: record its facts and the link session, and bring the node online. */
-    async markOnline(
+    markOnline: (
       id: string,
       facts: NodeFacts,
       agentVersion: string,
       reason: string,
       session: LinkSessionRow,
-    ) {
-      await setStatus(
-        id,
-        'online',
-        reason,
-        {
-          last_seen_at: clock.now(),
-          ...factColumns(facts),
-          agent_version: agentVersion,
-          agent_kind: 'muster',
-        },
-        (r) => r.nodes.insertLinkSession(session),
-      );
-    },
+    ) =>
+      linkUp(id, reason, session, {
+        ...factColumns(facts),
+        agent_version: agentVersion,
+        agent_kind: 'muster',
+      }),
     /** A link of another transport is up: online now; its facts arrive later (see recordFacts). */
-    async markLinked(
+    markLinked: (
       id: string,
       kind: AgentKind,
       agentVersion: string | null,
       reason: string,
       session: LinkSessionRow,
-    ) {
-      await setStatus(
-        id,
-        'online',
-        reason,
-        {
-          last_seen_at: clock.now(),
-          agent_kind: kind,
-          ...(agentVersion ? { agent_version: agentVersion } : {}),
-        },
-        (r) => r.nodes.insertLinkSession(session),
-      );
-    },
+    ) =>
+      linkUp(id, reason, session, {
+        agent_kind: kind,
+        ...(agentVersion ? { agent_version: agentVersion } : {}),
+      }),
     /** Facts a link reported after it came up (a Netdata agent's node info). */
     async recordFacts(id: string, facts: NodeFacts, agentVersion: string, machineGuid: string | null) {
       await repo.update(id, {
