@@ -181,12 +181,12 @@ export async function buildApp(deps: AppDeps) {
     log,
   });
   void housekeeping.run();
-  const sessionSweeper = timers.setInterval(() => void housekeeping.run(), 60 * 60 * 1000);
+  const housekeepingTimer = timers.setInterval(() => void housekeeping.run(), 60 * 60 * 1000);
   // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
   app.addHook('preClose', async () => {
     timers.clearInterval(sweeper);
     timers.clearInterval(storageProbe);
-    timers.clearInterval(sessionSweeper);
+    timers.clearInterval(housekeepingTimer);
     streams.closeAll();
     await hub.shutdown();
   });

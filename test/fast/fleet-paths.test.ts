@@ -73,6 +73,24 @@ describe('the node list and event records at fleet scale, in process', () => {
     assert.equal((await f.inject('GET', '/api/nodes/export')).status, 401);
   });
 
+  test('an export whose first read fails answers an error with a message, not a cut-off array', async () => {
+    const nodes = f.services.nodes;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was; it uses no `this`
+    const real = nodes.exportPages;
+    // eslint-disable-next-line require-yield
+    nodes.exportPages = async function* () {
+      throw new Error('database is locked');
+    };
+    try {
+      const res = await f.inject('GET', '/api/nodes/export', { cookie: admin });
+      assert.ok(res.status >= 500, `status ${res.status}`);
+      const body = res.json<{ code: string; message: string }>();
+      assert.ok(body.code && body.message, res.text);
+    } finally {
+      nodes.exportPages = real;
+    }
+  });
+
   test('closed link sessions are forgotten after their retention (30 days); audit records are kept for a year', async () => {
     const count = async (table: 'link_sessions' | 'audit_events') =>
       Number(

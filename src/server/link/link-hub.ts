@@ -31,7 +31,7 @@ export const MISSED_HEARTBEATS = 3;
 /** How often silent links are looked for: the precision of "offline after N missed heartbeats". */
 export const SWEEP_INTERVAL_MS = 1000;
 /** How often the last-seen times of live links are written (one statement per 512 nodes). */
-export const LAST_SEEN_FLUSH_MS = 60_000;
+const LAST_SEEN_FLUSH_MS = 60_000;
 /** How long a link the server closes may take to answer the close before its connection is dropped. */
 const CLOSE_GRACE_MS = 2000;
 /** A heartbeat frame as our agents send it: recognised without parsing. */

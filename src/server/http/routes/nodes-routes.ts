@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { hostView, NODE_STATUSES, nodeView, type NodeView } from '../../../protocol/api/views.ts';
@@ -30,16 +31,29 @@ const liveAnswer = z.record(z.string(), z.unknown());
 const LIVE_TIMEOUT_MS = 5000;
 
 /** A JSON array from pages of items, as text chunks (one per page). */
-async function* jsonArray(pages: AsyncIterable<unknown[]>): AsyncGenerator<string> {
-  let first = true;
+async function* jsonArray(
+  first: unknown[] | undefined,
+  rest: AsyncIterator<unknown[]>,
+): AsyncGenerator<string> {
+  let empty = true;
   yield '[';
-  for await (const page of pages) {
+  for (let page = first; page; page = (await rest.next()).value as unknown[] | undefined) {
     if (page.length === 0) continue;
-    const items = JSON.stringify(page);
-    yield (first ? '' : ',') + items.slice(1, -1);
-    first = false;
+    yield (empty ? '' : ',') + JSON.stringify(page).slice(1, -1);
+    empty = false;
   }
   yield ']';
+}
+
+/**
+ * Answer a JSON array streamed from pages. The first page is read before the answer starts, so a database that
+ * fails is an error status with its message, not a cut-off 200.
+ */
+async function sendPages(reply: FastifyReply, pages: AsyncIterable<unknown[]>) {
+  const iterator = pages[Symbol.asyncIterator]();
+  const first = (await iterator.next()).value as unknown[] | undefined;
+  // A stream of the documented array's text; the type provider only knows the array itself.
+  return reply.type('application/json').send(Readable.from(jsonArray(first, iterator)) as never);
 }
 
 /** The host fields of a node view (what /api/hosts answers). */
@@ -105,9 +119,7 @@ export function nodesRoutes(deps: {
       async (req, reply) => {
         const q = req.query;
         const roomId = q.room ? await spaces.roomIdOf(q.space, q.room) : undefined;
-        const pages = nodes.exportPages({ spaceId: q.space, roomId, status: q.status, q: q.q });
-        // A stream of the documented array's text; the type provider only knows the array itself.
-        return reply.type('application/json').send(Readable.from(jsonArray(pages)) as never);
+        return sendPages(reply, nodes.exportPages({ spaceId: q.space, roomId, status: q.status, q: q.q }));
       },
     );
 
@@ -188,10 +200,7 @@ export function nodesRoutes(deps: {
         },
         presented: true,
       }),
-      async (_req, reply) => {
-        const pages = mapPages(nodes.exportPages({}), asHost);
-        return reply.type('application/json').send(Readable.from(jsonArray(pages)) as never);
-      },
+      async (_req, reply) => sendPages(reply, mapPages(nodes.exportPages({}), asHost)),
     );
 
     app.get(
