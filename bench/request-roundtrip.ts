@@ -1,53 +1,61 @@
 // Request round trip server -> agent -> server with N connected simulated agents.
 // Usage: npx tsx bench/request-roundtrip.ts [agents=1000] [sequential=2000] [concurrent=20000] [in_flight=200]
-// Prints one JSON line. Agents are spread over child processes (at most 2,500 links each).
+// Prints one JSON line. Agents are spread over child processes (at most 1,000 links each, bench/fleet-clients.ts).
 import { fork } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { mintEnrollmentBody } from '../src/server/tokens/enrollment-service.ts';
 import { startTestServer } from '../test/helpers.ts';
+import type { Command, MusterAgent, Report } from './fleet-clients.ts';
 
 const [agents = 1000, sequential = 2000, concurrent = 20000, inFlight = 200] = process.argv
   .slice(2)
   .map(Number);
-const PER_PROCESS = 2500;
+const PER_PROCESS = 1000;
 
 const server = await startTestServer({ flags: { claimPerMinute: 1e6, linkAuthPerMinute: 1e6 } });
-const { services, database } = server;
-const admin = await database.db
-  .selectFrom('users')
-  .select('id')
-  .where('username', '=', 'admin')
-  .executeTakeFirstOrThrow();
+const { services } = server;
 
-// Enrolled identities (bearer tokens): the same path `muster-agent enroll` takes, minus the HTTP hop.
+// Claimed nodes, as `muster-agent claim` makes them (the simulated machines share a few keys).
 let t0 = performance.now();
-const identities: { id: string; token: string }[] = [];
+const token = (await services.tokens.getSpaceToken(server.spaceId)).token;
+const keys = Array.from({ length: 8 }, () => generateKeyPairSync('rsa', { modulusLength: 2048 }));
+const identities: MusterAgent[] = [];
 for (let i = 0; i < agents; i++) {
-  const hostname = `sim-${i}`;
-  const minted = await services.enrollment.mint(
-    { kind: 'user', userId: admin.id, username: 'admin', role: 'admin', ip: null },
-    server.spaceId,
-    mintEnrollmentBody.parse({ hostname }),
-  );
-  const r = await services.enroll.enroll(
-    { token: minted.token, hostname, os: 'linux', arch: 'x64', agent_version: 'sim' },
+  const id = randomUUID();
+  const key = keys[i % keys.length]!;
+  await services.claims.claimNode(
+    id,
+    {
+      node: { id, hostname: `sim-${i}` },
+      token,
+      publicKey: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    },
     null,
   );
-  identities.push({ id: r.host_id, token: r.agent_token });
+  identities.push({ id, key: key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
 }
 const enrolSeconds = (performance.now() - t0) / 1000;
 
+// The same simulated agents as the fleet benchmark: full link authentication, then they answer every request.
 t0 = performance.now();
 const children = [];
 for (let i = 0; i < identities.length; i += PER_PROCESS) {
-  const child = fork(fileURLToPath(new URL('./sim-agents.ts', import.meta.url)), [], {
+  const child = fork(fileURLToPath(new URL('./fleet-clients.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.push(
     new Promise<{ ready: number; failed: number }>((resolve) => {
-      child.once('message', (m) => resolve(m as { ready: number; failed: number }));
-      child.send({ url: server.url, ca: server.ca, agents: identities.slice(i, i + PER_PROCESS) });
+      child.on('message', (r: Report) => {
+        if (r.kind === 'done') resolve({ ready: r.linked, failed: r.failed });
+      });
+      child.send({
+        cmd: 'muster',
+        url: server.url,
+        ca: server.ca,
+        agents: identities.slice(i, i + PER_PROCESS),
+        concurrency: 100,
+      } satisfies Command);
     }),
   );
 }
