@@ -30,6 +30,7 @@ export const RULES: Record<string, Rule> = {
   'POST /api/agents/enroll': 'machine',
   'POST /api/auth/logout': 'public', // ends the caller's own session, if any
   'GET /api/me': 'viewer',
+  'GET /api/cluster': 'viewer',
   'GET /api/spaces': 'viewer',
   'GET /api/spaces/:id/rooms': 'viewer',
   'GET /api/nodes': 'viewer',

@@ -46,6 +46,18 @@ storageOptions(program.command('server').description('run the Muster server'))
   )
   .option('--audit-days <n>', 'days audit records are kept, default 365 (MUSTER_AUDIT_DAYS)')
   .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
+  .option(
+    '--nats <url>',
+    'NATS between replicas; with a PostgreSQL --db this server is one replica of a cluster (MUSTER_NATS_URL)',
+  )
+  .option(
+    '--replica-name <name>',
+    "this replica's name in the cluster (MUSTER_REPLICA_NAME, default host:port)",
+  )
+  .option(
+    '--replica-lease-seconds <n>',
+    'a replica silent this long is lost and its nodes go offline, default 10 (MUSTER_REPLICA_LEASE_SECONDS)',
+  )
   .action(async (opts: Record<string, unknown>) => {
     const server = await startServer(configOf(opts));
     let stopping = false;

@@ -14,6 +14,11 @@ import type { Sealer } from './crypto.ts';
 import type { OpenDatabase } from './db/database.ts';
 import { ClaimError } from './errors.ts';
 import { createEventBus } from './events/event-bus.ts';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { createMembership, type Membership } from './cluster/membership.ts';
+import { createNatsBus } from './cluster/nats-bus.ts';
+import { createNatsLink } from './cluster/nats-link.ts';
+import { clusterRoutes } from './http/routes/cluster-routes.ts';
 import { createEventStreams } from './events/event-streams.ts';
 import { createAuthGuard } from './http/auth-guard.ts';
 import { refuseCrossSite, securityHeaders } from './http/http-guards.ts';
@@ -34,7 +39,7 @@ import { systemRoutes } from './http/routes/system-routes.ts';
 import { createWebPage, webRoutes } from './http/routes/web-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
 import { acceptAclkLink } from './link/aclk-link.ts';
-import { createLinkHub, SWEEP_INTERVAL_MS, type Timers } from './link/link-hub.ts';
+import { createLinkHub, localLink, SWEEP_INTERVAL_MS, type Timers } from './link/link-hub.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
 import { createClaimNode } from './operations/claim-node.ts';
 import { createEnrollNode } from './operations/enroll-node.ts';
@@ -72,13 +77,38 @@ export interface AppDeps {
   rateLimits: RateLimits;
   /** How long event records are kept (default: link sessions 30 days, audit records 365). */
   retention?: Retention;
+  /** Set when this server is one replica of a cluster: PostgreSQL for state, NATS between replicas. */
+  cluster?: ClusterDeps | null;
+}
+
+export interface ClusterDeps {
+  nc: NatsConnection;
+  /** Subject prefix of this cluster (one per database), so that clusters may share a NATS server. */
+  prefix: string;
+  replica: { id: string; name: string };
+  leaseMs: number;
 }
 
 const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365 };
 
+/** What is wrong with the connection to NATS, or null when it answers within two seconds. */
+async function natsProblem(nc: NatsConnection): Promise<string | null> {
+  if (nc.isClosed()) return 'the connection to NATS is closed';
+  try {
+    await Promise.race([
+      nc.flush(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+    ]);
+    return null;
+  } catch (err) {
+    return `NATS does not answer (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
 /** Build the server without listening: services, operations, the link hub and every route. Wiring only. */
 export async function buildApp(deps: AppDeps) {
   const { database, clock, timers, log, sealer } = deps;
+  const startedAt = clock.now();
   const app = Fastify({
     loggerInstance: log,
     trustProxy: deps.trustProxy,
@@ -101,14 +131,25 @@ export async function buildApp(deps: AppDeps) {
 
   // Domain services over one store.
   const store = createStore(database.db, clock);
-  const bus = createEventBus();
+  const cluster = deps.cluster ?? null;
+  const natsLink = cluster
+    ? createNatsLink({ nc: cluster.nc, prefix: cluster.prefix, log: log.child({ part: 'cluster' }) })
+    : null;
+  const bus = cluster ? createNatsBus(cluster.nc, cluster.prefix) : createEventBus();
   const streams = createEventStreams();
   const audit = createAuditService({ store });
   const auth = createAuthService({ store, clock });
   const apiKeys = createApiKeyService({ store, clock });
   const guard = createAuthGuard(auth, apiKeys);
   const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;
-  const nodes = createNodesService({ store, clock, bus, sealer, pendingTimeoutMs });
+  const nodes = createNodesService({
+    store,
+    clock,
+    bus,
+    sealer,
+    pendingTimeoutMs,
+    replicaId: cluster?.replica.id ?? null,
+  });
   const spaces = createSpacesService({ store, clock });
   const tokens = createTokensService({ store, sealer, clock });
   const enrollment = createEnrollmentService({ store, sealer, clock });
@@ -117,6 +158,8 @@ export async function buildApp(deps: AppDeps) {
     nodes: store.repos.nodes,
     clock,
     challengeKey: sealer.subkey('link-challenge'),
+    // Replicas share answered challenges and used link passwords; one process keeps them in memory.
+    ...(cluster ? { useOnce: (key: string, until: number) => store.repos.cluster.useOnce(key, until) } : {}),
   });
   const hub = createLinkHub({
     nodes,
@@ -125,14 +168,18 @@ export async function buildApp(deps: AppDeps) {
     log: log.child({ part: 'link' }),
     heartbeatIntervalMs: deps.heartbeatIntervalMs,
     missedHeartbeats: deps.missedHeartbeats,
+    ...(natsLink ? { peers: natsLink.peers } : {}),
   });
-  const jobs = createJobsService({ store, clock, link: hub, bus, nodes, schedules });
+  natsLink?.serveHub(hub);
+  /** How services reach agents: this hub, or in a cluster whichever replica holds the node's link. */
+  const link = natsLink?.port ?? localLink(hub);
+  const jobs = createJobsService({ store, clock, link, bus, nodes, schedules });
 
   // Operations: multi-step changes that own their transaction, audit record, events and link messages.
   const claimNode = createClaimNode({ store, clock, bus });
   const enrollNode = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
-  const removeNode = createRemoveNode({ nodes, link: hub });
-  const hostConfig = createHostConfig({ nodes, schedules, link: hub });
+  const removeNode = createRemoveNode({ nodes, link });
+  const hostConfig = createHostConfig({ nodes, schedules, link });
   const jobOps = createJobOperations({ jobs, nodes, schedules });
   hub.handle({
     configFor: (id) => hostConfig.configFor(id),
@@ -180,8 +227,34 @@ export async function buildApp(deps: AppDeps) {
     retention: deps.retention ?? DEFAULT_RETENTION,
     log,
   });
-  void housekeeping.run();
-  const housekeepingTimer = timers.setInterval(() => void housekeeping.run(), 60 * 60 * 1000);
+  // One process runs housekeeping itself; in a cluster the replica holding the periodic-work lock runs it.
+  let membership: Membership | null = null;
+  let housekeepingTimer: unknown = null;
+  if (cluster) {
+    membership = createMembership({
+      store,
+      clock,
+      timers,
+      log: log.child({ part: 'cluster' }),
+      bus,
+      replica: cluster.replica,
+      leaseMs: cluster.leaseMs,
+      links: () => hub.count(),
+      onLeaseLost: () => hub.endAll('this server replica lost its place in the cluster; reconnect'),
+      housekeeping: () => housekeeping.run(),
+    });
+    new Gauge({
+      name: 'muster_cluster_leader',
+      help: "1 while this replica runs the cluster's periodic work",
+      registers: [registry],
+      collect() {
+        this.set(membership?.isLeader() ? 1 : 0);
+      },
+    });
+  } else {
+    void housekeeping.run();
+    housekeepingTimer = timers.setInterval(() => void housekeeping.run(), 60 * 60 * 1000);
+  }
   // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
   app.addHook('preClose', async () => {
     timers.clearInterval(sweeper);
@@ -189,6 +262,7 @@ export async function buildApp(deps: AppDeps) {
     timers.clearInterval(housekeepingTimer);
     streams.closeAll();
     await hub.shutdown();
+    await membership?.stop();
   });
 
   await app.register(cookie);
@@ -207,13 +281,44 @@ export async function buildApp(deps: AppDeps) {
   app.addHook('onSend', securityHeaders(deps.https !== null));
 
   const secureCookies = deps.https !== null;
-  await app.register(systemRoutes({ database, registry, caPem: deps.caPem }));
+  await app.register(
+    systemRoutes({
+      database,
+      registry,
+      caPem: deps.caPem,
+      natsProblem: cluster ? () => natsProblem(cluster.nc) : null,
+    }),
+  );
+  await app.register(
+    clusterRoutes({
+      guard,
+      replicas: async () =>
+        membership
+          ? { mode: 'cluster' as const, self: cluster!.replica.id, replicas: await membership.replicas() }
+          : {
+              mode: 'single' as const,
+              self: 'local',
+              replicas: [
+                {
+                  id: 'local',
+                  name: 'this server',
+                  started_at: startedAt,
+                  renewed_at: clock.now(),
+                  lease_until: null,
+                  links: hub.count(),
+                  leader: true,
+                  work_at: null,
+                },
+              ],
+            },
+    }),
+  );
   await app.register(openApiRoute);
   await app.register(
     authRoutes({ auth, apiKeys, guard, secureCookies, loginPerMinute: deps.rateLimits.login }),
   );
   await app.register(spacesRoutes({ spaces, tokens, guard }));
-  await app.register(nodesRoutes({ nodes, spaces, link: hub, removeNode, guard }));
+  await app.register(nodesRoutes({ nodes, spaces, link, removeNode, guard }));
   await app.register(eventsRoutes({ bus, guard, streams }));
   await app.register(auditRoutes({ audit, guard }));
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
@@ -256,10 +361,12 @@ export async function buildApp(deps: AppDeps) {
     tokens,
     enrollment,
     hub,
+    link,
     bus,
     registry,
     routes,
     housekeeping,
+    membership,
   };
   return { app, services };
 }

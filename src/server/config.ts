@@ -18,6 +18,15 @@ export const serverConfigSchema = z
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
     db: z.string().min(1).optional(),
+    /** NATS between replicas: set, with PostgreSQL, it makes this server one replica of a cluster. */
+    nats: z
+      .string()
+      .regex(/^(nats|tls):\/\/\S+$/, 'must be a NATS URL, for example nats://127.0.0.1:4222')
+      .optional(),
+    /** This replica's name in the cluster's list (default: host name and port). */
+    replicaName: z.string().min(1).max(100).optional(),
+    /** A replica silent this long is lost: its nodes go offline (cluster mode). */
+    replicaLeaseSeconds: z.coerce.number().int().min(2).max(300).default(10),
     tls: z.enum(['auto', 'off']).default('auto'),
     tlsCert: z.string().min(1).optional(),
     tlsKey: z.string().min(1).optional(),
@@ -47,6 +56,13 @@ export const serverConfigSchema = z
   .superRefine((c, ctx) => {
     if (Boolean(c.tlsCert) !== Boolean(c.tlsKey))
       ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
+    if (c.nats && !/^postgres(ql)?:\/\//.test(c.db ?? ''))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nats'],
+        message:
+          'cluster mode needs PostgreSQL: give every replica the same --db postgres://... (SQLite serves one process)',
+      });
     if (c.tls === 'off' && c.tlsCert)
       ctx.addIssue({
         code: 'custom',
@@ -62,6 +78,9 @@ export const ENV_NAMES: Record<string, string> = {
   listen: 'MUSTER_LISTEN',
   publicUrl: 'MUSTER_PUBLIC_URL',
   db: 'MUSTER_DB',
+  nats: 'MUSTER_NATS_URL',
+  replicaName: 'MUSTER_REPLICA_NAME',
+  replicaLeaseSeconds: 'MUSTER_REPLICA_LEASE_SECONDS',
   tls: 'MUSTER_TLS',
   tlsCert: 'MUSTER_TLS_CERT',
   tlsKey: 'MUSTER_TLS_KEY',

@@ -1,14 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { formatPin } from '../protocol/pin.ts';
-import { buildApp, type Services } from './app.ts';
+import { buildApp, type ClusterDeps, type Services } from './app.ts';
+import { withStartupLock } from './cluster/membership.ts';
+import { createClusterRepo } from './repos/cluster-repo.ts';
 import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
-import { createSealer } from './crypto.ts';
+import { createSealer, type Sealer } from './crypto.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { systemTimers, type Timers } from './link/link-hub.ts';
 import { ensureTlsMaterial, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
@@ -53,6 +56,44 @@ export function loadMasterKey(config: ServerConfig): Buffer {
   return key;
 }
 
+/** What the key check seals: a server that opens it holds the master key this database was set up with. */
+const KEY_CHECK = 'muster master key check';
+
+/**
+ * Refuse to run with a master key other than the one the database was set up with: it could open none of the
+ * sealed secrets, and its link passwords would be refused by the other replicas.
+ */
+async function checkMasterKey(database: OpenDatabase, sealer: Sealer): Promise<void> {
+  const stored = await createClusterRepo(database.db).settingOnce('master_key_check', sealer.seal(KEY_CHECK));
+  let opened: string | null = null;
+  try {
+    opened = sealer.open(stored);
+  } catch {
+    opened = null;
+  }
+  if (opened !== KEY_CHECK)
+    throw new Error(
+      "this database was set up with another master key: every server on one database needs the same key (MUSTER_MASTER_KEY, or the master.key file of the first server's data dir); see docs/cluster.md",
+    );
+}
+
+/** Connect to NATS for a replica; a clear error when it cannot be reached. */
+async function connectNats(url: string, name: string): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: url,
+      name: `muster replica ${name}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
+  } catch (err) {
+    throw new Error(
+      `cannot reach NATS at ${url} (${err instanceof Error ? err.message : String(err)}); cluster mode needs it`,
+      { cause: err },
+    );
+  }
+}
+
 /**
  * The command an operator pastes on a machine to claim it into the space. The token travels in the environment, not
  * as an argument: other local users can read a process's arguments, but not its environment.
@@ -86,10 +127,34 @@ export async function startServer(
         ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
         : log.info('storage takes writes again'),
   });
-  await migrateToLatest(database);
-  const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
-
   const { host, port } = splitHostPort(config.listen);
+  const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
+  const replicaName = config.replicaName ?? `${hostname()}:${port}`;
+  let nc: NatsConnection | null = null;
+  let cluster: ClusterDeps | null = null;
+  // Replicas starting together take turns at migrating and first-run set-up.
+  const setUp = <T>(fn: () => Promise<T>) => (config.nats ? withStartupLock(config.db!, fn) : fn());
+  try {
+    await setUp(async () => {
+      await migrateToLatest(database);
+      await checkMasterKey(database, sealer);
+    });
+    if (config.nats) {
+      nc = await connectNats(config.nats, replicaName);
+      const clusterId = await createClusterRepo(database.db).settingOnce('cluster_id', randomUUID());
+      cluster = {
+        nc,
+        prefix: `muster.${clusterId}`,
+        replica: { id: randomUUID(), name: replicaName },
+        leaseMs: config.replicaLeaseSeconds * 1000,
+      };
+    }
+  } catch (err) {
+    await nc?.close();
+    await database.close();
+    throw err;
+  }
+
   const names = ['localhost', '127.0.0.1', '::1', hostname(), ...localAddresses()];
   if (config.publicUrl) names.push(new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, ''));
   if (host !== '0.0.0.0' && host !== '::') names.push(host);
@@ -110,6 +175,7 @@ export async function startServer(
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     missedHeartbeats: config.missedHeartbeats,
     retention: { linkHistoryDays: config.linkHistoryDays, auditDays: config.auditDays },
+    cluster,
     pendingTimeoutMinutes: config.pendingTimeoutMinutes,
     trustProxy: config.trustProxy,
     rateLimits: {
@@ -119,24 +185,31 @@ export async function startServer(
     },
   });
 
-  // First run: the admin, the default space and its claim token.
-  let generatedAdminPassword: string | null = null;
-  let admin = await services.auth.findUserByUsername('admin');
-  const firstStart = (await services.auth.countUsers()) === 0;
-  if (firstStart) {
-    const password = config.adminPassword ?? randomBytes(18).toString('base64url');
-    if (!config.adminPassword) {
-      generatedAdminPassword = password;
-      const file = join(dataDir, 'initial-admin-password');
-      writeFileSync(file, `${password}\n`, { mode: 0o600 });
-      chmodSync(file, 0o600);
+  // First run: the admin, the default space and its claim token (one replica at a time).
+  const firstRun = await setUp(async () => {
+    let generatedAdminPassword: string | null = null;
+    let admin = await services.auth.findUserByUsername('admin');
+    const firstStart = (await services.auth.countUsers()) === 0;
+    if (firstStart) {
+      const password = config.adminPassword ?? randomBytes(18).toString('base64url');
+      if (!config.adminPassword) {
+        generatedAdminPassword = password;
+        const file = join(dataDir, 'initial-admin-password');
+        writeFileSync(file, `${password}\n`, { mode: 0o600 });
+        chmodSync(file, 0o600);
+      }
+      await services.auth.createUser(SYSTEM, { username: 'admin', password, role: 'admin' });
+      admin = await services.auth.findUserByUsername('admin');
     }
-    await services.auth.createUser(SYSTEM, { username: 'admin', password, role: 'admin' });
-    admin = await services.auth.findUserByUsername('admin');
-  }
-  const { space } = await services.spaces.ensureDefaultSpace(admin?.id ?? null);
-  const spaceToken = await services.tokens.getSpaceToken(space.id);
-  await services.nodes.markAllOffline('server restarted; waiting for the agent to reconnect');
+    const { space } = await services.spaces.ensureDefaultSpace(admin?.id ?? null);
+    const spaceToken = await services.tokens.getSpaceToken(space.id);
+    return { firstStart, space, spaceToken, generatedAdminPassword };
+  });
+  const { firstStart, space, spaceToken, generatedAdminPassword } = firstRun;
+  // One process held every link, so none survived its restart; in a cluster the others' links live on, and the
+  // nodes of a lost replica go offline when its lease runs out.
+  if (services.membership) await services.membership.start();
+  else await services.nodes.markAllOffline('server restarted; waiting for the agent to reconnect');
 
   await app.listen({ host, port });
   const addr = app.server.address();
@@ -154,6 +227,15 @@ export async function startServer(
   print(
     `Muster is listening on ${url}${config.publicUrl ? '' : ' (set --public-url if agents reach it by another name)'}`,
   );
+  if (cluster) {
+    const live = (await services.membership!.replicas()).length;
+    print(
+      `Mode: cluster replica "${replicaName}" (PostgreSQL + NATS at ${config.nats}); ${live} replica${live === 1 ? '' : 's'} live`,
+    );
+  } else
+    print(
+      `Mode: single process (${database.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}); for several replicas see docs/cluster.md`,
+    );
   if (generatedAdminPassword) {
     print(`First admin: user "admin", password ${generatedAdminPassword}`);
     print(`  (shown once; also in ${join(dataDir, 'initial-admin-password')}, readable only by you)`);
@@ -179,6 +261,7 @@ export async function startServer(
     connectCommand,
     async close() {
       await app.close();
+      await nc?.drain().catch(() => undefined);
       await database.close();
     },
   };

@@ -15,7 +15,7 @@ import {
 } from '../../protocol/claim-api.ts';
 import { canonicalId } from '../../protocol/ids.ts';
 import type { Clock } from '../clock.ts';
-import { newSecret, sha256Hex } from '../crypto.ts';
+import { sha256Hex } from '../crypto.ts';
 import { ClaimError } from '../errors.ts';
 import type { NodesRepo } from '../repos/nodes-repo.ts';
 
@@ -34,37 +34,68 @@ export const ACLK_BACKOFF = { base: 2, minSeconds: 1, maxSeconds: 600 };
 /** A challenge nonce: 24 random bytes, expiry (ms, 8 bytes), HMAC-SHA256 over node id, random part and expiry. */
 const NONCE_RANDOM = 24;
 const NONCE_BYTES = NONCE_RANDOM + 8 + 32;
+/** Random bytes at the start of a link password (its single-use key). */
+const PASSWORD_RANDOM = 18;
+
+/**
+ * Records a single-use value until it expires; true the first time. One process keeps them in memory; replicas of a
+ * cluster share them in the database, so a challenge answered or a link password used at one replica is refused at
+ * every other.
+ */
+export type UseOnce = (key: string, expiresAt: number) => Promise<boolean>;
+
+/** Single-use values in this process's memory; expired ones go once a minute, or at once past MAX_PENDING. */
+export function memoryUseOnce(clock: Clock): UseOnce {
+  const used = new Map<string, number>();
+  let nextPrune = 0;
+  return async (key, expiresAt) => {
+    const now = clock.now();
+    if (now >= nextPrune || used.size > MAX_PENDING) {
+      nextPrune = now + CHALLENGE_TTL_MS;
+      for (const [k, until] of used) if (until <= now) used.delete(k);
+    }
+    const seen = used.get(key);
+    if (seen !== undefined && seen > now) return false;
+    used.set(key, expiresAt);
+    return true;
+  };
+}
 
 /**
  * Proof of key possession before every link: a nonce encrypted to the node's public key (RSA-OAEP, SHA-256),
  * answered in clear, exchanged for a single-use 60 s link password. Nothing reusable travels.
  *
  * The server keeps no per-node challenge state: each nonce carries its own expiry and a MAC bound to the node, so
- * asking for challenges (which anybody may do) never replaces or invalidates the one an agent is answering. Only
- * answered nonces are remembered, until they expire, so that each is accepted once.
+ * asking for challenges (which anybody may do) never replaces or invalidates the one an agent is answering. A link
+ * password is signed the same way (node, expiry and agent version under a MAC), so any replica holding the master
+ * key can check it. Only answered nonces and used passwords are remembered, until they expire, so that each is
+ * accepted once.
  */
-export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; challengeKey: Buffer }) {
+export function createLinkAuthService(deps: {
+  nodes: NodesRepo;
+  clock: Clock;
+  challengeKey: Buffer;
+  useOnce?: UseOnce;
+}) {
   const { nodes, clock, challengeKey } = deps;
-  const answered = new Map<string, number>();
-  const passwords = new Map<string, { nodeId: string; agentVersion: string; expires: number }>();
-
-  function prune<V>(map: Map<string, V>, expiresOf: (v: V) => number) {
-    const now = clock.now();
-    for (const [k, v] of map) if (expiresOf(v) <= now) map.delete(k);
-  }
-
-  /** Expired entries go once a minute, or at once when either map holds more than MAX_PENDING. */
-  let nextPrune = 0;
-  function pruneNow() {
-    const now = clock.now();
-    if (now < nextPrune && answered.size <= MAX_PENDING && passwords.size <= MAX_PENDING) return;
-    nextPrune = now + CHALLENGE_TTL_MS;
-    prune(answered, (v) => v);
-    prune(passwords, (v) => v.expires);
-  }
+  const useOnce = deps.useOnce ?? memoryUseOnce(clock);
+  const passwordKey = createHmac('sha256', challengeKey).update('link-password').digest();
 
   function mac(nodeId: string, random: Buffer, expires: Buffer): Buffer {
     return createHmac('sha256', challengeKey).update(nodeId).update(random).update(expires).digest();
+  }
+
+  /** A link password: random part, expiry and agent version, then a MAC over them and the node id. */
+  function issuePassword(nodeId: string, agentVersion: string): string {
+    const expires = Buffer.alloc(8);
+    expires.writeBigUInt64BE(BigInt(clock.now() + LINK_PASSWORD_TTL_MS));
+    const payload = Buffer.concat([
+      randomBytes(PASSWORD_RANDOM),
+      expires,
+      Buffer.from(agentVersion.slice(0, 100)),
+    ]);
+    const tag = createHmac('sha256', passwordKey).update(nodeId).update(payload).digest();
+    return `${payload.toString('base64url')}.${tag.toString('base64url')}`;
   }
 
   /** Parsed keys by their PEM text: a node claimed again with another key simply finds another entry. */
@@ -116,16 +147,23 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
   }
 
   /** Use a link password once; returns the node it was issued to (and the agent version it was asked with), or null. */
-  function consumeLinkPassword(
+  async function consumeLinkPassword(
     username: string,
     password: string,
-  ): { nodeId: string; agentVersion: string } | null {
-    const key = sha256Hex(password);
-    const entry = passwords.get(key);
-    if (!entry) return null;
-    passwords.delete(key);
-    if (entry.expires <= clock.now() || entry.nodeId !== canonicalId(username)) return null;
-    return { nodeId: entry.nodeId, agentVersion: entry.agentVersion };
+  ): Promise<{ nodeId: string; agentVersion: string } | null> {
+    const nodeId = canonicalId(username);
+    const [p, t] = password.split('.');
+    if (!nodeId || !p || !t) return null;
+    const payload = Buffer.from(p, 'base64url');
+    const tag = Buffer.from(t, 'base64url');
+    if (payload.length < PASSWORD_RANDOM + 8 || tag.length !== 32) return null;
+    if (!timingSafeEqual(tag, createHmac('sha256', passwordKey).update(nodeId).update(payload).digest()))
+      return null;
+    const until = Number(payload.readBigUInt64BE(PASSWORD_RANDOM));
+    if (until <= clock.now()) return null;
+    const random = payload.subarray(0, PASSWORD_RANDOM).toString('base64url');
+    if (!(await useOnce(`password:${random}`, until))) return null;
+    return { nodeId, agentVersion: payload.subarray(PASSWORD_RANDOM + 8).toString('utf8') };
   }
 
   return {
@@ -182,21 +220,13 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
           'the challenge response is wrong: the agent does not hold the key this node was claimed with',
         );
       const until = Number(expires.readBigUInt64BE());
-      const key = random.toString('base64');
-      if (until <= clock.now() || answered.has(key))
+      if (until <= clock.now() || !(await useOnce(`challenge:${random.toString('base64url')}`, until)))
         throw new ClaimError(
           'ErrForbidden',
           'this challenge expired or was already answered; ask for a new one',
           { retryDelaySeconds: 1 },
         );
-      pruneNow();
-      answered.set(key, until);
-      const password = newSecret('');
-      passwords.set(sha256Hex(password), {
-        nodeId,
-        agentVersion: agentVersion.replace(/^v/, ''),
-        expires: clock.now() + LINK_PASSWORD_TTL_MS,
-      });
+      const password = issuePassword(nodeId, agentVersion.replace(/^v/, ''));
       return { clientID: nodeId, username: nodeId, password, topics: [] };
     },
 
@@ -208,7 +238,7 @@ export function createLinkAuthService(deps: { nodes: NodesRepo; clock: Clock; ch
       const h = header ?? '';
       if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
       const creds = basicCredentials(h);
-      return creds ? (consumeLinkPassword(creds.username, creds.password)?.nodeId ?? null) : null;
+      return creds ? ((await consumeLinkPassword(creds.username, creds.password))?.nodeId ?? null) : null;
     },
   };
 }

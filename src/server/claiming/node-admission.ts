@@ -56,6 +56,7 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     labels: '{}',
     tags: t.tags,
     duplicate_suspected: 0,
+    link_replica: null,
     token_id: t.id,
     created_at: a.now,
     config: t.config,

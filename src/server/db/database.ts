@@ -23,6 +23,7 @@ import { createStorageHealth, type StorageHealth } from './storage-health.ts';
 import { storageProbeMigration } from './migrations/006-storage-probe.ts';
 import { agentKindMigration } from './migrations/007-agent-kind.ts';
 import { fleetIndexesMigration } from './migrations/008-fleet-indexes.ts';
+import { clusterMigration } from './migrations/009-cluster.ts';
 
 export type Db = Kysely<Database>;
 
@@ -199,6 +200,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '006-storage-probe': storageProbeMigration(),
     '007-agent-kind': agentKindMigration(),
     '008-fleet-indexes': fleetIndexesMigration(),
+    '009-cluster': clusterMigration(),
   };
 }
 

@@ -98,6 +98,8 @@ export interface NodesTable {
   /** Configuration handed to the agent over the link (JSON), e.g. initial backup paths. */
   config: string;
   repo_status: RepoStatus;
+  /** The replica holding the node's link (cluster mode); null in a single process. */
+  link_replica: string | null;
 }
 export interface NodeSecretsTable {
   node_id: string;
@@ -115,6 +117,36 @@ export interface LinkSessionsTable {
   remote_addr: string | null;
   agent_version: string | null;
   close_reason: string | null;
+  /** The replica that held this link (cluster mode). */
+  replica_id: string | null;
+}
+/** A server replica of a cluster, alive while its lease runs. */
+export interface ReplicasTable {
+  id: string;
+  name: string;
+  started_at: number;
+  renewed_at: number;
+  lease_until: number;
+  links: number;
+  /** 1 while this replica runs the cluster's periodic work. */
+  leader: number;
+  /** When it last ran that work. */
+  work_at: number | null;
+}
+/** A lease only one replica holds at a time (the cluster's periodic work). */
+export interface ClusterLeasesTable {
+  name: string;
+  holder: string;
+  until: number;
+}
+/** Single-use values (answered challenges, used link passwords) until they expire. */
+export interface UsedNoncesTable {
+  key: string;
+  expires_at: number;
+}
+export interface ServerSettingsTable {
+  name: string;
+  value: string;
 }
 export interface AuditEventsTable {
   id: Generated<number>;
@@ -202,5 +234,9 @@ export interface Database {
   nodes: NodesTable;
   node_secrets: NodeSecretsTable;
   link_sessions: LinkSessionsTable;
+  replicas: ReplicasTable;
+  cluster_leases: ClusterLeasesTable;
+  used_nonces: UsedNoncesTable;
+  server_settings: ServerSettingsTable;
   audit_events: AuditEventsTable;
 }

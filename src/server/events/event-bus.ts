@@ -1,16 +1,22 @@
 import { EventEmitter } from 'node:events';
 import type { MusterEvent } from '../../protocol/api/events.ts';
 
+/** Publish/subscribe for live updates: in this process, or across a cluster's replicas (cluster/nats-bus.ts). */
+export interface EventBus {
+  publish(e: MusterEvent): void;
+  /** Hear every event from now on; returns how to stop. */
+  subscribe(fn: (e: MusterEvent) => void): () => void;
+}
+
 /** In-process publish/subscribe for live updates. */
-export function createEventBus() {
+export function createEventBus(): EventBus {
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
   return {
-    publish: (e: MusterEvent) => emitter.emit('event', e),
+    publish: (e: MusterEvent) => void emitter.emit('event', e),
     subscribe(fn: (e: MusterEvent) => void): () => void {
       emitter.on('event', fn);
       return () => emitter.off('event', fn);
     },
   };
 }
-export type EventBus = ReturnType<typeof createEventBus>;

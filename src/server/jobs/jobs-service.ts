@@ -53,7 +53,7 @@ export function createJobsService(deps: {
   const { store, clock, link } = deps;
   const repo = store.repos.jobs;
 
-  function dispatch(job: JobsTable): boolean {
+  function dispatch(job: JobsTable): Promise<boolean> {
     return link.send(job.node_id, {
       t: 'request',
       id: job.id,
@@ -127,7 +127,7 @@ export function createJobsService(deps: {
     for (const job of await repo.queuedFor(nodeId)) {
       if (job.expires_at !== null && job.expires_at <= clock.now())
         await finish(job.id, 'failed', null, 'expired while the node was offline');
-      else dispatch(job);
+      else await dispatch(job);
     }
   }
 
@@ -169,7 +169,7 @@ export function createJobsService(deps: {
         if (actor.kind !== 'system')
           await r.audit.record(actor, 'job.created', { type: 'job', id: job.id }, { host_id: nodeId, type });
       });
-      dispatch(job);
+      await dispatch(job);
       return job;
     },
 
@@ -180,7 +180,7 @@ export function createJobsService(deps: {
       const job = await repo.findBrief(f.job_id);
       if (!job || job.node_id !== nodeId) {
         // Nothing to keep (unknown, or its schedule was deleted meanwhile): let the agent forget it.
-        if (f.t === 'job.finished') link.send(nodeId, { t: 'job.ack', job_id: f.job_id });
+        if (f.t === 'job.finished') await link.send(nodeId, { t: 'job.ack', job_id: f.job_id });
         return;
       }
       switch (f.t) {
@@ -212,7 +212,7 @@ export function createJobsService(deps: {
         }
         case 'job.finished':
           await finish(job.id, f.state, f.exit_code, f.error ?? null, f.at ?? clock.now());
-          link.send(nodeId, { t: 'job.ack', job_id: job.id });
+          await link.send(nodeId, { t: 'job.ack', job_id: job.id });
           return;
         default:
           return;
@@ -225,7 +225,7 @@ export function createJobsService(deps: {
       if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
       if (job.state === 'queued') return finish(id, 'cancelled', null, 'cancelled before it started');
       if (job.state !== 'running') throw new AppError('CONFLICT', `the job already ended (${job.state})`);
-      if (!link.send(job.node_id, { t: 'cancel', id }))
+      if (!(await link.send(job.node_id, { t: 'cancel', id })))
         throw new AppError('UNAVAILABLE', 'the node is offline; try again when it is back');
     },
 

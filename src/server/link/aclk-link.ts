@@ -182,7 +182,7 @@ export function acceptAclkLink(
       async connect(p) {
         const id = canonicalId(p.username ?? '');
         const password = p.password?.toString('utf8') ?? '';
-        const used = id ? linkAuth.consumeLinkPassword(id, password) : null;
+        const used = id ? await linkAuth.consumeLinkPassword(id, password) : null;
         if (!used)
           return {
             code: REASON.BAD_USERNAME_OR_PASSWORD,
@@ -198,7 +198,7 @@ export function acceptAclkLink(
         return null;
       },
       async connected() {
-        handle = hub.open(nodeId, channel, remoteAddr, session.silenceLimitMs());
+        handle = await hub.open(nodeId, channel, remoteAddr, session.silenceLimitMs());
         await handle?.linked(agentVersion, `Netdata agent link (ACLK) established from ${remoteAddr}`);
       },
       heard: async () => handle?.heard(),

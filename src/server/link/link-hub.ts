@@ -13,7 +13,7 @@ import type { Clock } from '../clock.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import { AppError } from '../errors.ts';
 import type { AgentKind } from '../../protocol/api/views.ts';
-import type { LinkHandlers, LinkPort } from './link-port.ts';
+import type { LinkHandlers, LinkPeers, LinkPort, TakeoverAnswer } from './link-port.ts';
 
 /** Frames of one link waiting to be handled before the server stops reading from it. */
 export const MAX_QUEUED_FRAMES = 64;
@@ -117,6 +117,8 @@ interface LinkSession {
   endReason: string | null;
   /** Presence and the session record were settled for this session's end. */
   released: boolean;
+  /** It replaced a live link of the node, so its end decides the node's presence even before a hello. */
+  inherited: boolean;
 }
 
 /**
@@ -131,7 +133,10 @@ export function createLinkHub(deps: {
   heartbeatIntervalMs: number;
   /** Heartbeats missed before a Muster agent's node counts as offline (default 3). */
   missedHeartbeats?: number;
+  /** The other replicas of a cluster; none in a single process. */
+  peers?: LinkPeers;
 }) {
+  const peers = deps.peers;
   const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
   const missedHeartbeats = deps.missedHeartbeats ?? MISSED_HEARTBEATS;
   let lastSeenFlushAt = clock.now();
@@ -273,57 +278,94 @@ export function createLinkHub(deps: {
     void nodes.seen(ids).catch((err: unknown) => log.error({ err }, 'could not record last-seen times'));
   }
 
+  /** Refuse a new link: two machines seem to share the node's identity. */
+  function refuse(s: LinkSession, reason: string) {
+    end(s, CLOSE.DUPLICATE, reason, {
+      t: 'disconnect',
+      reason,
+      reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
+      permanent: false,
+    });
+  }
+
   /**
-   * A new authenticated link for a node: replaces an older one (telling it why), or is refused when take-overs
-   * keep coming while the older one is alive (two machines share one identity). Null when refused.
+   * Another link wants the node `old` holds: count the take-over, and either end `old` (null) or, when take-overs
+   * keep coming while it is alive, flag the node and return why the new link is refused.
    */
-  function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
-    const now = clock.now();
+  function replaceOrRefuse(old: LinkSession, remoteAddr: string, now: number): string | null {
+    const nodeId = old.nodeId;
+    const oldAlive = now - old.lastHeardAt < old.silenceLimitMs;
+    if (countTakeover(nodeId, now) && oldAlive) {
+      const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
+      if (!suspected.has(nodeId))
+        void nodes
+          .setDuplicateSuspected(nodeId, true, reason)
+          .catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
+      suspected.set(nodeId, now);
+      log.warn(
+        { node_id: nodeId, from: remoteAddr, holder: old.remoteAddr },
+        'refusing link: duplicate identity suspected',
+      );
+      return reason;
+    }
+    end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
+      t: 'disconnect',
+      reason: `replaced by a newer link from ${remoteAddr}`,
+      reconnect_after_seconds: Math.round((TAKEOVER_WINDOW_MS / 1000) * 2),
+      permanent: false,
+    });
+    return null;
+  }
+
+  /** Requests waiting on a node's link fail: it went away from this replica. */
+  function failPending(nodeId: string, message: string) {
+    for (const [id, p] of pending)
+      if (p.nodeId === nodeId) settle(id, { ok: false, error: new AppError('UNAVAILABLE', message) });
+  }
+
+  /**
+   * A new authenticated link for a node: replaces an older one (telling it why), here or at another replica, or
+   * is refused when take-overs keep coming while the older one is alive (two machines share one identity). Null
+   * when refused.
+   */
+  async function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
     const s: LinkSession = {
       id: randomUUID(),
       nodeId,
       channel,
       remoteAddr,
       silenceLimitMs,
-      openedAt: now,
-      lastHeardAt: now,
-      lastPersistedAt: now,
+      openedAt: clock.now(),
+      lastHeardAt: clock.now(),
+      lastPersistedAt: clock.now(),
       helloed: false,
       helloTimer: null,
       endReason: null,
       released: false,
+      inherited: false,
     };
-    const old = sessions.get(nodeId);
-    if (old) {
-      const oldAlive = now - old.lastHeardAt < old.silenceLimitMs;
-      const duplicate = countTakeover(nodeId, now);
-      if (duplicate && oldAlive) {
-        const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
-        if (!suspected.has(nodeId))
-          void nodes
-            .setDuplicateSuspected(nodeId, true, reason)
-            .catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
-        suspected.set(nodeId, now);
-        log.warn(
-          { node_id: nodeId, from: remoteAddr, holder: old.remoteAddr },
-          'refusing link: duplicate identity suspected',
-        );
-        end(s, CLOSE.DUPLICATE, reason, {
-          t: 'disconnect',
-          reason,
-          reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
-          permanent: false,
-        });
+    if (peers && !sessions.has(nodeId)) {
+      const answer = await peers.takeOver(nodeId, remoteAddr);
+      if (answer.refused) {
+        refuse(s, answer.refused);
         return null;
       }
-      end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
-        t: 'disconnect',
-        reason: `replaced by a newer link from ${remoteAddr}`,
-        reconnect_after_seconds: Math.round((TAKEOVER_WINDOW_MS / 1000) * 2),
-        permanent: false,
-      });
+      if (answer.takeovers.length > 0) takeovers.set(nodeId, answer.takeovers);
+      s.inherited = answer.replaced;
+    }
+    const now = clock.now();
+    s.openedAt = s.lastHeardAt = s.lastPersistedAt = now;
+    const old = sessions.get(nodeId);
+    if (old) {
+      const refusal = replaceOrRefuse(old, remoteAddr, now);
+      if (refusal) {
+        refuse(s, refusal);
+        return null;
+      }
+      s.inherited = old.helloed || old.inherited;
     }
     sessions.set(nodeId, s);
+    if (!old) peers?.holding(nodeId, true);
     return s;
   }
 
@@ -335,12 +377,8 @@ export function createLinkHub(deps: {
     const current = sessions.get(s.nodeId) === s;
     if (current) {
       sessions.delete(s.nodeId);
-      for (const [id, p] of pending)
-        if (p.nodeId === s.nodeId)
-          settle(id, {
-            ok: false,
-            error: new AppError('UNAVAILABLE', 'the node went offline before it answered'),
-          });
+      peers?.holding(s.nodeId, false);
+      failPending(s.nodeId, 'the node went offline before it answered');
     }
     const reason =
       s.endReason ??
@@ -348,8 +386,9 @@ export function createLinkHub(deps: {
       (code === CLOSE.NORMAL || code === CLOSE.GOING_AWAY
         ? 'the agent closed the link (stopped or restarting)'
         : `connection lost (close code ${code})`);
-    // A replaced session leaves the node online through its successor; only the current one decides presence.
-    if (s.helloed) await nodes.linkClosed(s.id, reason, current && !closing ? s.nodeId : null);
+    // A replaced session leaves the node online through its successor; only the current one decides presence,
+    // also when it ends before its hello after taking over a live link.
+    if (s.helloed || s.inherited) await nodes.linkClosed(s.id, reason, current && !closing ? s.nodeId : null);
   }
 
   const hub = {
@@ -359,42 +398,58 @@ export function createLinkHub(deps: {
     },
     /** Adopt a freshly authenticated socket for a node. */
     attach(nodeId: string, socket: WebSocket, remoteAddr: string): void {
-      const s = admit(nodeId, jsonChannel(socket), remoteAddr, heartbeatIntervalMs * missedHeartbeats);
-      if (!s) return;
-      s.helloTimer = timers.setTimeout(
-        () => end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
-        HELLO_TIMEOUT_MS,
+      // Frames of one link are handled in order, after the link was admitted: a hello must be recorded before its
+      // first heartbeat. An agent that sends faster than they are handled is paused (TCP pushes back on it), so
+      // the queue of frames waiting in memory stays bounded.
+      let s: LinkSession | null = null;
+      let chain: Promise<unknown> = admit(
+        nodeId,
+        jsonChannel(socket),
+        remoteAddr,
+        heartbeatIntervalMs * missedHeartbeats,
+      ).then(
+        (admitted) => {
+          s = admitted;
+          if (admitted)
+            admitted.helloTimer = timers.setTimeout(
+              () => end(admitted, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
+              HELLO_TIMEOUT_MS,
+            );
+        },
+        (err: unknown) => {
+          log.error({ err, node_id: nodeId }, 'could not admit a link');
+          socket.close(1011, 'internal error admitting the link');
+        },
       );
-      // Frames of one link are handled in order: a hello must be recorded before its first heartbeat.
-      // An agent that sends faster than they are handled is paused (TCP pushes back on it), so the
-      // queue of frames waiting in memory stays bounded.
-      let chain = Promise.resolve();
       let waiting = 0;
       // Agents that were told `heartbeat: "ping"` send a websocket ping (answered by the socket) and nothing else.
       socket.on('ping', () => {
-        s.lastHeardAt = clock.now();
+        if (s) s.lastHeardAt = clock.now();
       });
       socket.on('message', (data, isBinary) => {
         // The most frequent frame costs no parsing and no queueing once the link is up.
-        if (s.helloed && !isBinary && Buffer.isBuffer(data) && data.length === HEARTBEAT_FRAME.length) {
+        if (s?.helloed && !isBinary && Buffer.isBuffer(data) && data.length === HEARTBEAT_FRAME.length) {
           if (data.toString('latin1') === HEARTBEAT_FRAME) {
             s.lastHeardAt = clock.now();
             return;
           }
         }
         if (++waiting >= MAX_QUEUED_FRAMES && !socket.isPaused) socket.pause();
-        if (isBinary) {
-          end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
-          return;
-        }
-        const text = Buffer.isBuffer(data)
-          ? data.toString('utf8')
-          : Buffer.concat(data as Buffer[]).toString('utf8');
+        const text = isBinary
+          ? null
+          : Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Buffer.concat(data as Buffer[]).toString('utf8');
         chain = chain
-          .then(() => onFrame(s, text))
+          .then(() => {
+            if (!s) return;
+            if (text === null)
+              end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
+            else return onFrame(s, text);
+          })
           .catch((err: unknown) => {
             log.error({ err, node_id: nodeId }, 'link frame handling failed');
-            end(s, 1011, 'internal error handling a frame');
+            if (s) end(s, 1011, 'internal error handling a frame');
           })
           .finally(() => {
             if (--waiting <= MAX_QUEUED_FRAMES / 4 && socket.isPaused) socket.resume();
@@ -402,7 +457,7 @@ export function createLinkHub(deps: {
       });
       socket.on('close', (code) => {
         chain = chain
-          .then(() => onClose(s, code))
+          .then(() => s && onClose(s, code))
           .catch((err: unknown) => log.error({ err, node_id: nodeId }, 'link close handling failed'));
       });
       socket.on('error', (err) => log.debug({ err, node_id: nodeId }, 'link socket error'));
@@ -412,13 +467,13 @@ export function createLinkHub(deps: {
      * Adopt a link of another transport (a Netdata agent's ACLK) once its credentials were checked; null when
      * refused as a duplicate. The transport reports through the returned handle.
      */
-    open(
+    async open(
       nodeId: string,
       channel: LinkChannel,
       remoteAddr: string,
       silenceLimitMs: number,
-    ): LinkSessionHandle | null {
-      const s = admit(nodeId, channel, remoteAddr, silenceLimitMs);
+    ): Promise<LinkSessionHandle | null> {
+      const s = await admit(nodeId, channel, remoteAddr, silenceLimitMs);
       if (!s) return null;
       return {
         async linked(agentVersion, reason) {
@@ -476,6 +531,29 @@ export function createLinkHub(deps: {
       }
     },
 
+    /**
+     * Another replica is adopting the node's link: end the one held here (handing its take-over history on), or
+     * refuse the new one when take-overs keep coming while this one is alive.
+     */
+    yieldLink(nodeId: string, from: string): TakeoverAnswer {
+      const old = sessions.get(nodeId);
+      if (!old) return { refused: null, takeovers: takeovers.get(nodeId) ?? [], replaced: false };
+      const refused = replaceOrRefuse(old, from, clock.now());
+      if (refused) return { refused, takeovers: [], replaced: false };
+      // The node stays online through its new link: this session's close only records the session.
+      sessions.delete(nodeId);
+      peers?.holding(nodeId, false);
+      failPending(nodeId, "the node's link moved to another server replica; ask again");
+      return {
+        refused: null,
+        takeovers: takeovers.get(nodeId) ?? [],
+        replaced: old.helloed || old.inherited,
+      };
+    },
+
+    /** Whether this process holds the node's link. */
+    holds: (nodeId: string) => sessions.has(nodeId),
+
     /** End a node's link; `permanent` tells the agent to stop trying. */
     disconnect(nodeId: string, reason: string, permanent: boolean): boolean {
       const s = sessions.get(nodeId);
@@ -487,7 +565,6 @@ export function createLinkHub(deps: {
     /** Which agent holds the node's link now, if any. */
     speaks: (nodeId: string): AgentKind | null => sessions.get(nodeId)?.channel.speaks ?? null,
 
-    isOnline: (nodeId: string) => sessions.get(nodeId)?.helloed === true,
     /**
      * Ask the agent something over its link. Fails at once (503) when the node is offline, with 504 after
      * `timeoutMs`; many requests may be in flight on one link.
@@ -537,6 +614,17 @@ export function createLinkHub(deps: {
     },
     count: () => sessions.size,
 
+    /** End every link, telling agents to come back within a few seconds (to this replica or another). */
+    endAll(reason: string): void {
+      for (const s of [...sessions.values()])
+        end(s, CLOSE.SERVER_SHUTDOWN, reason, {
+          t: 'disconnect',
+          reason,
+          reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
+          permanent: false,
+        });
+    },
+
     /** Server stopping: tell every agent to come back soon, spread over a few seconds. */
     async shutdown(): Promise<void> {
       closing = true;
@@ -562,6 +650,15 @@ export function createLinkHub(deps: {
       );
     },
   };
-  return hub satisfies LinkPort;
+  return hub;
 }
 export type LinkHub = ReturnType<typeof createLinkHub>;
+
+/** The link as the rest of a single-process server reaches it: every link is in this hub. */
+export function localLink(hub: LinkHub): LinkPort {
+  return {
+    send: async (nodeId, frame) => hub.send(nodeId, frame),
+    request: (nodeId, method, params, timeoutMs) => hub.request(nodeId, method, params, timeoutMs),
+    disconnect: async (nodeId, reason, permanent) => hub.disconnect(nodeId, reason, permanent),
+  };
+}

@@ -6,13 +6,30 @@ import type { AgentFrame, ServerFrame } from '../../protocol/link-frames.ts';
  * that forwards to the replica holding the node's link.
  */
 export interface LinkPort {
-  /** Send a frame on the node's link; false when it has none. */
-  send(nodeId: string, frame: ServerFrame): boolean;
+  /** Send a frame on the node's link, wherever it is held; false when it has none. */
+  send(nodeId: string, frame: ServerFrame): Promise<boolean>;
   /** Ask the agent and wait for its reply: 503 at once when offline, 504 after `timeoutMs`. */
   request(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown>;
   /** End the node's link; `permanent` tells the agent to stop trying. False when it had none. */
-  disconnect(nodeId: string, reason: string, permanent: boolean): boolean;
-  isOnline(nodeId: string): boolean;
+  disconnect(nodeId: string, reason: string, permanent: boolean): Promise<boolean>;
+}
+
+/** What another replica answers when this one is about to adopt a node's link. */
+export interface TakeoverAnswer {
+  /** Set when the link there is alive and take-overs keep coming: the new link is refused, with this reason. */
+  refused: string | null;
+  /** The node's recent take-overs (ms timestamps), which travel with its link. */
+  takeovers: number[];
+  /** Whether a link was held there and was ended for the new one (which now answers for the node's presence). */
+  replaced: boolean;
+}
+
+/** How one replica's hub reaches the others (cluster mode). */
+export interface LinkPeers {
+  /** Before adopting a link no local session holds: the replica holding it now ends it, or refuses the new one. */
+  takeOver(nodeId: string, from: string): Promise<TakeoverAnswer>;
+  /** This replica now holds (true) or no longer holds (false) the node's link. */
+  holding(nodeId: string, held: boolean): void;
 }
 
 /** What the link reports to the rest of the server; set once everything is built. */

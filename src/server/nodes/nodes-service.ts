@@ -37,7 +37,10 @@ export function createNodesService(deps: {
   sealer: Sealer;
   /** A pending node older than this is shown as stuck (claimed, never connected). */
   pendingTimeoutMs: number;
+  /** This replica, in a cluster: recorded with every link it holds. */
+  replicaId?: string | null;
 }) {
+  const replicaId = deps.replicaId ?? null;
   const { store, clock, bus, sealer } = deps;
   const repo = store.repos.nodes;
   /** Presence, link sessions and last-seen times: many small writes, committed together. */
@@ -76,8 +79,8 @@ export function createNodesService(deps: {
 
   /** A link is up: the node is online with these columns, and the link session is recorded with it. */
   const linkUp = (id: string, reason: string, session: LinkSessionRow, columns: Partial<NodesTable>) =>
-    setStatus(id, 'online', reason, { last_seen_at: clock.now(), ...columns }, (r) =>
-      r.nodes.insertLinkSession(session),
+    setStatus(id, 'online', reason, { last_seen_at: clock.now(), link_replica: replicaId, ...columns }, (r) =>
+      r.nodes.insertLinkSession({ ...session, replica_id: replicaId }),
     );
 
   async function get(id: string) {

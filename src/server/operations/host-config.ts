@@ -13,9 +13,9 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
   async function configFor(nodeId: string): Promise<Record<string, unknown>> {
     return { ...(await nodes.linkConfig(nodeId)), schedules: await schedules.specsFor(nodeId) };
   }
-  /** Send the host its new configuration if it is connected (it gets it in welcome otherwise). */
+  /** Send the host its new configuration if it is connected, wherever (it gets it in welcome otherwise). */
   async function push(nodeId: string): Promise<void> {
-    if (link.isOnline(nodeId)) link.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
+    await link.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
   }
   /** Run a change of the host's plan, then push the result. */
   async function change<T>(nodeId: string, write: () => Promise<T>): Promise<T> {

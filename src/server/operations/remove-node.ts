@@ -13,7 +13,7 @@ export function createRemoveNode(deps: { nodes: NodesService; link: LinkPort }) 
       actor.kind === 'agent'
         ? 'this node was unclaimed'
         : `this node was removed from the server by ${actorName(actor)}`;
-    deps.link.disconnect(nodeId, reason, true);
+    await deps.link.disconnect(nodeId, reason, true);
     return node;
   };
 }

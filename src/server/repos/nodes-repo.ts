@@ -18,6 +18,8 @@ export interface LinkSessionRow {
   opened_at: number;
   remote_addr: string | null;
   agent_version: string | null;
+  /** The replica holding the link (cluster mode). */
+  replica_id?: string | null;
 }
 
 /** Ids per statement when many nodes are updated at once (SQLite allows 32,766 bound values). */
@@ -163,7 +165,7 @@ export function createNodesRepo(db: Db) {
     insertLinkSession: (row: LinkSessionRow) =>
       db
         .insertInto('link_sessions')
-        .values({ ...row, closed_at: null, close_reason: null })
+        .values({ ...row, replica_id: row.replica_id ?? null, closed_at: null, close_reason: null })
         .execute(),
     /** Forget link sessions that closed before `before`; the number deleted. */
     async pruneLinkSessions(before: number): Promise<number> {

@@ -15,11 +15,17 @@ export function systemRoutes(deps: {
   database: OpenDatabase;
   registry: Registry;
   caPem: string | null;
+  /** In a cluster: what is wrong with NATS, or null when it answers. */
+  natsProblem?: (() => Promise<string | null>) | null;
 }): FastifyPluginAsyncZod {
   const { database } = deps;
   const tags = ['server'];
   const ok = z.object({ status: z.literal('ok') });
-  const ready = z.object({ status: z.literal('ready') });
+  const ready = z.object({
+    status: z.literal('ready'),
+    database: z.literal('ok'),
+    nats: z.literal('ok').optional().describe('in a cluster: NATS, between replicas, answers'),
+  });
   return async (app) => {
     app.get(
       '/healthz',
@@ -30,7 +36,8 @@ export function systemRoutes(deps: {
       '/readyz',
       {
         schema: {
-          summary: 'The server can serve: its database answers and takes writes',
+          summary:
+            'The server can serve: its database answers and takes writes (and NATS answers, in a cluster)',
           tags,
           response: { 200: ready, 503: apiErrorBody },
         },
@@ -45,7 +52,16 @@ export function systemRoutes(deps: {
             code: 'unavailable',
             message: `the database does not take writes (${failing}); free space or fix the storage, the server recovers by itself`,
           });
-        return { status: 'ready' as const };
+        if (deps.natsProblem) {
+          const problem = await deps.natsProblem();
+          if (problem)
+            return reply.code(503).send({
+              code: 'unavailable',
+              message: `${problem}; this replica cannot reach the others' links until it does`,
+            });
+          return { status: 'ready' as const, database: 'ok' as const, nats: 'ok' as const };
+        }
+        return { status: 'ready' as const, database: 'ok' as const };
       },
     );
     app.get(

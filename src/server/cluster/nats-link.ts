@@ -1,0 +1,179 @@
+import {
+  RequestError,
+  TimeoutError,
+  type Msg,
+  type NatsConnection,
+  type Subscription,
+} from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { ServerFrame } from '../../protocol/link-frames.ts';
+import { API_ERRORS, AppError, type ApiErrorCode } from '../errors.ts';
+import type { LinkHub } from '../link/link-hub.ts';
+import type { LinkPeers, LinkPort, TakeoverAnswer } from '../link/link-port.ts';
+
+/** How long a replica waits for the holder of a link to answer a send, a disconnect or a take-over. */
+export const PEER_TIMEOUT_MS = 2000;
+/** Extra time a forwarded request gets over its own timeout, so the holder's 504 arrives before ours. */
+const FORWARD_MARGIN_MS = 1000;
+
+/** What one replica asks the replica holding a node's link. */
+type Call =
+  | { op: 'takeover'; from: string }
+  | { op: 'send'; frame: ServerFrame }
+  | { op: 'disconnect'; reason: string; permanent: boolean }
+  | { op: 'request'; method: string; params: unknown; timeout_ms: number };
+type Outcome = { ok: true; value: unknown } | { ok: false; code: ApiErrorCode; message: string };
+
+const json = (v: unknown) => JSON.stringify(v);
+
+/**
+ * Links across replicas, over NATS: the replica holding a node's link subscribes to the node's subject
+ * (`<prefix>.link.<node id>`) for as long as it holds it, and answers sends, requests, disconnects and take-overs
+ * there. Any replica reaches a node with a NATS request on that subject; nobody subscribed means nobody holds the
+ * link (NATS answers "no responders" at once), so an offline node is a 503 at once, as in one process.
+ */
+export function createNatsLink(deps: { nc: NatsConnection; prefix: string; log: Logger }) {
+  const { nc, prefix, log } = deps;
+  const subjectOf = (nodeId: string) => `${prefix}.link.${nodeId}`;
+  const held = new Map<string, Subscription>();
+  let hub: LinkHub | null = null;
+
+  function answer(msg: Msg, value: unknown) {
+    msg.respond(json(value));
+  }
+
+  function serve(nodeId: string, msg: Msg) {
+    const h = hub;
+    let call: Call;
+    try {
+      call = msg.json<Call>();
+    } catch {
+      return;
+    }
+    if (!h) return;
+    switch (call.op) {
+      case 'takeover':
+        return answer(msg, h.yieldLink(nodeId, call.from));
+      case 'send':
+        return answer(msg, { ok: true, value: h.send(nodeId, call.frame) } satisfies Outcome);
+      case 'disconnect':
+        return answer(msg, {
+          ok: true,
+          value: h.disconnect(nodeId, call.reason, call.permanent),
+        } satisfies Outcome);
+      case 'request':
+        void h.request(nodeId, call.method, call.params, call.timeout_ms).then(
+          (value) => answer(msg, { ok: true, value } satisfies Outcome),
+          (err: unknown) =>
+            answer(msg, {
+              ok: false,
+              code: err instanceof AppError ? err.code : 'INTERNAL',
+              message: err instanceof Error ? err.message : String(err),
+            } satisfies Outcome),
+        );
+        return;
+    }
+  }
+
+  /** Ask the holder of the node's link; null when no replica holds it. */
+  async function ask(nodeId: string, call: Call, timeoutMs: number): Promise<Outcome | null> {
+    try {
+      const reply = await nc.request(subjectOf(nodeId), json(call), { timeout: timeoutMs });
+      return reply.json<Outcome>();
+    } catch (err) {
+      if (err instanceof RequestError && err.isNoResponders()) return null;
+      throw err;
+    }
+  }
+
+  const isTimeout = (err: unknown) =>
+    err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError);
+
+  /** A send or disconnect at the holder: false when no replica holds the link, or the holder did not answer. */
+  async function forward(nodeId: string, call: Call): Promise<boolean> {
+    try {
+      const out = await ask(nodeId, call, PEER_TIMEOUT_MS);
+      return out?.ok === true && out.value === true;
+    } catch (err) {
+      log.warn({ err, node_id: nodeId, op: call.op }, 'the replica holding the link did not answer');
+      return false;
+    }
+  }
+
+  const peers: LinkPeers = {
+    async takeOver(nodeId, from): Promise<TakeoverAnswer> {
+      try {
+        const out = (await ask(nodeId, { op: 'takeover', from }, PEER_TIMEOUT_MS)) as TakeoverAnswer | null;
+        return out ?? { refused: null, takeovers: [], replaced: false };
+      } catch (err) {
+        // A holder that does not answer is stuck or dying: its lease runs out and its link is let go.
+        log.warn({ err, node_id: nodeId }, 'the replica holding this link did not answer; taking it over');
+        return { refused: null, takeovers: [], replaced: false };
+      }
+    },
+    holding(nodeId, isHeld) {
+      const sub = held.get(nodeId);
+      if (isHeld && !sub)
+        held.set(
+          nodeId,
+          nc.subscribe(subjectOf(nodeId), {
+            callback: (err, msg) => {
+              if (!err) serve(nodeId, msg);
+            },
+          }),
+        );
+      else if (!isHeld && sub) {
+        sub.unsubscribe();
+        held.delete(nodeId);
+      }
+    },
+  };
+
+  const port: LinkPort = {
+    async send(nodeId, frame) {
+      if (hub?.holds(nodeId)) return hub.send(nodeId, frame);
+      return forward(nodeId, { op: 'send', frame });
+    },
+    async disconnect(nodeId, reason, permanent) {
+      if (hub?.holds(nodeId)) return hub.disconnect(nodeId, reason, permanent);
+      return forward(nodeId, { op: 'disconnect', reason, permanent });
+    },
+    async request(nodeId, method, params, timeoutMs) {
+      if (hub?.holds(nodeId)) return hub.request(nodeId, method, params, timeoutMs);
+      let out: Outcome | null;
+      try {
+        out = await ask(
+          nodeId,
+          { op: 'request', method, params, timeout_ms: timeoutMs },
+          timeoutMs + FORWARD_MARGIN_MS,
+        );
+      } catch (err) {
+        if (isTimeout(err))
+          throw new AppError('TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`);
+        throw new AppError(
+          'UNAVAILABLE',
+          `could not reach the server replica holding node ${nodeId}'s link`,
+          {
+            cause: err,
+          },
+        );
+      }
+      if (!out)
+        throw new AppError('UNAVAILABLE', `node ${nodeId} is offline; live data needs a connected agent`);
+      if (out.ok) return out.value;
+      throw new AppError(out.code in API_ERRORS ? out.code : 'INTERNAL', out.message);
+    },
+  };
+
+  return {
+    port,
+    peers,
+    /** The hub whose links this replica serves (set once it is built). */
+    serveHub(h: LinkHub) {
+      hub = h;
+    },
+    /** How many node subjects this replica answers on. */
+    heldCount: () => held.size,
+  };
+}
+export type NatsLink = ReturnType<typeof createNatsLink>;

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { ReplicasTable } from '../db/schema.ts';
+
+/** Queries for what replicas share: their leases, single-use values and server-wide settings. */
+export function createClusterRepo(db: Db) {
+  return {
+    /** Record a single-use value; false when it was recorded before (and has not expired and been pruned). */
+    async useOnce(key: string, expiresAt: number): Promise<boolean> {
+      const r = await db
+        .insertInto('used_nonces')
+        .values({ key, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+    async pruneNonces(now: number): Promise<number> {
+      const r = await db.deleteFrom('used_nonces').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+    setting: async (name: string) =>
+      (await db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirst())
+        ?.value ?? null,
+    /** Store a setting unless one is there already; the value that is stored afterwards. */
+    async settingOnce(name: string, value: string): Promise<string> {
+      await db
+        .insertInto('server_settings')
+        .values({ name, value })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      return (
+        await db
+          .selectFrom('server_settings')
+          .select('value')
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow()
+      ).value;
+    },
+    /**
+     * Take or keep the named lease until `until`: granted when nobody holds it, this holder holds it, or the
+     * holder's lease ran out. True when `holder` holds it now.
+     */
+    async holdLease(name: string, holder: string, now: number, until: number): Promise<boolean> {
+      const row = await db
+        .insertInto('cluster_leases')
+        .values({ name, holder, until })
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet({ holder, until })
+            .where((eb) =>
+              eb.or([eb('cluster_leases.holder', '=', holder), eb('cluster_leases.until', '<', now)]),
+            ),
+        )
+        .returning('holder')
+        .executeTakeFirst();
+      return row?.holder === holder;
+    },
+    releaseLease: (name: string, holder: string) =>
+      db.deleteFrom('cluster_leases').where('name', '=', name).where('holder', '=', holder).execute(),
+    registerReplica: (row: ReplicasTable) => db.insertInto('replicas').values(row).execute(),
+    /** Extend a replica's lease; false when its row is gone (it was declared lost). */
+    async renewLease(
+      id: string,
+      set: Pick<ReplicasTable, 'renewed_at' | 'lease_until' | 'links' | 'leader'>,
+    ) {
+      const r = await db.updateTable('replicas').set(set).where('id', '=', id).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    workDone: (id: string, at: number) =>
+      db.updateTable('replicas').set({ work_at: at }).where('id', '=', id).execute(),
+    removeReplica: (id: string) => db.deleteFrom('replicas').where('id', '=', id).execute(),
+    listReplicas: () => db.selectFrom('replicas').selectAll().orderBy('started_at').execute(),
+    /**
+     * Nodes whose link was held by a replica that is gone or whose lease ran out go offline; their open link
+     * sessions close. Returns the nodes that went offline.
+     */
+    async releaseLostLinks(now: number, reason: string): Promise<string[]> {
+      const live = (ref: 'nodes.link_replica' | 'link_sessions.replica_id') =>
+        sql<boolean>`exists (select 1 from replicas where replicas.id = ${sql.ref(ref)} and replicas.lease_until >= ${now})`;
+      const rows = await db
+        .updateTable('nodes')
+        .set({ status: 'offline', since: now, reason, link_replica: null })
+        .where('status', '=', 'online')
+        .where((eb) => eb.not(live('nodes.link_replica')))
+        .returning('id')
+        .execute();
+      await db
+        .updateTable('link_sessions')
+        .set({ closed_at: now, close_reason: reason })
+        .where('closed_at', 'is', null)
+        .where((eb) => eb.not(live('link_sessions.replica_id')))
+        .execute();
+      await db.deleteFrom('replicas').where('lease_until', '<', now).execute();
+      return rows.map((r) => r.id);
+    },
+  };
+}
+export type ClusterRepo = ReturnType<typeof createClusterRepo>;

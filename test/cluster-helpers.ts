@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { freePort, tempDir, waitFor } from './helpers.ts';
+
+const SERVER_CLI = resolve(import.meta.dirname, '../bin/muster.js');
+/** The proxy settings operators include in their nginx configuration (deploy/cluster), used here as they are. */
+const DEPLOY = resolve(import.meta.dirname, '../deploy/cluster');
+const NGINX_FILES = ['muster-locations.conf', 'muster-proxy-headers.conf'];
+export const CLUSTER_ADMIN_PASSWORD = 'correct-horse-battery-staple';
+
+/** One `muster server` process of a cluster. */
+export interface Replica {
+  name: string;
+  port: number;
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  /** SIGKILL, SIGSTOP, SIGCONT or SIGTERM; resolves once a killed process is gone. */
+  signal(sig: NodeJS.Signals): Promise<void>;
+}
+
+/** A fresh PostgreSQL database for one cluster, dropped at the end. */
+export async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `muster_cluster_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** Start replica `name` of the cluster on `db` + `nats`, behind `publicUrl`; resolves once it is ready. */
+export async function startReplica(opts: {
+  name: string;
+  db: string;
+  nats: string;
+  masterKey: string;
+  publicUrl: string;
+  dataDir: string;
+  extra?: string[];
+}): Promise<Replica> {
+  const port = await freePort();
+  let out = '';
+  const child = spawn(
+    process.execPath,
+    [
+      SERVER_CLI,
+      'server',
+      '--data-dir',
+      opts.dataDir,
+      '--db',
+      opts.db,
+      '--nats',
+      opts.nats,
+      '--replica-name',
+      opts.name,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--tls',
+      'off',
+      '--public-url',
+      opts.publicUrl,
+      '--trust-proxy',
+      ...(opts.extra ?? []),
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        MUSTER_MASTER_KEY: opts.masterKey,
+        MUSTER_ADMIN_PASSWORD: CLUSTER_ADMIN_PASSWORD,
+        MUSTER_LOG_LEVEL: 'warn',
+        MUSTER_LINK_AUTH_PER_MINUTE: '100000',
+        MUSTER_CLAIM_PER_MINUTE: '100000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = gone.then(() => {
+    throw new Error(`replica ${opts.name} exited:\n${out}`);
+  });
+  try {
+    await Promise.race([
+      exited,
+      waitFor(async () => (await fetch(`${url}/readyz`)).ok, `replica ${opts.name} to be ready`, 30_000, 100),
+    ]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}\n${out}`);
+  }
+  exited.catch(() => undefined);
+  return {
+    name: opts.name,
+    port,
+    url,
+    child,
+    output: () => out,
+    async signal(sig) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(sig);
+      if (sig === 'SIGKILL' || sig === 'SIGTERM') await gone;
+    },
+  };
+}
+
+/** nginx balancing round-robin over the replicas, with the locations file operators use. */
+export async function startBalancer(ports: number[], port: number): Promise<{ url: string; stop(): void }> {
+  const dir = tempDir('muster-cluster-nginx-');
+  const conf = join(dir.path, 'nginx.conf');
+  for (const f of NGINX_FILES) copyFileSync(join(DEPLOY, f), join(dir.path, f));
+  writeFileSync(
+    conf,
+    `worker_processes 1;
+pid ${dir.path}/nginx.pid;
+error_log ${dir.path}/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path ${dir.path}/body;
+  proxy_temp_path ${dir.path}/proxy;
+  fastcgi_temp_path ${dir.path}/fastcgi;
+  uwsgi_temp_path ${dir.path}/uwsgi;
+  scgi_temp_path ${dir.path}/scgi;
+  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+  upstream muster { ${ports.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join(' ')} }
+  server {
+    listen 127.0.0.1:${port};
+    include muster-locations.conf;
+  }
+}
+`,
+  );
+  const nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'nginx in front of the replicas');
+  return {
+    url,
+    stop() {
+      nginx.kill('SIGTERM');
+      dir.remove();
+    },
+  };
+}
+
+/** A master key for the whole cluster (32 random bytes in base64). */
+export const newMasterKey = () => randomBytes(32).toString('base64');
+
+/** Sign in at `url` (a replica or the balancer) and return the session cookie. */
+export async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: CLUSTER_ADMIN_PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+/** A JSON call with the session cookie; the status and the parsed body. */
+export async function call<T = unknown>(
+  url: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+/** The claim token the first replica printed (the cluster's default space). */
+export function claimTokenOf(replicas: Replica[]): string {
+  for (const r of replicas) {
+    const m = /MUSTER_CLAIM_TOKEN=(\S+)/.exec(r.output());
+    if (m) return m[1]!;
+  }
+  throw new Error('no replica printed the claim token');
+}
+
+/** The private key and node id of an agent's state dir. */
+export const agentKey = (stateDir: string) => readFileSync(join(stateDir, 'cloud.d', 'private.pem'), 'utf8');
+export const agentNodeId = (stateDir: string) =>
+  readFileSync(join(stateDir, 'cloud.d', 'claimed_id'), 'utf8').trim();
