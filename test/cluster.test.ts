@@ -15,7 +15,7 @@ import {
   startReplica,
   type Replica,
 } from './cluster-helpers.ts';
-import { freePort, runAgent, spawnAgent, tempDir, waitFor, type AgentProcess } from './helpers.ts';
+import { freePort, runAgent, SIM_FACTS, spawnAgent, tempDir, waitFor, type AgentProcess } from './helpers.ts';
 
 const pgUrl = process.env.MUSTER_TEST_PG_URL;
 const natsUrl = process.env.MUSTER_TEST_NATS_URL;
@@ -59,7 +59,7 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
     // A node claimed and never connected (the spare identity of the link password test) is not one of the agents.
     (
       await sql.query<NodeRow>(
-        "select id, status, reason, link_replica from nodes where status <> 'pending' order by id",
+        "select id, status, reason, link_replica from nodes where status not in ('pending', 'removed') order by id",
       )
     ).rows;
   const replicaIdOf = async (r: Replica) =>
@@ -273,6 +273,84 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
       });
     assert.equal(await upgrade(r3!.url), 101, 'the password opens a link at r3');
     assert.equal(await upgrade(r1!.url), 401, 'and is refused at r1 afterwards');
+  });
+
+  test('take-over and duplicate detection cross replicas: a newer link at another replica replaces the older one; the third take-over in a minute is refused', async () => {
+    const spare = tempDir('muster-cluster-dup-');
+    dirs.push(spare);
+    const claimed = await runAgent([
+      'claim',
+      '--state-dir',
+      spare.path,
+      '--local-api',
+      'off',
+      '--url',
+      balancer.url,
+      '--token',
+      claimTokenOf(replicas),
+    ]);
+    assert.equal(claimed.code, 0, claimed.stderr);
+    const id = agentNodeId(spare.path);
+    const key = agentKey(spare.path);
+    /** Authenticate at `url` and open a link there; the first frame (or "closed") and the close code. */
+    const open = async (url: string) => {
+      const { challenge } = (await (await fetch(`${url}/api/v1/auth/node/${id}/challenge`)).json()) as {
+        challenge: string;
+      };
+      const nonce = privateDecrypt(
+        { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+        Buffer.from(challenge, 'base64'),
+      );
+      const issued = (await (
+        await fetch(`${url}/api/v1/auth/node/${id}/password`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ agent_version: 'test', response: nonce.toString('base64') }),
+        })
+      ).json()) as { password: string };
+      const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/link`, {
+        headers: { authorization: `Basic ${Buffer.from(`${id}:${issued.password}`).toString('base64')}` },
+      });
+      const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      const first = new Promise<{ t: string; reason?: string }>((r) =>
+        ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
+      );
+      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: SIM_FACTS }));
+      return {
+        ws,
+        closed,
+        first: await Promise.race([first, closed.then(() => ({ t: 'closed', reason: '' }))]),
+      };
+    };
+    const [r1, r2, r3] = replicas;
+    const a = await open(r1!.url);
+    assert.equal(a.first.t, 'welcome');
+    const b = await open(r2!.url);
+    assert.equal(b.first.t, 'welcome');
+    assert.equal(await a.closed, 4001, 'the link at r1 is replaced by the one at r2');
+    const c = await open(r3!.url);
+    assert.equal(await b.closed, 4001, 'and that one by the link at r3');
+    const d = await open(r1!.url);
+    assert.equal(d.first.t, 'disconnect', 'the third take-over in a minute is refused');
+    assert.match(String(d.first.reason), /duplicate identity suspected/);
+    assert.equal(await d.closed, 4003);
+    await waitFor(
+      async () =>
+        (await sql.query<{ d: number }>('select duplicate_suspected as d from nodes where id = $1', [id]))
+          .rows[0]?.d === 1,
+      'the node flagged as a suspected duplicate',
+    );
+    assert.equal(c.ws.readyState, WebSocket.OPEN, 'the holder keeps its link');
+    c.ws.close();
+    await waitFor(
+      async () =>
+        (await sql.query<{ status: string }>('select status from nodes where id = $1', [id])).rows[0]
+          ?.status === 'offline',
+      'the node offline once its last link closed',
+    );
+    // Out of the agents' way for the tests that follow.
+    assert.equal((await call(balancer.url, cookie, 'DELETE', `/api/nodes/${id}`)).status, 204);
   });
 
   test('kill -9 of the replica running the periodic work: its agents move to the others, no duplicates, the running job ends with a result, the work goes on', async () => {

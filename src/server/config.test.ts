@@ -32,3 +32,25 @@ test('bad configuration lists every problem with the flag and env names', () => 
     /--tls-cert and --tls-key go together/,
   );
 });
+
+test('cluster mode needs PostgreSQL and a NATS URL; SQLite with --nats is refused with what to do', () => {
+  assert.throws(
+    () => loadServerConfig({ flags: { nats: 'nats://127.0.0.1:4222' }, env: {} }),
+    /nats \(--nats \/ MUSTER_NATS_URL\): cluster mode needs PostgreSQL: give every replica the same --db postgres:/,
+  );
+  assert.throws(
+    () => loadServerConfig({ flags: { nats: 'nats://x:4222', db: '/var/lib/muster/muster.db' }, env: {} }),
+    /cluster mode needs PostgreSQL/,
+  );
+  assert.throws(
+    () => loadServerConfig({ flags: { db: 'postgres://db/muster', nats: 'http://x' }, env: {} }),
+    /must be a NATS URL/,
+  );
+  const c = loadServerConfig({
+    flags: {},
+    env: { MUSTER_DB: 'postgres://db/muster', MUSTER_NATS_URL: 'nats://n1:4222', MUSTER_REPLICA_NAME: 'a' },
+  });
+  assert.equal(c.nats, 'nats://n1:4222');
+  assert.equal(c.replicaName, 'a');
+  assert.equal(c.replicaLeaseSeconds, 10);
+});
