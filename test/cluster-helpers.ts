@@ -46,25 +46,29 @@ export async function scratchDatabase(baseUrl: string): Promise<{ url: string; d
 export async function startReplica(opts: {
   name: string;
   db: string;
-  nats: string;
+  /** Null: a single server on the database, for comparison. */
+  nats: string | null;
   masterKey: string;
   publicUrl: string;
   dataDir: string;
   extra?: string[];
+  /** The server to run (default: this checkout's). */
+  cli?: string;
+  /** Where it listens (default: a free port). */
+  port?: number;
 }): Promise<Replica> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   let out = '';
   const child = spawn(
     process.execPath,
     [
-      SERVER_CLI,
+      opts.cli ?? SERVER_CLI,
       'server',
       '--data-dir',
       opts.dataDir,
       '--db',
       opts.db,
-      '--nats',
-      opts.nats,
+      ...(opts.nats ? ['--nats', opts.nats] : []),
       '--replica-name',
       opts.name,
       '--listen',
@@ -120,16 +124,21 @@ export async function startReplica(opts: {
 }
 
 /** nginx balancing round-robin over the replicas, with the locations file operators use. */
-export async function startBalancer(ports: number[], port: number): Promise<{ url: string; stop(): void }> {
+export async function startBalancer(
+  ports: number[],
+  port: number,
+  connections = 1024,
+): Promise<{ url: string; stop(): void }> {
   const dir = tempDir('muster-cluster-nginx-');
   const conf = join(dir.path, 'nginx.conf');
   for (const f of NGINX_FILES) copyFileSync(join(DEPLOY, f), join(dir.path, f));
   writeFileSync(
     conf,
     `worker_processes 1;
+worker_rlimit_nofile ${connections * 2 + 100};
 pid ${dir.path}/nginx.pid;
 error_log ${dir.path}/error.log;
-events { worker_connections 1024; }
+events { worker_connections ${connections}; }
 http {
   access_log off;
   client_body_temp_path ${dir.path}/body;
