@@ -70,9 +70,13 @@ export function createNodesService(deps: {
     also?: (r: Repos) => Promise<unknown>,
   ) {
     const since = clock.now();
+    // In a cluster, a replica takes offline only the nodes whose link it holds; another may hold it by now.
+    const leaving = status === 'offline' && replicaId !== null;
     const changed = await presence.write(async (r) => {
       await also?.(r);
-      return r.nodes.updatePresence(id, { status, since, reason, ...extra });
+      return leaving
+        ? r.nodes.updatePresence(id, { status, since, reason, ...extra }, replicaId)
+        : r.nodes.updatePresence(id, { status, since, reason, ...extra });
     });
     if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }

@@ -106,14 +106,19 @@ export function createNodesRepo(db: Db) {
     deleteSecrets: (id: string) => db.deleteFrom('node_secrets').where('node_id', '=', id).execute(),
     update: (id: string, set: Partial<Omit<NodesTable, 'id'>>) =>
       db.updateTable('nodes').set(set).where('id', '=', id).execute(),
-    /** Presence changes never bring a removed node back; false when nothing was updated. */
-    async updatePresence(id: string, set: Partial<Omit<NodesTable, 'id'>>): Promise<boolean> {
-      const r = await db
-        .updateTable('nodes')
-        .set(set)
-        .where('id', '=', id)
-        .where('status', '!=', 'removed')
-        .executeTakeFirst();
+    /**
+     * Presence changes never bring a removed node back; with `heldBy`, only a node whose link that replica holds
+     * is changed (a replica letting go of a link never takes a node offline that another replica holds now).
+     * False when nothing was updated.
+     */
+    async updatePresence(
+      id: string,
+      set: Partial<Omit<NodesTable, 'id'>>,
+      heldBy?: string,
+    ): Promise<boolean> {
+      let q = db.updateTable('nodes').set(set).where('id', '=', id).where('status', '!=', 'removed');
+      if (heldBy) q = q.where('link_replica', '=', heldBy);
+      const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
     /** Nodes the server thought online when it stopped: their links are gone now. */
