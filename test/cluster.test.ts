@@ -71,6 +71,25 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
     return out;
   };
 
+  /** Claim an identity through the balancer without running its agent; its state dir. */
+  const claimSpare = async () => {
+    const spare = tempDir('muster-cluster-spare-');
+    dirs.push(spare);
+    const claimed = await runAgent([
+      'claim',
+      '--state-dir',
+      spare.path,
+      '--local-api',
+      'off',
+      '--url',
+      balancer.url,
+      '--token',
+      claimTokenOf(replicas),
+    ]);
+    assert.equal(claimed.code, 0, claimed.stderr);
+    return spare;
+  };
+
   before(async () => {
     db = await scratchDatabase(pgUrl!);
     // The replicas start together: they take turns at migrating and setting up the first admin.
@@ -216,20 +235,7 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
 
   test('a node without a link is 503 at once anywhere; a challenge answered at another replica gets a link password that is single-use across the cluster', async () => {
     // An identity of its own, claimed and never run: taking its link over disturbs no agent.
-    const spare = tempDir('muster-cluster-spare-');
-    dirs.push(spare);
-    const claimed = await runAgent([
-      'claim',
-      '--state-dir',
-      spare.path,
-      '--local-api',
-      'off',
-      '--url',
-      balancer.url,
-      '--token',
-      claimTokenOf(replicas),
-    ]);
-    assert.equal(claimed.code, 0, claimed.stderr);
+    const spare = await claimSpare();
     const row = { id: agentNodeId(spare.path) };
     // No replica holds its link: live data is 503 at once from any of them.
     for (const r of replicas) {
@@ -276,20 +282,7 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
   });
 
   test('take-over and duplicate detection cross replicas: a newer link at another replica replaces the older one; the third take-over in a minute is refused', async () => {
-    const spare = tempDir('muster-cluster-dup-');
-    dirs.push(spare);
-    const claimed = await runAgent([
-      'claim',
-      '--state-dir',
-      spare.path,
-      '--local-api',
-      'off',
-      '--url',
-      balancer.url,
-      '--token',
-      claimTokenOf(replicas),
-    ]);
-    assert.equal(claimed.code, 0, claimed.stderr);
+    const spare = await claimSpare();
     const id = agentNodeId(spare.path);
     const key = agentKey(spare.path);
     /** Authenticate at `url` and open a link there; the first frame (or "closed") and the close code. */

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import pg from 'pg';
 import type { Clock } from '../clock.ts';
+import type { ReplicasTable } from '../db/schema.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Timers } from '../link/link-hub.ts';
 import type { Store } from '../repos/store.ts';
@@ -28,16 +29,8 @@ export async function withStartupLock<T>(pgUrl: string, fn: () => Promise<T>): P
   }
 }
 
-export interface ReplicaView {
-  id: string;
-  name: string;
-  started_at: number;
-  renewed_at: number;
-  lease_until: number;
-  links: number;
-  leader: boolean;
-  work_at: number | null;
-}
+/** A replica as listed: its row, with whether it runs the periodic work as a boolean. */
+export type ReplicaView = Omit<ReplicasTable, 'leader'> & { leader: boolean };
 
 /**
  * This replica's place in the cluster. It holds a lease in PostgreSQL (its `replicas` row), renewed every fifth of
