@@ -279,13 +279,24 @@ export function createLinkHub(deps: {
   }
 
   /** Refuse a new link: two machines seem to share the node's identity. */
-  function refuse(s: LinkSession, reason: string) {
-    end(s, CLOSE.DUPLICATE, reason, {
+  function refuse(channel: LinkChannel, reason: string) {
+    channel.end(CLOSE.DUPLICATE, reason, {
       t: 'disconnect',
       reason,
       reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
       permanent: false,
     });
+  }
+
+  /** End every link, telling agents `told` and to come back within a few seconds (here or to another replica). */
+  function sendAway(reason: string, told = reason) {
+    for (const s of [...sessions.values()])
+      end(s, CLOSE.SERVER_SHUTDOWN, reason, {
+        t: 'disconnect',
+        reason: told,
+        reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
+        permanent: false,
+      });
   }
 
   /**
@@ -329,41 +340,41 @@ export function createLinkHub(deps: {
    * when refused.
    */
   async function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
+    let inherited = false;
+    if (peers && !sessions.has(nodeId)) {
+      const answer = await peers.takeOver(nodeId, remoteAddr);
+      if (answer.refused) {
+        refuse(channel, answer.refused);
+        return null;
+      }
+      if (answer.takeovers.length > 0) takeovers.set(nodeId, answer.takeovers);
+      inherited = answer.replaced;
+    }
+    const now = clock.now();
+    const old = sessions.get(nodeId);
+    if (old) {
+      const refusal = replaceOrRefuse(old, remoteAddr, now);
+      if (refusal) {
+        refuse(channel, refusal);
+        return null;
+      }
+      inherited = old.helloed || old.inherited;
+    }
     const s: LinkSession = {
       id: randomUUID(),
       nodeId,
       channel,
       remoteAddr,
       silenceLimitMs,
-      openedAt: clock.now(),
-      lastHeardAt: clock.now(),
-      lastPersistedAt: clock.now(),
+      openedAt: now,
+      lastHeardAt: now,
+      lastPersistedAt: now,
       helloed: false,
       helloTimer: null,
       endReason: null,
       released: false,
-      inherited: false,
+      inherited,
     };
-    if (peers && !sessions.has(nodeId)) {
-      const answer = await peers.takeOver(nodeId, remoteAddr);
-      if (answer.refused) {
-        refuse(s, answer.refused);
-        return null;
-      }
-      if (answer.takeovers.length > 0) takeovers.set(nodeId, answer.takeovers);
-      s.inherited = answer.replaced;
-    }
-    const now = clock.now();
-    s.openedAt = s.lastHeardAt = s.lastPersistedAt = now;
-    const old = sessions.get(nodeId);
-    if (old) {
-      const refusal = replaceOrRefuse(old, remoteAddr, now);
-      if (refusal) {
-        refuse(s, refusal);
-        return null;
-      }
-      s.inherited = old.helloed || old.inherited;
-    }
     sessions.set(nodeId, s);
     if (!old) peers?.holding(nodeId, true);
     return s;
@@ -615,29 +626,14 @@ export function createLinkHub(deps: {
     count: () => sessions.size,
 
     /** End every link, telling agents to come back within a few seconds (to this replica or another). */
-    endAll(reason: string): void {
-      for (const s of [...sessions.values()])
-        end(s, CLOSE.SERVER_SHUTDOWN, reason, {
-          t: 'disconnect',
-          reason,
-          reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
-          permanent: false,
-        });
-    },
+    endAll: (reason: string) => sendAway(reason),
 
     /** Server stopping: tell every agent to come back soon, spread over a few seconds. */
     async shutdown(): Promise<void> {
       closing = true;
       const all = [...sessions.values()];
       const closed = all.map((s) => s.channel.closed);
-      for (const s of all) {
-        end(s, CLOSE.SERVER_SHUTDOWN, 'server shutting down', {
-          t: 'disconnect',
-          reason: 'server restarting',
-          reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
-          permanent: false,
-        });
-      }
+      sendAway('server shutting down', 'server restarting');
       await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000).unref())]);
       await Promise.all(
         all

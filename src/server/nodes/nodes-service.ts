@@ -71,12 +71,10 @@ export function createNodesService(deps: {
   ) {
     const since = clock.now();
     // In a cluster, a replica takes offline only the nodes whose link it holds; another may hold it by now.
-    const leaving = status === 'offline' && replicaId !== null;
+    const heldBy = status === 'offline' ? (replicaId ?? undefined) : undefined;
     const changed = await presence.write(async (r) => {
       await also?.(r);
-      return leaving
-        ? r.nodes.updatePresence(id, { status, since, reason, ...extra }, replicaId)
-        : r.nodes.updatePresence(id, { status, since, reason, ...extra });
+      return r.nodes.updatePresence(id, { status, since, reason, ...extra }, heldBy);
     });
     if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }
