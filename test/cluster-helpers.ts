@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { freePort, tempDir, waitFor } from './helpers.ts';
+import { freePort, nginxConf, tempDir, waitFor } from './helpers.ts';
 
 const SERVER_CLI = resolve(import.meta.dirname, '../bin/muster.js');
 /** The proxy settings operators include in their nginx configuration (deploy/cluster), used here as they are. */
@@ -134,26 +134,12 @@ export async function startBalancer(
   for (const f of NGINX_FILES) copyFileSync(join(DEPLOY, f), join(dir.path, f));
   writeFileSync(
     conf,
-    `worker_processes 1;
-worker_rlimit_nofile ${connections * 2 + 100};
-pid ${dir.path}/nginx.pid;
-error_log ${dir.path}/error.log;
-events { worker_connections ${connections}; }
-http {
-  access_log off;
-  client_body_temp_path ${dir.path}/body;
-  proxy_temp_path ${dir.path}/proxy;
-  fastcgi_temp_path ${dir.path}/fastcgi;
-  uwsgi_temp_path ${dir.path}/uwsgi;
-  scgi_temp_path ${dir.path}/scgi;
-  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
+    nginxConf(dir.path, port, '    include muster-locations.conf;\n', {
+      connections,
+      http: `  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
   upstream muster { ${ports.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join(' ')} }
-  server {
-    listen 127.0.0.1:${port};
-    include muster-locations.conf;
-  }
-}
 `,
+    }),
   );
   const nginx = spawn('nginx', ['-p', dir.path, '-c', conf, '-g', 'daemon off;'], { stdio: 'inherit' });
   const url = `http://127.0.0.1:${port}`;

@@ -461,3 +461,33 @@ export function jobIn(
     timeoutMs,
   );
 }
+
+/**
+ * An nginx configuration that keeps every file in `dir` and serves `serverBody` on `port`; `http` goes in the http
+ * block (upstreams, maps), `connections` per worker (64 unless given).
+ */
+export function nginxConf(
+  dir: string,
+  port: number,
+  serverBody: string,
+  opts: { http?: string; connections?: number } = {},
+): string {
+  const connections = opts.connections ?? 64;
+  return `worker_processes 1;
+worker_rlimit_nofile ${connections * 2 + 100};
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections ${connections}; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+${opts.http ?? ''}  server {
+    listen 127.0.0.1:${port};
+${serverBody}  }
+}
+`;
+}

@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import {
   freePort,
+  nginxConf,
   runAgent,
   spawnAgent,
   startTestServer,
@@ -14,26 +15,6 @@ import {
   waitFor,
   useTestServer,
 } from './helpers.ts';
-
-/** An nginx configuration that keeps every file in `dir` and serves `serverBody` on `port`. */
-function nginxConf(dir: string, port: number, serverBody: string): string {
-  return `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-${serverBody}  }
-}
-`;
-}
 
 /**
  * Real nginx in front of the server, the way operators run it: a healthy route, an upstream that is down (502),

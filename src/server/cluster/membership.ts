@@ -64,6 +64,10 @@ export function createMembership(deps: {
   let stopped = false;
   let noncesPrunedAt = 0;
   let housekeptAt = 0;
+  /** When this replica last ran the periodic work (reported with its lease). */
+  let workAt: number | null = null;
+  /** A new leader first looks for nodes and sessions no live replica answers for, whatever the reason. */
+  let sweepEverything = true;
 
   const row = (now: number) => ({
     id: replica.id,
@@ -82,12 +86,14 @@ export function createMembership(deps: {
     leader = await repo.holdLease(WORK_LEASE, replica.id, now, now + leaseMs);
     if (leader && !was) {
       housekeptAt = 0;
+      sweepEverything = true;
       log.info(`replica ${replica.name} now runs the cluster's periodic work`);
     } else if (was && !leader) log.warn(`replica ${replica.name} no longer runs the cluster's periodic work`);
   }
 
   async function periodicWork(now: number) {
-    const lost = await repo.releaseLostLinks(now, REPLICA_LOST_REASON);
+    const lost = await repo.releaseLostLinks(now, REPLICA_LOST_REASON, sweepEverything);
+    sweepEverything = false;
     for (const id of lost)
       deps.bus.publish({
         type: 'node.presence',
@@ -105,7 +111,7 @@ export function createMembership(deps: {
       housekeptAt = now;
       await deps.housekeeping();
     }
-    await repo.workDone(replica.id, now);
+    workAt = now;
   }
 
   async function tick() {
@@ -118,6 +124,7 @@ export function createMembership(deps: {
         lease_until: now + leaseMs,
         links: deps.links(),
         leader: leader ? 1 : 0,
+        work_at: workAt,
       });
       if (!renewed) {
         log.error(

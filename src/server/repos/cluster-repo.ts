@@ -62,36 +62,42 @@ export function createClusterRepo(db: Db) {
     /** Extend a replica's lease; false when its row is gone (it was declared lost). */
     async renewLease(
       id: string,
-      set: Pick<ReplicasTable, 'renewed_at' | 'lease_until' | 'links' | 'leader'>,
+      set: Pick<ReplicasTable, 'renewed_at' | 'lease_until' | 'links' | 'leader' | 'work_at'>,
     ) {
       const r = await db.updateTable('replicas').set(set).where('id', '=', id).executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
-    workDone: (id: string, at: number) =>
-      db.updateTable('replicas').set({ work_at: at }).where('id', '=', id).execute(),
     removeReplica: (id: string) => db.deleteFrom('replicas').where('id', '=', id).execute(),
     listReplicas: () => db.selectFrom('replicas').selectAll().orderBy('started_at').execute(),
     /**
-     * Nodes whose link was held by a replica that is gone or whose lease ran out go offline; their open link
-     * sessions close. Returns the nodes that went offline.
+     * Replicas whose lease ran out are lost: nodes whose link they held go offline, their open link sessions close
+     * and their rows go. Without `everything` nothing is done unless such a replica exists (one small query); with
+     * it, also nodes and sessions whose replica has no row at all (a cluster that was stopped whole). Returns the
+     * nodes that went offline.
      */
-    async releaseLostLinks(now: number, reason: string): Promise<string[]> {
-      const live = (ref: 'nodes.link_replica' | 'link_sessions.replica_id') =>
-        sql<boolean>`exists (select 1 from replicas where replicas.id = ${sql.ref(ref)} and replicas.lease_until >= ${now})`;
+    async releaseLostLinks(now: number, reason: string, everything: boolean): Promise<string[]> {
+      const lost = (
+        await db.selectFrom('replicas').select('id').where('lease_until', '<', now).execute()
+      ).map((r) => r.id);
+      if (lost.length === 0 && !everything) return [];
+      const gone = (ref: 'nodes.link_replica' | 'link_sessions.replica_id') =>
+        everything
+          ? sql<boolean>`not exists (select 1 from replicas where replicas.id = ${sql.ref(ref)} and replicas.lease_until >= ${now})`
+          : sql<boolean>`${sql.ref(ref)} in (${sql.join(lost)})`;
       const rows = await db
         .updateTable('nodes')
         .set({ status: 'offline', since: now, reason, link_replica: null })
         .where('status', '=', 'online')
-        .where((eb) => eb.not(live('nodes.link_replica')))
+        .where(gone('nodes.link_replica'))
         .returning('id')
         .execute();
       await db
         .updateTable('link_sessions')
         .set({ closed_at: now, close_reason: reason })
         .where('closed_at', 'is', null)
-        .where((eb) => eb.not(live('link_sessions.replica_id')))
+        .where(gone('link_sessions.replica_id'))
         .execute();
-      await db.deleteFrom('replicas').where('lease_until', '<', now).execute();
+      if (lost.length > 0) await db.deleteFrom('replicas').where('id', 'in', lost).execute();
       return rows.map((r) => r.id);
     },
   };
