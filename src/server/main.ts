@@ -135,12 +135,13 @@ export async function startServer(
   // Replicas starting together take turns at migrating and first-run set-up.
   const setUp = <T>(fn: () => Promise<T>) => (config.nats ? withStartupLock(config.db!, fn) : fn());
   try {
+    // NATS first: a replica that cannot reach the others changes nothing in the database.
+    if (config.nats) nc = await connectNats(config.nats, replicaName);
     await setUp(async () => {
       await migrateToLatest(database);
       await checkMasterKey(database, sealer);
     });
-    if (config.nats) {
-      nc = await connectNats(config.nats, replicaName);
+    if (nc) {
       const clusterId = await createClusterRepo(database.db).settingOnce('cluster_id', randomUUID());
       cluster = {
         nc,
