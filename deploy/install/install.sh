@@ -11,6 +11,8 @@
 #   MUSTER_HOSTNAME / RM_HOSTNAME               name to enroll as (default: this machine's host name)
 #   MUSTER_PREFIX                               install under this root instead of / (for tests and images)
 #   MUSTER_NODE                                 Node.js binary to use (default: node on PATH)
+#   MUSTER_WRITABLE_PATHS                       space-separated paths the agent may write besides its state directory
+#                                               (a local backup repository, restore targets); see muster-agent allow-path
 set -euo pipefail
 
 SERVER="${MUSTER_SERVER:-${RM_SERVER:-@@SERVER@@}}"
@@ -22,6 +24,7 @@ PIN="${MUSTER_CA_PIN:-@@CA_PIN@@}"
 PREFIX="${MUSTER_PREFIX:-}"
 NODE="${MUSTER_NODE:-node}"
 HOST_NAME="${MUSTER_HOSTNAME:-${RM_HOSTNAME:-}}"
+WRITABLE_PATHS="${MUSTER_WRITABLE_PATHS:-}"
 
 STATE_DIR="$PREFIX/var/lib/muster-agent"
 APP_DIR="$PREFIX/opt/muster-agent"
@@ -137,6 +140,10 @@ UMask=0077
 WantedBy=multi-user.target
 UNIT
 chmod 0644 "$UNIT_FILE"
+if [ -n "$WRITABLE_PATHS" ]; then
+  # shellcheck disable=SC2086 # a list of paths, split on purpose
+  "${AGENT[@]}" allow-path --no-restart --unit-dir "$(dirname "$UNIT_FILE")" $WRITABLE_PATHS || die 1 "cannot allow the agent to write to $WRITABLE_PATHS"
+fi
 
 if [ -z "$PREFIX" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   systemctl daemon-reload

@@ -6,8 +6,10 @@ import { scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
 import { claimHttpStatus } from './claim/claim-attempt.ts';
 import type { ConnectionFlags } from './claim/claim-sources.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
+import { createBackupQueries } from './jobs/backup-queries.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
-import { createJobRunner, type Repository } from './jobs/job-runner.ts';
+import { createJobRunner } from './jobs/job-runner.ts';
+import type { Repository } from './jobs/restic.ts';
 import { createScheduleFiring } from './jobs/schedule-firing.ts';
 import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
 import { createLinkRequests } from './link/link-requests.ts';
@@ -81,7 +83,11 @@ export async function runDaemon(o: DaemonOptions) {
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
   });
-  const answer = createLinkRequests({ metrics, runner });
+  const backups = createBackupQueries({
+    repository: () => (linkConfig.repository as Repository | undefined) ?? null,
+    stateDir: state.dir,
+  });
+  const answer = createLinkRequests({ metrics, runner, backups });
   const scheduler = createScheduler({
     clock,
     log: o.log,

@@ -8,6 +8,8 @@ import { authenticateLink } from '../agent/link/link-client.ts';
 import { AgentError } from '../agent/net/net-errors.ts';
 import { linkSettings } from '../agent/claim/claim-sources.ts';
 import { openStateDir } from '../agent/state/state-dir.ts';
+import { allowPaths } from '../agent/state/writable-paths.ts';
+import { existsSync } from 'node:fs';
 import { claimFailure, clientFor, enrollNode, takeIdentity } from '../agent/claim/claim-client.ts';
 import { EXIT } from '../protocol/errors.ts';
 import { normaliseArgv } from '../agent/claim/classic-flags.ts';
@@ -312,6 +314,25 @@ commonOptions(program.command('info').description('identity and facts of this ma
     process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
   },
 );
+
+program
+  .command('allow-path')
+  .description(
+    "let the agent's systemd unit write to these paths (a local repository, a restore target): run as root on the host",
+  )
+  .argument('<paths...>', 'absolute paths; missing ones are created (0700)')
+  .option('--unit-dir <dir>', 'where the unit lives', '/etc/systemd/system')
+  .option('--no-restart', 'write the drop-in only; do not reload systemd nor restart the agent')
+  .action((paths: string[], opts: { unitDir: string; restart: boolean }) => {
+    const systemd =
+      opts.restart && opts.unitDir === '/etc/systemd/system' && existsSync('/run/systemd/system');
+    try {
+      for (const line of allowPaths(paths, { unitDir: opts.unitDir, systemd }))
+        process.stdout.write(`${line}\n`);
+    } catch (err) {
+      throw new AgentError(EXIT.UNKNOWN_ARGUMENT, (err as Error).message);
+    }
+  });
 
 try {
   await program.parseAsync(normaliseArgv(process.argv.slice(2)), { from: 'user' });

@@ -41,6 +41,10 @@ storageOptions(program.command('server').description('run the Muster server'))
     'beats missed in a row before a node is offline, default 3 (MUSTER_MISSED_HEARTBEATS)',
   )
   .option(
+    '--backup-grace-hours <n>',
+    "hours past a backup schedule's longest gap before its group is overdue, default 2 (MUSTER_BACKUP_GRACE_HOURS)",
+  )
+  .option(
     '--link-history-days <n>',
     'days closed link sessions are kept, default 30 (MUSTER_LINK_HISTORY_DAYS)',
   )

@@ -9,6 +9,8 @@ export const JOB_TYPES = [
   'restic.snapshots',
   'restic.forget',
   'restic.check',
+  'restic.unlock',
+  'restic.restore',
   'shell',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
@@ -16,6 +18,47 @@ export type JobType = (typeof JOB_TYPES)[number];
 /** Set on jobs a source group or schedule made, so their runs can be traced back to it. */
 const fromGroup = { source_group_id: z.string().max(100).optional() };
 const tags = z.array(z.string().min(1).max(100)).max(50);
+
+/** A snapshot as restic names it: its id (8 to 64 hex digits, the short form or whole) or `latest`. */
+export const snapshotRef = z
+  .string()
+  .regex(/^(?:[0-9a-f]{8,64}|latest)$/, 'must be a snapshot id (8 to 64 hex digits) or "latest"');
+
+/** An absolute path that restic can never read as an option. */
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.startsWith('-'), 'must not start with "-"')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
+
+/** Restore: what (a snapshot, optionally only some paths in it) and where (never over the originals unless asked). */
+export const restoreParams = z
+  .object({
+    snapshot: snapshotRef,
+    include: z
+      .array(absolutePath)
+      .max(100)
+      .optional()
+      .describe('paths in the snapshot to restore (a file or a directory each); default: all of it'),
+    target: absolutePath
+      .optional()
+      .describe(
+        "directory to restore into (the snapshot's paths are recreated below it); default: a fresh directory under the agent's state directory",
+      ),
+    in_place: z
+      .boolean()
+      .optional()
+      .describe('restore over the original files (target /); must be asked for explicitly'),
+  })
+  .refine((p) => !(p.in_place && p.target !== undefined), {
+    message: 'give either target or in_place, not both',
+    path: ['target'],
+  })
+  .refine((p) => p.in_place === true || !/^(?:\/+|[A-Za-z]:[\\/]?)$/.test(p.target ?? 'x'), {
+    message: 'a target of / restores over the original files; set in_place: true to do that',
+    path: ['target'],
+  });
 
 /**
  * The parameters of each job type: the server validates a job against them, the agent parses what it is asked
@@ -41,9 +84,19 @@ export const JOB_PARAMS = {
     prune: z.boolean().optional(),
   }),
   'restic.check': z.object(fromGroup),
+  'restic.unlock': z.object({
+    remove_all: z
+      .boolean()
+      .optional()
+      .describe("also remove locks that are not stale (another host's, or a running restic's)"),
+  }),
+  'restic.restore': restoreParams,
   shell: z.object({ command: z.string().min(1).max(100_000) }),
 } satisfies Record<JobType, z.ZodType>;
 export type JobParams<T extends JobType> = z.infer<(typeof JOB_PARAMS)[T]>;
+
+/** Job types that work on the node's restic repository: they need one, ready, and run one at a time on it. */
+export const usesRepository = (type: string) => type.startsWith('restic.');
 
 /** A job as asked for: its type and that type's parameters (optional, except a shell job's command). */
 export const jobRequest = z.discriminatedUnion('type', [
@@ -53,6 +106,8 @@ export const jobRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restic.snapshots'), params: JOB_PARAMS['restic.snapshots'].default({}) }),
   z.object({ type: z.literal('restic.forget'), params: JOB_PARAMS['restic.forget'].default({}) }),
   z.object({ type: z.literal('restic.check'), params: JOB_PARAMS['restic.check'].default({}) }),
+  z.object({ type: z.literal('restic.unlock'), params: JOB_PARAMS['restic.unlock'].default({}) }),
+  z.object({ type: z.literal('restic.restore'), params: JOB_PARAMS['restic.restore'] }),
   z.object({ type: z.literal('shell'), params: JOB_PARAMS.shell }),
 ]);
 export type JobRequest = z.infer<typeof jobRequest>;

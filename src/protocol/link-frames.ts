@@ -82,6 +82,8 @@ const jobFinished = z.object({
   exit_code: z.number().int().nullable(),
   error: z.string().max(10_000).optional(),
   at: z.number().optional(),
+  /** What the job produced, by type: a backup's summary, a restore's target, the lock that stopped it. */
+  result: z.record(z.string(), z.unknown()).optional(),
 });
 /** Sent after the agent has delivered what it held back: the jobs it is running right now. */
 const jobsReport = z.object({

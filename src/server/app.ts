@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createApiKeyService } from './auth/api-keys.ts';
@@ -12,7 +12,11 @@ import { createLinkAuthService } from './claiming/link-auth-service.ts';
 import type { Clock } from './clock.ts';
 import type { Sealer } from './crypto.ts';
 import type { OpenDatabase } from './db/database.ts';
-import { ClaimError } from './errors.ts';
+import { AppError, ClaimError } from './errors.ts';
+import { createBackupsService } from './backups/backups-service.ts';
+import { backupsRoutes } from './http/routes/backups-routes.ts';
+import { createRepositoryOperations } from './operations/repository-operations.ts';
+import type { JobsTable } from './db/schema.ts';
 import { createEventBus } from './events/event-bus.ts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createMembership, type Membership } from './cluster/membership.ts';
@@ -79,6 +83,8 @@ export interface AppDeps {
   retention?: Retention;
   /** Set when this server is one replica of a cluster: PostgreSQL for state, NATS between replicas. */
   cluster?: ClusterDeps | null;
+  /** Hours past a backup schedule's longest gap before its group is overdue (default 2: 26 h for a daily one). */
+  backupGraceHours?: number;
 }
 
 export interface ClusterDeps {
@@ -173,21 +179,67 @@ export async function buildApp(deps: AppDeps) {
   natsLink?.serveHub(hub);
   /** How services reach agents: this hub, or in a cluster whichever replica holds the node's link. */
   const link = natsLink?.port ?? localLink(hub);
-  const jobs = createJobsService({ store, clock, link, bus, nodes, schedules });
+  const registry = new Registry();
+  const jobsFinished = new Counter({
+    name: 'muster_jobs_finished_total',
+    help: 'Jobs that ended, by type and state (succeeded, failed, cancelled, lost)',
+    labelNames: ['type', 'state'],
+    registers: [registry],
+  });
+  const backups = createBackupsService({ store, clock, graceHours: deps.backupGraceHours ?? 2 });
+  const jobs = createJobsService({
+    store,
+    clock,
+    link,
+    bus,
+    nodes,
+    schedules,
+    finished: async (job: JobsTable) => {
+      jobsFinished.inc({ type: job.type, state: job.state });
+      await repositoryOps.jobFinished(job);
+    },
+  });
 
   // Operations: multi-step changes that own their transaction, audit record, events and link messages.
-  const claimNode = createClaimNode({ store, clock, bus });
-  const enrollNode = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
+  const claimsTotal = new Counter({
+    name: 'muster_claims_total',
+    help: "Claims and enrollments, by kind and result (accepted, or the refusal's error key)",
+    labelNames: ['kind', 'result'],
+    registers: [registry],
+  });
+  /** Count each claim or enrollment once, by its outcome. */
+  async function counted<T>(kind: 'claim' | 'enroll', run: () => Promise<T>): Promise<T> {
+    try {
+      const r = await run();
+      claimsTotal.inc({ kind, result: 'accepted' });
+      return r;
+    } catch (err) {
+      const result =
+        err instanceof ClaimError ? err.key : err instanceof AppError ? err.code.toLowerCase() : 'error';
+      claimsTotal.inc({ kind, result });
+      throw err;
+    }
+  }
+  const claimCore = createClaimNode({ store, clock, bus });
+  const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
+  const claimNode: typeof claimCore = {
+    ...claimCore,
+    claimNode: (...a) => counted('claim', () => claimCore.claimNode(...a)),
+  };
+  const enrollNode: typeof enrollCore = {
+    ...enrollCore,
+    enroll: (...a) => counted('enroll', () => enrollCore.enroll(...a)),
+  };
   const removeNode = createRemoveNode({ nodes, link });
-  const hostConfig = createHostConfig({ nodes, schedules, link });
+  const hostConfig = createHostConfig({ nodes, schedules, link, backups });
   const jobOps = createJobOperations({ jobs, nodes, schedules });
+  const repositoryOps = createRepositoryOperations({ nodes, jobs, schedules, backups, hostConfig, link });
   hub.handle({
     configFor: (id) => hostConfig.configFor(id),
     online: (id) => jobOps.nodeOnline(id),
     frame: (id, frame) => jobOps.agentFrame(id, frame),
   });
 
-  const registry = new Registry();
   // The event-loop delay monitor samples at this resolution; prom-client's 10 ms default wakes an idle server
   // a hundred times a second.
   collectDefaultMetrics({ register: registry, prefix: 'muster_', eventLoopMonitoringPrecision: 1000 });
@@ -197,6 +249,35 @@ export async function buildApp(deps: AppDeps) {
     registers: [registry],
     collect() {
       this.set(hub.count());
+    },
+  });
+
+  new Gauge({
+    name: 'muster_backup_last_success_timestamp_seconds',
+    help: 'When the last successful backup of a node and source group ended (0: never)',
+    labelNames: ['node_id', 'hostname', 'source_group'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const b of await backups.all())
+        this.set(
+          { node_id: b.node_id, hostname: b.hostname, source_group: b.source_group },
+          (b.last_success_at ?? 0) / 1000,
+        );
+    },
+  });
+  new Gauge({
+    name: 'muster_backup_overdue',
+    help: '1 when a source group of a node has no successful backup within its expected age',
+    labelNames: ['node_id', 'hostname', 'source_group'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const b of await backups.all())
+        this.set(
+          { node_id: b.node_id, hostname: b.hostname, source_group: b.source_group },
+          b.overdue ? 1 : 0,
+        );
     },
   });
 
@@ -324,6 +405,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
   await app.register(jobsRoutes({ jobs, jobOps, nodes, guard, bus, streams }));
   await app.register(schedulesRoutes({ schedules, hostConfig, jobOps, nodes, guard }));
+  await app.register(backupsRoutes({ repositoryOps, backups, jobOps, nodes, guard }));
   await app.register(
     enrollmentRoutes({ enrollment, enrollNode, spaces, guard, enrollPerMinute: deps.rateLimits.claim }),
   );
@@ -351,6 +433,8 @@ export async function buildApp(deps: AppDeps) {
   const services = {
     jobs,
     jobOps,
+    repositoryOps,
+    backups,
     claims: claimNode,
     enroll: enrollNode,
     schedules,

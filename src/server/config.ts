@@ -43,6 +43,8 @@ export const serverConfigSchema = z
     linkHistoryDays: z.coerce.number().int().min(1).max(3650).default(30),
     /** Days an audit record is kept. */
     auditDays: z.coerce.number().int().min(1).max(36500).default(365),
+    /** Hours past a backup schedule's longest gap before its source group is overdue (26 h for a daily one). */
+    backupGraceHours: z.coerce.number().min(0).max(8760).default(2),
     /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
     pendingTimeoutMinutes: z.coerce.number().int().min(1).max(525_600).default(60),
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -89,6 +91,7 @@ export const ENV_NAMES: Record<string, string> = {
   logLevel: 'MUSTER_LOG_LEVEL',
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
   missedHeartbeats: 'MUSTER_MISSED_HEARTBEATS',
+  backupGraceHours: 'MUSTER_BACKUP_GRACE_HOURS',
   linkHistoryDays: 'MUSTER_LINK_HISTORY_DAYS',
   auditDays: 'MUSTER_AUDIT_DAYS',
   pendingTimeoutMinutes: 'MUSTER_PENDING_TIMEOUT_MINUTES',

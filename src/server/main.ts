@@ -175,6 +175,7 @@ export async function startServer(
     publicUrl: config.publicUrl ?? null,
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     missedHeartbeats: config.missedHeartbeats,
+    backupGraceHours: config.backupGraceHours,
     retention: { linkHistoryDays: config.linkHistoryDays, auditDays: config.auditDays },
     cluster,
     pendingTimeoutMinutes: config.pendingTimeoutMinutes,

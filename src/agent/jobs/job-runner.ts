@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { JobFrame } from '../../protocol/link-frames.ts';
-import { RETENTION_KEYS } from '../../protocol/schedules.ts';
-
-import { collectFacts } from '../collectors/facts.ts';
 import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts';
-
-/** Repository credentials the server sent in welcome. */
-export interface Repository {
-  repo_url: string;
-  repo_username?: string;
-  repo_password?: string;
-}
+import type { JobFrame } from '../../protocol/link-frames.ts';
+import { collectFacts } from '../collectors/facts.ts';
+import { createRepositoryQueue } from './repository-queue.ts';
+import {
+  backupOutput,
+  defaultRestoreTarget,
+  explainLock,
+  localRepositoryDir,
+  lockHolder,
+  readOnlyHint,
+  resticArgs,
+  resticEnv,
+  resticReason,
+  type Repository,
+} from './restic.ts';
 
 export interface JobRequest {
   job_id: string;
@@ -23,60 +27,16 @@ export interface JobRequest {
 }
 
 const CHUNK = 16 * 1024;
+/** restic's error output kept per run, to say why it failed. */
+const STDERR_TAIL = 8 * 1024;
 
-/** restic's repository setting: for a REST server the user name and password go into the URL. */
-export function resticEnv(repo: Repository, cacheDir: string): Record<string, string> {
-  let url = repo.repo_url;
-  if (repo.repo_username && /^rest:https?:\/\//.test(url)) {
-    const u = new URL(url.slice(5));
-    u.username = encodeURIComponent(repo.repo_username);
-    u.password = encodeURIComponent(repo.repo_password ?? '');
-    url = `rest:${u.href}`;
-  }
-  return { RESTIC_REPOSITORY: url, RESTIC_PASSWORD: repo.repo_password ?? '', RESTIC_CACHE_DIR: cacheDir };
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-/** Command line of an allow-listed restic job, or an error message. */
-export function resticArgs(
-  type: string,
-  params: Record<string, unknown>,
-  initialPaths: string[],
-): string[] | string {
-  switch (type) {
-    case 'restic.snapshots':
-      return ['snapshots'];
-    case 'restic.check':
-      return ['check'];
-    case 'restic.backup': {
-      const paths = strings(params.paths).length ? strings(params.paths) : initialPaths;
-      if (paths.length === 0) return 'restic.backup needs params.paths (or initial paths from enrollment)';
-      return [
-        'backup',
-        ...strings(params.excludes).flatMap((e) => ['--exclude', e]),
-        ...strings(params.tags).flatMap((t) => ['--tag', t]),
-        '--',
-        ...paths,
-      ];
-    }
-    case 'restic.forget': {
-      const keep: string[] = [];
-      for (const k of RETENTION_KEYS) {
-        const n = params[`keep_${k}`];
-        if (typeof n === 'number' && Number.isInteger(n) && n > 0) keep.push(`--keep-${k}`, String(n));
-      }
-      if (keep.length === 0) return 'restic.forget needs at least one keep_* policy';
-      // Only the group's snapshots: several groups share one repository.
-      const tags = strings(params.tags).flatMap((t) => ['--tag', t]);
-      return ['forget', ...tags, ...keep, ...(params.prune === false ? [] : ['--prune'])];
-    }
-    default:
-      return `job type ${type} is not allowed on this agent`;
-  }
-}
+type Log = (stream: 'stdout' | 'stderr' | 'info', data: string) => void;
+type Finish = (
+  state: 'succeeded' | 'failed' | 'cancelled',
+  exit: number | null,
+  error?: string,
+  result?: Record<string, unknown>,
+) => void;
 
 /** Runs allow-listed jobs as child processes and streams their output as job frames. */
 export function createJobRunner(o: {
@@ -92,31 +52,41 @@ export function createJobRunner(o: {
   const running = new Map<string, ChildProcess>();
   const started = new Set<string>();
   const cancelled = new Set<string>();
+  const repositories = createRepositoryQueue();
+  /** The repository each waiting or running restic job queued on. */
+  const queuedOn = new Map<string, string>();
 
-  function stream(jobId: string) {
+  function stream(jobId: string): Log {
     let seq = 0;
-    return (stream: 'stdout' | 'stderr' | 'info', data: string) => {
+    return (stream, data) => {
       for (let i = 0; i < data.length; i += CHUNK)
         o.send({ t: 'job.log', job_id: jobId, seq: seq++, stream, data: data.slice(i, i + CHUNK) });
     };
   }
 
+  /** Run a command; its output goes to `out` (default: the log), the end of its error output is kept. */
   function run(
     jobId: string,
     cmd: string,
     args: string[],
     env: Record<string, string>,
-    log: ReturnType<typeof stream>,
+    log: Log,
+    out?: (data: string) => void,
   ) {
-    return new Promise<number | null>((resolve) => {
+    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      let stderr = '';
       const child = spawn(cmd, args, {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       });
       running.set(jobId, child);
-      child.stdout.on('data', (c: Buffer) => log('stdout', c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => log('stderr', c.toString('utf8')));
+      child.stdout.on('data', (c: Buffer) => (out ?? ((d) => log('stdout', d)))(c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => {
+        const text = c.toString('utf8');
+        stderr = (stderr + text).slice(-STDERR_TAIL);
+        log('stderr', text);
+      });
       child.on('error', (err: NodeJS.ErrnoException) => {
         log(
           'info',
@@ -124,18 +94,100 @@ export function createJobRunner(o: {
             ? `${cmd} is not installed on this host; install it and retry\n`
             : `${cmd} could not start: ${err.message}\n`,
         );
-        resolve(127);
+        resolve({ code: 127, stderr });
       });
       child.on('close', (code) => {
         running.delete(jobId);
-        resolve(code);
+        resolve({ code, stderr });
       });
     });
   }
 
+  /** Why restic failed, in words an operator can act on, with what the server keeps of it. */
+  function failure(
+    code: number,
+    stderr: string,
+    path: string | null,
+  ): { error: string; result?: Record<string, unknown> } {
+    if (code === 127) return { error: 'restic is not installed on this host; install it and retry' };
+    const lock = lockHolder(stderr);
+    if (lock) return { error: explainLock(lock), result: { lock } };
+    const hint = readOnlyHint(stderr, path);
+    const reason = resticReason(stderr);
+    return {
+      error: [`restic exited with code ${code}${reason ? `: ${reason}` : ''}`, hint]
+        .filter(Boolean)
+        .join('. '),
+    };
+  }
+
+  /** A restic job, once it holds the repository. */
+  async function runRestic(req: JobRequest, repo: Repository, log: Log, finish: Finish) {
+    const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
+    const repoDir = localRepositoryDir(repo.repo_url);
+    const ended = (code: number | null) => cancelled.delete(req.job_id) || code === null;
+    if (req.type === 'restic.init') {
+      const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
+      if (ended(exists.code)) return finish('cancelled', null, 'cancelled on request');
+      if (exists.code === 0) {
+        log('info', `repository ${repo.repo_url} is already initialised\n`);
+        return finish('succeeded', 0);
+      }
+      if (exists.code === 127) {
+        log('info', 'restic is not installed on this host; install it and retry\n');
+        return finish('failed', 127, 'restic is not installed on this host; install it and retry');
+      }
+      const r = await run(req.job_id, 'restic', ['init'], env, log);
+      if (ended(r.code)) return finish('cancelled', r.code, 'cancelled on request');
+      if (r.code === 0) return finish('succeeded', 0);
+      const f = failure(r.code!, r.stderr, repoDir);
+      return finish('failed', r.code, f.error, f.result);
+    }
+    const target =
+      req.type === 'restic.restore'
+        ? req.params.in_place === true
+          ? '/'
+          : typeof req.params.target === 'string'
+            ? req.params.target
+            : defaultRestoreTarget(o.stateDir, req.job_id, o.now())
+        : undefined;
+    const args = resticArgs(req.type, req.params, {
+      initialPaths: o.initialPaths(),
+      ...(target ? { restoreTarget: target } : {}),
+    });
+    if (typeof args === 'string') return finish('failed', null, args);
+    if (target) log('info', `restoring snapshot ${String(req.params.snapshot)} into ${target}\n`);
+    const summary = req.type === 'restic.backup' ? backupOutput((d) => log('stdout', d), o.now) : null;
+    let r = await run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined);
+    const backup = summary?.end() ?? null;
+    const retention = req.params.retention as Record<string, unknown> | undefined;
+    if (req.type === 'restic.backup' && r.code === 0 && retention && !cancelled.has(req.job_id)) {
+      const forget = resticArgs(
+        'restic.forget',
+        { ...retention, tags: req.params.tags },
+        { initialPaths: [] },
+      );
+      if (typeof forget !== 'string') {
+        log('info', `applying retention: restic ${forget.join(' ')}\n`);
+        r = await run(req.job_id, 'restic', forget, env, log);
+      }
+    }
+    const result = {
+      ...(backup ? { backup } : {}),
+      ...(target ? { target } : {}),
+    };
+    if (ended(r.code)) return finish('cancelled', r.code, 'cancelled on request');
+    if (r.code === 0) {
+      if (target) log('info', `restored into ${target}\n`);
+      return finish('succeeded', 0, undefined, result);
+    }
+    const f = failure(r.code!, r.stderr, target ?? repoDir);
+    return finish('failed', r.code, f.error, { ...result, ...f.result });
+  }
+
   async function execute(req: JobRequest): Promise<void> {
     const log = stream(req.job_id);
-    const finish = (state: 'succeeded' | 'failed' | 'cancelled', exit: number | null, error?: string) =>
+    const finish: Finish = (state, exit, error, result) =>
       o.send({
         t: 'job.finished',
         job_id: req.job_id,
@@ -143,6 +195,7 @@ export function createJobRunner(o: {
         exit_code: exit,
         at: o.now(),
         ...(error ? { error } : {}),
+        ...(result && Object.keys(result).length ? { result } : {}),
       });
     o.send({
       t: 'job.started',
@@ -160,7 +213,7 @@ export function createJobRunner(o: {
     if (req.type === 'shell') {
       const command = typeof req.params.command === 'string' ? req.params.command : '';
       if (!command) return finish('failed', null, 'shell jobs need params.command');
-      const code = await run(req.job_id, '/bin/sh', ['-c', command], {}, log);
+      const { code } = await run(req.job_id, '/bin/sh', ['-c', command], {}, log);
       if (cancelled.delete(req.job_id) || code === null)
         return finish('cancelled', code, 'cancelled on request');
       return code === 0
@@ -168,37 +221,29 @@ export function createJobRunner(o: {
         : finish('failed', code, `the command exited with code ${code}`);
     }
     const repo = o.repository();
-    if (!repo) return finish('failed', null, 'this host has no repository configured');
-    const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
-    let code: number | null;
-    if (req.type === 'restic.init') {
-      const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
+    if (!repo)
+      return finish(
+        'failed',
+        null,
+        'this host has no backup repository; set one on the node page (Backup repository) or with PUT /api/hosts/{id}/repository',
+      );
+    // One job per repository at a time: the next waits here, visibly, instead of failing on restic's lock.
+    const key = repo.repo_url;
+    queuedOn.set(req.job_id, key);
+    try {
+      const turn = await repositories.acquire(key, req.job_id, req.type, (holder) =>
+        log(
+          'info',
+          `waiting for repository lock: job ${holder.jobId} (${holder.type}) is using the repository\n`,
+        ),
+      );
+      if (!turn) return finish('cancelled', null, 'cancelled while waiting for the repository');
       if (cancelled.delete(req.job_id)) return finish('cancelled', null, 'cancelled on request');
-      if (exists === 0) {
-        log('info', `repository ${repo.repo_url} is already initialised\n`);
-        return finish('succeeded', 0);
-      }
-      if (exists === 127) {
-        log('info', 'restic is not installed on this host; install it and retry\n');
-        return finish('failed', 127, 'restic is not installed');
-      }
-      code = await run(req.job_id, 'restic', ['init'], env, log);
-    } else {
-      const args = resticArgs(req.type, req.params, o.initialPaths());
-      if (typeof args === 'string') return finish('failed', null, args);
-      code = await run(req.job_id, 'restic', args, env, log);
-      const retention = req.params.retention as Record<string, unknown> | undefined;
-      if (req.type === 'restic.backup' && code === 0 && retention && !cancelled.has(req.job_id)) {
-        const forget = resticArgs('restic.forget', { ...retention, tags: req.params.tags }, []);
-        if (typeof forget !== 'string') {
-          log('info', `applying retention: restic ${forget.join(' ')}\n`);
-          code = await run(req.job_id, 'restic', forget, env, log);
-        }
-      }
+      return await runRestic(req, repo, log, finish);
+    } finally {
+      repositories.release(key, req.job_id);
+      queuedOn.delete(req.job_id);
     }
-    if (cancelled.delete(req.job_id) || code === null)
-      return finish('cancelled', code, 'cancelled on request');
-    return code === 0 ? finish('succeeded', 0) : finish('failed', code, `restic exited with code ${code}`);
   }
 
   return {
@@ -230,10 +275,15 @@ export function createJobRunner(o: {
     running: () => [...started],
     /** Stop every running job (the agent is shutting down). */
     cancelAll(): void {
-      for (const id of running.keys()) this.cancel(id);
+      for (const id of [...started]) this.cancel(id);
     },
-    /** Kill the job's whole process group. */
+    /** Kill the job's whole process group; a job waiting for its repository stops waiting. */
     cancel(jobId: string): boolean {
+      const repository = queuedOn.get(jobId);
+      if (repository && repositories.isWaiting(jobId)) {
+        repositories.release(repository, jobId);
+        return true;
+      }
       const child = running.get(jobId);
       if (!child?.pid) return false;
       cancelled.add(jobId);

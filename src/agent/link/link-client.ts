@@ -1,3 +1,4 @@
+import type { RequestAnswer } from './link-requests.ts';
 import { constants, privateDecrypt } from 'node:crypto';
 import WebSocket from 'ws';
 import {
@@ -61,10 +62,7 @@ export interface LinkClientOptions {
   /** Called with the configuration the server sends in welcome. */
   onConfig?: (config: Record<string, unknown>) => void;
   /** Answers a server request; unknown methods are refused. */
-  onRequest?: (
-    method: string,
-    params: unknown,
-  ) => { ok: true; result?: unknown } | { ok: false; message: string };
+  onRequest?: (method: string, params: unknown) => RequestAnswer | Promise<RequestAnswer>;
   onCancel?: (id: string) => void;
   /** The server stored a job's end. */
   onJobAck?: (jobId: string) => void;
@@ -265,15 +263,19 @@ export function createLinkClient(o: LinkClientOptions) {
             };
             return;
           case 'request': {
+            const answer = (r: RequestAnswer) =>
+              send(
+                r.ok
+                  ? { t: 'reply', id: f.id, ok: true, result: r.result }
+                  : { t: 'reply', id: f.id, ok: false, error: { code: 'refused', message: r.message } },
+              );
             const r = o.onRequest?.(f.method, f.params) ?? {
               ok: false as const,
               message: `method ${f.method} is not supported by this agent`,
             };
-            send(
-              r.ok
-                ? { t: 'reply', id: f.id, ok: true, result: r.result }
-                : { t: 'reply', id: f.id, ok: false, error: { code: 'refused', message: r.message } },
-            );
+            if (r instanceof Promise)
+              void r.then(answer, (err: unknown) => answer({ ok: false, message: String(err) }));
+            else answer(r);
             return;
           }
           case 'cancel':

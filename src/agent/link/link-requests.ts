@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { collectFacts } from '../collectors/facts.ts';
 import type { MetricsCollector } from '../collectors/metrics.ts';
+import type { BackupQueries } from '../jobs/backup-queries.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 
 /** What an agent answers a request with: a result, or a refusal the server shows. */
@@ -20,9 +21,16 @@ const jobStartParams = z.object({
   params: z.record(z.string(), z.unknown()).catch({}),
 });
 
-/** The requests the server may make over the link: facts, metrics from memory, and starting a job. */
-export function createLinkRequests(deps: { metrics: MetricsCollector; runner: JobRunner }) {
-  return (method: string, params: unknown): RequestAnswer => {
+/**
+ * The requests the server may make over the link: facts, metrics from memory, starting a job, and what the node's
+ * backup repository holds.
+ */
+export function createLinkRequests(deps: {
+  metrics: MetricsCollector;
+  runner: JobRunner;
+  backups: BackupQueries;
+}) {
+  return (method: string, params: unknown): RequestAnswer | Promise<RequestAnswer> => {
     switch (method) {
       case 'facts':
         return { ok: true, result: collectFacts() };
@@ -35,6 +43,10 @@ export function createLinkRequests(deps: { metrics: MetricsCollector; runner: Jo
         if (!p.success) return { ok: false, message: 'job.start needs job_id and type' };
         return deps.runner.start(p.data);
       }
+      case 'backup.snapshots':
+        return deps.backups.snapshots(params);
+      case 'backup.files':
+        return deps.backups.list(params);
       default:
         return { ok: false, message: `method ${method} is not supported by this agent` };
     }

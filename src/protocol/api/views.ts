@@ -43,6 +43,14 @@ export const nodeView = z.object({
   labels: z.record(z.string(), z.string()),
   duplicate_suspected: z.boolean(),
   repo_status: z.enum(REPO_STATUSES),
+  /** Where the node's backup repository is: its URL without credentials; null when it has none. */
+  repo_location: z.string().nullable(),
+  /** What restic said when the repository could not be initialised. */
+  repo_message: z.string().nullable(),
+  /** A lock that stopped the last repository job, explained; cleared by the next job that gets through. */
+  repo_lock: z.string().nullable(),
+  /** True when a source group of the node has no successful backup within its expected age. */
+  backup_overdue: z.boolean(),
   created_at: ms,
 });
 export type NodeView = z.infer<typeof nodeView>;
@@ -53,6 +61,9 @@ export const hostView = nodeView.pick({
   hostname: true,
   status: true,
   repo_status: true,
+  repo_location: true,
+  repo_message: true,
+  backup_overdue: true,
   since: true,
   reason: true,
   last_seen_at: true,
@@ -80,6 +91,12 @@ export const jobView = z.object({
   error: z.string().nullable(),
   schedule_id: z.string().nullable(),
   scheduled_for: nullable(ms),
+  result: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe(
+      "what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it",
+    ),
 });
 export type JobView = z.infer<typeof jobView>;
 export const jobLogLine = z.object({ seq: z.number(), stream: z.string(), data: z.string(), at: ms });
@@ -94,6 +111,12 @@ export const sourceGroupView = z.object({
   excludes: z.array(z.string()),
   retention: retentionPolicy,
   tag: z.string(),
+  overdue_after_hours: z
+    .number()
+    .nullable()
+    .describe(
+      "how old the last successful backup may grow; null: the backup schedule's longest gap plus grace",
+    ),
   created_at: ms,
   updated_at: ms,
 });
@@ -108,10 +131,68 @@ export const scheduleView = z.object({
   timezone: z.string(),
   enabled: z.boolean(),
   next_runs: z.array(z.string()).describe('next fire times, ISO 8601 in UTC'),
+  warning: z
+    .string()
+    .nullable()
+    .describe('why runs of this schedule cannot succeed now (e.g. the host has no ready repository)'),
   created_at: ms,
   updated_at: ms,
 });
 export type ScheduleView = z.infer<typeof scheduleView>;
+
+/** How one source group's backups stand on a node (source_group null: backups outside any group). */
+export const backupGroupHealth = z.object({
+  source_group_id: z.string().nullable(),
+  source_group: z.string().nullable(),
+  last_success_at: nullable(ms),
+  last_success_job: z.string().nullable(),
+  snapshot_id: z.string().nullable(),
+  data_added: z.number().nullable().describe('bytes the last successful backup added to the repository'),
+  files_new: z.number().nullable(),
+  files_changed: z.number().nullable(),
+  files_total: z.number().nullable(),
+  bytes_total: z.number().nullable(),
+  duration_ms: z.number().nullable(),
+  last_failure_at: nullable(ms),
+  last_failure_job: z.string().nullable(),
+  last_failure_reason: z.string().nullable(),
+  max_age_ms: z.number().nullable().describe('how old the last success may grow; null: nothing expected'),
+  due_at: nullable(ms),
+  overdue: z.boolean(),
+});
+export const backupHealthView = z.object({
+  overdue: z.boolean(),
+  groups: z.array(backupGroupHealth),
+  last_check: z
+    .object({ job_id: z.string(), state: z.enum(JOB_STATES), finished_at: ms, error: z.string().nullable() })
+    .nullable()
+    .describe('the last restic check of the repository'),
+});
+export type BackupHealthView = z.infer<typeof backupHealthView>;
+
+export const snapshotView = z.object({
+  id: z.string(),
+  short_id: z.string(),
+  time: z.string(),
+  hostname: z.string(),
+  paths: z.array(z.string()),
+  tags: z.array(z.string()),
+  source_group: z.string().nullable().describe('the source group whose tag the snapshot carries'),
+});
+export const snapshotFilesView = z.object({
+  snapshot: z.string(),
+  path: z.string(),
+  entries: z.array(
+    z.object({
+      name: z.string(),
+      type: z.string(),
+      path: z.string(),
+      size: z.number().nullable(),
+      mtime: z.string().nullable(),
+    }),
+  ),
+  truncated: z.boolean().describe('true when the directory holds more entries than one answer lists'),
+});
 
 export const spaceView = z.object({ id: z.string(), name: z.string(), slug: z.string(), role });
 export const roomView = z.object({

@@ -24,6 +24,7 @@ import { storageProbeMigration } from './migrations/006-storage-probe.ts';
 import { agentKindMigration } from './migrations/007-agent-kind.ts';
 import { fleetIndexesMigration } from './migrations/008-fleet-indexes.ts';
 import { clusterMigration } from './migrations/009-cluster.ts';
+import { backupsMigration } from './migrations/010-backups.ts';
 
 export type Db = Kysely<Database>;
 
@@ -201,6 +202,7 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '007-agent-kind': agentKindMigration(),
     '008-fleet-indexes': fleetIndexesMigration(),
     '009-cluster': clusterMigration(),
+    '010-backups': backupsMigration(),
   };
 }
 

@@ -100,6 +100,14 @@ export interface NodesTable {
   repo_status: RepoStatus;
   /** The replica holding the node's link (cluster mode); null in a single process. */
   link_replica: string | null;
+  /** Where the node's repository is: its URL without credentials. */
+  repo_location: string | null;
+  /** What restic said when the repository could not be initialised. */
+  repo_message: string | null;
+  /** A lock that stopped the last repository job, explained; cleared by the next job that gets through. */
+  repo_lock: string | null;
+  /** The soonest time one of the node's source groups falls overdue (no successful backup by then). */
+  backup_due_at: number | null;
 }
 export interface NodeSecretsTable {
   node_id: string;
@@ -177,6 +185,30 @@ export interface JobsTable {
   log_bytes: number;
   schedule_id: string | null;
   scheduled_for: number | null;
+  /** What the job produced (JSON): a backup's summary, a restore's target, the lock that stopped it. */
+  result: string | null;
+}
+/** How one source group's backups stand on one node ('' for backups outside any group). */
+export interface BackupStatusTable {
+  node_id: string;
+  source_group_id: string;
+  /** Since when a backup is expected: the group's creation, or its last success. */
+  expected_since: number;
+  /** How old the last success may grow; null when none is expected. */
+  max_age_ms: number | null;
+  due_at: number | null;
+  last_success_at: number | null;
+  last_success_job: string | null;
+  snapshot_id: string | null;
+  data_added: number | null;
+  files_new: number | null;
+  files_changed: number | null;
+  files_total: number | null;
+  bytes_total: number | null;
+  duration_ms: number | null;
+  last_failure_at: number | null;
+  last_failure_job: string | null;
+  last_failure_reason: string | null;
 }
 export interface SourceGroupsTable {
   id: string;
@@ -189,6 +221,8 @@ export interface SourceGroupsTable {
   /** JSON object of keep_* counts. */
   retention: string;
   tag: string;
+  /** How old the group's last successful backup may grow before it is overdue; null: from its schedule. */
+  overdue_after_hours: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -221,6 +255,7 @@ export interface Database {
   storage_probe: StorageProbeTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;
+  backup_status: BackupStatusTable;
   source_groups: SourceGroupsTable;
   schedules: SchedulesTable;
   users: UsersTable;

@@ -38,6 +38,7 @@ export function presentJob(j: JobsTable): JobView {
     error: j.error,
     schedule_id: j.schedule_id,
     scheduled_for: j.scheduled_for,
+    result: j.result ? (JSON.parse(j.result) as Record<string, unknown>) : null,
   };
 }
 
@@ -49,6 +50,8 @@ export function createJobsService(deps: {
   bus: EventBus;
   nodes: NodesService;
   schedules: SchedulesService;
+  /** Told of every job that ended (once), with its stored row: what follows from it (repository state, backup health). */
+  finished?: (job: JobsTable) => Promise<void>;
 }) {
   const { store, clock, link } = deps;
   const repo = store.repos.jobs;
@@ -69,8 +72,16 @@ export function createJobsService(deps: {
     exitCode: number | null,
     error: string | null,
     at = clock.now(),
+    result: Record<string, unknown> | null = null,
   ) {
-    if (!(await repo.finishIfActive(id, { state, exit_code: exitCode, error, finished_at: at }))) return; // a repeated report
+    const ended = {
+      state,
+      exit_code: exitCode,
+      error,
+      finished_at: at,
+      result: result && JSON.stringify(result),
+    };
+    if (!(await repo.finishIfActive(id, ended))) return; // a repeated report
     const job = await repo.find(id);
     if (!job) return;
     deps.bus.publish({
@@ -81,9 +92,7 @@ export function createJobsService(deps: {
       exit_code: job.exit_code,
       error: job.error,
     });
-    // The repository's state follows its init job.
-    if (job.type === 'restic.init')
-      await deps.nodes.setRepoStatus(job.node_id, job.state === 'succeeded' ? 'ready' : 'init_failed');
+    await deps.finished?.(job);
   }
 
   /** A job the agent started by itself (a schedule fired): record it once, as running. */
@@ -108,6 +117,7 @@ export function createJobsService(deps: {
       log_bytes: 0,
       schedule_id: f.schedule_id,
       scheduled_for: f.scheduled_for ?? null,
+      result: null,
     });
   }
 
@@ -163,6 +173,7 @@ export function createJobsService(deps: {
         log_bytes: 0,
         schedule_id: scheduleId,
         scheduled_for: null,
+        result: null,
       };
       await store.transaction(async (r) => {
         await r.jobs.insert(job);
@@ -211,7 +222,7 @@ export function createJobsService(deps: {
           return;
         }
         case 'job.finished':
-          await finish(job.id, f.state, f.exit_code, f.error ?? null, f.at ?? clock.now());
+          await finish(job.id, f.state, f.exit_code, f.error ?? null, f.at ?? clock.now(), f.result ?? null);
           await link.send(nodeId, { t: 'job.ack', job_id: job.id });
           return;
         default:

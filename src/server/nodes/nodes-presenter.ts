@@ -15,7 +15,7 @@ export function stuckPendingReason(sinceMs: number, now: number): string {
 export function presentNode(
   n: NodesTable,
   rooms: { id: string; name: string; slug: string }[],
-  pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: 0 },
+  pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: Date.now() },
 ): NodeView {
   const stuck = n.status === 'pending' && pending.now - n.since > pending.timeoutMs;
   return {
@@ -43,6 +43,10 @@ export function presentNode(
     labels: JSON.parse(n.labels) as Record<string, string>,
     duplicate_suspected: n.duplicate_suspected === 1,
     repo_status: n.repo_status,
+    repo_location: n.repo_location,
+    repo_message: n.repo_message,
+    repo_lock: n.repo_lock,
+    backup_overdue: n.backup_due_at !== null && n.backup_due_at <= pending.now,
     created_at: n.created_at,
   };
 }

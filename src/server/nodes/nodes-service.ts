@@ -11,6 +11,21 @@ import type { Repos, Store } from '../repos/store.ts';
 import { createWriteBatch } from '../repos/write-batch.ts';
 import { presentNode } from './nodes-presenter.ts';
 
+/** A node's repository as an operator gives it: restic's URL and, where needed, credentials. */
+export interface RepositoryInput {
+  repo_url: string;
+  repo_username?: string | undefined;
+  repo_password?: string | undefined;
+}
+
+/**
+ * Where a repository is, for people: its URL with any user name and password taken out of it
+ * (`rest:https://user:secret@host/repo` becomes `rest:https://host/repo`).
+ */
+export function repositoryLocation(url: string): string {
+  return url.replace(/^([a-z0-9+.-]*:)?([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1$2');
+}
+
 /** Nodes read per query when a whole list is exported. */
 const EXPORT_PAGE = 1000;
 
@@ -100,12 +115,12 @@ export function createNodesService(deps: {
   }
 
   return {
-    list: async (f: NodeFilter) => withRooms(await repo.list(f)),
+    list: async (f: NodeFilter) => withRooms(await repo.list({ ...f, now: clock.now() })),
     /** Every node matching a filter, in list order, a page at a time (for exports of any size). */
     async *exportPages(f: Omit<NodeFilter, 'limit' | 'offset'>) {
       let after: { hostname: string; id: string } | null = null;
       for (;;) {
-        const rows = await repo.listAfter(f, after, EXPORT_PAGE);
+        const rows = await repo.listAfter({ ...f, now: clock.now() }, after, EXPORT_PAGE);
         if (rows.length === 0) return;
         yield await withRooms(rows);
         if (rows.length < EXPORT_PAGE) return;
@@ -133,8 +148,61 @@ export function createNodesService(deps: {
     async linkConfig(id: string): Promise<Record<string, unknown>> {
       const n = await repo.findLinkState(id);
       const config = n ? (JSON.parse(n.config) as Record<string, unknown>) : {};
-      if (n?.repo_enc) config.repository = JSON.parse(sealer.open(n.repo_enc)) as unknown;
+      if (n?.repo_enc) {
+        const repository = JSON.parse(sealer.open(n.repo_enc)) as RepositoryInput;
+        config.repository = repository;
+        // A repository that came with an enrollment token: its location is known once it is opened here.
+        if (n.repo_location === null)
+          await repo.update(id, { repo_location: repositoryLocation(repository.repo_url) });
+      }
       return config;
+    },
+    /**
+     * Give the node a repository (sealed; never shown again) or take it away (null); audited. A new repository is
+     * `initializing` until its init job ends.
+     */
+    async setRepository(actor: Actor, id: string, input: RepositoryInput | null) {
+      const location = input ? repositoryLocation(input.repo_url) : null;
+      await store.transaction(async (r) => {
+        await r.nodes.setRepoEnc(id, input ? sealer.seal(JSON.stringify(input)) : null);
+        await r.nodes.update(id, {
+          repo_location: location,
+          repo_status: input ? 'initializing' : 'unknown',
+          repo_message: null,
+          repo_lock: null,
+        });
+        await r.audit.record(
+          actor,
+          input ? 'node.repository_set' : 'node.repository_removed',
+          { type: 'node', id },
+          input ? { location } : {},
+        );
+      });
+      bus.publish({ type: 'node.repo', node_id: id, repo_status: input ? 'initializing' : 'unknown' });
+    },
+    /** Backups, restores and schedules need a repository that restic could open; the refusal says what to do. */
+    async requireReadyRepository(id: string) {
+      const n = await get(id);
+      const set = `set one on the node page (Backup repository) or with PUT /api/hosts/${id}/repository`;
+      if (!(await repo.findSecrets(id))?.repo_enc)
+        throw new AppError('CONFLICT', `this host has no backup repository; ${set}`);
+      if (n.repo_status === 'initializing')
+        throw new AppError(
+          'CONFLICT',
+          "this host's repository is still being initialised; try again when it is ready",
+        );
+      if (n.repo_status === 'init_failed')
+        throw new AppError(
+          'CONFLICT',
+          `this host's repository could not be initialised (${n.repo_message ?? 'see its restic.init job'}); fix it and ${set}, or probe it again`,
+        );
+      if (n.repo_status !== 'ready')
+        throw new AppError('CONFLICT', `this host's repository has not been checked yet; probe it first`);
+    },
+    /** A repository job got through (null) or was stopped by a lock (its explanation). */
+    async setRepoLock(id: string, lock: string | null) {
+      await repo.update(id, { repo_lock: lock });
+      bus.publish({ type: 'node.facts', node_id: id });
     },
     /** Whether the node has a repository that was never initialised (its first link initialises it). */
     async repositoryUninitialised(id: string): Promise<boolean> {
@@ -175,8 +243,8 @@ export function createNodesService(deps: {
       });
       bus.publish({ type: 'node.facts', node_id: id });
     },
-    async setRepoStatus(id: string, repoStatus: RepoStatus) {
-      await repo.update(id, { repo_status: repoStatus });
+    async setRepoStatus(id: string, repoStatus: RepoStatus, message: string | null = null) {
+      await repo.update(id, { repo_status: repoStatus, repo_message: message });
       bus.publish({ type: 'node.repo', node_id: id, repo_status: repoStatus });
     },
     hasRepository: async (id: string) => Boolean((await repo.findSecrets(id))?.repo_enc),

@@ -1,4 +1,5 @@
 import type { Actor } from '../actor.ts';
+import type { BackupsService } from '../backups/backups-service.ts';
 import type { LinkPort } from '../link/link-port.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import type { ScheduleInput, SchedulesService, SourceGroupInput } from '../schedules/schedules-service.ts';
@@ -7,7 +8,12 @@ import type { ScheduleInput, SchedulesService, SourceGroupInput } from '../sched
  * A host's configuration as its agent receives it (in welcome, and as config.update after every change of its
  * backup plan), and the backup-plan changes that push it.
  */
-export function createHostConfig(deps: { nodes: NodesService; schedules: SchedulesService; link: LinkPort }) {
+export function createHostConfig(deps: {
+  nodes: NodesService;
+  schedules: SchedulesService;
+  link: LinkPort;
+  backups: BackupsService;
+}) {
   const { nodes, schedules, link } = deps;
 
   async function configFor(nodeId: string): Promise<Record<string, unknown>> {
@@ -17,15 +23,36 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
   async function push(nodeId: string): Promise<void> {
     await link.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
   }
-  /** Run a change of the host's plan, then push the result. */
+  /** Run a change of the host's plan, then push the result; what is expected of its backups follows. */
   async function change<T>(nodeId: string, write: () => Promise<T>): Promise<T> {
     const result = await write();
     await push(nodeId);
+    await deps.backups.refresh(nodeId);
     return result;
+  }
+
+  /** A schedule that will run (enabled) needs a repository restic can use, or it would fail at every run. */
+  async function runnable(hostId: string, enabled: boolean | undefined) {
+    if (enabled !== false) await nodes.requireReadyRepository(hostId);
   }
 
   return {
     configFor,
+    push,
+    /** The host's schedules, each with a warning when its runs cannot succeed now (no ready repository). */
+    async listSchedules(hostId: string) {
+      const host = await nodes.getHost(hostId);
+      let warning: string | null = null;
+      try {
+        await nodes.requireReadyRepository(hostId);
+      } catch (err) {
+        warning = (err as Error).message;
+      }
+      return (await schedules.listSchedules(hostId)).map((s) => ({
+        ...s,
+        warning: s.enabled && host ? warning : null,
+      }));
+    },
     async createGroup(actor: Actor, hostId: string, input: SourceGroupInput) {
       await nodes.getAgentHost(hostId);
       return change(hostId, () => schedules.createGroup(actor, hostId, input));
@@ -36,10 +63,13 @@ export function createHostConfig(deps: { nodes: NodesService; schedules: Schedul
       change(hostId, () => schedules.deleteGroup(actor, hostId, id)),
     async createSchedule(actor: Actor, hostId: string, input: ScheduleInput) {
       await nodes.getAgentHost(hostId);
+      await runnable(hostId, input.enabled);
       return change(hostId, () => schedules.createSchedule(actor, hostId, input));
     },
-    updateSchedule: (actor: Actor, hostId: string, id: string, patch: Partial<ScheduleInput>) =>
-      change(hostId, () => schedules.updateSchedule(actor, hostId, id, patch)),
+    async updateSchedule(actor: Actor, hostId: string, id: string, patch: Partial<ScheduleInput>) {
+      if (patch.enabled === true) await runnable(hostId, true);
+      return change(hostId, () => schedules.updateSchedule(actor, hostId, id, patch));
+    },
     deleteSchedule: (actor: Actor, hostId: string, id: string) =>
       change(hostId, () => schedules.deleteSchedule(actor, hostId, id)),
   };

@@ -1,4 +1,4 @@
-import type { JobType } from '../../protocol/jobs.ts';
+import { usesRepository, type JobType } from '../../protocol/jobs.ts';
 import type { AgentFrame } from '../../protocol/link-frames.ts';
 import { scheduleJob } from '../../protocol/schedules.ts';
 import { SYSTEM, type Actor } from '../actor.ts';
@@ -28,10 +28,19 @@ export function createJobOperations(deps: {
   return {
     async createJob(actor: Actor, hostId: string, type: JobType, params: Record<string, unknown>) {
       await nodes.getAgentHost(hostId);
+      // Initialising and unlocking are how a repository gets ready; every other restic job needs it ready.
+      if (type === 'restic.init' || type === 'restic.unlock') {
+        if (!(await nodes.hasRepository(hostId)))
+          throw new AppError(
+            'CONFLICT',
+            `this host has no backup repository; set one on the node page (Backup repository) or with PUT /api/hosts/${hostId}/repository`,
+          );
+      } else if (usesRepository(type)) await nodes.requireReadyRepository(hostId);
       return jobs.create(actor, hostId, type, params);
     },
     async backupGroupNow(actor: Actor, hostId: string, groupId: string) {
       await nodes.getAgentHost(hostId);
+      await nodes.requireReadyRepository(hostId);
       const job = scheduleJob('backup', await schedules.group(hostId, groupId));
       return jobs.create(actor, hostId, job.type, job.params);
     },
@@ -39,6 +48,7 @@ export function createJobOperations(deps: {
     async runScheduleNow(actor: Actor, hostId: string, scheduleId: string) {
       await nodes.getAgentHost(hostId);
       const s = await schedules.schedule(hostId, scheduleId);
+      await nodes.requireReadyRepository(hostId);
       const job = scheduleJob(s.action, await schedules.group(hostId, s.source_group_id));
       return jobs.create(actor, hostId, job.type, job.params, { scheduleId: s.id });
     },

@@ -22,7 +22,13 @@ export function createJobsRepo(db: Db) {
     /** End a job that is still queued or running; false when it had already ended. */
     async finishIfActive(
       id: string,
-      set: { state: JobState; exit_code: number | null; error: string | null; finished_at: number },
+      set: {
+        state: JobState;
+        exit_code: number | null;
+        error: string | null;
+        finished_at: number;
+        result?: string | null;
+      },
     ): Promise<boolean> {
       const [updated] = await db
         .updateTable('jobs')
@@ -69,6 +75,17 @@ export function createJobsRepo(db: Db) {
         .where('job_id', '=', id)
         .orderBy('seq')
         .execute(),
+    /** The node's most recent job of a type that ended. */
+    lastFinished: (nodeId: string, type: string) =>
+      db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('node_id', '=', nodeId)
+        .where('type', '=', type)
+        .where('finished_at', 'is not', null)
+        .orderBy('finished_at', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
     listForNode: (nodeId: string, limit: number) =>
       db
         .selectFrom('jobs')

@@ -6,6 +6,10 @@ export interface NodeFilter {
   roomId?: string;
   status?: NodesTable['status'];
   q?: string;
+  /** Only nodes with a source group overdue. */
+  backupOverdue?: boolean;
+  /** The time "overdue" is judged at (the service's clock). */
+  now?: number;
   includeRemoved?: boolean;
   limit: number;
   offset: number;
@@ -55,6 +59,7 @@ export function createNodesRepo(db: Db) {
         ),
       );
     }
+    if (f.backupOverdue) q = q.where('nodes.backup_due_at', '<=', f.now ?? Date.now());
     if (f.q)
       q = q.where((eb) =>
         eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
@@ -94,11 +99,13 @@ export function createNodesRepo(db: Db) {
       db
         .selectFrom('nodes')
         .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
-        .select(['nodes.config', 'nodes.repo_status', 'node_secrets.repo_enc'])
+        .select(['nodes.config', 'nodes.repo_status', 'nodes.repo_location', 'node_secrets.repo_enc'])
         .where('nodes.id', '=', id)
         .executeTakeFirst(),
     setBearerHash: (id: string, hash: string) =>
       db.updateTable('node_secrets').set({ bearer_hash: hash }).where('node_id', '=', id).execute(),
+    setRepoEnc: (id: string, sealed: string | null) =>
+      db.updateTable('node_secrets').set({ repo_enc: sealed }).where('node_id', '=', id).execute(),
     findSecrets: (id: string) =>
       db.selectFrom('node_secrets').selectAll().where('node_id', '=', id).executeTakeFirst(),
     insertNode: (row: NodesTable) => db.insertInto('nodes').values(row).execute(),

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import { createApiKeysRepo } from './api-keys-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 import { createAuthRepo } from './auth-repo.ts';
+import { createBackupsRepo } from './backups-repo.ts';
 import { createClusterRepo } from './cluster-repo.ts';
 import { createJobsRepo } from './jobs-repo.ts';
 import { createNodesRepo } from './nodes-repo.ts';
@@ -15,6 +16,7 @@ function reposOver(db: Db, clock: Clock) {
     apiKeys: createApiKeysRepo(db),
     audit: createAuditRepo(db, clock),
     auth: createAuthRepo(db),
+    backups: createBackupsRepo(db),
     cluster: createClusterRepo(db),
     jobs: createJobsRepo(db),
     nodes: createNodesRepo(db),

@@ -14,6 +14,7 @@ export interface SourceGroupInput {
   excludes: string[];
   retention: RetentionPolicy;
   tag?: string;
+  overdue_after_hours?: number | null;
 }
 export interface ScheduleInput {
   source_group_id: string;
@@ -65,6 +66,7 @@ export const presentGroup = (g: SourceGroupsTable): SourceGroupView & SourceGrou
   excludes: JSON.parse(g.excludes) as string[],
   retention: JSON.parse(g.retention) as RetentionPolicy,
   tag: g.tag,
+  overdue_after_hours: g.overdue_after_hours,
   created_at: g.created_at,
   updated_at: g.updated_at,
 });
@@ -114,6 +116,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     timezone: s.timezone,
     enabled: s.enabled === 1,
     next_runs: s.enabled === 1 ? nextRuns(s.cron, s.timezone, 3, clock.now()) : [],
+    warning: null,
     created_at: s.created_at,
     updated_at: s.updated_at,
   });
@@ -134,6 +137,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
         excludes: JSON.stringify(input.excludes),
         retention: JSON.stringify(input.retention),
         tag: input.tag ?? tagFromName(input.name),
+        overdue_after_hours: input.overdue_after_hours ?? null,
         created_at: now,
         updated_at: now,
       };
@@ -151,6 +155,9 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
           ...(patch.excludes !== undefined ? { excludes: JSON.stringify(patch.excludes) } : {}),
           ...(patch.retention !== undefined ? { retention: JSON.stringify(patch.retention) } : {}),
           ...(patch.tag !== undefined ? { tag: patch.tag } : {}),
+          ...(patch.overdue_after_hours !== undefined
+            ? { overdue_after_hours: patch.overdue_after_hours }
+            : {}),
           updated_at: clock.now(),
         }),
       );

@@ -15,6 +15,12 @@ const filterQuery = z.object({
   room: z.string().max(100).optional().describe('room id, or slug within the space'),
   status: z.enum(NODE_STATUSES).optional(),
   q: z.string().max(200).optional().describe('part of the host name'),
+  backup: z
+    .enum(['overdue'])
+    .optional()
+    .describe(
+      'overdue: only nodes with a source group that has no successful backup within its expected age',
+    ),
 });
 const listQuery = filterQuery.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -93,6 +99,7 @@ export function nodesRoutes(deps: {
           roomId,
           status: q.status,
           q: q.q,
+          backupOverdue: q.backup === 'overdue',
           limit: q.limit,
           offset: q.offset,
         });
@@ -119,7 +126,16 @@ export function nodesRoutes(deps: {
       async (req, reply) => {
         const q = req.query;
         const roomId = q.room ? await spaces.roomIdOf(q.space, q.room) : undefined;
-        return sendPages(reply, nodes.exportPages({ spaceId: q.space, roomId, status: q.status, q: q.q }));
+        return sendPages(
+          reply,
+          nodes.exportPages({
+            spaceId: q.space,
+            roomId,
+            status: q.status,
+            q: q.q,
+            backupOverdue: q.backup === 'overdue',
+          }),
+        );
       },
     );
 

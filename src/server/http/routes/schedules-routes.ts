@@ -20,6 +20,15 @@ const groupBody = z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64')
       .optional(),
+    overdue_after_hours: z
+      .number()
+      .positive()
+      .max(24 * 366)
+      .nullable()
+      .optional()
+      .describe(
+        "how old the last successful backup may grow before the node shows as overdue; default: the backup schedule's longest gap plus grace",
+      ),
   })
   .strict();
 const scheduleBody = z
@@ -131,8 +140,7 @@ export function schedulesRoutes(deps: {
         errors: [404],
       }),
       async (req) => {
-        await nodes.getHost(req.params.id);
-        return schedules.listSchedules(req.params.id);
+        return hostConfig.listSchedules(req.params.id);
       },
     );
     app.post(

@@ -1,0 +1,243 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { RETENTION_KEYS } from '../../protocol/schedules.ts';
+
+/** Repository credentials the server sent in the link configuration. */
+export interface Repository {
+  repo_url: string;
+  repo_username?: string;
+  repo_password?: string;
+}
+
+/** restic's repository setting: for a REST server the user name and password go into the URL. */
+export function resticEnv(repo: Repository, cacheDir: string): Record<string, string> {
+  let url = repo.repo_url;
+  if (repo.repo_username && /^rest:https?:\/\//.test(url)) {
+    const u = new URL(url.slice(5));
+    u.username = encodeURIComponent(repo.repo_username);
+    u.password = encodeURIComponent(repo.repo_password ?? '');
+    url = `rest:${u.href}`;
+  }
+  return { RESTIC_REPOSITORY: url, RESTIC_PASSWORD: repo.repo_password ?? '', RESTIC_CACHE_DIR: cacheDir };
+}
+
+/** The directory of a repository on this host's file system (a path or `local:path`), or null for a remote one. */
+export function localRepositoryDir(repoUrl: string): string | null {
+  const path = repoUrl.startsWith('local:') ? repoUrl.slice(6) : repoUrl;
+  return path.startsWith('/') ? path : null;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** Where a restore goes when the job names no target: a fresh directory under the agent's state directory. */
+export function defaultRestoreTarget(stateDir: string, jobId: string, now: number): string {
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  return join(stateDir, 'restores', `${stamp}-${jobId.slice(0, 8)}`);
+}
+
+/** Command line of an allow-listed restic job, or an error message. */
+export function resticArgs(
+  type: string,
+  params: Record<string, unknown>,
+  ctx: { initialPaths: string[]; restoreTarget?: string },
+): string[] | string {
+  switch (type) {
+    case 'restic.snapshots':
+      return ['snapshots'];
+    case 'restic.check':
+      return ['check'];
+    case 'restic.unlock':
+      return ['unlock', ...(params.remove_all === true ? ['--remove-all'] : [])];
+    case 'restic.backup': {
+      const paths = strings(params.paths).length ? strings(params.paths) : ctx.initialPaths;
+      if (paths.length === 0) return 'restic.backup needs params.paths (or initial paths from enrollment)';
+      return [
+        'backup',
+        '--json',
+        ...strings(params.excludes).flatMap((e) => ['--exclude', e]),
+        ...strings(params.tags).flatMap((t) => ['--tag', t]),
+        '--',
+        ...paths,
+      ];
+    }
+    case 'restic.forget': {
+      const keep: string[] = [];
+      for (const k of RETENTION_KEYS) {
+        const n = params[`keep_${k}`];
+        if (typeof n === 'number' && Number.isInteger(n) && n > 0) keep.push(`--keep-${k}`, String(n));
+      }
+      if (keep.length === 0) return 'restic.forget needs at least one keep_* policy';
+      // Only the group's snapshots: several groups share one repository.
+      const tags = strings(params.tags).flatMap((t) => ['--tag', t]);
+      return ['forget', ...tags, ...keep, ...(params.prune === false ? [] : ['--prune'])];
+    }
+    case 'restic.restore': {
+      const snapshot = typeof params.snapshot === 'string' ? params.snapshot : '';
+      if (!/^(?:[0-9a-f]{8,64}|latest)$/.test(snapshot)) return 'restic.restore needs params.snapshot';
+      const target = params.in_place === true ? '/' : ctx.restoreTarget;
+      if (!target || !target.startsWith('/')) return 'restic.restore needs an absolute target';
+      return [
+        'restore',
+        snapshot,
+        '--target',
+        target,
+        ...strings(params.include).flatMap((p) => ['--include', p]),
+      ];
+    }
+    default:
+      return `job type ${type} is not allowed on this agent`;
+  }
+}
+
+/** A lock restic refused to work past, as its message describes it. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  created: string | null;
+  /** True when the holder ran on this host and is gone: nothing will ever release the lock. */
+  stale: boolean;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock named in restic's "repository is already locked" message, or null when the failure is another. */
+export function lockHolder(stderr: string, thisHost = hostname()): LockHolder | null {
+  const m = /repository is already locked(?: exclusively)? by PID (\d+) on (\S+)/.exec(stderr);
+  if (!m) return null;
+  const pid = Number(m[1]);
+  const host = m[2]!;
+  const created = /lock was created at ([^(\n]+?)\s*(?:\(|\n|$)/.exec(stderr)?.[1] ?? null;
+  return { pid, host, created, stale: host === thisHost && !processAlive(pid) };
+}
+
+/** What to tell the operator about a lock: whose it is and how to get past it. */
+export function explainLock(l: LockHolder): string {
+  const since = l.created ? `, since ${l.created}` : '';
+  if (l.stale)
+    return (
+      `the repository is locked by restic PID ${l.pid} on this host, which no longer runs${since}: a stale lock ` +
+      'left by a restic that was killed. Clear it with the restic.unlock job ("Unlock" on the node page), then run this again'
+    );
+  if (l.host === hostname())
+    return `the repository is locked by restic PID ${l.pid} on this host, which is still running${since}; wait for it to finish, then run this again`;
+  return (
+    `the repository is locked by restic PID ${l.pid} on host ${l.host}${since}. If no restic runs there any more, ` +
+    'the lock is stale: clear it with the restic.unlock job with remove_all, then run this again'
+  );
+}
+
+/** The line of restic's error output that says what went wrong (its `Fatal:` line, or else the last one). */
+export function resticReason(stderr: string): string | null {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.find((l) => l.startsWith('Fatal:')) ?? lines.at(-1) ?? null;
+}
+
+/** The agent's unit keeps most of the file system read-only; say how to let it write where the job needs to. */
+export function readOnlyHint(stderr: string, path: string | null): string | null {
+  if (!/read-only file system/i.test(stderr) || !path) return null;
+  return (
+    `${path} is read-only for the agent. If it runs under systemd (ProtectSystem=strict), allow the path with ` +
+    `"sudo muster-agent allow-path ${path}" on the host, then run this again`
+  );
+}
+
+/** restic backup's summary (`--json`), as the job's result. */
+export interface BackupSummary {
+  snapshot_id: string;
+  files_new: number;
+  files_changed: number;
+  files_unmodified: number;
+  data_added: number;
+  total_files_processed: number;
+  total_bytes_processed: number;
+  total_duration: number;
+}
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Bytes for people: 2.1 KiB, 12.3 MiB. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
+
+/**
+ * Turns `restic backup --json` output into a readable log: a progress line every `everyMs`, the summary in words,
+ * and anything that is not JSON as it came. The summary is kept for the job's result.
+ */
+export function backupOutput(log: (data: string) => void, now: () => number, everyMs = 10_000) {
+  let buffered = '';
+  let lastProgress = 0;
+  let summary: BackupSummary | null = null;
+  function line(text: string) {
+    let m: Record<string, unknown>;
+    try {
+      m = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      if (text.trim()) log(`${text}\n`);
+      return;
+    }
+    if (m.message_type === 'status') {
+      if (now() - lastProgress < everyMs) return;
+      lastProgress = now();
+      const pct = Math.floor(num(m.percent_done) * 100);
+      log(
+        `progress: ${pct}% (${num(m.files_done)} of ${num(m.total_files)} files, ` +
+          `${formatBytes(num(m.bytes_done))} of ${formatBytes(num(m.total_bytes))})\n`,
+      );
+    } else if (m.message_type === 'summary') {
+      summary = {
+        snapshot_id: str(m.snapshot_id),
+        files_new: num(m.files_new),
+        files_changed: num(m.files_changed),
+        files_unmodified: num(m.files_unmodified),
+        data_added: num(m.data_added),
+        total_files_processed: num(m.total_files_processed),
+        total_bytes_processed: num(m.total_bytes_processed),
+        total_duration: num(m.total_duration),
+      };
+      log(
+        `snapshot ${summary.snapshot_id} saved: ${summary.files_new} new, ${summary.files_changed} changed, ` +
+          `${summary.files_unmodified} unmodified files (${summary.total_files_processed} files, ` +
+          `${formatBytes(summary.total_bytes_processed)}); ${formatBytes(summary.data_added)} added to the ` +
+          `repository in ${summary.total_duration.toFixed(1)} s\n`,
+      );
+    } else if (m.message_type === 'error') {
+      const e = m.error as { message?: string } | undefined;
+      log(`error: ${str(m.item)}: ${e?.message ?? JSON.stringify(m.error)}\n`);
+    }
+  }
+  return {
+    write(chunk: string) {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        line(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    },
+    end(): BackupSummary | null {
+      if (buffered) line(buffered);
+      buffered = '';
+      return summary;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { backupHealthView, hostView, snapshotFilesView, snapshotView } from '../../../protocol/api/views.ts';
+import { snapshotRef } from '../../../protocol/jobs.ts';
+import type { BackupsService } from '../../backups/backups-service.ts';
+import type { NodesService } from '../../nodes/nodes-service.ts';
+import type { JobOperations } from '../../operations/job-operations.ts';
+import type { RepositoryOperations } from '../../operations/repository-operations.ts';
+import { AppError } from '../../errors.ts';
+import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
+
+/** restic's repository: an absolute path or a backend URL (`local:`, `sftp:`, `rest:`, `s3:`, `b2:` …). */
+const repositoryBody = z
+  .object({
+    repo_url: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .refine(
+        (u) => u.startsWith('/') || /^[a-z][a-z0-9]*:/.test(u),
+        'must be an absolute path or a restic backend URL such as sftp:user@host:/srv/restic or rest:https://host/repo',
+      ),
+    repo_username: z.string().max(500).optional().describe("a REST server's user name"),
+    repo_password: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('the repository password; when changing only the URL, the current one is kept'),
+  })
+  .strict();
+
+const snapshotsQuery = z.object({
+  source_group: z.string().max(100).optional().describe("a source group's id: its tag's snapshots"),
+  tag: z.string().min(1).max(200).optional(),
+  path: z.string().min(1).max(4096).optional().describe('snapshots that include this path'),
+});
+const filesQuery = z.object({
+  path: z
+    .string()
+    .max(4096)
+    .refine((p) => p.startsWith('/'), 'must be an absolute path')
+    .default('/'),
+});
+
+/** A node's repository (set, change, remove), its snapshots and their files, and how its backups stand. */
+export function backupsRoutes(deps: {
+  repositoryOps: RepositoryOperations;
+  backups: BackupsService;
+  jobOps: JobOperations;
+  nodes: NodesService;
+  guard: AuthGuard;
+}): FastifyPluginAsyncZod {
+  const { repositoryOps, nodes } = deps;
+  const route = routeOptions(deps.guard);
+  const tags = ['backups'];
+  return async (app) => {
+    app.put(
+      '/api/hosts/:id/repository',
+      route({
+        access: 'operator',
+        summary: "Set or change the host's backup repository, then initialise it",
+        tags,
+        schema: {
+          params: idParams,
+          body: repositoryBody,
+          response: { 202: z.object({ host: hostView, job_id: z.string() }) },
+        },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        const current = (await nodes.linkConfig(req.params.id)).repository as
+          { repo_username?: string; repo_password?: string } | undefined;
+        const password = req.body.repo_password ?? current?.repo_password;
+        if (!password)
+          throw new AppError('VALIDATION_FAILED', 'repo_password is required for a new repository');
+        const username =
+          req.body.repo_username ?? (req.body.repo_password ? undefined : current?.repo_username);
+        const out = await repositoryOps.setRepository(actorOf(req), req.params.id, {
+          repo_url: req.body.repo_url,
+          repo_password: password,
+          ...(username ? { repo_username: username } : {}),
+        });
+        return reply.code(202).send(out);
+      },
+    );
+    app.delete(
+      '/api/hosts/:id/repository',
+      route({
+        access: 'operator',
+        summary: "Remove the host's backup repository (its data stays where it is)",
+        tags,
+        schema: { params: idParams, response: { 204: noContent } },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        await repositoryOps.removeRepository(actorOf(req), req.params.id);
+        return sendNoContent(reply);
+      },
+    );
+    app.get(
+      '/api/hosts/:id/backups',
+      route({
+        access: 'viewer',
+        summary:
+          "How the host's backups stand: per source group, last success and failure, overdue; last check",
+        tags,
+        schema: { params: idParams, response: { 200: backupHealthView } },
+        errors: [404],
+      }),
+      async (req) => {
+        await nodes.getHost(req.params.id);
+        return deps.backups.health(req.params.id);
+      },
+    );
+    app.get(
+      '/api/hosts/:id/snapshots',
+      route({
+        access: 'viewer',
+        summary: "The snapshots in the host's repository, newest first (asked of its agent)",
+        tags,
+        schema: { params: idParams, querystring: snapshotsQuery, response: { 200: z.array(snapshotView) } },
+        errors: [404, 409, 503, 504],
+      }),
+      async (req) =>
+        repositoryOps.snapshots(req.params.id, {
+          ...(req.query.tag ? { tag: req.query.tag } : {}),
+          ...(req.query.source_group ? { group: req.query.source_group } : {}),
+          ...(req.query.path ? { path: req.query.path } : {}),
+        }),
+    );
+    app.get(
+      '/api/hosts/:id/snapshots/:snapshot/files',
+      route({
+        access: 'operator',
+        summary: "One directory level of a snapshot (asked of the host's agent)",
+        tags,
+        schema: {
+          params: z.object({ id: pathId, snapshot: snapshotRef }),
+          querystring: filesQuery,
+          response: { 200: snapshotFilesView },
+        },
+        errors: [404, 409, 503, 504],
+      }),
+      async (req) => repositoryOps.files(req.params.id, req.params.snapshot, req.query.path),
+    );
+  };
+}
