@@ -13,6 +13,7 @@ export interface JournalEntry {
   exit_code: number | null;
   error?: string;
   finished_at?: number;
+  result?: Record<string, unknown>;
 }
 
 /** Output held back while the server is unreachable, across all jobs. */
@@ -63,7 +64,13 @@ export function createJobOutbox(o: {
     } else if (f.t === 'job.finished') {
       const e = journal.get(f.job_id);
       if (!e) return;
-      Object.assign(e, { state: f.state, exit_code: f.exit_code, error: f.error, finished_at: f.at });
+      Object.assign(e, {
+        state: f.state,
+        exit_code: f.exit_code,
+        error: f.error,
+        finished_at: f.at,
+        ...(f.result ? { result: f.result } : {}),
+      });
     } else return;
     if (journal.size > MAX_JOURNAL_ENTRIES) {
       const oldest = [...journal.values()].find((e) => e.state !== 'running');
@@ -140,6 +147,7 @@ export function createJobOutbox(o: {
         exit_code: e.exit_code,
         ...(e.error ? { error: e.error } : {}),
         ...(e.finished_at !== undefined ? { at: e.finished_at } : {}),
+        ...(e.result ? { result: e.result } : {}),
       },
     ];
   }

@@ -73,7 +73,7 @@ export function createJobRunner(o: {
     log: Log,
     out?: (data: string) => void,
   ) {
-    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       let stderr = '';
       const child = spawn(cmd, args, {
         env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...env },
@@ -94,11 +94,11 @@ export function createJobRunner(o: {
             ? `${cmd} is not installed on this host; install it and retry\n`
             : `${cmd} could not start: ${err.message}\n`,
         );
-        resolve({ code: 127, stderr });
+        resolve({ code: 127, signal: null, stderr });
       });
-      child.on('close', (code) => {
+      child.on('close', (code, signal) => {
         running.delete(jobId);
-        resolve({ code, stderr });
+        resolve({ code, signal, stderr });
       });
     });
   }
@@ -125,10 +125,10 @@ export function createJobRunner(o: {
   async function runRestic(req: JobRequest, repo: Repository, log: Log, finish: Finish) {
     const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
     const repoDir = localRepositoryDir(repo.repo_url);
-    const ended = (code: number | null) => cancelled.delete(req.job_id) || code === null;
+    const ended = () => cancelled.delete(req.job_id);
     if (req.type === 'restic.init') {
       const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
-      if (ended(exists.code)) return finish('cancelled', null, 'cancelled on request');
+      if (ended()) return finish('cancelled', null, 'cancelled on request');
       if (exists.code === 0) {
         log('info', `repository ${repo.repo_url} is already initialised\n`);
         return finish('succeeded', 0);
@@ -138,9 +138,10 @@ export function createJobRunner(o: {
         return finish('failed', 127, 'restic is not installed on this host; install it and retry');
       }
       const r = await run(req.job_id, 'restic', ['init'], env, log);
-      if (ended(r.code)) return finish('cancelled', r.code, 'cancelled on request');
+      if (ended()) return finish('cancelled', r.code, 'cancelled on request');
       if (r.code === 0) return finish('succeeded', 0);
-      const f = failure(r.code!, r.stderr, repoDir);
+      if (r.code === null) return finish('failed', null, `restic was killed (${r.signal ?? 'signal'})`);
+      const f = failure(r.code, r.stderr, repoDir);
       return finish('failed', r.code, f.error, f.result);
     }
     const target =
@@ -176,12 +177,14 @@ export function createJobRunner(o: {
       ...(backup ? { backup } : {}),
       ...(target ? { target } : {}),
     };
-    if (ended(r.code)) return finish('cancelled', r.code, 'cancelled on request');
+    if (ended()) return finish('cancelled', r.code, 'cancelled on request');
     if (r.code === 0) {
       if (target) log('info', `restored into ${target}\n`);
       return finish('succeeded', 0, undefined, result);
     }
-    const f = failure(r.code!, r.stderr, target ?? repoDir);
+    if (r.code === null)
+      return finish('failed', null, `restic was killed (${r.signal ?? 'signal'}); its lock may be left behind`, result);
+    const f = failure(r.code, r.stderr, target ?? repoDir);
     return finish('failed', r.code, f.error, { ...result, ...f.result });
   }
 
@@ -214,8 +217,9 @@ export function createJobRunner(o: {
       const command = typeof req.params.command === 'string' ? req.params.command : '';
       if (!command) return finish('failed', null, 'shell jobs need params.command');
       const { code } = await run(req.job_id, '/bin/sh', ['-c', command], {}, log);
-      if (cancelled.delete(req.job_id) || code === null)
+      if (cancelled.delete(req.job_id))
         return finish('cancelled', code, 'cancelled on request');
+      if (code === null) return finish('failed', null, 'the command was killed by a signal');
       return code === 0
         ? finish('succeeded', 0)
         : finish('failed', code, `the command exited with code ${code}`);

@@ -63,6 +63,7 @@ export const hostView = nodeView.pick({
   repo_status: true,
   repo_location: true,
   repo_message: true,
+  repo_lock: true,
   backup_overdue: true,
   since: true,
   reason: true,
