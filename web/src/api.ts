@@ -2,6 +2,7 @@
 import type {
   ApiKeyView,
   AuditEventView,
+  BackupHealthView,
   EnrollmentTokenView,
   JobView,
   MeView,
@@ -13,6 +14,9 @@ import type {
   SpaceTokenView,
   UserView,
 } from '../../src/protocol/api/views.ts';
+
+import type { z } from 'zod';
+import type { snapshotFilesView, snapshotView } from '../../src/protocol/api/views.ts';
 
 // The server's views, as the API answers them (one contract, in src/protocol/api).
 export type { Role } from '../../src/protocol/api/roles.ts';
@@ -31,6 +35,9 @@ export type EnrollmentToken = EnrollmentTokenView;
 export type User = UserView;
 export type ApiKey = ApiKeyView;
 export type AuditEvent = AuditEventView;
+export type BackupHealth = BackupHealthView;
+export type Snapshot = z.infer<typeof snapshotView>;
+export type SnapshotFiles = z.infer<typeof snapshotFilesView>;
 
 /** An API failure with the server's message, ready to show. */
 export class ApiError extends Error {
@@ -74,7 +81,7 @@ export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
 export const del = (path: string) => api<void>('DELETE', path);
-export const put = (path: string) => api<void>('PUT', path, {});
+export const put = <T = void>(path: string, body: unknown = {}) => api<T>('PUT', path, body);
 
 type Handlers = object;
 /** Listeners of /api/events, by event type, each given its event. */

@@ -20,6 +20,8 @@ export interface ConnectInput {
   rooms: string[];
   /** SHA-256 (hex) of install.ps1 as this server serves it; the Windows command runs nothing else. */
   installPs1Sha256?: string | null;
+  /** Paths the agent's systemd unit must let it write (a local backup repository), for the Linux installer. */
+  writablePaths?: string[];
 }
 
 /** Quote for a POSIX shell when needed. */
@@ -113,6 +115,7 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
   ];
   switch (env) {
     case 'linux': {
+      if (i.writablePaths?.length) tokenVars.push(['MUSTER_WRITABLE_PATHS', i.writablePaths.join(' ')]);
       // sudo passes only the named variables on; the token is in no command line.
       const sudo = `sudo --preserve-env=${tokenVars.map(([k]) => k).join(',')} bash`;
       if (!i.caPin)

@@ -183,7 +183,12 @@ export function createJobRunner(o: {
       return finish('succeeded', 0, undefined, result);
     }
     if (r.code === null)
-      return finish('failed', null, `restic was killed (${r.signal ?? 'signal'}); its lock may be left behind`, result);
+      return finish(
+        'failed',
+        null,
+        `restic was killed (${r.signal ?? 'signal'}); its lock may be left behind`,
+        result,
+      );
     const f = failure(r.code, r.stderr, target ?? repoDir);
     return finish('failed', r.code, f.error, { ...result, ...f.result });
   }
@@ -217,8 +222,7 @@ export function createJobRunner(o: {
       const command = typeof req.params.command === 'string' ? req.params.command : '';
       if (!command) return finish('failed', null, 'shell jobs need params.command');
       const { code } = await run(req.job_id, '/bin/sh', ['-c', command], {}, log);
-      if (cancelled.delete(req.job_id))
-        return finish('cancelled', code, 'cancelled on request');
+      if (cancelled.delete(req.job_id)) return finish('cancelled', code, 'cancelled on request');
       if (code === null) return finish('failed', null, 'the command was killed by a signal');
       return code === 0
         ? finish('succeeded', 0)

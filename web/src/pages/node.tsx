@@ -33,6 +33,8 @@ import {
   useAction,
 } from '../components.tsx';
 import { loadSpace } from './nodes.tsx';
+import { JobLog } from '../job-log.tsx';
+import { BackupHealthTable, RepositoryCard, SnapshotsCard } from './node-backups.tsx';
 import { JOB_TYPES } from '../../../src/protocol/jobs.ts';
 
 type Series = Record<string, [number, number][]>;
@@ -164,43 +166,6 @@ function Chart({ def, data }: { def: (typeof CHARTS)[number]; data: Series }) {
       </figcaption>
       <div ref={box} />
     </figure>
-  );
-}
-
-/** A job's output, stored then live; log lines are text, never markup. */
-function JobLog({ job, onClose }: { job: Job; onClose: () => void }) {
-  const [lines, setLines] = useState<{ seq: number; stream: string; data: string }[]>([]);
-  const [state, setState] = useState<{ state: string; exit_code: number | null; error: string | null }>(job);
-  useEffect(() => {
-    setLines([]);
-    return follow(`/api/jobs/${job.id}/stream`, {
-      log: (d) => setLines((l) => [...l, d]),
-      state: (d) => setState(d),
-    });
-  }, [job.id]);
-  const pre = useRef<HTMLPreElement>(null);
-  useEffect(() => {
-    if (pre.current) pre.current.scrollTop = pre.current.scrollHeight;
-  }, [lines]);
-  return (
-    <div class="job-log" data-job-id={job.id}>
-      <div class="command-head">
-        <strong>
-          {job.type} · <span class={`job-state state-${state.state}`}>{state.state}</span>
-          {state.error ? ` · ${state.error}` : ''}
-        </strong>
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
-      <pre ref={pre} class="log">
-        {lines.map((l) => (
-          <span key={l.seq} class={`stream-${l.stream}`}>
-            {l.data}
-          </span>
-        ))}
-      </pre>
-    </div>
   );
 }
 
@@ -358,8 +323,8 @@ function Backups({ node, me }: { node: Node; me: Me }) {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <Card title="Backups">
-      <p class="hint">Repository: {node.repo_status}</p>
       <ErrorText error={error} />
+      <BackupHealthTable node={node} />
       <h3>Source groups</h3>
       <table>
         <Head cols={['Name', 'Paths', 'Excludes', 'Retention', 'Tag', '']} />
@@ -450,7 +415,14 @@ function Backups({ node, me }: { node: Node; me: Me }) {
                 <code>{s.cron}</code>
               </td>
               <td>{s.timezone}</td>
-              <td>{s.enabled ? when(Date.parse(s.next_runs[0] ?? '')) : 'disabled'}</td>
+              <td>
+                {s.enabled ? when(Date.parse(s.next_runs[0] ?? '')) : 'disabled'}
+                {s.warning && (
+                  <div class="reason warning-text" data-schedule-warning>
+                    ⚠ {s.warning}
+                  </div>
+                )}
+              </td>
               <td class="row-actions">
                 {operator && (
                   <>
@@ -531,6 +503,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
   const [facts, setFacts] = useState<Record<string, unknown> | null>(null);
   const [rooms, setRooms] = useState<Room[]>([]);
   const [error, setError] = useState<unknown>(null);
+  const [watch, setWatch] = useState<Job | null>(null);
   const load = () => get<Node>(`/api/nodes/${id}`).then(setNode, setError);
   useEffect(() => {
     void load();
@@ -654,7 +627,18 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
         <LiveCharts id={id} online={online} />
       </Card>
       <Jobs node={node} me={me} />
-      <Backups node={node} me={me} />
+      {node.agent_kind !== 'netdata' && (
+        <>
+          <RepositoryCard node={node} me={me} onJob={setWatch} />
+          {watch && (
+            <Card title="Job output">
+              <JobLog job={watch} onClose={() => setWatch(null)} />
+            </Card>
+          )}
+          <Backups node={node} me={me} />
+          <SnapshotsCard node={node} me={me} onJob={setWatch} />
+        </>
+      )}
     </>
   );
 }

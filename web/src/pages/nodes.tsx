@@ -12,6 +12,7 @@ import {
 } from '../api.ts';
 import { connectCommand, connectHint, ENVIRONMENTS, type Environment } from '../connect-commands.ts';
 import {
+  field,
   agentLabel,
   ago,
   CopyButton,
@@ -109,11 +110,12 @@ export function NodesPage({ me }: { me: Me }) {
   }, []);
 
   const counts = useMemo(() => {
-    const c = { all: 0, online: 0, offline: 0, pending: 0, duplicate: 0 };
+    const c = { all: 0, online: 0, offline: 0, pending: 0, duplicate: 0, overdue: 0 };
     for (const n of nodes ?? []) {
       c.all++;
       if (n.status in c) c[n.status as 'online' | 'offline' | 'pending']++;
       if (n.duplicate_suspected) c.duplicate++;
+      if (n.backup_overdue) c.overdue++;
     }
     return c;
   }, [nodes]);
@@ -123,7 +125,12 @@ export function NodesPage({ me }: { me: Me }) {
     return (nodes ?? []).filter(
       (n) =>
         (!room || n.rooms.some((r) => r.id === room)) &&
-        (!status || (status === 'duplicate' ? n.duplicate_suspected : n.status === status)) &&
+        (!status ||
+          (status === 'duplicate'
+            ? n.duplicate_suspected
+            : status === 'backup_overdue'
+              ? n.backup_overdue
+              : n.status === status)) &&
         (!text ||
           [n.hostname, n.os ?? '', n.arch ?? '', agentLabel(n), ...n.tags, ...n.rooms.map((r) => r.name)]
             .join(' ')
@@ -151,6 +158,7 @@ export function NodesPage({ me }: { me: Me }) {
         <span class="status-offline">{counts.offline} offline</span>
         <span class="status-pending">{counts.pending} pending</span>
         {counts.duplicate > 0 && <span class="status-duplicate">{counts.duplicate} duplicate identity</span>}
+        {counts.overdue > 0 && <span class="status-overdue">{counts.overdue} backup overdue</span>}
       </p>
       <div class="filters" role="search">
         <label>
@@ -172,6 +180,7 @@ export function NodesPage({ me }: { me: Me }) {
             <option value="offline">Offline</option>
             <option value="pending">Pending</option>
             <option value="duplicate">Duplicate identity</option>
+            <option value="backup_overdue">Backup overdue</option>
           </select>
         </label>
         <label>
@@ -201,6 +210,7 @@ export function NodesPage({ me }: { me: Me }) {
                   </td>
                   <td>
                     <StatusBadge node={n} />
+                    {n.backup_overdue && <span class="badge badge-overdue">backup overdue</span>}
                     {n.status !== 'online' && (
                       <div class="reason">
                         {n.reason} · since {ago(n.since)}
@@ -246,7 +256,9 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
   const [chosen, setChosen] = useState<string[]>([]);
   const [env, setEnv] = useState<Environment>('linux');
   const [token, setToken] = useState<string | null>(null);
-  const [oneTime, setOneTime] = useState<{ token: string; hostname: string } | null>(null);
+  const [oneTime, setOneTime] = useState<{ token: string; hostname: string; local: string | null } | null>(
+    null,
+  );
   const [hostname, setHostname] = useState('');
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -256,15 +268,16 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
   }, []);
 
   const slugs = props.rooms.filter((r) => chosen.includes(r.id)).map((r) => r.slug);
-  const usable = admin ? token : (oneTime?.token ?? null);
+  const usable = oneTime?.token ?? (admin ? token : null);
   const command =
     info && usable
       ? connectCommand(env, {
           url: info.url,
           caPin: info.ca_pin,
           token: usable,
-          rooms: admin ? slugs : [],
+          rooms: admin && !oneTime ? slugs : [],
           installPs1Sha256: info.install_ps1_sha256,
+          ...(oneTime?.local ? { writablePaths: [oneTime.local] } : {}),
         })
       : null;
 
@@ -306,32 +319,73 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
           ))}
         </div>
       </fieldset>
-      {!admin && !oneTime && (
+      {!oneTime && (
         <form
-          class="inline"
+          class="one-time"
           onSubmit={async (e) => {
             e.preventDefault();
             setError(null);
+            const f = new FormData(e.currentTarget);
+            const repoUrl = field(f, 'repo_url');
+            const repo = repoUrl
+              ? {
+                  repo_url: repoUrl,
+                  repo_password: field(f, 'repo_password'),
+                  ...(field(f, 'repo_username') ? { repo_username: field(f, 'repo_username') } : {}),
+                }
+              : {};
             try {
               const t = await post<{ token: string }>('/api/enrollment-tokens', {
                 hostname,
                 rooms: chosen,
                 space_id: props.spaceId,
+                ...repo,
               });
-              setOneTime({ token: t.token, hostname });
+              const local = repoUrl.startsWith('/')
+                ? repoUrl
+                : repoUrl.startsWith('local:')
+                  ? repoUrl.slice(6)
+                  : null;
+              setOneTime({ token: t.token, hostname, local });
             } catch (err) {
               setError(err);
             }
           }}
         >
           <p class="hint">
-            Operators connect one machine at a time with a one-time token bound to its host name (valid one
-            hour).
+            {admin
+              ? 'Or connect one machine with its own backup repository: a one-time token bound to its host name (valid one hour).'
+              : 'Operators connect one machine at a time with a one-time token bound to its host name (valid one hour).'}
           </p>
           <label>
             Host name of the machine
             <input value={hostname} required onInput={(e) => setHostname(e.currentTarget.value)} />
           </label>
+          <details open={!admin}>
+            <summary>Backup repository (optional)</summary>
+            <div class="inline">
+              <label class="grow">
+                Repository URL
+                <input
+                  name="repo_url"
+                  placeholder="/srv/restic/web-1 or sftp:backup@host:/srv/restic"
+                  spellcheck={false}
+                />
+              </label>
+              <label>
+                Password
+                <input name="repo_password" type="password" autocomplete="new-password" />
+              </label>
+              <label>
+                User (REST server)
+                <input name="repo_username" autocomplete="off" />
+              </label>
+            </div>
+            <p class="hint">
+              The repository is initialised when the machine first connects; it can also be set later on the
+              node page.
+            </p>
+          </details>
           <button class="primary" type="submit">
             Create one-time token
           </button>
