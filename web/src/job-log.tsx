@@ -7,10 +7,17 @@ export function JobLog({ job, onClose }: { job: Job; onClose: () => void }) {
   const [state, setState] = useState<{ state: string; exit_code: number | null; error: string | null }>(job);
   useEffect(() => {
     setLines([]);
-    return follow(`/api/jobs/${job.id}/stream`, {
-      log: (d) => setLines((l) => [...l, d]),
-      state: (d) => setState(d),
+    // The stream replays stored output first; a line is shown once, however often it arrives.
+    const stop = follow(`/api/jobs/${job.id}/stream`, {
+      log: (d) =>
+        setLines((l) => (l.some((x) => x.seq === d.seq) ? l : [...l, d].sort((a, b) => a.seq - b.seq))),
+      state: (d) => {
+        setState(d);
+        // The job ended: the server closes the stream; do not let the browser open it again.
+        if (!['queued', 'running'].includes(d.state)) stop();
+      },
     });
+    return stop;
   }, [job.id]);
   const pre = useRef<HTMLPreElement>(null);
   useEffect(() => {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jobDetailView, jobView } from '../../../protocol/api/views.ts';
 import { jobRequest } from '../../../protocol/jobs.ts';
+import type { MusterEvent } from '../../../protocol/api/events.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { EventStreams } from '../../events/event-streams.ts';
 import { presentJob, type JobsService } from '../../jobs/jobs-service.ts';
@@ -96,26 +97,42 @@ export function jobsRoutes(deps: {
       }),
       async (req, reply) => {
         const { id } = req.params;
-        const job = await jobs.get(id);
+        // Listen before reading what is stored, so that nothing published in between is lost.
+        const early: MusterEvent[] = [];
+        let live: ((e: MusterEvent) => void) | null = null;
+        const unsubscribe = deps.bus.subscribe((e) => (live ? live(e) : early.push(e)));
+        let job;
+        try {
+          job = await jobs.get(id);
+        } catch (err) {
+          unsubscribe();
+          throw err;
+        }
         const stream = deps.streams.open(req, reply);
+        stream.onEnd(unsubscribe);
         let lastSeq = -1;
         for (const l of job.log_lines) {
           stream.send('log', { seq: l.seq, stream: l.stream, data: l.data });
           lastSeq = l.seq;
         }
         stream.send('state', { state: job.state, exit_code: job.exit_code, error: job.error });
-        if (ENDED(job.state)) return stream.end();
-        stream.onEnd(
-          deps.bus.subscribe((e) => {
-            if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
-              lastSeq = e.seq;
-              stream.send('log', { seq: e.seq, stream: e.stream, data: e.data });
-            } else if (e.type === 'job.state' && e.job_id === id) {
-              stream.send('state', { state: e.state, exit_code: e.exit_code, error: e.error });
-              if (ENDED(e.state)) stream.end();
+        let ended = ENDED(job.state);
+        if (ended) return stream.end();
+        const handle = (e: MusterEvent) => {
+          if (ended) return;
+          if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
+            lastSeq = e.seq;
+            stream.send('log', { seq: e.seq, stream: e.stream, data: e.data });
+          } else if (e.type === 'job.state' && e.job_id === id) {
+            stream.send('state', { state: e.state, exit_code: e.exit_code, error: e.error });
+            if (ENDED(e.state)) {
+              ended = true;
+              stream.end();
             }
-          }),
-        );
+          }
+        };
+        for (const e of early) handle(e);
+        live = handle;
       },
     );
 
