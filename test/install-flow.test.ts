@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -54,7 +55,7 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root', 
     const token = minted.out.trim();
     assert.match(token, /^mse_/);
 
-    const install = `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} MUSTER_HOSTNAME=web-1 MUSTER_SERVER=${server.url} MUSTER_TOKEN=${token} bash`;
+    const install = `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} MUSTER_HOSTNAME=web-1 MUSTER_SERVER=${server.url} MUSTER_TOKEN=${token} MUSTER_WRITABLE_PATHS=${repo} bash`;
     const first = await sh(install, {});
     assert.equal(first.code, 0, first.err + first.out);
     assert.match(first.out, /existing restic schedule found in \/etc\/cron.d\/nightly-backup/);
@@ -70,6 +71,18 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root', 
     const unit = readFileSync(join(root, 'etc', 'systemd', 'system', 'muster-agent.service'), 'utf8');
     assert.match(unit, /NoNewPrivileges=yes/);
     assert.match(unit, /ProtectSystem=strict/);
+    // The local repository is writable for the agent through a drop-in; the rest of the hardening stays.
+    const unitDir = join(root, 'etc', 'systemd', 'system');
+    const dropIn = readFileSync(join(unitDir, 'muster-agent.service.d', 'writable-paths.conf'), 'utf8');
+    assert.match(dropIn, new RegExp(`^ReadWritePaths=-${repo}$`, 'm'));
+    const verify = spawnSync('systemd-analyze', ['verify', join(unitDir, 'muster-agent.service')], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, SYSTEMD_UNIT_PATH: `${unitDir}:` },
+    });
+    if (!verify.error) {
+      assert.equal(verify.status, 0, verify.stderr);
+      assert.equal(verify.stderr.trim(), '', 'systemd reads the unit and its drop-in without a complaint');
+    }
     assert.ok(existsSync(join(root, 'opt', 'muster-agent', 'muster-agent.mjs')));
     const hostId = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
 
