@@ -2,14 +2,21 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import https from 'node:https';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { login, request, enrollAgent, spawnAgent, waitFor, useTestServer } from './helpers.ts';
 
-/** True while a restic process runs on this machine (the test's node). */
-function pgrep(_port: number): boolean {
-  return spawnSync('pgrep', ['-x', 'restic']).status === 0;
+/** True while a restic process for the repository at this port runs on this machine (not another test's). */
+function pgrep(port: number): boolean {
+  const pids = spawnSync('pgrep', ['-x', 'restic'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  return pids.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`127.0.0.1:${port}/`);
+    } catch {
+      return false;
+    }
+  });
 }
 
 interface Host {
