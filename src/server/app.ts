@@ -252,34 +252,33 @@ export async function buildApp(deps: AppDeps) {
     },
   });
 
-  new Gauge({
-    name: 'muster_backup_last_success_timestamp_seconds',
-    help: 'When the last successful backup of a node and source group ended (0: never)',
-    labelNames: ['node_id', 'hostname', 'source_group'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const b of await backups.all())
-        this.set(
-          { node_id: b.node_id, hostname: b.hostname, source_group: b.source_group },
-          (b.last_success_at ?? 0) / 1000,
-        );
-    },
-  });
-  new Gauge({
-    name: 'muster_backup_overdue',
-    help: '1 when a source group of a node has no successful backup within its expected age',
-    labelNames: ['node_id', 'hostname', 'source_group'],
-    registers: [registry],
-    async collect() {
-      this.reset();
-      for (const b of await backups.all())
-        this.set(
-          { node_id: b.node_id, hostname: b.hostname, source_group: b.source_group },
-          b.overdue ? 1 : 0,
-        );
-    },
-  });
+  /** A per node and source group gauge of backup health, read from the database at each scrape. */
+  const backupGauge = (
+    name: string,
+    help: string,
+    value: (b: { last_success_at: number | null; overdue: boolean }) => number,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['node_id', 'hostname', 'source_group'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const b of await backups.all())
+          this.set({ node_id: b.node_id, hostname: b.hostname, source_group: b.source_group }, value(b));
+      },
+    });
+  backupGauge(
+    'muster_backup_last_success_timestamp_seconds',
+    'When the last successful backup of a node and source group ended (0: never)',
+    (b) => (b.last_success_at ?? 0) / 1000,
+  );
+  backupGauge(
+    'muster_backup_overdue',
+    '1 when a source group of a node has no successful backup within its expected age',
+    (b) => (b.overdue ? 1 : 0),
+  );
 
   app.setErrorHandler(handleError);
   const webPage = createWebPage(deps.webRoot);

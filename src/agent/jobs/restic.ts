@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RETENTION_KEYS } from '../../protocol/schedules.ts';
+import { formatBytes } from '../../protocol/units.ts';
 
 /** Repository credentials the server sent in the link configuration. */
 export interface Repository {
@@ -167,17 +168,6 @@ export interface BackupSummary {
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
-
-/** Bytes for people: 2.1 KiB, 12.3 MiB. */
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
-}
 
 /**
  * Turns `restic backup --json` output into a readable log: a progress line every `everyMs`, the summary in words,

@@ -17,6 +17,27 @@ export function scheduleInterval(cron: string, timezone: string, from: number): 
   return longest;
 }
 
+/** A group's row before anything happened to it. */
+const blankStatus = (nodeId: string, groupId: string, expectedSince: number): BackupStatusTable => ({
+  node_id: nodeId,
+  source_group_id: groupId,
+  expected_since: expectedSince,
+  max_age_ms: null,
+  due_at: null,
+  last_success_at: null,
+  last_success_job: null,
+  snapshot_id: null,
+  data_added: null,
+  files_new: null,
+  files_changed: null,
+  files_total: null,
+  bytes_total: null,
+  duration_ms: null,
+  last_failure_at: null,
+  last_failure_job: null,
+  last_failure_reason: null,
+});
+
 /** What a finished backup job reported (the agent's `result.backup`). */
 interface BackupSummary {
   snapshot_id?: string;
@@ -62,24 +83,8 @@ export function createBackupsService(deps: { store: Store; clock: Clock; graceHo
               : null;
         const row = byGroup.get(g.id);
         if (!row) {
-          const fresh = { max_age_ms: maxAge, last_success_at: null, expected_since: g.created_at };
-          await r.backups.insert({
-            node_id: nodeId,
-            source_group_id: g.id,
-            ...fresh,
-            due_at: dueAt(fresh),
-            last_success_job: null,
-            snapshot_id: null,
-            data_added: null,
-            files_new: null,
-            files_changed: null,
-            files_total: null,
-            bytes_total: null,
-            duration_ms: null,
-            last_failure_at: null,
-            last_failure_job: null,
-            last_failure_reason: null,
-          });
+          const fresh = { ...blankStatus(nodeId, g.id, g.created_at), max_age_ms: maxAge };
+          await r.backups.insert({ ...fresh, due_at: dueAt(fresh) });
         } else if (row.max_age_ms !== maxAge) {
           // Newly expected: the clock starts now, not at the group's creation long ago.
           const expectedSince = row.max_age_ms === null ? now : row.expected_since;
@@ -108,25 +113,7 @@ export function createBackupsService(deps: { store: Store; clock: Clock; graceHo
       let row = await r.backups.find(job.node_id, groupId);
       if (!row) {
         if (groupId !== '' && !(await r.schedules.findGroup(job.node_id, groupId))) return; // the group is gone
-        row = {
-          node_id: job.node_id,
-          source_group_id: groupId,
-          expected_since: at,
-          max_age_ms: null,
-          due_at: null,
-          last_success_at: null,
-          last_success_job: null,
-          snapshot_id: null,
-          data_added: null,
-          files_new: null,
-          files_changed: null,
-          files_total: null,
-          bytes_total: null,
-          duration_ms: null,
-          last_failure_at: null,
-          last_failure_job: null,
-          last_failure_reason: null,
-        };
+        row = blankStatus(job.node_id, groupId, at);
         await r.backups.insert(row);
       }
       if (job.state === 'succeeded') {

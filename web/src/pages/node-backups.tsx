@@ -13,19 +13,11 @@ import {
   type Snapshot,
   type SnapshotFiles,
 } from '../api.ts';
+import { formatBytes } from '../../../src/protocol/units.ts';
 import { ago, Card, ConfirmButton, Dialog, ErrorText, Head, field, useAction, when } from '../components.tsx';
 
-/** Bytes for people. */
-export function bytes(n: number | null): string {
-  if (n === null) return '—';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
-}
+/** Bytes for people; '—' when unknown. */
+const bytes = (n: number | null) => (n === null ? '—' : formatBytes(n));
 
 const STATUS_TEXT: Record<Node['repo_status'], string> = {
   unknown: 'not checked yet',
