@@ -130,4 +130,23 @@ describe('backups in the web UI', { skip: !existsSync(CHROMIUM) && `no Chromium 
       '<h1>the page we lost</h1>\n',
     );
   });
+
+  test('the Connect dialog gives one machine its own repository: a one-time token that carries it', async () => {
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Connect nodes' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Connect nodes' });
+    await dialog.getByLabel('Host name of the machine').fill('db-7');
+    await dialog.getByText('Backup repository (optional)').click();
+    await dialog.getByLabel('Repository URL').fill('/srv/restic/db-7');
+    await dialog.getByLabel('Password', { exact: true }).fill('db-7 repository password');
+    await dialog.getByRole('button', { name: 'Create one-time token' }).click();
+    const command = await dialog.locator('pre.command').innerText();
+    assert.match(command, /MUSTER_CLAIM_TOKEN=mse_/);
+    assert.match(command, /MUSTER_WRITABLE_PATHS=\/srv\/restic\/db-7/);
+    assert.doesNotMatch(command, /db-7 repository password/);
+    const tokens = (
+      await request(server, 'GET', '/api/enrollment-tokens', { cookie: await login(server) })
+    ).json<{ hostname: string; has_repository: boolean }[]>();
+    assert.ok(tokens.some((t) => t.hostname === 'db-7' && t.has_repository));
+  });
 });
