@@ -404,7 +404,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
   await app.register(jobsRoutes({ jobs, jobOps, nodes, guard, bus, streams }));
   await app.register(schedulesRoutes({ schedules, hostConfig, jobOps, nodes, guard }));
-  await app.register(backupsRoutes({ repositoryOps, backups, jobOps, nodes, guard }));
+  await app.register(backupsRoutes({ repositoryOps, backups, nodes, guard }));
   await app.register(
     enrollmentRoutes({ enrollment, enrollNode, spaces, guard, enrollPerMinute: deps.rateLimits.claim }),
   );

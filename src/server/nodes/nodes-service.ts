@@ -26,6 +26,9 @@ export function repositoryLocation(url: string): string {
   return url.replace(/^([a-z0-9+.-]*:)?([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1$2');
 }
 
+/** A repository as an operator sets or changes it: the password (and user name) may stay as they were. */
+export type RepositoryChange = Pick<RepositoryInput, 'repo_url'> & Partial<RepositoryInput>;
+
 /** Nodes read per query when a whole list is exported. */
 const EXPORT_PAGE = 1000;
 
@@ -161,7 +164,24 @@ export function createNodesService(deps: {
      * Give the node a repository (sealed; never shown again) or take it away (null); audited. A new repository is
      * `initializing` until its init job ends.
      */
-    async setRepository(actor: Actor, id: string, input: RepositoryInput | null) {
+    async setRepository(actor: Actor, id: string, change: RepositoryChange | null) {
+      let input: RepositoryInput | null = null;
+      if (change) {
+        // Changing only the URL keeps the current credentials; a new password comes with its own user name.
+        const secrets = await repo.findSecrets(id);
+        const current = secrets?.repo_enc
+          ? (JSON.parse(sealer.open(secrets.repo_enc)) as RepositoryInput)
+          : null;
+        const password = change.repo_password ?? current?.repo_password;
+        if (!password)
+          throw new AppError('VALIDATION_FAILED', 'repo_password is required for a new repository');
+        const username = change.repo_username ?? (change.repo_password ? undefined : current?.repo_username);
+        input = {
+          repo_url: change.repo_url,
+          repo_password: password,
+          ...(username ? { repo_username: username } : {}),
+        };
+      }
       const location = input ? repositoryLocation(input.repo_url) : null;
       await store.transaction(async (r) => {
         await r.nodes.setRepoEnc(id, input ? sealer.seal(JSON.stringify(input)) : null);
@@ -180,12 +200,15 @@ export function createNodesService(deps: {
       });
       bus.publish({ type: 'node.repo', node_id: id, repo_status: input ? 'initializing' : 'unknown' });
     },
-    /** Backups, restores and schedules need a repository that restic could open; the refusal says what to do. */
-    async requireReadyRepository(id: string) {
-      const n = await get(id);
+    /**
+     * Backups, restores and schedules need a repository that restic could open (`ready`); initialising and unlocking
+     * need one at all. The refusal says what to do.
+     */
+    async requireRepository(id: string, need: 'ready' | 'set' = 'ready') {
+      const n = await repo.findRepoState(id);
       const set = `set one on the node page (Backup repository) or with PUT /api/hosts/${id}/repository`;
-      if (!(await repo.findSecrets(id))?.repo_enc)
-        throw new AppError('CONFLICT', `this host has no backup repository; ${set}`);
+      if (!n?.repo_enc) throw new AppError('CONFLICT', `this host has no backup repository; ${set}`);
+      if (need === 'set') return;
       if (n.repo_status === 'initializing')
         throw new AppError(
           'CONFLICT',

@@ -1,4 +1,5 @@
 import type { Actor } from '../actor.ts';
+import { AppError } from '../errors.ts';
 import type { BackupsService } from '../backups/backups-service.ts';
 import type { LinkPort } from '../link/link-port.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
@@ -33,7 +34,7 @@ export function createHostConfig(deps: {
 
   /** A schedule that will run (enabled) needs a repository restic can use, or it would fail at every run. */
   async function runnable(hostId: string, enabled: boolean | undefined) {
-    if (enabled !== false) await nodes.requireReadyRepository(hostId);
+    if (enabled !== false) await nodes.requireRepository(hostId);
   }
 
   return {
@@ -41,16 +42,17 @@ export function createHostConfig(deps: {
     push,
     /** The host's schedules, each with a warning when its runs cannot succeed now (no ready repository). */
     async listSchedules(hostId: string) {
-      const host = await nodes.getHost(hostId);
+      await nodes.getHost(hostId);
       let warning: string | null = null;
       try {
-        await nodes.requireReadyRepository(hostId);
+        await nodes.requireRepository(hostId);
       } catch (err) {
-        warning = (err as Error).message;
+        if (!(err instanceof AppError)) throw err;
+        warning = err.message;
       }
       return (await schedules.listSchedules(hostId)).map((s) => ({
         ...s,
-        warning: s.enabled && host ? warning : null,
+        warning: s.enabled ? warning : null,
       }));
     },
     async createGroup(actor: Actor, hostId: string, input: SourceGroupInput) {

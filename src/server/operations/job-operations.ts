@@ -29,18 +29,16 @@ export function createJobOperations(deps: {
     async createJob(actor: Actor, hostId: string, type: JobType, params: Record<string, unknown>) {
       await nodes.getAgentHost(hostId);
       // Initialising and unlocking are how a repository gets ready; every other restic job needs it ready.
-      if (type === 'restic.init' || type === 'restic.unlock') {
-        if (!(await nodes.hasRepository(hostId)))
-          throw new AppError(
-            'CONFLICT',
-            `this host has no backup repository; set one on the node page (Backup repository) or with PUT /api/hosts/${hostId}/repository`,
-          );
-      } else if (usesRepository(type)) await nodes.requireReadyRepository(hostId);
+      if (usesRepository(type))
+        await nodes.requireRepository(
+          hostId,
+          type === 'restic.init' || type === 'restic.unlock' ? 'set' : 'ready',
+        );
       return jobs.create(actor, hostId, type, params);
     },
     async backupGroupNow(actor: Actor, hostId: string, groupId: string) {
       await nodes.getAgentHost(hostId);
-      await nodes.requireReadyRepository(hostId);
+      await nodes.requireRepository(hostId);
       const job = scheduleJob('backup', await schedules.group(hostId, groupId));
       return jobs.create(actor, hostId, job.type, job.params);
     },
@@ -48,7 +46,7 @@ export function createJobOperations(deps: {
     async runScheduleNow(actor: Actor, hostId: string, scheduleId: string) {
       await nodes.getAgentHost(hostId);
       const s = await schedules.schedule(hostId, scheduleId);
-      await nodes.requireReadyRepository(hostId);
+      await nodes.requireRepository(hostId);
       const job = scheduleJob(s.action, await schedules.group(hostId, s.source_group_id));
       return jobs.create(actor, hostId, job.type, job.params, { scheduleId: s.id });
     },

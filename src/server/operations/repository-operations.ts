@@ -3,7 +3,7 @@ import type { BackupsService } from '../backups/backups-service.ts';
 import type { JobsTable } from '../db/schema.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { LinkPort } from '../link/link-port.ts';
-import type { NodesService, RepositoryInput } from '../nodes/nodes-service.ts';
+import type { NodesService, RepositoryChange } from '../nodes/nodes-service.ts';
 import type { SchedulesService } from '../schedules/schedules-service.ts';
 import type { HostConfig } from './host-config.ts';
 
@@ -38,7 +38,7 @@ export function createRepositoryOperations(deps: {
      * Set or change the repository: sealed and audited, sent to the agent, then a restic.init job initialises it
      * (or finds it initialised): `initializing`, then `ready` or `init_failed` with restic's message.
      */
-    async setRepository(actor: Actor, hostId: string, input: RepositoryInput) {
+    async setRepository(actor: Actor, hostId: string, input: RepositoryChange) {
       await nodes.getAgentHost(hostId);
       await nodes.setRepository(actor, hostId, input);
       await deps.hostConfig.push(hostId);
@@ -56,7 +56,7 @@ export function createRepositoryOperations(deps: {
     /** The repository's snapshots, newest first; `group` narrows them to a source group's tag. */
     async snapshots(hostId: string, filter: { tag?: string; group?: string; path?: string }) {
       await nodes.getAgentHost(hostId);
-      await nodes.requireReadyRepository(hostId);
+      await nodes.requireRepository(hostId);
       const groups = await deps.schedules.listGroups(hostId);
       const tag = filter.group ? (await deps.schedules.group(hostId, filter.group)).tag : filter.tag;
       const { snapshots } = (await link.request(
@@ -78,7 +78,7 @@ export function createRepositoryOperations(deps: {
     /** One directory level of a snapshot. */
     async files(hostId: string, snapshot: string, path: string) {
       await nodes.getAgentHost(hostId);
-      await nodes.requireReadyRepository(hostId);
+      await nodes.requireRepository(hostId);
       return (await link.request(
         hostId,
         'backup.files',

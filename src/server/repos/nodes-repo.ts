@@ -104,6 +104,14 @@ export function createNodesRepo(db: Db) {
         .executeTakeFirst(),
     setBearerHash: (id: string, hash: string) =>
       db.updateTable('node_secrets').set({ bearer_hash: hash }).where('node_id', '=', id).execute(),
+    /** Whether the node has a repository and what restic last made of it, in one query. */
+    findRepoState: (id: string) =>
+      db
+        .selectFrom('nodes')
+        .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
+        .select(['nodes.repo_status', 'nodes.repo_message', 'node_secrets.repo_enc'])
+        .where('nodes.id', '=', id)
+        .executeTakeFirst(),
     setRepoEnc: (id: string, sealed: string | null) =>
       db.updateTable('node_secrets').set({ repo_enc: sealed }).where('node_id', '=', id).execute(),
     findSecrets: (id: string) =>

@@ -4,9 +4,7 @@ import { backupHealthView, hostView, snapshotFilesView, snapshotView } from '../
 import { snapshotRef } from '../../../protocol/jobs.ts';
 import type { BackupsService } from '../../backups/backups-service.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
-import type { JobOperations } from '../../operations/job-operations.ts';
 import type { RepositoryOperations } from '../../operations/repository-operations.ts';
-import { AppError } from '../../errors.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
 
@@ -28,7 +26,9 @@ const repositoryBody = z
       .min(1)
       .max(2000)
       .optional()
-      .describe('the repository password; when changing only the URL, the current one is kept'),
+      .describe(
+        'the repository password; when changing only the URL, the current one (and user name) is kept',
+      ),
   })
   .strict();
 
@@ -49,7 +49,6 @@ const filesQuery = z.object({
 export function backupsRoutes(deps: {
   repositoryOps: RepositoryOperations;
   backups: BackupsService;
-  jobOps: JobOperations;
   nodes: NodesService;
   guard: AuthGuard;
 }): FastifyPluginAsyncZod {
@@ -71,18 +70,7 @@ export function backupsRoutes(deps: {
         errors: [404, 409],
       }),
       async (req, reply) => {
-        const current = (await nodes.linkConfig(req.params.id)).repository as
-          { repo_username?: string; repo_password?: string } | undefined;
-        const password = req.body.repo_password ?? current?.repo_password;
-        if (!password)
-          throw new AppError('VALIDATION_FAILED', 'repo_password is required for a new repository');
-        const username =
-          req.body.repo_username ?? (req.body.repo_password ? undefined : current?.repo_username);
-        const out = await repositoryOps.setRepository(actorOf(req), req.params.id, {
-          repo_url: req.body.repo_url,
-          repo_password: password,
-          ...(username ? { repo_username: username } : {}),
-        });
+        const out = await repositoryOps.setRepository(actorOf(req), req.params.id, req.body);
         return reply.code(202).send(out);
       },
     );
