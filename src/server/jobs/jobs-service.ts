@@ -84,6 +84,9 @@ export function createJobsService(deps: {
     if (!(await repo.finishIfActive(id, ended))) return; // a repeated report
     const job = await repo.find(id);
     if (!job) return;
+    // What follows from the end (repository state, backup health) is written before anyone hears of it, so a page
+    // that reloads on the event reads it.
+    await deps.finished?.(job);
     deps.bus.publish({
       type: 'job.state',
       job_id: id,
@@ -92,7 +95,6 @@ export function createJobsService(deps: {
       exit_code: job.exit_code,
       error: job.error,
     });
-    await deps.finished?.(job);
   }
 
   /** A job the agent started by itself (a schedule fired): record it once, as running. */
