@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { snapshotRef } from '../../protocol/jobs.ts';
 import { RETENTION_KEYS } from '../../protocol/schedules.ts';
 import { formatBytes } from '../../protocol/units.ts';
 
@@ -75,13 +76,14 @@ export function resticArgs(
       return ['forget', ...tags, ...keep, ...(params.prune === false ? [] : ['--prune'])];
     }
     case 'restic.restore': {
-      const snapshot = typeof params.snapshot === 'string' ? params.snapshot : '';
-      if (!/^(?:[0-9a-f]{8,64}|latest)$/.test(snapshot)) return 'restic.restore needs params.snapshot';
-      const target = params.in_place === true ? '/' : ctx.restoreTarget;
-      if (!target || !target.startsWith('/')) return 'restic.restore needs an absolute target';
+      // The parameters passed the job's schema (snapshotRef, absolute paths); the target was chosen by the runner.
+      const snapshot = snapshotRef.safeParse(params.snapshot);
+      if (!snapshot.success) return 'restic.restore needs params.snapshot';
+      const target = ctx.restoreTarget;
+      if (!target?.startsWith('/')) return 'restic.restore needs an absolute target';
       return [
         'restore',
-        snapshot,
+        snapshot.data,
         '--target',
         target,
         ...strings(params.include).flatMap((p) => ['--include', p]),

@@ -110,7 +110,7 @@ export function RepositoryCard({ node, me, onJob }: { node: Node; me: Me; onJob:
               act(async () => {
                 const r = await put<{ job_id: string }>(`${base}/repository`, body);
                 setEditing(false);
-                onJob({ id: r.job_id, type: 'restic.init', state: 'queued', error: null } as Job);
+                onJob(await get<Job>(`/api/jobs/${r.job_id}`));
               })
             }
             onCancel={() => setEditing(false)}
