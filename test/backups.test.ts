@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
@@ -144,6 +144,17 @@ describe('backups: a repository for any node, snapshots, restore, locks, health'
     assert.equal(ready.repo_status, 'ready', ready.repo_message ?? '');
     assert.equal(ready.repo_location, repoPath);
     assert.ok(readdirSync(repoPath).includes('config'), 'restic made the repository');
+    // Changing only the URL keeps the password: the same repository checks out ready again.
+    const again = await call('PUT', `/api/hosts/${hostId}/repository`, { repo_url: `local:${repoPath}` });
+    assert.equal(again.status, 202, again.text);
+    await waitFor(
+      async () =>
+        (await host()).repo_status === 'ready' && (await host()).repo_location === `local:${repoPath}`,
+      'the changed repository ready',
+      30_000,
+    );
+    await call('PUT', `/api/hosts/${hostId}/repository`, { repo_url: repoPath });
+    await waitFor(async () => (await host()).repo_status === 'ready', 'ready at the path again', 30_000);
     const audit = await call('GET', '/api/audit?action=node.repository_set');
     assert.match(audit.text, new RegExp(repoPath.replace(/[/.]/g, '\\$&')));
     assert.doesNotMatch(audit.text, new RegExp(PASSWORD));
@@ -258,12 +269,19 @@ describe('backups: a repository for any node, snapshots, restore, locks, health'
       stdio: ['pipe', 'ignore', 'ignore'],
     });
     killed.stdin.write('partial dump\n');
+    // restic writes its lock file in place: wait until it is whole. restic then blocks on the open stream, so a
+    // moment's wait cannot let it finish.
     await waitFor(
-      () => readdirSync(join(repoPath, 'locks')).some((l) => !locksBefore.has(l)),
+      () =>
+        readdirSync(join(repoPath, 'locks')).some(
+          (l) => !locksBefore.has(l) && statSync(join(repoPath, 'locks', l)).size > 0,
+        ),
       'its lock file',
       20_000,
       20,
     );
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(killed.exitCode, null, 'restic still holds the lock');
     const pid = killed.pid!;
     killed.kill('SIGKILL');
     await new Promise((r) => killed.once('exit', r));

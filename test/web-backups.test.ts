@@ -140,8 +140,10 @@ describe('backups in the web UI', { skip: !existsSync(CHROMIUM) && `no Chromium 
     await dialog.getByLabel('Repository URL').fill('/srv/restic/db-7');
     await dialog.getByLabel('Password', { exact: true }).fill('db-7 repository password');
     await dialog.getByRole('button', { name: 'Create one-time token' }).click();
-    const command = await dialog.locator('pre.command').innerText();
-    assert.match(command, /MUSTER_CLAIM_TOKEN=mse_/);
+    // The space token's command gives way to the one-time token's.
+    const box = dialog.locator('pre.command', { hasText: 'MUSTER_CLAIM_TOKEN=mse_' });
+    await box.waitFor();
+    const command = await box.innerText();
     assert.match(command, /MUSTER_WRITABLE_PATHS=\/srv\/restic\/db-7/);
     assert.doesNotMatch(command, /db-7 repository password/);
     const tokens = (
