@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatPin } from '../../../protocol/pin.ts';
 import { AppError } from '../../errors.ts';
+import { packagePath } from '../../paths.ts';
 import { baseUrlOf } from './agent-api-routes.ts';
 
 /** Where `npm run build` puts the agent bundle. */
-export const AGENT_BUNDLE_PATH = resolve(import.meta.dirname, '../../../../dist/muster-agent.mjs');
+export const AGENT_BUNDLE_PATH = packagePath('dist', 'muster-agent.mjs');
 
 const binaryQuery = z.object({
   os: z.enum(['linux', 'windows', 'darwin']).default('linux'),
@@ -17,7 +17,7 @@ const binaryQuery = z.object({
 });
 
 /** The install script template; the server fills in its URL and CA pin. */
-export const INSTALL_SH_PATH = resolve(import.meta.dirname, '../../../../deploy/install/install.sh');
+export const INSTALL_SH_PATH = packagePath('deploy', 'install', 'install.sh');
 
 const INSTALL_TEMPLATES = {
   sh: readFileSync(INSTALL_SH_PATH, 'utf8'),

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,13 +7,14 @@ import { serverInfoView } from '../../../protocol/api/views.ts';
 import { formatPin } from '../../../protocol/pin.ts';
 import { VERSION } from '../../../version.ts';
 import { sha256Hex } from '../../crypto.ts';
+import { packagePath } from '../../paths.ts';
 import type { AuthGuard } from '../auth-guard.ts';
 import { routeOptions } from '../route-schema.ts';
 import { baseUrlOf } from './agent-api-routes.ts';
 import { renderInstallScript } from './install-routes.ts';
 
 /** Where `npm run build` puts the web UI (Vite output). */
-export const WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'dist', 'web');
+export const WEB_ROOT = packagePath('dist', 'web');
 
 /** Paths that belong to the API and the agents, never to the web UI. */
 const NOT_UI = /^\/(api|agent|install|assets|healthz|readyz|metrics|ca\.pem)(\/|$|\?)/;
