@@ -160,7 +160,7 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
         publicUrl: balancer.url,
         dataDir: wrongKey.path,
       }),
-      /set up with another master key/,
+      /the master key does not match this database/,
     );
   });
 

@@ -54,3 +54,14 @@ test('cluster mode needs PostgreSQL and a NATS URL; SQLite with --nats is refuse
   assert.equal(c.replicaName, 'a');
   assert.equal(c.replicaLeaseSeconds, 10);
 });
+
+test('--db takes a SQLite path or postgres://; any other scheme is refused instead of becoming a file name', () => {
+  for (const db of ['mysql://root@127.0.0.1/muster', 'mariadb://x/y', 'sqlite:', 'redis://127.0.0.1:6379'])
+    assert.throws(
+      () => loadServerConfig({ flags: { db }, env: {} }),
+      /db \(--db \/ MUSTER_DB\): \w+: is not a database Muster can use: give a SQLite file path .* or postgres:\/\//,
+      db,
+    );
+  for (const db of ['./data/muster.db', '/var/lib/muster/muster.db', 'postgresql://u@h/d', 'postgres://h:5433/d'])
+    assert.equal(loadServerConfig({ flags: { db }, env: {} }).db, db);
+});

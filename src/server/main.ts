@@ -73,7 +73,7 @@ async function checkMasterKey(database: OpenDatabase, sealer: Sealer): Promise<v
   }
   if (opened !== KEY_CHECK)
     throw new Error(
-      "this database was set up with another master key: every server on one database needs the same key (MUSTER_MASTER_KEY, or the master.key file of the first server's data dir); see docs/cluster.md",
+      `the master key does not match this database: it was set up with another key, so this server could open none of its secrets. A server restored from a backup needs the backup's master.key in its data dir; replicas of one cluster share the key (MUSTER_MASTER_KEY, or the master.key of the first server's data dir) and the CA (its ca.pem and ca.key, or one --tls-cert); see docs/operations.md and docs/cluster.md (database ${database.location})`,
     );
 }
 

@@ -5,13 +5,16 @@ import {
   Kysely,
   Migrator,
   PostgresDialect,
+  SqliteAdapter,
   SqliteDialect,
   sql,
+  type DialectAdapter,
   type LogEvent,
   type Migration,
   type MigrationProvider,
 } from 'kysely';
 import pg from 'pg';
+import { VERSION } from '../../version.ts';
 import type { DialectName } from './dialect.ts';
 import { coreMigration } from './migrations/001-core.ts';
 import { enrollmentMigration } from './migrations/002-enrollment.ts';
@@ -32,6 +35,8 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   dialect: DialectName;
+  /** Where it is, for messages: the SQLite file, or PostgreSQL's host:port/database (never a password). */
+  location: string;
   /** Whether writes succeed (a full disk makes them fail). */
   health: StorageHealth;
   /** Try a write that needs fresh space; true (and healthy again) when it went through. */
@@ -47,12 +52,14 @@ const PROBE_BYTES = 256 * 1024;
 function withProbe(
   db: Db,
   dialect: DialectName,
+  location: string,
   health: StorageHealth,
   close: () => Promise<void>,
 ): OpenDatabase {
   return {
     db,
     dialect,
+    location,
     health,
     close,
     async answers() {
@@ -111,7 +118,9 @@ export function openDatabase(
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
-    return withProbe(db, 'postgres', health, () => db.destroy());
+    const u = new URL(url);
+    const location = `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname === '/' ? '' : u.pathname}`;
+    return withProbe(db, 'postgres', location, health, () => db.destroy());
   }
   if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
   const sqlite = new SQLite(url);
@@ -120,10 +129,27 @@ export function openDatabase(
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new TransactionalSqliteDialect({ database: withStatementCache(sqlite) }),
     log,
   });
-  return withProbe(db, 'sqlite', health, () => db.destroy());
+  return withProbe(db, 'sqlite', url, health, () => db.destroy());
+}
+
+/**
+ * SQLite's DDL is transactional, but Kysely's adapter says otherwise, so its migrator would apply the pending
+ * migrations one statement at a time: an upgrade cut off half-way (a full disk, a killed process) would leave a
+ * half-migrated database. With this adapter every pending migration runs in one transaction, as on PostgreSQL.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
 }
 
 /** Distinct statements kept prepared; our queries are a few hundred shapes, and values are always bound. */
@@ -191,7 +217,7 @@ function withStatementCache(sqlite: SQLite.Database): SQLite.Database {
 }
 
 /** All migrations, in order; one set for both dialects. */
-function migrationsFor(dialect: DialectName): Record<string, Migration> {
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
   return {
     '001-core': coreMigration(dialect),
     '002-enrollment': enrollmentMigration(),
@@ -206,8 +232,62 @@ function migrationsFor(dialect: DialectName): Record<string, Migration> {
   };
 }
 
-/** Bring the schema up to date; throws with the failing migration's name. */
+/** Names of the migrations already applied to this database (none for a new one). */
+export async function appliedMigrations(open: OpenDatabase): Promise<string[]> {
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+      open.db,
+    );
+    return rows.rows.map((r) => r.name);
+  } catch (err) {
+    const { code, message } = err as { code?: string; message?: string };
+    if (code === '42P01' || /no such table/.test(message ?? '')) return [];
+    throw unreachable(open, err);
+  }
+}
+
+/** Connection failures that mean the database is not there, or not for us. */
+const CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'nothing listens there; is PostgreSQL running and listening on that address?',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ETIMEDOUT: 'the connection timed out; check the address and any firewall',
+  EHOSTUNREACH: 'the host is unreachable',
+  '28P01': 'the password was refused',
+  '28000': 'the server refused this user',
+  '3D000': 'that database does not exist; create it first (createdb)',
+};
+
+/** A connection failure, saying where and what to check; other errors pass unchanged. */
+function unreachable(open: OpenDatabase, err: unknown): unknown {
+  const code = (err as { code?: string }).code;
+  const hint = code ? CONNECT_ERRORS[code] : undefined;
+  if (!hint || open.dialect !== 'postgres') return err;
+  return new Error(`cannot use the PostgreSQL database at ${open.location}: ${hint} (${code})`, {
+    cause: err,
+  });
+}
+
+/** The migrations this version knows, in order. */
+export const KNOWN_MIGRATIONS = Object.keys(migrationsFor('sqlite'));
+
+/** A database written by a newer Muster than this one: refused, nothing is changed. */
+export class NewerDatabaseError extends Error {
+  constructor(unknown: string[]) {
+    super(
+      `this database was upgraded by a newer Muster: it has migration ${unknown.join(', ')}, which Muster ${VERSION} does not know (its last is ${KNOWN_MIGRATIONS.at(-1)}). Run that newer version, or restore the backup taken before the upgrade (docs/operations.md); an older server must not write to it`,
+    );
+    this.name = 'NewerDatabaseError';
+  }
+}
+
+/**
+ * Bring the schema up to date: all pending migrations in one transaction, so an upgrade applies whole or not at
+ * all. Refuses a database that a newer version migrated; throws with the failing migration's name.
+ */
 export async function migrateToLatest(open: OpenDatabase): Promise<void> {
+  const unknown = (await appliedMigrations(open)).filter((name) => !KNOWN_MIGRATIONS.includes(name));
+  if (unknown.length > 0) throw new NewerDatabaseError(unknown);
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(open.dialect) };
   const migrator = new Migrator({ db: open.db, provider });
   const { error, results } = await migrator.migrateToLatest();
