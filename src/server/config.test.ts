@@ -62,6 +62,11 @@ test('--db takes a SQLite path or postgres://; any other scheme is refused inste
       /db \(--db \/ MUSTER_DB\): \w+: is not a database Muster can use: give a SQLite file path .* or postgres:\/\//,
       db,
     );
-  for (const db of ['./data/muster.db', '/var/lib/muster/muster.db', 'postgresql://u@h/d', 'postgres://h:5433/d'])
+  for (const db of [
+    './data/muster.db',
+    '/var/lib/muster/muster.db',
+    'postgresql://u@h/d',
+    'postgres://h:5433/d',
+  ])
     assert.equal(loadServerConfig({ flags: { db }, env: {} }).db, db);
 });

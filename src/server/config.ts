@@ -20,13 +20,10 @@ export const serverConfigSchema = z
     db: z
       .string()
       .min(1)
-      .refine(
-        (v) => /^postgres(ql)?:\/\//.test(v) || !/^[a-z][a-z0-9+.-]+:/i.test(v),
-        {
-          error: (iss) =>
-            `${String(iss.input).split(':')[0]}: is not a database Muster can use: give a SQLite file path (for example /var/lib/muster/muster.db) or postgres://user@host:5432/dbname`,
-        },
-      )
+      .refine((v) => /^postgres(ql)?:\/\//.test(v) || !/^[a-z][a-z0-9+.-]+:/i.test(v), {
+        error: (iss) =>
+          `${String(iss.input).split(':')[0]}: is not a database Muster can use: give a SQLite file path (for example /var/lib/muster/muster.db) or postgres://user@host:5432/dbname`,
+      })
       .optional(),
     /** NATS between replicas: set, with PostgreSQL, it makes this server one replica of a cluster. */
     nats: z
