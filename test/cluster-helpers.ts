@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, nginxConf, tempDir, waitFor } from './helpers.ts';
 
-const SERVER_CLI = resolve(import.meta.dirname, '../bin/muster.js');
+import { SERVER_CLI } from './helpers.ts';
 /** The proxy settings operators include in their nginx configuration (deploy/cluster), used here as they are. */
 const DEPLOY = resolve(import.meta.dirname, '../deploy/cluster');
 const NGINX_FILES = ['muster-locations.conf', 'muster-proxy-headers.conf'];

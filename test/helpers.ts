@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import https from 'node:https';
@@ -32,6 +32,21 @@ export interface TestServer extends RunningServer {
   ca: string;
   port: number;
   stop(): Promise<void>;
+}
+
+/** The built server CLI, as an operator runs it. */
+export const SERVER_CLI = resolve(import.meta.dirname, '../bin/muster.js');
+
+/** Run `muster ARGS` (the built CLI) to its end. */
+export function muster(args: string[], opts: { cwd?: string; input?: string } = {}) {
+  const r = spawnSync(process.execPath, [SERVER_CLI, ...args], {
+    cwd: opts.cwd,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, MUSTER_ADMIN_PASSWORD: '', MUSTER_DB: '', MUSTER_DATA_DIR: '' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** A fake clock tests move by hand. */

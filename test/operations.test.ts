@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase } from '../src/server/db/database.ts';
-import { startTestServer, tempDir } from './helpers.ts';
-
-const CLI = resolve(import.meta.dirname, '../bin/muster.js');
-
-/** Run `muster ARGS` (the built CLI) to its end. */
-export function muster(args: string[], opts: { cwd?: string; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: opts.cwd,
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, MUSTER_ADMIN_PASSWORD: '', MUSTER_DB: '', MUSTER_DATA_DIR: '' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+import { muster, startTestServer, tempDir } from './helpers.ts';
 
 describe('configuration errors say what is wrong', () => {
   const dir = tempDir('muster-ops-');

@@ -30,6 +30,7 @@ export const RULES: Record<string, Rule> = {
   'POST /api/agents/enroll': 'machine',
   'POST /api/auth/logout': 'public', // ends the caller's own session, if any
   'GET /api/me': 'viewer',
+  'PUT /api/me/password': 'viewer',
   'GET /api/cluster': 'viewer',
   'GET /api/spaces': 'viewer',
   'GET /api/spaces/:id/rooms': 'viewer',
@@ -76,6 +77,7 @@ export const RULES: Record<string, Rule> = {
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PATCH /api/users/:id': 'admin',
+  'PUT /api/users/:id/password': 'admin',
   'GET /api/spaces/:id/claim-token': 'admin',
   'POST /api/spaces/:id/claim-token/rotate': 'admin',
   'PATCH /api/spaces/:id/claim-token': 'admin',

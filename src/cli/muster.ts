@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
-import { addUser } from './user-commands.ts';
+import type { Role } from '../server/auth/auth-types.ts';
+import { addUser, listNodes, listUsers, setDisabled, setPassword } from './admin-commands.ts';
 import { spaceTokenCommand } from './token-commands.ts';
 import { VERSION } from '../version.ts';
 
@@ -81,16 +82,56 @@ storageOptions(program.command('server').description('run the Muster server'))
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
 
+const user = program.command('user').description("users, on the server's machine (no session needed)");
+const roleOption = () =>
+  new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory();
 storageOptions(
-  program.command('user-add').description('create a user (reads the password from standard input)'),
+  user.command('add <name>').description('create a user (reads the password from standard input)'),
 )
+  .addOption(roleOption())
+  .action(async (name: string, opts: Record<string, unknown>) => {
+    const { role, ...rest } = opts;
+    await addUser(configOf(rest), name, role as Role);
+  });
+storageOptions(
+  user
+    .command('passwd <name>')
+    .description("set a user's password (reads it from standard input); every session of theirs ends"),
+).action(async (name: string, opts: Record<string, unknown>) => setPassword(configOf(opts), name));
+storageOptions(user.command('list').description('every user, with role and state'))
+  .option('--json', 'as JSON')
+  .action(async (opts: Record<string, unknown>) => {
+    const { json, ...rest } = opts;
+    await listUsers(configOf(rest), Boolean(json));
+  });
+for (const [action, disabled] of [
+  ['disable', true],
+  ['enable', false],
+] as const)
+  storageOptions(
+    user
+      .command(`${action} <name>`)
+      .description(
+        disabled ? 'stop a user from signing in and end their sessions' : 'let a disabled user sign in again',
+      ),
+  ).action(async (name: string, opts: Record<string, unknown>) =>
+    setDisabled(configOf(opts), name, disabled),
+  );
+// The earlier spelling, kept for scripts that use it.
+storageOptions(program.command('user-add', { hidden: true }))
   .requiredOption('--username <name>', 'user name')
-  .addOption(
-    new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory(),
-  )
+  .addOption(roleOption())
   .action(async (opts: Record<string, unknown>) => {
     const { username, role, ...rest } = opts;
-    await addUser(configOf(rest), username as string, role as 'admin' | 'operator' | 'viewer');
+    await addUser(configOf(rest), username as string, role as Role);
+  });
+
+const nodes = program.command('nodes').description("nodes, on the server's machine");
+storageOptions(nodes.command('list').description('every node as the server last recorded it'))
+  .option('--json', 'as JSON')
+  .action(async (opts: Record<string, unknown>) => {
+    const { json, ...rest } = opts;
+    await listNodes(configOf(rest), Boolean(json));
   });
 
 const token = program

@@ -85,6 +85,8 @@ export interface AppDeps {
   cluster?: ClusterDeps | null;
   /** Hours past a backup schedule's longest gap before its group is overdue (default 2: 26 h for a daily one). */
   backupGraceHours?: number;
+  /** Told after a user's password changed (see the auth service). */
+  onPasswordChanged?: (username: string) => void;
 }
 
 export interface ClusterDeps {
@@ -144,7 +146,7 @@ export async function buildApp(deps: AppDeps) {
   const bus = cluster ? createNatsBus(cluster.nc, cluster.prefix) : createEventBus();
   const streams = createEventStreams();
   const audit = createAuditService({ store });
-  const auth = createAuthService({ store, clock });
+  const auth = createAuthService({ store, clock, onPasswordChanged: deps.onPasswordChanged });
   const apiKeys = createApiKeyService({ store, clock });
   const guard = createAuthGuard(auth, apiKeys);
   const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;

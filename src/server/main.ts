@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -163,7 +163,12 @@ export async function startServer(
   if (config.tlsCert && config.tlsKey) tls = loadGivenTls(config.tlsCert, config.tlsKey);
   else if (config.tls === 'auto') tls = await ensureTlsMaterial(dataDir, names);
 
+  const initialPasswordFile = join(dataDir, 'initial-admin-password');
+  const forgetInitialPassword = (username: string) => {
+    if (username === 'admin') rmSync(initialPasswordFile, { force: true });
+  };
   const { app, services } = await buildApp({
+    onPasswordChanged: forgetInitialPassword,
     database,
     clock,
     timers,
@@ -196,12 +201,17 @@ export async function startServer(
       const password = config.adminPassword ?? randomBytes(18).toString('base64url');
       if (!config.adminPassword) {
         generatedAdminPassword = password;
-        const file = join(dataDir, 'initial-admin-password');
-        writeFileSync(file, `${password}\n`, { mode: 0o600 });
-        chmodSync(file, 0o600);
+        writeFileSync(initialPasswordFile, `${password}\n`, { mode: 0o600 });
+        chmodSync(initialPasswordFile, 0o600);
       }
       await services.auth.createUser(SYSTEM, { username: 'admin', password, role: 'admin' });
       admin = await services.auth.findUserByUsername('admin');
+    }
+    // The first admin's generated password stays on disk only until it is changed (here, on another replica, or
+    // with `muster user passwd` while this server was down).
+    if (!firstStart && existsSync(initialPasswordFile)) {
+      const initial = readFileSync(initialPasswordFile, 'utf8').trim();
+      if (!(await services.auth.passwordIs('admin', initial))) forgetInitialPassword('admin');
     }
     const { space } = await services.spaces.ensureDefaultSpace(admin?.id ?? null);
     const spaceToken = await services.tokens.getSpaceToken(space.id);
@@ -240,9 +250,20 @@ export async function startServer(
     );
   if (generatedAdminPassword) {
     print(`First admin: user "admin", password ${generatedAdminPassword}`);
-    print(`  (shown once; also in ${join(dataDir, 'initial-admin-password')}, readable only by you)`);
-  } else if (config.adminPassword) {
-    print('Admin user: "admin" (password from MUSTER_ADMIN_PASSWORD or earlier run)');
+    print(
+      `  (shown once; also in ${initialPasswordFile}, readable only by you, until you sign in and change it)`,
+    );
+  } else if (firstStart) {
+    print('First admin: user "admin", password from MUSTER_ADMIN_PASSWORD');
+  } else {
+    if (config.adminPassword)
+      print(
+        'MUSTER_ADMIN_PASSWORD is ignored: it sets the first admin password on the first start only; change passwords in the UI or with `muster user passwd NAME`',
+      );
+    if (existsSync(initialPasswordFile))
+      print(
+        `The first admin password is still the generated one in ${initialPasswordFile}: sign in and change it (the file is removed then)`,
+      );
   }
   if (tls) print(`CA pin: ${formatPin(tls.pin)}   (CA certificate at ${url}/ca.pem)`);
   // The claim token is printed once: later starts end up in journald and container logs, which many people read.

@@ -3,8 +3,8 @@ import argon2 from 'argon2';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
-import type { Actor, UserActor } from '../actor.ts';
-import type { Store } from '../repos/store.ts';
+import type { Actor } from '../actor.ts';
+import type { Repos, Store } from '../repos/store.ts';
 import { SESSION_TTL_MS, type Principal, type Role } from './auth-types.ts';
 
 /** A new user: name, password and role (validated where it arrives: the API or the CLI). */
@@ -17,11 +17,31 @@ export interface NewUser {
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /** Users, passwords and login sessions. */
-export function createAuthService(deps: { store: Store; clock: Clock }) {
+export function createAuthService(deps: {
+  store: Store;
+  clock: Clock;
+  /** Told after any user's password changed (the server removes the first admin's initial password file). */
+  onPasswordChanged?: (username: string) => void;
+}) {
   const { store, clock } = deps;
   const repo = store.repos.auth;
   // Verifying against a real hash for unknown users keeps login time the same whether or not the name exists.
   const dummyHash = argon2.hash('not-a-real-password', ARGON2);
+
+  /** A new login session for a user; returns the raw token for the cookie (only its hash is stored). */
+  async function startSession(r: Repos, userId: string, sourceIp: string | null): Promise<string> {
+    const token = newSecret('mss_');
+    const now = clock.now();
+    await r.auth.insertSession({
+      id: randomUUID(),
+      user_id: userId,
+      token_hash: sha256Hex(token),
+      created_at: now,
+      expires_at: now + SESSION_TTL_MS,
+      source_ip: sourceIp,
+    });
+    return token;
+  }
 
   return {
     async createUser(actor: Actor, input: NewUser): Promise<{ id: string; username: string; role: Role }> {
@@ -57,8 +77,6 @@ export function createAuthService(deps: { store: Store; clock: Clock }) {
         });
         throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
       }
-      const token = newSecret('mss_');
-      const now = clock.now();
       const actor: Actor = {
         kind: 'user',
         userId: user.id,
@@ -66,16 +84,9 @@ export function createAuthService(deps: { store: Store; clock: Clock }) {
         role: user.role,
         ip: sourceIp,
       };
-      await store.transaction(async (r) => {
-        await r.auth.insertSession({
-          id: randomUUID(),
-          user_id: user.id,
-          token_hash: sha256Hex(token),
-          created_at: now,
-          expires_at: now + SESSION_TTL_MS,
-          source_ip: sourceIp,
-        });
+      const token = await store.transaction(async (r) => {
         await r.audit.record(actor, 'auth.login', null, { username: user.username });
+        return startSession(r, user.id, sourceIp);
       });
       return { token, user: { id: user.id, username: user.username, role: user.role } };
     },
@@ -104,8 +115,9 @@ export function createAuthService(deps: { store: Store; clock: Clock }) {
     countUsers: () => repo.countUsers(),
     findUserByUsername: (username: string) => repo.findUserByUsername(username),
     /** Change role or disabled flag; disabling ends the user's sessions. */
-    async updateUser(actor: UserActor, id: string, set: { role?: Role; disabled?: boolean }) {
-      if (id === actor.userId && (set.role !== undefined || set.disabled === true))
+    async updateUser(actor: Actor, id: string, set: { role?: Role; disabled?: boolean }) {
+      const self = (actor.kind === 'user' || actor.kind === 'api_key') && actor.userId === id;
+      if (self && (set.role !== undefined || set.disabled === true))
         throw new AppError('CONFLICT', 'admins cannot demote or disable themselves; ask another admin');
       const after = await store.transaction(async (r) => {
         const before = await r.auth.findUserById(id);
@@ -130,8 +142,48 @@ export function createAuthService(deps: { store: Store; clock: Clock }) {
         created_at: after.created_at,
       };
     },
-    async setPassword(userId: string, password: string) {
-      await repo.setPassword(userId, await argon2.hash(password, ARGON2));
+    /**
+     * Set a user's password and end every session of theirs. Users changing their own give the current one; an
+     * admin resetting someone else's (or `muster user passwd` on the server's machine, as the system) does not.
+     * For a user changing their own, returns a fresh session token so the browser they used stays signed in.
+     */
+    async changePassword(
+      actor: Actor,
+      userId: string,
+      password: string,
+      opts: { current?: string } = {},
+    ): Promise<{ token: string | null }> {
+      const user = await repo.findUserById(userId);
+      if (!user) throw new AppError('NOT_FOUND', `user ${userId} does not exist`);
+      const own = (actor.kind === 'user' || actor.kind === 'api_key') && actor.userId === userId;
+      if (own) {
+        if (opts.current === undefined || !(await argon2.verify(user.password_hash, opts.current)))
+          throw new AppError('FORBIDDEN', 'the current password is wrong');
+      } else if ((actor.kind === 'user' || actor.kind === 'api_key') && actor.role !== 'admin') {
+        throw new AppError('FORBIDDEN', "only admins set another user's password");
+      }
+      const hash = await argon2.hash(password, ARGON2);
+      const token = await store.transaction(async (r) => {
+        await r.auth.setPassword(userId, hash);
+        await r.auth.deleteSessionsOf(userId);
+        await r.audit.record(
+          actor,
+          own ? 'user.password_changed' : 'user.password_reset',
+          {
+            type: 'user',
+            id: userId,
+          },
+          { username: user.username },
+        );
+        return own ? startSession(r, userId, actor.ip) : null;
+      });
+      deps.onPasswordChanged?.(user.username);
+      return { token };
+    },
+    /** Whether `password` is the user's current one (the server checks the first admin's initial password). */
+    async passwordIs(username: string, password: string): Promise<boolean> {
+      const user = await repo.findUserByUsername(username);
+      return !!user && (await argon2.verify(user.password_hash, password));
     },
   };
 }

@@ -1,9 +1,11 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiKeyView, meView, newApiKeyView, newUserView, userView } from '../../../protocol/api/views.ts';
 import type { ApiKeyService } from '../../auth/api-keys.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
 import { role, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/auth-types.ts';
+import { AppError } from '../../errors.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
 
@@ -24,6 +26,12 @@ export const createUserBody = z.object({
   password: z.string().min(12, 'at least 12 characters').max(1000),
   role,
 });
+const password = z.string().min(12, 'at least 12 characters').max(1000);
+const changeOwnPasswordBody = z.object({
+  current_password: z.string().min(1).max(1000),
+  new_password: password,
+});
+const resetPasswordBody = z.object({ password });
 const updateUserBody = z.object({ role: role.optional(), disabled: z.boolean().optional() }).strict();
 const createApiKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: role.optional() });
 
@@ -38,6 +46,14 @@ export function authRoutes(deps: {
   const { auth, apiKeys } = deps;
   const route = routeOptions(deps.guard);
   const tags = ['users and keys'];
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    void reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
   return async (app) => {
     app.post(
       '/api/auth/login',
@@ -52,13 +68,7 @@ export function authRoutes(deps: {
       async (req, reply) => {
         try {
           const { token, user } = await auth.login(req.body.username, req.body.password, req.ip);
-          void reply.setCookie(SESSION_COOKIE, token, {
-            httpOnly: true,
-            sameSite: 'strict',
-            secure: deps.secureCookies,
-            path: '/',
-            maxAge: SESSION_TTL_MS / 1000,
-          });
+          setSessionCookie(reply, token);
           return { user_id: user.id, username: user.username, role: user.role };
         } catch (err) {
           await new Promise((r) => setTimeout(r, FAILED_LOGIN_DELAY_MS));
@@ -84,6 +94,47 @@ export function authRoutes(deps: {
       async (req) => {
         const a = actorOf(req);
         return { user_id: a.userId, username: a.username, role: a.role };
+      },
+    );
+
+    app.put(
+      '/api/me/password',
+      route({
+        access: 'viewer',
+        summary:
+          'Change your own password (the current one is required); every session of yours ends and this one gets a new cookie',
+        tags,
+        schema: { body: changeOwnPasswordBody, response: { 204: noContent } },
+        errors: [403],
+      }),
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const { token } = await auth.changePassword(actor, actor.userId, req.body.new_password, {
+          current: req.body.current_password,
+        });
+        if (token) setSessionCookie(reply, token);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.put(
+      '/api/users/:id/password',
+      route({
+        access: 'admin',
+        summary: "Set another user's password; every session of theirs ends",
+        tags,
+        schema: { params: idParams, body: resetPasswordBody, response: { 204: noContent } },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        const actor = actorOf(req);
+        if (req.params.id === actor.userId)
+          throw new AppError(
+            'CONFLICT',
+            'change your own password at PUT /api/me/password, with the current one',
+          );
+        await auth.changePassword(actor, req.params.id, req.body.password);
+        return sendNoContent(reply);
       },
     );
 
