@@ -82,17 +82,17 @@ describe('passwords', () => {
   test('`muster user passwd NAME` on the server machine (standard input) ends the sessions of the running server', async () => {
     const admin = await login(server);
     const { cookie } = await addUser(server, admin, 'frank', 'viewer');
-    const r = muster(['user', 'passwd', 'frank', '--data-dir', server.dataDir], {
+    const r = await muster(['user', 'passwd', 'frank', '--data-dir', server.dataDir], {
       input: 'set-from-the-console\n',
     });
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /password of "frank" changed/);
     assert.equal((await me(cookie)).status, 401);
     await login(server, 'frank', 'set-from-the-console');
-    const short = muster(['user', 'passwd', 'frank', '--data-dir', server.dataDir], { input: 'short\n' });
+    const short = await muster(['user', 'passwd', 'frank', '--data-dir', server.dataDir], { input: 'short\n' });
     assert.equal(short.code, 1);
     assert.match(short.err, /at least 12 characters/);
-    const nobody = muster(['user', 'passwd', 'nobody', '--data-dir', server.dataDir], {
+    const nobody = await muster(['user', 'passwd', 'nobody', '--data-dir', server.dataDir], {
       input: 'long-enough-password',
     });
     assert.match(nobody.err, /no user "nobody"/);
@@ -100,23 +100,23 @@ describe('passwords', () => {
 
   test('user add, list, disable and enable work on the data dir; nodes list reads it too', async () => {
     const data = ['--data-dir', server.dataDir];
-    const add = muster(['user', 'add', 'grace', '--role', 'operator', ...data], {
+    const add = await muster(['user', 'add', 'grace', '--role', 'operator', ...data], {
       input: 'grace-password-123\n',
     });
     assert.equal(add.code, 0, add.err);
     const cookie = await login(server, 'grace', 'grace-password-123');
-    assert.equal(muster(['user', 'disable', 'grace', ...data]).code, 0);
+    assert.equal((await muster(['user', 'disable', 'grace', ...data])).code, 0);
     assert.equal((await me(cookie)).status, 401, 'disabling ends the sessions');
     await assert.rejects(login(server, 'grace', 'grace-password-123'), /401/);
-    const listed = muster(['user', 'list', ...data]).out;
+    const listed = (await muster(['user', 'list', ...data])).out;
     assert.match(listed, /^grace\s+operator\s+disabled/m);
     assert.match(listed, /^admin\s+admin\s+active/m);
-    assert.equal(muster(['user', 'enable', 'grace', ...data]).code, 0);
+    assert.equal((await muster(['user', 'enable', 'grace', ...data])).code, 0);
     await login(server, 'grace', 'grace-password-123');
-    const nodes = muster(['nodes', 'list', '--json', ...data]);
+    const nodes = await muster(['nodes', 'list', '--json', ...data]);
     assert.equal(nodes.code, 0, nodes.err);
     assert.ok(Array.isArray(JSON.parse(nodes.out)));
-    const missing = muster(['nodes', 'list', '--data-dir', join(server.dataDir, 'nope')]);
+    const missing = await muster(['nodes', 'list', '--data-dir', join(server.dataDir, 'nope')]);
     assert.match(missing.err, /no Muster database in .*nope: is it the server's data directory/);
   });
 });

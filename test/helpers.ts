@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import https from 'node:https';
@@ -37,16 +37,29 @@ export interface TestServer extends RunningServer {
 /** The built server CLI, as an operator runs it. */
 export const SERVER_CLI = resolve(import.meta.dirname, '../bin/muster.js');
 
-/** Run `muster ARGS` (the built CLI) to its end. */
-export function muster(args: string[], opts: { cwd?: string; input?: string } = {}) {
-  const r = spawnSync(process.execPath, [SERVER_CLI, ...args], {
-    cwd: opts.cwd,
-    input: opts.input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, MUSTER_ADMIN_PASSWORD: '', MUSTER_DB: '', MUSTER_DATA_DIR: '' },
+/** Run `muster ARGS` (the built CLI) to its end, standard input from `input`. */
+export function muster(
+  args: string[],
+  opts: { cwd?: string; input?: string } = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [SERVER_CLI, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, MUSTER_ADMIN_PASSWORD: '', MUSTER_DB: '', MUSTER_DATA_DIR: '' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, out, err });
+    });
+    child.stdin.end(opts.input ?? '');
   });
-  return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 /** A fake clock tests move by hand. */

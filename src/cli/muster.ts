@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
 import type { Role } from '../server/auth/auth-types.ts';
+import { backupCommand, restoreCommand } from './backup-commands.ts';
 import { addUser, listNodes, listUsers, setDisabled, setPassword } from './admin-commands.ts';
 import { spaceTokenCommand } from './token-commands.ts';
 import { VERSION } from '../version.ts';
@@ -133,6 +134,20 @@ storageOptions(nodes.command('list').description('every node as the server last 
     const { json, ...rest } = opts;
     await listNodes(configOf(rest), Boolean(json));
   });
+
+storageOptions(
+  program
+    .command('backup')
+    .description('a consistent copy of the database, master key and CA in one file, while the server runs'),
+)
+  .requiredOption('--out <file>', 'the backup file to write (a gzipped tar; it holds secrets, mode 0600)')
+  .action(async (opts: Record<string, unknown>) => {
+    const { out, ...rest } = opts;
+    await backupCommand(configOf(rest), out as string);
+  });
+storageOptions(
+  program.command('restore <file>').description('unpack a backup into a new, empty data dir'),
+).action(async (file: string, opts: Record<string, unknown>) => restoreCommand(configOf(opts), file));
 
 const token = program
   .command('token')

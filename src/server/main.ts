@@ -63,7 +63,7 @@ const KEY_CHECK = 'muster master key check';
  * Refuse to run with a master key other than the one the database was set up with: it could open none of the
  * sealed secrets, and its link passwords would be refused by the other replicas.
  */
-async function checkMasterKey(database: OpenDatabase, sealer: Sealer): Promise<void> {
+export async function checkMasterKey(database: OpenDatabase, sealer: Sealer): Promise<void> {
   const stored = await createClusterRepo(database.db).settingOnce('master_key_check', sealer.seal(KEY_CHECK));
   let opened: string | null = null;
   try {
