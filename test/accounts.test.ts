@@ -89,7 +89,9 @@ describe('passwords', () => {
     assert.match(r.out, /password of "frank" changed/);
     assert.equal((await me(cookie)).status, 401);
     await login(server, 'frank', 'set-from-the-console');
-    const short = await muster(['user', 'passwd', 'frank', '--data-dir', server.dataDir], { input: 'short\n' });
+    const short = await muster(['user', 'passwd', 'frank', '--data-dir', server.dataDir], {
+      input: 'short\n',
+    });
     assert.equal(short.code, 1);
     assert.match(short.err, /at least 12 characters/);
     const nobody = await muster(['user', 'passwd', 'nobody', '--data-dir', server.dataDir], {

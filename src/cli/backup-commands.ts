@@ -142,8 +142,8 @@ export async function restoreCommand(config: ServerConfig, file: string): Promis
     const manifestPath = join(staging, MANIFEST);
     if (!existsSync(manifestPath)) throw new Error(`${file} is not a Muster backup (no ${MANIFEST} inside)`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    if (manifest.format !== 'muster-backup-1')
-      throw new Error(`${file}: unknown backup format ${String(manifest.format as string)}`);
+    const format: unknown = manifest.format;
+    if (format !== 'muster-backup-1') throw new Error(`${file}: unknown backup format ${String(format)}`);
     const unknown = manifest.migrations.filter((m) => !KNOWN_MIGRATIONS.includes(m));
     if (unknown.length > 0) throw new NewerDatabaseError(unknown);
     for (const f of manifest.files)
