@@ -37,6 +37,12 @@ storageOptions(program.command('server').description('run the Muster server'))
   .option('--tls-cert <file>', 'certificate chain to serve instead of the generated one')
   .option('--tls-key <file>', 'private key of --tls-cert')
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (MUSTER_LOG_LEVEL)')
+  .addOption(
+    new Option(
+      '--log-format <format>',
+      'auto: one human line per event on a terminal, JSON otherwise (MUSTER_LOG_FORMAT)',
+    ).choices(['auto', 'pretty', 'json']),
+  )
   .option('--heartbeat-seconds <n>', 'agent heartbeat interval, default 12 (MUSTER_HEARTBEAT_SECONDS)')
   .option(
     '--missed-heartbeats <n>',

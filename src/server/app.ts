@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
@@ -8,6 +8,7 @@ import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createApiKeyService } from './auth/api-keys.ts';
 import { createAuthService } from './auth/auth-service.ts';
+import { auditLogger } from './audit/audit-log.ts';
 import { createLinkAuthService } from './claiming/link-auth-service.ts';
 import type { Clock } from './clock.ts';
 import type { Sealer } from './crypto.ts';
@@ -119,6 +120,8 @@ export async function buildApp(deps: AppDeps) {
   const startedAt = clock.now();
   const app = Fastify({
     loggerInstance: log,
+    // One access line per request at debug level only (below); the events that matter have lines of their own.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,
     // Ids in paths are validated by the routes (with the documented error bodies), not cut off by the router.
@@ -128,6 +131,14 @@ export async function buildApp(deps: AppDeps) {
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  if (log.isLevelEnabled('debug'))
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.debug(
+        { status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        `${req.method} ${req.url.split('?')[0]} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms from ${req.ip}`,
+      );
+      done();
+    });
 
   /** Every route the server answers (method, path, who may call it), for the role matrix and the API reference. */
   const routes: { method: string; url: string; access: string | undefined }[] = [];
@@ -138,7 +149,7 @@ export async function buildApp(deps: AppDeps) {
   });
 
   // Domain services over one store.
-  const store = createStore(database.db, clock);
+  const store = createStore(database.db, clock, { onAudit: auditLogger(log) });
   const cluster = deps.cluster ?? null;
   const natsLink = cluster
     ? createNatsLink({ nc: cluster.nc, prefix: cluster.prefix, log: log.child({ part: 'cluster' }) })
@@ -157,6 +168,7 @@ export async function buildApp(deps: AppDeps) {
     sealer,
     pendingTimeoutMs,
     replicaId: cluster?.replica.id ?? null,
+    log: log.child({ part: 'link' }),
   });
   const spaces = createSpacesService({ store, clock });
   const tokens = createTokensService({ store, sealer, clock });
@@ -198,6 +210,10 @@ export async function buildApp(deps: AppDeps) {
     schedules,
     finished: async (job: JobsTable) => {
       jobsFinished.inc({ type: job.type, state: job.state });
+      log[job.state === 'succeeded' ? 'info' : 'warn'](
+        { event: 'job.finished', job_id: job.id, node_id: job.node_id, type: job.type, state: job.state },
+        `job ${job.state}: ${job.type} on ${job.node_id}${job.error ? `: ${job.error}` : ''}`,
+      );
       await repositoryOps.jobFinished(job);
     },
   });
@@ -209,16 +225,33 @@ export async function buildApp(deps: AppDeps) {
     labelNames: ['kind', 'result'],
     registers: [registry],
   });
-  /** Count each claim or enrollment once, by its outcome. */
-  async function counted<T>(kind: 'claim' | 'enroll', run: () => Promise<T>): Promise<T> {
+  /**
+   * Count and log each claim or enrollment once, by its outcome: accepted with the node, or refused with the error
+   * key, the source address and the host name it gave (never the token).
+   */
+  async function counted<T>(
+    kind: 'claim' | 'enroll',
+    who: { ip: string | null; hostname: unknown },
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const host = typeof who.hostname === 'string' ? who.hostname.slice(0, 100) : null;
     try {
       const r = await run();
       claimsTotal.inc({ kind, result: 'accepted' });
+      const nodeId = (r as { nodeId?: string }).nodeId ?? (r as { host_id?: string }).host_id;
+      log.info(
+        { event: `${kind}.accepted`, node_id: nodeId, hostname: host, ip: who.ip },
+        `${kind} accepted: ${host ?? nodeId ?? 'node'} from ${who.ip ?? 'unknown address'}`,
+      );
       return r;
     } catch (err) {
       const result =
         err instanceof ClaimError ? err.key : err instanceof AppError ? err.code.toLowerCase() : 'error';
       claimsTotal.inc({ kind, result });
+      log.warn(
+        { event: `${kind}.refused`, error_key: result, hostname: host, ip: who.ip },
+        `${kind} refused (${result}): ${err instanceof Error ? err.message : String(err)}; from ${who.ip ?? 'unknown address'}${host ? `, host ${host}` : ''}`,
+      );
       throw err;
     }
   }
@@ -226,11 +259,12 @@ export async function buildApp(deps: AppDeps) {
   const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
   const claimNode: typeof claimCore = {
     ...claimCore,
-    claimNode: (...a) => counted('claim', () => claimCore.claimNode(...a)),
+    claimNode: (...a) =>
+      counted('claim', { ip: a[2], hostname: a[1].node?.hostname }, () => claimCore.claimNode(...a)),
   };
   const enrollNode: typeof enrollCore = {
     ...enrollCore,
-    enroll: (...a) => counted('enroll', () => enrollCore.enroll(...a)),
+    enroll: (...a) => counted('enroll', { ip: a[1], hostname: a[0].hostname }, () => enrollCore.enroll(...a)),
   };
   const removeNode = createRemoveNode({ nodes, link });
   const hostConfig = createHostConfig({ nodes, schedules, link, backups });

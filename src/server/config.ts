@@ -43,6 +43,8 @@ export const serverConfigSchema = z
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64')
       .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** auto: one human line per event on a terminal, JSON otherwise. */
+    logFormat: z.enum(['auto', 'pretty', 'json']).default('auto'),
     /** Agents beat this often; a node whose agent missed `missedHeartbeats` beats in a row goes offline. */
     heartbeatSeconds: z.coerce.number().int().min(1).max(600).default(12),
     missedHeartbeats: z.coerce.number().int().min(1).max(20).default(3),
@@ -96,6 +98,7 @@ export const ENV_NAMES: Record<string, string> = {
   adminPassword: 'MUSTER_ADMIN_PASSWORD',
   masterKey: 'MUSTER_MASTER_KEY',
   logLevel: 'MUSTER_LOG_LEVEL',
+  logFormat: 'MUSTER_LOG_FORMAT',
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
   missedHeartbeats: 'MUSTER_MISSED_HEARTBEATS',
   backupGraceHours: 'MUSTER_BACKUP_GRACE_HOURS',

@@ -3,7 +3,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logging.ts';
 import { formatPin } from '../protocol/pin.ts';
 import { buildApp, type ClusterDeps, type Services } from './app.ts';
 import { withStartupLock } from './cluster/membership.ts';
@@ -115,8 +116,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const timers = opts.timers ?? systemTimers;
-  const log =
-    opts.log ?? pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] });
+  const log = opts.log ?? createLogger(config.logLevel, config.logFormat);
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { NodeFacts } from '../../protocol/link-frames.ts';
 import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
@@ -57,6 +58,8 @@ export function createNodesService(deps: {
   pendingTimeoutMs: number;
   /** This replica, in a cluster: recorded with every link it holds. */
   replicaId?: string | null;
+  /** Where link up and link down lines go. */
+  log?: Logger;
 }) {
   const replicaId = deps.replicaId ?? null;
   const { store, clock, bus, sealer } = deps;
@@ -97,11 +100,37 @@ export function createNodesService(deps: {
     if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
   }
 
+  /** Host names of the links up here, for the link-down line (the frame that brought the link up named it). */
+  const linkedNames = new Map<string, string>();
+  const named = (id: string) => {
+    const name = linkedNames.get(id);
+    return name ? `${name} (${id})` : id;
+  };
+
   /** A link is up: the node is online with these columns, and the link session is recorded with it. */
-  const linkUp = (id: string, reason: string, session: LinkSessionRow, columns: Partial<NodesTable>) =>
-    setStatus(id, 'online', reason, { last_seen_at: clock.now(), link_replica: replicaId, ...columns }, (r) =>
-      r.nodes.insertLinkSession({ ...session, replica_id: replicaId }),
+  async function linkUp(id: string, reason: string, session: LinkSessionRow, columns: Partial<NodesTable>) {
+    await setStatus(
+      id,
+      'online',
+      reason,
+      { last_seen_at: clock.now(), link_replica: replicaId, ...columns },
+      (r) => r.nodes.insertLinkSession({ ...session, replica_id: replicaId }),
     );
+    if (!deps.log) return;
+    // The name the fleet knows it by (given at claim time), not necessarily the machine's own.
+    const name = (await repo.findNode(id))?.hostname;
+    if (name) linkedNames.set(id, name);
+    deps.log.info(
+      { event: 'link.up', node_id: id, hostname: name, ip: session.remote_addr },
+      `link up: ${named(id)} from ${session.remote_addr ?? 'unknown address'}${session.agent_version ? `, agent ${session.agent_version}` : ''}`,
+    );
+  }
+
+  /** A node's link went down for `reason`: one line, and the name is forgotten. */
+  function linkDown(id: string, reason: string) {
+    deps.log?.info({ event: 'link.down', node_id: id, reason }, `link down: ${named(id)}: ${reason}`);
+    linkedNames.delete(id);
+  }
 
   async function get(id: string) {
     const n = await repo.findNode(id);
@@ -271,17 +300,20 @@ export function createNodesService(deps: {
       bus.publish({ type: 'node.repo', node_id: id, repo_status: repoStatus });
     },
     hasRepository: async (id: string) => Boolean((await repo.findSecrets(id))?.repo_enc),
-    markOffline: (id: string, reason: string) =>
-      setStatus(id, 'offline', reason, { last_seen_at: clock.now() }),
+    async markOffline(id: string, reason: string) {
+      await setStatus(id, 'offline', reason, { last_seen_at: clock.now() });
+      linkDown(id, reason);
+    },
     /**
      * A link session ended: recorded, and when it was the node's current link, the node goes offline (a replaced
      * session leaves the node online through its successor).
      */
     async linkClosed(sessionId: string, reason: string, offlineNodeId: string | null) {
       const closeSession = (r: Repos) => r.nodes.closeLinkSession(sessionId, clock.now(), reason);
-      if (offlineNodeId)
+      if (offlineNodeId) {
         await setStatus(offlineNodeId, 'offline', reason, { last_seen_at: clock.now() }, closeSession);
-      else await presence.write(closeSession);
+        linkDown(offlineNodeId, reason);
+      } else await presence.write(closeSession);
     },
     /** These nodes' links were heard from since the last call: one write for all of them. */
     seen: (ids: string[]) =>

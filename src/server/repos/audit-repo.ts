@@ -20,8 +20,16 @@ export interface AuditTarget {
   id: string;
 }
 
+/** One audit record as written, for those told of it (the server's event log). */
+export interface AuditEntry {
+  actor: Actor;
+  action: string;
+  target: AuditTarget | null;
+  detail: Record<string, unknown>;
+}
+
 /** Audit records: written in the transaction of the change they describe; never secrets (ids, not values). */
-export function createAuditRepo(db: Db, clock: Clock) {
+export function createAuditRepo(db: Db, clock: Clock, written?: (entries: AuditEntry[]) => void) {
   /** Several records of one actor's change, in one statement. */
   async function recordAll(
     actor: Actor,
@@ -42,6 +50,7 @@ export function createAuditRepo(db: Db, clock: Clock) {
         })),
       )
       .execute();
+    written?.(entries.map((e) => ({ actor, action: e.action, target: e.target, detail: e.detail ?? {} })));
   }
 
   return {

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { createApiKeysRepo } from './api-keys-repo.ts';
-import { createAuditRepo } from './audit-repo.ts';
+import { createAuditRepo, type AuditEntry } from './audit-repo.ts';
 import { createAuthRepo } from './auth-repo.ts';
 import { createBackupsRepo } from './backups-repo.ts';
 import { createClusterRepo } from './cluster-repo.ts';
@@ -11,10 +11,10 @@ import { createSchedulesRepo } from './schedules-repo.ts';
 import { createSpacesRepo } from './spaces-repo.ts';
 import { createTokensRepo } from './tokens-repo.ts';
 
-function reposOver(db: Db, clock: Clock) {
+function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) {
   return {
     apiKeys: createApiKeysRepo(db),
-    audit: createAuditRepo(db, clock),
+    audit: createAuditRepo(db, clock, audited),
     auth: createAuthRepo(db),
     backups: createBackupsRepo(db),
     cluster: createClusterRepo(db),
@@ -32,11 +32,26 @@ export type Repos = ReturnType<typeof reposOver>;
  * The one way services reach the database: `repos` for single statements, `transaction` for a change of
  * several writes (and its audit record) that commits whole or not at all.
  */
-export function createStore(db: Db, clock: Clock) {
+export function createStore(
+  db: Db,
+  clock: Clock,
+  opts: {
+    /** Told of audit records once they are committed (a transaction's, only if it commits). */
+    onAudit?: (entries: AuditEntry[]) => void;
+  } = {},
+) {
+  const { onAudit } = opts;
   return {
-    repos: reposOver(db, clock),
-    transaction: <T>(fn: (r: Repos) => Promise<T>): Promise<T> =>
-      db.transaction().execute((trx) => fn(reposOver(trx, clock))),
+    repos: reposOver(db, clock, onAudit),
+    async transaction<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
+      if (!onAudit) return db.transaction().execute((trx) => fn(reposOver(trx, clock)));
+      const pending: AuditEntry[] = [];
+      const result = await db
+        .transaction()
+        .execute((trx) => fn(reposOver(trx, clock, (entries) => pending.push(...entries))));
+      if (pending.length > 0) onAudit(pending);
+      return result;
+    },
   };
 }
 export type Store = ReturnType<typeof createStore>;

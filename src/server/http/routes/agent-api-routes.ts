@@ -153,7 +153,7 @@ export function agentApiRoutes(deps: {
             'the body must be a JSON object with node, token, rooms and publicKey',
           );
         const outcome = await deps.claimNode.claimNode(req.params.claimedId, req.body, req.ip);
-        req.log.info({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
+        req.log.debug({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
         return sendNoContent(reply);
       },
     );
