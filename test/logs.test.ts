@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -80,7 +81,7 @@ describe('the server log', () => {
     const log = createLogger('info', 'auto', tty.stream);
     log.info({ event: 'link.up', node_id: 'n1', ip: '10.0.0.5' }, 'link up: web-01 (n1) from 10.0.0.5');
     log.warn({ event: 'auth.login_failed', ip: '10.0.0.9' }, 'login failed for "bob" from 10.0.0.9');
-    const lines = tty.lines().map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''));
+    const lines = tty.lines().map((l) => stripVTControlCharacters(l));
     assert.equal(lines.length, 2);
     assert.match(
       lines[0]!,
