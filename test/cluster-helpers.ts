@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, nginxConf, tempDir, waitFor } from './helpers.ts';
 
 import { SERVER_CLI } from './helpers.ts';
-/** The proxy settings operators include in their nginx configuration (deploy/cluster), used here as they are. */
-const DEPLOY = resolve(import.meta.dirname, '../deploy/cluster');
+/** The proxy settings operators include in their nginx configuration (deploy/nginx), used here as they are. */
+const DEPLOY = resolve(import.meta.dirname, '../deploy/nginx');
 const NGINX_FILES = ['muster-locations.conf', 'muster-proxy-headers.conf'];
 export const CLUSTER_ADMIN_PASSWORD = 'correct-horse-battery-staple';
 
@@ -131,10 +131,11 @@ export async function startBalancer(
 ): Promise<{ url: string; stop(): void }> {
   const dir = tempDir('muster-cluster-nginx-');
   const conf = join(dir.path, 'nginx.conf');
-  for (const f of NGINX_FILES) copyFileSync(join(DEPLOY, f), join(dir.path, f));
+  mkdirSync(join(dir.path, 'muster'), { recursive: true });
+  for (const f of NGINX_FILES) copyFileSync(join(DEPLOY, f), join(dir.path, 'muster', f));
   writeFileSync(
     conf,
-    nginxConf(dir.path, port, '    include muster-locations.conf;\n', {
+    nginxConf(dir.path, port, '    include muster/muster-locations.conf;\n', {
       connections,
       http: `  map $http_upgrade $connection_upgrade { default upgrade; '' close; }
   upstream muster { ${ports.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`).join(' ')} }

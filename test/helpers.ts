@@ -98,12 +98,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     log: opts.log ?? pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
     print: () => undefined,
   });
-  const port = Number(new URL(server.url).port);
-  const { readFileSync } = await import('node:fs');
+  const port = Number(new URL(server.listenUrl).port);
+  const { existsSync, readFileSync } = await import('node:fs');
+  const caFile = join(dir, 'tls', 'ca.pem');
   return {
     ...server,
     dataDir: dir,
-    ca: readFileSync(join(dir, 'tls', 'ca.pem'), 'utf8'),
+    ca: existsSync(caFile) ? readFileSync(caFile, 'utf8') : '',
     port,
     stop: () => server.close(),
   };

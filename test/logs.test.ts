@@ -45,7 +45,10 @@ describe('the server log', () => {
         body: { username: 'admin', password: 'wrong-password' },
       });
       await request(server, 'POST', `/api/spaces/${server.spaceId}/claim-token/rotate`, { cookie, body: {} });
-      const job = await request(server, 'POST', `/api/hosts/${id}/jobs`, { cookie, body: { type: 'system.probe' } });
+      const job = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
+        cookie,
+        body: { type: 'system.probe' },
+      });
       assert.equal(job.status, 201, job.text);
       await jobIn(server, cookie, job.json<{ id: string }>().id, ['succeeded', 'failed']);
       for (let i = 0; i < 20; i++) await request(server, 'GET', '/healthz');

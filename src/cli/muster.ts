@@ -36,6 +36,10 @@ storageOptions(program.command('server').description('run the Muster server'))
   )
   .option('--tls-cert <file>', 'certificate chain to serve instead of the generated one')
   .option('--tls-key <file>', 'private key of --tls-cert')
+  .option(
+    '--agent-ca <file>',
+    "behind a TLS proxy: the CA (PEM) that signed the proxy's certificate; agents and installers pin it (MUSTER_AGENT_CA)",
+  )
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (MUSTER_LOG_LEVEL)')
   .addOption(
     new Option(
@@ -167,6 +171,7 @@ for (const [action, what] of [
       '--public-url <url>',
       'URL agents use to reach the server, for the printed command (MUSTER_PUBLIC_URL)',
     )
+    .option('--agent-ca <file>', "the proxy's CA agents pin, as given to the server (MUSTER_AGENT_CA)")
     .action(async (opts: Record<string, unknown>) => spaceTokenCommand(configOf(opts), action));
 }
 

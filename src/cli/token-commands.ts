@@ -9,6 +9,7 @@ import { claimCommand, loadMasterKey } from '../server/main.ts';
 import { SYSTEM } from '../server/actor.ts';
 import { createStore } from '../server/repos/store.ts';
 import { createTokensService } from '../server/tokens/tokens-service.ts';
+import { loadAgentCa } from '../server/tls/tls-files.ts';
 
 /**
  * `muster token show|rotate`: the default space's claim token, read (or replaced) straight from the server's
@@ -32,7 +33,11 @@ export async function spaceTokenCommand(config: ServerConfig, action: 'show' | '
         ? await tokens.rotateSpaceToken(SYSTEM, space.id, { expires_at: null, max_uses: null })
         : await tokens.getSpaceToken(space.id);
     const caFile = join(dataDir, 'tls', 'ca.pem');
-    const pin = existsSync(caFile) ? certPin(readFileSync(caFile, 'utf8')) : null;
+    const pin = config.agentCa
+      ? loadAgentCa(config.agentCa).pin
+      : existsSync(caFile)
+        ? certPin(readFileSync(caFile, 'utf8'))
+        : null;
     const url = config.publicUrl ?? 'https://THIS-SERVER:8443';
     if (action === 'rotate') process.stdout.write('rotated: the previous claim token no longer works\n');
     process.stdout.write(`space "${space.name}" claim token: ${t.token}\n`);

@@ -396,7 +396,8 @@ export async function buildApp(deps: AppDeps) {
   );
   app.addHook('onSend', securityHeaders(deps.https !== null));
 
-  const secureCookies = deps.https !== null;
+  // Behind a TLS proxy (an https public URL) cookies are Secure too, though this process speaks plain HTTP.
+  const secureCookies = deps.https !== null || (deps.publicUrl?.startsWith('https://') ?? false);
   await app.register(
     systemRoutes({
       database,

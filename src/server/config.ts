@@ -37,6 +37,8 @@ export const serverConfigSchema = z
     tls: z.enum(['auto', 'off']).default('auto'),
     tlsCert: z.string().min(1).optional(),
     tlsKey: z.string().min(1).optional(),
+    /** The CA agents must trust when a reverse proxy presents the certificate: pinned, and served at /ca.pem. */
+    agentCa: z.string().min(1).optional(),
     adminPassword: z.string().min(12, 'must be at least 12 characters').optional(),
     masterKey: z
       .string()
@@ -95,6 +97,7 @@ export const ENV_NAMES: Record<string, string> = {
   tls: 'MUSTER_TLS',
   tlsCert: 'MUSTER_TLS_CERT',
   tlsKey: 'MUSTER_TLS_KEY',
+  agentCa: 'MUSTER_AGENT_CA',
   adminPassword: 'MUSTER_ADMIN_PASSWORD',
   masterKey: 'MUSTER_MASTER_KEY',
   logLevel: 'MUSTER_LOG_LEVEL',

@@ -15,10 +15,13 @@ import type { ServerConfig } from './config.ts';
 import { createSealer, type Sealer } from './crypto.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { systemTimers, type Timers } from './link/link-hub.ts';
-import { ensureTlsMaterial, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
+import { ensureTlsMaterial, loadAgentCa, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
 
 export interface RunningServer {
+  /** The URL agents and browsers use (the public URL when one is set). */
   url: string;
+  /** Where this process listens, with its real scheme. */
+  listenUrl: string;
   pin: string | null;
   services: Services;
   /** The open storage (tests break it on purpose to see server-side failures reported properly). */
@@ -167,6 +170,18 @@ export async function startServer(
   const forgetInitialPassword = (username: string) => {
     if (username === 'admin') rmSync(initialPasswordFile, { force: true });
   };
+  // What agents must trust: the CA of the proxy in front (--agent-ca), else our own CA, else the system's CAs.
+  let agentTrust: { caPem: string | null; pin: string | null } = {
+    caPem: tls?.caPem ?? null,
+    pin: tls?.pin ?? null,
+  };
+  if (config.agentCa) {
+    try {
+      agentTrust = loadAgentCa(config.agentCa);
+    } catch (err) {
+      throw new Error(`--agent-ca: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
   const { app, services } = await buildApp({
     onPasswordChanged: forgetInitialPassword,
     database,
@@ -175,8 +190,8 @@ export async function startServer(
     log,
     sealer,
     https: tls ? { key: tls.key, cert: tls.cert } : null,
-    caPem: tls?.caPem ?? null,
-    caPin: tls?.pin ?? null,
+    caPem: agentTrust.caPem,
+    caPin: agentTrust.pin,
     publicUrl: config.publicUrl ?? null,
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     missedHeartbeats: config.missedHeartbeats,
@@ -231,13 +246,19 @@ export async function startServer(
     host === '0.0.0.0' || host === '::'
       ? (localAddresses().find((a) => !a.includes(':')) ?? '127.0.0.1')
       : host;
-  const url =
-    config.publicUrl ??
-    `${scheme}://${defaultHost.includes(':') ? `[${defaultHost}]` : defaultHost}:${boundPort}`;
-  const connectCommand = claimCommand(url, spaceToken.token, tls?.pin ?? null);
+  const bracket = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  const listenUrl = `${scheme}://${bracket(host)}:${boundPort}`;
+  const url = config.publicUrl ?? `${scheme}://${bracket(defaultHost)}:${boundPort}`;
+  const pin = agentTrust.pin;
+  const connectCommand = claimCommand(url, spaceToken.token, pin);
 
   print(
-    `Muster is listening on ${url}${config.publicUrl ? '' : ' (set --public-url if agents reach it by another name)'}`,
+    `Muster is listening on ${listenUrl}${tls ? '' : ' (plain HTTP: TLS belongs to the proxy in front)'}`,
+  );
+  print(
+    config.publicUrl
+      ? `Public URL: ${url} (agents, installers and browsers use it)`
+      : `Public URL: ${url} (set --public-url if agents reach it by another name)`,
   );
   if (cluster) {
     const live = (await services.membership!.replicas()).length;
@@ -265,7 +286,16 @@ export async function startServer(
         `The first admin password is still the generated one in ${initialPasswordFile}: sign in and change it (the file is removed then)`,
       );
   }
-  if (tls) print(`CA pin: ${formatPin(tls.pin)}   (CA certificate at ${url}/ca.pem)`);
+  if (pin)
+    print(
+      `CA pin: ${formatPin(pin)}   (${config.agentCa ? `the proxy's CA from ${config.agentCa}` : "this server's own CA"}, at ${url}/ca.pem)`,
+    );
+  else if (url.startsWith('https://'))
+    print(
+      "CA pin: none; agents trust the system's CAs for the proxy's certificate (set --agent-ca if a private CA signed it)",
+    );
+  else
+    print('CA pin: none; agents connect over plain HTTP (use https:// in --public-url with TLS at a proxy)');
   // The claim token is printed once: later starts end up in journald and container logs, which many people read.
   if (firstStart) {
     print(`Connect a node to space "${space.name}" (this command is shown once):`);
@@ -276,7 +306,8 @@ export async function startServer(
 
   return {
     url,
-    pin: tls?.pin ?? null,
+    listenUrl,
+    pin,
     services,
     database,
     spaceId: space.id,

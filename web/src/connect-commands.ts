@@ -222,13 +222,17 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
   }
 }
 
-/** One-line hint under the command. */
-export function connectHint(env: Environment): string {
+/**
+ * One-line hint under the command. Without a pin (a proxy with a publicly trusted certificate, or plain HTTP) it
+ * says what the command does check instead of claiming a pin check it does not make.
+ */
+export function connectHint(env: Environment, caPin: string | null = null): string {
+  const trust = caPin ? 'checks the CA pin' : "trusts the system's CAs (the server has no pin)";
   switch (env) {
     case 'linux':
-      return 'Run as a user who may sudo. The installer checks the CA pin, downloads and checks the agent, claims and starts it under systemd.';
+      return `Run as a user who may sudo. The installer ${trust}, downloads and checks the agent, claims and starts it under systemd.`;
     case 'macos':
-      return 'Needs Node.js 20 or later. Checks the CA pin and the agent checksum first. Keeps running in the terminal; wrap it in a launchd job to start at boot.';
+      return `Needs Node.js 20 or later. ${caPin ? 'Checks the CA pin and the agent checksum first' : "Trusts the system's CAs (the server has no pin) and checks the agent checksum first"}. Keeps running in the terminal; wrap it in a launchd job to start at boot.`;
     case 'docker':
       return 'Build the image once from the repository: npm run build && docker build -f deploy/docker/Dockerfile -t muster-agent .';
     case 'compose':
@@ -238,6 +242,6 @@ export function connectHint(env: Environment): string {
     case 'netdata':
       return 'For a stock Netdata agent (v2 or later, with its cloud link enabled): it claims into Muster instead of Netdata Cloud and shows up online here. Charts, alerts and jobs stay on the Netdata agent (docs/netdata.md).';
     case 'windows':
-      return 'In an elevated PowerShell (Windows 10 1803 or later, for curl.exe). The command runs the installer only if it is the one this server published; the installer checks the CA pin, then the agent checksum, and runs the agent as a SYSTEM task.';
+      return `In an elevated PowerShell (Windows 10 1803 or later, for curl.exe). The command runs the installer only if it is the one this server published; the installer ${trust}, then the agent checksum, and runs the agent as a SYSTEM task.`;
   }
 }

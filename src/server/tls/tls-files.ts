@@ -147,12 +147,28 @@ export async function ensureTlsMaterial(
   };
 }
 
+/** The PEM certificates in a file, in order; refuses a file with none. */
+function certificatesIn(file: string): string[] {
+  const blocks =
+    readFileSync(file, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new Error(`${file} holds no PEM certificate`);
+  return blocks;
+}
+
+/**
+ * The CA agents trust when a reverse proxy holds the certificate (`--agent-ca`): the last certificate in the file
+ * is pinned, and served at /ca.pem so installers can check it against the pin.
+ */
+export function loadAgentCa(file: string): { caPem: string; pin: string } {
+  const last = certificatesIn(file).at(-1)!;
+  return { caPem: `${last}\n`, pin: certPin(last) };
+}
+
 /** Given certificate files: the pin is of the last certificate in the chain file (the CA when it is included). */
 export function loadGivenTls(certFile: string, keyFile: string): TlsMaterial {
   const cert = readFileSync(certFile, 'utf8');
   const key = readFileSync(keyFile, 'utf8');
-  const blocks = cert.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) throw new Error(`${certFile} holds no PEM certificate`);
+  const blocks = certificatesIn(certFile);
   const last = blocks[blocks.length - 1]!;
   const isCa = blocks.length > 1 || new X509Certificate(last).ca;
   return { key, cert, caPem: isCa ? `${last}\n` : null, pin: certPin(last) };

@@ -401,7 +401,7 @@ function ConnectDialog(props: { me: Me; spaceId: string; rooms: Room[]; onClose:
           <pre class="command" data-env={env}>
             {command}
           </pre>
-          <p class="hint">{connectHint(env)}</p>
+          <p class="hint">{connectHint(env, info?.ca_pin ?? null)}</p>
           {oneTime && (
             <p class="hint">One-time token for {oneTime.hostname}: it works once, then is spent.</p>
           )}
