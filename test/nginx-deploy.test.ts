@@ -73,14 +73,14 @@ function siteConf(upstreamPort: number, port: number, certs: { chain: string; ke
     assert.equal(conf.match(new RegExp(pattern, 'gm'))?.length, 1, `${pattern} appears once in muster.conf`);
     conf = conf.replace(pattern, value);
   };
-  edit(/^  server 127\.0\.0\.1:8080; # EDIT.*$/m, `  server 127.0.0.1:${upstreamPort};`);
-  edit(/^  listen 443 ssl; # EDIT.*$/m, `  listen 127.0.0.1:${port} ssl;`);
+  edit(/^ {2}server 127\.0\.0\.1:8080; # EDIT.*$/m, `  server 127.0.0.1:${upstreamPort};`);
+  edit(/^ {2}listen 443 ssl; # EDIT.*$/m, `  listen 127.0.0.1:${port} ssl;`);
   edit(
-    /^  ssl_certificate \/etc\/muster\/proxy-fullchain\.pem; # EDIT.*$/m,
+    /^ {2}ssl_certificate \/etc\/muster\/proxy-fullchain\.pem; # EDIT.*$/m,
     `  ssl_certificate ${certs.chain};`,
   );
   edit(
-    /^  ssl_certificate_key \/etc\/muster\/proxy-key\.pem; # EDIT.*$/m,
+    /^ {2}ssl_certificate_key \/etc\/muster\/proxy-key\.pem; # EDIT.*$/m,
     `  ssl_certificate_key ${certs.key};`,
   );
   return conf;
