@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { tempDir, waitFor } from './helpers.ts';
@@ -30,6 +30,16 @@ function productionInstall(dir: string): void {
     mkdirSync(join(dir, 'node_modules', pkg, '..'), { recursive: true });
     execFileSync('cp', ['-al', join(ROOT, 'node_modules', pkg), join(dir, 'node_modules', pkg)]);
   }
+}
+
+/** Directives of a systemd unit file, by name (repeated ones in order). */
+function unitDirectives(file: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (m) out.set(m[1]!, [...(out.get(m[1]!) ?? []), m[2]!]);
+  }
+  return out;
 }
 
 describe('production build', () => {
@@ -66,5 +76,63 @@ describe('production build', () => {
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     assert.equal(code, 0, out);
+  });
+
+  test("the server's systemd unit is valid, hardened, and its command runs the production install", async () => {
+    const unit = join(ROOT, 'deploy', 'systemd', 'muster.service');
+    const verify = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8' });
+    if (!verify.error) {
+      assert.equal(verify.status, 0, verify.stderr);
+      assert.equal(verify.stderr.trim(), '', 'systemd reads the unit without a complaint');
+      const security = spawnSync('systemd-analyze', ['security', '--offline=true', unit], {
+        encoding: 'utf8',
+      });
+      const exposure = /Overall exposure level for muster\.service: ([\d.]+)/.exec(security.stdout)?.[1];
+      if (exposure) assert.ok(Number(exposure) <= 2.5, `exposure ${exposure} (systemd-analyze security)`);
+    }
+    // What systemd would run: ExecStart with the unit's Environment, from the install directory it names.
+    const d = unitDirectives(unit);
+    const env: Record<string, string> = {};
+    for (const line of d.get('Environment') ?? [])
+      for (const pair of line.split(/\s+/)) env[pair.split('=')[0]!] = pair.slice(pair.indexOf('=') + 1);
+    assert.equal(env.MUSTER_DATA_DIR, '/var/lib/muster');
+    assert.deepEqual(
+      d.get('StateDirectory'),
+      ['muster'],
+      'systemd makes /var/lib/muster for the muster user',
+    );
+    const [node, cli, ...args] = d.get('ExecStart')![0]!.split(' ');
+    assert.equal(node, '/usr/bin/node');
+    assert.equal(cli, '/opt/muster/bin/muster.js');
+    let out = '';
+    const child = spawn(process.execPath, [join(dir.path, 'bin', 'muster.js'), ...args], {
+      cwd: dir.path,
+      env: {
+        ...env,
+        PATH: process.env.PATH,
+        MUSTER_DATA_DIR: join(dir.path, 'state'),
+        MUSTER_LISTEN: '127.0.0.1:0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    after(() => child.kill('SIGKILL'));
+    await waitFor(() => /Muster is listening on/.test(out), 'the server to listen', 20_000);
+    const logLine = out.split('\n').find((l) => l.startsWith('{'));
+    assert.ok(logLine && JSON.parse(logLine), 'the unit logs JSON for journald');
+    child.kill('SIGTERM');
+    assert.equal(await new Promise((r) => child.once('exit', r)), 0, out);
+  });
+
+  test('the container image runs the same command from the same files', () => {
+    const dockerfile = readFileSync(join(ROOT, 'deploy', 'docker', 'server.Dockerfile'), 'utf8');
+    assert.match(dockerfile, /^ENTRYPOINT \["node", "bin\/muster\.js"\]$/m);
+    assert.match(dockerfile, /^CMD \["server"\]$/m);
+    for (const [, from] of dockerfile.matchAll(/^COPY --from=build \/src\/(\S+)/gm))
+      assert.ok(existsSync(join(dir.path, from!)), `${from} is part of the production install`);
+    const compose = readFileSync(join(ROOT, 'deploy', 'docker', 'compose.yaml'), 'utf8');
+    assert.match(compose, /dockerfile: deploy\/docker\/server\.Dockerfile/);
+    assert.match(compose, /MUSTER_DB: postgres:\/\//);
   });
 });
