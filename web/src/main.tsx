@@ -8,6 +8,7 @@ import { NodesPage } from './pages/nodes.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { UsersPage } from './pages/users.tsx';
+import { AccountPage, NotFoundPage } from './pages/account.tsx';
 import './styles.css';
 
 function usePath() {
@@ -87,7 +88,9 @@ function App() {
   else if (path === '/tokens') page = <TokensPage me={me} />;
   else if (path === '/users' && admin) page = <UsersPage me={me} />;
   else if (path === '/audit' && admin) page = <AuditPage />;
-  else page = <NodesPage me={me} />;
+  else if (path === '/account') page = <AccountPage me={me} />;
+  else if (path === '/') page = <NodesPage me={me} />;
+  else page = <NotFoundPage path={path} />;
 
   return (
     <>
@@ -105,7 +108,10 @@ function App() {
             ))}
         </nav>
         <span class="who">
-          {me.username} <span class="role">({me.role})</span>
+          <Link href="/account" class={path === '/account' ? 'current' : ''}>
+            {me.username}
+          </Link>{' '}
+          <span class="role">({me.role})</span>
         </span>
         <button
           type="button"

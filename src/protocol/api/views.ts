@@ -276,6 +276,8 @@ export const auditEventView = z.object({
   action: z.string(),
   target_type: z.string().nullable(),
   target_id: z.string().nullable(),
+  /** The target's name when it is a user or a node (null when it has none, or is gone). */
+  target_name: z.string().nullable(),
   source_ip: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
 });

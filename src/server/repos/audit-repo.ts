@@ -74,8 +74,16 @@ export function createAuditRepo(db: Db, clock: Clock, written?: (entries: AuditE
       let q = db
         .selectFrom('audit_events')
         .leftJoin('users', 'users.id', 'audit_events.actor_id')
+        // Targets by the name people know them by: a user's name, a node's host name.
+        .leftJoin('users as target_user', (j) =>
+          j.onRef('target_user.id', '=', 'audit_events.target_id').on('audit_events.target_type', '=', 'user'),
+        )
+        .leftJoin('nodes as target_node', (j) =>
+          j.onRef('target_node.id', '=', 'audit_events.target_id').on('audit_events.target_type', '=', 'node'),
+        )
         .selectAll('audit_events')
         .select('users.username as actor_name')
+        .select((eb) => eb.fn.coalesce('target_user.username', 'target_node.hostname').as('target_name'))
         .orderBy('audit_events.id', 'desc')
         .limit(f.limit);
       if (f.before !== undefined) q = q.where('audit_events.id', '<', f.before);

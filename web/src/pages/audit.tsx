@@ -48,7 +48,11 @@ export function AuditPage() {
                 <td>{when(e.at)}</td>
                 <td>{e.action}</td>
                 <td>{e.actor_name ?? `${e.actor_type}${e.actor_id ? ` ${e.actor_id.slice(0, 8)}` : ''}`}</td>
-                <td>{e.target_type ? `${e.target_type} ${e.target_id?.slice(0, 8) ?? ''}` : '—'}</td>
+                <td title={e.target_id ?? undefined}>
+                  {e.target_type
+                    ? `${e.target_type} ${e.target_name ?? e.target_id?.slice(0, 8) ?? ''}`
+                    : '—'}
+                </td>
                 <td>{e.source_ip ?? '—'}</td>
                 <td class="detail">{Object.keys(e.detail).length ? JSON.stringify(e.detail) : ''}</td>
               </tr>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
+import { formatBytes } from '../../../src/protocol/units.ts';
 import 'uplot/dist/uPlot.min.css';
 import {
   del,
@@ -125,6 +126,43 @@ function LiveCharts({ id, online }: { id: string; online: boolean }) {
   );
 }
 
+/** The OS as people say it: "Debian GNU/Linux 12 (bookworm)", not with the version a second time. */
+function osLabel(node: Pick<Node, 'os' | 'os_version'>): string {
+  const os = node.os ?? '';
+  return node.os_version && !os.includes(node.os_version) ? `${os} ${node.os_version}`.trim() : os;
+}
+
+/** A schedule's next run in the schedule's own time zone, saying which. */
+function inZone(iso: string | undefined, timeZone: string): string {
+  if (!iso) return '—';
+  try {
+    const at = new Date(iso).toLocaleString(undefined, { timeZone, dateStyle: 'medium', timeStyle: 'short' });
+    return `${at} (${timeZone})`;
+  } catch {
+    return `${iso} (${timeZone})`;
+  }
+}
+
+/** Axis numbers short enough for the axis: 950, 1.2k, 3.4M; never clipped thousands separators. */
+function axisNumber(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${Math.round(v / 1e3)}k`;
+  if (a >= 1e3) return `${+(v / 1e3).toFixed(1)}k`;
+  return `${+v.toFixed(a < 10 ? 1 : 0)}`;
+}
+
+/** Axis text and grid in the page's colours (light or dark theme); uPlot draws on a canvas, outside CSS. */
+function axisColours() {
+  const css = getComputedStyle(document.documentElement);
+  const line = css.getPropertyValue('--line').trim() || '#e5e7eb';
+  return {
+    stroke: css.getPropertyValue('--muted-strong').trim() || '#4b5563',
+    grid: { stroke: line, width: 1 },
+    ticks: { stroke: line, width: 1 },
+  };
+}
+
 function Chart({ def, data }: { def: (typeof CHARTS)[number]; data: Series }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -143,8 +181,19 @@ function Chart({ def, data }: { def: (typeof CHARTS)[number]; data: Series }) {
         width: 360,
         height: 160,
         series: [{}, ...def.series.map((s, i) => ({ label: s.label, stroke: COLORS[i], width: 1.5 }))],
-        axes: [{}, { size: 50 }],
-        legend: { show: true },
+        // Times only on the x axis (the date line overlapped the first label); short numbers on the y axis.
+        axes: [
+          {
+            ...axisColours(),
+            values: (_u, splits) =>
+              splits.map((t) =>
+                new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+              ),
+          },
+          { ...axisColours(), size: 44, values: (_u, splits) => splits.map(axisNumber) },
+        ],
+        // The series names only: the latest values are in the caption, not "--" until the pointer is over it.
+        legend: { show: true, live: false },
       },
       aligned,
       box.current,
@@ -416,7 +465,7 @@ function Backups({ node, me }: { node: Node; me: Me }) {
               </td>
               <td>{s.timezone}</td>
               <td>
-                {s.enabled ? when(Date.parse(s.next_runs[0] ?? '')) : 'disabled'}
+                {s.enabled ? inZone(s.next_runs[0], s.timezone) : 'disabled'}
                 {s.warning && (
                   <div class="reason warning-text" data-schedule-warning>
                     ⚠ {s.warning}
@@ -535,11 +584,11 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
   if (!node) return error ? <ErrorText error={error} /> : <p class="loading">Loading…</p>;
   const admin = roleAtLeast(me.role, 'admin');
   const stored: [string, unknown][] = [
-    ['OS', [node.os, node.os_version].filter(Boolean).join(' ')],
+    ['OS', osLabel(node)],
     ['Kernel', node.kernel],
     ['Architecture', node.arch],
     ['CPUs', node.cpus],
-    ['Memory', node.memory_bytes ? `${Math.round(node.memory_bytes / 1048576)} MiB` : null],
+    ['Memory', node.memory_bytes ? formatBytes(node.memory_bytes) : null],
     ['Virtualization', node.virtualization],
     ['Container', node.container],
     ['Agent', agentLabel(node)],
@@ -548,7 +597,15 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
     ['Node id', node.id],
     ['Joined', when(node.created_at)],
   ];
-  const live = facts ? Object.entries(facts).filter(([, v]) => typeof v !== 'object') : [];
+  // Sizes read as sizes: live facts named *_bytes are raw byte counts.
+  const live = facts
+    ? Object.entries(facts)
+        .filter(([, v]) => typeof v !== 'object')
+        .map(([k, v]): [string, unknown] => [
+          k,
+          /_bytes$/.test(k) && typeof v === 'number' ? formatBytes(v) : v,
+        ])
+    : [];
   return (
     <>
       <div class="page-head">

@@ -153,7 +153,9 @@ export function NodesPage({ me }: { me: Me }) {
         )}
       </div>
       <p class="counts" aria-live="polite">
-        <span>{counts.all} nodes</span>
+        <span>
+          {counts.all} node{counts.all === 1 ? '' : 's'}
+        </span>
         <span class="status-online">{counts.online} online</span>
         <span class="status-offline">{counts.offline} offline</span>
         <span class="status-pending">{counts.pending} pending</span>

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, patch, post, type Me, type Role, type User } from '../api.ts';
-import { Card, ErrorText, when, Head, useAction } from '../components.tsx';
+import { get, patch, post, put, type Me, type Role, type User } from '../api.ts';
+import { Card, ErrorText, field, when, Head, useAction } from '../components.tsx';
 
 export function UsersPage({ me }: { me: Me }) {
   const [users, setUsers] = useState<User[]>([]);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const load = () => get<User[]>('/api/users').then(setUsers, setError);
   const { error, setError, act } = useAction(() => load());
   useEffect(() => void load(), []);
@@ -36,18 +38,55 @@ export function UsersPage({ me }: { me: Me }) {
                 <td>{when(u.created_at)}</td>
                 <td>
                   {u.id !== me.user_id && (
-                    <button
-                      type="button"
-                      onClick={() => act(() => patch(`/api/users/${u.id}`, { disabled: !u.disabled }))}
-                    >
-                      {u.disabled ? 'Enable' : 'Disable'}
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        onClick={() => act(() => patch(`/api/users/${u.id}`, { disabled: !u.disabled }))}
+                      >
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>{' '}
+                      <button type="button" onClick={() => setResetting(u)}>
+                        Set password
+                      </button>
+                    </>
                   )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        {resetting && (
+          <form
+            class="inline"
+            aria-label={`New password for ${resetting.username}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              const who = resetting;
+              void act(() =>
+                put(`/api/users/${who.id}/password`, { password: field(e.currentTarget, 'password') }),
+              ).then(() => {
+                setResetting(null);
+                setNotice(`Password of ${who.username} set; their sessions have ended.`);
+              });
+            }}
+          >
+            <label>
+              New password for {resetting.username} (12+ characters)
+              <input name="password" type="password" required minLength={12} autoComplete="new-password" />
+            </label>
+            <button class="primary" type="submit">
+              Set password
+            </button>
+            <button type="button" onClick={() => setResetting(null)}>
+              Cancel
+            </button>
+          </form>
+        )}
+        {notice && (
+          <p class="hint" role="status">
+            {notice}
+          </p>
+        )}
         <form
           class="inline"
           onSubmit={(e) => {
@@ -84,7 +123,8 @@ export function UsersPage({ me }: { me: Me }) {
           </button>
         </form>
         <p class="hint">
-          Give the person their first password over a safe channel. Disabling a user ends their sessions.
+          Give the person their first password over a safe channel. Disabling a user, or setting their
+          password, ends their sessions. Your own password is under Account.
         </p>
       </Card>
     </>
