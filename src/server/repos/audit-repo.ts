@@ -76,10 +76,14 @@ export function createAuditRepo(db: Db, clock: Clock, written?: (entries: AuditE
         .leftJoin('users', 'users.id', 'audit_events.actor_id')
         // Targets by the name people know them by: a user's name, a node's host name.
         .leftJoin('users as target_user', (j) =>
-          j.onRef('target_user.id', '=', 'audit_events.target_id').on('audit_events.target_type', '=', 'user'),
+          j
+            .onRef('target_user.id', '=', 'audit_events.target_id')
+            .on('audit_events.target_type', '=', 'user'),
         )
         .leftJoin('nodes as target_node', (j) =>
-          j.onRef('target_node.id', '=', 'audit_events.target_id').on('audit_events.target_type', '=', 'node'),
+          j
+            .onRef('target_node.id', '=', 'audit_events.target_id')
+            .on('audit_events.target_type', '=', 'node'),
         )
         .selectAll('audit_events')
         .select('users.username as actor_name')
