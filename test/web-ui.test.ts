@@ -148,6 +148,9 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     const log = page.locator('.job-log pre.log');
     await log.getByText('"hostname"').first().waitFor({ timeout: 20_000 });
     await page.locator('.job-log .job-state', { hasText: 'succeeded' }).waitFor();
+    // The probe's output once, in one panel (the stream's replay and a reconnect once showed it twice).
+    assert.equal(await page.locator('.job-log').count(), 1);
+    assert.equal(await log.locator('span', { hasText: '"hostname"' }).count(), 1);
     // Any job from the form asks first; this one is refused by the agent, and the log says so.
     await page.getByLabel('Job type').selectOption('shell');
     await page.getByLabel('Parameters (JSON)').fill('{"command":"id"}');
