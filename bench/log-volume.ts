@@ -1,7 +1,8 @@
 // How many lines the server logs in an ordinary session: two agents linked and one browser on a node page (its
 // charts poll every 2 s), for --minutes (default 9), with default settings and the log not on a terminal.
 //   node --import tsx bench/log-volume.ts [--minutes 9] [--checkout DIR]
-// --checkout runs another checkout's server and agent (built there), to compare versions in the same way.
+// --checkout runs another checkout's server and agent (built there), to compare versions in the same way;
+// MUSTER_LOGVOL_PRINT=1 prints the lines themselves.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,7 @@ const url = `https://127.0.0.1:${port}`;
 const pin = /sha256:[0-9a-f]{64}/.exec(out)![0];
 const token = /MUSTER_CLAIM_TOKEN=(\S+)/.exec(out)![1]!;
 const startLines = lines;
+const startText = out.length;
 
 for (const name of ['logvol-a', 'logvol-b']) {
   const agentBundle = join(checkout, 'dist', 'muster-agent.mjs');
@@ -92,12 +94,13 @@ await page.getByRole('link', { name: 'logvol-a' }).click({ timeout: 60_000 });
 const started = Date.now();
 await new Promise((r) => setTimeout(r, minutes * 60_000));
 const total = lines - startLines;
+const windowText = out.slice(startText);
 await browser.close();
 for (const c of children) c.kill('SIGTERM');
 await new Promise((r) => setTimeout(r, 1000));
 rmSync(dir, { recursive: true, force: true });
 const byKind = new Map<string, number>();
-for (const l of out.split('\n').slice(-total - 1)) {
+for (const l of windowText.split('\n').filter(Boolean)) {
   let key = 'text';
   try {
     key = String((JSON.parse(l) as { msg?: string }).msg ?? 'json')
@@ -113,3 +116,4 @@ process.stdout.write(
 );
 for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1]).slice(0, 8))
   process.stdout.write(`  ${n}\t${k}\n`);
+if (process.env.MUSTER_LOGVOL_PRINT) process.stdout.write(windowText);

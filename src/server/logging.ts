@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+/** pino-pretty is loaded only for a terminal: a server logging JSON starts without it. */
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 
 /** How log lines look: for people at a terminal, or JSON for a log collector. */
 export type LogFormat = 'auto' | 'pretty' | 'json';
@@ -41,7 +45,7 @@ export function createLogger(
   if (!human) return pino(options, stream);
   return pino(
     options,
-    pretty({
+    loadPretty()({
       destination: stream,
       sync: true,
       colorize: stream.isTTY === true,
