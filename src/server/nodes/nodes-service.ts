@@ -93,43 +93,39 @@ export function createNodesService(deps: {
     const since = clock.now();
     // In a cluster, a replica takes offline only the nodes whose link it holds; another may hold it by now.
     const heldBy = status === 'offline' ? (replicaId ?? undefined) : undefined;
-    const changed = await presence.write(async (r) => {
+    const hostname = await presence.write(async (r) => {
       await also?.(r);
       return r.nodes.updatePresence(id, { status, since, reason, ...extra }, heldBy);
     });
-    if (changed) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+    if (hostname !== null) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+    return hostname;
   }
-
-  /** Host names of the links up here, for the link-down line (the frame that brought the link up named it). */
-  const linkedNames = new Map<string, string>();
-  const named = (id: string) => {
-    const name = linkedNames.get(id);
-    return name ? `${name} (${id})` : id;
-  };
 
   /** A link is up: the node is online with these columns, and the link session is recorded with it. */
   async function linkUp(id: string, reason: string, session: LinkSessionRow, columns: Partial<NodesTable>) {
-    await setStatus(
+    // The name the fleet knows it by (given at claim time), from the presence update itself.
+    const hostname = await setStatus(
       id,
       'online',
       reason,
       { last_seen_at: clock.now(), link_replica: replicaId, ...columns },
       (r) => r.nodes.insertLinkSession({ ...session, replica_id: replicaId }),
     );
-    if (!deps.log) return;
-    // The name the fleet knows it by (given at claim time), not necessarily the machine's own.
-    const name = (await repo.findNode(id))?.hostname;
-    if (name) linkedNames.set(id, name);
-    deps.log.info(
-      { event: 'link.up', node_id: id, hostname: name, ip: session.remote_addr },
-      `link up: ${named(id)} from ${session.remote_addr ?? 'unknown address'}${session.agent_version ? `, agent ${session.agent_version}` : ''}`,
-    );
+    if (hostname !== null)
+      deps.log?.info(
+        { event: 'link.up', node_id: id, hostname, ip: session.remote_addr },
+        `link up: ${hostname} (${id}) from ${session.remote_addr ?? 'unknown address'}${session.agent_version ? `, agent ${session.agent_version}` : ''}`,
+      );
   }
 
-  /** A node's link went down for `reason`: one line, and the name is forgotten. */
-  function linkDown(id: string, reason: string) {
-    deps.log?.info({ event: 'link.down', node_id: id, reason }, `link down: ${named(id)}: ${reason}`);
-    linkedNames.delete(id);
+  /** A node went offline because its link went down for `reason`: one line (nothing when it was not online here). */
+  async function linkDown(id: string, reason: string, also?: (r: Repos) => Promise<unknown>) {
+    const hostname = await setStatus(id, 'offline', reason, { last_seen_at: clock.now() }, also);
+    if (hostname !== null)
+      deps.log?.info(
+        { event: 'link.down', node_id: id, reason },
+        `link down: ${hostname} (${id}): ${reason}`,
+      );
   }
 
   async function get(id: string) {
@@ -300,20 +296,15 @@ export function createNodesService(deps: {
       bus.publish({ type: 'node.repo', node_id: id, repo_status: repoStatus });
     },
     hasRepository: async (id: string) => Boolean((await repo.findSecrets(id))?.repo_enc),
-    async markOffline(id: string, reason: string) {
-      await setStatus(id, 'offline', reason, { last_seen_at: clock.now() });
-      linkDown(id, reason);
-    },
+    markOffline: (id: string, reason: string) => linkDown(id, reason),
     /**
      * A link session ended: recorded, and when it was the node's current link, the node goes offline (a replaced
      * session leaves the node online through its successor).
      */
     async linkClosed(sessionId: string, reason: string, offlineNodeId: string | null) {
       const closeSession = (r: Repos) => r.nodes.closeLinkSession(sessionId, clock.now(), reason);
-      if (offlineNodeId) {
-        await setStatus(offlineNodeId, 'offline', reason, { last_seen_at: clock.now() }, closeSession);
-        linkDown(offlineNodeId, reason);
-      } else await presence.write(closeSession);
+      if (offlineNodeId) await linkDown(offlineNodeId, reason, closeSession);
+      else await presence.write(closeSession);
     },
     /** These nodes' links were heard from since the last call: one write for all of them. */
     seen: (ids: string[]) =>

@@ -124,17 +124,17 @@ export function createNodesRepo(db: Db) {
     /**
      * Presence changes never bring a removed node back; with `heldBy`, only a node whose link that replica holds
      * is changed (a replica letting go of a link never takes a node offline that another replica holds now).
-     * False when nothing was updated.
+     * The node's host name when it was updated (for the log line, from the same statement); null when nothing was.
      */
     async updatePresence(
       id: string,
       set: Partial<Omit<NodesTable, 'id'>>,
       heldBy?: string,
-    ): Promise<boolean> {
+    ): Promise<string | null> {
       let q = db.updateTable('nodes').set(set).where('id', '=', id).where('status', '!=', 'removed');
       if (heldBy) q = q.where('link_replica', '=', heldBy);
-      const r = await q.executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      const row = await q.returning('hostname').executeTakeFirst();
+      return row?.hostname ?? null;
     },
     /** Nodes the server thought online when it stopped: their links are gone now. */
     markAllOnlineOffline: (now: number, reason: string) =>
