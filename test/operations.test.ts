@@ -148,6 +148,14 @@ describe('backup and restore of the server', () => {
     assert.equal(restored.code, 0, restored.err);
     const again = await muster(['restore', file, '--data-dir', restoredDir]);
     assert.match(again.err, /is not empty: restore into a new or empty data directory/);
+    const junk = join(dir.path, 'not-a-backup.tar.gz');
+    writeFileSync(junk, 'hello\n');
+    const refused = await muster(['restore', junk, '--data-dir', join(dir.path, 'from-junk')]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.err,
+      /not-a-backup\.tar\.gz is not a Muster backup \(a gzipped tar made by muster backup\)/,
+    );
 
     const second = await startTestServer({ dataDir: restoredDir, port, flags });
     try {

@@ -14,6 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import * as tar from 'tar';
 import type { ServerConfig } from '../server/config.ts';
+import { isPostgresUrl } from '../server/db/dialect.ts';
 import { createSealer } from '../server/crypto.ts';
 import {
   appliedMigrations,
@@ -46,7 +47,7 @@ const MANIFEST = 'manifest.json';
 export async function backupCommand(config: ServerConfig, out: string): Promise<void> {
   const dataDir = resolve(config.dataDir);
   const target = resolve(out);
-  const postgres = /^postgres(ql)?:\/\//.test(config.db ?? '');
+  const postgres = isPostgresUrl(config.db);
   const dbFile = config.db ?? join(dataDir, 'muster.db');
   if (!postgres && !existsSync(dbFile))
     throw new Error(
@@ -57,15 +58,7 @@ export async function backupCommand(config: ServerConfig, out: string): Promise<
   chmodSync(staging, 0o700);
   try {
     const files: string[] = [];
-    let migrations: string[];
-    if (postgres) {
-      const database = openDatabase(config.db!);
-      try {
-        migrations = await appliedMigrations(database);
-      } finally {
-        await database.close();
-      }
-    } else {
+    if (!postgres) {
       const sqlite = new SQLite(dbFile, { fileMustExist: true });
       try {
         sqlite.pragma('busy_timeout = 10000');
@@ -73,12 +66,15 @@ export async function backupCommand(config: ServerConfig, out: string): Promise<
       } finally {
         sqlite.close();
       }
-      const copy = new SQLite(join(staging, 'muster.db'), { readonly: true });
-      migrations = (
-        copy.prepare('select name from kysely_migration order by name').all() as { name: string }[]
-      ).map((r) => r.name);
-      copy.close();
       files.push('muster.db');
+    }
+    // The schema the backup holds: of the copy, or of the PostgreSQL database whose keys these are.
+    const database = openDatabase(postgres ? config.db! : join(staging, 'muster.db'));
+    let migrations: string[];
+    try {
+      migrations = await appliedMigrations(database);
+    } finally {
+      await database.close();
     }
     // The key in use, whether it came from the data dir or MUSTER_MASTER_KEY.
     writeFileSync(
@@ -138,7 +134,12 @@ export async function restoreCommand(config: ServerConfig, file: string): Promis
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const staging = mkdtempSync(join(dataDir, '.restore-'));
   try {
-    await tar.extract({ file, cwd: staging, strict: true });
+    await tar.extract({ file, cwd: staging, strict: true }).catch((err: unknown) => {
+      throw new Error(
+        `${file} is not a Muster backup (a gzipped tar made by muster backup): ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    });
     const manifestPath = join(staging, MANIFEST);
     if (!existsSync(manifestPath)) throw new Error(`${file} is not a Muster backup (no ${MANIFEST} inside)`);
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
