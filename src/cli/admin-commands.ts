@@ -1,12 +1,13 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SYSTEM } from '../server/actor.ts';
 import { createAuthService } from '../server/auth/auth-service.ts';
 import type { Role } from '../server/auth/auth-types.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
-import { migrateToLatest, openDatabase, type OpenDatabase } from '../server/db/database.ts';
-import { createUserBody } from '../server/http/routes/auth-routes.ts';
+import { migrateToLatest, openDatabase } from '../server/db/database.ts';
+import { createUserBody, password } from '../server/http/routes/auth-routes.ts';
+import { initialPasswordKeeper } from '../server/main.ts';
 import { createStore, type Store } from '../server/repos/store.ts';
 
 /** Read all of standard input: a password, without its final line break. */
@@ -24,7 +25,7 @@ export async function readStdin(): Promise<string> {
  */
 export async function withStorage<T>(
   config: ServerConfig,
-  fn: (s: { database: OpenDatabase; store: Store; dataDir: string }) => Promise<T>,
+  fn: (s: { store: Store; dataDir: string }) => Promise<T>,
 ): Promise<T> {
   const dataDir = resolve(config.dataDir);
   const file = config.db ?? join(dataDir, 'muster.db');
@@ -35,7 +36,7 @@ export async function withStorage<T>(
   const database = openDatabase(file);
   try {
     await migrateToLatest(database);
-    return await fn({ database, store: createStore(database.db, systemClock), dataDir });
+    return await fn({ store: createStore(database.db, systemClock), dataDir });
   } finally {
     await database.close();
   }
@@ -45,9 +46,7 @@ const authOf = (store: Store, dataDir: string) =>
   createAuthService({
     store,
     clock: systemClock,
-    onPasswordChanged: (username) => {
-      if (username === 'admin') rmSync(join(dataDir, 'initial-admin-password'), { force: true });
-    },
+    onPasswordChanged: initialPasswordKeeper(dataDir),
   });
 
 const problems = (issues: { path: PropertyKey[]; message: string }[]) =>
@@ -65,7 +64,7 @@ export async function addUser(config: ServerConfig, username: string, role: Role
 
 /** `muster user passwd NAME`: set a password from standard input; every session of the user ends. */
 export async function setPassword(config: ServerConfig, username: string): Promise<void> {
-  const parsed = createUserBody.shape.password.safeParse(await readStdin());
+  const parsed = password.safeParse(await readStdin());
   if (!parsed.success) throw new Error(`password: ${parsed.error.issues[0]!.message}`);
   await withStorage(config, async ({ store, dataDir }) => {
     const auth = authOf(store, dataDir);

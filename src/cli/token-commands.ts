@@ -4,10 +4,9 @@ import { certPin } from '../protocol/pin.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { createSealer } from '../server/crypto.ts';
-import { migrateToLatest, openDatabase } from '../server/db/database.ts';
 import { claimCommand, loadMasterKey } from '../server/main.ts';
 import { SYSTEM } from '../server/actor.ts';
-import { createStore } from '../server/repos/store.ts';
+import { withStorage } from './admin-commands.ts';
 import { createTokensService } from '../server/tokens/tokens-service.ts';
 import { loadAgentCa } from '../server/tls/tls-files.ts';
 
@@ -20,11 +19,8 @@ export async function spaceTokenCommand(config: ServerConfig, action: 'show' | '
   const dataDir = resolve(config.dataDir);
   if (!config.masterKey && !existsSync(join(dataDir, 'master.key')))
     throw new Error(`${dataDir} holds no master key: is it the server's data directory? (pass --data-dir)`);
-  const database = openDatabase(config.db ?? join(dataDir, 'muster.db'));
-  try {
-    await migrateToLatest(database);
+  await withStorage(config, async ({ store }) => {
     const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
-    const store = createStore(database.db, systemClock);
     const tokens = createTokensService({ store, sealer, clock: systemClock });
     const space = await store.repos.spaces.firstSpace();
     if (!space) throw new Error('no space exists yet: start the server once first');
@@ -42,7 +38,5 @@ export async function spaceTokenCommand(config: ServerConfig, action: 'show' | '
     if (action === 'rotate') process.stdout.write('rotated: the previous claim token no longer works\n');
     process.stdout.write(`space "${space.name}" claim token: ${t.token}\n`);
     process.stdout.write(`claim a node with:\n  ${claimCommand(url, t.token, pin)}\n`);
-  } finally {
-    await database.close();
-  }
+  });
 }

@@ -13,6 +13,11 @@ export type Actor =
 /** A signed-in user, directly or through one of their API keys. */
 export type UserActor = Extract<Actor, { kind: 'user' | 'api_key' }>;
 
+/** Whether the actor is this user, signed in or through one of their API keys. */
+export function isUser(a: Actor, userId: string): boolean {
+  return (a.kind === 'user' || a.kind === 'api_key') && a.userId === userId;
+}
+
 /** The server acting on its own (start-up, sweeps). */
 export const SYSTEM: Actor = { kind: 'system' };
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { isPostgresUrl } from './db/dialect.ts';
 
 const hostPort = z
   .string()
@@ -20,7 +21,7 @@ export const serverConfigSchema = z
     db: z
       .string()
       .min(1)
-      .refine((v) => /^postgres(ql)?:\/\//.test(v) || !/^[a-z][a-z0-9+.-]+:/i.test(v), {
+      .refine((v) => isPostgresUrl(v) || !/^[a-z][a-z0-9+.-]+:/i.test(v), {
         error: (iss) =>
           `${String(iss.input).split(':')[0]}: is not a database Muster can use: give a SQLite file path (for example /var/lib/muster/muster.db) or postgres://user@host:5432/dbname`,
       })
@@ -69,7 +70,7 @@ export const serverConfigSchema = z
   .superRefine((c, ctx) => {
     if (Boolean(c.tlsCert) !== Boolean(c.tlsKey))
       ctx.addIssue({ code: 'custom', path: ['tlsCert'], message: '--tls-cert and --tls-key go together' });
-    if (c.nats && !/^postgres(ql)?:\/\//.test(c.db ?? ''))
+    if (c.nats && !isPostgresUrl(c.db))
       ctx.addIssue({
         code: 'custom',
         path: ['nats'],

@@ -60,6 +60,19 @@ export function loadMasterKey(config: ServerConfig): Buffer {
   return key;
 }
 
+/** Where the first start keeps the generated admin password, until it is changed. */
+const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+
+/**
+ * Told of a password change (the server's, or an admin command's on the data dir): once the first admin's
+ * password changes, the file holding the generated one is removed.
+ */
+export function initialPasswordKeeper(dataDir: string): (username: string) => void {
+  return (username) => {
+    if (username === 'admin') rmSync(join(dataDir, INITIAL_PASSWORD_FILE), { force: true });
+  };
+}
+
 /** What the key check seals: a server that opens it holds the master key this database was set up with. */
 const KEY_CHECK = 'muster master key check';
 
@@ -166,10 +179,8 @@ export async function startServer(
   if (config.tlsCert && config.tlsKey) tls = loadGivenTls(config.tlsCert, config.tlsKey);
   else if (config.tls === 'auto') tls = await ensureTlsMaterial(dataDir, names);
 
-  const initialPasswordFile = join(dataDir, 'initial-admin-password');
-  const forgetInitialPassword = (username: string) => {
-    if (username === 'admin') rmSync(initialPasswordFile, { force: true });
-  };
+  const initialPasswordFile = join(dataDir, INITIAL_PASSWORD_FILE);
+  const forgetInitialPassword = initialPasswordKeeper(dataDir);
   // What agents must trust: the CA of the proxy in front (--agent-ca), else our own CA, else the system's CAs.
   let agentTrust: { caPem: string | null; pin: string | null } = {
     caPem: tls?.caPem ?? null,

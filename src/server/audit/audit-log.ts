@@ -1,21 +1,12 @@
 import type { Logger } from 'pino';
-import type { Actor } from '../actor.ts';
+import { actorName, type Actor } from '../actor.ts';
 import type { AuditEntry } from '../repos/audit-repo.ts';
 
-/** Who did it, as a reader of the log knows them. */
+/** Who did it, as a reader of the log knows them: a node by its id (the line has no other context). */
 function who(actor: Actor): string {
-  switch (actor.kind) {
-    case 'user':
-      return actor.username;
-    case 'api_key':
-      return `${actor.username} (API key)`;
-    case 'agent':
-      return `node ${actor.nodeId}`;
-    case 'anonymous':
-      return 'someone not signed in';
-    case 'system':
-      return 'the server (or an admin command on its machine)';
-  }
+  if (actor.kind === 'agent') return `node ${actor.nodeId}`;
+  if (actor.kind === 'api_key') return `${actor.username} (API key)`;
+  return actorName(actor);
 }
 
 /** The details worth a glance: short strings, numbers and booleans (audit details never hold secrets). */

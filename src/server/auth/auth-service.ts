@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
-import type { Actor } from '../actor.ts';
+import { isUser, type Actor } from '../actor.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import { SESSION_TTL_MS, type Principal, type Role } from './auth-types.ts';
 
@@ -116,8 +116,7 @@ export function createAuthService(deps: {
     findUserByUsername: (username: string) => repo.findUserByUsername(username),
     /** Change role or disabled flag; disabling ends the user's sessions. */
     async updateUser(actor: Actor, id: string, set: { role?: Role; disabled?: boolean }) {
-      const self = (actor.kind === 'user' || actor.kind === 'api_key') && actor.userId === id;
-      if (self && (set.role !== undefined || set.disabled === true))
+      if (isUser(actor, id) && (set.role !== undefined || set.disabled === true))
         throw new AppError('CONFLICT', 'admins cannot demote or disable themselves; ask another admin');
       const after = await store.transaction(async (r) => {
         const before = await r.auth.findUserById(id);
@@ -155,7 +154,7 @@ export function createAuthService(deps: {
     ): Promise<{ token: string | null }> {
       const user = await repo.findUserById(userId);
       if (!user) throw new AppError('NOT_FOUND', `user ${userId} does not exist`);
-      const own = (actor.kind === 'user' || actor.kind === 'api_key') && actor.userId === userId;
+      const own = isUser(actor, userId);
       if (own) {
         if (opts.current === undefined || !(await argon2.verify(user.password_hash, opts.current)))
           throw new AppError('FORBIDDEN', 'the current password is wrong');
@@ -175,7 +174,7 @@ export function createAuthService(deps: {
           },
           { username: user.username },
         );
-        return own ? startSession(r, userId, actor.ip) : null;
+        return own ? startSession(r, userId, 'ip' in actor ? actor.ip : null) : null;
       });
       deps.onPasswordChanged?.(user.username);
       return { token };

@@ -15,7 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { VERSION } from '../../version.ts';
-import type { DialectName } from './dialect.ts';
+import { isPostgresUrl, type DialectName } from './dialect.ts';
 import { coreMigration } from './migrations/001-core.ts';
 import { enrollmentMigration } from './migrations/002-enrollment.ts';
 import { jobsMigration } from './migrations/003-jobs.ts';
@@ -110,7 +110,7 @@ export function openDatabase(
 ): OpenDatabase {
   const health = createStorageHealth({ onChange: opts.onHealthChange });
   const log = (e: LogEvent) => health.observe(e);
-  if (/^postgres(ql)?:\/\//.test(url)) {
+  if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
       connectionString: url,
       max: 10,

@@ -44,12 +44,11 @@ export function createStore(
   return {
     repos: reposOver(db, clock, onAudit),
     async transaction<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
-      if (!onAudit) return db.transaction().execute((trx) => fn(reposOver(trx, clock)));
       const pending: AuditEntry[] = [];
       const result = await db
         .transaction()
         .execute((trx) => fn(reposOver(trx, clock, (entries) => pending.push(...entries))));
-      if (pending.length > 0) onAudit(pending);
+      if (pending.length > 0) onAudit?.(pending);
       return result;
     },
   };

@@ -152,8 +152,7 @@ export function agentApiRoutes(deps: {
             'ErrBadRequest',
             'the body must be a JSON object with node, token, rooms and publicKey',
           );
-        const outcome = await deps.claimNode.claimNode(req.params.claimedId, req.body, req.ip);
-        req.log.debug({ node_id: outcome.nodeId, outcome: outcome.kind }, 'node claim');
+        await deps.claimNode.claimNode(req.params.claimedId, req.body, req.ip);
         return sendNoContent(reply);
       },
     );

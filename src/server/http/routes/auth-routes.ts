@@ -16,6 +16,8 @@ export const loginBody = z.object({
   username: z.string().min(1).max(200),
   password: z.string().min(1).max(1000),
 });
+/** Every password a user is given: by the API, the UI or `muster user add|passwd`. */
+export const password = z.string().min(12, 'at least 12 characters').max(1000);
 /** A new user, from the API or `muster user add`. */
 export const createUserBody = z.object({
   username: z
@@ -23,10 +25,9 @@ export const createUserBody = z.object({
     .min(1)
     .max(64)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  password: z.string().min(12, 'at least 12 characters').max(1000),
+  password,
   role,
 });
-const password = z.string().min(12, 'at least 12 characters').max(1000);
 const changeOwnPasswordBody = z.object({
   current_password: z.string().min(1).max(1000),
   new_password: password,
