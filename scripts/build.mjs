@@ -1,11 +1,21 @@
 // Builds everything the server runs and serves, into dist/:
 //   dist/server/muster.mjs  the server and its admin commands, compiled (no TypeScript loader at run time)
-//   dist/muster-agent.mjs   the agent: one ESM file with no native dependencies
+//   dist/muster-agent.mjs   the agent: one ESM file with no native dependencies, for hosts with their own Node.js
+//   dist/agent/             the agent as self-contained executables per platform, SHA256SUMS, manifest.json
 //   dist/web/               the web UI (Vite)
 // and dist/.build-stamp, which `npm start` compares with the sources to build again only when they changed.
 import { build } from 'esbuild';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
+import { buildAgentExecutables } from './agent-executables.mjs';
+
+// `--agent-version V` stamps the agent with another version (tests build an "older" agent this way).
+const versionArg = process.argv.indexOf('--agent-version');
+const agentVersion = versionArg > 0 ? process.argv[versionArg + 1] : null;
+const agentDefine = agentVersion ? { MUSTER_BUILD_VERSION: JSON.stringify(agentVersion) } : {};
+// `--agent-only DIR` builds only the agent (bundle and executables) into DIR.
+const onlyArg = process.argv.indexOf('--agent-only');
+const agentOut = onlyArg > 0 ? process.argv[onlyArg + 1] : 'dist';
 
 const common = {
   bundle: true,
@@ -18,11 +28,12 @@ const common = {
 };
 
 async function agent() {
-  const outfile = 'dist/muster-agent.mjs';
+  const outfile = `${agentOut}/muster-agent.mjs`;
   await build({
     ...common,
     entryPoints: ['src/cli/muster-agent.ts'],
     outfile,
+    define: agentDefine,
     // ws loads these optional native helpers when present; the agent runs without them.
     external: ['bufferutil', 'utf-8-validate'],
     banner: {
@@ -30,6 +41,19 @@ async function agent() {
     },
   });
   chmodSync(outfile, 0o755);
+  // The executables' entry: the same source as CommonJS (what Node 22 runs as a single executable's main).
+  const main = `${agentOut}/agent/muster-agent.cjs`;
+  await build({
+    ...common,
+    format: 'cjs',
+    target: 'node22',
+    entryPoints: ['src/cli/muster-agent.ts'],
+    outfile: main,
+    define: agentDefine,
+    external: ['bufferutil', 'utf-8-validate'],
+  });
+  const release = /RELEASE = '([^']+)'/.exec(readFileSync('src/version.ts', 'utf8'))[1];
+  await buildAgentExecutables({ main, outDir: `${agentOut}/agent`, version: agentVersion ?? release });
 }
 
 async function server() {
@@ -49,8 +73,11 @@ async function web() {
 }
 
 const started = Date.now();
-await Promise.all([agent(), server(), web()]);
-writeFileSync('dist/.build-stamp', `${new Date().toISOString()}\n`);
+if (onlyArg > 0) await agent();
+else {
+  await Promise.all([agent(), server(), web()]);
+  writeFileSync('dist/.build-stamp', `${new Date().toISOString()}\n`);
+}
 if (!process.argv.includes('--quiet'))
   process.stdout.write(
     `built dist/ (server, agent, web UI) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,24 @@ import { createHttpClient } from '../src/agent/net/http-client.ts';
 import { openStateDir } from '../src/agent/state/state-dir.ts';
 
 export const AGENT_BUNDLE = resolve(import.meta.dirname, '../dist/muster-agent.mjs');
+/** The self-contained agent executable `npm run build` makes for this machine. */
+export const AGENT_EXECUTABLE = resolve(
+  import.meta.dirname,
+  `../dist/agent/muster-agent-linux-${process.arch === 'x64' ? 'amd64' : process.arch}`,
+);
+
+/**
+ * A PATH holding every command of this system's PATH except Node.js and its tools, as links in `dir`: how a host
+ * without Node.js looks to a script.
+ */
+export function pathWithoutNode(dir: string): string {
+  const hidden = new Set(['node', 'nodejs', 'npm', 'npx', 'corepack', 'tsx']);
+  mkdirSync(dir, { recursive: true });
+  for (const from of (process.env.PATH ?? '').split(':'))
+    for (const name of existsSync(from) ? readdirSync(from) : [])
+      if (!hidden.has(name) && !existsSync(join(dir, name))) symlinkSync(join(from, name), join(dir, name));
+  return dir;
+}
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
 
 /** A temporary directory removed by the returned function. */
@@ -99,7 +117,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     print: () => undefined,
   });
   const port = Number(new URL(server.listenUrl).port);
-  const { existsSync, readFileSync } = await import('node:fs');
+  const { readFileSync } = await import('node:fs');
   const caFile = join(dir, 'tls', 'ca.pem');
   return {
     ...server,
@@ -276,9 +294,14 @@ export interface AgentProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnAgent(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): AgentProcess {
-  const child = spawn(process.execPath, [AGENT_BUNDLE, 'run', '--local-api', '127.0.0.1:0', ...args], {
-    env: { PATH: process.env.PATH, ...opts.env },
+export function spawnAgent(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; executable?: string } = {},
+): AgentProcess {
+  // The bundle runs with this Node.js; an executable runs alone, with nothing but `env` in its environment.
+  const [command, ...pre] = opts.executable ? [opts.executable] : [process.execPath, AGENT_BUNDLE];
+  const child = spawn(command, [...pre, 'run', '--local-api', '127.0.0.1:0', ...args], {
+    env: opts.executable ? { ...opts.env } : { PATH: process.env.PATH, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

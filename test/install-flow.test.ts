@@ -1,10 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { ADMIN_PASSWORD, spawnAgent, useTestServer } from './helpers.ts';
+import { ADMIN_PASSWORD, pathWithoutNode, spawnAgent, useTestServer } from './helpers.ts';
 
 const EXAMPLES = resolve(import.meta.dirname, '../deploy/examples');
 
@@ -12,7 +22,7 @@ const EXAMPLES = resolve(import.meta.dirname, '../deploy/examples');
 function sh(cmd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((res) => {
     const child = spawn('bash', ['-c', cmd], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: noNode, HOME: process.env.HOME, ...env },
     });
     let out = '';
     let err = '';
@@ -22,14 +32,19 @@ function sh(cmd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null;
   });
 }
 
+// The operator's scripts and the installer run on a host without Node.js: nothing on their PATH runs JavaScript.
+let noNode = '';
+
 /** The whole operator flow with curl and jq: login, mint, install script into a scratch root, online, repository ready. */
-describe('operator flow: curl + jq scripts and install.sh into a scratch root', () => {
+describe('operator flow: curl + jq scripts and install.sh into a scratch root, no Node.js on the host', () => {
   const server = useTestServer();
   let caFile: string;
   const scratch = server.tempDir('muster-flow-');
   before(async () => {
     caFile = join(scratch.path, 'ca.pem');
     writeFileSync(caFile, server.ca);
+    noNode = pathWithoutNode(join(scratch.path, 'bin'));
+    assert.notEqual((await sh('command -v node', {})).code, 0, 'node is hidden from PATH');
   });
 
   const opsEnv = () => ({
@@ -75,15 +90,30 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root', 
     const unitDir = join(root, 'etc', 'systemd', 'system');
     const dropIn = readFileSync(join(unitDir, 'muster-agent.service.d', 'writable-paths.conf'), 'utf8');
     assert.match(dropIn, new RegExp(`^ReadWritePaths=-${repo}$`, 'm'));
-    const verify = spawnSync('systemd-analyze', ['verify', join(unitDir, 'muster-agent.service')], {
+    // systemd-analyze checks that ExecStart exists on this machine: verify a copy that points into the scratch root.
+    const verifyDir = join(scratch.path, 'verify');
+    cpSync(unitDir, verifyDir, { recursive: true });
+    writeFileSync(
+      join(verifyDir, 'muster-agent.service'),
+      unit.replace('ExecStart=/opt/', `ExecStart=${root}/opt/`),
+    );
+    const verify = spawnSync('systemd-analyze', ['verify', join(verifyDir, 'muster-agent.service')], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, SYSTEMD_UNIT_PATH: `${unitDir}:` },
+      env: { PATH: process.env.PATH, SYSTEMD_UNIT_PATH: `${verifyDir}:` },
     });
     if (!verify.error) {
       assert.equal(verify.status, 0, verify.stderr);
       assert.equal(verify.stderr.trim(), '', 'systemd reads the unit and its drop-in without a complaint');
     }
-    assert.ok(existsSync(join(root, 'opt', 'muster-agent', 'muster-agent.mjs')));
+    // The executable, run by its own path: no interpreter in the unit.
+    const exe = join(root, 'opt', 'muster-agent', 'muster-agent');
+    assert.equal(statSync(exe).mode & 0o777, 0o755);
+    assert.match(
+      unit,
+      /^ExecStart=\/opt\/muster-agent\/muster-agent run --state-dir \/var\/lib\/muster-agent$/m,
+    );
+    assert.match(unit, /^ReadWritePaths=\/var\/lib\/muster-agent \/opt\/muster-agent$/m);
+    assert.ok(!existsSync(join(root, 'opt', 'muster-agent', 'muster-agent.mjs')));
     const hostId = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
 
     const before = statSync(join(state, 'cloud.d', 'cloud.conf')).mtimeMs;
@@ -92,7 +122,7 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root', 
     assert.match(second.out, /already enrolled as/);
     assert.equal(statSync(join(state, 'cloud.d', 'cloud.conf')).mtimeMs, before, 'nothing changed');
 
-    const agent = spawnAgent(['--state-dir', state]);
+    const agent = spawnAgent(['--state-dir', state], { executable: exe });
     try {
       const waited = await sh(`${EXAMPLES}/wait-for-host.sh web-1 60`, opsEnv());
       assert.equal(waited.code, 0, `${waited.out}${waited.err}; agent: ${agent.output()}`);
@@ -130,5 +160,36 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root', 
     );
     assert.equal(wrongPin.code, 19, wrongPin.err);
     assert.match(wrongPin.err, /refusing to continue/);
+  });
+
+  test('with wget instead of curl; MUSTER_NODE installs the JavaScript agent for a host with its own Node.js', async () => {
+    const mint = async () => (await sh(`${EXAMPLES}/mint-enrollment-token.sh cache-1`, opsEnv())).out.trim();
+    // A host with wget and no curl.
+    const wgetOnly = join(scratch.path, 'bin-wget');
+    mkdirSync(wgetOnly);
+    for (const name of readdirSync(noNode))
+      if (name !== 'curl') symlinkSync(readlinkSync(join(noNode, name)), join(wgetOnly, name));
+    const root = join(scratch.path, 'root-wget');
+    const viaWget = await sh(
+      `wget -qO- --ca-certificate=${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} MUSTER_HOSTNAME=cache-1 MUSTER_SERVER=${server.url} MUSTER_TOKEN=${await mint()} bash`,
+      { PATH: wgetOnly },
+    );
+    assert.equal(viaWget.code, 0, viaWget.err + viaWget.out);
+    assert.ok(existsSync(join(root, 'opt', 'muster-agent', 'muster-agent')));
+    assert.ok(existsSync(join(root, 'var', 'lib', 'muster-agent', 'cloud.d', 'claimed_id')));
+
+    const withNode = join(scratch.path, 'root-node');
+    const js = await sh(
+      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${withNode} MUSTER_HOSTNAME=cache-1 MUSTER_SERVER=${server.url} MUSTER_TOKEN=${await mint()} MUSTER_NODE=${process.execPath} bash`,
+      {},
+    );
+    assert.equal(js.code, 0, js.err + js.out);
+    assert.ok(existsSync(join(withNode, 'opt', 'muster-agent', 'muster-agent.mjs')));
+    assert.ok(!existsSync(join(withNode, 'opt', 'muster-agent', 'muster-agent')));
+    const unit = readFileSync(join(withNode, 'etc', 'systemd', 'system', 'muster-agent.service'), 'utf8');
+    assert.match(
+      unit,
+      new RegExp(`^ExecStart=${process.execPath} /opt/muster-agent/muster-agent.mjs run`, 'm'),
+    );
   });
 });

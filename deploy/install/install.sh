@@ -10,7 +10,8 @@
 #   MUSTER_CA_PIN                               sha256:<hex> of the server CA key (filled in by the server)
 #   MUSTER_HOSTNAME / RM_HOSTNAME               name to enroll as (default: this machine's host name)
 #   MUSTER_PREFIX                               install under this root instead of / (for tests and images)
-#   MUSTER_NODE                                 Node.js binary to use (default: node on PATH)
+#   MUSTER_NODE                                 install the JavaScript agent and run it with this Node.js (20 or
+#                                               newer) instead of the self-contained executable (the default)
 #   MUSTER_WRITABLE_PATHS                       space-separated paths the agent may write besides its state directory
 #                                               (a local backup repository, restore targets); see muster-agent allow-path
 set -euo pipefail
@@ -22,7 +23,7 @@ CLAIM_ROOMS="${MUSTER_CLAIM_ROOMS:-}"
 FORCE="${MUSTER_FORCE_REENROLL:-${RM_FORCE_REENROLL:-0}}"
 PIN="${MUSTER_CA_PIN:-@@CA_PIN@@}"
 PREFIX="${MUSTER_PREFIX:-}"
-NODE="${MUSTER_NODE:-node}"
+NODE="${MUSTER_NODE:-}"
 HOST_NAME="${MUSTER_HOSTNAME:-${RM_HOSTNAME:-}}"
 WRITABLE_PATHS="${MUSTER_WRITABLE_PATHS:-}"
 
@@ -36,10 +37,15 @@ die() { code=$1; shift; printf 'muster-install: error: %s\n' "$*" >&2; exit "$co
 # Exit codes follow the agent's: 1 usage, 2 directories, 3 missing dependency, 4 cannot reach the server, 19 trust.
 [ -n "$SERVER" ] || die 1 "set MUSTER_SERVER to the server URL"
 SERVER="${SERVER%/}"
-for tool in curl uname sha256sum; do command -v "$tool" >/dev/null 2>&1 || die 3 "$tool is required"; done
-command -v "$NODE" >/dev/null 2>&1 || die 3 "Node.js 20 or newer is required (install nodejs, or set MUSTER_NODE)"
-node_major=$("$NODE" -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 20 ] || die 3 "Node.js $node_major is too old; the agent needs 20 or newer"
+for tool in uname sha256sum; do command -v "$tool" >/dev/null 2>&1 || die 3 "$tool is required"; done
+if command -v curl >/dev/null 2>&1; then FETCH=curl
+elif command -v wget >/dev/null 2>&1; then FETCH=wget
+else die 3 "curl or wget is required"; fi
+if [ -n "$NODE" ]; then
+  command -v "$NODE" >/dev/null 2>&1 || die 3 "MUSTER_NODE=$NODE is not a command"
+  node_major=$("$NODE" -p 'process.versions.node.split(".")[0]')
+  [ "$node_major" -ge 20 ] || die 3 "Node.js $node_major is too old; the JavaScript agent needs 20 or newer (unset MUSTER_NODE to use the executable)"
+fi
 if [ -z "$PREFIX" ] && [ "$(id -u)" -ne 0 ]; then die 1 "run as root (sudo), or set MUSTER_PREFIX"; fi
 
 case "$(uname -m)" in
@@ -58,32 +64,67 @@ fi
 install -d -m 0755 "$APP_DIR" || die 2 "cannot create $APP_DIR"
 install -d -m 0700 "$STATE_DIR" "$STATE_DIR/cloud.d" || die 2 "cannot create $STATE_DIR"
 
+# get URL FILE: download with curl or wget, trusting only $CA_FILE once the pin has been checked.
+CA_FILE=""
+get() {
+  if [ "$FETCH" = curl ]; then
+    curl -fsS --retry 3 --connect-timeout 15 ${CA_FILE:+--cacert "$CA_FILE"} "$1" -o "$2"
+  else
+    wget -q --tries=3 --timeout=15 ${CA_FILE:+--ca-certificate="$CA_FILE"} "$1" -O "$2"
+  fi
+}
+
 # Trust: with a pin, fetch the CA without trusting it, check its key against the pin, then use it for everything.
-CURL=(curl -fsS --retry 3 --connect-timeout 15)
 if [ -n "$PIN" ] && [ "${SERVER#https://}" != "$SERVER" ]; then
   command -v openssl >/dev/null 2>&1 || die 3 "openssl is required to check the server's CA pin"
   ca_tmp="$(mktemp)"
   trap 'rm -f "$ca_tmp"' EXIT
-  curl -fsSk --connect-timeout 15 "$SERVER/ca.pem" -o "$ca_tmp" || die 4 "cannot fetch $SERVER/ca.pem"
+  if [ "$FETCH" = curl ]; then
+    curl -fsSk --connect-timeout 15 "$SERVER/ca.pem" -o "$ca_tmp" || die 4 "cannot fetch $SERVER/ca.pem"
+  else
+    wget -q --no-check-certificate --timeout=15 "$SERVER/ca.pem" -O "$ca_tmp" || die 4 "cannot fetch $SERVER/ca.pem"
+  fi
   got="sha256:$(openssl x509 -in "$ca_tmp" -pubkey -noout | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)"
   want="sha256:${PIN#sha256:}"
   [ "$got" = "$want" ] || die 19 "the server's CA key is $got, not the pinned $want; refusing to continue"
   install -m 0644 "$ca_tmp" "$STATE_DIR/cloud.d/ca.pem"
-  CURL+=(--cacert "$STATE_DIR/cloud.d/ca.pem")
+  CA_FILE="$STATE_DIR/cloud.d/ca.pem"
   PIN_ARGS=(--ca-pin "$want")
 else
   PIN_ARGS=()
 fi
 
+# The self-contained executable for this architecture, or the JavaScript agent when MUSTER_NODE is set.
+if [ -n "$NODE" ]; then
+  FILE=muster-agent.mjs
+  URL="$SERVER/agent/muster-agent.mjs"
+  SUM_URL="$SERVER/agent/muster-agent.mjs.sha256"
+else
+  FILE=muster-agent
+  URL="$SERVER/agent/binary?os=linux&arch=$ARCH"
+  SUM_URL="$SERVER/agent/binary.sha256?os=linux&arch=$ARCH"
+fi
 say "downloading the agent for linux/$ARCH from $SERVER"
-"${CURL[@]}" "$SERVER/agent/binary?os=linux&arch=$ARCH" -o "$APP_DIR/muster-agent.mjs.new" || die 4 "cannot download the agent from $SERVER"
-want_sum="$("${CURL[@]}" "$SERVER/agent/muster-agent.mjs.sha256" | cut -d' ' -f1)" || die 4 "cannot download the agent checksum"
-got_sum="$(sha256sum "$APP_DIR/muster-agent.mjs.new" | cut -d' ' -f1)"
-[ "$got_sum" = "$want_sum" ] || die 4 "the downloaded agent does not match its checksum; try again"
-chmod 0755 "$APP_DIR/muster-agent.mjs.new"
-mv -f "$APP_DIR/muster-agent.mjs.new" "$APP_DIR/muster-agent.mjs"
+get "$URL" "$APP_DIR/$FILE.new" || die 4 "cannot download the agent from $URL"
+get "$SUM_URL" "$APP_DIR/$FILE.sha256" || die 4 "cannot download the agent checksum"
+want_sum="$(cut -d' ' -f1 "$APP_DIR/$FILE.sha256")"
+got_sum="$(sha256sum "$APP_DIR/$FILE.new" | cut -d' ' -f1)"
+rm -f "$APP_DIR/$FILE.sha256"
+if [ "$got_sum" != "$want_sum" ]; then
+  rm -f "$APP_DIR/$FILE.new"
+  die 4 "the downloaded agent does not match its checksum; try again"
+fi
+chmod 0755 "$APP_DIR/$FILE.new"
+mv -f "$APP_DIR/$FILE.new" "$APP_DIR/$FILE"
 
-AGENT=("$NODE" "$APP_DIR/muster-agent.mjs")
+if [ -n "$NODE" ]; then
+  AGENT=("$NODE" "$APP_DIR/$FILE")
+  EXEC_START="$(command -v "$NODE") /opt/muster-agent/$FILE"
+else
+  AGENT=("$APP_DIR/$FILE")
+  EXEC_START="/opt/muster-agent/$FILE"
+fi
+"${AGENT[@]}" --version >/dev/null 2>&1 || die 3 "the agent does not run on this host (${AGENT[*]} --version failed)"
 NAME_ARGS=()
 [ -n "$HOST_NAME" ] && NAME_ARGS=(--hostname "$HOST_NAME")
 FORCE_ARGS=()
@@ -120,12 +161,13 @@ After=network-online.target
 Wants=network-online.target
 
 [Service]
-ExecStart=$(command -v "$NODE") /opt/muster-agent/muster-agent.mjs run --state-dir /var/lib/muster-agent
+ExecStart=$EXEC_START run --state-dir /var/lib/muster-agent
 Restart=always
 RestartSec=5
 NoNewPrivileges=yes
 ProtectSystem=strict
-ReadWritePaths=/var/lib/muster-agent
+# /opt/muster-agent: updates from the server replace the executable there (muster-agent update).
+ReadWritePaths=/var/lib/muster-agent /opt/muster-agent
 ProtectHome=read-only
 PrivateTmp=yes
 ProtectKernelTunables=yes

@@ -334,16 +334,21 @@ program
     }
   });
 
-try {
-  await program.parseAsync(normaliseArgv(process.argv.slice(2)), { from: 'user' });
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exit(err.exitCode === 0 ? 0 : EXIT.UNKNOWN_ARGUMENT);
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(normaliseArgv(process.argv.slice(2)), { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exit(err.exitCode === 0 ? 0 : EXIT.UNKNOWN_ARGUMENT);
+    }
+    if (err instanceof AgentError) {
+      process.stderr.write(`muster-agent: ${err.message}\n`);
+      process.exit(err.exitCode);
+    }
+    process.stderr.write(`muster-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(EXIT.UNKNOWN_HTTP_ERROR);
   }
-  if (err instanceof AgentError) {
-    process.stderr.write(`muster-agent: ${err.message}\n`);
-    process.exit(err.exitCode);
-  }
-  process.stderr.write(`muster-agent: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(EXIT.UNKNOWN_HTTP_ERROR);
 }
+
+// No top-level await: the same source builds the ESM bundle and the CommonJS entry of the executables.
+void main();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { FastifyReply } from 'fastify';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatPin } from '../../../protocol/pin.ts';
@@ -8,13 +8,60 @@ import { AppError } from '../../errors.ts';
 import { packagePath } from '../../paths.ts';
 import { baseUrlOf } from './agent-api-routes.ts';
 
-/** Where `npm run build` puts the agent bundle. */
+/** Where `npm run build` puts the agent bundle (for hosts with their own Node.js) and the executables. */
 export const AGENT_BUNDLE_PATH = packagePath('dist', 'muster-agent.mjs');
+export const AGENT_EXECUTABLES_DIR = packagePath('dist', 'agent');
 
-const binaryQuery = z.object({
-  os: z.enum(['linux', 'windows', 'darwin']).default('linux'),
-  arch: z.enum(['amd64', 'arm64', 'x64', 'aarch64']).default('amd64'),
+/** One self-contained agent executable, as scripts/agent-executables.mjs lists it in manifest.json. */
+export interface AgentExecutable {
+  os: string;
+  arch: string;
+  file: string;
+  size: number;
+  sha256: string;
+}
+export interface AgentManifest {
+  version: string;
+  runtime: string;
+  files: AgentExecutable[];
+}
+
+/** `uname -m` and Node.js names for the same architectures. */
+const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', x64: 'amd64', aarch64: 'arm64' };
+const platformQuery = z.object({
+  os: z.string().max(20).default('linux'),
+  arch: z.string().max(20).default('amd64'),
 });
+
+/** The executables the build produced, re-read when the build changes; none when they are not built. */
+export function agentExecutables(dir = AGENT_EXECUTABLES_DIR) {
+  const manifestPath = join(dir, 'manifest.json');
+  let cached: { mtimeMs: number; manifest: AgentManifest } | null = null;
+  function manifest(): AgentManifest | null {
+    if (!existsSync(manifestPath)) return null;
+    const mtimeMs = statSync(manifestPath).mtimeMs;
+    if (!cached || cached.mtimeMs !== mtimeMs)
+      cached = { mtimeMs, manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) as AgentManifest };
+    return cached.manifest;
+  }
+  return {
+    dir,
+    manifest,
+    /** The executable for `os`/`arch` (aliases accepted), or a 404 that lists what exists. */
+    find(os: string, arch: string): AgentExecutable {
+      const want = { os: os.toLowerCase(), arch: ARCH_ALIASES[arch.toLowerCase()] ?? arch.toLowerCase() };
+      const files = manifest()?.files ?? [];
+      const hit = files.find((f) => f.os === want.os && f.arch === want.arch);
+      if (hit) return hit;
+      const available = files.map((f) => `${f.os}/${f.arch}`).join(', ') || 'none (npm run build makes them)';
+      throw new AppError(
+        'NOT_FOUND',
+        `no agent executable for ${want.os}/${want.arch}; this server has: ${available}. On any other platform with Node.js 20 or newer, use the JavaScript agent: /agent/muster-agent.mjs (checksum at /agent/muster-agent.mjs.sha256)`,
+      );
+    },
+  };
+}
+export type AgentExecutables = ReturnType<typeof agentExecutables>;
 
 /** The install script template; the server fills in its URL and CA pin. */
 export const INSTALL_SH_PATH = packagePath('deploy', 'install', 'install.sh');
@@ -34,13 +81,19 @@ export function renderInstallScript(kind: 'sh' | 'ps1', server: string, caPin: s
     .replaceAll('@@CA_PIN@@', caPin ? formatPin(caPin) : '');
 }
 
-/** Agent downloads and install scripts. The agent is one JavaScript file for every OS and architecture (Node.js 20+). */
+/**
+ * Agent downloads and install scripts: the self-contained executable per platform (`/agent/binary?os=&arch=`, with
+ * its SHA-256 in X-Checksum-Sha256 and at `/agent/binary.sha256`), the JavaScript bundle for hosts with their own
+ * Node.js, and SHA256SUMS of all of them.
+ */
 export function installRoutes(deps: {
   publicUrl: string | null;
   caPin: string | null;
   bundlePath?: string;
+  executables?: AgentExecutables;
 }): FastifyPluginAsyncZod {
   const path = deps.bundlePath ?? AGENT_BUNDLE_PATH;
+  const executables = deps.executables ?? agentExecutables();
   let cached: { mtimeMs: number; body: Buffer; sha256: string } | null = null;
 
   function bundle() {
@@ -57,16 +110,31 @@ export function installRoutes(deps: {
   // Files, not API: left out of the API reference.
   const file = { schema: { hide: true } };
   return async (app) => {
-    const send = async (_req: unknown, reply: FastifyReply) => {
+    app.get('/agent/binary', { schema: { hide: true, querystring: platformQuery } }, async (req, reply) => {
+      const exe = executables.find(req.query.os, req.query.arch);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="${exe.file}"`)
+        .header('content-length', exe.size)
+        .header('x-checksum-sha256', exe.sha256)
+        .send(createReadStream(join(executables.dir, exe.file)));
+    });
+    app.get('/agent/binary.sha256', { schema: { hide: true, querystring: platformQuery } }, async (req) => {
+      const exe = executables.find(req.query.os, req.query.arch);
+      return `${exe.sha256}  ${exe.file}\n`;
+    });
+    app.get('/agent/SHA256SUMS', file, async () => {
+      const lines = (executables.manifest()?.files ?? []).map((f) => `${f.sha256}  ${f.file}\n`);
+      return [...lines, `${bundle().sha256}  muster-agent.mjs\n`].join('');
+    });
+    app.get('/agent/muster-agent.mjs', file, async (_req, reply) => {
       const b = bundle();
       return reply
         .header('content-type', 'text/javascript; charset=utf-8')
         .header('content-disposition', 'attachment; filename="muster-agent.mjs"')
         .header('x-checksum-sha256', b.sha256)
         .send(b.body);
-    };
-    app.get('/agent/binary', { schema: { hide: true, querystring: binaryQuery } }, send);
-    app.get('/agent/muster-agent.mjs', file, send);
+    });
     app.get('/install/install.sh', file, async (req, reply) =>
       reply
         .header('content-type', 'text/x-shellscript; charset=utf-8')
