@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -229,6 +239,40 @@ export function request(
     );
     req.on('error', reject);
     req.end(data);
+  });
+}
+
+/** Download a file over HTTPS trusting the test server's CA, into `to` when given; returns its SHA-256. */
+export function download(
+  server: { url: string; ca: string },
+  path: string,
+  to?: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; sha256: string; size: number }> {
+  return new Promise((resolvePromise, reject) => {
+    https
+      .get(new URL(path, server.url), { ca: server.ca }, (res) => {
+        const hash = createHash('sha256');
+        let size = 0;
+        const file = to ? createWriteStream(to, { mode: 0o755 }) : null;
+        res.on('data', (c: Buffer) => {
+          hash.update(c);
+          size += c.length;
+          file?.write(c);
+        });
+        res.on('end', () => {
+          const done = () =>
+            resolvePromise({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              sha256: hash.digest('hex'),
+              size,
+            });
+          if (file) file.end(done);
+          else done();
+        });
+        res.on('error', reject);
+      })
+      .on('error', reject);
   });
 }
 

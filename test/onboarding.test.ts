@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
   userPassword,
   addUser,
+  AGENT_EXECUTABLE,
+  download,
   login,
   manualClock,
   request,
@@ -16,6 +20,9 @@ import {
   waitFor,
   useTestServer,
 } from './helpers.ts';
+import { VERSION } from '../src/version.ts';
+
+const AGENT_DIR = dirname(AGENT_EXECUTABLE);
 
 describe('operator onboarding API with plain HTTP, as scripts call it', () => {
   const clock = manualClock();
@@ -271,22 +278,50 @@ describe('a bearer-enrolled agent', () => {
 describe('agent download', () => {
   const server = useTestServer();
 
-  test('/agent/binary serves the single-file agent with its checksum; the download runs', async () => {
-    const res = await request(server, 'GET', '/agent/binary?os=linux&arch=arm64');
-    assert.equal(res.status, 200);
-    const { createHash } = await import('node:crypto');
-    assert.equal(res.headers['x-checksum-sha256'], createHash('sha256').update(res.text).digest('hex'));
+  test('/agent/binary serves each executable with its checksum; unknown platforms get a 404 that lists what exists', async () => {
+    const sums = (await request(server, 'GET', '/agent/SHA256SUMS')).text;
+    for (const [query, file] of [
+      ['os=linux&arch=amd64', 'muster-agent-linux-amd64'],
+      ['os=linux&arch=x86_64', 'muster-agent-linux-amd64'],
+      ['os=linux&arch=aarch64', 'muster-agent-linux-arm64'],
+    ] as const) {
+      const sum = (await request(server, 'GET', `/agent/binary.sha256?${query}`)).text;
+      assert.equal(
+        sum,
+        `${createHash('sha256')
+          .update(readFileSync(join(AGENT_DIR, file)))
+          .digest('hex')}  ${file}\n`,
+      );
+      assert.ok(sums.includes(sum), `SHA256SUMS lists ${file}`);
+    }
+    const bin = await download(server, '/agent/binary?os=linux&arch=arm64');
+    assert.equal(bin.status, 200);
+    assert.equal(bin.headers['content-type'], 'application/octet-stream');
+    assert.equal(bin.headers['content-disposition'], 'attachment; filename="muster-agent-linux-arm64"');
+    assert.equal(bin.headers['x-checksum-sha256'], bin.sha256);
+    assert.equal(
+      `${bin.sha256}  muster-agent-linux-arm64\n`,
+      (await request(server, 'GET', '/agent/binary.sha256?os=linux&arch=arm64')).text,
+    );
+
+    for (const query of ['os=plan9', 'os=linux&arch=riscv64', 'os=windows&arch=amd64']) {
+      const r = await request(server, 'GET', `/agent/binary?${query}`);
+      assert.equal(r.status, 404, query);
+      assert.match(r.json<{ message: string }>().message, /this server has: linux\/amd64, linux\/arm64/);
+      assert.match(r.json<{ message: string }>().message, /\/agent\/muster-agent\.mjs/);
+    }
+    // The JavaScript agent stays available, with its checksum, for hosts with their own Node.js.
+    const js = await request(server, 'GET', '/agent/muster-agent.mjs');
+    assert.equal(js.headers['x-checksum-sha256'], createHash('sha256').update(js.text).digest('hex'));
+    assert.ok(sums.includes(`${js.headers['x-checksum-sha256']}  muster-agent.mjs\n`));
     const dir = tempDir();
     try {
-      const { writeFileSync } = await import('node:fs');
-      const { spawnSync } = await import('node:child_process');
-      writeFileSync(join(dir.path, 'agent.mjs'), res.text);
+      writeFileSync(join(dir.path, 'agent.mjs'), js.text);
       const r = spawnSync(process.execPath, [join(dir.path, 'agent.mjs'), '--version'], { encoding: 'utf8' });
-      assert.equal(r.stdout.trim(), '0.1.0');
+      assert.equal(r.stdout.trim(), VERSION);
     } finally {
       dir.remove();
     }
-    assert.equal((await request(server, 'GET', '/agent/binary?os=plan9')).status, 400);
     for (const script of ['install.sh', 'install.ps1']) {
       const r = await request(server, 'GET', `/install/${script}`);
       assert.equal(r.status, 200);

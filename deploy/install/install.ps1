@@ -35,7 +35,6 @@ New-Item -ItemType Directory -Force -Path $AppDir, (Join-Path $StateDir 'cloud.d
 # Only SYSTEM and Administrators may read the state directory.
 icacls $StateDir /inheritance:r /grant:r 'SYSTEM:(OI)(CI)F' 'Administrators:(OI)(CI)F' | Out-Null
 
-$arch = if ($env:PROCESSOR_ARCHITECTURE -eq 'ARM64') { 'arm64' } else { 'amd64' }
 $agent = Join-Path $AppDir 'muster-agent.mjs'
 
 # Trust, as install.sh does it: fetch the CA without trusting it, check its key (SHA-256 of the SubjectPublicKeyInfo)
@@ -126,8 +125,9 @@ if ($pinHex -and $Server.StartsWith('https://')) {
   if ($mismatch) { Fail 19 "the server's CA key is sha256:$mismatch, not the pinned sha256:$pinHex; refusing to continue" }
 }
 
-# The agent, checked against its published SHA-256 before it replaces anything.
-[MusterTrust]::Download("$Server/agent/binary?os=windows&arch=$arch", "$agent.new")
+# The JavaScript agent (there is no Windows executable yet; it runs with Node.js 20 or newer), checked against its
+# published SHA-256 before it replaces anything.
+[MusterTrust]::Download("$Server/agent/muster-agent.mjs", "$agent.new")
 $want = ([MusterTrust]::Get("$Server/agent/muster-agent.mjs.sha256") -split ' ')[0]
 $got = (Get-FileHash -Algorithm SHA256 "$agent.new").Hash.ToLower()
 if ($got -ne $want) { Fail 4 'the downloaded agent does not match its checksum; try again' }

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, test } from 'node:test';
+import { formatPin } from '../src/protocol/pin.ts';
+import { VERSION } from '../src/version.ts';
+import {
+  AGENT_EXECUTABLE,
+  jobIn,
+  login,
+  request,
+  spawnAgent,
+  useTestServer,
+  waitFor,
+  type TestServer,
+} from './helpers.ts';
+
+const ARM64 = join(dirname(AGENT_EXECUTABLE), 'muster-agent-linux-arm64');
+/** Debian's qemu-user-static, and the arm64 C library the runtime links against (libc6-arm64-cross and friends). */
+const QEMU = '/usr/bin/qemu-aarch64-static';
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+
+/** Run a command with exactly `env` (nothing inherited: no PATH, so no Node.js to find). */
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const claimFlags = (server: TestServer) => ['--url', server.url, '--ca-pin', formatPin(server.pin!)];
+
+describe('the self-contained agent executable', () => {
+  const server = useTestServer();
+
+  test('linux-amd64 with an empty environment: claim, online, a job, its version on the server', async () => {
+    assert.equal((await run(AGENT_EXECUTABLE, ['--version'])).stdout.trim(), VERSION);
+    const state = server.tempDir('muster-exe-').path;
+    const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
+    const claimed = await run(
+      AGENT_EXECUTABLE,
+      ['claim', '--state-dir', state, '--local-api', 'off', '--hostname', 'exe-amd64', ...claimFlags(server)],
+      { MUSTER_CLAIM_TOKEN: token },
+    );
+    assert.equal(claimed.code, 0, claimed.stderr);
+    const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
+    const agent = spawnAgent(['--state-dir', state], { executable: AGENT_EXECUTABLE });
+    try {
+      await waitFor(
+        async () => (await server.services.nodes.get(id)).status === 'online',
+        `the executable online: ${agent.output()}`,
+        30_000,
+      );
+      const node = await server.services.nodes.get(id);
+      assert.equal(node.agent_version, VERSION);
+      const cookie = await login(server);
+      const job = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
+        cookie,
+        body: { type: 'system.probe' },
+      });
+      assert.equal(job.status, 201, job.text);
+      const done = await jobIn(server, cookie, job.json<{ id: string }>().id);
+      assert.equal(done.state, 'succeeded', done.log);
+      assert.match(done.log, /exe-amd64|hostname/i);
+      // The local API of the running executable answers `status --json` from the same executable.
+      const status = await run(AGENT_EXECUTABLE, ['status', '--json', '--state-dir', state]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal(JSON.parse(status.stdout).online, true);
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  const qemu = existsSync(QEMU) && existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'));
+  test(
+    'linux-arm64 under qemu-user: --version, status --json, and a claim that comes online',
+    { skip: qemu ? false : 'needs qemu-user-static and libc6-arm64-cross (.ci/run installs them)' },
+    async () => {
+      const arm = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+        run(QEMU, [ARM64, ...args], { QEMU_LD_PREFIX: ARM64_SYSROOT, ...env }, 120_000);
+      const file = spawnSync('od', ['-An', '-tx1', '-j18', '-N2', ARM64], { encoding: 'utf8' });
+      assert.equal(file.stdout.trim(), 'b7 00', 'an aarch64 ELF executable (e_machine 183)');
+      assert.equal((await arm(['--version'])).stdout.trim(), VERSION);
+      const state = server.tempDir('muster-arm64-').path;
+      const before = await arm(['status', '--json', '--state-dir', state, '--local-api', 'off']);
+      assert.equal(before.code, 0, before.stderr);
+      assert.deepEqual(
+        { online: JSON.parse(before.stdout).online, claim_id: JSON.parse(before.stdout).claim_id },
+        { online: false, claim_id: null },
+      );
+      const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
+      const claimed = await arm(
+        [
+          'claim',
+          '--state-dir',
+          state,
+          '--local-api',
+          'off',
+          '--hostname',
+          'exe-arm64',
+          ...claimFlags(server),
+        ],
+        { MUSTER_CLAIM_TOKEN: token },
+      );
+      assert.equal(claimed.code, 0, claimed.stderr);
+      const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
+      const agent = spawn(QEMU, [ARM64, 'run', '--state-dir', state, '--local-api', 'off'], {
+        env: { QEMU_LD_PREFIX: ARM64_SYSROOT },
+        stdio: 'ignore',
+      });
+      try {
+        await waitFor(
+          async () => (await server.services.nodes.get(id)).status === 'online',
+          'the arm64 executable online',
+          90_000,
+          250,
+        );
+        const node = await server.services.nodes.get(id);
+        assert.equal(node.hostname, 'exe-arm64');
+        assert.equal(node.agent_version, VERSION);
+      } finally {
+        agent.kill('SIGTERM');
+        await new Promise((r) => agent.once('exit', r));
+      }
+    },
+  );
+});
+
+test('the agent image copies the executables the build makes, for each architecture, and runs no Node.js', () => {
+  const root = join(import.meta.dirname, '..');
+  const dockerfile = readFileSync(join(root, 'deploy', 'docker', 'Dockerfile'), 'utf8');
+  const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n');
+  assert.doesNotMatch(dockerfile, /\bnode\b(?!-)/i);
+  for (const arch of ['amd64', 'arm64']) {
+    for (const [, from] of dockerfile.matchAll(/^COPY (\S+)/gm)) {
+      const file = from!.replace('${TARGETARCH}', arch);
+      assert.ok(existsSync(join(root, file)), `${file} is built`);
+      assert.ok(ignore.includes(`!${file}`), `.dockerignore lets ${file} into the build context`);
+    }
+  }
+});
