@@ -13,9 +13,11 @@ import { buildAgentExecutables } from './agent-executables.mjs';
 const versionArg = process.argv.indexOf('--agent-version');
 const agentVersion = versionArg > 0 ? process.argv[versionArg + 1] : null;
 const agentDefine = agentVersion ? { MUSTER_BUILD_VERSION: JSON.stringify(agentVersion) } : {};
-// `--agent-only DIR` builds only the agent (bundle and executables) into DIR.
+// `--agent-only DIR` builds only the agent (bundle and executables) into DIR; `--platform P` only for platform P.
 const onlyArg = process.argv.indexOf('--agent-only');
 const agentOut = onlyArg > 0 ? process.argv[onlyArg + 1] : 'dist';
+const platformArg = process.argv.indexOf('--platform');
+const platforms = platformArg > 0 ? [process.argv[platformArg + 1]] : undefined;
 
 const common = {
   bundle: true,
@@ -53,7 +55,12 @@ async function agent() {
     external: ['bufferutil', 'utf-8-validate'],
   });
   const release = /RELEASE = '([^']+)'/.exec(readFileSync('src/version.ts', 'utf8'))[1];
-  await buildAgentExecutables({ main, outDir: `${agentOut}/agent`, version: agentVersion ?? release });
+  await buildAgentExecutables({
+    main,
+    outDir: `${agentOut}/agent`,
+    version: agentVersion ?? release,
+    platforms,
+  });
 }
 
 async function server() {

@@ -1,5 +1,6 @@
 import { VERSION } from '../version.ts';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
@@ -15,6 +16,9 @@ import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
 import { createLinkRequests } from './link/link-requests.ts';
 import { createLinkSupervisor } from './link/link-supervisor.ts';
 import { startLocalApi } from './local-api/local-api.ts';
+import { clientFor } from './claim/claim-client.ts';
+import { linkSettings } from './claim/claim-sources.ts';
+import { createSelfUpdate } from './update/self-update.ts';
 import type { StateDir } from './state/state-dir.ts';
 
 export interface DaemonOptions {
@@ -26,6 +30,11 @@ export interface DaemonOptions {
   log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
   /** Run `shell` jobs (off unless the agent is started with --allow-shell-jobs). */
   allowShellJobs?: boolean;
+  /**
+   * A trial of a new executable during an update: bring the link up, call this once it is, and nothing else (no
+   * jobs, no schedules, the job journal untouched).
+   */
+  onTrialOnline?: () => void;
 }
 
 /**
@@ -60,7 +69,9 @@ export async function runDaemon(o: DaemonOptions) {
   state.ensure();
   state.machineGuid();
   state.keyPair(); // made on first start, never at install time
-  let sessionKey = state.regenerateSessionKey();
+  const trial = o.onTrialOnline !== undefined;
+  // The session key belongs to the local API of the agent a trial runs beside: left alone then.
+  let sessionKey = trial ? '' : state.regenerateSessionKey();
 
   const metrics = createMetricsCollector();
   metrics.start();
@@ -68,7 +79,10 @@ export async function runDaemon(o: DaemonOptions) {
   let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
   const clock = agentClock(o.env);
   const outbox = createJobOutbox({
-    path: join(state.dir, 'job-journal.json'),
+    // A trial must not read (and mark lost) the jobs of the agent that started it, among them the update itself.
+    path: trial
+      ? join(tmpdir(), `muster-agent-trial-${process.pid}.json`)
+      : join(state.dir, 'job-journal.json'),
     send: (frame) => supervisor.send(frame),
     running: () => runner.running(),
     log: o.log,
@@ -82,6 +96,21 @@ export async function runDaemon(o: DaemonOptions) {
       Array.isArray(linkConfig.initial_paths) ? (linkConfig.initial_paths as string[]) : [],
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
+    refuseAll: trial,
+    selfUpdate: trial
+      ? undefined
+      : createSelfUpdate({
+          http: () => {
+            const ls = linkSettings(o.flags, state);
+            return { client: clientFor(ls, state, o.env), url: ls.url };
+          },
+          stateDir: state.dir,
+          env: o.env,
+          pauseLink: () => supervisor.pause(),
+          resumeLink: () => supervisor.resume(),
+          shutdown: () => daemon.stop(),
+          log: o.log,
+        }),
   });
   const backups = createBackupQueries({
     repository: () => (linkConfig.repository as Repository | undefined) ?? null,
@@ -94,7 +123,7 @@ export async function runDaemon(o: DaemonOptions) {
     fire: createScheduleFiring({ runner, log: o.log }),
   });
   // Schedules known from the last link run even while the server cannot be reached.
-  scheduler.update(schedulesOf(linkConfig));
+  if (!trial) scheduler.update(schedulesOf(linkConfig));
   const supervisor = createLinkSupervisor({
     state,
     flags: o.flags,
@@ -102,6 +131,7 @@ export async function runDaemon(o: DaemonOptions) {
     log: o.log,
     link: {
       onConfig: (config) => {
+        if (trial) return;
         linkConfig = config;
         state.saveLinkConfig(config);
         scheduler.update(schedulesOf(config));
@@ -109,7 +139,12 @@ export async function runDaemon(o: DaemonOptions) {
       onJobAck: (id) => outbox.ack(id),
       onRequest: (method, params) => answer(method, params),
       onCancel: (id) => void runner.cancel(id),
-      online: (up) => (up ? outbox.online() : outbox.offline()),
+      online: (up) => {
+        if (trial) {
+          if (up) o.onTrialOnline!();
+        } else if (up) outbox.online();
+        else outbox.offline();
+      },
     },
   });
   const { evaluate } = supervisor;
@@ -153,9 +188,7 @@ export async function runDaemon(o: DaemonOptions) {
   state.writeLocalApiAddr(api?.address ?? null);
   if (api) o.log('info', `local API on http://${api.address}`);
 
-  await evaluate();
-
-  return {
+  const daemon = {
     status: supervisor.status,
     localApiAddress: api?.address ?? null,
     async stop(): Promise<void> {
@@ -167,4 +200,6 @@ export async function runDaemon(o: DaemonOptions) {
       state.writeLocalApiAddr(null);
     },
   };
+  await evaluate();
+  return daemon;
 }

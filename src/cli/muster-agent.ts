@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { runDaemon } from '../agent/agent-daemon.ts';
 import { claimNode } from '../agent/claim/claim-client.ts';
 import { resolveClaimSettings, type ConnectionFlags } from '../agent/claim/claim-sources.ts';
@@ -14,6 +14,7 @@ import { claimFailure, clientFor, enrollNode, takeIdentity } from '../agent/clai
 import { EXIT } from '../protocol/errors.ts';
 import { normaliseArgv } from '../agent/claim/classic-flags.ts';
 import { VERSION } from '../version.ts';
+import { trialOnlineLine } from '../agent/update/self-update.ts';
 
 const DEFAULT_STATE_DIR = '/var/lib/muster-agent';
 const DEFAULT_LOCAL_API = '127.0.0.1:19990';
@@ -131,9 +132,13 @@ commonOptions(
   ),
 )
   .option('--allow-shell-jobs', 'run `shell` jobs sent by the server (off by default)')
+  // An update's trial of the new executable: exit 0 as soon as the link is up (see agent.update).
+  .addOption(new Option('--exit-when-online').hideHelp())
   .action(async (opts: Record<string, unknown>) => {
     verbose = Boolean(opts.verbose);
     const state = openStateDir(stateDirOf(opts));
+    let online = false;
+    let trialOnline = (): void => void (online = true);
     const daemon = await runDaemon({
       state,
       flags: flagsOf(opts),
@@ -141,7 +146,14 @@ commonOptions(
       localApi: localApiOf(opts),
       log,
       allowShellJobs: Boolean(opts.allowShellJobs),
+      ...(opts.exitWhenOnline ? { onTrialOnline: () => trialOnline() } : {}),
     });
+    if (opts.exitWhenOnline) {
+      if (!online) await new Promise<void>((resolve) => (trialOnline = resolve));
+      process.stdout.write(`${trialOnlineLine(VERSION)}\n`);
+      await daemon.stop();
+      process.exit(0);
+    }
     await new Promise<void>((resolve) => {
       const stop = (sig: string) => {
         log('info', `${sig}: stopping`);

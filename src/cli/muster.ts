@@ -40,6 +40,10 @@ storageOptions(program.command('server').description('run the Muster server'))
     '--agent-ca <file>',
     "behind a TLS proxy: the CA (PEM) that signed the proxy's certificate; agents and installers pin it (MUSTER_AGENT_CA)",
   )
+  .option(
+    '--agent-dir <dir>',
+    'serve the agent executables (and manifest.json) from this directory instead of the build (MUSTER_AGENT_DIR)',
+  )
   .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (MUSTER_LOG_LEVEL)')
   .addOption(
     new Option(

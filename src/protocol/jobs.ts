@@ -12,6 +12,7 @@ export const JOB_TYPES = [
   'restic.unlock',
   'restic.restore',
   'shell',
+  'agent.update',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
@@ -92,13 +93,25 @@ export const JOB_PARAMS = {
   }),
   'restic.restore': restoreParams,
   shell: z.object({ command: z.string().min(1).max(100_000) }),
+  // Made by the server from the executable it serves (POST /api/hosts/{id}/agent-update), not by hand.
+  'agent.update': z.object({
+    version: z.string().min(1).max(100),
+    os: z.string().min(1).max(20),
+    arch: z.string().min(1).max(20),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+    size: z.number().int().positive(),
+    force: z.boolean().optional(),
+  }),
 } satisfies Record<JobType, z.ZodType>;
 export type JobParams<T extends JobType> = z.infer<(typeof JOB_PARAMS)[T]>;
 
 /** Job types that work on the node's restic repository: they need one, ready, and run one at a time on it. */
 export const usesRepository = (type: string) => type.startsWith('restic.');
 
-/** A job as asked for: its type and that type's parameters (optional, except a shell job's command). */
+/**
+ * A job as asked for: its type and that type's parameters (optional, except a shell job's command). Agent updates
+ * have their own route, which fills in the executable's checksum.
+ */
 export const jobRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('system.probe'), params: JOB_PARAMS['system.probe'].default({}) }),
   z.object({ type: z.literal('restic.init'), params: JOB_PARAMS['restic.init'].default({}) }),

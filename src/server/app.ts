@@ -35,7 +35,7 @@ import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { enrollmentRoutes } from './http/routes/enrollment-routes.ts';
 import { eventsRoutes } from './http/routes/events-routes.ts';
-import { installRoutes } from './http/routes/install-routes.ts';
+import { agentExecutables, installRoutes } from './http/routes/install-routes.ts';
 import { jobsRoutes } from './http/routes/jobs-routes.ts';
 import { nodesRoutes } from './http/routes/nodes-routes.ts';
 import { schedulesRoutes } from './http/routes/schedules-routes.ts';
@@ -51,6 +51,7 @@ import { createEnrollNode } from './operations/enroll-node.ts';
 import { createHostConfig } from './operations/host-config.ts';
 import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
 import { createJobOperations } from './operations/job-operations.ts';
+import { createAgentUpdates } from './operations/agent-updates.ts';
 import { createRemoveNode } from './operations/remove-node.ts';
 import { createStore } from './repos/store.ts';
 import { createSchedulesService } from './schedules/schedules-service.ts';
@@ -73,6 +74,8 @@ export interface AppDeps {
   publicUrl: string | null;
   /** Built web UI (default: dist/web of this checkout). */
   webRoot?: string;
+  /** Agent executables and manifest.json (default: dist/agent of this checkout). */
+  agentDir?: string;
   heartbeatIntervalMs: number;
   /** Heartbeats missed in a row before a node is offline (default 3). */
   missedHeartbeats?: number;
@@ -269,6 +272,8 @@ export async function buildApp(deps: AppDeps) {
   const removeNode = createRemoveNode({ nodes, link });
   const hostConfig = createHostConfig({ nodes, schedules, link, backups });
   const jobOps = createJobOperations({ jobs, nodes, schedules });
+  const executables = agentExecutables(deps.agentDir);
+  const agentUpdates = createAgentUpdates({ jobs, nodes, spaces, executables });
   const repositoryOps = createRepositoryOperations({ nodes, jobs, schedules, backups, hostConfig, link });
   hub.handle({
     configFor: (id) => hostConfig.configFor(id),
@@ -438,8 +443,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(nodesRoutes({ nodes, spaces, link, removeNode, guard }));
   await app.register(eventsRoutes({ bus, guard, streams }));
   await app.register(auditRoutes({ audit, guard }));
-  await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin }));
-  await app.register(jobsRoutes({ jobs, jobOps, nodes, guard, bus, streams }));
+  await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin, executables }));
+  await app.register(jobsRoutes({ jobs, jobOps, agentUpdates, nodes, guard, bus, streams }));
   await app.register(schedulesRoutes({ schedules, hostConfig, jobOps, nodes, guard }));
   await app.register(backupsRoutes({ repositoryOps, backups, nodes, guard }));
   await app.register(

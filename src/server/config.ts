@@ -40,6 +40,8 @@ export const serverConfigSchema = z
     tlsKey: z.string().min(1).optional(),
     /** The CA agents must trust when a reverse proxy presents the certificate: pinned, and served at /ca.pem. */
     agentCa: z.string().min(1).optional(),
+    /** Where the agent executables and their manifest are (default: dist/agent of this install). */
+    agentDir: z.string().min(1).optional(),
     adminPassword: z.string().min(12, 'must be at least 12 characters').optional(),
     masterKey: z
       .string()
@@ -99,6 +101,7 @@ export const ENV_NAMES: Record<string, string> = {
   tlsCert: 'MUSTER_TLS_CERT',
   tlsKey: 'MUSTER_TLS_KEY',
   agentCa: 'MUSTER_AGENT_CA',
+  agentDir: 'MUSTER_AGENT_DIR',
   adminPassword: 'MUSTER_ADMIN_PASSWORD',
   masterKey: 'MUSTER_MASTER_KEY',
   logLevel: 'MUSTER_LOG_LEVEL',

@@ -204,6 +204,7 @@ export async function startServer(
     caPem: agentTrust.caPem,
     caPin: agentTrust.pin,
     publicUrl: config.publicUrl ?? null,
+    ...(config.agentDir ? { agentDir: config.agentDir } : {}),
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     missedHeartbeats: config.missedHeartbeats,
     backupGraceHours: config.backupGraceHours,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts';
 import type { JobFrame } from '../../protocol/link-frames.ts';
 import { collectFacts } from '../collectors/facts.ts';
+import type { SelfUpdate } from '../update/self-update.ts';
 import { createRepositoryQueue } from './repository-queue.ts';
 import {
   backupOutput,
@@ -47,6 +48,10 @@ export function createJobRunner(o: {
   shellEnabled: boolean;
   /** Whether this job already ran here (a start sent again after a reconnect). */
   knows: (jobId: string) => boolean;
+  /** `agent.update`: replace this agent with the server's executable (absent: refused). */
+  selfUpdate?: SelfUpdate;
+  /** Refuse every job (a trial run of a new executable only proves its link). */
+  refuseAll?: boolean;
   now: () => number;
 }) {
   const running = new Map<string, ChildProcess>();
@@ -218,6 +223,12 @@ export function createJobRunner(o: {
       log('stdout', `${JSON.stringify(collectFacts(), null, 2)}\n`);
       return finish('succeeded', 0);
     }
+    if (req.type === 'agent.update') {
+      if (!o.selfUpdate) return finish('failed', null, 'this agent cannot update itself');
+      return o.selfUpdate(req.params, log, (state, error, result) =>
+        finish(state, state === 'succeeded' ? 0 : null, error, result),
+      );
+    }
     if (req.type === 'shell') {
       const command = typeof req.params.command === 'string' ? req.params.command : '';
       if (!command) return finish('failed', null, 'shell jobs need params.command');
@@ -257,6 +268,8 @@ export function createJobRunner(o: {
   return {
     /** Accept or refuse a job; accepted jobs run in the background. */
     start(req: JobRequest): { ok: true } | { ok: false; message: string } {
+      if (o.refuseAll)
+        return { ok: false, message: 'this agent is a trial run of an update; it runs no jobs' };
       if (req.type === 'shell' && !o.shellEnabled)
         return { ok: false, message: 'shell jobs are disabled on this agent' };
       if (!(JOB_TYPES as readonly string[]).includes(req.type))

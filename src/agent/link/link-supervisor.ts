@@ -46,6 +46,8 @@ export function createLinkSupervisor(deps: {
   let link: LinkClient | null = null;
   let claimRetry: NodeJS.Timeout | null = null;
   let stopping = false;
+  /** While another process (a new executable on trial) holds this node's link. */
+  let paused = false;
 
   const tryClaim = (flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<ClaimAttempt> =>
     attemptClaim(state, flags, env, o.log);
@@ -56,7 +58,7 @@ export function createLinkSupervisor(deps: {
     claimRetry = null;
     await link?.stop();
     link = null;
-    if (stopping) return;
+    if (stopping || paused) return;
     let claimId = state.claimedId();
     if (!claimId) {
       const attempt = resolveClaimSettings(o.flags, o.env, state) ? await tryClaim(o.flags, o.env) : null;
@@ -131,6 +133,15 @@ export function createLinkSupervisor(deps: {
     evaluate,
     /** Claim with these settings (the local API's claim); the caller evaluates after a success. */
     claim: (flags: ConnectionFlags) => tryClaim(flags, o.env),
+    /** Close the link and keep it closed until `resume` (another process is trying this node's link). */
+    async pause(): Promise<void> {
+      paused = true;
+      await evaluate();
+    },
+    async resume(): Promise<void> {
+      paused = false;
+      await evaluate();
+    },
     async stop(): Promise<void> {
       stopping = true;
       if (claimRetry) clearTimeout(claimRetry);

@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
 import https from 'node:https';
 import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { EXIT } from '../../protocol/errors.ts';
 import { certPin, formatPin } from '../../protocol/pin.ts';
@@ -196,6 +198,55 @@ export function createHttpClient(opts: {
           headers,
         );
         return res;
+      } catch (err) {
+        throw networkError(err, target.origin);
+      }
+    },
+    /**
+     * GET `url` into `file` (created 0700) with the same trust and proxy, hashing while it streams: a large file
+     * never sits in memory. Resolves with the status and the SHA-256 of what was written.
+     */
+    async download(url: string, file: string): Promise<{ status: number; sha256: string; size: number }> {
+      const target = new URL(url);
+      await ensureTrust(target);
+      const tls = tlsFor();
+      try {
+        return await new Promise((resolve, reject) => {
+          const lib = target.protocol === 'https:' ? https : http;
+          const req = lib.get(
+            target,
+            {
+              agent: agentFor(target),
+              ca: tls.ca,
+              rejectUnauthorized: tls.rejectUnauthorized,
+              timeout: REQUEST_TIMEOUT_MS,
+            },
+            (res) => {
+              const status = res.statusCode ?? 0;
+              if (status !== 200) {
+                res.resume();
+                resolve({ status, sha256: '', size: 0 });
+                return;
+              }
+              const hash = createHash('sha256');
+              let size = 0;
+              res.on('data', (c: Buffer) => {
+                hash.update(c);
+                size += c.length;
+              });
+              pipeline(res, createWriteStream(file, { mode: 0o700 })).then(
+                () => resolve({ status, sha256: hash.digest('hex'), size }),
+                reject,
+              );
+            },
+          );
+          req.on('timeout', () =>
+            req.destroy(
+              Object.assign(new Error(`stalled for ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
+            ),
+          );
+          req.on('error', reject);
+        });
       } catch (err) {
         throw networkError(err, target.origin);
       }

@@ -34,6 +34,8 @@ export const nodeView = z.object({
   virtualization: z.string().nullable(),
   container: z.string().nullable(),
   agent_version: z.string().nullable(),
+  /** A Muster agent older than the server: POST /api/hosts/{id}/agent-update updates it. */
+  update_available: z.boolean(),
   /** The agent on the node's link: Muster's own or a stock Netdata agent (ACLK); null before its first link. */
   agent_kind: z.enum(AGENT_KINDS).nullable(),
   machine_guid: z.string().nullable(),
@@ -71,6 +73,7 @@ export const hostView = nodeView.pick({
   os: true,
   arch: true,
   agent_version: true,
+  update_available: true,
   agent_kind: true,
   tags: true,
   rooms: true,

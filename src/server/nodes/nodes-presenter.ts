@@ -1,3 +1,5 @@
+import { isOlderVersion } from '../../protocol/versions.ts';
+import { VERSION } from '../../version.ts';
 import type { NodeView } from '../../protocol/api/views.ts';
 import type { NodesTable } from '../db/schema.ts';
 
@@ -35,6 +37,8 @@ export function presentNode(
     virtualization: n.virtualization,
     container: n.container,
     agent_version: n.agent_version,
+    update_available:
+      n.agent_kind !== 'netdata' && n.agent_version !== null && isOlderVersion(n.agent_version, VERSION),
     agent_kind: n.agent_kind,
     machine_guid: n.machine_guid,
     space_id: n.space_id,

@@ -99,6 +99,7 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
       });
       return presentRoom(room);
     },
+    getRoom: async (id: string) => presentRoom(await roomOrThrow(id)),
     async renameRoom(id: string, name: string) {
       const room = await roomOrThrow(id);
       const slug = roomSlug(name);

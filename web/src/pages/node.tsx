@@ -279,7 +279,7 @@ function Jobs({ node, me }: { node: Node; me: Me }) {
           <label>
             Job type
             <select value={type} onChange={(e) => setType(e.currentTarget.value)}>
-              {JOB_TYPES.map((t) => (
+              {JOB_TYPES.filter((t) => t !== 'agent.update').map((t) => (
                 <option key={t}>{t}</option>
               ))}
             </select>

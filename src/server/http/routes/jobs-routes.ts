@@ -7,6 +7,7 @@ import type { EventBus } from '../../events/event-bus.ts';
 import type { EventStreams } from '../../events/event-streams.ts';
 import { presentJob, type JobsService } from '../../jobs/jobs-service.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
+import type { AgentUpdates } from '../../operations/agent-updates.ts';
 import type { JobOperations } from '../../operations/job-operations.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { eventStream, idParams, routeOptions } from '../route-schema.ts';
@@ -17,12 +18,13 @@ const ENDED = (state: string) => state !== 'queued' && state !== 'running';
 export function jobsRoutes(deps: {
   jobs: JobsService;
   jobOps: JobOperations;
+  agentUpdates: AgentUpdates;
   nodes: NodesService;
   guard: AuthGuard;
   bus: EventBus;
   streams: EventStreams;
 }): FastifyPluginAsyncZod {
-  const { jobs, jobOps, nodes } = deps;
+  const { jobs, jobOps, agentUpdates, nodes } = deps;
   const route = routeOptions(deps.guard);
   const tags = ['jobs'];
   return async (app) => {
@@ -54,6 +56,52 @@ export function jobsRoutes(deps: {
         const job = await jobOps.createJob(actorOf(req), req.params.id, req.body.type, req.body.params);
         return reply.code(201).send(presentJob(job));
       },
+    );
+
+    const updateBody = z
+      .object({
+        force: z
+          .boolean()
+          .optional()
+          .describe('update even an agent that reports the same version (to replace its executable)'),
+      })
+      .default({});
+    app.post(
+      '/api/hosts/:id/agent-update',
+      route({
+        access: 'operator',
+        summary:
+          "Update the host's agent to the executable this server serves (an agent.update job: download, checksum, trial link, swap, restart; the old one stays if the new one does not come online)",
+        tags,
+        schema: { params: idParams, body: updateBody, response: { 201: jobView } },
+        errors: [404, 409],
+      }),
+      async (req, reply) => {
+        const job = await agentUpdates.updateNode(actorOf(req), req.params.id, req.body.force ?? false);
+        return reply.code(201).send(presentJob(job));
+      },
+    );
+
+    app.post(
+      '/api/rooms/:id/agent-update',
+      route({
+        access: 'operator',
+        summary:
+          'Update the agents of every node in a room: an agent.update job each; nodes that cannot be updated (Netdata agents, no executable for their platform, already current) are listed with the reason',
+        tags,
+        schema: {
+          params: idParams,
+          body: updateBody,
+          response: {
+            200: z.object({
+              jobs: z.array(z.object({ host_id: z.string(), hostname: z.string(), job_id: z.string() })),
+              skipped: z.array(z.object({ host_id: z.string(), hostname: z.string(), reason: z.string() })),
+            }),
+          },
+        },
+        errors: [404],
+      }),
+      async (req) => agentUpdates.updateRoom(actorOf(req), req.params.id, req.body.force ?? false),
     );
 
     app.get(
