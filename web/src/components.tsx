@@ -62,9 +62,12 @@ export function StatusBadge({ node }: { node: Pick<Node, 'status' | 'duplicate_s
 }
 
 /** Which agent a node runs: "Netdata 2.10.4", "Muster 0.1.0", or the version alone before its first link. */
-export function agentLabel(node: Pick<Node, 'agent_kind' | 'agent_version'>): string {
+export function agentLabel(
+  node: Pick<Node, 'agent_kind' | 'agent_version'> & { update_available?: boolean },
+): string {
   const name = node.agent_kind === 'netdata' ? 'Netdata' : node.agent_kind === 'muster' ? 'Muster' : '';
-  return [name, node.agent_version].filter(Boolean).join(' ') || '—';
+  const label = [name, node.agent_version].filter(Boolean).join(' ') || '—';
+  return node.update_available ? `${label} · update available` : label;
 }
 
 export function ErrorText({ error }: { error: unknown }) {

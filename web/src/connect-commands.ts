@@ -230,11 +230,11 @@ export function connectHint(env: Environment, caPin: string | null = null): stri
   const trust = caPin ? 'checks the CA pin' : "trusts the system's CAs (the server has no pin)";
   switch (env) {
     case 'linux':
-      return `Run as a user who may sudo. The installer ${trust}, downloads and checks the agent, claims and starts it under systemd.`;
+      return `Run as a user who may sudo; the host needs no Node.js. The installer ${trust}, downloads the agent executable for this machine (amd64 or arm64) and checks its SHA-256, claims and starts it under systemd.`;
     case 'macos':
-      return `Needs Node.js 20 or later. ${caPin ? 'Checks the CA pin and the agent checksum first' : "Trusts the system's CAs (the server has no pin) and checks the agent checksum first"}. Keeps running in the terminal; wrap it in a launchd job to start at boot.`;
+      return `Needs Node.js 20 or later (there is no macOS executable yet: the JavaScript agent runs with your Node.js). ${caPin ? 'Checks the CA pin and the agent checksum first' : "Trusts the system's CAs (the server has no pin) and checks the agent checksum first"}. Keeps running in the terminal; wrap it in a launchd job to start at boot.`;
     case 'docker':
-      return 'Build the image once from the repository: npm run build && docker build -f deploy/docker/Dockerfile -t muster-agent .';
+      return 'Build the image once from the repository: npm run build && docker build -f deploy/docker/Dockerfile -t muster-agent . (the agent executable on Debian slim, no Node.js; update by pulling a newer image).';
     case 'compose':
       return 'Add to your compose file; the image comes from deploy/docker/Dockerfile.';
     case 'kubernetes':

@@ -614,6 +614,16 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
         <span class="reason">
           {node.reason} · since {ago(node.since)}
         </span>
+        {node.update_available && roleAtLeast(me.role, 'operator') && (
+          <ConfirmButton
+            label="Update agent"
+            question={`Update the agent on ${node.hostname}? It downloads this server's agent, checks it, tries its link, then replaces itself and restarts; if the new one does not come online, the current one stays. Follow it under Jobs.`}
+            onConfirm={async () => {
+              await post(`/api/hosts/${id}/agent-update`, {});
+              await load();
+            }}
+          />
+        )}
         {admin && (
           <ConfirmButton
             label="Remove node"
