@@ -3,17 +3,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { formatPin } from '../src/protocol/pin.ts';
 import { VERSION } from '../src/version.ts';
 import {
   AGENT_EXECUTABLE,
+  claimArgs,
   jobIn,
   login,
   request,
   spawnAgent,
   useTestServer,
   waitFor,
-  type TestServer,
 } from './helpers.ts';
 
 const ARM64 = join(dirname(AGENT_EXECUTABLE), 'muster-agent-linux-arm64');
@@ -46,8 +45,6 @@ function run(
 /** What `muster-agent status --json` prints, in part. */
 type LinkJson = { online: boolean; claim_id: string | null };
 
-const claimFlags = (server: TestServer) => ['--url', server.url, '--ca-pin', formatPin(server.pin!)];
-
 describe('the self-contained agent executable', () => {
   const server = useTestServer();
 
@@ -55,11 +52,9 @@ describe('the self-contained agent executable', () => {
     assert.equal((await run(AGENT_EXECUTABLE, ['--version'])).stdout.trim(), VERSION);
     const state = server.tempDir('muster-exe-').path;
     const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
-    const claimed = await run(
-      AGENT_EXECUTABLE,
-      ['claim', '--state-dir', state, '--local-api', 'off', '--hostname', 'exe-amd64', ...claimFlags(server)],
-      { MUSTER_CLAIM_TOKEN: token },
-    );
+    const claimed = await run(AGENT_EXECUTABLE, claimArgs(server, state, 'exe-amd64'), {
+      MUSTER_CLAIM_TOKEN: token,
+    });
     assert.equal(claimed.code, 0, claimed.stderr);
     const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
     const agent = spawnAgent(['--state-dir', state], { executable: AGENT_EXECUTABLE });
@@ -105,19 +100,7 @@ describe('the self-contained agent executable', () => {
       const link = JSON.parse(before.stdout) as LinkJson;
       assert.deepEqual({ online: link.online, claim_id: link.claim_id }, { online: false, claim_id: null });
       const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
-      const claimed = await arm(
-        [
-          'claim',
-          '--state-dir',
-          state,
-          '--local-api',
-          'off',
-          '--hostname',
-          'exe-arm64',
-          ...claimFlags(server),
-        ],
-        { MUSTER_CLAIM_TOKEN: token },
-      );
+      const claimed = await arm(claimArgs(server, state, 'exe-arm64'), { MUSTER_CLAIM_TOKEN: token });
       assert.equal(claimed.code, 0, claimed.stderr);
       const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
       const agent = spawn(QEMU, [ARM64, 'run', '--state-dir', state, '--local-api', 'off'], {

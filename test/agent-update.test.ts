@@ -13,10 +13,10 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { formatPin } from '../src/protocol/pin.ts';
 import { VERSION } from '../src/version.ts';
 import {
   AGENT_EXECUTABLE,
+  claimArgs,
   jobIn,
   login,
   request,
@@ -39,23 +39,7 @@ async function installed(server: TestServer, exe: string, hostname: string, env:
   const state = tempDir('muster-upd-state-').path;
   const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
   // Asynchronously: the server answering the claim runs in this process.
-  await execFileAsync(
-    exe,
-    [
-      'claim',
-      '--state-dir',
-      state,
-      '--local-api',
-      'off',
-      '--hostname',
-      hostname,
-      '--url',
-      server.url,
-      '--ca-pin',
-      formatPin(server.pin!),
-    ],
-    { env: { MUSTER_CLAIM_TOKEN: token } },
-  );
+  await execFileAsync(exe, claimArgs(server, state, hostname), { env: { MUSTER_CLAIM_TOKEN: token } });
   const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
   const agent = spawnAgent(['--state-dir', state], { executable: exe, env });
   return { state, id, agent };

@@ -388,6 +388,23 @@ export function connectArgs(server: { url: string; pin: string | null }, token: 
   return ['--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)];
 }
 
+/** `claim` arguments for an agent run with the token in its environment: no local API, a host name, URL and pin. */
+export function claimArgs(server: { url: string; pin: string | null }, stateDir: string, hostname: string) {
+  return [
+    'claim',
+    '--state-dir',
+    stateDir,
+    '--local-api',
+    'off',
+    '--hostname',
+    hostname,
+    '--url',
+    server.url,
+    '--ca-pin',
+    formatPin(server.pin!),
+  ];
+}
+
 /** `muster-agent claim` into `stateDir` with the server's URL, pin and `token` (extra arguments appended). */
 export function claimInto(
   server: { url: string; pin: string | null },
