@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.ts';
 import { AppError } from '../errors.ts';
-import type { AgentExecutables } from '../http/routes/install-routes.ts';
+import type { AgentExecutables } from './agent-executables.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import type { SpacesService } from '../spaces/spaces-service.ts';

@@ -6,62 +6,17 @@ import { z } from 'zod';
 import { formatPin } from '../../../protocol/pin.ts';
 import { AppError } from '../../errors.ts';
 import { packagePath } from '../../paths.ts';
+import { agentExecutables, type AgentExecutables } from '../../operations/agent-executables.ts';
 import { baseUrlOf } from './agent-api-routes.ts';
 
-/** Where `npm run build` puts the agent bundle (for hosts with their own Node.js) and the executables. */
+/** Where `npm run build` puts the agent bundle (for hosts with their own Node.js). */
 export const AGENT_BUNDLE_PATH = packagePath('dist', 'muster-agent.mjs');
-export const AGENT_EXECUTABLES_DIR = packagePath('dist', 'agent');
 
-/** One self-contained agent executable, as scripts/agent-executables.mjs lists it in manifest.json. */
-export interface AgentExecutable {
-  os: string;
-  arch: string;
-  file: string;
-  size: number;
-  sha256: string;
-}
-export interface AgentManifest {
-  version: string;
-  runtime: string;
-  files: AgentExecutable[];
-}
-
-/** `uname -m` and Node.js names for the same architectures. */
-const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', x64: 'amd64', aarch64: 'arm64' };
+/** Which executable: `uname -m` and Node.js names are accepted for the architecture. */
 const platformQuery = z.object({
   os: z.string().max(20).default('linux'),
   arch: z.string().max(20).default('amd64'),
 });
-
-/** The executables the build produced, re-read when the build changes; none when they are not built. */
-export function agentExecutables(dir = AGENT_EXECUTABLES_DIR) {
-  const manifestPath = join(dir, 'manifest.json');
-  let cached: { mtimeMs: number; manifest: AgentManifest } | null = null;
-  function manifest(): AgentManifest | null {
-    if (!existsSync(manifestPath)) return null;
-    const mtimeMs = statSync(manifestPath).mtimeMs;
-    if (!cached || cached.mtimeMs !== mtimeMs)
-      cached = { mtimeMs, manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) as AgentManifest };
-    return cached.manifest;
-  }
-  return {
-    dir,
-    manifest,
-    /** The executable for `os`/`arch` (aliases accepted), or a 404 that lists what exists. */
-    find(os: string, arch: string): AgentExecutable {
-      const want = { os: os.toLowerCase(), arch: ARCH_ALIASES[arch.toLowerCase()] ?? arch.toLowerCase() };
-      const files = manifest()?.files ?? [];
-      const hit = files.find((f) => f.os === want.os && f.arch === want.arch);
-      if (hit) return hit;
-      const available = files.map((f) => `${f.os}/${f.arch}`).join(', ') || 'none (npm run build makes them)';
-      throw new AppError(
-        'NOT_FOUND',
-        `no agent executable for ${want.os}/${want.arch}; this server has: ${available}. On any other platform with Node.js 20 or newer, use the JavaScript agent: /agent/muster-agent.mjs (checksum at /agent/muster-agent.mjs.sha256)`,
-      );
-    },
-  };
-}
-export type AgentExecutables = ReturnType<typeof agentExecutables>;
 
 /** The install script template; the server fills in its URL and CA pin. */
 export const INSTALL_SH_PATH = packagePath('deploy', 'install', 'install.sh');
