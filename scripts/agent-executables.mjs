@@ -96,6 +96,11 @@ function hostPlatform() {
  * SHA256SUMS and manifest.json ({version, runtime, files}) beside them. Returns the manifest.
  */
 export async function buildAgentExecutables({ main, outDir, version, platforms = Object.keys(PLATFORMS) }) {
+  const unknown = platforms.filter((p) => !(p in PLATFORMS));
+  if (unknown.length)
+    throw new Error(
+      `no runtime for ${unknown.join(', ')}; the platforms are ${Object.keys(PLATFORMS).join(', ')}`,
+    );
   mkdirSync(outDir, { recursive: true });
   const work = join(outDir, '.sea');
   mkdirSync(work, { recursive: true });

@@ -1,6 +1,5 @@
 import { VERSION } from '../version.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
@@ -30,11 +29,6 @@ export interface DaemonOptions {
   log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
   /** Run `shell` jobs (off unless the agent is started with --allow-shell-jobs). */
   allowShellJobs?: boolean;
-  /**
-   * A trial of a new executable during an update: bring the link up, call this once it is, and nothing else (no
-   * jobs, no schedules, the job journal untouched).
-   */
-  onTrialOnline?: () => void;
 }
 
 /**
@@ -69,9 +63,7 @@ export async function runDaemon(o: DaemonOptions) {
   state.ensure();
   state.machineGuid();
   state.keyPair(); // made on first start, never at install time
-  const trial = o.onTrialOnline !== undefined;
-  // The session key belongs to the local API of the agent a trial runs beside: left alone then.
-  let sessionKey = trial ? '' : state.regenerateSessionKey();
+  let sessionKey = state.regenerateSessionKey();
 
   const metrics = createMetricsCollector();
   metrics.start();
@@ -79,10 +71,7 @@ export async function runDaemon(o: DaemonOptions) {
   let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
   const clock = agentClock(o.env);
   const outbox = createJobOutbox({
-    // A trial must not read (and mark lost) the jobs of the agent that started it, among them the update itself.
-    path: trial
-      ? join(tmpdir(), `muster-agent-trial-${process.pid}.json`)
-      : join(state.dir, 'job-journal.json'),
+    path: join(state.dir, 'job-journal.json'),
     send: (frame) => supervisor.send(frame),
     running: () => runner.running(),
     log: o.log,
@@ -96,21 +85,17 @@ export async function runDaemon(o: DaemonOptions) {
       Array.isArray(linkConfig.initial_paths) ? (linkConfig.initial_paths as string[]) : [],
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
-    refuseAll: trial,
-    selfUpdate: trial
-      ? undefined
-      : createSelfUpdate({
-          http: () => {
-            const ls = linkSettings(o.flags, state);
-            return { client: clientFor(ls, state, o.env), url: ls.url };
-          },
-          stateDir: state.dir,
-          env: o.env,
-          pauseLink: () => supervisor.pause(),
-          resumeLink: () => supervisor.resume(),
-          shutdown: () => daemon.stop(),
-          log: o.log,
-        }),
+    selfUpdate: createSelfUpdate({
+      http: () => {
+        const ls = linkSettings(o.flags, state);
+        return { client: clientFor(ls, state, o.env), url: ls.url };
+      },
+      env: o.env,
+      pauseLink: () => supervisor.pause(),
+      resumeLink: () => supervisor.resume(),
+      shutdown: () => daemon.stop(),
+      log: o.log,
+    }),
   });
   const backups = createBackupQueries({
     repository: () => (linkConfig.repository as Repository | undefined) ?? null,
@@ -123,7 +108,7 @@ export async function runDaemon(o: DaemonOptions) {
     fire: createScheduleFiring({ runner, log: o.log }),
   });
   // Schedules known from the last link run even while the server cannot be reached.
-  if (!trial) scheduler.update(schedulesOf(linkConfig));
+  scheduler.update(schedulesOf(linkConfig));
   const supervisor = createLinkSupervisor({
     state,
     flags: o.flags,
@@ -131,7 +116,6 @@ export async function runDaemon(o: DaemonOptions) {
     log: o.log,
     link: {
       onConfig: (config) => {
-        if (trial) return;
         linkConfig = config;
         state.saveLinkConfig(config);
         scheduler.update(schedulesOf(config));
@@ -139,12 +123,7 @@ export async function runDaemon(o: DaemonOptions) {
       onJobAck: (id) => outbox.ack(id),
       onRequest: (method, params) => answer(method, params),
       onCancel: (id) => void runner.cancel(id),
-      online: (up) => {
-        if (trial) {
-          if (up) o.onTrialOnline!();
-        } else if (up) outbox.online();
-        else outbox.offline();
-      },
+      online: (up) => (up ? outbox.online() : outbox.offline()),
     },
   });
   const { evaluate } = supervisor;
@@ -202,4 +181,25 @@ export async function runDaemon(o: DaemonOptions) {
   };
   await evaluate();
   return daemon;
+}
+
+/**
+ * `run --exit-when-online`, an update's trial of a new executable: bring this node's link up with the state
+ * directory's identity and settings, and return once it is up and closed again. Nothing else runs (no jobs,
+ * schedules, samples or local API) and nothing in the state directory changes: the job journal, the session key
+ * and the link configuration belong to the agent that started the trial.
+ */
+export async function runLinkTrial(o: Pick<DaemonOptions, 'state' | 'flags' | 'env' | 'log'>): Promise<void> {
+  let up = (): void => undefined;
+  const online = new Promise<void>((resolve) => (up = resolve));
+  const supervisor = createLinkSupervisor({
+    ...o,
+    link: {
+      onRequest: () => ({ ok: false, message: 'this agent is a trial run of an update; it answers nothing' }),
+      online: (isUp) => isUp && up(),
+    },
+  });
+  await supervisor.evaluate();
+  await online;
+  await supervisor.stop();
 }

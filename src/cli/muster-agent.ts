@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { runDaemon } from '../agent/agent-daemon.ts';
+import { runDaemon, runLinkTrial } from '../agent/agent-daemon.ts';
 import { claimNode } from '../agent/claim/claim-client.ts';
 import { resolveClaimSettings, type ConnectionFlags } from '../agent/claim/claim-sources.ts';
 import { collectFacts } from '../agent/collectors/facts.ts';
@@ -137,8 +137,11 @@ commonOptions(
   .action(async (opts: Record<string, unknown>) => {
     verbose = Boolean(opts.verbose);
     const state = openStateDir(stateDirOf(opts));
-    let online = false;
-    let trialOnline = (): void => void (online = true);
+    if (opts.exitWhenOnline) {
+      await runLinkTrial({ state, flags: flagsOf(opts), env, log });
+      process.stdout.write(`${trialOnlineLine(VERSION)}\n`);
+      process.exit(0);
+    }
     const daemon = await runDaemon({
       state,
       flags: flagsOf(opts),
@@ -146,14 +149,7 @@ commonOptions(
       localApi: localApiOf(opts),
       log,
       allowShellJobs: Boolean(opts.allowShellJobs),
-      ...(opts.exitWhenOnline ? { onTrialOnline: () => trialOnline() } : {}),
     });
-    if (opts.exitWhenOnline) {
-      if (!online) await new Promise<void>((resolve) => (trialOnline = resolve));
-      process.stdout.write(`${trialOnlineLine(VERSION)}\n`);
-      await daemon.stop();
-      process.exit(0);
-    }
     await new Promise<void>((resolve) => {
       const stop = (sig: string) => {
         log('info', `${sig}: stopping`);

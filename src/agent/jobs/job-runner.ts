@@ -50,8 +50,6 @@ export function createJobRunner(o: {
   knows: (jobId: string) => boolean;
   /** `agent.update`: replace this agent with the server's executable (absent: refused). */
   selfUpdate?: SelfUpdate;
-  /** Refuse every job (a trial run of a new executable only proves its link). */
-  refuseAll?: boolean;
   now: () => number;
 }) {
   const running = new Map<string, ChildProcess>();
@@ -268,8 +266,6 @@ export function createJobRunner(o: {
   return {
     /** Accept or refuse a job; accepted jobs run in the background. */
     start(req: JobRequest): { ok: true } | { ok: false; message: string } {
-      if (o.refuseAll)
-        return { ok: false, message: 'this agent is a trial run of an update; it runs no jobs' };
       if (req.type === 'shell' && !o.shellEnabled)
         return { ok: false, message: 'shell jobs are disabled on this agent' };
       if (!(JOB_TYPES as readonly string[]).includes(req.type))

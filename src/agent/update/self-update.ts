@@ -55,7 +55,8 @@ function runFor(
  * 1. download it next to this one (the same trust as the link: the pinned CA), hashing as it streams, and keep it
  *    only if its SHA-256 is the one the server put in the job;
  * 2. run it: `--version` must print the version the job names;
- * 3. trial: close this agent's link and let the new executable bring up its own (`run --exit-when-online`); if it
+ * 3. trial: close this agent's link and let the new executable bring up its own (this agent's arguments plus
+ *    `--exit-when-online`: only the link, see runLinkTrial); if it
  *    is not online within TRIAL_TIMEOUT_MS, it is killed and deleted and this agent links again: the old one stays;
  * 4. swap atomically (the old one is kept as `<name>.previous`), report success in the job journal (the new agent
  *    delivers it after its welcome), and restart: under systemd by exiting (Restart=always starts the new file),
@@ -63,18 +64,13 @@ function runFor(
  */
 export function createSelfUpdate(deps: {
   http: () => { client: HttpClient; url: string };
-  stateDir: string;
   env: NodeJS.ProcessEnv;
   pauseLink: () => Promise<void>;
   resumeLink: () => Promise<void>;
   /** Stop the daemon (local API, timers) before the new process starts. */
   shutdown: () => Promise<void>;
   log: (level: 'info' | 'warn', msg: string) => void;
-  /** Tests replace the process exit. */
-  exit?: (code: number) => void;
 }) {
-  const exit = deps.exit ?? ((code: number) => process.exit(code));
-
   return async function update(params: Record<string, unknown>, log: Log, finish: Finish): Promise<void> {
     const parsed = parseJobParams('agent.update', params);
     if (!parsed.ok) return finish('failed', parsed.message);
@@ -93,6 +89,13 @@ export function createSelfUpdate(deps: {
       return finish('succeeded', undefined, { from: VERSION, to: VERSION, changed: false });
     const exe = process.execPath;
     const next = `${exe}.new`;
+    // The agent's own arguments: the trial and the restart run with the same state directory and connection flags.
+    const args = process.argv.slice(2);
+    /** Give up before the swap: the downloaded file goes, the running agent stays. */
+    const discard = (error: string) => {
+      rmSync(next, { force: true });
+      finish('failed', error);
+    };
     try {
       accessSync(dirname(exe), constants.W_OK);
     } catch {
@@ -110,27 +113,19 @@ export function createSelfUpdate(deps: {
     try {
       got = await client.download(new URL(`/agent/binary?${query}`, url).href, next);
     } catch (err) {
-      rmSync(next, { force: true });
-      return finish('failed', `cannot download the new agent: ${(err as Error).message}`);
+      return discard(`cannot download the new agent: ${(err as Error).message}`);
     }
-    if (got.status !== 200) {
-      rmSync(next, { force: true });
-      return finish('failed', `the server answered ${got.status} for the ${p.os}/${p.arch} executable`);
-    }
-    if (got.sha256 !== p.sha256) {
-      rmSync(next, { force: true });
-      return finish(
-        'failed',
+    if (got.status !== 200)
+      return discard(`the server answered ${got.status} for the ${p.os}/${p.arch} executable`);
+    if (got.sha256 !== p.sha256)
+      return discard(
         `the downloaded executable's SHA-256 is ${got.sha256}, not ${p.sha256}; nothing was changed`,
       );
-    }
     log('info', `checksum verified (sha256 ${got.sha256})\n`);
     chmodSync(next, 0o755);
     const version = await runFor(next, ['--version'], deps.env, 30_000);
     if (version.code !== 0 || version.output !== p.version) {
-      rmSync(next, { force: true });
-      return finish(
-        'failed',
+      return discard(
         `the new executable does not run here (--version: ${version.timedOut ? 'no answer in 30 s' : `exit ${version.code}`}${version.output ? `, "${version.output.slice(-300)}"` : ''}); still running ${VERSION}`,
       );
     }
@@ -138,22 +133,15 @@ export function createSelfUpdate(deps: {
     log('info', `version ${p.version} runs; trying its link (this agent's link closes meanwhile)\n`);
     await deps.pauseLink();
     const trialMs = Number(deps.env.MUSTER_AGENT_UPDATE_TRIAL_SECONDS) * 1000 || TRIAL_TIMEOUT_MS;
-    const trial = await runFor(
-      next,
-      ['run', '--state-dir', deps.stateDir, '--local-api', 'off', '--exit-when-online'],
-      deps.env,
-      trialMs,
-    );
+    const trial = await runFor(next, [...args, '--exit-when-online'], deps.env, trialMs);
     if (trial.code !== 0 || !trial.output.includes(trialOnlineLine(p.version))) {
-      rmSync(next, { force: true });
       await deps.resumeLink();
       const why = trial.timedOut
         ? `not online within ${trialMs / 1000} s`
         : trial.code !== 0
           ? `exit ${trial.code}`
           : 'it never said it was online';
-      return finish(
-        'failed',
+      return discard(
         `the new agent (${p.version}) did not come online (${why}${trial.output ? `: ${trial.output.split('\n').slice(-3).join(' | ')}` : ''}); rolled back, still running ${VERSION}`,
       );
     }
@@ -169,10 +157,10 @@ export function createSelfUpdate(deps: {
     );
     finish('succeeded', undefined, { from: VERSION, to: p.version, changed: true });
     await deps.shutdown();
-    if (deps.env.INVOCATION_ID) return exit(0); // systemd starts the new file (Restart=always)
-    const child = spawn(exe, process.argv.slice(2), { env: deps.env, stdio: 'inherit', detached: true });
-    child.unref();
-    exit(0);
+    // Under systemd, exiting is enough (Restart=always starts the new file); elsewhere the agent starts it itself.
+    if (!deps.env.INVOCATION_ID)
+      spawn(exe, args, { env: deps.env, stdio: 'inherit', detached: true }).unref();
+    process.exit(0);
   };
 }
 export type SelfUpdate = ReturnType<typeof createSelfUpdate>;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatPin } from '../../../protocol/pin.ts';
 import { AppError } from '../../errors.ts';
 import { packagePath } from '../../paths.ts';
-import { agentExecutables, type AgentExecutables } from '../../operations/agent-executables.ts';
+import type { AgentExecutables } from '../../operations/agent-executables.ts';
 import { baseUrlOf } from './agent-api-routes.ts';
 
 /** Where `npm run build` puts the agent bundle (for hosts with their own Node.js). */
@@ -45,10 +45,10 @@ export function installRoutes(deps: {
   publicUrl: string | null;
   caPin: string | null;
   bundlePath?: string;
-  executables?: AgentExecutables;
+  executables: AgentExecutables;
 }): FastifyPluginAsyncZod {
   const path = deps.bundlePath ?? AGENT_BUNDLE_PATH;
-  const executables = deps.executables ?? agentExecutables();
+  const { executables } = deps;
   let cached: { mtimeMs: number; body: Buffer; sha256: string } | null = null;
 
   function bundle() {
