@@ -64,13 +64,14 @@ fi
 install -d -m 0755 "$APP_DIR" || die 2 "cannot create $APP_DIR"
 install -d -m 0700 "$STATE_DIR" "$STATE_DIR/cloud.d" || die 2 "cannot create $STATE_DIR"
 
-# get URL FILE: download with curl or wget, trusting only $CA_FILE once the pin has been checked.
+# get URL FILE [insecure]: download with curl or wget, trusting only $CA_FILE once the pin has been checked; the one
+# insecure fetch is the CA itself, which nothing uses before its key matches the pin.
 CA_FILE=""
 get() {
   if [ "$FETCH" = curl ]; then
-    curl -fsS --retry 3 --connect-timeout 15 ${CA_FILE:+--cacert "$CA_FILE"} "$1" -o "$2"
+    curl -fsS --retry 3 --connect-timeout 15 ${3:+-k} ${CA_FILE:+--cacert "$CA_FILE"} "$1" -o "$2"
   else
-    wget -q --tries=3 --timeout=15 ${CA_FILE:+--ca-certificate="$CA_FILE"} "$1" -O "$2"
+    wget -q --tries=3 --timeout=15 ${3:+--no-check-certificate} ${CA_FILE:+--ca-certificate="$CA_FILE"} "$1" -O "$2"
   fi
 }
 
@@ -79,11 +80,7 @@ if [ -n "$PIN" ] && [ "${SERVER#https://}" != "$SERVER" ]; then
   command -v openssl >/dev/null 2>&1 || die 3 "openssl is required to check the server's CA pin"
   ca_tmp="$(mktemp)"
   trap 'rm -f "$ca_tmp"' EXIT
-  if [ "$FETCH" = curl ]; then
-    curl -fsSk --connect-timeout 15 "$SERVER/ca.pem" -o "$ca_tmp" || die 4 "cannot fetch $SERVER/ca.pem"
-  else
-    wget -q --no-check-certificate --timeout=15 "$SERVER/ca.pem" -O "$ca_tmp" || die 4 "cannot fetch $SERVER/ca.pem"
-  fi
+  get "$SERVER/ca.pem" "$ca_tmp" insecure || die 4 "cannot fetch $SERVER/ca.pem"
   got="sha256:$(openssl x509 -in "$ca_tmp" -pubkey -noout | openssl pkey -pubin -outform der | sha256sum | cut -d' ' -f1)"
   want="sha256:${PIN#sha256:}"
   [ "$got" = "$want" ] || die 19 "the server's CA key is $got, not the pinned $want; refusing to continue"
