@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { VERSION } from '../src/version.ts';
 import {
   AGENT_EXECUTABLE,
+  runAgent,
   claimArgs,
   jobIn,
   login,
@@ -20,27 +21,9 @@ const ARM64 = join(dirname(AGENT_EXECUTABLE), 'muster-agent-linux-arm64');
 const QEMU = '/usr/bin/qemu-aarch64-static';
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 
-/** Run a command with exactly `env` (nothing inherited: no PATH, so no Node.js to find). */
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The amd64 executable with exactly `env` (nothing inherited: no PATH, so no Node.js to find). */
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runAgent(args, { command: [AGENT_EXECUTABLE], env, timeoutMs: 60_000 });
 
 /** What `muster-agent status --json` prints, in part. */
 type LinkJson = { online: boolean; claim_id: string | null };
@@ -49,10 +32,10 @@ describe('the self-contained agent executable', () => {
   const server = useTestServer();
 
   test('linux-amd64 with an empty environment: claim, online, a job, its version on the server', async () => {
-    assert.equal((await run(AGENT_EXECUTABLE, ['--version'])).stdout.trim(), VERSION);
+    assert.equal((await run(['--version'])).stdout.trim(), VERSION);
     const state = server.tempDir('muster-exe-').path;
     const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
-    const claimed = await run(AGENT_EXECUTABLE, claimArgs(server, state, 'exe-amd64'), {
+    const claimed = await run(claimArgs(server, state, 'exe-amd64'), {
       MUSTER_CLAIM_TOKEN: token,
     });
     assert.equal(claimed.code, 0, claimed.stderr);
@@ -76,7 +59,7 @@ describe('the self-contained agent executable', () => {
       assert.equal(done.state, 'succeeded', done.log);
       assert.match(done.log, /exe-amd64|hostname/i);
       // The local API of the running executable answers `status --json` from the same executable.
-      const status = await run(AGENT_EXECUTABLE, ['status', '--json', '--state-dir', state]);
+      const status = await run(['status', '--json', '--state-dir', state]);
       assert.equal(status.code, 0, status.stderr);
       assert.equal((JSON.parse(status.stdout) as LinkJson).online, true);
     } finally {
@@ -90,7 +73,11 @@ describe('the self-contained agent executable', () => {
     { skip: qemu ? false : 'needs qemu-user-static and libc6-arm64-cross (.ci/run installs them)' },
     async () => {
       const arm = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-        run(QEMU, [ARM64, ...args], { QEMU_LD_PREFIX: ARM64_SYSROOT, ...env }, 120_000);
+        runAgent(args, {
+          command: [QEMU, ARM64],
+          env: { QEMU_LD_PREFIX: ARM64_SYSROOT, ...env },
+          timeoutMs: 120_000,
+        });
       const file = spawnSync('od', ['-An', '-tx1', '-j18', '-N2', ARM64], { encoding: 'utf8' });
       assert.equal(file.stdout.trim(), 'b7 00', 'an aarch64 ELF executable (e_machine 183)');
       assert.equal((await arm(['--version'])).stdout.trim(), VERSION);

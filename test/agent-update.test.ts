@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -17,6 +16,7 @@ import { VERSION } from '../src/version.ts';
 import {
   AGENT_EXECUTABLE,
   claimArgs,
+  runAgent,
   jobIn,
   login,
   request,
@@ -29,7 +29,6 @@ import {
   type TestServer,
 } from './helpers.ts';
 
-const execFileAsync = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const ARCH = process.arch === 'x64' ? 'amd64' : process.arch;
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -38,8 +37,11 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 async function installed(server: TestServer, exe: string, hostname: string, env: NodeJS.ProcessEnv = {}) {
   const state = tempDir('muster-upd-state-').path;
   const { token } = await server.services.tokens.getSpaceToken(server.spaceId);
-  // Asynchronously: the server answering the claim runs in this process.
-  await execFileAsync(exe, claimArgs(server, state, hostname), { env: { MUSTER_CLAIM_TOKEN: token } });
+  const claimed = await runAgent(claimArgs(server, state, hostname), {
+    command: [exe],
+    env: { MUSTER_CLAIM_TOKEN: token },
+  });
+  assert.equal(claimed.code, 0, claimed.stderr);
   const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
   const agent = spawnAgent(['--state-dir', state], { executable: exe, env });
   return { state, id, agent };

@@ -308,14 +308,18 @@ export async function addUser(
   return { id: r.json<{ id: string }>().id, cookie: await login(server, username, userPassword(username)) };
 }
 
-/** Run the bundled agent to completion. */
+/**
+ * Run the agent to completion: the bundle with this Node.js, or `command` (an executable, maybe behind an emulator)
+ * with nothing but `env` in its environment.
+ */
 export function runAgent(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; command?: string[] } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [AGENT_BUNDLE, ...args], {
-      env: { PATH: process.env.PATH, ...opts.env },
+    const [file, ...pre] = opts.command ?? [process.execPath, AGENT_BUNDLE];
+    const child = spawn(file!, [...pre, ...args], {
+      env: opts.command ? { ...opts.env } : { PATH: process.env.PATH, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
