@@ -16,25 +16,18 @@ export interface Admission {
 }
 
 /**
- * Inside the caller's transaction (`r` is its repositories): resolve rooms in the token's space, count one use, create the node with its
- * credentials, and move the token's sealed repository secrets to the node (the token keeps no copy).
- * Throws ClaimError keys; callers translate them for their API.
+ * Inside the caller's transaction (`r` is its repositories): create the node with its credentials, put it in its
+ * rooms (the space's default rooms, and those the token and the machine name), move the token's sealed repository
+ * secrets to the node (the token keeps no copy) and count one use of the token. False, with nothing written, when
+ * a node with this id already exists: the caller decides whether that is a retry.
+ *
+ * Few statements, and the token's row last: every claim of a fleet's rollout counts a use on the same row, so
+ * its lock is held only from that update to the commit. Throws ClaimError keys; callers translate them for their API.
  */
-export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise<void> {
+export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise<boolean> {
   const { tokens, nodes, spaces } = r;
 
-  const spaceRooms = await spaces.listRooms(t.space_id);
-  const roomIds = new Set<string>();
-  for (const r of spaceRooms) if (r.is_default) roomIds.add(r.id);
-  for (const wanted of [...(JSON.parse(t.rooms) as string[]), ...a.rooms]) {
-    const room = spaceRooms.find((r) => r.id === wanted || r.slug === wanted);
-    if (!room)
-      throw new ClaimError('ErrInvalidRoomID', `room "${wanted.slice(0, 100)}" is not in the token's space`);
-    roomIds.add(room.id);
-  }
-
-  if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
-  await nodes.insertNode({
+  const inserted = await nodes.insertNodeIfNew({
     id: a.id,
     space_id: t.space_id,
     hostname: a.hostname,
@@ -67,12 +60,30 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     // initializing starts with the agent's first connection, when it receives the repository.
     repo_status: 'unknown',
   });
+  if (!inserted) return false;
   await nodes.insertSecrets({
     node_id: a.id,
     public_key: a.publicKey,
     bearer_hash: a.bearerHash,
     repo_enc: t.secrets_enc,
   });
+
+  const wanted = [...(JSON.parse(t.rooms) as string[]), ...a.rooms];
+  if (wanted.length === 0) await spaces.addNodeToDefaultRooms(t.space_id, a.id);
+  else {
+    const spaceRooms = await spaces.listRooms(t.space_id);
+    const roomIds = new Set<string>();
+    for (const room of spaceRooms) if (room.is_default) roomIds.add(room.id);
+    for (const w of wanted) {
+      const room = spaceRooms.find((x) => x.id === w || x.slug === w);
+      if (!room)
+        throw new ClaimError('ErrInvalidRoomID', `room "${w.slice(0, 100)}" is not in the token's space`);
+      roomIds.add(room.id);
+    }
+    await spaces.addNodeToRooms([...roomIds], a.id);
+  }
+
   if (t.secrets_enc) await tokens.clearSecrets(t.id);
-  await spaces.addNodeToRooms([...roomIds], a.id);
+  if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
+  return true;
 }

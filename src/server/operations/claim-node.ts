@@ -91,30 +91,42 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
       const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
 
       const actor: Actor = { kind: 'agent', nodeId: claimedId, ip: sourceIp };
-      const outcome = await store.transaction(async (r) => {
+      const outcome = await store.transaction(async (r): Promise<ClaimOutcome> => {
         const { tokens, nodes } = r;
         const now = clock.now();
         const t = await tokens.findBySecretHash(sha256Hex(token));
         if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
 
-        const existing = await nodes.findNode(claimedId);
-        if (existing) {
+        /** The node exists: the same machine asking again (its first answer was lost), or an id clash. */
+        const retryOf = async (): Promise<ClaimOutcome | null> => {
+          const existing = await nodes.findNode(claimedId);
+          if (!existing) return null;
           const secrets = await nodes.findSecrets(claimedId);
-          const sameKey = secrets?.public_key === publicKey;
-          if (existing.status !== 'removed' && sameKey && existing.space_id === t.space_id)
-            return { kind: 'retry', nodeId: claimedId, spaceId: t.space_id } as const;
+          if (
+            existing.status !== 'removed' &&
+            secrets?.public_key === publicKey &&
+            existing.space_id === t.space_id
+          )
+            return { kind: 'retry', nodeId: claimedId, spaceId: t.space_id };
           throw new ClaimError(
             'ErrAlreadyClaimed',
             `node id ${claimedId} is already registered with another key or space`,
           );
+        };
+
+        // A retry is answered whatever became of the token since (used up, expired): it claims nothing new.
+        const unusable =
+          tokenUnusableReason(t, now) ??
+          (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase()
+            ? 'the token is bound to another hostname'
+            : null);
+        if (unusable) {
+          const retry = await retryOf();
+          if (retry) return retry;
+          throw new ClaimError('ErrForbidden', unusable);
         }
 
-        const unusable = tokenUnusableReason(t, now);
-        if (unusable) throw new ClaimError('ErrForbidden', unusable);
-        if (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase())
-          throw new ClaimError('ErrForbidden', `the token is bound to another hostname`);
-
-        await admitNode(r, t, {
+        const admitted = await admitNode(r, t, {
           id: claimedId,
           hostname,
           machineGuid: mGUID,
@@ -123,6 +135,11 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           rooms,
           now,
         });
+        if (!admitted) {
+          const retry = await retryOf();
+          if (retry) return retry;
+          throw new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`);
+        }
         await r.audit.recordAll(actor, [
           {
             action: 'node.claimed',
@@ -131,7 +148,7 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           },
           { action: 'token.used', target: { type: 'token', id: t.id } },
         ]);
-        return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id } as const;
+        return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id };
       });
 
       if (outcome.kind === 'claimed') {

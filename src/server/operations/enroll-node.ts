@@ -76,7 +76,7 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
             `the token was minted for host "${t.hostname}", not "${body.hostname}"`,
           );
         try {
-          await admitNode(r, t, {
+          const admitted = await admitNode(r, t, {
             id: hostId,
             hostname: body.hostname,
             machineGuid: null,
@@ -86,6 +86,8 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
             facts: { os: body.os, arch: body.arch, agent_version: body.agent_version },
             now: clock.now(),
           });
+          // A fresh random id: only a broken random source could meet an existing node.
+          if (!admitted) throw new AppError('CONFLICT', `host id ${hostId} exists already; enroll again`);
         } catch (err) {
           if (err instanceof ClaimError && err.key === 'ErrForbidden')
             throw new AppError('GONE', `${err.message}; mint a new one`);

@@ -116,7 +116,17 @@ export function createNodesRepo(db: Db) {
       db.updateTable('node_secrets').set({ repo_enc: sealed }).where('node_id', '=', id).execute(),
     findSecrets: (id: string) =>
       db.selectFrom('node_secrets').selectAll().where('node_id', '=', id).executeTakeFirst(),
-    insertNode: (row: NodesTable) => db.insertInto('nodes').values(row).execute(),
+    /** Insert unless a node with this id exists; true if inserted (one statement, no lookup before it). */
+    insertNodeIfNew: async (row: NodesTable) =>
+      Number(
+        (
+          await db
+            .insertInto('nodes')
+            .values(row)
+            .onConflict((oc) => oc.column('id').doNothing())
+            .executeTakeFirst()
+        ).numInsertedOrUpdatedRows ?? 0,
+      ) === 1,
     insertSecrets: (row: NodeSecretsTable) => db.insertInto('node_secrets').values(row).execute(),
     deleteSecrets: (id: string) => db.deleteFrom('node_secrets').where('node_id', '=', id).execute(),
     update: (id: string, set: Partial<Omit<NodesTable, 'id'>>) =>

@@ -87,6 +87,21 @@ export function createSpacesRepo(db: Db) {
             .onConflict((oc) => oc.doNothing())
             .execute()
             .then(() => undefined),
+    /** Put a node in its space's default rooms, in one statement. */
+    addNodeToDefaultRooms: (space_id: string, node_id: string) =>
+      db
+        .insertInto('room_nodes')
+        .columns(['room_id', 'node_id'])
+        .expression((eb) =>
+          eb
+            .selectFrom('rooms')
+            .select((s) => ['rooms.id', s.val(node_id).as('node_id')])
+            .where('rooms.space_id', '=', space_id)
+            .where('rooms.is_default', '=', 1),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute()
+        .then(() => undefined),
     removeNodeFromRoom: (room_id: string, node_id: string) =>
       db.deleteFrom('room_nodes').where('room_id', '=', room_id).where('node_id', '=', node_id).execute(),
   };
