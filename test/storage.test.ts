@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { SYSTEM } from '../src/server/actor.ts';
 import type { Services } from '../src/server/app.ts';
@@ -194,3 +195,25 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('prepared statements on postgres', { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' }, () => {
+  test('a table that gains a column (another replica upgrading the schema) does not break a prepared query', async () => {
+    const opened = await backends.find((b) => b.name === 'postgres')!.open();
+    const { database } = opened;
+    try {
+      const db = database.db;
+      await sql`create table widgets (id integer primary key, name text)`.execute(db);
+      await sql`insert into widgets values (1, 'a')`.execute(db);
+      // Queries one after another get the same connection back from the pool: prepared and planned once there.
+      const read = () => sql`select * from widgets where id = ${1}`.execute(db).then((r) => r.rows);
+      assert.deepEqual(await read(), [{ id: 1, name: 'a' }]);
+      assert.deepEqual(await read(), [{ id: 1, name: 'a' }]);
+      await sql`alter table widgets add column size integer`.execute(db);
+      assert.deepEqual(await read(), [{ id: 1, name: 'a', size: null }]);
+      assert.deepEqual(await read(), [{ id: 1, name: 'a', size: null }]);
+      await database.close();
+    } finally {
+      await opened.cleanup();
+    }
+  });
+});

@@ -117,7 +117,10 @@ export function openDatabase(
       types: pgTypes,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
+      log,
+    });
     const u = new URL(url);
     const location = `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname === '/' ? '' : u.pathname}`;
     return withProbe(db, 'postgres', location, health, () => db.destroy());
@@ -151,6 +154,55 @@ class TransactionalSqliteDialect extends SqliteDialect {
     return new TransactionalSqliteAdapter();
   }
 }
+
+/** Distinct SQL texts PostgreSQL keeps prepared on each connection; others are parsed every time. */
+const PG_NAMED_STATEMENTS = 500;
+
+/**
+ * The pool as Kysely's driver sees it, running each distinct SQL text with bound values as a named prepared
+ * statement: PostgreSQL parses and plans it once per connection instead of once per query (a third less of
+ * its CPU on a claim). A prepared `select *` fails once its table gains a column ("cached plan must not change
+ * result type", another replica having upgraded the schema): that query runs again unprepared, and so does
+ * everything else on that connection from then on.
+ */
+function withNamedStatements(pool: pg.Pool): pg.Pool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (!name && names.size < PG_NAMED_STATEMENTS) names.set(text, (name = `muster_${names.size}`));
+    return name;
+  };
+  const seen = new WeakSet<pg.PoolClient>();
+  const unprepared = new WeakSet<pg.PoolClient>();
+  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+  return Object.assign(Object.create(pool) as pg.Pool, {
+    async connect(): Promise<pg.PoolClient> {
+      const client = await connect();
+      if (seen.has(client)) return client;
+      seen.add(client);
+      const query = client.query.bind(client) as (q: pg.QueryConfig) => Promise<pg.QueryResult>;
+      (client as { query: unknown }).query = async (text: string, values?: unknown[]) => {
+        const name = values?.length && !unprepared.has(client) ? nameOf(text) : undefined;
+        if (!name) return query({ text, values });
+        try {
+          return await query({ text, values, name });
+        } catch (err) {
+          if ((err as { code?: string }).code !== PG_FEATURE_NOT_SUPPORTED) throw err;
+          unprepared.add(client);
+          // Inside a transaction the retry meets the aborted transaction: the caller sees the real cause.
+          try {
+            return await query({ text, values });
+          } catch {
+            throw err;
+          }
+        }
+      };
+      return client;
+    },
+  });
+}
+/** SQLSTATE of "cached plan must not change result type". */
+const PG_FEATURE_NOT_SUPPORTED = '0A000';
 
 /** Distinct statements kept prepared; our queries are a few hundred shapes, and values are always bound. */
 const STATEMENT_CACHE_SIZE = 500;
