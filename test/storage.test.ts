@@ -108,11 +108,31 @@ for (const backend of backends) {
     test("rooms are taken by id or slug and must be in the token's space", async () => {
       const room = await s.spaces.createRoom(SYSTEM, spaceId, 'Edge Routers');
       const id = randomUUID();
-      await claim(id, publicKey(), { rooms: ['edge-routers'] });
+      const aardvarks = await s.spaces.createRoom(SYSTEM, spaceId, 'Aardvarks');
+      await claim(id, publicKey(), { rooms: ['edge-routers', aardvarks.id] });
+      // Default room first, then by name: alike in a node's page, in a list, and in an export.
+      const expected = [
+        (await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.name,
+        'Aardvarks',
+        'Edge Routers',
+      ];
       assert.deepEqual(
-        (await s.nodes.get(id)).rooms.map((r) => r.id).sort(),
-        [room.id, (await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.id].sort(),
+        (await s.nodes.get(id)).rooms.map((r) => r.name),
+        expected,
       );
+      const listed = (await s.nodes.list({ limit: 1000, offset: 0 })).find((n) => n.id === id)!;
+      assert.deepEqual(
+        listed.rooms.map((r) => r.name),
+        expected,
+      );
+      assert.deepEqual(listed.rooms[2], { id: room.id, name: 'Edge Routers', slug: 'edge-routers' });
+      const exported = [];
+      for await (const page of s.nodes.exportPages({})) exported.push(...page);
+      assert.deepEqual(
+        exported.find((n) => n.id === id)!.rooms.map((r) => r.name),
+        expected,
+      );
+      assert.deepEqual(exported.find((n) => n.id !== id)?.rooms.length ?? 1, 1);
       await assert.rejects(
         claim(randomUUID(), publicKey(), { rooms: [room.id, 'nowhere'] }),
         (e: ClaimError) => e.key === 'ErrInvalidRoomID',

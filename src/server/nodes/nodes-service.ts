@@ -3,11 +3,11 @@ import type { NodeFacts } from '../../protocol/link-frames.ts';
 import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../crypto.ts';
-import type { AgentKind } from '../../protocol/api/views.ts';
+import type { AgentKind, NodeView } from '../../protocol/api/views.ts';
 import type { NodesTable, RepoStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { LinkSessionRow, NodeFilter } from '../repos/nodes-repo.ts';
+import type { LinkSessionRow, ListedNode, NodeFilter } from '../repos/nodes-repo.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import { createWriteBatch } from '../repos/write-batch.ts';
 import { presentNode } from './nodes-presenter.ts';
@@ -67,6 +67,26 @@ export function createNodesService(deps: {
   /** Presence, link sessions and last-seen times: many small writes, committed together. */
   const presence = createWriteBatch(store);
 
+  /** Nodes as the API shows them, with their rooms (default first, then by name). */
+  function presented<T extends NodesTable>(rows: T[], roomsOf: (n: T) => NodeView['rooms']) {
+    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
+    return rows.map((n) => presentNode(n, roomsOf(n), pending));
+  }
+
+  /** Listed nodes (which name their rooms' ids), with the rooms they name, read in one small query. */
+  async function presentListed(rows: ListedNode[]) {
+    const ids = new Set<string>();
+    for (const n of rows) for (const id of n.room_ids) ids.add(id);
+    const rooms = await store.repos.spaces.roomsByIds([...ids]);
+    const rank = new Map(rooms.map((r, i) => [r.id, i]));
+    return presented(rows, (n) =>
+      n.room_ids
+        .filter((id) => rank.has(id))
+        .sort((a, b) => rank.get(a)! - rank.get(b)!)
+        .map((id) => rooms[rank.get(id)!]!),
+    );
+  }
+
   async function withRooms(rows: NodesTable[]) {
     const rooms = await repo.roomsOf(rows.map((r) => r.id));
     const byNode = new Map<string, { id: string; name: string; slug: string }[]>();
@@ -75,8 +95,7 @@ export function createNodesService(deps: {
       list.push({ id: r.id, name: r.name, slug: r.slug });
       byNode.set(r.node_id, list);
     }
-    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
-    return rows.map((n) => presentNode(n, byNode.get(n.id) ?? [], pending));
+    return presented(rows, (n) => byNode.get(n.id) ?? []);
   }
 
   /**
@@ -143,14 +162,14 @@ export function createNodesService(deps: {
   }
 
   return {
-    list: async (f: NodeFilter) => withRooms(await repo.list({ ...f, now: clock.now() })),
+    list: async (f: NodeFilter) => presentListed(await repo.list({ ...f, now: clock.now() })),
     /** Every node matching a filter, in list order, a page at a time (for exports of any size). */
     async *exportPages(f: Omit<NodeFilter, 'limit' | 'offset'>) {
       let after: { hostname: string; id: string } | null = null;
       for (;;) {
         const rows = await repo.listAfter({ ...f, now: clock.now() }, after, EXPORT_PAGE);
         if (rows.length === 0) return;
-        yield await withRooms(rows);
+        yield await presentListed(rows);
         if (rows.length < EXPORT_PAGE) return;
         const last = rows[rows.length - 1]!;
         after = { hostname: last.hostname, id: last.id };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { NodeSecretsTable, NodesTable } from '../db/schema.ts';
 
@@ -26,6 +27,9 @@ export interface LinkSessionRow {
   replica_id?: string | null;
 }
 
+/** A node as lists read it: its row and the ids of its rooms. */
+export type ListedNode = NodesTable & { room_ids: string[] };
+
 /** Ids per statement when many nodes are updated at once (SQLite allows 32,766 bound values). */
 const IDS_PER_STATEMENT = 512;
 
@@ -39,11 +43,29 @@ function inList(ids: string[]): string[] {
   return ids.length === size ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[ids.length - 1]!)];
 }
 
+/** Room ids as listed (comma-separated: ids never hold a comma) made a list. */
+function listed(rows: (NodesTable & { room_ids: string | null })[]): ListedNode[] {
+  for (const r of rows) (r as unknown as ListedNode).room_ids = r.room_ids ? r.room_ids.split(',') : [];
+  return rows as unknown as ListedNode[];
+}
+
 /** Queries for nodes, their secrets and their rooms. */
 export function createNodesRepo(db: Db) {
-  /** Nodes matching a filter, in list order: host name, then id (both in one index). */
+  /**
+   * Nodes matching a filter, in list order: host name, then id (both in one index), each with the ids of its
+   * rooms (in the same statement: a second one looking up a page of ids costs half as much as the page itself).
+   */
   function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
-    let q = db.selectFrom('nodes').selectAll('nodes');
+    let q = db
+      .selectFrom('nodes')
+      .selectAll('nodes')
+      .select(
+        sql<
+          string | null
+        >`(select string_agg(room_nodes.room_id, ',') from room_nodes where room_nodes.node_id = nodes.id)`.as(
+          'room_ids',
+        ),
+      );
     if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
     if (f.status) q = q.where('nodes.status', '=', f.status);
     else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
@@ -153,11 +175,11 @@ export function createNodesRepo(db: Db) {
         .set({ status: 'offline', since: now, reason })
         .where('status', '=', 'online')
         .execute(),
-    list(f: NodeFilter) {
-      return filtered(f).limit(f.limit).offset(f.offset).execute();
+    async list(f: NodeFilter): Promise<ListedNode[]> {
+      return listed(await filtered(f).limit(f.limit).offset(f.offset).execute());
     },
     /** The next `limit` nodes after `after` in list order (host name, then id): pages of an export. */
-    listAfter(
+    async listAfter(
       f: Omit<NodeFilter, 'limit' | 'offset'>,
       after: { hostname: string; id: string } | null,
       limit: number,
@@ -170,7 +192,7 @@ export function createNodesRepo(db: Db) {
             eb.and([eb('nodes.hostname', '=', after.hostname), eb('nodes.id', '>', after.id)]),
           ]),
         );
-      return q.limit(limit).execute();
+      return listed(await q.limit(limit).execute());
     },
     roomsOf: (nodeIds: string[]) =>
       nodeIds.length === 0

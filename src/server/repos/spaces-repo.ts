@@ -53,6 +53,17 @@ export function createSpacesRepo(db: Db) {
         .orderBy('rooms.is_default', 'desc')
         .orderBy('rooms.name')
         .execute(),
+    /** Rooms by id (those a page of nodes is in), default first, then by name. */
+    roomsByIds: (ids: string[]) =>
+      ids.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('rooms')
+            .select(['rooms.id', 'rooms.name', 'rooms.slug'])
+            .where('rooms.id', 'in', ids)
+            .orderBy('rooms.is_default', 'desc')
+            .orderBy('rooms.name')
+            .execute(),
     findRoom: (id: string) => db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst(),
     defaultRoom: (spaceId: string) =>
       db
