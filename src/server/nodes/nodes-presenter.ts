@@ -15,7 +15,7 @@ export function stuckPendingReason(sinceMs: number, now: number): string {
  * decide whether a pending node is shown as stuck.
  */
 export function presentNode(
-  n: NodesTable,
+  n: Omit<NodesTable, 'config' | 'token_id' | 'link_replica'>,
   rooms: { id: string; name: string; slug: string }[],
   pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: Date.now() },
 ): NodeView {

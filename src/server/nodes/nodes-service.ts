@@ -68,7 +68,10 @@ export function createNodesService(deps: {
   const presence = createWriteBatch(store);
 
   /** Nodes as the API shows them, with their rooms (default first, then by name). */
-  function presented<T extends NodesTable>(rows: T[], roomsOf: (n: T) => NodeView['rooms']) {
+  function presented<T extends Omit<NodesTable, 'config' | 'token_id' | 'link_replica'>>(
+    rows: T[],
+    roomsOf: (n: T) => NodeView['rooms'],
+  ) {
     const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
     return rows.map((n) => presentNode(n, roomsOf(n), pending));
   }

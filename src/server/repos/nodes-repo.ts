@@ -27,8 +27,38 @@ export interface LinkSessionRow {
   replica_id?: string | null;
 }
 
-/** A node as lists read it: its row and the ids of its rooms. */
-export type ListedNode = NodesTable & { room_ids: string[] };
+/** A node's columns that lists show: all but what only the link and the claim use. */
+const LISTED_COLUMNS = [
+  'nodes.id',
+  'nodes.space_id',
+  'nodes.hostname',
+  'nodes.machine_guid',
+  'nodes.status',
+  'nodes.since',
+  'nodes.reason',
+  'nodes.last_seen_at',
+  'nodes.os',
+  'nodes.os_version',
+  'nodes.kernel',
+  'nodes.arch',
+  'nodes.cpus',
+  'nodes.memory_bytes',
+  'nodes.virtualization',
+  'nodes.container',
+  'nodes.agent_version',
+  'nodes.agent_kind',
+  'nodes.labels',
+  'nodes.tags',
+  'nodes.duplicate_suspected',
+  'nodes.created_at',
+  'nodes.repo_status',
+  'nodes.repo_location',
+  'nodes.repo_message',
+  'nodes.repo_lock',
+  'nodes.backup_due_at',
+] as const;
+/** A node as lists read it: the columns they show and the ids of its rooms. */
+export type ListedNode = Omit<NodesTable, 'config' | 'token_id' | 'link_replica'> & { room_ids: string[] };
 
 /** Ids per statement when many nodes are updated at once (SQLite allows 32,766 bound values). */
 const IDS_PER_STATEMENT = 512;
@@ -44,7 +74,7 @@ function inList(ids: string[]): string[] {
 }
 
 /** Room ids as listed (comma-separated: ids never hold a comma) made a list. */
-function listed(rows: (NodesTable & { room_ids: string | null })[]): ListedNode[] {
+function listed(rows: (Omit<ListedNode, 'room_ids'> & { room_ids: string | null })[]): ListedNode[] {
   for (const r of rows) (r as unknown as ListedNode).room_ids = r.room_ids ? r.room_ids.split(',') : [];
   return rows as unknown as ListedNode[];
 }
@@ -58,7 +88,7 @@ export function createNodesRepo(db: Db) {
   function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
     let q = db
       .selectFrom('nodes')
-      .selectAll('nodes')
+      .select(LISTED_COLUMNS)
       .select(
         sql<
           string | null
