@@ -50,6 +50,17 @@ const privateKey = (pem: string) => {
   if (!k) privateKeys.set(pem, (k = createPrivateKey(pem)));
   return k;
 };
+/**
+ * One TLS context (the trusted CA) per process, as each agent keeps its own across reconnects: building one per
+ * connection (parsing the CA, filling a store) costs more than the handshake, on both sides of the comparison.
+ */
+const contexts = new Map<string, tls.SecureContext>();
+const secureContext = (ca: string | null) => {
+  if (ca === null) return undefined;
+  let c = contexts.get(ca);
+  if (!c) contexts.set(ca, (c = tls.createSecureContext({ ca })));
+  return c;
+};
 let linked = 0;
 /** Links closed on purpose ('close'): a clean goodbye, and no reconnecting. */
 let stopping = false;
@@ -66,7 +77,7 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
   const first = new Promise<void>((r) => (firstDone = r));
   const attempt = async (): Promise<void> => {
     const agent = start.url.startsWith('https:')
-      ? new https.Agent({ keepAlive: true, ca: start.ca ?? undefined, maxSockets: 1 })
+      ? new https.Agent({ keepAlive: true, secureContext: secureContext(start.ca), maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const env = await call(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
@@ -102,7 +113,6 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
     new Promise<void>((resolve, reject) => {
       const ws = new WebSocket(endpoint, {
         agent,
-        ca: start.ca ?? undefined,
         headers: { authorization },
         perMessageDeflate: false,
       });
@@ -188,7 +198,12 @@ function mqttClient(start: Extract<Command, { cmd: 'mqtt' }>, n: number): Promis
     () =>
       new Promise<void>((resolve, reject) => {
         const socket: net.Socket = start.ca
-          ? tls.connect({ host: start.host, port: start.port, ca: start.ca, servername: 'localhost' })
+          ? tls.connect({
+              host: start.host,
+              port: start.port,
+              secureContext: secureContext(start.ca),
+              servername: 'localhost',
+            })
           : net.connect({ host: start.host, port: start.port });
         const parser = mqtt.parser({ protocolVersion: 5 });
         let ping: NodeJS.Timeout | undefined;

@@ -4,7 +4,13 @@ import type { Agent } from 'node:http';
 import https from 'node:https';
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { rootCertificates, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
+import {
+  createSecureContext,
+  rootCertificates,
+  type DetailedPeerCertificate,
+  type SecureContext,
+  type TLSSocket,
+} from 'node:tls';
 import { EXIT } from '../../protocol/errors.ts';
 import { certPin, formatPin } from '../../protocol/pin.ts';
 import { AgentError, networkError } from './net-errors.ts';
@@ -29,6 +35,7 @@ export interface HttpResponse {
 /** TLS and proxy options for one connection to the server (HTTP or websocket). */
 export interface ConnectOptions {
   ca?: string[];
+  secureContext?: SecureContext;
   rejectUnauthorized: boolean;
   agent?: Agent;
 }
@@ -70,7 +77,7 @@ export function createHttpClient(opts: {
     method: string,
     url: URL,
     body: string | undefined,
-    tls: { ca?: string[]; rejectUnauthorized: boolean },
+    tls: ReturnType<typeof tlsFor>,
     headers: Record<string, string> = {},
   ) {
     return new Promise<{ res: HttpResponse; chain: DetailedPeerCertificate | null }>((resolve, reject) => {
@@ -83,6 +90,8 @@ export function createHttpClient(opts: {
           agent:
             agentFor(url) ?? (tls.rejectUnauthorized ? undefined : new https.Agent({ maxCachedSessions: 0 })),
           ca: tls.ca,
+          // Handed on to tls.connect, which uses it instead of building a context from `ca`.
+          ...({ secureContext: tls.secureContext } as object),
           rejectUnauthorized: tls.rejectUnauthorized,
           timeout: REQUEST_TIMEOUT_MS,
           headers: {
@@ -172,11 +181,20 @@ export function createHttpClient(opts: {
     if (trust.pin) trustedCa = [await discoverPinnedCa(base)];
   }
 
-  function tlsFor(): { ca?: string[]; rejectUnauthorized: boolean } {
+  /**
+   * The system's roots and the learned CA, parsed once: a context built from 140 roots costs about 20 ms of CPU,
+   * and every request and every reconnect needs one. `ca` stays beside it, so kept-alive connections are still
+   * pooled by the trust they were opened with.
+   */
+  let context: { for: string[]; ca: string[]; secureContext: SecureContext } | null = null;
+  function tlsFor(): { ca?: string[]; secureContext?: SecureContext; rejectUnauthorized: boolean } {
     if (trust.insecure) return { rejectUnauthorized: false };
-    return trustedCa
-      ? { ca: [...rootCertificates, ...trustedCa], rejectUnauthorized: true }
-      : { rejectUnauthorized: true };
+    if (!trustedCa) return { rejectUnauthorized: true };
+    if (context?.for !== trustedCa) {
+      const ca = [...rootCertificates, ...trustedCa];
+      context = { for: trustedCa, ca, secureContext: createSecureContext({ ca }) };
+    }
+    return { ca: context.ca, secureContext: context.secureContext, rejectUnauthorized: true };
   }
 
   return {
@@ -218,6 +236,7 @@ export function createHttpClient(opts: {
             {
               agent: agentFor(target),
               ca: tls.ca,
+              ...({ secureContext: tls.secureContext } as object),
               rejectUnauthorized: tls.rejectUnauthorized,
               timeout: REQUEST_TIMEOUT_MS,
             },
