@@ -1,6 +1,7 @@
 // A child process of fleet.ts: holds up to a few thousand simulated links, either Muster agent links (full link
-// authentication: env, challenge, decrypt, password, websocket, hello, heartbeats as the agent does them) or
-// MQTT 5 clients of a reference broker (CONNECT/CONNACK, PINGREQ at the keep-alive). Reports over IPC.
+// authentication as the agent does it: env, challenge, decrypt, the websocket opened with the answer (a password
+// first on servers without that), hello, heartbeats) or MQTT 5 clients of a reference broker (CONNECT/CONNACK,
+// PINGREQ at the keep-alive). Reports over IPC.
 import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import http from 'node:http';
@@ -82,9 +83,10 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
     try {
       const env = await call(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
       if (env.status !== 200) throw new Error(`env ${env.status} ${env.text.slice(0, 100)}`);
-      const { authEndpoint, transports } = JSON.parse(env.text) as {
+      const { authEndpoint, transports, capabilities } = JSON.parse(env.text) as {
         authEndpoint: string;
         transports: { endpoint: string }[];
+        capabilities?: { name: string }[];
       };
       const ch = await call(agent, `${authEndpoint}/node/${a.id}/challenge`, 'GET');
       if (ch.status !== 200) throw new Error(`challenge ${ch.status} ${ch.text.slice(0, 100)}`);
@@ -92,19 +94,20 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
         { key: privateKey(a.key), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
         Buffer.from((JSON.parse(ch.text) as { challenge: string }).challenge, 'base64'),
       );
-      const pw = await call(agent, `${authEndpoint}/node/${a.id}/password`, 'POST', {
-        agent_version: 'bench',
-        response: nonce.toString('base64'),
-      });
-      if (pw.status !== 201 && pw.status !== 200)
-        throw new Error(`password ${pw.status} ${pw.text.slice(0, 100)}`);
-      const creds = JSON.parse(pw.text) as { username: string; password: string };
+      const pair = (secret: string) => Buffer.from(`${a.id}:${secret}`).toString('base64');
+      // As the agent does: the answer opens the link itself where the server offers that, else a password first.
+      let authorization = `Challenge ${pair(nonce.toString('base64'))}`;
+      if (!capabilities?.some((c) => c.name === 'link-answer')) {
+        const pw = await call(agent, `${authEndpoint}/node/${a.id}/password`, 'POST', {
+          agent_version: 'bench',
+          response: nonce.toString('base64'),
+        });
+        if (pw.status !== 201 && pw.status !== 200)
+          throw new Error(`password ${pw.status} ${pw.text.slice(0, 100)}`);
+        authorization = `Basic ${pair((JSON.parse(pw.text) as { password: string }).password)}`;
+      }
       // As the agent does: the websocket goes over the connection the authentication used (one TLS handshake).
-      await link(
-        transports[0]!.endpoint,
-        `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
-        agent,
-      );
+      await link(transports[0]!.endpoint, authorization, agent);
     } finally {
       agent.destroy();
     }

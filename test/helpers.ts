@@ -521,9 +521,7 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
       const creds = await authenticateLink(http, server.url, claimedId, state.keyPair().privateKey, 'test');
       const ws = new WebSocket(creds.endpoint, {
         ca: server.ca,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
-        },
+        headers: { authorization: creds.authorization },
       });
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
       const closeReason = new Promise<string>((r) => ws.once('close', (_c, why) => r(why.toString())));

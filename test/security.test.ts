@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import WebSocket from 'ws';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
@@ -127,6 +128,81 @@ describe('security: attack -> expected refusal', () => {
     const replayed = await password(nonce);
     assert.equal(replayed.status, 403);
     assert.match(replayed.json<{ errorMessage: string }>().errorMessage, /already answered/);
+  });
+
+  test("a challenge's answer opens one link on the upgrade: not twice, not as another node, not once a password took it", async () => {
+    const dir = stateDir();
+    assert.equal((await claimInto(server, dir, spaceToken)).code, 0);
+    const id = claimedId(dir);
+    const otherDir = stateDir();
+    assert.equal((await claimInto(server, otherDir, spaceToken)).code, 0);
+    const other = claimedId(otherDir);
+    const answer = async () => {
+      const { challenge } = (await request(server, 'GET', `/api/v1/auth/node/${id}/challenge`)).json<{
+        challenge: string;
+      }>();
+      return privateDecrypt(
+        {
+          key: readFileSync(join(dir, 'cloud.d', 'private.pem'), 'utf8'),
+          padding: constants.RSA_PKCS1_OAEP_PADDING,
+          oaepHash: 'sha256',
+        },
+        Buffer.from(challenge, 'base64'),
+      ).toString('base64');
+    };
+    const env = (await request(server, 'GET', `/api/v1/env?claim_id=${id}`)).json<{
+      capabilities: { name: string }[];
+    }>();
+    assert.ok(
+      env.capabilities.some((c) => c.name === 'link-answer'),
+      'the server offers the direct answer',
+    );
+    /** The status of a link upgrade with this Authorization (101: the link opened, and is closed again). */
+    const upgrade = (authorization: string) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/link`, {
+          ca: server.ca,
+          headers: { authorization },
+        });
+        ws.once('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        ws.once('error', reject);
+      });
+    const challengeAuth = (node: string, secret: string) =>
+      `Challenge ${Buffer.from(`${node}:${secret}`).toString('base64')}`;
+
+    const nonce = await answer();
+    // Another node cannot use it: the answer is bound to the node it was issued for.
+    assert.equal(await upgrade(challengeAuth(other, nonce)), 401);
+    assert.equal(await upgrade(challengeAuth(id, nonce)), 101);
+    // The answer an eavesdropper saw opens nothing a second time.
+    assert.equal(await upgrade(challengeAuth(id, nonce)), 401);
+    // Garbage and a made-up answer are refused like a wrong password.
+    assert.equal(await upgrade('Challenge !!!'), 401);
+    assert.equal(await upgrade(challengeAuth(id, Buffer.alloc(64, 7).toString('base64'))), 401);
+    // One answer, one use, whichever way: once exchanged for a password it opens no link, and the reverse.
+    const spent = await answer();
+    const pw = await request(server, 'POST', `/api/v1/auth/node/${id}/password`, {
+      body: { agent_version: 'x', response: spent },
+    });
+    assert.equal(pw.status, 201);
+    assert.equal(await upgrade(challengeAuth(id, spent)), 401);
+    const linked = await answer();
+    assert.equal(await upgrade(challengeAuth(id, linked)), 101);
+    const late = await request(server, 'POST', `/api/v1/auth/node/${id}/password`, {
+      body: { agent_version: 'x', response: linked },
+    });
+    assert.equal(late.status, 403);
+    // An answer outlives its challenge by nothing: a minute later it is refused.
+    const stale = await answer();
+    clock.advance(61_000);
+    assert.equal(await upgrade(challengeAuth(id, stale)), 401);
   });
 
   test('a node cannot fail another node’s job with a reply frame', async () => {

@@ -229,8 +229,8 @@ commonOptions(
   let authorization: string;
   if (bearer) authorization = `Bearer ${bearer}`;
   else {
-    const creds = await authenticateLink(http, ls.url, id, state.keyPair().privateKey, VERSION);
-    authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    authorization = (await authenticateLink(http, ls.url, id, state.keyPair().privateKey, VERSION))
+      .authorization;
   }
   const res = await http.request('DELETE', `${ls.url}/api/v1/spaces/nodes/${id}`, undefined, {
     authorization,

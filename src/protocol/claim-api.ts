@@ -54,6 +54,11 @@ export type PasswordResponse = z.infer<typeof passwordResponse>;
 
 /** Transport name the link speaks. */
 export const LINK_TRANSPORT = 'muster-ws/1';
+/**
+ * Env capability: the link upgrade accepts `Authorization: Challenge base64(<node id>:<base64 nonce>)`, the answer
+ * to a challenge, so an agent opens its link with two requests (challenge, upgrade) instead of three.
+ */
+export const LINK_ANSWER_CAPABILITY = 'link-answer';
 /** Version of the link protocol in `hello`. */
 export const LINK_PROTOCOL_VERSION = 1;
 

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import {
   challengeResponse,
   envResponse,
+  LINK_ANSWER_CAPABILITY,
   LINK_PROTOCOL_VERSION,
   LINK_TRANSPORT,
   passwordResponse,
@@ -105,7 +106,11 @@ async function linkEnv(
   return { env, transport };
 }
 
-/** Prove key possession (challenge/response) and get a single-use link password. */
+/**
+ * Prove key possession (challenge/response) for one link: the Authorization header that opens it. A server that
+ * takes the answer on the upgrade itself (capability "link-answer") gets it there; an older one first exchanges
+ * it for a single-use link password.
+ */
 export async function authenticateLink(
   http: HttpClient,
   url: string,
@@ -113,7 +118,7 @@ export async function authenticateLink(
   privateKey: string,
   agentVersion: string,
   onBackoff: (b: BackoffParams) => void = () => undefined,
-): Promise<{ endpoint: string; username: string; password: string }> {
+): Promise<{ endpoint: string; authorization: string }> {
   const { env, transport } = await linkEnv(http, url, claimId, onBackoff);
   const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
   if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
@@ -131,6 +136,9 @@ export async function authenticateLink(
       "the server's challenge cannot be decrypted with this machine's key (was the node claimed with another key?); retrying",
     );
   }
+  const pair = (secret: string) => Buffer.from(`${claimId}:${secret}`).toString('base64');
+  if (env.capabilities.some((c) => c.name === LINK_ANSWER_CAPABILITY))
+    return { endpoint: transport.endpoint, authorization: `Challenge ${pair(nonce.toString('base64'))}` };
   const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, {
     agent_version: agentVersion,
     response: nonce.toString('base64'),
@@ -138,7 +146,7 @@ export async function authenticateLink(
   if (pwRes.status !== 201 && pwRes.status !== 200)
     throw claimFailure(pwRes, 'link authentication (password)');
   const creds = json(pwRes.text, passwordResponse, 'link authentication');
-  return { endpoint: transport.endpoint, username: creds.username, password: creds.password };
+  return { endpoint: transport.endpoint, authorization: `Basic ${pair(creds.password)}` };
 }
 
 /** Keeps one node's link up: authenticate (challenge/response), connect, hello, heartbeats, reconnect with backoff. */
@@ -162,7 +170,7 @@ export function createLinkClient(o: LinkClientOptions) {
         backoff.configure(b),
       );
       endpoint = creds.endpoint;
-      authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+      authorization = creds.authorization;
     }
     const auth = { endpoint };
     const tls = await o.http.connectOptions(auth.endpoint);

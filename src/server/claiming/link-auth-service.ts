@@ -8,6 +8,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import {
+  LINK_ANSWER_CAPABILITY,
   LINK_TRANSPORT,
   type AclkEnvResponse,
   type EnvResponse,
@@ -166,6 +167,42 @@ export function createLinkAuthService(deps: {
     return { nodeId, agentVersion: payload.subarray(PASSWORD_RANDOM + 8).toString('utf8') };
   }
 
+  /** Accept a challenge's answer for this node once: its MAC binds it to the node, its expiry to a minute. */
+  async function useAnswer(nodeId: string, response: string): Promise<void> {
+    const nonce = Buffer.from(response, 'base64');
+    const random = nonce.subarray(0, NONCE_RANDOM);
+    const expires = nonce.subarray(NONCE_RANDOM, NONCE_RANDOM + 8);
+    const given = nonce.subarray(NONCE_RANDOM + 8);
+    if (nonce.length !== NONCE_BYTES || !timingSafeEqual(given, mac(nodeId, random, expires)))
+      throw new ClaimError(
+        'ErrForbidden',
+        'the challenge response is wrong: the agent does not hold the key this node was claimed with',
+      );
+    const until = Number(expires.readBigUInt64BE());
+    if (until <= clock.now() || !(await useOnce(`challenge:${random.toString('base64url')}`, until)))
+      throw new ClaimError(
+        'ErrForbidden',
+        'this challenge expired or was already answered; ask for a new one',
+        {
+          retryDelaySeconds: 1,
+        },
+      );
+  }
+
+  /** The node a challenge's answer given on the link upgrade proves, or null (same checks as for a password). */
+  async function nodeOfAnswer(username: string, response: string): Promise<string | null> {
+    const nodeId = canonicalId(username);
+    if (!nodeId) return null;
+    try {
+      await nodeKey(nodeId);
+      await useAnswer(nodeId, response);
+      return nodeId;
+    } catch (err) {
+      if (err instanceof ClaimError) return null;
+      throw err;
+    }
+  }
+
   return {
     env(baseUrl: string): EnvResponse {
       const ws = baseUrl.replace(/^http/, 'ws');
@@ -173,7 +210,11 @@ export function createLinkAuthService(deps: {
         authEndpoint: `${baseUrl}/api/v1/auth`,
         transports: [{ type: LINK_TRANSPORT, endpoint: `${ws}/api/v1/link` }],
         backoff: LINK_BACKOFF,
-        capabilities: [{ name: 'link', version: 1 }],
+        capabilities: [
+          { name: 'link', version: 1 },
+          // The answer to a challenge opens the link itself (Authorization: Challenge), without a password first.
+          { name: LINK_ANSWER_CAPABILITY, version: 1 },
+        ],
       };
     },
 
@@ -210,22 +251,7 @@ export function createLinkAuthService(deps: {
     async password(rawId: string, response: string, agentVersion: string): Promise<PasswordResponse> {
       const nodeId = nodeIdOf(rawId);
       await nodeKey(nodeId);
-      const nonce = Buffer.from(response, 'base64');
-      const random = nonce.subarray(0, NONCE_RANDOM);
-      const expires = nonce.subarray(NONCE_RANDOM, NONCE_RANDOM + 8);
-      const given = nonce.subarray(NONCE_RANDOM + 8);
-      if (nonce.length !== NONCE_BYTES || !timingSafeEqual(given, mac(nodeId, random, expires)))
-        throw new ClaimError(
-          'ErrForbidden',
-          'the challenge response is wrong: the agent does not hold the key this node was claimed with',
-        );
-      const until = Number(expires.readBigUInt64BE());
-      if (until <= clock.now() || !(await useOnce(`challenge:${random.toString('base64url')}`, until)))
-        throw new ClaimError(
-          'ErrForbidden',
-          'this challenge expired or was already answered; ask for a new one',
-          { retryDelaySeconds: 1 },
-        );
+      await useAnswer(nodeId, response);
       const password = issuePassword(nodeId, agentVersion.replace(/^v/, ''));
       return { clientID: nodeId, username: nodeId, password, topics: [] };
     },
@@ -233,10 +259,17 @@ export function createLinkAuthService(deps: {
     nodeForBearer,
     consumeLinkPassword,
 
-    /** The node whose credentials an Authorization header carries: an agent bearer, or a single-use link password. */
+    /**
+     * The node whose credentials an Authorization header carries: an agent bearer, a single-use link password
+     * (Basic), or the answer to a challenge (Challenge: the same pair, the decrypted nonce in place of a password).
+     */
     async nodeOfAuthorization(header: string | undefined): Promise<string | null> {
       const h = header ?? '';
       if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
+      if (h.startsWith('Challenge ')) {
+        const pair = basicCredentials(`Basic ${h.slice(10)}`);
+        return pair ? nodeOfAnswer(pair.username, pair.password) : null;
+      }
       const creds = basicCredentials(h);
       return creds ? ((await consumeLinkPassword(creds.username, creds.password))?.nodeId ?? null) : null;
     },
