@@ -226,8 +226,10 @@ async function claim(m: Muster, ca: string | null, token: string, count: number,
       token,
       publicKey: key.publicPem,
     });
-    if (r.status !== 204 && r.status !== 200) failed++;
-    else into?.push({ id, key: key.privatePem });
+    if (r.status !== 204 && r.status !== 200) {
+      // The first few refusals say why: a rate of refusals is no figure.
+      if (++failed <= 3) process.stderr.write(`claim refused: ${r.status} ${r.text.slice(0, 300)}\n`);
+    } else into?.push({ id, key: key.privatePem });
   });
   agent.destroy();
   return {
@@ -332,8 +334,8 @@ const login = await call(http0, `${muster.url}/api/auth/login`, 'POST', {
 const cookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0]!;
 const token = muster.token!;
 
-// Idle with no links at all.
-await sleep(3000);
+// Idle with no links at all, once the start-up work of its first half-minute is done (about 1 % of a core).
+await sleep(30_000);
 const [idleMuster0, idleMosquitto0] = await idleCpu([muster.proc.pid!, mosquitto.pid!], IDLE_S / 2);
 print({
   figure: 'idle cpu, no links (% of a core)',
