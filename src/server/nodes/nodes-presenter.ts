@@ -1,7 +1,7 @@
 import { isOlderVersion } from '../../protocol/versions.ts';
 import { VERSION } from '../../version.ts';
 import type { NodeView } from '../../protocol/api/views.ts';
-import type { NodesTable } from '../db/schema.ts';
+import type { ShownNode } from '../repos/nodes-repo.ts';
 
 /** How a node that was claimed but never connected is shown once it waited longer than the configured time. */
 export function stuckPendingReason(sinceMs: number, now: number): string {
@@ -15,7 +15,7 @@ export function stuckPendingReason(sinceMs: number, now: number): string {
  * decide whether a pending node is shown as stuck.
  */
 export function presentNode(
-  n: Omit<NodesTable, 'config' | 'token_id' | 'link_replica'>,
+  n: ShownNode,
   rooms: { id: string; name: string; slug: string }[],
   pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: Date.now() },
 ): NodeView {

@@ -3,7 +3,7 @@ import type { NodeFacts } from '../../protocol/link-frames.ts';
 import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
 import type { Sealer } from '../crypto.ts';
-import type { AgentKind, NodeView } from '../../protocol/api/views.ts';
+import type { AgentKind } from '../../protocol/api/views.ts';
 import type { NodesTable, RepoStatus } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
@@ -67,38 +67,23 @@ export function createNodesService(deps: {
   /** Presence, link sessions and last-seen times: many small writes, committed together. */
   const presence = createWriteBatch(store);
 
-  /** Nodes as the API shows them, with their rooms (default first, then by name). */
-  function presented<T extends Omit<NodesTable, 'config' | 'token_id' | 'link_replica'>>(
-    rows: T[],
-    roomsOf: (n: T) => NodeView['rooms'],
-  ) {
-    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
-    return rows.map((n) => presentNode(n, roomsOf(n), pending));
-  }
-
-  /** Listed nodes (which name their rooms' ids), with the rooms they name, read in one small query. */
+  /** Listed nodes as the API shows them, with the rooms they name (default first, then by name), read at once. */
   async function presentListed(rows: ListedNode[]) {
     const ids = new Set<string>();
     for (const n of rows) for (const id of n.room_ids) ids.add(id);
     const rooms = await store.repos.spaces.roomsByIds([...ids]);
     const rank = new Map(rooms.map((r, i) => [r.id, i]));
-    return presented(rows, (n) =>
-      n.room_ids
-        .filter((id) => rank.has(id))
-        .sort((a, b) => rank.get(a)! - rank.get(b)!)
-        .map((id) => rooms[rank.get(id)!]!),
+    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
+    return rows.map((n) =>
+      presentNode(
+        n,
+        n.room_ids
+          .filter((id) => rank.has(id))
+          .sort((a, b) => rank.get(a)! - rank.get(b)!)
+          .map((id) => rooms[rank.get(id)!]!),
+        pending,
+      ),
     );
-  }
-
-  async function withRooms(rows: NodesTable[]) {
-    const rooms = await repo.roomsOf(rows.map((r) => r.id));
-    const byNode = new Map<string, { id: string; name: string; slug: string }[]>();
-    for (const r of rooms) {
-      const list = byNode.get(r.node_id) ?? [];
-      list.push({ id: r.id, name: r.name, slug: r.slug });
-      byNode.set(r.node_id, list);
-    }
-    return presented(rows, (n) => byNode.get(n.id) ?? []);
   }
 
   /**
@@ -151,9 +136,9 @@ export function createNodesService(deps: {
   }
 
   async function get(id: string) {
-    const n = await repo.findNode(id);
+    const n = await repo.findListed(id);
     if (!n) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
-    const [view] = await withRooms([n]);
+    const [view] = await presentListed([n]);
     return view!;
   }
 

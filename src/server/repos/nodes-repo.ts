@@ -57,8 +57,13 @@ const LISTED_COLUMNS = [
   'nodes.repo_lock',
   'nodes.backup_due_at',
 ] as const;
+/** The columns of a node that the API shows. */
+export type ShownNode = Pick<
+  NodesTable,
+  (typeof LISTED_COLUMNS)[number] extends `nodes.${infer C extends keyof NodesTable}` ? C : never
+>;
 /** A node as lists read it: the columns they show and the ids of its rooms. */
-export type ListedNode = Omit<NodesTable, 'config' | 'token_id' | 'link_replica'> & { room_ids: string[] };
+export type ListedNode = ShownNode & { room_ids: string[] };
 
 /** Ids per statement when many nodes are updated at once (SQLite allows 32,766 bound values). */
 const IDS_PER_STATEMENT = 512;
@@ -74,19 +79,16 @@ function inList(ids: string[]): string[] {
 }
 
 /** Room ids as listed (comma-separated: ids never hold a comma) made a list. */
-function listed(rows: (Omit<ListedNode, 'room_ids'> & { room_ids: string | null })[]): ListedNode[] {
+function listed(rows: (ShownNode & { room_ids: string | null })[]): ListedNode[] {
   for (const r of rows) (r as unknown as ListedNode).room_ids = r.room_ids ? r.room_ids.split(',') : [];
   return rows as unknown as ListedNode[];
 }
 
 /** Queries for nodes, their secrets and their rooms. */
 export function createNodesRepo(db: Db) {
-  /**
-   * Nodes matching a filter, in list order: host name, then id (both in one index), each with the ids of its
-   * rooms (in the same statement: a second one looking up a page of ids costs half as much as the page itself).
-   */
-  function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
-    let q = db
+  /** Nodes as the API shows them, each with the ids of its rooms. */
+  const shown = () =>
+    db
       .selectFrom('nodes')
       .select(LISTED_COLUMNS)
       .select(
@@ -96,6 +98,13 @@ export function createNodesRepo(db: Db) {
           'room_ids',
         ),
       );
+
+  /**
+   * Nodes matching a filter, in list order: host name, then id (both in one index), each with the ids of its
+   * rooms (in the same statement: a second one looking up a page of ids costs half as much as the page itself).
+   */
+  function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
+    let q = shown();
     if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
     if (f.status) q = q.where('nodes.status', '=', f.status);
     else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
@@ -121,6 +130,9 @@ export function createNodesRepo(db: Db) {
 
   return {
     findNode: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** One node as lists read it (removed ones too), or undefined. */
+    findListed: async (id: string): Promise<ListedNode | undefined> =>
+      listed(await shown().where('nodes.id', '=', id).execute())[0],
     findByBearerHash: (hash: string) =>
       db
         .selectFrom('node_secrets')
@@ -224,17 +236,6 @@ export function createNodesRepo(db: Db) {
         );
       return listed(await q.limit(limit).execute());
     },
-    roomsOf: (nodeIds: string[]) =>
-      nodeIds.length === 0
-        ? Promise.resolve([])
-        : db
-            .selectFrom('room_nodes')
-            .innerJoin('rooms', 'rooms.id', 'room_nodes.room_id')
-            .select(['room_nodes.node_id', 'rooms.id', 'rooms.name', 'rooms.slug'])
-            .where('room_nodes.node_id', 'in', inList(nodeIds))
-            .orderBy('rooms.is_default', 'desc')
-            .orderBy('rooms.name')
-            .execute(),
     /** Last seen now for many nodes (whose links were heard from), in a few statements. */
     async touchMany(ids: string[], at: number): Promise<void> {
       for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT)
