@@ -267,7 +267,7 @@ export function createLinkAuthService(deps: {
       const h = header ?? '';
       if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
       if (h.startsWith('Challenge ')) {
-        const pair = basicCredentials(`Basic ${h.slice(10)}`);
+        const pair = credentialPair(h.slice(10));
         return pair ? nodeOfAnswer(pair.username, pair.password) : null;
       }
       const creds = basicCredentials(h);
@@ -279,8 +279,12 @@ export type LinkAuthService = ReturnType<typeof createLinkAuthService>;
 
 /** Credentials of a link upgrade: `Authorization: Basic <node id>:<single-use password>`. */
 export function basicCredentials(h: string | undefined): { username: string; password: string } | null {
-  if (!h?.startsWith('Basic ')) return null;
-  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
+  return h?.startsWith('Basic ') ? credentialPair(h.slice(6)) : null;
+}
+
+/** `base64(<name>:<secret>)`, as Basic and Challenge authorization carry it. */
+function credentialPair(encoded: string): { username: string; password: string } | null {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   return i < 0 ? null : { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
 }
