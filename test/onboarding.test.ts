@@ -332,3 +332,22 @@ describe('agent download', () => {
     }
   });
 });
+
+describe('agent download from a damaged build', () => {
+  const agentDir = tempDir('muster-agent-dir-');
+  // The manifest of a real build, without the files it lists (deleted, or a half-copied directory).
+  writeFileSync(join(agentDir.path, 'manifest.json'), readFileSync(join(AGENT_DIR, 'manifest.json')));
+  const server = useTestServer({ flags: { agentDir: agentDir.path } });
+  server.defer(async () => agentDir.remove());
+
+  test('an executable the manifest lists but the disk lacks is a 503 saying so, before any download header', async () => {
+    const r = await request(server, 'GET', '/agent/binary?os=linux&arch=amd64');
+    assert.equal(r.status, 503);
+    assert.match(
+      r.json<{ message: string }>().message,
+      /linux\/amd64 is listed but missing on the server; run npm run build/,
+    );
+    assert.equal(r.headers['content-disposition'], undefined);
+    assert.equal(r.headers['x-checksum-sha256'], undefined);
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -67,12 +68,20 @@ export function installRoutes(deps: {
   return async (app) => {
     app.get('/agent/binary', { schema: { hide: true, querystring: platformQuery } }, async (req, reply) => {
       const exe = executables.find(req.query.os, req.query.arch);
+      // Opened before any header goes out: a file the manifest lists but the disk lacks is a clear 503.
+      const handle = await open(join(executables.dir, exe.file)).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        throw new AppError(
+          'UNAVAILABLE',
+          `the agent executable for ${exe.os}/${exe.arch} is listed but missing on the server; run npm run build there`,
+        );
+      });
       return reply
         .header('content-type', 'application/octet-stream')
         .header('content-disposition', `attachment; filename="${exe.file}"`)
         .header('content-length', exe.size)
         .header('x-checksum-sha256', exe.sha256)
-        .send(createReadStream(join(executables.dir, exe.file)));
+        .send(handle.createReadStream());
     });
     app.get('/agent/binary.sha256', { schema: { hide: true, querystring: platformQuery } }, async (req) => {
       const exe = executables.find(req.query.os, req.query.arch);
