@@ -97,10 +97,13 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
         const t = await tokens.findBySecretHash(sha256Hex(token));
         if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
 
-        /** The node exists: the same machine asking again (its first answer was lost), or an id clash. */
-        const retryOf = async (): Promise<ClaimOutcome | null> => {
+        /**
+         * A node with this id may exist: the same machine asking again (its first answer was lost) is answered
+         * as a retry, another key or space is a clash; with no such node, `refusal` stands.
+         */
+        const retryOr = async (refusal: ClaimError): Promise<ClaimOutcome> => {
           const existing = await nodes.findNode(claimedId);
-          if (!existing) return null;
+          if (!existing) throw refusal;
           const secrets = await nodes.findSecrets(claimedId);
           if (
             existing.status !== 'removed' &&
@@ -120,11 +123,7 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase()
             ? 'the token is bound to another hostname'
             : null);
-        if (unusable) {
-          const retry = await retryOf();
-          if (retry) return retry;
-          throw new ClaimError('ErrForbidden', unusable);
-        }
+        if (unusable) return retryOr(new ClaimError('ErrForbidden', unusable));
 
         const admitted = await admitNode(r, t, {
           id: claimedId,
@@ -135,11 +134,8 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           rooms,
           now,
         });
-        if (!admitted) {
-          const retry = await retryOf();
-          if (retry) return retry;
-          throw new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`);
-        }
+        if (!admitted)
+          return retryOr(new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`));
         await r.audit.recordAll(actor, [
           {
             action: 'node.claimed',
