@@ -20,7 +20,8 @@ const publicKey = () =>
 
 interface Backend {
   name: string;
-  open(): Promise<{ database: OpenDatabase; cleanup(): Promise<void> }>;
+  /** The database, and `another` to open a second handle on it (as another process or replica would). */
+  open(): Promise<{ database: OpenDatabase; another: () => OpenDatabase; cleanup(): Promise<void> }>;
 }
 
 const backends: Backend[] = [
@@ -28,8 +29,9 @@ const backends: Backend[] = [
     name: 'sqlite',
     async open() {
       const dir = tempDir('muster-db-');
-      const database = openDatabase(join(dir.path, 'test.db'));
-      return { database, cleanup: async () => dir.remove() };
+      const file = join(dir.path, 'test.db');
+      const database = openDatabase(file);
+      return { database, another: () => openDatabase(file), cleanup: async () => dir.remove() };
     },
   },
 ];
@@ -45,6 +47,7 @@ if (pgUrl) {
       const database = openDatabase(pgUrl, { schema });
       return {
         database,
+        another: () => openDatabase(pgUrl, { schema }),
         async cleanup() {
           await admin.query(`drop schema ${schema} cascade`);
           await admin.end();
@@ -57,6 +60,7 @@ if (pgUrl) {
 for (const backend of backends) {
   describe(`storage rules on ${backend.name}`, () => {
     let database: OpenDatabase;
+    let another: () => OpenDatabase;
     let cleanup: () => Promise<void> = async () => undefined;
     let s: Services;
     let spaceId: string;
@@ -66,6 +70,7 @@ for (const backend of backends) {
     before(async () => {
       const opened = await backend.open();
       database = opened.database;
+      another = opened.another;
       cleanup = () => opened.cleanup();
       await migrateToLatest(database);
       await migrateToLatest(database);
@@ -203,6 +208,66 @@ for (const backend of backends) {
       await s.spaces.addNode(room.id, id);
       assert.equal(
         (await s.nodes.list({ roomId: room.id, limit: 100, offset: 0 })).some((n) => n.id === id),
+        true,
+      );
+    });
+
+    test('a kept page of the node list is read again after any committed write, by this server or another, and each second', async () => {
+      const page = { q: 'kept-page', limit: 100, offset: 0 };
+      const sent = async () => JSON.parse(await s.nodes.listJson(page)) as { id: string; hostname: string }[];
+      const id = randomUUID();
+      await s.claims.claimNode(
+        id,
+        { node: { id, hostname: 'kept-page-1' }, token, rooms: [], publicKey: publicKey() },
+        null,
+      );
+      const mark = await database.changeMark();
+      assert.ok(mark !== null);
+      assert.equal(await database.changeMark(), mark, 'no write, same mark');
+      assert.deepEqual(await sent(), JSON.parse(JSON.stringify(await s.nodes.list(page))));
+      assert.deepEqual(
+        (await sent()).map((n) => n.hostname),
+        ['kept-page-1'],
+      );
+
+      // A write by this server: a claim.
+      const second = randomUUID();
+      await s.claims.claimNode(
+        second,
+        { node: { id: second, hostname: 'kept-page-2' }, token, rooms: [], publicKey: publicKey() },
+        null,
+      );
+      assert.notEqual(await database.changeMark(), mark);
+      assert.deepEqual(
+        (await sent()).map((n) => n.hostname),
+        ['kept-page-1', 'kept-page-2'],
+      );
+
+      // A write by another process or replica on the same database, which this server's own count never sees.
+      const other = another();
+      try {
+        await other.db
+          .updateTable('nodes')
+          .set({ hostname: 'kept-page-0' })
+          .where('id', '=', second)
+          .execute();
+      } finally {
+        await other.close();
+      }
+      assert.deepEqual(
+        (await sent()).map((n) => n.hostname),
+        ['kept-page-0', 'kept-page-1'],
+      );
+
+      // No write at all, but the time moved on: a pending node waiting past the timeout is shown as stuck.
+      assert.equal((await sent())[0]!.hostname, 'kept-page-0');
+      assert.equal(
+        (JSON.parse(await s.nodes.listJson(page)) as { pending_stuck: boolean }[])[0]!.pending_stuck,
+        false,
+      );
+      clock.advance(24 * 3600_000);
+      assert.equal(
+        (JSON.parse(await s.nodes.listJson(page)) as { pending_stuck: boolean }[])[0]!.pending_stuck,
         true,
       );
     });

@@ -153,7 +153,10 @@ export async function buildApp(deps: AppDeps) {
   });
 
   // Domain services over one store.
-  const store = createStore(database.db, clock, { onAudit: auditLogger(log) });
+  const store = createStore(database.db, clock, {
+    onAudit: auditLogger(log),
+    changeMark: database.changeMark,
+  });
   const cluster = deps.cluster ?? null;
   const natsLink = cluster
     ? createNatsLink({ nc: cluster.nc, prefix: cluster.prefix, log: log.child({ part: 'cluster' }) })

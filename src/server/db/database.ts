@@ -43,6 +43,11 @@ export interface OpenDatabase {
   probeWrite(): Promise<boolean>;
   /** Whether the database answers a trivial query. */
   answers(): Promise<boolean>;
+  /**
+   * A mark that differs after any committed write, by this process or any other: what was read after taking
+   * a mark is still what a read would give while the mark stays the same. Null when the database cannot tell.
+   */
+  changeMark: () => Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -70,6 +75,7 @@ function withProbe(
         return false;
       }
     },
+    changeMark: changeMarkOf(db, dialect),
     async probeWrite() {
       try {
         await db.transaction().execute(async (trx) => {
@@ -85,6 +91,34 @@ function withProbe(
         return false;
       }
     },
+  };
+}
+
+/**
+ * SQLite: rows this connection changed (`total_changes()`) and commits by other connections (`data_version`);
+ * a read waits for an open transaction to end, so a mark never counts a change the read after it cannot see.
+ * PostgreSQL: the position where the next write-ahead log record goes, which every commit moves, whichever
+ * replica makes it; a transaction still open when the mark is taken commits behind it. A standby, or a role not
+ * allowed to ask, refuses (SQLSTATE classes 42 and 55): the mark is null from then on; any other failure makes
+ * only that mark null.
+ */
+function changeMarkOf(db: Db, dialect: DialectName): () => Promise<string | null> {
+  const query =
+    dialect === 'sqlite'
+      ? sql<{
+          mark: string;
+        }>`select total_changes() || ':' || (select data_version from pragma_data_version()) as mark`
+      : sql<{ mark: string }>`select pg_current_wal_insert_lsn()::text as mark`;
+  let unavailable = false;
+  return async () => {
+    if (unavailable) return null;
+    try {
+      const { rows } = await query.execute(db);
+      return rows[0]!.mark;
+    } catch (err) {
+      if (/^(42|55)/.test(String((err as { code?: unknown }).code))) unavailable = true;
+      return null;
+    }
   };
 }
 

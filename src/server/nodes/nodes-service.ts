@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { LinkSessionRow, ListedNode, NodeFilter } from '../repos/nodes-repo.ts';
 import type { Repos, Store } from '../repos/store.ts';
+import { createReadCache } from '../repos/read-cache.ts';
 import { createWriteBatch } from '../repos/write-batch.ts';
 import { presentNode } from './nodes-presenter.ts';
 
@@ -32,6 +33,8 @@ export type RepositoryChange = Pick<RepositoryInput, 'repo_url'> & Partial<Repos
 
 /** Nodes read per query when a whole list is exported. */
 const EXPORT_PAGE = 1000;
+/** Pages of the node list kept as sent (each filter and page its own; 100 rows are about 75 KB). */
+const KEPT_PAGES = 32;
 
 /** Node registry and presence: every status change records `since` and a reason, and is published. */
 /** The node columns a link's facts fill. */
@@ -66,6 +69,7 @@ export function createNodesService(deps: {
   const repo = store.repos.nodes;
   /** Presence, link sessions and last-seen times: many small writes, committed together. */
   const presence = createWriteBatch(store);
+  const pages = createReadCache<string>({ store, clock, size: KEPT_PAGES });
 
   /** Listed nodes as the API shows them, with the rooms they name (default first, then by name), read at once. */
   async function presentListed(rows: ListedNode[]) {
@@ -149,8 +153,11 @@ export function createNodesService(deps: {
     return n;
   }
 
+  const list = async (f: NodeFilter) => presentListed(await repo.list({ ...f, now: clock.now() }));
   return {
-    list: async (f: NodeFilter) => presentListed(await repo.list({ ...f, now: clock.now() })),
+    list,
+    /** A page of the list as JSON text, read again only once the database changed or the second is over. */
+    listJson: (f: NodeFilter) => pages(JSON.stringify(f), async () => JSON.stringify(await list(f))),
     /** Every node matching a filter, in list order, a page at a time (for exports of any size). */
     async *exportPages(f: Omit<NodeFilter, 'limit' | 'offset'>) {
       let after: { hostname: string; id: string } | null = null;

@@ -38,11 +38,15 @@ export function createStore(
   opts: {
     /** Told of audit records once they are committed (a transaction's, only if it commits). */
     onAudit?: (entries: AuditEntry[]) => void;
+    /** The database's change mark (`OpenDatabase.changeMark`); without it nothing read is kept. */
+    changeMark?: () => Promise<string | null>;
   } = {},
 ) {
   const { onAudit } = opts;
   return {
     repos: reposOver(db, clock, onAudit),
+    /** A mark that differs after any committed write; null when reads cannot be kept. */
+    changeMark: opts.changeMark ?? (() => Promise.resolve(null)),
     async transaction<T>(fn: (r: Repos) => Promise<T>): Promise<T> {
       const pending: AuditEntry[] = [];
       const result = await db

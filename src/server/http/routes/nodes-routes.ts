@@ -91,10 +91,10 @@ export function nodesRoutes(deps: {
         schema: { querystring: listQuery, response: { 200: z.array(nodeView) } },
         presented: true,
       }),
-      async (req) => {
+      async (req, reply) => {
         const q = req.query;
         const roomId = q.room ? await spaces.roomIdOf(q.space, q.room) : undefined;
-        return nodes.list({
+        const page = await nodes.listJson({
           spaceId: q.space,
           roomId,
           status: q.status,
@@ -103,6 +103,8 @@ export function nodesRoutes(deps: {
           limit: q.limit,
           offset: q.offset,
         });
+        // Already the documented array's text (kept between requests); the type provider only knows the array.
+        return (reply as FastifyReply).type('application/json').send(page);
       },
     );
 
