@@ -1,5 +1,7 @@
+import type { Actor } from '../actor.ts';
 import type { TokensTable } from '../db/schema.ts';
 import { ClaimError } from '../errors.ts';
+import type { AuditTarget } from '../repos/audit-repo.ts';
 import type { Repos } from '../repos/store.ts';
 
 export interface Admission {
@@ -13,16 +15,22 @@ export interface Admission {
   rooms: string[];
   facts?: { os?: string; arch?: string; agent_version?: string };
   now: number;
+  /** The audit records of the admission, written with it when the node is new. */
+  audit: {
+    actor: Actor;
+    entries: { action: string; target: AuditTarget | null; detail?: Record<string, unknown> }[];
+  };
 }
 
 /**
  * Inside the caller's transaction (`r` is its repositories): create the node with its credentials, put it in its
  * rooms (the space's default rooms, and those the token and the machine name), move the token's sealed repository
- * secrets to the node (the token keeps no copy) and count one use of the token. False, with nothing written, when
- * a node with this id already exists: the caller decides whether that is a retry.
+ * secrets to the node (the token keeps no copy), record the audit entries and count one use of the token. False,
+ * with nothing written, when a node with this id already exists: the caller decides whether that is a retry.
  *
  * Few statements, and the token's row last: every claim of a fleet's rollout counts a use on the same row, so
- * its lock is held only from that update to the commit. Throws ClaimError keys; callers translate them for their API.
+ * its lock is held only from that update to the commit, which follows it at once (nothing else is written after
+ * it). Throws ClaimError keys; callers translate them for their API.
  */
 export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise<boolean> {
   const { tokens, nodes, spaces } = r;
@@ -84,6 +92,7 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
   }
 
   if (t.secrets_enc) await tokens.clearSecrets(t.id);
+  await r.audit.recordAll(a.audit.actor, a.audit.entries);
   if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
   return true;
 }

@@ -133,17 +133,20 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           bearerHash: null,
           rooms,
           now,
+          audit: {
+            actor,
+            entries: [
+              {
+                action: 'node.claimed',
+                target: { type: 'node', id: claimedId },
+                detail: { hostname, token_id: t.id, machine_guid: mGUID },
+              },
+              { action: 'token.used', target: { type: 'token', id: t.id } },
+            ],
+          },
         });
         if (!admitted)
           return retryOr(new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`));
-        await r.audit.recordAll(actor, [
-          {
-            action: 'node.claimed',
-            target: { type: 'node', id: claimedId },
-            detail: { hostname, token_id: t.id, machine_guid: mGUID },
-          },
-          { action: 'token.used', target: { type: 'token', id: t.id } },
-        ]);
         return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id };
       });
 

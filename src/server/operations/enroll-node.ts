@@ -2,7 +2,6 @@ import { randomUUID, verify } from 'node:crypto';
 import { z } from 'zod';
 import { enrollProofMessage } from '../../protocol/claim-api.ts';
 import { hostname } from '../../protocol/hostnames.ts';
-import type { Actor } from '../actor.ts';
 import { admitNode } from '../claiming/node-admission.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
@@ -85,6 +84,17 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
             rooms: [],
             facts: { os: body.os, arch: body.arch, agent_version: body.agent_version },
             now: clock.now(),
+            audit: {
+              actor: { kind: 'agent', nodeId: hostId, ip: sourceIp },
+              entries: [
+                {
+                  action: 'node.enrolled',
+                  target: { type: 'node', id: hostId },
+                  detail: { hostname: body.hostname, token_id: t.id },
+                },
+                { action: 'token.used', target: { type: 'token', id: t.id } },
+              ],
+            },
           });
           // A fresh random id: only a broken random source could meet an existing node.
           if (!admitted) throw new AppError('CONFLICT', `host id ${hostId} exists already; enroll again`);
@@ -94,15 +104,6 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
           if (err instanceof ClaimError) throw new AppError('CONFLICT', err.message);
           throw err;
         }
-        const actor: Actor = { kind: 'agent', nodeId: hostId, ip: sourceIp };
-        await r.audit.recordAll(actor, [
-          {
-            action: 'node.enrolled',
-            target: { type: 'node', id: hostId },
-            detail: { hostname: body.hostname, token_id: t.id },
-          },
-          { action: 'token.used', target: { type: 'token', id: t.id } },
-        ]);
         return { kind: 'enrolled', hostId } as const;
       });
       const { hostId } = outcome;
