@@ -305,10 +305,12 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
         headers: { authorization: `Basic ${Buffer.from(`${id}:${issued.password}`).toString('base64')}` },
       });
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
-      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      // Listening before the upgrade completes: a refusal can arrive with the upgrade's answer, and ws hands it
+      // out as soon as the socket opens, before code awaiting 'open' runs.
       const first = new Promise<{ t: string; reason?: string }>((r) =>
         ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
       );
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
       ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: SIM_FACTS }));
       return {
         ws,

@@ -525,10 +525,12 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
       });
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
       const closeReason = new Promise<string>((r) => ws.once('close', (_c, why) => r(why.toString())));
-      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      // Listening before the upgrade completes: a refusal can arrive with the upgrade's answer, and ws hands it
+      // out as soon as the socket opens, before code awaiting 'open' runs.
       const first = new Promise<{ t: string }>((r) =>
         ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
       );
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
       ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: hello }));
       // A link the server closes instead of welcoming resolves too (first.t is then "closed").
       return {
