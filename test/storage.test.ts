@@ -214,7 +214,12 @@ for (const backend of backends) {
 
     test('a kept page of the node list is read again after any committed write, by this server or another, and each second', async () => {
       const page = { q: 'kept-page', limit: 100, offset: 0 };
-      const sent = async () => JSON.parse(await s.nodes.listJson(page)) as { id: string; hostname: string }[];
+      const sent = async () =>
+        JSON.parse(await s.nodes.listJson(page)) as {
+          id: string;
+          hostname: string;
+          pending_stuck: boolean;
+        }[];
       const id = randomUUID();
       await s.claims.claimNode(
         id,
@@ -260,16 +265,9 @@ for (const backend of backends) {
       );
 
       // No write at all, but the time moved on: a pending node waiting past the timeout is shown as stuck.
-      assert.equal((await sent())[0]!.hostname, 'kept-page-0');
-      assert.equal(
-        (JSON.parse(await s.nodes.listJson(page)) as { pending_stuck: boolean }[])[0]!.pending_stuck,
-        false,
-      );
+      assert.equal((await sent())[0]!.pending_stuck, false);
       clock.advance(24 * 3600_000);
-      assert.equal(
-        (JSON.parse(await s.nodes.listJson(page)) as { pending_stuck: boolean }[])[0]!.pending_stuck,
-        true,
-      );
+      assert.equal((await sent())[0]!.pending_stuck, true);
     });
 
     test('the space token is stored hashed and encrypted, never in clear', async () => {

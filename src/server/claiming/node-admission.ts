@@ -1,7 +1,5 @@
-import type { Actor } from '../actor.ts';
 import type { TokensTable } from '../db/schema.ts';
 import { ClaimError } from '../errors.ts';
-import type { AuditTarget } from '../repos/audit-repo.ts';
 import type { Repos } from '../repos/store.ts';
 
 export interface Admission {
@@ -15,17 +13,14 @@ export interface Admission {
   rooms: string[];
   facts?: { os?: string; arch?: string; agent_version?: string };
   now: number;
-  /** The audit records of the admission, written with it when the node is new. */
-  audit: {
-    actor: Actor;
-    entries: { action: string; target: AuditTarget | null; detail?: Record<string, unknown> }[];
-  };
+  /** How the node came (`node.claimed`, `node.enrolled`), recorded by the machine from `ip` with the token's use. */
+  audit: { action: string; detail: Record<string, unknown>; ip: string | null };
 }
 
 /**
  * Inside the caller's transaction (`r` is its repositories): create the node with its credentials, put it in its
  * rooms (the space's default rooms, and those the token and the machine name), move the token's sealed repository
- * secrets to the node (the token keeps no copy), record the audit entries and count one use of the token. False,
+ * secrets to the node (the token keeps no copy), record the admission and the token's use, and count that use. False,
  * with nothing written, when a node with this id already exists: the caller decides whether that is a retry.
  *
  * Few statements, and the token's row last: every claim of a fleet's rollout counts a use on the same row, so
@@ -92,7 +87,10 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
   }
 
   if (t.secrets_enc) await tokens.clearSecrets(t.id);
-  await r.audit.recordAll(a.audit.actor, a.audit.entries);
+  await r.audit.recordAll({ kind: 'agent', nodeId: a.id, ip: a.audit.ip }, [
+    { action: a.audit.action, target: { type: 'node', id: a.id }, detail: a.audit.detail },
+    { action: 'token.used', target: { type: 'token', id: t.id } },
+  ]);
   if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
   return true;
 }

@@ -2,7 +2,6 @@ import { createPublicKey } from 'node:crypto';
 import { TOKEN_PATTERN, type ClaimRequest } from '../../protocol/claim-api.ts';
 import { isValidHostname } from '../../protocol/hostnames.ts';
 import { canonicalId } from '../../protocol/ids.ts';
-import type { Actor } from '../actor.ts';
 import { admitNode } from '../claiming/node-admission.ts';
 import type { Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
@@ -90,7 +89,6 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
         throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
       const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
 
-      const actor: Actor = { kind: 'agent', nodeId: claimedId, ip: sourceIp };
       const outcome = await store.transaction(async (r): Promise<ClaimOutcome> => {
         const { tokens, nodes } = r;
         const now = clock.now();
@@ -134,15 +132,9 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           rooms,
           now,
           audit: {
-            actor,
-            entries: [
-              {
-                action: 'node.claimed',
-                target: { type: 'node', id: claimedId },
-                detail: { hostname, token_id: t.id, machine_guid: mGUID },
-              },
-              { action: 'token.used', target: { type: 'token', id: t.id } },
-            ],
+            action: 'node.claimed',
+            detail: { hostname, token_id: t.id, machine_guid: mGUID },
+            ip: sourceIp,
           },
         });
         if (!admitted)

@@ -85,15 +85,9 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
             facts: { os: body.os, arch: body.arch, agent_version: body.agent_version },
             now: clock.now(),
             audit: {
-              actor: { kind: 'agent', nodeId: hostId, ip: sourceIp },
-              entries: [
-                {
-                  action: 'node.enrolled',
-                  target: { type: 'node', id: hostId },
-                  detail: { hostname: body.hostname, token_id: t.id },
-                },
-                { action: 'token.used', target: { type: 'token', id: t.id } },
-              ],
+              action: 'node.enrolled',
+              detail: { hostname: body.hostname, token_id: t.id },
+              ip: sourceIp,
             },
           });
           // A fresh random id: only a broken random source could meet an existing node.
