@@ -125,6 +125,29 @@ describe('production build', () => {
     assert.equal(await new Promise((r) => child.once('exit', r)), 0, out);
   });
 
+  test('a stop the moment the server says it listens closes it cleanly, never a kill', async () => {
+    // Three times, the signal sent as the line appears: the handlers were once installed after that line.
+    for (let i = 0; i < 3; i++) {
+      let out = '';
+      const child = spawn(
+        process.execPath,
+        ['dist/server/muster.mjs', 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir.path, 'data')],
+        { cwd: dir.path, env: { PATH: process.env.PATH, HOME: dir.path }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      after(() => child.kill('SIGKILL'));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/Muster is listening on/.test(out)) child.kill('SIGTERM');
+      });
+      const [code, signal] = await new Promise<[number | null, string | null]>((r) =>
+        child.once('exit', (c, sig) => r([c, sig])),
+      );
+      assert.deepEqual([code, signal], [0, null], out);
+      assert.match(out, /SIGTERM: stopping; agents are told to reconnect/);
+    }
+  });
+
   test('the container image runs the same command from the same files', () => {
     const dockerfile = readFileSync(join(ROOT, 'deploy', 'docker', 'server.Dockerfile'), 'utf8');
     assert.match(dockerfile, /^ENTRYPOINT \["node", "bin\/muster\.js"\]$/m);

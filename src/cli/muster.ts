@@ -79,22 +79,27 @@ storageOptions(program.command('server').description('run the Muster server'))
     'a replica silent this long is lost and its nodes go offline, default 10 (MUSTER_REPLICA_LEASE_SECONDS)',
   )
   .action(async (opts: Record<string, unknown>) => {
-    const server = await startServer(configOf(opts));
+    // The signals are handled before the server starts: it says it is listening before startServer returns, and
+    // a stop right then (systemd, a test) must close it cleanly rather than kill it.
+    const starting = startServer(configOf(opts));
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       process.stdout.write(`${signal}: stopping; agents are told to reconnect\n`);
-      server.close().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`error while stopping: ${String(err)}\n`);
-          process.exit(1);
-        },
-      );
+      starting
+        .then((server) => server.close())
+        .then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`error while stopping: ${String(err)}\n`);
+            process.exit(1);
+          },
+        );
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    await starting;
   });
 
 const user = program.command('user').description("users, on the server's machine (no session needed)");
