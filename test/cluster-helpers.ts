@@ -56,6 +56,8 @@ export async function startReplica(opts: {
   cli?: string;
   /** Where it listens (default: a free port). */
   port?: number;
+  /** More environment (NATS secrets, say). */
+  env?: Record<string, string>;
 }): Promise<Replica> {
   const port = opts.port ?? (await freePort());
   let out = '';
@@ -88,6 +90,7 @@ export async function startReplica(opts: {
         MUSTER_LOG_LEVEL: 'warn',
         MUSTER_LINK_AUTH_PER_MINUTE: '100000',
         MUSTER_CLAIM_PER_MINUTE: '100000',
+        ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -70,6 +70,20 @@ storageOptions(program.command('server').description('run the Muster server'))
     '--nats <url>',
     'NATS between replicas; with a PostgreSQL --db this server is one replica of a cluster (MUSTER_NATS_URL)',
   )
+  .option('--nats-user <name>', 'NATS user; its password from MUSTER_NATS_PASSWORD or --nats-password-file')
+  .option('--nats-password-file <file>', "file holding the NATS user's password (MUSTER_NATS_PASSWORD_FILE)")
+  .option('--nats-token-file <file>', 'file holding a NATS token (or MUSTER_NATS_TOKEN)')
+  .option('--nats-creds <file>', 'NATS .creds file: a user JWT and its nkey seed (MUSTER_NATS_CREDS)')
+  .option(
+    '--nats-nkey <file>',
+    'file holding an nkey seed (SU...) to sign in to NATS with (MUSTER_NATS_NKEY)',
+  )
+  .option(
+    '--nats-ca <file>',
+    "CA (PEM) that signed the NATS server's certificate; implies TLS to NATS (MUSTER_NATS_CA)",
+  )
+  .option('--nats-cert <file>', 'client certificate for NATS servers that ask for one (MUSTER_NATS_CERT)')
+  .option('--nats-key <file>', 'private key of --nats-cert (MUSTER_NATS_KEY)')
   .option(
     '--replica-name <name>',
     "this replica's name in the cluster (MUSTER_REPLICA_NAME, default host:port)",

@@ -21,6 +21,7 @@ import type { JobsTable } from './db/schema.ts';
 import { createEventBus } from './events/event-bus.ts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { createMembership, type Membership } from './cluster/membership.ts';
+import { createClusterWire } from './cluster/cluster-wire.ts';
 import { createNatsBus } from './cluster/nats-bus.ts';
 import { createNatsLink } from './cluster/nats-link.ts';
 import { clusterRoutes } from './http/routes/cluster-routes.ts';
@@ -158,10 +159,21 @@ export async function buildApp(deps: AppDeps) {
     changeMark: database.changeMark,
   });
   const cluster = deps.cluster ?? null;
-  const natsLink = cluster
-    ? createNatsLink({ nc: cluster.nc, prefix: cluster.prefix, log: log.child({ part: 'cluster' }) })
+  // Everything between replicas is sealed under a key only holders of the master key derive (one per cluster).
+  const wire = cluster
+    ? createClusterWire({
+        nc: cluster.nc,
+        key: sealer.subkey(`cluster-wire:${cluster.prefix}`),
+        replicaId: cluster.replica.id,
+        clock,
+        log: log.child({ part: 'cluster' }),
+      })
     : null;
-  const bus = cluster ? createNatsBus(cluster.nc, cluster.prefix) : createEventBus();
+  const natsLink =
+    cluster && wire
+      ? createNatsLink({ wire, prefix: cluster.prefix, log: log.child({ part: 'cluster' }) })
+      : null;
+  const bus = cluster && wire ? createNatsBus(wire, cluster.prefix) : createEventBus();
   const streams = createEventStreams();
   const audit = createAuditService({ store });
   const auth = createAuthService({ store, clock, onPasswordChanged: deps.onPasswordChanged });
@@ -288,6 +300,17 @@ export async function buildApp(deps: AppDeps) {
   // The event-loop delay monitor samples at this resolution; prom-client's 10 ms default wakes an idle server
   // a hundred times a second.
   collectDefaultMetrics({ register: registry, prefix: 'muster_', eventLoopMonitoringPrecision: 1000 });
+  if (wire)
+    new Counter({
+      name: 'muster_cluster_messages_dropped_total',
+      help: 'Messages on the cluster wire dropped unopened, by reason (unsealed, forged, stale, replayed, malformed)',
+      labelNames: ['reason'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(wire.dropped())) this.inc({ reason }, n);
+      },
+    });
   new Gauge({
     name: 'muster_links_connected',
     help: 'Agent links currently connected',

@@ -31,6 +31,20 @@ export const serverConfigSchema = z
       .string()
       .regex(/^(nats|tls):\/\/\S+$/, 'must be a NATS URL, for example nats://127.0.0.1:4222')
       .optional(),
+    /** NATS credentials: a user and password (the password from the environment or a file, never a flag). */
+    natsUser: z.string().min(1).optional(),
+    natsPassword: z.string().min(1).optional(),
+    natsPasswordFile: z.string().min(1).optional(),
+    /** NATS credentials: a token (from the environment or a file). */
+    natsToken: z.string().min(1).optional(),
+    natsTokenFile: z.string().min(1).optional(),
+    /** NATS credentials: a `.creds` file (JWT and nkey seed) or a file holding an nkey seed. */
+    natsCreds: z.string().min(1).optional(),
+    natsNkey: z.string().min(1).optional(),
+    /** TLS to NATS: the CA that signed the NATS server's certificate, and a client certificate if it asks for one. */
+    natsCa: z.string().min(1).optional(),
+    natsCert: z.string().min(1).optional(),
+    natsKey: z.string().min(1).optional(),
     /** This replica's name in the cluster's list (default: host name and port). */
     replicaName: z.string().min(1).max(100).optional(),
     /** A replica silent this long is lost: its nodes go offline (cluster mode). */
@@ -79,6 +93,26 @@ export const serverConfigSchema = z
         message:
           'cluster mode needs PostgreSQL: give every replica the same --db postgres://... (SQLite serves one process)',
       });
+    const natsAuth = [
+      c.natsUser && 'a user (--nats-user)',
+      (c.natsToken || c.natsTokenFile) && 'a token',
+      c.natsCreds && 'a .creds file',
+      c.natsNkey && 'an nkey seed',
+    ].filter(Boolean);
+    if (natsAuth.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nats'],
+        message: `give NATS one kind of credential, not ${natsAuth.join(' and ')}`,
+      });
+    if (c.natsUser && !c.natsPassword && !c.natsPasswordFile)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['natsUser'],
+        message: 'a NATS user needs its password: MUSTER_NATS_PASSWORD or --nats-password-file',
+      });
+    if (Boolean(c.natsCert) !== Boolean(c.natsKey))
+      ctx.addIssue({ code: 'custom', path: ['natsCert'], message: '--nats-cert and --nats-key go together' });
     if (c.tls === 'off' && c.tlsCert)
       ctx.addIssue({
         code: 'custom',
@@ -95,6 +129,16 @@ export const ENV_NAMES: Record<string, string> = {
   publicUrl: 'MUSTER_PUBLIC_URL',
   db: 'MUSTER_DB',
   nats: 'MUSTER_NATS_URL',
+  natsUser: 'MUSTER_NATS_USER',
+  natsPassword: 'MUSTER_NATS_PASSWORD',
+  natsPasswordFile: 'MUSTER_NATS_PASSWORD_FILE',
+  natsToken: 'MUSTER_NATS_TOKEN',
+  natsTokenFile: 'MUSTER_NATS_TOKEN_FILE',
+  natsCreds: 'MUSTER_NATS_CREDS',
+  natsNkey: 'MUSTER_NATS_NKEY',
+  natsCa: 'MUSTER_NATS_CA',
+  natsCert: 'MUSTER_NATS_CERT',
+  natsKey: 'MUSTER_NATS_KEY',
   replicaName: 'MUSTER_REPLICA_NAME',
   replicaLeaseSeconds: 'MUSTER_REPLICA_LEASE_SECONDS',
   tls: 'MUSTER_TLS',

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { createLogger } from './logging.ts';
 import { formatPin } from '../protocol/pin.ts';
 import { buildApp, type ClusterDeps, type Services } from './app.ts';
 import { withStartupLock } from './cluster/membership.ts';
+import { connectNats } from './cluster/nats-connect.ts';
 import { createClusterRepo } from './repos/cluster-repo.ts';
 import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -94,23 +95,6 @@ export async function checkMasterKey(database: OpenDatabase, sealer: Sealer): Pr
     );
 }
 
-/** Connect to NATS for a replica; a clear error when it cannot be reached. */
-async function connectNats(url: string, name: string): Promise<NatsConnection> {
-  try {
-    return await connect({
-      servers: url,
-      name: `muster replica ${name}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
-    });
-  } catch (err) {
-    throw new Error(
-      `cannot reach NATS at ${url} (${err instanceof Error ? err.message : String(err)}); cluster mode needs it`,
-      { cause: err },
-    );
-  }
-}
-
 /**
  * The command an operator pastes on a machine to claim it into the space. The token travels in the environment, not
  * as an argument: other local users can read a process's arguments, but not its environment.
@@ -152,7 +136,7 @@ export async function startServer(
   const setUp = <T>(fn: () => Promise<T>) => (config.nats ? withStartupLock(config.db!, fn) : fn());
   try {
     // NATS first: a replica that cannot reach the others changes nothing in the database.
-    if (config.nats) nc = await connectNats(config.nats, replicaName);
+    if (config.nats) nc = await connectNats(config, replicaName);
     await setUp(async () => {
       await migrateToLatest(database);
       await checkMasterKey(database, sealer);

@@ -1,15 +1,10 @@
-import {
-  RequestError,
-  TimeoutError,
-  type Msg,
-  type NatsConnection,
-  type Subscription,
-} from '@nats-io/transport-node';
+import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { ServerFrame } from '../../protocol/link-frames.ts';
 import { API_ERRORS, AppError, type ApiErrorCode } from '../errors.ts';
 import type { LinkHub } from '../link/link-hub.ts';
 import type { LinkPeers, LinkPort, TakeoverAnswer } from '../link/link-port.ts';
+import { WireTimeoutError, type ClusterWire, type Opened } from './cluster-wire.ts';
 
 /** How long a replica waits for the holder of a link to answer a send, a disconnect or a take-over. */
 export const PEER_TIMEOUT_MS = 2000;
@@ -24,48 +19,40 @@ type Call =
   | { op: 'request'; method: string; params: unknown; timeout_ms: number };
 type Outcome = { ok: true; value: unknown } | { ok: false; code: ApiErrorCode; message: string };
 
-const json = (v: unknown) => JSON.stringify(v);
-
 /**
  * Links across replicas, over NATS: the replica holding a node's link subscribes to the node's subject
  * (`<prefix>.link.<node id>`) for as long as it holds it, and answers sends, requests, disconnects and take-overs
  * there. Any replica reaches a node with a NATS request on that subject; nobody subscribed means nobody holds the
- * link (NATS answers "no responders" at once), so an offline node is a 503 at once, as in one process.
+ * link (NATS answers "no responders" at once), so an offline node is a 503 at once, as in one process. Every call
+ * and answer is sealed (cluster-wire.ts): a NATS client without the master key can neither read nor forge one.
  */
-export function createNatsLink(deps: { nc: NatsConnection; prefix: string; log: Logger }) {
-  const { nc, prefix, log } = deps;
+export function createNatsLink(deps: { wire: ClusterWire; prefix: string; log: Logger }) {
+  const { wire, prefix, log } = deps;
   const subjectOf = (nodeId: string) => `${prefix}.link.${nodeId}`;
   const held = new Map<string, Subscription>();
   let hub: LinkHub | null = null;
 
-  function answer(msg: Msg, value: unknown) {
-    msg.respond(json(value));
-  }
-
-  function serve(nodeId: string, msg: Msg) {
+  function serve(nodeId: string, msg: Opened) {
     const h = hub;
-    let call: Call;
-    try {
-      call = msg.json<Call>();
-    } catch {
-      return;
-    }
-    if (!h) return;
+    const call = msg.body as Call;
+    const reply = msg.reply;
+    if (!h || !reply) return;
+    const answer = (value: unknown) => reply(value);
     switch (call.op) {
       case 'takeover':
-        return answer(msg, h.yieldLink(nodeId, call.from));
+        return answer(h.yieldLink(nodeId, call.from));
       case 'send':
-        return answer(msg, { ok: true, value: h.send(nodeId, call.frame) } satisfies Outcome);
+        return answer({ ok: true, value: h.send(nodeId, call.frame) } satisfies Outcome);
       case 'disconnect':
-        return answer(msg, {
+        return answer({
           ok: true,
           value: h.disconnect(nodeId, call.reason, call.permanent),
         } satisfies Outcome);
       case 'request':
         void h.request(nodeId, call.method, call.params, call.timeout_ms).then(
-          (value) => answer(msg, { ok: true, value } satisfies Outcome),
+          (value) => answer({ ok: true, value } satisfies Outcome),
           (err: unknown) =>
-            answer(msg, {
+            answer({
               ok: false,
               code: err instanceof AppError ? err.code : 'INTERNAL',
               message: err instanceof Error ? err.message : String(err),
@@ -77,17 +64,8 @@ export function createNatsLink(deps: { nc: NatsConnection; prefix: string; log: 
 
   /** Ask the holder of the node's link; null when no replica holds it. */
   async function ask(nodeId: string, call: Call, timeoutMs: number): Promise<Outcome | null> {
-    try {
-      const reply = await nc.request(subjectOf(nodeId), json(call), { timeout: timeoutMs });
-      return reply.json<Outcome>();
-    } catch (err) {
-      if (err instanceof RequestError && err.isNoResponders()) return null;
-      throw err;
-    }
+    return (await wire.request(subjectOf(nodeId), call, timeoutMs)) as Outcome | null;
   }
-
-  const isTimeout = (err: unknown) =>
-    err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError);
 
   /** A send or disconnect at the holder: false when no replica holds the link, or the holder did not answer. */
   async function forward(nodeId: string, call: Call): Promise<boolean> {
@@ -116,11 +94,7 @@ export function createNatsLink(deps: { nc: NatsConnection; prefix: string; log: 
       if (isHeld && !sub)
         held.set(
           nodeId,
-          nc.subscribe(subjectOf(nodeId), {
-            callback: (err, msg) => {
-              if (!err) serve(nodeId, msg);
-            },
-          }),
+          wire.subscribe(subjectOf(nodeId), (msg) => serve(nodeId, msg)),
         );
       else if (!isHeld && sub) {
         sub.unsubscribe();
@@ -148,7 +122,7 @@ export function createNatsLink(deps: { nc: NatsConnection; prefix: string; log: 
           timeoutMs + FORWARD_MARGIN_MS,
         );
       } catch (err) {
-        if (isTimeout(err))
+        if (err instanceof WireTimeoutError)
           throw new AppError('TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`);
         throw new AppError(
           'UNAVAILABLE',

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import {
+  connect,
+  credsAuthenticator,
+  nkeyAuthenticator,
+  type NatsConnection,
+  type NodeConnectionOptions,
+} from '@nats-io/transport-node';
+import type { ServerConfig } from '../config.ts';
+
+type NatsSettings = Pick<
+  ServerConfig,
+  | 'nats'
+  | 'natsUser'
+  | 'natsPassword'
+  | 'natsPasswordFile'
+  | 'natsToken'
+  | 'natsTokenFile'
+  | 'natsCreds'
+  | 'natsNkey'
+  | 'natsCa'
+  | 'natsCert'
+  | 'natsKey'
+>;
+
+/** A secret file's content without its trailing newline; a clear error naming the setting when it cannot be read. */
+function secretFile(path: string, setting: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`${setting} ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The connection options for NATS from the replica's settings: credentials (one kind) and TLS. */
+export function natsOptions(c: NatsSettings, name: string): NodeConnectionOptions {
+  const opts: NodeConnectionOptions = {
+    servers: c.nats,
+    name: `muster replica ${name}`,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1000,
+  };
+  if (c.natsUser) {
+    opts.user = c.natsUser;
+    opts.pass = c.natsPassword ?? secretFile(c.natsPasswordFile!, '--nats-password-file');
+  }
+  if (c.natsToken || c.natsTokenFile)
+    opts.token = c.natsToken ?? secretFile(c.natsTokenFile!, '--nats-token-file');
+  if (c.natsCreds)
+    opts.authenticator = credsAuthenticator(
+      new TextEncoder().encode(secretFile(c.natsCreds, '--nats-creds')),
+    );
+  if (c.natsNkey)
+    opts.authenticator = nkeyAuthenticator(new TextEncoder().encode(secretFile(c.natsNkey, '--nats-nkey')));
+  if (c.natsCa || c.natsCert || c.nats?.startsWith('tls://'))
+    opts.tls = {
+      ...(c.natsCa ? { caFile: c.natsCa } : {}),
+      ...(c.natsCert ? { certFile: c.natsCert, keyFile: c.natsKey } : {}),
+    };
+  return opts;
+}
+
+/** Connect to NATS for a replica; a clear error when it cannot be reached or refuses the credentials. */
+export async function connectNats(c: NatsSettings, name: string): Promise<NatsConnection> {
+  const opts = natsOptions(c, name);
+  try {
+    return await connect(opts);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const refused = /authori[sz]ation|authentication|permission/i.test(why);
+    throw new Error(
+      refused
+        ? `NATS at ${c.nats} refused this replica's credentials (${why}): give the user and password, token, .creds or nkey that NATS expects (--nats-user with MUSTER_NATS_PASSWORD, MUSTER_NATS_TOKEN, --nats-creds, --nats-nkey; docs/cluster.md)`
+        : `cannot reach NATS at ${c.nats} (${why}); cluster mode needs it${opts.tls ? '' : ' (a NATS server that requires TLS needs a tls:// URL or --nats-ca)'}`,
+      { cause: err },
+    );
+  }
+}
