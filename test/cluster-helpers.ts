@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, nginxConf, tempDir, waitFor } from './helpers.ts';
@@ -201,3 +201,68 @@ export function claimTokenOf(replicas: Replica[]): string {
 export const agentKey = (stateDir: string) => readFileSync(join(stateDir, 'cloud.d', 'private.pem'), 'utf8');
 export const agentNodeId = (stateDir: string) =>
   readFileSync(join(stateDir, 'cloud.d', 'claimed_id'), 'utf8').trim();
+
+/** A PostgreSQL server of the test's own (its own port and data dir), to stop and start at will. */
+export interface PrivatePostgres {
+  url: string;
+  stop(): void;
+  start(): void;
+  remove(): void;
+}
+
+/** Where Debian's PostgreSQL programs are, or null. */
+function postgresBin(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const version = readdirSync(root).sort((a, b) => Number(b) - Number(a))[0];
+  return version && existsSync(join(root, version, 'bin', 'pg_ctl')) ? join(root, version, 'bin') : null;
+}
+
+/** Why a private PostgreSQL cannot be started here (its programs missing, or not root to run them as postgres). */
+export function privatePostgresMissing(): string | false {
+  if (!postgresBin()) return "needs PostgreSQL's programs (Debian's postgresql package)";
+  if (process.getuid?.() !== 0) return 'needs root, to run a private PostgreSQL as the postgres user';
+  return false;
+}
+
+/** initdb and start a private PostgreSQL on a free port with trust auth and a database `test`. */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = postgresBin()!;
+  const dir = tempDir('muster-private-pg-');
+  const data = join(dir.path, 'data');
+  const port = await freePort();
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync('runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args], { stdio: 'pipe' });
+  execFileSync('chown', ['-R', 'postgres', dir.path]);
+  asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const start = () =>
+    asPostgres('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      join(dir.path, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir.path} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
+  const stop = () => asPostgres('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  start();
+  const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+  await admin.connect();
+  await admin.query('create database test');
+  await admin.end();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/test`,
+    stop,
+    start,
+    remove() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      dir.remove();
+    },
+  };
+}

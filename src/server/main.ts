@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createSealer, type Sealer } from './crypto.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
+import { databaseUnreachable } from './db/db-errors.ts';
 import { systemTimers, type Timers } from './link/link-hub.ts';
 import { ensureTlsMaterial, loadAgentCa, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
 
@@ -126,6 +127,11 @@ export async function startServer(
       failing
         ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
         : log.info('storage takes writes again'),
+    onConnectionError: (err) =>
+      log.warn(
+        { err: databaseUnreachable(err) ?? err.message },
+        `a PostgreSQL connection was lost (${databaseUnreachable(err) ?? err.message}); it is replaced on the next query`,
+      ),
   });
   const { host, port } = splitHostPort(config.listen);
   const sealer = createSealer(loadMasterKey({ ...config, dataDir }));

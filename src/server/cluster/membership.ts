@@ -68,6 +68,11 @@ export function createMembership(deps: {
   let workAt: number | null = null;
   /** A new leader first looks for nodes and sessions no live replica answers for, whatever the reason. */
   let sweepEverything = true;
+  /**
+   * When a tick last failed (the database unreachable, say). Within a lease of that, no replica is declared lost:
+   * the others could not renew either, and each gets one whole lease to do so once the database is back.
+   */
+  let failedAt = -Infinity;
 
   const row = (now: number) => ({
     id: replica.id,
@@ -92,8 +97,9 @@ export function createMembership(deps: {
   }
 
   async function periodicWork(now: number) {
-    const lost = await repo.releaseLostLinks(now, REPLICA_LOST_REASON, sweepEverything);
-    sweepEverything = false;
+    const settled = now - failedAt > leaseMs + tickMs;
+    const lost = settled ? await repo.releaseLostLinks(now, REPLICA_LOST_REASON, sweepEverything) : [];
+    if (settled) sweepEverything = false;
     for (const id of lost)
       deps.bus.publish({
         type: 'node.presence',
@@ -136,6 +142,7 @@ export function createMembership(deps: {
       await lead(now);
       if (leader) await periodicWork(now);
     } catch (err) {
+      failedAt = clock.now();
       log.warn({ err }, 'cluster lease or periodic work failed; trying again');
     } finally {
       running = false;

@@ -15,6 +15,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { VERSION } from '../../version.ts';
+import { databaseUnreachable } from './db-errors.ts';
 import { isPostgresUrl, type DialectName } from './dialect.ts';
 import { coreMigration } from './migrations/001-core.ts';
 import { enrollmentMigration } from './migrations/002-enrollment.ts';
@@ -43,6 +44,8 @@ export interface OpenDatabase {
   probeWrite(): Promise<boolean>;
   /** Whether the database answers a trivial query. */
   answers(): Promise<boolean>;
+  /** Why the database does not answer a trivial query (the driver's error), or null when it does. */
+  problem(): Promise<string | null>;
   /**
    * A mark that differs after any committed write, by this process or any other: what was read after taking
    * a mark is still what a read would give while the mark stays the same. Null when the database cannot tell.
@@ -61,20 +64,22 @@ function withProbe(
   health: StorageHealth,
   close: () => Promise<void>,
 ): OpenDatabase {
+  async function problem() {
+    try {
+      await sql`select 1`.execute(db);
+      return null;
+    } catch (err) {
+      return databaseUnreachable(err) ?? (err instanceof Error ? err.message : String(err));
+    }
+  }
   return {
     db,
     dialect,
     location,
     health,
     close,
-    async answers() {
-      try {
-        await sql`select 1`.execute(db);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    answers: async () => (await problem()) === null,
+    problem,
     changeMark: changeMarkOf(db, dialect),
     async probeWrite() {
       try {
@@ -122,6 +127,9 @@ function changeMarkOf(db: Db, dialect: DialectName): () => Promise<string | null
   };
 }
 
+/** How long a query waits for a PostgreSQL connection before it fails. */
+const PG_CONNECT_TIMEOUT_MS = 5000;
+
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 
@@ -140,7 +148,12 @@ const pgTypes = {
  */
 export function openDatabase(
   url: string,
-  opts: { schema?: string; onHealthChange?: (failing: string | null) => void } = {},
+  opts: {
+    schema?: string;
+    onHealthChange?: (failing: string | null) => void;
+    /** An idle PostgreSQL connection failed (a restart, a terminated backend); the pool replaces it. */
+    onConnectionError?: (err: Error) => void;
+  } = {},
 ): OpenDatabase {
   const health = createStorageHealth({ onChange: opts.onHealthChange });
   const log = (e: LogEvent) => health.observe(e);
@@ -149,8 +162,14 @@ export function openDatabase(
       connectionString: url,
       max: 10,
       types: pgTypes,
+      // While PostgreSQL is away a request fails within seconds (503), instead of waiting for a connection forever.
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      keepAlive: true,
       ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
     });
+    // An idle connection that PostgreSQL drops emits 'error' on the pool; unheard, that would end the process. The
+    // pool has already discarded it and opens a new one on the next query.
+    pool.on('error', (err) => opts.onConnectionError?.(err));
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
       log,

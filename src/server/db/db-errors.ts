@@ -6,3 +6,33 @@ export function isUniqueViolation(err: unknown): boolean {
     e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/** SQLSTATEs and socket errors that mean the database went away (a restart, a dropped or refused connection). */
+const UNREACHABLE_CODES = new Set([
+  '57P01', // admin_shutdown: terminated by an administrator or a restart
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now: starting up or shutting down
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+const UNREACHABLE_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+/**
+ * Why the database cannot be reached, from a driver error (PostgreSQL restarted, the connection was dropped or
+ * refused, connecting timed out); null for any other error, which is no outage (a bad query, a constraint).
+ */
+export function databaseUnreachable(err: unknown): string | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const { code, message } = err as { code?: unknown; message?: unknown };
+  const text = typeof message === 'string' ? message : '';
+  if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08')))
+    return `${code}: ${text}`;
+  if (UNREACHABLE_MESSAGES.test(text)) return text;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause && cause !== err ? databaseUnreachable(cause) : null;
+}

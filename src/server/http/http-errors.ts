@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
+import { databaseUnreachable } from '../db/db-errors.ts';
 import { AppError, ClaimError } from '../errors.ts';
 
 /** Paths of the agent-facing API, whose every error is a claim error body (docs/protocol.md). */
@@ -35,6 +36,16 @@ export function sendAgentApiError(req: FastifyRequest, reply: FastifyReply, err:
   if (status === 413)
     return sendClaimError(reply, new ClaimError('ErrBadRequest', 'the request body is too large'));
   if (status && status < 500) return sendClaimError(reply, new ClaimError('ErrBadRequest', message));
+  const down = databaseUnreachable(err);
+  if (down) {
+    req.log.warn({ err: down }, 'agent endpoint failed: the database is unreachable');
+    return sendClaimError(
+      reply,
+      new ClaimError('ErrServiceUnavailable', 'the server cannot reach its database; try again shortly', {
+        retryDelaySeconds: 5,
+      }),
+    );
+  }
   req.log.error({ err }, 'agent endpoint failed');
   return sendClaimError(
     reply,
@@ -54,6 +65,14 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   }
   const invalid = validationMessage(err);
   if (invalid) return reply.code(400).send({ code: 'validation_failed', message: invalid });
+  const down = databaseUnreachable(err);
+  if (down) {
+    req.log.warn({ err: down }, 'request failed: the database is unreachable');
+    return reply
+      .code(503)
+      .header('retry-after', '5')
+      .send({ code: 'unavailable', message: `the database is unreachable (${down}); try again shortly` });
+  }
   const status = err.statusCode;
   if (status && status >= 400 && status < 500) {
     const code =

@@ -1,7 +1,11 @@
+import { databaseUnreachable } from '../db/db-errors.ts';
 import type { Repos, Store } from './store.ts';
 
 /** Writes gathered into one transaction at most; more wait for the next. */
 const MAX_BATCH = 1000;
+/** Waits between tries of a batch while the database is unreachable: the first, and the longest. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
 
 interface Pending {
   write: (r: Repos) => Promise<unknown>;
@@ -15,13 +19,31 @@ interface Pending {
  * when it is quiet; a reconnect storm of thousands of links costs a few transactions instead of thousands.
  *
  * Each write resolves once its transaction has committed. When a batch fails, its writes are retried one by one,
- * so one bad write never takes the others down with it.
+ * so one bad write never takes the others down with it. While the database is unreachable (a restart, a dropped
+ * connection) the batch is tried again, whole and first, with a growing wait: presence is recorded late, never lost.
  */
-export function createWriteBatch(store: Store) {
+export function createWriteBatch(
+  store: Store,
+  opts: { sleep?: (ms: number) => Promise<void>; onUnreachable?: (why: string) => void } = {},
+) {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let queue: Pending[] = [];
   let draining = false;
 
   async function commit(batch: Pending[]) {
+    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+      try {
+        return await commitOnce(batch);
+      } catch (err) {
+        const why = databaseUnreachable(err);
+        if (!why) throw err;
+        opts.onUnreachable?.(why);
+        await sleep(wait);
+      }
+    }
+  }
+
+  async function commitOnce(batch: Pending[]) {
     try {
       const results = await store.transaction(async (r) => {
         const out: unknown[] = [];
@@ -30,6 +52,7 @@ export function createWriteBatch(store: Store) {
       });
       batch.forEach((p, i) => p.resolve(results[i]));
     } catch (err) {
+      if (databaseUnreachable(err)) throw err;
       if (batch.length === 1) batch[0]!.reject(err);
       else for (const p of batch) await commit([p]);
     }

@@ -43,8 +43,12 @@ export function systemRoutes(deps: {
         },
       },
       async (_req, reply) => {
-        if (!(await database.answers()))
-          return reply.code(503).send({ code: 'unavailable', message: 'the database does not answer' });
+        const down = await database.problem();
+        if (down)
+          return reply.code(503).send({
+            code: 'unavailable',
+            message: `the database does not answer (${down}); the server keeps its links and recovers by itself when it is back`,
+          });
         // Reads may work while writes fail (a full disk): then the server is not ready until a write goes through.
         const failing = database.health.failing();
         if (failing && !(await database.probeWrite()))
