@@ -89,7 +89,8 @@ describe('backups: a repository for any node, snapshots, restore, locks, health'
     const claimed = await claimInto(server, state, token, '--hostname', 'backup-node');
     assert.equal(claimed.code, 0, claimed.stderr);
     hostId = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
-    agent = spawnAgent(['--state-dir', state]);
+    // Restores may also write below scratch/restored (the target the operator names below).
+    agent = spawnAgent(['--state-dir', state, '--restore-root', join(scratch.path, 'restored')]);
     await waitFor(async () => (await host()).status === 'online', 'the node online', 20_000);
   });
   server.defer(() => agent?.stop());
@@ -231,6 +232,8 @@ describe('backups: a repository for any node, snapshots, restore, locks, health'
     // Never the original place unless asked for by name; never something restic could read as an option.
     for (const params of [
       { snapshot: snap, target: '/' },
+      { snapshot: snap, target: '/tmp/..' },
+      { snapshot: snap, target: '/.' },
       { snapshot: snap, target: 'relative/dir' },
       { snapshot: snap, target: '-rf' },
       { snapshot: snap, in_place: true, target: dirTarget },

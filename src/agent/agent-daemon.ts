@@ -19,6 +19,7 @@ import { clientFor } from './claim/claim-client.ts';
 import { linkSettings } from './claim/claim-sources.ts';
 import { createSelfUpdate } from './update/self-update.ts';
 import type { StateDir } from './state/state-dir.ts';
+import { allowedPaths } from './state/writable-paths.ts';
 
 export interface DaemonOptions {
   state: StateDir;
@@ -29,6 +30,8 @@ export interface DaemonOptions {
   log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
   /** Run `shell` jobs (off unless the agent is started with --allow-shell-jobs). */
   allowShellJobs?: boolean;
+  /** More directories restores may write below (--restore-root), besides restores/ and allow-path's paths. */
+  restoreRoots?: string[];
 }
 
 /**
@@ -85,6 +88,7 @@ export async function runDaemon(o: DaemonOptions) {
       Array.isArray(linkConfig.initial_paths) ? (linkConfig.initial_paths as string[]) : [],
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
+    restoreRoots: () => [join(state.dir, 'restores'), ...(o.restoreRoots ?? []), ...allowedPaths()],
     selfUpdate: createSelfUpdate({
       http: () => {
         const ls = linkSettings(o.flags, state);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { runDaemon, runLinkTrial } from '../agent/agent-daemon.ts';
 import { claimNode } from '../agent/claim/claim-client.ts';
@@ -132,6 +133,12 @@ commonOptions(
   ),
 )
   .option('--allow-shell-jobs', 'run `shell` jobs sent by the server (off by default)')
+  .option(
+    '--restore-root <dir>',
+    "a directory restores may write below, besides the state directory's restores/ and allow-path's paths (repeatable)",
+    (v: string, prev: string[]) => [...prev, resolve(v)],
+    [] as string[],
+  )
   // An update's trial of the new executable: exit 0 as soon as the link is up (see agent.update).
   .addOption(new Option('--exit-when-online').hideHelp())
   .action(async (opts: Record<string, unknown>) => {
@@ -149,6 +156,7 @@ commonOptions(
       localApi: localApiOf(opts),
       log,
       allowShellJobs: Boolean(opts.allowShellJobs),
+      restoreRoots: opts.restoreRoot as string[],
     });
     await new Promise<void>((resolve) => {
       const stop = (sig: string) => {

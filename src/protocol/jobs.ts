@@ -33,16 +33,33 @@ const absolutePath = z
   .refine((p) => !p.startsWith('-'), 'must not start with "-"')
   .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'must be an absolute path');
 
+/** `/a/./b//c/../d/` as `/a/b/d`: the path a POSIX system would open (this module also runs in the browser). */
+export function normalizeAbsolute(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split('/'))
+    if (part === '..') parts.pop();
+    else if (part !== '' && part !== '.') parts.push(part);
+  return `/${parts.join('/')}`;
+}
+
+/**
+ * An absolute path in its plain form (`/tmp/..` is `/`, `/srv/./x/` is `/srv/x`), so that what is checked is what
+ * is used. A Windows path keeps its form but may not climb with `..`.
+ */
+const plainPath = absolutePath
+  .transform((p) => (p.startsWith('/') ? normalizeAbsolute(p) : p))
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain ".."');
+
 /** Restore: what (a snapshot, optionally only some paths in it) and where (never over the originals unless asked). */
 export const restoreParams = z
   .object({
     snapshot: snapshotRef,
     include: z
-      .array(absolutePath)
+      .array(plainPath)
       .max(100)
       .optional()
       .describe('paths in the snapshot to restore (a file or a directory each); default: all of it'),
-    target: absolutePath
+    target: plainPath
       .optional()
       .describe(
         "directory to restore into (the snapshot's paths are recreated below it); default: a fresh directory under the agent's state directory",

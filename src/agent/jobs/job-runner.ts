@@ -4,7 +4,9 @@ import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts'
 import type { JobFrame } from '../../protocol/link-frames.ts';
 import { collectFacts } from '../collectors/facts.ts';
 import type { SelfUpdate } from '../update/self-update.ts';
+import { repositoryUrlProblem } from '../../protocol/repository-url.ts';
 import { createRepositoryQueue } from './repository-queue.ts';
+import { keepDirectoryStates, restoreRefusal, snapshotDirLister } from './restore-guard.ts';
 import {
   backupOutput,
   defaultRestoreTarget,
@@ -48,6 +50,8 @@ export function createJobRunner(o: {
   shellEnabled: boolean;
   /** Whether this job already ran here (a start sent again after a reconnect). */
   knows: (jobId: string) => boolean;
+  /** Where restores may write (see restore-guard.ts). */
+  restoreRoots: () => string[];
   /** `agent.update`: replace this agent with the server's executable (absent: refused). */
   selfUpdate?: SelfUpdate;
   now: () => number;
@@ -126,6 +130,10 @@ export function createJobRunner(o: {
 
   /** A restic job, once it holds the repository. */
   async function runRestic(req: JobRequest, repo: Repository, log: Log, finish: Finish) {
+    // The server checks the location too; this agent runs nothing that could hand ssh or rclone an option.
+    const badLocation = repositoryUrlProblem(repo.repo_url);
+    if (badLocation)
+      return finish('failed', null, `this agent refuses the repository location: ${badLocation}`);
     const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
     const repoDir = localRepositoryDir(repo.repo_url);
     const ended = () => cancelled.delete(req.job_id);
@@ -160,10 +168,40 @@ export function createJobRunner(o: {
       ...(target ? { restoreTarget: target } : {}),
     });
     if (typeof args === 'string') return finish('failed', null, args);
+    let kept: ReturnType<typeof keepDirectoryStates> | null = null;
+    if (req.type === 'restic.restore' && target) {
+      const refused = restoreRefusal(req.params, target, o.restoreRoots());
+      if (refused) return finish('failed', null, refused);
+      // The directories the snapshot holds, so that those that exist here keep their mode and owner.
+      const lister = snapshotDirLister();
+      const ls = await run(
+        req.job_id,
+        'restic',
+        ['ls', '--json', String(req.params.snapshot)],
+        env,
+        log,
+        (d) => lister.write(d),
+      );
+      if (ended()) return finish('cancelled', ls.code, 'cancelled on request');
+      if (ls.code !== 0) {
+        const f = failure(ls.code ?? 1, ls.stderr, repoDir);
+        return finish('failed', ls.code, f.error, f.result);
+      }
+      kept = keepDirectoryStates(target, lister.end());
+    }
     if (target) log('info', `restoring snapshot ${String(req.params.snapshot)} into ${target}\n`);
     const summary = req.type === 'restic.backup' ? backupOutput((d) => log('stdout', d), o.now) : null;
     let r = await run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined);
     const backup = summary?.end() ?? null;
+    if (kept) {
+      const failed = kept.restore();
+      log(
+        'info',
+        failed.length
+          ? `could not put back the mode or owner of: ${failed.join('; ')}\n`
+          : `kept the mode and owner of ${kept.count()} existing director${kept.count() === 1 ? 'y' : 'ies'}\n`,
+      );
+    }
     const retention = req.params.retention as Record<string, unknown> | undefined;
     if (req.type === 'restic.backup' && r.code === 0 && retention && !cancelled.has(req.job_id)) {
       const forget = resticArgs(

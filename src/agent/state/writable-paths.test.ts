@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,5 +41,20 @@ test('allow-path creates the directory, writes the drop-in and keeps what it all
     assert.throws(() => allowPaths(['/etc/cron.d'], { unitDir, systemd: false }), /part of the system/);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('attack: allow-path with a symbolic link, a systemd % specifier or quotes is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'muster-allow-'));
+  try {
+    symlinkSync('/etc', join(dir, 'etc-link'));
+    assert.match(refusedPath(join(dir, 'etc-link')) ?? '', /symbolic link to \/etc/);
+    assert.match(refusedPath(join(dir, 'etc-link', 'cron.d')) ?? '', /symbolic link to \/etc/);
+    assert.match(refusedPath('/srv/%h/repo') ?? '', /systemd specifier/);
+    assert.match(refusedPath('/srv/"x"') ?? '', /quote/);
+    assert.match(refusedPath("/srv/x'y") ?? '', /quote/);
+    assert.equal(refusedPath(join(dir, 'plain')), null);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

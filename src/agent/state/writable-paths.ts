@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
 /** The agent's unit and the drop-in that widens what it may write. */
@@ -26,12 +26,30 @@ const REFUSED = [
 export function refusedPath(path: string): string | null {
   if (!path.startsWith('/')) return `${path} is not an absolute path`;
   if (/\s/.test(path)) return `${path} contains white space, which a unit file cannot list`;
+  if (/[%'"\\;$`]/.test(path))
+    return `${path} contains % (a systemd specifier), a quote or another character a unit file would read as more than a path`;
   const p = normalize(path).replace(/\/+$/, '') || '/';
   if (p.split('/').includes('..')) return `${path} contains ".."`;
   for (const r of REFUSED)
     if (p === r || (r !== '/' && p.startsWith(`${r}/`)))
       return `${p} is part of the system (${r}); the agent is never given write access there`;
+  // A symbolic link would let the agent write where it points, which may be the system.
+  let existing = p;
+  while (!existsSync(existing) && existing !== '/') existing = dirname(existing);
+  const real = realpathSync(existing);
+  if (real !== existing)
+    return `${existing} is a symbolic link to ${real}; give the real path (after checking it is not part of the system)`;
   return null;
+}
+
+/** The paths the admin allowed with allow-path (the unit's drop-in), or none. */
+export function allowedPaths(unitDir = '/etc/systemd/system'): string[] {
+  const file = join(unitDir, `${UNIT_NAME}.d`, DROP_IN);
+  try {
+    return allowedIn(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
 }
 
 /** The paths an existing drop-in already allows. */

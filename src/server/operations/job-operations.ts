@@ -2,6 +2,9 @@ import { usesRepository, type JobType } from '../../protocol/jobs.ts';
 import type { AgentFrame } from '../../protocol/link-frames.ts';
 import { scheduleJob } from '../../protocol/schedules.ts';
 import { SYSTEM, type Actor } from '../actor.ts';
+
+const isAdmin = (a: Actor) =>
+  a.kind === 'system' || ((a.kind === 'user' || a.kind === 'api_key') && a.role === 'admin');
 import { AppError } from '../errors.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
@@ -28,6 +31,12 @@ export function createJobOperations(deps: {
   return {
     async createJob(actor: Actor, hostId: string, type: JobType, params: Record<string, unknown>) {
       await nodes.getAgentHost(hostId);
+      // Restoring over the originals can replace any file of the host: the admin's call, not an operator's.
+      if (type === 'restic.restore' && params.in_place === true && !isAdmin(actor))
+        throw new AppError(
+          'FORBIDDEN',
+          'only an admin may restore over the original files (in_place); restore to a fresh directory instead',
+        );
       // Initialising and unlocking are how a repository gets ready; every other restic job needs it ready.
       if (usesRepository(type))
         await nodes.requireRepository(

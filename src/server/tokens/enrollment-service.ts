@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { repositoryUrl } from '../../protocol/repository-url.ts';
 import { z } from 'zod';
 import { backupPath } from '../../protocol/schedules.ts';
 import { hostname } from '../../protocol/hostnames.ts';
@@ -21,7 +22,7 @@ export const mintEnrollmentBody = z.object({
   hostname,
   tags: z.array(z.string().min(1).max(100)).max(50).default([]),
   rooms: z.array(z.string().min(1).max(100)).max(50).default([]),
-  repo_url: z.string().min(1).max(2000).optional(),
+  repo_url: repositoryUrl.optional(),
   repo_username: z.string().max(500).optional(),
   repo_password: z.string().max(2000).optional(),
   initial_paths: z.array(backupPath).max(200).default([]),
@@ -66,6 +67,12 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
         if (!room) throw new AppError('VALIDATION_FAILED', `room "${wanted}" is not in this space`);
         return room.id;
       });
+      // A host's repository is the admin's to choose (it reads every file backed up and writes every file restored).
+      if (body.repo_url && actor.role !== 'admin')
+        throw new AppError(
+          'FORBIDDEN',
+          'only an admin may give an enrollment token a backup repository; mint it without repo_url, or ask an admin',
+        );
       if ((body.repo_username || body.repo_password) && !body.repo_url)
         throw new AppError('VALIDATION_FAILED', 'repo_username and repo_password need repo_url');
       const secrets: RepoSecrets | null = body.repo_url

@@ -31,6 +31,8 @@ export function RepositoryCard({ node, me, onJob }: { node: Node; me: Me; onJob:
   const [editing, setEditing] = useState(false);
   const { error, act } = useAction(async () => undefined);
   const operator = roleAtLeast(me.role, 'operator');
+  // Where a host's backups go (and restores come from) is the admin's to choose.
+  const admin = roleAtLeast(me.role, 'admin');
   const base = `/api/hosts/${node.id}`;
   const has = node.repo_location !== null || node.repo_status !== 'unknown';
   const job = (type: string, params: Record<string, unknown> = {}) =>
@@ -39,7 +41,7 @@ export function RepositoryCard({ node, me, onJob }: { node: Node; me: Me; onJob:
     <Card
       title="Backup repository"
       actions={
-        operator && (
+        admin && (
           <>
             <button type="button" onClick={() => setEditing(true)}>
               {has ? 'Change' : 'Set repository'}
@@ -325,6 +327,7 @@ export function SnapshotsCard({ node, me, onJob }: { node: Node; me: Me; onJob: 
       )}
       {restore && (
         <RestoreDialog
+          admin={roleAtLeast(me.role, 'admin')}
           node={node}
           snapshot={restore.snapshot}
           path={restore.path}
@@ -422,6 +425,8 @@ function Browser(props: {
 
 /** Where the restore goes: a fresh directory by default, a named one, or (asked for explicitly) over the originals. */
 function RestoreDialog(props: {
+  /** Only an admin may restore over the original files. */
+  admin: boolean;
   node: Node;
   snapshot: Snapshot;
   path: string | null;
@@ -465,19 +470,25 @@ function RestoreDialog(props: {
         {mode === 'target' && (
           <input name="target" required placeholder="/var/tmp/restore" pattern="/.*" spellcheck={false} />
         )}
-        <label class="radio">
-          <input
-            type="radio"
-            name="mode"
-            checked={mode === 'in_place'}
-            onChange={() => setMode('in_place')}
-          />
-          Over the original files (in place)
-        </label>
+        {props.admin && (
+          <label class="radio">
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === 'in_place'}
+              onChange={() => setMode('in_place')}
+            />
+            Over the original files (in place)
+          </label>
+        )}
         {mode === 'in_place' && (
           <p class="warning">Files at the original location are overwritten with the snapshot's version.</p>
         )}
-        <p class="hint">The snapshot's paths are recreated below the target.</p>
+        <p class="hint">
+          The snapshot's paths are recreated below the target. The agent writes only below its state
+          directory's restores/, its --restore-root directories and the paths allowed with{' '}
+          <code>muster-agent allow-path</code>.
+        </p>
         <ErrorText error={error} />
         <div class="actions">
           <button type="button" onClick={props.onClose}>

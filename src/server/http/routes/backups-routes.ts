@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { repositoryUrl } from '../../../protocol/repository-url.ts';
 import { backupHealthView, hostView, snapshotFilesView, snapshotView } from '../../../protocol/api/views.ts';
 import { snapshotRef } from '../../../protocol/jobs.ts';
 import type { BackupsService } from '../../backups/backups-service.ts';
@@ -11,15 +12,7 @@ import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../rou
 /** restic's repository: an absolute path or a backend URL (`local:`, `sftp:`, `rest:`, `s3:`, `b2:` …). */
 const repositoryBody = z
   .object({
-    repo_url: z
-      .string()
-      .trim()
-      .min(1)
-      .max(2000)
-      .refine(
-        (u) => u.startsWith('/') || /^[a-z][a-z0-9]*:/.test(u),
-        'must be an absolute path or a restic backend URL such as sftp:user@host:/srv/restic or rest:https://host/repo',
-      ),
+    repo_url: repositoryUrl,
     repo_username: z.string().max(500).optional().describe("a REST server's user name"),
     repo_password: z
       .string()
@@ -59,7 +52,9 @@ export function backupsRoutes(deps: {
     app.put(
       '/api/hosts/:id/repository',
       route({
-        access: 'operator',
+        // Where a host sends its backups, and what restores read, is the admin's: an operator who could point it
+        // at a repository of their own could read any file of the host and write any file back.
+        access: 'admin',
         summary: "Set or change the host's backup repository, then initialise it",
         tags,
         schema: {
@@ -77,7 +72,7 @@ export function backupsRoutes(deps: {
     app.delete(
       '/api/hosts/:id/repository',
       route({
-        access: 'operator',
+        access: 'admin',
         summary: "Remove the host's backup repository (its data stays where it is)",
         tags,
         schema: { params: idParams, response: { 204: noContent } },

@@ -50,7 +50,7 @@ export function jobsRoutes(deps: {
         summary: 'Run a job on a host (it waits up to a day if the host is offline)',
         tags,
         schema: { params: idParams, body: jobRequest, response: { 201: jobView } },
-        errors: [404],
+        errors: [403, 404],
       }),
       async (req, reply) => {
         const job = await jobOps.createJob(actorOf(req), req.params.id, req.body.type, req.body.params);
