@@ -19,7 +19,12 @@ import { clientFor } from './claim/claim-client.ts';
 import { linkSettings } from './claim/claim-sources.ts';
 import { createSelfUpdate } from './update/self-update.ts';
 import type { StateDir } from './state/state-dir.ts';
+import { removeStaleTemporaries } from './state/state-dir.ts';
+import { createStorageWatch } from './state/storage-watch.ts';
 import { allowedPaths } from './state/writable-paths.ts';
+
+/** How often a full state directory is looked at again. */
+const STORAGE_RETRY_MS = 30_000;
 
 export interface DaemonOptions {
   state: StateDir;
@@ -66,7 +71,21 @@ export async function runDaemon(o: DaemonOptions) {
   state.ensure();
   state.machineGuid();
   state.keyPair(); // made on first start, never at install time
-  let sessionKey = state.regenerateSessionKey();
+  const storage = createStorageWatch({ dir: state.dir, log: o.log });
+  for (const f of removeStaleTemporaries([state.dir, join(state.dir, 'cloud.d')]))
+    o.log('info', `removed ${f}, left by a write that failed`);
+  /** A write the agent can run without (a full disk is told to `status` and the server, not fatal). */
+  const tryWrite = (what: string, write: () => void) => {
+    try {
+      write();
+      return true;
+    } catch (err) {
+      storage.failed(err, what);
+      return false;
+    }
+  };
+  let sessionKey = '';
+  tryWrite('the local API session key', () => (sessionKey = state.regenerateSessionKey()));
 
   const metrics = createMetricsCollector();
   metrics.start();
@@ -78,6 +97,7 @@ export async function runDaemon(o: DaemonOptions) {
     send: (frame) => supervisor.send(frame),
     running: () => runner.running(),
     log: o.log,
+    storage,
   });
   const runner = createJobRunner({
     send: (frame) => outbox.emit(frame),
@@ -89,6 +109,7 @@ export async function runDaemon(o: DaemonOptions) {
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
     restoreRoots: () => [join(state.dir, 'restores'), ...(o.restoreRoots ?? []), ...allowedPaths()],
+    storageProblem: () => storage.check(),
     selfUpdate: createSelfUpdate({
       http: () => {
         const ls = linkSettings(o.flags, state);
@@ -121,12 +142,24 @@ export async function runDaemon(o: DaemonOptions) {
     link: {
       onConfig: (config) => {
         linkConfig = config;
-        state.saveLinkConfig(config);
+        tryWrite('the link configuration', () => state.saveLinkConfig(config));
         scheduler.update(schedulesOf(config));
       },
       onJobAck: (id) => outbox.ack(id),
       onRequest: (method, params) => answer(method, params),
       onCancel: (id) => void runner.cancel(id),
+      // Removed from the server (or unknown to it for a day): nothing it configured may go on here, and the
+      // repository's password must not stay on the host.
+      onGone: (reason) => {
+        linkConfig = {};
+        state.forgetLinkConfig();
+        scheduler.update([]);
+        runner.cancelAll();
+        o.log(
+          'warn',
+          `${reason}: deleted the link configuration (repository and its password, schedules) and stopped the schedules`,
+        );
+      },
       online: (up) => (up ? outbox.online() : outbox.offline()),
     },
   });
@@ -151,7 +184,11 @@ export async function runDaemon(o: DaemonOptions) {
           'aclk-available': supervisor.status().online,
           'aclk-implementation': 'muster-ws/1',
         }),
-        infoV2: () => ({ version: VERSION, cloud: cloudInfo(), link: supervisor.status() }),
+        infoV2: () => ({
+          version: VERSION,
+          cloud: cloudInfo(),
+          link: { ...supervisor.status(), storage: storage.problem() },
+        }),
         sessionKey: () => sessionKey,
         sessionKeyPath: state.paths.sessionKey,
         async claim(p) {
@@ -168,19 +205,29 @@ export async function runDaemon(o: DaemonOptions) {
         reload: evaluate,
       })
     : null;
-  state.writeLocalApiAddr(api?.address ?? null);
+  tryWrite('the local API address', () => state.writeLocalApiAddr(api?.address ?? null));
+  // While the state directory cannot be written, look again every half minute; once it can, write what waited.
+  const storageRetry = setInterval(() => {
+    if (storage.problem() && !storage.check()) {
+      outbox.save();
+      tryWrite('the link configuration', () => state.saveLinkConfig(linkConfig));
+      if (api) tryWrite('the local API address', () => state.writeLocalApiAddr(api.address));
+    }
+  }, STORAGE_RETRY_MS);
+  storageRetry.unref();
   if (api) o.log('info', `local API on http://${api.address}`);
 
   const daemon = {
     status: supervisor.status,
     localApiAddress: api?.address ?? null,
     async stop(): Promise<void> {
+      clearInterval(storageRetry);
       metrics.stop();
       scheduler.stop();
       runner.cancelAll();
       await supervisor.stop();
       if (api) await new Promise<void>((r) => api.server.close(() => r()));
-      state.writeLocalApiAddr(null);
+      tryWrite('the local API address', () => state.writeLocalApiAddr(null));
     },
   };
   await evaluate();

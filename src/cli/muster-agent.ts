@@ -289,6 +289,7 @@ commonOptions(program.command('status').description('state of the link'))
       ['last disconnect', t(out.last_disconnected_at)],
       ['next attempt', t(out.next_attempt_at)],
       ['backoff', typeof out.backoff_ms === 'number' ? `${out.backoff_ms} ms` : '-'],
+      ['storage', out.storage ?? 'ok'],
     ];
     for (const [k, v] of lines) process.stdout.write(`${k.padEnd(16)} ${String(v)}\n`);
   });

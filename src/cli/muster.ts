@@ -67,6 +67,10 @@ storageOptions(program.command('server').description('run the Muster server'))
   .option('--audit-days <n>', 'days audit records are kept, default 365 (MUSTER_AUDIT_DAYS)')
   .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
   .option(
+    '--init-empty',
+    'start with a new, empty database although the data dir belonged to a server whose database is missing or empty (its agents will not be known)',
+  )
+  .option(
     '--nats <url>',
     'NATS between replicas; with a PostgreSQL --db this server is one replica of a cluster (MUSTER_NATS_URL)',
   )

@@ -78,6 +78,10 @@ export const serverConfigSchema = z
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
     claimPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(120),
     linkAuthPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Start with an empty database although the data dir shows an earlier server (its database was lost). */
+    initEmpty: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+      .default(false),
     trustProxy: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
       .default(false),
@@ -160,6 +164,7 @@ export const ENV_NAMES: Record<string, string> = {
   claimPerMinute: 'MUSTER_CLAIM_PER_MINUTE',
   linkAuthPerMinute: 'MUSTER_LINK_AUTH_PER_MINUTE',
   trustProxy: 'MUSTER_TRUST_PROXY',
+  initEmpty: 'MUSTER_INIT_EMPTY',
 };
 
 /** A configuration that does not validate; `message` lists every problem, one a line. */

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -14,7 +14,8 @@ import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ServerConfig } from './config.ts';
 import { createSealer, type Sealer } from './crypto.ts';
-import { migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
+import { corrupt, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
+import { isPostgresUrl } from './db/dialect.ts';
 import { databaseUnreachable } from './db/db-errors.ts';
 import { systemTimers, type Timers } from './link/link-hub.ts';
 import { ensureTlsMaterial, loadAgentCa, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
@@ -60,6 +61,24 @@ export function loadMasterKey(config: ServerConfig): Buffer {
   const key = randomBytes(32);
   writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600 });
   return key;
+}
+
+/**
+ * Refuse to start a new server over a lost database: a data dir that holds a master key or a CA belonged to a
+ * server with a fleet, and an empty or missing SQLite file there means its database is gone (a failed copy, a
+ * wrong volume), not a first start. Starting anyway would make a new admin, space and token, and every agent of the
+ * old fleet would be told that its node does not exist.
+ */
+export function refuseLostDatabase(dataDir: string, dbPath: string, initEmpty: boolean): void {
+  const earlier = ['master.key', join('tls', 'ca.pem'), join('tls', 'ca-key.pem')].filter((f) =>
+    existsSync(join(dataDir, f)),
+  );
+  if (earlier.length === 0 || initEmpty) return;
+  const missing = !existsSync(dbPath);
+  if (!missing && statSync(dbPath).size > 0) return;
+  throw new Error(
+    `the database ${dbPath} is ${missing ? 'missing' : 'empty'}, but ${dataDir} belonged to a server before (it holds ${earlier.join(', ')}): its fleet's records are not there. Restore the database from your backup (docs/operations.md#restore); to start over with an empty database on purpose, start once with --init-empty (nodes claimed before must be claimed again)`,
+  );
 }
 
 /** Where the first start keeps the generated admin password, until it is changed. */
@@ -122,6 +141,8 @@ export async function startServer(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
+  if (!config.db || !isPostgresUrl(config.db))
+    refuseLostDatabase(dataDir, config.db ?? join(dataDir, 'muster.db'), config.initEmpty);
   const database = openDatabase(config.db ?? join(dataDir, 'muster.db'), {
     onHealthChange: (failing) =>
       failing
@@ -159,7 +180,7 @@ export async function startServer(
   } catch (err) {
     await nc?.close();
     await database.close();
-    throw err;
+    throw corrupt(database, err) ?? err;
   }
 
   const names = ['localhost', '127.0.0.1', '::1', hostname(), ...localAddresses()];

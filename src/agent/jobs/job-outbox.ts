@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AgentFrame, JobFrame } from '../../protocol/link-frames.ts';
 
 /** What the agent remembers of a job until the server confirms it stored the end. */
@@ -35,6 +35,8 @@ export function createJobOutbox(o: {
   running: () => string[];
   log: (level: 'info' | 'warn', msg: string) => void;
   maxHeldBytes?: number;
+  /** Told whether the journal could be written (a full disk must not crash the agent). */
+  storage?: { failed(err: unknown, what: string): void; ok(): void };
 }) {
   const maxHeld = o.maxHeldBytes ?? MAX_HELD_BYTES;
   const journal = new Map<string, JournalEntry>();
@@ -43,10 +45,18 @@ export function createJobOutbox(o: {
   const dropped = new Map<string, number>();
   let online = false;
 
+  /** Write the journal; when the disk refuses, keep it in memory, say so, and write it whole on the next save. */
   function save() {
     const tmp = `${o.path}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...journal.values()]), { mode: 0o600 });
-    renameSync(tmp, o.path);
+    try {
+      writeFileSync(tmp, JSON.stringify([...journal.values()]), { mode: 0o600 });
+      renameSync(tmp, o.path);
+      o.storage?.ok();
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      if (!o.storage) throw err;
+      o.storage.failed(err, 'the job journal');
+    }
   }
 
   function remember(f: JobFrame) {
@@ -184,6 +194,8 @@ export function createJobOutbox(o: {
     /** Whether the agent already ran (or runs) this job: a re-sent start must not run it twice. */
     knows: (jobId: string) => journal.has(jobId),
     heldBytes: () => heldBytes,
+    /** Write the journal again (after the disk had no room). */
+    save,
   };
 }
 export type JobOutbox = ReturnType<typeof createJobOutbox>;

@@ -52,6 +52,8 @@ export function createJobRunner(o: {
   knows: (jobId: string) => boolean;
   /** Where restores may write (see restore-guard.ts). */
   restoreRoots: () => string[];
+  /** Why the state directory cannot be written now (a full disk), or null; jobs are refused meanwhile. */
+  storageProblem?: () => string | null;
   /** `agent.update`: replace this agent with the server's executable (absent: refused). */
   selfUpdate?: SelfUpdate;
   now: () => number;
@@ -312,6 +314,9 @@ export function createJobRunner(o: {
       const parsed = parseJobParams(req.type as JobType, req.params);
       if (!parsed.ok) return { ok: false, message: parsed.message };
       if (running.has(req.job_id) || started.has(req.job_id) || o.knows(req.job_id)) return { ok: true };
+      // A job whose start and end cannot be journaled could be lost, or run twice after a restart.
+      const storage = o.storageProblem?.();
+      if (storage) return { ok: false, message: storage };
       started.add(req.job_id);
       void execute(req)
         .catch((err: unknown) =>

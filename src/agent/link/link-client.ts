@@ -41,12 +41,21 @@ export interface LinkStatus {
 }
 
 /**
- * Only the server saying that this node is gone ends the agent's attempts: a removed node, or an id the server does
- * not know. Every other failure (a wrong answer, a proxy's 404, a 5xx) is retried with backoff.
+ * Only the server saying that this node was removed ends the agent's attempts at once. An id the server does not
+ * know (`ErrNotFound`) is final only once it has been said for NOT_FOUND_FINAL_MS: a server whose database is being
+ * restored, or was started empty by mistake, says it too, and must get its fleet back by itself. Every other
+ * failure (a wrong answer, a proxy's 404, a 5xx) is retried with backoff.
  */
 function isFinalRefusal(e: { key?: string }): boolean {
-  return e.key === 'ErrNodeRemoved' || e.key === 'ErrNotFound';
+  return e.key === 'ErrNodeRemoved';
 }
+/** What `status` adds once the agent has forgotten what a server that let it go had configured. */
+const FORGOTTEN =
+  'the link configuration (repository and its password, schedules) was deleted from this host';
+/** How long the server must keep saying it does not know this node before the agent gives up. */
+export const NOT_FOUND_FINAL_MS = 24 * 3600_000;
+/** How often the agent asks again meanwhile (with ±20 % jitter, so that a fleet does not come back at once). */
+export const NOT_FOUND_RETRY_MS = 10 * 60_000;
 
 /** A link that stayed up this long resets the backoff. */
 const STABLE_MS = 30_000;
@@ -67,6 +76,10 @@ export interface LinkClientOptions {
   onCancel?: (id: string) => void;
   /** The server stored a job's end. */
   onJobAck?: (jobId: string) => void;
+  /** The server said for good that this node is gone (removed, or unknown for a day): forget its configuration. */
+  onGone?: (reason: string) => void;
+  /** Since when the server has said it does not know this node (kept across link restarts), or null. */
+  notFound?: { since: number | null };
   http: HttpClient;
   facts: () => NodeFacts;
   onStatus: (patch: Partial<LinkStatus>) => void;
@@ -240,6 +253,7 @@ export function createLinkClient(o: LinkClientOptions) {
           case 'welcome':
             clearTimeout(welcomeTimer);
             connectedAt = Date.now();
+            if (o.notFound) o.notFound.since = null;
             o.onConfig?.(f.config);
             o.onStatus({
               status: 'online',
@@ -338,11 +352,12 @@ export function createLinkClient(o: LinkClientOptions) {
             status: 'banned',
             online: false,
             since: now,
-            reason: r.reason,
+            reason: o.onGone ? `${r.reason}; ${FORGOTTEN}` : r.reason,
             last_disconnected_at: now,
             next_attempt_at: null,
           });
           o.log('error', `${r.reason}; not reconnecting`);
+          o.onGone?.(r.reason);
           return;
         }
         delayMs = r.retryAfterSeconds !== undefined ? r.retryAfterSeconds * 1000 : backoff.next();
@@ -358,20 +373,32 @@ export function createLinkClient(o: LinkClientOptions) {
         if (stopped) break;
         const e = err instanceof AgentError ? err : networkError(err, o.url);
         const now = Date.now();
-        if (isFinalRefusal(e)) {
+        const notFound = o.notFound ?? { since: null };
+        if (e.key === 'ErrNotFound') notFound.since ??= now;
+        const unknownForGood = notFound.since !== null && now - notFound.since >= NOT_FOUND_FINAL_MS;
+        if (isFinalRefusal(e) || (e.key === 'ErrNotFound' && unknownForGood)) {
+          const reason =
+            e.key === 'ErrNotFound'
+              ? `${e.message} (for ${Math.round((now - notFound.since!) / 3600_000)} h)`
+              : e.message;
           o.onStatus({
             status: 'banned',
             online: false,
             since: now,
-            reason: e.message,
+            reason: o.onGone ? `${reason}; ${FORGOTTEN}` : reason,
             next_attempt_at: null,
           });
-          o.log('error', `${e.message}; not reconnecting`);
+          o.log('error', `${reason}; not reconnecting`);
+          o.onGone?.(reason);
           return;
         }
-        delayMs = e.retryDelaySeconds !== undefined ? e.retryDelaySeconds * 1000 : backoff.next();
-        o.onStatus({ status: 'offline', online: false, since: now, reason: e.message });
-        o.log('warn', e.message);
+        let reason = e.message;
+        if (e.key === 'ErrNotFound') {
+          delayMs = Math.round(NOT_FOUND_RETRY_MS * (0.8 + Math.random() * 0.4));
+          reason = `${e.message}; the server has not known this node since ${new Date(notFound.since!).toISOString()}: asking again every ${NOT_FOUND_RETRY_MS / 60_000} minutes until ${new Date(notFound.since! + NOT_FOUND_FINAL_MS).toISOString()} (a server whose database is being restored gets its nodes back by itself)`;
+        } else delayMs = e.retryDelaySeconds !== undefined ? e.retryDelaySeconds * 1000 : backoff.next();
+        o.onStatus({ status: 'offline', online: false, since: now, reason });
+        o.log('warn', reason);
       }
       reconnects++;
       o.onStatus({ reconnects, next_attempt_at: Date.now() + delayMs, backoff_ms: delayMs });

@@ -19,7 +19,10 @@ export function createLinkSupervisor(deps: {
   env: NodeJS.ProcessEnv;
   log: Log;
   /** Where the link's messages go: configuration, job acknowledgements, requests, cancels, online/offline. */
-  link: Pick<Parameters<typeof createLinkClient>[0], 'onConfig' | 'onJobAck' | 'onRequest' | 'onCancel'> & {
+  link: Pick<
+    Parameters<typeof createLinkClient>[0],
+    'onConfig' | 'onJobAck' | 'onRequest' | 'onCancel' | 'onGone'
+  > & {
     online(up: boolean): void;
   };
 }) {
@@ -44,6 +47,8 @@ export function createLinkSupervisor(deps: {
   };
 
   let link: LinkClient | null = null;
+  /** Since when the server has not known this node; kept while the link restarts (a reload, a new URL). */
+  const notFound = { since: null as number | null };
   let claimRetry: NodeJS.Timeout | null = null;
   let stopping = false;
   /** While another process (a new executable on trial) holds this node's link. */
@@ -113,6 +118,8 @@ export function createLinkSupervisor(deps: {
       onJobAck: deps.link.onJobAck,
       onRequest: deps.link.onRequest,
       onCancel: deps.link.onCancel,
+      onGone: deps.link.onGone,
+      notFound,
       agentVersion: VERSION,
       http,
       facts: () => collectFacts(),

@@ -12,8 +12,10 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeFileSync,
@@ -45,9 +47,34 @@ function fail(what: string, err: unknown): never {
 /** Write atomically (temp file + rename) with the given mode. */
 function writeAtomic(path: string, data: string, mode: number) {
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data, { mode });
+    chmodSync(tmp, mode);
+    renameSync(tmp, path);
+  } catch (err) {
+    // A full disk leaves an empty or partial temporary file: never keep it.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Temporary files an earlier agent left behind when a write failed (a full disk, a kill mid-write). */
+export function removeStaleTemporaries(dirs: string[]): string[] {
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names)
+      if (/\.tmp(-\d+)?$/.test(name)) {
+        rmSync(join(dir, name), { force: true });
+        removed.push(join(dir, name));
+      }
+  }
+  return removed;
 }
 
 /** The agent's state directory: identity, keys, claim result and settings (docs/agent.md). */
@@ -281,6 +308,11 @@ export function openStateDir(dir: string) {
     /** Configuration the server sent over the link (may hold repository credentials: 0600). */
     saveLinkConfig(config: Record<string, unknown>): void {
       writeAtomic(p.linkConfig, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+    },
+
+    /** Delete the configuration the server sent (repository credentials, schedules). */
+    forgetLinkConfig(): void {
+      if (existsSync(p.linkConfig)) unlinkSync(p.linkConfig);
     },
 
     writeLocalApiAddr(addr: string | null): void {

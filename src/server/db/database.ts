@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -178,12 +178,24 @@ export function openDatabase(
     const location = `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname === '/' ? '' : u.pathname}`;
     return withProbe(db, 'postgres', location, health, () => db.destroy());
   }
-  if (url !== ':memory:') mkdirSync(dirname(url), { recursive: true });
+  if (url !== ':memory:') {
+    mkdirSync(dirname(url), { recursive: true });
+    // Created readable by this user alone whatever the umask; SQLite gives its -wal and -shm files the same mode.
+    if (!existsSync(url)) {
+      closeSync(openSync(url, 'wx', 0o600));
+      chmodSync(url, 0o600);
+    }
+  }
   const sqlite = new SQLite(url);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+  } catch (err) {
+    sqlite.close();
+    throw corrupt({ dialect: 'sqlite', location: url }, err) ?? err;
+  }
   const db = new Kysely<Database>({
     dialect: new TransactionalSqliteDialect({ database: withStatementCache(sqlite) }),
     log,
@@ -350,7 +362,7 @@ export async function appliedMigrations(open: OpenDatabase): Promise<string[]> {
   } catch (err) {
     const { code, message } = err as { code?: string; message?: string };
     if (code === '42P01' || /no such table/.test(message ?? '')) return [];
-    throw unreachable(open, err);
+    throw corrupt(open, err) ?? unreachable(open, err);
   }
 }
 
@@ -374,6 +386,20 @@ function unreachable(open: OpenDatabase, err: unknown): unknown {
   return new Error(`cannot use the PostgreSQL database at ${open.location}: ${hint} (${code})`, {
     cause: err,
   });
+}
+
+/**
+ * A SQLite file that is damaged or not a database, as an error that names the file and what to do; null for any
+ * other error.
+ */
+export function corrupt(open: Pick<OpenDatabase, 'dialect' | 'location'>, err: unknown): Error | null {
+  const raw = (err as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : '';
+  if (open.dialect !== 'sqlite' || !/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return null;
+  return new Error(
+    `the SQLite database ${open.location} is damaged (${code}: ${err instanceof Error ? err.message : String(err)}): stop the server, move the file aside and restore it (with its master.key) from your last backup, see docs/operations.md#restore`,
+    { cause: err },
+  );
 }
 
 /** The migrations this version knows, in order. */

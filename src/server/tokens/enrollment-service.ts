@@ -67,12 +67,6 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
         if (!room) throw new AppError('VALIDATION_FAILED', `room "${wanted}" is not in this space`);
         return room.id;
       });
-      // A host's repository is the admin's to choose (it reads every file backed up and writes every file restored).
-      if (body.repo_url && actor.role !== 'admin')
-        throw new AppError(
-          'FORBIDDEN',
-          'only an admin may give an enrollment token a backup repository; mint it without repo_url, or ask an admin',
-        );
       if ((body.repo_username || body.repo_password) && !body.repo_url)
         throw new AppError('VALIDATION_FAILED', 'repo_username and repo_password need repo_url');
       const secrets: RepoSecrets | null = body.repo_url

@@ -34,7 +34,7 @@ export function enrollmentRoutes(deps: {
         summary: 'Mint a one-time enrollment token for a host (shown once)',
         tags,
         schema: { body: mintEnrollmentBody, response: { 200: mintedEnrollmentToken } },
-        errors: [403, 404],
+        errors: [404],
       }),
       async (req, reply) => {
         const space = await spaces.spaceOrDefault(req.body.space_id);
