@@ -13,6 +13,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import mqtt from 'mqtt-packet';
+import WebSocket from 'ws';
+import { netdataIdentity } from './netdata-client.ts';
 import {
   addUser,
   claimInto,
@@ -389,5 +392,130 @@ describe('trust: faults that must not lose a fleet or an agent', () => {
     assert.ok(!existsSync(config), 'link-config.json is gone');
     await server.stop();
     server = null;
+  });
+});
+
+/** A websocket to /mqtt that sends nothing yet; resolves open, or with the refusal's status. */
+function mqttSocket(server: TestServer): Promise<{ ws: WebSocket; status: number; closed: Promise<number> }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/mqtt`, 'mqtt', { ca: server.ca });
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    ws.once('open', () => resolve({ ws, status: 101, closed }));
+    ws.once('unexpected-response', (_req, res) => resolve({ ws, status: res.statusCode ?? 0, closed }));
+    ws.once('error', () => undefined);
+  });
+}
+
+describe('trust: floods before authentication', () => {
+  const server = useTestServer();
+  let cookie: string;
+  before(async () => {
+    cookie = await login(server);
+  });
+
+  test('attack: hundreds of /mqtt websockets from one address, each sending a megabyte before CONNECT → 16 are let in, each cut off at 16 KiB, and the memory comes back', async () => {
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const sockets = await Promise.all(Array.from({ length: 200 }, () => mqttSocket(server)));
+    const open = sockets.filter((s) => s.status === 101);
+    assert.equal(open.length, 16, 'at most 16 unauthenticated at once from one address');
+    assert.ok(sockets.filter((s) => s.status === 429).length === 184, 'the rest refused with 429');
+    const megabyte = Buffer.alloc(1024 * 1024, 0x30); // a PUBLISH header would come first; size is what counts
+    for (const s of open) s.ws.send(megabyte);
+    const codes = await Promise.all(open.map((s) => s.closed));
+    assert.deepEqual([...new Set(codes)], [1009], 'each closed as too large, before it was buffered');
+    const again = await mqttSocket(server);
+    assert.equal(again.status, 101, 'the address may connect again once they are gone');
+    again.ws.close();
+    global.gc?.();
+    const grew = (process.memoryUsage().rss - before) / 1024 / 1024;
+    assert.ok(grew < 64, `the server holds no flood (${grew.toFixed(1)} MB more than before)`);
+  });
+
+  test('attack: CONNECT then close at once, twenty times → the node never stays online; a keep-alive of 65535 s is capped at 120', async () => {
+    const nd = await netdataIdentity(server);
+    for (let i = 0; i < 20; i++) {
+      const { creds } = await nd.authenticate();
+      const s = await mqttSocket(server);
+      s.ws.send(
+        mqtt.generate(
+          {
+            cmd: 'connect',
+            protocolId: 'MQTT',
+            protocolVersion: 5,
+            clean: true,
+            keepalive: 60,
+            clientId: creds.clientID,
+            username: creds.username,
+            password: Buffer.from(creds.password),
+          },
+          { protocolVersion: 5 },
+        ),
+      );
+      s.ws.terminate();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    const node = (await request(server, 'GET', `/api/nodes/${nd.id}`, { cookie })).json<{ status: string }>();
+    assert.notEqual(node.status, 'online', 'no connection, no online node');
+    const conn = await nd.connect({ keepalive: 65535 });
+    const connack = conn.connack;
+    assert.equal(connack.properties?.serverKeepAlive, 120);
+    conn.ws.close();
+  });
+
+  test('attack: one link defines topic aliases of 60 KB each → the connection ends once they hold 256 KiB', async () => {
+    const nd = await netdataIdentity(server);
+    const conn = await nd.connect();
+    for (let alias = 1; alias <= 10; alias++)
+      conn.send({
+        cmd: 'publish',
+        topic: `/agent/${nd.id}/outbound/v1/${'x'.repeat(60_000)}${alias}`,
+        payload: Buffer.alloc(0),
+        qos: 0,
+        dup: false,
+        retain: false,
+        properties: { topicAlias: alias },
+      });
+    const end = await conn.closed;
+    assert.match(end.reason, /topic aliases may hold 262144 bytes/);
+  });
+
+  test('attack: one session opens live event streams without end → the 33rd is refused with 429', async () => {
+    const opened: number[] = [];
+    const { request: httpsRequest } = await import('node:https');
+    const reqs: ReturnType<typeof httpsRequest>[] = [];
+    for (let i = 0; i < 33; i++)
+      opened.push(
+        await new Promise<number>((resolve) => {
+          const r = httpsRequest(
+            new URL('/api/events', server.url),
+            { ca: server.ca, headers: { cookie } },
+            (res) => resolve(res.statusCode ?? 0),
+          );
+          r.end();
+          reqs.push(r);
+        }),
+      );
+    assert.deepEqual(opened.slice(0, 32), Array(32).fill(200));
+    assert.equal(opened[32], 429);
+    for (const r of reqs) r.destroy();
+  });
+});
+
+describe('trust: the link endpoints over their rate limit', () => {
+  const server = useTestServer({ flags: { linkAuthPerMinute: 3 } });
+
+  test('attack: more /mqtt upgrades a minute than the limit → 429 with the claim error body, not a 500', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = await mqttSocket(server);
+      answers.push(s.status);
+      s.ws.terminate();
+    }
+    assert.deepEqual(answers.slice(0, 3), [101, 101, 101]);
+    assert.deepEqual(answers.slice(3), [429, 429]);
+    const plain = await request(server, 'GET', '/mqtt');
+    assert.equal(plain.status, 429);
+    assert.equal(plain.json<{ errorMsgKey: string }>().errorMsgKey, 'ErrTooManyRequests');
   });
 });

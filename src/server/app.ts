@@ -483,8 +483,8 @@ export async function buildApp(deps: AppDeps) {
       removeNode,
       linkAuth,
       hub,
-      acceptAclk: (socket, remoteAddr) =>
-        acceptAclkLink(socket, remoteAddr, {
+      acceptAclk: (socket, remoteAddr, authenticated) =>
+        acceptAclkLink(socket, remoteAddr, authenticated, {
           linkAuth,
           hub,
           nodes,

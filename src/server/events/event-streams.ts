@@ -1,8 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
 
 const KEEPALIVE_MS = 25_000;
 /** A client that reads slower than events come is cut off once this much waits for it. */
 export const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+
+/** Open streams one signed-in user (any of their sessions and keys) may hold: a few browser tabs and scripts. */
+export const MAX_STREAMS_PER_USER = 32;
+/** Open streams from one address, whoever signed in there. */
+export const MAX_STREAMS_PER_ADDRESS = 64;
 
 /** One open server-sent-events response. */
 export interface EventStream {
@@ -18,8 +24,32 @@ export interface EventStream {
  */
 export function createEventStreams() {
   const open = new Set<EventStream>();
+  const counts = new Map<string, number>();
+  const count = (key: string, by: number) => {
+    const n = (counts.get(key) ?? 0) + by;
+    if (n > 0) counts.set(key, n);
+    else counts.delete(key);
+  };
   return {
-    open(req: FastifyRequest, reply: FastifyReply): EventStream {
+    /**
+     * Open a stream for `owner` (the user) from the request's address; 429 once either holds its most. Each open
+     * stream holds a socket and a subscription, so a session opening thousands must not be able to.
+     */
+    open(req: FastifyRequest, reply: FastifyReply, owner: string): EventStream {
+      const keys = [`user:${owner}`, `addr:${req.ip}`];
+      if ((counts.get(keys[0]!) ?? 0) >= MAX_STREAMS_PER_USER)
+        throw new AppError(
+          'RATE_LIMITED',
+          `you have ${MAX_STREAMS_PER_USER} live streams open already; close some (browser tabs, scripts) first`,
+          { retryAfterSeconds: 5 },
+        );
+      if ((counts.get(keys[1]!) ?? 0) >= MAX_STREAMS_PER_ADDRESS)
+        throw new AppError(
+          'RATE_LIMITED',
+          `${MAX_STREAMS_PER_ADDRESS} live streams are open from this address already; close some first`,
+          { retryAfterSeconds: 5 },
+        );
+      for (const k of keys) count(k, 1);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -37,6 +67,7 @@ export function createEventStreams() {
         ended = true;
         clearInterval(keepalive);
         open.delete(stream);
+        for (const k of keys) count(k, -1);
         for (const fn of cleanups) fn();
       };
       const stream: EventStream = {

@@ -5,7 +5,8 @@ import { databaseUnreachable } from '../db/db-errors.ts';
 import { AppError, ClaimError } from '../errors.ts';
 
 /** Paths of the agent-facing API, whose every error is a claim error body (docs/protocol.md). */
-export const isAgentApiPath = (url: string) => url.startsWith('/api/v1/');
+export const isAgentApiPath = (url: string) =>
+  url.startsWith('/api/v1/') || url === '/mqtt' || url.startsWith('/mqtt?');
 
 const PART_NAMES: Record<string, string> = { body: 'request body', querystring: 'query', params: 'path' };
 

@@ -16,7 +16,7 @@ export function perMinute(max: number) {
 
 /**
  * Register the limiter (routes opt in with `perMinute`). Over the limit: 429 with Retry-After, in the claim error body
- * on the classic /api/v1 endpoints and as `{"code","message"}` everywhere else.
+ * on agents' endpoints and as `{"code","message"}` everywhere else.
  */
 export async function registerRateLimits(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
@@ -24,7 +24,9 @@ export async function registerRateLimits(app: FastifyInstance): Promise<void> {
     errorResponseBuilder: (req: FastifyRequest, ctx: { ttl: number; after: string }) => {
       const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
       const message = `too many requests from ${req.ip}; try again in ${ctx.after}`;
-      return req.url.startsWith('/api/v1/')
+      // Agents' endpoints (the /api/v1 ones and /mqtt) answer in the claim error body their schema declares.
+      const agentRoute = (req.routeOptions.config as { access?: string } | undefined)?.access === 'agent';
+      return agentRoute || req.url.startsWith('/api/v1/')
         ? new ClaimError('ErrTooManyRequests', message, { retryDelaySeconds: seconds })
         : new AppError('RATE_LIMITED', message, { retryAfterSeconds: seconds });
     },

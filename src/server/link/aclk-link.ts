@@ -88,6 +88,8 @@ export function nodeInstanceId(
 export function acceptAclkLink(
   socket: WebSocket,
   remoteAddr: string,
+  /** CONNECT was answered (accepted or refused): the connection no longer counts as unauthenticated. */
+  authenticated: () => void,
   deps: { linkAuth: LinkAuthService; hub: LinkHub; nodes: NodesService; timers: Timers; log: Logger },
 ): void {
   const { linkAuth, hub, nodes, log } = deps;
@@ -183,6 +185,7 @@ export function acceptAclkLink(
         const id = canonicalId(p.username ?? '');
         const password = p.password?.toString('utf8') ?? '';
         const used = id ? await linkAuth.consumeLinkPassword(id, password) : null;
+        authenticated();
         if (!used)
           return {
             code: REASON.BAD_USERNAME_OR_PASSWORD,

@@ -11,6 +11,12 @@ export const MAX_TOPIC_ALIASES = 1024;
 export const ADVERTISED_TOPIC_ALIASES = 64;
 /** How long a client has to send CONNECT after the websocket opens. */
 export const CONNECT_TIMEOUT_MS = 10_000;
+/** The largest packet (and websocket frame) taken before CONNECT is accepted: a CONNECT with its will fits. */
+export const MAX_CONNECT_BYTES = 16 * 1024;
+/** Bytes of topic names one connection's aliases may hold together (Netdata's topics are under 200 bytes). */
+export const MAX_ALIAS_BYTES = 256 * 1024;
+/** The longest keep-alive the server allows; a client asking for more (or for none) is told this one. */
+export const MAX_KEEPALIVE_SECONDS = 120;
 /** QoS 2 messages received but not yet released, per connection. */
 const MAX_INFLIGHT_QOS2 = 1024;
 /** Packets of one connection waiting to be handled before the server stops reading from it. */
@@ -95,6 +101,7 @@ export function openMqttSession(
   const { timers, log } = deps;
   const parser = mqtt.parser({ protocolVersion: 5 });
   const aliases = new Map<number, string>();
+  let aliasBytes = 0;
   const qos2 = new Set<number>();
   let state: 'connecting' | 'connected' | 'ended' = 'connecting';
   let accepted = false;
@@ -108,6 +115,16 @@ export function openMqttSession(
   let waiting = 0;
 
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  /**
+   * The largest websocket frame ws buffers for this connection. ws takes one limit for the whole server, so this
+   * sets its receiver's own: before CONNECT a frame larger than a CONNECT is refused (1009) before it is buffered,
+   * so that connections that never authenticate cannot hold a megabyte each. test/trust.test.ts checks it holds.
+   */
+  const setFrameLimit = (bytes: number) => {
+    const receiver = (socket as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+    if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+  };
+  setFrameLimit(MAX_CONNECT_BYTES);
   const connectTimer = timers.setTimeout(
     () => end(REASON.PROTOCOL_ERROR, 'no CONNECT within 10 seconds'),
     CONNECT_TIMEOUT_MS,
@@ -135,6 +152,8 @@ export function openMqttSession(
       p.protocolVersion !== 5
         ? { code: REASON.UNSUPPORTED_PROTOCOL_VERSION, reason: 'this server speaks MQTT 5 only' }
         : await handlers.connect(p);
+    // The client went away while its credentials were checked: nothing to accept, and no link to open.
+    if (state !== 'connecting') return;
     if (refusal) {
       write({
         cmd: 'connack',
@@ -148,7 +167,11 @@ export function openMqttSession(
       return;
     }
     if (p.will) will = { topic: p.will.topic, payload: Buffer.from(p.will.payload) };
-    keepAliveMs = (p.keepalive || 60) * 1000;
+    // A client may not keep a silent connection (and its node online) for longer than the server allows.
+    const asked = p.keepalive ?? 0;
+    const keepAlive = asked > 0 && asked <= MAX_KEEPALIVE_SECONDS ? asked : null;
+    keepAliveMs = (keepAlive ?? MAX_KEEPALIVE_SECONDS) * 1000;
+    setFrameLimit(MAX_MQTT_PACKET_BYTES);
     write({
       cmd: 'connack',
       sessionPresent: false,
@@ -160,7 +183,7 @@ export function openMqttSession(
         retainAvailable: false,
         sharedSubscriptionAvailable: false,
         subscriptionIdentifiersAvailable: false,
-        ...(p.keepalive ? {} : { serverKeepAlive: 60 }),
+        ...(keepAlive ? {} : { serverKeepAlive: MAX_KEEPALIVE_SECONDS }),
       },
     });
     state = 'connected';
@@ -184,6 +207,15 @@ export function openMqttSession(
         end(REASON.TOPIC_ALIAS_INVALID, `more than ${MAX_TOPIC_ALIASES} topic aliases`);
         return null;
       }
+      const bytes = aliasBytes - Buffer.byteLength(aliases.get(alias) ?? '') + Buffer.byteLength(p.topic);
+      if (bytes > MAX_ALIAS_BYTES) {
+        end(
+          REASON.TOPIC_ALIAS_INVALID,
+          `topic aliases may hold ${MAX_ALIAS_BYTES} bytes of topic names in all`,
+        );
+        return null;
+      }
+      aliasBytes = bytes;
       aliases.set(alias, p.topic);
       return p.topic;
     }
@@ -306,9 +338,15 @@ export function openMqttSession(
       return;
     }
     const chunk = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    // Before CONNECT is accepted, nobody is known: only a CONNECT-sized packet is taken.
+    const limit = accepted ? MAX_MQTT_PACKET_BYTES : MAX_CONNECT_BYTES;
     // What the parser holds is the unfinished packet: past the limit, that packet is too large.
-    if (parser.parse(chunk) > MAX_MQTT_PACKET_BYTES)
-      end(REASON.PACKET_TOO_LARGE, `MQTT packets are limited to ${MAX_MQTT_PACKET_BYTES} bytes`, 1009);
+    if (chunk.length > limit || parser.parse(chunk) > limit)
+      end(
+        REASON.PACKET_TOO_LARGE,
+        `MQTT packets are limited to ${limit} bytes${accepted ? '' : ' before CONNECT'}`,
+        1009,
+      );
   });
   socket.on('close', (code) => {
     timers.clearTimeout(connectTimer);

@@ -103,6 +103,46 @@ function releaseUpgrade(socket: WebSocket, req: FastifyRequest) {
   if (response?.detachSocket) response.detachSocket(connection);
 }
 
+/** Connections from one address that may be upgrading or authenticating at once (/mqtt and /api/v1/link each). */
+export const MAX_UNAUTHENTICATED_PER_ADDRESS = 16;
+
+/**
+ * Count what one address has in flight before it is authenticated; `take` answers null when it holds its most,
+ * else a release (safe to call more than once).
+ */
+function perAddressGate(limit: number) {
+  const held = new Map<string, number>();
+  return {
+    take(addr: string): (() => void) | null {
+      const n = held.get(addr) ?? 0;
+      if (n >= limit) return null;
+      held.set(addr, n + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (held.get(addr) ?? 1) - 1;
+        if (left > 0) held.set(addr, left);
+        else held.delete(addr);
+      };
+    },
+  };
+}
+
+/** The claim-error answer for an address with too many connections still authenticating. */
+const tooManyPending = (reply: FastifyReply) =>
+  reply
+    .code(429)
+    .header('retry-after', '5')
+    .type('application/json')
+    .send(
+      claimErrorJson(
+        'ErrTooManyRequests',
+        `more than ${MAX_UNAUTHENTICATED_PER_ADDRESS} connections from this address are authenticating at once; try again shortly`,
+        5,
+      ),
+    );
+
 /**
  * The agent-facing API (docs/protocol.md): claim, unclaim, link discovery, link authentication and the link
  * itself. Every failure is a claim error body. Bodies are JSON whatever the Content-Type says, because stock
@@ -113,14 +153,18 @@ export function agentApiRoutes(deps: {
   removeNode: RemoveNode;
   linkAuth: LinkAuthService;
   hub: LinkHub;
-  /** Adopt a websocket on /mqtt as a Netdata agent's link. */
-  acceptAclk(socket: WebSocket, remoteAddr: string): void;
+  /** Adopt a websocket on /mqtt as a Netdata agent's link; `authenticated` once CONNECT was accepted or refused. */
+  acceptAclk(socket: WebSocket, remoteAddr: string, authenticated: () => void): void;
   guard: AuthGuard;
   publicUrl: string | null;
   limits: RateLimits;
 }): FastifyPluginAsyncZod {
   const { linkAuth, limits } = deps;
   const route = routeOptions(deps.guard);
+  const mqttGate = perAddressGate(MAX_UNAUTHENTICATED_PER_ADDRESS);
+  const linkGate = perAddressGate(MAX_UNAUTHENTICATED_PER_ADDRESS);
+  /** Releases of /mqtt connections not yet authenticated, from the upgrade to CONNECT's answer or the close. */
+  const pendingMqtt = new WeakMap<FastifyRequest, () => void>();
   const tags = ['agents'];
   return async (app) => {
     app.removeAllContentTypeParsers();
@@ -247,10 +291,17 @@ export function agentApiRoutes(deps: {
           perMinute: limits.linkAuth,
         }),
         websocket: true,
+        preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
+          const release = mqttGate.take(req.ip);
+          if (!release) return tooManyPending(reply);
+          pendingMqtt.set(req, release);
+        },
       },
       (socket, req) => {
         releaseUpgrade(socket, req);
-        deps.acceptAclk(socket, req.ip);
+        const release = pendingMqtt.get(req) ?? (() => undefined);
+        socket.once('close', release);
+        deps.acceptAclk(socket, req.ip, release);
       },
     );
 
@@ -268,7 +319,14 @@ export function agentApiRoutes(deps: {
         }),
         websocket: true,
         preValidation: async (req: FastifyRequest, reply: FastifyReply) => {
-          const nodeId = await linkAuth.nodeOfAuthorization(req.headers.authorization);
+          const release = linkGate.take(req.ip);
+          if (!release) return tooManyPending(reply);
+          let nodeId: string | null;
+          try {
+            nodeId = await linkAuth.nodeOfAuthorization(req.headers.authorization);
+          } finally {
+            release();
+          }
           if (!nodeId)
             return reply
               .code(401)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { EventStreams } from '../../events/event-streams.ts';
-import type { AuthGuard } from '../auth-guard.ts';
+import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { eventStream, routeOptions } from '../route-schema.ts';
 
 /** GET /api/events: server-sent events of node presence and job changes. */
@@ -19,9 +19,10 @@ export function eventsRoutes(deps: {
         summary: 'Server-sent events: node presence, claims, repositories, job states and output',
         tags: ['events'],
         schema: { response: { 200: eventStream } },
+        errors: [429],
       }),
       async (req, reply) => {
-        const stream = deps.streams.open(req, reply);
+        const stream = deps.streams.open(req, reply, actorOf(req).userId);
         stream.onEnd(deps.bus.subscribe((e) => stream.send(e.type, e)));
       },
     );

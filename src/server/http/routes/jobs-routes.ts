@@ -141,7 +141,7 @@ export function jobsRoutes(deps: {
         summary: 'Server-sent events: the stored output, then new output (log) and state changes (state)',
         tags,
         schema: { params: idParams, response: { 200: eventStream } },
-        errors: [404],
+        errors: [404, 429],
       }),
       async (req, reply) => {
         const { id } = req.params;
@@ -156,7 +156,7 @@ export function jobsRoutes(deps: {
           unsubscribe();
           throw err;
         }
-        const stream = deps.streams.open(req, reply);
+        const stream = deps.streams.open(req, reply, actorOf(req).userId);
         stream.onEnd(unsubscribe);
         let lastSeq = -1;
         for (const l of job.log_lines) {
