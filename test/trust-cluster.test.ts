@@ -18,7 +18,20 @@ import {
   startReplica,
   type Replica,
 } from './cluster-helpers.ts';
-import { freePort, spawnAgent, tempDir, waitFor, type AgentProcess } from './helpers.ts';
+import mqtt from 'mqtt-packet';
+import WebSocket from 'ws';
+import {
+  freePort,
+  login,
+  request,
+  spawnAgent,
+  startTestServer,
+  tempDir,
+  waitFor,
+  type AgentProcess,
+  type TestServer,
+} from './helpers.ts';
+import { netdataIdentity } from './netdata-client.ts';
 
 const pgUrl = process.env.MUSTER_TEST_PG_URL;
 const natsUrl = process.env.MUSTER_TEST_NATS_URL;
@@ -376,3 +389,49 @@ authorization { users: [ { user: muster, password: "${PASSWORD}" }, { nkey: ${us
     });
   },
 );
+
+/**
+ * A Netdata link that sends CONNECT and closes at once, on a replica whose single-use check of the link password
+ * awaits PostgreSQL: the close arrives while CONNECT is being checked.
+ */
+describe('trust: a close during CONNECT on a replica', { skip }, () => {
+  let server: TestServer;
+  let db: { url: string; drop(): Promise<void> };
+  before(async () => {
+    db = await scratchDatabase(pgUrl!);
+    server = await startTestServer({ flags: { db: db.url, nats: natsUrl } });
+  });
+  after(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  test('attack: CONNECT then close within milliseconds, twenty times → the node is never left online', async () => {
+    const cookie = await login(server);
+    const nd = await netdataIdentity(server);
+    for (let i = 0; i < 20; i++) {
+      const { creds } = await nd.authenticate();
+      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/mqtt`, 'mqtt', { ca: server.ca });
+      await new Promise((r, j) => ws.once('open', r).once('error', j));
+      ws.send(
+        mqtt.generate(
+          {
+            cmd: 'connect',
+            protocolId: 'MQTT',
+            protocolVersion: 5,
+            clean: true,
+            keepalive: 60,
+            clientId: creds.clientID,
+            username: creds.username,
+            password: Buffer.from(creds.password),
+          },
+          { protocolVersion: 5 },
+        ),
+      );
+      ws.terminate();
+    }
+    await new Promise((r) => setTimeout(r, 1500));
+    const node = (await request(server, 'GET', `/api/nodes/${nd.id}`, { cookie })).json<{ status: string }>();
+    assert.notEqual(node.status, 'online', 'no connection, no online node');
+  });
+});

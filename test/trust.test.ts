@@ -432,31 +432,8 @@ describe('trust: floods before authentication', () => {
     assert.ok(grew < 64, `the server holds no flood (${grew.toFixed(1)} MB more than before)`);
   });
 
-  test('attack: CONNECT then close at once, twenty times → the node never stays online; a keep-alive of 65535 s is capped at 120', async () => {
+  test('attack: a Netdata link asks for a keep-alive of 65535 s → it is told 120 (the close-during-CONNECT race is in trust-cluster.test.ts)', async () => {
     const nd = await netdataIdentity(server);
-    for (let i = 0; i < 20; i++) {
-      const { creds } = await nd.authenticate();
-      const s = await mqttSocket(server);
-      s.ws.send(
-        mqtt.generate(
-          {
-            cmd: 'connect',
-            protocolId: 'MQTT',
-            protocolVersion: 5,
-            clean: true,
-            keepalive: 60,
-            clientId: creds.clientID,
-            username: creds.username,
-            password: Buffer.from(creds.password),
-          },
-          { protocolVersion: 5 },
-        ),
-      );
-      s.ws.terminate();
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-    const node = (await request(server, 'GET', `/api/nodes/${nd.id}`, { cookie })).json<{ status: string }>();
-    assert.notEqual(node.status, 'online', 'no connection, no online node');
     const conn = await nd.connect({ keepalive: 65535 });
     const connack = conn.connack;
     assert.equal(connack.properties?.serverKeepAlive, 120);
