@@ -13,7 +13,6 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import mqtt from 'mqtt-packet';
 import WebSocket from 'ws';
 import { netdataIdentity } from './netdata-client.ts';
 import {
