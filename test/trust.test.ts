@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -23,6 +24,7 @@ import {
   request,
   runAgent,
   SERVER_CLI,
+  simulatedIdentity,
   spawnAgent,
   startTestServer,
   tempDir,
@@ -493,5 +495,102 @@ describe('trust: the link endpoints over their rate limit', () => {
     const plain = await request(server, 'GET', '/mqtt');
     assert.equal(plain.status, 429);
     assert.equal(plain.json<{ errorMsgKey: string }>().errorMsgKey, 'ErrTooManyRequests');
+  });
+});
+
+describe('trust: a node cannot write without limit', () => {
+  const server = useTestServer();
+  let cookie: string;
+  let sim: Awaited<ReturnType<typeof simulatedIdentity>>;
+  let link: WebSocket;
+  let scheduleId: string;
+  let groupPaths: string[];
+  const send = (f: unknown) => link.send(JSON.stringify(f));
+  const jobsOfNode = async () =>
+    (await request(server, 'GET', `/api/hosts/${sim.id}/jobs`, { cookie })).json<
+      (JobView & { params: { paths?: string[] }; started_at: number | null; finished_at: number | null })[]
+    >();
+
+  before(async () => {
+    cookie = await login(server);
+    sim = await simulatedIdentity(server);
+    server.defer(() => sim.remove());
+    const opened = await sim.open();
+    link = opened.ws;
+    server.defer(() => link.close());
+    const scratch = server.tempDir('muster-trust-writes-');
+    const set = await request(server, 'PUT', `/api/hosts/${sim.id}/repository`, {
+      cookie,
+      body: { repo_url: join(scratch.path, 'repo'), repo_password: 'node writes test password' },
+    });
+    assert.equal(set.status, 202, set.text);
+    groupPaths = [join(scratch.path, 'data')];
+    const group = await request(server, 'POST', `/api/hosts/${sim.id}/source-groups`, {
+      cookie,
+      body: { name: 'data', paths: groupPaths },
+    });
+    assert.equal(group.status, 201, group.text);
+    // The sim node never initialises its repository: mark it ready as a real agent's init would.
+    await server.services.nodes.setRepoStatus(sim.id, 'ready');
+    const schedule = await request(server, 'POST', `/api/hosts/${sim.id}/schedules`, {
+      cookie,
+      body: { source_group_id: group.json<{ id: string }>().id, cron: '0 3 * * *' },
+    });
+    assert.equal(schedule.status, 201, schedule.text);
+    scheduleId = schedule.json<{ id: string }>().id;
+  });
+
+  test('attack: 300 "schedule runs" of type shell with made-up parameters → none is recorded', async () => {
+    for (let i = 0; i < 300; i++)
+      send({
+        t: 'job.started',
+        job_id: randomUUID(),
+        at: Date.now(),
+        type: 'shell',
+        params: { command: 'rm -rf /' },
+        schedule_id: scheduleId,
+      });
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await jobsOfNode()).filter((j) => j.type === 'shell').length, 0);
+  });
+
+  test('attack: backup runs of its schedule with other paths, fresh ids, skewed clocks, megabytes of log each → recorded with the schedule parameters, within the node hourly budget, on the server clock', async () => {
+    const ids = Array.from({ length: 300 }, () => randomUUID());
+    const skew = 10 * 60_000;
+    for (const id of ids)
+      send({
+        t: 'job.started',
+        job_id: id,
+        at: Date.now() - skew,
+        type: 'restic.backup',
+        params: { paths: ['/etc/shadow'] },
+        schedule_id: scheduleId,
+      });
+    const chunk = 'x'.repeat(700 * 1024);
+    // 100 chunks of 700 KB: 70 MB, over the node's 64 MiB an hour (and each job's 1 MiB).
+    for (let i = 0; i < 100; i++)
+      send({ t: 'job.log', job_id: ids[i % 100]!, seq: i, stream: 'stdout', data: chunk });
+    send({ t: 'job.finished', job_id: ids[0], state: 'succeeded', exit_code: 0, at: Date.now() + skew });
+    send({ t: 'job.log', job_id: ids[0], seq: 1000, stream: 'stdout', data: 'after the end' });
+    await waitFor(
+      async () => (await jobsOfNode()).find((j) => j.id === ids[0])?.state === 'succeeded',
+      'the end',
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const jobs = (await jobsOfNode()).filter((j) => j.schedule_id === scheduleId);
+    assert.equal(jobs.length, 240, 'the node may report 240 runs an hour');
+    for (const j of jobs)
+      assert.deepEqual(j.params.paths, groupPaths, "the schedule's paths, not the frame's");
+    const first = jobs.find((j) => j.id === ids[0])!;
+    assert.ok(Math.abs(first.started_at! - Date.now()) < 60_000, 'started on the server clock');
+    assert.ok(Math.abs(first.finished_at! - Date.now()) < 60_000, 'finished on the server clock');
+    const full = await request(server, 'GET', `/api/jobs/${ids[0]}`, { cookie });
+    assert.doesNotMatch(full.json<{ log: string }>().log, /after the end/);
+    const rows = await server.database.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.sum<number>('log_bytes').as('bytes'))
+      .where('node_id', '=', sim.id)
+      .executeTakeFirst();
+    assert.ok(Number(rows?.bytes) <= 64 * 1024 * 1024, `stored ${rows?.bytes} bytes of log`);
   });
 });

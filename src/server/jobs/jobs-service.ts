@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobView } from '../../protocol/api/views.ts';
-import { JOB_TYPES, type JobType } from '../../protocol/jobs.ts';
+import type { JobType } from '../../protocol/jobs.ts';
 import type { AgentFrame, JobFrame } from '../../protocol/link-frames.ts';
 import { actorName, type Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
@@ -14,6 +14,34 @@ import type { SchedulesService } from '../schedules/schedules-service.ts';
 
 /** Output kept per job; past it the log ends with a note and the rest is dropped. */
 export const MAX_JOB_LOG_BYTES = 1024 * 1024;
+/** Schedule runs one node may report an hour (a schedule fires once a minute at most; this allows dozens). */
+export const MAX_AGENT_RUNS_PER_HOUR = 240;
+/** Job output one node may store an hour, over all its jobs; more is dropped. */
+export const MAX_NODE_LOG_BYTES_PER_HOUR = 64 * 1024 * 1024;
+
+/**
+ * What each node may still write this hour, by kind: `take` answers false (and takes nothing) once the hour's
+ * allowance is spent. Kept per server process; a new hour starts a new allowance.
+ */
+function createNodeBudget<K extends string>(clock: Clock, perHour: Record<K, number>) {
+  const spent = new Map<string, { hour: number; used: Record<string, number> }>();
+  return {
+    take(nodeId: string, kind: K, amount: number): boolean {
+      const hour = Math.floor(clock.now() / 3600_000);
+      let b = spent.get(nodeId);
+      if (!b || b.hour !== hour) {
+        if (spent.size > 100_000) spent.clear();
+        b = { hour, used: {} };
+        spent.set(nodeId, b);
+      }
+      const used = b.used[kind] ?? 0;
+      if (used + amount > perHour[kind]) return false;
+      b.used[kind] = used + amount;
+      return true;
+    },
+  };
+}
+
 /** How long a job for an offline node waits before it fails. */
 export const DEFAULT_JOB_WAIT_MS = 24 * 3600 * 1000;
 const START_TIMEOUT_MS = 30_000;
@@ -55,6 +83,7 @@ export function createJobsService(deps: {
 }) {
   const { store, clock, link } = deps;
   const repo = store.repos.jobs;
+  const budget = createNodeBudget(clock, { runs: MAX_AGENT_RUNS_PER_HOUR, log: MAX_NODE_LOG_BYTES_PER_HOUR });
 
   function dispatch(job: JobsTable): Promise<boolean> {
     return link.send(job.node_id, {
@@ -97,30 +126,37 @@ export function createJobsService(deps: {
     });
   }
 
-  /** A job the agent started by itself (a schedule fired): record it once, as running. */
+  /**
+   * A job the agent started by itself (a schedule fired): recorded once, with the type and parameters of the
+   * schedule it names (not the frame's), within the node's budget of such records. False when it is not recorded.
+   */
   async function recordAgentJob(nodeId: string, f: Extract<JobFrame, { t: 'job.started' }>) {
-    const known = await repo.find(f.job_id);
-    if (known || !(JOB_TYPES as readonly string[]).includes(f.type ?? '')) return;
+    if (await repo.find(f.job_id)) return true;
     // An agent reports runs of its schedules only: it cannot make up jobs of its own.
-    if (!f.schedule_id || !(await deps.schedules.belongsTo(nodeId, f.schedule_id))) return;
+    const job = f.schedule_id ? await deps.schedules.jobOf(nodeId, f.schedule_id) : null;
+    if (!job || job.type !== f.type) return false;
+    if (!budget.take(nodeId, 'runs', 1)) return false;
+    const now = clock.now();
     await repo.insert({
       id: f.job_id,
       node_id: nodeId,
-      type: f.type as JobType,
-      params: JSON.stringify(f.params ?? {}),
+      type: job.type,
+      params: JSON.stringify(job.params),
       state: 'queued',
       created_by: 'schedule',
-      created_at: f.at,
+      created_at: now,
       expires_at: null,
       started_at: null,
       finished_at: null,
       exit_code: null,
       error: null,
       log_bytes: 0,
-      schedule_id: f.schedule_id,
+      schedule_id: f.schedule_id!,
+      // Which slot of the schedule this run is, as the agent's clock saw it (shown, never acted on).
       scheduled_for: f.scheduled_for ?? null,
       result: null,
     });
+    return true;
   }
 
   /**
@@ -190,6 +226,7 @@ export function createJobsService(deps: {
     async onFrame(nodeId: string, f: LinkJobFrame) {
       if (f.t === 'jobs.report') return reconcile(nodeId, f.running);
       if (f.t === 'job.started' && f.schedule_id !== undefined) await recordAgentJob(nodeId, f);
+      if (f.t === 'job.log' && !budget.take(nodeId, 'log', Buffer.byteLength(f.data))) return;
       const job = await repo.findBrief(f.job_id);
       if (!job || job.node_id !== nodeId) {
         // Nothing to keep (unknown, or its schedule was deleted meanwhile): let the agent forget it.
@@ -199,9 +236,8 @@ export function createJobsService(deps: {
       switch (f.t) {
         case 'job.started':
           if (job.state === 'queued') {
-            await repo.setState(job.id, 'running', {
-              started_at: f.schedule_id !== undefined ? f.at : clock.now(),
-            });
+            // The server's clock: an agent's may be off by minutes, and a job's times are compared with others'.
+            await repo.setState(job.id, 'running', { started_at: clock.now() });
             deps.bus.publish({
               type: 'job.state',
               job_id: job.id,
@@ -213,6 +249,8 @@ export function createJobsService(deps: {
           }
           return;
         case 'job.log': {
+          // A job's output ends with its end: lines sent afterwards are dropped.
+          if (job.state !== 'running' && job.state !== 'queued') return;
           // Past the cap one note is stored (log_bytes then exceeds the cap) and the rest is dropped.
           if (job.log_bytes > MAX_JOB_LOG_BYTES) return;
           let data = f.data;
@@ -224,7 +262,7 @@ export function createJobsService(deps: {
           return;
         }
         case 'job.finished':
-          await finish(job.id, f.state, f.exit_code, f.error ?? null, f.at ?? clock.now(), f.result ?? null);
+          await finish(job.id, f.state, f.exit_code, f.error ?? null, clock.now(), f.result ?? null);
           await link.send(nodeId, { t: 'job.ack', job_id: job.id });
           return;
         default:

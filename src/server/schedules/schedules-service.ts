@@ -6,7 +6,12 @@ import type { Clock } from '../clock.ts';
 import type { ScheduleAction, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Repos, Store } from '../repos/store.ts';
-import type { RetentionPolicy, ScheduleSpec, SourceGroupSpec } from '../../protocol/schedules.ts';
+import {
+  scheduleJob,
+  type RetentionPolicy,
+  type ScheduleSpec,
+  type SourceGroupSpec,
+} from '../../protocol/schedules.ts';
 
 export interface SourceGroupInput {
   name: string;
@@ -217,6 +222,16 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     async deleteSchedule(actor: Actor, nodeId: string, id: string) {
       await schedule(nodeId, id);
       await audited(actor, nodeId, 'schedule.deleted', id, (r) => r.schedules.deleteSchedule(id));
+    },
+
+    /**
+     * The job a run of this node's schedule is (its type and parameters come from the schedule and its group, never
+     * from what an agent says), or null when the node has no such schedule.
+     */
+    async jobOf(nodeId: string, scheduleId: string) {
+      const s = await repo.findSchedule(nodeId, scheduleId);
+      const g = s && (await repo.findGroup(nodeId, s.source_group_id));
+      return s && g ? scheduleJob(s.action, presentGroup(g)) : null;
     },
 
     /** Whether this schedule belongs to the node (an agent reports runs of its own schedules only). */
