@@ -82,10 +82,15 @@ export function createTokensService(deps: { store: Store; sealer: Sealer; clock:
     /** A new token for the space; the old one stops working at once. */
     rotateSpaceToken: mint,
     /** Change expiry and use limit of the active token without changing its value. */
-    async setSpaceTokenLimits(actor: Actor, spaceId: string, limits: TokenLimits) {
+    /** Change the limits given (null lifts one); a limit not given stays as it is. */
+    async setSpaceTokenLimits(actor: Actor, spaceId: string, change: Partial<TokenLimits>) {
       const t = await repo.activeSpaceToken(spaceId);
       if (!t || !t.secret_enc)
         throw new AppError('NOT_FOUND', 'the space has no active claim token; rotate to make one');
+      const limits: TokenLimits = {
+        expires_at: change.expires_at !== undefined ? change.expires_at : t.expires_at,
+        max_uses: change.max_uses !== undefined ? change.max_uses : t.max_uses,
+      };
       await store.transaction(async (r) => {
         await r.tokens.setLimits(t.id, limits);
         await r.audit.record(actor, 'token.limits_changed', { type: 'space', id: spaceId }, { ...limits });

@@ -8,7 +8,7 @@ import type { HostConfig } from '../../operations/host-config.ts';
 import type { JobOperations } from '../../operations/job-operations.ts';
 import type { SchedulesService } from '../../schedules/schedules-service.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
-import { idParams, itemParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
+import { idParams, itemParams, noContent, patchBody, routeOptions, sendNoContent } from '../route-schema.ts';
 
 const groupBody = z
   .object({
@@ -96,7 +96,7 @@ export function schedulesRoutes(deps: {
         access: 'operator',
         summary: 'Change a source group',
         tags,
-        schema: { params: itemParams, body: groupBody.partial(), response: { 200: sourceGroupView } },
+        schema: { params: itemParams, body: patchBody(groupBody), response: { 200: sourceGroupView } },
         errors: [404, 409],
       }),
       async (req) => hostConfig.updateGroup(actorOf(req), req.params.id, req.params.item, req.body),
@@ -172,7 +172,7 @@ export function schedulesRoutes(deps: {
         access: 'operator',
         summary: 'Change a schedule',
         tags,
-        schema: { params: itemParams, body: scheduleBody.partial(), response: { 200: scheduleView } },
+        schema: { params: itemParams, body: patchBody(scheduleBody), response: { 200: scheduleView } },
         errors: [404],
       }),
       async (req) => hostConfig.updateSchedule(actorOf(req), req.params.id, req.params.item, req.body),

@@ -84,7 +84,7 @@ export function spacesRoutes(deps: {
       }),
       async (req) => {
         await spaces.getSpace(req.params.id);
-        return tokens.setSpaceTokenLimits(actorOf(req), req.params.id, limitsOf(req.body));
+        return tokens.setSpaceTokenLimits(actorOf(req), req.params.id, req.body);
       },
     );
 
