@@ -10,7 +10,7 @@ interface Operation {
 /** How to reach one PATCH route's resource, read it back, and a new value for every field its body takes. */
 interface Fixture {
   /** Make the resource; the path to PATCH and how to read the resource as the API shows it. */
-  setUp(f: FastApp, admin: string): Promise<{ path: string; read(): Promise<Record<string, unknown>> }>;
+  setUp(f: FastApp, admin: string): Promise<{ path: string; read: () => Promise<Record<string, unknown>> }>;
   changes: Record<string, unknown>;
   /** Fields the answer derives from a changed one (a room's slug from its name). */
   derived?: Record<string, string[]>;

@@ -108,11 +108,11 @@ type PatchField<F extends z.ZodType> = z.ZodOptional<
 /**
  * The PATCH body of a resource from its create body: every field optional and none defaulted, so that a PATCH
  * changes exactly the fields it is given (a create body made partial would fill every missing field with its
- * default, and reset it). test/patch-routes.test.ts checks every PATCH route keeps what it was not given.
+ * default, and reset it). test/fast/patch-routes.test.ts checks every PATCH route keeps what it was not given.
  */
 export function patchBody<T extends Record<string, z.ZodType>>(body: z.ZodObject<T>) {
   const shape: Record<string, z.ZodType> = {};
-  for (const [key, field] of Object.entries(body.shape) as [string, z.ZodType][])
+  for (const [key, field] of Object.entries<z.ZodType>(body.shape))
     shape[key] = (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional();
   return z.object(shape as { [K in keyof T]: PatchField<T[K]> }).strict();
 }
