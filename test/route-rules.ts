@@ -81,6 +81,7 @@ export const RULES: Record<string, Rule> = {
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PATCH /api/users/:id': 'admin',
+  'POST /api/users/:id/unlock': 'admin',
   'PUT /api/users/:id/password': 'admin',
   'GET /api/spaces/:id/claim-token': 'admin',
   'POST /api/spaces/:id/claim-token/rotate': 'admin',

@@ -21,6 +21,7 @@ import {
   claimInto,
   jobIn,
   login,
+  manualClock,
   request,
   runAgent,
   SERVER_CLI,
@@ -32,6 +33,7 @@ import {
   type AgentProcess,
   type JobView,
   type TestServer,
+  userPassword,
   useTestServer,
 } from './helpers.ts';
 
@@ -592,5 +594,68 @@ describe('trust: a node cannot write without limit', () => {
       .where('node_id', '=', sim.id)
       .executeTakeFirst();
     assert.ok(Number(rows?.bytes) <= 64 * 1024 * 1024, `stored ${rows?.bytes} bytes of log`);
+  });
+});
+
+describe('trust: accounts under password guessing', () => {
+  const clock = manualClock();
+  // The per-address limit is lifted: what is tested is the account's own count, from any address.
+  const server = useTestServer({ clock, flags: { loginPerMinute: 100_000 } });
+  let admin: string;
+  before(async () => {
+    admin = await login(server);
+  });
+  const signIn = (username: string, password: string) =>
+    request(server, 'POST', '/api/auth/login', { body: { username, password } });
+
+  test('attack: a user name that differs only in case (ADMIN beside admin) → 409; names are found whatever their case', async () => {
+    const dup = await request(server, 'POST', '/api/users', {
+      cookie: admin,
+      body: { username: 'ADMIN', password: 'another-admin-password', role: 'admin' },
+    });
+    assert.equal(dup.status, 409, dup.text);
+    assert.equal((await signIn('Admin', 'correct-horse-battery-staple')).status, 200);
+  });
+
+  test('attack: thirty wrong passwords, then the right one → refused; twenty counted failures lock the account until an admin unlocks it, audited', async () => {
+    const victim = await addUser(server, admin, 'victim', 'operator');
+    // Three addresses guessing ten times each, side by side.
+    const answers = (
+      await Promise.all(
+        [0, 1, 2].map(async (a) => {
+          const out: number[] = [];
+          for (let i = 0; i < 10; i++) out.push((await signIn('victim', `guess-${a}-${i}`)).status);
+          return out;
+        }),
+      )
+    ).flat();
+    const counted = answers.filter((s) => s === 401).length;
+    assert.ok(counted >= 5 && counted < 10, `${counted} guesses were tried, then the account slowed down`);
+    assert.equal(answers.filter((s) => s === 429).length, 30 - counted);
+
+    const right = await signIn('victim', userPassword('victim'));
+    assert.equal(right.status, 429, 'the right password waits too');
+    assert.ok(Number(right.headers['retry-after']) >= 1);
+    // Waiting out each pause, the guesses go on until the account locks.
+    for (let n = counted; n < 20; n++) {
+      clock.advance(5 * 60_000 + 1000);
+      // A burst after the wait: one guess is tried, the others wait again.
+      const burst = await Promise.all([0, 1, 2].map((a) => signIn('victim', `guess-late-${n}-${a}`)));
+      assert.deepEqual(burst.map((r) => r.status).sort(), [401, 429, 429]);
+    }
+    clock.advance(5 * 60_000 + 1000);
+    const locked = await signIn('victim', userPassword('victim'));
+    assert.equal(locked.status, 403, locked.text);
+    assert.match(locked.json<{ message: string }>().message, /locked after 20 failed sign-ins/);
+    const users = (await request(server, 'GET', '/api/users', { cookie: admin })).json<
+      { id: string; locked: boolean }[]
+    >();
+    assert.equal(users.find((u) => u.id === victim.id)?.locked, true);
+    const unlock = await request(server, 'POST', `/api/users/${victim.id}/unlock`, { cookie: admin });
+    assert.equal(unlock.status, 204, unlock.text);
+    assert.equal((await signIn('victim', userPassword('victim'))).status, 200);
+    const audit = (await request(server, 'GET', '/api/audit?limit=200', { cookie: admin })).text;
+    assert.match(audit, /user\.locked/);
+    assert.match(audit, /user\.unlocked/);
   });
 });

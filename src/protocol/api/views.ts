@@ -247,6 +247,8 @@ export const userView = z.object({
   username: z.string(),
   role,
   disabled: z.boolean(),
+  /** Locked after too many failed sign-ins in a row; an admin unlocks it. */
+  locked: z.boolean(),
   created_at: ms,
 });
 export type UserView = z.infer<typeof userView>;

@@ -16,6 +16,13 @@ export interface NewUser {
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/** Failed sign-ins in a row after which an account waits between attempts. */
+export const SLOW_AFTER = 5;
+/** Failed sign-ins in a row after which an account is locked until an admin unlocks it. */
+export const LOCK_AFTER = 20;
+/** The wait after `failures` failures in a row: 1 s after the fifth, doubling, at most 5 minutes. */
+const slowDownMs = (failures: number) => Math.min(1000 * 2 ** (failures - SLOW_AFTER), 5 * 60_000);
+
 /** Users, passwords and login sessions. */
 export function createAuthService(deps: {
   store: Store;
@@ -67,14 +74,60 @@ export function createAuthService(deps: {
       return { id, username: input.username, role: input.role };
     },
 
-    /** Check a user name and password; on success returns the raw session token for the cookie. */
+    /**
+     * Check a user name (any case) and password; on success returns the raw session token for the cookie. Failures
+     * count per account from any address: from the SLOW_AFTER-th on, the account takes no attempt (right or wrong)
+     * until a growing wait has passed (429 with Retry-After); at LOCK_AFTER it is locked until an admin unlocks it.
+     */
     async login(username: string, password: string, sourceIp: string | null) {
       const user = await repo.findUserByUsername(username);
+      const anonymous: Actor = { kind: 'anonymous', ip: sourceIp };
+      const refuse = async (why: string) => {
+        await store.repos.audit.record(anonymous, 'auth.login_failed', null, {
+          username: username.slice(0, 200),
+          reason: why,
+        });
+      };
+      if (user?.locked_at) {
+        await refuse('locked');
+        throw new AppError(
+          'FORBIDDEN',
+          `this account is locked after ${LOCK_AFTER} failed sign-ins; an admin unlocks it (Users page, or POST /api/users/{id}/unlock)`,
+        );
+      }
+      const failures = user?.failed_logins ?? 0;
+      if (user && failures >= SLOW_AFTER) {
+        const now = clock.now();
+        const waitMs = slowDownMs(failures) - (now - (user.last_failed_at ?? 0));
+        // One attempt per wait, even from a burst of concurrent ones: the first takes it, the rest wait.
+        if (waitMs > 0 || !(await repo.takeAttempt(user.id, now, now - slowDownMs(failures)))) {
+          await refuse('slowed down');
+          throw new AppError(
+            'RATE_LIMITED',
+            `too many failed sign-ins for this account; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`,
+            { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
+          );
+        }
+      }
       const ok = await argon2.verify(user?.password_hash ?? (await dummyHash), password);
       if (!user || !ok || user.disabled) {
-        await store.repos.audit.record({ kind: 'anonymous', ip: sourceIp }, 'auth.login_failed', null, {
-          username: username.slice(0, 200),
-        });
+        await refuse('wrong user name or password');
+        if (user && !ok) {
+          const n = await repo.failedLogin(user.id, clock.now());
+          if (n >= LOCK_AFTER)
+            await store.transaction(async (r) => {
+              await r.auth.lockUser(user.id, clock.now());
+              await r.audit.record(
+                anonymous,
+                'user.locked',
+                { type: 'user', id: user.id },
+                {
+                  username: user.username,
+                  failed_logins: n,
+                },
+              );
+            });
+        }
         throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
       }
       const actor: Actor = {
@@ -85,10 +138,21 @@ export function createAuthService(deps: {
         ip: sourceIp,
       };
       const token = await store.transaction(async (r) => {
+        if (failures > 0) await r.auth.clearFailures(user.id);
         await r.audit.record(actor, 'auth.login', null, { username: user.username });
         return startSession(r, user.id, sourceIp);
       });
       return { token, user: { id: user.id, username: user.username, role: user.role } };
+    },
+
+    /** Lift a user's sign-in lock and forget their failures (an admin's call, audited). */
+    async unlockUser(actor: Actor, id: string) {
+      await store.transaction(async (r) => {
+        const user = await r.auth.findUserById(id);
+        if (!user) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
+        await r.auth.clearFailures(id);
+        await r.audit.record(actor, 'user.unlocked', { type: 'user', id }, { username: user.username });
+      });
     },
 
     /** The principal behind a session token, or null when it is unknown or expired. */
@@ -105,11 +169,12 @@ export function createAuthService(deps: {
     logout: (token: string) => repo.deleteSession(sha256Hex(token)),
     sweepSessions: () => repo.deleteExpiredSessions(clock.now()),
     listUsers: async () =>
-      (await repo.listUsers()).map(({ id, username, role, disabled, created_at }) => ({
+      (await repo.listUsers()).map(({ id, username, role, disabled, locked_at, created_at }) => ({
         id,
         username,
         role,
         disabled: disabled === 1,
+        locked: locked_at != null,
         created_at,
       })),
     countUsers: () => repo.countUsers(),
@@ -138,6 +203,7 @@ export function createAuthService(deps: {
         username: after.username,
         role: after.role,
         disabled: after.disabled === 1,
+        locked: after.locked_at != null,
         created_at: after.created_at,
       };
     },
@@ -165,6 +231,8 @@ export function createAuthService(deps: {
       const token = await store.transaction(async (r) => {
         await r.auth.setPassword(userId, hash);
         await r.auth.deleteSessionsOf(userId);
+        // A new password set for the user (by an admin, or on the server's machine) also lifts a lock.
+        if (!own) await r.auth.clearFailures(userId);
         await r.audit.record(
           actor,
           own ? 'user.password_changed' : 'user.password_reset',

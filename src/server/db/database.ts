@@ -29,6 +29,7 @@ import { agentKindMigration } from './migrations/007-agent-kind.ts';
 import { fleetIndexesMigration } from './migrations/008-fleet-indexes.ts';
 import { clusterMigration } from './migrations/009-cluster.ts';
 import { backupsMigration } from './migrations/010-backups.ts';
+import { accountLockoutMigration } from './migrations/011-account-lockout.ts';
 
 export type Db = Kysely<Database>;
 
@@ -349,6 +350,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '008-fleet-indexes': fleetIndexesMigration(),
     '009-cluster': clusterMigration(),
     '010-backups': backupsMigration(),
+    '011-account-lockout': accountLockoutMigration(),
   };
 }
 

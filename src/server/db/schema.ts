@@ -11,6 +11,11 @@ export interface UsersTable {
   role: 'admin' | 'operator' | 'viewer';
   disabled: number;
   created_at: number;
+  /** Sign-in failures in a row, from any address (0 after a success or an unlock). */
+  failed_logins?: number;
+  last_failed_at?: number | null;
+  /** Set when the failures locked the account; an admin unlocks it. */
+  locked_at?: number | null;
 }
 export interface SessionsTable {
   id: string;

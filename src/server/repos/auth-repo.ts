@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SessionsTable, UsersTable } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
@@ -6,8 +7,50 @@ import { AppError } from '../errors.ts';
 /** Queries for users, sessions and API keys. */
 export function createAuthRepo(db: Db) {
   return {
+    /** The user whose name is this one whatever its case (`Admin` is `admin`). */
     findUserByUsername: (username: string) =>
-      db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst(),
+      db
+        .selectFrom('users')
+        .selectAll()
+        .where(sql<string>`lower(username)`, '=', username.toLowerCase())
+        .executeTakeFirst(),
+    /** Count a failed sign-in of the user; the failures in a row so far. */
+    async failedLogin(id: string, at: number): Promise<number> {
+      const r = await db
+        .updateTable('users')
+        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1), last_failed_at: at }))
+        .where('id', '=', id)
+        .returning('failed_logins')
+        .executeTakeFirst();
+      return Number(r?.failed_logins ?? 0);
+    },
+    /**
+     * Take the one attempt a slowed-down account may have now: true (and its wait starts again) when its last failure
+     * is at or before `notAfter`; false when another attempt took it first.
+     */
+    async takeAttempt(id: string, at: number, notAfter: number): Promise<boolean> {
+      const r = await db
+        .updateTable('users')
+        .set({ last_failed_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_failed_at', 'is', null), eb('last_failed_at', '<=', notAfter)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    lockUser: (id: string, at: number) =>
+      db
+        .updateTable('users')
+        .set({ locked_at: at })
+        .where('id', '=', id)
+        .where('locked_at', 'is', null)
+        .execute(),
+    /** Forget the user's failed sign-ins and lift a lock. */
+    clearFailures: (id: string) =>
+      db
+        .updateTable('users')
+        .set({ failed_logins: 0, last_failed_at: null, locked_at: null })
+        .where('id', '=', id)
+        .execute(),
     findUserById: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
     countUsers: async () => {
       const r = await db
@@ -18,6 +61,13 @@ export function createAuthRepo(db: Db) {
     },
     listUsers: () => db.selectFrom('users').selectAll().orderBy('username').execute(),
     async insertUser(row: UsersTable): Promise<void> {
+      const taken = await db
+        .selectFrom('users')
+        .select('username')
+        .where(sql<string>`lower(username)`, '=', row.username.toLowerCase())
+        .executeTakeFirst();
+      if (taken)
+        throw new AppError('CONFLICT', `a user named ${taken.username} already exists (names ignore case)`);
       try {
         await db.insertInto('users').values(row).execute();
       } catch (err) {

@@ -34,7 +34,7 @@ export function UsersPage({ me }: { me: Me }) {
                     <option value="admin">admin</option>
                   </select>
                 </td>
-                <td>{u.disabled ? 'disabled' : 'active'}</td>
+                <td>{u.disabled ? 'disabled' : u.locked ? 'locked (failed sign-ins)' : 'active'}</td>
                 <td>{when(u.created_at)}</td>
                 <td>
                   {u.id !== me.user_id && (
@@ -48,6 +48,14 @@ export function UsersPage({ me }: { me: Me }) {
                       <button type="button" onClick={() => setResetting(u)}>
                         Set password
                       </button>
+                      {u.locked && (
+                        <>
+                          {' '}
+                          <button type="button" onClick={() => act(() => post(`/api/users/${u.id}/unlock`))}>
+                            Unlock
+                          </button>
+                        </>
+                      )}
                     </>
                   )}
                 </td>

@@ -175,6 +175,21 @@ export function authRoutes(deps: {
     );
 
     app.post(
+      '/api/users/:id/unlock',
+      route({
+        access: 'admin',
+        summary: 'Unlock a user locked after too many failed sign-ins (their failures are forgotten)',
+        tags,
+        schema: { params: idParams, response: { 204: noContent } },
+        errors: [404],
+      }),
+      async (req, reply) => {
+        await auth.unlockUser(actorOf(req), req.params.id);
+        return sendNoContent(reply);
+      },
+    );
+
+    app.post(
       '/api/api-keys',
       route({
         access: 'viewer',

@@ -35,6 +35,7 @@ const filesQuery = z.object({
     .string()
     .max(4096)
     .refine((p) => p.startsWith('/'), 'must be an absolute path')
+    .refine((p) => ![...p].some((c) => c.charCodeAt(0) < 0x20), 'must not contain NUL or control characters')
     .default('/'),
 });
 
