@@ -317,7 +317,7 @@ describe('backups: a repository for any node, snapshots, restore, locks, health'
     assert.equal(patch.status, 200, patch.text);
     await waitFor(overdue, 'the node in the overdue filter', 10_000, 200);
     assert.equal((await host()).backup_overdue, true);
-    const metrics = (await request(server, 'GET', '/metrics')).text;
+    const metrics = (await request(server, 'GET', '/metrics', { cookie })).text;
     assert.match(
       metrics,
       new RegExp(

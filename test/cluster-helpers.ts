@@ -10,6 +10,8 @@ import { SERVER_CLI } from './helpers.ts';
 const DEPLOY = resolve(import.meta.dirname, '../deploy/nginx');
 const NGINX_FILES = ['muster-locations.conf', 'muster-proxy-headers.conf'];
 export const CLUSTER_ADMIN_PASSWORD = 'correct-horse-battery-staple';
+/** The bearer token replicas take for /metrics (as Prometheus would send it). */
+export const METRICS_TOKEN = 'cluster-test-metrics-token';
 
 /** One `muster server` process of a cluster. */
 export interface Replica {
@@ -80,6 +82,7 @@ export async function startReplica(opts: {
       '--public-url',
       opts.publicUrl,
       '--trust-proxy',
+      '127.0.0.1',
       ...(opts.extra ?? []),
     ],
     {
@@ -90,6 +93,7 @@ export async function startReplica(opts: {
         MUSTER_LOG_LEVEL: 'warn',
         MUSTER_LINK_AUTH_PER_MINUTE: '100000',
         MUSTER_CLAIM_PER_MINUTE: '100000',
+        MUSTER_METRICS_TOKEN: METRICS_TOKEN,
         ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

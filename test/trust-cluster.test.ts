@@ -12,6 +12,7 @@ import {
   agentNodeId,
   call,
   claimTokenOf,
+  METRICS_TOKEN,
   newMasterKey,
   scratchDatabase,
   signIn,
@@ -278,7 +279,9 @@ describe('trust: the cluster wire on an open NATS', { skip }, () => {
 
 /** The replica's count of cluster messages dropped unopened, from its metrics. */
 async function dropped(r: Replica): Promise<number> {
-  const text = await (await fetch(`${r.url}/metrics`)).text();
+  const text = await (
+    await fetch(`${r.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+  ).text();
   let n = 0;
   for (const m of text.matchAll(/^muster_cluster_messages_dropped_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
   return n;

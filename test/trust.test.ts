@@ -659,3 +659,62 @@ describe('trust: accounts under password guessing', () => {
     assert.match(audit, /user\.unlocked/);
   });
 });
+
+describe('trust: small things, each one', () => {
+  const server = useTestServer({
+    flags: { metricsToken: 'prometheus-scrape-token-1', trustProxy: '10.9.9.9' },
+  });
+  let admin: string;
+  before(async () => {
+    admin = await login(server);
+  });
+
+  test('attack: /metrics read without credentials (it lists every node) → 401; the metrics token or an API key reads it', async () => {
+    const anonymous = await request(server, 'GET', '/metrics');
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.text, /metrics token/);
+    const wrong = await request(server, 'GET', '/metrics', { headers: { authorization: 'Bearer guess' } });
+    assert.equal(wrong.status, 401);
+    const token = await request(server, 'GET', '/metrics', {
+      headers: { authorization: 'Bearer prometheus-scrape-token-1' },
+    });
+    assert.equal(token.status, 200);
+    assert.match(token.text, /muster_links_connected/);
+    const key = await request(server, 'POST', '/api/api-keys', {
+      cookie: admin,
+      body: { name: 'prometheus' },
+    });
+    assert.equal(key.status, 201, key.text);
+    const byKey = await request(server, 'GET', '/metrics', {
+      headers: { authorization: `Bearer ${key.json<{ key: string }>().key}` },
+    });
+    assert.equal(byKey.status, 200);
+  });
+
+  test('attack: failed logins with a new X-Forwarded-For each time, from an address that is not the proxy → still limited per real address (429)', async () => {
+    const answers: number[] = [];
+    for (let i = 0; i < 12; i++)
+      answers.push(
+        (
+          await request(server, 'POST', '/api/auth/login', {
+            body: { username: `nobody-${i}`, password: 'wrong-password' },
+            headers: { 'x-forwarded-for': `203.0.113.${i}` },
+          })
+        ).status,
+      );
+    assert.ok(answers.includes(429), `rate limited: ${answers.join(' ')}`);
+  });
+
+  test('attack: a snapshot file path with a NUL byte → 400 from the server, not the agent error', async () => {
+    const r = await request(
+      server,
+      'GET',
+      `/api/hosts/${randomUUID()}/snapshots/latest/files?path=/etc%00x`,
+      {
+        cookie: admin,
+      },
+    );
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.text, /control characters/);
+  });
+});

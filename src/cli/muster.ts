@@ -65,7 +65,18 @@ storageOptions(program.command('server').description('run the Muster server'))
     'days closed link sessions are kept, default 30 (MUSTER_LINK_HISTORY_DAYS)',
   )
   .option('--audit-days <n>', 'days audit records are kept, default 365 (MUSTER_AUDIT_DAYS)')
-  .option('--trust-proxy', 'take client addresses from X-Forwarded-For (MUSTER_TRUST_PROXY)')
+  .option(
+    '--trust-proxy [addresses]',
+    'take client addresses from X-Forwarded-For sent by these proxies (addresses or CIDRs, comma-separated; alone: any address) (MUSTER_TRUST_PROXY)',
+  )
+  .option(
+    '--metrics-token-file <file>',
+    'file holding the bearer token Prometheus sends for /metrics (or MUSTER_METRICS_TOKEN); API keys work too',
+  )
+  .option(
+    '--metrics-public',
+    'let anyone read /metrics (it lists node ids and host names) (MUSTER_METRICS_PUBLIC)',
+  )
   .option(
     '--init-empty',
     'start with a new, empty database although the data dir belonged to a server whose database is missing or empty (its agents will not be known)',

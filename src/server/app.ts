@@ -83,8 +83,10 @@ export interface AppDeps {
   missedHeartbeats?: number;
   /** Minutes after which a node claimed but never connected is shown as stuck (default 60). */
   pendingTimeoutMinutes?: number;
-  trustProxy: boolean;
+  trustProxy: boolean | string[];
   rateLimits: RateLimits;
+  /** Who may read /metrics (default: anyone, as for an in-process server in tests). */
+  metrics?: { public: boolean; token: string | null };
   /** How long event records are kept (default: link sessions 30 days, audit records 365). */
   retention?: Retention;
   /** Set when this server is one replica of a cluster: PostgreSQL for state, NATS between replicas. */
@@ -436,6 +438,7 @@ export async function buildApp(deps: AppDeps) {
       registry,
       caPem: deps.caPem,
       natsProblem: cluster ? () => natsProblem(cluster.nc) : null,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
   );
   await app.register(

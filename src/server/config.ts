@@ -78,12 +78,46 @@ export const serverConfigSchema = z
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
     claimPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(120),
     linkAuthPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    /** Who may read /metrics: anyone (true), or only with the metrics token or an API key (the default). */
+    metricsPublic: z
+      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+      .default(false),
+    /** The bearer token Prometheus sends for /metrics (from the environment or a file). */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
+    metricsTokenFile: z.string().min(1).optional(),
     /** Start with an empty database although the data dir shows an earlier server (its database was lost). */
     initEmpty: z
       .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
       .default(false),
+    /**
+     * Whose X-Forwarded-For to believe: the proxies' addresses or CIDRs (comma-separated), or true for any address
+     * (only when nothing but the proxy can reach the server).
+     */
     trustProxy: z
-      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
+      .union([
+        z.boolean(),
+        z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+        z
+          .string()
+          .transform((v) =>
+            v
+              .split(',')
+              .map((a) => a.trim())
+              .filter(Boolean),
+          )
+          .pipe(
+            z
+              .array(
+                z
+                  .string()
+                  .regex(
+                    /^(?:[0-9.]+|[0-9a-fA-F:]+)(?:\/\d{1,3})?$/,
+                    'must be addresses or CIDRs, comma-separated (for example 10.0.0.5,10.0.1.0/24), or true',
+                  ),
+              )
+              .min(1),
+          ),
+      ])
       .default(false),
   })
   .strict()
@@ -165,6 +199,9 @@ export const ENV_NAMES: Record<string, string> = {
   linkAuthPerMinute: 'MUSTER_LINK_AUTH_PER_MINUTE',
   trustProxy: 'MUSTER_TRUST_PROXY',
   initEmpty: 'MUSTER_INIT_EMPTY',
+  metricsPublic: 'MUSTER_METRICS_PUBLIC',
+  metricsToken: 'MUSTER_METRICS_TOKEN',
+  metricsTokenFile: 'MUSTER_METRICS_TOKEN_FILE',
 };
 
 /** A configuration that does not validate; `message` lists every problem, one a line. */

@@ -223,6 +223,12 @@ export async function startServer(
     cluster,
     pendingTimeoutMinutes: config.pendingTimeoutMinutes,
     trustProxy: config.trustProxy,
+    metrics: {
+      public: config.metricsPublic,
+      token:
+        config.metricsToken ??
+        (config.metricsTokenFile ? readFileSync(config.metricsTokenFile, 'utf8').trim() || null : null),
+    },
     rateLimits: {
       login: config.loginPerMinute,
       claim: config.claimPerMinute,
@@ -291,6 +297,10 @@ export async function startServer(
   } else
     print(
       `Mode: single process (${database.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}); for several replicas see docs/cluster.md`,
+    );
+  if (config.trustProxy === true)
+    print(
+      "Warning: --trust-proxy believes X-Forwarded-For from any address; give the proxies' addresses instead (--trust-proxy 10.0.0.5,10.0.1.0/24) unless nothing else can reach this server",
     );
   if (generatedAdminPassword) {
     print(`First admin: user "admin", password ${generatedAdminPassword}`);

@@ -1,9 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrorBody } from '../../../protocol/errors.ts';
 import type { OpenDatabase } from '../../db/database.ts';
 import { AppError } from '../../errors.ts';
 import type { Registry } from 'prom-client';
+
+/** Equal secrets, compared in constant time. */
+function sameSecret(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
 
 const text = (description: string, type = 'text/plain') => ({
   description,
@@ -17,6 +25,11 @@ export function systemRoutes(deps: {
   caPem: string | null;
   /** In a cluster: what is wrong with NATS, or null when it answers. */
   natsProblem?: (() => Promise<string | null>) | null;
+  /**
+   * Who may read /metrics (it names every node): `public` for anyone, else a bearer token equal to `token` (when
+   * set) or any signed-in user or API key.
+   */
+  metrics?: { public: boolean; token: string | null };
 }): FastifyPluginAsyncZod {
   const { database } = deps;
   const tags = ['server'];
@@ -70,8 +83,26 @@ export function systemRoutes(deps: {
     );
     app.get(
       '/metrics',
-      { schema: { summary: 'Prometheus metrics', tags, response: { 200: text('metrics', 'text/plain') } } },
-      async (_req, reply) => reply.type(deps.registry.contentType).send(await deps.registry.metrics()),
+      {
+        schema: {
+          summary:
+            'Prometheus metrics: a bearer token (--metrics-token-file) or an API key, unless the server runs with --metrics-public',
+          tags,
+          response: { 200: text('metrics', 'text/plain'), 401: apiErrorBody },
+        },
+      },
+      async (req, reply) => {
+        const m = deps.metrics ?? { public: true, token: null };
+        const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+        const tokenOk = m.token !== null && bearer !== null && sameSecret(bearer, m.token);
+        if (!m.public && !tokenOk && !req.principal)
+          return reply.code(401).send({
+            code: 'unauthenticated',
+            message:
+              '/metrics needs the metrics token (Authorization: Bearer, set with --metrics-token-file or MUSTER_METRICS_TOKEN) or an API key; or start the server with --metrics-public',
+          });
+        return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
+      },
     );
     app.get(
       '/ca.pem',
