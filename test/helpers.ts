@@ -510,15 +510,21 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
   return {
     id: claimedId,
     remove: dir.remove,
-    /** Authenticate and open a link; resolves after the welcome (or with the disconnect frame). */
-    async open(): Promise<{
+    /** Authenticate and open a link as `agentVersion`; resolves after the welcome (or with the disconnect frame). */
+    async open(agentVersion = 'test'): Promise<{
       ws: WebSocket;
       first: { t: string; [k: string]: unknown };
       closed: Promise<number>;
       /** The reason the server gave when it closed the link. */
       closeReason: Promise<string>;
     }> {
-      const creds = await authenticateLink(http, server.url, claimedId, state.keyPair().privateKey, 'test');
+      const creds = await authenticateLink(
+        http,
+        server.url,
+        claimedId,
+        state.keyPair().privateKey,
+        agentVersion,
+      );
       const ws = new WebSocket(creds.endpoint, {
         ca: server.ca,
         headers: { authorization: creds.authorization },
@@ -531,7 +537,7 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
         ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
       );
       await new Promise((r, j) => ws.once('open', r).once('error', j));
-      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: 'test', facts: hello }));
+      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: agentVersion, facts: hello }));
       // A link the server closes instead of welcoming resolves too (first.t is then "closed").
       return {
         ws,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
@@ -25,6 +25,7 @@ import {
   request,
   runAgent,
   SERVER_CLI,
+  SIM_FACTS,
   simulatedIdentity,
   spawnAgent,
   startTestServer,
@@ -716,5 +717,58 @@ describe('trust: small things, each one', () => {
     );
     assert.equal(r.status, 400, r.text);
     assert.match(r.text, /control characters/);
+  });
+});
+
+describe('trust: agent executables and updates', () => {
+  const agentDir = tempDir('muster-trust-agent-dir-');
+  const body = Buffer.from('#!/bin/sh\necho a small stand-in for an agent executable\n');
+  writeFileSync(join(agentDir.path, 'muster-agent-linux-amd64'), body);
+  writeFileSync(
+    join(agentDir.path, 'manifest.json'),
+    JSON.stringify({
+      version: '0.1.0',
+      files: [
+        {
+          os: 'linux',
+          arch: 'amd64',
+          file: 'muster-agent-linux-amd64',
+          sha256: createHash('sha256').update(body).digest('hex'),
+          size: 999_999, // the manifest may be wrong; the download says the file's own size
+        },
+      ],
+    }),
+  );
+  const server = useTestServer({ flags: { agentDir: agentDir.path } });
+  server.defer(async () => agentDir.remove());
+
+  test('attack: a download whose manifest size is wrong, then a file changed on disk after the build → the file own size, then 503', async () => {
+    const ok = await request(server, 'GET', '/agent/binary?os=linux&arch=amd64');
+    assert.equal(ok.status, 200);
+    assert.equal(Number(ok.headers['content-length']), body.length);
+    writeFileSync(
+      join(agentDir.path, 'muster-agent-linux-amd64'),
+      Buffer.concat([body, Buffer.from('# tampered\n')]),
+    );
+    const tampered = await request(server, 'GET', '/agent/binary?os=linux&arch=amd64');
+    assert.equal(tampered.status, 503, tampered.text);
+    assert.match(tampered.text, /does not match its manifest/);
+    writeFileSync(join(agentDir.path, 'muster-agent-linux-amd64'), body);
+  });
+
+  test('attack: an update job that would take an agent at 9.9.9 back to 0.1.0 → 409 unless forced', async () => {
+    const cookie = await login(server);
+    const sim = await simulatedIdentity(server, SIM_FACTS);
+    server.defer(() => sim.remove());
+    const { ws } = await sim.open('9.9.9');
+    server.defer(() => ws.close());
+    const refused = await request(server, 'POST', `/api/hosts/${sim.id}/agent-update`, { cookie, body: {} });
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.text, /newer than the 0\.1\.0 this server serves; give force/);
+    const forced = await request(server, 'POST', `/api/hosts/${sim.id}/agent-update`, {
+      cookie,
+      body: { force: true },
+    });
+    assert.equal(forced.status, 201, forced.text);
   });
 });

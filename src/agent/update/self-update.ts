@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, linkSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseJobParams } from '../../protocol/jobs.ts';
+import { isOlderVersion } from '../../protocol/versions.ts';
 import { VERSION } from '../../version.ts';
 import type { HttpClient } from '../net/http-client.ts';
 
@@ -87,6 +88,11 @@ export function createSelfUpdate(deps: {
       );
     if (p.version === VERSION && !p.force)
       return finish('succeeded', undefined, { from: VERSION, to: VERSION, changed: false });
+    if (isOlderVersion(p.version, VERSION) && !p.force)
+      return finish(
+        'failed',
+        `refusing to go back from version ${VERSION} to ${p.version}; an update to an older version must be asked for with force`,
+      );
     const exe = process.execPath;
     const next = `${exe}.new`;
     // The agent's own arguments: the trial and the restart run with the same state directory and connection flags.

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../errors.ts';
 import { packagePath } from '../paths.ts';
@@ -34,9 +36,31 @@ export function agentExecutables(dir = AGENT_EXECUTABLES_DIR) {
       cached = { mtimeMs, manifest: JSON.parse(readFileSync(manifestPath, 'utf8')) as AgentManifest };
     return cached.manifest;
   }
+  /** Versions of files (path, size, modification time) whose content matched their manifest checksum. */
+  const verified = new Set<string>();
   return {
     dir,
     manifest,
+    /**
+     * The size of the open executable, once its content matches the manifest's checksum (hashed once per version
+     * of the file); a 503 that says to rebuild when it does not.
+     */
+    async verify(exe: AgentExecutable, handle: FileHandle): Promise<number> {
+      const st = await handle.stat();
+      const key = `${exe.file}:${st.size}:${st.mtimeMs}:${exe.sha256}`;
+      if (verified.has(key)) return st.size;
+      const hash = createHash('sha256');
+      // Hashed from the file's path (a FileHandle serves one read stream): the version key above is the handle's.
+      for await (const chunk of createReadStream(join(dir, exe.file))) hash.update(chunk as Buffer);
+      const actual = hash.digest('hex');
+      if (actual !== exe.sha256)
+        throw new AppError(
+          'UNAVAILABLE',
+          `the agent executable ${exe.file} on the server does not match its manifest (sha256 ${actual.slice(0, 12)}…, the manifest says ${exe.sha256.slice(0, 12)}…): it changed after the build; rebuild with npm run build`,
+        );
+      verified.add(key);
+      return st.size;
+    },
     /** The executable for `os`/`arch` (aliases accepted), or a 404 that lists what exists. */
     find(os: string, arch: string): AgentExecutable {
       const want = { os: os.toLowerCase(), arch: ARCH_ALIASES[arch.toLowerCase()] ?? arch.toLowerCase() };

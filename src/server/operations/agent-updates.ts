@@ -1,3 +1,4 @@
+import { isOlderVersion } from '../../protocol/versions.ts';
 import type { Actor } from '../actor.ts';
 import { AppError } from '../errors.ts';
 import type { AgentExecutables } from './agent-executables.ts';
@@ -34,6 +35,10 @@ export function createAgentUpdates(deps: {
     if (!manifest) return { reason: 'this server has no agent executables (npm run build makes them)' };
     if (!force && n.agent_version === manifest.version)
       return { reason: `already runs version ${manifest.version}` };
+    if (!force && n.agent_version && isOlderVersion(manifest.version, n.agent_version))
+      return {
+        reason: `runs version ${n.agent_version}, newer than the ${manifest.version} this server serves; give force to go back`,
+      };
     const platform = platformOf(n);
     if (!platform) return { reason: 'its platform is not known yet (it has not reported its facts)' };
     try {

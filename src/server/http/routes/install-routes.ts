@@ -76,10 +76,19 @@ export function installRoutes(deps: {
           `the agent executable for ${exe.os}/${exe.arch} is listed but missing on the server; run npm run build there`,
         );
       });
+      // The file's own size, and its content checked against the manifest's checksum (once per version of the file):
+      // a file changed on disk since the build is refused rather than sent under the manifest's checksum.
+      let size: number;
+      try {
+        size = await executables.verify(exe, handle);
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
       return reply
         .header('content-type', 'application/octet-stream')
         .header('content-disposition', `attachment; filename="${exe.file}"`)
-        .header('content-length', exe.size)
+        .header('content-length', size)
         .header('x-checksum-sha256', exe.sha256)
         .send(handle.createReadStream());
     });
