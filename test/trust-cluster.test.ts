@@ -438,3 +438,118 @@ describe('trust: a close during CONNECT on a replica', { skip }, () => {
     assert.notEqual(node.status, 'online', 'no connection, no online node');
   });
 });
+
+/**
+ * NATS goes away under a cluster and comes back: a job asked for at a replica that does not hold the node's link
+ * meanwhile waits, and starts once the wire is back, without the agent reconnecting.
+ */
+describe(
+  'trust: jobs asked for while the cluster wire was down',
+  { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' },
+  () => {
+    const dirs: { remove(): void }[] = [];
+    let db: { url: string; drop(): Promise<void> };
+    let nats: ChildProcess | null = null;
+    let natsPort: number;
+    const replicas: Replica[] = [];
+    let agent: AgentProcess | null = null;
+    const startNats = async () => {
+      let out = '';
+      nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      nats.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+      await waitFor(() => /Server is ready/.test(out), 'a private nats-server');
+    };
+    before(async () => {
+      db = await scratchDatabase(pgUrl!);
+      natsPort = await freePort();
+      await startNats();
+    });
+    after(async () => {
+      await agent?.stop();
+      for (const r of replicas) await r.signal('SIGTERM');
+      nats?.kill('SIGTERM');
+      await db?.drop();
+      for (const d of dirs) d.remove();
+    });
+
+    test('fault: NATS stops, a job is asked for at the replica without the link, NATS starts again → the job runs', async () => {
+      const masterKey = newMasterKey();
+      const ports = [await freePort(), await freePort()];
+      const publicUrl = `http://127.0.0.1:${ports[0]}`;
+      for (const [i, port] of ports.entries()) {
+        const data = tempDir('muster-wire-down-');
+        dirs.push(data);
+        replicas.push(
+          await startReplica({
+            name: `d${i + 1}`,
+            db: db.url,
+            nats: `nats://127.0.0.1:${natsPort}`,
+            masterKey,
+            publicUrl,
+            dataDir: data.path,
+            port,
+            extra: FAST,
+          }),
+        );
+      }
+      const [r1, r2] = replicas;
+      const cookie = await signIn(r2!.url);
+      const state = tempDir('muster-wire-down-agent-');
+      dirs.push(state);
+      agent = spawnAgent([
+        '--state-dir',
+        state.path,
+        '--url',
+        r1!.url,
+        '--token',
+        claimTokenOf(replicas),
+        '--allow-shell-jobs',
+      ]);
+      await waitFor(
+        () => existsSync(join(state.path, 'cloud.d', 'claimed_id')),
+        'the agent to claim',
+        30_000,
+      );
+      const nodeId = agentNodeId(state.path);
+      await waitFor(
+        async () =>
+          (await call<{ status: string }>(r2!.url, cookie, 'GET', `/api/nodes/${nodeId}`)).body.status ===
+          'online',
+        'the node online',
+        30_000,
+      );
+
+      nats!.kill('SIGTERM');
+      await new Promise((r) => nats!.once('exit', r));
+      const job = await call<{ id: string; state: string }>(
+        r2!.url,
+        cookie,
+        'POST',
+        `/api/hosts/${nodeId}/jobs`,
+        {
+          type: 'shell',
+          params: { command: 'echo ran-after-nats-returned' },
+        },
+      );
+      assert.equal(job.status, 201, JSON.stringify(job.body));
+      await new Promise((r) => setTimeout(r, 3000));
+      const waiting = await call<{ state: string }>(r2!.url, cookie, 'GET', `/api/jobs/${job.body.id}`);
+      assert.equal(waiting.body.state, 'queued', 'it waits while the wire is down');
+
+      await startNats();
+      const ended = await waitFor(
+        async () => {
+          const j = (
+            await call<{ state: string; log: string }>(r2!.url, cookie, 'GET', `/api/jobs/${job.body.id}`)
+          ).body;
+          return j.state === 'succeeded' ? j : null;
+        },
+        'the job to run once NATS is back',
+        30_000,
+      );
+      assert.match(ended.log, /ran-after-nats-returned/);
+    });
+  },
+);

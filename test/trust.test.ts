@@ -417,9 +417,7 @@ describe('trust: floods before authentication', () => {
     cookie = await login(server);
   });
 
-  test('attack: hundreds of /mqtt websockets from one address, each sending a megabyte before CONNECT → 16 are let in, each cut off at 16 KiB, and the memory comes back', async () => {
-    global.gc?.();
-    const before = process.memoryUsage().rss;
+  test('attack: hundreds of /mqtt websockets from one address, each sending a megabyte before CONNECT → 16 are let in, each cut off at 16 KiB (bench/flood.ts measures the memory)', async () => {
     const sockets = await Promise.all(Array.from({ length: 200 }, () => mqttSocket(server)));
     const open = sockets.filter((s) => s.status === 101);
     assert.equal(open.length, 16, 'at most 16 unauthenticated at once from one address');
@@ -431,9 +429,6 @@ describe('trust: floods before authentication', () => {
     const again = await mqttSocket(server);
     assert.equal(again.status, 101, 'the address may connect again once they are gone');
     again.ws.close();
-    global.gc?.();
-    const grew = (process.memoryUsage().rss - before) / 1024 / 1024;
-    assert.ok(grew < 64, `the server holds no flood (${grew.toFixed(1)} MB more than before)`);
   });
 
   test('attack: a Netdata link asks for a keep-alive of 65535 s → it is told 120 (the close-during-CONNECT race is in trust-cluster.test.ts)', async () => {

@@ -393,6 +393,16 @@ export async function buildApp(deps: AppDeps) {
       onLeaseLost: () => hub.endAll('this server replica lost its place in the cluster; reconnect'),
       housekeeping: () => housekeeping.run(),
     });
+    // The cluster's wire is back after NATS was away: jobs asked for at other replicas meanwhile could not reach
+    // the links held here, and start now.
+    const wireBack = cluster.nc.status();
+    void (async () => {
+      for await (const s of wireBack)
+        if (s.type === 'reconnect')
+          await jobs
+            .dispatchWaiting((id) => hub.holds(id))
+            .catch((err: unknown) => log.warn({ err }, 'could not start the jobs that waited for NATS'));
+    })();
     new Gauge({
       name: 'muster_cluster_leader',
       help: "1 while this replica runs the cluster's periodic work",

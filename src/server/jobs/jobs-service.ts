@@ -270,6 +270,15 @@ export function createJobsService(deps: {
       }
     },
 
+    /**
+     * Start what waits for the nodes `held` says this server holds the link of: after the cluster's wire was down, a
+     * job asked for at another replica stayed queued although its node was online.
+     */
+    async dispatchWaiting(held: (nodeId: string) => boolean) {
+      const nodes = new Set((await repo.queuedAny(10_000)).map((j) => j.node_id).filter(held));
+      for (const nodeId of nodes) await dispatchQueued(nodeId);
+    },
+
     /** Cancel: a queued job never starts; a running one is killed on the node (process group). */
     async cancel(id: string) {
       const job = await repo.find(id);

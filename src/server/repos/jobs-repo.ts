@@ -47,6 +47,15 @@ export function createJobsRepo(db: Db) {
           .where('state', '=', 'running')
           .execute()
       ).map((j) => j.id),
+    /** The oldest queued jobs of every node (at most `limit`), for a sweep that starts what waited. */
+    queuedAny: (limit: number) =>
+      db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('state', '=', 'queued')
+        .orderBy('created_at')
+        .limit(limit)
+        .execute(),
     queuedFor: (nodeId: string) =>
       db
         .selectFrom('jobs')
