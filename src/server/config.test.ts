@@ -70,3 +70,11 @@ test('--db takes a SQLite path or postgres://; any other scheme is refused inste
   ])
     assert.equal(loadServerConfig({ flags: { db }, env: {} }).db, db);
 });
+
+test('--trust-proxy takes the proxies addresses or CIDRs; alone it is true; anything else is refused', () => {
+  const of = (v: unknown) => loadServerConfig({ flags: { trustProxy: v }, env: {} }).trustProxy;
+  assert.deepEqual(of('10.0.0.5, 10.0.1.0/24,::1'), ['10.0.0.5', '10.0.1.0/24', '::1']);
+  assert.equal(of(true), true);
+  assert.equal(of('false'), false);
+  assert.throws(() => of('proxy.example.com'), /must be addresses or CIDRs/);
+});

@@ -6,6 +6,12 @@ const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'must be host:port, for example 0.0.0.0:8443 or [::]:8443');
 
+/** An on/off setting: a flag's true, or true/false/1/0 from the environment or a file. */
+const onOff = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+
 /** Every server setting, from flags, env and an optional JSON file. */
 export const serverConfigSchema = z
   .object({
@@ -79,24 +85,19 @@ export const serverConfigSchema = z
     claimPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(120),
     linkAuthPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** Who may read /metrics: anyone (true), or only with the metrics token or an API key (the default). */
-    metricsPublic: z
-      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
-      .default(false),
+    metricsPublic: onOff.default(false),
     /** The bearer token Prometheus sends for /metrics (from the environment or a file). */
     metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     metricsTokenFile: z.string().min(1).optional(),
     /** Start with an empty database although the data dir shows an earlier server (its database was lost). */
-    initEmpty: z
-      .union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')])
-      .default(false),
+    initEmpty: onOff.default(false),
     /**
      * Whose X-Forwarded-For to believe: the proxies' addresses or CIDRs (comma-separated), or true for any address
      * (only when nothing but the proxy can reach the server).
      */
     trustProxy: z
       .union([
-        z.boolean(),
-        z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+        onOff,
         z
           .string()
           .transform((v) =>
