@@ -36,3 +36,32 @@ export function databaseUnreachable(err: unknown): string | null {
   const cause = (err as { cause?: unknown }).cause;
   return cause && cause !== err ? databaseUnreachable(cause) : null;
 }
+
+/** Waits between tries while the database is unreachable: the first, doubling up to the longest. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
+
+/**
+ * Run `attempt`; while it fails because the database is unreachable, and `keepTrying` says so, wait (250 ms,
+ * doubling, at most 5 s) and run it again. Any other failure, or one `keepTrying` gives up on, is thrown. Told of
+ * each outage try with why and whether it is the first.
+ */
+export async function retryWhileUnreachable<T>(
+  attempt: () => Promise<T>,
+  opts: {
+    sleep: (ms: number) => Promise<void>;
+    keepTrying?: () => boolean;
+    onRetry?: (why: string, first: boolean) => void;
+  },
+): Promise<T> {
+  for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const why = databaseUnreachable(err);
+      if (!why || (opts.keepTrying && !opts.keepTrying())) throw err;
+      opts.onRetry?.(why, wait === RETRY_FIRST_MS);
+      await opts.sleep(wait);
+    }
+  }
+}

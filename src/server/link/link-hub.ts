@@ -11,7 +11,7 @@ import {
 import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import type { Clock } from '../clock.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
-import { databaseUnreachable } from '../db/db-errors.ts';
+import { retryWhileUnreachable } from '../db/db-errors.ts';
 import { AppError } from '../errors.ts';
 import type { AgentKind } from '../../protocol/api/views.ts';
 import type { LinkHandlers, LinkPeers, LinkPort, TakeoverAnswer } from './link-port.ts';
@@ -37,9 +37,6 @@ const LAST_SEEN_FLUSH_MS = 60_000;
 const CLOSE_GRACE_MS = 2000;
 /** A heartbeat frame as our agents send it: recognised without parsing. */
 const HEARTBEAT_FRAME = '{"t":"heartbeat"}';
-/** Waits between tries of storing a frame while the database is unreachable: the first, and the longest. */
-const STORE_RETRY_FIRST_MS = 250;
-const STORE_RETRY_MAX_MS = 5000;
 
 export interface Timers {
   setInterval(fn: () => void, ms: number): unknown;
@@ -275,21 +272,18 @@ export function createLinkHub(deps: {
    * the node's. The link stays up meanwhile, and the agent keeps what it reported until the server acknowledges it
    * (after storing it), so a job's end reported during a database outage is stored when the database is back.
    */
-  async function stored(s: LinkSession, handle: () => Promise<void>) {
-    for (let wait = STORE_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, STORE_RETRY_MAX_MS)) {
-      try {
-        return await handle();
-      } catch (err) {
-        const why = databaseUnreachable(err);
-        if (!why || sessions.get(s.nodeId) !== s) throw err;
-        if (wait === STORE_RETRY_FIRST_MS)
+  function stored(s: LinkSession, handle: () => Promise<void>) {
+    return retryWhileUnreachable(handle, {
+      sleep: (ms) => new Promise<void>((r) => timers.setTimeout(r, ms)),
+      keepTrying: () => sessions.get(s.nodeId) === s,
+      onRetry: (why, first) => {
+        if (first)
           log.warn(
             { node_id: s.nodeId, err: why },
             `the database is unreachable (${why}); keeping the frame and trying again`,
           );
-        await new Promise<void>((r) => timers.setTimeout(r, wait));
-      }
-    }
+      },
+    });
   }
 
   /** Write last_seen_at of every link heard from since the last flush, in one batch. */

@@ -1,11 +1,8 @@
-import { databaseUnreachable } from '../db/db-errors.ts';
+import { databaseUnreachable, retryWhileUnreachable } from '../db/db-errors.ts';
 import type { Repos, Store } from './store.ts';
 
 /** Writes gathered into one transaction at most; more wait for the next. */
 const MAX_BATCH = 1000;
-/** Waits between tries of a batch while the database is unreachable: the first, and the longest. */
-const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 5000;
 
 interface Pending {
   write: (r: Repos) => Promise<unknown>;
@@ -30,18 +27,12 @@ export function createWriteBatch(
   let queue: Pending[] = [];
   let draining = false;
 
-  async function commit(batch: Pending[]) {
-    for (let wait = RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RETRY_MAX_MS)) {
-      try {
-        return await commitOnce(batch);
-      } catch (err) {
-        const why = databaseUnreachable(err);
-        if (!why) throw err;
-        opts.onUnreachable?.(why);
-        await sleep(wait);
-      }
-    }
-  }
+  /** Commit the batch; while the database is unreachable, the whole batch is tried again. */
+  const commit = (batch: Pending[]) =>
+    retryWhileUnreachable(() => commitOnce(batch), {
+      sleep,
+      ...(opts.onUnreachable ? { onRetry: opts.onUnreachable } : {}),
+    });
 
   async function commitOnce(batch: Pending[]) {
     try {
