@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { countingGate } from '../counting-gate.ts';
 import { AppError } from '../errors.ts';
 
 const KEEPALIVE_MS = 25_000;
@@ -24,32 +25,30 @@ export interface EventStream {
  */
 export function createEventStreams() {
   const open = new Set<EventStream>();
-  const counts = new Map<string, number>();
-  const count = (key: string, by: number) => {
-    const n = (counts.get(key) ?? 0) + by;
-    if (n > 0) counts.set(key, n);
-    else counts.delete(key);
-  };
+  const perUser = countingGate(MAX_STREAMS_PER_USER);
+  const perAddress = countingGate(MAX_STREAMS_PER_ADDRESS);
   return {
     /**
      * Open a stream for `owner` (the user) from the request's address; 429 once either holds its most. Each open
      * stream holds a socket and a subscription, so a session opening thousands must not be able to.
      */
     open(req: FastifyRequest, reply: FastifyReply, owner: string): EventStream {
-      const keys = [`user:${owner}`, `addr:${req.ip}`];
-      if ((counts.get(keys[0]!) ?? 0) >= MAX_STREAMS_PER_USER)
+      const releaseUser = perUser.take(owner);
+      if (!releaseUser)
         throw new AppError(
           'RATE_LIMITED',
           `you have ${MAX_STREAMS_PER_USER} live streams open already; close some (browser tabs, scripts) first`,
           { retryAfterSeconds: 5 },
         );
-      if ((counts.get(keys[1]!) ?? 0) >= MAX_STREAMS_PER_ADDRESS)
+      const releaseAddress = perAddress.take(req.ip);
+      if (!releaseAddress) {
+        releaseUser();
         throw new AppError(
           'RATE_LIMITED',
           `${MAX_STREAMS_PER_ADDRESS} live streams are open from this address already; close some first`,
           { retryAfterSeconds: 5 },
         );
-      for (const k of keys) count(k, 1);
+      }
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -67,7 +66,8 @@ export function createEventStreams() {
         ended = true;
         clearInterval(keepalive);
         open.delete(stream);
-        for (const k of keys) count(k, -1);
+        releaseUser();
+        releaseAddress();
         for (const fn of cleanups) fn();
       };
       const stream: EventStream = {

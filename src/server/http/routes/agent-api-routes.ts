@@ -1,3 +1,4 @@
+import { countingGate } from '../../counting-gate.ts';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -106,29 +107,6 @@ function releaseUpgrade(socket: WebSocket, req: FastifyRequest) {
 /** Connections from one address that may be upgrading or authenticating at once (/mqtt and /api/v1/link each). */
 export const MAX_UNAUTHENTICATED_PER_ADDRESS = 16;
 
-/**
- * Count what one address has in flight before it is authenticated; `take` answers null when it holds its most,
- * else a release (safe to call more than once).
- */
-function perAddressGate(limit: number) {
-  const held = new Map<string, number>();
-  return {
-    take(addr: string): (() => void) | null {
-      const n = held.get(addr) ?? 0;
-      if (n >= limit) return null;
-      held.set(addr, n + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (held.get(addr) ?? 1) - 1;
-        if (left > 0) held.set(addr, left);
-        else held.delete(addr);
-      };
-    },
-  };
-}
-
 /** The claim-error answer for an address with too many connections still authenticating. */
 const tooManyPending = (reply: FastifyReply) =>
   reply
@@ -161,8 +139,8 @@ export function agentApiRoutes(deps: {
 }): FastifyPluginAsyncZod {
   const { linkAuth, limits } = deps;
   const route = routeOptions(deps.guard);
-  const mqttGate = perAddressGate(MAX_UNAUTHENTICATED_PER_ADDRESS);
-  const linkGate = perAddressGate(MAX_UNAUTHENTICATED_PER_ADDRESS);
+  const mqttGate = countingGate(MAX_UNAUTHENTICATED_PER_ADDRESS);
+  const linkGate = countingGate(MAX_UNAUTHENTICATED_PER_ADDRESS);
   /** Releases of /mqtt connections not yet authenticated, from the upgrade to CONNECT's answer or the close. */
   const pendingMqtt = new WeakMap<FastifyRequest, () => void>();
   const tags = ['agents'];
