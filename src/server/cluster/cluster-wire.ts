@@ -61,14 +61,16 @@ export function createWireSeal(deps: {
   // Nonces seen, bucketed by the sender's time (one bucket per window): a message's nonce is checked in its own
   // bucket, and buckets wholly older than the window are forgotten, since what they held is refused as stale.
   const seen = new Map<number, Set<string>>();
-  const dropped: Record<DropReason, number> = { unsealed: 0, forged: 0, stale: 0, replayed: 0, malformed: 0 };
-  const unlogged: Record<DropReason, number> = {
+  const noDrops = (): Record<DropReason, number> => ({
     unsealed: 0,
     forged: 0,
     stale: 0,
     replayed: 0,
     malformed: 0,
-  };
+  });
+  const dropped = noDrops();
+  /** Dropped since the last log line, by reason. */
+  const unlogged = noDrops();
   const lastLog: Partial<Record<DropReason, number>> = {};
 
   function drop(reason: DropReason, subject: string): null {
@@ -189,30 +191,36 @@ export function createClusterWire(deps: {
    * forged or replayed answers are dropped and the wait goes on. Null when nobody listens (NATS says so at once);
    * WireTimeoutError when no sealed answer came in time.
    */
+  // Answers come to one subscription for all questions (`<inbox>.<nonce>`), as NATS's own requests do, instead of a
+  // subscription made and dropped for each question.
+  const inbox = createInbox();
+  const waiting = new Map<string, (msg: Msg) => void>();
+  let answers: Subscription | null = null;
+
   function request(subject: string, body: unknown, timeoutMs: number): Promise<unknown> {
-    const inbox = createInbox();
+    answers ??= nc.subscribe(`${inbox}.*`, {
+      callback: (err, msg) => {
+        if (!err) waiting.get(msg.subject.slice(inbox.length + 1))?.(msg);
+      },
+    });
     const { data, nonce } = seal(subject, body);
     return new Promise((resolve, reject) => {
-      let sub: Subscription | null = null;
       const timer = setTimeout(
         () => finish(() => reject(new WireTimeoutError(subject, timeoutMs))),
         timeoutMs,
       );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
-        sub?.unsubscribe();
+        waiting.delete(nonce);
         settle();
       };
-      sub = nc.subscribe(inbox, {
-        callback: (err, msg: Msg) => {
-          if (err) return finish(() => reject(err));
-          if (msg.data.length === 0 && msg.headers?.status === '503') return finish(() => resolve(null));
-          const env = open(answerAad(nonce), msg.data, subject);
-          if (env) finish(() => resolve(env.b));
-        },
+      waiting.set(nonce, (msg) => {
+        if (msg.data.length === 0 && msg.headers?.status === '503') return finish(() => resolve(null));
+        const env = open(answerAad(nonce), msg.data, subject);
+        if (env) finish(() => resolve(env.b));
       });
       try {
-        nc.publish(subject, data, { reply: inbox });
+        nc.publish(subject, data, { reply: `${inbox}.${nonce}` });
       } catch (err) {
         finish(() => reject(err instanceof Error ? err : new Error(String(err))));
       }
