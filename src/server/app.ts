@@ -171,11 +171,10 @@ export async function buildApp(deps: AppDeps) {
         log: log.child({ part: 'cluster' }),
       })
     : null;
-  const natsLink =
-    cluster && wire
-      ? createNatsLink({ wire, prefix: cluster.prefix, log: log.child({ part: 'cluster' }) })
-      : null;
-  const bus = cluster && wire ? createNatsBus(wire, cluster.prefix) : createEventBus();
+  const natsLink = wire
+    ? createNatsLink({ wire, prefix: cluster!.prefix, log: log.child({ part: 'cluster' }) })
+    : null;
+  const bus = wire ? createNatsBus(wire, cluster!.prefix) : createEventBus();
   const streams = createEventStreams();
   const audit = createAuditService({ store });
   const auth = createAuthService({ store, clock, onPasswordChanged: deps.onPasswordChanged });

@@ -205,6 +205,15 @@ export const ENV_NAMES: Record<string, string> = {
   metricsTokenFile: 'MUSTER_METRICS_TOKEN_FILE',
 };
 
+/** A secret file's content without its trailing newline; an error naming the setting when it cannot be read. */
+export function readSecretFile(path: string, setting: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`${setting} ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 /** A configuration that does not validate; `message` lists every problem, one a line. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -12,7 +12,7 @@ import { connectNats } from './cluster/nats-connect.ts';
 import { createClusterRepo } from './repos/cluster-repo.ts';
 import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
-import type { ServerConfig } from './config.ts';
+import { readSecretFile, type ServerConfig } from './config.ts';
 import { createSealer, type Sealer } from './crypto.ts';
 import { corrupt, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { isPostgresUrl } from './db/dialect.ts';
@@ -141,18 +141,17 @@ export async function startServer(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  if (!config.db || !isPostgresUrl(config.db))
-    refuseLostDatabase(dataDir, config.db ?? join(dataDir, 'muster.db'), config.initEmpty);
-  const database = openDatabase(config.db ?? join(dataDir, 'muster.db'), {
+  const dbLocation = config.db ?? join(dataDir, 'muster.db');
+  if (!isPostgresUrl(dbLocation)) refuseLostDatabase(dataDir, dbLocation, config.initEmpty);
+  const database = openDatabase(dbLocation, {
     onHealthChange: (failing) =>
       failing
         ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
         : log.info('storage takes writes again'),
-    onConnectionError: (err) =>
-      log.warn(
-        { err: databaseUnreachable(err) ?? err.message },
-        `a PostgreSQL connection was lost (${databaseUnreachable(err) ?? err.message}); it is replaced on the next query`,
-      ),
+    onConnectionError: (err) => {
+      const why = databaseUnreachable(err) ?? err.message;
+      log.warn({ err: why }, `a PostgreSQL connection was lost (${why}); it is replaced on the next query`);
+    },
   });
   const { host, port } = splitHostPort(config.listen);
   const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
@@ -227,7 +226,7 @@ export async function startServer(
       public: config.metricsPublic,
       token:
         config.metricsToken ??
-        (config.metricsTokenFile ? readFileSync(config.metricsTokenFile, 'utf8').trim() || null : null),
+        (config.metricsTokenFile ? readSecretFile(config.metricsTokenFile, '--metrics-token-file') : null),
     },
     rateLimits: {
       login: config.loginPerMinute,

@@ -1,21 +1,11 @@
-import { chmodSync, existsSync, lchownSync, lstatSync, realpathSync } from 'node:fs';
+import { chmodSync, lchownSync, lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { normalizeAbsolute } from '../../protocol/jobs.ts';
+import { resolvedPath } from '../state/writable-paths.ts';
 
 /** Whether `path` is `root` or lies below it (both in plain form). */
 function within(path: string, root: string): boolean {
   return root === '/' || path === root || path.startsWith(`${root}/`);
-}
-
-/** The path with its existing part's symbolic links resolved (what a write there would really reach). */
-function resolved(path: string): string {
-  let existing = path;
-  const rest: string[] = [];
-  while (!existsSync(existing) && existing !== '/') {
-    rest.unshift(existing.slice(dirname(existing).length).replace(/^\//, ''));
-    existing = dirname(existing);
-  }
-  return normalizeAbsolute(join(realpathSync(existing), ...rest));
 }
 
 /**
@@ -28,8 +18,8 @@ export function restoreRefusal(
   target: string,
   roots: string[],
 ): string | null {
-  const plainRoots = roots.map((r) => resolved(normalizeAbsolute(r)));
-  const allowed = (p: string) => plainRoots.some((r) => within(resolved(normalizeAbsolute(p)), r));
+  const plainRoots = roots.map((r) => resolvedPath(normalizeAbsolute(r)));
+  const allowed = (p: string) => plainRoots.some((r) => within(resolvedPath(normalizeAbsolute(p)), r));
   const where = `this agent restores only below ${plainRoots.join(', ')} (its state directory's restores/, --restore-root, and paths allowed with "muster-agent allow-path")`;
   if (params.in_place === true) {
     const include = Array.isArray(params.include) ? params.include.filter((p) => typeof p === 'string') : [];

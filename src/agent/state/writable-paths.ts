@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 
 /** The agent's unit and the drop-in that widens what it may write. */
 export const UNIT_NAME = 'muster-agent.service';
@@ -22,6 +22,17 @@ const REFUSED = [
   '/usr',
 ];
 
+/** An absolute path with the symbolic links of its existing part resolved: where a write there really lands. */
+export function resolvedPath(path: string): string {
+  let existing = path;
+  const rest: string[] = [];
+  while (!existsSync(existing) && existing !== '/') {
+    rest.unshift(basename(existing));
+    existing = dirname(existing);
+  }
+  return join(realpathSync(existing), ...rest);
+}
+
 /** Why a path cannot be made writable for the agent, or null when it can. */
 export function refusedPath(path: string): string | null {
   if (!path.startsWith('/')) return `${path} is not an absolute path`;
@@ -34,11 +45,9 @@ export function refusedPath(path: string): string | null {
     if (p === r || (r !== '/' && p.startsWith(`${r}/`)))
       return `${p} is part of the system (${r}); the agent is never given write access there`;
   // A symbolic link would let the agent write where it points, which may be the system.
-  let existing = p;
-  while (!existsSync(existing) && existing !== '/') existing = dirname(existing);
-  const real = realpathSync(existing);
-  if (real !== existing)
-    return `${existing} is a symbolic link to ${real}; give the real path (after checking it is not part of the system)`;
+  const real = resolvedPath(p);
+  if (real !== p)
+    return `${p} goes through a symbolic link to ${real}; give the real path (after checking it is not part of the system)`;
   return null;
 }
 

@@ -98,9 +98,10 @@ export function createAuthService(deps: {
       const failures = user?.failed_logins ?? 0;
       if (user && failures >= SLOW_AFTER) {
         const now = clock.now();
-        const waitMs = slowDownMs(failures) - (now - (user.last_failed_at ?? 0));
+        const pause = slowDownMs(failures);
+        const waitMs = pause - (now - (user.last_failed_at ?? 0));
         // One attempt per wait, even from a burst of concurrent ones: the first takes it, the rest wait.
-        if (waitMs > 0 || !(await repo.takeAttempt(user.id, now, now - slowDownMs(failures)))) {
+        if (waitMs > 0 || !(await repo.takeAttempt(user.id, now, now - pause))) {
           await refuse('slowed down');
           throw new AppError(
             'RATE_LIMITED',

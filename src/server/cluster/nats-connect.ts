@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   connect,
   credsAuthenticator,
@@ -6,7 +5,7 @@ import {
   type NatsConnection,
   type NodeConnectionOptions,
 } from '@nats-io/transport-node';
-import type { ServerConfig } from '../config.ts';
+import { readSecretFile, type ServerConfig } from '../config.ts';
 
 type NatsSettings = Pick<
   ServerConfig,
@@ -23,15 +22,6 @@ type NatsSettings = Pick<
   | 'natsKey'
 >;
 
-/** A secret file's content without its trailing newline; a clear error naming the setting when it cannot be read. */
-function secretFile(path: string, setting: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    throw new Error(`${setting} ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 /** The connection options for NATS from the replica's settings: credentials (one kind) and TLS. */
 export function natsOptions(c: NatsSettings, name: string): NodeConnectionOptions {
   const opts: NodeConnectionOptions = {
@@ -42,16 +32,18 @@ export function natsOptions(c: NatsSettings, name: string): NodeConnectionOption
   };
   if (c.natsUser) {
     opts.user = c.natsUser;
-    opts.pass = c.natsPassword ?? secretFile(c.natsPasswordFile!, '--nats-password-file');
+    opts.pass = c.natsPassword ?? readSecretFile(c.natsPasswordFile!, '--nats-password-file');
   }
   if (c.natsToken || c.natsTokenFile)
-    opts.token = c.natsToken ?? secretFile(c.natsTokenFile!, '--nats-token-file');
+    opts.token = c.natsToken ?? readSecretFile(c.natsTokenFile!, '--nats-token-file');
   if (c.natsCreds)
     opts.authenticator = credsAuthenticator(
-      new TextEncoder().encode(secretFile(c.natsCreds, '--nats-creds')),
+      new TextEncoder().encode(readSecretFile(c.natsCreds, '--nats-creds')),
     );
   if (c.natsNkey)
-    opts.authenticator = nkeyAuthenticator(new TextEncoder().encode(secretFile(c.natsNkey, '--nats-nkey')));
+    opts.authenticator = nkeyAuthenticator(
+      new TextEncoder().encode(readSecretFile(c.natsNkey, '--nats-nkey')),
+    );
   if (c.natsCa || c.natsCert || c.nats?.startsWith('tls://'))
     opts.tls = {
       ...(c.natsCa ? { caFile: c.natsCa } : {}),

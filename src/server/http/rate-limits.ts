@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ClaimError } from '../errors.ts';
+import { isAgentApiPath } from './http-errors.ts';
 
 /** Requests allowed per source address and minute, by kind. */
 export interface RateLimits {
@@ -24,9 +25,7 @@ export async function registerRateLimits(app: FastifyInstance): Promise<void> {
     errorResponseBuilder: (req: FastifyRequest, ctx: { ttl: number; after: string }) => {
       const seconds = Math.max(1, Math.ceil(ctx.ttl / 1000));
       const message = `too many requests from ${req.ip}; try again in ${ctx.after}`;
-      // Agents' endpoints (the /api/v1 ones and /mqtt) answer in the claim error body their schema declares.
-      const agentRoute = (req.routeOptions.config as { access?: string } | undefined)?.access === 'agent';
-      return agentRoute || req.url.startsWith('/api/v1/')
+      return isAgentApiPath(req.url)
         ? new ClaimError('ErrTooManyRequests', message, { retryDelaySeconds: seconds })
         : new AppError('RATE_LIMITED', message, { retryAfterSeconds: seconds });
     },

@@ -1,10 +1,11 @@
 import { usesRepository, type JobType } from '../../protocol/jobs.ts';
 import type { AgentFrame } from '../../protocol/link-frames.ts';
 import { scheduleJob } from '../../protocol/schedules.ts';
+import { roleAtLeast } from '../../protocol/api/roles.ts';
 import { SYSTEM, type Actor } from '../actor.ts';
 
-const isAdmin = (a: Actor) =>
-  a.kind === 'system' || ((a.kind === 'user' || a.kind === 'api_key') && a.role === 'admin');
+/** The server itself, or a user (or API key) with the admin role. */
+const isAdmin = (a: Actor) => a.kind === 'system' || ('role' in a && roleAtLeast(a.role, 'admin'));
 import { AppError } from '../errors.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';

@@ -234,9 +234,6 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
       return s && g ? scheduleJob(s.action, presentGroup(g)) : null;
     },
 
-    /** Whether this schedule belongs to the node (an agent reports runs of its own schedules only). */
-    belongsTo: async (nodeId: string, id: string) => (await repo.findSchedule(nodeId, id)) !== undefined,
-
     /** What the agent gets as `config.schedules`: every schedule with its group inlined. */
     async specsFor(nodeId: string): Promise<ScheduleSpec[]> {
       const [schedules, groups] = await Promise.all([repo.listSchedules(nodeId), repo.listGroups(nodeId)]);
