@@ -67,7 +67,7 @@ const failed = ready.reduce((n, r) => n + r.failed, 0);
 const pick = () => identities[Math.floor(Math.random() * identities.length)]!.id;
 async function timed(): Promise<number> {
   const s = performance.now();
-  await services.hub.request(pick(), 'ping', { at: s }, 30_000);
+  await services.sessions.requestRaw(pick(), 'ping', { at: s }, 30_000);
   return performance.now() - s;
 }
 function stats(values: number[]) {

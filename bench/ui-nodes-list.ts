@@ -19,7 +19,7 @@ for (let i = 0; i < count; i++) {
     server.spaceId,
     mintEnrollmentBody.parse({ hostname }),
   );
-  await services.enroll.enroll(
+  await services.enroll.enrollNode(
     { token: minted.token, hostname, os: 'linux', arch: 'x64', agent_version: 'sim' },
     null,
   );

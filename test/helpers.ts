@@ -19,7 +19,7 @@ import { after, before } from 'node:test';
 import pino from 'pino';
 import type { Clock } from '../src/server/clock.ts';
 import { loadServerConfig } from '../src/server/config.ts';
-import { systemTimers, type Timers } from '../src/server/link/link-hub.ts';
+import { systemTimers, type Timers } from '../src/server/clock.ts';
 import { startServer, type RunningServer } from '../src/server/main.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import WebSocket from 'ws';

@@ -8,7 +8,7 @@ import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import { MAX_FRAME_BYTES } from '../src/protocol/link-frames.ts';
 import { MAX_JOB_LOG_BYTES } from '../src/server/jobs/jobs-service.ts';
-import type { Timers } from '../src/server/link/link-hub.ts';
+import type { Timers } from '../src/server/clock.ts';
 import type { AppError } from '../src/server/errors.ts';
 import { SYSTEM } from '../src/server/actor.ts';
 import {
@@ -412,20 +412,20 @@ describe('request/reply timing with a raw link', () => {
         frames.push(JSON.parse((d as Buffer).toString()) as { t: string; id?: string }),
       );
       await assert.rejects(
-        server.services.hub.request(sim.id, 'slow', {}, 200),
-        (e: AppError) => e.code === 'TIMEOUT',
+        server.services.sessions.requestRaw(sim.id, 'slow', {}, 200),
+        (e: AppError) => e.code === 'AGENT_TIMEOUT',
       );
       await waitFor(() => frames.some((f) => f.t === 'cancel'), 'cancel frame');
       const req = frames.find((f) => f.t === 'request')!;
       link.ws.send(JSON.stringify({ t: 'reply', id: req.id, ok: true, result: 'too late' }));
       await new Promise((r) => setTimeout(r, 100));
-      assert.equal(server.services.hub.pendingCount(), 0);
+      assert.equal(server.services.sessions.pendingCount(), 0);
       assert.equal(link.ws.readyState, WebSocket.OPEN, 'a late reply is harmless');
 
-      const waiting = server.services.hub.request(sim.id, 'slow', {}, 5000);
+      const waiting = server.services.sessions.requestRaw(sim.id, 'slow', {}, 5000);
       await waitFor(() => frames.filter((f) => f.t === 'request').length === 2, 'second request');
       const second = frames.filter((f) => f.t === 'request')[1]!;
-      assert.equal(server.services.hub.cancel(second.id!), true);
+      assert.equal(server.services.sessions.cancel(second.id!), true);
       await assert.rejects(waiting, /cancelled/);
       link.ws.close();
     } finally {

@@ -82,12 +82,15 @@ describe('live node data through the link (request/reply)', () => {
     assert.ok(facts.json<{ cpus: number }>().cpus > 0);
 
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => server.services.hub.request(id, 'facts', {}, 5000)),
+      Array.from({ length: 50 }, () => server.services.sessions.request(id, 'facts', {}, 5000)),
     );
     assert.equal(answers.length, 50);
-    assert.equal(server.services.hub.pendingCount(), 0);
+    assert.equal(server.services.sessions.pendingCount(), 0);
 
-    await assert.rejects(server.services.hub.request(id, 'no.such.method', {}, 5000), /the agent refused/);
+    await assert.rejects(
+      server.services.sessions.requestRaw(id, 'no.such.method', {}, 5000),
+      /the agent refused/,
+    );
 
     await agent.stop();
     await waitFor(async () => (await server.services.nodes.get(id)).status === 'offline', 'offline');

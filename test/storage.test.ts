@@ -144,11 +144,11 @@ for (const backend of backends) {
       );
       await assert.rejects(
         s.spaces.createRoom(SYSTEM, spaceId, 'edge routers'),
-        (e: AppError) => e.code === 'CONFLICT',
+        (e: AppError) => e.code === 'ROOM_SLUG_TAKEN',
       );
       await assert.rejects(
         s.spaces.deleteRoom(SYSTEM, (await s.spaces.listRooms(spaceId)).find((r) => r.is_default)!.id),
-        (e: AppError) => e.code === 'CONFLICT',
+        (e: AppError) => e.code === 'DEFAULT_ROOM',
       );
     });
 

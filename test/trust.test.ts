@@ -529,7 +529,7 @@ describe('trust: a node cannot write without limit', () => {
     });
     assert.equal(group.status, 201, group.text);
     // The sim node never initialises its repository: mark it ready as a real agent's init would.
-    await server.services.nodes.setRepoStatus(sim.id, 'ready');
+    await server.services.repositories.setRepoStatus(sim.id, 'ready');
     const schedule = await request(server, 'POST', `/api/hosts/${sim.id}/schedules`, {
       cookie,
       body: { source_group_id: group.json<{ id: string }>().id, cron: '0 3 * * *' },

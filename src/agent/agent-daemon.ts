@@ -1,15 +1,13 @@
 import { VERSION } from '../version.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { scheduleSpec, type ScheduleSpec } from '../protocol/schedules.ts';
+import { parseHostConfig, type HostConfig } from '../protocol/link-methods.ts';
 import { claimHttpStatus } from './claim/claim-attempt.ts';
 import type { ConnectionFlags } from './claim/claim-sources.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
 import { createBackupQueries } from './jobs/backup-queries.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
 import { createJobRunner } from './jobs/job-runner.ts';
-import type { Repository } from './jobs/restic.ts';
 import { createScheduleFiring } from './jobs/schedule-firing.ts';
 import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
 import { createLinkRequests } from './link/link-requests.ts';
@@ -52,16 +50,12 @@ function agentClock(env: NodeJS.ProcessEnv): SchedulerClock {
   };
 }
 
-function schedulesOf(config: Record<string, unknown>): ScheduleSpec[] {
-  const parsed = z.array(scheduleSpec).safeParse(config.schedules ?? []);
-  return parsed.success ? parsed.data : [];
-}
-
-function readJson(path: string): Record<string, unknown> {
+/** The link configuration kept from the last link run; empty when there is none or it cannot be read. */
+function readHostConfig(path: string): HostConfig {
   try {
-    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+    return parseHostConfig(existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {});
   } catch {
-    return {};
+    return parseHostConfig({});
   }
 }
 
@@ -90,7 +84,7 @@ export async function runDaemon(o: DaemonOptions) {
   const metrics = createMetricsCollector();
   metrics.start();
 
-  let linkConfig: Record<string, unknown> = readJson(state.paths.linkConfig);
+  let linkConfig = readHostConfig(state.paths.linkConfig);
   const clock = agentClock(o.env);
   const outbox = createJobOutbox({
     path: join(state.dir, 'job-journal.json'),
@@ -103,9 +97,8 @@ export async function runDaemon(o: DaemonOptions) {
     send: (frame) => outbox.emit(frame),
     knows: (id) => outbox.knows(id),
     now: () => clock.now(),
-    repository: () => (linkConfig.repository as Repository | undefined) ?? null,
-    initialPaths: () =>
-      Array.isArray(linkConfig.initial_paths) ? (linkConfig.initial_paths as string[]) : [],
+    repository: () => linkConfig.repository ?? null,
+    initialPaths: () => linkConfig.initial_paths,
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
     restoreRoots: () => [join(state.dir, 'restores'), ...(o.restoreRoots ?? []), ...allowedPaths()],
@@ -123,7 +116,7 @@ export async function runDaemon(o: DaemonOptions) {
     }),
   });
   const backups = createBackupQueries({
-    repository: () => (linkConfig.repository as Repository | undefined) ?? null,
+    repository: () => linkConfig.repository ?? null,
     stateDir: state.dir,
   });
   const answer = createLinkRequests({ metrics, runner, backups });
@@ -133,7 +126,7 @@ export async function runDaemon(o: DaemonOptions) {
     fire: createScheduleFiring({ runner, log: o.log }),
   });
   // Schedules known from the last link run even while the server cannot be reached.
-  scheduler.update(schedulesOf(linkConfig));
+  scheduler.update(linkConfig.schedules);
   const supervisor = createLinkSupervisor({
     state,
     flags: o.flags,
@@ -143,7 +136,7 @@ export async function runDaemon(o: DaemonOptions) {
       onConfig: (config) => {
         linkConfig = config;
         tryWrite('the link configuration', () => state.saveLinkConfig(config));
-        scheduler.update(schedulesOf(config));
+        scheduler.update(config.schedules);
       },
       onJobAck: (id) => outbox.ack(id),
       onRequest: (method, params) => answer(method, params),
@@ -151,7 +144,7 @@ export async function runDaemon(o: DaemonOptions) {
       // Removed from the server (or unknown to it for a day): nothing it configured may go on here, and the
       // repository's password must not stay on the host.
       onGone: (reason) => {
-        linkConfig = {};
+        linkConfig = parseHostConfig({});
         state.forgetLinkConfig();
         scheduler.update([]);
         runner.cancelAll();

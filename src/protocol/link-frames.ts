@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { nodeFacts } from './link-facts.ts';
+import { hostConfig, type LinkMethod, type LinkParamsIn } from './link-methods.ts';
 
 /** Largest text frame either side accepts on the link, in bytes. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -16,28 +18,7 @@ export const CLOSE = {
   SERVER_SHUTDOWN: 4006,
 } as const;
 
-/** Host labels a node may report: how many, and how long a key and a value may be (about 40 KiB at most). */
-export const MAX_LABELS = 64;
-export const MAX_LABEL_KEY = 100;
-export const MAX_LABEL_VALUE = 500;
-
-export const nodeFacts = z.object({
-  hostname: z.string().max(253),
-  os: z.string().max(200),
-  os_version: z.string().max(100).optional(),
-  kernel: z.string().max(200),
-  arch: z.string().max(50),
-  cpus: z.number().int().nonnegative(),
-  memory_bytes: z.number().nonnegative(),
-  virtualization: z.string().max(100),
-  container: z.string().max(100),
-  labels: z
-    .record(z.string().max(MAX_LABEL_KEY), z.string().max(MAX_LABEL_VALUE))
-    .refine((l) => Object.keys(l).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`)
-    .default({}),
-  capabilities: z.array(z.string().max(100)).max(100).default([]),
-});
-export type NodeFacts = z.infer<typeof nodeFacts>;
+export { MAX_LABEL_KEY, MAX_LABEL_VALUE, MAX_LABELS, nodeFacts, type NodeFacts } from './link-facts.ts';
 
 const hello = z.object({
   t: z.literal('hello'),
@@ -51,6 +32,7 @@ const reply = z.object({
   id: z.string().max(100),
   ok: z.boolean(),
   result: z.unknown().optional(),
+  /** Why the agent refused: `code` is one of REFUSAL_CODES from current agents, any string from older ones. */
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 const jobStarted = z.object({
@@ -118,7 +100,8 @@ const welcome = z.object({
    * servers), a ping and a `heartbeat` frame.
    */
   heartbeat: z.enum(['ping']).optional(),
-  config: z.record(z.string(), z.unknown()),
+  /** The host's configuration; older agents read it as a plain object. */
+  config: hostConfig,
 });
 const request = z.object({
   t: z.literal('request'),
@@ -128,7 +111,7 @@ const request = z.object({
   timeout_ms: z.number().int().positive(),
 });
 const cancel = z.object({ t: z.literal('cancel'), id: z.string() });
-const configUpdate = z.object({ t: z.literal('config.update'), config: z.record(z.string(), z.unknown()) });
+const configUpdate = z.object({ t: z.literal('config.update'), config: hostConfig });
 /** The server stored a job's end: the agent may forget it. */
 const jobAck = z.object({ t: z.literal('job.ack'), job_id: z.string() });
 const disconnect = z.object({
@@ -169,4 +152,14 @@ export function parseFrame<T>(
     };
   }
   return { ok: true, frame: parsed.data };
+}
+
+/** A request frame for one of the link's methods, its parameters typed by the method. */
+export function requestFrame<M extends LinkMethod>(
+  id: string,
+  method: M,
+  params: LinkParamsIn<M>,
+  timeoutMs: number,
+): ServerFrame {
+  return { t: 'request', id, method, params, timeout_ms: timeoutMs };
 }

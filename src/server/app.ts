@@ -1,30 +1,28 @@
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
+import type { NatsConnection } from '@nats-io/transport-node';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { errorBody } from '../protocol/api/errors.ts';
 import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
+import { auditLogger } from './audit/audit-log.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createApiKeyService } from './auth/api-keys.ts';
 import { createAuthService } from './auth/auth-service.ts';
-import { auditLogger } from './audit/audit-log.ts';
-import { createLinkAuthService } from './claiming/link-auth-service.ts';
-import type { Clock } from './clock.ts';
-import type { Sealer } from './crypto.ts';
-import type { OpenDatabase } from './db/database.ts';
-import { AppError, ClaimError } from './errors.ts';
 import { createBackupsService } from './backups/backups-service.ts';
-import { backupsRoutes } from './http/routes/backups-routes.ts';
-import { createRepositoryOperations } from './operations/repository-operations.ts';
-import type { JobsTable } from './db/schema.ts';
-import { createEventBus } from './events/event-bus.ts';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { createMembership, type Membership } from './cluster/membership.ts';
+import { createLinkAuthService } from './claiming/link-auth-service.ts';
+import type { Clock, Timers } from './clock.ts';
 import { createClusterWire } from './cluster/cluster-wire.ts';
+import { createMembership, replicasView, type Membership } from './cluster/membership.ts';
+import { natsProblem } from './cluster/nats-connect.ts';
 import { createNatsBus } from './cluster/nats-bus.ts';
 import { createNatsLink } from './cluster/nats-link.ts';
-import { clusterRoutes } from './http/routes/cluster-routes.ts';
+import type { Sealer } from './crypto.ts';
+import type { OpenDatabase } from './db/database.ts';
+import type { JobsTable } from './db/schema.ts';
+import { ClaimError } from './errors.ts';
+import { createEventBus } from './events/event-bus.ts';
 import { createEventStreams } from './events/event-streams.ts';
 import { createAuthGuard } from './http/auth-guard.ts';
 import { refuseCrossSite, securityHeaders } from './http/http-guards.ts';
@@ -34,10 +32,11 @@ import { registerRateLimits, type RateLimits } from './http/rate-limits.ts';
 import { agentApiRoutes } from './http/routes/agent-api-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
+import { backupsRoutes } from './http/routes/backups-routes.ts';
+import { clusterRoutes } from './http/routes/cluster-routes.ts';
 import { enrollmentRoutes } from './http/routes/enrollment-routes.ts';
 import { eventsRoutes } from './http/routes/events-routes.ts';
 import { installRoutes } from './http/routes/install-routes.ts';
-import { agentExecutables } from './operations/agent-executables.ts';
 import { jobsRoutes } from './http/routes/jobs-routes.ts';
 import { nodesRoutes } from './http/routes/nodes-routes.ts';
 import { schedulesRoutes } from './http/routes/schedules-routes.ts';
@@ -46,15 +45,23 @@ import { systemRoutes } from './http/routes/system-routes.ts';
 import { createWebPage, webRoutes } from './http/routes/web-routes.ts';
 import { createJobsService } from './jobs/jobs-service.ts';
 import { acceptAclkLink } from './link/aclk-link.ts';
-import { createLinkHub, localLink, SWEEP_INTERVAL_MS, type Timers } from './link/link-hub.ts';
+import { attachJsonLink } from './link/json-link.ts';
+import { createLinkHub, SWEEP_INTERVAL_MS } from './link/link-hub.ts';
+import { createLinkSessions, localLink, type LinkSessions } from './link/link-sessions.ts';
+import { createNodePresence } from './nodes/node-presence.ts';
+import { createNodeRepositories } from './nodes/node-repositories.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
+import { createObservability } from './observability.ts';
+import { agentExecutables } from './operations/agent-executables.ts';
+import { createAgentUpdates } from './operations/agent-updates.ts';
 import { createClaimNode } from './operations/claim-node.ts';
 import { createEnrollNode } from './operations/enroll-node.ts';
 import { createHostConfig } from './operations/host-config.ts';
 import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
 import { createJobOperations } from './operations/job-operations.ts';
-import { createAgentUpdates } from './operations/agent-updates.ts';
+import { createJobOutcomes } from './operations/job-outcomes.ts';
 import { createRemoveNode } from './operations/remove-node.ts';
+import { createRepositoryOperations } from './operations/repository-operations.ts';
 import { createStore } from './repos/store.ts';
 import { createSchedulesService } from './schedules/schedules-service.ts';
 import { createSpacesService } from './spaces/spaces-service.ts';
@@ -107,26 +114,35 @@ export interface ClusterDeps {
 
 const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365 };
 
-/** What is wrong with the connection to NATS, or null when it answers within two seconds. */
-async function natsProblem(nc: NatsConnection): Promise<string | null> {
-  if (nc.isClosed()) return 'the connection to NATS is closed';
-  try {
-    await Promise.race([
-      nc.flush(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
-    ]);
-    return null;
-  } catch (err) {
-    return `NATS does not answer (${err instanceof Error ? err.message : String(err)})`;
-  }
-}
-
-/** Build the server without listening: services, operations, the link hub and every route. Wiring only. */
+/** Build the server without listening: services, operations, the link and every route. Wiring only. */
 export async function buildApp(deps: AppDeps) {
-  const { database, clock, timers, log, sealer } = deps;
-  const startedAt = clock.now();
+  const app = createFastify(deps);
+  /** Every route the server answers (method, path, who may call it), for the role matrix and the API reference. */
+  const routes: { method: string; url: string; access: string | undefined }[] = [];
+  app.addHook('onRoute', (r) => {
+    const access = (r.config as { access?: string } | undefined)?.access;
+    for (const method of [r.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: r.url, access });
+  });
+  const services = buildServices(deps);
+  const background = startBackground(deps, services);
+  // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
+  app.addHook('preClose', async () => {
+    background.stop();
+    services.streams.closeAll();
+    await services.hub.shutdown();
+    await background.membership?.stop();
+  });
+  await registerRoutes(app, deps, { ...services, membership: background.membership });
+  return { app, services: { ...services, routes, membership: background.membership } };
+}
+export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;
+export type Services = BuiltApp['services'];
+
+/** Fastify with its compilers, error handlers and (at debug level) one access line per request. */
+function createFastify(deps: AppDeps): FastifyInstance {
   const app = Fastify({
-    loggerInstance: log,
+    loggerInstance: deps.log,
     // One access line per request at debug level only (below); the events that matter have lines of their own.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy,
@@ -138,7 +154,7 @@ export async function buildApp(deps: AppDeps) {
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  if (log.isLevelEnabled('debug'))
+  if (deps.log.isLevelEnabled('debug'))
     app.addHook('onResponse', (req, reply, done) => {
       req.log.debug(
         { status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
@@ -146,209 +162,6 @@ export async function buildApp(deps: AppDeps) {
       );
       done();
     });
-
-  /** Every route the server answers (method, path, who may call it), for the role matrix and the API reference. */
-  const routes: { method: string; url: string; access: string | undefined }[] = [];
-  app.addHook('onRoute', (r) => {
-    const access = (r.config as { access?: string } | undefined)?.access;
-    for (const method of [r.method].flat())
-      if (method !== 'HEAD') routes.push({ method, url: r.url, access });
-  });
-
-  // Domain services over one store.
-  const store = createStore(database.db, clock, {
-    onAudit: auditLogger(log),
-    changeMark: database.changeMark,
-  });
-  const cluster = deps.cluster ?? null;
-  // Everything between replicas is sealed under a key only holders of the master key derive (one per cluster).
-  const wire = cluster
-    ? createClusterWire({
-        nc: cluster.nc,
-        key: sealer.subkey(`cluster-wire:${cluster.prefix}`),
-        replicaId: cluster.replica.id,
-        clock,
-        log: log.child({ part: 'cluster' }),
-      })
-    : null;
-  const natsLink = wire
-    ? createNatsLink({ wire, prefix: cluster!.prefix, log: log.child({ part: 'cluster' }) })
-    : null;
-  const bus = wire ? createNatsBus(wire, cluster!.prefix) : createEventBus();
-  const streams = createEventStreams();
-  const audit = createAuditService({ store });
-  const auth = createAuthService({ store, clock, onPasswordChanged: deps.onPasswordChanged });
-  const apiKeys = createApiKeyService({ store, clock });
-  const guard = createAuthGuard(auth, apiKeys);
-  const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;
-  const nodes = createNodesService({
-    store,
-    clock,
-    bus,
-    sealer,
-    pendingTimeoutMs,
-    replicaId: cluster?.replica.id ?? null,
-    log: log.child({ part: 'link' }),
-  });
-  const spaces = createSpacesService({ store, clock });
-  const tokens = createTokensService({ store, sealer, clock });
-  const enrollment = createEnrollmentService({ store, sealer, clock });
-  const schedules = createSchedulesService({ store, clock });
-  const linkAuth = createLinkAuthService({
-    nodes: store.repos.nodes,
-    clock,
-    challengeKey: sealer.subkey('link-challenge'),
-    // Replicas share answered challenges and used link passwords; one process keeps them in memory.
-    ...(cluster ? { useOnce: (key: string, until: number) => store.repos.cluster.useOnce(key, until) } : {}),
-  });
-  const hub = createLinkHub({
-    nodes,
-    clock,
-    timers,
-    log: log.child({ part: 'link' }),
-    heartbeatIntervalMs: deps.heartbeatIntervalMs,
-    missedHeartbeats: deps.missedHeartbeats,
-    ...(natsLink ? { peers: natsLink.peers } : {}),
-  });
-  natsLink?.serveHub(hub);
-  /** How services reach agents: this hub, or in a cluster whichever replica holds the node's link. */
-  const link = natsLink?.port ?? localLink(hub);
-  const registry = new Registry();
-  const jobsFinished = new Counter({
-    name: 'muster_jobs_finished_total',
-    help: 'Jobs that ended, by type and state (succeeded, failed, cancelled, lost)',
-    labelNames: ['type', 'state'],
-    registers: [registry],
-  });
-  const backups = createBackupsService({ store, clock, graceHours: deps.backupGraceHours ?? 2 });
-  const jobs = createJobsService({
-    store,
-    clock,
-    link,
-    bus,
-    nodes,
-    schedules,
-    finished: async (job: JobsTable) => {
-      jobsFinished.inc({ type: job.type, state: job.state });
-      log[job.state === 'succeeded' ? 'info' : 'warn'](
-        { event: 'job.finished', job_id: job.id, node_id: job.node_id, type: job.type, state: job.state },
-        `job ${job.state}: ${job.type} on ${job.node_id}${job.error ? `: ${job.error}` : ''}`,
-      );
-      await repositoryOps.jobFinished(job);
-    },
-  });
-
-  // Operations: multi-step changes that own their transaction, audit record, events and link messages.
-  const claimsTotal = new Counter({
-    name: 'muster_claims_total',
-    help: "Claims and enrollments, by kind and result (accepted, or the refusal's error key)",
-    labelNames: ['kind', 'result'],
-    registers: [registry],
-  });
-  /**
-   * Count and log each claim or enrollment once, by its outcome: accepted with the node, or refused with the error
-   * key, the source address and the host name it gave (never the token).
-   */
-  async function counted<T>(
-    kind: 'claim' | 'enroll',
-    who: { ip: string | null; hostname: unknown },
-    run: () => Promise<T>,
-  ): Promise<T> {
-    const host = typeof who.hostname === 'string' ? who.hostname.slice(0, 100) : null;
-    try {
-      const r = await run();
-      claimsTotal.inc({ kind, result: 'accepted' });
-      const nodeId = (r as { nodeId?: string }).nodeId ?? (r as { host_id?: string }).host_id;
-      log.info(
-        { event: `${kind}.accepted`, node_id: nodeId, hostname: host, ip: who.ip },
-        `${kind} accepted: ${host ?? nodeId ?? 'node'} from ${who.ip ?? 'unknown address'}`,
-      );
-      return r;
-    } catch (err) {
-      const result =
-        err instanceof ClaimError ? err.key : err instanceof AppError ? err.code.toLowerCase() : 'error';
-      claimsTotal.inc({ kind, result });
-      log.warn(
-        { event: `${kind}.refused`, error_key: result, hostname: host, ip: who.ip },
-        `${kind} refused (${result}): ${err instanceof Error ? err.message : String(err)}; from ${who.ip ?? 'unknown address'}${host ? `, host ${host}` : ''}`,
-      );
-      throw err;
-    }
-  }
-  const claimCore = createClaimNode({ store, clock, bus });
-  const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
-  const claimNode: typeof claimCore = {
-    ...claimCore,
-    claimNode: (...a) =>
-      counted('claim', { ip: a[2], hostname: a[1].node?.hostname }, () => claimCore.claimNode(...a)),
-  };
-  const enrollNode: typeof enrollCore = {
-    ...enrollCore,
-    enroll: (...a) => counted('enroll', { ip: a[1], hostname: a[0].hostname }, () => enrollCore.enroll(...a)),
-  };
-  const removeNode = createRemoveNode({ nodes, link });
-  const hostConfig = createHostConfig({ nodes, schedules, link, backups });
-  const jobOps = createJobOperations({ jobs, nodes, schedules });
-  const executables = agentExecutables(deps.agentDir);
-  const agentUpdates = createAgentUpdates({ jobs, nodes, spaces, executables });
-  const repositoryOps = createRepositoryOperations({ nodes, jobs, schedules, backups, hostConfig, link });
-  hub.handle({
-    configFor: (id) => hostConfig.configFor(id),
-    online: (id) => jobOps.nodeOnline(id),
-    frame: (id, frame) => jobOps.agentFrame(id, frame),
-  });
-
-  // The event-loop delay monitor samples at this resolution; prom-client's 10 ms default wakes an idle server
-  // a hundred times a second.
-  collectDefaultMetrics({ register: registry, prefix: 'muster_', eventLoopMonitoringPrecision: 1000 });
-  if (wire)
-    new Counter({
-      name: 'muster_cluster_messages_dropped_total',
-      help: 'Messages on the cluster wire dropped unopened, by reason (unsealed, forged, stale, replayed, malformed)',
-      labelNames: ['reason'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [reason, n] of Object.entries(wire.dropped())) this.inc({ reason }, n);
-      },
-    });
-  new Gauge({
-    name: 'muster_links_connected',
-    help: 'Agent links currently connected',
-    registers: [registry],
-    collect() {
-      this.set(hub.count());
-    },
-  });
-
-  /** A per node and source group gauge of backup health, read from the database at each scrape. */
-  const backupGauge = (
-    name: string,
-    help: string,
-    value: (b: { last_success_at: number | null; overdue: boolean }) => number,
-  ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['node_id', 'hostname', 'source_group'],
-      registers: [registry],
-      async collect() {
-        this.reset();
-        for (const b of await backups.all())
-          this.set({ node_id: b.node_id, hostname: b.hostname, source_group: b.source_group }, value(b));
-      },
-    });
-  backupGauge(
-    'muster_backup_last_success_timestamp_seconds',
-    'When the last successful backup of a node and source group ended (0: never)',
-    (b) => (b.last_success_at ?? 0) / 1000,
-  );
-  backupGauge(
-    'muster_backup_overdue',
-    '1 when a source group of a node has no successful backup within its expected age',
-    (b) => (b.overdue ? 1 : 0),
-  );
-
   app.setErrorHandler(handleError);
   const webPage = createWebPage(deps.webRoot);
   app.setNotFoundHandler((req, reply) => {
@@ -360,70 +173,234 @@ export async function buildApp(deps: AppDeps) {
         new ClaimError('ErrNotFound', `no agent endpoint ${req.method} ${path}`),
       );
     if (webPage(req, reply)) return reply;
-    return reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${path}` });
+    return reply.code(404).send(errorBody('NOT_FOUND', `no route ${req.method} ${path}`));
+  });
+  return app;
+}
+
+/** The link between replicas, when this server is one of a cluster: the sealed wire and the links over it. */
+function clusterLinks(deps: AppDeps, sessions: LinkSessions) {
+  const cluster = deps.cluster ?? null;
+  if (!cluster) return null;
+  const log = deps.log.child({ part: 'cluster' });
+  // Everything between replicas is sealed under a key only holders of the master key derive (one per cluster).
+  const wire = createClusterWire({
+    nc: cluster.nc,
+    key: deps.sealer.subkey(`cluster-wire:${cluster.prefix}`),
+    replicaId: cluster.replica.id,
+    clock: deps.clock,
+    log,
+  });
+  return {
+    cluster,
+    wire,
+    natsLink: createNatsLink({ wire, prefix: cluster.prefix, sessions, log }),
+    bus: createNatsBus(wire, cluster.prefix),
+  };
+}
+
+/** Services over one store, the link, and the operations over them, in the order they need each other. */
+function buildServices(deps: AppDeps) {
+  const { database, clock, timers, log, sealer } = deps;
+  const store = createStore(database.db, clock, {
+    onAudit: auditLogger(log),
+    changeMark: database.changeMark,
+  });
+  const sessions = createLinkSessions({ timers, log: log.child({ part: 'link' }) });
+  const clustered = clusterLinks(deps, sessions);
+  const bus = clustered?.bus ?? createEventBus();
+  /** How services reach agents: this process's links, or in a cluster whichever replica holds the node's link. */
+  const link = clustered?.natsLink.port ?? localLink(sessions);
+
+  const auth = createAuthService({ store, clock, onPasswordChanged: deps.onPasswordChanged });
+  const apiKeys = createApiKeyService({ store, clock });
+  const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;
+  const nodes = createNodesService({ store, clock, bus, pendingTimeoutMs });
+  const presence = createNodePresence({
+    store,
+    clock,
+    bus,
+    replicaId: clustered?.cluster.replica.id ?? null,
+    log: log.child({ part: 'link' }),
+  });
+  const repositories = createNodeRepositories({ store, bus, sealer });
+  const schedules = createSchedulesService({ store, clock });
+  const backups = createBackupsService({ store, clock, graceHours: deps.backupGraceHours ?? 2 });
+  const observability = createObservability({ log, sessions, backups, wire: clustered?.wire ?? null });
+  const outcomes = createJobOutcomes({ nodes, repositories, backups });
+  const jobs = createJobsService({
+    store,
+    clock,
+    link,
+    bus,
+    nodes,
+    schedules,
+    finished: async (job: JobsTable) => {
+      observability.jobFinished(job);
+      await outcomes.jobFinished(job);
+    },
   });
 
-  const sweeper = timers.setInterval(() => hub.sweep(), SWEEP_INTERVAL_MS);
+  // Operations: multi-step changes that own their transaction, audit record, events and link messages.
+  const claimCore = createClaimNode({ store, clock, bus });
+  const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
+  const claimNode: typeof claimCore = {
+    claimNode: (id, body, ip) =>
+      observability.counted('claim', { ip, hostname: body.node?.hostname }, () =>
+        claimCore.claimNode(id, body, ip),
+      ),
+  };
+  const enrollNode: typeof enrollCore = {
+    enrollNode: (body, ip) =>
+      observability.counted('enroll', { ip, hostname: body.hostname }, () => enrollCore.enrollNode(body, ip)),
+  };
+  const hostConfig = createHostConfig({ nodes, repositories, schedules, link, backups });
+  const jobOps = createJobOperations({ jobs, nodes, repositories, schedules });
+  const executables = agentExecutables(deps.agentDir);
+  const spaces = createSpacesService({ store, clock });
+  const enrollment = createEnrollmentService({ store, sealer, clock });
+  const hub = createLinkHub({
+    sessions,
+    presence,
+    handlers: {
+      configFor: (id) => hostConfig.configFor(id),
+      online: (id) => jobOps.nodeOnline(id),
+      frame: (id, frame) => jobOps.agentFrame(id, frame),
+    },
+    clock,
+    timers,
+    log: log.child({ part: 'link' }),
+    heartbeatIntervalMs: deps.heartbeatIntervalMs,
+    missedHeartbeats: deps.missedHeartbeats,
+    ...(clustered ? { peers: clustered.natsLink.peers } : {}),
+  });
+  clustered?.natsLink.serveHub(hub);
+
+  return {
+    store,
+    cluster: clustered,
+    auth,
+    apiKeys,
+    guard: createAuthGuard(auth, apiKeys),
+    audit: createAuditService({ store }),
+    streams: createEventStreams(),
+    linkAuth: createLinkAuthService({
+      nodes: store.repos.nodes,
+      clock,
+      challengeKey: sealer.subkey('link-challenge'),
+      // Replicas share answered challenges and used link passwords; one process keeps them in memory.
+      ...(clustered
+        ? { useOnce: (key: string, until: number) => store.repos.cluster.useOnce(key, until) }
+        : {}),
+    }),
+    jobs,
+    jobOps,
+    repositoryOps: createRepositoryOperations({
+      nodes,
+      repositories,
+      jobs,
+      schedules,
+      backups,
+      hostConfig,
+      link,
+    }),
+    agentUpdates: createAgentUpdates({ jobs, nodes, spaces, executables }),
+    removeNode: createRemoveNode({ nodes, link }),
+    executables,
+    hostConfig,
+    backups,
+    claims: claimNode,
+    enroll: enrollNode,
+    schedules,
+    nodes,
+    presence,
+    repositories,
+    spaces,
+    tokens: createTokensService({ store, sealer, clock }),
+    enrollment,
+    hub,
+    sessions,
+    link,
+    bus,
+    observability,
+    registry: observability.registry,
+    housekeeping: createHousekeeping({
+      store,
+      clock,
+      auth,
+      enrollment,
+      retention: deps.retention ?? DEFAULT_RETENTION,
+      log,
+    }),
+  };
+}
+type Built = ReturnType<typeof buildServices>;
+
+/**
+ * What runs by itself: the hub's sweep, a write probe while storage fails, housekeeping (here, or on the replica
+ * holding the cluster's periodic work) and, in a cluster, the replica's membership.
+ */
+function startBackground(deps: AppDeps, s: Built) {
+  const { timers, database, log } = deps;
+  const sweeper = timers.setInterval(() => s.hub.sweep(), SWEEP_INTERVAL_MS);
   // While writes fail, try one every few seconds, so recovery is noticed (and logged) without traffic.
   const storageProbe = timers.setInterval(() => {
     if (database.health.failing()) void database.probeWrite();
   }, 5000);
-  const housekeeping = createHousekeeping({
-    store,
-    clock,
-    auth,
-    enrollment,
-    retention: deps.retention ?? DEFAULT_RETENTION,
-    log,
-  });
-  // One process runs housekeeping itself; in a cluster the replica holding the periodic-work lock runs it.
   let membership: Membership | null = null;
   let housekeepingTimer: unknown = null;
-  if (cluster) {
+  const clustered = s.cluster;
+  if (clustered) {
+    const { cluster } = clustered;
     membership = createMembership({
-      store,
-      clock,
+      store: s.store,
+      clock: deps.clock,
       timers,
       log: log.child({ part: 'cluster' }),
-      bus,
+      bus: s.bus,
       replica: cluster.replica,
       leaseMs: cluster.leaseMs,
-      links: () => hub.count(),
-      onLeaseLost: () => hub.endAll('this server replica lost its place in the cluster; reconnect'),
-      housekeeping: () => housekeeping.run(),
+      links: () => s.hub.count(),
+      onLeaseLost: () => s.hub.endAll('this server replica lost its place in the cluster; reconnect'),
+      housekeeping: () => s.housekeeping.run(),
     });
     // The cluster's wire is back after NATS was away: jobs asked for at other replicas meanwhile could not reach
     // the links held here, and start now.
     const wireBack = cluster.nc.status();
     void (async () => {
-      for await (const s of wireBack)
-        if (s.type === 'reconnect')
-          await jobs
-            .dispatchWaiting((id) => hub.holds(id))
+      for await (const st of wireBack)
+        if (st.type === 'reconnect')
+          await s.jobs
+            .dispatchWaiting((id) => s.sessions.holds(id))
             .catch((err: unknown) => log.warn({ err }, 'could not start the jobs that waited for NATS'));
     })();
-    new Gauge({
-      name: 'muster_cluster_leader',
-      help: "1 while this replica runs the cluster's periodic work",
-      registers: [registry],
-      collect() {
-        this.set(membership?.isLeader() ? 1 : 0);
-      },
-    });
+    const m = membership;
+    s.observability.gauge(
+      'muster_cluster_leader',
+      "1 while this replica runs the cluster's periodic work",
+      () => (m.isLeader() ? 1 : 0),
+    );
   } else {
-    void housekeeping.run();
-    housekeepingTimer = timers.setInterval(() => void housekeeping.run(), 60 * 60 * 1000);
+    void s.housekeeping.run();
+    housekeepingTimer = timers.setInterval(() => void s.housekeeping.run(), 60 * 60 * 1000);
   }
-  // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
-  app.addHook('preClose', async () => {
-    timers.clearInterval(sweeper);
-    timers.clearInterval(storageProbe);
-    timers.clearInterval(housekeepingTimer);
-    streams.closeAll();
-    await hub.shutdown();
-    await membership?.stop();
-  });
+  return {
+    membership,
+    stop() {
+      timers.clearInterval(sweeper);
+      timers.clearInterval(storageProbe);
+      timers.clearInterval(housekeepingTimer);
+    },
+  };
+}
 
+/** Plugins, request hooks and every route module, each given the services it calls. */
+async function registerRoutes(
+  app: FastifyInstance,
+  deps: AppDeps,
+  s: Built & { membership: Membership | null },
+) {
+  const { guard } = s;
   await app.register(cookie);
   await registerRateLimits(app);
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
@@ -441,66 +418,96 @@ export async function buildApp(deps: AppDeps) {
 
   // Behind a TLS proxy (an https public URL) cookies are Secure too, though this process speaks plain HTTP.
   const secureCookies = deps.https !== null || (deps.publicUrl?.startsWith('https://') ?? false);
+  const nc = deps.cluster?.nc ?? null;
   await app.register(
     systemRoutes({
-      database,
-      registry,
+      database: deps.database,
+      registry: s.registry,
       caPem: deps.caPem,
-      natsProblem: cluster ? () => natsProblem(cluster.nc) : null,
+      natsProblem: nc ? () => natsProblem(nc) : null,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     }),
   );
+  const startedAt = deps.clock.now();
   await app.register(
     clusterRoutes({
       guard,
-      replicas: async () =>
-        membership
-          ? { mode: 'cluster' as const, self: cluster!.replica.id, replicas: await membership.replicas() }
-          : {
-              mode: 'single' as const,
-              self: 'local',
-              replicas: [
-                {
-                  id: 'local',
-                  name: 'this server',
-                  started_at: startedAt,
-                  renewed_at: clock.now(),
-                  lease_until: null,
-                  links: hub.count(),
-                  leader: true,
-                  work_at: null,
-                },
-              ],
-            },
+      replicas: () =>
+        replicasView({
+          membership: s.membership,
+          self: deps.cluster?.replica.id ?? null,
+          startedAt,
+          now: deps.clock.now(),
+          links: s.sessions.count(),
+        }),
     }),
   );
   await app.register(openApiRoute);
   await app.register(
-    authRoutes({ auth, apiKeys, guard, secureCookies, loginPerMinute: deps.rateLimits.login }),
+    authRoutes({
+      auth: s.auth,
+      apiKeys: s.apiKeys,
+      guard,
+      secureCookies,
+      loginPerMinute: deps.rateLimits.login,
+    }),
   );
-  await app.register(spacesRoutes({ spaces, tokens, guard }));
-  await app.register(nodesRoutes({ nodes, spaces, link, removeNode, guard }));
-  await app.register(eventsRoutes({ bus, guard, streams }));
-  await app.register(auditRoutes({ audit, guard }));
-  await app.register(installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin, executables }));
-  await app.register(jobsRoutes({ jobs, jobOps, agentUpdates, nodes, guard, bus, streams }));
-  await app.register(schedulesRoutes({ schedules, hostConfig, jobOps, nodes, guard }));
-  await app.register(backupsRoutes({ repositoryOps, backups, nodes, guard }));
+  await app.register(spacesRoutes({ spaces: s.spaces, tokens: s.tokens, guard }));
   await app.register(
-    enrollmentRoutes({ enrollment, enrollNode, spaces, guard, enrollPerMinute: deps.rateLimits.claim }),
+    nodesRoutes({ nodes: s.nodes, spaces: s.spaces, link: s.link, removeNode: s.removeNode, guard }),
   );
+  await app.register(eventsRoutes({ bus: s.bus, guard, streams: s.streams }));
+  await app.register(auditRoutes({ audit: s.audit, guard }));
+  await app.register(
+    installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin, executables: s.executables }),
+  );
+  await app.register(
+    jobsRoutes({
+      jobs: s.jobs,
+      jobOps: s.jobOps,
+      agentUpdates: s.agentUpdates,
+      nodes: s.nodes,
+      guard,
+      bus: s.bus,
+      streams: s.streams,
+    }),
+  );
+  await app.register(
+    schedulesRoutes({
+      schedules: s.schedules,
+      hostConfig: s.hostConfig,
+      jobOps: s.jobOps,
+      nodes: s.nodes,
+      guard,
+    }),
+  );
+  await app.register(
+    backupsRoutes({ repositoryOps: s.repositoryOps, backups: s.backups, nodes: s.nodes, guard }),
+  );
+  await app.register(
+    enrollmentRoutes({
+      enrollment: s.enrollment,
+      enrollNode: s.enroll,
+      spaces: s.spaces,
+      guard,
+      enrollPerMinute: deps.rateLimits.claim,
+    }),
+  );
+  const log = deps.log;
   await app.register(
     agentApiRoutes({
-      claimNode,
-      removeNode,
-      linkAuth,
-      hub,
+      claimNode: s.claims,
+      removeNode: s.removeNode,
+      linkAuth: s.linkAuth,
+      acceptLink: (nodeId, socket, remoteAddr) =>
+        attachJsonLink({ hub: s.hub, log: log.child({ part: 'link' }) }, nodeId, socket, remoteAddr),
       acceptAclk: (socket, remoteAddr, authenticated) =>
         acceptAclkLink(socket, remoteAddr, authenticated, {
-          linkAuth,
-          hub,
-          nodes,
-          timers,
+          linkAuth: s.linkAuth,
+          hub: s.hub,
+          nodes: s.nodes,
+          presence: s.presence,
+          timers: deps.timers,
           log: log.child({ link: 'aclk' }),
         }),
       guard,
@@ -509,30 +516,4 @@ export async function buildApp(deps: AppDeps) {
     }),
   );
   await app.register(webRoutes({ guard, publicUrl: deps.publicUrl, caPin: deps.caPin, root: deps.webRoot }));
-
-  const services = {
-    jobs,
-    jobOps,
-    repositoryOps,
-    backups,
-    claims: claimNode,
-    enroll: enrollNode,
-    schedules,
-    auth,
-    audit,
-    nodes,
-    spaces,
-    tokens,
-    enrollment,
-    hub,
-    link,
-    bus,
-    registry,
-    routes,
-    housekeeping,
-    membership,
-  };
-  return { app, services };
 }
-export type BuiltApp = Awaited<ReturnType<typeof buildApp>>;
-export type Services = BuiltApp['services'];

@@ -1,19 +1,7 @@
+import { API_ERRORS, type ApiErrorCode } from '../protocol/api/errors.ts';
 import type { ClaimErrorKey } from '../protocol/errors.ts';
 
-/** The closed set of management-API errors: stable code -> HTTP status. */
-export const API_ERRORS = {
-  VALIDATION_FAILED: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  GONE: 410,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-  TIMEOUT: 504,
-} as const;
-export type ApiErrorCode = keyof typeof API_ERRORS;
+export { API_ERRORS, type ApiErrorCode };
 
 /** A failure the management API reports as `{"code","message"}` with the code's status. */
 export class AppError extends Error {
@@ -28,7 +16,7 @@ export class AppError extends Error {
     super(message, { cause: opts.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = API_ERRORS[code];
+    this.status = API_ERRORS[code].status;
     this.retryAfterSeconds = opts.retryAfterSeconds;
   }
 }

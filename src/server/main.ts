@@ -17,7 +17,7 @@ import { createSealer, type Sealer } from './crypto.ts';
 import { corrupt, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { isPostgresUrl } from './db/dialect.ts';
 import { databaseUnreachable } from './db/db-errors.ts';
-import { systemTimers, type Timers } from './link/link-hub.ts';
+import { systemTimers, type Timers } from './clock.ts';
 import { ensureTlsMaterial, loadAgentCa, loadGivenTls, type TlsMaterial } from './tls/tls-files.ts';
 
 export interface RunningServer {
@@ -264,7 +264,7 @@ export async function startServer(
   // One process held every link, so none survived its restart; in a cluster the others' links live on, and the
   // nodes of a lost replica go offline when its lease runs out.
   if (services.membership) await services.membership.start();
-  else await services.nodes.markAllOffline('server restarted; waiting for the agent to reconnect');
+  else await services.presence.markAllOffline('server restarted; waiting for the agent to reconnect');
 
   await app.listen({ host, port });
   const addr = app.server.address();

@@ -15,6 +15,7 @@ export async function apiReference(): Promise<string> {
   const f = await fastApp();
   try {
     const doc = (await f.inject('GET', '/api/openapi.json')).json<{
+      info: { 'x-error-codes': Record<string, { status: number; means: string }> };
       paths: Record<string, Record<string, Operation>>;
     }>();
     const byTag = new Map<string, string[]>();
@@ -30,6 +31,12 @@ export async function apiReference(): Promise<string> {
     const sections = [...byTag].map(
       ([tag, rows]) =>
         `## ${tag}\n\n| Route | Access | What it does | Answers | Errors |\n| --- | --- | --- | --- | --- |\n${rows.join('\n')}\n`,
+    );
+    const codes = Object.entries(doc.info['x-error-codes'])
+      .sort(([a, x], [b, y]) => x.status - y.status || a.localeCompare(b))
+      .map(([code, e]) => `| \`${code}\` | ${e.status} | ${e.means} |`);
+    sections.push(
+      `## Error codes\n\nEvery \`code\` a failure may carry (\`src/protocol/api/errors.ts\`); scripts branch on these, the message is for people.\n\n| Code | Status | Means |\n| --- | --- | --- |\n${codes.join('\n')}\n`,
     );
     return `# Management API reference\n\nGenerated from the routes' own schemas (\`npm run docs:api\`); the full document, with every\nparameter, body and answer, is served at \`/api/openapi.json\`. Access is the role a route needs (session cookie or\nAPI key), \`public\`, or \`agent\` (a node's own credentials). Errors are \`{"code","message"}\`, except under\n\`/api/v1\`, which answers the claim error body (docs/protocol.md).\n\n${sections.join('\n')}`;
   } finally {

@@ -4,7 +4,7 @@ import { SYSTEM } from '../../src/server/actor.ts';
 import type { Clock } from '../../src/server/clock.ts';
 import { createSealer } from '../../src/server/crypto.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../../src/server/db/database.ts';
-import { systemTimers } from '../../src/server/link/link-hub.ts';
+import { systemTimers } from '../../src/server/clock.ts';
 import type { Role } from '../../src/protocol/api/roles.ts';
 
 export const FAST_ADMIN_PASSWORD = 'fast-admin-password';

@@ -115,14 +115,14 @@ describe('the node list and event records at fleet scale, in process', () => {
     };
     for (let i = 0; i < 20; i++) {
       const sessionId = randomUUID();
-      await f.services.nodes.markOnline(ids[i]!, facts, '1', 'test link', {
+      await f.services.presence.markOnline(ids[i]!, facts, '1', 'test link', {
         id: sessionId,
         node_id: ids[i]!,
         opened_at: t,
         remote_addr: '127.0.0.1',
         agent_version: '1',
       });
-      await f.services.nodes.linkClosed(sessionId, 'test close', ids[i]!);
+      await f.services.presence.linkClosed(sessionId, 'test close', ids[i]!);
     }
     assert.equal(await count('link_sessions'), 20);
     const audits = await count('audit_events');

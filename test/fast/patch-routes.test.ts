@@ -34,7 +34,7 @@ async function host(f: FastApp, admin: string): Promise<string> {
     body: { repo_url: '/srv/restic/patch', repo_password: 'patch test password' },
   });
   assert.equal(repo.status, 202, repo.text);
-  await f.services.nodes.setRepoStatus(id, 'ready');
+  await f.services.repositories.setRepoStatus(id, 'ready');
   return id;
 }
 

@@ -1,36 +1,28 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { snapshotRef } from '../../protocol/jobs.ts';
-import { lockHolder, explainLock, resticEnv, resticReason, type Repository } from './restic.ts';
+import type {
+  LinkAnswer,
+  LinkParams,
+  LinkResult,
+  RepositoryCredentials,
+} from '../../protocol/link-methods.ts';
+import { lockHolder, explainLock, resticEnv, resticReason } from './restic.ts';
 
 /** Entries one directory listing returns at most; a larger directory says it was cut. */
 export const MAX_LISTED_ENTRIES = 5000;
 
-const snapshotsParams = z.object({
-  tag: z.string().min(1).max(200).optional(),
-  path: z.string().min(1).max(4096).optional(),
-  timeout_ms: z.number().int().positive().max(600_000).default(60_000),
-});
-const lsParams = z.object({
-  snapshot: snapshotRef,
-  path: z
-    .string()
-    .min(1)
-    .max(4096)
-    .refine((p) => p.startsWith('/'), 'must be an absolute path'),
-  timeout_ms: z.number().int().positive().max(600_000).default(60_000),
-});
-
-type Answer = { ok: true; result: unknown } | { ok: false; message: string };
+type Refusal = { ok: false; message: string };
 
 /**
  * Read-only questions about the node's repository, answered from restic's JSON output: its snapshots, and one
  * directory level of a snapshot. They run without restic's lock (`--no-lock`), so they never wait for, nor hold up,
  * a backup or a prune.
  */
-export function createBackupQueries(deps: { repository: () => Repository | null; stateDir: string }) {
-  function restic(args: string[], timeoutMs: number): Promise<string | Answer> {
+export function createBackupQueries(deps: {
+  repository: () => RepositoryCredentials | null;
+  stateDir: string;
+}) {
+  function restic(args: string[], timeoutMs: number): Promise<string | Refusal> {
     const repo = deps.repository();
     if (!repo) return Promise.resolve({ ok: false, message: 'this host has no backup repository' });
     return new Promise((resolve) => {
@@ -63,17 +55,10 @@ export function createBackupQueries(deps: { repository: () => Repository | null;
 
   return {
     /** `restic snapshots`, optionally only those with a tag or a path, newest first. */
-    async snapshots(params: unknown): Promise<Answer> {
-      const p = snapshotsParams.safeParse(params ?? {});
-      if (!p.success) return { ok: false, message: `snapshots: ${p.error.issues[0]!.message}` };
+    async snapshots(p: LinkParams<'backup.snapshots'>): Promise<LinkAnswer<LinkResult<'backup.snapshots'>>> {
       const out = await restic(
-        [
-          'snapshots',
-          '--json',
-          ...(p.data.tag ? ['--tag', p.data.tag] : []),
-          ...(p.data.path ? ['--path', p.data.path] : []),
-        ],
-        p.data.timeout_ms,
+        ['snapshots', '--json', ...(p.tag ? ['--tag', p.tag] : []), ...(p.path ? ['--path', p.path] : [])],
+        p.timeout_ms,
       );
       if (typeof out !== 'string') return out;
       const list = (JSON.parse(out || '[]') as Record<string, string | string[] | undefined>[]) ?? [];
@@ -92,24 +77,12 @@ export function createBackupQueries(deps: { repository: () => Repository | null;
     },
 
     /** One directory level of a snapshot: `restic ls --json SNAPSHOT PATH`, without the directory itself. */
-    async list(params: unknown): Promise<Answer> {
-      const p = lsParams.safeParse(params ?? {});
-      if (!p.success)
-        return {
-          ok: false,
-          message: `files: ${p.error.issues[0]!.path.join('.')} ${p.error.issues[0]!.message}`,
-        };
-      const dir = p.data.path.length > 1 ? p.data.path.replace(/\/+$/, '') : '/';
-      const out = await restic(['ls', '--json', p.data.snapshot, dir], p.data.timeout_ms);
+    async list(p: LinkParams<'backup.files'>): Promise<LinkAnswer<LinkResult<'backup.files'>>> {
+      const dir = p.path.length > 1 ? p.path.replace(/\/+$/, '') : '/';
+      const out = await restic(['ls', '--json', p.snapshot, dir], p.timeout_ms);
       if (typeof out !== 'string') return out;
       let snapshot: Record<string, unknown> | null = null;
-      const entries: {
-        name: string;
-        type: string;
-        path: string;
-        size: number | null;
-        mtime: string | null;
-      }[] = [];
+      const entries: LinkResult<'backup.files'>['entries'] = [];
       let truncated = false;
       for (const line of out.split('\n')) {
         if (!line) continue;
@@ -134,7 +107,7 @@ export function createBackupQueries(deps: { repository: () => Repository | null;
       entries.sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'dir' ? -1 : 1));
       return {
         ok: true,
-        result: { snapshot: snapshot ? String(snapshot.id) : p.data.snapshot, path: dir, entries, truncated },
+        result: { snapshot: snapshot ? String(snapshot.id) : p.snapshot, path: dir, entries, truncated },
       };
     },
   };

@@ -1,3 +1,4 @@
+import type { RepositoryCredentials } from '../../protocol/link-methods.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts';
@@ -17,7 +18,6 @@ import {
   resticArgs,
   resticEnv,
   resticReason,
-  type Repository,
 } from './restic.ts';
 
 export interface JobRequest {
@@ -44,7 +44,7 @@ type Finish = (
 /** Runs allow-listed jobs as child processes and streams their output as job frames. */
 export function createJobRunner(o: {
   send: (frame: JobFrame) => void;
-  repository: () => Repository | null;
+  repository: () => RepositoryCredentials | null;
   initialPaths: () => string[];
   stateDir: string;
   shellEnabled: boolean;
@@ -131,7 +131,7 @@ export function createJobRunner(o: {
   }
 
   /** A restic job, once it holds the repository. */
-  async function runRestic(req: JobRequest, repo: Repository, log: Log, finish: Finish) {
+  async function runRestic(req: JobRequest, repo: RepositoryCredentials, log: Log, finish: Finish) {
     // The server checks the location too; this agent runs nothing that could hand ssh or rclone an option.
     const badLocation = repositoryUrlProblem(repo.repo_url);
     if (badLocation)

@@ -1,18 +1,12 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { snapshotRef } from '../../protocol/jobs.ts';
+import type { RepositoryCredentials } from '../../protocol/link-methods.ts';
 import { RETENTION_KEYS } from '../../protocol/schedules.ts';
 import { formatBytes } from '../../protocol/units.ts';
 
-/** Repository credentials the server sent in the link configuration. */
-export interface Repository {
-  repo_url: string;
-  repo_username?: string;
-  repo_password?: string;
-}
-
 /** restic's repository setting: for a REST server the user name and password go into the URL. */
-export function resticEnv(repo: Repository, cacheDir: string): Record<string, string> {
+export function resticEnv(repo: RepositoryCredentials, cacheDir: string): Record<string, string> {
   let url = repo.repo_url;
   if (repo.repo_username && /^rest:https?:\/\//.test(url)) {
     const u = new URL(url.slice(5));

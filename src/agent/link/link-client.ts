@@ -1,3 +1,4 @@
+import type { HostConfig } from '../../protocol/link-methods.ts';
 import type { RequestAnswer } from './link-requests.ts';
 import { constants, privateDecrypt } from 'node:crypto';
 import WebSocket from 'ws';
@@ -70,7 +71,7 @@ export interface LinkClientOptions {
   bearer: string | null;
   agentVersion: string;
   /** Called with the configuration the server sends in welcome. */
-  onConfig?: (config: Record<string, unknown>) => void;
+  onConfig?: (config: HostConfig) => void;
   /** Answers a server request; unknown methods are refused. */
   onRequest?: (method: string, params: unknown) => RequestAnswer | Promise<RequestAnswer>;
   onCancel?: (id: string) => void;

@@ -1,3 +1,4 @@
+import type { HostConfig } from '../../protocol/link-methods.ts';
 import {
   createPrivateKey,
   createPublicKey,
@@ -306,7 +307,7 @@ export function openStateDir(dir: string) {
     },
 
     /** Configuration the server sent over the link (may hold repository credentials: 0600). */
-    saveLinkConfig(config: Record<string, unknown>): void {
+    saveLinkConfig(config: HostConfig): void {
       writeAtomic(p.linkConfig, `${JSON.stringify(config, null, 2)}\n`, 0o600);
     },
 

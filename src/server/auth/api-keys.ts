@@ -19,7 +19,7 @@ export function createApiKeyService(deps: { store: Store; clock: Clock }) {
     async create(owner: UserActor, name: string, role: Role | undefined) {
       const keyRole = role ?? owner.role;
       if (!roleAtLeast(owner.role, keyRole))
-        throw new AppError('FORBIDDEN', `a ${owner.role} cannot make a ${keyRole} key`);
+        throw new AppError('API_KEY_ROLE', `a ${owner.role} cannot make a ${keyRole} key`);
       const key = newSecret(API_KEY_PREFIX);
       const row = {
         id: randomUUID(),
@@ -50,7 +50,7 @@ export function createApiKeyService(deps: { store: Store; clock: Clock }) {
       const k = await repo.find(id);
       if (!k || (viewer.role !== 'admin' && k.user_id !== viewer.userId))
         throw new AppError('NOT_FOUND', `API key ${id} does not exist`);
-      if (k.revoked_at !== null) throw new AppError('CONFLICT', 'the API key is already revoked');
+      if (k.revoked_at !== null) throw new AppError('API_KEY_REVOKED', 'the API key is already revoked');
       await store.transaction(async (r) => {
         await r.apiKeys.revoke(id, clock.now());
         await r.audit.record(viewer, 'api_key.revoked', { type: 'api_key', id });

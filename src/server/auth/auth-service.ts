@@ -91,7 +91,7 @@ export function createAuthService(deps: {
       if (user?.locked_at) {
         await refuse('locked');
         throw new AppError(
-          'FORBIDDEN',
+          'ACCOUNT_LOCKED',
           `this account is locked after ${LOCK_AFTER} failed sign-ins; an admin unlocks it (Users page, or POST /api/users/{id}/unlock)`,
         );
       }
@@ -183,7 +183,7 @@ export function createAuthService(deps: {
     /** Change role or disabled flag; disabling ends the user's sessions. */
     async updateUser(actor: Actor, id: string, set: { role?: Role; disabled?: boolean }) {
       if (isUser(actor, id) && (set.role !== undefined || set.disabled === true))
-        throw new AppError('CONFLICT', 'admins cannot demote or disable themselves; ask another admin');
+        throw new AppError('SELF_DEMOTION', 'admins cannot demote or disable themselves; ask another admin');
       const after = await store.transaction(async (r) => {
         const before = await r.auth.findUserById(id);
         if (!before) throw new AppError('NOT_FOUND', `user ${id} does not exist`);
@@ -224,7 +224,7 @@ export function createAuthService(deps: {
       const own = isUser(actor, userId);
       if (own) {
         if (opts.current === undefined || !(await argon2.verify(user.password_hash, opts.current)))
-          throw new AppError('FORBIDDEN', 'the current password is wrong');
+          throw new AppError('WRONG_PASSWORD', 'the current password is wrong');
       } else if ((actor.kind === 'user' || actor.kind === 'api_key') && actor.role !== 'admin') {
         throw new AppError('FORBIDDEN', "only admins set another user's password");
       }

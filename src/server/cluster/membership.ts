@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Clock } from '../clock.ts';
 import type { ReplicasTable } from '../db/schema.ts';
 import type { EventBus } from '../events/event-bus.ts';
-import type { Timers } from '../link/link-hub.ts';
+import type { Timers } from '../clock.ts';
 import type { Store } from '../repos/store.ts';
 
 /** Advisory lock key (per database) replicas take turns at for start-up set-up. */
@@ -171,3 +171,34 @@ export function createMembership(deps: {
   };
 }
 export type Membership = ReturnType<typeof createMembership>;
+
+/**
+ * The replicas `/api/cluster` shows: the cluster's, or this one process as the only replica (always the leader,
+ * holding every link).
+ */
+export async function replicasView(o: {
+  membership: Membership | null;
+  self: string | null;
+  startedAt: number;
+  now: number;
+  links: number;
+}) {
+  if (o.membership && o.self)
+    return { mode: 'cluster' as const, self: o.self, replicas: await o.membership.replicas() };
+  return {
+    mode: 'single' as const,
+    self: 'local',
+    replicas: [
+      {
+        id: 'local',
+        name: 'this server',
+        started_at: o.startedAt,
+        renewed_at: o.now,
+        lease_until: null,
+        links: o.links,
+        leader: true,
+        work_at: null,
+      },
+    ],
+  };
+}

@@ -68,3 +68,17 @@ export async function connectNats(c: NatsSettings, name: string): Promise<NatsCo
     );
   }
 }
+
+export /** What is wrong with the connection to NATS, or null when it answers within two seconds. */
+async function natsProblem(nc: NatsConnection): Promise<string | null> {
+  if (nc.isClosed()) return 'the connection to NATS is closed';
+  try {
+    await Promise.race([
+      nc.flush(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2000).unref()),
+    ]);
+    return null;
+  } catch (err) {
+    return `NATS does not answer (${err instanceof Error ? err.message : String(err)})`;
+  }
+}

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ServerFrame } from '../../protocol/link-frames.ts';
 import { API_ERRORS, AppError, type ApiErrorCode } from '../errors.ts';
 import type { LinkHub } from '../link/link-hub.ts';
+import type { LinkSessions } from '../link/link-sessions.ts';
 import type { LinkPeers, LinkPort, TakeoverAnswer } from '../link/link-port.ts';
 import { WireTimeoutError, type ClusterWire, type Opened } from './cluster-wire.ts';
 
@@ -26,8 +27,13 @@ type Outcome = { ok: true; value: unknown } | { ok: false; code: ApiErrorCode; m
  * link (NATS answers "no responders" at once), so an offline node is a 503 at once, as in one process. Every call
  * and answer is sealed (cluster-wire.ts): a NATS client without the master key can neither read nor forge one.
  */
-export function createNatsLink(deps: { wire: ClusterWire; prefix: string; log: Logger }) {
-  const { wire, prefix, log } = deps;
+export function createNatsLink(deps: {
+  wire: ClusterWire;
+  prefix: string;
+  sessions: LinkSessions;
+  log: Logger;
+}) {
+  const { wire, prefix, sessions, log } = deps;
   const subjectOf = (nodeId: string) => `${prefix}.link.${nodeId}`;
   const held = new Map<string, Subscription>();
   let hub: LinkHub | null = null;
@@ -37,19 +43,20 @@ export function createNatsLink(deps: { wire: ClusterWire; prefix: string; log: L
     const call = msg.body as Call;
     const reply = msg.reply;
     if (!h || !reply) return;
+    const s = sessions;
     const answer = (value: unknown) => reply(value);
     switch (call.op) {
       case 'takeover':
         return answer(h.yieldLink(nodeId, call.from));
       case 'send':
-        return answer({ ok: true, value: h.send(nodeId, call.frame) } satisfies Outcome);
+        return answer({ ok: true, value: s.send(nodeId, call.frame) } satisfies Outcome);
       case 'disconnect':
         return answer({
           ok: true,
-          value: h.disconnect(nodeId, call.reason, call.permanent),
+          value: s.disconnect(nodeId, call.reason, call.permanent),
         } satisfies Outcome);
       case 'request':
-        void h.request(nodeId, call.method, call.params, call.timeout_ms).then(
+        void s.requestRaw(nodeId, call.method, call.params, call.timeout_ms).then(
           (value) => answer({ ok: true, value } satisfies Outcome),
           (err: unknown) =>
             answer({
@@ -105,15 +112,15 @@ export function createNatsLink(deps: { wire: ClusterWire; prefix: string; log: L
 
   const port: LinkPort = {
     async send(nodeId, frame) {
-      if (hub?.holds(nodeId)) return hub.send(nodeId, frame);
+      if (sessions.holds(nodeId)) return sessions.send(nodeId, frame);
       return forward(nodeId, { op: 'send', frame });
     },
     async disconnect(nodeId, reason, permanent) {
-      if (hub?.holds(nodeId)) return hub.disconnect(nodeId, reason, permanent);
+      if (sessions.holds(nodeId)) return sessions.disconnect(nodeId, reason, permanent);
       return forward(nodeId, { op: 'disconnect', reason, permanent });
     },
     async request(nodeId, method, params, timeoutMs) {
-      if (hub?.holds(nodeId)) return hub.request(nodeId, method, params, timeoutMs);
+      if (sessions.holds(nodeId)) return sessions.request(nodeId, method, params, timeoutMs);
       let out: Outcome | null;
       try {
         out = await ask(
@@ -123,9 +130,9 @@ export function createNatsLink(deps: { wire: ClusterWire; prefix: string; log: L
         );
       } catch (err) {
         if (err instanceof WireTimeoutError)
-          throw new AppError('TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`);
+          throw new AppError('AGENT_TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`);
         throw new AppError(
-          'UNAVAILABLE',
+          'REPLICA_UNREACHABLE',
           `could not reach the server replica holding node ${nodeId}'s link`,
           {
             cause: err,
@@ -133,16 +140,16 @@ export function createNatsLink(deps: { wire: ClusterWire; prefix: string; log: L
         );
       }
       if (!out)
-        throw new AppError('UNAVAILABLE', `node ${nodeId} is offline; live data needs a connected agent`);
-      if (out.ok) return out.value;
-      throw new AppError(out.code in API_ERRORS ? out.code : 'INTERNAL', out.message);
+        throw new AppError('NODE_OFFLINE', `node ${nodeId} is offline; live data needs a connected agent`);
+      if (out.ok) return sessions.parsed(method, out.value);
+      throw new AppError(Object.hasOwn(API_ERRORS, out.code) ? out.code : 'INTERNAL', out.message);
     },
   };
 
   return {
     port,
     peers,
-    /** The hub whose links this replica serves (set once it is built). */
+    /** The hub that yields this replica's links to others (take-overs), once it is built. */
     serveHub(h: LinkHub) {
       hub = h;
     },

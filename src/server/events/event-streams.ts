@@ -36,7 +36,7 @@ export function createEventStreams() {
       const releaseUser = perUser.take(owner);
       if (!releaseUser)
         throw new AppError(
-          'RATE_LIMITED',
+          'TOO_MANY_STREAMS',
           `you have ${MAX_STREAMS_PER_USER} live streams open already; close some (browser tabs, scripts) first`,
           { retryAfterSeconds: 5 },
         );
@@ -44,7 +44,7 @@ export function createEventStreams() {
       if (!releaseAddress) {
         releaseUser();
         throw new AppError(
-          'RATE_LIMITED',
+          'TOO_MANY_STREAMS',
           `${MAX_STREAMS_PER_ADDRESS} live streams are open from this address already; close some first`,
           { retryAfterSeconds: 5 },
         );

@@ -1,3 +1,4 @@
+import { errorBody, wireCode } from '../../protocol/api/errors.ts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CLAIM_ERRORS, claimErrorJson } from '../../protocol/errors.ts';
@@ -62,27 +63,27 @@ export function handleError(err: FastifyError, req: FastifyRequest, reply: Fasti
   if (isAgentApiPath(req.url)) return sendAgentApiError(req, reply, err);
   if (err instanceof AppError) {
     if (err.retryAfterSeconds !== undefined) void reply.header('retry-after', String(err.retryAfterSeconds));
-    return reply.code(err.status).send({ code: err.code.toLowerCase(), message: err.message });
+    return reply.code(err.status).send(errorBody(err.code, err.message));
   }
   const invalid = validationMessage(err);
-  if (invalid) return reply.code(400).send({ code: 'validation_failed', message: invalid });
+  if (invalid) return reply.code(400).send(errorBody('VALIDATION_FAILED', invalid));
   const down = databaseUnreachable(err);
   if (down) {
     req.log.warn({ err: down }, 'request failed: the database is unreachable');
     return reply
       .code(503)
       .header('retry-after', '5')
-      .send({ code: 'unavailable', message: `the database is unreachable (${down}); try again shortly` });
+      .send(errorBody('UNAVAILABLE', `the database is unreachable (${down}); try again shortly`));
   }
   const status = err.statusCode;
   if (status && status >= 400 && status < 500) {
     const code =
-      status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'validation_failed';
-    return reply.code(status).send({ code, message: err.message });
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+    return reply.code(status).send(errorBody(code, err.message));
   }
   req.log.error({ err }, 'request failed');
   return reply.code(500).send({
-    code: 'internal',
+    code: wireCode('INTERNAL'),
     message: `internal error; quote request ${req.id} when reporting it`,
     request_id: req.id,
   });
@@ -93,5 +94,5 @@ export function handleFrameworkError(err: FastifyError, req: FastifyRequest, rep
   const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
   const message = tooLong ? 'a path segment is longer than 500 characters' : 'the URL is malformed';
   if (isAgentApiPath(req.url)) void sendAgentApiError(req, reply, new ClaimError('ErrBadRequest', message));
-  else void reply.code(tooLong ? 414 : 400).send({ code: tooLong ? 'uri_too_long' : 'bad_url', message });
+  else void reply.code(tooLong ? 414 : 400).send(errorBody(tooLong ? 'URI_TOO_LONG' : 'BAD_URL', message));
 }

@@ -18,17 +18,17 @@ export function refuseCrossSite(ownOrigins: (req: FastifyRequest) => string[]) {
     if (SAFE_METHODS.has(req.method) || isMachinePath(req.url)) return;
     const site = req.headers['sec-fetch-site'];
     if (site === 'cross-site' || site === 'same-site')
-      throw new AppError('FORBIDDEN', `requests from another site are refused (Sec-Fetch-Site: ${site})`);
+      throw new AppError('CROSS_SITE', `requests from another site are refused (Sec-Fetch-Site: ${site})`);
     const origin = req.headers.origin;
     if (origin !== undefined && !ownOrigins(req).includes(origin))
       throw new AppError(
-        'FORBIDDEN',
+        'CROSS_SITE',
         `requests from origin ${origin.slice(0, 200)} are refused; use this server's own pages or an API key`,
       );
     const json = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
     if (req.method === 'POST' && req.cookies[SESSION_COOKIE] && !json && !req.headers['x-requested-with'])
       throw new AppError(
-        'FORBIDDEN',
+        'CROSS_SITE',
         'a signed-in POST must send JSON (Content-Type: application/json) or an X-Requested-With header',
       );
   };

@@ -23,11 +23,13 @@ const SIGNED_IN: { [scheme: string]: string[] }[] = [{ session: [] }, { apiKey: 
 /** Who may call a route: a role (signed in), anyone, or an agent proving its node's credentials. */
 export type Access = Role | 'public' | 'agent';
 
-const STATUS_TEXT: Record<number, string> = Object.fromEntries(
-  Object.entries(API_ERRORS).map(([code, status]) => [status, code.toLowerCase()]),
-);
+/** The codes an answer of this status may carry (the registry in src/protocol/api/errors.ts). */
+const codesOf = (status: number) =>
+  Object.entries(API_ERRORS)
+    .filter(([, e]) => e.status === status)
+    .map(([code]) => `\`${code.toLowerCase()}\``);
 const described = (status: number) =>
-  apiErrorBody.describe(`${STATUS_TEXT[status] ?? 'error'} ({"code","message"})`);
+  apiErrorBody.describe(`{"code","message"}; code: ${codesOf(status).join(', ') || 'error'}`);
 
 /** A route's schema with its access rule and the error statuses it answers, for validation and the API reference. */
 export interface RouteSpec<S extends FastifySchema> {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { requestFrame } from '../../protocol/link-frames.ts';
 import { randomUUID } from 'node:crypto';
 import type { JobView } from '../../protocol/api/views.ts';
 import type { JobType } from '../../protocol/jobs.ts';
@@ -41,6 +43,9 @@ function createNodeBudget<K extends string>(clock: Clock, perHour: Record<K, num
     },
   };
 }
+
+/** A job's stored parameters: an object. */
+const jobParams = z.record(z.string(), z.unknown());
 
 /** How long a job for an offline node waits before it fails. */
 export const DEFAULT_JOB_WAIT_MS = 24 * 3600 * 1000;
@@ -86,13 +91,8 @@ export function createJobsService(deps: {
   const budget = createNodeBudget(clock, { runs: MAX_AGENT_RUNS_PER_HOUR, log: MAX_NODE_LOG_BYTES_PER_HOUR });
 
   function dispatch(job: JobsTable): Promise<boolean> {
-    return link.send(job.node_id, {
-      t: 'request',
-      id: job.id,
-      method: 'job.start',
-      params: { job_id: job.id, type: job.type, params: JSON.parse(job.params) as unknown },
-      timeout_ms: START_TIMEOUT_MS,
-    });
+    const params = { job_id: job.id, type: job.type, params: jobParams.parse(JSON.parse(job.params)) };
+    return link.send(job.node_id, requestFrame(job.id, 'job.start', params, START_TIMEOUT_MS));
   }
 
   async function finish(
@@ -284,9 +284,9 @@ export function createJobsService(deps: {
       const job = await repo.find(id);
       if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
       if (job.state === 'queued') return finish(id, 'cancelled', null, 'cancelled before it started');
-      if (job.state !== 'running') throw new AppError('CONFLICT', `the job already ended (${job.state})`);
+      if (job.state !== 'running') throw new AppError('JOB_ENDED', `the job already ended (${job.state})`);
       if (!(await link.send(job.node_id, { t: 'cancel', id })))
-        throw new AppError('UNAVAILABLE', 'the node is offline; try again when it is back');
+        throw new AppError('NODE_OFFLINE', 'the node is offline; try again when it is back');
     },
 
     /** The node's agent refused or could not start one of its jobs; another node's job id is ignored. */

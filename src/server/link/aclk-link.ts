@@ -25,8 +25,11 @@ import {
   type ServerFrame,
 } from '../../protocol/link-frames.ts';
 import type { LinkAuthService } from '../claiming/link-auth-service.ts';
+import type { NodePresence } from '../nodes/node-presence.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
-import type { LinkChannel, LinkHub, LinkSessionHandle, Timers } from './link-hub.ts';
+import type { Timers } from '../clock.ts';
+import type { LinkHub, LinkSessionHandle } from './link-hub.ts';
+import type { LinkChannel } from './link-sessions.ts';
 import { openMqttSession, REASON } from './mqtt-session.ts';
 
 /** The MQTT reason code a link close code becomes. */
@@ -90,9 +93,16 @@ export function acceptAclkLink(
   remoteAddr: string,
   /** CONNECT was answered (accepted or refused): the connection no longer counts as unauthenticated. */
   authenticated: () => void,
-  deps: { linkAuth: LinkAuthService; hub: LinkHub; nodes: NodesService; timers: Timers; log: Logger },
+  deps: {
+    linkAuth: LinkAuthService;
+    hub: LinkHub;
+    nodes: NodesService;
+    presence: NodePresence;
+    timers: Timers;
+    log: Logger;
+  },
 ): void {
-  const { linkAuth, hub, nodes, log } = deps;
+  const { linkAuth, hub, nodes, presence, log } = deps;
   let nodeId = '';
   let agentVersion: string | null = null;
   let handle: LinkSessionHandle | null = null;
@@ -159,7 +169,7 @@ export function acceptAclkLink(
             return REASON.PAYLOAD_FORMAT_INVALID;
           }
           agentVersion = m.data.version.replace(/^v/, '').slice(0, 100) || agentVersion;
-          await nodes.recordFacts(nodeId, facts, agentVersion ?? '', m.machineGuid.slice(0, 64) || null);
+          await presence.recordFacts(nodeId, facts, agentVersion ?? '', m.machineGuid.slice(0, 64) || null);
           return REASON.SUCCESS;
         }
         case 'node-instance-connection':

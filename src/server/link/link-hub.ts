@@ -1,30 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { WebSocket } from 'ws';
-import {
-  agentFrame,
-  CLOSE,
-  parseFrame,
-  type AgentFrame,
-  type ServerFrame,
-} from '../../protocol/link-frames.ts';
 import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
-import type { Clock } from '../clock.ts';
-import type { NodesService } from '../nodes/nodes-service.ts';
+import { CLOSE, type AgentFrame } from '../../protocol/link-frames.ts';
+import type { Clock, Timers } from '../clock.ts';
 import { retryWhileUnreachable } from '../db/db-errors.ts';
-import { AppError } from '../errors.ts';
-import type { AgentKind } from '../../protocol/api/views.ts';
-import type { LinkHandlers, LinkPeers, LinkPort, TakeoverAnswer } from './link-port.ts';
+import type { NodePresence } from '../nodes/node-presence.ts';
+import type { LinkHandlers, LinkPeers, TakeoverAnswer } from './link-port.ts';
+import type { LinkChannel, LinkSession, LinkSessions } from './link-sessions.ts';
+import { createTakeovers } from './takeovers.ts';
 
-/** Frames of one link waiting to be handled before the server stops reading from it. */
-export const MAX_QUEUED_FRAMES = 64;
-/** Take-overs of one node's link within this window, this many times, mean two machines share an identity. */
-export const TAKEOVER_WINDOW_MS = 60_000;
-export const TAKEOVERS_FOR_DUPLICATE = 3;
-/** A suspected duplicate is cleared once no take-over was attempted for this long. */
-export const DUPLICATE_CLEAR_MS = 10 * 60_000;
-/** What a refused duplicate is told to wait. */
-export const DUPLICATE_RETRY_SECONDS = 300;
+export { DUPLICATE_CLEAR_MS, TAKEOVER_WINDOW_MS, TAKEOVERS_FOR_DUPLICATE } from './takeovers.ts';
 /** How long an agent has to say hello after the socket opens. */
 export const HELLO_TIMEOUT_MS = 10_000;
 /** Heartbeats missed before a node counts as offline, unless configured. */
@@ -35,99 +20,35 @@ export const SWEEP_INTERVAL_MS = 1000;
 const LAST_SEEN_FLUSH_MS = 60_000;
 /** How long a link the server closes may take to answer the close before its connection is dropped. */
 const CLOSE_GRACE_MS = 2000;
-/** A heartbeat frame as our agents send it: recognised without parsing. */
-const HEARTBEAT_FRAME = '{"t":"heartbeat"}';
-
-export interface Timers {
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-export const systemTimers: Timers = {
-  setInterval: (fn, ms) => setInterval(fn, ms).unref(),
-  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-/**
- * The transport under one link. Our own agents speak JSON frames over a websocket; stock Netdata agents speak
- * MQTT 5 (ACLK, see aclk-link.ts). Presence, take-over and duplicate detection are the same for both.
- */
-export interface LinkChannel {
-  /** Which agent is at the other end. */
-  readonly speaks: AgentKind;
-  /** Deliver a frame; false when the link is closed or this transport has no such thing. */
-  deliver(frame: ServerFrame): boolean;
-  /** Tell the agent why (when `goodbye` is given) and close the link. */
-  end(code: number, reason: string, goodbye?: DisconnectFrame): void;
-  /** Drop the connection without a word (it may be half-open). */
-  terminate(): void;
-  isOpen(): boolean;
-  /** Settles when the connection has closed. */
-  readonly closed: Promise<void>;
-}
-type DisconnectFrame = Extract<ServerFrame, { t: 'disconnect' }>;
 
 /** What a transport reports on the session the hub gave it. */
 export interface LinkSessionHandle {
   /** The agent proved itself on this transport: the node is online (facts follow later, for Netdata agents). */
   linked(agentVersion: string | null, reason: string): Promise<void>;
+  /** A frame of Muster's link protocol arrived (JSON transport). */
+  receive(frame: AgentFrame): Promise<void>;
   /** Something arrived: the link is alive. */
-  heard(): Promise<void>;
+  heard(): void;
+  /** Whether the agent said hello (or otherwise proved itself) on this link. */
+  isUp(): boolean;
+  /** End the link for a protocol error. */
+  fail(code: number, reason: string): void;
   /** Why the link is about to end, when the agent said so before closing. */
   ending(reason: string): void;
   /** The connection closed; `reason` when the transport knows better than the close code. */
   closed(code: number, reason?: string): Promise<void>;
 }
 
-/** A Muster agent's link: JSON text frames on a websocket. */
-function jsonChannel(socket: WebSocket): LinkChannel {
-  const deliver = (frame: ServerFrame) => {
-    if (socket.readyState !== socket.OPEN) return false;
-    socket.send(JSON.stringify(frame));
-    return true;
-  };
-  return {
-    speaks: 'muster',
-    deliver,
-    end(code, reason, goodbye) {
-      if (goodbye) deliver(goodbye);
-      socket.close(code, reason.slice(0, 120));
-    },
-    terminate: () => socket.terminate(),
-    isOpen: () => socket.readyState === socket.OPEN,
-    closed: new Promise((resolve) => socket.once('close', () => resolve())),
-  };
-}
-
-interface LinkSession {
-  id: string;
-  nodeId: string;
-  channel: LinkChannel;
-  remoteAddr: string;
-  /** Silence after which the link counts as dead. */
-  silenceLimitMs: number;
-  openedAt: number;
-  lastHeardAt: number;
-  lastPersistedAt: number;
-  helloed: boolean;
-  helloTimer: unknown;
-  /** Why the server ended this session, when it did. */
-  endReason: string | null;
-  /** Presence and the session record were settled for this session's end. */
-  released: boolean;
-  /** It replaced a live link of the node, so its end decides the node's presence even before a hello. */
-  inherited: boolean;
-}
-
 /**
- * Every live agent link: hello/welcome, heartbeats, presence, take-over of an older link for the same node,
- * and duplicate-identity detection when take-overs keep coming.
+ * Presence over every live agent link: admission (with take-over of an older link for the same node, here or at
+ * another replica), hello and welcome, the frames that follow, heartbeats and silence, the session's end. The
+ * transports (json-link.ts, aclk-link.ts) hand their connections over through `open`.
  */
 export function createLinkHub(deps: {
-  nodes: NodesService;
+  sessions: LinkSessions;
+  presence: NodePresence;
+  /** Where welcome's configuration comes from, and where job frames and unsolicited replies go. */
+  handlers: LinkHandlers;
   clock: Clock;
   timers: Timers;
   log: Logger;
@@ -137,79 +58,47 @@ export function createLinkHub(deps: {
   /** The other replicas of a cluster; none in a single process. */
   peers?: LinkPeers;
 }) {
-  const peers = deps.peers;
-  const { nodes, clock, timers, log, heartbeatIntervalMs } = deps;
+  const { sessions, presence, handlers, peers, clock, timers, log, heartbeatIntervalMs } = deps;
   const missedHeartbeats = deps.missedHeartbeats ?? MISSED_HEARTBEATS;
+  const takeovers = createTakeovers({ sessions, presence, log });
   let lastSeenFlushAt = clock.now();
-  let handlers: LinkHandlers = {
-    configFor: async () => ({}),
-    online: async () => undefined,
-    frame: async () => undefined,
-  };
-  const sessions = new Map<string, LinkSession>();
-  const takeovers = new Map<string, number[]>();
-  const suspected = new Map<string, number>();
-  /** Requests waiting for the agent's reply, by request id. */
-  const pending = new Map<
-    string,
-    { nodeId: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: unknown }
-  >();
-
-  function settle(id: string, outcome: { ok: true; value: unknown } | { ok: false; error: Error }) {
-    const p = pending.get(id);
-    if (!p) return false;
-    pending.delete(id);
-    timers.clearTimeout(p.timer);
-    if (outcome.ok) p.resolve(outcome.value);
-    else p.reject(outcome.error);
-    return true;
-  }
   let closing = false;
 
-  function send(s: LinkSession, frame: ServerFrame) {
-    s.channel.deliver(frame);
-  }
-
-  function end(s: LinkSession, code: number, reason: string, goodbye?: DisconnectFrame) {
-    s.endReason = reason;
-    s.channel.end(code, reason, goodbye);
-  }
-
-  /** Note a take-over; true when it makes the node a suspected duplicate. */
-  function countTakeover(nodeId: string, now: number): boolean {
-    const recent = (takeovers.get(nodeId) ?? []).filter((t) => now - t < TAKEOVER_WINDOW_MS);
-    recent.push(now);
-    takeovers.set(nodeId, recent);
-    return recent.length >= TAKEOVERS_FOR_DUPLICATE;
-  }
+  const sessionRow = (s: LinkSession, agentVersion: string | null) => ({
+    id: s.id,
+    node_id: s.nodeId,
+    opened_at: s.openedAt,
+    remote_addr: s.remoteAddr,
+    agent_version: agentVersion,
+  });
 
   async function onHello(s: LinkSession, frame: Extract<AgentFrame, { t: 'hello' }>) {
     if (frame.protocol !== LINK_PROTOCOL_VERSION) {
       // Not permanent: only a removed node stops an agent for good; an upgraded agent comes back by itself.
-      end(s, CLOSE.PROTOCOL_ERROR, `unsupported link protocol ${frame.protocol}; upgrade the agent`, {
-        t: 'disconnect',
-        reason: `this server speaks link protocol ${LINK_PROTOCOL_VERSION}; upgrade the agent`,
-        reconnect_after_seconds: 600,
-        permanent: false,
-      });
+      sessions.end(
+        s,
+        CLOSE.PROTOCOL_ERROR,
+        `unsupported link protocol ${frame.protocol}; upgrade the agent`,
+        {
+          t: 'disconnect',
+          reason: `this server speaks link protocol ${LINK_PROTOCOL_VERSION}; upgrade the agent`,
+          reconnect_after_seconds: 600,
+          permanent: false,
+        },
+      );
       return;
     }
     timers.clearTimeout(s.helloTimer);
     s.helloed = true;
-    await nodes.markOnline(
+    const reason = `link established from ${s.remoteAddr}`;
+    await presence.markOnline(
       s.nodeId,
       frame.facts,
       frame.agent_version,
-      `link established from ${s.remoteAddr}`,
-      {
-        id: s.id,
-        node_id: s.nodeId,
-        opened_at: s.openedAt,
-        remote_addr: s.remoteAddr,
-        agent_version: frame.agent_version,
-      },
+      reason,
+      sessionRow(s, frame.agent_version),
     );
-    send(s, {
+    s.channel.deliver({
       t: 'welcome',
       node_id: s.nodeId,
       heartbeat_interval_ms: heartbeatIntervalMs,
@@ -219,52 +108,21 @@ export function createLinkHub(deps: {
     await handlers.online(s.nodeId);
   }
 
-  async function onFrame(s: LinkSession, text: string) {
+  async function receive(s: LinkSession, frame: AgentFrame) {
     s.lastHeardAt = clock.now();
-    const parsed = parseFrame(agentFrame, text);
-    if (!parsed.ok) {
-      log.warn({ node_id: s.nodeId, error: parsed.error }, 'closing link after a malformed frame');
-      end(s, CLOSE.PROTOCOL_ERROR, parsed.error);
+    if (frame.t === 'hello') {
+      if (s.helloed) sessions.end(s, CLOSE.PROTOCOL_ERROR, 'hello may be sent once per link');
+      else await onHello(s, frame);
       return;
     }
-    const frame = parsed.frame;
-    if (!s.helloed && frame.t !== 'hello') {
-      end(s, CLOSE.PROTOCOL_ERROR, 'the first frame must be hello');
+    if (!s.helloed) {
+      sessions.end(s, CLOSE.PROTOCOL_ERROR, 'the first frame must be hello');
       return;
     }
-    switch (frame.t) {
-      case 'hello':
-        if (s.helloed) {
-          end(s, CLOSE.PROTOCOL_ERROR, 'hello may be sent once per link');
-          return;
-        }
-        await onHello(s, frame);
-        return;
-      case 'heartbeat':
-        return;
-      case 'reply':
-        // Replies to requests made here are settled here; late ones (after a timeout) find nothing and are dropped.
-        if (pending.get(frame.id)?.nodeId === s.nodeId) {
-          settle(
-            frame.id,
-            frame.ok
-              ? { ok: true, value: frame.result }
-              : {
-                  ok: false,
-                  error: new AppError(
-                    'CONFLICT',
-                    `the agent refused: ${frame.error?.message ?? 'no reason given'}`,
-                  ),
-                },
-          );
-          return;
-        }
-        await stored(s, () => handlers.frame(s.nodeId, frame));
-        return;
-      default:
-        await stored(s, () => handlers.frame(s.nodeId, frame));
-        return;
-    }
+    if (frame.t === 'heartbeat') return;
+    // Replies to requests made here are settled here; the rest (job.start's) go on with the job frames.
+    if (frame.t === 'reply' && sessions.settleReply(s, frame)) return;
+    await stored(s, () => handlers.frame(s.nodeId, frame));
   }
 
   /**
@@ -290,68 +148,23 @@ export function createLinkHub(deps: {
   function flushLastSeen(now: number) {
     lastSeenFlushAt = now;
     const ids: string[] = [];
-    for (const s of sessions.values())
+    for (const s of sessions.all())
       if (s.helloed && s.lastHeardAt > s.lastPersistedAt) {
         s.lastPersistedAt = s.lastHeardAt;
         ids.push(s.nodeId);
       }
-    void nodes.seen(ids).catch((err: unknown) => log.error({ err }, 'could not record last-seen times'));
-  }
-
-  /** Refuse a new link: two machines seem to share the node's identity. */
-  function refuse(channel: LinkChannel, reason: string) {
-    channel.end(CLOSE.DUPLICATE, reason, {
-      t: 'disconnect',
-      reason,
-      reconnect_after_seconds: DUPLICATE_RETRY_SECONDS,
-      permanent: false,
-    });
+    void presence.seen(ids).catch((err: unknown) => log.error({ err }, 'could not record last-seen times'));
   }
 
   /** End every link, telling agents `told` and to come back within a few seconds (here or to another replica). */
   function sendAway(reason: string, told = reason) {
-    for (const s of [...sessions.values()])
-      end(s, CLOSE.SERVER_SHUTDOWN, reason, {
+    for (const s of [...sessions.all()])
+      sessions.end(s, CLOSE.SERVER_SHUTDOWN, reason, {
         t: 'disconnect',
         reason: told,
         reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
         permanent: false,
       });
-  }
-
-  /**
-   * Another link wants the node `old` holds: count the take-over, and either end `old` (null) or, when take-overs
-   * keep coming while it is alive, flag the node and return why the new link is refused.
-   */
-  function replaceOrRefuse(old: LinkSession, remoteAddr: string, now: number): string | null {
-    const nodeId = old.nodeId;
-    const oldAlive = now - old.lastHeardAt < old.silenceLimitMs;
-    if (countTakeover(nodeId, now) && oldAlive) {
-      const reason = `duplicate identity suspected: another agent from ${old.remoteAddr} holds this node's link`;
-      if (!suspected.has(nodeId))
-        void nodes
-          .setDuplicateSuspected(nodeId, true, reason)
-          .catch((err: unknown) => log.error({ err }, 'could not flag duplicate'));
-      suspected.set(nodeId, now);
-      log.warn(
-        { node_id: nodeId, from: remoteAddr, holder: old.remoteAddr },
-        'refusing link: duplicate identity suspected',
-      );
-      return reason;
-    }
-    end(old, CLOSE.REPLACED, `replaced by a newer link from ${remoteAddr}`, {
-      t: 'disconnect',
-      reason: `replaced by a newer link from ${remoteAddr}`,
-      reconnect_after_seconds: Math.round((TAKEOVER_WINDOW_MS / 1000) * 2),
-      permanent: false,
-    });
-    return null;
-  }
-
-  /** Requests waiting on a node's link fail: it went away from this replica. */
-  function failPending(nodeId: string, message: string) {
-    for (const [id, p] of pending)
-      if (p.nodeId === nodeId) settle(id, { ok: false, error: new AppError('UNAVAILABLE', message) });
   }
 
   /**
@@ -361,21 +174,21 @@ export function createLinkHub(deps: {
    */
   async function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
     let inherited = false;
-    if (peers && !sessions.has(nodeId)) {
+    if (peers && !sessions.holds(nodeId)) {
       const answer = await peers.takeOver(nodeId, remoteAddr);
       if (answer.refused) {
-        refuse(channel, answer.refused);
+        takeovers.refuse(channel, answer.refused);
         return null;
       }
-      if (answer.takeovers.length > 0) takeovers.set(nodeId, answer.takeovers);
+      takeovers.adopt(nodeId, answer.takeovers);
       inherited = answer.replaced;
     }
     const now = clock.now();
     const old = sessions.get(nodeId);
     if (old) {
-      const refusal = replaceOrRefuse(old, remoteAddr, now);
+      const refusal = takeovers.replaceOrRefuse(old, remoteAddr, now);
       if (refusal) {
-        refuse(channel, refusal);
+        takeovers.refuse(channel, refusal);
         return null;
       }
       inherited = old.helloed || old.inherited;
@@ -395,7 +208,7 @@ export function createLinkHub(deps: {
       released: false,
       inherited,
     };
-    sessions.set(nodeId, s);
+    sessions.set(s);
     if (!old) peers?.holding(nodeId, true);
     return s;
   }
@@ -409,7 +222,7 @@ export function createLinkHub(deps: {
     if (current) {
       sessions.delete(s.nodeId);
       peers?.holding(s.nodeId, false);
-      failPending(s.nodeId, 'the node went offline before it answered');
+      sessions.failPending(s.nodeId, 'the node went offline before it answered');
     }
     const reason =
       s.endReason ??
@@ -419,107 +232,59 @@ export function createLinkHub(deps: {
         : `connection lost (close code ${code})`);
     // A replaced session leaves the node online through its successor; only the current one decides presence,
     // also when it ends before its hello after taking over a live link.
-    if (s.helloed || s.inherited) await nodes.linkClosed(s.id, reason, current && !closing ? s.nodeId : null);
+    if (s.helloed || s.inherited)
+      await presence.linkClosed(s.id, reason, current && !closing ? s.nodeId : null);
   }
 
-  const hub = {
-    /** Where welcome's configuration comes from and where agent frames go; set once the server is built. */
-    handle(h: LinkHandlers): void {
-      handlers = h;
-    },
-    /** Adopt a freshly authenticated socket for a node. */
-    attach(nodeId: string, socket: WebSocket, remoteAddr: string): void {
-      // Frames of one link are handled in order, after the link was admitted: a hello must be recorded before its
-      // first heartbeat. An agent that sends faster than they are handled is paused (TCP pushes back on it), so
-      // the queue of frames waiting in memory stays bounded.
-      let s: LinkSession | null = null;
-      let chain: Promise<unknown> = admit(
-        nodeId,
-        jsonChannel(socket),
-        remoteAddr,
-        heartbeatIntervalMs * missedHeartbeats,
-      ).then(
-        (admitted) => {
-          s = admitted;
-          if (admitted)
-            admitted.helloTimer = timers.setTimeout(
-              () => end(admitted, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
-              HELLO_TIMEOUT_MS,
-            );
-        },
-        (err: unknown) => {
-          log.error({ err, node_id: nodeId }, 'could not admit a link');
-          socket.close(1011, 'internal error admitting the link');
-        },
-      );
-      let waiting = 0;
-      // Agents that were told `heartbeat: "ping"` send a websocket ping (answered by the socket) and nothing else.
-      socket.on('ping', () => {
-        if (s) s.lastHeardAt = clock.now();
-      });
-      socket.on('message', (data, isBinary) => {
-        // The most frequent frame costs no parsing and no queueing once the link is up.
-        if (s?.helloed && !isBinary && Buffer.isBuffer(data) && data.length === HEARTBEAT_FRAME.length) {
-          if (data.toString('latin1') === HEARTBEAT_FRAME) {
-            s.lastHeardAt = clock.now();
-            return;
-          }
-        }
-        if (++waiting >= MAX_QUEUED_FRAMES && !socket.isPaused) socket.pause();
-        const text = isBinary
-          ? null
-          : Buffer.isBuffer(data)
-            ? data.toString('utf8')
-            : Buffer.concat(data as Buffer[]).toString('utf8');
-        chain = chain
-          .then(() => {
-            if (!s) return;
-            if (text === null)
-              end(s, CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
-            else return onFrame(s, text);
-          })
-          .catch((err: unknown) => {
-            log.error({ err, node_id: nodeId }, 'link frame handling failed');
-            if (s) end(s, 1011, 'internal error handling a frame');
-          })
-          .finally(() => {
-            if (--waiting <= MAX_QUEUED_FRAMES / 4 && socket.isPaused) socket.resume();
-          });
-      });
-      socket.on('close', (code) => {
-        chain = chain
-          .then(() => s && onClose(s, code))
-          .catch((err: unknown) => log.error({ err, node_id: nodeId }, 'link close handling failed'));
-      });
-      socket.on('error', (err) => log.debug({ err, node_id: nodeId }, 'link socket error'));
-    },
+  /** A silent link: let it go now (its socket may be half-open and never report the close). */
+  function letGo(s: LinkSession, now: number) {
+    const silent = Math.round((now - s.lastHeardAt) / 1000);
+    const reason =
+      s.channel.speaks === 'muster'
+        ? `no heartbeat for ${silent} s (${missedHeartbeats} missed)`
+        : `nothing heard for ${silent} s (MQTT keep-alive missed)`;
+    sessions.end(s, CLOSE.HEARTBEAT_TIMEOUT, reason);
+    void onClose(s, CLOSE.HEARTBEAT_TIMEOUT).catch((err: unknown) =>
+      log.error({ err, node_id: s.nodeId }, 'link close handling failed'),
+    );
+    timers.setTimeout(() => s.channel.terminate(), CLOSE_GRACE_MS);
+  }
 
+  return {
     /**
-     * Adopt a link of another transport (a Netdata agent's ACLK) once its credentials were checked; null when
-     * refused as a duplicate. The transport reports through the returned handle.
+     * Adopt an authenticated link once its credentials were checked; null when refused as a duplicate. The
+     * transport reports through the returned handle. A Muster agent has HELLO_TIMEOUT_MS to say hello.
      */
     async open(
       nodeId: string,
       channel: LinkChannel,
       remoteAddr: string,
-      silenceLimitMs: number,
+      silenceLimitMs = heartbeatIntervalMs * missedHeartbeats,
     ): Promise<LinkSessionHandle | null> {
       const s = await admit(nodeId, channel, remoteAddr, silenceLimitMs);
       if (!s) return null;
+      if (channel.speaks === 'muster')
+        s.helloTimer = timers.setTimeout(
+          () => sessions.end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
+          HELLO_TIMEOUT_MS,
+        );
       return {
         async linked(agentVersion, reason) {
           s.helloed = true;
-          await nodes.markLinked(s.nodeId, channel.speaks, agentVersion, reason, {
-            id: s.id,
-            node_id: s.nodeId,
-            opened_at: s.openedAt,
-            remote_addr: s.remoteAddr,
-            agent_version: agentVersion,
-          });
+          await presence.markLinked(
+            s.nodeId,
+            channel.speaks,
+            agentVersion,
+            reason,
+            sessionRow(s, agentVersion),
+          );
         },
-        heard: async () => {
+        receive: (frame) => receive(s, frame),
+        heard: () => {
           s.lastHeardAt = clock.now();
         },
+        isUp: () => s.helloed,
+        fail: (code, reason) => sessions.end(s, code, reason),
         ending(reason) {
           s.endReason ??= reason;
         },
@@ -534,32 +299,8 @@ export function createLinkHub(deps: {
     sweep(): void {
       const now = clock.now();
       if (now - lastSeenFlushAt >= LAST_SEEN_FLUSH_MS) flushLastSeen(now);
-      for (const s of sessions.values()) {
-        if (s.helloed && now - s.lastHeardAt > s.silenceLimitMs) {
-          const silent = Math.round((now - s.lastHeardAt) / 1000);
-          const reason =
-            s.channel.speaks === 'muster'
-              ? `no heartbeat for ${silent} s (${missedHeartbeats} missed)`
-              : `nothing heard for ${silent} s (MQTT keep-alive missed)`;
-          end(s, CLOSE.HEARTBEAT_TIMEOUT, reason);
-          // The socket may be half-open and never report its close: decide presence now, and drop the
-          // connection if the agent does not answer the close in time.
-          void onClose(s, CLOSE.HEARTBEAT_TIMEOUT).catch((err: unknown) =>
-            log.error({ err, node_id: s.nodeId }, 'link close handling failed'),
-          );
-          timers.setTimeout(() => s.channel.terminate(), CLOSE_GRACE_MS);
-        }
-      }
-      for (const [nodeId, at] of suspected) {
-        const last = Math.max(at, ...(takeovers.get(nodeId) ?? []));
-        if (now - last > DUPLICATE_CLEAR_MS) {
-          suspected.delete(nodeId);
-          takeovers.delete(nodeId);
-          void nodes
-            .setDuplicateSuspected(nodeId, false)
-            .catch((err: unknown) => log.error({ err }, 'could not clear duplicate flag'));
-        }
-      }
+      for (const s of sessions.all()) if (s.helloed && now - s.lastHeardAt > s.silenceLimitMs) letGo(s, now);
+      takeovers.sweep(now);
     },
 
     /**
@@ -568,113 +309,39 @@ export function createLinkHub(deps: {
      */
     yieldLink(nodeId: string, from: string): TakeoverAnswer {
       const old = sessions.get(nodeId);
-      if (!old) return { refused: null, takeovers: takeovers.get(nodeId) ?? [], replaced: false };
-      const refused = replaceOrRefuse(old, from, clock.now());
+      if (!old) return { refused: null, takeovers: takeovers.history(nodeId), replaced: false };
+      const refused = takeovers.replaceOrRefuse(old, from, clock.now());
       if (refused) return { refused, takeovers: [], replaced: false };
       // The node stays online through its new link: this session's close only records the session.
       sessions.delete(nodeId);
       peers?.holding(nodeId, false);
-      failPending(nodeId, "the node's link moved to another server replica; ask again");
-      return {
-        refused: null,
-        takeovers: takeovers.get(nodeId) ?? [],
-        replaced: old.helloed || old.inherited,
-      };
+      sessions.failPending(nodeId, "the node's link moved to another server replica; ask again");
+      return { refused: null, takeovers: takeovers.history(nodeId), replaced: old.helloed || old.inherited };
     },
 
-    /** Whether this process holds the node's link. */
-    holds: (nodeId: string) => sessions.has(nodeId),
-
-    /** End a node's link; `permanent` tells the agent to stop trying. */
-    disconnect(nodeId: string, reason: string, permanent: boolean): boolean {
-      const s = sessions.get(nodeId);
-      if (!s) return false;
-      end(s, permanent ? CLOSE.REMOVED : CLOSE.NORMAL, reason, { t: 'disconnect', reason, permanent });
-      return true;
-    },
-
-    /** Which agent holds the node's link now, if any. */
-    speaks: (nodeId: string): AgentKind | null => sessions.get(nodeId)?.channel.speaks ?? null,
-
-    /**
-     * Ask the agent something over its link. Fails at once (503) when the node is offline, with 504 after
-     * `timeoutMs`; many requests may be in flight on one link.
-     */
-    request(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
-      const s = sessions.get(nodeId);
-      if (!s?.helloed || !s.channel.isOpen())
-        return Promise.reject(
-          new AppError('UNAVAILABLE', `node ${nodeId} is offline; live data needs a connected agent`),
-        );
-      if (s.channel.speaks !== 'muster')
-        return Promise.reject(
-          new AppError(
-            'CONFLICT',
-            `node ${nodeId} runs a Netdata agent, which does not answer Muster's requests`,
-          ),
-        );
-      const id = randomUUID();
-      return new Promise((resolve, reject) => {
-        const timer = timers.setTimeout(() => {
-          settle(id, {
-            ok: false,
-            error: new AppError('TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`),
-          });
-          send(s, { t: 'cancel', id });
-        }, timeoutMs);
-        pending.set(id, { nodeId, resolve, reject, timer });
-        send(s, { t: 'request', id, method, params, timeout_ms: timeoutMs });
-      });
-    },
-
-    /** Withdraw a request: the agent is told, the caller gets an error. */
-    cancel(id: string): boolean {
-      const p = pending.get(id);
-      if (!p) return false;
-      const s = sessions.get(p.nodeId);
-      if (s) send(s, { t: 'cancel', id });
-      return settle(id, { ok: false, error: new AppError('CONFLICT', 'the request was cancelled') });
-    },
-
-    pendingCount: () => pending.size,
-
-    /** Send a frame on the node's link; false when it has none. */
-    send(nodeId: string, frame: ServerFrame): boolean {
-      const s = sessions.get(nodeId);
-      return s?.helloed === true && s.channel.deliver(frame);
-    },
-    count: () => sessions.size,
-
+    count: () => sessions.count(),
     /** End every link, telling agents to come back within a few seconds (to this replica or another). */
     endAll: (reason: string) => sendAway(reason),
 
     /** Server stopping: tell every agent to come back soon, spread over a few seconds. */
     async shutdown(): Promise<void> {
       closing = true;
-      const all = [...sessions.values()];
-      const closed = all.map((s) => s.channel.closed);
+      const all = [...sessions.all()];
       sendAway('server shutting down', 'server restarting');
-      await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.race([
+        Promise.all(all.map((s) => s.channel.closed)),
+        new Promise((r) => setTimeout(r, 2000).unref()),
+      ]);
       await Promise.all(
         all
           .filter((s) => s.helloed)
           .map((s) =>
-            nodes
+            presence
               .markOffline(s.nodeId, 'server shutting down; the agent will reconnect')
               .catch(() => undefined),
           ),
       );
     },
   };
-  return hub;
 }
 export type LinkHub = ReturnType<typeof createLinkHub>;
-
-/** The link as the rest of a single-process server reaches it: every link is in this hub. */
-export function localLink(hub: LinkHub): LinkPort {
-  return {
-    send: async (nodeId, frame) => hub.send(nodeId, frame),
-    request: (nodeId, method, params, timeoutMs) => hub.request(nodeId, method, params, timeoutMs),
-    disconnect: async (nodeId, reason, permanent) => hub.disconnect(nodeId, reason, permanent),
-  };
-}

@@ -1,15 +1,24 @@
 import type { AgentFrame, ServerFrame } from '../../protocol/link-frames.ts';
+import type { HostConfig, LinkMethod, LinkParamsIn, LinkResult } from '../../protocol/link-methods.ts';
 
 /**
  * How the rest of the server reaches agents: the only dependency operations and services have on the link.
- * Today one process holds every link (the hub); a server of several replicas plugs in another implementation
- * that forwards to the replica holding the node's link.
+ * In one process it is the hub itself (`localLink`); in a cluster, `cluster/nats-link.ts` forwards to the replica
+ * that holds the node's link.
  */
 export interface LinkPort {
   /** Send a frame on the node's link, wherever it is held; false when it has none. */
   send(nodeId: string, frame: ServerFrame): Promise<boolean>;
-  /** Ask the agent and wait for its reply: 503 at once when offline, 504 after `timeoutMs`. */
-  request(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown>;
+  /**
+   * Ask the agent one of the link's methods and wait for its reply, parsed by the method's result schema: 503 at
+   * once when offline, 504 after `timeoutMs`, 502 `agent_answer_invalid` when the answer does not parse.
+   */
+  request<M extends LinkMethod>(
+    nodeId: string,
+    method: M,
+    params: LinkParamsIn<M>,
+    timeoutMs: number,
+  ): Promise<LinkResult<M>>;
   /** End the node's link; `permanent` tells the agent to stop trying. False when it had none. */
   disconnect(nodeId: string, reason: string, permanent: boolean): Promise<boolean>;
 }
@@ -35,7 +44,7 @@ export interface LinkPeers {
 /** What the link reports to the rest of the server; set once everything is built. */
 export interface LinkHandlers {
   /** The configuration (and the node's repository credentials) sent in welcome. */
-  configFor(nodeId: string): Promise<Record<string, unknown>>;
+  configFor(nodeId: string): Promise<HostConfig>;
   /** After welcome: the node is online and can be given work. */
   online(nodeId: string): Promise<void>;
   /** Replies nobody waits for, and job frames, in the order the link delivered them. */

@@ -1,7 +1,8 @@
 import mqtt, { type IConnectPacket, type IPublishPacket, type Packet } from 'mqtt-packet';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { Timers } from './link-hub.ts';
+import type { Timers } from '../clock.ts';
+import { createFrameQueue } from './frame-queue.ts';
 
 /** Largest MQTT packet either side sends (told to the client in CONNACK), and so the largest one buffered. */
 export const MAX_MQTT_PACKET_BYTES = 1024 * 1024;
@@ -111,8 +112,10 @@ export function openMqttSession(
   let keepWill = false;
   let endReason: string | null = null;
   let nextId = 1;
-  let chain = Promise.resolve();
-  let waiting = 0;
+  const queue = createFrameQueue(socket, MAX_QUEUED_PACKETS, (err) => {
+    log.error({ err }, 'MQTT packet handling failed');
+    end(REASON.UNSPECIFIED, 'internal error handling a packet', 1011);
+  });
 
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   /**
@@ -315,18 +318,7 @@ export function openMqttSession(
     }
   }
 
-  parser.on('packet', (p: Packet) => {
-    if (++waiting >= MAX_QUEUED_PACKETS && !socket.isPaused) socket.pause();
-    chain = chain
-      .then(() => onPacket(p))
-      .catch((err: unknown) => {
-        log.error({ err }, 'MQTT packet handling failed');
-        end(REASON.UNSPECIFIED, 'internal error handling a packet', 1011);
-      })
-      .finally(() => {
-        if (--waiting <= MAX_QUEUED_PACKETS / 4 && socket.isPaused) socket.resume();
-      });
-  });
+  parser.on('packet', (p: Packet) => queue.push(() => onPacket(p)));
   parser.on('error', (err: Error) =>
     end(REASON.MALFORMED_PACKET, `malformed MQTT packet: ${err.message}`, 1002),
   );
@@ -352,16 +344,16 @@ export function openMqttSession(
     timers.clearTimeout(connectTimer);
     state = 'ended';
     if (!accepted) return;
-    chain = chain
-      .then(() =>
+    queue.then(
+      () =>
         handlers.closed({
           graceful,
           will: !graceful || keepWill ? will : null,
           reason: endReason,
           code,
         }),
-      )
-      .catch((err: unknown) => log.error({ err }, 'MQTT close handling failed'));
+      (err) => log.error({ err }, 'MQTT close handling failed'),
+    );
   });
   socket.on('error', (err) => log.debug({ err }, 'MQTT websocket error'));
 

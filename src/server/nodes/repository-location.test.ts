@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { repositoryLocation } from './nodes-service.ts';
+import { repositoryLocation } from './node-repositories.ts';
 
 test("a repository's location never carries its credentials", () => {
   const cases: [string, string][] = [

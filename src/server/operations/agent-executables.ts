@@ -55,7 +55,7 @@ export function agentExecutables(dir = AGENT_EXECUTABLES_DIR) {
       const actual = hash.digest('hex');
       if (actual !== exe.sha256)
         throw new AppError(
-          'UNAVAILABLE',
+          'AGENT_EXECUTABLE_MISMATCH',
           `the agent executable ${exe.file} on the server does not match its manifest (sha256 ${actual.slice(0, 12)}…, the manifest says ${exe.sha256.slice(0, 12)}…): it changed after the build; rebuild with npm run build`,
         );
       verified.add(key);

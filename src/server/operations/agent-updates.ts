@@ -63,7 +63,7 @@ export function createAgentUpdates(deps: {
     async updateNode(actor: Actor, nodeId: string, force = false) {
       const n = await deps.nodes.getHost(nodeId);
       const p = plan(n, force);
-      if ('reason' in p) throw new AppError('CONFLICT', `${n.hostname} ${p.reason}`);
+      if ('reason' in p) throw new AppError('UPDATE_NOT_POSSIBLE', `${n.hostname} ${p.reason}`);
       return deps.jobs.create(actor, nodeId, 'agent.update', p.params);
     },
     /** Update every node of a room that can be: a job each, and the rest with the reason. */

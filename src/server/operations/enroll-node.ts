@@ -44,7 +44,8 @@ function provenKey(body: EnrollBody): string | null {
   } catch {
     ok = false;
   }
-  if (!ok) throw new AppError('FORBIDDEN', 'key_proof is not a signature of this token by public_key');
+  if (!ok)
+    throw new AppError('KEY_PROOF_INVALID', 'key_proof is not a signature of this token by public_key');
   return key;
 }
 
@@ -52,12 +53,12 @@ function provenKey(body: EnrollBody): string | null {
 export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventBus; caPin: string | null }) {
   const { store, clock, bus } = deps;
   return {
-    async enroll(body: EnrollBody, sourceIp: string | null) {
+    async enrollNode(body: EnrollBody, sourceIp: string | null) {
       const agentToken = newSecret(AGENT_TOKEN_PREFIX);
       const publicKey = provenKey(body);
       const outcome = await store.transaction(async (r) => {
         const t = await r.tokens.findBySecretHash(sha256Hex(body.token));
-        if (!t) throw new AppError('FORBIDDEN', 'the enrollment token is not valid for this server');
+        if (!t) throw new AppError('TOKEN_WRONG_SERVER', 'the enrollment token is not valid for this server');
         // The same agent (same key, proven) asking again for a host this token made, which never connected: its
         // first answer was lost. It gets the same host and a fresh agent token; the token is not used again.
         const nodes = r.nodes;
@@ -68,10 +69,10 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
         }
         const hostId = randomUUID();
         const unusable = tokenUnusableReason(t, clock.now());
-        if (unusable) throw new AppError('GONE', `${unusable}; mint a new one`);
+        if (unusable) throw new AppError('TOKEN_UNUSABLE', `${unusable}; mint a new one`);
         if (t.hostname !== null && t.hostname.toLowerCase() !== body.hostname.toLowerCase())
           throw new AppError(
-            'FORBIDDEN',
+            'TOKEN_WRONG_HOST',
             `the token was minted for host "${t.hostname}", not "${body.hostname}"`,
           );
         try {
@@ -91,11 +92,11 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
             },
           });
           // A fresh random id: only a broken random source could meet an existing node.
-          if (!admitted) throw new AppError('CONFLICT', `host id ${hostId} exists already; enroll again`);
+          if (!admitted) throw new AppError('HOST_EXISTS', `host id ${hostId} exists already; enroll again`);
         } catch (err) {
           if (err instanceof ClaimError && err.key === 'ErrForbidden')
-            throw new AppError('GONE', `${err.message}; mint a new one`);
-          if (err instanceof ClaimError) throw new AppError('CONFLICT', err.message);
+            throw new AppError('TOKEN_UNUSABLE', `${err.message}; mint a new one`);
+          if (err instanceof ClaimError) throw new AppError('ENROLL_REFUSED', err.message);
           throw err;
         }
         return { kind: 'enrolled', hostId } as const;

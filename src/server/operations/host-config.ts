@@ -2,6 +2,8 @@ import type { Actor } from '../actor.ts';
 import { AppError } from '../errors.ts';
 import type { BackupsService } from '../backups/backups-service.ts';
 import type { LinkPort } from '../link/link-port.ts';
+import type { HostConfig as HostConfigShape } from '../../protocol/link-methods.ts';
+import type { NodeRepositories } from '../nodes/node-repositories.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import type { ScheduleInput, SchedulesService, SourceGroupInput } from '../schedules/schedules-service.ts';
 
@@ -11,14 +13,15 @@ import type { ScheduleInput, SchedulesService, SourceGroupInput } from '../sched
  */
 export function createHostConfig(deps: {
   nodes: NodesService;
+  repositories: NodeRepositories;
   schedules: SchedulesService;
   link: LinkPort;
   backups: BackupsService;
 }) {
-  const { nodes, schedules, link } = deps;
+  const { nodes, repositories, schedules, link } = deps;
 
-  async function configFor(nodeId: string): Promise<Record<string, unknown>> {
-    return { ...(await nodes.linkConfig(nodeId)), schedules: await schedules.specsFor(nodeId) };
+  async function configFor(nodeId: string): Promise<HostConfigShape> {
+    return { ...(await repositories.linkConfig(nodeId)), schedules: await schedules.specsFor(nodeId) };
   }
   /** Send the host its new configuration if it is connected, wherever (it gets it in welcome otherwise). */
   async function push(nodeId: string): Promise<void> {
@@ -34,7 +37,7 @@ export function createHostConfig(deps: {
 
   /** A schedule that will run (enabled) needs a repository restic can use, or it would fail at every run. */
   async function runnable(hostId: string, enabled: boolean | undefined) {
-    if (enabled !== false) await nodes.requireRepository(hostId);
+    if (enabled !== false) await repositories.requireRepository(hostId);
   }
 
   return {
@@ -45,7 +48,7 @@ export function createHostConfig(deps: {
       await nodes.getHost(hostId);
       let warning: string | null = null;
       try {
-        await nodes.requireRepository(hostId);
+        await repositories.requireRepository(hostId);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         warning = err.message;

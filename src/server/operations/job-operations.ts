@@ -8,6 +8,7 @@ import { SYSTEM, type Actor } from '../actor.ts';
 const isAdmin = (a: Actor) => a.kind === 'system' || ('role' in a && roleAtLeast(a.role, 'admin'));
 import { AppError } from '../errors.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
+import type { NodeRepositories } from '../nodes/node-repositories.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 import type { SchedulesService } from '../schedules/schedules-service.ts';
 
@@ -18,14 +19,15 @@ import type { SchedulesService } from '../schedules/schedules-service.ts';
 export function createJobOperations(deps: {
   jobs: JobsService;
   nodes: NodesService;
+  repositories: NodeRepositories;
   schedules: SchedulesService;
 }) {
-  const { jobs, nodes, schedules } = deps;
+  const { jobs, nodes, repositories, schedules } = deps;
 
   /** Initialise (or detect) the host's repository with a restic.init job; null when it has none. */
   async function initRepository(actor: Actor, hostId: string): Promise<string | null> {
-    if (!(await nodes.hasRepository(hostId))) return null;
-    await nodes.setRepoStatus(hostId, 'initializing');
+    if (!(await repositories.hasRepository(hostId))) return null;
+    await repositories.setRepoStatus(hostId, 'initializing');
     return (await jobs.create(actor, hostId, 'restic.init', {})).id;
   }
 
@@ -40,7 +42,7 @@ export function createJobOperations(deps: {
         );
       // Initialising and unlocking are how a repository gets ready; every other restic job needs it ready.
       if (usesRepository(type))
-        await nodes.requireRepository(
+        await repositories.requireRepository(
           hostId,
           type === 'restic.init' || type === 'restic.unlock' ? 'set' : 'ready',
         );
@@ -48,7 +50,7 @@ export function createJobOperations(deps: {
     },
     async backupGroupNow(actor: Actor, hostId: string, groupId: string) {
       await nodes.getAgentHost(hostId);
-      await nodes.requireRepository(hostId);
+      await repositories.requireRepository(hostId);
       const job = scheduleJob('backup', await schedules.group(hostId, groupId));
       return jobs.create(actor, hostId, job.type, job.params);
     },
@@ -56,7 +58,7 @@ export function createJobOperations(deps: {
     async runScheduleNow(actor: Actor, hostId: string, scheduleId: string) {
       await nodes.getAgentHost(hostId);
       const s = await schedules.schedule(hostId, scheduleId);
-      await nodes.requireRepository(hostId);
+      await repositories.requireRepository(hostId);
       const job = scheduleJob(s.action, await schedules.group(hostId, s.source_group_id));
       return jobs.create(actor, hostId, job.type, job.params, { scheduleId: s.id });
     },
@@ -64,12 +66,12 @@ export function createJobOperations(deps: {
     async probeRepository(actor: Actor, hostId: string) {
       await nodes.getHost(hostId);
       const jobId = await initRepository(actor, hostId);
-      if (!jobId) throw new AppError('CONFLICT', 'this host has no backup repository configured');
+      if (!jobId) throw new AppError('REPOSITORY_MISSING', 'this host has no backup repository configured');
       return jobId;
     },
     /** A node came online: a repository it was given but never initialised is initialised now. */
     async nodeOnline(nodeId: string) {
-      if (await nodes.repositoryUninitialised(nodeId)) await initRepository(SYSTEM, nodeId);
+      if (await repositories.repositoryUninitialised(nodeId)) await initRepository(SYSTEM, nodeId);
     },
     /** Job frames and refusals from a node's link. */
     async agentFrame(nodeId: string, frame: AgentFrame) {

@@ -1,37 +1,29 @@
 import type { Actor } from '../actor.ts';
 import type { BackupsService } from '../backups/backups-service.ts';
-import type { JobsTable } from '../db/schema.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { LinkPort } from '../link/link-port.ts';
-import type { NodesService, RepositoryChange } from '../nodes/nodes-service.ts';
+import type { NodeRepositories, RepositoryChange } from '../nodes/node-repositories.ts';
+import type { NodesService } from '../nodes/nodes-service.ts';
 import type { SchedulesService } from '../schedules/schedules-service.ts';
 import type { HostConfig } from './host-config.ts';
 
 /** How long the agent may take to list snapshots or a directory of one (a remote repository can be slow). */
 export const REPOSITORY_QUERY_TIMEOUT_MS = 60_000;
 
-interface Snapshot {
-  id: string;
-  short_id: string;
-  time: string;
-  hostname: string;
-  paths: string[];
-  tags: string[];
-}
-
 /**
  * A node's backup repository: set, changed or removed (then initialised or probed through the link), what its
- * snapshots hold (asked of the agent, which runs restic), and what each finished job means for it.
+ * snapshots hold (asked of the agent, which runs restic).
  */
 export function createRepositoryOperations(deps: {
   nodes: NodesService;
+  repositories: NodeRepositories;
   jobs: JobsService;
   schedules: SchedulesService;
   backups: BackupsService;
   hostConfig: HostConfig;
   link: LinkPort;
 }) {
-  const { nodes, jobs, link } = deps;
+  const { nodes, repositories, jobs, link } = deps;
 
   return {
     /**
@@ -40,7 +32,7 @@ export function createRepositoryOperations(deps: {
      */
     async setRepository(actor: Actor, hostId: string, input: RepositoryChange) {
       await nodes.getAgentHost(hostId);
-      await nodes.setRepository(actor, hostId, input);
+      await repositories.setRepository(actor, hostId, input);
       await deps.hostConfig.push(hostId);
       const job = await jobs.create(actor, hostId, 'restic.init', {});
       return { host: await nodes.getHost(hostId), job_id: job.id };
@@ -49,17 +41,17 @@ export function createRepositoryOperations(deps: {
     /** Take the repository away (its data stays where it is); the host's schedules then show a warning. */
     async removeRepository(actor: Actor, hostId: string) {
       await nodes.getAgentHost(hostId);
-      await nodes.setRepository(actor, hostId, null);
+      await repositories.setRepository(actor, hostId, null);
       await deps.hostConfig.push(hostId);
     },
 
     /** The repository's snapshots, newest first; `group` narrows them to a source group's tag. */
     async snapshots(hostId: string, filter: { tag?: string; group?: string; path?: string }) {
       await nodes.getAgentHost(hostId);
-      await nodes.requireRepository(hostId);
+      await repositories.requireRepository(hostId);
       const groups = await deps.schedules.listGroups(hostId);
       const tag = filter.group ? (await deps.schedules.group(hostId, filter.group)).tag : filter.tag;
-      const { snapshots } = (await link.request(
+      const { snapshots } = await link.request(
         hostId,
         'backup.snapshots',
         {
@@ -68,7 +60,7 @@ export function createRepositoryOperations(deps: {
           timeout_ms: REPOSITORY_QUERY_TIMEOUT_MS,
         },
         REPOSITORY_QUERY_TIMEOUT_MS + 5000,
-      )) as { snapshots: Snapshot[] };
+      );
       return snapshots.map((s) => ({
         ...s,
         source_group: groups.find((g) => s.tags.includes(g.tag))?.name ?? null,
@@ -78,34 +70,13 @@ export function createRepositoryOperations(deps: {
     /** One directory level of a snapshot. */
     async files(hostId: string, snapshot: string, path: string) {
       await nodes.getAgentHost(hostId);
-      await nodes.requireRepository(hostId);
-      return (await link.request(
+      await repositories.requireRepository(hostId);
+      return link.request(
         hostId,
         'backup.files',
         { snapshot, path, timeout_ms: REPOSITORY_QUERY_TIMEOUT_MS },
         REPOSITORY_QUERY_TIMEOUT_MS + 5000,
-      )) as {
-        snapshot: string;
-        path: string;
-        entries: { name: string; type: string; path: string; size: number | null; mtime: string | null }[];
-        truncated: boolean;
-      };
-    },
-
-    /** What an ended job means for the repository and for backup health. */
-    async jobFinished(job: JobsTable) {
-      if (!job.type.startsWith('restic.')) return;
-      if (job.type === 'restic.init')
-        await nodes.setRepoStatus(
-          job.node_id,
-          job.state === 'succeeded' ? 'ready' : 'init_failed',
-          job.state === 'succeeded' ? null : job.error,
-        );
-      const result = job.result ? (JSON.parse(job.result) as { lock?: unknown }) : {};
-      if (result.lock) await nodes.setRepoLock(job.node_id, job.error);
-      else if (job.state === 'succeeded' && (await nodes.findRow(job.node_id))?.repo_lock)
-        await nodes.setRepoLock(job.node_id, null);
-      if (job.type === 'restic.backup') await deps.backups.recordBackup(job);
+      );
     },
   };
 }

@@ -67,12 +67,15 @@ export function createAuthRepo(db: Db) {
         .where(sql<string>`lower(username)`, '=', row.username.toLowerCase())
         .executeTakeFirst();
       if (taken)
-        throw new AppError('CONFLICT', `a user named ${taken.username} already exists (names ignore case)`);
+        throw new AppError(
+          'USERNAME_TAKEN',
+          `a user named ${taken.username} already exists (names ignore case)`,
+        );
       try {
         await db.insertInto('users').values(row).execute();
       } catch (err) {
         if (isUniqueViolation(err))
-          throw new AppError('CONFLICT', `a user named ${row.username} already exists`);
+          throw new AppError('USERNAME_TAKEN', `a user named ${row.username} already exists`);
         throw err;
       }
     },

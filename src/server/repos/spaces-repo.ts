@@ -28,7 +28,10 @@ export function createSpacesRepo(db: Db) {
         await db.insertInto('rooms').values(row).execute();
       } catch (err) {
         if (isUniqueViolation(err))
-          throw new AppError('CONFLICT', `a room with slug "${row.slug}" already exists in this space`);
+          throw new AppError(
+            'ROOM_SLUG_TAKEN',
+            `a room with slug "${row.slug}" already exists in this space`,
+          );
         throw err;
       }
     },
@@ -77,7 +80,10 @@ export function createSpacesRepo(db: Db) {
         await db.updateTable('rooms').set(set).where('id', '=', id).execute();
       } catch (err) {
         if (isUniqueViolation(err))
-          throw new AppError('CONFLICT', `a room with slug "${set.slug ?? ''}" already exists in this space`);
+          throw new AppError(
+            'ROOM_SLUG_TAKEN',
+            `a room with slug "${set.slug ?? ''}" already exists in this space`,
+          );
         throw err;
       }
     },

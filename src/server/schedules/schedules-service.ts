@@ -95,7 +95,10 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
 
   async function nameTaken(nodeId: string, name: string, except?: string) {
     if (await repo.groupNameTaken(nodeId, name, except))
-      throw new AppError('CONFLICT', `host ${nodeId} already has a source group named "${name}"`);
+      throw new AppError(
+        'SOURCE_GROUP_NAME_TAKEN',
+        `host ${nodeId} already has a source group named "${name}"`,
+      );
   }
 
   /** Write a change and its audit record together. */
@@ -175,7 +178,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
       const users = await repo.schedulesUsingGroup(id);
       if (users.length)
         throw new AppError(
-          'CONFLICT',
+          'SOURCE_GROUP_IN_USE',
           `source group ${id} is used by schedule(s) ${users.join(', ')}; delete them first`,
         );
       await audited(actor, nodeId, 'source_group.deleted', id, (r) => r.schedules.deleteGroup(id));

@@ -109,7 +109,10 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
     async deleteRoom(actor: Actor, id: string) {
       const room = await roomOrThrow(id);
       if (room.is_default)
-        throw new AppError('CONFLICT', `"${room.name}" holds every node of the space and cannot be deleted`);
+        throw new AppError(
+          'DEFAULT_ROOM',
+          `"${room.name}" holds every node of the space and cannot be deleted`,
+        );
       await store.transaction(async (r) => {
         await r.spaces.deleteRoom(id);
         await r.audit.record(actor, 'room.deleted', { type: 'room', id }, { name: room.name });
@@ -128,7 +131,10 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
     async removeNode(roomId: string, nodeId: string) {
       const room = await roomOrThrow(roomId);
       if (room.is_default)
-        throw new AppError('CONFLICT', `every node stays in "${room.name}"; remove the node itself instead`);
+        throw new AppError(
+          'DEFAULT_ROOM',
+          `every node stays in "${room.name}"; remove the node itself instead`,
+        );
       await repo.removeNodeFromRoom(roomId, nodeId);
       return room;
     },

@@ -126,7 +126,7 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
       if (!t || t.kind !== 'enrollment')
         throw new AppError('NOT_FOUND', `enrollment token ${id} does not exist`);
       if (tokenUnusableReason(t, clock.now()))
-        throw new AppError('CONFLICT', `the token is already ${enrollmentState(t, clock.now())}`);
+        throw new AppError('TOKEN_NOT_ACTIVE', `the token is already ${enrollmentState(t, clock.now())}`);
       await store.transaction(async (r) => {
         await r.tokens.revoke(id, clock.now());
         await r.audit.record(actor, 'token.revoked', { type: 'token', id });

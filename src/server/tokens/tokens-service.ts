@@ -76,7 +76,7 @@ export function createTokensService(deps: { store: Store; sealer: Sealer; clock:
       const t = await repo.activeSpaceToken(spaceId);
       if (!t) return mint(SYSTEM, spaceId, { expires_at: null, max_uses: null });
       if (!t.secret_enc)
-        throw new AppError('INTERNAL', 'the space claim token has no stored copy; rotate it');
+        throw new AppError('CLAIM_TOKEN_MISSING', 'the space claim token has no stored copy; rotate it');
       return presentSpaceToken(t, sealer.open(t.secret_enc));
     },
     /** A new token for the space; the old one stops working at once. */

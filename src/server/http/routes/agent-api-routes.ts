@@ -19,7 +19,6 @@ import { canonicalId } from '../../../protocol/ids.ts';
 import { aclkTopics } from '../../../protocol/aclk/topics.ts';
 import type { LinkAuthService } from '../../claiming/link-auth-service.ts';
 import { ClaimError } from '../../errors.ts';
-import type { LinkHub } from '../../link/link-hub.ts';
 import type { ClaimNode } from '../../operations/claim-node.ts';
 import type { RemoveNode } from '../../operations/remove-node.ts';
 import { agentActor, type AuthGuard } from '../auth-guard.ts';
@@ -130,7 +129,8 @@ export function agentApiRoutes(deps: {
   claimNode: ClaimNode;
   removeNode: RemoveNode;
   linkAuth: LinkAuthService;
-  hub: LinkHub;
+  /** Hand an authenticated link websocket of a Muster agent to the link layer. */
+  acceptLink: (nodeId: string, socket: WebSocket, remoteAddr: string) => void;
   /** Adopt a websocket on /mqtt as a Netdata agent's link; `authenticated` once CONNECT was accepted or refused. */
   acceptAclk(socket: WebSocket, remoteAddr: string, authenticated: () => void): void;
   guard: AuthGuard;
@@ -193,7 +193,7 @@ export function agentApiRoutes(deps: {
         const nodeId = await linkAuth.nodeOfAuthorization(req.headers.authorization);
         if (!nodeId || nodeId !== canonicalId(req.params.claimedId))
           throw new ClaimError('ErrForbidden', 'unclaiming needs fresh link credentials of this node');
-        await deps.removeNode(agentActor(req, nodeId), nodeId);
+        await deps.removeNode.removeNode(agentActor(req, nodeId), nodeId);
         return sendNoContent(reply);
       },
     );
@@ -321,7 +321,7 @@ export function agentApiRoutes(deps: {
       },
       (socket, req) => {
         releaseUpgrade(socket, req);
-        deps.hub.attach(req.linkNodeId!, socket, req.ip);
+        deps.acceptLink(req.linkNodeId!, socket, req.ip);
       },
     );
   };

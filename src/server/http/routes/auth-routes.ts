@@ -131,7 +131,7 @@ export function authRoutes(deps: {
         const actor = actorOf(req);
         if (req.params.id === actor.userId)
           throw new AppError(
-            'CONFLICT',
+            'OWN_PASSWORD',
             'change your own password at PUT /api/me/password, with the current one',
           );
         await auth.changePassword(actor, req.params.id, req.body.password);

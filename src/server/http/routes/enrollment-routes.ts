@@ -87,7 +87,7 @@ export function enrollmentRoutes(deps: {
         perMinute: deps.enrollPerMinute,
       }),
       // 200, as the onboarding guide documents (its clients check for exactly 200).
-      async (req, reply) => reply.code(200).send(await deps.enrollNode.enroll(req.body, req.ip)),
+      async (req, reply) => reply.code(200).send(await deps.enrollNode.enrollNode(req.body, req.ip)),
     );
   };
 }

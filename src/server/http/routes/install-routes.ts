@@ -54,7 +54,10 @@ export function installRoutes(deps: {
 
   function bundle() {
     if (!existsSync(path))
-      throw new AppError('UNAVAILABLE', 'the agent bundle is not built on this server; run npm run build');
+      throw new AppError(
+        'AGENT_BUNDLE_MISSING',
+        'the agent bundle is not built on this server; run npm run build',
+      );
     const mtimeMs = statSync(path).mtimeMs;
     if (!cached || cached.mtimeMs !== mtimeMs) {
       const body = readFileSync(path);
@@ -72,7 +75,7 @@ export function installRoutes(deps: {
       const handle = await open(join(executables.dir, exe.file)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
         throw new AppError(
-          'UNAVAILABLE',
+          'AGENT_BUNDLE_MISSING',
           `the agent executable for ${exe.os}/${exe.arch} is listed but missing on the server; run npm run build there`,
         );
       });

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { LINK_METHODS } from '../../../protocol/link-methods.ts';
 import { hostView, NODE_STATUSES, nodeView, type NodeView } from '../../../protocol/api/views.ts';
 import type { LinkPort } from '../../link/link-port.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
@@ -31,8 +32,6 @@ const metricsQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   points: z.coerce.number().int().min(1).max(3600).default(300),
 });
-/** What the agent answers a live query with, as it sent it. */
-const liveAnswer = z.record(z.string(), z.unknown());
 /** Live data must come back quickly or not at all. */
 const LIVE_TIMEOUT_MS = 5000;
 
@@ -159,12 +158,12 @@ export function nodesRoutes(deps: {
         access: 'viewer',
         summary: 'Facts, asked of the agent now',
         tags,
-        schema: { params: idParams, response: { 200: liveAnswer } },
-        errors: [404, 409, 503, 504],
+        schema: { params: idParams, response: { 200: LINK_METHODS.facts.result } },
+        errors: [404, 409, 502, 503, 504],
       }),
       async (req) => {
         await nodes.get(req.params.id);
-        return (await link.request(req.params.id, 'facts', {}, LIVE_TIMEOUT_MS)) as Record<string, unknown>;
+        return link.request(req.params.id, 'facts', {}, LIVE_TIMEOUT_MS);
       },
     );
 
@@ -174,8 +173,12 @@ export function nodesRoutes(deps: {
         access: 'viewer',
         summary: "Metrics from the agent's own memory (the server keeps no copy)",
         tags,
-        schema: { params: idParams, querystring: metricsQuery, response: { 200: liveAnswer } },
-        errors: [404, 409, 503, 504],
+        schema: {
+          params: idParams,
+          querystring: metricsQuery,
+          response: { 200: LINK_METHODS.metrics.result },
+        },
+        errors: [404, 409, 502, 503, 504],
       }),
       async (req) => {
         const { id } = req.params;
@@ -183,7 +186,7 @@ export function nodesRoutes(deps: {
         await nodes.get(id);
         const series = q.series ? q.series.split(',').filter(Boolean) : [];
         const params = { series, after: q.after, points: q.points };
-        return (await link.request(id, 'metrics', params, LIVE_TIMEOUT_MS)) as Record<string, unknown>;
+        return link.request(id, 'metrics', params, LIVE_TIMEOUT_MS);
       },
     );
 
@@ -197,7 +200,7 @@ export function nodesRoutes(deps: {
         errors: [404],
       }),
       async (req, reply) => {
-        await deps.removeNode(actorOf(req), req.params.id);
+        await deps.removeNode.removeNode(actorOf(req), req.params.id);
         return sendNoContent(reply);
       },
     );

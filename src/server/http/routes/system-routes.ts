@@ -1,3 +1,4 @@
+import { errorBody } from '../../../protocol/api/errors.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -58,24 +59,36 @@ export function systemRoutes(deps: {
       async (_req, reply) => {
         const down = await database.problem();
         if (down)
-          return reply.code(503).send({
-            code: 'unavailable',
-            message: `the database does not answer (${down}); the server keeps its links and recovers by itself when it is back`,
-          });
+          return reply
+            .code(503)
+            .send(
+              errorBody(
+                'UNAVAILABLE',
+                `the database does not answer (${down}); the server keeps its links and recovers by itself when it is back`,
+              ),
+            );
         // Reads may work while writes fail (a full disk): then the server is not ready until a write goes through.
         const failing = database.health.failing();
         if (failing && !(await database.probeWrite()))
-          return reply.code(503).send({
-            code: 'unavailable',
-            message: `the database does not take writes (${failing}); free space or fix the storage, the server recovers by itself`,
-          });
+          return reply
+            .code(503)
+            .send(
+              errorBody(
+                'UNAVAILABLE',
+                `the database does not take writes (${failing}); free space or fix the storage, the server recovers by itself`,
+              ),
+            );
         if (deps.natsProblem) {
           const problem = await deps.natsProblem();
           if (problem)
-            return reply.code(503).send({
-              code: 'unavailable',
-              message: `${problem}; this replica cannot reach the others' links until it does`,
-            });
+            return reply
+              .code(503)
+              .send(
+                errorBody(
+                  'UNAVAILABLE',
+                  `${problem}; this replica cannot reach the others' links until it does`,
+                ),
+              );
           return { status: 'ready' as const, database: 'ok' as const, nats: 'ok' as const };
         }
         return { status: 'ready' as const, database: 'ok' as const };
@@ -96,11 +109,14 @@ export function systemRoutes(deps: {
         const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
         const tokenOk = m.token !== null && bearer !== null && sameSecret(bearer, m.token);
         if (!m.public && !tokenOk && !req.principal)
-          return reply.code(401).send({
-            code: 'unauthenticated',
-            message:
-              '/metrics needs the metrics token (Authorization: Bearer, set with --metrics-token-file or MUSTER_METRICS_TOKEN) or an API key; or start the server with --metrics-public',
-          });
+          return reply
+            .code(401)
+            .send(
+              errorBody(
+                'UNAUTHENTICATED',
+                '/metrics needs the metrics token (Authorization: Bearer, set with --metrics-token-file or MUSTER_METRICS_TOKEN) or an API key; or start the server with --metrics-public',
+              ),
+            );
         return reply.type(deps.registry.contentType).send(await deps.registry.metrics());
       },
     );

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { snapshotRef } from './jobs.ts';
+import { nodeFacts } from './link-facts.ts';
+import { scheduleSpec } from './schedules.ts';
+
+/**
+ * What the server may ask an agent over its link, and what the agent is configured with: one schema per method for
+ * its parameters and one for its result, and the host configuration sent in `welcome` and `config.update`.
+ *
+ * Agents update themselves and lag behind the server, so both sides parse: the agent parses parameters (defaults
+ * fill what an older server leaves out), the server parses every result (a field an older agent does not send is
+ * optional here, a field a newer one adds is dropped). An unknown method is refused by the agent with the
+ * `unknown_method` code; a result that does not parse is the server's `agent_answer_invalid` error.
+ */
+
+/** A node's backup repository as the agent uses it: restic's URL and, where needed, credentials. */
+export const repositoryCredentials = z.object({
+  repo_url: z.string().min(1).max(2048),
+  repo_username: z.string().max(200).optional(),
+  repo_password: z.string().max(1024).optional(),
+});
+export type RepositoryCredentials = z.infer<typeof repositoryCredentials>;
+
+/**
+ * A host's configuration as its agent receives it. Each field falls back on its own, so a field an agent cannot
+ * read does not take the others with it.
+ */
+export const hostConfig = z.object({
+  /** Paths an enrollment token gave the node, backed up when a backup names none. */
+  initial_paths: z.array(z.string().max(4096)).max(200).catch([]).default([]),
+  /** The node's repository, absent when it has none. */
+  repository: repositoryCredentials.optional().catch(undefined),
+  /** The schedules the agent runs by itself. */
+  schedules: z.array(scheduleSpec).catch([]).default([]),
+});
+export type HostConfig = z.infer<typeof hostConfig>;
+
+/** Parse a host configuration, whatever was stored or sent: fields that do not parse fall back one by one. */
+export function parseHostConfig(raw: unknown): HostConfig {
+  const parsed = hostConfig.safeParse(raw);
+  return parsed.success ? parsed.data : hostConfig.parse({});
+}
+
+const timeoutMs = z.number().int().positive().max(600_000).default(60_000);
+
+/** One sampled series: `[unix seconds, value]` pairs, oldest first. */
+const metricSeries = z.array(z.tuple([z.number(), z.number()]));
+
+export const snapshotEntry = z.object({
+  id: z.string(),
+  short_id: z.string(),
+  time: z.string(),
+  hostname: z.string(),
+  paths: z.array(z.string()),
+  tags: z.array(z.string()),
+});
+export const fileEntry = z.object({
+  name: z.string(),
+  type: z.string(),
+  path: z.string(),
+  size: z.number().nullable(),
+  mtime: z.string().nullable(),
+});
+
+/** The methods, each a pair of schemas (the model: a control-to-node request table with a handler per entry). */
+export const LINK_METHODS = {
+  /** The node's facts, read now. */
+  facts: { params: z.object({}), result: nodeFacts },
+  /** Samples from the agent's own memory. */
+  metrics: {
+    params: z.object({
+      series: z.array(z.string().max(100)).max(100).catch([]).default([]),
+      after: z.number().catch(0).default(0),
+      points: z
+        .number()
+        .catch(300)
+        .default(300)
+        .transform((n) => Math.min(3600, Math.max(1, n))),
+    }),
+    result: z.object({ series: z.record(z.string(), metricSeries), history_seconds: z.number() }),
+  },
+  /** Start a job; its output follows as job frames. */
+  'job.start': {
+    params: z.object({
+      job_id: z.string().max(100),
+      type: z.string().max(100),
+      params: z.record(z.string(), z.unknown()).catch({}).default({}),
+    }),
+    result: z.unknown(),
+  },
+  /** The repository's snapshots (optionally those with a tag or a path), newest first. */
+  'backup.snapshots': {
+    params: z.object({
+      tag: z.string().min(1).max(200).optional(),
+      path: z.string().min(1).max(4096).optional(),
+      timeout_ms: timeoutMs,
+    }),
+    result: z.object({ snapshots: z.array(snapshotEntry) }),
+  },
+  /** One directory level of a snapshot. */
+  'backup.files': {
+    params: z.object({
+      snapshot: snapshotRef,
+      path: z
+        .string()
+        .min(1)
+        .max(4096)
+        .refine((p) => p.startsWith('/'), 'must be an absolute path'),
+      timeout_ms: timeoutMs,
+    }),
+    result: z.object({
+      snapshot: z.string(),
+      path: z.string(),
+      entries: z.array(fileEntry),
+      truncated: z.boolean(),
+    }),
+  },
+} as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
+
+export type LinkMethod = keyof typeof LINK_METHODS;
+/** What the server passes: defaults may be left out. */
+export type LinkParamsIn<M extends LinkMethod> = z.input<(typeof LINK_METHODS)[M]['params']>;
+/** What a handler on the agent receives, parsed. */
+export type LinkParams<M extends LinkMethod> = z.output<(typeof LINK_METHODS)[M]['params']>;
+export type LinkResult<M extends LinkMethod> = z.output<(typeof LINK_METHODS)[M]['result']>;
+
+/** Whether a method name is one this build knows. */
+export function isLinkMethod(method: string): method is LinkMethod {
+  return Object.hasOwn(LINK_METHODS, method);
+}
+
+/** The codes an agent refuses a request with (`reply.error.code`). */
+export const REFUSAL_CODES = ['unknown_method', 'invalid_params', 'refused'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** What an agent's handler answers: a result, or a refusal the server shows. */
+export type LinkAnswer<R> = { ok: true; result: R } | { ok: false; message: string; code?: RefusalCode };
+
+/** Every method's handler on the agent: a method without one does not compile. */
+export type LinkMethodHandlers = {
+  [M in LinkMethod]: (
+    params: LinkParams<M>,
+  ) => LinkAnswer<LinkResult<M>> | Promise<LinkAnswer<LinkResult<M>>>;
+};
+
+/**
+ * Answer one request with the handler for its method: an unknown method and parameters that do not parse are
+ * refused with their own codes, a handler that throws is refused with its message.
+ */
+export async function answerLinkRequest(
+  handlers: LinkMethodHandlers,
+  method: string,
+  params: unknown,
+): Promise<LinkAnswer<unknown>> {
+  if (!isLinkMethod(method))
+    return { ok: false, code: 'unknown_method', message: `method ${method} is not supported by this agent` };
+  const parsed = LINK_METHODS[method].params.safeParse(params ?? {});
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return {
+      ok: false,
+      code: 'invalid_params',
+      message: `${method}: ${first ? `${first.path.join('.') || 'params'} ${first.message}` : 'invalid parameters'}`,
+    };
+  }
+  const handler = handlers[method] as (p: unknown) => LinkAnswer<unknown> | Promise<LinkAnswer<unknown>>;
+  try {
+    return await handler(parsed.data);
+  } catch (err) {
+    return { ok: false, code: 'refused', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Parse what an agent answered to `method`: the result, or why it does not match this server's schema. */
+export function parseLinkResult<M extends LinkMethod>(
+  method: M,
+  raw: unknown,
+): { ok: true; result: LinkResult<M> } | { ok: false; error: string } {
+  const parsed = LINK_METHODS[method].result.safeParse(raw);
+  if (parsed.success) return { ok: true, result: parsed.data as LinkResult<M> };
+  const first = parsed.error.issues[0];
+  return {
+    ok: false,
+    error: first ? `${first.path.join('.') || 'result'}: ${first.message}` : 'does not parse',
+  };
+}
