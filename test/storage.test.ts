@@ -205,7 +205,7 @@ for (const backend of backends) {
         (await s.nodes.list({ roomId: room.id, limit: 100, offset: 0 })).some((n) => n.id === id),
         false,
       );
-      await s.spaces.addNode(room.id, id);
+      await s.spaces.addNode(SYSTEM, room.id, id);
       assert.equal(
         (await s.nodes.list({ roomId: room.id, limit: 100, offset: 0 })).some((n) => n.id === id),
         true,

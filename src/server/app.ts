@@ -304,7 +304,7 @@ function buildServices(deps: AppDeps) {
       hostConfig,
       link,
     }),
-    agentUpdates: createAgentUpdates({ jobs, nodes, spaces, executables }),
+    agentUpdates: createAgentUpdates({ jobs, nodes, spaces, executables, store }),
     removeNode: createRemoveNode({ nodes, link }),
     executables,
     hostConfig,

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { buildApp, type BuiltApp } from '../../src/server/app.ts';
 import { SYSTEM } from '../../src/server/actor.ts';
@@ -10,8 +12,13 @@ import type { Role } from '../../src/protocol/api/roles.ts';
 export const FAST_ADMIN_PASSWORD = 'fast-admin-password';
 
 /** The server built over an open database without TLS, a public URL or rate limits worth hitting. */
-export function buildInProcess(database: OpenDatabase, clock: Clock): Promise<BuiltApp> {
+export function buildInProcess(
+  database: OpenDatabase,
+  clock: Clock,
+  opts: { agentDir?: string } = {},
+): Promise<BuiltApp> {
   return buildApp({
+    ...opts,
     database,
     clock,
     timers: systemTimers,
@@ -40,10 +47,12 @@ export interface Injected {
  * validation tests that run in milliseconds. Requests go through `inject`, so every hook, schema and error handler
  * is the real one.
  */
-export async function fastApp(opts: { clock?: Clock } = {}) {
+export async function fastApp(opts: { clock?: Clock; agentDir?: string } = {}) {
   const database = openDatabase(':memory:');
   await migrateToLatest(database);
-  const built: BuiltApp = await buildInProcess(database, opts.clock ?? { now: () => Date.now() });
+  const built: BuiltApp = await buildInProcess(database, opts.clock ?? { now: () => Date.now() }, {
+    ...(opts.agentDir ? { agentDir: opts.agentDir } : {}),
+  });
   const { app, services } = built;
   await app.ready();
   const admin = await services.auth.createUser(SYSTEM, {
@@ -111,3 +120,32 @@ export async function fastApp(opts: { clock?: Clock } = {}) {
   };
 }
 export type FastApp = Awaited<ReturnType<typeof fastApp>>;
+
+/** An RSA public key in PEM, as an agent claims with. */
+export const publicKey = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
+
+/** A host claimed with the space's token; with a repository marked ready when asked (schedules need one). */
+export async function claimedHost(
+  f: FastApp,
+  admin: string,
+  o: { repository?: boolean } = {},
+): Promise<string> {
+  const id = randomUUID();
+  const token = (await f.services.tokens.getSpaceToken(f.spaceId)).token;
+  const claim = await f.inject('PUT', `/api/v1/spaces/nodes/${id}`, {
+    body: { node: { id, hostname: `fast-${id.slice(0, 6)}` }, token, rooms: [], publicKey: publicKey() },
+  });
+  assert.equal(claim.status, 204, claim.text);
+  if (o.repository) {
+    const repo = await f.inject('PUT', `/api/hosts/${id}/repository`, {
+      cookie: admin,
+      body: { repo_url: '/srv/restic/fast', repo_password: 'fast test password' },
+    });
+    assert.equal(repo.status, 202, repo.text);
+    await f.services.repositories.setRepoStatus(id, 'ready');
+  }
+  return id;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { fastApp, type FastApp } from './fast-app.ts';
+import { claimedHost, fastApp, type FastApp } from './fast-app.ts';
 
 interface Operation {
   requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
@@ -16,27 +16,8 @@ interface Fixture {
   derived?: Record<string, string[]>;
 }
 
-const publicKey = () =>
-  generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .publicKey.export({ type: 'spki', format: 'pem' })
-    .toString();
-
 /** A claimed host with a repository that is ready (schedules need one). */
-async function host(f: FastApp, admin: string): Promise<string> {
-  const id = randomUUID();
-  const token = (await f.services.tokens.getSpaceToken(f.spaceId)).token;
-  const claim = await f.inject('PUT', `/api/v1/spaces/nodes/${id}`, {
-    body: { node: { id, hostname: `patch-${id.slice(0, 6)}` }, token, rooms: [], publicKey: publicKey() },
-  });
-  assert.equal(claim.status, 204, claim.text);
-  const repo = await f.inject('PUT', `/api/hosts/${id}/repository`, {
-    cookie: admin,
-    body: { repo_url: '/srv/restic/patch', repo_password: 'patch test password' },
-  });
-  assert.equal(repo.status, 202, repo.text);
-  await f.services.repositories.setRepoStatus(id, 'ready');
-  return id;
-}
+const host = (f: FastApp, admin: string) => claimedHost(f, admin, { repository: true });
 
 /** Read one item of a list the API answers. */
 const itemOf = (f: FastApp, admin: string, list: string, id: string) => async () => {

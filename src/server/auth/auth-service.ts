@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError } from '../errors.ts';
-import { isUser, type Actor } from '../actor.ts';
+import { isUser, type Actor, type UserActor } from '../actor.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import { SESSION_TTL_MS, type Principal, type Role } from './auth-types.ts';
 
@@ -167,7 +167,12 @@ export function createAuthService(deps: {
       return { userId: s.user_id, username: s.username, role: s.role, via: 'session' };
     },
 
-    logout: (token: string) => repo.deleteSession(sha256Hex(token)),
+    /** End a session; `actor` (its user, when it was valid) is recorded as signing out. */
+    logout: (token: string, actor: UserActor | null) =>
+      store.transaction(async (r) => {
+        await r.auth.deleteSession(sha256Hex(token));
+        if (actor) await r.audit.record(actor, 'auth.logout', null, { username: actor.username });
+      }),
     sweepSessions: () => repo.deleteExpiredSessions(clock.now()),
     listUsers: async () =>
       (await repo.listUsers()).map(({ id, username, role, disabled, locked_at, created_at }) => ({

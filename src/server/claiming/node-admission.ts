@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../protocol/api/audit.ts';
 import type { TokensTable } from '../db/schema.ts';
 import { ClaimError } from '../errors.ts';
 import type { Repos } from '../repos/store.ts';
@@ -14,7 +15,7 @@ export interface Admission {
   facts?: { os?: string; arch?: string; agent_version?: string };
   now: number;
   /** How the node came (`node.claimed`, `node.enrolled`), recorded by the machine from `ip` with the token's use. */
-  audit: { action: string; detail: Record<string, unknown>; ip: string | null };
+  audit: { action: AuditAction; detail: Record<string, unknown>; ip: string | null };
 }
 
 /**

@@ -189,7 +189,12 @@ export function createJobsService(deps: {
       nodeId: string,
       type: JobType,
       params: Record<string, unknown>,
-      opts: { waitMs?: number; scheduleId?: string | null } = {},
+      opts: {
+        waitMs?: number;
+        scheduleId?: string | null;
+        /** False when the change that asks for the job writes the one audit record (a repository set, a room update). */
+        audited?: boolean;
+      } = {},
     ) {
       const now = clock.now();
       const createdBy = actor.kind === 'system' ? null : actorName(actor);
@@ -215,7 +220,7 @@ export function createJobsService(deps: {
       };
       await store.transaction(async (r) => {
         await r.jobs.insert(job);
-        if (actor.kind !== 'system')
+        if (actor.kind !== 'system' && opts.audited !== false)
           await r.audit.record(actor, 'job.created', { type: 'job', id: job.id }, { host_id: nodeId, type });
       });
       await dispatch(job);
@@ -280,13 +285,21 @@ export function createJobsService(deps: {
     },
 
     /** Cancel: a queued job never starts; a running one is killed on the node (process group). */
-    async cancel(id: string) {
+    async cancel(actor: Actor, id: string) {
       const job = await repo.find(id);
       if (!job) throw new AppError('NOT_FOUND', `job ${id} does not exist`);
-      if (job.state === 'queued') return finish(id, 'cancelled', null, 'cancelled before it started');
-      if (job.state !== 'running') throw new AppError('JOB_ENDED', `the job already ended (${job.state})`);
-      if (!(await link.send(job.node_id, { t: 'cancel', id })))
+      if (job.state === 'queued') await finish(id, 'cancelled', null, 'cancelled before it started');
+      else if (job.state !== 'running')
+        throw new AppError('JOB_ENDED', `the job already ended (${job.state})`);
+      else if (!(await link.send(job.node_id, { t: 'cancel', id })))
         throw new AppError('NODE_OFFLINE', 'the node is offline; try again when it is back');
+      // What is recorded is the request: a running job ends (cancelled) when its node has stopped it.
+      await store.repos.audit.record(
+        actor,
+        'job.cancelled',
+        { type: 'job', id },
+        { host_id: job.node_id, was: job.state },
+      );
     },
 
     /** The node's agent refused or could not start one of its jobs; another node's job id is ignored. */

@@ -1,3 +1,4 @@
+import type { Store } from '../repos/store.ts';
 import { isOlderVersion } from '../../protocol/versions.ts';
 import type { Actor } from '../actor.ts';
 import { AppError } from '../errors.ts';
@@ -27,6 +28,7 @@ export function createAgentUpdates(deps: {
   nodes: NodesService;
   spaces: SpacesService;
   executables: AgentExecutables;
+  store: Store;
 }) {
   /** The job parameters for `node`, or why it cannot be updated. */
   function plan(n: NodeView, force: boolean): { params: Record<string, unknown> } | { reason: string } {
@@ -76,10 +78,17 @@ export function createAgentUpdates(deps: {
         const p = plan(n, force);
         if ('reason' in p) skipped.push({ host_id: n.id, hostname: n.hostname, reason: p.reason });
         else {
-          const job = await deps.jobs.create(actor, n.id, 'agent.update', p.params);
+          const job = await deps.jobs.create(actor, n.id, 'agent.update', p.params, { audited: false });
           jobs.push({ host_id: n.id, hostname: n.hostname, job_id: job.id });
         }
       }
+      // One record for the room's update, with what it started and what it left out.
+      await deps.store.repos.audit.record(
+        actor,
+        'room.agent_update',
+        { type: 'room', id: roomId },
+        { jobs: jobs.length, skipped: skipped.length, force },
+      );
       return { jobs, skipped };
     },
   };

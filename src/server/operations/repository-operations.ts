@@ -34,7 +34,8 @@ export function createRepositoryOperations(deps: {
       await nodes.getAgentHost(hostId);
       await repositories.setRepository(actor, hostId, input);
       await deps.hostConfig.push(hostId);
-      const job = await jobs.create(actor, hostId, 'restic.init', {});
+      // The repository_set record is this change's one audit record; the init job follows from it.
+      const job = await jobs.create(actor, hostId, 'restic.init', {}, { audited: false });
       return { host: await nodes.getHost(hostId), job_id: job.id };
     },
 

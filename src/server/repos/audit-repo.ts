@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../protocol/api/audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
 import { actorColumns, type Actor } from '../actor.ts';
@@ -23,7 +24,7 @@ export interface AuditTarget {
 /** One audit record as written, for those told of it (the server's event log). */
 export interface AuditEntry {
   actor: Actor;
-  action: string;
+  action: AuditAction;
   target: AuditTarget | null;
   detail: Record<string, unknown>;
 }
@@ -33,7 +34,7 @@ export function createAuditRepo(db: Db, clock: Clock, written?: (entries: AuditE
   /** Several records of one actor's change, in one statement. */
   async function recordAll(
     actor: Actor,
-    entries: { action: string; target: AuditTarget | null; detail?: Record<string, unknown> }[],
+    entries: { action: AuditAction; target: AuditTarget | null; detail?: Record<string, unknown> }[],
   ): Promise<void> {
     const at = clock.now();
     const who = actorColumns(actor);
@@ -58,7 +59,7 @@ export function createAuditRepo(db: Db, clock: Clock, written?: (entries: AuditE
     /** Record that `actor` did `action` (to `target`), with details a reader needs. */
     async record(
       actor: Actor,
-      action: string,
+      action: AuditAction,
       target: AuditTarget | null = null,
       detail: Record<string, unknown> = {},
     ): Promise<void> {

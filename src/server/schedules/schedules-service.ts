@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../protocol/api/audit.ts';
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { ScheduleView, SourceGroupView } from '../../protocol/api/views.ts';
@@ -105,7 +106,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
   const audited = (
     actor: Actor,
     nodeId: string,
-    action: string,
+    action: Extract<AuditAction, `schedule.${string}` | `source_group.${string}`>,
     id: string,
     write: (r: Repos) => Promise<unknown>,
   ) =>

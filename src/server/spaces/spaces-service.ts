@@ -100,10 +100,13 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
       return presentRoom(room);
     },
     getRoom: async (id: string) => presentRoom(await roomOrThrow(id)),
-    async renameRoom(id: string, name: string) {
+    async renameRoom(actor: Actor, id: string, name: string) {
       const room = await roomOrThrow(id);
       const slug = roomSlug(name);
-      await repo.updateRoom(id, { name, slug });
+      await store.transaction(async (r) => {
+        await r.spaces.updateRoom(id, { name, slug });
+        await r.audit.record(actor, 'room.renamed', { type: 'room', id }, { from: room.name, to: name });
+      });
       return presentRoom({ ...room, name, slug });
     },
     async deleteRoom(actor: Actor, id: string) {
@@ -118,24 +121,40 @@ export function createSpacesService(deps: { store: Store; clock: Clock }) {
         await r.audit.record(actor, 'room.deleted', { type: 'room', id }, { name: room.name });
       });
     },
-    async addNode(roomId: string, nodeId: string) {
+    async addNode(actor: Actor, roomId: string, nodeId: string) {
       const room = await roomOrThrow(roomId);
       const node = await nodes.findNode(nodeId);
       if (!node || node.status === 'removed')
         throw new AppError('NOT_FOUND', `node ${nodeId} does not exist`);
       if (node.space_id !== room.space_id)
         throw new AppError('VALIDATION_FAILED', 'the node belongs to another space');
-      await repo.addNodeToRoom(roomId, nodeId);
+      await store.transaction(async (r) => {
+        await r.spaces.addNodeToRoom(roomId, nodeId);
+        await r.audit.record(
+          actor,
+          'room.node_added',
+          { type: 'node', id: nodeId },
+          { room_id: roomId, room: room.name },
+        );
+      });
       return { room, node };
     },
-    async removeNode(roomId: string, nodeId: string) {
+    async removeNode(actor: Actor, roomId: string, nodeId: string) {
       const room = await roomOrThrow(roomId);
       if (room.is_default)
         throw new AppError(
           'DEFAULT_ROOM',
           `every node stays in "${room.name}"; remove the node itself instead`,
         );
-      await repo.removeNodeFromRoom(roomId, nodeId);
+      await store.transaction(async (r) => {
+        await r.spaces.removeNodeFromRoom(roomId, nodeId);
+        await r.audit.record(
+          actor,
+          'room.node_removed',
+          { type: 'node', id: nodeId },
+          { room_id: roomId, room: room.name },
+        );
+      });
       return room;
     },
   };

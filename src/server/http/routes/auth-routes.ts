@@ -83,7 +83,8 @@ export function authRoutes(deps: {
       route({ access: 'public', summary: 'Sign out', tags, schema: { response: { 204: noContent } } }),
       async (req, reply) => {
         const token = req.cookies[SESSION_COOKIE];
-        if (token) await auth.logout(token);
+        // A session that is still valid ends with its record; an expired or unknown cookie changes nothing.
+        if (token) await auth.logout(token, req.principal?.via === 'session' ? actorOf(req) : null);
         void reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return sendNoContent(reply);
       },

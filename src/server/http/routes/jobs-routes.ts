@@ -129,7 +129,7 @@ export function jobsRoutes(deps: {
         errors: [404, 409, 503],
       }),
       async (req, reply) => {
-        await jobs.cancel(req.params.id);
+        await jobs.cancel(actorOf(req), req.params.id);
         return reply.code(202).send({ job_id: req.params.id, cancelling: true });
       },
     );

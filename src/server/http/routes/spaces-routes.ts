@@ -122,7 +122,7 @@ export function spacesRoutes(deps: {
         schema: { params: idParams, body: roomBody, response: { 200: roomView } },
         errors: [404, 409],
       }),
-      async (req) => spaces.renameRoom(req.params.id, req.body.name),
+      async (req) => spaces.renameRoom(actorOf(req), req.params.id, req.body.name),
     );
 
     app.delete(
@@ -150,7 +150,7 @@ export function spacesRoutes(deps: {
         errors: [404],
       }),
       async (req, reply) => {
-        await spaces.addNode(req.params.id, req.params.nodeId);
+        await spaces.addNode(actorOf(req), req.params.id, req.params.nodeId);
         return sendNoContent(reply);
       },
     );
@@ -165,7 +165,7 @@ export function spacesRoutes(deps: {
         errors: [404, 409],
       }),
       async (req, reply) => {
-        await spaces.removeNode(req.params.id, req.params.nodeId);
+        await spaces.removeNode(actorOf(req), req.params.id, req.params.nodeId);
         return sendNoContent(reply);
       },
     );

@@ -1,0 +1,46 @@
+/**
+ * Every action the audit log records, `<what>.<happened>`. A change of state through the management API writes
+ * exactly one of these with its actor (test/fast/audit-routes.test.ts checks every such route); claims and
+ * enrollments write theirs with the node's agent as the actor.
+ */
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'user.created',
+  'user.role_changed',
+  'user.disabled',
+  'user.enabled',
+  'user.locked',
+  'user.unlocked',
+  'user.password_changed',
+  'user.password_reset',
+  'api_key.created',
+  'api_key.revoked',
+  'token.rotated',
+  'token.limits_changed',
+  'token.minted',
+  'token.revoked',
+  'token.used',
+  'room.created',
+  'room.renamed',
+  'room.deleted',
+  'room.node_added',
+  'room.node_removed',
+  'room.agent_update',
+  'node.claimed',
+  'node.enrolled',
+  'node.removed',
+  'node.unclaimed',
+  'node.repository_set',
+  'node.repository_removed',
+  'job.created',
+  'job.cancelled',
+  'source_group.created',
+  'source_group.updated',
+  'source_group.deleted',
+  'schedule.created',
+  'schedule.updated',
+  'schedule.deleted',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];

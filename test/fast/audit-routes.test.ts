@@ -1,0 +1,344 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { AUDIT_ACTIONS } from '../../src/protocol/api/audit.ts';
+import type { Role } from '../../src/protocol/api/roles.ts';
+import { SYSTEM } from '../../src/server/actor.ts';
+import { tempDir } from '../helpers.ts';
+import { claimedHost, fastApp, type FastApp } from './fast-app.ts';
+
+/** One call of a state-changing route that succeeds, and who makes it. */
+interface Call {
+  path: string;
+  body?: unknown;
+  /** The caller's session cookie and user id. */
+  as: { cookie: string; userId: string };
+}
+type Fixture = (f: FastApp, admin: Caller) => Promise<Call>;
+interface Caller {
+  cookie: string;
+  userId: string;
+}
+
+/** Routes that change state but are not the management API's: who writes what for them, and why. */
+const MACHINE_ROUTES: Record<string, string> = {
+  'PUT /api/v1/spaces/nodes/:claimedId':
+    'a claim: node.claimed and token.used by the node, in one transaction (test/claim.test.ts)',
+  'DELETE /api/v1/spaces/nodes/:claimedId': 'an unclaim: node.unclaimed by the node (test/claim.test.ts)',
+  'POST /api/agents/enroll':
+    'an enrollment: node.enrolled and token.used by the node, in one transaction (test/onboarding.test.ts)',
+  'POST /api/v1/auth/node/:id/password':
+    'link authentication, as frequent as reconnects: a session record (link_sessions), no audit record',
+  'POST /api/v1/auth/aclk/node/:id/password':
+    'link authentication of a Netdata agent: a session record (link_sessions), no audit record',
+};
+
+async function newUser(f: FastApp, role: Role): Promise<Caller> {
+  const username = `audit-${randomUUID().slice(0, 8)}`;
+  const password = `${username}-password`;
+  const u = await f.services.auth.createUser(SYSTEM, { username, password, role });
+  return { cookie: await f.login(username, password), userId: u.id };
+}
+
+async function room(f: FastApp, admin: Caller): Promise<string> {
+  const r = await f.inject('POST', `/api/spaces/${f.spaceId}/rooms`, {
+    cookie: admin.cookie,
+    body: { name: `room-${randomUUID().slice(0, 6)}` },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json<{ id: string }>().id;
+}
+
+async function group(f: FastApp, admin: Caller, hostId: string): Promise<string> {
+  const g = await f.inject('POST', `/api/hosts/${hostId}/source-groups`, {
+    cookie: admin.cookie,
+    body: { name: `g-${randomUUID().slice(0, 6)}`, paths: ['/srv/data'] },
+  });
+  assert.equal(g.status, 201, g.text);
+  return g.json<{ id: string }>().id;
+}
+
+async function schedule(f: FastApp, admin: Caller, hostId: string): Promise<string> {
+  const s = await f.inject('POST', `/api/hosts/${hostId}/schedules`, {
+    cookie: admin.cookie,
+    body: { source_group_id: await group(f, admin, hostId), cron: '0 3 * * *' },
+  });
+  assert.equal(s.status, 201, s.text);
+  return s.json<{ id: string }>().id;
+}
+
+/** A host that reported its platform (agent updates need it). */
+async function reportingHost(f: FastApp, admin: Caller): Promise<string> {
+  const id = await claimedHost(f, admin.cookie);
+  const facts = {
+    hostname: 'h',
+    os: 'Debian',
+    kernel: 'Linux 6.1',
+    arch: 'x64',
+    cpus: 1,
+    memory_bytes: 1,
+    virtualization: 'none',
+    container: 'none',
+    labels: {},
+    capabilities: [],
+  };
+  await f.services.presence.markOnline(id, facts, '0.0.1', 'test', {
+    id: randomUUID(),
+    node_id: id,
+    opened_at: Date.now(),
+    remote_addr: '127.0.0.1',
+    agent_version: '0.0.1',
+  });
+  return id;
+}
+
+/** Every state-changing route of the management API; the test fails for one that is missing. */
+const FIXTURES: Record<string, Fixture> = {
+  'POST /api/auth/login': async (f) => {
+    const u = await newUser(f, 'viewer');
+    const username = (await f.services.auth.listUsers()).find((x) => x.id === u.userId)!.username;
+    return {
+      path: '/api/auth/login',
+      body: { username, password: `${username}-password` },
+      as: { ...u, cookie: '' },
+    };
+  },
+  'POST /api/auth/logout': async (f) => ({ path: '/api/auth/logout', as: await newUser(f, 'viewer') }),
+  'PUT /api/me/password': async (f) => {
+    const u = await newUser(f, 'viewer');
+    const username = (await f.services.auth.listUsers()).find((x) => x.id === u.userId)!.username;
+    return {
+      path: '/api/me/password',
+      body: { current_password: `${username}-password`, new_password: 'a new long password' },
+      as: u,
+    };
+  },
+  'PUT /api/users/:id/password': async (f, admin) => ({
+    path: `/api/users/${(await newUser(f, 'viewer')).userId}/password`,
+    body: { password: 'a new long password' },
+    as: admin,
+  }),
+  'POST /api/users': async (_f, admin) => ({
+    path: '/api/users',
+    body: { username: `new-${randomUUID().slice(0, 8)}`, password: 'a long password', role: 'viewer' },
+    as: admin,
+  }),
+  'PATCH /api/users/:id': async (f, admin) => ({
+    path: `/api/users/${(await newUser(f, 'viewer')).userId}`,
+    body: { role: 'operator' },
+    as: admin,
+  }),
+  'POST /api/users/:id/unlock': async (f, admin) => ({
+    path: `/api/users/${(await newUser(f, 'viewer')).userId}/unlock`,
+    as: admin,
+  }),
+  'POST /api/api-keys': async (f) => ({
+    path: '/api/api-keys',
+    body: { name: 'k' },
+    as: await newUser(f, 'operator'),
+  }),
+  'DELETE /api/api-keys/:id': async (f) => {
+    const u = await newUser(f, 'operator');
+    const k = await f.inject('POST', '/api/api-keys', { cookie: u.cookie, body: { name: 'k' } });
+    return { path: `/api/api-keys/${k.json<{ id: string }>().id}`, as: u };
+  },
+  'PATCH /api/spaces/:id/claim-token': async (f, admin) => {
+    await f.services.tokens.getSpaceToken(f.spaceId);
+    return { path: `/api/spaces/${f.spaceId}/claim-token`, body: { max_uses: 100 }, as: admin };
+  },
+  'POST /api/spaces/:id/claim-token/rotate': async (f, admin) => ({
+    path: `/api/spaces/${f.spaceId}/claim-token/rotate`,
+    as: admin,
+  }),
+  'POST /api/spaces/:id/rooms': async (f, admin) => ({
+    path: `/api/spaces/${f.spaceId}/rooms`,
+    body: { name: `room-${randomUUID().slice(0, 6)}` },
+    as: admin,
+  }),
+  'PATCH /api/rooms/:id': async (f, admin) => ({
+    path: `/api/rooms/${await room(f, admin)}`,
+    body: { name: `renamed-${randomUUID().slice(0, 6)}` },
+    as: admin,
+  }),
+  'DELETE /api/rooms/:id': async (f, admin) => ({ path: `/api/rooms/${await room(f, admin)}`, as: admin }),
+  'PUT /api/rooms/:id/nodes/:nodeId': async (f, admin) => ({
+    path: `/api/rooms/${await room(f, admin)}/nodes/${await claimedHost(f, admin.cookie)}`,
+    as: admin,
+  }),
+  'DELETE /api/rooms/:id/nodes/:nodeId': async (f, admin) => {
+    const [r, n] = [await room(f, admin), await claimedHost(f, admin.cookie)];
+    await f.inject('PUT', `/api/rooms/${r}/nodes/${n}`, { cookie: admin.cookie });
+    return { path: `/api/rooms/${r}/nodes/${n}`, as: admin };
+  },
+  'DELETE /api/nodes/:id': async (f, admin) => ({
+    path: `/api/nodes/${await claimedHost(f, admin.cookie)}`,
+    as: admin,
+  }),
+  'POST /api/hosts/:id/jobs': async (f, admin) => ({
+    path: `/api/hosts/${await claimedHost(f, admin.cookie)}/jobs`,
+    body: { type: 'system.probe' },
+    as: admin,
+  }),
+  'POST /api/hosts/:id/agent-update': async (f, admin) => ({
+    path: `/api/hosts/${await reportingHost(f, admin)}/agent-update`,
+    body: {},
+    as: admin,
+  }),
+  'POST /api/rooms/:id/agent-update': async (f, admin) => {
+    const r = await room(f, admin);
+    await f.inject('PUT', `/api/rooms/${r}/nodes/${await reportingHost(f, admin)}`, { cookie: admin.cookie });
+    await f.inject('PUT', `/api/rooms/${r}/nodes/${await reportingHost(f, admin)}`, { cookie: admin.cookie });
+    return { path: `/api/rooms/${r}/agent-update`, body: {}, as: admin };
+  },
+  'POST /api/jobs/:id/cancel': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie);
+    const job = await f.inject('POST', `/api/hosts/${host}/jobs`, {
+      cookie: admin.cookie,
+      body: { type: 'system.probe' },
+    });
+    return { path: `/api/jobs/${job.json<{ id: string }>().id}/cancel`, as: admin };
+  },
+  'POST /api/hosts/:id/repo/probe': async (f, admin) => ({
+    path: `/api/hosts/${await claimedHost(f, admin.cookie, { repository: true })}/repo/probe`,
+    as: admin,
+  }),
+  'POST /api/hosts/:id/source-groups': async (f, admin) => ({
+    path: `/api/hosts/${await claimedHost(f, admin.cookie, { repository: true })}/source-groups`,
+    body: { name: 'data', paths: ['/srv/data'] },
+    as: admin,
+  }),
+  'PATCH /api/hosts/:id/source-groups/:item': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return {
+      path: `/api/hosts/${host}/source-groups/${await group(f, admin, host)}`,
+      body: { name: 'x' },
+      as: admin,
+    };
+  },
+  'DELETE /api/hosts/:id/source-groups/:item': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return { path: `/api/hosts/${host}/source-groups/${await group(f, admin, host)}`, as: admin };
+  },
+  'POST /api/hosts/:id/source-groups/:item/backup': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return { path: `/api/hosts/${host}/source-groups/${await group(f, admin, host)}/backup`, as: admin };
+  },
+  'POST /api/hosts/:id/schedules': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return {
+      path: `/api/hosts/${host}/schedules`,
+      body: { source_group_id: await group(f, admin, host), cron: '0 4 * * *' },
+      as: admin,
+    };
+  },
+  'PATCH /api/hosts/:id/schedules/:item': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return {
+      path: `/api/hosts/${host}/schedules/${await schedule(f, admin, host)}`,
+      body: { enabled: false },
+      as: admin,
+    };
+  },
+  'DELETE /api/hosts/:id/schedules/:item': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return { path: `/api/hosts/${host}/schedules/${await schedule(f, admin, host)}`, as: admin };
+  },
+  'POST /api/hosts/:id/schedules/:item/run': async (f, admin) => {
+    const host = await claimedHost(f, admin.cookie, { repository: true });
+    return { path: `/api/hosts/${host}/schedules/${await schedule(f, admin, host)}/run`, as: admin };
+  },
+  'PUT /api/hosts/:id/repository': async (f, admin) => ({
+    path: `/api/hosts/${await claimedHost(f, admin.cookie)}/repository`,
+    body: { repo_url: '/srv/restic/audit', repo_password: 'audit password' },
+    as: admin,
+  }),
+  'DELETE /api/hosts/:id/repository': async (f, admin) => ({
+    path: `/api/hosts/${await claimedHost(f, admin.cookie, { repository: true })}/repository`,
+    as: admin,
+  }),
+  'POST /api/enrollment-tokens': async (_f, admin) => ({
+    path: '/api/enrollment-tokens',
+    body: { hostname: `enrolled-${randomUUID().slice(0, 6)}` },
+    as: admin,
+  }),
+  'DELETE /api/enrollment-tokens/:id': async (f, admin) => {
+    const t = await f.inject('POST', '/api/enrollment-tokens', {
+      cookie: admin.cookie,
+      body: { hostname: `revoked-${randomUUID().slice(0, 6)}` },
+    });
+    return { path: `/api/enrollment-tokens/${t.json<{ id: string }>().id}`, as: admin };
+  },
+};
+
+const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+describe('every state-changing route writes exactly one audit record with its actor, in process', () => {
+  let f: FastApp;
+  let admin: Caller;
+  const agentDir = tempDir('muster-audit-agent-');
+  before(async () => {
+    // A manifest with an executable for linux/amd64, so that an agent update can be asked for (no file is served).
+    mkdirSync(agentDir.path, { recursive: true });
+    writeFileSync(
+      join(agentDir.path, 'manifest.json'),
+      JSON.stringify({
+        version: '9.9.9',
+        runtime: 'node',
+        files: [
+          { os: 'linux', arch: 'amd64', file: 'muster-agent-linux-amd64', size: 1, sha256: '0'.repeat(64) },
+        ],
+      }),
+    );
+    f = await fastApp({ agentDir: agentDir.path });
+    const cookie = await f.as('admin');
+    admin = { cookie, userId: (await f.services.auth.listUsers()).find((u) => u.username === 'admin')!.id };
+  });
+  after(async () => {
+    await f.close();
+    agentDir.remove();
+  });
+
+  const changing = () =>
+    f.services.routes
+      .filter((r) => CHANGES.has(r.method))
+      .map((r) => `${r.method} ${r.url}`)
+      .filter((k, i, all) => all.indexOf(k) === i);
+
+  test('the route table is covered: each state-changing route has a fixture or is a machine route with its reason', () => {
+    const uncovered = changing().filter((k) => !FIXTURES[k] && !MACHINE_ROUTES[k]);
+    assert.deepEqual(uncovered, [], 'add a fixture below for each new route that changes something');
+    for (const k of [...Object.keys(FIXTURES), ...Object.keys(MACHINE_ROUTES)])
+      assert.ok(changing().includes(k), `${k} is listed but the server has no such route`);
+  });
+
+  for (const [route, fixture] of Object.entries(FIXTURES))
+    test(route, async () => {
+      const call = await fixture(f, admin);
+      const before = await f.database.db
+        .selectFrom('audit_events')
+        .select((eb) => eb.fn.max('id').as('last'))
+        .executeTakeFirstOrThrow();
+      const res = await f.inject(route.split(' ')[0]!, call.path, {
+        ...(call.as.cookie ? { cookie: call.as.cookie } : {}),
+        // A signed-in request without a body says it comes from a script or the UI (the cross-site guard).
+        headers: { 'x-requested-with': 'audit-test' },
+        ...(call.body !== undefined ? { body: call.body } : {}),
+      });
+      assert.ok(res.status < 300, `${route}: ${res.status} ${res.text}`);
+      const written = await f.database.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('id', '>', Number(before.last ?? 0))
+        .execute();
+      assert.equal(
+        written.length,
+        1,
+        `${route} wrote ${written.map((w) => w.action).join(', ') || 'nothing'}`,
+      );
+      const [record] = written;
+      assert.equal(record!.actor_id, call.as.userId, `${route}: the record names the caller`);
+      assert.ok((AUDIT_ACTIONS as readonly string[]).includes(record!.action), record!.action);
+    });
+});
