@@ -6,7 +6,7 @@ import type { Role } from '../server/auth/auth-types.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { migrateToLatest, openDatabase } from '../server/db/database.ts';
-import { createUserBody, password } from '../server/http/routes/auth-routes.ts';
+import { createUserBody, password } from '../protocol/api/accounts.ts';
 import { initialPasswordKeeper } from '../server/main.ts';
 import { createStore, type Store } from '../server/repos/store.ts';
 

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { backupPath, retentionPolicy } from './schedules.ts';
+import {
+  backupPath,
+  hasRetention,
+  retentionPolicy,
+  type ScheduleActionName,
+  type SourceGroupSpec,
+} from './schedules.ts';
 
 /** Job types an agent may run; `shell` runs only where the agent's own config enables it. */
 export const JOB_TYPES = [
@@ -151,4 +157,34 @@ export function parseJobParams<T extends JobType>(
   if (r.success) return { ok: true, params: r.data as JobParams<T> };
   const issue = r.error.issues[0]!;
   return { ok: false, message: `${type} params.${issue.path.join('.')}: ${issue.message}` };
+}
+
+/**
+ * The job a schedule (or its "run now") runs. A backup also applies the group's retention
+ * afterwards (restic forget --prune limited to the group's tag) when the group has one.
+ */
+export function scheduleJob(
+  action: ScheduleActionName,
+  group: SourceGroupSpec,
+): { type: JobType; params: Record<string, unknown> } {
+  switch (action) {
+    case 'backup':
+      return {
+        type: 'restic.backup',
+        params: {
+          source_group_id: group.id,
+          paths: group.paths,
+          excludes: group.excludes,
+          tags: [group.tag],
+          ...(hasRetention(group.retention) ? { retention: group.retention } : {}),
+        },
+      };
+    case 'forget':
+      return {
+        type: 'restic.forget',
+        params: { source_group_id: group.id, tags: [group.tag], ...group.retention },
+      };
+    case 'check':
+      return { type: 'restic.check', params: { source_group_id: group.id } };
+  }
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { JobType } from './jobs.ts';
 
 /**
  * A path a node backs up: absolute (POSIX, or a Windows drive path), so it can never be read as a restic option
@@ -48,33 +47,3 @@ export const scheduleSpec = z.object({
 export type ScheduleSpec = z.infer<typeof scheduleSpec>;
 
 export const hasRetention = (r: RetentionPolicy) => Object.values(r).some((n) => n !== undefined);
-
-/**
- * The job a schedule (or its "run now") runs. A backup also applies the group's retention
- * afterwards (restic forget --prune limited to the group's tag) when the group has one.
- */
-export function scheduleJob(
-  action: ScheduleActionName,
-  group: SourceGroupSpec,
-): { type: JobType; params: Record<string, unknown> } {
-  switch (action) {
-    case 'backup':
-      return {
-        type: 'restic.backup',
-        params: {
-          source_group_id: group.id,
-          paths: group.paths,
-          excludes: group.excludes,
-          tags: [group.tag],
-          ...(hasRetention(group.retention) ? { retention: group.retention } : {}),
-        },
-      };
-    case 'forget':
-      return {
-        type: 'restic.forget',
-        params: { source_group_id: group.id, tags: [group.tag], ...group.retention },
-      };
-    case 'check':
-      return { type: 'restic.check', params: { source_group_id: group.id } };
-  }
-}

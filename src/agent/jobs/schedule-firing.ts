@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { scheduleJob, type ScheduleSpec } from '../../protocol/schedules.ts';
+import { scheduleJob } from '../../protocol/jobs.ts';
+import type { ScheduleSpec } from '../../protocol/schedules.ts';
 import type { JobRunner } from './job-runner.ts';
 
 /**

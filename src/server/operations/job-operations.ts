@@ -1,6 +1,5 @@
-import { usesRepository, type JobType } from '../../protocol/jobs.ts';
+import { scheduleJob, usesRepository, type JobType } from '../../protocol/jobs.ts';
 import type { AgentFrame } from '../../protocol/link-frames.ts';
-import { scheduleJob } from '../../protocol/schedules.ts';
 import { roleAtLeast } from '../../protocol/api/roles.ts';
 import { SYSTEM, type Actor } from '../actor.ts';
 

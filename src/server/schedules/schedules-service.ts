@@ -7,12 +7,8 @@ import type { Clock } from '../clock.ts';
 import type { ScheduleAction, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { Repos, Store } from '../repos/store.ts';
-import {
-  scheduleJob,
-  type RetentionPolicy,
-  type ScheduleSpec,
-  type SourceGroupSpec,
-} from '../../protocol/schedules.ts';
+import { scheduleJob } from '../../protocol/jobs.ts';
+import type { RetentionPolicy, ScheduleSpec, SourceGroupSpec } from '../../protocol/schedules.ts';
 
 export interface SourceGroupInput {
   name: string;

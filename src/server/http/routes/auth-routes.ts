@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { createUserBody, password } from '../../../protocol/api/accounts.ts';
 import { apiKeyView, meView, newApiKeyView, newUserView, userView } from '../../../protocol/api/views.ts';
 import type { ApiKeyService } from '../../auth/api-keys.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
@@ -15,18 +16,6 @@ export const FAILED_LOGIN_DELAY_MS = 1000;
 export const loginBody = z.object({
   username: z.string().min(1).max(200),
   password: z.string().min(1).max(1000),
-});
-/** Every password a user is given: by the API, the UI or `muster user add|passwd`. */
-export const password = z.string().min(12, 'at least 12 characters').max(1000);
-/** A new user, from the API or `muster user add`. */
-export const createUserBody = z.object({
-  username: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  password,
-  role,
 });
 const changeOwnPasswordBody = z.object({
   current_password: z.string().min(1).max(1000),

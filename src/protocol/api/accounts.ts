@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { role } from './roles.ts';
+
+/** Every password a user is given: by the API, the UI or `muster user add|passwd`. */
+export const password = z.string().min(12, 'at least 12 characters').max(1000);
+/** A new user, from the API or `muster user add`. */
+export const createUserBody = z.object({
+  username: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+  password,
+  role,
+});
