@@ -9,7 +9,8 @@ import { createBackupQueries } from './jobs/backup-queries.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
 import { createJobRunner } from './jobs/job-runner.ts';
 import { createScheduleFiring } from './jobs/schedule-firing.ts';
-import { createScheduler, type SchedulerClock } from './jobs/scheduler.ts';
+import { systemClock, type AgentClock } from './clock.ts';
+import { createScheduler } from './jobs/scheduler.ts';
 import { createLinkRequests } from './link/link-requests.ts';
 import { createLinkSupervisor } from './link/link-supervisor.ts';
 import { startLocalApi } from './local-api/local-api.ts';
@@ -41,13 +42,9 @@ export interface DaemonOptions {
  * The clock schedules fire by. MUSTER_AGENT_CLOCK_OFFSET_MS shifts it, so that a schedule's
  * firing can be tried without waiting for its minute (the tests use this).
  */
-function agentClock(env: NodeJS.ProcessEnv): SchedulerClock {
+function agentClock(env: NodeJS.ProcessEnv): AgentClock {
   const offset = Number(env.MUSTER_AGENT_CLOCK_OFFSET_MS ?? 0) || 0;
-  return {
-    now: () => Date.now() + offset,
-    setTimeout: (fn, ms) => setTimeout(fn, ms),
-    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-  };
+  return { ...systemClock, now: () => systemClock.now() + offset };
 }
 
 /** The link configuration kept from the last link run; empty when there is none or it cannot be read. */

@@ -1,3 +1,4 @@
+import { systemClock, type AgentClock } from '../clock.ts';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AgentFrame, JobFrame } from '../../protocol/link-frames.ts';
 
@@ -29,6 +30,8 @@ export const MAX_JOURNAL_ENTRIES = 500;
  * agent stopped is reported as lost.
  */
 export function createJobOutbox(o: {
+  /** Time (the machine's unless a test gives another). */
+  clock?: AgentClock;
   path: string;
   /** Send on the link; false when it is not up. */
   send: (frame: AgentFrame) => boolean;
@@ -38,6 +41,7 @@ export function createJobOutbox(o: {
   /** Told whether the journal could be written (a full disk must not crash the agent). */
   storage?: { failed(err: unknown, what: string): void; ok(): void };
 }) {
+  const clock = o.clock ?? systemClock;
   const maxHeld = o.maxHeldBytes ?? MAX_HELD_BYTES;
   const journal = new Map<string, JournalEntry>();
   const held: JobFrame[] = [];
@@ -132,7 +136,7 @@ export function createJobOutbox(o: {
         Object.assign(e, {
           state: 'lost',
           error: 'the agent stopped while the job was running; its outcome is unknown',
-          finished_at: Date.now(),
+          finished_at: clock.now(),
         });
       journal.set(e.job_id, e);
     }

@@ -41,8 +41,8 @@ type Finish = (
   result?: Record<string, unknown>,
 ) => void;
 
-/** Runs allow-listed jobs as child processes and streams their output as job frames. */
-export function createJobRunner(o: {
+/** What the job runner is given. */
+export interface RunnerOptions {
   send: (frame: JobFrame) => void;
   repository: () => RepositoryCredentials | null;
   initialPaths: () => string[];
@@ -57,187 +57,208 @@ export function createJobRunner(o: {
   /** `agent.update`: replace this agent with the server's executable (absent: refused). */
   selfUpdate?: SelfUpdate;
   now: () => number;
-}) {
-  const running = new Map<string, ChildProcess>();
-  const started = new Set<string>();
-  const cancelled = new Set<string>();
-  const repositories = createRepositoryQueue();
-  /** The repository each waiting or running restic job queued on. */
-  const queuedOn = new Map<string, string>();
+}
 
-  function stream(jobId: string): Log {
-    let seq = 0;
-    return (stream, data) => {
-      for (let i = 0; i < data.length; i += CHUNK)
-        o.send({ t: 'job.log', job_id: jobId, seq: seq++, stream, data: data.slice(i, i + CHUNK) });
-    };
-  }
+/** A job's output as numbered log frames, in chunks the link carries. */
+function stream(send: (frame: JobFrame) => void, jobId: string): Log {
+  let seq = 0;
+  return (stream, data) => {
+    for (let i = 0; i < data.length; i += CHUNK)
+      send({ t: 'job.log', job_id: jobId, seq: seq++, stream, data: data.slice(i, i + CHUNK) });
+  };
+}
 
-  /** Run a command; its output goes to `out` (default: the log), the end of its error output is kept. */
-  function run(
+/** Run a command; its output goes to `out` (default: the log), the end of its error output is kept. */
+function run(
+  running: Map<string, ChildProcess>,
+  jobId: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  log: Log,
+  out?: (data: string) => void,
+) {
+  return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
+    let stderr = '';
+    const child = spawn(cmd, args, {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    running.set(jobId, child);
+    child.stdout.on('data', (c: Buffer) => (out ?? ((d) => log('stdout', d)))(c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => {
+      const text = c.toString('utf8');
+      stderr = (stderr + text).slice(-STDERR_TAIL);
+      log('stderr', text);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      log(
+        'info',
+        err.code === 'ENOENT'
+          ? `${cmd} is not installed on this host; install it and retry\n`
+          : `${cmd} could not start: ${err.message}\n`,
+      );
+      resolve({ code: 127, signal: null, stderr });
+    });
+    child.on('close', (code, signal) => {
+      running.delete(jobId);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+/** Why restic failed, in words an operator can act on, with what the server keeps of it. */
+function failure(
+  code: number,
+  stderr: string,
+  path: string | null,
+): { error: string; result?: Record<string, unknown> } {
+  if (code === 127) return { error: 'restic is not installed on this host; install it and retry' };
+  const lock = lockHolder(stderr);
+  if (lock) return { error: explainLock(lock), result: { lock } };
+  const hint = readOnlyHint(stderr, path);
+  const reason = resticReason(stderr);
+  return {
+    error: [`restic exited with code ${code}${reason ? `: ${reason}` : ''}`, hint].filter(Boolean).join('. '),
+  };
+}
+
+/** What a restic job needs of its runner. */
+interface ResticContext {
+  o: RunnerOptions;
+  cancelled: Set<string>;
+  run: (
     jobId: string,
     cmd: string,
     args: string[],
     env: Record<string, string>,
     log: Log,
     out?: (data: string) => void,
-  ) {
-    return new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
-      let stderr = '';
-      const child = spawn(cmd, args, {
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      running.set(jobId, child);
-      child.stdout.on('data', (c: Buffer) => (out ?? ((d) => log('stdout', d)))(c.toString('utf8')));
-      child.stderr.on('data', (c: Buffer) => {
-        const text = c.toString('utf8');
-        stderr = (stderr + text).slice(-STDERR_TAIL);
-        log('stderr', text);
-      });
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        log(
-          'info',
-          err.code === 'ENOENT'
-            ? `${cmd} is not installed on this host; install it and retry\n`
-            : `${cmd} could not start: ${err.message}\n`,
-        );
-        resolve({ code: 127, signal: null, stderr });
-      });
-      child.on('close', (code, signal) => {
-        running.delete(jobId);
-        resolve({ code, signal, stderr });
-      });
-    });
-  }
+  ) => ReturnType<typeof run>;
+}
 
-  /** Why restic failed, in words an operator can act on, with what the server keeps of it. */
-  function failure(
-    code: number,
-    stderr: string,
-    path: string | null,
-  ): { error: string; result?: Record<string, unknown> } {
-    if (code === 127) return { error: 'restic is not installed on this host; install it and retry' };
-    const lock = lockHolder(stderr);
-    if (lock) return { error: explainLock(lock), result: { lock } };
-    const hint = readOnlyHint(stderr, path);
-    const reason = resticReason(stderr);
-    return {
-      error: [`restic exited with code ${code}${reason ? `: ${reason}` : ''}`, hint]
-        .filter(Boolean)
-        .join('. '),
-    };
-  }
-
-  /** A restic job, once it holds the repository. */
-  async function runRestic(req: JobRequest, repo: RepositoryCredentials, log: Log, finish: Finish) {
-    // The server checks the location too; this agent runs nothing that could hand ssh or rclone an option.
-    const badLocation = repositoryUrlProblem(repo.repo_url);
-    if (badLocation)
-      return finish('failed', null, `this agent refuses the repository location: ${badLocation}`);
-    const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
-    const repoDir = localRepositoryDir(repo.repo_url);
-    const ended = () => cancelled.delete(req.job_id);
-    if (req.type === 'restic.init') {
-      const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
-      if (ended()) return finish('cancelled', null, 'cancelled on request');
-      if (exists.code === 0) {
-        log('info', `repository ${repo.repo_url} is already initialised\n`);
-        return finish('succeeded', 0);
-      }
-      if (exists.code === 127) {
-        log('info', 'restic is not installed on this host; install it and retry\n');
-        return finish('failed', 127, 'restic is not installed on this host; install it and retry');
-      }
-      const r = await run(req.job_id, 'restic', ['init'], env, log);
-      if (ended()) return finish('cancelled', r.code, 'cancelled on request');
-      if (r.code === 0) return finish('succeeded', 0);
-      if (r.code === null) return finish('failed', null, `restic was killed (${r.signal ?? 'signal'})`);
-      const f = failure(r.code, r.stderr, repoDir);
-      return finish('failed', r.code, f.error, f.result);
+/** A restic job, once it holds the repository. */
+async function runRestic(
+  ctx: ResticContext,
+  req: JobRequest,
+  repo: RepositoryCredentials,
+  log: Log,
+  finish: Finish,
+) {
+  const { o, cancelled } = ctx;
+  const { run } = ctx;
+  // The server checks the location too; this agent runs nothing that could hand ssh or rclone an option.
+  const badLocation = repositoryUrlProblem(repo.repo_url);
+  if (badLocation)
+    return finish('failed', null, `this agent refuses the repository location: ${badLocation}`);
+  const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
+  const repoDir = localRepositoryDir(repo.repo_url);
+  const ended = () => cancelled.delete(req.job_id);
+  if (req.type === 'restic.init') {
+    const exists = await run(req.job_id, 'restic', ['cat', 'config'], env, () => undefined);
+    if (ended()) return finish('cancelled', null, 'cancelled on request');
+    if (exists.code === 0) {
+      log('info', `repository ${repo.repo_url} is already initialised\n`);
+      return finish('succeeded', 0);
     }
-    const target =
-      req.type === 'restic.restore'
-        ? req.params.in_place === true
-          ? '/'
-          : typeof req.params.target === 'string'
-            ? req.params.target
-            : defaultRestoreTarget(o.stateDir, req.job_id, o.now())
-        : undefined;
-    const args = resticArgs(req.type, req.params, {
-      initialPaths: o.initialPaths(),
-      ...(target ? { restoreTarget: target } : {}),
-    });
-    if (typeof args === 'string') return finish('failed', null, args);
-    let kept: ReturnType<typeof keepDirectoryStates> | null = null;
-    if (req.type === 'restic.restore' && target) {
-      const refused = restoreRefusal(req.params, target, o.restoreRoots());
-      if (refused) return finish('failed', null, refused);
-      // The directories the snapshot holds, so that those that exist here keep their mode and owner.
-      const lister = snapshotDirLister();
-      const ls = await run(
-        req.job_id,
-        'restic',
-        ['ls', '--json', String(req.params.snapshot)],
-        env,
-        log,
-        (d) => lister.write(d),
-      );
-      if (ended()) return finish('cancelled', ls.code, 'cancelled on request');
-      if (ls.code !== 0) {
-        const f = failure(ls.code ?? 1, ls.stderr, repoDir);
-        return finish('failed', ls.code, f.error, f.result);
-      }
-      kept = keepDirectoryStates(target, lister.end());
+    if (exists.code === 127) {
+      log('info', 'restic is not installed on this host; install it and retry\n');
+      return finish('failed', 127, 'restic is not installed on this host; install it and retry');
     }
-    if (target) log('info', `restoring snapshot ${String(req.params.snapshot)} into ${target}\n`);
-    const summary = req.type === 'restic.backup' ? backupOutput((d) => log('stdout', d), o.now) : null;
-    let r = await run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined);
-    const backup = summary?.end() ?? null;
-    if (kept) {
-      const failed = kept.restore();
-      log(
-        'info',
-        failed.length
-          ? `could not put back the mode or owner of: ${failed.join('; ')}\n`
-          : `kept the mode and owner of ${kept.count()} existing director${kept.count() === 1 ? 'y' : 'ies'}\n`,
-      );
-    }
-    const retention = req.params.retention as Record<string, unknown> | undefined;
-    if (req.type === 'restic.backup' && r.code === 0 && retention && !cancelled.has(req.job_id)) {
-      const forget = resticArgs(
-        'restic.forget',
-        { ...retention, tags: req.params.tags },
-        { initialPaths: [] },
-      );
-      if (typeof forget !== 'string') {
-        log('info', `applying retention: restic ${forget.join(' ')}\n`);
-        r = await run(req.job_id, 'restic', forget, env, log);
-      }
-    }
-    const result = {
-      ...(backup ? { backup } : {}),
-      ...(target ? { target } : {}),
-    };
+    const r = await run(req.job_id, 'restic', ['init'], env, log);
     if (ended()) return finish('cancelled', r.code, 'cancelled on request');
-    if (r.code === 0) {
-      if (target) log('info', `restored into ${target}\n`);
-      return finish('succeeded', 0, undefined, result);
-    }
-    if (r.code === null)
-      return finish(
-        'failed',
-        null,
-        `restic was killed (${r.signal ?? 'signal'}); its lock may be left behind`,
-        result,
-      );
-    const f = failure(r.code, r.stderr, target ?? repoDir);
-    return finish('failed', r.code, f.error, { ...result, ...f.result });
+    if (r.code === 0) return finish('succeeded', 0);
+    if (r.code === null) return finish('failed', null, `restic was killed (${r.signal ?? 'signal'})`);
+    const f = failure(r.code, r.stderr, repoDir);
+    return finish('failed', r.code, f.error, f.result);
   }
+  const target =
+    req.type === 'restic.restore'
+      ? req.params.in_place === true
+        ? '/'
+        : typeof req.params.target === 'string'
+          ? req.params.target
+          : defaultRestoreTarget(o.stateDir, req.job_id, o.now())
+      : undefined;
+  const args = resticArgs(req.type, req.params, {
+    initialPaths: o.initialPaths(),
+    ...(target ? { restoreTarget: target } : {}),
+  });
+  if (typeof args === 'string') return finish('failed', null, args);
+  let kept: ReturnType<typeof keepDirectoryStates> | null = null;
+  if (req.type === 'restic.restore' && target) {
+    const refused = restoreRefusal(req.params, target, o.restoreRoots());
+    if (refused) return finish('failed', null, refused);
+    // The directories the snapshot holds, so that those that exist here keep their mode and owner.
+    const lister = snapshotDirLister();
+    const ls = await run(req.job_id, 'restic', ['ls', '--json', String(req.params.snapshot)], env, log, (d) =>
+      lister.write(d),
+    );
+    if (ended()) return finish('cancelled', ls.code, 'cancelled on request');
+    if (ls.code !== 0) {
+      const f = failure(ls.code ?? 1, ls.stderr, repoDir);
+      return finish('failed', ls.code, f.error, f.result);
+    }
+    kept = keepDirectoryStates(target, lister.end());
+  }
+  if (target) log('info', `restoring snapshot ${String(req.params.snapshot)} into ${target}\n`);
+  const summary = req.type === 'restic.backup' ? backupOutput((d) => log('stdout', d), o.now) : null;
+  let r = await run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined);
+  const backup = summary?.end() ?? null;
+  if (kept) {
+    const failed = kept.restore();
+    log(
+      'info',
+      failed.length
+        ? `could not put back the mode or owner of: ${failed.join('; ')}\n`
+        : `kept the mode and owner of ${kept.count()} existing director${kept.count() === 1 ? 'y' : 'ies'}\n`,
+    );
+  }
+  const retention = req.params.retention as Record<string, unknown> | undefined;
+  if (req.type === 'restic.backup' && r.code === 0 && retention && !cancelled.has(req.job_id)) {
+    const forget = resticArgs('restic.forget', { ...retention, tags: req.params.tags }, { initialPaths: [] });
+    if (typeof forget !== 'string') {
+      log('info', `applying retention: restic ${forget.join(' ')}\n`);
+      r = await run(req.job_id, 'restic', forget, env, log);
+    }
+  }
+  const result = {
+    ...(backup ? { backup } : {}),
+    ...(target ? { target } : {}),
+  };
+  if (ended()) return finish('cancelled', r.code, 'cancelled on request');
+  if (r.code === 0) {
+    if (target) log('info', `restored into ${target}\n`);
+    return finish('succeeded', 0, undefined, result);
+  }
+  if (r.code === null)
+    return finish(
+      'failed',
+      null,
+      `restic was killed (${r.signal ?? 'signal'}); its lock may be left behind`,
+      result,
+    );
+  const f = failure(r.code, r.stderr, target ?? repoDir);
+  return finish('failed', r.code, f.error, { ...result, ...f.result });
+}
+
+/** Runs allow-listed jobs as child processes and streams their output as job frames. */
+export function createJobRunner(o: RunnerOptions) {
+  const running = new Map<string, ChildProcess>();
+  const started = new Set<string>();
+  const cancelled = new Set<string>();
+  const repositories = createRepositoryQueue();
+  /** The repository each waiting or running restic job queued on. */
+  const queuedOn = new Map<string, string>();
+  const resticContext: ResticContext = {
+    o,
+    cancelled,
+    run: (...a) => run(running, ...a),
+  };
 
   async function execute(req: JobRequest): Promise<void> {
-    const log = stream(req.job_id);
+    const log = stream(o.send, req.job_id);
     const finish: Finish = (state, exit, error, result) =>
       o.send({
         t: 'job.finished',
@@ -270,7 +291,7 @@ export function createJobRunner(o: {
     if (req.type === 'shell') {
       const command = typeof req.params.command === 'string' ? req.params.command : '';
       if (!command) return finish('failed', null, 'shell jobs need params.command');
-      const { code } = await run(req.job_id, '/bin/sh', ['-c', command], {}, log);
+      const { code } = await run(running, req.job_id, '/bin/sh', ['-c', command], {}, log);
       if (cancelled.delete(req.job_id)) return finish('cancelled', code, 'cancelled on request');
       if (code === null) return finish('failed', null, 'the command was killed by a signal');
       return code === 0
@@ -296,7 +317,7 @@ export function createJobRunner(o: {
       );
       if (!turn) return finish('cancelled', null, 'cancelled while waiting for the repository');
       if (cancelled.delete(req.job_id)) return finish('cancelled', null, 'cancelled on request');
-      return await runRestic(req, repo, log, finish);
+      return await runRestic(resticContext, req, repo, log, finish);
     } finally {
       repositories.release(key, req.job_id);
       queuedOn.delete(req.job_id);

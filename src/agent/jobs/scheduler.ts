@@ -1,11 +1,10 @@
 import { Cron } from 'croner';
 import type { ScheduleSpec } from '../../protocol/schedules.ts';
 
-export interface SchedulerClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { AgentClock } from '../clock.ts';
+
+/** The clock schedules fire by (the agent's, shifted in tests). */
+export type SchedulerClock = AgentClock;
 
 /** Longest sleep between checks, so a clock that jumps (suspend, NTP) is noticed within a minute. */
 const MAX_SLEEP_MS = 60_000;

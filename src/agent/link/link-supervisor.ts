@@ -1,3 +1,4 @@
+import { systemClock, type AgentClock } from '../clock.ts';
 import type { StateDir } from '../state/state-dir.ts';
 import { VERSION } from '../../version.ts';
 import { attemptClaim, RETRYABLE_CLAIM_EXITS, type ClaimAttempt } from '../claim/claim-attempt.ts';
@@ -14,6 +15,8 @@ type Log = (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
  * `muster-agent status` and the local API report.
  */
 export function createLinkSupervisor(deps: {
+  /** Time (the machine's unless a test gives another). */
+  clock?: AgentClock;
   state: StateDir;
   flags: ConnectionFlags;
   env: NodeJS.ProcessEnv;
@@ -26,11 +29,12 @@ export function createLinkSupervisor(deps: {
     online(up: boolean): void;
   };
 }) {
+  const clock = deps.clock ?? systemClock;
   const { state, log: logFn } = deps;
   const o = { flags: deps.flags, env: deps.env, log: logFn };
   let status: LinkStatus = {
     status: 'available',
-    since: Date.now(),
+    since: clock.now(),
     reason: 'not claimed yet',
     claim_id: state.claimedId(),
     url: null,
@@ -70,7 +74,7 @@ export function createLinkSupervisor(deps: {
       if (!attempt) {
         setStatus({
           status: 'available',
-          since: Date.now(),
+          since: clock.now(),
           reason: 'not claimed; run muster-agent claim or give a claim token',
           claim_id: null,
         });
@@ -78,10 +82,10 @@ export function createLinkSupervisor(deps: {
       }
       if (!attempt.ok) {
         o.log('error', attempt.message);
-        setStatus({ status: 'available', since: Date.now(), reason: attempt.message, claim_id: null });
+        setStatus({ status: 'available', since: clock.now(), reason: attempt.message, claim_id: null });
         if (RETRYABLE_CLAIM_EXITS.includes(attempt.exitCode)) {
           claimRetry = setTimeout(() => void evaluate(), 10_000);
-          setStatus({ next_attempt_at: Date.now() + 10_000 });
+          setStatus({ next_attempt_at: clock.now() + 10_000 });
         }
         return;
       }
@@ -92,7 +96,7 @@ export function createLinkSupervisor(deps: {
     if (!ls.enabled) {
       setStatus({
         status: 'offline',
-        since: Date.now(),
+        since: clock.now(),
         reason: 'disabled in cloud.conf',
         claim_id: claimId,
         url: ls.url,
@@ -101,7 +105,7 @@ export function createLinkSupervisor(deps: {
     }
     setStatus({
       status: 'offline',
-      since: Date.now(),
+      since: clock.now(),
       reason: 'connecting',
       claim_id: claimId,
       url: ls.url,
@@ -109,6 +113,7 @@ export function createLinkSupervisor(deps: {
     });
     const http = clientFor(ls, state, o.env);
     link = createLinkClient({
+      clock,
       claimId,
       url: ls.url,
       proxy: ls.proxy,

@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import { CLOSE, type AgentFrame } from '../../protocol/link-frames.ts';
 import type { Clock, Timers } from '../clock.ts';
 import { retryWhileUnreachable } from '../db/db-errors.ts';
 import type { NodePresence } from '../nodes/node-presence.ts';
-import type { LinkHandlers, LinkPeers, TakeoverAnswer } from './link-port.ts';
+import type { LinkHandlers, LinkPeers } from './link-port.ts';
 import type { LinkChannel, LinkSession, LinkSessions } from './link-sessions.ts';
-import { createTakeovers } from './takeovers.ts';
+import { createAdmission } from './link-admission.ts';
 
-export { DUPLICATE_CLEAR_MS, TAKEOVER_WINDOW_MS, TAKEOVERS_FOR_DUPLICATE } from './takeovers.ts';
+export { DUPLICATE_CLEAR_MS, TAKEOVER_WINDOW_MS, TAKEOVERS_FOR_DUPLICATE } from './link-admission.ts';
 /** How long an agent has to say hello after the socket opens. */
 export const HELLO_TIMEOUT_MS = 10_000;
 /** Heartbeats missed before a node counts as offline, unless configured. */
@@ -39,6 +38,62 @@ export interface LinkSessionHandle {
   closed(code: number, reason?: string): Promise<void>;
 }
 
+/** The link session's record, as presence writes it. */
+const sessionRow = (s: LinkSession, agentVersion: string | null) => ({
+  id: s.id,
+  node_id: s.nodeId,
+  opened_at: s.openedAt,
+  remote_addr: s.remoteAddr,
+  agent_version: agentVersion,
+});
+
+/**
+ * Hand a frame on; while the database is unreachable, try again with a growing wait for as long as this link is
+ * the node's. The link stays up meanwhile, and the agent keeps what it reported until the server acknowledges it
+ * (after storing it), so a job's end reported during a database outage is stored when the database is back.
+ */
+function stored(
+  deps: { sessions: LinkSessions; timers: Timers; log: Logger },
+  s: LinkSession,
+  handle: () => Promise<void>,
+) {
+  const { sessions, timers, log } = deps;
+  return retryWhileUnreachable(handle, {
+    sleep: (ms) => new Promise<void>((r) => timers.setTimeout(r, ms)),
+    keepTrying: () => sessions.get(s.nodeId) === s,
+    onRetry: (why, first) => {
+      if (first)
+        log.warn(
+          { node_id: s.nodeId, err: why },
+          `the database is unreachable (${why}); keeping the frame and trying again`,
+        );
+    },
+  });
+}
+
+/** Write last_seen_at of every link heard from since the last flush, in one batch. */
+function flushLastSeen(deps: { sessions: LinkSessions; presence: NodePresence; log: Logger }) {
+  const { sessions, presence, log } = deps;
+  const ids: string[] = [];
+  for (const s of sessions.all())
+    if (s.helloed && s.lastHeardAt > s.lastPersistedAt) {
+      s.lastPersistedAt = s.lastHeardAt;
+      ids.push(s.nodeId);
+    }
+  void presence.seen(ids).catch((err: unknown) => log.error({ err }, 'could not record last-seen times'));
+}
+
+/** End every link, telling agents `told` and to come back within a few seconds (here or to another replica). */
+function sendAway(sessions: LinkSessions, reason: string, told = reason) {
+  for (const s of [...sessions.all()])
+    sessions.end(s, CLOSE.SERVER_SHUTDOWN, reason, {
+      t: 'disconnect',
+      reason: told,
+      reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
+      permanent: false,
+    });
+}
+
 /**
  * Presence over every live agent link: admission (with take-over of an older link for the same node, here or at
  * another replica), hello and welcome, the frames that follow, heartbeats and silence, the session's end. The
@@ -60,17 +115,9 @@ export function createLinkHub(deps: {
 }) {
   const { sessions, presence, handlers, peers, clock, timers, log, heartbeatIntervalMs } = deps;
   const missedHeartbeats = deps.missedHeartbeats ?? MISSED_HEARTBEATS;
-  const takeovers = createTakeovers({ sessions, presence, log });
+  const admission = createAdmission({ sessions, presence, peers, clock, log });
   let lastSeenFlushAt = clock.now();
   let closing = false;
-
-  const sessionRow = (s: LinkSession, agentVersion: string | null) => ({
-    id: s.id,
-    node_id: s.nodeId,
-    opened_at: s.openedAt,
-    remote_addr: s.remoteAddr,
-    agent_version: agentVersion,
-  });
 
   async function onHello(s: LinkSession, frame: Extract<AgentFrame, { t: 'hello' }>) {
     if (frame.protocol !== LINK_PROTOCOL_VERSION) {
@@ -122,95 +169,7 @@ export function createLinkHub(deps: {
     if (frame.t === 'heartbeat') return;
     // Replies to requests made here are settled here; the rest (job.start's) go on with the job frames.
     if (frame.t === 'reply' && sessions.settleReply(s, frame)) return;
-    await stored(s, () => handlers.frame(s.nodeId, frame));
-  }
-
-  /**
-   * Hand a frame on; while the database is unreachable, try again with a growing wait for as long as this link is
-   * the node's. The link stays up meanwhile, and the agent keeps what it reported until the server acknowledges it
-   * (after storing it), so a job's end reported during a database outage is stored when the database is back.
-   */
-  function stored(s: LinkSession, handle: () => Promise<void>) {
-    return retryWhileUnreachable(handle, {
-      sleep: (ms) => new Promise<void>((r) => timers.setTimeout(r, ms)),
-      keepTrying: () => sessions.get(s.nodeId) === s,
-      onRetry: (why, first) => {
-        if (first)
-          log.warn(
-            { node_id: s.nodeId, err: why },
-            `the database is unreachable (${why}); keeping the frame and trying again`,
-          );
-      },
-    });
-  }
-
-  /** Write last_seen_at of every link heard from since the last flush, in one batch. */
-  function flushLastSeen(now: number) {
-    lastSeenFlushAt = now;
-    const ids: string[] = [];
-    for (const s of sessions.all())
-      if (s.helloed && s.lastHeardAt > s.lastPersistedAt) {
-        s.lastPersistedAt = s.lastHeardAt;
-        ids.push(s.nodeId);
-      }
-    void presence.seen(ids).catch((err: unknown) => log.error({ err }, 'could not record last-seen times'));
-  }
-
-  /** End every link, telling agents `told` and to come back within a few seconds (here or to another replica). */
-  function sendAway(reason: string, told = reason) {
-    for (const s of [...sessions.all()])
-      sessions.end(s, CLOSE.SERVER_SHUTDOWN, reason, {
-        t: 'disconnect',
-        reason: told,
-        reconnect_after_seconds: 1 + Math.floor(Math.random() * 3),
-        permanent: false,
-      });
-  }
-
-  /**
-   * A new authenticated link for a node: replaces an older one (telling it why), here or at another replica, or
-   * is refused when take-overs keep coming while the older one is alive (two machines share one identity). Null
-   * when refused.
-   */
-  async function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
-    let inherited = false;
-    if (peers && !sessions.holds(nodeId)) {
-      const answer = await peers.takeOver(nodeId, remoteAddr);
-      if (answer.refused) {
-        takeovers.refuse(channel, answer.refused);
-        return null;
-      }
-      takeovers.adopt(nodeId, answer.takeovers);
-      inherited = answer.replaced;
-    }
-    const now = clock.now();
-    const old = sessions.get(nodeId);
-    if (old) {
-      const refusal = takeovers.replaceOrRefuse(old, remoteAddr, now);
-      if (refusal) {
-        takeovers.refuse(channel, refusal);
-        return null;
-      }
-      inherited = old.helloed || old.inherited;
-    }
-    const s: LinkSession = {
-      id: randomUUID(),
-      nodeId,
-      channel,
-      remoteAddr,
-      silenceLimitMs,
-      openedAt: now,
-      lastHeardAt: now,
-      lastPersistedAt: now,
-      helloed: false,
-      helloTimer: null,
-      endReason: null,
-      released: false,
-      inherited,
-    };
-    sessions.set(s);
-    if (!old) peers?.holding(nodeId, true);
-    return s;
+    await stored(deps, s, () => handlers.frame(s.nodeId, frame));
   }
 
   async function onClose(s: LinkSession, code: number, transportReason?: string) {
@@ -261,7 +220,7 @@ export function createLinkHub(deps: {
       remoteAddr: string,
       silenceLimitMs = heartbeatIntervalMs * missedHeartbeats,
     ): Promise<LinkSessionHandle | null> {
-      const s = await admit(nodeId, channel, remoteAddr, silenceLimitMs);
+      const s = await admission.admit(nodeId, channel, remoteAddr, silenceLimitMs);
       if (!s) return null;
       if (channel.speaks === 'muster')
         s.helloTimer = timers.setTimeout(
@@ -298,36 +257,25 @@ export function createLinkHub(deps: {
      */
     sweep(): void {
       const now = clock.now();
-      if (now - lastSeenFlushAt >= LAST_SEEN_FLUSH_MS) flushLastSeen(now);
+      if (now - lastSeenFlushAt >= LAST_SEEN_FLUSH_MS) {
+        lastSeenFlushAt = now;
+        flushLastSeen(deps);
+      }
       for (const s of sessions.all()) if (s.helloed && now - s.lastHeardAt > s.silenceLimitMs) letGo(s, now);
-      takeovers.sweep(now);
+      admission.sweep(now);
     },
 
-    /**
-     * Another replica is adopting the node's link: end the one held here (handing its take-over history on), or
-     * refuse the new one when take-overs keep coming while this one is alive.
-     */
-    yieldLink(nodeId: string, from: string): TakeoverAnswer {
-      const old = sessions.get(nodeId);
-      if (!old) return { refused: null, takeovers: takeovers.history(nodeId), replaced: false };
-      const refused = takeovers.replaceOrRefuse(old, from, clock.now());
-      if (refused) return { refused, takeovers: [], replaced: false };
-      // The node stays online through its new link: this session's close only records the session.
-      sessions.delete(nodeId);
-      peers?.holding(nodeId, false);
-      sessions.failPending(nodeId, "the node's link moved to another server replica; ask again");
-      return { refused: null, takeovers: takeovers.history(nodeId), replaced: old.helloed || old.inherited };
-    },
+    yieldLink: admission.yieldLink,
 
     count: () => sessions.count(),
     /** End every link, telling agents to come back within a few seconds (to this replica or another). */
-    endAll: (reason: string) => sendAway(reason),
+    endAll: (reason: string) => sendAway(sessions, reason),
 
     /** Server stopping: tell every agent to come back soon, spread over a few seconds. */
     async shutdown(): Promise<void> {
       closing = true;
       const all = [...sessions.all()];
-      sendAway('server shutting down', 'server restarting');
+      sendAway(sessions, 'server shutting down', 'server restarting');
       await Promise.race([
         Promise.all(all.map((s) => s.channel.closed)),
         new Promise((r) => setTimeout(r, 2000).unref()),

@@ -90,6 +90,52 @@ export interface MqttSession {
 }
 
 /**
+ * The largest websocket frame ws buffers for this connection. ws takes one limit for the whole server, so this
+ * sets its receiver's own: before CONNECT a frame larger than a CONNECT is refused (1009) before it is buffered,
+ * so that connections that never authenticate cannot hold a megabyte each. test/trust.test.ts checks it holds.
+ */
+function setFrameLimit(socket: WebSocket, bytes: number) {
+  const receiver = (socket as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
+/** A connection's topic aliases: what a PUBLISH's topic is, or why the connection must end. */
+function topicAliases() {
+  const aliases = new Map<number, string>();
+  let aliasBytes = 0;
+  type Refusal = { code: number; reason: string };
+  return {
+    topicOf(p: IPublishPacket): string | Refusal {
+      const alias = p.properties?.topicAlias;
+      if (alias === undefined)
+        return (
+          p.topic || { code: REASON.TOPIC_NAME_INVALID, reason: 'PUBLISH without a topic or a topic alias' }
+        );
+      if (alias === 0) return { code: REASON.TOPIC_ALIAS_INVALID, reason: 'topic alias 0 is not allowed' };
+      if (p.topic) {
+        if (!aliases.has(alias) && aliases.size >= MAX_TOPIC_ALIASES)
+          return { code: REASON.TOPIC_ALIAS_INVALID, reason: `more than ${MAX_TOPIC_ALIASES} topic aliases` };
+        const bytes = aliasBytes - Buffer.byteLength(aliases.get(alias) ?? '') + Buffer.byteLength(p.topic);
+        if (bytes > MAX_ALIAS_BYTES)
+          return {
+            code: REASON.TOPIC_ALIAS_INVALID,
+            reason: `topic aliases may hold ${MAX_ALIAS_BYTES} bytes of topic names in all`,
+          };
+        aliasBytes = bytes;
+        aliases.set(alias, p.topic);
+        return p.topic;
+      }
+      return (
+        aliases.get(alias) ?? {
+          code: REASON.PROTOCOL_ERROR,
+          reason: `topic alias ${alias} was never defined`,
+        }
+      );
+    },
+  };
+}
+
+/**
  * The broker side of one MQTT 5 connection over a websocket (binary frames), for one client that talks only to
  * this server: CONNECT with a will, SUBSCRIBE, PUBLISH at QoS 0/1/2 with topic aliases, the acknowledgements,
  * PINGREQ and DISCONNECT. Packets are parsed and written by mqtt-packet; messages are not routed between clients.
@@ -101,8 +147,7 @@ export function openMqttSession(
 ): MqttSession {
   const { timers, log } = deps;
   const parser = mqtt.parser({ protocolVersion: 5 });
-  const aliases = new Map<number, string>();
-  let aliasBytes = 0;
+  const aliases = topicAliases();
   const qos2 = new Set<number>();
   let state: 'connecting' | 'connected' | 'ended' = 'connecting';
   let accepted = false;
@@ -118,16 +163,7 @@ export function openMqttSession(
   });
 
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  /**
-   * The largest websocket frame ws buffers for this connection. ws takes one limit for the whole server, so this
-   * sets its receiver's own: before CONNECT a frame larger than a CONNECT is refused (1009) before it is buffered,
-   * so that connections that never authenticate cannot hold a megabyte each. test/trust.test.ts checks it holds.
-   */
-  const setFrameLimit = (bytes: number) => {
-    const receiver = (socket as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
-    if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
-  };
-  setFrameLimit(MAX_CONNECT_BYTES);
+  setFrameLimit(socket, MAX_CONNECT_BYTES);
   const connectTimer = timers.setTimeout(
     () => end(REASON.PROTOCOL_ERROR, 'no CONNECT within 10 seconds'),
     CONNECT_TIMEOUT_MS,
@@ -174,7 +210,7 @@ export function openMqttSession(
     const asked = p.keepalive ?? 0;
     const keepAlive = asked > 0 && asked <= MAX_KEEPALIVE_SECONDS ? asked : null;
     keepAliveMs = (keepAlive ?? MAX_KEEPALIVE_SECONDS) * 1000;
-    setFrameLimit(MAX_MQTT_PACKET_BYTES);
+    setFrameLimit(socket, MAX_MQTT_PACKET_BYTES);
     write({
       cmd: 'connack',
       sessionPresent: false,
@@ -194,42 +230,9 @@ export function openMqttSession(
     await handlers.connected();
   }
 
-  /** The topic of a PUBLISH, resolving and defining topic aliases; null after ending the connection. */
-  function topicOf(p: IPublishPacket): string | null {
-    const alias = p.properties?.topicAlias;
-    if (alias === undefined) {
-      if (!p.topic) end(REASON.TOPIC_NAME_INVALID, 'PUBLISH without a topic or a topic alias');
-      return p.topic || null;
-    }
-    if (alias === 0) {
-      end(REASON.TOPIC_ALIAS_INVALID, 'topic alias 0 is not allowed');
-      return null;
-    }
-    if (p.topic) {
-      if (!aliases.has(alias) && aliases.size >= MAX_TOPIC_ALIASES) {
-        end(REASON.TOPIC_ALIAS_INVALID, `more than ${MAX_TOPIC_ALIASES} topic aliases`);
-        return null;
-      }
-      const bytes = aliasBytes - Buffer.byteLength(aliases.get(alias) ?? '') + Buffer.byteLength(p.topic);
-      if (bytes > MAX_ALIAS_BYTES) {
-        end(
-          REASON.TOPIC_ALIAS_INVALID,
-          `topic aliases may hold ${MAX_ALIAS_BYTES} bytes of topic names in all`,
-        );
-        return null;
-      }
-      aliasBytes = bytes;
-      aliases.set(alias, p.topic);
-      return p.topic;
-    }
-    const known = aliases.get(alias);
-    if (!known) end(REASON.PROTOCOL_ERROR, `topic alias ${alias} was never defined`);
-    return known ?? null;
-  }
-
   async function onPublish(p: IPublishPacket) {
-    const topic = topicOf(p);
-    if (topic === null) return;
+    const topic = aliases.topicOf(p);
+    if (typeof topic !== 'string') return end(topic.code, topic.reason);
     const message = { topic, payload: Buffer.from(p.payload) };
     if (p.qos === 0) {
       await handlers.message(message);

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { CLOSE } from '../../protocol/link-frames.ts';
 import type { NodePresence } from '../nodes/node-presence.ts';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { LinkPeers, TakeoverAnswer } from './link-port.ts';
 import type { LinkChannel, LinkSession, LinkSessions } from './link-sessions.ts';
 
 /** Take-overs of one node's link within this window, this many times, mean two machines share an identity. */
@@ -91,3 +94,85 @@ export function createTakeovers(deps: { sessions: LinkSessions; presence: NodePr
   };
 }
 export type Takeovers = ReturnType<typeof createTakeovers>;
+
+/**
+ * Who gets a node's link: a new authenticated link is admitted (replacing an older one here or at another replica),
+ * or refused as a duplicate; another replica adopting a link held here is answered through `yieldLink`.
+ */
+export function createAdmission(deps: {
+  sessions: LinkSessions;
+  presence: NodePresence;
+  peers?: LinkPeers | undefined;
+  clock: Clock;
+  log: Logger;
+}) {
+  const { sessions, peers, clock } = deps;
+  const takeovers = createTakeovers(deps);
+
+  /**
+   * A new authenticated link for a node: replaces an older one (telling it why), here or at another replica, or
+   * is refused when take-overs keep coming while the older one is alive (two machines share one identity). Null
+   * when refused.
+   */
+  async function admit(nodeId: string, channel: LinkChannel, remoteAddr: string, silenceLimitMs: number) {
+    let inherited = false;
+    if (peers && !sessions.holds(nodeId)) {
+      const answer = await peers.takeOver(nodeId, remoteAddr);
+      if (answer.refused) {
+        takeovers.refuse(channel, answer.refused);
+        return null;
+      }
+      takeovers.adopt(nodeId, answer.takeovers);
+      inherited = answer.replaced;
+    }
+    const now = clock.now();
+    const old = sessions.get(nodeId);
+    if (old) {
+      const refusal = takeovers.replaceOrRefuse(old, remoteAddr, now);
+      if (refusal) {
+        takeovers.refuse(channel, refusal);
+        return null;
+      }
+      inherited = old.helloed || old.inherited;
+    }
+    const s: LinkSession = {
+      id: randomUUID(),
+      nodeId,
+      channel,
+      remoteAddr,
+      silenceLimitMs,
+      openedAt: now,
+      lastHeardAt: now,
+      lastPersistedAt: now,
+      helloed: false,
+      helloTimer: null,
+      endReason: null,
+      released: false,
+      inherited,
+    };
+    sessions.set(s);
+    if (!old) peers?.holding(nodeId, true);
+    return s;
+  }
+
+  return {
+    admit,
+    /** Clear duplicate flags no take-over renewed for a while. */
+    sweep: (now: number) => takeovers.sweep(now),
+    /**
+     * Another replica is adopting the node's link: end the one held here (handing its take-over history on), or
+     * refuse the new one when take-overs keep coming while this one is alive.
+     */
+    yieldLink(nodeId: string, from: string): TakeoverAnswer {
+      const old = sessions.get(nodeId);
+      if (!old) return { refused: null, takeovers: takeovers.history(nodeId), replaced: false };
+      const refused = takeovers.replaceOrRefuse(old, from, clock.now());
+      if (refused) return { refused, takeovers: [], replaced: false };
+      // The node stays online through its new link: this session's close only records the session.
+      sessions.delete(nodeId);
+      peers?.holding(nodeId, false);
+      sessions.failPending(nodeId, "the node's link moved to another server replica; ask again");
+      return { refused: null, takeovers: takeovers.history(nodeId), replaced: old.helloed || old.inherited };
+    },
+  };
+}

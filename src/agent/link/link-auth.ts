@@ -1,0 +1,97 @@
+import { constants, privateDecrypt } from 'node:crypto';
+import {
+  challengeResponse,
+  envResponse,
+  LINK_ANSWER_CAPABILITY,
+  LINK_TRANSPORT,
+  passwordResponse,
+} from '../../protocol/claim-api.ts';
+import { EXIT } from '../../protocol/errors.ts';
+import { claimFailure } from '../claim/claim-client.ts';
+import type { HttpClient } from '../net/http-client.ts';
+import { AgentError } from '../net/net-errors.ts';
+
+/**
+ * Only the server saying that this node was removed ends the agent's attempts at once. An id the server does not
+ * know (`ErrNotFound`) is final only once it has been said for NOT_FOUND_FINAL_MS: a server whose database is being
+ * restored, or was started empty by mistake, says it too, and must get its fleet back by itself. Every other
+ * failure (a wrong answer, a proxy's 404, a 5xx) is retried with backoff.
+ */
+export function isFinalRefusal(e: { key?: string }): boolean {
+  return e.key === 'ErrNodeRemoved';
+}
+function json<T>(text: string, schema: { parse(v: unknown): T }, what: string): T {
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    throw new AgentError(
+      EXIT.UNKNOWN_HTTP_ERROR,
+      `${what}: the server's answer is not what this agent understands; is the URL a Muster server?`,
+    );
+  }
+}
+
+type BackoffParams = { base: number; minSeconds: number; maxSeconds: number };
+
+/** Where the link is and how to back off, from /api/v1/env. */
+export async function linkEnv(
+  http: HttpClient,
+  url: string,
+  claimId: string,
+  onBackoff: (b: BackoffParams) => void,
+) {
+  const envRes = await http.request('GET', `${url}/api/v1/env?claim_id=${encodeURIComponent(claimId)}`);
+  if (envRes.status !== 200) throw claimFailure(envRes, 'reading the link environment');
+  const env = json(envRes.text, envResponse, 'reading the link environment');
+  onBackoff(env.backoff);
+  const transport = env.transports.find((t) => t.type === LINK_TRANSPORT);
+  if (!transport)
+    throw new AgentError(
+      EXIT.UNKNOWN_HTTP_ERROR,
+      `the server offers no ${LINK_TRANSPORT} transport; upgrade the server or the agent`,
+    );
+  return { env, transport };
+}
+
+/**
+ * Prove key possession (challenge/response) for one link: the Authorization header that opens it. A server that
+ * takes the answer on the upgrade itself (capability "link-answer") gets it there; an older one first exchanges
+ * it for a single-use link password.
+ */
+export async function authenticateLink(
+  http: HttpClient,
+  url: string,
+  claimId: string,
+  privateKey: string,
+  agentVersion: string,
+  onBackoff: (b: BackoffParams) => void = () => undefined,
+): Promise<{ endpoint: string; authorization: string }> {
+  const { env, transport } = await linkEnv(http, url, claimId, onBackoff);
+  const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
+  if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
+  const { challenge } = json(chRes.text, challengeResponse, 'link authentication');
+  let nonce: Buffer;
+  try {
+    nonce = privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      Buffer.from(challenge, 'base64'),
+    );
+  } catch {
+    // Not final: a server answering with the wrong key may be a proxy or a restored backup; keep trying.
+    throw new AgentError(
+      EXIT.FORBIDDEN,
+      "the server's challenge cannot be decrypted with this machine's key (was the node claimed with another key?); retrying",
+    );
+  }
+  const pair = (secret: string) => Buffer.from(`${claimId}:${secret}`).toString('base64');
+  if (env.capabilities.some((c) => c.name === LINK_ANSWER_CAPABILITY))
+    return { endpoint: transport.endpoint, authorization: `Challenge ${pair(nonce.toString('base64'))}` };
+  const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, {
+    agent_version: agentVersion,
+    response: nonce.toString('base64'),
+  });
+  if (pwRes.status !== 201 && pwRes.status !== 200)
+    throw claimFailure(pwRes, 'link authentication (password)');
+  const creds = json(pwRes.text, passwordResponse, 'link authentication');
+  return { endpoint: transport.endpoint, authorization: `Basic ${pair(creds.password)}` };
+}

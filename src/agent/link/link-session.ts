@@ -1,0 +1,253 @@
+import WebSocket from 'ws';
+import type { HostConfig } from '../../protocol/link-methods.ts';
+import type { HttpClient } from '../net/http-client.ts';
+import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
+import {
+  CLOSE,
+  MAX_FRAME_BYTES,
+  parseFrame,
+  serverFrame,
+  type AgentFrame,
+  type NodeFacts,
+  type ServerFrame,
+} from '../../protocol/link-frames.ts';
+import { claimFailure } from '../claim/claim-client.ts';
+import type { AgentClock } from '../clock.ts';
+import { networkError } from '../net/net-errors.ts';
+import type { Backoff } from './backoff.ts';
+import type { RequestAnswer } from './link-requests.ts';
+import { authenticateLink, isFinalRefusal, linkEnv } from './link-auth.ts';
+
+/** A link that stayed up this long resets the backoff. */
+const STABLE_MS = 30_000;
+const WELCOME_TIMEOUT_MS = 15_000;
+
+/** What `status` and the local API report about the link. */
+export interface LinkStatus {
+  status: 'available' | 'offline' | 'online' | 'banned';
+  since: number;
+  reason: string;
+  claim_id: string | null;
+  url: string | null;
+  proxy: string | null;
+  online: boolean;
+  reconnects: number;
+  last_connected_at: number | null;
+  last_disconnected_at: number | null;
+  next_attempt_at: number | null;
+  backoff_ms: number | null;
+}
+
+/** How the link client is set up: the node, the server, and where what the link brings goes. */
+export interface LinkClientOptions {
+  claimId: string;
+  url: string;
+  proxy: string;
+  privateKey: string;
+  /** Agent token of a bearer-enrolled node; replaces challenge/response. */
+  bearer: string | null;
+  agentVersion: string;
+  /** Called with the configuration the server sends in welcome. */
+  onConfig?: (config: HostConfig) => void;
+  /** Answers a server request; unknown methods are refused. */
+  onRequest?: (method: string, params: unknown) => RequestAnswer | Promise<RequestAnswer>;
+  onCancel?: (id: string) => void;
+  /** The server stored a job's end. */
+  onJobAck?: (jobId: string) => void;
+  /** The server said for good that this node is gone (removed, or unknown for a day): forget its configuration. */
+  onGone?: (reason: string) => void;
+  /** Since when the server has said it does not know this node (kept across link restarts), or null. */
+  notFound?: { since: number | null };
+  http: HttpClient;
+  facts: () => NodeFacts;
+  onStatus: (patch: Partial<LinkStatus>) => void;
+  /** Time (the machine's unless a test gives another). */
+  clock?: AgentClock;
+  log: (level: 'info' | 'warn' | 'error' | 'debug', msg: string) => void;
+}
+
+/** How one link ended: why, and what the server said about coming back. */
+export interface SessionOutcome {
+  reason: string;
+  /** A delay the server asked for. */
+  retryAfterSeconds?: number | undefined;
+  /** The server said this node is gone for good. */
+  permanent?: boolean | undefined;
+}
+
+/**
+ * One link from connect to close: authenticate, open the websocket, hello, answer what the server sends, keep it
+ * alive with pings; resolves with how it ended (a server-given delay when there is one).
+ */
+/** One link from connect to close; resolves with a server-given delay (seconds) when there is one. */
+export async function runLinkSession(
+  o: LinkClientOptions,
+  deps: {
+    backoff: Backoff;
+    clock: AgentClock;
+    /** The socket of this session while it is open, then null. */
+    track: (ws: WebSocket | null) => void;
+  },
+): Promise<SessionOutcome> {
+  const { backoff, clock } = deps;
+  let endpoint: string;
+  let authorization: string;
+  if (o.bearer) {
+    endpoint = (await linkEnv(o.http, o.url, o.claimId, (b) => backoff.configure(b))).transport.endpoint;
+    authorization = `Bearer ${o.bearer}`;
+  } else {
+    const creds = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
+      backoff.configure(b),
+    );
+    endpoint = creds.endpoint;
+    authorization = creds.authorization;
+  }
+  const auth = { endpoint };
+  const tls = await o.http.connectOptions(auth.endpoint);
+  return new Promise((resolve) => {
+    const ws = new WebSocket(auth.endpoint, {
+      ...tls,
+      headers: { authorization },
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 15_000,
+    });
+    deps.track(ws);
+    let heartbeat: NodeJS.Timeout | undefined;
+    let welcomeTimer: unknown;
+    let pongPending = 0;
+    let connectedAt = 0;
+    let outcome: SessionOutcome | null = null;
+    const send = (f: AgentFrame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(f));
+
+    ws.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const err = claimFailure(
+          {
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          },
+          'opening the link',
+        );
+        outcome = {
+          reason: err.message,
+          retryAfterSeconds: err.retryDelaySeconds,
+          permanent: isFinalRefusal(err),
+        };
+        ws.terminate();
+      });
+    });
+    ws.on('open', () => {
+      send({
+        t: 'hello',
+        protocol: LINK_PROTOCOL_VERSION,
+        agent_version: o.agentVersion,
+        facts: o.facts(),
+      });
+      welcomeTimer = clock.setTimeout(() => {
+        outcome = { reason: 'the server did not answer hello' };
+        ws.terminate();
+      }, WELCOME_TIMEOUT_MS);
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const parsed = parseFrame(serverFrame, (data as Buffer).toString('utf8'));
+      if (!parsed.ok) {
+        o.log('warn', `closing link: ${parsed.error}`);
+        ws.close(CLOSE.PROTOCOL_ERROR, parsed.error.slice(0, 120));
+        return;
+      }
+      handle(parsed.frame);
+    });
+    ws.on('pong', () => {
+      pongPending = 0;
+    });
+
+    function handle(f: ServerFrame) {
+      switch (f.t) {
+        case 'welcome':
+          clock.clearTimeout(welcomeTimer);
+          connectedAt = clock.now();
+          if (o.notFound) o.notFound.since = null;
+          o.onConfig?.(f.config);
+          o.onStatus({
+            status: 'online',
+            online: true,
+            since: connectedAt,
+            reason: 'connected',
+            last_connected_at: connectedAt,
+            next_attempt_at: null,
+            backoff_ms: null,
+          });
+          o.log('info', `link online as node ${f.node_id}`);
+          heartbeat = setInterval(() => {
+            // The server never speaks first; a ping it does not answer twice means the path is dead.
+            if (pongPending >= 2) {
+              outcome = { reason: 'the server stopped answering' };
+              ws.terminate();
+              return;
+            }
+            pongPending++;
+            ws.ping();
+            if (f.heartbeat !== 'ping') send({ t: 'heartbeat' });
+          }, f.heartbeat_interval_ms);
+          return;
+        case 'disconnect':
+          outcome = {
+            reason: `server: ${f.reason}`,
+            retryAfterSeconds: f.reconnect_after_seconds,
+            permanent: f.permanent,
+          };
+          return;
+        case 'request': {
+          const answer = (r: RequestAnswer) =>
+            send(
+              r.ok
+                ? { t: 'reply', id: f.id, ok: true, result: r.result }
+                : {
+                    t: 'reply',
+                    id: f.id,
+                    ok: false,
+                    error: { code: r.code ?? 'refused', message: r.message },
+                  },
+            );
+          const r = o.onRequest?.(f.method, f.params) ?? {
+            ok: false as const,
+            message: `method ${f.method} is not supported by this agent`,
+          };
+          if (r instanceof Promise)
+            void r.then(answer, (err: unknown) => answer({ ok: false, message: String(err) }));
+          else answer(r);
+          return;
+        }
+        case 'cancel':
+          o.onCancel?.(f.id);
+          return;
+        case 'config.update':
+          o.onConfig?.(f.config);
+          return;
+        case 'job.ack':
+          o.onJobAck?.(f.job_id);
+          return;
+        default:
+          return;
+      }
+    }
+
+    ws.on('error', (err) => {
+      outcome ??= { reason: networkError(err, new URL(auth.endpoint).origin).message };
+    });
+    ws.on('close', (code, reasonBuf) => {
+      clearInterval(heartbeat);
+      clock.clearTimeout(welcomeTimer);
+      deps.track(null);
+      if (connectedAt && clock.now() - connectedAt >= STABLE_MS) backoff.reset();
+      const reason =
+        outcome?.reason ??
+        (reasonBuf.length ? `closed by the server: ${reasonBuf.toString()}` : `link closed (code ${code})`);
+      resolve({ ...outcome, reason });
+    });
+  });
+}
