@@ -78,6 +78,81 @@ export function removeStaleTemporaries(dirs: string[]): string[] {
   return removed;
 }
 
+/** The machine GUID, created on first start. */
+function machineGuid(p: { guid: string }): string {
+  if (existsSync(p.guid)) {
+    let v: string;
+    try {
+      v = readFileSync(p.guid, 'utf8').trim();
+    } catch (err) {
+      throw new AgentError(EXIT.MACHINE_GUID_UNREADABLE, `cannot read ${p.guid}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (!UUID.test(v))
+      throw new AgentError(
+        EXIT.MACHINE_GUID_UNREADABLE,
+        `${p.guid} does not hold a UUID; delete it to make a new one`,
+      );
+    return v.toLowerCase();
+  }
+  const guid = randomUUID();
+  try {
+    writeFileSync(p.guid, `${guid}\n`, { mode: 0o644, flag: 'wx' });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'EEXIST') return readFileSync(p.guid, 'utf8').trim();
+    fail(`cannot write ${p.guid}`, err);
+  }
+  return guid;
+}
+
+/** The RSA-2048 key pair, made here on first start; the private key never leaves this directory. */
+function keyPair(p: { privateKey: string; publicKey: string }): { privateKey: string; publicKey: string } {
+  if (!existsSync(p.privateKey)) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
+    try {
+      // wx: a second process starting at the same moment keeps the first one's key.
+      const fd = openSync(p.privateKey, 'wx', 0o600);
+      writeFileSync(fd, privateKey);
+      closeSync(fd);
+      writeAtomic(p.publicKey, publicKey, 0o644);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') fail(`cannot write ${p.privateKey}`, err);
+    }
+  }
+  let privateKey: string;
+  let publicKey: string;
+  try {
+    privateKey = readFileSync(p.privateKey, 'utf8');
+    publicKey = existsSync(p.publicKey) ? readFileSync(p.publicKey, 'utf8') : '';
+  } catch (err) {
+    fail('cannot read the key pair', err);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(privateKey);
+  } catch {
+    throw new AgentError(
+      EXIT.STATE_CORRUPT,
+      `${p.privateKey} does not hold a private key; restore it from a backup, or run \`muster-agent claim --force\` to make a new key and claim this machine again`,
+    );
+  }
+  // The public half is derived from the private key, so a missing or damaged public.pem is simply rewritten.
+  const derived = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+  if (publicKey !== derived) {
+    try {
+      writeAtomic(p.publicKey, derived, 0o644);
+    } catch (err) {
+      fail(`cannot write ${p.publicKey}`, err);
+    }
+  }
+  return { privateKey, publicKey: derived };
+}
+
 /** The agent's state directory: identity, keys, claim result and settings (docs/agent.md). */
 export function openStateDir(dir: string) {
   const cloudDir = join(dir, 'cloud.d');
@@ -101,6 +176,10 @@ export function openStateDir(dir: string) {
   return {
     dir,
     paths: p,
+    /** The machine GUID, created on first start. */
+    machineGuid: () => machineGuid(p),
+    /** The RSA-2048 key pair, made here on first start; the private key never leaves this directory. */
+    keyPair: () => keyPair(p),
 
     /** Create the directories (0700) when missing; refuse a directory owned by another user (exit 6). */
     ensure(): void {
@@ -117,83 +196,6 @@ export function openStateDir(dir: string) {
         if (owner !== uid)
           throw new AgentError(EXIT.WRONG_USER, `${dir} belongs to uid ${owner}; run the agent as that user`);
       }
-    },
-
-    /** The machine GUID, created on first start. */
-    machineGuid(): string {
-      if (existsSync(p.guid)) {
-        let v: string;
-        try {
-          v = readFileSync(p.guid, 'utf8').trim();
-        } catch (err) {
-          throw new AgentError(
-            EXIT.MACHINE_GUID_UNREADABLE,
-            `cannot read ${p.guid}: ${(err as Error).message}`,
-            { cause: err },
-          );
-        }
-        if (!UUID.test(v))
-          throw new AgentError(
-            EXIT.MACHINE_GUID_UNREADABLE,
-            `${p.guid} does not hold a UUID; delete it to make a new one`,
-          );
-        return v.toLowerCase();
-      }
-      const guid = randomUUID();
-      try {
-        writeFileSync(p.guid, `${guid}\n`, { mode: 0o644, flag: 'wx' });
-      } catch (err) {
-        if ((err as { code?: string }).code === 'EEXIST') return readFileSync(p.guid, 'utf8').trim();
-        fail(`cannot write ${p.guid}`, err);
-      }
-      return guid;
-    },
-
-    /** The RSA-2048 key pair, made here on first start; the private key never leaves this directory. */
-    keyPair(): { privateKey: string; publicKey: string } {
-      if (!existsSync(p.privateKey)) {
-        const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-          modulusLength: 2048,
-          publicKeyEncoding: { type: 'spki', format: 'pem' },
-          privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-        });
-        try {
-          // wx: a second process starting at the same moment keeps the first one's key.
-          const fd = openSync(p.privateKey, 'wx', 0o600);
-          writeFileSync(fd, privateKey);
-          closeSync(fd);
-          writeAtomic(p.publicKey, publicKey, 0o644);
-        } catch (err) {
-          if ((err as { code?: string }).code !== 'EEXIST') fail(`cannot write ${p.privateKey}`, err);
-        }
-      }
-      let privateKey: string;
-      let publicKey: string;
-      try {
-        privateKey = readFileSync(p.privateKey, 'utf8');
-        publicKey = existsSync(p.publicKey) ? readFileSync(p.publicKey, 'utf8') : '';
-      } catch (err) {
-        fail('cannot read the key pair', err);
-      }
-      let key: KeyObject;
-      try {
-        key = createPrivateKey(privateKey);
-      } catch {
-        throw new AgentError(
-          EXIT.STATE_CORRUPT,
-          `${p.privateKey} does not hold a private key; restore it from a backup, or run \`muster-agent claim --force\` to make a new key and claim this machine again`,
-        );
-      }
-      // The public half is derived from the private key, so a missing or damaged public.pem is simply rewritten.
-      const derived = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
-      if (publicKey !== derived) {
-        try {
-          writeAtomic(p.publicKey, derived, 0o644);
-        } catch (err) {
-          fail(`cannot write ${p.publicKey}`, err);
-        }
-      }
-      return { privateKey, publicKey: derived };
     },
 
     /**

@@ -44,6 +44,9 @@ function createNodeBudget<K extends string>(clock: Clock, perHour: Record<K, num
   };
 }
 
+/** What a node's agent may report of its own per hour: runs of its schedules and bytes of log. */
+type NodeBudget = ReturnType<typeof createNodeBudget<'runs' | 'log'>>;
+
 /** A job's stored parameters: an object. */
 const jobParams = z.record(z.string(), z.unknown());
 
@@ -73,6 +76,82 @@ export function presentJob(j: JobsTable): JobView {
     scheduled_for: j.scheduled_for,
     result: j.result ? (JSON.parse(j.result) as Record<string, unknown>) : null,
   };
+}
+
+/** A new job's row: queued, nothing run yet. */
+function queuedJob(
+  j: Pick<
+    JobsTable,
+    | 'id'
+    | 'node_id'
+    | 'type'
+    | 'params'
+    | 'created_by'
+    | 'created_at'
+    | 'expires_at'
+    | 'schedule_id'
+    | 'scheduled_for'
+  >,
+): JobsTable {
+  return {
+    ...j,
+    state: 'queued',
+    started_at: null,
+    finished_at: null,
+    exit_code: null,
+    error: null,
+    log_bytes: 0,
+    result: null,
+  };
+}
+
+/**
+ * What of a log chunk is stored, given what the job's log holds: all of it, its start with a note once the cap is
+ * reached, or nothing past the cap (null). Past the cap one note is stored (log_bytes then exceeds it).
+ */
+function logRoom(logBytes: number, data: string): string | null {
+  if (logBytes > MAX_JOB_LOG_BYTES) return null;
+  const room = MAX_JOB_LOG_BYTES - logBytes;
+  if (Buffer.byteLength(data) <= room) return data;
+  return `${Buffer.from(data).subarray(0, room).toString('utf8')}\n[log truncated at ${MAX_JOB_LOG_BYTES} bytes]\n`;
+}
+
+/**
+ * A job the agent started by itself (a schedule fired): recorded once, with the type and parameters of the
+ * schedule it names (not the frame's), within the node's budget of such records. False when it is not recorded.
+ */
+async function recordAgentJob(
+  ctx: {
+    repo: Store['repos']['jobs'];
+    schedules: Pick<SchedulesService, 'jobOf'>;
+    budget: NodeBudget;
+    clock: Clock;
+  },
+  nodeId: string,
+  f: Extract<JobFrame, { t: 'job.started' }>,
+) {
+  const { repo, budget, clock } = ctx;
+  if (await repo.find(f.job_id)) return true;
+  // An agent reports runs of its schedules only: it cannot make up jobs of its own.
+  const job = f.schedule_id ? await ctx.schedules.jobOf(nodeId, f.schedule_id) : null;
+  if (!job || job.type !== f.type) return false;
+  if (!budget.take(nodeId, 'runs', 1)) return false;
+  const now = clock.now();
+  await repo.insert(
+    queuedJob({
+      id: f.job_id,
+      node_id: nodeId,
+      type: job.type,
+      params: JSON.stringify(job.params),
+      created_by: 'schedule',
+      created_at: now,
+      expires_at: null,
+      schedule_id: f.schedule_id!,
+      // Which slot of the schedule this run is, as the agent's clock saw it (shown, never acted on).
+      scheduled_for: f.scheduled_for ?? null,
+    }),
+  );
+  return true;
 }
 
 /** Jobs: queued on the server, started over the link, output streamed back and stored in order. */
@@ -127,39 +206,6 @@ export function createJobsService(deps: {
   }
 
   /**
-   * A job the agent started by itself (a schedule fired): recorded once, with the type and parameters of the
-   * schedule it names (not the frame's), within the node's budget of such records. False when it is not recorded.
-   */
-  async function recordAgentJob(nodeId: string, f: Extract<JobFrame, { t: 'job.started' }>) {
-    if (await repo.find(f.job_id)) return true;
-    // An agent reports runs of its schedules only: it cannot make up jobs of its own.
-    const job = f.schedule_id ? await deps.schedules.jobOf(nodeId, f.schedule_id) : null;
-    if (!job || job.type !== f.type) return false;
-    if (!budget.take(nodeId, 'runs', 1)) return false;
-    const now = clock.now();
-    await repo.insert({
-      id: f.job_id,
-      node_id: nodeId,
-      type: job.type,
-      params: JSON.stringify(job.params),
-      state: 'queued',
-      created_by: 'schedule',
-      created_at: now,
-      expires_at: null,
-      started_at: null,
-      finished_at: null,
-      exit_code: null,
-      error: null,
-      log_bytes: 0,
-      schedule_id: f.schedule_id!,
-      // Which slot of the schedule this run is, as the agent's clock saw it (shown, never acted on).
-      scheduled_for: f.scheduled_for ?? null,
-      result: null,
-    });
-    return true;
-  }
-
-  /**
    * The agent has delivered what it held back and lists what it runs now: a job the server
    * believes running that the agent does not list is lost. Then queued jobs start.
    */
@@ -200,24 +246,17 @@ export function createJobsService(deps: {
       const createdBy = actor.kind === 'system' ? null : actorName(actor);
       const waitMs = opts.waitMs ?? DEFAULT_JOB_WAIT_MS;
       const scheduleId = opts.scheduleId ?? null;
-      const job: JobsTable = {
+      const job = queuedJob({
         id: randomUUID(),
         node_id: nodeId,
         type,
         params: JSON.stringify(params),
-        state: 'queued',
         created_by: createdBy,
         created_at: now,
         expires_at: now + waitMs,
-        started_at: null,
-        finished_at: null,
-        exit_code: null,
-        error: null,
-        log_bytes: 0,
         schedule_id: scheduleId,
         scheduled_for: null,
-        result: null,
-      };
+      });
       await store.transaction(async (r) => {
         await r.jobs.insert(job);
         if (actor.kind !== 'system' && opts.audited !== false)
@@ -230,7 +269,8 @@ export function createJobsService(deps: {
     /** A job frame from the node's link; frames for other nodes' jobs are ignored. */
     async onFrame(nodeId: string, f: LinkJobFrame) {
       if (f.t === 'jobs.report') return reconcile(nodeId, f.running);
-      if (f.t === 'job.started' && f.schedule_id !== undefined) await recordAgentJob(nodeId, f);
+      if (f.t === 'job.started' && f.schedule_id !== undefined)
+        await recordAgentJob({ repo, schedules: deps.schedules, budget, clock }, nodeId, f);
       if (f.t === 'job.log' && !budget.take(nodeId, 'log', Buffer.byteLength(f.data))) return;
       const job = await repo.findBrief(f.job_id);
       if (!job || job.node_id !== nodeId) {
@@ -256,12 +296,8 @@ export function createJobsService(deps: {
         case 'job.log': {
           // A job's output ends with its end: lines sent afterwards are dropped.
           if (job.state !== 'running' && job.state !== 'queued') return;
-          // Past the cap one note is stored (log_bytes then exceeds the cap) and the rest is dropped.
-          if (job.log_bytes > MAX_JOB_LOG_BYTES) return;
-          let data = f.data;
-          const room = MAX_JOB_LOG_BYTES - job.log_bytes;
-          if (Buffer.byteLength(data) > room)
-            data = `${Buffer.from(data).subarray(0, room).toString('utf8')}\n[log truncated at ${MAX_JOB_LOG_BYTES} bytes]\n`;
+          const data = logRoom(job.log_bytes, f.data);
+          if (data === null) return;
           await repo.appendLog({ job_id: job.id, seq: f.seq, stream: f.stream, data, at: clock.now() });
           deps.bus.publish({ type: 'job.log', job_id: job.id, seq: f.seq, stream: f.stream, data });
           return;

@@ -265,7 +265,8 @@ export function createLinkHub(deps: {
       admission.sweep(now);
     },
 
-    yieldLink: admission.yieldLink,
+    /** Another replica is adopting the node's link (see link-admission.ts). */
+    yieldLink: (nodeId: string, from: string) => admission.yieldLink(nodeId, from),
 
     count: () => sessions.count(),
     /** End every link, telling agents to come back within a few seconds (to this replica or another). */

@@ -136,6 +136,86 @@ function topicAliases() {
 }
 
 /**
+ * The CONNACK that accepts a client, and the keep-alive it is held to: a client may not keep a silent connection
+ * (and its node online) for longer than the server allows, so a longer or absent keep-alive is replaced.
+ */
+function acceptance(askedSeconds: number): { keepAliveMs: number; connack: Packet } {
+  const keepAlive = askedSeconds > 0 && askedSeconds <= MAX_KEEPALIVE_SECONDS ? askedSeconds : null;
+  return {
+    keepAliveMs: (keepAlive ?? MAX_KEEPALIVE_SECONDS) * 1000,
+    connack: {
+      cmd: 'connack',
+      sessionPresent: false,
+      reasonCode: REASON.SUCCESS,
+      properties: {
+        topicAliasMaximum: ADVERTISED_TOPIC_ALIASES,
+        maximumPacketSize: MAX_MQTT_PACKET_BYTES,
+        receiveMaximum: MAX_QUEUED_PACKETS,
+        retainAvailable: false,
+        sharedSubscriptionAvailable: false,
+        subscriptionIdentifiersAvailable: false,
+        ...(keepAlive ? {} : { serverKeepAlive: MAX_KEEPALIVE_SECONDS }),
+      },
+    },
+  };
+}
+
+/**
+ * What the server answers a packet that needs no more than an answer: acknowledgements of what it published
+ * (QoS 1; nothing is retried, so nothing to clear), subscriptions (granted only where `mayRead` allows), pings.
+ */
+function answerOf(p: Packet, mayRead: (filter: string) => boolean): Packet | null {
+  switch (p.cmd) {
+    case 'pubrec':
+      return { cmd: 'pubrel', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS };
+    case 'subscribe':
+      return {
+        cmd: 'suback',
+        messageId: p.messageId ?? 0,
+        granted: p.subscriptions.map((s) => (mayRead(s.topic) ? Math.min(s.qos, 1) : REASON.NOT_AUTHORIZED)),
+      };
+    case 'unsubscribe':
+      return {
+        cmd: 'unsuback',
+        messageId: p.messageId ?? 0,
+        granted: p.unsubscriptions.map(() => REASON.SUCCESS),
+      };
+    case 'pingreq':
+      return { cmd: 'pingresp' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Deliver a PUBLISH and say how to acknowledge it: QoS 0 not at all, QoS 1 with PUBACK, QoS 2 with PUBREC, delivered
+ * once, on the first PUBLISH of its packet id (a duplicate only gets its PUBREC again). `inflight` holds the QoS 2
+ * ids not released yet.
+ */
+async function delivered(
+  p: IPublishPacket,
+  topic: string,
+  inflight: Set<number>,
+  deliver: (m: MqttMessage) => Promise<number>,
+): Promise<{ ack: Packet | null } | { refused: string }> {
+  const message = { topic, payload: Buffer.from(p.payload) };
+  if (p.qos === 0) {
+    await deliver(message);
+    return { ack: null };
+  }
+  const id = p.messageId ?? 0;
+  if (p.qos === 1) return { ack: { cmd: 'puback', messageId: id, reasonCode: await deliver(message) } };
+  if (!inflight.has(id)) {
+    if (inflight.size >= MAX_INFLIGHT_QOS2)
+      return { refused: `more than ${MAX_INFLIGHT_QOS2} QoS 2 messages not released` };
+    const code = await deliver(message);
+    if (code >= 0x80) return { ack: { cmd: 'pubrec', messageId: id, reasonCode: code } };
+    inflight.add(id);
+  }
+  return { ack: { cmd: 'pubrec', messageId: id, reasonCode: REASON.SUCCESS } };
+}
+
+/**
  * The broker side of one MQTT 5 connection over a websocket (binary frames), for one client that talks only to
  * this server: CONNECT with a will, SUBSCRIBE, PUBLISH at QoS 0/1/2 with topic aliases, the acknowledgements,
  * PINGREQ and DISCONNECT. Packets are parsed and written by mqtt-packet; messages are not routed between clients.
@@ -206,58 +286,13 @@ export function openMqttSession(
       return;
     }
     if (p.will) will = { topic: p.will.topic, payload: Buffer.from(p.will.payload) };
-    // A client may not keep a silent connection (and its node online) for longer than the server allows.
-    const asked = p.keepalive ?? 0;
-    const keepAlive = asked > 0 && asked <= MAX_KEEPALIVE_SECONDS ? asked : null;
-    keepAliveMs = (keepAlive ?? MAX_KEEPALIVE_SECONDS) * 1000;
+    const accept = acceptance(p.keepalive ?? 0);
+    keepAliveMs = accept.keepAliveMs;
     setFrameLimit(socket, MAX_MQTT_PACKET_BYTES);
-    write({
-      cmd: 'connack',
-      sessionPresent: false,
-      reasonCode: REASON.SUCCESS,
-      properties: {
-        topicAliasMaximum: ADVERTISED_TOPIC_ALIASES,
-        maximumPacketSize: MAX_MQTT_PACKET_BYTES,
-        receiveMaximum: MAX_QUEUED_PACKETS,
-        retainAvailable: false,
-        sharedSubscriptionAvailable: false,
-        subscriptionIdentifiersAvailable: false,
-        ...(keepAlive ? {} : { serverKeepAlive: MAX_KEEPALIVE_SECONDS }),
-      },
-    });
+    write(accept.connack);
     state = 'connected';
     accepted = true;
     await handlers.connected();
-  }
-
-  async function onPublish(p: IPublishPacket) {
-    const topic = aliases.topicOf(p);
-    if (typeof topic !== 'string') return end(topic.code, topic.reason);
-    const message = { topic, payload: Buffer.from(p.payload) };
-    if (p.qos === 0) {
-      await handlers.message(message);
-      return;
-    }
-    const id = p.messageId ?? 0;
-    if (p.qos === 1) {
-      const code = await handlers.message(message);
-      write({ cmd: 'puback', messageId: id, reasonCode: code });
-      return;
-    }
-    // QoS 2: deliver once, on the first PUBLISH of this packet id; a duplicate only gets its PUBREC again.
-    if (!qos2.has(id)) {
-      if (qos2.size >= MAX_INFLIGHT_QOS2) {
-        end(REASON.PROTOCOL_ERROR, `more than ${MAX_INFLIGHT_QOS2} QoS 2 messages not released`);
-        return;
-      }
-      const code = await handlers.message(message);
-      if (code >= 0x80) {
-        write({ cmd: 'pubrec', messageId: id, reasonCode: code });
-        return;
-      }
-      qos2.add(id);
-    }
-    write({ cmd: 'pubrec', messageId: id, reasonCode: REASON.SUCCESS });
   }
 
   async function onPacket(p: Packet) {
@@ -272,9 +307,14 @@ export function openMqttSession(
     }
     await handlers.heard();
     switch (p.cmd) {
-      case 'publish':
-        await onPublish(p);
+      case 'publish': {
+        const topic = aliases.topicOf(p);
+        if (typeof topic !== 'string') return end(topic.code, topic.reason);
+        const answer = await delivered(p, topic, qos2, (m) => handlers.message(m));
+        if ('refused' in answer) return end(REASON.PROTOCOL_ERROR, answer.refused);
+        if (answer.ack) write(answer.ack);
         return;
+      }
       case 'pubrel':
         qos2.delete(p.messageId ?? 0);
         write({ cmd: 'pubcomp', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS });
@@ -282,29 +322,13 @@ export function openMqttSession(
       case 'puback':
       case 'pubrec':
       case 'pubcomp':
-        // Acknowledgements of what we published (QoS 1); nothing is retried, so nothing to clear.
-        if (p.cmd === 'pubrec')
-          write({ cmd: 'pubrel', messageId: p.messageId ?? 0, reasonCode: REASON.SUCCESS });
-        return;
       case 'subscribe':
-        write({
-          cmd: 'suback',
-          messageId: p.messageId ?? 0,
-          granted: p.subscriptions.map((s) =>
-            handlers.mayRead(s.topic) ? Math.min(s.qos, 1) : REASON.NOT_AUTHORIZED,
-          ),
-        });
-        return;
       case 'unsubscribe':
-        write({
-          cmd: 'unsuback',
-          messageId: p.messageId ?? 0,
-          granted: p.unsubscriptions.map(() => REASON.SUCCESS),
-        });
+      case 'pingreq': {
+        const answer = answerOf(p, (filter) => handlers.mayRead(filter));
+        if (answer) write(answer);
         return;
-      case 'pingreq':
-        write({ cmd: 'pingresp' });
-        return;
+      }
       case 'disconnect':
         graceful = true;
         keepWill = p.reasonCode === REASON.DISCONNECT_WITH_WILL;
@@ -332,7 +356,9 @@ export function openMqttSession(
       end(REASON.PROTOCOL_ERROR, 'MQTT over websockets uses binary frames', 1003);
       return;
     }
-    const chunk = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    const chunk = Buffer.isBuffer(data)
+      ? data
+      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
     // Before CONNECT is accepted, nobody is known: only a CONNECT-sized packet is taken.
     const limit = accepted ? MAX_MQTT_PACKET_BYTES : MAX_CONNECT_BYTES;
     // What the parser holds is the unfinished packet: past the limit, that packet is too large.
