@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts';
 import { isUser, type Actor, type UserActor } from '../actor.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import { SESSION_TTL_MS, type Principal, type Role } from './auth-types.ts';
+import { createSignInGuard } from './sign-in-guard.ts';
 
 /** A new user: name, password and role (validated where it arrives: the API or the CLI). */
 export interface NewUser {
@@ -16,12 +17,7 @@ export interface NewUser {
 
 const ARGON2 = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
-/** Failed sign-ins in a row after which an account waits between attempts. */
-export const SLOW_AFTER = 5;
-/** Failed sign-ins in a row after which an account is locked until an admin unlocks it. */
-export const LOCK_AFTER = 20;
-/** The wait after `failures` failures in a row: 1 s after the fifth, doubling, at most 5 minutes. */
-const slowDownMs = (failures: number) => Math.min(1000 * 2 ** (failures - SLOW_AFTER), 5 * 60_000);
+export { LOCK_AFTER, SLOW_AFTER } from './sign-in-guard.ts';
 
 /** Users, passwords and login sessions. */
 export function createAuthService(deps: {
@@ -34,6 +30,7 @@ export function createAuthService(deps: {
   const repo = store.repos.auth;
   // Verifying against a real hash for unknown users keeps login time the same whether or not the name exists.
   const dummyHash = argon2.hash('not-a-real-password', ARGON2);
+  const guard = createSignInGuard({ store, clock });
 
   /** A new login session for a user; returns the raw token for the cookie (only its hash is stored). */
   async function startSession(r: Repos, userId: string, sourceIp: string | null): Promise<string> {
@@ -82,55 +79,13 @@ export function createAuthService(deps: {
     async login(username: string, password: string, sourceIp: string | null) {
       const user = await repo.findUserByUsername(username);
       const anonymous: Actor = { kind: 'anonymous', ip: sourceIp };
-      const refuse = async (why: string) => {
-        await store.repos.audit.record(anonymous, 'auth.login_failed', null, {
-          username: username.slice(0, 200),
-          reason: why,
-        });
-      };
-      if (user?.locked_at) {
-        await refuse('locked');
-        throw new AppError(
-          'ACCOUNT_LOCKED',
-          `this account is locked after ${LOCK_AFTER} failed sign-ins; an admin unlocks it (Users page, or POST /api/users/{id}/unlock)`,
-        );
-      }
-      const failures = user?.failed_logins ?? 0;
-      if (user && failures >= SLOW_AFTER) {
-        const now = clock.now();
-        const pause = slowDownMs(failures);
-        const waitMs = pause - (now - (user.last_failed_at ?? 0));
-        // One attempt per wait, even from a burst of concurrent ones: the first takes it, the rest wait.
-        if (waitMs > 0 || !(await repo.takeAttempt(user.id, now, now - pause))) {
-          await refuse('slowed down');
-          throw new AppError(
-            'RATE_LIMITED',
-            `too many failed sign-ins for this account; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`,
-            { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
-          );
-        }
-      }
+      await guard.admit(user, username, anonymous);
       const ok = await argon2.verify(user?.password_hash ?? (await dummyHash), password);
       if (!user || !ok || user.disabled) {
-        await refuse('wrong user name or password');
-        if (user && !ok) {
-          const n = await repo.failedLogin(user.id, clock.now());
-          if (n >= LOCK_AFTER)
-            await store.transaction(async (r) => {
-              await r.auth.lockUser(user.id, clock.now());
-              await r.audit.record(
-                anonymous,
-                'user.locked',
-                { type: 'user', id: user.id },
-                {
-                  username: user.username,
-                  failed_logins: n,
-                },
-              );
-            });
-        }
+        await guard.refused(user && !ok ? user : null, username, anonymous, 'wrong user name or password');
         throw new AppError('UNAUTHENTICATED', 'wrong user name or password');
       }
+      const failures = user.failed_logins ?? 0;
       const actor: Actor = {
         kind: 'user',
         userId: user.id,
