@@ -129,6 +129,48 @@ export function claimCommand(url: string, token: string, pin: string | null): st
     .join(' ');
 }
 
+/** The start lines about the first admin's password and the CA pin agents are given. */
+function printCredentials(
+  print: (line: string) => void,
+  config: ServerConfig,
+  o: {
+    generatedAdminPassword: string | null;
+    firstStart: boolean;
+    initialPasswordFile: string;
+    pin: string | null;
+    url: string;
+  },
+) {
+  const { generatedAdminPassword, firstStart, initialPasswordFile, pin, url } = o;
+  if (generatedAdminPassword) {
+    print(`First admin: user "admin", password ${generatedAdminPassword}`);
+    print(
+      `  (shown once; also in ${initialPasswordFile}, readable only by you, until you sign in and change it)`,
+    );
+  } else if (firstStart) {
+    print('First admin: user "admin", password from MUSTER_ADMIN_PASSWORD');
+  } else {
+    if (config.adminPassword)
+      print(
+        'MUSTER_ADMIN_PASSWORD is ignored: it sets the first admin password on the first start only; change passwords in the UI or with `muster user passwd NAME`',
+      );
+    if (existsSync(initialPasswordFile))
+      print(
+        `The first admin password is still the generated one in ${initialPasswordFile}: sign in and change it (the file is removed then)`,
+      );
+  }
+  if (pin)
+    print(
+      `CA pin: ${formatPin(pin)}   (${config.agentCa ? `the proxy's CA from ${config.agentCa}` : "this server's own CA"}, at ${url}/ca.pem)`,
+    );
+  else if (url.startsWith('https://'))
+    print(
+      "CA pin: none; agents trust the system's CAs for the proxy's certificate (set --agent-ca if a private CA signed it)",
+    );
+  else
+    print('CA pin: none; agents connect over plain HTTP (use https:// in --public-url with TLS at a proxy)');
+}
+
 /** Open storage, do first-run set-up, listen, and print what an operator needs. The only place that listens. */
 export async function startServer(
   config: ServerConfig,
@@ -301,33 +343,7 @@ export async function startServer(
     print(
       "Warning: --trust-proxy believes X-Forwarded-For from any address; give the proxies' addresses instead (--trust-proxy 10.0.0.5,10.0.1.0/24) unless nothing else can reach this server",
     );
-  if (generatedAdminPassword) {
-    print(`First admin: user "admin", password ${generatedAdminPassword}`);
-    print(
-      `  (shown once; also in ${initialPasswordFile}, readable only by you, until you sign in and change it)`,
-    );
-  } else if (firstStart) {
-    print('First admin: user "admin", password from MUSTER_ADMIN_PASSWORD');
-  } else {
-    if (config.adminPassword)
-      print(
-        'MUSTER_ADMIN_PASSWORD is ignored: it sets the first admin password on the first start only; change passwords in the UI or with `muster user passwd NAME`',
-      );
-    if (existsSync(initialPasswordFile))
-      print(
-        `The first admin password is still the generated one in ${initialPasswordFile}: sign in and change it (the file is removed then)`,
-      );
-  }
-  if (pin)
-    print(
-      `CA pin: ${formatPin(pin)}   (${config.agentCa ? `the proxy's CA from ${config.agentCa}` : "this server's own CA"}, at ${url}/ca.pem)`,
-    );
-  else if (url.startsWith('https://'))
-    print(
-      "CA pin: none; agents trust the system's CAs for the proxy's certificate (set --agent-ca if a private CA signed it)",
-    );
-  else
-    print('CA pin: none; agents connect over plain HTTP (use https:// in --public-url with TLS at a proxy)');
+  printCredentials(print, config, { generatedAdminPassword, firstStart, initialPasswordFile, pin, url });
   // The claim token is printed once: later starts end up in journald and container logs, which many people read.
   if (firstStart) {
     print(`Connect a node to space "${space.name}" (this command is shown once):`);

@@ -55,87 +55,96 @@ function certsIn(pem: string): string[] {
   );
 }
 
-/** HTTP(S) client for the server with the agent's trust and proxy settings. */
-export function createHttpClient(opts: {
+/** What the HTTP client is given: the proxy, what it trusts, the environment (for proxy variables). */
+/** What a request trusts: the CAs (or a context built from them), and whether it checks at all. */
+type TlsOptions = { ca?: string[]; secureContext?: SecureContext; rejectUnauthorized: boolean };
+
+interface ClientOptions {
   proxy: ProxySetting;
   trust: TrustSettings;
   env: NodeJS.ProcessEnv;
-}) {
+}
+
+/** The proxy agent for a target, when the proxy settings route it through one. */
+function agentFor(opts: ClientOptions, target: URL): Agent | undefined {
+  const p = proxyFor(opts.proxy, target, opts.env);
+  try {
+    return p ? proxyAgent(p) : undefined;
+  } catch (err) {
+    throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `proxy "${p}": ${(err as Error).message}`);
+  }
+}
+
+/** One request, with the peer's certificate chain (for finding the CA to pin). */
+function rawRequest(
+  opts: ClientOptions,
+  method: string,
+  url: URL,
+  body: string | undefined,
+  tls: TlsOptions,
+  headers: Record<string, string> = {},
+) {
+  return new Promise<{ res: HttpResponse; chain: DetailedPeerCertificate | null }>((resolve, reject) => {
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(
+      url,
+      {
+        method,
+        // Discovering the pinned CA needs the full chain, which a resumed TLS session does not present.
+        agent:
+          agentFor(opts, url) ??
+          (tls.rejectUnauthorized ? undefined : new https.Agent({ maxCachedSessions: 0 })),
+        ca: tls.ca,
+        // Handed on to tls.connect, which uses it instead of building a context from `ca`.
+        ...({ secureContext: tls.secureContext } as object),
+        rejectUnauthorized: tls.rejectUnauthorized,
+        timeout: REQUEST_TIMEOUT_MS,
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined
+            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
+            : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        const sock = res.socket as TLSSocket;
+        const chain = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate(true) : null;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            res: {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            },
+            chain,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(
+        Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
+      ),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+/** HTTP(S) client for the server with the agent's trust and proxy settings. */
+export function createHttpClient(opts: ClientOptions) {
   const { trust } = opts;
   let trustedCa: string[] | null = null;
-
-  function agentFor(target: URL): Agent | undefined {
-    const p = proxyFor(opts.proxy, target, opts.env);
-    try {
-      return p ? proxyAgent(p) : undefined;
-    } catch (err) {
-      throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `proxy "${p}": ${(err as Error).message}`);
-    }
-  }
-
-  function rawRequest(
-    method: string,
-    url: URL,
-    body: string | undefined,
-    tls: ReturnType<typeof tlsFor>,
-    headers: Record<string, string> = {},
-  ) {
-    return new Promise<{ res: HttpResponse; chain: DetailedPeerCertificate | null }>((resolve, reject) => {
-      const lib = url.protocol === 'https:' ? https : http;
-      const req = lib.request(
-        url,
-        {
-          method,
-          // Discovering the pinned CA needs the full chain, which a resumed TLS session does not present.
-          agent:
-            agentFor(url) ?? (tls.rejectUnauthorized ? undefined : new https.Agent({ maxCachedSessions: 0 })),
-          ca: tls.ca,
-          // Handed on to tls.connect, which uses it instead of building a context from `ca`.
-          ...({ secureContext: tls.secureContext } as object),
-          rejectUnauthorized: tls.rejectUnauthorized,
-          timeout: REQUEST_TIMEOUT_MS,
-          headers: {
-            accept: 'application/json',
-            ...(body !== undefined
-              ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
-              : {}),
-            ...headers,
-          },
-        },
-        (res) => {
-          const sock = res.socket as TLSSocket;
-          const chain = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate(true) : null;
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              res: {
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                text: Buffer.concat(chunks).toString('utf8'),
-              },
-              chain,
-            }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () =>
-        req.destroy(
-          Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
-        ),
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
 
   /** Find the certificate whose key matches the pin in the chain the server presents. */
   async function discoverPinnedCa(base: URL): Promise<string> {
     const pin = trust.pin!;
     let chain: DetailedPeerCertificate | null;
     try {
-      ({ chain } = await rawRequest('GET', new URL('/ca.pem', base), undefined, {
+      ({ chain } = await rawRequest(opts, 'GET', new URL('/ca.pem', base), undefined, {
         rejectUnauthorized: false,
       }));
     } catch (err) {
@@ -187,7 +196,7 @@ export function createHttpClient(opts: {
    * pooled by the trust they were opened with.
    */
   let context: { for: string[]; ca: string[]; secureContext: SecureContext } | null = null;
-  function tlsFor(): { ca?: string[]; secureContext?: SecureContext; rejectUnauthorized: boolean } {
+  function tlsFor(): TlsOptions {
     if (trust.insecure) return { rejectUnauthorized: false };
     if (!trustedCa) return { rejectUnauthorized: true };
     if (context?.for !== trustedCa) {
@@ -209,6 +218,7 @@ export function createHttpClient(opts: {
       await ensureTrust(target);
       try {
         const { res } = await rawRequest(
+          opts,
           method,
           target,
           body === undefined ? undefined : JSON.stringify(body),
@@ -234,7 +244,7 @@ export function createHttpClient(opts: {
           const req = lib.get(
             target,
             {
-              agent: agentFor(target),
+              agent: agentFor(opts, target),
               ca: tls.ca,
               ...({ secureContext: tls.secureContext } as object),
               rejectUnauthorized: tls.rejectUnauthorized,
@@ -278,7 +288,7 @@ export function createHttpClient(opts: {
       // Without a proxy, the link goes over the kept-alive connection its authentication just used (Node's
       // global agent keeps connections alive): one TLS handshake per link instead of two, on both ends.
       const agent =
-        agentFor(target) ??
+        agentFor(opts, target) ??
         (target.protocol === 'wss:' && tlsOptions.rejectUnauthorized ? https.globalAgent : undefined);
       return { ...tlsOptions, ...(agent ? { agent } : {}) };
     },

@@ -62,6 +62,33 @@ export function memoryUseOnce(clock: Clock): UseOnce {
   };
 }
 
+/** Where an agent's link is and how it backs off (`/api/v1/env`). */
+function linkEnvOf(baseUrl: string): EnvResponse {
+  const ws = baseUrl.replace(/^http/, 'ws');
+  return {
+    authEndpoint: `${baseUrl}/api/v1/auth`,
+    transports: [{ type: LINK_TRANSPORT, endpoint: `${ws}/api/v1/link` }],
+    backoff: LINK_BACKOFF,
+    capabilities: [
+      { name: 'link', version: 1 },
+      // The answer to a challenge opens the link itself (Authorization: Challenge), without a password first.
+      { name: LINK_ANSWER_CAPABILITY, version: 1 },
+    ],
+  };
+}
+
+/** What a stock Netdata agent needs to open its own link (ACLK): protobuf over MQTT 5 on /mqtt. */
+function aclkEnvOf(baseUrl: string): AclkEnvResponse {
+  const ws = baseUrl.replace(/^http/, 'ws');
+  return {
+    encoding: 'proto',
+    capabilities: ['proto'],
+    authEndpoint: `${baseUrl}/api/v1/auth/aclk`,
+    transports: [{ type: 'MQTTv5', endpoint: `${ws}/mqtt` }],
+    backoff: ACLK_BACKOFF,
+  };
+}
+
 /**
  * Proof of key possession before every link: a nonce encrypted to the node's public key (RSA-OAEP, SHA-256),
  * answered in clear, exchanged for a single-use 60 s link password. Nothing reusable travels.
@@ -204,31 +231,8 @@ export function createLinkAuthService(deps: {
   }
 
   return {
-    env(baseUrl: string): EnvResponse {
-      const ws = baseUrl.replace(/^http/, 'ws');
-      return {
-        authEndpoint: `${baseUrl}/api/v1/auth`,
-        transports: [{ type: LINK_TRANSPORT, endpoint: `${ws}/api/v1/link` }],
-        backoff: LINK_BACKOFF,
-        capabilities: [
-          { name: 'link', version: 1 },
-          // The answer to a challenge opens the link itself (Authorization: Challenge), without a password first.
-          { name: LINK_ANSWER_CAPABILITY, version: 1 },
-        ],
-      };
-    },
-
-    /** What a stock Netdata agent needs to open its own link (ACLK): protobuf over MQTT 5 on /mqtt. */
-    aclkEnv(baseUrl: string): AclkEnvResponse {
-      const ws = baseUrl.replace(/^http/, 'ws');
-      return {
-        encoding: 'proto',
-        capabilities: ['proto'],
-        authEndpoint: `${baseUrl}/api/v1/auth/aclk`,
-        transports: [{ type: 'MQTTv5', endpoint: `${ws}/mqtt` }],
-        backoff: ACLK_BACKOFF,
-      };
-    },
+    env: linkEnvOf,
+    aclkEnv: aclkEnvOf,
 
     /**
      * A challenge for the node's key: RSA-OAEP with SHA-256 for Muster's agent; Netdata's agent decrypts with

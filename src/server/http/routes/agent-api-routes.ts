@@ -121,6 +121,55 @@ const tooManyPending = (reply: FastifyReply) =>
     );
 
 /**
+ * Link authentication, for Muster's agent and, on the authEndpoint a Netdata agent's env answer names, for stock
+ * Netdata agents: the same proof of key possession, with the challenge in the padding each decrypts and, for
+ * Netdata, the MQTT topics of its link.
+ */
+function registerLinkAuth(
+  app: Parameters<FastifyPluginAsyncZod>[0],
+  route: ReturnType<typeof routeOptions>,
+  linkAuth: LinkAuthService,
+  limits: RateLimits,
+) {
+  const tags = ['agents'];
+  for (const a of LINK_AUTH) {
+    app.get(
+      `${a.base}/node/:id/challenge`,
+      route({
+        access: 'public',
+        summary: `A challenge encrypted to ${a.key}`,
+        tags,
+        schema: { params: nodeIdParams, response: { 200: challengeResponse } },
+        errors: [403, 404, 429],
+        perMinute: limits.linkAuth,
+      }),
+      async (req) => linkAuth.challenge(req.params.id, a.oaepHash),
+    );
+
+    app.post(
+      `${a.base}/node/:id/password`,
+      {
+        ...route({
+          access: 'public',
+          summary: `Answer the challenge; get ${a.issued}`,
+          tags,
+          schema: { params: nodeIdParams, body: passwordRequest, response: { 201: passwordResponse } },
+          errors: [403, 404, 429],
+          perMinute: limits.linkAuth,
+        }),
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        if (req.validationError)
+          throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
+        const issued = await linkAuth.password(req.params.id, req.body.response, req.body.agent_version);
+        return reply.code(201).send({ ...issued, topics: a.topics() });
+      },
+    );
+  }
+}
+
+/**
  * The agent-facing API (docs/protocol.md): claim, unclaim, link discovery, link authentication and the link
  * itself. Every failure is a claim error body. Bodies are JSON whatever the Content-Type says, because stock
  * claim scripts post with `curl -d @file` (form-encoded).
@@ -218,44 +267,7 @@ export function agentApiRoutes(deps: {
       },
     );
 
-    // Link authentication, for Muster's agent and, on the authEndpoint a Netdata agent's env answer names, for
-    // stock Netdata agents: the same proof of key possession, with the challenge in the padding each decrypts
-    // and, for Netdata, the MQTT topics of its link.
-    for (const a of LINK_AUTH) {
-      app.get(
-        `${a.base}/node/:id/challenge`,
-        route({
-          access: 'public',
-          summary: `A challenge encrypted to ${a.key}`,
-          tags,
-          schema: { params: nodeIdParams, response: { 200: challengeResponse } },
-          errors: [403, 404, 429],
-          perMinute: limits.linkAuth,
-        }),
-        async (req) => linkAuth.challenge(req.params.id, a.oaepHash),
-      );
-
-      app.post(
-        `${a.base}/node/:id/password`,
-        {
-          ...route({
-            access: 'public',
-            summary: `Answer the challenge; get ${a.issued}`,
-            tags,
-            schema: { params: nodeIdParams, body: passwordRequest, response: { 201: passwordResponse } },
-            errors: [403, 404, 429],
-            perMinute: limits.linkAuth,
-          }),
-          attachValidation: true,
-        },
-        async (req, reply) => {
-          if (req.validationError)
-            throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
-          const issued = await linkAuth.password(req.params.id, req.body.response, req.body.agent_version);
-          return reply.code(201).send({ ...issued, topics: a.topics() });
-        },
-      );
-    }
+    registerLinkAuth(app, route, linkAuth, limits);
 
     app.get(
       '/mqtt',
