@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { RULES } from '../route-rules.ts';
 import { apiReference } from './api-reference.ts';
+import { API_TYPES_FILE, apiTypes } from './api-types.ts';
 import { fastApp, type FastApp } from './fast-app.ts';
 
 interface Operation {
@@ -60,6 +61,14 @@ describe('the route table, the OpenAPI document and the role rules agree', () =>
         );
       }
     }
+  });
+
+  test("the web client's types are the OpenAPI document's (npm run docs:api rewrites web/src/api-types.ts)", async () => {
+    assert.equal(
+      readFileSync(API_TYPES_FILE, 'utf8'),
+      await apiTypes(),
+      'web/src/api-types.ts is out of date: run npm run docs:api',
+    );
   });
 
   test('docs/api.md is the reference the routes make (npm run docs:api rewrites it)', async () => {

@@ -15,12 +15,14 @@ import type {
   UserView,
 } from '../../src/protocol/api/views.ts';
 
-import type { z } from 'zod';
+import createClient, { type Middleware } from 'openapi-fetch';
+import { z } from 'zod';
+import type { paths } from './api-types.ts';
 import type { snapshotFilesView, snapshotView } from '../../src/protocol/api/views.ts';
 
 // The server's views, as the API answers them (one contract, in src/protocol/api).
 export type { Role } from '../../src/protocol/api/roles.ts';
-export { roleAtLeast } from '../../src/protocol/api/roles.ts';
+export { role, roleAtLeast } from '../../src/protocol/api/roles.ts';
 import type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
 export type { EventOf, JobStreamLog, JobStreamState, MusterEvent };
 export type Me = MeView;
@@ -38,6 +40,9 @@ export type AuditEvent = AuditEventView;
 export type BackupHealth = BackupHealthView;
 export type Snapshot = z.infer<typeof snapshotView>;
 export type SnapshotFiles = z.infer<typeof snapshotFilesView>;
+/** What POST /api/hosts/{id}/jobs takes: a job type and that type's parameters. */
+export type JobRequestBody =
+  paths['/api/hosts/{id}/jobs']['post']['requestBody']['content']['application/json'];
 
 /** An API failure with the server's message, ready to show. */
 export class ApiError extends Error {
@@ -52,36 +57,94 @@ export class ApiError extends Error {
 let onUnauthenticated: () => void = () => undefined;
 export const setUnauthenticatedHandler = (fn: () => void) => void (onUnauthenticated = fn);
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  // Every POST is JSON (an empty object when there is nothing to say): the server refuses other signed-in POSTs.
-  const payload = body ?? (method === 'POST' ? {} : undefined);
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: payload === undefined ? {} : { 'content-type': 'application/json' },
-    body: payload === undefined ? undefined : JSON.stringify(payload),
-  });
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!res.ok) {
-    if (res.status === 401 && path !== '/api/auth/login') onUnauthenticated();
-    const message = (data as { message?: string } | null)?.message ?? `${res.status} ${res.statusText}`;
-    throw new ApiError(res.status, message);
-  }
-  return data as T;
+/**
+ * The management API, typed from the server's own OpenAPI document (api-types.ts, written by npm run docs:api):
+ * paths, parameters, bodies and answers. Every request says it comes from a script or this UI (X-Requested-With),
+ * which the server asks of signed-in requests without a JSON body.
+ */
+export const client = createClient<paths>({
+  credentials: 'same-origin',
+  headers: { 'x-requested-with': 'muster-ui' },
+});
+client.use({
+  onResponse({ request, response }) {
+    if (response.status === 401 && new URL(request.url).pathname !== '/api/auth/login') onUnauthenticated();
+  },
+});
+// In development every answer is parsed with the schema the server documents for it.
+if (import.meta.env.DEV) client.use(answersParsed());
+
+type Success<D> = { data: D; error?: never; response: Response };
+type Failure<E> = { data?: never; error: E; response: Response };
+const succeeded = <D, E>(r: Success<D> | Failure<E>): r is Success<D> => r.error === undefined;
+
+/** The answer of a request that succeeded, or an ApiError with the server's message. */
+export async function answer<D, E>(pending: Promise<Success<D> | Failure<E>>): Promise<NonNullable<D>> {
+  const r = await pending;
+  if (!succeeded(r)) throw failure(r);
+  if (r.data === undefined || r.data === null)
+    throw new ApiError(r.response.status, `${r.response.url}: the server sent no answer`);
+  return r.data;
 }
 
-export const get = <T>(path: string) => api<T>('GET', path);
-export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
-export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
-export const del = (path: string) => api<void>('DELETE', path);
-export const put = <T = void>(path: string, body: unknown = {}) => api<T>('PUT', path, body);
+/** Wait for a request whose answer is not needed (204 No Content, or a change whose page reloads). */
+export async function ok<D, E>(pending: Promise<Success<D> | Failure<E>>): Promise<void> {
+  const r = await pending;
+  if (!succeeded(r)) throw failure(r);
+}
+
+function failure<E>(r: Failure<E>): ApiError {
+  return new ApiError(
+    r.response.status,
+    errorMessage(r.error) ?? `${r.response.status} ${r.response.statusText}`,
+  );
+}
+
+function errorMessage(body: unknown): string | null {
+  return typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string'
+    ? body.message
+    : null;
+}
+
+/**
+ * Development builds only: parse each JSON answer with the schema the server's OpenAPI document gives for its
+ * route and status, so that a page reading a field the server does not send is caught where it happens.
+ */
+function answersParsed(): Middleware {
+  let document: Promise<OpenApiDocument> | null = null;
+  const schemas = new Map<string, z.ZodType | null>();
+  return {
+    async onResponse({ request, response, schemaPath }) {
+      if (!response.ok || response.status === 204) return;
+      document ??= fetch('/api/openapi.json').then((r) => r.json() as Promise<OpenApiDocument>);
+      const key = `${request.method} ${schemaPath} ${response.status}`;
+      if (!schemas.has(key)) {
+        const op = (await document).paths[schemaPath]?.[request.method.toLowerCase()];
+        const schema = op?.responses?.[String(response.status)]?.content?.['application/json']?.schema;
+        schemas.set(key, schema ? z.fromJSONSchema(schema) : null);
+      }
+      const schema = schemas.get(key);
+      if (!schema) return;
+      const parsed = schema.safeParse(await response.clone().json());
+      if (!parsed.success)
+        throw new Error(`${key}: the answer does not match its schema: ${parsed.error.message}`);
+    },
+  };
+}
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses?: Record<
+          string,
+          { content?: Record<string, { schema?: Parameters<typeof z.fromJSONSchema>[0] }> }
+        >;
+      }
+    >
+  >;
+}
 
 type Handlers = object;
 /** Listeners of /api/events, by event type, each given its event. */

@@ -240,3 +240,9 @@ export function Head({ cols }: { cols: string[] }) {
     </thead>
   );
 }
+
+/** The OS as people say it: "Debian GNU/Linux 12 (bookworm)", not with the version a second time. */
+export function osLabel(node: Pick<Node, 'os' | 'os_version'>): string {
+  const os = node.os ?? '';
+  return node.os_version && !os.includes(node.os_version) ? `${os} ${node.os_version}`.trim() : os;
+}

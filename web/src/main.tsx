@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post, roleAtLeast, setUnauthenticatedHandler, type Me } from './api.ts';
-import { ErrorText, Link, navigate } from './components.tsx';
+import { answer, client, ok, ApiError, roleAtLeast, setUnauthenticatedHandler, type Me } from './api.ts';
+import { ErrorText, field, Link, navigate } from './components.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { NodePage } from './pages/node.tsx';
 import { NodesPage } from './pages/nodes.tsx';
@@ -34,7 +34,11 @@ function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           setError(null);
           try {
             onSignedIn(
-              await post<Me>('/api/auth/login', { username: f.get('username'), password: f.get('password') }),
+              await answer(
+                client.POST('/api/auth/login', {
+                  body: { username: field(f, 'username'), password: field(f, 'password') },
+                }),
+              ),
             );
           } catch (err) {
             setError(
@@ -68,7 +72,7 @@ function App() {
   const path = usePath();
   useEffect(() => {
     setUnauthenticatedHandler(() => setMe(null));
-    get<Me>('/api/me').then(setMe, () => setMe(null));
+    answer(client.GET('/api/me')).then(setMe, () => setMe(null));
   }, []);
   if (me === undefined) return <p class="loading">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
@@ -116,7 +120,7 @@ function App() {
         <button
           type="button"
           onClick={async () => {
-            await post('/api/auth/logout').catch(() => undefined);
+            await ok(client.POST('/api/auth/logout')).catch(() => undefined);
             setMe(null);
             navigate('/');
           }}

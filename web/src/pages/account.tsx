@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { put, type Me } from '../api.ts';
+import { client, ok, type Me } from '../api.ts';
 import { Card, ErrorText, field } from '../components.tsx';
 
 /** The signed-in user's own account: their password. */
@@ -20,10 +20,14 @@ export function AccountPage({ me }: { me: Me }) {
               setError(new Error('The new passwords differ.'));
               return;
             }
-            put('/api/me/password', {
-              current_password: field(form, 'current_password'),
-              new_password: field(form, 'new_password'),
-            }).then(() => {
+            ok(
+              client.PUT('/api/me/password', {
+                body: {
+                  current_password: field(form, 'current_password'),
+                  new_password: field(form, 'new_password'),
+                },
+              }),
+            ).then(() => {
               setError(null);
               setDone(true);
               form.reset();

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, type AuditEvent } from '../api.ts';
+import { answer, client, type AuditEvent } from '../api.ts';
 import { Card, ErrorText, when, Head } from '../components.tsx';
 
 export function AuditPage() {
@@ -8,11 +8,12 @@ export function AuditPage() {
   const [action, setAction] = useState('');
   const [error, setError] = useState<unknown>(null);
   const load = async (before?: number) => {
-    const qs = new URLSearchParams({ limit: '100' });
-    if (action) qs.set('action', action);
-    if (before) qs.set('before', String(before));
     try {
-      const r = await get<{ events: AuditEvent[]; next_before: number | null }>(`/api/audit?${qs}`);
+      const r = await answer(
+        client.GET('/api/audit', {
+          params: { query: { limit: 100, ...(action ? { action } : {}), ...(before ? { before } : {}) } },
+        }),
+      );
       setEvents((old) => (before ? [...old, ...r.events] : r.events));
       setNext(r.next_before);
     } catch (err) {

@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { del, get, patch, post, roleAtLeast, type Me, type Room } from '../api.ts';
+import { answer, client, ok, roleAtLeast, type Me, type Room } from '../api.ts';
 import { Card, ConfirmButton, ErrorText, field, Head, useAction } from '../components.tsx';
-import { loadSpace } from './nodes.tsx';
+import { loadSpace } from '../live-nodes.ts';
 
 export function RoomsPage({ me }: { me: Me }) {
   const [spaceId, setSpaceId] = useState<string | null>(null);
   const [rooms, setRooms] = useState<Room[]>([]);
   const [editing, setEditing] = useState<string | null>(null);
   const load = async (sid = spaceId) => {
-    if (sid) setRooms(await get<Room[]>(`/api/spaces/${sid}/rooms`));
+    if (sid) setRooms(await answer(client.GET('/api/spaces/{id}/rooms', { params: { path: { id: sid } } })));
   };
   const { error, setError, act } = useAction(() => load());
   useEffect(() => {
@@ -41,7 +41,14 @@ export function RoomsPage({ me }: { me: Me }) {
                       onSubmit={(e) => {
                         e.preventDefault();
                         const name = field(e.currentTarget, 'name');
-                        void act(() => patch(`/api/rooms/${r.id}`, { name })).then(() => setEditing(null));
+                        void act(() =>
+                          ok(
+                            client.PATCH('/api/rooms/{id}', {
+                              params: { path: { id: r.id } },
+                              body: { name },
+                            }),
+                          ),
+                        ).then(() => setEditing(null));
                       }}
                     >
                       <input name="name" value={r.name} aria-label="New name" autoFocus />
@@ -70,7 +77,11 @@ export function RoomsPage({ me }: { me: Me }) {
                       label="Delete"
                       danger
                       question={`Delete room ${r.name}? Its nodes stay in the space and in their other rooms.`}
-                      onConfirm={() => del(`/api/rooms/${r.id}`).then(() => load())}
+                      onConfirm={() =>
+                        ok(client.DELETE('/api/rooms/{id}', { params: { path: { id: r.id } } })).then(() =>
+                          load(),
+                        )
+                      }
                     />
                   )}
                 </td>
@@ -85,7 +96,15 @@ export function RoomsPage({ me }: { me: Me }) {
               e.preventDefault();
               const form = e.currentTarget;
               const name = field(form, 'name');
-              void act(() => post(`/api/spaces/${spaceId}/rooms`, { name })).then(() => form.reset());
+              if (!spaceId) return;
+              void act(() =>
+                ok(
+                  client.POST('/api/spaces/{id}/rooms', {
+                    params: { path: { id: spaceId } },
+                    body: { name },
+                  }),
+                ),
+              ).then(() => form.reset());
             }}
           >
             <label>

@@ -1,22 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import {
-  del,
-  get,
-  patch,
-  post,
-  roleAtLeast,
-  type EnrollmentToken,
-  type Me,
-  type SpaceToken,
-} from '../api.ts';
+import { answer, client, ok, roleAtLeast, type EnrollmentToken, type Me, type SpaceToken } from '../api.ts';
 import { ago, Card, ConfirmButton, CopyButton, ErrorText, when, field, Head } from '../components.tsx';
-import { loadSpace } from './nodes.tsx';
+import { loadSpace } from '../live-nodes.ts';
 
 function SpaceTokenCard({ spaceId }: { spaceId: string }) {
   const [token, setToken] = useState<SpaceToken | null>(null);
   const [shown, setShown] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const load = () => get<SpaceToken>(`/api/spaces/${spaceId}/claim-token`).then(setToken, setError);
+  const load = () =>
+    answer(client.GET('/api/spaces/{id}/claim-token', { params: { path: { id: spaceId } } })).then(
+      setToken,
+      setError,
+    );
   useEffect(() => void load(), [spaceId]);
   return (
     <Card title="Space claim token">
@@ -47,10 +42,15 @@ function SpaceTokenCard({ spaceId }: { spaceId: string }) {
               const uses = Number(f.get('uses'));
               setError(null);
               try {
-                await patch(`/api/spaces/${spaceId}/claim-token`, {
-                  expires_at: days > 0 ? Date.now() + days * 86400_000 : null,
-                  max_uses: uses > 0 ? uses : null,
-                });
+                await ok(
+                  client.PATCH('/api/spaces/{id}/claim-token', {
+                    params: { path: { id: spaceId } },
+                    body: {
+                      expires_at: days > 0 ? Date.now() + days * 86400_000 : null,
+                      max_uses: uses > 0 ? uses : null,
+                    },
+                  }),
+                );
                 await load();
               } catch (err) {
                 setError(err);
@@ -71,7 +71,14 @@ function SpaceTokenCard({ spaceId }: { spaceId: string }) {
             label="Rotate token"
             danger
             question="Rotate the space claim token? Machines not yet claimed with the old one will need the new one."
-            onConfirm={() => post(`/api/spaces/${spaceId}/claim-token/rotate`).then(load)}
+            onConfirm={() =>
+              ok(
+                client.POST('/api/spaces/{id}/claim-token/rotate', {
+                  params: { path: { id: spaceId } },
+                  body: {},
+                }),
+              ).then(load)
+            }
           />
         </>
       )}
@@ -84,7 +91,7 @@ export function TokensPage({ me }: { me: Me }) {
   const [tokens, setTokens] = useState<EnrollmentToken[]>([]);
   const [minted, setMinted] = useState<{ token: string; hostname: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const load = () => get<EnrollmentToken[]>('/api/enrollment-tokens').then(setTokens, setError);
+  const load = () => answer(client.GET('/api/enrollment-tokens')).then(setTokens, setError);
   useEffect(() => {
     loadSpace().then((s) => setSpaceId(s.id), setError);
     void load();
@@ -104,7 +111,7 @@ export function TokensPage({ me }: { me: Me }) {
             const hostname = field(form, 'hostname');
             setError(null);
             try {
-              const t = await post<{ token: string }>('/api/enrollment-tokens', { hostname });
+              const t = await answer(client.POST('/api/enrollment-tokens', { body: { hostname } }));
               setMinted({ token: t.token, hostname });
               form.reset();
               await load();
@@ -145,7 +152,11 @@ export function TokensPage({ me }: { me: Me }) {
                       label="Revoke"
                       danger
                       question={`Revoke the token for ${t.hostname}? It stops working at once.`}
-                      onConfirm={() => del(`/api/enrollment-tokens/${t.id}`).then(load)}
+                      onConfirm={() =>
+                        ok(
+                          client.DELETE('/api/enrollment-tokens/{id}', { params: { path: { id: t.id } } }),
+                        ).then(load)
+                      }
                     />
                   )}
                 </td>

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { get, patch, post, put, type Me, type Role, type User } from '../api.ts';
+import { answer, client, ok, role, type Me, type User } from '../api.ts';
 import { Card, ErrorText, field, when, Head, useAction } from '../components.tsx';
 
 export function UsersPage({ me }: { me: Me }) {
   const [users, setUsers] = useState<User[]>([]);
   const [resetting, setResetting] = useState<User | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const load = () => get<User[]>('/api/users').then(setUsers, setError);
+  const load = () => answer(client.GET('/api/users')).then(setUsers, setError);
   const { error, setError, act } = useAction(() => load());
   useEffect(() => void load(), []);
   return (
@@ -26,7 +26,14 @@ export function UsersPage({ me }: { me: Me }) {
                     value={u.role}
                     disabled={u.id === me.user_id}
                     onChange={(e) =>
-                      act(() => patch(`/api/users/${u.id}`, { role: e.currentTarget.value as Role }))
+                      act(() =>
+                        ok(
+                          client.PATCH('/api/users/{id}', {
+                            params: { path: { id: u.id } },
+                            body: { role: role.parse(e.currentTarget.value) },
+                          }),
+                        ),
+                      )
                     }
                   >
                     <option value="viewer">viewer</option>
@@ -41,7 +48,16 @@ export function UsersPage({ me }: { me: Me }) {
                     <>
                       <button
                         type="button"
-                        onClick={() => act(() => patch(`/api/users/${u.id}`, { disabled: !u.disabled }))}
+                        onClick={() =>
+                          act(() =>
+                            ok(
+                              client.PATCH('/api/users/{id}', {
+                                params: { path: { id: u.id } },
+                                body: { disabled: !u.disabled },
+                              }),
+                            ),
+                          )
+                        }
                       >
                         {u.disabled ? 'Enable' : 'Disable'}
                       </button>{' '}
@@ -51,7 +67,14 @@ export function UsersPage({ me }: { me: Me }) {
                       {u.locked && (
                         <>
                           {' '}
-                          <button type="button" onClick={() => act(() => post(`/api/users/${u.id}/unlock`))}>
+                          <button
+                            type="button"
+                            onClick={() =>
+                              act(() =>
+                                ok(client.POST('/api/users/{id}/unlock', { params: { path: { id: u.id } } })),
+                              )
+                            }
+                          >
                             Unlock
                           </button>
                         </>
@@ -71,7 +94,12 @@ export function UsersPage({ me }: { me: Me }) {
               e.preventDefault();
               const who = resetting;
               void act(() =>
-                put(`/api/users/${who.id}/password`, { password: field(e.currentTarget, 'password') }),
+                ok(
+                  client.PUT('/api/users/{id}/password', {
+                    params: { path: { id: who.id } },
+                    body: { password: field(e.currentTarget, 'password') },
+                  }),
+                ),
               ).then(() => {
                 setResetting(null);
                 setNotice(`Password of ${who.username} set; their sessions have ended.`);
@@ -102,11 +130,15 @@ export function UsersPage({ me }: { me: Me }) {
             const form = e.currentTarget;
             const f = new FormData(form);
             void act(() =>
-              post('/api/users', {
-                username: f.get('username'),
-                password: f.get('password'),
-                role: f.get('role'),
-              }),
+              ok(
+                client.POST('/api/users', {
+                  body: {
+                    username: field(f, 'username'),
+                    password: field(f, 'password'),
+                    role: role.parse(field(f, 'role')),
+                  },
+                }),
+              ),
             ).then(() => form.reset());
           }}
         >

@@ -1,0 +1,7950 @@
+// Generated from the server's OpenAPI document by npm run docs:api; do not edit.
+export interface paths {
+  '/healthz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The process answers */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ok';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/readyz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The server can serve: its database answers and takes writes (and NATS answers, in a cluster) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ready';
+              /** @enum {string} */
+              database: 'ok';
+              /**
+               * @description in a cluster: NATS, between replicas, answers
+               * @enum {string}
+               */
+              nats?: 'ok';
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics: a bearer token (--metrics-token-file) or an API key, unless the server runs with --metrics-public */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description metrics */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': string;
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ca.pem': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The server's own CA certificate */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description PEM */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/x-pem-file': string;
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/cluster': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server replicas and the links each holds
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              mode: 'single' | 'cluster';
+              /** @description the replica that answered */
+              self: string;
+              replicas: {
+                id: string;
+                name: string;
+                started_at: number;
+                renewed_at: number;
+                /** @description when the replica is declared lost unless it renews its lease */
+                lease_until: number | null;
+                /** @description agent links it holds */
+                links: number;
+                /** @description it runs the cluster's periodic work */
+                leader: boolean;
+                /** @description when it last ran that work */
+                work_at: number | null;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/openapi.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This document */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in: sets the session cookie
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            username: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              user_id: string;
+              username: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign out
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in user
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              user_id: string;
+              username: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Change your own password (the current one is required); every session of yours ends and this one gets a new cookie
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            current_password: string;
+            new_password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set another user's password; every session of theirs ends
+     * @description Needs the admin role (session cookie or API key).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * All users
+     * @description Needs the admin role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              username: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+              disabled: boolean;
+              locked: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a user
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            username: string;
+            password: string;
+            /** @enum {string} */
+            role: 'viewer' | 'operator' | 'admin';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              username: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a user's role or disable them
+     * @description Needs the admin role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            role?: 'viewer' | 'operator' | 'admin';
+            disabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              username: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+              disabled: boolean;
+              locked: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/users/{id}/unlock': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Unlock a user locked after too many failed sign-ins (their failures are forgotten)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your API keys (every key for admins)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              last_used_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              revoked_at: number | null;
+              owner: string;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Make an API key (shown once) with a role up to your own
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            role?: 'viewer' | 'operator' | 'admin';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description shown once */
+              key: string;
+              name: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/spaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Spaces, with your role
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              slug: string;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/spaces/{id}/claim-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The space's claim token
+     * @description Needs the admin role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              token: string;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number | null;
+              max_uses: number | null;
+              uses: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change the claim token's expiry and use limit
+     * @description Needs the admin role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            expires_at?: number | null;
+            max_uses?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              token: string;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number | null;
+              max_uses: number | null;
+              uses: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/spaces/{id}/claim-token/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new claim token; the old one stops working at once
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            expires_at?: number | null;
+            max_uses?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              token: string;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number | null;
+              max_uses: number | null;
+              uses: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/spaces/{id}/rooms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Rooms of a space
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              space_id: string;
+              name: string;
+              slug: string;
+              is_default: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              node_count: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a room
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              space_id: string;
+              name: string;
+              slug: string;
+              is_default: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              node_count: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rooms/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a room (not the default one)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Rename a room
+     * @description Needs the admin role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              space_id: string;
+              name: string;
+              slug: string;
+              is_default: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              node_count: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/rooms/{id}/nodes/{nodeId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Put a node in a room
+     * @description Needs the admin role (session cookie or API key).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          nodeId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /**
+     * Take a node out of a room
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          nodeId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Nodes, filtered, a page at a time (100 by default, in host name order)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          space?: string;
+          /** @description room id, or slug within the space */
+          room?: string;
+          status?: 'pending' | 'online' | 'offline' | 'removed';
+          /** @description part of the host name */
+          q?: string;
+          /** @description overdue: only nodes with a source group that has no successful backup within its expected age */
+          backup?: 'overdue';
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              hostname: string;
+              /** @enum {string} */
+              status: 'pending' | 'online' | 'offline' | 'removed';
+              /** @description milliseconds since the Unix epoch */
+              since: number;
+              reason: string;
+              pending_stuck: boolean;
+              /** @description milliseconds since the Unix epoch */
+              last_seen_at: number | null;
+              os: string | null;
+              os_version: string | null;
+              kernel: string | null;
+              arch: string | null;
+              cpus: number | null;
+              memory_bytes: number | null;
+              virtualization: string | null;
+              container: string | null;
+              agent_version: string | null;
+              update_available: boolean;
+              /** @enum {string|null} */
+              agent_kind: 'muster' | 'netdata' | null;
+              machine_guid: string | null;
+              space_id: string;
+              rooms: {
+                id: string;
+                name: string;
+                slug: string;
+              }[];
+              tags: string[];
+              labels: {
+                [key: string]: string;
+              };
+              duplicate_suspected: boolean;
+              /** @enum {string} */
+              repo_status: 'unknown' | 'initializing' | 'ready' | 'init_failed';
+              repo_location: string | null;
+              repo_message: string | null;
+              repo_lock: string | null;
+              backup_overdue: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every node that matches the filter, streamed as one JSON array in host name order
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          space?: string;
+          /** @description room id, or slug within the space */
+          room?: string;
+          status?: 'pending' | 'online' | 'offline' | 'removed';
+          /** @description part of the host name */
+          q?: string;
+          /** @description overdue: only nodes with a source group that has no successful backup within its expected age */
+          backup?: 'overdue';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description every matching node, read and sent 1,000 at a time */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              hostname: string;
+              /** @enum {string} */
+              status: 'pending' | 'online' | 'offline' | 'removed';
+              /** @description milliseconds since the Unix epoch */
+              since: number;
+              reason: string;
+              pending_stuck: boolean;
+              /** @description milliseconds since the Unix epoch */
+              last_seen_at: number | null;
+              os: string | null;
+              os_version: string | null;
+              kernel: string | null;
+              arch: string | null;
+              cpus: number | null;
+              memory_bytes: number | null;
+              virtualization: string | null;
+              container: string | null;
+              agent_version: string | null;
+              update_available: boolean;
+              /** @enum {string|null} */
+              agent_kind: 'muster' | 'netdata' | null;
+              machine_guid: string | null;
+              space_id: string;
+              rooms: {
+                id: string;
+                name: string;
+                slug: string;
+              }[];
+              tags: string[];
+              labels: {
+                [key: string]: string;
+              };
+              duplicate_suspected: boolean;
+              /** @enum {string} */
+              repo_status: 'unknown' | 'initializing' | 'ready' | 'init_failed';
+              repo_location: string | null;
+              repo_message: string | null;
+              repo_lock: string | null;
+              backup_overdue: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One node
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              hostname: string;
+              /** @enum {string} */
+              status: 'pending' | 'online' | 'offline' | 'removed';
+              /** @description milliseconds since the Unix epoch */
+              since: number;
+              reason: string;
+              pending_stuck: boolean;
+              /** @description milliseconds since the Unix epoch */
+              last_seen_at: number | null;
+              os: string | null;
+              os_version: string | null;
+              kernel: string | null;
+              arch: string | null;
+              cpus: number | null;
+              memory_bytes: number | null;
+              virtualization: string | null;
+              container: string | null;
+              agent_version: string | null;
+              update_available: boolean;
+              /** @enum {string|null} */
+              agent_kind: 'muster' | 'netdata' | null;
+              machine_guid: string | null;
+              space_id: string;
+              rooms: {
+                id: string;
+                name: string;
+                slug: string;
+              }[];
+              tags: string[];
+              labels: {
+                [key: string]: string;
+              };
+              duplicate_suspected: boolean;
+              /** @enum {string} */
+              repo_status: 'unknown' | 'initializing' | 'ready' | 'init_failed';
+              repo_location: string | null;
+              repo_message: string | null;
+              repo_lock: string | null;
+              backup_overdue: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Remove a node: its credentials go, its agent is told to stop
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/facts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Facts, asked of the agent now
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              hostname: string;
+              os: string;
+              os_version?: string;
+              kernel: string;
+              arch: string;
+              cpus: number;
+              memory_bytes: number;
+              virtualization: string;
+              container: string;
+              /** @default {} */
+              labels: {
+                [key: string]: string;
+              };
+              /** @default [] */
+              capabilities: string[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Metrics from the agent's own memory (the server keeps no copy)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description comma-separated series names */
+          series?: string;
+          after?: number;
+          points?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              series: {
+                [key: string]: number[][];
+              };
+              history_seconds: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every node, as the onboarding API names it (streamed, in host name order)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description every node that was not removed, read and sent 1,000 at a time */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              hostname: string;
+              /** @enum {string} */
+              status: 'pending' | 'online' | 'offline' | 'removed';
+              /** @enum {string} */
+              repo_status: 'unknown' | 'initializing' | 'ready' | 'init_failed';
+              repo_location: string | null;
+              repo_message: string | null;
+              repo_lock: string | null;
+              backup_overdue: boolean;
+              /** @description milliseconds since the Unix epoch */
+              since: number;
+              reason: string;
+              /** @description milliseconds since the Unix epoch */
+              last_seen_at: number | null;
+              os: string | null;
+              arch: string | null;
+              agent_version: string | null;
+              update_available: boolean;
+              /** @enum {string|null} */
+              agent_kind: 'muster' | 'netdata' | null;
+              tags: string[];
+              rooms: {
+                id: string;
+                name: string;
+                slug: string;
+              }[];
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One host (404 once removed)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              hostname: string;
+              /** @enum {string} */
+              status: 'pending' | 'online' | 'offline' | 'removed';
+              /** @enum {string} */
+              repo_status: 'unknown' | 'initializing' | 'ready' | 'init_failed';
+              repo_location: string | null;
+              repo_message: string | null;
+              repo_lock: string | null;
+              backup_overdue: boolean;
+              /** @description milliseconds since the Unix epoch */
+              since: number;
+              reason: string;
+              /** @description milliseconds since the Unix epoch */
+              last_seen_at: number | null;
+              os: string | null;
+              arch: string | null;
+              agent_version: string | null;
+              update_available: boolean;
+              /** @enum {string|null} */
+              agent_kind: 'muster' | 'netdata' | null;
+              tags: string[];
+              rooms: {
+                id: string;
+                name: string;
+                slug: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server-sent events: node presence, claims, repositories, job states and output
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description server-sent events */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': string;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit log
+     * @description Needs the admin role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description the last id seen, for the next page */
+          before?: number;
+          /** @description exact action, or a prefix ending in "." */
+          action?: string;
+          /** @description actor id or user name */
+          actor?: string;
+          target?: string;
+          since?: number;
+          until?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              events: {
+                id: number;
+                /** @description milliseconds since the Unix epoch */
+                at: number;
+                actor_type: string;
+                actor_id: string | null;
+                actor_name: string | null;
+                action: string;
+                target_type: string | null;
+                target_id: string | null;
+                target_name: string | null;
+                source_ip: string | null;
+                detail: {
+                  [key: string]: unknown;
+                };
+              }[];
+              next_before: number | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A host's jobs, newest first (500 at most)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              /** @enum {string} */
+              type:
+                | 'system.probe'
+                | 'restic.init'
+                | 'restic.backup'
+                | 'restic.snapshots'
+                | 'restic.forget'
+                | 'restic.check'
+                | 'restic.unlock'
+                | 'restic.restore'
+                | 'shell'
+                | 'agent.update';
+              params: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              started_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              finished_at: number | null;
+              exit_code: number | null;
+              error: string | null;
+              schedule_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              scheduled_for: number | null;
+              /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+              result: {
+                [key: string]: unknown;
+              } | null;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Run a job on a host (it waits up to a day if the host is offline)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @enum {string} */
+                type: 'system.probe';
+                /** @default {} */
+                params?: Record<string, never>;
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.init';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.backup';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
+                  /** @description default: the initial paths given at enrollment */
+                  paths?: string[];
+                  excludes?: string[];
+                  tags?: string[];
+                  /** @description applied after a successful backup (restic forget --prune) */
+                  retention?: {
+                    keep_last?: number;
+                    keep_hourly?: number;
+                    keep_daily?: number;
+                    keep_weekly?: number;
+                    keep_monthly?: number;
+                    keep_yearly?: number;
+                  };
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.snapshots';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.forget';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
+                  keep_last?: number;
+                  keep_hourly?: number;
+                  keep_daily?: number;
+                  keep_weekly?: number;
+                  keep_monthly?: number;
+                  keep_yearly?: number;
+                  tags?: string[];
+                  prune?: boolean;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.check';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.unlock';
+                /** @default {} */
+                params?: {
+                  /** @description also remove locks that are not stale (another host's, or a running restic's) */
+                  remove_all?: boolean;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.restore';
+                params: {
+                  snapshot: string;
+                  /** @description paths in the snapshot to restore (a file or a directory each); default: all of it */
+                  include?: string[];
+                  /** @description directory to restore into (the snapshot's paths are recreated below it); default: a fresh directory under the agent's state directory */
+                  target?: string;
+                  /** @description restore over the original files (target /); must be asked for explicitly */
+                  in_place?: boolean;
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'shell';
+                params: {
+                  command: string;
+                };
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              /** @enum {string} */
+              type:
+                | 'system.probe'
+                | 'restic.init'
+                | 'restic.backup'
+                | 'restic.snapshots'
+                | 'restic.forget'
+                | 'restic.check'
+                | 'restic.unlock'
+                | 'restic.restore'
+                | 'shell'
+                | 'agent.update';
+              params: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              started_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              finished_at: number | null;
+              exit_code: number | null;
+              error: string | null;
+              schedule_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              scheduled_for: number | null;
+              /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+              result: {
+                [key: string]: unknown;
+              } | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/agent-update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Update the host's agent to the executable this server serves (an agent.update job: download, checksum, trial link, swap, restart; the old one stays if the new one does not come online)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description update even an agent that reports the same version (to replace its executable) */
+            force?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              /** @enum {string} */
+              type:
+                | 'system.probe'
+                | 'restic.init'
+                | 'restic.backup'
+                | 'restic.snapshots'
+                | 'restic.forget'
+                | 'restic.check'
+                | 'restic.unlock'
+                | 'restic.restore'
+                | 'shell'
+                | 'agent.update';
+              params: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              started_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              finished_at: number | null;
+              exit_code: number | null;
+              error: string | null;
+              schedule_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              scheduled_for: number | null;
+              /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+              result: {
+                [key: string]: unknown;
+              } | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rooms/{id}/agent-update': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Update the agents of every node in a room: an agent.update job each; nodes that cannot be updated (Netdata agents, no executable for their platform, already current) are listed with the reason
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description update even an agent that reports the same version (to replace its executable) */
+            force?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              jobs: {
+                host_id: string;
+                hostname: string;
+                job_id: string;
+              }[];
+              skipped: {
+                host_id: string;
+                hostname: string;
+                reason: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One job with its output
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              /** @enum {string} */
+              type:
+                | 'system.probe'
+                | 'restic.init'
+                | 'restic.backup'
+                | 'restic.snapshots'
+                | 'restic.forget'
+                | 'restic.check'
+                | 'restic.unlock'
+                | 'restic.restore'
+                | 'shell'
+                | 'agent.update';
+              params: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              started_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              finished_at: number | null;
+              exit_code: number | null;
+              error: string | null;
+              schedule_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              scheduled_for: number | null;
+              /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+              result: {
+                [key: string]: unknown;
+              } | null;
+              log: string;
+              log_lines: {
+                seq: number;
+                stream: string;
+                data: string;
+                /** @description milliseconds since the Unix epoch */
+                at: number;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel: a queued job never starts, a running one is killed on the host
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              job_id: string;
+              /** @enum {boolean} */
+              cancelling: true;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/jobs/{id}/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server-sent events: the stored output, then new output (log) and state changes (state)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description server-sent events */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/event-stream': string;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/repo/probe': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Initialise (or detect) the host's backup repository again
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              job_id: string;
+              /** @enum {string} */
+              repo_status: 'initializing';
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/source-groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A host's source groups
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              name: string;
+              paths: string[];
+              excludes: string[];
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+              };
+              tag: string;
+              /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
+              overdue_after_hours: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a source group
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            paths: string[];
+            /** @default [] */
+            excludes?: string[];
+            /** @default {} */
+            retention?: {
+              keep_last?: number;
+              keep_hourly?: number;
+              keep_daily?: number;
+              keep_weekly?: number;
+              keep_monthly?: number;
+              keep_yearly?: number;
+            };
+            tag?: string;
+            /** @description how old the last successful backup may grow before the node shows as overdue; default: the backup schedule's longest gap plus grace */
+            overdue_after_hours?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              name: string;
+              paths: string[];
+              excludes: string[];
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+              };
+              tag: string;
+              /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
+              overdue_after_hours: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/source-groups/{item}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One source group
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              name: string;
+              paths: string[];
+              excludes: string[];
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+              };
+              tag: string;
+              /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
+              overdue_after_hours: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a source group no schedule uses
+     * @description Needs the operator role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a source group
+     * @description Needs the operator role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            paths?: string[];
+            excludes?: string[];
+            retention?: {
+              keep_last?: number;
+              keep_hourly?: number;
+              keep_daily?: number;
+              keep_weekly?: number;
+              keep_monthly?: number;
+              keep_yearly?: number;
+            };
+            tag?: string;
+            /** @description how old the last successful backup may grow before the node shows as overdue; default: the backup schedule's longest gap plus grace */
+            overdue_after_hours?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              name: string;
+              paths: string[];
+              excludes: string[];
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+              };
+              tag: string;
+              /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
+              overdue_after_hours: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/hosts/{id}/source-groups/{item}/backup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Back up a source group now
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              /** @enum {string} */
+              type:
+                | 'system.probe'
+                | 'restic.init'
+                | 'restic.backup'
+                | 'restic.snapshots'
+                | 'restic.forget'
+                | 'restic.check'
+                | 'restic.unlock'
+                | 'restic.restore'
+                | 'shell'
+                | 'agent.update';
+              params: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              started_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              finished_at: number | null;
+              exit_code: number | null;
+              error: string | null;
+              schedule_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              scheduled_for: number | null;
+              /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+              result: {
+                [key: string]: unknown;
+              } | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A host's schedules, with their next runs
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              source_group_id: string;
+              /** @enum {string} */
+              action: 'backup' | 'forget' | 'check';
+              cron: string;
+              timezone: string;
+              enabled: boolean;
+              /** @description next fire times, ISO 8601 in UTC */
+              next_runs: string[];
+              /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
+              warning: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a schedule (cron in a time zone)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            source_group_id: string;
+            /**
+             * @default backup
+             * @enum {string}
+             */
+            action?: 'backup' | 'forget' | 'check';
+            cron: string;
+            /** @default UTC */
+            timezone?: string;
+            /** @default true */
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              source_group_id: string;
+              /** @enum {string} */
+              action: 'backup' | 'forget' | 'check';
+              cron: string;
+              timezone: string;
+              enabled: boolean;
+              /** @description next fire times, ISO 8601 in UTC */
+              next_runs: string[];
+              /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
+              warning: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/schedules/{item}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One schedule
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              source_group_id: string;
+              /** @enum {string} */
+              action: 'backup' | 'forget' | 'check';
+              cron: string;
+              timezone: string;
+              enabled: boolean;
+              /** @description next fire times, ISO 8601 in UTC */
+              next_runs: string[];
+              /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
+              warning: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a schedule
+     * @description Needs the operator role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a schedule
+     * @description Needs the operator role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            source_group_id?: string;
+            /** @enum {string} */
+            action?: 'backup' | 'forget' | 'check';
+            cron?: string;
+            timezone?: string;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              source_group_id: string;
+              /** @enum {string} */
+              action: 'backup' | 'forget' | 'check';
+              cron: string;
+              timezone: string;
+              enabled: boolean;
+              /** @description next fire times, ISO 8601 in UTC */
+              next_runs: string[];
+              /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
+              warning: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/hosts/{id}/schedules/{item}/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a schedule's job now (it waits if the host is offline)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              host_id: string;
+              /** @enum {string} */
+              type:
+                | 'system.probe'
+                | 'restic.init'
+                | 'restic.backup'
+                | 'restic.snapshots'
+                | 'restic.forget'
+                | 'restic.check'
+                | 'restic.unlock'
+                | 'restic.restore'
+                | 'shell'
+                | 'agent.update';
+              params: {
+                [key: string]: unknown;
+              };
+              /** @enum {string} */
+              state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              started_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              finished_at: number | null;
+              exit_code: number | null;
+              error: string | null;
+              schedule_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              scheduled_for: number | null;
+              /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+              result: {
+                [key: string]: unknown;
+              } | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/repository': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set or change the host's backup repository, then initialise it
+     * @description Needs the admin role (session cookie or API key).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            repo_url: string;
+            /** @description a REST server's user name */
+            repo_username?: string;
+            /** @description the repository password; when changing only the URL, the current one (and user name) is kept */
+            repo_password?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              host: {
+                id: string;
+                hostname: string;
+                /** @enum {string} */
+                status: 'pending' | 'online' | 'offline' | 'removed';
+                /** @enum {string} */
+                repo_status: 'unknown' | 'initializing' | 'ready' | 'init_failed';
+                repo_location: string | null;
+                repo_message: string | null;
+                repo_lock: string | null;
+                backup_overdue: boolean;
+                /** @description milliseconds since the Unix epoch */
+                since: number;
+                reason: string;
+                /** @description milliseconds since the Unix epoch */
+                last_seen_at: number | null;
+                os: string | null;
+                arch: string | null;
+                agent_version: string | null;
+                update_available: boolean;
+                /** @enum {string|null} */
+                agent_kind: 'muster' | 'netdata' | null;
+                tags: string[];
+                rooms: {
+                  id: string;
+                  name: string;
+                  slug: string;
+                }[];
+              };
+              job_id: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /**
+     * Remove the host's backup repository (its data stays where it is)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/backups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How the host's backups stand: per source group, last success and failure, overdue; last check
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              overdue: boolean;
+              groups: {
+                source_group_id: string | null;
+                source_group: string | null;
+                /** @description milliseconds since the Unix epoch */
+                last_success_at: number | null;
+                last_success_job: string | null;
+                snapshot_id: string | null;
+                /** @description bytes the last successful backup added to the repository */
+                data_added: number | null;
+                files_new: number | null;
+                files_changed: number | null;
+                files_total: number | null;
+                bytes_total: number | null;
+                duration_ms: number | null;
+                /** @description milliseconds since the Unix epoch */
+                last_failure_at: number | null;
+                last_failure_job: string | null;
+                last_failure_reason: string | null;
+                /** @description how old the last success may grow; null: nothing expected */
+                max_age_ms: number | null;
+                /** @description milliseconds since the Unix epoch */
+                due_at: number | null;
+                overdue: boolean;
+              }[];
+              /** @description the last restic check of the repository */
+              last_check: {
+                job_id: string;
+                /** @enum {string} */
+                state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+                /** @description milliseconds since the Unix epoch */
+                finished_at: number;
+                error: string | null;
+              } | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The snapshots in the host's repository, newest first (asked of its agent)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description a source group's id: its tag's snapshots */
+          source_group?: string;
+          tag?: string;
+          /** @description snapshots that include this path */
+          path?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              short_id: string;
+              time: string;
+              hostname: string;
+              paths: string[];
+              tags: string[];
+              /** @description the source group whose tag the snapshot carries */
+              source_group: string | null;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/snapshots/{snapshot}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One directory level of a snapshot (asked of the host's agent)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          path?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+          snapshot: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              snapshot: string;
+              path: string;
+              entries: {
+                name: string;
+                type: string;
+                path: string;
+                size: number | null;
+                mtime: string | null;
+              }[];
+              /** @description true when the directory holds more entries than one answer lists */
+              truncated: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/enrollment-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A space's enrollment tokens and their state
+     * @description Needs the operator role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          space?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              hostname: string | null;
+              /** @enum {string} */
+              state: 'active' | 'used' | 'expired' | 'revoked';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              revoked_at: number | null;
+              rooms: string[];
+              tags: string[];
+              has_repository: boolean;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Mint a one-time enrollment token for a host (shown once)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            hostname: string;
+            /** @default [] */
+            tags?: string[];
+            /** @default [] */
+            rooms?: string[];
+            repo_url?: string;
+            repo_username?: string;
+            repo_password?: string;
+            /** @default [] */
+            initial_paths?: string[];
+            /** @default 3600 */
+            ttl_seconds?: number;
+            space_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description shown once */
+              token: string;
+              /** @description ISO 8601 */
+              expires_at: string;
+              /** @description milliseconds since the Unix epoch */
+              expires_at_ms: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/enrollment-tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an enrollment token
+     * @description Needs the operator role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/agents/enroll': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Enroll a host with a token: answers its id and its agent token
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            token: string;
+            hostname: string;
+            os?: string;
+            arch?: string;
+            agent_version?: string;
+            restic_version?: string;
+            public_key?: string;
+            key_proof?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              host_id: string;
+              /** @description the agent's bearer credential, shown once */
+              agent_token: string;
+              cert_pin_sha256: string | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `token_unusable` */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/spaces/nodes/{claimedId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Claim a node with a space claim token (stock claim scripts use this)
+     * @description Open to anyone.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          claimedId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            node?: {
+              id?: unknown;
+              hostname?: unknown;
+            };
+            token?: unknown;
+            rooms?: unknown;
+            publicKey?: unknown;
+            mGUID?: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /**
+     * Unclaim: the node removes itself (fresh link credentials of this node)
+     * @description Called by agents with their node's credentials.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          claimedId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              errorCode: string;
+              errorMsgKey: string;
+              errorMessage: string;
+              errorNonRetryable: boolean;
+              errorRetryDelaySeconds?: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              errorCode: string;
+              errorMsgKey: string;
+              errorMessage: string;
+              errorNonRetryable: boolean;
+              errorRetryDelaySeconds?: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              errorCode: string;
+              errorMsgKey: string;
+              errorMessage: string;
+              errorNonRetryable: boolean;
+              errorRetryDelaySeconds?: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              errorCode: string;
+              errorMsgKey: string;
+              errorMessage: string;
+              errorNonRetryable: boolean;
+              errorRetryDelaySeconds?: number;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/env': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where and how agents open their link
+     * @description Open to anyone.
+     */
+    get: {
+      parameters: {
+        query?: {
+          claim_id?: string;
+          cap?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | {
+                  authEndpoint: string;
+                  transports: {
+                    type: string;
+                    endpoint: string;
+                  }[];
+                  backoff: {
+                    base: number;
+                    minSeconds: number;
+                    maxSeconds: number;
+                  };
+                  capabilities: {
+                    name: string;
+                    version: number;
+                  }[];
+                }
+              | {
+                  /** @enum {string} */
+                  encoding: 'proto';
+                  capabilities: string[];
+                  authEndpoint: string;
+                  transports: {
+                    /** @enum {string} */
+                    type: 'MQTTv5';
+                    endpoint: string;
+                  }[];
+                  backoff: {
+                    base: number;
+                    minSeconds: number;
+                    maxSeconds: number;
+                  };
+                };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/node/{id}/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A challenge encrypted to the node's public key
+     * @description Open to anyone.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              challenge: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/node/{id}/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer the challenge; get a single-use link password
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            agent_version: string;
+            response: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clientID: string;
+              username: string;
+              password: string;
+              topics: {
+                name: string;
+                topic: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/aclk/node/{id}/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A challenge encrypted to a Netdata agent's key (RSA-OAEP, SHA-1)
+     * @description Open to anyone.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              challenge: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/aclk/node/{id}/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Answer the challenge; get a single-use MQTT password and the topics of the ACLK
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            agent_version: string;
+            response: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              clientID: string;
+              username: string;
+              password: string;
+              topics: {
+                name: string;
+                topic: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/server-info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What the web UI needs to build connect commands
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              url: string;
+              ca_pin: string | null;
+              version: string;
+              install_ps1_sha256: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: never;
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
