@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  answerLinkRequest,
+  parseHostConfig,
+  parseLinkResult,
+  type LinkMethodHandlers,
+} from './link-methods.ts';
+
+const handlers: LinkMethodHandlers = {
+  facts: () => {
+    throw new Error('cannot read /proc');
+  },
+  metrics: (p) => ({ ok: true, result: { series: { asked: [[p.points, p.after]] }, history_seconds: 1 } }),
+  'job.start': () => ({ ok: true, result: {} }),
+  'backup.snapshots': () => ({ ok: false, message: 'this host has no backup repository' }),
+  'backup.files': (p) => ({
+    ok: true,
+    result: { snapshot: p.snapshot, path: p.path, entries: [], truncated: false },
+  }),
+};
+
+describe('the link contract', () => {
+  test('an agent refuses a method it does not know, and parameters that do not parse, with their codes', async () => {
+    assert.deepEqual(await answerLinkRequest(handlers, 'reboot', {}), {
+      ok: false,
+      code: 'unknown_method',
+      message: 'method reboot is not supported by this agent',
+    });
+    const bad = await answerLinkRequest(handlers, 'backup.files', { snapshot: 'abc', path: 'relative' });
+    assert.equal(bad.ok === false && bad.code, 'invalid_params');
+  });
+
+  test('parameters get their defaults and bounds; a handler that throws is a refusal', async () => {
+    assert.deepEqual(await answerLinkRequest(handlers, 'metrics', { points: 99_999 }), {
+      ok: true,
+      result: { series: { asked: [[3600, 0]] }, history_seconds: 1 },
+    });
+    assert.deepEqual(await answerLinkRequest(handlers, 'facts', undefined), {
+      ok: false,
+      code: 'refused',
+      message: 'cannot read /proc',
+    });
+  });
+
+  test('a result is parsed by its method', () => {
+    assert.equal(parseLinkResult('backup.snapshots', { snapshots: [] }).ok, true);
+    const bad = parseLinkResult('backup.snapshots', { snapshots: [{ id: 1 }] });
+    assert.equal(bad.ok, false);
+  });
+
+  test('a host configuration falls back field by field: a bad field does not take the others with it', () => {
+    const config = parseHostConfig({
+      initial_paths: ['/etc'],
+      repository: { repo_password: 'no url' },
+      schedules: 'not a list',
+    });
+    assert.deepEqual(config.initial_paths, ['/etc']);
+    assert.equal(config.repository, undefined, 'a repository without its URL is no repository');
+    assert.deepEqual(config.schedules, []);
+    assert.deepEqual(JSON.parse(JSON.stringify(parseHostConfig('garbage'))), {
+      initial_paths: [],
+      schedules: [],
+    });
+  });
+});
