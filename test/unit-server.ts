@@ -70,7 +70,11 @@ export async function memoryServer() {
     async claimed(hostname = `node-${randomUUID().slice(0, 6)}`): Promise<string> {
       const id = randomUUID();
       const token = (await tokens.getSpaceToken(space.id)).token;
-      await claims.claimNode(id, { node: { id, hostname }, token, rooms: [], publicKey: publicKeyPem() }, null);
+      await claims.claimNode(
+        id,
+        { node: { id, hostname }, token, rooms: [], publicKey: publicKeyPem() },
+        null,
+      );
       return id;
     },
     close: () => database.close(),
