@@ -1,21 +1,23 @@
 import { systemClock, type AgentClock } from '../clock.ts';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { AgentFrame, JobFrame } from '../../protocol/link-frames.ts';
 
 /** What the agent remembers of a job until the server confirms it stored the end. */
-export interface JournalEntry {
-  job_id: string;
-  type: string;
-  params: Record<string, unknown>;
-  schedule_id?: string;
-  scheduled_for?: number;
-  started_at: number;
-  state: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
-  exit_code: number | null;
-  error?: string;
-  finished_at?: number;
-  result?: Record<string, unknown>;
-}
+const journalEntry = z.object({
+  job_id: z.string(),
+  type: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  schedule_id: z.string().optional(),
+  scheduled_for: z.number().optional(),
+  started_at: z.number(),
+  state: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'lost']),
+  exit_code: z.number().nullable(),
+  error: z.string().optional(),
+  finished_at: z.number().optional(),
+  result: z.record(z.string(), z.unknown()).optional(),
+});
+export type JournalEntry = z.infer<typeof journalEntry>;
 
 /** Output held back while the server is unreachable, across all jobs. */
 export const MAX_HELD_BYTES = 8 * 1024 * 1024;
@@ -127,7 +129,7 @@ export function createJobOutbox(o: {
   if (existsSync(o.path)) {
     let entries: JournalEntry[] = [];
     try {
-      entries = JSON.parse(readFileSync(o.path, 'utf8')) as JournalEntry[];
+      entries = z.array(journalEntry).parse(JSON.parse(readFileSync(o.path, 'utf8')));
     } catch {
       o.log('warn', `job journal ${o.path} is unreadable; starting a new one`);
     }
