@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { runDaemon, runLinkTrial } from '../agent/agent-daemon.ts';
 import { claimNode } from '../agent/claim/claim-client.ts';
-import { resolveClaimSettings, type ConnectionFlags } from '../agent/claim/claim-sources.ts';
+import { connectionFlags, resolveClaimSettings, type ConnectionFlags } from '../agent/claim/claim-sources.ts';
 import { collectFacts } from '../agent/collectors/facts.ts';
 import { authenticateLink } from '../agent/link/link-client.ts';
 import { AgentError } from '../agent/net/net-errors.ts';
@@ -69,19 +69,13 @@ function commonOptions(cmd: Command): Command {
 }
 
 function flagsOf(opts: Record<string, unknown>): ConnectionFlags {
-  return {
-    token: opts.token as string | undefined,
-    tokenFile: opts.tokenFile as string | undefined,
-    rooms: opts.rooms as string | undefined,
-    url: opts.url as string | undefined,
-    id: opts.id as string | undefined,
-    hostname: opts.hostname as string | undefined,
-    proxy: opts.proxy as string | undefined,
-    noproxy: opts.noproxy as boolean | undefined,
-    insecure: opts.insecure as boolean | undefined,
-    caPin: opts.caPin as string | undefined,
-    caFile: opts.caFile as string | undefined,
-  };
+  const parsed = connectionFlags.safeParse(opts);
+  if (!parsed.success)
+    throw new AgentError(
+      EXIT.UNKNOWN_ARGUMENT,
+      `--${String(parsed.error.issues[0]?.path[0])}: ${parsed.error.issues[0]?.message}`,
+    );
+  return parsed.data;
 }
 
 async function localCall(

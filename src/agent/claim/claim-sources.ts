@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { existsSync, readFileSync } from 'node:fs';
 import { normalisePin } from '../../protocol/pin.ts';
 import { EXIT } from '../../protocol/errors.ts';
@@ -5,21 +6,22 @@ import { AgentError } from '../net/net-errors.ts';
 import { iniBool, parseIni } from '../state/ini.ts';
 import type { StateDir } from '../state/state-dir.ts';
 
-/** Connection settings given on the command line (both `claim` and `run` take them). */
-export interface ConnectionFlags {
-  token?: string;
+/** Connection settings given on the command line (both `claim` and `run` take them), parsed from its options. */
+export const connectionFlags = z.object({
+  token: z.string().optional(),
   /** A file holding the token (keeps it off the command line). */
-  tokenFile?: string;
-  rooms?: string;
-  url?: string;
-  id?: string;
-  hostname?: string;
-  proxy?: string;
-  noproxy?: boolean;
-  insecure?: boolean;
-  caPin?: string;
-  caFile?: string;
-}
+  tokenFile: z.string().optional(),
+  rooms: z.string().optional(),
+  url: z.string().optional(),
+  id: z.string().optional(),
+  hostname: z.string().optional(),
+  proxy: z.string().optional(),
+  noproxy: z.boolean().optional(),
+  insecure: z.boolean().optional(),
+  caPin: z.string().optional(),
+  caFile: z.string().optional(),
+});
+export type ConnectionFlags = z.infer<typeof connectionFlags>;
 
 /** Everything a claim needs, with where the token came from. */
 export interface ClaimSettings {
