@@ -121,7 +121,7 @@ function answersParsed(): Middleware {
       if (!schemas.has(key)) {
         const op = (await document).paths[schemaPath]?.[request.method.toLowerCase()];
         const schema = op?.responses?.[String(response.status)]?.content?.['application/json']?.schema;
-        schemas.set(key, schema ? z.fromJSONSchema(schema) : null);
+        schemas.set(key, schema ? z.fromJSONSchema(schema, { defaultTarget: 'openapi-3.0' }) : null);
       }
       const schema = schemas.get(key);
       if (!schema) return;
