@@ -116,7 +116,9 @@ function answersParsed(): Middleware {
   return {
     async onResponse({ request, response, schemaPath }) {
       if (!response.ok || response.status === 204) return;
-      document ??= fetch('/api/openapi.json').then((r) => r.json() as Promise<OpenApiDocument>);
+      document ??= fetch('/api/openapi.json')
+        .then((r) => r.json())
+        .then((d: unknown) => openApiDocument.parse(d));
       const key = `${request.method} ${schemaPath} ${response.status}`;
       if (!schemas.has(key)) {
         const op = (await document).paths[schemaPath]?.[request.method.toLowerCase()];
@@ -131,20 +133,34 @@ function answersParsed(): Middleware {
     },
   };
 }
-interface OpenApiDocument {
-  paths: Record<
-    string,
-    Record<
-      string,
-      {
-        responses?: Record<
-          string,
-          { content?: Record<string, { schema?: Parameters<typeof z.fromJSONSchema>[0] }> }
-        >;
-      }
-    >
-  >;
-}
+type JsonSchema = Parameters<typeof z.fromJSONSchema>[0];
+/** The part of the OpenAPI document the check reads: each route's answer schemas by status. */
+const openApiDocument = z.object({
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.object({
+        responses: z
+          .record(
+            z.string(),
+            z.object({
+              content: z
+                .record(
+                  z.string(),
+                  z.object({
+                    schema: z.custom<JsonSchema>((v) => typeof v === 'object' && v !== null).optional(),
+                  }),
+                )
+                .optional(),
+            }),
+          )
+          .optional(),
+      }),
+    ),
+  ),
+});
+type OpenApiDocument = z.infer<typeof openApiDocument>;
 
 type Handlers = object;
 /** Listeners of /api/events, by event type, each given its event. */
