@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
-import type { Role } from '../server/auth/auth-types.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
 import { addUser, listNodes, listUsers, setDisabled, setPassword } from './admin-commands.ts';
 import { spaceTokenCommand } from './token-commands.ts';
@@ -140,7 +139,7 @@ storageOptions(
   .addOption(roleOption())
   .action(async (name: string, opts: Record<string, unknown>) => {
     const { role, ...rest } = opts;
-    await addUser(configOf(rest), name, role as Role);
+    await addUser(configOf(rest), name, role);
   });
 storageOptions(
   user
@@ -170,9 +169,9 @@ for (const [action, disabled] of [
 storageOptions(program.command('user-add', { hidden: true }))
   .requiredOption('--username <name>', 'user name')
   .addOption(roleOption())
-  .action(async (opts: Record<string, unknown>) => {
+  .action(async (opts: { username: string } & Record<string, unknown>) => {
     const { username, role, ...rest } = opts;
-    await addUser(configOf(rest), username as string, role as Role);
+    await addUser(configOf(rest), username, role);
   });
 
 const nodes = program.command('nodes').description("nodes, on the server's machine");
@@ -189,9 +188,9 @@ storageOptions(
     .description('a consistent copy of the database, master key and CA in one file, while the server runs'),
 )
   .requiredOption('--out <file>', 'the backup file to write (a gzipped tar; it holds secrets, mode 0600)')
-  .action(async (opts: Record<string, unknown>) => {
+  .action(async (opts: { out: string } & Record<string, unknown>) => {
     const { out, ...rest } = opts;
-    await backupCommand(configOf(rest), out as string);
+    await backupCommand(configOf(rest), out);
   });
 storageOptions(
   program.command('restore <file>').description('unpack a backup into a new, empty data dir'),
