@@ -467,19 +467,8 @@ export async function enrollAgent(
   return { hostId: r.stdout.match(/host ([0-9a-f-]{36})/)![1]!, state };
 }
 
-/** Facts a simulated agent says hello with. */
-export const SIM_FACTS = {
-  hostname: 'sim',
-  os: 'Linux',
-  kernel: 'linux 6',
-  arch: 'x64',
-  cpus: 2,
-  memory_bytes: 1,
-  virtualization: 'none',
-  container: 'none',
-  labels: {},
-  capabilities: [],
-};
+export { SIM_FACTS } from './sim-facts.ts';
+import { SIM_FACTS } from './sim-facts.ts';
 
 /** Claim an identity in-process with the agent's own code, and open raw links for it. */
 export async function simulatedIdentity(server: TestServer, hello: Record<string, unknown> = SIM_FACTS) {

@@ -15,12 +15,16 @@ import { createStore } from '../src/server/repos/store.ts';
 import { createSpacesService } from '../src/server/spaces/spaces-service.ts';
 import { createTokensService } from '../src/server/tokens/tokens-service.ts';
 
-let key: string | null = null;
-/** An RSA public key in PEM (one per test process: making one takes a while). */
-export function publicKeyPem(): string {
-  key ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+/** A fresh RSA public key in PEM, as an agent claims with. */
+export const newPublicKey = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 })
     .publicKey.export({ type: 'spki', format: 'pem' })
     .toString();
+
+let key: string | null = null;
+/** One RSA public key in PEM for the whole test process (making one takes a while; nodes may share it). */
+export function publicKeyPem(): string {
+  key ??= newPublicKey();
   return key;
 }
 

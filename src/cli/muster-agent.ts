@@ -73,7 +73,7 @@ function flagsOf(opts: Record<string, unknown>): ConnectionFlags {
   if (!parsed.success)
     throw new AgentError(
       EXIT.UNKNOWN_ARGUMENT,
-      `--${String(parsed.error.issues[0]?.path[0])}: ${parsed.error.issues[0]?.message}`,
+      `--${String(parsed.error.issues[0]?.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${parsed.error.issues[0]?.message}`,
     );
   return parsed.data;
 }

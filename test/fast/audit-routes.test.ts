@@ -7,6 +7,7 @@ import { AUDIT_ACTIONS } from '../../src/protocol/api/audit.ts';
 import type { Role } from '../../src/protocol/api/roles.ts';
 import { SYSTEM } from '../../src/server/actor.ts';
 import { tempDir } from '../helpers.ts';
+import { SIM_FACTS } from '../sim-facts.ts';
 import { claimedHost, fastApp, type FastApp } from './fast-app.ts';
 
 /** One call of a state-changing route that succeeds, and who makes it. */
@@ -72,18 +73,7 @@ async function schedule(f: FastApp, admin: Caller, hostId: string): Promise<stri
 /** A host that reported its platform (agent updates need it). */
 async function reportingHost(f: FastApp, admin: Caller): Promise<string> {
   const id = await claimedHost(f, admin.cookie);
-  const facts = {
-    hostname: 'h',
-    os: 'Debian',
-    kernel: 'Linux 6.1',
-    arch: 'x64',
-    cpus: 1,
-    memory_bytes: 1,
-    virtualization: 'none',
-    container: 'none',
-    labels: {},
-    capabilities: [],
-  };
+  const facts = SIM_FACTS;
   await f.services.presence.markOnline(id, facts, '0.0.1', 'test', {
     id: randomUUID(),
     node_id: id,

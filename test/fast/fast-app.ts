@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { publicKeyPem } from '../unit-server.ts';
 import pino from 'pino';
 import { buildApp, type BuiltApp } from '../../src/server/app.ts';
 import { SYSTEM } from '../../src/server/actor.ts';
@@ -121,11 +122,7 @@ export async function fastApp(opts: { clock?: Clock; agentDir?: string } = {}) {
 }
 export type FastApp = Awaited<ReturnType<typeof fastApp>>;
 
-/** An RSA public key in PEM, as an agent claims with. */
-export const publicKey = () =>
-  generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .publicKey.export({ type: 'spki', format: 'pem' })
-    .toString();
+export { newPublicKey as publicKey } from '../unit-server.ts';
 
 /** A host claimed with the space's token; with a repository marked ready when asked (schedules need one). */
 export async function claimedHost(
@@ -136,7 +133,7 @@ export async function claimedHost(
   const id = randomUUID();
   const token = (await f.services.tokens.getSpaceToken(f.spaceId)).token;
   const claim = await f.inject('PUT', `/api/v1/spaces/nodes/${id}`, {
-    body: { node: { id, hostname: `fast-${id.slice(0, 6)}` }, token, rooms: [], publicKey: publicKey() },
+    body: { node: { id, hostname: `fast-${id.slice(0, 6)}` }, token, rooms: [], publicKey: publicKeyPem() },
   });
   assert.equal(claim.status, 204, claim.text);
   if (o.repository) {

@@ -76,7 +76,8 @@ if (import.meta.env.DEV) client.use(answersParsed());
 
 type Success<D> = { data: D; error?: never; response: Response };
 type Failure<E> = { data?: never; error: E; response: Response };
-const succeeded = <D, E>(r: Success<D> | Failure<E>): r is Success<D> => r.error === undefined;
+// By the status, not the body: a failure whose body is empty still fails.
+const succeeded = <D, E>(r: Success<D> | Failure<E>): r is Success<D> => r.response.ok;
 
 /** The answer of a request that succeeded, or an ApiError with the server's message. */
 export async function answer<D, E>(pending: Promise<Success<D> | Failure<E>>): Promise<NonNullable<D>> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { SIM_FACTS } from '../../../test/sim-facts.ts';
 import { LINK_TRANSPORT } from '../../protocol/claim-api.ts';
 import {
   agentFrame,
@@ -73,18 +74,7 @@ function client(
     bearer: 'agent-token',
     agentVersion: '1.0.0',
     http,
-    facts: () => ({
-      hostname: 'h',
-      os: 'Linux',
-      kernel: 'Linux 6',
-      arch: 'x64',
-      cpus: 1,
-      memory_bytes: 1,
-      virtualization: 'none',
-      container: 'none',
-      labels: {},
-      capabilities: [],
-    }),
+    facts: () => SIM_FACTS,
     onConfig: (cfg) => void configs.push(cfg),
     onGone: (why) => void gone.push(why),
     onStatus: (p) => void status.push(p),

@@ -43,20 +43,19 @@ export function createNatsLink(deps: {
     const call = msg.body as Call;
     const reply = msg.reply;
     if (!h || !reply) return;
-    const s = sessions;
     const answer = (value: unknown) => reply(value);
     switch (call.op) {
       case 'takeover':
         return answer(h.yieldLink(nodeId, call.from));
       case 'send':
-        return answer({ ok: true, value: s.send(nodeId, call.frame) } satisfies Outcome);
+        return answer({ ok: true, value: sessions.send(nodeId, call.frame) } satisfies Outcome);
       case 'disconnect':
         return answer({
           ok: true,
-          value: s.disconnect(nodeId, call.reason, call.permanent),
+          value: sessions.disconnect(nodeId, call.reason, call.permanent),
         } satisfies Outcome);
       case 'request':
-        void s.requestRaw(nodeId, call.method, call.params, call.timeout_ms).then(
+        void sessions.requestRaw(nodeId, call.method, call.params, call.timeout_ms).then(
           (value) => answer({ ok: true, value } satisfies Outcome),
           (err: unknown) =>
             answer({

@@ -33,10 +33,6 @@ export function createFrameQueue(conn: Pausable, max: number, failed: (err: unkn
     then(step: () => unknown, stepFailed: (err: unknown) => void = failed): void {
       chain = chain.then(step).catch(stepFailed);
     },
-    /** Frames waiting or being handled now. */
-    waiting: () => waiting,
-    /** Settles once everything queued so far has been handled. */
-    idle: (): Promise<void> => chain.then(() => undefined),
   };
 }
 export type FrameQueue = ReturnType<typeof createFrameQueue>;

@@ -72,7 +72,6 @@ export function attachJsonLink(
       if (!link) return;
       if (text === null)
         return link.fail(CLOSE.PROTOCOL_ERROR, 'binary frames are not part of the link protocol');
-      link.heard();
       const parsed = parseFrame(agentFrame, text);
       if (!parsed.ok) {
         log.warn({ node_id: nodeId, error: parsed.error }, 'closing link after a malformed frame');

@@ -19,7 +19,7 @@ export const DUPLICATE_RETRY_SECONDS = 300;
  * coming while the older one is alive; then two machines seem to share the node's identity, the node is flagged
  * and the newcomer refused. The flag clears after ten quiet minutes.
  */
-export function createTakeovers(deps: { sessions: LinkSessions; presence: NodePresence; log: Logger }) {
+function createTakeovers(deps: { sessions: LinkSessions; presence: NodePresence; log: Logger }) {
   const { sessions, presence, log } = deps;
   /** Recent take-over times by node. */
   const recent = new Map<string, number[]>();

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import pino from 'pino';
+import { SIM_FACTS } from '../../../test/sim-facts.ts';
 import { CLOSE, type AgentFrame, type ServerFrame } from '../../protocol/link-frames.ts';
 import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import { parseHostConfig } from '../../protocol/link-methods.ts';
 import type { AgentKind } from '../../protocol/api/views.ts';
 import { manualTime } from '../manual-time.ts';
 import type { NodePresence } from '../nodes/node-presence.ts';
-import { createLinkHub, HELLO_TIMEOUT_MS, DUPLICATE_CLEAR_MS } from './link-hub.ts';
+import { DUPLICATE_CLEAR_MS } from './link-admission.ts';
+import { createLinkHub, HELLO_TIMEOUT_MS } from './link-hub.ts';
 import type { LinkPeers, TakeoverAnswer } from './link-port.ts';
 import { createLinkSessions, type DisconnectFrame, type LinkChannel } from './link-sessions.ts';
 
@@ -81,18 +83,7 @@ const hello: AgentFrame = {
   t: 'hello',
   protocol: LINK_PROTOCOL_VERSION,
   agent_version: '1.0.0',
-  facts: {
-    hostname: 'h',
-    os: 'Linux',
-    kernel: 'Linux 6',
-    arch: 'x64',
-    cpus: 1,
-    memory_bytes: 1,
-    virtualization: 'none',
-    container: 'none',
-    labels: {},
-    capabilities: [],
-  },
+  facts: SIM_FACTS,
 };
 
 describe('link hub', () => {
@@ -191,7 +182,7 @@ describe('link hub', () => {
     const request = a.sent.find((f) => f.t === 'request');
     assert.ok(request?.t === 'request');
     await link.receive({ t: 'reply', id: request.id, ok: true, result: hello.facts });
-    assert.equal((await asked).hostname, 'h');
+    assert.equal((await asked).hostname, SIM_FACTS.hostname);
     await link.receive({ t: 'reply', id: 'job-1', ok: false, error: { code: 'refused', message: 'no' } });
     await link.receive({ t: 'job.log', job_id: 'job-1', seq: 0, stream: 'stdout', data: 'x' });
     assert.deepEqual(

@@ -8,7 +8,6 @@ import type { LinkHandlers, LinkPeers } from './link-port.ts';
 import type { LinkChannel, LinkSession, LinkSessions } from './link-sessions.ts';
 import { createAdmission } from './link-admission.ts';
 
-export { DUPLICATE_CLEAR_MS, TAKEOVER_WINDOW_MS, TAKEOVERS_FOR_DUPLICATE } from './link-admission.ts';
 /** How long an agent has to say hello after the socket opens. */
 export const HELLO_TIMEOUT_MS = 10_000;
 /** Heartbeats missed before a node counts as offline, unless configured. */

@@ -131,8 +131,6 @@ export function createLinkSessions(deps: { timers: Timers; log: Logger }) {
     count: () => sessions.size,
     /** Whether this process holds the node's link. */
     holds: (nodeId: string) => sessions.has(nodeId),
-    /** Which agent holds the node's link now, if any. */
-    speaks: (nodeId: string): AgentKind | null => sessions.get(nodeId)?.channel.speaks ?? null,
 
     /** End one session, telling its agent why when `goodbye` is given. */
     end(s: LinkSession, code: number, reason: string, goodbye?: DisconnectFrame) {
@@ -176,7 +174,7 @@ export function createLinkSessions(deps: { timers: Timers; log: Logger }) {
       );
       throw new AppError(
         'AGENT_ANSWER_INVALID',
-        `the agent's answer to ${method} does not match what this server expects (${out.error}); update the agent`,
+        `the agent's answer to ${method} does not match what this server expects (${out.error}); the agent and the server run different versions: update the older one`,
       );
     },
     /** A reply arrived on `s`: true when it settled a request made here (late ones find nothing and are dropped). */

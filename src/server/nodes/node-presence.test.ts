@@ -2,20 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { memoryServer, type MemoryServer } from '../../../test/unit-server.ts';
+import { SIM_FACTS } from '../../../test/sim-facts.ts';
 import { createNodePresence } from './node-presence.ts';
 
-const facts = {
-  hostname: 'h',
-  os: 'Debian',
-  kernel: 'Linux 6.1',
-  arch: 'x64',
-  cpus: 2,
-  memory_bytes: 1024,
-  virtualization: 'none',
-  container: 'none',
-  labels: { rack: 'a1' },
-  capabilities: [],
-};
+const facts = SIM_FACTS;
 
 describe('node presence', () => {
   let m: MemoryServer;
@@ -38,7 +28,7 @@ describe('node presence', () => {
     await presence.markOnline(id, facts, '1.2.3', 'link established', session(id));
     const n = await m.store.repos.nodes.findNode(id);
     assert.equal(n?.status, 'online');
-    assert.equal(n?.kernel, 'Linux 6.1');
+    assert.equal(n?.kernel, SIM_FACTS.kernel);
     assert.equal(n?.agent_version, '1.2.3');
     assert.ok(m.events.some((e) => e.type === 'node.presence' && e.node_id === id && e.status === 'online'));
   });

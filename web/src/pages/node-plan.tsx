@@ -84,110 +84,106 @@ function SourceGroups({
   operator: boolean;
 }) {
   return (
-    <>
-      <table>
-        <Head cols={['Name', 'Paths', 'Excludes', 'Retention', 'Tag', '']} />
-        <tbody>
-          {groups.map((g) => (
-            <tr key={g.id}>
-              <td>{g.name}</td>
-              <td>{g.paths.join(', ')}</td>
-              <td>{g.excludes.join(', ')}</td>
-              <td>
-                {Object.entries(g.retention)
-                  .map(([k, v]) => `${k.replace('keep_', '')} ${v}`)
-                  .join(', ') || '—'}
-              </td>
-              <td>{g.tag}</td>
-              <td class="row-actions">
-                {operator && (
-                  <>
-                    <button
-                      type="button"
-                      onClick={() =>
-                        act(() =>
-                          ok(
-                            client.POST('/api/hosts/{id}/source-groups/{item}/backup', {
-                              params: { path: { id: node.id, item: g.id } },
-                            }),
-                          ),
-                        )
-                      }
-                    >
-                      Back up now
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      danger
-                      question={`Delete source group ${g.name}? Snapshots already made stay in the repository.`}
-                      onConfirm={() =>
+    <table>
+      <Head cols={['Name', 'Paths', 'Excludes', 'Retention', 'Tag', '']} />
+      <tbody>
+        {groups.map((g) => (
+          <tr key={g.id}>
+            <td>{g.name}</td>
+            <td>{g.paths.join(', ')}</td>
+            <td>{g.excludes.join(', ')}</td>
+            <td>
+              {Object.entries(g.retention)
+                .map(([k, v]) => `${k.replace('keep_', '')} ${v}`)
+                .join(', ') || '—'}
+            </td>
+            <td>{g.tag}</td>
+            <td class="row-actions">
+              {operator && (
+                <>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(() =>
                         ok(
-                          client.DELETE('/api/hosts/{id}/source-groups/{item}', {
+                          client.POST('/api/hosts/{id}/source-groups/{item}/backup', {
                             params: { path: { id: node.id, item: g.id } },
                           }),
-                        ).then(load)
-                      }
-                    />
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
+                        ),
+                      )
+                    }
+                  >
+                    Back up now
+                  </button>
+                  <ConfirmButton
+                    label="Delete"
+                    danger
+                    question={`Delete source group ${g.name}? Snapshots already made stay in the repository.`}
+                    onConfirm={() =>
+                      ok(
+                        client.DELETE('/api/hosts/{id}/source-groups/{item}', {
+                          params: { path: { id: node.id, item: g.id } },
+                        }),
+                      ).then(load)
+                    }
+                  />
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
 /** A new source group: name, paths, excludes, daily retention. */
 function SourceGroupForm({ node, act }: { node: Node; act: Act }) {
   return (
-    <>
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          const list = (k: string) =>
-            field(f, k)
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean);
-          const keep = Number(f.get('keep_daily'));
-          void act(() =>
-            ok(
-              client.POST('/api/hosts/{id}/source-groups', {
-                params: { path: { id: node.id } },
-                body: {
-                  name: field(f, 'name'),
-                  paths: list('paths'),
-                  excludes: list('excludes'),
-                  retention: keep > 0 ? { keep_daily: keep } : {},
-                },
-              }),
-            ),
-          );
-        }}
-      >
-        <label>
-          Name
-          <input name="name" required />
-        </label>
-        <label class="grow">
-          Paths (comma-separated)
-          <input name="paths" required placeholder="/etc, /srv" />
-        </label>
-        <label>
-          Excludes
-          <input name="excludes" placeholder="/srv/cache" />
-        </label>
-        <label>
-          Keep daily
-          <input name="keep_daily" type="number" min="0" value="7" />
-        </label>
-        <button type="submit">Add group</button>
-      </form>
-    </>
+    <form
+      class="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const list = (k: string) =>
+          field(f, k)
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+        const keep = Number(f.get('keep_daily'));
+        void act(() =>
+          ok(
+            client.POST('/api/hosts/{id}/source-groups', {
+              params: { path: { id: node.id } },
+              body: {
+                name: field(f, 'name'),
+                paths: list('paths'),
+                excludes: list('excludes'),
+                retention: keep > 0 ? { keep_daily: keep } : {},
+              },
+            }),
+          ),
+        );
+      }}
+    >
+      <label>
+        Name
+        <input name="name" required />
+      </label>
+      <label class="grow">
+        Paths (comma-separated)
+        <input name="paths" required placeholder="/etc, /srv" />
+      </label>
+      <label>
+        Excludes
+        <input name="excludes" placeholder="/srv/cache" />
+      </label>
+      <label>
+        Keep daily
+        <input name="keep_daily" type="number" min="0" value="7" />
+      </label>
+      <button type="submit">Add group</button>
+    </form>
   );
 }
 
@@ -208,78 +204,76 @@ function Schedules({
   operator: boolean;
 }) {
   return (
-    <>
-      <table>
-        <Head cols={['Group', 'Action', 'Cron', 'Time zone', 'Next run', '']} />
-        <tbody>
-          {schedules.map((s) => (
-            <tr key={s.id}>
-              <td>{groups.find((g) => g.id === s.source_group_id)?.name ?? s.source_group_id}</td>
-              <td>{s.action}</td>
-              <td>
-                <code>{s.cron}</code>
-              </td>
-              <td>{s.timezone}</td>
-              <td>
-                {s.enabled ? inZone(s.next_runs[0], s.timezone) : 'disabled'}
-                {s.warning && (
-                  <div class="reason warning-text" data-schedule-warning>
-                    ⚠ {s.warning}
-                  </div>
-                )}
-              </td>
-              <td class="row-actions">
-                {operator && (
-                  <>
-                    <button
-                      type="button"
-                      onClick={() =>
-                        act(() =>
-                          ok(
-                            client.POST('/api/hosts/{id}/schedules/{item}/run', {
-                              params: { path: { id: node.id, item: s.id } },
-                            }),
-                          ),
-                        )
-                      }
-                    >
-                      Run now
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() =>
-                        act(() =>
-                          ok(
-                            client.PATCH('/api/hosts/{id}/schedules/{item}', {
-                              params: { path: { id: node.id, item: s.id } },
-                              body: { enabled: !s.enabled },
-                            }),
-                          ),
-                        )
-                      }
-                    >
-                      {s.enabled ? 'Disable' : 'Enable'}
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      danger
-                      question="Delete this schedule? The agent stops running it at once."
-                      onConfirm={() =>
+    <table>
+      <Head cols={['Group', 'Action', 'Cron', 'Time zone', 'Next run', '']} />
+      <tbody>
+        {schedules.map((s) => (
+          <tr key={s.id}>
+            <td>{groups.find((g) => g.id === s.source_group_id)?.name ?? s.source_group_id}</td>
+            <td>{s.action}</td>
+            <td>
+              <code>{s.cron}</code>
+            </td>
+            <td>{s.timezone}</td>
+            <td>
+              {s.enabled ? inZone(s.next_runs[0], s.timezone) : 'disabled'}
+              {s.warning && (
+                <div class="reason warning-text" data-schedule-warning>
+                  ⚠ {s.warning}
+                </div>
+              )}
+            </td>
+            <td class="row-actions">
+              {operator && (
+                <>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(() =>
                         ok(
-                          client.DELETE('/api/hosts/{id}/schedules/{item}', {
+                          client.POST('/api/hosts/{id}/schedules/{item}/run', {
                             params: { path: { id: node.id, item: s.id } },
                           }),
-                        ).then(load)
-                      }
-                    />
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
+                        ),
+                      )
+                    }
+                  >
+                    Run now
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(() =>
+                        ok(
+                          client.PATCH('/api/hosts/{id}/schedules/{item}', {
+                            params: { path: { id: node.id, item: s.id } },
+                            body: { enabled: !s.enabled },
+                          }),
+                        ),
+                      )
+                    }
+                  >
+                    {s.enabled ? 'Disable' : 'Enable'}
+                  </button>
+                  <ConfirmButton
+                    label="Delete"
+                    danger
+                    question="Delete this schedule? The agent stops running it at once."
+                    onConfirm={() =>
+                      ok(
+                        client.DELETE('/api/hosts/{id}/schedules/{item}', {
+                          params: { path: { id: node.id, item: s.id } },
+                        }),
+                      ).then(load)
+                    }
+                  />
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -287,55 +281,53 @@ function Schedules({
 function ScheduleForm({ node, groups, act }: { node: Node; groups: SourceGroup[]; act: Act }) {
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
-    <>
-      <form
-        class="inline"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          void act(() =>
-            ok(
-              client.POST('/api/hosts/{id}/schedules', {
-                params: { path: { id: node.id } },
-                body: {
-                  source_group_id: field(f, 'group'),
-                  action: scheduleAction.parse(field(f, 'action')),
-                  cron: field(f, 'cron'),
-                  timezone: field(f, 'timezone'),
-                },
-              }),
-            ),
-          );
-        }}
-      >
-        <label>
-          Group
-          <select name="group">
-            {groups.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Action
-          <select name="action">
-            <option>backup</option>
-            <option>forget</option>
-            <option>check</option>
-          </select>
-        </label>
-        <label>
-          Cron
-          <input name="cron" required value="0 2 * * *" />
-        </label>
-        <label>
-          Time zone
-          <input name="timezone" required value={tz} />
-        </label>
-        <button type="submit">Add schedule</button>
-      </form>
-    </>
+    <form
+      class="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        void act(() =>
+          ok(
+            client.POST('/api/hosts/{id}/schedules', {
+              params: { path: { id: node.id } },
+              body: {
+                source_group_id: field(f, 'group'),
+                action: scheduleAction.parse(field(f, 'action')),
+                cron: field(f, 'cron'),
+                timezone: field(f, 'timezone'),
+              },
+            }),
+          ),
+        );
+      }}
+    >
+      <label>
+        Group
+        <select name="group">
+          {groups.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Action
+        <select name="action">
+          <option>backup</option>
+          <option>forget</option>
+          <option>check</option>
+        </select>
+      </label>
+      <label>
+        Cron
+        <input name="cron" required value="0 2 * * *" />
+      </label>
+      <label>
+        Time zone
+        <input name="timezone" required value={tz} />
+      </label>
+      <button type="submit">Add schedule</button>
+    </form>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatBytes } from '../../../src/protocol/units.ts';
-import { answer, client, follow, ok, roleAtLeast, type Job, type Me, type Node, type Room } from '../api.ts';
+import { answer, client, follow, ok, roleAtLeast, type Job, type Me, type Node } from '../api.ts';
 import {
   agentLabel,
   ago,
@@ -20,22 +20,19 @@ import { SnapshotsCard } from './node-snapshots.tsx';
 import { LiveCharts } from './node-charts.tsx';
 import { JobsCard } from './node-jobs.tsx';
 import { BackupPlanCard } from './node-plan.tsx';
-import { loadSpace } from '../live-nodes.ts';
+import { useSpaceRooms } from '../live-nodes.ts';
 
 export function NodePage({ id, me }: { id: string; me: Me }) {
   useTick();
   const [node, setNode] = useState<Node | null>(null);
   const [facts, setFacts] = useState<Record<string, unknown> | null>(null);
-  const [rooms, setRooms] = useState<Room[]>([]);
+  const { rooms } = useSpaceRooms();
   const [error, setError] = useState<unknown>(null);
   const [watch, setWatch] = useState<Job | null>(null);
   const load = () =>
     answer(client.GET('/api/nodes/{id}', { params: { path: { id } } })).then(setNode, setError);
   useEffect(() => {
     void load();
-    loadSpace()
-      .then((s) => answer(client.GET('/api/spaces/{id}/rooms', { params: { path: { id: s.id } } })))
-      .then(setRooms, () => undefined);
     return follow('/api/events', {
       'node.presence': (d) => {
         const e = d;
