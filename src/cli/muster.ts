@@ -65,6 +65,10 @@ storageOptions(program.command('server').description('run the Muster server'))
   )
   .option('--audit-days <n>', 'days audit records are kept, default 365 (MUSTER_AUDIT_DAYS)')
   .option(
+    '--event-days <n>',
+    'days the events timeline, resolved alerts and sent notifications are kept, default 90 (MUSTER_EVENT_DAYS)',
+  )
+  .option(
     '--trust-proxy [addresses]',
     'take client addresses from X-Forwarded-For sent by these proxies (addresses or CIDRs, comma-separated; alone: any address) (MUSTER_TRUST_PROXY)',
   )

@@ -6,6 +6,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Logger } from 'pino';
 import { errorBody } from '../protocol/api/errors.ts';
 import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
+import { createAlerting } from './alerts/alerting.ts';
 import { auditLogger } from './audit/audit-log.ts';
 import { createAuditService } from './audit/audit-service.ts';
 import { createApiKeyService } from './auth/api-keys.ts';
@@ -30,6 +31,7 @@ import { handleError, handleFrameworkError, isAgentApiPath, sendAgentApiError } 
 import { openApiRoute, registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits, type RateLimits } from './http/rate-limits.ts';
 import { agentApiRoutes } from './http/routes/agent-api-routes.ts';
+import { alertsRoutes } from './http/routes/alerts-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { backupsRoutes } from './http/routes/backups-routes.ts';
@@ -94,8 +96,8 @@ export interface AppDeps {
   rateLimits: RateLimits;
   /** Who may read /metrics (default: anyone, as for an in-process server in tests). */
   metrics?: { public: boolean; token: string | null };
-  /** How long event records are kept (default: link sessions 30 days, audit records 365). */
-  retention?: Retention;
+  /** How long event records are kept (default: link sessions 30 days, audit records 365, timeline and alerts 90). */
+  retention?: Partial<Retention>;
   /** Set when this server is one replica of a cluster: PostgreSQL for state, NATS between replicas. */
   cluster?: ClusterDeps | null;
   /** Hours past a backup schedule's longest gap before its group is overdue (default 2: 26 h for a daily one). */
@@ -112,7 +114,7 @@ export interface ClusterDeps {
   leaseMs: number;
 }
 
-const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365 };
+const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365, eventDays: 90 };
 
 /** Build the server without listening: services, operations, the link and every route. Wiring only. */
 export async function buildApp(deps: AppDeps) {
@@ -128,6 +130,9 @@ export async function buildApp(deps: AppDeps) {
   const background = startBackground(deps, services);
   // Before the websocket plugin's own preClose, so agents hear why the link ends and when to come back.
   app.addHook('preClose', async () => {
+    // One process: the links closing now are the restart's, which raises what stays offline. A replica keeps
+    // listening: its agents move to the others, and those that do not come back must alert.
+    if (!deps.cluster) services.alerting.stopListening();
     background.stop();
     services.streams.closeAll();
     await services.hub.shutdown();
@@ -241,6 +246,22 @@ function buildServices(deps: AppDeps) {
     },
   });
 
+  const alerting = createAlerting({
+    store,
+    clock,
+    timers,
+    sealer,
+    bus,
+    log,
+    observability,
+    publicUrl: deps.publicUrl,
+    certificates: [
+      ...(deps.https ? [{ name: 'server TLS certificate', pem: deps.https.cert }] : []),
+      ...(deps.caPem ? [{ name: 'agent CA certificate', pem: deps.caPem }] : []),
+    ],
+    storageFailing: () => database.health.failing(),
+  });
+
   // Operations: multi-step changes that own their transaction, audit record, events and link messages.
   const claimCore = createClaimNode({ store, clock, bus });
   const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
@@ -323,13 +344,14 @@ function buildServices(deps: AppDeps) {
     link,
     bus,
     observability,
+    alerting,
     registry: observability.registry,
     housekeeping: createHousekeeping({
       store,
       clock,
       auth,
       enrollment,
-      retention: deps.retention ?? DEFAULT_RETENTION,
+      retention: { ...DEFAULT_RETENTION, ...deps.retention },
       log,
     }),
   };
@@ -363,6 +385,7 @@ function startBackground(deps: AppDeps, s: Built) {
       links: () => s.hub.count(),
       onLeaseLost: () => s.hub.endAll('this server replica lost its place in the cluster; reconnect'),
       housekeeping: () => s.housekeeping.run(),
+      replicaLost: (name) => s.alerting.sources.replicaLost(name),
     });
     // The cluster's wire is back after NATS was away: jobs asked for at other replicas meanwhile could not reach
     // the links held here, and start now.
@@ -374,19 +397,22 @@ function startBackground(deps: AppDeps, s: Built) {
             .dispatchWaiting((id) => s.sessions.holds(id))
             .catch((err: unknown) => log.warn({ err }, 'could not start the jobs that waited for NATS'));
     })();
-    const m = membership;
+    const lead = membership;
     s.observability.gauge(
       'muster_cluster_leader',
       "1 while this replica runs the cluster's periodic work",
-      () => (m.isLeader() ? 1 : 0),
+      () => (lead.isLeader() ? 1 : 0),
     );
   } else {
     void s.housekeeping.run();
     housekeepingTimer = timers.setInterval(() => void s.housekeeping.run(), 60 * 60 * 1000);
   }
+  const m = membership;
+  s.alerting.start(() => m?.isLeader() ?? true);
   return {
     membership,
     stop() {
+      s.alerting.stop();
       timers.clearInterval(sweeper);
       timers.clearInterval(storageProbe);
       timers.clearInterval(housekeepingTimer);
@@ -458,6 +484,7 @@ async function registerRoutes(
   );
   await app.register(eventsRoutes({ bus: s.bus, guard, streams: s.streams }));
   await app.register(auditRoutes({ audit: s.audit, guard }));
+  await app.register(alertsRoutes({ alerting: s.alerting, guard }));
   await app.register(
     installRoutes({ publicUrl: deps.publicUrl, caPin: deps.caPin, executables: s.executables }),
   );

@@ -77,6 +77,8 @@ export const serverConfigSchema = z
     linkHistoryDays: z.coerce.number().int().min(1).max(3650).default(30),
     /** Days an audit record is kept. */
     auditDays: z.coerce.number().int().min(1).max(36500).default(365),
+    /** Days the events timeline, resolved alerts and sent notifications are kept. */
+    eventDays: z.coerce.number().int().min(1).max(36500).default(90),
     /** Hours past a backup schedule's longest gap before its source group is overdue (26 h for a daily one). */
     backupGraceHours: z.coerce.number().min(0).max(8760).default(2),
     /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
@@ -194,6 +196,7 @@ export const ENV_NAMES: Record<string, string> = {
   backupGraceHours: 'MUSTER_BACKUP_GRACE_HOURS',
   linkHistoryDays: 'MUSTER_LINK_HISTORY_DAYS',
   auditDays: 'MUSTER_AUDIT_DAYS',
+  eventDays: 'MUSTER_EVENT_DAYS',
   pendingTimeoutMinutes: 'MUSTER_PENDING_TIMEOUT_MINUTES',
   loginPerMinute: 'MUSTER_LOGIN_PER_MINUTE',
   claimPerMinute: 'MUSTER_CLAIM_PER_MINUTE',

@@ -260,7 +260,11 @@ export async function startServer(
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     missedHeartbeats: config.missedHeartbeats,
     backupGraceHours: config.backupGraceHours,
-    retention: { linkHistoryDays: config.linkHistoryDays, auditDays: config.auditDays },
+    retention: {
+      linkHistoryDays: config.linkHistoryDays,
+      auditDays: config.auditDays,
+      eventDays: config.eventDays,
+    },
     cluster,
     pendingTimeoutMinutes: config.pendingTimeoutMinutes,
     trustProxy: config.trustProxy,
@@ -299,6 +303,7 @@ export async function startServer(
       if (!(await services.auth.passwordIs('admin', initial))) forgetInitialPassword('admin');
     }
     const { space } = await services.spaces.ensureDefaultSpace(admin?.id ?? null);
+    await services.alerting.rules.ensureDefaults();
     const spaceToken = await services.tokens.getSpaceToken(space.id);
     return { firstStart, space, spaceToken, generatedAdminPassword };
   });
@@ -306,7 +311,10 @@ export async function startServer(
   // One process held every link, so none survived its restart; in a cluster the others' links live on, and the
   // nodes of a lost replica go offline when its lease runs out.
   if (services.membership) await services.membership.start();
-  else await services.presence.markAllOffline('server restarted; waiting for the agent to reconnect');
+  else {
+    const reason = 'server restarted; waiting for the agent to reconnect';
+    await services.alerting.restarted(await services.presence.markAllOffline(reason), reason);
+  }
 
   await app.listen({ host, port });
   const addr = app.server.address();

@@ -65,6 +65,13 @@ export function createObservability(deps: {
       },
     });
 
+  const notifications = new Counter({
+    name: 'muster_notifications_total',
+    help: 'Notifications by channel type and result (sent, failed: an attempt that failed, muted: a silence held)',
+    labelNames: ['channel_type', 'result'],
+    registers: [registry],
+  });
+
   /** A per node and source group gauge of backup health, read from the database at each scrape. */
   const backupGauge = (
     name: string,
@@ -132,6 +139,23 @@ export function createObservability(deps: {
         );
         throw err;
       }
+    },
+    /** Open alerts by kind and severity (`muster_alerts_firing`), read at each scrape. */
+    alertsGauge(read: () => Promise<{ kind: string; severity: string; n: number }[]>) {
+      new Gauge({
+        name: 'muster_alerts_firing',
+        help: 'Alerts firing (acknowledged ones included), by kind and severity',
+        labelNames: ['kind', 'severity'],
+        registers: [registry],
+        async collect() {
+          this.reset();
+          for (const r of await read()) this.inc({ kind: r.kind, severity: r.severity }, r.n);
+        },
+      });
+    },
+    /** Notifications delivered, failed or muted, by channel type. */
+    notified(channelType: string, result: 'sent' | 'failed' | 'muted', count: number) {
+      notifications.inc({ channel_type: channelType, result }, count);
     },
     /** A gauge read from `value` at each scrape. */
     gauge(name: string, help: string, value: () => number) {

@@ -42,5 +42,15 @@ export const AUDIT_ACTIONS = [
   'schedule.created',
   'schedule.updated',
   'schedule.deleted',
+  'alert_rule.created',
+  'alert_rule.updated',
+  'alert_rule.deleted',
+  'alert.acknowledged',
+  'silence.created',
+  'silence.deleted',
+  'channel.created',
+  'channel.updated',
+  'channel.deleted',
+  'channel.tested',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -54,6 +54,8 @@ export function createMembership(deps: {
   onLeaseLost: () => void;
   /** The hourly housekeeping. */
   housekeeping: () => Promise<void>;
+  /** A replica's lease ran out and it was declared lost (told on the replica running the periodic work). */
+  replicaLost?: (name: string) => Promise<void>;
 }) {
   const { store, clock, timers, log, replica, leaseMs } = deps;
   const repo = store.repos.cluster;
@@ -98,8 +100,12 @@ export function createMembership(deps: {
 
   async function periodicWork(now: number) {
     const settled = now - failedAt > leaseMs + tickMs;
-    const lost = settled ? await repo.releaseLostLinks(now, REPLICA_LOST_REASON, sweepEverything) : [];
+    const released = settled
+      ? await repo.releaseLostLinks(now, REPLICA_LOST_REASON, sweepEverything)
+      : { nodes: [], replicas: [] };
+    const lost = released.nodes;
     if (settled) sweepEverything = false;
+    for (const name of released.replicas) await deps.replicaLost?.(name);
     for (const id of lost)
       deps.bus.publish({
         type: 'node.presence',

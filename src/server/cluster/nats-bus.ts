@@ -13,15 +13,22 @@ export function createNatsBus(wire: ClusterWire, prefix: string): EventBus {
   const subject = `${prefix}.events`;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
   wire.subscribe(subject, ({ body }) => emitter.emit('event', body));
   return {
     publish(e: MusterEvent) {
       emitter.emit('event', e);
+      local.emit('event', e);
       wire.publish(subject, e);
     },
     subscribe(fn: (e: MusterEvent) => void): () => void {
       emitter.on('event', fn);
       return () => emitter.off('event', fn);
+    },
+    subscribeLocal(fn: (e: MusterEvent) => void): () => void {
+      local.on('event', fn);
+      return () => local.off('event', fn);
     },
   };
 }

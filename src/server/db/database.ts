@@ -30,6 +30,7 @@ import { fleetIndexesMigration } from './migrations/008-fleet-indexes.ts';
 import { clusterMigration } from './migrations/009-cluster.ts';
 import { backupsMigration } from './migrations/010-backups.ts';
 import { accountLockoutMigration } from './migrations/011-account-lockout.ts';
+import { alertsMigration } from './migrations/012-alerts.ts';
 
 export type Db = Kysely<Database>;
 
@@ -351,6 +352,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '009-cluster': clusterMigration(),
     '010-backups': backupsMigration(),
     '011-account-lockout': accountLockoutMigration(),
+    '012-alerts': alertsMigration(),
   };
 }
 

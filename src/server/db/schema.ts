@@ -256,7 +256,131 @@ export interface StorageProbeTable {
   data: string;
 }
 
+export interface AlertRulesTable {
+  id: string;
+  name: string;
+  kind: string;
+  severity: string;
+  for_seconds: number;
+  repeat_seconds: number | null;
+  space_id: string | null;
+  room_id: string | null;
+  /** JSON array of channel ids. */
+  channel_ids: string;
+  send_resolved: number;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+export type AlertState = 'pending' | 'firing' | 'acknowledged' | 'resolved';
+export interface AlertsTable {
+  id: string;
+  rule_id: string;
+  kind: string;
+  severity: string;
+  /** The condition: kind, node and subject; one open alert per key. */
+  key: string;
+  node_id: string | null;
+  space_id: string | null;
+  /** What on the node the alert is about (a source group), or a server-wide subject. */
+  subject: string | null;
+  summary: string;
+  state: AlertState;
+  /** When the condition began. */
+  since: number;
+  /** When a pending alert fires (since + the rule's `for`). */
+  fire_at: number;
+  fired_at: number | null;
+  /** A cleared alert that flapped resolves at this time unless its condition returns first. */
+  resolve_at: number | null;
+  resolved_at: number | null;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  ack_comment: string | null;
+  /** How many times the condition began while this alert was open or recently resolved. */
+  count: number;
+  /** The last state notified: 'firing' or 'resolved'. */
+  notified: string | null;
+  notified_at: number | null;
+  /** When a firing, unacknowledged alert is next repeated. */
+  repeat_at: number | null;
+  updated_at: number;
+}
+export interface SilencesTable {
+  id: string;
+  kind: string | null;
+  node_id: string | null;
+  room_id: string | null;
+  severity: string | null;
+  starts_at: number;
+  ends_at: number;
+  comment: string;
+  created_by: string;
+  created_at: number;
+}
+export interface NotificationChannelsTable {
+  id: string;
+  name: string;
+  type: string;
+  /** The channel's configuration as JSON, sealed (it holds secrets: URLs with tokens, passwords). */
+  config: string;
+  enabled: number;
+  /** Delivery attempts failed in a row. */
+  failures: number;
+  last_error: string | null;
+  last_sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'muted';
+export interface NotificationsTable {
+  id: string;
+  channel_id: string;
+  alert_id: string | null;
+  /** 'firing', 'resolved' or 'test'. */
+  state: string;
+  /** The alert as it was when this was queued (JSON of the alert view). */
+  alert: string;
+  status: NotificationStatus;
+  /** The delivery it went out with; retries resend the same batch. */
+  batch_id: string | null;
+  attempts: number;
+  next_attempt_at: number;
+  /** A replica delivering it holds it until then. */
+  claimed_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+export interface NotificationAttemptsTable {
+  id: string;
+  channel_id: string;
+  batch_id: string;
+  at: number;
+  ok: number;
+  status_code: number | null;
+  error: string | null;
+  notifications: number;
+  duration_ms: number;
+}
+export interface NodeEventsTable {
+  id: string;
+  at: number;
+  node_id: string | null;
+  hostname: string | null;
+  space_id: string | null;
+  kind: string;
+  summary: string;
+}
+
 export interface Database {
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  silences: SilencesTable;
+  notification_channels: NotificationChannelsTable;
+  notifications: NotificationsTable;
+  notification_attempts: NotificationAttemptsTable;
+  node_events: NodeEventsTable;
   storage_probe: StorageProbeTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;

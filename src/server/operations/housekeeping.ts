@@ -12,6 +12,8 @@ export interface Retention {
   linkHistoryDays: number;
   /** Audit records. */
   auditDays: number;
+  /** The events timeline, resolved alerts and notifications sent. */
+  eventDays: number;
 }
 
 /**
@@ -35,9 +37,14 @@ export function createHousekeeping(deps: {
         const tokens = await deps.enrollment.sweep();
         const links = await store.repos.nodes.pruneLinkSessions(now - retention.linkHistoryDays * DAY_MS);
         const audit = await store.repos.audit.prune(now - retention.auditDays * DAY_MS);
-        if (tokens + links + audit > 0)
+        const eventsBefore = now - retention.eventDays * DAY_MS;
+        const events =
+          (await store.repos.nodeEvents.prune(eventsBefore)) +
+          (await store.repos.alerts.prune(eventsBefore)) +
+          (await store.repos.notifications.prune(eventsBefore));
+        if (tokens + links + audit + events > 0)
           log.info(
-            { enrollment_tokens: tokens, link_sessions: links, audit_events: audit },
+            { enrollment_tokens: tokens, link_sessions: links, audit_events: audit, events },
             'housekeeping: removed records past their retention',
           );
       } catch (err) {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { BackupStatusTable } from '../db/schema.ts';
 
@@ -58,6 +59,45 @@ export function createBackupsRepo(db: Db) {
         ])
         .where('nodes.status', '!=', 'removed')
         .execute(),
+    /** Groups that fell overdue in (after, upTo], through the due-time index: what changed, not the fleet. */
+    fellDue: (after: number, upTo: number, limit: number) =>
+      db
+        .selectFrom('backup_status')
+        .innerJoin('nodes', 'nodes.id', 'backup_status.node_id')
+        .leftJoin('source_groups', 'source_groups.id', 'backup_status.source_group_id')
+        .select([
+          'backup_status.node_id',
+          'backup_status.source_group_id',
+          'backup_status.due_at',
+          'backup_status.last_success_at',
+          'source_groups.name as group_name',
+        ])
+        .where('backup_status.due_at', '>', after)
+        .where('backup_status.due_at', '<=', upTo)
+        .where('nodes.status', '!=', 'removed')
+        .orderBy('backup_status.due_at')
+        .limit(limit)
+        .execute(),
+    /** Source groups by health, and the bytes their last successful backups read (the home page). */
+    async summary(now: number) {
+      const row = await db
+        .selectFrom('backup_status')
+        .innerJoin('nodes', 'nodes.id', 'backup_status.node_id')
+        .select([
+          sql<number>`count(*)`.as('total'),
+          sql<number>`sum(case when backup_status.due_at is not null and backup_status.due_at <= ${now} then 1 else 0 end)`.as('overdue'),
+          sql<number>`sum(case when backup_status.last_failure_at is not null and (backup_status.last_success_at is null or backup_status.last_failure_at > backup_status.last_success_at) then 1 else 0 end)`.as('failing'),
+          sql<number>`coalesce(sum(backup_status.bytes_total), 0)`.as('bytes'),
+        ])
+        .where('nodes.status', '!=', 'removed')
+        .executeTakeFirst();
+      return {
+        total: Number(row?.total ?? 0),
+        overdue: Number(row?.overdue ?? 0),
+        failing: Number(row?.failing ?? 0),
+        bytes: Number(row?.bytes ?? 0),
+      };
+    },
   };
 }
 export type BackupsRepo = ReturnType<typeof createBackupsRepo>;

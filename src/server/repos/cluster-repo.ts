@@ -73,13 +73,16 @@ export function createClusterRepo(db: Db) {
      * Replicas whose lease ran out are lost: nodes whose link they held go offline, their open link sessions close
      * and their rows go. Without `everything` nothing is done unless such a replica exists (one small query); with
      * it, also nodes and sessions whose replica has no row at all (a cluster that was stopped whole). Returns the
-     * nodes that went offline.
+     * nodes that went offline and the names of the replicas that were lost.
      */
-    async releaseLostLinks(now: number, reason: string, everything: boolean): Promise<string[]> {
-      const lost = (
-        await db.selectFrom('replicas').select('id').where('lease_until', '<', now).execute()
-      ).map((r) => r.id);
-      if (lost.length === 0 && !everything) return [];
+    async releaseLostLinks(
+      now: number,
+      reason: string,
+      everything: boolean,
+    ): Promise<{ nodes: string[]; replicas: string[] }> {
+      const lostRows = await db.selectFrom('replicas').select(['id', 'name']).where('lease_until', '<', now).execute();
+      const lost = lostRows.map((r) => r.id);
+      if (lost.length === 0 && !everything) return { nodes: [], replicas: [] };
       const gone = (ref: 'nodes.link_replica' | 'link_sessions.replica_id') =>
         everything
           ? sql<boolean>`not exists (select 1 from replicas where replicas.id = ${sql.ref(ref)} and replicas.lease_until >= ${now})`
@@ -98,7 +101,7 @@ export function createClusterRepo(db: Db) {
         .where(gone('link_sessions.replica_id'))
         .execute();
       if (lost.length > 0) await db.deleteFrom('replicas').where('id', 'in', lost).execute();
-      return rows.map((r) => r.id);
+      return { nodes: rows.map((r) => r.id), replicas: lostRows.map((r) => r.name) };
     },
   };
 }

@@ -210,13 +210,30 @@ export function createNodesRepo(db: Db) {
       const row = await q.returning('hostname').executeTakeFirst();
       return row?.hostname ?? null;
     },
+    /** Nodes by status, and those offline since before `staleBefore` (the home page). */
+    async statusCounts(staleBefore: number) {
+      const rows = await db
+        .selectFrom('nodes')
+        .select([
+          'status',
+          sql<number>`count(*)`.as('n'),
+          sql<number>`sum(case when since < ${staleBefore} then 1 else 0 end)`.as('stale'),
+        ])
+        .where('status', '!=', 'removed')
+        .groupBy('status')
+        .execute();
+      return rows.map((r) => ({ status: r.status, n: Number(r.n), stale: Number(r.stale ?? 0) }));
+    },
     /** Nodes the server thought online when it stopped: their links are gone now. */
-    markAllOnlineOffline: (now: number, reason: string) =>
-      db
-        .updateTable('nodes')
-        .set({ status: 'offline', since: now, reason })
-        .where('status', '=', 'online')
-        .execute(),
+    markAllOnlineOffline: async (now: number, reason: string) =>
+      (
+        await db
+          .updateTable('nodes')
+          .set({ status: 'offline', since: now, reason })
+          .where('status', '=', 'online')
+          .returning('id')
+          .execute()
+      ).map((r) => r.id),
     async list(f: NodeFilter): Promise<ListedNode[]> {
       return listed(await filtered(f).limit(f.limit).offset(f.offset).execute());
     },

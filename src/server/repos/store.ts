@@ -1,18 +1,22 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import { createAlertsRepo } from './alerts-repo.ts';
 import { createApiKeysRepo } from './api-keys-repo.ts';
 import { createAuditRepo, type AuditEntry } from './audit-repo.ts';
 import { createAuthRepo } from './auth-repo.ts';
 import { createBackupsRepo } from './backups-repo.ts';
 import { createClusterRepo } from './cluster-repo.ts';
 import { createJobsRepo } from './jobs-repo.ts';
+import { createNodeEventsRepo } from './node-events-repo.ts';
 import { createNodesRepo } from './nodes-repo.ts';
+import { createNotificationsRepo } from './notifications-repo.ts';
 import { createSchedulesRepo } from './schedules-repo.ts';
 import { createSpacesRepo } from './spaces-repo.ts';
 import { createTokensRepo } from './tokens-repo.ts';
 
 function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) {
   return {
+    alerts: createAlertsRepo(db),
     apiKeys: createApiKeysRepo(db),
     audit: createAuditRepo(db, clock, audited),
     auth: createAuthRepo(db),
@@ -20,6 +24,8 @@ function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => vo
     cluster: createClusterRepo(db),
     jobs: createJobsRepo(db),
     nodes: createNodesRepo(db),
+    nodeEvents: createNodeEventsRepo(db),
+    notifications: createNotificationsRepo(db),
     schedules: createSchedulesRepo(db),
     spaces: createSpacesRepo(db),
     tokens: createTokensRepo(db),

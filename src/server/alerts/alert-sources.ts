@@ -1,0 +1,177 @@
+import { X509Certificate } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { MusterEvent } from '../../protocol/api/events.ts';
+import type { Clock } from '../clock.ts';
+import type { Store } from '../repos/store.ts';
+import type { AlertEngine } from './alert-engine.ts';
+
+const DAY_MS = 24 * 3600_000;
+/** A certificate expiring within this long alerts. */
+export const CERT_WARNING_MS = 30 * DAY_MS;
+const OVERDUE_BATCH = 1000;
+
+/** The conditions each event starts or ends; a failure is logged and the next event is handled. */
+export function createAlertSources(deps: {
+  store: Store;
+  clock: Clock;
+  engine: AlertEngine;
+  log: Logger;
+  /** Certificates the server serves or signs with, by name (checked once a day). */
+  certificates?: { name: string; pem: string }[];
+  /** The storage failure writes hit now, or null. */
+  storageFailing?: () => string | null;
+}) {
+  const { store, clock, engine, log } = deps;
+  const host = async (id: string) => (await store.repos.nodes.findNode(id))?.hostname ?? id;
+  /** Backup groups that fell overdue up to this time have been raised. */
+  let overdueSeen = 0;
+  let certsCheckedAt = -Infinity;
+  let storageRaised = false;
+
+  async function onJob(e: Extract<MusterEvent, { type: 'job.state' }>) {
+    if (!['succeeded', 'failed', 'lost'].includes(e.state)) return;
+    const job = await store.repos.jobs.find(e.job_id);
+    if (!job) return;
+    const params = JSON.parse(job.params) as { source_group_id?: string };
+    const group = params.source_group_id ?? '';
+    const name = await host(e.node_id);
+    const ok = e.state === 'succeeded';
+    const why = e.error ?? e.state;
+    if (e.state === 'lost')
+      await engine.raise({ kind: 'job_lost', nodeId: e.node_id, subject: job.type, summary: `${job.type} job on ${name} was lost: ${why}` });
+    else if (ok) await engine.clear('job_lost', e.node_id, job.type);
+    switch (job.type) {
+      case 'restic.backup': {
+        const groupName = group ? ((await store.repos.schedules.findGroup(e.node_id, group))?.name ?? group) : '';
+        const what = groupName ? ` of "${groupName}"` : '';
+        if (ok) {
+          await engine.clear('backup_failed', e.node_id, group);
+          await engine.clear('backup_overdue', e.node_id, group);
+        } else
+          await engine.raise({ kind: 'backup_failed', nodeId: e.node_id, subject: group, summary: `backup${what} on ${name} failed: ${why}` });
+        break;
+      }
+      case 'restic.check':
+        if (ok) await engine.clear('check_failed', e.node_id);
+        else await engine.raise({ kind: 'check_failed', nodeId: e.node_id, summary: `repository check on ${name} failed: ${why}` });
+        break;
+      case 'agent.update':
+        if (ok) await engine.clear('update_failed', e.node_id);
+        else await engine.raise({ kind: 'update_failed', nodeId: e.node_id, summary: `agent update on ${name} failed: ${why}` });
+        break;
+    }
+    if (job.type.startsWith('restic.')) {
+      const lock = (await store.repos.nodes.findNode(e.node_id))?.repo_lock ?? null;
+      if (lock) await engine.raise({ kind: 'repository_locked', nodeId: e.node_id, summary: `repository of ${name} is locked: ${lock}` });
+      else if (ok) await engine.clear('repository_locked', e.node_id);
+    }
+  }
+
+  async function onEvent(e: MusterEvent) {
+    switch (e.type) {
+      case 'node.presence':
+        if (e.status === 'offline')
+          await engine.raise({ kind: 'node_offline', nodeId: e.node_id, summary: `${await host(e.node_id)} is offline: ${e.reason}` });
+        else if (e.status === 'online') await engine.clearNode(e.node_id, ['node_offline', 'node_pending']);
+        else if (e.status === 'removed') await engine.clearNode(e.node_id);
+        return;
+      case 'node.claimed':
+        return engine.raise({
+          kind: 'node_pending',
+          nodeId: e.node_id,
+          summary: `${e.hostname} was claimed but its agent has not connected`,
+        });
+      case 'node.duplicate':
+        return e.duplicate_suspected
+          ? engine.raise({ kind: 'duplicate_identity', nodeId: e.node_id, summary: `${await host(e.node_id)}: ${e.reason || 'duplicate identity suspected'}` })
+          : engine.clear('duplicate_identity', e.node_id);
+      case 'node.repo':
+        if (e.repo_status === 'init_failed') {
+          const node = await store.repos.nodes.findNode(e.node_id);
+          return engine.raise({
+            kind: 'repository_init_failed',
+            nodeId: e.node_id,
+            summary: `repository of ${node?.hostname ?? e.node_id} could not be initialised: ${node?.repo_message ?? 'see the node'}`,
+          });
+        }
+        if (e.repo_status === 'ready') return engine.clear('repository_init_failed', e.node_id);
+        return;
+      case 'job.state':
+        return onJob(e);
+      default:
+        return;
+    }
+  }
+
+  /** Backup groups whose due time passed since the last look (through the due-time index). */
+  async function overdue() {
+    const now = clock.now();
+    for (;;) {
+      const rows = await store.repos.backups.fellDue(overdueSeen, now, OVERDUE_BATCH);
+      for (const r of rows) {
+        const name = await host(r.node_id);
+        const group = r.group_name ? ` of "${r.group_name}"` : '';
+        const last = r.last_success_at ? `last success ${new Date(r.last_success_at).toISOString()}` : 'never succeeded';
+        await engine.raise({
+          kind: 'backup_overdue',
+          nodeId: r.node_id,
+          subject: r.source_group_id,
+          summary: `backup${group} on ${name} is overdue (${last})`,
+        });
+        overdueSeen = Math.max(overdueSeen, Number(r.due_at));
+      }
+      if (rows.length < OVERDUE_BATCH) break;
+    }
+    overdueSeen = Math.max(overdueSeen, now);
+  }
+
+  async function certificates() {
+    const now = clock.now();
+    if (now - certsCheckedAt < DAY_MS / 4) return;
+    certsCheckedAt = now;
+    for (const c of deps.certificates ?? []) {
+      const until = Date.parse(new X509Certificate(c.pem).validTo);
+      if (until - now < CERT_WARNING_MS) {
+        const days = Math.floor((until - now) / DAY_MS);
+        await engine.raise({
+          kind: 'certificate_expiring',
+          nodeId: null,
+          subject: c.name,
+          summary: days < 0 ? `the ${c.name} has expired` : `the ${c.name} expires in ${days} days (${new Date(until).toISOString().slice(0, 10)})`,
+        });
+      } else await engine.clear('certificate_expiring', null, c.name);
+    }
+  }
+
+  async function storage() {
+    const failing = deps.storageFailing?.() ?? null;
+    if (failing && !storageRaised) {
+      await engine.raise({ kind: 'storage_unhealthy', nodeId: null, summary: `the server's storage does not take writes: ${failing}` });
+      storageRaised = true;
+    } else if (!failing && storageRaised) {
+      await engine.clear('storage_unhealthy', null);
+      storageRaised = false;
+    }
+  }
+
+  return {
+    /** Handle one event of this process (bus.subscribeLocal). */
+    handle(e: MusterEvent): void {
+      void onEvent(e).catch((err: unknown) => log.warn({ err, event: e.type }, 'an alert condition could not be recorded'));
+    },
+    /** What is checked on the replica running the periodic work: overdue backups, certificates, storage. */
+    async periodic() {
+      for (const step of [overdue, certificates, storage])
+        await step().catch((err: unknown) => log.warn({ err }, 'an alert check failed; trying again'));
+    },
+    /** Nodes that went offline without an event (the server restarted): each may alert after its rule's `for`. */
+    async wentOffline(ids: string[], reason: string) {
+      for (const id of ids)
+        await engine.raise({ kind: 'node_offline', nodeId: id, summary: `${await host(id)} is offline: ${reason}` });
+    },
+    replicaLost: (name: string) =>
+      engine.raise({ kind: 'replica_lost', nodeId: null, subject: name, summary: `cluster replica ${name} was lost; its agents reconnect to the others` }),
+    replicaBack: (name: string) => engine.clear('replica_lost', null, name),
+  };
+}
+export type AlertSources = ReturnType<typeof createAlertSources>;

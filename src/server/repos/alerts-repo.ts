@@ -1,0 +1,188 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { AlertRulesTable, AlertsTable, SilencesTable } from '../db/schema.ts';
+
+export interface AlertFilter {
+  limit: number;
+  /** 'firing' | 'acknowledged' | 'resolved'; default: every state but pending. */
+  state?: string;
+  severity?: string;
+  kind?: string;
+  node_id?: string;
+  room_id?: string;
+  /** Older than this (since, id) cursor. */
+  before?: { since: number; id: string };
+}
+
+export type AlertRow = AlertsTable & { hostname: string | null };
+
+/** Alert rules, alerts and silences. */
+export function createAlertsRepo(db: Db) {
+  return {
+    listRules: () => db.selectFrom('alert_rules').selectAll().orderBy('created_at').orderBy('id').execute(),
+    findRule: (id: string) => db.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst(),
+    insertRule: (row: AlertRulesTable) => db.insertInto('alert_rules').values(row).execute(),
+    updateRule: (id: string, set: Partial<AlertRulesTable>) =>
+      db.updateTable('alert_rules').set(set).where('id', '=', id).executeTakeFirst(),
+    deleteRule: (id: string) => db.deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst(),
+    countRules: async () =>
+      Number(
+        (await db.selectFrom('alert_rules').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ??
+          0,
+      ),
+
+    /** The open (not resolved) alert of a condition, if any. */
+    findOpen: (key: string) =>
+      db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('key', '=', key)
+        .where('state', '<>', 'resolved')
+        .executeTakeFirst(),
+    /** The condition's alert resolved most recently, after `since`. */
+    findResolvedSince: (key: string, since: number) =>
+      db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('key', '=', key)
+        .where('state', '=', 'resolved')
+        .where('resolved_at', '>=', since)
+        .orderBy('resolved_at', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    /** Open alerts whose key starts with `prefix` (a node's, say). */
+    openWithPrefix: (prefix: string) =>
+      db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('key', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+        .where('state', '<>', 'resolved')
+        .execute(),
+    openOfNode: (nodeId: string) =>
+      db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('node_id', '=', nodeId)
+        .where('state', '<>', 'resolved')
+        .execute(),
+    find: (id: string) => db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst(),
+    insert: (row: AlertsTable) => db.insertInto('alerts').values(row).execute(),
+    update: (id: string, set: Partial<AlertsTable>) =>
+      db.updateTable('alerts').set(set).where('id', '=', id).executeTakeFirst(),
+    delete: (id: string) => db.deleteFrom('alerts').where('id', '=', id).executeTakeFirst(),
+    /** Pending alerts whose `for` has passed. */
+    dueToFire: (now: number, limit: number) =>
+      db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('state', '=', 'pending')
+        .where('fire_at', '<=', now)
+        .orderBy('fire_at')
+        .limit(limit)
+        .execute(),
+    /** Cleared alerts whose hold has passed. */
+    dueToResolve: (now: number, limit: number) =>
+      db.selectFrom('alerts').selectAll().where('resolve_at', '<=', now).limit(limit).execute(),
+    /** Firing, unacknowledged alerts due for a reminder. */
+    dueToRepeat: (now: number, limit: number) =>
+      db
+        .selectFrom('alerts')
+        .selectAll()
+        .where('repeat_at', '<=', now)
+        .where('state', '=', 'firing')
+        .limit(limit)
+        .execute(),
+    /** After a restart, pending alerts of these kinds wait at least until `until`. */
+    postpone: (kinds: string[], until: number) =>
+      db
+        .updateTable('alerts')
+        .set({ fire_at: until })
+        .where('state', '=', 'pending')
+        .where('kind', 'in', kinds)
+        .where('fire_at', '<', until)
+        .executeTakeFirst(),
+    list(f: AlertFilter): Promise<AlertRow[]> {
+      let q = db
+        .selectFrom('alerts')
+        .leftJoin('nodes', 'nodes.id', 'alerts.node_id')
+        .selectAll('alerts')
+        .select('nodes.hostname as hostname');
+      q = f.state
+        ? q.where('alerts.state', '=', f.state as AlertsTable['state'])
+        : q.where('alerts.state', '<>', 'pending');
+      if (f.severity) q = q.where('alerts.severity', '=', f.severity);
+      if (f.kind) q = q.where('alerts.kind', '=', f.kind);
+      if (f.node_id) q = q.where('alerts.node_id', '=', f.node_id);
+      if (f.room_id) {
+        const room = f.room_id;
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('room_nodes')
+              .select('room_nodes.node_id')
+              .whereRef('room_nodes.node_id', '=', 'alerts.node_id')
+              .where('room_nodes.room_id', '=', room),
+          ),
+        );
+      }
+      if (f.before) {
+        const { since, id } = f.before;
+        q = q.where((eb) =>
+          eb.or([eb('alerts.since', '<', since), eb.and([eb('alerts.since', '=', since), eb('alerts.id', '<', id)])]),
+        );
+      }
+      return q.orderBy('alerts.since', 'desc').orderBy('alerts.id', 'desc').limit(f.limit).execute();
+    },
+    /** Firing and acknowledged alerts by kind and severity, for the metrics and the header. */
+    openCounts: () =>
+      db
+        .selectFrom('alerts')
+        .select(['kind', 'severity', 'state', (eb) => eb.fn.countAll().as('n')])
+        .where('state', 'in', ['firing', 'acknowledged'])
+        .groupBy(['kind', 'severity', 'state'])
+        .execute(),
+    /** The worst open alert of each of these nodes. */
+    worstOf: (nodeIds: string[]) =>
+      nodeIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('alerts')
+            .select(['node_id', 'severity', 'kind', 'summary'])
+            .where('node_id', 'in', nodeIds)
+            .where('state', 'in', ['firing', 'acknowledged'])
+            .execute(),
+    /** Nodes with the most alerts begun since `since`. */
+    noisiest: (since: number, limit: number) =>
+      db
+        .selectFrom('alerts')
+        .innerJoin('nodes', 'nodes.id', 'alerts.node_id')
+        .select(['alerts.node_id as node_id', 'nodes.hostname as hostname', sql<number>`sum(alerts.count)`.as('n')])
+        .where('alerts.since', '>=', since)
+        .where('alerts.state', '<>', 'pending')
+        .groupBy(['alerts.node_id', 'nodes.hostname'])
+        .orderBy('n', 'desc')
+        .limit(limit)
+        .execute(),
+    prune: async (before: number) =>
+      Number(
+        (
+          await db
+            .deleteFrom('alerts')
+            .where('state', '=', 'resolved')
+            .where('resolved_at', '<', before)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      ),
+
+    listSilences: (now: number) =>
+      db.selectFrom('silences').selectAll().where('ends_at', '>', now).orderBy('starts_at').execute(),
+    findSilence: (id: string) => db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst(),
+    insertSilence: (row: SilencesTable) => db.insertInto('silences').values(row).execute(),
+    deleteSilence: (id: string) => db.deleteFrom('silences').where('id', '=', id).executeTakeFirst(),
+    /** Rooms of these nodes, for silences and rules that name a room. */
+    roomsOf: (nodeIds: string[]) =>
+      nodeIds.length === 0
+        ? Promise.resolve([])
+        : db.selectFrom('room_nodes').select(['node_id', 'room_id']).where('node_id', 'in', nodeIds).execute(),
+  };
+}
