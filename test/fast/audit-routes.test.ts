@@ -84,8 +84,101 @@ async function reportingHost(f: FastApp, admin: Caller): Promise<string> {
   return id;
 }
 
+async function channel(f: FastApp, admin: Caller): Promise<string> {
+  const c = await f.inject('POST', '/api/notification-channels', {
+    cookie: admin.cookie,
+    body: {
+      name: `c-${randomUUID().slice(0, 6)}`,
+      type: 'webhook',
+      config: { url: 'http://127.0.0.1:9/hook' },
+    },
+  });
+  assert.equal(c.status, 201, c.text);
+  return c.json<{ id: string }>().id;
+}
+
+async function alertRule(f: FastApp, admin: Caller): Promise<string> {
+  const r = await f.inject('POST', '/api/alert-rules', {
+    cookie: admin.cookie,
+    body: { name: 'r', kind: 'duplicate_identity', severity: 'warning', for_seconds: 0 },
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json<{ id: string }>().id;
+}
+
 /** Every state-changing route of the management API; the test fails for one that is missing. */
 const FIXTURES: Record<string, Fixture> = {
+  'POST /api/notification-channels': async (_f, admin) => ({
+    path: '/api/notification-channels',
+    body: {
+      name: 'hook',
+      type: 'webhook',
+      config: { url: 'http://127.0.0.1:9/hook', secret: 'a long secret' },
+    },
+    as: admin,
+  }),
+  'PATCH /api/notification-channels/:id': async (f, admin) => ({
+    path: `/api/notification-channels/${await channel(f, admin)}`,
+    body: { name: 'renamed' },
+    as: admin,
+  }),
+  'DELETE /api/notification-channels/:id': async (f, admin) => ({
+    path: `/api/notification-channels/${await channel(f, admin)}`,
+    as: admin,
+  }),
+  'POST /api/notification-channels/:id/test': async (f, admin) => ({
+    path: `/api/notification-channels/${await channel(f, admin)}/test`,
+    as: admin,
+  }),
+  'POST /api/alert-rules': async (f, admin) => ({
+    path: '/api/alert-rules',
+    body: {
+      name: 'offline',
+      kind: 'node_offline',
+      severity: 'critical',
+      for_seconds: 60,
+      channel_ids: [await channel(f, admin)],
+    },
+    as: admin,
+  }),
+  'PATCH /api/alert-rules/:id': async (f, admin) => ({
+    path: `/api/alert-rules/${await alertRule(f, admin)}`,
+    body: { for_seconds: 30 },
+    as: admin,
+  }),
+  'DELETE /api/alert-rules/:id': async (f, admin) => ({
+    path: `/api/alert-rules/${await alertRule(f, admin)}`,
+    as: admin,
+  }),
+  'POST /api/alerts/:id/ack': async (f, admin) => {
+    const rule = await f.inject('POST', '/api/alert-rules', {
+      cookie: admin.cookie,
+      body: { name: 'lost', kind: 'job_lost', severity: 'info', for_seconds: 0 },
+    });
+    assert.equal(rule.status, 201, rule.text);
+    const host = await claimedHost(f, admin.cookie);
+    await f.services.alerting.engine.raise({ kind: 'job_lost', nodeId: host, summary: 'a job was lost' });
+    const { alerts } = await f.services.alerting.engine.list({ limit: 1, node_id: host });
+    assert.ok(alerts[0], 'the alert fired');
+    return {
+      path: `/api/alerts/${alerts[0].id}/ack`,
+      body: { comment: 'looking' },
+      as: await newUser(f, 'operator'),
+    };
+  },
+  'POST /api/silences': async (f) => ({
+    path: '/api/silences',
+    body: { kind: 'node_offline', ends_at: Date.now() + 3600_000, comment: 'maintenance' },
+    as: await newUser(f, 'operator'),
+  }),
+  'DELETE /api/silences/:id': async (f, admin) => {
+    const s = await f.inject('POST', '/api/silences', {
+      cookie: admin.cookie,
+      body: { severity: 'info', ends_at: Date.now() + 3600_000, comment: 'quiet' },
+    });
+    assert.equal(s.status, 201, s.text);
+    return { path: `/api/silences/${s.json<{ id: string }>().id}`, as: admin };
+  },
   'POST /api/auth/login': async (f) => {
     const u = await newUser(f, 'viewer');
     const username = (await f.services.auth.listUsers()).find((x) => x.id === u.userId)!.username;

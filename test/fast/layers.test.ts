@@ -72,6 +72,7 @@ const LAYERS: Record<string, number> = {
   http: 4,
   operations: 3,
   // Domain services.
+  alerts: 2,
   audit: 2,
   auth: 2,
   backups: 2,
@@ -81,6 +82,7 @@ const LAYERS: Record<string, number> = {
   jobs: 2,
   link: 2,
   nodes: 2,
+  notifications: 2,
   schedules: 2,
   spaces: 2,
   tls: 2,

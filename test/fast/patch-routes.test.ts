@@ -30,6 +30,61 @@ const itemOf = (f: FastApp, admin: string, list: string, id: string) => async ()
 
 /** Every PATCH route the server has must be here; the test fails for one that is not. */
 const FIXTURES: Record<string, Fixture> = {
+  'PATCH /api/notification-channels/:id': {
+    async setUp(f, admin) {
+      const c = await f.inject('POST', '/api/notification-channels', {
+        cookie: admin,
+        body: {
+          name: 'hook',
+          type: 'webhook',
+          config: { url: 'http://127.0.0.1:9/a', secret: 'first secret' },
+        },
+      });
+      assert.equal(c.status, 201, c.text);
+      const item = c.json<{ id: string }>().id;
+      return {
+        path: `/api/notification-channels/${item}`,
+        read: itemOf(f, admin, '/api/notification-channels', item),
+      };
+    },
+    changes: { name: 'renamed', config: { url: 'http://127.0.0.2:9/b' }, enabled: false },
+  },
+  'PATCH /api/alert-rules/:id': {
+    async setUp(f, admin) {
+      const room = await f.inject('POST', `/api/spaces/${f.spaceId}/rooms`, {
+        cookie: admin,
+        body: { name: `room-${randomUUID().slice(0, 6)}` },
+      });
+      const c = await f.inject('POST', '/api/notification-channels', {
+        cookie: admin,
+        body: { name: 'hook', type: 'webhook', config: { url: 'http://127.0.0.1:9/a' } },
+      });
+      const changes = FIXTURES['PATCH /api/alert-rules/:id']!.changes;
+      changes.room_id = room.json<{ id: string }>().id;
+      changes.space_id = f.spaceId;
+      changes.channel_ids = [c.json<{ id: string }>().id];
+      const r = await f.inject('POST', '/api/alert-rules', {
+        cookie: admin,
+        body: { name: 'offline', kind: 'node_offline', severity: 'critical', for_seconds: 60 },
+      });
+      assert.equal(r.status, 201, r.text);
+      const item = r.json<{ id: string }>().id;
+      return { path: `/api/alert-rules/${item}`, read: itemOf(f, admin, '/api/alert-rules', item) };
+    },
+    changes: {
+      name: 'renamed',
+      kind: 'backup_failed',
+      severity: 'warning',
+      for_seconds: 5,
+      repeat_seconds: 3600,
+      // Set by setUp (a room and a channel it makes).
+      space_id: 'space',
+      room_id: 'room',
+      channel_ids: ['channel'],
+      send_resolved: false,
+      enabled: false,
+    },
+  },
   'PATCH /api/hosts/:id/source-groups/:item': {
     async setUp(f, admin) {
       const id = await host(f, admin);

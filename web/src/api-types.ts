@@ -731,7 +731,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -908,7 +908,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1035,7 +1035,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1400,7 +1400,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1991,7 +1991,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2098,7 +2098,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2206,7 +2206,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2388,7 +2388,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2982,7 +2982,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3137,7 +3137,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3572,6 +3572,2305 @@ export interface paths {
                 };
               }[];
               next_before: number | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The fleet at a glance (the home page)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              nodes: {
+                total: number;
+                online: number;
+                offline: number;
+                pending: number;
+                /** @description offline for longer than 7 days */
+                stale: number;
+              };
+              alerts: {
+                critical: number;
+                warning: number;
+                info: number;
+              };
+              backups: {
+                ok: number;
+                overdue: number;
+                failing: number;
+                /** @description bytes the last successful backup of every source group read */
+                bytes_protected: number;
+              };
+              recent_events: {
+                id: string;
+                /** @description milliseconds since the Unix epoch */
+                at: number;
+                node_id: string | null;
+                hostname: string | null;
+                /** @enum {string} */
+                kind:
+                  | 'claimed'
+                  | 'online'
+                  | 'offline'
+                  | 'removed'
+                  | 'taken_over'
+                  | 'duplicate'
+                  | 'repository'
+                  | 'backup_succeeded'
+                  | 'backup_failed'
+                  | 'update'
+                  | 'alert';
+                summary: string;
+              }[];
+              noisiest_nodes: {
+                node_id: string;
+                hostname: string;
+                alerts: number;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Alerts, newest first
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'firing' | 'acknowledged' | 'resolved';
+          severity?: 'critical' | 'warning' | 'info';
+          kind?:
+            | 'node_offline'
+            | 'node_pending'
+            | 'duplicate_identity'
+            | 'backup_failed'
+            | 'backup_overdue'
+            | 'check_failed'
+            | 'repository_locked'
+            | 'repository_init_failed'
+            | 'update_failed'
+            | 'job_lost'
+            | 'storage_unhealthy'
+            | 'replica_lost'
+            | 'certificate_expiring'
+            | 'channel_failing';
+          node_id?: string;
+          room_id?: string;
+          before?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              alerts: {
+                id: string;
+                rule_id: string;
+                /** @enum {string} */
+                kind:
+                  | 'node_offline'
+                  | 'node_pending'
+                  | 'duplicate_identity'
+                  | 'backup_failed'
+                  | 'backup_overdue'
+                  | 'check_failed'
+                  | 'repository_locked'
+                  | 'repository_init_failed'
+                  | 'update_failed'
+                  | 'job_lost'
+                  | 'storage_unhealthy'
+                  | 'replica_lost'
+                  | 'certificate_expiring'
+                  | 'channel_failing';
+                /** @enum {string} */
+                severity: 'critical' | 'warning' | 'info';
+                /** @enum {string} */
+                state: 'firing' | 'acknowledged' | 'resolved';
+                node_id: string | null;
+                hostname: string | null;
+                subject: string | null;
+                summary: string;
+                /** @description when the condition began */
+                since: number;
+                /** @description milliseconds since the Unix epoch */
+                fired_at: number | null;
+                /** @description milliseconds since the Unix epoch */
+                resolved_at: number | null;
+                acknowledged_by: string | null;
+                /** @description milliseconds since the Unix epoch */
+                acknowledged_at: number | null;
+                ack_comment: string | null;
+                count: number;
+                silenced: boolean;
+              }[];
+              next: string | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One alert
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              rule_id: string;
+              /** @enum {string} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing';
+              /** @enum {string} */
+              severity: 'critical' | 'warning' | 'info';
+              /** @enum {string} */
+              state: 'firing' | 'acknowledged' | 'resolved';
+              node_id: string | null;
+              hostname: string | null;
+              subject: string | null;
+              summary: string;
+              /** @description when the condition began */
+              since: number;
+              /** @description milliseconds since the Unix epoch */
+              fired_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              resolved_at: number | null;
+              acknowledged_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              acknowledged_at: number | null;
+              ack_comment: string | null;
+              count: number;
+              silenced: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alerts/{id}/ack': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Acknowledge an alert (no reminders while acknowledged; it still resolves by itself)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              rule_id: string;
+              /** @enum {string} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing';
+              /** @enum {string} */
+              severity: 'critical' | 'warning' | 'info';
+              /** @enum {string} */
+              state: 'firing' | 'acknowledged' | 'resolved';
+              node_id: string | null;
+              hostname: string | null;
+              subject: string | null;
+              summary: string;
+              /** @description when the condition began */
+              since: number;
+              /** @description milliseconds since the Unix epoch */
+              fired_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              resolved_at: number | null;
+              acknowledged_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              acknowledged_at: number | null;
+              ack_comment: string | null;
+              count: number;
+              silenced: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alert-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Alert rules
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing';
+              /** @enum {string} */
+              severity: 'critical' | 'warning' | 'info';
+              for_seconds: number;
+              repeat_seconds: number | null;
+              space_id: string | null;
+              room_id: string | null;
+              channel_ids: string[];
+              send_resolved: boolean;
+              enabled: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add an alert rule
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            kind:
+              | 'node_offline'
+              | 'node_pending'
+              | 'duplicate_identity'
+              | 'backup_failed'
+              | 'backup_overdue'
+              | 'check_failed'
+              | 'repository_locked'
+              | 'repository_init_failed'
+              | 'update_failed'
+              | 'job_lost'
+              | 'storage_unhealthy'
+              | 'replica_lost'
+              | 'certificate_expiring'
+              | 'channel_failing';
+            /** @enum {string} */
+            severity: 'critical' | 'warning' | 'info';
+            /** @description how long the condition must hold before it fires */
+            for_seconds: number;
+            /** @description send again this often while firing and unacknowledged; null: never */
+            repeat_seconds?: number | null;
+            space_id?: string | null;
+            room_id?: string | null;
+            /** @default [] */
+            channel_ids?: string[];
+            /** @default true */
+            send_resolved?: boolean;
+            /** @default true */
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing';
+              /** @enum {string} */
+              severity: 'critical' | 'warning' | 'info';
+              for_seconds: number;
+              repeat_seconds: number | null;
+              space_id: string | null;
+              room_id: string | null;
+              channel_ids: string[];
+              send_resolved: boolean;
+              enabled: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/alert-rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One alert rule
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing';
+              /** @enum {string} */
+              severity: 'critical' | 'warning' | 'info';
+              for_seconds: number;
+              repeat_seconds: number | null;
+              space_id: string | null;
+              room_id: string | null;
+              channel_ids: string[];
+              send_resolved: boolean;
+              enabled: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete an alert rule
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change an alert rule (fields left out stay as they are)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @enum {string} */
+            kind?:
+              | 'node_offline'
+              | 'node_pending'
+              | 'duplicate_identity'
+              | 'backup_failed'
+              | 'backup_overdue'
+              | 'check_failed'
+              | 'repository_locked'
+              | 'repository_init_failed'
+              | 'update_failed'
+              | 'job_lost'
+              | 'storage_unhealthy'
+              | 'replica_lost'
+              | 'certificate_expiring'
+              | 'channel_failing';
+            /** @enum {string} */
+            severity?: 'critical' | 'warning' | 'info';
+            /** @description how long the condition must hold before it fires */
+            for_seconds?: number;
+            /** @description send again this often while firing and unacknowledged; null: never */
+            repeat_seconds?: number | null;
+            space_id?: string | null;
+            room_id?: string | null;
+            channel_ids?: string[];
+            send_resolved?: boolean;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing';
+              /** @enum {string} */
+              severity: 'critical' | 'warning' | 'info';
+              for_seconds: number;
+              repeat_seconds: number | null;
+              space_id: string | null;
+              room_id: string | null;
+              channel_ids: string[];
+              send_resolved: boolean;
+              enabled: boolean;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/silences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Silences in force or to come
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string|null} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing'
+                | null;
+              node_id: string | null;
+              room_id: string | null;
+              /** @enum {string|null} */
+              severity: 'critical' | 'warning' | 'info' | null;
+              /** @description milliseconds since the Unix epoch */
+              starts_at: number;
+              /** @description milliseconds since the Unix epoch */
+              ends_at: number;
+              comment: string;
+              created_by: string;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              active: boolean;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Mute notifications of matching alerts until a time (one node from a later start: a maintenance window)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string|null} */
+            kind?:
+              | 'node_offline'
+              | 'node_pending'
+              | 'duplicate_identity'
+              | 'backup_failed'
+              | 'backup_overdue'
+              | 'check_failed'
+              | 'repository_locked'
+              | 'repository_init_failed'
+              | 'update_failed'
+              | 'job_lost'
+              | 'storage_unhealthy'
+              | 'replica_lost'
+              | 'certificate_expiring'
+              | 'channel_failing'
+              | null;
+            node_id?: string | null;
+            room_id?: string | null;
+            /** @enum {string|null} */
+            severity?: 'critical' | 'warning' | 'info' | null;
+            /** @description default: now; later makes a maintenance window */
+            starts_at?: number;
+            ends_at: number;
+            comment: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @enum {string|null} */
+              kind:
+                | 'node_offline'
+                | 'node_pending'
+                | 'duplicate_identity'
+                | 'backup_failed'
+                | 'backup_overdue'
+                | 'check_failed'
+                | 'repository_locked'
+                | 'repository_init_failed'
+                | 'update_failed'
+                | 'job_lost'
+                | 'storage_unhealthy'
+                | 'replica_lost'
+                | 'certificate_expiring'
+                | 'channel_failing'
+                | null;
+              node_id: string | null;
+              room_id: string | null;
+              /** @enum {string|null} */
+              severity: 'critical' | 'warning' | 'info' | null;
+              /** @description milliseconds since the Unix epoch */
+              starts_at: number;
+              /** @description milliseconds since the Unix epoch */
+              ends_at: number;
+              comment: string;
+              created_by: string;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              active: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/silences/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End a silence
+     * @description Needs the operator role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-channels': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Notification channels (secrets never shown)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              type: 'webhook' | 'email' | 'slack' | 'discord' | 'teams' | 'mattermost' | 'ntfy' | 'gotify';
+              config: {
+                [key: string]: unknown;
+              };
+              enabled: boolean;
+              failures: number;
+              last_error: string | null;
+              /** @description milliseconds since the Unix epoch */
+              last_sent_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a notification channel
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @enum {string} */
+            type: 'webhook' | 'email' | 'slack' | 'discord' | 'teams' | 'mattermost' | 'ntfy' | 'gotify';
+            /** @description per type (docs/alerts.md): webhook {url, secret?}; email {host, port, secure?, require_tls?, username?, password?, from, to}; slack, discord, teams, mattermost {url}; ntfy {url, token?}; gotify {url, token} */
+            config: {
+              [key: string]: unknown;
+            };
+            /** @default true */
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              type: 'webhook' | 'email' | 'slack' | 'discord' | 'teams' | 'mattermost' | 'ntfy' | 'gotify';
+              config: {
+                [key: string]: unknown;
+              };
+              enabled: boolean;
+              failures: number;
+              last_error: string | null;
+              /** @description milliseconds since the Unix epoch */
+              last_sent_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-channels/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One notification channel
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              type: 'webhook' | 'email' | 'slack' | 'discord' | 'teams' | 'mattermost' | 'ntfy' | 'gotify';
+              config: {
+                [key: string]: unknown;
+              };
+              enabled: boolean;
+              failures: number;
+              last_error: string | null;
+              /** @description milliseconds since the Unix epoch */
+              last_sent_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a channel (rules stop sending to it)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a channel (config is merged: a secret left out is kept)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            /** @description per type (docs/alerts.md): webhook {url, secret?}; email {host, port, secure?, require_tls?, username?, password?, from, to}; slack, discord, teams, mattermost {url}; ntfy {url, token?}; gotify {url, token} */
+            config?: {
+              [key: string]: unknown;
+            };
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @enum {string} */
+              type: 'webhook' | 'email' | 'slack' | 'discord' | 'teams' | 'mattermost' | 'ntfy' | 'gotify';
+              config: {
+                [key: string]: unknown;
+              };
+              enabled: boolean;
+              failures: number;
+              last_error: string | null;
+              /** @description milliseconds since the Unix epoch */
+              last_sent_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/notification-channels/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a test notification now and say how it went
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+              status_code: number | null;
+              error: string | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/notification-channels/{id}/attempts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A channel's delivery attempts, newest first
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description milliseconds since the Unix epoch */
+              at: number;
+              ok: boolean;
+              status_code: number | null;
+              error: string | null;
+              /** @description notifications this delivery carried (a group counts each) */
+              notifications: number;
+              duration_ms: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/events/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The events timeline: state changes of nodes, newest first
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          node_id?: string;
+          room_id?: string;
+          kind?:
+            | 'claimed'
+            | 'online'
+            | 'offline'
+            | 'removed'
+            | 'taken_over'
+            | 'duplicate'
+            | 'repository'
+            | 'backup_succeeded'
+            | 'backup_failed'
+            | 'update'
+            | 'alert';
+          before?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              events: {
+                id: string;
+                /** @description milliseconds since the Unix epoch */
+                at: number;
+                node_id: string | null;
+                hostname: string | null;
+                /** @enum {string} */
+                kind:
+                  | 'claimed'
+                  | 'online'
+                  | 'offline'
+                  | 'removed'
+                  | 'taken_over'
+                  | 'duplicate'
+                  | 'repository'
+                  | 'backup_succeeded'
+                  | 'backup_failed'
+                  | 'update'
+                  | 'alert';
+                summary: string;
+              }[];
+              next: string | null;
             };
           };
         };
@@ -4094,7 +6393,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4452,7 +6751,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4681,7 +6980,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4927,7 +7226,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5134,7 +7433,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5268,7 +7567,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6185,7 +8484,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6277,7 +8576,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6523,7 +8822,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6670,7 +8969,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7014,7 +9313,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7109,7 +9408,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7240,7 +9539,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
         409: {
           headers: {
             [name: string]: unknown;

@@ -182,8 +182,6 @@ export const overviewView = z.object({
     bytes_protected: z.number().describe('bytes the last successful backup of every source group read'),
   }),
   recent_events: z.array(nodeEventView),
-  noisiest_nodes: z.array(
-    z.object({ node_id: z.string(), hostname: z.string(), alerts: z.number().int() }),
-  ),
+  noisiest_nodes: z.array(z.object({ node_id: z.string(), hostname: z.string(), alerts: z.number().int() })),
 });
 export type OverviewView = z.infer<typeof overviewView>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertKind, AlertView, Severity } from '../../protocol/api/alerts.ts';
+import type { AlertKind, AlertRuleView, AlertView, Severity } from '../../protocol/api/alerts.ts';
 import { SERVER_KINDS } from '../../protocol/api/alerts.ts';
 import type { Actor } from '../actor.ts';
 import type { Clock } from '../clock.ts';
@@ -101,9 +101,11 @@ export function createAlertEngine(deps: {
     return { space_id: node.space_id, room_ids: await roomsOf(store.repos, nodeId) };
   }
 
-  /** Queue the alert's notification unless a silence mutes it; records what was notified. */
-  async function notify(r: Repos, a: AlertsTable, state: 'firing' | 'resolved') {
-    const rule = await rules.get(a.rule_id).catch(() => null);
+  /**
+   * Queue the alert's notification unless a silence mutes it; records what was notified. Runs inside a transaction:
+   * it reads only through `r` (the rule and the silences were read before).
+   */
+  async function notify(r: Repos, a: AlertsTable, state: 'firing' | 'resolved', rule: AlertRuleView | null) {
     if (!rule) return;
     if (state === 'resolved' && (!rule.send_resolved || a.notified !== 'firing')) return;
     const node = await nodeOf(r, a.node_id);
@@ -112,28 +114,44 @@ export function createAlertEngine(deps: {
       if (rule.channel_ids.length) outbox.muted(rule.channel_ids.length);
       return;
     }
-    const queued = await outbox.queue(r, rule.channel_ids, state, presentAlert(a, node?.hostname ?? null, false));
+    const queued = await outbox.queue(
+      r,
+      rule.channel_ids,
+      state,
+      presentAlert(a, node?.hostname ?? null, false),
+    );
     if (queued) await r.alerts.update(a.id, { notified: state, notified_at: clock.now() });
   }
 
-  async function fire(r: Repos, a: AlertsTable, repeatSeconds: number | null) {
+  async function fire(r: Repos, a: AlertsTable, rule: AlertRuleView) {
     const now = clock.now();
     const set = {
       state: 'firing' as const,
       fired_at: now,
       resolve_at: null,
-      repeat_at: repeatSeconds ? now + repeatSeconds * 1000 : null,
+      repeat_at: rule.repeat_seconds ? now + rule.repeat_seconds * 1000 : null,
       updated_at: now,
     };
     await r.alerts.update(a.id, set);
-    await notify(r, { ...a, ...set }, 'firing');
+    await notify(r, { ...a, ...set }, 'firing', rule);
   }
 
-  async function resolve(r: Repos, a: AlertsTable) {
+  async function resolve(r: Repos, a: AlertsTable, rule: AlertRuleView | null) {
     const now = clock.now();
-    const set = { state: 'resolved' as const, resolved_at: now, resolve_at: null, repeat_at: null, updated_at: now };
+    const set = {
+      state: 'resolved' as const,
+      resolved_at: now,
+      resolve_at: null,
+      repeat_at: null,
+      updated_at: now,
+    };
     await r.alerts.update(a.id, set);
-    await notify(r, { ...a, ...set }, 'resolved');
+    await notify(r, { ...a, ...set }, 'resolved', rule);
+  }
+  /** The rule an alert was raised under (null once deleted), and silences up to date: read before a transaction. */
+  async function ruleOf(a: AlertsTable) {
+    await silences.fresh();
+    return rules.get(a.rule_id).catch(() => null);
   }
 
   async function raise(c: Condition): Promise<void> {
@@ -143,6 +161,7 @@ export function createAlertEngine(deps: {
       if (scope === undefined) return; // the node is gone
       const rule = await rules.ruleFor(c.kind, scope);
       if (!rule) return;
+      await silences.fresh();
       const now = clock.now();
       try {
         await store.transaction(async (r) => {
@@ -158,8 +177,12 @@ export function createAlertEngine(deps: {
           const recent = await r.alerts.findResolvedSince(key, now - FLAP_WINDOW_MS);
           if (recent && recent.rule_id === rule.id) {
             const reopened = { ...recent, summary: c.summary, count: recent.count + 1, resolved_at: null };
-            await r.alerts.update(recent.id, { summary: c.summary, count: reopened.count, resolved_at: null });
-            await fire(r, reopened, rule.repeat_seconds);
+            await r.alerts.update(recent.id, {
+              summary: c.summary,
+              count: reopened.count,
+              resolved_at: null,
+            });
+            await fire(r, reopened, rule);
             return;
           }
           const node = await nodeOf(r, c.nodeId);
@@ -189,7 +212,7 @@ export function createAlertEngine(deps: {
             updated_at: now,
           };
           await r.alerts.insert(row);
-          if (rule.for_seconds === 0) await fire(r, row, rule.repeat_seconds);
+          if (rule.for_seconds === 0) await fire(r, row, rule);
         });
       } catch (err) {
         // Another replica raised the same condition at the same moment: its alert is the one.
@@ -202,11 +225,12 @@ export function createAlertEngine(deps: {
     await inOrder(key, async () => {
       const open = await repo().findOpen(key);
       if (!open || open.resolve_at !== null) return;
+      const rule = await ruleOf(open);
       await store.transaction(async (r) => {
         if (open.state === 'pending') await r.alerts.delete(open.id);
         else if (open.count > 1)
           await r.alerts.update(open.id, { resolve_at: clock.now() + FLAP_HOLD_MS, updated_at: clock.now() });
-        else await resolve(r, open);
+        else await resolve(r, open, rule);
       });
     });
   }
@@ -218,12 +242,12 @@ export function createAlertEngine(deps: {
       clearKey(conditionKey(kind, nodeId, subject)),
     /** Every open alert of kinds on a node clears (a node back online ends its offline and pending alerts). */
     async clearNode(nodeId: string, kinds?: AlertKind[]) {
-      for (const a of await repo().openOfNode(nodeId)) if (!kinds || kinds.includes(a.kind as AlertKind)) await clearKey(a.key);
+      for (const a of await repo().openOfNode(nodeId))
+        if (!kinds || kinds.includes(a.kind as AlertKind)) await clearKey(a.key);
     },
     /** Clears every open alert of one kind and node whatever its subject. */
     async clearAllOf(kind: AlertKind, nodeId: string | null) {
-      for (const a of await repo().openWithPrefix(conditionKey(kind, nodeId, '')))
-        await clearKey(a.key);
+      for (const a of await repo().openWithPrefix(conditionKey(kind, nodeId, ''))) await clearKey(a.key);
     },
     /**
      * Fire what waited its `for`, resolve flapping alerts that stayed clear, repeat unacknowledged ones. Runs on one
@@ -233,24 +257,25 @@ export function createAlertEngine(deps: {
       const now = clock.now();
       let n = 0;
       for (const a of await repo().dueToFire(now, SWEEP_LIMIT)) {
-        const rule = await rules.get(a.rule_id).catch(() => null);
+        const rule = await ruleOf(a);
         await store.transaction(async (r) => {
           if (!rule || !rule.enabled) await r.alerts.delete(a.id);
-          else await fire(r, a, rule.repeat_seconds);
+          else await fire(r, a, rule);
         });
         n++;
       }
       for (const a of await repo().dueToResolve(now, SWEEP_LIMIT)) {
-        await inOrder(a.key, () => store.transaction((r) => resolve(r, a)));
+        const rule = await ruleOf(a);
+        await inOrder(a.key, () => store.transaction((r) => resolve(r, a, rule)));
         n++;
       }
       for (const a of await repo().dueToRepeat(now, SWEEP_LIMIT)) {
-        const rule = await rules.get(a.rule_id).catch(() => null);
+        const rule = await ruleOf(a);
         await store.transaction(async (r) => {
           await r.alerts.update(a.id, {
             repeat_at: rule?.repeat_seconds ? now + rule.repeat_seconds * 1000 : null,
           });
-          await notify(r, a, 'firing');
+          await notify(r, a, 'firing', rule);
         });
         n++;
       }
@@ -275,7 +300,12 @@ export function createAlertEngine(deps: {
           repeat_at: null,
           updated_at: now,
         });
-        await r.audit.record(actor, 'alert.acknowledged', { type: 'alert', id }, { kind: a.kind, node_id: a.node_id, comment });
+        await r.audit.record(
+          actor,
+          'alert.acknowledged',
+          { type: 'alert', id },
+          { kind: a.kind, node_id: a.node_id, comment },
+        );
       });
       return this.get(id);
     },
@@ -283,13 +313,21 @@ export function createAlertEngine(deps: {
       const a = await repo().find(id);
       if (!a || a.state === 'pending') throw new AppError('NOT_FOUND', `no alert ${id}`);
       const node = await nodeOf(store.repos, a.node_id);
-      return presentAlert(a, node?.hostname ?? null, await silences.mutes(a, () => roomsOf(store.repos, a.node_id)));
+      await silences.fresh();
+      return presentAlert(
+        a,
+        node?.hostname ?? null,
+        await silences.mutes(a, () => roomsOf(store.repos, a.node_id)),
+      );
     },
     async list(f: AlertFilter): Promise<{ alerts: AlertView[]; next: string | null }> {
       const rows: AlertRow[] = await repo().list({ ...f, limit: f.limit + 1 });
       const page = rows.slice(0, f.limit);
+      await silences.fresh();
       const rooms = new Map<string, string[]>();
-      for (const x of await repo().roomsOf([...new Set(page.map((a) => a.node_id).filter((n): n is string => !!n))]))
+      for (const x of await repo().roomsOf([
+        ...new Set(page.map((a) => a.node_id).filter((n): n is string => !!n)),
+      ]))
         rooms.set(x.node_id, [...(rooms.get(x.node_id) ?? []), x.room_id]);
       const alerts: AlertView[] = [];
       for (const a of page)

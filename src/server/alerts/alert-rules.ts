@@ -23,20 +23,98 @@ export interface RuleInput {
 const HOUR = 3600;
 /** The rules a new server starts with: every condition is visible; none is sent anywhere until a channel is added. */
 export const DEFAULT_RULES: (Omit<RuleInput, 'channel_ids' | 'enabled'> & { id: string })[] = [
-  { id: 'default-node-offline', name: 'Node offline', kind: 'node_offline', severity: 'critical', for_seconds: 300 },
-  { id: 'default-node-pending', name: 'Node never connected', kind: 'node_pending', severity: 'info', for_seconds: HOUR },
-  { id: 'default-duplicate', name: 'Duplicate identity suspected', kind: 'duplicate_identity', severity: 'warning', for_seconds: 0 },
-  { id: 'default-backup-failed', name: 'Backup failed', kind: 'backup_failed', severity: 'critical', for_seconds: 0 },
-  { id: 'default-backup-overdue', name: 'Backup overdue', kind: 'backup_overdue', severity: 'warning', for_seconds: 0 },
-  { id: 'default-check-failed', name: 'Repository check failed', kind: 'check_failed', severity: 'critical', for_seconds: 0 },
-  { id: 'default-repo-locked', name: 'Repository locked', kind: 'repository_locked', severity: 'warning', for_seconds: 0 },
-  { id: 'default-repo-init', name: 'Repository could not be initialised', kind: 'repository_init_failed', severity: 'warning', for_seconds: 0 },
-  { id: 'default-update-failed', name: 'Agent update failed', kind: 'update_failed', severity: 'warning', for_seconds: 0 },
+  {
+    id: 'default-node-offline',
+    name: 'Node offline',
+    kind: 'node_offline',
+    severity: 'critical',
+    for_seconds: 300,
+  },
+  {
+    id: 'default-node-pending',
+    name: 'Node never connected',
+    kind: 'node_pending',
+    severity: 'info',
+    for_seconds: HOUR,
+  },
+  {
+    id: 'default-duplicate',
+    name: 'Duplicate identity suspected',
+    kind: 'duplicate_identity',
+    severity: 'warning',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-backup-failed',
+    name: 'Backup failed',
+    kind: 'backup_failed',
+    severity: 'critical',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-backup-overdue',
+    name: 'Backup overdue',
+    kind: 'backup_overdue',
+    severity: 'warning',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-check-failed',
+    name: 'Repository check failed',
+    kind: 'check_failed',
+    severity: 'critical',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-repo-locked',
+    name: 'Repository locked',
+    kind: 'repository_locked',
+    severity: 'warning',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-repo-init',
+    name: 'Repository could not be initialised',
+    kind: 'repository_init_failed',
+    severity: 'warning',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-update-failed',
+    name: 'Agent update failed',
+    kind: 'update_failed',
+    severity: 'warning',
+    for_seconds: 0,
+  },
   { id: 'default-job-lost', name: 'Job lost', kind: 'job_lost', severity: 'info', for_seconds: 0 },
-  { id: 'default-storage', name: 'Server storage unhealthy', kind: 'storage_unhealthy', severity: 'critical', for_seconds: 0 },
-  { id: 'default-replica-lost', name: 'Cluster replica lost', kind: 'replica_lost', severity: 'critical', for_seconds: 0 },
-  { id: 'default-certificate', name: 'Certificate expiring', kind: 'certificate_expiring', severity: 'warning', for_seconds: 0 },
-  { id: 'default-channel-failing', name: 'Notification channel failing', kind: 'channel_failing', severity: 'warning', for_seconds: 0 },
+  {
+    id: 'default-storage',
+    name: 'Server storage unhealthy',
+    kind: 'storage_unhealthy',
+    severity: 'critical',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-replica-lost',
+    name: 'Cluster replica lost',
+    kind: 'replica_lost',
+    severity: 'critical',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-certificate',
+    name: 'Certificate expiring',
+    kind: 'certificate_expiring',
+    severity: 'warning',
+    for_seconds: 0,
+  },
+  {
+    id: 'default-channel-failing',
+    name: 'Notification channel failing',
+    kind: 'channel_failing',
+    severity: 'warning',
+    for_seconds: 0,
+  },
 ];
 
 /** Rules are re-read this often, so that a change made at another replica applies here too. */
@@ -85,7 +163,10 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
 
   async function checkRefs(input: Partial<RuleInput>) {
     if (input.kind && SERVER_KINDS.has(input.kind) && (input.space_id || input.room_id))
-      throw new AppError('VALIDATION_FAILED', `${input.kind} is about the server: its rules apply everywhere (no space or room)`);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `${input.kind} is about the server: its rules apply everywhere (no space or room)`,
+      );
     if (input.room_id && !(await store.repos.spaces.findRoom(input.room_id)))
       throw new AppError('NOT_FOUND', `no room ${input.room_id}`);
     if (input.space_id && !(await store.repos.spaces.findSpace(input.space_id)))
@@ -145,14 +226,24 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
       };
       await store.transaction(async (r) => {
         await r.alerts.insertRule(row);
-        await r.audit.record(actor, 'alert_rule.created', { type: 'alert_rule', id: row.id }, { name: row.name, kind: row.kind });
+        await r.audit.record(
+          actor,
+          'alert_rule.created',
+          { type: 'alert_rule', id: row.id },
+          { name: row.name, kind: row.kind },
+        );
       });
       await reload();
       return presentRule(row);
     },
     async update(actor: Actor, id: string, patch: Partial<RuleInput>) {
       const was = await this.get(id);
-      await checkRefs({ ...patch, kind: patch.kind ?? was.kind, space_id: patch.space_id ?? was.space_id, room_id: patch.room_id ?? was.room_id });
+      await checkRefs({
+        ...patch,
+        kind: patch.kind ?? was.kind,
+        space_id: patch.space_id ?? was.space_id,
+        room_id: patch.room_id ?? was.room_id,
+      });
       const set: Partial<AlertRulesTable> = { updated_at: clock.now() };
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.kind !== undefined) set.kind = patch.kind;
@@ -166,7 +257,12 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
       await store.transaction(async (r) => {
         await r.alerts.updateRule(id, set);
-        await r.audit.record(actor, 'alert_rule.updated', { type: 'alert_rule', id }, { fields: Object.keys(patch) });
+        await r.audit.record(
+          actor,
+          'alert_rule.updated',
+          { type: 'alert_rule', id },
+          { fields: Object.keys(patch) },
+        );
       });
       await reload();
       return this.get(id);
@@ -184,7 +280,9 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
       for (const rule of await r.alerts.listRules()) {
         const ids = JSON.parse(rule.channel_ids) as string[];
         if (ids.includes(channelId))
-          await r.alerts.updateRule(rule.id, { channel_ids: JSON.stringify(ids.filter((c) => c !== channelId)) });
+          await r.alerts.updateRule(rule.id, {
+            channel_ids: JSON.stringify(ids.filter((c) => c !== channelId)),
+          });
       }
     },
     /** A new server's rules (once per database: a rule deleted later stays deleted). */

@@ -38,31 +38,58 @@ export function createAlertSources(deps: {
     const ok = e.state === 'succeeded';
     const why = e.error ?? e.state;
     if (e.state === 'lost')
-      await engine.raise({ kind: 'job_lost', nodeId: e.node_id, subject: job.type, summary: `${job.type} job on ${name} was lost: ${why}` });
+      await engine.raise({
+        kind: 'job_lost',
+        nodeId: e.node_id,
+        subject: job.type,
+        summary: `${job.type} job on ${name} was lost: ${why}`,
+      });
     else if (ok) await engine.clear('job_lost', e.node_id, job.type);
     switch (job.type) {
       case 'restic.backup': {
-        const groupName = group ? ((await store.repos.schedules.findGroup(e.node_id, group))?.name ?? group) : '';
+        const groupName = group
+          ? ((await store.repos.schedules.findGroup(e.node_id, group))?.name ?? group)
+          : '';
         const what = groupName ? ` of "${groupName}"` : '';
         if (ok) {
           await engine.clear('backup_failed', e.node_id, group);
           await engine.clear('backup_overdue', e.node_id, group);
         } else
-          await engine.raise({ kind: 'backup_failed', nodeId: e.node_id, subject: group, summary: `backup${what} on ${name} failed: ${why}` });
+          await engine.raise({
+            kind: 'backup_failed',
+            nodeId: e.node_id,
+            subject: group,
+            summary: `backup${what} on ${name} failed: ${why}`,
+          });
         break;
       }
       case 'restic.check':
         if (ok) await engine.clear('check_failed', e.node_id);
-        else await engine.raise({ kind: 'check_failed', nodeId: e.node_id, summary: `repository check on ${name} failed: ${why}` });
+        else
+          await engine.raise({
+            kind: 'check_failed',
+            nodeId: e.node_id,
+            summary: `repository check on ${name} failed: ${why}`,
+          });
         break;
       case 'agent.update':
         if (ok) await engine.clear('update_failed', e.node_id);
-        else await engine.raise({ kind: 'update_failed', nodeId: e.node_id, summary: `agent update on ${name} failed: ${why}` });
+        else
+          await engine.raise({
+            kind: 'update_failed',
+            nodeId: e.node_id,
+            summary: `agent update on ${name} failed: ${why}`,
+          });
         break;
     }
     if (job.type.startsWith('restic.')) {
       const lock = (await store.repos.nodes.findNode(e.node_id))?.repo_lock ?? null;
-      if (lock) await engine.raise({ kind: 'repository_locked', nodeId: e.node_id, summary: `repository of ${name} is locked: ${lock}` });
+      if (lock)
+        await engine.raise({
+          kind: 'repository_locked',
+          nodeId: e.node_id,
+          summary: `repository of ${name} is locked: ${lock}`,
+        });
       else if (ok) await engine.clear('repository_locked', e.node_id);
     }
   }
@@ -71,7 +98,11 @@ export function createAlertSources(deps: {
     switch (e.type) {
       case 'node.presence':
         if (e.status === 'offline')
-          await engine.raise({ kind: 'node_offline', nodeId: e.node_id, summary: `${await host(e.node_id)} is offline: ${e.reason}` });
+          await engine.raise({
+            kind: 'node_offline',
+            nodeId: e.node_id,
+            summary: `${await host(e.node_id)} is offline: ${e.reason}`,
+          });
         else if (e.status === 'online') await engine.clearNode(e.node_id, ['node_offline', 'node_pending']);
         else if (e.status === 'removed') await engine.clearNode(e.node_id);
         return;
@@ -83,7 +114,11 @@ export function createAlertSources(deps: {
         });
       case 'node.duplicate':
         return e.duplicate_suspected
-          ? engine.raise({ kind: 'duplicate_identity', nodeId: e.node_id, summary: `${await host(e.node_id)}: ${e.reason || 'duplicate identity suspected'}` })
+          ? engine.raise({
+              kind: 'duplicate_identity',
+              nodeId: e.node_id,
+              summary: `${await host(e.node_id)}: ${e.reason || 'duplicate identity suspected'}`,
+            })
           : engine.clear('duplicate_identity', e.node_id);
       case 'node.repo':
         if (e.repo_status === 'init_failed') {
@@ -111,7 +146,9 @@ export function createAlertSources(deps: {
       for (const r of rows) {
         const name = await host(r.node_id);
         const group = r.group_name ? ` of "${r.group_name}"` : '';
-        const last = r.last_success_at ? `last success ${new Date(r.last_success_at).toISOString()}` : 'never succeeded';
+        const last = r.last_success_at
+          ? `last success ${new Date(r.last_success_at).toISOString()}`
+          : 'never succeeded';
         await engine.raise({
           kind: 'backup_overdue',
           nodeId: r.node_id,
@@ -137,7 +174,10 @@ export function createAlertSources(deps: {
           kind: 'certificate_expiring',
           nodeId: null,
           subject: c.name,
-          summary: days < 0 ? `the ${c.name} has expired` : `the ${c.name} expires in ${days} days (${new Date(until).toISOString().slice(0, 10)})`,
+          summary:
+            days < 0
+              ? `the ${c.name} has expired`
+              : `the ${c.name} expires in ${days} days (${new Date(until).toISOString().slice(0, 10)})`,
         });
       } else await engine.clear('certificate_expiring', null, c.name);
     }
@@ -146,7 +186,11 @@ export function createAlertSources(deps: {
   async function storage() {
     const failing = deps.storageFailing?.() ?? null;
     if (failing && !storageRaised) {
-      await engine.raise({ kind: 'storage_unhealthy', nodeId: null, summary: `the server's storage does not take writes: ${failing}` });
+      await engine.raise({
+        kind: 'storage_unhealthy',
+        nodeId: null,
+        summary: `the server's storage does not take writes: ${failing}`,
+      });
       storageRaised = true;
     } else if (!failing && storageRaised) {
       await engine.clear('storage_unhealthy', null);
@@ -157,7 +201,9 @@ export function createAlertSources(deps: {
   return {
     /** Handle one event of this process (bus.subscribeLocal). */
     handle(e: MusterEvent): void {
-      void onEvent(e).catch((err: unknown) => log.warn({ err, event: e.type }, 'an alert condition could not be recorded'));
+      void onEvent(e).catch((err: unknown) =>
+        log.warn({ err, event: e.type }, 'an alert condition could not be recorded'),
+      );
     },
     /** What is checked on the replica running the periodic work: overdue backups, certificates, storage. */
     async periodic() {
@@ -167,10 +213,19 @@ export function createAlertSources(deps: {
     /** Nodes that went offline without an event (the server restarted): each may alert after its rule's `for`. */
     async wentOffline(ids: string[], reason: string) {
       for (const id of ids)
-        await engine.raise({ kind: 'node_offline', nodeId: id, summary: `${await host(id)} is offline: ${reason}` });
+        await engine.raise({
+          kind: 'node_offline',
+          nodeId: id,
+          summary: `${await host(id)} is offline: ${reason}`,
+        });
     },
     replicaLost: (name: string) =>
-      engine.raise({ kind: 'replica_lost', nodeId: null, subject: name, summary: `cluster replica ${name} was lost; its agents reconnect to the others` }),
+      engine.raise({
+        kind: 'replica_lost',
+        nodeId: null,
+        subject: name,
+        summary: `cluster replica ${name} was lost; its agents reconnect to the others`,
+      }),
     replicaBack: (name: string) => engine.clear('replica_lost', null, name),
   };
 }

@@ -7,7 +7,6 @@ import type { EventBus } from '../events/event-bus.ts';
 import { createNodeEvents } from '../events/node-events.ts';
 import { createChannelsService } from '../notifications/channels-service.ts';
 import { createNotifier, FAILING_AFTER } from '../notifications/notifier.ts';
-import type { Observability } from '../observability.ts';
 import type { Store } from '../repos/store.ts';
 import { createAlertEngine } from './alert-engine.ts';
 import { createAlertRules } from './alert-rules.ts';
@@ -30,7 +29,11 @@ export function createAlerting(deps: {
   sealer: Sealer;
   bus: EventBus;
   log: Logger;
-  observability: Observability;
+  /** The metrics alerting reports (observability.ts). */
+  observability: {
+    alertsGauge(read: () => Promise<{ kind: string; severity: string; n: number }[]>): void;
+    notified(channelType: string, result: 'sent' | 'failed' | 'muted', count: number): void;
+  };
   publicUrl: string | null;
   certificates: { name: string; pem: string }[];
   storageFailing: () => string | null;
@@ -78,7 +81,11 @@ export function createAlerting(deps: {
     forget: (r, id) => rules.forgetChannel(r, id),
   });
   deps.observability.alertsGauge(async () =>
-    (await store.repos.alerts.openCounts()).map((r) => ({ kind: r.kind, severity: r.severity, n: Number(r.n) })),
+    (await store.repos.alerts.openCounts()).map((r) => ({
+      kind: r.kind,
+      severity: r.severity,
+      n: Number(r.n),
+    })),
   );
 
   let unsubscribe: (() => void) | null = null;
@@ -134,7 +141,9 @@ export function createAlerting(deps: {
     async restarted(offline: string[], reason: string) {
       const graceMs = Math.max(
         0,
-        ...(await rules.list()).filter((r) => r.kind === 'node_offline' && r.enabled).map((r) => r.for_seconds * 1000),
+        ...(await rules.list())
+          .filter((r) => r.kind === 'node_offline' && r.enabled)
+          .map((r) => r.for_seconds * 1000),
       );
       await engine.restarted(['node_offline'], graceMs);
       await sources.wentOffline(offline, reason);
@@ -168,7 +177,11 @@ export function createAlerting(deps: {
           bytes_protected: backups.bytes,
         },
         recent_events: recent.events,
-        noisiest_nodes: noisiest.map((n) => ({ node_id: n.node_id ?? '', hostname: n.hostname, alerts: Number(n.n) })),
+        noisiest_nodes: noisiest.map((n) => ({
+          node_id: n.node_id ?? '',
+          hostname: n.hostname,
+          alerts: Number(n.n),
+        })),
       };
     },
   };

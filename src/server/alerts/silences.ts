@@ -55,10 +55,13 @@ export function createSilences(deps: { store: Store; clock: Clock }) {
   });
   return {
     reload,
+    /** Re-read the silences if they are old (outside a transaction: `mutes` reads none itself). */
+    async fresh() {
+      if (clock.now() - loadedAt > RELOAD_MS) await reload();
+    },
     /** Whether a silence mutes this alert now; `rooms` are its node's rooms (asked for only when a silence needs them). */
     async mutes(a: Silenceable, rooms: () => Promise<string[]>): Promise<boolean> {
       const now = clock.now();
-      if (now - loadedAt > RELOAD_MS) await reload();
       for (const s of active) {
         if (s.starts_at > now || s.ends_at <= now) continue;
         if (s.kind && s.kind !== a.kind) continue;
@@ -97,13 +100,18 @@ export function createSilences(deps: { store: Store; clock: Clock }) {
       };
       await store.transaction(async (r) => {
         await r.alerts.insertSilence(row);
-        await r.audit.record(actor, 'silence.created', { type: 'silence', id: row.id }, {
-          kind: row.kind,
-          node_id: row.node_id,
-          room_id: row.room_id,
-          severity: row.severity,
-          ends_at: row.ends_at,
-        });
+        await r.audit.record(
+          actor,
+          'silence.created',
+          { type: 'silence', id: row.id },
+          {
+            kind: row.kind,
+            node_id: row.node_id,
+            room_id: row.room_id,
+            severity: row.severity,
+            ends_at: row.ends_at,
+          },
+        );
       });
       await reload();
       return present(row, now);

@@ -17,12 +17,14 @@ async function describe(
 ): Promise<{ node_id: string; kind: Kind; summary: string } | null> {
   switch (e.type) {
     case 'node.presence':
-      if (e.status === 'removed') return { node_id: e.node_id, kind: 'removed', summary: `removed: ${e.reason}` };
+      if (e.status === 'removed')
+        return { node_id: e.node_id, kind: 'removed', summary: `removed: ${e.reason}` };
       if (e.status === 'online')
         return /replaced|took over|taken over/i.test(e.reason)
           ? { node_id: e.node_id, kind: 'taken_over', summary: `link taken over: ${e.reason}` }
           : { node_id: e.node_id, kind: 'online', summary: `online: ${e.reason}` };
-      if (e.status === 'offline') return { node_id: e.node_id, kind: 'offline', summary: `offline: ${e.reason}` };
+      if (e.status === 'offline')
+        return { node_id: e.node_id, kind: 'offline', summary: `offline: ${e.reason}` };
       return null;
     case 'node.claimed':
       return { node_id: e.node_id, kind: 'claimed', summary: `claimed as ${e.hostname}` };
@@ -31,14 +33,22 @@ async function describe(
         ? { node_id: e.node_id, kind: 'duplicate', summary: e.reason || 'duplicate identity suspected' }
         : null;
     case 'node.repo':
-      return { node_id: e.node_id, kind: 'repository', summary: `repository ${e.repo_status.replace('_', ' ')}` };
+      return {
+        node_id: e.node_id,
+        kind: 'repository',
+        summary: `repository ${e.repo_status.replace('_', ' ')}`,
+      };
     case 'job.state': {
       if (!['succeeded', 'failed', 'lost'].includes(e.state)) return null;
       const job = await store.repos.jobs.find(e.job_id);
       if (job?.type === 'restic.backup')
         return e.state === 'succeeded'
           ? { node_id: e.node_id, kind: 'backup_succeeded', summary: 'backup succeeded' }
-          : { node_id: e.node_id, kind: 'backup_failed', summary: `backup ${e.state}: ${e.error ?? 'no reason given'}` };
+          : {
+              node_id: e.node_id,
+              kind: 'backup_failed',
+              summary: `backup ${e.state}: ${e.error ?? 'no reason given'}`,
+            };
       if (job?.type === 'agent.update')
         return {
           node_id: e.node_id,

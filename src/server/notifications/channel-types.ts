@@ -91,8 +91,7 @@ function title(d: Delivery): string {
   const [first] = d.alerts;
   if (d.state === 'test') return 'Muster: test notification';
   const tag = d.state === 'firing' ? 'FIRING' : 'RESOLVED';
-  if (d.alerts.length === 1 && first)
-    return `[${tag}] ${first.summary}`;
+  if (d.alerts.length === 1 && first) return `[${tag}] ${first.summary}`;
   const kinds = [...new Set(d.alerts.map((a) => a.kind))].join(', ');
   return `[${tag}] ${d.alerts.length} alerts: ${kinds}`;
 }
@@ -141,26 +140,41 @@ async function post(url: string, body: string, headers: Record<string, string>):
     await res.arrayBuffer().catch(() => undefined);
     return res.ok
       ? { ok: true, status_code: res.status, error: null }
-      : { ok: false, status_code: res.status, error: `the receiver answered ${res.status} ${res.statusText}` };
+      : {
+          ok: false,
+          status_code: res.status,
+          error: `the receiver answered ${res.status} ${res.statusText}`,
+        };
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message;
-    return { ok: false, status_code: null, error: cause ?? (err instanceof Error ? err.message : String(err)) };
+    return {
+      ok: false,
+      status_code: null,
+      error: cause ?? (err instanceof Error ? err.message : String(err)),
+    };
   }
 }
 
 const json = { 'content-type': 'application/json' };
 
 /** Send one delivery through one channel. Never throws: the result says what happened. */
-export async function deliver(type: ChannelType, config: ChannelConfig, d: Delivery): Promise<DeliveryResult> {
+export async function deliver(
+  type: ChannelType,
+  config: ChannelConfig,
+  d: Delivery,
+): Promise<DeliveryResult> {
   const head = title(d);
   const text = lines(d).join('\n');
   const worst = d.alerts.reduce((w, a) => Math.max(w, PRIORITY[a.severity]), d.state === 'resolved' ? 2 : 3);
-  const url = String(config.url ?? '');
+  const url = typeof config.url === 'string' ? config.url : '';
   switch (type) {
     case 'webhook': {
       const body = webhookBody(d);
       const secret = typeof config.secret === 'string' ? config.secret : null;
-      return post(url, body, { ...json, ...(secret ? { 'x-muster-signature': signature(secret, body) } : {}) });
+      return post(url, body, {
+        ...json,
+        ...(secret ? { 'x-muster-signature': signature(secret, body) } : {}),
+      });
     }
     case 'slack':
     case 'mattermost':
@@ -192,7 +206,7 @@ export async function deliver(type: ChannelType, config: ChannelConfig, d: Deliv
       return post(
         `${url.replace(/\/+$/, '')}/message`,
         JSON.stringify({ title: head, message: text, priority: worst * 2 }),
-        { ...json, 'x-gotify-key': String(config.token ?? '') },
+        { ...json, 'x-gotify-key': typeof config.token === 'string' ? config.token : '' },
       );
     case 'email':
       return sendMail(config, head, text);

@@ -26,7 +26,7 @@ function checkConfig(type: ChannelType, config: unknown): ChannelConfig {
       `config${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'} (a ${type} channel)`,
     );
   }
-  return parsed.data as ChannelConfig;
+  return parsed.data;
 }
 
 /**
@@ -80,14 +80,22 @@ export function createChannelsService(deps: {
       };
       await store.transaction(async (r) => {
         await r.notifications.insertChannel(c);
-        await r.audit.record(actor, 'channel.created', { type: 'channel', id: c.id }, { name: c.name, channel_type: c.type });
+        await r.audit.record(
+          actor,
+          'channel.created',
+          { type: 'channel', id: c.id },
+          { name: c.name, channel_type: c.type },
+        );
       });
       return present(c);
     },
     async update(actor: Actor, id: string, patch: Partial<ChannelInput>) {
       const was = await row(id);
       if (patch.type && patch.type !== was.type)
-        throw new AppError('CHANNEL_TYPE_CHANGE', `the channel is a ${was.type} channel; its type cannot change`);
+        throw new AppError(
+          'CHANNEL_TYPE_CHANGE',
+          `the channel is a ${was.type} channel; its type cannot change`,
+        );
       const set: Partial<NotificationChannelsTable> = { updated_at: clock.now() };
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
@@ -97,10 +105,15 @@ export function createChannelsService(deps: {
         );
       await store.transaction(async (r) => {
         await r.notifications.updateChannel(id, set);
-        await r.audit.record(actor, 'channel.updated', { type: 'channel', id }, {
-          fields: Object.keys(patch),
-          ...(patch.config ? { config_fields: Object.keys(patch.config) } : {}),
-        });
+        await r.audit.record(
+          actor,
+          'channel.updated',
+          { type: 'channel', id },
+          {
+            fields: Object.keys(patch),
+            ...(patch.config ? { config_fields: Object.keys(patch.config) } : {}),
+          },
+        );
       });
       return present(await row(id));
     },
@@ -115,7 +128,12 @@ export function createChannelsService(deps: {
     async test(actor: Actor, id: string) {
       const c = await row(id);
       const result = await deps.notifier.test(c);
-      await store.repos.audit.record(actor, 'channel.tested', { type: 'channel', id }, { ok: result.ok, status_code: result.status_code });
+      await store.repos.audit.record(
+        actor,
+        'channel.tested',
+        { type: 'channel', id },
+        { ok: result.ok, status_code: result.status_code },
+      );
       return result;
     },
     async attempts(id: string, limit: number) {

@@ -68,7 +68,12 @@ export function createNotifier(deps: {
     return { ...result, duration_ms: Math.max(0, clock.now() - started) };
   }
 
-  async function recordAttempt(channel: NotificationChannelsTable, batchId: string, count: number, r: DeliveryResult & { duration_ms: number }) {
+  async function recordAttempt(
+    channel: NotificationChannelsTable,
+    batchId: string,
+    count: number,
+    r: DeliveryResult & { duration_ms: number },
+  ) {
     const now = clock.now();
     await store.repos.notifications.recordAttempt({
       id: randomUUID(),
@@ -87,7 +92,8 @@ export function createNotifier(deps: {
       last_error: r.ok ? channel.last_error : r.error,
       ...(r.ok ? { last_sent_at: now } : {}),
     });
-    if (!r.ok && failures === FAILING_AFTER) await hooks.channelFailing(channel, r.error ?? 'delivery failed');
+    if (!r.ok && failures === FAILING_AFTER)
+      await hooks.channelFailing(channel, r.error ?? 'delivery failed');
     if (r.ok && channel.failures >= FAILING_AFTER) await hooks.channelRecovered(channel);
   }
 

@@ -20,15 +20,20 @@ export type AlertRow = AlertsTable & { hostname: string | null };
 export function createAlertsRepo(db: Db) {
   return {
     listRules: () => db.selectFrom('alert_rules').selectAll().orderBy('created_at').orderBy('id').execute(),
-    findRule: (id: string) => db.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst(),
+    findRule: (id: string) =>
+      db.selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirst(),
     insertRule: (row: AlertRulesTable) => db.insertInto('alert_rules').values(row).execute(),
     updateRule: (id: string, set: Partial<AlertRulesTable>) =>
       db.updateTable('alert_rules').set(set).where('id', '=', id).executeTakeFirst(),
     deleteRule: (id: string) => db.deleteFrom('alert_rules').where('id', '=', id).executeTakeFirst(),
     countRules: async () =>
       Number(
-        (await db.selectFrom('alert_rules').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ??
-          0,
+        (
+          await db
+            .selectFrom('alert_rules')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
       ),
 
     /** The open (not resolved) alert of a condition, if any. */
@@ -128,7 +133,10 @@ export function createAlertsRepo(db: Db) {
       if (f.before) {
         const { since, id } = f.before;
         q = q.where((eb) =>
-          eb.or([eb('alerts.since', '<', since), eb.and([eb('alerts.since', '=', since), eb('alerts.id', '<', id)])]),
+          eb.or([
+            eb('alerts.since', '<', since),
+            eb.and([eb('alerts.since', '=', since), eb('alerts.id', '<', id)]),
+          ]),
         );
       }
       return q.orderBy('alerts.since', 'desc').orderBy('alerts.id', 'desc').limit(f.limit).execute();
@@ -156,7 +164,11 @@ export function createAlertsRepo(db: Db) {
       db
         .selectFrom('alerts')
         .innerJoin('nodes', 'nodes.id', 'alerts.node_id')
-        .select(['alerts.node_id as node_id', 'nodes.hostname as hostname', sql<number>`sum(alerts.count)`.as('n')])
+        .select([
+          'alerts.node_id as node_id',
+          'nodes.hostname as hostname',
+          sql<number>`sum(alerts.count)`.as('n'),
+        ])
         .where('alerts.since', '>=', since)
         .where('alerts.state', '<>', 'pending')
         .groupBy(['alerts.node_id', 'nodes.hostname'])
@@ -176,13 +188,18 @@ export function createAlertsRepo(db: Db) {
 
     listSilences: (now: number) =>
       db.selectFrom('silences').selectAll().where('ends_at', '>', now).orderBy('starts_at').execute(),
-    findSilence: (id: string) => db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst(),
+    findSilence: (id: string) =>
+      db.selectFrom('silences').selectAll().where('id', '=', id).executeTakeFirst(),
     insertSilence: (row: SilencesTable) => db.insertInto('silences').values(row).execute(),
     deleteSilence: (id: string) => db.deleteFrom('silences').where('id', '=', id).executeTakeFirst(),
     /** Rooms of these nodes, for silences and rules that name a room. */
     roomsOf: (nodeIds: string[]) =>
       nodeIds.length === 0
         ? Promise.resolve([])
-        : db.selectFrom('room_nodes').select(['node_id', 'room_id']).where('node_id', 'in', nodeIds).execute(),
+        : db
+            .selectFrom('room_nodes')
+            .select(['node_id', 'room_id'])
+            .where('node_id', 'in', nodeIds)
+            .execute(),
   };
 }

@@ -85,8 +85,12 @@ export function createBackupsRepo(db: Db) {
         .innerJoin('nodes', 'nodes.id', 'backup_status.node_id')
         .select([
           sql<number>`count(*)`.as('total'),
-          sql<number>`sum(case when backup_status.due_at is not null and backup_status.due_at <= ${now} then 1 else 0 end)`.as('overdue'),
-          sql<number>`sum(case when backup_status.last_failure_at is not null and (backup_status.last_success_at is null or backup_status.last_failure_at > backup_status.last_success_at) then 1 else 0 end)`.as('failing'),
+          sql<number>`sum(case when backup_status.due_at is not null and backup_status.due_at <= ${now} then 1 else 0 end)`.as(
+            'overdue',
+          ),
+          sql<number>`sum(case when backup_status.last_failure_at is not null and (backup_status.last_success_at is null or backup_status.last_failure_at > backup_status.last_success_at) then 1 else 0 end)`.as(
+            'failing',
+          ),
           sql<number>`coalesce(sum(backup_status.bytes_total), 0)`.as('bytes'),
         ])
         .where('nodes.status', '!=', 'removed')

@@ -80,7 +80,11 @@ export function createClusterRepo(db: Db) {
       reason: string,
       everything: boolean,
     ): Promise<{ nodes: string[]; replicas: string[] }> {
-      const lostRows = await db.selectFrom('replicas').select(['id', 'name']).where('lease_until', '<', now).execute();
+      const lostRows = await db
+        .selectFrom('replicas')
+        .select(['id', 'name'])
+        .where('lease_until', '<', now)
+        .execute();
       const lost = lostRows.map((r) => r.id);
       if (lost.length === 0 && !everything) return { nodes: [], replicas: [] };
       const gone = (ref: 'nodes.link_replica' | 'link_sessions.replica_id') =>

@@ -12,10 +12,12 @@ export function createNotificationsRepo(db: Db) {
       db.selectFrom('notification_channels').selectAll().orderBy('created_at').orderBy('id').execute(),
     findChannel: (id: string) =>
       db.selectFrom('notification_channels').selectAll().where('id', '=', id).executeTakeFirst(),
-    insertChannel: (row: NotificationChannelsTable) => db.insertInto('notification_channels').values(row).execute(),
+    insertChannel: (row: NotificationChannelsTable) =>
+      db.insertInto('notification_channels').values(row).execute(),
     updateChannel: (id: string, set: Partial<NotificationChannelsTable>) =>
       db.updateTable('notification_channels').set(set).where('id', '=', id).executeTakeFirst(),
-    deleteChannel: (id: string) => db.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst(),
+    deleteChannel: (id: string) =>
+      db.deleteFrom('notification_channels').where('id', '=', id).executeTakeFirst(),
 
     enqueue: (rows: NotificationsTable[]) =>
       rows.length === 0 ? Promise.resolve() : db.insertInto('notifications').values(rows).execute(),
@@ -67,7 +69,8 @@ export function createNotificationsRepo(db: Db) {
       ids.length === 0
         ? Promise.resolve()
         : db.updateTable('notifications').set(set).where('id', 'in', ids).execute(),
-    recordAttempt: (row: NotificationAttemptsTable) => db.insertInto('notification_attempts').values(row).execute(),
+    recordAttempt: (row: NotificationAttemptsTable) =>
+      db.insertInto('notification_attempts').values(row).execute(),
     attempts: (channelId: string, limit: number) =>
       db
         .selectFrom('notification_attempts')

@@ -26,7 +26,12 @@ const ruleBody = z
     name: z.string().trim().min(1).max(100),
     kind: z.enum(ALERT_KINDS),
     severity: z.enum(SEVERITIES),
-    for_seconds: z.number().int().min(0).max(7 * 86400).describe('how long the condition must hold before it fires'),
+    for_seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86400)
+      .describe('how long the condition must hold before it fires'),
     repeat_seconds: z
       .number()
       .int()
@@ -48,7 +53,9 @@ const channelBody = z
     type: z.enum(CHANNEL_TYPES),
     config: z
       .record(z.string(), z.unknown())
-      .describe('per type (docs/alerts.md): webhook {url, secret?}; email {host, port, secure?, require_tls?, username?, password?, from, to}; slack, discord, teams, mattermost {url}; ntfy {url, token?}; gotify {url, token}'),
+      .describe(
+        'per type (docs/alerts.md): webhook {url, secret?}; email {host, port, secure?, require_tls?, username?, password?, from, to}; slack, discord, teams, mattermost {url}; ntfy {url, token?}; gotify {url, token}',
+      ),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -58,7 +65,12 @@ const silenceBody = z
     node_id: optionalId,
     room_id: optionalId,
     severity: z.enum(SEVERITIES).nullable().optional(),
-    starts_at: z.number().int().nonnegative().optional().describe('default: now; later makes a maintenance window'),
+    starts_at: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe('default: now; later makes a maintenance window'),
     ends_at: z.number().int().positive(),
     comment: z.string().trim().min(1).max(1000),
   })
@@ -100,12 +112,22 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
   return async (app) => {
     app.get(
       '/api/overview',
-      route({ access: 'viewer', summary: 'The fleet at a glance (the home page)', tags, schema: { response: { 200: overviewView } } }),
+      route({
+        access: 'viewer',
+        summary: 'The fleet at a glance (the home page)',
+        tags,
+        schema: { response: { 200: overviewView } },
+      }),
       async () => deps.alerting.overview(),
     );
     app.get(
       '/api/alerts',
-      route({ access: 'viewer', summary: 'Alerts, newest first', tags, schema: { querystring: alertQuery, response: { 200: alertPage } } }),
+      route({
+        access: 'viewer',
+        summary: 'Alerts, newest first',
+        tags,
+        schema: { querystring: alertQuery, response: { 200: alertPage } },
+      }),
       async (req) => {
         const { before, ...q } = req.query;
         const c = parseCursor(before);
@@ -114,7 +136,13 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
     );
     app.get(
       '/api/alerts/:id',
-      route({ access: 'viewer', summary: 'One alert', tags, schema: { params: idParams, response: { 200: alertView } }, errors: [404] }),
+      route({
+        access: 'viewer',
+        summary: 'One alert',
+        tags,
+        schema: { params: idParams, response: { 200: alertView } },
+        errors: [404],
+      }),
       async (req) => engine.get(req.params.id),
     );
     app.post(
@@ -125,7 +153,10 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
         tags,
         schema: {
           params: idParams,
-          body: z.object({ comment: z.string().trim().max(1000).optional() }).strict().default({}),
+          body: z
+            .object({ comment: z.string().trim().max(1000).optional() })
+            .strict()
+            .default({}),
           response: { 200: alertView },
         },
         errors: [404, 409],
@@ -135,17 +166,34 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
 
     app.get(
       '/api/alert-rules',
-      route({ access: 'viewer', summary: 'Alert rules', tags, schema: { response: { 200: z.array(alertRuleView) } } }),
+      route({
+        access: 'viewer',
+        summary: 'Alert rules',
+        tags,
+        schema: { response: { 200: z.array(alertRuleView) } },
+      }),
       async () => rules.list(),
     );
     app.post(
       '/api/alert-rules',
-      route({ access: 'admin', summary: 'Add an alert rule', tags, schema: { body: ruleBody, response: { 201: alertRuleView } }, errors: [404] }),
+      route({
+        access: 'admin',
+        summary: 'Add an alert rule',
+        tags,
+        schema: { body: ruleBody, response: { 201: alertRuleView } },
+        errors: [404],
+      }),
       async (req, reply) => reply.code(201).send(await rules.create(actorOf(req), req.body)),
     );
     app.get(
       '/api/alert-rules/:id',
-      route({ access: 'viewer', summary: 'One alert rule', tags, schema: { params: idParams, response: { 200: alertRuleView } }, errors: [404] }),
+      route({
+        access: 'viewer',
+        summary: 'One alert rule',
+        tags,
+        schema: { params: idParams, response: { 200: alertRuleView } },
+        errors: [404],
+      }),
       async (req) => rules.get(req.params.id),
     );
     app.patch(
@@ -161,7 +209,13 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
     );
     app.delete(
       '/api/alert-rules/:id',
-      route({ access: 'admin', summary: 'Delete an alert rule', tags, schema: { params: idParams, response: { 204: noContent } }, errors: [404] }),
+      route({
+        access: 'admin',
+        summary: 'Delete an alert rule',
+        tags,
+        schema: { params: idParams, response: { 204: noContent } },
+        errors: [404],
+      }),
       async (req, reply) => {
         await rules.remove(actorOf(req), req.params.id);
         return sendNoContent(reply);
@@ -170,14 +224,20 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
 
     app.get(
       '/api/silences',
-      route({ access: 'viewer', summary: 'Silences in force or to come', tags, schema: { response: { 200: z.array(silenceView) } } }),
+      route({
+        access: 'viewer',
+        summary: 'Silences in force or to come',
+        tags,
+        schema: { response: { 200: z.array(silenceView) } },
+      }),
       async () => silences.list(),
     );
     app.post(
       '/api/silences',
       route({
         access: 'operator',
-        summary: 'Mute notifications of matching alerts until a time (one node from a later start: a maintenance window)',
+        summary:
+          'Mute notifications of matching alerts until a time (one node from a later start: a maintenance window)',
         tags,
         schema: { body: silenceBody, response: { 201: silenceView } },
         errors: [404],
@@ -186,7 +246,13 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
     );
     app.delete(
       '/api/silences/:id',
-      route({ access: 'operator', summary: 'End a silence', tags, schema: { params: idParams, response: { 204: noContent } }, errors: [404] }),
+      route({
+        access: 'operator',
+        summary: 'End a silence',
+        tags,
+        schema: { params: idParams, response: { 204: noContent } },
+        errors: [404],
+      }),
       async (req, reply) => {
         await silences.remove(actorOf(req), req.params.id);
         return sendNoContent(reply);
@@ -195,17 +261,33 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
 
     app.get(
       '/api/notification-channels',
-      route({ access: 'viewer', summary: 'Notification channels (secrets never shown)', tags, schema: { response: { 200: z.array(channelView) } } }),
+      route({
+        access: 'viewer',
+        summary: 'Notification channels (secrets never shown)',
+        tags,
+        schema: { response: { 200: z.array(channelView) } },
+      }),
       async () => channels.list(),
     );
     app.post(
       '/api/notification-channels',
-      route({ access: 'admin', summary: 'Add a notification channel', tags, schema: { body: channelBody, response: { 201: channelView } } }),
+      route({
+        access: 'admin',
+        summary: 'Add a notification channel',
+        tags,
+        schema: { body: channelBody, response: { 201: channelView } },
+      }),
       async (req, reply) => reply.code(201).send(await channels.create(actorOf(req), req.body)),
     );
     app.get(
       '/api/notification-channels/:id',
-      route({ access: 'viewer', summary: 'One notification channel', tags, schema: { params: idParams, response: { 200: channelView } }, errors: [404] }),
+      route({
+        access: 'viewer',
+        summary: 'One notification channel',
+        tags,
+        schema: { params: idParams, response: { 200: channelView } },
+        errors: [404],
+      }),
       async (req) => channels.get(req.params.id),
     );
     app.patch(
@@ -214,14 +296,24 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
         access: 'admin',
         summary: 'Change a channel (config is merged: a secret left out is kept)',
         tags,
-        schema: { params: idParams, body: patchBody(channelBody), response: { 200: channelView } },
+        schema: {
+          params: idParams,
+          body: patchBody(channelBody.omit({ type: true })),
+          response: { 200: channelView },
+        },
         errors: [404, 409],
       }),
       async (req) => channels.update(actorOf(req), req.params.id, req.body),
     );
     app.delete(
       '/api/notification-channels/:id',
-      route({ access: 'admin', summary: 'Delete a channel (rules stop sending to it)', tags, schema: { params: idParams, response: { 204: noContent } }, errors: [404] }),
+      route({
+        access: 'admin',
+        summary: 'Delete a channel (rules stop sending to it)',
+        tags,
+        schema: { params: idParams, response: { 204: noContent } },
+        errors: [404],
+      }),
       async (req, reply) => {
         await channels.remove(actorOf(req), req.params.id);
         return sendNoContent(reply);
