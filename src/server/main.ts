@@ -312,8 +312,8 @@ export async function startServer(
   // nodes of a lost replica go offline when its lease runs out.
   if (services.membership) await services.membership.start();
   else {
-    const reason = 'server restarted; waiting for the agent to reconnect';
-    await services.alerting.restarted(await services.presence.markAllOffline(reason), reason);
+    await services.presence.markAllOffline('server restarted; waiting for the agent to reconnect');
+    await services.alerting.restarted();
   }
 
   await app.listen({ host, port });

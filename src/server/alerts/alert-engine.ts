@@ -128,6 +128,7 @@ export function createAlertEngine(deps: {
     const set = {
       state: 'firing' as const,
       fired_at: now,
+      resolved_at: null,
       resolve_at: null,
       repeat_at: rule.repeat_seconds ? now + rule.repeat_seconds * 1000 : null,
       updated_at: now,
@@ -174,15 +175,23 @@ export function createAlertEngine(deps: {
               await r.alerts.update(open.id, { summary: c.summary, updated_at: now });
             return;
           }
+          // Back soon after it resolved: the same alert, counted, waiting its `for` again (a reconnect within it
+          // leaves the alert resolved and sends nothing).
           const recent = await r.alerts.findResolvedSince(key, now - FLAP_WINDOW_MS);
           if (recent && recent.rule_id === rule.id) {
-            const reopened = { ...recent, summary: c.summary, count: recent.count + 1, resolved_at: null };
             await r.alerts.update(recent.id, {
+              state: 'pending',
               summary: c.summary,
-              count: reopened.count,
-              resolved_at: null,
+              count: recent.count + 1,
+              fire_at: now + rule.for_seconds * 1000,
+              updated_at: now,
             });
-            await fire(r, reopened, rule);
+            if (rule.for_seconds === 0)
+              await fire(
+                r,
+                { ...recent, summary: c.summary, count: recent.count + 1, resolved_at: null },
+                rule,
+              );
             return;
           }
           const node = await nodeOf(r, c.nodeId);
@@ -227,7 +236,14 @@ export function createAlertEngine(deps: {
       if (!open || open.resolve_at !== null) return;
       const rule = await ruleOf(open);
       await store.transaction(async (r) => {
-        if (open.state === 'pending') await r.alerts.delete(open.id);
+        // Waiting its `for`: a new condition is forgotten; a reopened alert goes back to resolved, unsent.
+        if (open.state === 'pending' && open.fired_at === null) await r.alerts.delete(open.id);
+        else if (open.state === 'pending')
+          await r.alerts.update(open.id, {
+            state: 'resolved',
+            resolved_at: clock.now(),
+            updated_at: clock.now(),
+          });
         else if (open.count > 1)
           await r.alerts.update(open.id, { resolve_at: clock.now() + FLAP_HOLD_MS, updated_at: clock.now() });
         else await resolve(r, open, rule);

@@ -211,13 +211,16 @@ export function createAlertSources(deps: {
         await step().catch((err: unknown) => log.warn({ err }, 'an alert check failed; trying again'));
     },
     /** Nodes that went offline without an event (the server restarted): each may alert after its rule's `for`. */
-    async wentOffline(ids: string[], reason: string) {
-      for (const id of ids)
-        await engine.raise({
-          kind: 'node_offline',
-          nodeId: id,
-          summary: `${await host(id)} is offline: ${reason}`,
-        });
+    async wentOffline(ids: string[]) {
+      for (const id of ids) {
+        const node = await store.repos.nodes.findNode(id);
+        if (node)
+          await engine.raise({
+            kind: 'node_offline',
+            nodeId: id,
+            summary: `${node.hostname} is offline: ${node.reason}`,
+          });
+      }
     },
     replicaLost: (name: string) =>
       engine.raise({

@@ -135,10 +135,11 @@ export function createAlerting(deps: {
       deps.timers.clearInterval(timer);
     },
     /**
-     * The server restarted: nodes it took offline may alert after their rule's `for`, and alerts that waited before
-     * the restart wait that long again, so agents reconnecting raise nothing.
+     * The server restarted: offline nodes without an alert (their links ended while it stopped or when it started)
+     * may alert after their rule's `for`, and alerts that waited before the restart wait that long again, so agents
+     * reconnecting raise nothing. Once per start (not a hot path).
      */
-    async restarted(offline: string[], reason: string) {
+    async restarted() {
       const graceMs = Math.max(
         0,
         ...(await rules.list())
@@ -146,7 +147,7 @@ export function createAlerting(deps: {
           .map((r) => r.for_seconds * 1000),
       );
       await engine.restarted(['node_offline'], graceMs);
-      await sources.wentOffline(offline, reason);
+      await sources.wentOffline(await store.repos.alerts.offlineUnalerted());
     },
     /** The home page. */
     async overview(): Promise<OverviewView> {

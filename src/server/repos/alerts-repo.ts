@@ -97,6 +97,27 @@ export function createAlertsRepo(db: Db) {
         .where('state', '=', 'firing')
         .limit(limit)
         .execute(),
+    /** Offline nodes with no open node_offline alert (after a restart: their links went down unheard). */
+    offlineUnalerted: async () =>
+      (
+        await db
+          .selectFrom('nodes')
+          .select('id')
+          .where('status', '=', 'offline')
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('alerts')
+                  .select('alerts.id')
+                  .where('alerts.kind', '=', 'node_offline')
+                  .whereRef('alerts.node_id', '=', 'nodes.id')
+                  .where('alerts.state', '<>', 'resolved'),
+              ),
+            ),
+          )
+          .execute()
+      ).map((r) => r.id),
     /** After a restart, pending alerts of these kinds wait at least until `until`. */
     postpone: (kinds: string[], until: number) =>
       db

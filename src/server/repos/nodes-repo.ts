@@ -225,15 +225,12 @@ export function createNodesRepo(db: Db) {
       return rows.map((r) => ({ status: r.status, n: Number(r.n), stale: Number(r.stale ?? 0) }));
     },
     /** Nodes the server thought online when it stopped: their links are gone now. */
-    markAllOnlineOffline: async (now: number, reason: string) =>
-      (
-        await db
-          .updateTable('nodes')
-          .set({ status: 'offline', since: now, reason })
-          .where('status', '=', 'online')
-          .returning('id')
-          .execute()
-      ).map((r) => r.id),
+    markAllOnlineOffline: (now: number, reason: string) =>
+      db
+        .updateTable('nodes')
+        .set({ status: 'offline', since: now, reason })
+        .where('status', '=', 'online')
+        .execute(),
     async list(f: NodeFilter): Promise<ListedNode[]> {
       return listed(await filtered(f).limit(f.limit).offset(f.offset).execute());
     },
