@@ -121,7 +121,7 @@ describe('alerts and notifications', () => {
     const killedAt = Date.now();
     await agent.stop('SIGKILL');
     const firing = await waitFor(
-      () => hook.got.find((g) => JSON.parse(g.body).state === 'firing'),
+      () => hook.got.find((g) => (JSON.parse(g.body) as WebhookBody).state === 'firing'),
       'the firing notification',
       (FOR_SECONDS + 5) * 1000,
     );
