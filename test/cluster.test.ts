@@ -3,6 +3,7 @@ import { constants, privateDecrypt } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { WebSocket } from 'ws';
+import { webhookReceiver } from './alert-receivers.ts';
 import {
   agentKey,
   agentNodeId,
@@ -207,6 +208,55 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
         ) === AGENTS,
       'the replicas to report every link once',
     );
+  });
+
+  test('an agent killed alerts once for the whole cluster: one notification, and one resolution', async () => {
+    const hook = await webhookReceiver();
+    try {
+      const channel = await call<{ id: string }>(balancer.url, cookie, 'POST', '/api/notification-channels', {
+        name: 'cluster hook',
+        type: 'webhook',
+        config: { url: hook.url },
+      });
+      assert.equal(channel.status, 201);
+      const rules = await call<{ id: string; kind: string }[]>(
+        balancer.url,
+        cookie,
+        'GET',
+        '/api/alert-rules',
+      );
+      const offline = rules.body.find((r) => r.kind === 'node_offline')!;
+      const set = (body: unknown) =>
+        call(balancer.url, cookie, 'PATCH', `/api/alert-rules/${offline.id}`, body);
+      assert.equal((await set({ for_seconds: 2, channel_ids: [channel.body.id] })).status, 200);
+      // Rules are re-read by every replica within ten seconds.
+      await new Promise((r) => setTimeout(r, 10_500));
+      const victim = agents[0]!;
+      await victim.proc.stop('SIGKILL');
+      await waitFor(
+        () => hook.accepted().find((b) => b.state === 'firing'),
+        'the firing notification',
+        20_000,
+      );
+      await new Promise((r) => setTimeout(r, 5000));
+      assert.equal(
+        hook.accepted().filter((b) => b.state === 'firing').length,
+        1,
+        'sent once, not once per replica',
+      );
+      victim.proc = spawnAgent(['--state-dir', victim.dir, '--allow-shell-jobs']);
+      await waitFor(() => hook.accepted().find((b) => b.state === 'resolved'), 'the resolution', 30_000);
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(hook.accepted().length, 2);
+      assert.equal((await set({ channel_ids: [], for_seconds: 300 })).status, 200);
+      await waitFor(
+        async () => (await nodes()).filter((n) => n.status === 'online').length === AGENTS,
+        'every agent online again',
+        30_000,
+      );
+    } finally {
+      await hook.close();
+    }
   });
 
   test('live data, jobs and their streamed log through a replica that does not hold the link', async () => {

@@ -79,7 +79,7 @@ describe(
       await page.getByRole('heading', { name: 'Page not found' }).waitFor();
       const sim = await simulatedIdentity(server);
       server.defer(sim.remove);
-      await page.goto(server.url);
+      await page.goto(`${server.url}/nodes`);
       await page.getByText('1 node', { exact: true }).waitFor();
     });
   },

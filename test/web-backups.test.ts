@@ -132,7 +132,7 @@ describe('backups in the web UI', { skip: !existsSync(CHROMIUM) && `no Chromium 
   });
 
   test('the Connect dialog gives one machine its own repository: a one-time token that carries it', async () => {
-    await page.goto(server.url);
+    await page.goto(`${server.url}/nodes`);
     await page.getByRole('button', { name: 'Connect nodes' }).click();
     const dialog = page.getByRole('dialog', { name: 'Connect nodes' });
     await dialog.getByLabel('Host name of the machine').fill('db-7');

@@ -94,6 +94,9 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     await page.getByText('Wrong user name or password.').waitFor();
     await shot('sign-in');
     await signIn('admin', ADMIN_PASSWORD);
+    // The first page is the fleet at a glance; the list is one link away.
+    await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+    await page.getByRole('link', { name: 'Nodes', exact: true }).click();
     await page.getByText('No nodes yet').waitFor();
 
     await page.getByRole('button', { name: 'Connect nodes' }).click();
@@ -165,7 +168,7 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     await shot('node');
 
     // Back to the list by the link, not a reload; stop the agent and watch the row turn offline.
-    await page.getByRole('link', { name: 'Nodes' }).click();
+    await page.getByRole('link', { name: 'Nodes', exact: true }).click();
     await page.locator('tr[data-status="online"]', { hasText: 'ui-node-1' }).waitFor();
     await agent.stop();
     const offline = page.locator('tr[data-status="offline"]', { hasText: 'ui-node-1' });
@@ -191,7 +194,7 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
       await page.goto(`${server.url}/nodes/${sim.id}`);
       const facts = page.locator('dl.facts');
       await facts.getByText(HOSTILE, { exact: true }).first().waitFor();
-      await page.goto(server.url);
+      await page.goto(`${server.url}/nodes`);
       await page.locator('tr', { hasText: HOSTILE }).first().waitFor();
       assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was made from machine text');
       await page.goto(`${server.url}/nodes/${sim.id}`);
@@ -207,6 +210,7 @@ describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     await addUser(server, cookie, 'ui-viewer', 'viewer');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn('ui-viewer', userPassword('ui-viewer'));
+    await page.getByRole('link', { name: 'Nodes', exact: true }).click();
     await page.locator('tr', { hasText: 'ui-node-1' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Connect nodes' }).count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Tokens' }).count(), 0);

@@ -15,6 +15,14 @@ import type {
   UserView,
 } from '../../src/protocol/api/views.ts';
 
+import type {
+  AlertRuleView,
+  AlertView,
+  ChannelView,
+  NodeEventView,
+  OverviewView,
+  SilenceView,
+} from '../../src/protocol/api/alerts.ts';
 import createClient, { type Middleware } from 'openapi-fetch';
 import { z } from 'zod';
 import type { paths } from './api-types.ts';
@@ -26,6 +34,12 @@ export { role, roleAtLeast } from '../../src/protocol/api/roles.ts';
 import type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
 export type { EventOf, JobStreamLog, JobStreamState, MusterEvent };
 export type Me = MeView;
+export type Alert = AlertView;
+export type AlertRule = AlertRuleView;
+export type Channel = ChannelView;
+export type NodeEvent = NodeEventView;
+export type Overview = OverviewView;
+export type Silence = SilenceView;
 export type Room = RoomView;
 export type Node = NodeView;
 export type Job = JobView;

@@ -2,7 +2,12 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { answer, client, ok, ApiError, roleAtLeast, setUnauthenticatedHandler, type Me } from './api.ts';
 import { ErrorText, field, Link, navigate } from './components.tsx';
+import { useOpenAlerts } from './alerts-data.ts';
+import { AlertsPage } from './pages/alerts.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { EventsPage } from './pages/events.tsx';
+import { HomePage } from './pages/home.tsx';
+import { NotificationsPage } from './pages/notifications.tsx';
 import { NodePage } from './pages/node.tsx';
 import { NodesPage } from './pages/nodes.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
@@ -77,9 +82,18 @@ function App() {
   if (me === undefined) return <p class="loading">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
 
+  return <SignedIn me={me} path={path} onSignedOut={() => setMe(null)} />;
+}
+
+/** The pages of a signed-in user, with the header (and its count of open alerts). */
+function SignedIn({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: () => void }) {
+  const open = useOpenAlerts();
   const admin = roleAtLeast(me.role, 'admin');
   const nav = [
-    { href: '/', label: 'Nodes', show: true },
+    { href: '/', label: 'Home', show: true },
+    { href: '/nodes', label: 'Nodes', show: true },
+    { href: '/alerts', label: 'Alerts', show: true },
+    { href: '/events', label: 'Events', show: true },
     { href: '/rooms', label: 'Rooms', show: true },
     { href: '/tokens', label: 'Tokens', show: roleAtLeast(me.role, 'operator') },
     { href: '/users', label: 'Users', show: admin },
@@ -93,7 +107,11 @@ function App() {
   else if (path === '/users' && admin) page = <UsersPage me={me} />;
   else if (path === '/audit' && admin) page = <AuditPage />;
   else if (path === '/account') page = <AccountPage me={me} />;
-  else if (path === '/') page = <NodesPage me={me} />;
+  else if (path === '/nodes') page = <NodesPage me={me} alerts={open} />;
+  else if (path === '/alerts') page = <AlertsPage me={me} />;
+  else if (path === '/notifications') page = <NotificationsPage me={me} />;
+  else if (path === '/events') page = <EventsPage />;
+  else if (path === '/') page = <HomePage />;
   else page = <NotFoundPage path={path} />;
 
   return (
@@ -108,6 +126,11 @@ function App() {
             .map((n) => (
               <Link key={n.href} href={n.href} class={path === n.href ? 'current' : ''}>
                 {n.label}
+                {n.href === '/alerts' && open.some((a) => a.state === 'firing') && (
+                  <span class="alert-count" aria-label="alerts firing">
+                    {open.filter((a) => a.state === 'firing').length}
+                  </span>
+                )}
               </Link>
             ))}
         </nav>
@@ -121,7 +144,7 @@ function App() {
           type="button"
           onClick={async () => {
             await ok(client.POST('/api/auth/logout')).catch(() => undefined);
-            setMe(null);
+            onSignedOut();
             navigate('/');
           }}
         >

@@ -68,7 +68,7 @@ export function NotFoundPage({ path }: { path: string }) {
     <>
       <h1>Page not found</h1>
       <p>
-        There is nothing at <code>{path}</code>. <a href="/">Back to the nodes</a>.
+        There is nothing at <code>{path}</code>. <a href="/nodes">Back to the nodes</a>.
       </p>
     </>
   );

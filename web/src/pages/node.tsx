@@ -1,3 +1,4 @@
+import { EventsTimeline } from './events.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { formatBytes } from '../../../src/protocol/units.ts';
 import { answer, client, follow, ok, roleAtLeast, type Job, type Me, type Node } from '../api.ts';
@@ -109,7 +110,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
             question={`Remove ${node.hostname}? Its key is deleted and its agent is disconnected for good; it must be claimed again to come back.`}
             onConfirm={async () => {
               await ok(client.DELETE('/api/nodes/{id}', { params: { path: { id } } }));
-              navigate('/');
+              navigate('/nodes');
             }}
           />
         )}
@@ -195,6 +196,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
           <SnapshotsCard node={node} me={me} onJob={setWatch} />
         </>
       )}
+      <EventsTimeline nodeId={id} title="Events" />
     </>
   );
 }

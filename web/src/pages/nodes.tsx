@@ -1,13 +1,16 @@
 import { useMemo, useState } from 'preact/hooks';
-import { roleAtLeast, type Me } from '../api.ts';
+import { roleAtLeast, type Alert, type Me } from '../api.ts';
+import { KIND_LABELS, worstByNode } from '../alerts-data.ts';
 import { agentLabel, ago, ErrorText, Head, Link, osLabel, StatusBadge, useTick } from '../components.tsx';
 import { useLiveNodes, useSpaceRooms } from '../live-nodes.ts';
 import { ConnectDialog } from './connect-dialog.tsx';
 
 const PAGE = 100;
 
-export function NodesPage({ me }: { me: Me }) {
+/** The node list; `alerts` are the open alerts (the worst of each node shows in its row). */
+export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
   useTick();
+  const worst = useMemo(() => worstByNode(alerts), [alerts]);
   const { nodes, error } = useLiveNodes();
   const { space, rooms } = useSpaceRooms();
   const [room, setRoom] = useState('');
@@ -120,6 +123,11 @@ export function NodesPage({ me }: { me: Me }) {
                   <td>
                     <StatusBadge node={n} />
                     {n.backup_overdue && <span class="badge badge-overdue">backup overdue</span>}
+                    {worst.get(n.id) && (
+                      <Link href="/alerts" class={`badge sev-${worst.get(n.id)!.severity}`}>
+                        {KIND_LABELS[worst.get(n.id)!.kind]}
+                      </Link>
+                    )}
                     {n.status !== 'online' && (
                       <div class="reason">
                         {n.reason} · since {ago(n.since)}

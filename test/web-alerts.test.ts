@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { webhookReceiver } from './alert-receivers.ts';
+import { ADMIN_PASSWORD, login, request, simulatedIdentity, useTestServer, waitFor } from './helpers.ts';
+
+const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
+/** Set MUSTER_SCREENSHOTS=1 to refresh the pictures in docs/images/. */
+const SHOTS =
+  process.env.MUSTER_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '..', 'docs', 'images') : null;
+
+/**
+ * The alerting UI in Debian's Chromium against the real server: a channel set up and tested against a real
+ * receiver, a node that goes offline on the home page and the alerts page, acknowledged and silenced there, and the
+ * events timeline.
+ */
+describe('alerts in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+  const server = useTestServer();
+  let browser: Browser;
+  let page: Page;
+  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
+  server.defer(async () => {
+    await browser?.close();
+    await hook?.close();
+  });
+  const shot = async (name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+
+  before(async () => {
+    hook = await webhookReceiver();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const context = await browser.newContext({
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1366, height: 900 },
+    });
+    page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+  });
+
+  test('a channel is set up and "send test" reaches the receiver; a rule sends to it', async () => {
+    await page.getByRole('link', { name: 'Alerts' }).click();
+    await page.getByRole('link', { name: 'Channels and rules' }).click();
+    await page.getByLabel('Name').fill('ops hook');
+    await page.getByLabel('Webhook URL').fill(hook.url);
+    await page.getByLabel('Signing secret').fill('a secret for the browser test');
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const row = page.locator('tr[data-channel-id]', { hasText: 'ops hook' });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Send test' }).click();
+    await row.getByText('Test sent').waitFor();
+    await waitFor(() => hook.accepted().find((b) => b.state === 'test'), 'the test at the receiver');
+    assert.ok(!(await page.content()).includes('a secret for the browser test'), 'the secret is not shown');
+
+    const rule = page.locator('tr[data-rule-id]', { hasText: 'Node offline' });
+    await rule.locator('input[name="for_seconds"]').fill('1');
+    await rule.getByRole('checkbox', { name: 'ops hook' }).check();
+    await rule.getByRole('button', { name: 'Save' }).click();
+    await rule.getByRole('button', { name: 'Saved' }).waitFor();
+    await shot('notifications');
+  });
+
+  test('a node goes offline: the home page, the header count, the alerts page; acknowledge and silence', async () => {
+    const sim = await simulatedIdentity(server);
+    server.defer(sim.remove);
+    const link = await sim.open();
+    const cookie = await login(server);
+    const hostname = (await request(server, 'GET', `/api/hosts/${sim.id}`, { cookie })).json<{
+      hostname: string;
+    }>().hostname;
+    await page.getByRole('link', { name: 'Home', exact: true }).click();
+    await page.getByText('1 online').waitFor();
+    link.ws.terminate();
+    await page.getByLabel('alerts firing').getByText('1').waitFor({ timeout: 15_000 });
+    await page.getByText('1 critical').waitFor({ timeout: 15_000 });
+    await page.getByText(`${hostname}`).first().waitFor();
+    await shot('home');
+    await waitFor(() => hook.accepted().find((b) => b.state === 'firing'), 'the notification');
+
+    await page.getByRole('link', { name: 'Nodes', exact: true }).click();
+    await page.locator('tr', { hasText: hostname }).getByRole('link', { name: 'Node offline' }).waitFor();
+
+    await page.getByRole('link', { name: /^Alerts/ }).click();
+    const alertRow = page.locator('tr[data-severity="critical"]', { hasText: 'Node offline' });
+    await alertRow.waitFor();
+    await shot('alerts');
+    await alertRow.getByRole('button', { name: 'Acknowledge' }).click();
+    const ack = page.getByRole('dialog', { name: 'Acknowledge' });
+    await ack.getByLabel('Comment').fill('looking at it');
+    await ack.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.getByLabel('State').selectOption('acknowledged');
+    const acked = page.locator('tr', { hasText: 'acknowledged by admin: looking at it' });
+    await acked.waitFor();
+    await acked.getByRole('button', { name: 'Silence' }).click();
+    const silence = page.getByRole('dialog', { name: 'Silence' });
+    await silence.getByLabel('Comment').fill('planned maintenance');
+    await silence.getByRole('button', { name: 'Silence' }).click();
+    await page.locator('tr', { hasText: 'planned maintenance' }).waitFor();
+    await page.locator('tr', { hasText: 'Node offline' }).getByText('silenced').waitFor();
+  });
+
+  test('the events timeline shows the node going offline, for the fleet and on the node', async () => {
+    await page.getByRole('link', { name: 'Events', exact: true }).click();
+    const offline = page.locator('tr[data-kind="offline"]').first();
+    await offline.waitFor();
+    assert.match(await offline.innerText(), /offline: /);
+    await page.locator('tr[data-kind="claimed"]').first().waitFor();
+    await shot('events');
+    await offline.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Events' }).waitFor();
+    await page.locator('tr[data-kind="offline"]').first().waitFor();
+  });
+});

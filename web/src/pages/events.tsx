@@ -1,0 +1,136 @@
+import { useEffect, useState } from 'preact/hooks';
+import { answer, client, follow, type NodeEvent } from '../api.ts';
+import { Card, ErrorText, Head, Link, when } from '../components.tsx';
+import { useSpaceRooms } from '../live-nodes.ts';
+
+const KINDS = [
+  'claimed',
+  'online',
+  'offline',
+  'removed',
+  'taken_over',
+  'duplicate',
+  'repository',
+  'backup_succeeded',
+  'backup_failed',
+  'update',
+] as const;
+type Kind = (typeof KINDS)[number];
+
+/** The events timeline of the fleet, or of one node (`nodeId`), newest first, paged, live. */
+export function EventsTimeline({ nodeId, title = 'Events' }: { nodeId?: string; title?: string }) {
+  const [events, setEvents] = useState<NodeEvent[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [kind, setKind] = useState<Kind | ''>('');
+  const [room, setRoom] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const { rooms } = useSpaceRooms();
+  const load = async (before?: string) => {
+    try {
+      const r = await answer(
+        client.GET('/api/events/history', {
+          params: {
+            query: {
+              limit: 50,
+              ...(nodeId ? { node_id: nodeId } : {}),
+              ...(kind ? { kind } : {}),
+              ...(room ? { room_id: room } : {}),
+              ...(before ? { before } : {}),
+            },
+          },
+        }),
+      );
+      setEvents((old) => (before ? [...old, ...r.events] : r.events));
+      setNext(r.next);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  useEffect(() => {
+    void load();
+    let t: ReturnType<typeof setTimeout> | null = null;
+    const soon = () => {
+      if (!t) t = setTimeout(() => ((t = null), void load()), 700);
+    };
+    const stop = follow('/api/events', {
+      'node.presence': soon,
+      'node.claimed': soon,
+      'job.state': soon,
+      'node.repo': soon,
+    });
+    return () => {
+      stop();
+      if (t) clearTimeout(t);
+    };
+  }, [kind, room, nodeId]);
+  return (
+    <Card
+      title={title}
+      actions={
+        <>
+          {!nodeId && (
+            <label>
+              Room
+              <select value={room} onChange={(e) => setRoom(e.currentTarget.value)}>
+                <option value="">All rooms</option>
+                {rooms.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            Kind
+            <select value={kind} onChange={(e) => setKind(e.currentTarget.value as Kind | '')}>
+              <option value="">All</option>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k.replace('_', ' ')}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      }
+    >
+      <ErrorText error={error} />
+      {events.length === 0 ? (
+        <p class="empty">No events yet.</p>
+      ) : (
+        <table class="events">
+          <Head cols={nodeId ? ['When', 'Event'] : ['When', 'Node', 'Event']} />
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id} data-kind={e.kind}>
+                <td>{when(e.at)}</td>
+                {!nodeId && (
+                  <td>
+                    {e.node_id ? <Link href={`/nodes/${e.node_id}`}>{e.hostname ?? e.node_id}</Link> : '—'}
+                  </td>
+                )}
+                <td class={`event-${e.kind}`}>{e.summary}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next && (
+        <button type="button" onClick={() => load(next)}>
+          Older
+        </button>
+      )}
+    </Card>
+  );
+}
+
+export function EventsPage() {
+  return (
+    <>
+      <h1>Events</h1>
+      <EventsTimeline title="Every state change of every node" />
+    </>
+  );
+}
