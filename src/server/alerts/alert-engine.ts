@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import type { AlertFilter, AlertRow } from '../repos/alerts-repo.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import type { AlertRules, Scope } from './alert-rules.ts';
+import { createKeyedQueue } from './keyed-queue.ts';
 import type { Silences } from './silences.ts';
 
 /** A condition that came back within this long of its alert resolving reopens that alert (count + 1). */
@@ -77,17 +78,7 @@ export function createAlertEngine(deps: {
   const { store, clock, rules, silences, outbox } = deps;
   const repo = () => store.repos.alerts;
   /** One chain per condition key, so a condition's raise and clear apply in the order they came. */
-  const chains = new Map<string, Promise<unknown>>();
-  function inOrder<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = chains.get(key) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const settled = next.catch(() => undefined);
-    chains.set(key, settled);
-    void settled.then(() => {
-      if (chains.get(key) === settled) chains.delete(key);
-    });
-    return next;
-  }
+  const inOrder = createKeyedQueue();
 
   const nodeOf = async (r: Repos, id: string | null) => (id ? ((await r.nodes.findNode(id)) ?? null) : null);
   const roomsOf = async (r: Repos, id: string | null) =>

@@ -4,6 +4,7 @@ import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
 import type { Store } from '../repos/store.ts';
 import type { AlertEngine } from './alert-engine.ts';
+import { createKeyedQueue } from './keyed-queue.ts';
 
 const DAY_MS = 24 * 3600_000;
 /** A certificate expiring within this long alerts. */
@@ -27,6 +28,8 @@ export function createAlertSources(deps: {
   let overdueSeen = 0;
   let certsCheckedAt = -Infinity;
   let storageRaised = false;
+  /** One chain of work per node: its events in order. */
+  const serial = createKeyedQueue();
 
   async function onJob(e: Extract<MusterEvent, { type: 'job.state' }>) {
     if (!['succeeded', 'failed', 'lost'].includes(e.state)) return;
@@ -199,9 +202,13 @@ export function createAlertSources(deps: {
   }
 
   return {
-    /** Handle one event of this process (bus.subscribeLocal). */
+    /**
+     * Handle one event of this process (bus.subscribeLocal). A node's events are handled one after the other in
+     * the order they came, so a link that drops and comes back at once never leaves an alert for a node online.
+     */
     handle(e: MusterEvent): void {
-      void onEvent(e).catch((err: unknown) =>
+      const node = 'node_id' in e ? e.node_id : '';
+      void serial(node, () => onEvent(e)).catch((err: unknown) =>
         log.warn({ err, event: e.type }, 'an alert condition could not be recorded'),
       );
     },
@@ -212,15 +219,17 @@ export function createAlertSources(deps: {
     },
     /** Nodes that went offline without an event (the server restarted): each may alert after its rule's `for`. */
     async wentOffline(ids: string[]) {
-      for (const id of ids) {
-        const node = await store.repos.nodes.findNode(id);
-        if (node)
-          await engine.raise({
-            kind: 'node_offline',
-            nodeId: id,
-            summary: `${node.hostname} is offline: ${node.reason}`,
-          });
-      }
+      for (const id of ids)
+        await serial(id, async () => {
+          // Read now, in the node's turn: an agent that reconnected meanwhile raises nothing.
+          const node = await store.repos.nodes.findNode(id);
+          if (node?.status === 'offline')
+            await engine.raise({
+              kind: 'node_offline',
+              nodeId: id,
+              summary: `${node.hostname} is offline: ${node.reason}`,
+            });
+        });
     },
     replicaLost: (name: string) =>
       engine.raise({
