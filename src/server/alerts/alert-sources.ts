@@ -201,6 +201,18 @@ export function createAlertSources(deps: {
     }
   }
 
+  /** A lost replica's alert resolves once a replica of that name holds a lease again. */
+  async function replicasBack() {
+    const open = await store.repos.alerts.openWithPrefix('replica_lost||');
+    if (open.length === 0) return;
+    const now = clock.now();
+    const live = new Set(
+      (await store.repos.cluster.listReplicas()).filter((r) => r.lease_until >= now).map((r) => r.name),
+    );
+    for (const a of open)
+      if (a.subject && live.has(a.subject)) await engine.clear('replica_lost', null, a.subject);
+  }
+
   return {
     /**
      * Handle one event of this process (bus.subscribeLocal). A node's events are handled one after the other in
@@ -214,7 +226,7 @@ export function createAlertSources(deps: {
     },
     /** What is checked on the replica running the periodic work: overdue backups, certificates, storage. */
     async periodic() {
-      for (const step of [overdue, certificates, storage])
+      for (const step of [overdue, certificates, storage, replicasBack])
         await step().catch((err: unknown) => log.warn({ err }, 'an alert check failed; trying again'));
     },
     /** Nodes that went offline without an event (the server restarted): each may alert after its rule's `for`. */
@@ -238,7 +250,6 @@ export function createAlertSources(deps: {
         subject: name,
         summary: `cluster replica ${name} was lost; its agents reconnect to the others`,
       }),
-    replicaBack: (name: string) => engine.clear('replica_lost', null, name),
   };
 }
 export type AlertSources = ReturnType<typeof createAlertSources>;

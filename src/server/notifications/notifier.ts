@@ -44,8 +44,10 @@ export function createNotifier(deps: {
   hooks: NotifierHooks;
 }) {
   const { store, clock, sealer, log, hooks } = deps;
+  const base = deps.publicUrl?.replace(/\/+$/, '') ?? null;
+  /** Where a person acts on an alert: its node's page, or the alerts page for the server's own. */
   const alertsUrl = (a: AlertView | undefined) =>
-    deps.publicUrl && a ? `${deps.publicUrl.replace(/\/+$/, '')}/alerts?alert=${a.id}` : null;
+    base && a ? (a.node_id ? `${base}/nodes/${a.node_id}` : `${base}/alerts`) : null;
   const open = (c: NotificationChannelsTable) => JSON.parse(sealer.open(c.config)) as ChannelConfig;
 
   async function send(
@@ -57,12 +59,7 @@ export function createNotifier(deps: {
     const result = await deliver(channel.type as ChannelType, open(channel), {
       state,
       alerts,
-      url:
-        alerts.length === 1
-          ? alertsUrl(alerts[0])
-          : deps.publicUrl
-            ? `${deps.publicUrl.replace(/\/+$/, '')}/alerts`
-            : null,
+      url: alerts.length === 1 ? alertsUrl(alerts[0]) : base ? `${base}/alerts` : null,
       publicUrl: deps.publicUrl,
     });
     return { ...result, duration_ms: Math.max(0, clock.now() - started) };
