@@ -3,8 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { signedWith, smtpServer, webhookReceiver, type WebhookBody } from './alert-receivers.ts';
+import { call, claimTokenOf, newMasterKey, signIn, startReplica } from './cluster-helpers.ts';
 import {
   claimInto,
+  freePort,
+  tempDir,
   jobIn,
   login,
   request,
@@ -392,5 +395,71 @@ describe('alerts and notifications', () => {
     node.drop();
     await waitFor(() => /\[FIRING\] sim is offline/.test(smtp.output()), 'the alert mail', 20_000);
     assert.match(smtp.output(), /ops@example\.test/);
+  });
+});
+
+/**
+ * The server as its own process, killed with SIGKILL after an alert's first delivery attempt failed: started again
+ * on the same data, it delivers the notification from its outbox.
+ */
+describe('a server killed between an alert and its delivery', () => {
+  test('delivers the notification after it starts again', async () => {
+    const hook = await webhookReceiver();
+    const dir = tempDir('muster-alerts-kill-');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const masterKey = newMasterKey();
+    const start = () =>
+      startReplica({
+        name: 'solo',
+        db: join(dir.path, 'muster.db'),
+        nats: null,
+        masterKey,
+        publicUrl: url,
+        dataDir: join(dir.path, 'data'),
+        port,
+      });
+    let server = await start();
+    let agent: AgentProcess | null = null;
+    try {
+      const cookie = await signIn(url);
+      const channel = await call<{ id: string }>(url, cookie, 'POST', '/api/notification-channels', {
+        name: 'hook',
+        type: 'webhook',
+        config: { url: hook.url },
+      });
+      const rules = await call<{ id: string; kind: string }[]>(url, cookie, 'GET', '/api/alert-rules');
+      const offline = rules.body.find((r) => r.kind === 'node_offline')!;
+      await call(url, cookie, 'PATCH', `/api/alert-rules/${offline.id}`, {
+        for_seconds: 1,
+        channel_ids: [channel.body.id],
+      });
+      const state = join(dir.path, 'agent');
+      agent = spawnAgent(['--state-dir', state, '--url', url, '--token', claimTokenOf([server])]);
+      await waitFor(
+        async () =>
+          (await call<{ status: string }[]>(url, cookie, 'GET', '/api/nodes')).body[0]?.status === 'online',
+        'the agent online',
+        30_000,
+      );
+      hook.failNext(1000);
+      await agent.stop('SIGKILL');
+      await waitFor(() => hook.got.length > 0, 'a first, failed, attempt', 15_000);
+      await server.signal('SIGKILL');
+      hook.failNext(0);
+      server = await start();
+      const note = await waitFor(
+        () => hook.accepted().find((b) => b.state === 'firing'),
+        'delivered after the restart',
+        30_000,
+      );
+      assert.equal(note.alert.kind, 'node_offline');
+      assert.equal(hook.accepted().length, 1);
+    } finally {
+      await agent?.stop();
+      await server.signal('SIGTERM');
+      await hook.close();
+      dir.remove();
+    }
   });
 });

@@ -143,7 +143,7 @@ export function createAlertEngine(deps: {
   /** The rule an alert was raised under (null once deleted), and silences up to date: read before a transaction. */
   async function ruleOf(a: AlertsTable) {
     await silences.fresh();
-    return rules.get(a.rule_id).catch(() => null);
+    return rules.cached(a.rule_id);
   }
 
   async function raise(c: Condition): Promise<void> {
@@ -221,24 +221,23 @@ export function createAlertEngine(deps: {
     });
   }
 
+  /** Clear one open alert (its row as read): a waiting one is forgotten, a firing one resolves. */
+  async function clearOpen(open: AlertsTable) {
+    const now = clock.now();
+    // Waiting its `for`: a new condition is forgotten (one statement, the common case of a reconnect).
+    if (open.state === 'pending' && open.fired_at === null) return void (await repo().delete(open.id));
+    if (open.state === 'pending')
+      return void (await repo().update(open.id, { state: 'resolved', resolved_at: now, updated_at: now }));
+    if (open.count > 1)
+      return void (await repo().update(open.id, { resolve_at: now + FLAP_HOLD_MS, updated_at: now }));
+    const rule = await ruleOf(open);
+    await store.transaction((r) => resolve(r, open, rule));
+  }
+
   async function clearKey(key: string) {
     await inOrder(key, async () => {
       const open = await repo().findOpen(key);
-      if (!open || open.resolve_at !== null) return;
-      const rule = await ruleOf(open);
-      await store.transaction(async (r) => {
-        // Waiting its `for`: a new condition is forgotten; a reopened alert goes back to resolved, unsent.
-        if (open.state === 'pending' && open.fired_at === null) await r.alerts.delete(open.id);
-        else if (open.state === 'pending')
-          await r.alerts.update(open.id, {
-            state: 'resolved',
-            resolved_at: clock.now(),
-            updated_at: clock.now(),
-          });
-        else if (open.count > 1)
-          await r.alerts.update(open.id, { resolve_at: clock.now() + FLAP_HOLD_MS, updated_at: clock.now() });
-        else await resolve(r, open, rule);
-      });
+      if (open && open.resolve_at === null) await clearOpen(open);
     });
   }
 
@@ -250,7 +249,11 @@ export function createAlertEngine(deps: {
     /** Every open alert of kinds on a node clears (a node back online ends its offline and pending alerts). */
     async clearNode(nodeId: string, kinds?: AlertKind[]) {
       for (const a of await repo().openOfNode(nodeId))
-        if (!kinds || kinds.includes(a.kind as AlertKind)) await clearKey(a.key);
+        if (!kinds || kinds.includes(a.kind as AlertKind))
+          await inOrder(a.key, async () => {
+            const open = await repo().findOpen(a.key);
+            if (open && open.resolve_at === null) await clearOpen(open);
+          });
     },
     /** Clears every open alert of one kind and node whatever its subject. */
     async clearAllOf(kind: AlertKind, nodeId: string | null) {
@@ -291,6 +294,51 @@ export function createAlertEngine(deps: {
     /** After the server restarted, nodes get their rule's `for` again to reconnect before they alert. */
     async restarted(kinds: AlertKind[], graceMs: number) {
       await repo().postpone(kinds, clock.now() + graceMs);
+    },
+    /**
+     * Raise one kind for many nodes at once, each waiting its rule's `for` (the nodes a restart found offline,
+     * before the server listens: nothing else touches them meanwhile). A few statements for the whole fleet.
+     */
+    async raiseMany(kind: AlertKind, nodes: { id: string; space_id: string; summary: string }[]) {
+      const scoped = await rules.scoped(kind);
+      const now = clock.now();
+      const rows: AlertsTable[] = [];
+      for (const n of nodes) {
+        const scope = scoped
+          ? { space_id: n.space_id, room_ids: await roomsOf(store.repos, n.id) }
+          : { space_id: '', room_ids: [] };
+        const rule = await rules.ruleFor(kind, scope);
+        if (!rule) continue;
+        rows.push({
+          id: randomUUID(),
+          rule_id: rule.id,
+          kind,
+          severity: rule.severity,
+          key: conditionKey(kind, n.id),
+          node_id: n.id,
+          space_id: n.space_id,
+          subject: null,
+          summary: n.summary,
+          state: 'pending',
+          since: now,
+          fire_at: now + rule.for_seconds * 1000,
+          fired_at: null,
+          resolve_at: null,
+          resolved_at: null,
+          acknowledged_by: null,
+          acknowledged_at: null,
+          ack_comment: null,
+          count: 1,
+          notified: null,
+          notified_at: null,
+          repeat_at: null,
+          updated_at: now,
+        });
+      }
+      await store.transaction(async (r) => {
+        for (let i = 0; i < rows.length; i += 500) await r.alerts.insertMany(rows.slice(i, i + 500));
+      });
+      return rows.length;
     },
     async ack(actor: Actor, id: string, comment: string | null) {
       const a = await repo().find(id);

@@ -201,6 +201,10 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
       }
       return best;
     },
+    /** A rule from the rules in memory (re-read every few seconds), null when there is none. */
+    async cached(id: string): Promise<AlertRuleView | null> {
+      return (await current()).find((r) => r.id === id) ?? null;
+    },
     async get(id: string) {
       const r = await store.repos.alerts.findRule(id);
       if (!r) throw new AppError('NOT_FOUND', `no alert rule ${id}`);

@@ -229,20 +229,6 @@ export function createAlertSources(deps: {
       for (const step of [overdue, certificates, storage, replicasBack])
         await step().catch((err: unknown) => log.warn({ err }, 'an alert check failed; trying again'));
     },
-    /** Nodes that went offline without an event (the server restarted): each may alert after its rule's `for`. */
-    async wentOffline(ids: string[]) {
-      for (const id of ids)
-        await serial(id, async () => {
-          // Read now, in the node's turn: an agent that reconnected meanwhile raises nothing.
-          const node = await store.repos.nodes.findNode(id);
-          if (node?.status === 'offline')
-            await engine.raise({
-              kind: 'node_offline',
-              nodeId: id,
-              summary: `${node.hostname} is offline: ${node.reason}`,
-            });
-        });
-    },
     replicaLost: (name: string) =>
       engine.raise({
         kind: 'replica_lost',

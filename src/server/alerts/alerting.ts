@@ -147,7 +147,15 @@ export function createAlerting(deps: {
           .map((r) => r.for_seconds * 1000),
       );
       await engine.restarted(['node_offline'], graceMs);
-      await sources.wentOffline(await store.repos.alerts.offlineUnalerted());
+      const offline = await store.repos.alerts.offlineUnalerted();
+      await engine.raiseMany(
+        'node_offline',
+        offline.map((n) => ({
+          id: n.id,
+          space_id: n.space_id,
+          summary: `${n.hostname} is offline: ${n.reason}`,
+        })),
+      );
     },
     /** The home page. */
     async overview(): Promise<OverviewView> {

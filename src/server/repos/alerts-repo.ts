@@ -72,6 +72,8 @@ export function createAlertsRepo(db: Db) {
         .execute(),
     find: (id: string) => db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: AlertsTable) => db.insertInto('alerts').values(row).execute(),
+    insertMany: (rows: AlertsTable[]) =>
+      rows.length === 0 ? Promise.resolve() : db.insertInto('alerts').values(rows).execute(),
     update: (id: string, set: Partial<AlertsTable>) =>
       db.updateTable('alerts').set(set).where('id', '=', id).executeTakeFirst(),
     delete: (id: string) => db.deleteFrom('alerts').where('id', '=', id).executeTakeFirst(),
@@ -98,26 +100,24 @@ export function createAlertsRepo(db: Db) {
         .limit(limit)
         .execute(),
     /** Offline nodes with no open node_offline alert (after a restart: their links went down unheard). */
-    offlineUnalerted: async () =>
-      (
-        await db
-          .selectFrom('nodes')
-          .select('id')
-          .where('status', '=', 'offline')
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('alerts')
-                  .select('alerts.id')
-                  .where('alerts.kind', '=', 'node_offline')
-                  .whereRef('alerts.node_id', '=', 'nodes.id')
-                  .where('alerts.state', '<>', 'resolved'),
-              ),
+    offlineUnalerted: () =>
+      db
+        .selectFrom('nodes')
+        .select(['id', 'space_id', 'hostname', 'reason'])
+        .where('status', '=', 'offline')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('alerts')
+                .select('alerts.id')
+                .where('alerts.kind', '=', 'node_offline')
+                .whereRef('alerts.node_id', '=', 'nodes.id')
+                .where('alerts.state', '<>', 'resolved'),
             ),
-          )
-          .execute()
-      ).map((r) => r.id),
+          ),
+        )
+        .execute(),
     /** After a restart, pending alerts of these kinds wait at least until `until`. */
     postpone: (kinds: string[], until: number) =>
       db
