@@ -107,7 +107,7 @@ describe('alerts in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     await page.locator('tr', { hasText: 'Node offline' }).getByText('silenced').waitFor();
   });
 
-  test('the events timeline shows the node going offline, for the fleet and on the node', async () => {
+  test('the events timeline shows the node going offline, for the fleet and on the node; a maintenance window', async () => {
     await page.getByRole('link', { name: 'Events', exact: true }).click();
     const offline = page.locator('tr[data-kind="offline"]').first();
     await offline.waitFor();
@@ -117,5 +117,9 @@ describe('alerts in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     await offline.getByRole('link').click();
     await page.getByRole('heading', { name: 'Events' }).waitFor();
     await page.locator('tr[data-kind="offline"]').first().waitFor();
+    // A maintenance window for this node: a silence of the node from a time until a time.
+    await page.getByLabel('Comment').fill('kernel upgrade');
+    await page.getByRole('button', { name: 'Plan maintenance' }).click();
+    await page.getByText(/until .*: kernel upgrade \(admin\)/).waitFor();
   });
 });

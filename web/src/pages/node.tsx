@@ -1,4 +1,5 @@
 import { EventsTimeline } from './events.tsx';
+import { MaintenanceCard } from './node-maintenance.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import { formatBytes } from '../../../src/protocol/units.ts';
 import { answer, client, follow, ok, roleAtLeast, type Job, type Me, type Node } from '../api.ts';
@@ -196,6 +197,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
           <SnapshotsCard node={node} me={me} onJob={setWatch} />
         </>
       )}
+      <MaintenanceCard nodeId={id} me={me} />
       <EventsTimeline nodeId={id} title="Events" />
     </>
   );
