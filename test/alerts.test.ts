@@ -138,6 +138,9 @@ describe('alerts and notifications', () => {
     assert.match(body.alert.summary, /alert-node is offline/);
     const open = await alerts(`?node_id=${hostId}&state=firing`);
     assert.equal(open.length, 1);
+    const metrics = (await call('GET', '/metrics')).text;
+    assert.match(metrics, /muster_alerts_firing\{kind="node_offline",severity="critical"\} 1/);
+    assert.match(metrics, /muster_notifications_total\{channel_type="webhook",result="sent"\} [1-9]/);
     const timeline = (await call('GET', `/api/events/history?node_id=${hostId}&kind=offline`)).json<{
       events: { summary: string }[];
     }>();
@@ -271,6 +274,12 @@ describe('alerts and notifications', () => {
     const attempts = (await call('GET', `/api/notification-channels/${channelId}/attempts`)).json<
       { ok: boolean; status_code: number | null }[]
     >();
+    // Three failures in a row: the channel raised its own alert, and the delivery that went through resolved it.
+    const failing = (await call('GET', '/api/alerts?kind=channel_failing&state=resolved')).json<{
+      alerts: Alert[];
+    }>();
+    assert.equal(failing.alerts.length, 1);
+    assert.match(failing.alerts[0]!.summary, /ops hook failed 3 times in a row: the receiver answered 500/);
     assert.deepEqual(
       attempts.slice(0, 4).map((a) => [a.ok, a.status_code]),
       [
