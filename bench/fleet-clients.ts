@@ -150,7 +150,8 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
           firstDone?.();
           resolve();
         } else if (f.t === 'request')
-          ws.send(JSON.stringify({ t: 'reply', id: f.id, ok: true, result: { bench: true } }));
+          // The facts the link contract asks for (the benchmarks ask for nothing else).
+          ws.send(JSON.stringify({ t: 'reply', id: f.id, ok: true, result: { ...facts, hostname: a.id } }));
       });
       ws.once('error', (err) => {
         if (!up) reject(err);
