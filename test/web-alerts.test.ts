@@ -65,6 +65,7 @@ describe('alerts in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromi
     await rule.getByRole('checkbox', { name: 'ops hook' }).check();
     await rule.getByRole('button', { name: 'Save' }).click();
     await rule.getByRole('button', { name: 'Saved' }).waitFor();
+    await page.mouse.wheel(0, -10_000);
     await shot('notifications');
   });
 

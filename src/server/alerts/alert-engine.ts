@@ -27,6 +27,8 @@ export interface Condition {
   /** What on the node (a source group) or on the server (a replica, a certificate) it is about. */
   subject?: string | null;
   summary: string;
+  /** When the condition began, if before now (a node claimed an hour ago and never connected). */
+  since?: number;
 }
 
 /** Where an alert's notifications go: the outbox (notifications/notifier.ts). */
@@ -197,8 +199,8 @@ export function createAlertEngine(deps: {
             subject: c.subject ?? null,
             summary: c.summary,
             state: 'pending',
-            since: now,
-            fire_at: now + rule.for_seconds * 1000,
+            since: c.since ?? now,
+            fire_at: (c.since ?? now) + rule.for_seconds * 1000,
             fired_at: null,
             resolve_at: null,
             resolved_at: null,
@@ -212,7 +214,7 @@ export function createAlertEngine(deps: {
             updated_at: now,
           };
           await r.alerts.insert(row);
-          if (rule.for_seconds === 0) await fire(r, row, rule);
+          if (row.fire_at <= now) await fire(r, row, rule);
         });
       } catch (err) {
         // Another replica raised the same condition at the same moment: its alert is the one.

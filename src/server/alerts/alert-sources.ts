@@ -4,6 +4,7 @@ import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
 import type { Store } from '../repos/store.ts';
 import type { AlertEngine } from './alert-engine.ts';
+import type { AlertRules } from './alert-rules.ts';
 import { createKeyedQueue } from './keyed-queue.ts';
 
 const DAY_MS = 24 * 3600_000;
@@ -16,16 +17,19 @@ export function createAlertSources(deps: {
   store: Store;
   clock: Clock;
   engine: AlertEngine;
+  rules: AlertRules;
   log: Logger;
   /** Certificates the server serves or signs with, by name (checked once a day). */
   certificates?: { name: string; pem: string }[];
   /** The storage failure writes hit now, or null. */
   storageFailing?: () => string | null;
 }) {
-  const { store, clock, engine, log } = deps;
+  const { store, clock, engine, rules, log } = deps;
   const host = async (id: string) => (await store.repos.nodes.findNode(id))?.hostname ?? id;
   /** Backup groups that fell overdue up to this time have been raised. */
   let overdueSeen = 0;
+  /** Pending nodes claimed up to this time have been looked at. */
+  let pendingSeen = 0;
   let certsCheckedAt = -Infinity;
   let storageRaised = false;
   /** One chain of work per node: its events in order. */
@@ -109,12 +113,6 @@ export function createAlertSources(deps: {
         else if (e.status === 'online') await engine.clearNode(e.node_id, ['node_offline', 'node_pending']);
         else if (e.status === 'removed') await engine.clearNode(e.node_id);
         return;
-      case 'node.claimed':
-        return engine.raise({
-          kind: 'node_pending',
-          nodeId: e.node_id,
-          summary: `${e.hostname} was claimed but its agent has not connected`,
-        });
       case 'node.duplicate':
         return e.duplicate_suspected
           ? engine.raise({
@@ -139,6 +137,33 @@ export function createAlertSources(deps: {
       default:
         return;
     }
+  }
+
+  /**
+   * Nodes claimed at least the shortest `for` of the "never connected" rules ago and still pending, since the last
+   * look (through the (status, created_at) index): no row per claim, nothing to undo at the first link.
+   */
+  async function neverConnected() {
+    const now = clock.now();
+    const fors = (await rules.list())
+      .filter((r) => r.enabled && r.kind === 'node_pending')
+      .map((r) => r.for_seconds * 1000);
+    if (fors.length === 0) return;
+    const upTo = now - Math.min(...fors);
+    for (;;) {
+      const rows = await store.repos.nodes.pendingClaimedBetween(pendingSeen, upTo, OVERDUE_BATCH);
+      for (const n of rows) {
+        await engine.raise({
+          kind: 'node_pending',
+          nodeId: n.id,
+          since: n.created_at,
+          summary: `${n.hostname} was claimed ${new Date(n.created_at).toISOString()} and its agent never connected: run the connect command on it, or remove the node`,
+        });
+        pendingSeen = Math.max(pendingSeen, n.created_at);
+      }
+      if (rows.length < OVERDUE_BATCH) break;
+    }
+    pendingSeen = Math.max(pendingSeen, upTo);
   }
 
   /** Backup groups whose due time passed since the last look (through the due-time index). */
@@ -226,7 +251,7 @@ export function createAlertSources(deps: {
     },
     /** What is checked on the replica running the periodic work: overdue backups, certificates, storage. */
     async periodic() {
-      for (const step of [overdue, certificates, storage, replicasBack])
+      for (const step of [neverConnected, overdue, certificates, storage, replicasBack])
         await step().catch((err: unknown) => log.warn({ err }, 'an alert check failed; trying again'));
     },
     replicaLost: (name: string) =>

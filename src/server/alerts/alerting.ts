@@ -68,6 +68,7 @@ export function createAlerting(deps: {
     store,
     clock,
     engine,
+    rules,
     log: log.child({ part: 'alerts' }),
     certificates: deps.certificates,
     storageFailing: deps.storageFailing,

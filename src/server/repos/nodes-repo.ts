@@ -210,6 +210,17 @@ export function createNodesRepo(db: Db) {
       const row = await q.returning('hostname').executeTakeFirst();
       return row?.hostname ?? null;
     },
+    /** Nodes still pending that were claimed in (after, upTo], through the (status, created_at) index. */
+    pendingClaimedBetween: (after: number, upTo: number, limit: number) =>
+      db
+        .selectFrom('nodes')
+        .select(['id', 'hostname', 'created_at'])
+        .where('status', '=', 'pending')
+        .where('created_at', '>', after)
+        .where('created_at', '<=', upTo)
+        .orderBy('created_at')
+        .limit(limit)
+        .execute(),
     /** Nodes by status, and those offline since before `staleBefore` (the home page). */
     async statusCounts(staleBefore: number) {
       const rows = await db

@@ -140,8 +140,15 @@ export const alertsMigration = (): Migration => ({
     await db.schema.createIndex('node_events_at').on('node_events').columns(['at', 'id']).execute();
     await db.schema.createIndex('node_events_node').on('node_events').columns(['node_id', 'at']).execute();
     await db.schema.createIndex('backup_status_due').on('backup_status').column('due_at').execute();
+    // Nodes claimed that never connected, by when they were claimed (the "never connected" alert's sweep).
+    await db.schema
+      .createIndex('nodes_status_created')
+      .on('nodes')
+      .columns(['status', 'created_at'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('nodes_status_created').execute();
     await db.schema.dropIndex('backup_status_due').execute();
     for (const t of [
       'node_events',
