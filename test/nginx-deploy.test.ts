@@ -227,7 +227,11 @@ http {
         await page.getByLabel('User name').fill('admin');
         await page.getByLabel('Password').fill(ADMIN_PASSWORD);
         await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.getByRole('link', { name: 'behind-nginx' }).waitFor();
+        await page.getByRole('link', { name: 'Nodes', exact: true }).click();
+        await page
+          .locator('tr', { hasText: 'behind-nginx' })
+          .getByRole('link', { name: 'behind-nginx' })
+          .waitFor();
         await page.getByRole('button', { name: 'Connect nodes' }).click();
         const dialog = page.getByRole('dialog', { name: 'Connect nodes' });
         await dialog.getByRole('tab', { name: 'Linux', exact: true }).click();
