@@ -132,15 +132,17 @@ function RuleRow({
   rule,
   channels,
   admin,
-  reload,
+  saved,
+  onSaved,
 }: {
   rule: AlertRule;
   channels: Channel[];
   admin: boolean;
-  reload: () => Promise<void>;
+  /** Saved a moment ago (kept by the page: the row is made anew when the rule comes back changed). */
+  saved: boolean;
+  onSaved: (id: string) => Promise<void>;
 }) {
   const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
   return (
     <tr data-rule-id={rule.id}>
       <td>
@@ -170,9 +172,7 @@ function RuleRow({
                   },
                 }),
               );
-              setSaved(true);
-              setTimeout(() => setSaved(false), 1500);
-              await reload();
+              await onSaved(rule.id);
             } catch (err) {
               setError(err);
             }
@@ -219,6 +219,7 @@ export function NotificationsPage({ me }: { me: Me }) {
   const [channels, setChannels] = useState<Channel[]>([]);
   const [rules, setRules] = useState<AlertRule[]>([]);
   const [tested, setTested] = useState<Record<string, string>>({});
+  const [savedId, setSavedId] = useState<string | null>(null);
   const load = async () => {
     setChannels(await answer(client.GET('/api/notification-channels')));
     setRules(await answer(client.GET('/api/alert-rules')));
@@ -317,7 +318,12 @@ export function NotificationsPage({ me }: { me: Me }) {
                 rule={r}
                 channels={channels}
                 admin={admin}
-                reload={load}
+                saved={savedId === r.id}
+                onSaved={async (id) => {
+                  await load();
+                  setSavedId(id);
+                  setTimeout(() => setSavedId((was) => (was === id ? null : was)), 3000);
+                }}
               />
             ))}
           </tbody>
