@@ -38,6 +38,8 @@ export type Db = Kysely<Database>;
 export interface OpenDatabase {
   db: Db;
   dialect: DialectName;
+  /** The PostgreSQL schema it works in when not the default one (tests isolate themselves in one). */
+  schema?: string | null;
   /** Where it is, for messages: the SQLite file, or PostgreSQL's host:port/database (never a password). */
   location: string;
   /** Whether writes succeed (a full disk makes them fail). */
@@ -178,7 +180,10 @@ export function openDatabase(
     });
     const u = new URL(url);
     const location = `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname === '/' ? '' : u.pathname}`;
-    return withProbe(db, 'postgres', location, health, () => db.destroy());
+    return {
+      ...withProbe(db, 'postgres', location, health, () => db.destroy()),
+      schema: opts.schema ?? null,
+    };
   }
   if (url !== ':memory:') {
     mkdirSync(dirname(url), { recursive: true });
@@ -427,7 +432,12 @@ export async function migrateToLatest(open: OpenDatabase): Promise<void> {
   const unknown = (await appliedMigrations(open)).filter((name) => !KNOWN_MIGRATIONS.includes(name));
   if (unknown.length > 0) throw new NewerDatabaseError(unknown);
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(open.dialect) };
-  const migrator = new Migrator({ db: open.db, provider });
+  // In a schema of its own, the migrator looks for its tables there (not in another schema of the same database).
+  const migrator = new Migrator({
+    db: open.db,
+    provider,
+    ...(open.schema ? { migrationTableSchema: open.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

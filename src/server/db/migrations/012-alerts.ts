@@ -50,7 +50,14 @@ export const alertsMigration = (): Migration => ({
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
     // One open alert per condition and rule; resolved ones are history.
-    await sql`CREATE UNIQUE INDEX alerts_open_key ON alerts (key) WHERE state <> 'resolved'`.execute(db);
+    // Through the schema builder, so that the index lands in the database's schema (tests use one of their own).
+    await db.schema
+      .createIndex('alerts_open_key')
+      .on('alerts')
+      .column('key')
+      .unique()
+      .where(sql.ref('state'), '<>', 'resolved')
+      .execute();
     await db.schema.createIndex('alerts_state_fire').on('alerts').columns(['state', 'fire_at']).execute();
     await db.schema.createIndex('alerts_resolve_at').on('alerts').column('resolve_at').execute();
     await db.schema.createIndex('alerts_repeat_at').on('alerts').column('repeat_at').execute();
