@@ -17,9 +17,9 @@ import {
   type AgentProcess,
   type TestServer,
 } from './helpers.ts';
+import { CHROMIUM, noChromium } from './browser.ts';
 
 const DEPLOY = resolve(import.meta.dirname, '../deploy/nginx');
-const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
 
 /** A private CA and a certificate it signed for 127.0.0.1, as an operator would make for the proxy. */
 function proxyCertificates(dir: string) {
@@ -217,7 +217,7 @@ http {
   test(
     'a browser signs in through nginx, sees the node online, and the connect dialog shows the proxy pin',
     {
-      skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}`,
+      skip: noChromium,
     },
     async () => {
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webhookReceiver } from './alert-receivers.ts';
 import { ADMIN_PASSWORD, login, request, simulatedIdentity, useTestServer, waitFor } from './helpers.ts';
-
-const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
-/** Set MUSTER_SCREENSHOTS=1 to refresh the pictures in docs/images/. */
-const SHOTS =
-  process.env.MUSTER_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '..', 'docs', 'images') : null;
+import { CHROMIUM, SHOTS, noChromium } from './browser.ts';
 
 /**
  * The alerting UI in Debian's Chromium against the real server: a channel set up and tested against a real
  * receiver, a node that goes offline on the home page and the alerts page, acknowledged and silenced there, and the
  * events timeline.
  */
-describe('alerts in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('alerts in a real browser', { skip: noChromium }, () => {
   const server = useTestServer();
   let browser: Browser;
   let page: Page;

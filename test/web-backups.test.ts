@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
@@ -13,14 +13,10 @@ import {
   type AgentProcess,
   useTestServer,
 } from './helpers.ts';
-
-const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
-/** Set MUSTER_SCREENSHOTS=1 to refresh the pictures of docs/backups.md. */
-const SHOTS =
-  process.env.MUSTER_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '..', 'docs', 'images') : null;
+import { CHROMIUM, SHOTS, noChromium } from './browser.ts';
 
 /** Backups from the node page, in Debian's Chromium, against a real agent running the real restic. */
-describe('backups in the web UI', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('backups in the web UI', { skip: noChromium }, () => {
   const server = useTestServer();
   let browser: Browser;
   let page: Page;

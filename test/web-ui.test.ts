@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
@@ -17,12 +17,9 @@ import {
   type AgentProcess,
   useTestServer,
 } from './helpers.ts';
+import { CHROMIUM, SHOTS, noChromium } from './browser.ts';
 
-const CHROMIUM = process.env.MUSTER_CHROMIUM ?? '/usr/bin/chromium';
 const HOSTILE = '<img src=x onerror=alert(1)>';
-/** Set MUSTER_SCREENSHOTS=1 to refresh the pictures in docs/images/. */
-const SHOTS =
-  process.env.MUSTER_SCREENSHOTS === '1' ? resolve(import.meta.dirname, '..', 'docs', 'images') : null;
 
 function bash(command: string): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {
@@ -38,7 +35,7 @@ function bash(command: string): Promise<{ code: number | null; out: string }> {
 }
 
 /** The real UI in Debian's Chromium against the real server, with real agents. */
-describe('web UI in a real browser', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, () => {
+describe('web UI in a real browser', { skip: noChromium }, () => {
   const server = useTestServer();
   let browser: Browser;
   let page: Page;

@@ -243,6 +243,7 @@ function buildServices(deps: AppDeps) {
     finished: async (job: JobsTable) => {
       observability.jobFinished(job);
       await outcomes.jobFinished(job);
+      alerting.sources.jobFinished(job);
     },
   });
 

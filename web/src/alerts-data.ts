@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { AlertKind } from '../../src/protocol/api/alerts.ts';
 import { answer, client, follow, type Alert } from './api.ts';
 export const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -49,7 +50,7 @@ export function worstByNode(alerts: Alert[]): Map<string, Alert> {
   return out;
 }
 
-export const KIND_LABELS: Record<string, string> = {
+export const KIND_LABELS: Record<AlertKind, string> = {
   node_offline: 'Node offline',
   node_pending: 'Never connected',
   duplicate_identity: 'Duplicate identity',

@@ -731,7 +731,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -908,7 +908,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1035,7 +1035,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1400,7 +1400,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1991,7 +1991,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2098,7 +2098,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2206,7 +2206,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2388,7 +2388,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2982,7 +2982,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3137,7 +3137,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3688,8 +3688,7 @@ export interface paths {
                   | 'repository'
                   | 'backup_succeeded'
                   | 'backup_failed'
-                  | 'update'
-                  | 'alert';
+                  | 'update';
                 summary: string;
               }[];
               noisiest_nodes: {
@@ -4153,7 +4152,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5484,7 +5483,7 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Change a channel (config is merged: a secret left out is kept)
+     * Change a channel's name, config or enabled (config is merged: a secret left out is kept; the type stays)
      * @description Needs the admin role (session cookie or API key).
      */
     patch: {
@@ -5576,19 +5575,6 @@ export interface paths {
         };
         /** @description {"code","message"}; code: `not_found` */
         404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              code: string;
-              message: string;
-              request_id?: string;
-            };
-          };
-        };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
-        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -5831,8 +5817,7 @@ export interface paths {
             | 'repository'
             | 'backup_succeeded'
             | 'backup_failed'
-            | 'update'
-            | 'alert';
+            | 'update';
           before?: string;
           limit?: number;
         };
@@ -5866,8 +5851,7 @@ export interface paths {
                   | 'repository'
                   | 'backup_succeeded'
                   | 'backup_failed'
-                  | 'update'
-                  | 'alert';
+                  | 'update';
                 summary: string;
               }[];
               next: string | null;
@@ -6393,7 +6377,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6751,7 +6735,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6980,7 +6964,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7226,7 +7210,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7433,7 +7417,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7567,7 +7551,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8484,7 +8468,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8576,7 +8560,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8822,7 +8806,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8969,7 +8953,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9313,7 +9297,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9408,7 +9392,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9539,7 +9523,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved`, `channel_type_change` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;

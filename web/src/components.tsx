@@ -246,3 +246,27 @@ export function osLabel(node: Pick<Node, 'os' | 'os_version'>): string {
   const os = node.os ?? '';
   return node.os_version && !os.includes(node.os_version) ? `${os} ${node.os_version}`.trim() : os;
 }
+
+/** A labelled select of (value, label) options; with `any`, a first option '' labelled so ("Any", "All rooms"). */
+export function Choice<T extends string>(props: {
+  label: string;
+  value: T | '';
+  onChange: (value: T | '') => void;
+  options: readonly (readonly [T, string])[];
+  any?: string;
+}) {
+  return (
+    <label>
+      {props.label}
+      {/* The options are the only values the select can hold. */}
+      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as T | '')}>
+        {props.any !== undefined && <option value="">{props.any}</option>}
+        {props.options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

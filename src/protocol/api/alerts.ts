@@ -152,7 +152,6 @@ export const NODE_EVENT_KINDS = [
   'backup_succeeded',
   'backup_failed',
   'update',
-  'alert',
 ] as const;
 export const nodeEventView = z.object({
   id: z.string(),

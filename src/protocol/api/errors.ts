@@ -89,10 +89,6 @@ export const API_ERRORS = {
   SOURCE_GROUP_IN_USE: { status: 409, means: 'schedules use the source group; delete them first' },
   // Alerts and notifications.
   ALERT_RESOLVED: { status: 409, means: 'the alert is resolved already; nothing to acknowledge' },
-  CHANNEL_TYPE_CHANGE: {
-    status: 409,
-    means: "a channel's type cannot change; create a new channel and delete this one",
-  },
 } as const satisfies Record<string, { status: number; means: string }>;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -12,6 +12,8 @@ export type MusterEvent =
       type: 'job.state';
       job_id: string;
       node_id: string;
+      /** The job's type (restic.backup, agent.update, …). */
+      job_type: string;
       state: JobView['state'];
       exit_code: number | null;
       error: string | null;

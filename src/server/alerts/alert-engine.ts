@@ -64,6 +64,36 @@ export function presentAlert(a: AlertsTable, hostname: string | null, silenced: 
   };
 }
 
+/** A new alert of a condition under its rule, waiting its `for` from when the condition began. */
+function newAlert(rule: AlertRuleView, c: Condition, spaceId: string | null, now: number): AlertsTable {
+  const since = c.since ?? now;
+  return {
+    id: randomUUID(),
+    rule_id: rule.id,
+    kind: c.kind,
+    severity: rule.severity,
+    key: conditionKey(c.kind, c.nodeId, c.subject),
+    node_id: c.nodeId,
+    space_id: spaceId,
+    subject: c.subject ?? null,
+    summary: c.summary,
+    state: 'pending',
+    since,
+    fire_at: since + rule.for_seconds * 1000,
+    fired_at: null,
+    resolve_at: null,
+    resolved_at: null,
+    acknowledged_by: null,
+    acknowledged_at: null,
+    ack_comment: null,
+    count: 1,
+    notified: null,
+    notified_at: null,
+    repeat_at: null,
+    updated_at: now,
+  };
+}
+
 /**
  * The alert model: one alert per condition (kind, node, subject) while it holds, firing once it held for its
  * rule's `for`, acknowledged by a person, resolved by itself when the condition clears. Conditions come from the
@@ -188,31 +218,7 @@ export function createAlertEngine(deps: {
             return;
           }
           const node = await nodeOf(r, c.nodeId);
-          const row: AlertsTable = {
-            id: randomUUID(),
-            rule_id: rule.id,
-            kind: c.kind,
-            severity: rule.severity,
-            key,
-            node_id: c.nodeId,
-            space_id: node?.space_id ?? null,
-            subject: c.subject ?? null,
-            summary: c.summary,
-            state: 'pending',
-            since: c.since ?? now,
-            fire_at: (c.since ?? now) + rule.for_seconds * 1000,
-            fired_at: null,
-            resolve_at: null,
-            resolved_at: null,
-            acknowledged_by: null,
-            acknowledged_at: null,
-            ack_comment: null,
-            count: 1,
-            notified: null,
-            notified_at: null,
-            repeat_at: null,
-            updated_at: now,
-          };
+          const row = newAlert(rule, c, node?.space_id ?? null, now);
           await r.alerts.insert(row);
           if (row.fire_at <= now) await fire(r, row, rule);
         });
@@ -311,31 +317,7 @@ export function createAlertEngine(deps: {
           : { space_id: '', room_ids: [] };
         const rule = await rules.ruleFor(kind, scope);
         if (!rule) continue;
-        rows.push({
-          id: randomUUID(),
-          rule_id: rule.id,
-          kind,
-          severity: rule.severity,
-          key: conditionKey(kind, n.id),
-          node_id: n.id,
-          space_id: n.space_id,
-          subject: null,
-          summary: n.summary,
-          state: 'pending',
-          since: now,
-          fire_at: now + rule.for_seconds * 1000,
-          fired_at: null,
-          resolve_at: null,
-          resolved_at: null,
-          acknowledged_by: null,
-          acknowledged_at: null,
-          ack_comment: null,
-          count: 1,
-          notified: null,
-          notified_at: null,
-          repeat_at: null,
-          updated_at: now,
-        });
+        rows.push(newAlert(rule, { kind, nodeId: n.id, summary: n.summary }, n.space_id, now));
       }
       await store.transaction(async (r) => {
         for (let i = 0; i < rows.length; i += 500) await r.alerts.insertMany(rows.slice(i, i + 500));

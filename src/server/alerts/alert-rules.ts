@@ -245,8 +245,9 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
       await checkRefs({
         ...patch,
         kind: patch.kind ?? was.kind,
-        space_id: patch.space_id ?? was.space_id,
-        room_id: patch.room_id ?? was.room_id,
+        // An explicit null takes the rule out of its space or room.
+        space_id: patch.space_id !== undefined ? patch.space_id : was.space_id,
+        room_id: patch.room_id !== undefined ? patch.room_id : was.room_id,
       });
       const set: Partial<AlertRulesTable> = { updated_at: clock.now() };
       if (patch.name !== undefined) set.name = patch.name;

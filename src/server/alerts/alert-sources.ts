@@ -1,7 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { AlertKind } from '../../protocol/api/alerts.ts';
 import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
+import type { JobsTable } from '../db/schema.ts';
 import type { Store } from '../repos/store.ts';
 import type { AlertEngine } from './alert-engine.ts';
 import type { AlertRules } from './alert-rules.ts';
@@ -11,6 +13,12 @@ const DAY_MS = 24 * 3600_000;
 /** A certificate expiring within this long alerts. */
 export const CERT_WARNING_MS = 30 * DAY_MS;
 const OVERDUE_BATCH = 1000;
+/** Job types whose failure is a condition of its own, and what a person calls the job. */
+const FAILURES: Record<string, { kind: AlertKind; what: string }> = {
+  'restic.backup': { kind: 'backup_failed', what: 'backup' },
+  'restic.check': { kind: 'check_failed', what: 'repository check' },
+  'agent.update': { kind: 'update_failed', what: 'agent update' },
+};
 
 /** The conditions each event starts or ends; a failure is logged and the next event is handled. */
 export function createAlertSources(deps: {
@@ -35,69 +43,52 @@ export function createAlertSources(deps: {
   /** One chain of work per node: its events in order. */
   const serial = createKeyedQueue();
 
-  async function onJob(e: Extract<MusterEvent, { type: 'job.state' }>) {
-    if (!['succeeded', 'failed', 'lost'].includes(e.state)) return;
-    const job = await store.repos.jobs.find(e.job_id);
-    if (!job) return;
-    const params = JSON.parse(job.params) as { source_group_id?: string };
-    const group = params.source_group_id ?? '';
-    const name = await host(e.node_id);
-    const ok = e.state === 'succeeded';
-    const why = e.error ?? e.state;
-    if (e.state === 'lost')
+  /** A job ended (the row as the jobs service finished it): its conditions start or end. */
+  async function onJob(job: JobsTable) {
+    if (!['succeeded', 'failed', 'lost'].includes(job.state)) return;
+    const ok = job.state === 'succeeded';
+    const why = job.error ?? job.state;
+    // Read after the job's outcomes were written (the repository's lock among them).
+    const node = await store.repos.nodes.findNode(job.node_id);
+    const name = node?.hostname ?? job.node_id;
+    if (job.state === 'lost')
       await engine.raise({
         kind: 'job_lost',
-        nodeId: e.node_id,
+        nodeId: job.node_id,
         subject: job.type,
         summary: `${job.type} job on ${name} was lost: ${why}`,
       });
-    else if (ok) await engine.clear('job_lost', e.node_id, job.type);
-    switch (job.type) {
-      case 'restic.backup': {
+    else if (ok) await engine.clear('job_lost', job.node_id, job.type);
+    const failure = FAILURES[job.type];
+    if (failure) {
+      // A backup's condition is its source group's.
+      const group =
+        job.type === 'restic.backup'
+          ? ((JSON.parse(job.params) as { source_group_id?: string }).source_group_id ?? '')
+          : null;
+      if (ok) {
+        await engine.clear(failure.kind, job.node_id, group);
+        if (group !== null) await engine.clear('backup_overdue', job.node_id, group);
+      } else {
         const groupName = group
-          ? ((await store.repos.schedules.findGroup(e.node_id, group))?.name ?? group)
+          ? ((await store.repos.schedules.findGroup(job.node_id, group))?.name ?? group)
           : '';
-        const what = groupName ? ` of "${groupName}"` : '';
-        if (ok) {
-          await engine.clear('backup_failed', e.node_id, group);
-          await engine.clear('backup_overdue', e.node_id, group);
-        } else
-          await engine.raise({
-            kind: 'backup_failed',
-            nodeId: e.node_id,
-            subject: group,
-            summary: `backup${what} on ${name} failed: ${why}`,
-          });
-        break;
+        await engine.raise({
+          kind: failure.kind,
+          nodeId: job.node_id,
+          subject: group,
+          summary: `${failure.what}${groupName ? ` of "${groupName}"` : ''} on ${name} failed: ${why}`,
+        });
       }
-      case 'restic.check':
-        if (ok) await engine.clear('check_failed', e.node_id);
-        else
-          await engine.raise({
-            kind: 'check_failed',
-            nodeId: e.node_id,
-            summary: `repository check on ${name} failed: ${why}`,
-          });
-        break;
-      case 'agent.update':
-        if (ok) await engine.clear('update_failed', e.node_id);
-        else
-          await engine.raise({
-            kind: 'update_failed',
-            nodeId: e.node_id,
-            summary: `agent update on ${name} failed: ${why}`,
-          });
-        break;
     }
     if (job.type.startsWith('restic.')) {
-      const lock = (await store.repos.nodes.findNode(e.node_id))?.repo_lock ?? null;
-      if (lock)
+      if (node?.repo_lock)
         await engine.raise({
           kind: 'repository_locked',
-          nodeId: e.node_id,
-          summary: `repository of ${name} is locked: ${lock}`,
+          nodeId: job.node_id,
+          summary: `repository of ${name} is locked: ${node.repo_lock}`,
         });
-      else if (ok) await engine.clear('repository_locked', e.node_id);
+      else if (ok) await engine.clear('repository_locked', job.node_id);
     }
   }
 
@@ -132,8 +123,6 @@ export function createAlertSources(deps: {
         }
         if (e.repo_status === 'ready') return engine.clear('repository_init_failed', e.node_id);
         return;
-      case 'job.state':
-        return onJob(e);
       default:
         return;
     }
@@ -244,9 +233,17 @@ export function createAlertSources(deps: {
      * the order they came, so a link that drops and comes back at once never leaves an alert for a node online.
      */
     handle(e: MusterEvent): void {
+      // Only a node's state changes raise or clear anything (not a job's log, not its state: see jobFinished).
+      if (!e.type.startsWith('node.')) return;
       const node = 'node_id' in e ? e.node_id : '';
       void serial(node, () => onEvent(e)).catch((err: unknown) =>
         log.warn({ err, event: e.type }, 'an alert condition could not be recorded'),
+      );
+    },
+    /** A job ended here (the jobs service's `finished`, with the row it wrote): a backup, check, update or loss. */
+    jobFinished(job: JobsTable): void {
+      void serial(job.node_id, () => onJob(job)).catch((err: unknown) =>
+        log.warn({ err, job_id: job.id }, 'an alert condition could not be recorded'),
       );
     },
     /** What is checked on the replica running the periodic work: overdue backups, certificates, storage. */

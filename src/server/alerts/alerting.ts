@@ -80,6 +80,7 @@ export function createAlerting(deps: {
     sealer: deps.sealer,
     notifier,
     forget: (r, id) => rules.forgetChannel(r, id),
+    forgotten: () => rules.reload(),
   });
   deps.observability.alertsGauge(async () =>
     (await store.repos.alerts.openCounts()).map((r) => ({

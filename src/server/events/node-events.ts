@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { NodeEventView } from '../../protocol/api/alerts.ts';
 import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
-import type { NodeEventsTable } from '../db/schema.ts';
 import type { EventFilter } from '../repos/node-events-repo.ts';
 import type { Store } from '../repos/store.ts';
 import { createWriteBatch } from '../repos/write-batch.ts';
@@ -11,10 +10,7 @@ import { createWriteBatch } from '../repos/write-batch.ts';
 type Kind = NodeEventView['kind'];
 
 /** What one event means on the timeline, or null when it is not a change of a node's state. */
-async function describe(
-  store: Store,
-  e: MusterEvent,
-): Promise<{ node_id: string; kind: Kind; summary: string } | null> {
+function describe(e: MusterEvent): { node_id: string; kind: Kind; summary: string } | null {
   switch (e.type) {
     case 'node.presence':
       if (e.status === 'removed')
@@ -38,10 +34,9 @@ async function describe(
         kind: 'repository',
         summary: `repository ${e.repo_status.replace('_', ' ')}`,
       };
-    case 'job.state': {
+    case 'job.state':
       if (!['succeeded', 'failed', 'lost'].includes(e.state)) return null;
-      const job = await store.repos.jobs.find(e.job_id);
-      if (job?.type === 'restic.backup')
+      if (e.job_type === 'restic.backup')
         return e.state === 'succeeded'
           ? { node_id: e.node_id, kind: 'backup_succeeded', summary: 'backup succeeded' }
           : {
@@ -49,14 +44,13 @@ async function describe(
               kind: 'backup_failed',
               summary: `backup ${e.state}: ${e.error ?? 'no reason given'}`,
             };
-      if (job?.type === 'agent.update')
+      if (e.job_type === 'agent.update')
         return {
           node_id: e.node_id,
           kind: 'update',
           summary: e.state === 'succeeded' ? 'agent updated' : `agent update ${e.state}: ${e.error ?? ''}`,
         };
       return null;
-    }
     default:
       return null;
   }
@@ -73,20 +67,18 @@ export function createNodeEvents(deps: { store: Store; clock: Clock; log: Logger
   return {
     async record(e: MusterEvent): Promise<void> {
       try {
-        const d = await describe(store, e);
+        const d = describe(e);
         if (!d) return;
-        const node = await store.repos.nodes.findNode(d.node_id);
-        const row: NodeEventsTable = {
+        const event = {
           id: randomUUID(),
           at: clock.now(),
           node_id: d.node_id,
-          hostname: node?.hostname ?? null,
-          space_id: node?.space_id ?? null,
           kind: d.kind,
           summary: d.summary.slice(0, 1000),
         };
+        // The node's name and space are copied in the same statement (no read per event on the link's path).
         await batch.write(async (r) => {
-          await r.nodeEvents.insert([row]);
+          await r.nodeEvents.insertForNode(event);
         });
       } catch (err) {
         deps.log.warn({ err }, 'could not record an event on the timeline');

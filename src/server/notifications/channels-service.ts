@@ -38,8 +38,10 @@ export function createChannelsService(deps: {
   clock: Clock;
   sealer: Sealer;
   notifier: Notifier;
-  /** Told when a channel is deleted, so that no rule sends to it. */
+  /** Told when a channel is deleted, in its transaction, so that no rule sends to it. */
   forget: (r: Repos, channelId: string) => Promise<void>;
+  /** Told once that transaction committed (the rules kept in memory are read again). */
+  forgotten: () => Promise<void>;
 }) {
   const { store, clock, sealer } = deps;
   const open = (c: NotificationChannelsTable) => JSON.parse(sealer.open(c.config)) as ChannelConfig;
@@ -89,13 +91,9 @@ export function createChannelsService(deps: {
       });
       return present(c);
     },
-    async update(actor: Actor, id: string, patch: Partial<ChannelInput>) {
+    /** Change a channel; its type stays (the route's body has none). */
+    async update(actor: Actor, id: string, patch: Partial<Omit<ChannelInput, 'type'>>) {
       const was = await row(id);
-      if (patch.type && patch.type !== was.type)
-        throw new AppError(
-          'CHANNEL_TYPE_CHANGE',
-          `the channel is a ${was.type} channel; its type cannot change`,
-        );
       const set: Partial<NotificationChannelsTable> = { updated_at: clock.now() };
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
@@ -124,6 +122,7 @@ export function createChannelsService(deps: {
         await deps.forget(r, id);
         await r.audit.record(actor, 'channel.deleted', { type: 'channel', id }, { name: was.name });
       });
+      await deps.forgotten();
     },
     async test(actor: Actor, id: string) {
       const c = await row(id);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AlertRulesTable, AlertsTable, SilencesTable } from '../db/schema.ts';
+import { inRoom, olderThan } from './query-parts.ts';
 
 export interface AlertFilter {
   limit: number;
@@ -11,7 +12,7 @@ export interface AlertFilter {
   node_id?: string;
   room_id?: string;
   /** Older than this (since, id) cursor. */
-  before?: { since: number; id: string };
+  before?: { at: number; id: string };
 }
 
 export type AlertRow = AlertsTable & { hostname: string | null };
@@ -139,27 +140,9 @@ export function createAlertsRepo(db: Db) {
       if (f.severity) q = q.where('alerts.severity', '=', f.severity);
       if (f.kind) q = q.where('alerts.kind', '=', f.kind);
       if (f.node_id) q = q.where('alerts.node_id', '=', f.node_id);
-      if (f.room_id) {
-        const room = f.room_id;
-        q = q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('room_nodes')
-              .select('room_nodes.node_id')
-              .whereRef('room_nodes.node_id', '=', 'alerts.node_id')
-              .where('room_nodes.room_id', '=', room),
-          ),
-        );
-      }
-      if (f.before) {
-        const { since, id } = f.before;
-        q = q.where((eb) =>
-          eb.or([
-            eb('alerts.since', '<', since),
-            eb.and([eb('alerts.since', '=', since), eb('alerts.id', '<', id)]),
-          ]),
-        );
-      }
+      const { room_id: room, before } = f;
+      if (room) q = q.where((eb) => inRoom(eb, 'alerts.node_id', room));
+      if (before) q = q.where((eb) => olderThan(eb, 'alerts.since', 'alerts.id', before));
       return q.orderBy('alerts.since', 'desc').orderBy('alerts.id', 'desc').limit(f.limit).execute();
     },
     /** Firing and acknowledged alerts by kind and severity, for the metrics and the header. */

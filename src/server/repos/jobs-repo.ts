@@ -6,11 +6,11 @@ export function createJobsRepo(db: Db) {
   return {
     insert: (row: JobsTable) => db.insertInto('jobs').values(row).execute(),
     find: (id: string) => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
-    /** What handling a link frame needs: owner, state and how much output is stored. */
+    /** What handling a link frame needs: owner, type, state and how much output is stored. */
     findBrief: (id: string) =>
       db
         .selectFrom('jobs')
-        .select(['id', 'node_id', 'state', 'log_bytes'])
+        .select(['id', 'node_id', 'type', 'state', 'log_bytes'])
         .where('id', '=', id)
         .executeTakeFirst(),
     setState: (id: string, state: JobState, extra: Partial<JobsTable> = {}) =>

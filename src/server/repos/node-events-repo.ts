@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { NodeEventsTable } from '../db/schema.ts';
+import { inRoom, olderThan } from './query-parts.ts';
 
 export interface EventFilter {
   limit: number;
@@ -12,28 +13,33 @@ export interface EventFilter {
 /** The events timeline: every state change of every node, newest first. */
 export function createNodeEventsRepo(db: Db) {
   return {
-    insert: (rows: NodeEventsTable[]) =>
-      rows.length === 0 ? Promise.resolve() : db.insertInto('node_events').values(rows).execute(),
+    /** One event of a node, with the node's host name and space as they are now (nothing when it is unknown). */
+    insertForNode: (e: Omit<NodeEventsTable, 'hostname' | 'space_id'> & { node_id: string }) =>
+      db
+        .insertInto('node_events')
+        .columns(['id', 'at', 'node_id', 'hostname', 'space_id', 'kind', 'summary'])
+        .expression((eb) =>
+          eb
+            .selectFrom('nodes')
+            .select([
+              eb.val(e.id).as('id'),
+              eb.cast<number>(eb.val(e.at), 'bigint').as('at'),
+              'nodes.id as node_id',
+              'nodes.hostname',
+              'nodes.space_id',
+              eb.val(e.kind).as('kind'),
+              eb.val(e.summary).as('summary'),
+            ])
+            .where('nodes.id', '=', e.node_id),
+        )
+        .execute(),
     list(f: EventFilter) {
       let q = db.selectFrom('node_events').selectAll();
       if (f.node_id) q = q.where('node_id', '=', f.node_id);
       if (f.kind) q = q.where('kind', '=', f.kind);
-      if (f.room_id) {
-        const room = f.room_id;
-        q = q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('room_nodes')
-              .select('room_nodes.node_id')
-              .whereRef('room_nodes.node_id', '=', 'node_events.node_id')
-              .where('room_nodes.room_id', '=', room),
-          ),
-        );
-      }
-      if (f.before) {
-        const { at, id } = f.before;
-        q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
-      }
+      const { room_id: room, before } = f;
+      if (room) q = q.where((eb) => inRoom(eb, 'node_events.node_id', room));
+      if (before) q = q.where((eb) => olderThan(eb, 'node_events.at', 'node_events.id', before));
       return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
     },
     prune: async (before: number) =>

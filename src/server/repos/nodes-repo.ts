@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { NodeSecretsTable, NodesTable } from '../db/schema.ts';
+import { inRoom } from './query-parts.ts';
 
 export interface NodeFilter {
   spaceId?: string;
@@ -108,18 +109,8 @@ export function createNodesRepo(db: Db) {
     if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
     if (f.status) q = q.where('nodes.status', '=', f.status);
     else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
-    if (f.roomId) {
-      const roomId = f.roomId;
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('room_nodes')
-            .select('room_nodes.node_id')
-            .whereRef('room_nodes.node_id', '=', 'nodes.id')
-            .where('room_nodes.room_id', '=', roomId),
-        ),
-      );
-    }
+    const { roomId } = f;
+    if (roomId) q = q.where((eb) => inRoom(eb, 'nodes.id', roomId));
     if (f.backupOverdue) q = q.where('nodes.backup_due_at', '<=', f.now ?? Date.now());
     if (f.q)
       q = q.where((eb) =>

@@ -1,11 +1,18 @@
 import { useEffect, useState } from 'preact/hooks';
 import { answer, client, ok, roleAtLeast, type Alert, type Me, type Silence } from '../api.ts';
 import { KIND_LABELS } from '../alerts-data.ts';
-import { ago, Card, Dialog, ErrorText, field, Head, Link, useAction, when } from '../components.tsx';
+import {
+  ALERT_KINDS,
+  ALERT_STATES as STATES,
+  SEVERITIES,
+  type AlertKind,
+  type Severity,
+} from '../../../src/protocol/api/alerts.ts';
+
+type AlertState = (typeof STATES)[number];
+import { ago, Card, Choice, Dialog, ErrorText, field, Head, Link, useAction, when } from '../components.tsx';
 import { useSpaceRooms } from '../live-nodes.ts';
 
-const STATES = ['firing', 'acknowledged', 'resolved'] as const;
-const SEVERITIES = ['critical', 'warning', 'info'] as const;
 const HOURS = [1, 4, 24, 24 * 7];
 
 function AckDialog({ alert, onDone }: { alert: Alert; onDone: () => void }) {
@@ -108,9 +115,9 @@ function SilenceDialog({ alert, onDone }: { alert: Alert; onDone: () => void }) 
 
 export function AlertsPage({ me }: { me: Me }) {
   const operator = roleAtLeast(me.role, 'operator');
-  const [state, setState] = useState<(typeof STATES)[number]>('firing');
-  const [severity, setSeverity] = useState('');
-  const [kind, setKind] = useState('');
+  const [state, setState] = useState<AlertState>('firing');
+  const [severity, setSeverity] = useState<Severity | ''>('');
+  const [kind, setKind] = useState<AlertKind | ''>('');
   const [room, setRoom] = useState('');
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [silences, setSilences] = useState<Silence[]>([]);
@@ -124,8 +131,8 @@ export function AlertsPage({ me }: { me: Me }) {
           query: {
             state,
             limit: 200,
-            ...(severity ? { severity: severity as (typeof SEVERITIES)[number] } : {}),
-            ...(kind ? { kind: kind as Alert['kind'] } : {}),
+            ...(severity ? { severity } : {}),
+            ...(kind ? { kind } : {}),
             ...(room ? { room_id: room } : {}),
           },
         },
@@ -147,49 +154,33 @@ export function AlertsPage({ me }: { me: Me }) {
         {roleAtLeast(me.role, 'viewer') && <Link href="/notifications">Channels and rules</Link>}
       </div>
       <div class="filters" role="search">
-        <label>
-          State
-          <select value={state} onChange={(e) => setState(e.currentTarget.value as (typeof STATES)[number])}>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Severity
-          <select value={severity} onChange={(e) => setSeverity(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Kind
-          <select value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-            <option value="">Any</option>
-            {Object.entries(KIND_LABELS).map(([k, label]) => (
-              <option key={k} value={k}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Room
-          <select value={room} onChange={(e) => setRoom(e.currentTarget.value)}>
-            <option value="">All rooms</option>
-            {rooms.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="State"
+          value={state}
+          onChange={(v) => setState(v || 'firing')}
+          options={STATES.map((v) => [v, v])}
+        />
+        <Choice
+          label="Severity"
+          any="Any"
+          value={severity}
+          onChange={setSeverity}
+          options={SEVERITIES.map((v) => [v, v])}
+        />
+        <Choice
+          label="Kind"
+          any="Any"
+          value={kind}
+          onChange={setKind}
+          options={ALERT_KINDS.map((k) => [k, KIND_LABELS[k]])}
+        />
+        <Choice
+          label="Room"
+          any="All rooms"
+          value={room}
+          onChange={setRoom}
+          options={rooms.map((r) => [r.id, r.name])}
+        />
       </div>
       <ErrorText error={error} />
       {alerts === null ? (

@@ -1,21 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { answer, client, follow, type NodeEvent } from '../api.ts';
-import { Card, ErrorText, Head, Link, when } from '../components.tsx';
+import { NODE_EVENT_KINDS } from '../../../src/protocol/api/alerts.ts';
+import { Card, Choice, ErrorText, Head, Link, when } from '../components.tsx';
 import { useSpaceRooms } from '../live-nodes.ts';
 
-const KINDS = [
-  'claimed',
-  'online',
-  'offline',
-  'removed',
-  'taken_over',
-  'duplicate',
-  'repository',
-  'backup_succeeded',
-  'backup_failed',
-  'update',
-] as const;
-type Kind = (typeof KINDS)[number];
+type Kind = (typeof NODE_EVENT_KINDS)[number];
 
 /** The events timeline of the fleet, or of one node (`nodeId`), newest first, paged, live. */
 export function EventsTimeline({ nodeId, title = 'Events' }: { nodeId?: string; title?: string }) {
@@ -70,29 +59,21 @@ export function EventsTimeline({ nodeId, title = 'Events' }: { nodeId?: string; 
       actions={
         <>
           {!nodeId && (
-            <label>
-              Room
-              <select value={room} onChange={(e) => setRoom(e.currentTarget.value)}>
-                <option value="">All rooms</option>
-                {rooms.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice
+              label="Room"
+              any="All rooms"
+              value={room}
+              onChange={setRoom}
+              options={rooms.map((r) => [r.id, r.name])}
+            />
           )}
-          <label>
-            Kind
-            <select value={kind} onChange={(e) => setKind(e.currentTarget.value as Kind | '')}>
-              <option value="">All</option>
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {k.replace('_', ' ')}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice
+            label="Kind"
+            any="All"
+            value={kind}
+            onChange={setKind}
+            options={NODE_EVENT_KINDS.map((k) => [k, k.replace('_', ' ')])}
+          />
         </>
       }
     >

@@ -1,11 +1,28 @@
 import { useMemo, useState } from 'preact/hooks';
 import { roleAtLeast, type Alert, type Me } from '../api.ts';
 import { KIND_LABELS, worstByNode } from '../alerts-data.ts';
-import { agentLabel, ago, ErrorText, Head, Link, osLabel, StatusBadge, useTick } from '../components.tsx';
+import {
+  agentLabel,
+  ago,
+  Choice,
+  ErrorText,
+  Head,
+  Link,
+  osLabel,
+  StatusBadge,
+  useTick,
+} from '../components.tsx';
 import { useLiveNodes, useSpaceRooms } from '../live-nodes.ts';
 import { ConnectDialog } from './connect-dialog.tsx';
 
 const PAGE = 100;
+const STATUS_FILTERS = [
+  ['online', 'Online'],
+  ['offline', 'Offline'],
+  ['pending', 'Pending'],
+  ['duplicate', 'Duplicate identity'],
+  ['backup_overdue', 'Backup overdue'],
+] as const;
 
 /** The node list; `alerts` are the open alerts (the worst of each node shows in its row). */
 export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
@@ -14,7 +31,7 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
   const { nodes, error } = useLiveNodes();
   const { space, rooms } = useSpaceRooms();
   const [room, setRoom] = useState('');
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number][0] | ''>('');
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);
   const [connecting, setConnecting] = useState(false);
@@ -73,28 +90,20 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
         {counts.overdue > 0 && <span class="status-overdue">{counts.overdue} backup overdue</span>}
       </p>
       <div class="filters" role="search">
-        <label>
-          Room
-          <select value={room} onChange={(e) => (setRoom(e.currentTarget.value), setPage(0))}>
-            <option value="">All rooms</option>
-            {rooms.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select value={status} onChange={(e) => (setStatus(e.currentTarget.value), setPage(0))}>
-            <option value="">Any</option>
-            <option value="online">Online</option>
-            <option value="offline">Offline</option>
-            <option value="pending">Pending</option>
-            <option value="duplicate">Duplicate identity</option>
-            <option value="backup_overdue">Backup overdue</option>
-          </select>
-        </label>
+        <Choice
+          label="Room"
+          any="All rooms"
+          value={room}
+          onChange={(v) => (setRoom(v), setPage(0))}
+          options={rooms.map((r) => [r.id, r.name])}
+        />
+        <Choice
+          label="Status"
+          any="Any"
+          value={status}
+          onChange={(v) => (setStatus(v), setPage(0))}
+          options={STATUS_FILTERS}
+        />
         <label>
           Search
           <input

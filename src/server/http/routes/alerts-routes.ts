@@ -131,7 +131,7 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       async (req) => {
         const { before, ...q } = req.query;
         const c = parseCursor(before);
-        return engine.list({ ...q, ...(c ? { before: { since: c.t, id: c.id } } : {}) });
+        return engine.list({ ...q, ...(c ? { before: { at: c.t, id: c.id } } : {}) });
       },
     );
     app.get(
@@ -294,14 +294,15 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       '/api/notification-channels/:id',
       route({
         access: 'admin',
-        summary: 'Change a channel (config is merged: a secret left out is kept)',
+        summary:
+          "Change a channel's name, config or enabled (config is merged: a secret left out is kept; the type stays)",
         tags,
         schema: {
           params: idParams,
           body: patchBody(channelBody.omit({ type: true })),
           response: { 200: channelView },
         },
-        errors: [404, 409],
+        errors: [404],
       }),
       async (req) => channels.update(actorOf(req), req.params.id, req.body),
     );
