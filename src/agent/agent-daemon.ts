@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { parseHostConfig, type HostConfig } from '../protocol/link-methods.ts';
 import { claimHttpStatus } from './claim/claim-attempt.ts';
 import type { ConnectionFlags } from './claim/claim-sources.ts';
+import { createHistory } from './collectors/history.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
+import { createNodeAlerts } from './collectors/node-alerts.ts';
+
+/** How often the chart history is written to the state directory (and at every stop). */
+const HISTORY_SAVE_MS = 10 * 60_000;
 import { createBackupQueries } from './jobs/backup-queries.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
 import { createJobRunner } from './jobs/job-runner.ts';
@@ -78,8 +83,14 @@ export async function runDaemon(o: DaemonOptions) {
   let sessionKey = '';
   tryWrite('the local API session key', () => (sessionKey = state.regenerateSessionKey()));
 
-  const metrics = createMetricsCollector();
+  // Chart history, kept in the state directory across restarts (saved every 10 minutes and at stop).
+  const history = createHistory({ dir: state.dir });
+  const nodeAlerts = createNodeAlerts(history);
+  const metrics = createMetricsCollector(Date.now, history);
   metrics.start();
+  const saveHistory = () => tryWrite('the chart history', () => history.save());
+  const historySaver = setInterval(saveHistory, HISTORY_SAVE_MS);
+  historySaver.unref();
 
   let linkConfig = readHostConfig(state.paths.linkConfig);
   const clock = agentClock(o.env);
@@ -116,7 +127,7 @@ export async function runDaemon(o: DaemonOptions) {
     repository: () => linkConfig.repository ?? null,
     stateDir: state.dir,
   });
-  const answer = createLinkRequests({ metrics, runner, backups });
+  const answer = createLinkRequests({ metrics, history, alerts: nodeAlerts, runner, backups });
   const scheduler = createScheduler({
     clock,
     log: o.log,
@@ -212,7 +223,9 @@ export async function runDaemon(o: DaemonOptions) {
     localApiAddress: api?.address ?? null,
     async stop(): Promise<void> {
       clearInterval(storageRetry);
+      clearInterval(historySaver);
       metrics.stop();
+      saveHistory();
       scheduler.stop();
       runner.cancelAll();
       await supervisor.stop();

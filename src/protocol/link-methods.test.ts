@@ -18,6 +18,11 @@ const handlers: LinkMethodHandlers = {
     ok: true,
     result: { snapshot: p.snapshot, path: p.path, entries: [], truncated: false },
   }),
+  'data.contexts': () => ({ ok: true, result: { contexts: [] } }),
+  'data.query': (p) => ({ ok: false, code: 'not_found', message: `no chart ${p.context}` }),
+  'data.alerts': () => ({ ok: true, result: { alerts: [] } }),
+  'data.functions': () => ({ ok: true, result: { functions: [] } }),
+  'data.function': (p) => ({ ok: true, result: { name: p.name, columns: [], rows: [] } }),
 };
 
 describe('the link contract', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { snapshotRef } from './jobs.ts';
 import { nodeFacts } from './link-facts.ts';
+import { DATA_METHODS } from './node-data.ts';
 import { scheduleSpec } from './schedules.ts';
 
 /**
@@ -79,6 +80,8 @@ export const LINK_METHODS = {
     }),
     result: z.object({ series: z.record(z.string(), metricSeries), history_seconds: z.number() }),
   },
+  /** A node's chart contexts, points, alert instances and functions (src/protocol/node-data.ts). */
+  ...DATA_METHODS,
   /** Start a job; its output follows as job frames. */
   'job.start': {
     params: z.object({
@@ -130,7 +133,17 @@ export function isLinkMethod(method: string): method is LinkMethod {
 }
 
 /** The codes an agent refuses a request with (`reply.error.code`). */
-export const REFUSAL_CODES = ['unknown_method', 'invalid_params', 'refused'] as const;
+export const REFUSAL_CODES = [
+  'unknown_method',
+  'invalid_params',
+  'refused',
+  /** What the request names does not exist on the node (a chart context, a function). */
+  'not_found',
+  /** The answer would be larger than the link carries. */
+  'too_large',
+  /** The agent has too much to do; ask again shortly. */
+  'busy',
+] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 /** What an agent's handler answers: a result, or a refusal the server shows. */

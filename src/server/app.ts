@@ -41,6 +41,7 @@ import { eventsRoutes } from './http/routes/events-routes.ts';
 import { installRoutes } from './http/routes/install-routes.ts';
 import { jobsRoutes } from './http/routes/jobs-routes.ts';
 import { nodesRoutes } from './http/routes/nodes-routes.ts';
+import { nodeDataRoutes } from './http/routes/node-data-routes.ts';
 import { schedulesRoutes } from './http/routes/schedules-routes.ts';
 import { spacesRoutes } from './http/routes/spaces-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
@@ -53,6 +54,7 @@ import { createLinkSessions, localLink, type LinkSessions } from './link/link-se
 import { createNodePresence } from './nodes/node-presence.ts';
 import { createNodeRepositories } from './nodes/node-repositories.ts';
 import { createNodesService } from './nodes/nodes-service.ts';
+import { createNodeDataService } from './operations/node-data.ts';
 import { createObservability } from './observability.ts';
 import { agentExecutables } from './operations/agent-executables.ts';
 import { createAgentUpdates } from './operations/agent-updates.ts';
@@ -335,6 +337,7 @@ function buildServices(deps: AppDeps) {
     enroll: enrollNode,
     schedules,
     nodes,
+    nodeData: createNodeDataService({ nodes, link, store, clock }),
     presence,
     repositories,
     spaces,
@@ -483,6 +486,7 @@ async function registerRoutes(
   await app.register(
     nodesRoutes({ nodes: s.nodes, spaces: s.spaces, link: s.link, removeNode: s.removeNode, guard }),
   );
+  await app.register(nodeDataRoutes({ data: s.nodeData, spaces: s.spaces, guard }));
   await app.register(eventsRoutes({ bus: s.bus, guard, streams: s.streams }));
   await app.register(auditRoutes({ audit: s.audit, guard }));
   await app.register(alertsRoutes({ alerting: s.alerting, guard }));
@@ -537,6 +541,7 @@ async function registerRoutes(
           presence: s.presence,
           timers: deps.timers,
           log: log.child({ link: 'aclk' }),
+          netdataAlerts: s.alerting.netdataAlerts,
         }),
       guard,
       publicUrl: deps.publicUrl,

@@ -12,6 +12,8 @@ import { claimedHost, fastApp, type FastApp } from './fast-app.ts';
 
 /** One call of a state-changing route that succeeds, and who makes it. */
 interface Call {
+  /** The status expected when it is not a success (the change is recorded before it can fail). */
+  status?: number;
   path: string;
   body?: unknown;
   /** The caller's session cookie and user id. */
@@ -255,6 +257,13 @@ const FIXTURES: Record<string, Fixture> = {
     await f.inject('PUT', `/api/rooms/${r}/nodes/${n}`, { cookie: admin.cookie });
     return { path: `/api/rooms/${r}/nodes/${n}`, as: admin };
   },
+  // The node is offline: the call is refused after it was recorded (who asked to read what runs on a node).
+  'POST /api/nodes/:id/functions/:name': async (f, admin) => ({
+    path: `/api/nodes/${await claimedHost(f, admin.cookie)}/functions/processes`,
+    body: {},
+    as: admin,
+    status: 503,
+  }),
   'DELETE /api/nodes/:id': async (f, admin) => ({
     path: `/api/nodes/${await claimedHost(f, admin.cookie)}`,
     as: admin,
@@ -409,7 +418,8 @@ describe('every state-changing route writes exactly one audit record with its ac
         headers: { 'x-requested-with': 'audit-test' },
         ...(call.body !== undefined ? { body: call.body } : {}),
       });
-      assert.ok(res.status < 300, `${route}: ${res.status} ${res.text}`);
+      if (call.status) assert.equal(res.status, call.status, `${route}: ${res.text}`);
+      else assert.ok(res.status < 300, `${route}: ${res.status} ${res.text}`);
       const written = await f.database.db
         .selectFrom('audit_events')
         .selectAll()

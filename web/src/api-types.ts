@@ -2995,7 +2995,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `agent_answer_invalid` */
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
         502: {
           headers: {
             [name: string]: unknown;
@@ -3008,7 +3008,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
         503: {
           headers: {
             [name: string]: unknown;
@@ -3150,7 +3150,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `agent_answer_invalid` */
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
         502: {
           headers: {
             [name: string]: unknown;
@@ -3163,7 +3163,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
         503: {
           headers: {
             [name: string]: unknown;
@@ -3360,6 +3360,934 @@ export interface paths {
                 id: string;
                 name: string;
                 slug: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/contexts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The node's chart contexts (what it has charts of), from its agent
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              contexts: {
+                id: string;
+                title: string;
+                units: string;
+                family: string;
+                /** @description line, area or stacked */
+                chart_type: string;
+                /** @description lower first, within its family */
+                priority: number;
+                dimensions?: string[];
+                /** @description unix seconds of its oldest point */
+                first_entry?: number;
+                /** @description unix seconds of its newest point */
+                last_entry?: number;
+              }[];
+              /** @description the node is offline: its last answer, kept since then (ms) */
+              cached_at?: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One context's points over a time range, from the node's agent
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description a context id from /contexts (system.cpu, disk.space, ...) */
+          context: string;
+          /** @description unix seconds, or seconds before now when zero or less (-3600: the last hour) */
+          after?: number;
+          /** @description unix seconds, or seconds before now when zero or less */
+          before?: number;
+          points?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              context: string;
+              title?: string;
+              units: string;
+              chart_type?: string;
+              labels: string[];
+              points: (number | null)[][];
+              update_every?: number;
+              /** @description the node is offline: its last answer, kept since then (ms) */
+              cached_at?: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The alert instances the node's agent evaluates, with their status now
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              alerts: {
+                name: string;
+                chart: string;
+                context: string;
+                /** @enum {string} */
+                status: 'CLEAR' | 'WARNING' | 'CRITICAL' | 'UNDEFINED' | 'UNINITIALIZED';
+                value: number | null;
+                value_string: string;
+                units: string;
+                /** @description unix seconds of its last status change */
+                since: number | null;
+                summary: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/functions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The functions the node's agent offers (processes, network connections, mounts, ...)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              functions: {
+                name: string;
+                help: string;
+                tags?: string;
+                /** @description seconds */
+                timeout?: number;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/functions/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run one of its functions on the node (body: its parameters) and get its table
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              name: string;
+              help?: string;
+              columns: {
+                id: string;
+                name: string;
+                /** @description string, integer, number, bar-with-integer, duration, timestamp, ... */
+                type: string;
+                units?: string;
+                visible: boolean;
+              }[];
+              rows: unknown[][];
+              sort_column?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_answer_too_large`, `agent_answer_invalid` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/rooms/{id}/data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One context of every node in a room (a page of nodes), side by side
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description a context id from /contexts (system.cpu, disk.space, ...) */
+          context: string;
+          /** @description unix seconds, or seconds before now when zero or less (-3600: the last hour) */
+          after?: number;
+          /** @description unix seconds, or seconds before now when zero or less */
+          before?: number;
+          points?: number;
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              context: string;
+              nodes: {
+                node_id: string;
+                hostname: string;
+                status: string;
+                data: {
+                  context: string;
+                  title?: string;
+                  units: string;
+                  chart_type?: string;
+                  labels: string[];
+                  points: (number | null)[][];
+                  update_every?: number;
+                  /** @description the node is offline: its last answer, kept since then (ms) */
+                  cached_at?: number;
+                } | null;
+                error: {
+                  code: string;
+                  message: string;
+                } | null;
               }[];
             };
           };
@@ -3778,7 +4706,8 @@ export interface paths {
             | 'storage_unhealthy'
             | 'replica_lost'
             | 'certificate_expiring'
-            | 'channel_failing';
+            | 'channel_failing'
+            | 'netdata';
           node_id?: string;
           room_id?: string;
           before?: string;
@@ -3815,7 +4744,8 @@ export interface paths {
                   | 'storage_unhealthy'
                   | 'replica_lost'
                   | 'certificate_expiring'
-                  | 'channel_failing';
+                  | 'channel_failing'
+                  | 'netdata';
                 /** @enum {string} */
                 severity: 'critical' | 'warning' | 'info';
                 /** @enum {string} */
@@ -3936,7 +4866,8 @@ export interface paths {
                 | 'storage_unhealthy'
                 | 'replica_lost'
                 | 'certificate_expiring'
-                | 'channel_failing';
+                | 'channel_failing'
+                | 'netdata';
               /** @enum {string} */
               severity: 'critical' | 'warning' | 'info';
               /** @enum {string} */
@@ -4076,7 +5007,8 @@ export interface paths {
                 | 'storage_unhealthy'
                 | 'replica_lost'
                 | 'certificate_expiring'
-                | 'channel_failing';
+                | 'channel_failing'
+                | 'netdata';
               /** @enum {string} */
               severity: 'critical' | 'warning' | 'info';
               /** @enum {string} */
@@ -4217,7 +5149,8 @@ export interface paths {
                 | 'storage_unhealthy'
                 | 'replica_lost'
                 | 'certificate_expiring'
-                | 'channel_failing';
+                | 'channel_failing'
+                | 'netdata';
               /** @enum {string} */
               severity: 'critical' | 'warning' | 'info';
               for_seconds: number;
@@ -4306,7 +5239,8 @@ export interface paths {
               | 'storage_unhealthy'
               | 'replica_lost'
               | 'certificate_expiring'
-              | 'channel_failing';
+              | 'channel_failing'
+              | 'netdata';
             /** @enum {string} */
             severity: 'critical' | 'warning' | 'info';
             /** @description how long the condition must hold before it fires */
@@ -4349,7 +5283,8 @@ export interface paths {
                 | 'storage_unhealthy'
                 | 'replica_lost'
                 | 'certificate_expiring'
-                | 'channel_failing';
+                | 'channel_failing'
+                | 'netdata';
               /** @enum {string} */
               severity: 'critical' | 'warning' | 'info';
               for_seconds: number;
@@ -4472,7 +5407,8 @@ export interface paths {
                 | 'storage_unhealthy'
                 | 'replica_lost'
                 | 'certificate_expiring'
-                | 'channel_failing';
+                | 'channel_failing'
+                | 'netdata';
               /** @enum {string} */
               severity: 'critical' | 'warning' | 'info';
               for_seconds: number;
@@ -4657,7 +5593,8 @@ export interface paths {
               | 'storage_unhealthy'
               | 'replica_lost'
               | 'certificate_expiring'
-              | 'channel_failing';
+              | 'channel_failing'
+              | 'netdata';
             /** @enum {string} */
             severity?: 'critical' | 'warning' | 'info';
             /** @description how long the condition must hold before it fires */
@@ -4697,7 +5634,8 @@ export interface paths {
                 | 'storage_unhealthy'
                 | 'replica_lost'
                 | 'certificate_expiring'
-                | 'channel_failing';
+                | 'channel_failing'
+                | 'netdata';
               /** @enum {string} */
               severity: 'critical' | 'warning' | 'info';
               for_seconds: number;
@@ -4814,6 +5752,7 @@ export interface paths {
                 | 'replica_lost'
                 | 'certificate_expiring'
                 | 'channel_failing'
+                | 'netdata'
                 | null;
               node_id: string | null;
               room_id: string | null;
@@ -4903,6 +5842,7 @@ export interface paths {
               | 'replica_lost'
               | 'certificate_expiring'
               | 'channel_failing'
+              | 'netdata'
               | null;
             node_id?: string | null;
             room_id?: string | null;
@@ -4940,6 +5880,7 @@ export interface paths {
                 | 'replica_lost'
                 | 'certificate_expiring'
                 | 'channel_failing'
+                | 'netdata'
                 | null;
               node_id: string | null;
               room_id: string | null;
@@ -6748,7 +7689,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
         503: {
           headers: {
             [name: string]: unknown;
@@ -8819,7 +9760,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
         503: {
           headers: {
             [name: string]: unknown;
@@ -8966,7 +9907,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
         503: {
           headers: {
             [name: string]: unknown;

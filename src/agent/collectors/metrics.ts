@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statfsSync } from 'node:fs';
+import type { ContextMeta, History } from './history.ts';
 
 /** One second of samples, kept for the last hour: 3,600 points per series (56 KiB each, about 1.5 MB for a typical host). */
 export const HISTORY_SECONDS = 3600;
@@ -139,8 +140,55 @@ const ring = (): Ring => ({
   size: 0,
 });
 
-/** Samples live system data once a second from /proc and keeps the last hour in memory (never sent unasked). */
-export function createMetricsCollector(now: () => number = Date.now) {
+/** The contexts the agent keeps history of, named and described as Netdata's are where they mean the same. */
+const CONTEXTS: Record<string, ContextMeta> = {
+  'system.cpu': {
+    title: 'Total CPU utilization',
+    units: 'percentage',
+    family: 'cpu',
+    chart_type: 'stacked',
+    priority: 100,
+  },
+  'system.load': {
+    title: 'System load average',
+    units: 'load',
+    family: 'load',
+    chart_type: 'line',
+    priority: 100,
+  },
+  'system.ram': { title: 'System RAM', units: 'MiB', family: 'ram', chart_type: 'stacked', priority: 200 },
+  'mem.swap': { title: 'System swap', units: 'MiB', family: 'swap', chart_type: 'stacked', priority: 210 },
+  'system.net': {
+    title: 'Physical network interfaces aggregated bandwidth',
+    units: 'kilobits/s',
+    family: 'network',
+    chart_type: 'area',
+    priority: 500,
+  },
+  'system.io': { title: 'Disk I/O', units: 'KiB/s', family: 'disk', chart_type: 'area', priority: 150 },
+  'disk.space': {
+    title: 'Disk space usage per mount point',
+    units: '% used',
+    family: 'disk',
+    chart_type: 'line',
+    priority: 2000,
+  },
+  'system.uptime': {
+    title: 'System uptime',
+    units: 'seconds',
+    family: 'uptime',
+    chart_type: 'line',
+    priority: 1000,
+  },
+};
+const MIB = 1024 * 1024;
+
+/**
+ * Samples live system data once a second from /proc: the last hour in memory for the `metrics` method, and the
+ * tiered history (history.ts) for the data methods, when given one.
+ */
+export function createMetricsCollector(now: () => number = Date.now, history: History | null = null) {
+  for (const [id, meta] of Object.entries(CONTEXTS)) history?.describe(id, meta);
   const series = new Map<string, Ring>();
   let last: Counters | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -162,6 +210,7 @@ export function createMetricsCollector(now: () => number = Date.now) {
   function sample() {
     const t = now();
     const c = counters(read, t);
+    const h: Record<string, Record<string, number>> = {};
     if (last) {
       const dt = (c.at - last.at) / 1000 || 1;
       const total = c.cpu.reduce((a, b) => a + b, 0) - last.cpu.reduce((a, b) => a + b, 0) || 1;
@@ -170,6 +219,25 @@ export function createMetricsCollector(now: () => number = Date.now) {
       put('disk.write_bytes_per_s', t, Math.max(0, (c.disk.write - last.disk.write) / dt));
       put('net.rx_bytes_per_s', t, Math.max(0, (c.net.rx - last.net.rx) / dt));
       put('net.tx_bytes_per_s', t, Math.max(0, (c.net.tx - last.net.tx) / dt));
+      const share = (i: number) => ((c.cpu[i]! - last!.cpu[i]!) / total) * 100;
+      h['system.cpu'] = {
+        user: share(0),
+        nice: share(1),
+        system: share(2),
+        iowait: share(4),
+        irq: share(5),
+        softirq: share(6),
+        steal: share(7),
+      };
+      // As Netdata draws them: what goes out below the axis.
+      h['system.io'] = {
+        in: Math.max(0, (c.disk.read - last.disk.read) / dt / 1024),
+        out: -Math.max(0, (c.disk.write - last.disk.write) / dt / 1024),
+      };
+      h['system.net'] = {
+        received: (Math.max(0, (c.net.rx - last.net.rx) / dt) * 8) / 1000,
+        sent: -(Math.max(0, (c.net.tx - last.net.tx) / dt) * 8) / 1000,
+      };
     }
     last = c;
     const [l1, l5, l15] = read('/proc/loadavg').split(' ').map(Number);
@@ -183,6 +251,14 @@ export function createMetricsCollector(now: () => number = Date.now) {
     put('swap.total_bytes', t, m.swapTotal);
     put('swap.used_bytes', t, m.swapTotal - m.swapFree);
     put('uptime_s', t, Number(read('/proc/uptime').split(' ')[0]) || 0);
+    h['system.load'] = { load1: l1 ?? 0, load5: l5 ?? 0, load15: l15 ?? 0 };
+    h['system.ram'] = {
+      used: (m.total - m.available) / MIB,
+      available: m.available / MIB,
+    };
+    h['mem.swap'] = { used: (m.swapTotal - m.swapFree) / MIB, free: m.swapFree / MIB };
+    h['system.uptime'] = { uptime: Number(read('/proc/uptime').split(' ')[0]) || 0 };
+    const space: Record<string, number> = {};
     if (++mountsAge >= 60) {
       mounted = mounts(read);
       mountsAge = 0;
@@ -190,15 +266,15 @@ export function createMetricsCollector(now: () => number = Date.now) {
     for (const mount of mounted) {
       try {
         const s = statfsSync(mount);
-        put(
-          `disk.used_percent:${mount}`,
-          t,
-          ((s.blocks - s.bfree) / (s.blocks - s.bfree + s.bavail || 1)) * 100,
-        );
+        const used = ((s.blocks - s.bfree) / (s.blocks - s.bfree + s.bavail || 1)) * 100;
+        put(`disk.used_percent:${mount}`, t, used);
+        space[mount] = used;
       } catch {
         // unmounted between listing and reading
       }
     }
+    h['disk.space'] = space;
+    history?.record(t, h);
   }
 
   return {

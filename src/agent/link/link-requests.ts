@@ -1,6 +1,9 @@
 import { answerLinkRequest, type LinkAnswer, type LinkMethodHandlers } from '../../protocol/link-methods.ts';
 import { collectFacts } from '../collectors/facts.ts';
+import type { History } from '../collectors/history.ts';
 import type { MetricsCollector } from '../collectors/metrics.ts';
+import type { createNodeAlerts } from '../collectors/node-alerts.ts';
+import { listFunctions, NODE_FUNCTIONS } from '../collectors/node-functions.ts';
 import type { BackupQueries } from '../jobs/backup-queries.ts';
 import type { JobRunner } from '../jobs/job-runner.ts';
 
@@ -14,6 +17,8 @@ export type RequestAnswer = LinkAnswer<unknown>;
  */
 export function createLinkRequests(deps: {
   metrics: MetricsCollector;
+  history: History;
+  alerts: ReturnType<typeof createNodeAlerts>;
   runner: JobRunner;
   backups: BackupQueries;
 }) {
@@ -26,6 +31,21 @@ export function createLinkRequests(deps: {
     },
     'backup.snapshots': (p) => deps.backups.snapshots(p),
     'backup.files': (p) => deps.backups.list(p),
+    'data.contexts': () => ({ ok: true, result: { contexts: deps.history.contexts() } }),
+    'data.query': (p) => {
+      const data = deps.history.query(p);
+      return data
+        ? { ok: true, result: data }
+        : { ok: false, code: 'not_found', message: `this node has no chart ${p.context}` };
+    },
+    'data.alerts': () => ({ ok: true, result: { alerts: deps.alerts.evaluate() } }),
+    'data.functions': () => ({ ok: true, result: listFunctions() }),
+    'data.function': (p) => {
+      const f = NODE_FUNCTIONS[p.name];
+      return f
+        ? { ok: true, result: f.run() }
+        : { ok: false, code: 'not_found', message: `this agent has no function ${p.name}` };
+    },
   };
   return (method: string, params: unknown): Promise<RequestAnswer> =>
     answerLinkRequest(handlers, method, params);

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file aclk.proto.
  */
 export const file_aclk: GenFile = /*@__PURE__*/
-  fileDesc("CgphY2xrLnByb3RvEg5tdXN0ZXIuYWNsay52MSI8CgpDYXBhYmlsaXR5EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoDRIPCgdlbmFibGVkGAMgASgIItQCChVVcGRhdGVBZ2VudENvbm5lY3Rpb24SEAoIY2xhaW1faWQYASABKAkSEQoJcmVhY2hhYmxlGAIgASgIEhIKCnNlc3Npb25faWQYAyABKAMSPQoNdXBkYXRlX3NvdXJjZRgEIAEoDjImLm11c3Rlci5hY2xrLnYxLkNvbm5lY3Rpb25VcGRhdGVTb3VyY2USLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoNc3lzdGVtX3VwdGltZRgPIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIvCgxhZ2VudF91cHRpbWUYECABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMAoMY2FwYWJpbGl0aWVzGBEgAygLMhoubXVzdGVyLmFjbGsudjEuQ2FwYWJpbGl0eSKhAQoNRGlzY29ubmVjdFJlcRIfChdyZWNvbm5lY3RfYWZ0ZXJfc2Vjb25kcxgBIAEoBBIQCghwZXJtYWJhbhgCIAEoCBIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgplcnJvcl9jb2RlGAQgASgNEhkKEWVycm9yX2Rlc2NyaXB0aW9uGAUgASgJIlwKEkNyZWF0ZU5vZGVJbnN0YW5jZRIQCghjbGFpbV9pZBgBIAEoCRIUCgxtYWNoaW5lX2d1aWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSDAoEaG9wcxgGIAEoBSJBChhDcmVhdGVOb2RlSW5zdGFuY2VSZXN1bHQSDwoHbm9kZV9pZBgBIAEoCRIUCgxtYWNoaW5lX2d1aWQYAiABKAki6gEKHFVwZGF0ZU5vZGVJbnN0YW5jZUNvbm5lY3Rpb24SEAoIY2xhaW1faWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIQCghsaXZlbmVzcxgDIAEoCBIRCglxdWVyeWFibGUYBCABKAgSEgoKc2Vzc2lvbl9pZBgFIAEoAxIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRob3BzGAkgASgFEjAKDGNhcGFiaWxpdGllcxgKIAMoCzIaLm11c3Rlci5hY2xrLnYxLkNhcGFiaWxpdHki4wMKCE5vZGVJbmZvEgwKBG5hbWUYASABKAkSCgoCb3MYAiABKAkSDwoHb3NfbmFtZRgDIAEoCRISCgpvc192ZXJzaW9uGAQgASgJEhMKC2tlcm5lbF9uYW1lGAUgASgJEhYKDmtlcm5lbF92ZXJzaW9uGAYgASgJEhQKDGFyY2hpdGVjdHVyZRgHIAEoCRIMCgRjcHVzGAggASgNEhUKDWNwdV9mcmVxdWVuY3kYCSABKAkSDgoGbWVtb3J5GAogASgJEhIKCmRpc2tfc3BhY2UYCyABKAkSDwoHdmVyc2lvbhgMIAEoCRIXCg9yZWxlYXNlX2NoYW5uZWwYDSABKAkSEAoIdGltZXpvbmUYDiABKAkSGwoTdmlydHVhbGl6YXRpb25fdHlwZRgPIAEoCRIWCg5jb250YWluZXJfdHlwZRgQIAEoCRITCgtjdXN0b21faW5mbxgRIAEoCRIUCgxtYWNoaW5lX2d1aWQYEyABKAkSPQoLaG9zdF9sYWJlbHMYFSADKAsyKC5tdXN0ZXIuYWNsay52MS5Ob2RlSW5mby5Ib3N0TGFiZWxzRW50cnkaMQoPSG9zdExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEixAEKDlVwZGF0ZU5vZGVJbmZvEhAKCGNsYWltX2lkGAEgASgJEiYKBGRhdGEYAiABKAsyGC5tdXN0ZXIuYWNsay52MS5Ob2RlSW5mbxIuCgp1cGRhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpzZXNzaW9uX2lkGAQgASgDEhQKDG1hY2hpbmVfZ3VpZBgFIAEoCRINCgVjaGlsZBgGIAEoCBIPCgdub2RlX2lkGAcgASgJIi8KDUNvbGxlY3RvckluZm8SDgoGbW9kdWxlGAEgASgJEg4KBnBsdWdpbhgCIAEoCSJsChRVcGRhdGVOb2RlQ29sbGVjdG9ycxIQCghjbGFpbV9pZBgBIAEoCRIPCgdub2RlX2lkGAIgASgJEjEKCmNvbGxlY3RvcnMYAyADKAsyHS5tdXN0ZXIuYWNsay52MS5Db2xsZWN0b3JJbmZvKrABChZDb25uZWN0aW9uVXBkYXRlU291cmNlEigKJENPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9VTlNQRUNJRklFRBAAEiIKHkNPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9BR0VOVBABEiAKHENPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9MV1QQAhImCiJDT05ORUNUSU9OX1VQREFURV9TT1VSQ0VfSEVVUklTVElDEANiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
+  fileDesc("CgphY2xrLnByb3RvEg5tdXN0ZXIuYWNsay52MSI8CgpDYXBhYmlsaXR5EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoDRIPCgdlbmFibGVkGAMgASgIItQCChVVcGRhdGVBZ2VudENvbm5lY3Rpb24SEAoIY2xhaW1faWQYASABKAkSEQoJcmVhY2hhYmxlGAIgASgIEhIKCnNlc3Npb25faWQYAyABKAMSPQoNdXBkYXRlX3NvdXJjZRgEIAEoDjImLm11c3Rlci5hY2xrLnYxLkNvbm5lY3Rpb25VcGRhdGVTb3VyY2USLgoKdXBkYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoNc3lzdGVtX3VwdGltZRgPIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIvCgxhZ2VudF91cHRpbWUYECABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SMAoMY2FwYWJpbGl0aWVzGBEgAygLMhoubXVzdGVyLmFjbGsudjEuQ2FwYWJpbGl0eSKhAQoNRGlzY29ubmVjdFJlcRIfChdyZWNvbm5lY3RfYWZ0ZXJfc2Vjb25kcxgBIAEoBBIQCghwZXJtYWJhbhgCIAEoCBIuCgpjcmVhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgplcnJvcl9jb2RlGAQgASgNEhkKEWVycm9yX2Rlc2NyaXB0aW9uGAUgASgJIlwKEkNyZWF0ZU5vZGVJbnN0YW5jZRIQCghjbGFpbV9pZBgBIAEoCRIUCgxtYWNoaW5lX2d1aWQYAiABKAkSEAoIaG9zdG5hbWUYAyABKAkSDAoEaG9wcxgGIAEoBSJBChhDcmVhdGVOb2RlSW5zdGFuY2VSZXN1bHQSDwoHbm9kZV9pZBgBIAEoCRIUCgxtYWNoaW5lX2d1aWQYAiABKAki6gEKHFVwZGF0ZU5vZGVJbnN0YW5jZUNvbm5lY3Rpb24SEAoIY2xhaW1faWQYASABKAkSDwoHbm9kZV9pZBgCIAEoCRIQCghsaXZlbmVzcxgDIAEoCBIRCglxdWVyeWFibGUYBCABKAgSEgoKc2Vzc2lvbl9pZBgFIAEoAxIuCgp1cGRhdGVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRob3BzGAkgASgFEjAKDGNhcGFiaWxpdGllcxgKIAMoCzIaLm11c3Rlci5hY2xrLnYxLkNhcGFiaWxpdHki4wMKCE5vZGVJbmZvEgwKBG5hbWUYASABKAkSCgoCb3MYAiABKAkSDwoHb3NfbmFtZRgDIAEoCRISCgpvc192ZXJzaW9uGAQgASgJEhMKC2tlcm5lbF9uYW1lGAUgASgJEhYKDmtlcm5lbF92ZXJzaW9uGAYgASgJEhQKDGFyY2hpdGVjdHVyZRgHIAEoCRIMCgRjcHVzGAggASgNEhUKDWNwdV9mcmVxdWVuY3kYCSABKAkSDgoGbWVtb3J5GAogASgJEhIKCmRpc2tfc3BhY2UYCyABKAkSDwoHdmVyc2lvbhgMIAEoCRIXCg9yZWxlYXNlX2NoYW5uZWwYDSABKAkSEAoIdGltZXpvbmUYDiABKAkSGwoTdmlydHVhbGl6YXRpb25fdHlwZRgPIAEoCRIWCg5jb250YWluZXJfdHlwZRgQIAEoCRITCgtjdXN0b21faW5mbxgRIAEoCRIUCgxtYWNoaW5lX2d1aWQYEyABKAkSPQoLaG9zdF9sYWJlbHMYFSADKAsyKC5tdXN0ZXIuYWNsay52MS5Ob2RlSW5mby5Ib3N0TGFiZWxzRW50cnkaMQoPSG9zdExhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEixAEKDlVwZGF0ZU5vZGVJbmZvEhAKCGNsYWltX2lkGAEgASgJEiYKBGRhdGEYAiABKAsyGC5tdXN0ZXIuYWNsay52MS5Ob2RlSW5mbxIuCgp1cGRhdGVkX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpzZXNzaW9uX2lkGAQgASgDEhQKDG1hY2hpbmVfZ3VpZBgFIAEoCRINCgVjaGlsZBgGIAEoCBIPCgdub2RlX2lkGAcgASgJIi8KDUNvbGxlY3RvckluZm8SDgoGbW9kdWxlGAEgASgJEg4KBnBsdWdpbhgCIAEoCSJsChRVcGRhdGVOb2RlQ29sbGVjdG9ycxIQCghjbGFpbV9pZBgBIAEoCRIPCgdub2RlX2lkGAIgASgJEjEKCmNvbGxlY3RvcnMYAyADKAsyHS5tdXN0ZXIuYWNsay52MS5Db2xsZWN0b3JJbmZvIiUKEVNlbmROb2RlSW5zdGFuY2VzEhAKCGNsYWltX2lkGAEgASgJImsKFENhbmNlbFBlbmRpbmdSZXF1ZXN0EhIKCnJlcXVlc3RfaWQYASABKAkSLQoJdGltZXN0YW1wGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCgh0cmFjZV9pZBgDIAEoCSK7AQoOQ29udGV4dFVwZGF0ZWQSCgoCaWQYASABKAkSDwoHdmVyc2lvbhgCIAEoBBITCgtmaXJzdF9lbnRyeRgDIAEoBBISCgpsYXN0X2VudHJ5GAQgASgEEg8KB2RlbGV0ZWQYBSABKAgSDQoFdGl0bGUYBiABKAkSEAoIcHJpb3JpdHkYByABKAQSEgoKY2hhcnRfdHlwZRgIIAEoCRINCgV1bml0cxgJIAEoCRIOCgZmYW1pbHkYCiABKAkilwEKD0NvbnRleHRzVXBkYXRlZBI3Cg9jb250ZXh0X3VwZGF0ZXMYASADKAsyHi5tdXN0ZXIuYWNsay52MS5Db250ZXh0VXBkYXRlZBIQCghjbGFpbV9pZBgCIAEoCRIPCgdub2RlX2lkGAMgASgJEhQKDHZlcnNpb25faGFzaBgEIAEoBBISCgpjcmVhdGVkX2F0GAUgASgEIngKEENvbnRleHRzU25hcHNob3QSMAoIY29udGV4dHMYASADKAsyHi5tdXN0ZXIuYWNsay52MS5Db250ZXh0VXBkYXRlZBIQCghjbGFpbV9pZBgCIAEoCRIPCgdub2RlX2lkGAMgASgJEg8KB3ZlcnNpb24YBCABKAQiTQoSQ29udGV4dHNDaGVja3BvaW50EhAKCGNsYWltX2lkGAEgASgJEg8KB25vZGVfaWQYAiABKAkSFAoMdmVyc2lvbl9oYXNoGAMgASgEIkcKE1N0YXJ0QWxhcm1TdHJlYW1pbmcSDwoHbm9kZV9pZBgBIAEoCRIOCgZyZXNldHMYBCABKAgSDwoHdmVyc2lvbhgFIAEoBCKGBAoNQWxhcm1Mb2dFbnRyeRIPCgdub2RlX2lkGAEgASgJEhAKCGNsYWltX2lkGAIgASgJEg0KBWNoYXJ0GAMgASgJEgwKBG5hbWUYBCABKAkSDAoEd2hlbhgIIAEoBBITCgtjb25maWdfaGFzaBgJIAEoCRIQCghkdXJhdGlvbhgPIAEoDRIaChJub25fY2xlYXJfZHVyYXRpb24YECABKA0SKwoGc3RhdHVzGBEgASgOMhsubXVzdGVyLmFjbGsudjEuQWxhcm1TdGF0dXMSLwoKb2xkX3N0YXR1cxgSIAEoDjIbLm11c3Rlci5hY2xrLnYxLkFsYXJtU3RhdHVzEhAKCHNpbGVuY2VkGBYgASgIEhQKDHZhbHVlX3N0cmluZxgXIAEoCRIYChBvbGRfdmFsdWVfc3RyaW5nGBggASgJEg0KBXZhbHVlGBkgASgBEhEKCW9sZF92YWx1ZRgaIAEoARIPCgd1cGRhdGVkGBsgASgIEhUKDXJlbmRlcmVkX2luZm8YHCABKAkSFQoNY2hhcnRfY29udGV4dBgdIAEoCRIQCghldmVudF9pZBgeIAEoBBIVCg10cmFuc2l0aW9uX2lkGB8gASgJEhIKCmNoYXJ0X25hbWUYICABKAkSDwoHc3VtbWFyeRghIAEoCRIVCg1hbGVydF92ZXJzaW9uGCIgASgEIqsBCg1BbGFybVNuYXBzaG90Eg8KB25vZGVfaWQYASABKAkSEAoIY2xhaW1faWQYAiABKAkSDgoGY2h1bmtzGAQgASgNEhIKCmNodW5rX3NpemUYBSABKA0SDQoFY2h1bmsYBiABKA0SLQoGYWxhcm1zGAcgAygLMh0ubXVzdGVyLmFjbGsudjEuQWxhcm1Mb2dFbnRyeRIVCg1zbmFwc2hvdF91dWlkGAggASgJIkYKD0FsYXJtQ2hlY2twb2ludBIPCgdub2RlX2lkGAEgASgJEhAKCGNsYWltX2lkGAIgASgJEhAKCGNoZWNrc3VtGAMgASgMKrABChZDb25uZWN0aW9uVXBkYXRlU291cmNlEigKJENPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9VTlNQRUNJRklFRBAAEiIKHkNPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9BR0VOVBABEiAKHENPTk5FQ1RJT05fVVBEQVRFX1NPVVJDRV9MV1QQAhImCiJDT05ORUNUSU9OX1VQREFURV9TT1VSQ0VfSEVVUklTVElDEAMqxAEKC0FsYXJtU3RhdHVzEhUKEUFMQVJNX1NUQVRVU19OVUxMEAASGAoUQUxBUk1fU1RBVFVTX1VOS05PV04QARIYChRBTEFSTV9TVEFUVVNfUkVNT1ZFRBACEh0KGUFMQVJNX1NUQVRVU19OT1RfQV9OVU1CRVIQAxIWChJBTEFSTV9TVEFUVVNfQ0xFQVIQBBIYChRBTEFSTV9TVEFUVVNfV0FSTklORxAFEhkKFUFMQVJNX1NUQVRVU19DUklUSUNBTBAGYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message muster.aclk.v1.Capability
@@ -462,6 +462,450 @@ export const UpdateNodeCollectorsSchema: GenMessage<UpdateNodeCollectors> = /*@_
   messageDesc(file_aclk, 9);
 
 /**
+ * server -> agent: re-send UpdateNodeInstanceConnection for every node instance.
+ *
+ * @generated from message muster.aclk.v1.SendNodeInstances
+ */
+export type SendNodeInstances = Message<"muster.aclk.v1.SendNodeInstances"> & {
+  /**
+   * @generated from field: string claim_id = 1;
+   */
+  claimId: string;
+};
+
+/**
+ * Describes the message muster.aclk.v1.SendNodeInstances.
+ * Use `create(SendNodeInstancesSchema)` to create a new message.
+ */
+export const SendNodeInstancesSchema: GenMessage<SendNodeInstances> = /*@__PURE__*/
+  messageDesc(file_aclk, 10);
+
+/**
+ * server -> agent: withdraw a query sent on the cmd topic (request_id is its msg-id).
+ *
+ * @generated from message muster.aclk.v1.CancelPendingRequest
+ */
+export type CancelPendingRequest = Message<"muster.aclk.v1.CancelPendingRequest"> & {
+  /**
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp timestamp = 2;
+   */
+  timestamp?: Timestamp | undefined;
+
+  /**
+   * @generated from field: string trace_id = 3;
+   */
+  traceId: string;
+};
+
+/**
+ * Describes the message muster.aclk.v1.CancelPendingRequest.
+ * Use `create(CancelPendingRequestSchema)` to create a new message.
+ */
+export const CancelPendingRequestSchema: GenMessage<CancelPendingRequest> = /*@__PURE__*/
+  messageDesc(file_aclk, 11);
+
+/**
+ * @generated from message muster.aclk.v1.ContextUpdated
+ */
+export type ContextUpdated = Message<"muster.aclk.v1.ContextUpdated"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: uint64 version = 2;
+   */
+  version: bigint;
+
+  /**
+   * @generated from field: uint64 first_entry = 3;
+   */
+  firstEntry: bigint;
+
+  /**
+   * @generated from field: uint64 last_entry = 4;
+   */
+  lastEntry: bigint;
+
+  /**
+   * @generated from field: bool deleted = 5;
+   */
+  deleted: boolean;
+
+  /**
+   * @generated from field: string title = 6;
+   */
+  title: string;
+
+  /**
+   * @generated from field: uint64 priority = 7;
+   */
+  priority: bigint;
+
+  /**
+   * @generated from field: string chart_type = 8;
+   */
+  chartType: string;
+
+  /**
+   * @generated from field: string units = 9;
+   */
+  units: string;
+
+  /**
+   * @generated from field: string family = 10;
+   */
+  family: string;
+};
+
+/**
+ * Describes the message muster.aclk.v1.ContextUpdated.
+ * Use `create(ContextUpdatedSchema)` to create a new message.
+ */
+export const ContextUpdatedSchema: GenMessage<ContextUpdated> = /*@__PURE__*/
+  messageDesc(file_aclk, 12);
+
+/**
+ * @generated from message muster.aclk.v1.ContextsUpdated
+ */
+export type ContextsUpdated = Message<"muster.aclk.v1.ContextsUpdated"> & {
+  /**
+   * @generated from field: repeated muster.aclk.v1.ContextUpdated context_updates = 1;
+   */
+  contextUpdates: ContextUpdated[];
+
+  /**
+   * @generated from field: string claim_id = 2;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: string node_id = 3;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: uint64 version_hash = 4;
+   */
+  versionHash: bigint;
+
+  /**
+   * @generated from field: uint64 created_at = 5;
+   */
+  createdAt: bigint;
+};
+
+/**
+ * Describes the message muster.aclk.v1.ContextsUpdated.
+ * Use `create(ContextsUpdatedSchema)` to create a new message.
+ */
+export const ContextsUpdatedSchema: GenMessage<ContextsUpdated> = /*@__PURE__*/
+  messageDesc(file_aclk, 13);
+
+/**
+ * @generated from message muster.aclk.v1.ContextsSnapshot
+ */
+export type ContextsSnapshot = Message<"muster.aclk.v1.ContextsSnapshot"> & {
+  /**
+   * @generated from field: repeated muster.aclk.v1.ContextUpdated contexts = 1;
+   */
+  contexts: ContextUpdated[];
+
+  /**
+   * @generated from field: string claim_id = 2;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: string node_id = 3;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: uint64 version = 4;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message muster.aclk.v1.ContextsSnapshot.
+ * Use `create(ContextsSnapshotSchema)` to create a new message.
+ */
+export const ContextsSnapshotSchema: GenMessage<ContextsSnapshot> = /*@__PURE__*/
+  messageDesc(file_aclk, 14);
+
+/**
+ * server -> agent: the server's hash of the node's contexts; a different one makes the agent send a snapshot.
+ *
+ * @generated from message muster.aclk.v1.ContextsCheckpoint
+ */
+export type ContextsCheckpoint = Message<"muster.aclk.v1.ContextsCheckpoint"> & {
+  /**
+   * @generated from field: string claim_id = 1;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: string node_id = 2;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: uint64 version_hash = 3;
+   */
+  versionHash: bigint;
+};
+
+/**
+ * Describes the message muster.aclk.v1.ContextsCheckpoint.
+ * Use `create(ContextsCheckpointSchema)` to create a new message.
+ */
+export const ContextsCheckpointSchema: GenMessage<ContextsCheckpoint> = /*@__PURE__*/
+  messageDesc(file_aclk, 15);
+
+/**
+ * server -> agent: stream the node's alert transitions; a version other than the agent's sends a snapshot first.
+ *
+ * @generated from message muster.aclk.v1.StartAlarmStreaming
+ */
+export type StartAlarmStreaming = Message<"muster.aclk.v1.StartAlarmStreaming"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: bool resets = 4;
+   */
+  resets: boolean;
+
+  /**
+   * @generated from field: uint64 version = 5;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message muster.aclk.v1.StartAlarmStreaming.
+ * Use `create(StartAlarmStreamingSchema)` to create a new message.
+ */
+export const StartAlarmStreamingSchema: GenMessage<StartAlarmStreaming> = /*@__PURE__*/
+  messageDesc(file_aclk, 16);
+
+/**
+ * agent -> server on "alarm-log-v2": one transition of one alert (also the entries of a snapshot).
+ *
+ * @generated from message muster.aclk.v1.AlarmLogEntry
+ */
+export type AlarmLogEntry = Message<"muster.aclk.v1.AlarmLogEntry"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string claim_id = 2;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: string chart = 3;
+   */
+  chart: string;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * @generated from field: uint64 when = 8;
+   */
+  when: bigint;
+
+  /**
+   * @generated from field: string config_hash = 9;
+   */
+  configHash: string;
+
+  /**
+   * @generated from field: uint32 duration = 15;
+   */
+  duration: number;
+
+  /**
+   * @generated from field: uint32 non_clear_duration = 16;
+   */
+  nonClearDuration: number;
+
+  /**
+   * @generated from field: muster.aclk.v1.AlarmStatus status = 17;
+   */
+  status: AlarmStatus;
+
+  /**
+   * @generated from field: muster.aclk.v1.AlarmStatus old_status = 18;
+   */
+  oldStatus: AlarmStatus;
+
+  /**
+   * @generated from field: bool silenced = 22;
+   */
+  silenced: boolean;
+
+  /**
+   * @generated from field: string value_string = 23;
+   */
+  valueString: string;
+
+  /**
+   * @generated from field: string old_value_string = 24;
+   */
+  oldValueString: string;
+
+  /**
+   * @generated from field: double value = 25;
+   */
+  value: number;
+
+  /**
+   * @generated from field: double old_value = 26;
+   */
+  oldValue: number;
+
+  /**
+   * @generated from field: bool updated = 27;
+   */
+  updated: boolean;
+
+  /**
+   * @generated from field: string rendered_info = 28;
+   */
+  renderedInfo: string;
+
+  /**
+   * @generated from field: string chart_context = 29;
+   */
+  chartContext: string;
+
+  /**
+   * @generated from field: uint64 event_id = 30;
+   */
+  eventId: bigint;
+
+  /**
+   * @generated from field: string transition_id = 31;
+   */
+  transitionId: string;
+
+  /**
+   * @generated from field: string chart_name = 32;
+   */
+  chartName: string;
+
+  /**
+   * @generated from field: string summary = 33;
+   */
+  summary: string;
+
+  /**
+   * @generated from field: uint64 alert_version = 34;
+   */
+  alertVersion: bigint;
+};
+
+/**
+ * Describes the message muster.aclk.v1.AlarmLogEntry.
+ * Use `create(AlarmLogEntrySchema)` to create a new message.
+ */
+export const AlarmLogEntrySchema: GenMessage<AlarmLogEntry> = /*@__PURE__*/
+  messageDesc(file_aclk, 17);
+
+/**
+ * agent -> server on "alarm-snapshot-v2": every alert of the node, in chunks of up to 1,000.
+ *
+ * @generated from message muster.aclk.v1.AlarmSnapshot
+ */
+export type AlarmSnapshot = Message<"muster.aclk.v1.AlarmSnapshot"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string claim_id = 2;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: uint32 chunks = 4;
+   */
+  chunks: number;
+
+  /**
+   * @generated from field: uint32 chunk_size = 5;
+   */
+  chunkSize: number;
+
+  /**
+   * @generated from field: uint32 chunk = 6;
+   */
+  chunk: number;
+
+  /**
+   * @generated from field: repeated muster.aclk.v1.AlarmLogEntry alarms = 7;
+   */
+  alarms: AlarmLogEntry[];
+
+  /**
+   * @generated from field: string snapshot_uuid = 8;
+   */
+  snapshotUuid: string;
+};
+
+/**
+ * Describes the message muster.aclk.v1.AlarmSnapshot.
+ * Use `create(AlarmSnapshotSchema)` to create a new message.
+ */
+export const AlarmSnapshotSchema: GenMessage<AlarmSnapshot> = /*@__PURE__*/
+  messageDesc(file_aclk, 18);
+
+/**
+ * agent -> server on "alarm-checkpoint".
+ *
+ * @generated from message muster.aclk.v1.AlarmCheckpoint
+ */
+export type AlarmCheckpoint = Message<"muster.aclk.v1.AlarmCheckpoint"> & {
+  /**
+   * @generated from field: string node_id = 1;
+   */
+  nodeId: string;
+
+  /**
+   * @generated from field: string claim_id = 2;
+   */
+  claimId: string;
+
+  /**
+   * @generated from field: bytes checksum = 3;
+   */
+  checksum: Uint8Array;
+};
+
+/**
+ * Describes the message muster.aclk.v1.AlarmCheckpoint.
+ * Use `create(AlarmCheckpointSchema)` to create a new message.
+ */
+export const AlarmCheckpointSchema: GenMessage<AlarmCheckpoint> = /*@__PURE__*/
+  messageDesc(file_aclk, 19);
+
+/**
  * @generated from enum muster.aclk.v1.ConnectionUpdateSource
  */
 export enum ConnectionUpdateSource {
@@ -491,4 +935,50 @@ export enum ConnectionUpdateSource {
  */
 export const ConnectionUpdateSourceSchema: GenEnum<ConnectionUpdateSource> = /*@__PURE__*/
   enumDesc(file_aclk, 0);
+
+/**
+ * @generated from enum muster.aclk.v1.AlarmStatus
+ */
+export enum AlarmStatus {
+  /**
+   * @generated from enum value: ALARM_STATUS_NULL = 0;
+   */
+  NULL = 0,
+
+  /**
+   * @generated from enum value: ALARM_STATUS_UNKNOWN = 1;
+   */
+  UNKNOWN = 1,
+
+  /**
+   * @generated from enum value: ALARM_STATUS_REMOVED = 2;
+   */
+  REMOVED = 2,
+
+  /**
+   * @generated from enum value: ALARM_STATUS_NOT_A_NUMBER = 3;
+   */
+  NOT_A_NUMBER = 3,
+
+  /**
+   * @generated from enum value: ALARM_STATUS_CLEAR = 4;
+   */
+  CLEAR = 4,
+
+  /**
+   * @generated from enum value: ALARM_STATUS_WARNING = 5;
+   */
+  WARNING = 5,
+
+  /**
+   * @generated from enum value: ALARM_STATUS_CRITICAL = 6;
+   */
+  CRITICAL = 6,
+}
+
+/**
+ * Describes the enum muster.aclk.v1.AlarmStatus.
+ */
+export const AlarmStatusSchema: GenEnum<AlarmStatus> = /*@__PURE__*/
+  enumDesc(file_aclk, 1);
 

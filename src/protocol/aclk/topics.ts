@@ -35,6 +35,11 @@ export const outboundTopic = (claimId: string, name: string) => `/agent/${claimI
 export const inboundTopic = (claimId: string, messageType: string) =>
   `/agent/${claimId}/inbound/v1/${messageType}`;
 
+/** Where the server sends the agent a query (JSON header, blank line, raw HTTP request). */
+export const cmdTopic = (claimId: string) => `/agent/${claimId}/inbound/cmd`;
+/** The outbound topic name the server gives as a query's callback topic: the agent publishes its reply there. */
+export const QUERY_REPLY_TOPIC = 'query-reply';
+
 /** The topic list of the password answer. */
 export function aclkTopics(): { name: AclkTopicName; topic: string }[] {
   return ACLK_TOPIC_NAMES.map((name) => ({

@@ -22,6 +22,8 @@ export const ALERT_KINDS = [
   'replica_lost',
   'certificate_expiring',
   'channel_failing',
+  /** A Netdata agent's own alert is WARNING or CRITICAL (its subject: `<chart>/<alert name>`). */
+  'netdata',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

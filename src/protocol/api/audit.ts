@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'node.claimed',
   'node.enrolled',
   'node.removed',
+  'node.function_called',
   'node.unclaimed',
   'node.repository_set',
   'node.repository_removed',

@@ -62,6 +62,14 @@ export const API_ERRORS = {
   REPLICA_UNREACHABLE: { status: 503, means: "the server replica holding the node's link did not answer" },
   AGENT_REFUSED: { status: 409, means: 'the agent refused the request; the message gives its reason' },
   AGENT_TIMEOUT: { status: 504, means: 'the agent did not answer in time' },
+  AGENT_BUSY: {
+    status: 503,
+    means: 'the agent has too many queries waiting (or one waited too long in its queue); try again shortly',
+  },
+  AGENT_ANSWER_TOO_LARGE: {
+    status: 502,
+    means: "the agent's answer is larger than its link carries; ask for less (fewer points, a shorter range)",
+  },
   AGENT_ANSWER_INVALID: {
     status: 502,
     means:

@@ -29,6 +29,8 @@ export interface Condition {
   summary: string;
   /** When the condition began, if before now (a node claimed an hour ago and never connected). */
   since?: number;
+  /** The condition's own severity, over the rule's (a Netdata alert is WARNING or CRITICAL by itself). */
+  severity?: Severity;
 }
 
 /** Where an alert's notifications go: the outbox (notifications/notifier.ts). */
@@ -71,7 +73,7 @@ function newAlert(rule: AlertRuleView, c: Condition, spaceId: string | null, now
     id: randomUUID(),
     rule_id: rule.id,
     kind: c.kind,
-    severity: rule.severity,
+    severity: c.severity ?? rule.severity,
     key: conditionKey(c.kind, c.nodeId, c.subject),
     node_id: c.nodeId,
     space_id: spaceId,
@@ -194,8 +196,12 @@ export function createAlertEngine(deps: {
             // Still true: nothing new. Cleared a moment ago and back (flapping): the same alert, counted.
             if (open.resolve_at !== null)
               await r.alerts.update(open.id, { resolve_at: null, count: open.count + 1, updated_at: now });
-            else if (open.summary !== c.summary)
-              await r.alerts.update(open.id, { summary: c.summary, updated_at: now });
+            else if (open.summary !== c.summary || (c.severity && open.severity !== c.severity))
+              await r.alerts.update(open.id, {
+                summary: c.summary,
+                severity: c.severity ?? open.severity,
+                updated_at: now,
+              });
             return;
           }
           // Back soon after it resolved: the same alert, counted, waiting its `for` again (a reconnect within it
@@ -205,6 +211,7 @@ export function createAlertEngine(deps: {
             await r.alerts.update(recent.id, {
               state: 'pending',
               summary: c.summary,
+              severity: c.severity ?? recent.severity,
               count: recent.count + 1,
               fire_at: now + rule.for_seconds * 1000,
               updated_at: now,
@@ -264,8 +271,9 @@ export function createAlertEngine(deps: {
           });
     },
     /** Clears every open alert of one kind and node whatever its subject. */
-    async clearAllOf(kind: AlertKind, nodeId: string | null) {
-      for (const a of await repo().openWithPrefix(conditionKey(kind, nodeId, ''))) await clearKey(a.key);
+    async clearAllOf(kind: AlertKind, nodeId: string | null, except?: ReadonlySet<string>) {
+      for (const a of await repo().openWithPrefix(conditionKey(kind, nodeId, '')))
+        if (!except?.has(a.subject ?? '')) await clearKey(a.key);
     },
     /**
      * Fire what waited its `for`, resolve flapping alerts that stayed clear, repeat unacknowledged ones. Runs on one

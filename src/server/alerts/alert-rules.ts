@@ -115,7 +115,12 @@ export const DEFAULT_RULES: (Omit<RuleInput, 'channel_ids' | 'enabled'> & { id: 
     severity: 'warning',
     for_seconds: 0,
   },
+  // Netdata's own alerts: the severity is the agent's (WARNING or CRITICAL), not the rule's.
+  { id: 'default-netdata', name: 'Netdata alert', kind: 'netdata', severity: 'warning', for_seconds: 0 },
 ];
+
+/** Default rules of kinds added after a database was first seeded: each is added once, then left to the admin. */
+const LATER_DEFAULTS = ['default-netdata'];
 
 /** Rules are re-read this often, so that a change made at another replica applies here too. */
 const RELOAD_MS = 10_000;
@@ -290,13 +295,14 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
           });
       }
     },
-    /** A new server's rules (once per database: a rule deleted later stays deleted). */
+    /**
+     * A new server's rules (once per database: a rule deleted later stays deleted), and the default rule of each kind
+     * added since (once too).
+     */
     async ensureDefaults() {
-      const seeded = await store.repos.cluster.setting('alert_rules_seeded');
-      if (seeded) return;
-      if ((await store.repos.alerts.countRules()) === 0) {
+      const insert = async (defaults: typeof DEFAULT_RULES) => {
         const now = clock.now();
-        for (const d of DEFAULT_RULES)
+        for (const d of defaults)
           await store.repos.alerts
             .insertRule({
               id: d.id,
@@ -314,8 +320,19 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
               updated_at: now,
             })
             .catch(() => undefined); // another replica seeded it first
+      };
+      const later = (id: string) => `alert_rule_seeded:${id}`;
+      if (await store.repos.cluster.setting('alert_rules_seeded')) {
+        for (const id of LATER_DEFAULTS) {
+          if (await store.repos.cluster.setting(later(id))) continue;
+          await insert(DEFAULT_RULES.filter((d) => d.id === id));
+          await store.repos.cluster.settingOnce(later(id), '1');
+        }
+      } else {
+        if ((await store.repos.alerts.countRules()) === 0) await insert(DEFAULT_RULES);
+        for (const id of LATER_DEFAULTS) await store.repos.cluster.settingOnce(later(id), '1');
+        await store.repos.cluster.settingOnce('alert_rules_seeded', '1');
       }
-      await store.repos.cluster.settingOnce('alert_rules_seeded', '1');
       await reload();
     },
   };

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { NodeAlert } from '../../protocol/node-data.ts';
 import type { AlertKind } from '../../protocol/api/alerts.ts';
 import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
@@ -227,7 +228,36 @@ export function createAlertSources(deps: {
       if (a.subject && live.has(a.subject)) await engine.clear('replica_lost', null, a.subject);
   }
 
+  /** A Netdata alert as a condition: raised while WARNING or CRITICAL, with the agent's severity. */
+  const netdataSubject = (a: NodeAlert) => `${a.chart}/${a.name}`;
+  const raised = (a: NodeAlert) => a.status === 'WARNING' || a.status === 'CRITICAL';
+  async function netdataRaise(nodeId: string, a: NodeAlert) {
+    const value = a.value_string || (a.value === null ? '' : String(a.value));
+    await engine.raise({
+      kind: 'netdata',
+      nodeId,
+      subject: netdataSubject(a),
+      severity: a.status === 'CRITICAL' ? 'critical' : 'warning',
+      summary: `${await host(nodeId)}: Netdata alert ${a.name} on ${a.chart} is ${a.status}${value ? ` (${value})` : ''}${a.summary ? `: ${a.summary}` : ''}`,
+    });
+  }
+
   return {
+    /**
+     * A Netdata node's alerts (docs/netdata.md): its WARNING and CRITICAL ones are alerts of kind `netdata`; a
+     * snapshot clears what it no longer holds.
+     */
+    netdata: {
+      async snapshot(nodeId: string, alerts: NodeAlert[]) {
+        const up = alerts.filter(raised);
+        for (const a of up) await netdataRaise(nodeId, a);
+        await engine.clearAllOf('netdata', nodeId, new Set(up.map(netdataSubject)));
+      },
+      async transition(nodeId: string, a: NodeAlert) {
+        if (raised(a)) await netdataRaise(nodeId, a);
+        else await engine.clear('netdata', nodeId, netdataSubject(a));
+      },
+    },
     /**
      * Handle one event of this process (bus.subscribeLocal). A node's events are handled one after the other in
      * the order they came, so a link that drops and comes back at once never leaves an alert for a node online.

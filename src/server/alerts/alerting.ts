@@ -102,6 +102,8 @@ export function createAlerting(deps: {
     timeline,
     channels,
     notifier,
+    /** Where Netdata agents' alerts go (the ACLK link feeds them). */
+    netdataAlerts: sources.netdata,
     /**
      * Hear this process's events, and every tick (on the replica running the periodic work, `leads()`) fire,
      * resolve, check and deliver.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Subscription } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { ServerFrame } from '../../protocol/link-frames.ts';
@@ -17,7 +18,8 @@ type Call =
   | { op: 'takeover'; from: string }
   | { op: 'send'; frame: ServerFrame }
   | { op: 'disconnect'; reason: string; permanent: boolean }
-  | { op: 'request'; method: string; params: unknown; timeout_ms: number };
+  | { op: 'request'; method: string; params: unknown; timeout_ms: number; key?: string }
+  | { op: 'cancel'; key: string };
 type Outcome = { ok: true; value: unknown } | { ok: false; code: ApiErrorCode; message: string };
 
 /**
@@ -36,6 +38,8 @@ export function createNatsLink(deps: {
   const { wire, prefix, sessions, log } = deps;
   const subjectOf = (nodeId: string) => `${prefix}.link.${nodeId}`;
   const held = new Map<string, Subscription>();
+  /** Requests forwarded here that their asker may withdraw, by the asker's key. */
+  const withdrawable = new Map<string, AbortController>();
   let hub: LinkHub | null = null;
 
   function serve(nodeId: string, msg: Opened) {
@@ -54,17 +58,27 @@ export function createNatsLink(deps: {
           ok: true,
           value: sessions.disconnect(nodeId, call.reason, call.permanent),
         } satisfies Outcome);
-      case 'request':
-        void sessions.requestRaw(nodeId, call.method, call.params, call.timeout_ms).then(
-          (value) => answer({ ok: true, value } satisfies Outcome),
-          (err: unknown) =>
-            answer({
-              ok: false,
-              code: err instanceof AppError ? err.code : 'INTERNAL',
-              message: err instanceof Error ? err.message : String(err),
-            } satisfies Outcome),
-        );
+      case 'request': {
+        const abort = new AbortController();
+        const key = call.key;
+        if (key) withdrawable.set(key, abort);
+        void sessions
+          .requestRaw(nodeId, call.method, call.params, call.timeout_ms, abort.signal)
+          .then(
+            (value) => answer({ ok: true, value } satisfies Outcome),
+            (err: unknown) =>
+              answer({
+                ok: false,
+                code: err instanceof AppError ? err.code : 'INTERNAL',
+                message: err instanceof Error ? err.message : String(err),
+              } satisfies Outcome),
+          )
+          .finally(() => key && withdrawable.delete(key));
         return;
+      }
+      case 'cancel':
+        withdrawable.get(call.key)?.abort();
+        return answer({ ok: true, value: true } satisfies Outcome);
     }
   }
 
@@ -118,16 +132,20 @@ export function createNatsLink(deps: {
       if (sessions.holds(nodeId)) return sessions.disconnect(nodeId, reason, permanent);
       return forward(nodeId, { op: 'disconnect', reason, permanent });
     },
-    async request(nodeId, method, params, timeoutMs) {
-      if (sessions.holds(nodeId)) return sessions.request(nodeId, method, params, timeoutMs);
+    async request(nodeId, method, params, timeoutMs, signal) {
+      if (sessions.holds(nodeId)) return sessions.request(nodeId, method, params, timeoutMs, signal);
       let out: Outcome | null;
+      const key = signal ? randomUUID() : undefined;
+      const withdraw = () => void forward(nodeId, { op: 'cancel', key: key! });
+      signal?.addEventListener('abort', withdraw, { once: true });
       try {
         out = await ask(
           nodeId,
-          { op: 'request', method, params, timeout_ms: timeoutMs },
+          { op: 'request', method, params, timeout_ms: timeoutMs, key },
           timeoutMs + FORWARD_MARGIN_MS,
         );
       } catch (err) {
+        if (signal?.aborted) throw new AppError('REQUEST_CANCELLED', 'the request was cancelled');
         if (err instanceof WireTimeoutError)
           throw new AppError('AGENT_TIMEOUT', `the agent did not answer ${method} within ${timeoutMs} ms`);
         throw new AppError(
@@ -137,6 +155,8 @@ export function createNatsLink(deps: {
             cause: err,
           },
         );
+      } finally {
+        signal?.removeEventListener('abort', withdraw);
       }
       if (!out)
         throw new AppError('NODE_OFFLINE', `node ${nodeId} is offline; live data needs a connected agent`);

@@ -4,16 +4,31 @@ import { timestampNow } from '@bufbuild/protobuf/wkt';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import {
+  AlarmLogEntrySchema,
+  AlarmSnapshotSchema,
+  CancelPendingRequestSchema,
+  ContextsCheckpointSchema,
+  ContextsSnapshotSchema,
+  ContextsUpdatedSchema,
   CreateNodeInstanceResultSchema,
   CreateNodeInstanceSchema,
   DisconnectReqSchema,
+  SendNodeInstancesSchema,
+  StartAlarmStreamingSchema,
   UpdateAgentConnectionSchema,
   UpdateNodeCollectorsSchema,
   UpdateNodeInfoSchema,
   UpdateNodeInstanceConnectionSchema,
   type NodeInfo,
 } from '../../protocol/aclk/aclk_pb.ts';
-import { inboundTopic, isInboundFilter, topicNameOf } from '../../protocol/aclk/topics.ts';
+import {
+  cmdTopic,
+  inboundTopic,
+  isInboundFilter,
+  outboundTopic,
+  QUERY_REPLY_TOPIC,
+  topicNameOf,
+} from '../../protocol/aclk/topics.ts';
 import { canonicalId } from '../../protocol/ids.ts';
 import {
   CLOSE,
@@ -31,6 +46,10 @@ import type { Timers } from '../clock.ts';
 import type { LinkHub, LinkSessionHandle } from './link-hub.ts';
 import type { LinkChannel } from './link-sessions.ts';
 import { openMqttSession, REASON } from './mqtt-session.ts';
+import { createAclkQueries } from './aclk-queries.ts';
+import { answerDataRequest, refusalOf } from './netdata-data.ts';
+import { createNetdataStreams, type NetdataAlertSink } from './netdata-streams.ts';
+import { isDataMethod } from '../../protocol/node-data.ts';
 
 /** The MQTT reason code a link close code becomes. */
 const DISCONNECT_REASON: Record<number, number> = {
@@ -100,6 +119,8 @@ export function acceptAclkLink(
     presence: NodePresence;
     timers: Timers;
     log: Logger;
+    /** Where the node's Netdata alerts go (they become Muster alerts). */
+    netdataAlerts?: NetdataAlertSink;
   },
 ): void {
   const { linkAuth, hub, nodes, presence, log } = deps;
@@ -110,10 +131,52 @@ export function acceptAclkLink(
   const publish = <D extends DescMessage>(schema: D, value: MessageShape<D>) =>
     session.publish(inboundTopic(nodeId, schema.name), toBinary(schema, value));
 
+  // The node's own instance id is the node id (nodeInstanceId), so its streams carry it.
+  const streams = createNetdataStreams(
+    () => nodeId,
+    () => nodeId,
+    deps.netdataAlerts ?? null,
+  );
+  const queries = createAclkQueries({
+    sendCmd: (payload) => session.publish(cmdTopic(nodeId), payload),
+    sendCancel: (msgId) =>
+      publish(
+        CancelPendingRequestSchema,
+        create(CancelPendingRequestSchema, { requestId: msgId, timestamp: timestampNow() }),
+      ),
+    callbackTopic: () => outboundTopic(nodeId, QUERY_REPLY_TOPIC),
+    timers: deps.timers,
+  });
+  /** Requests of Muster's link being answered through queries, by request id (a cancel withdraws them). */
+  const answering = new Map<string, AbortController>();
+
+  /** A data request of Muster's link, answered from the streams or with queries on the agent. */
+  function answer(frame: Extract<ServerFrame, { t: 'request' }>) {
+    const abort = new AbortController();
+    answering.set(frame.id, abort);
+    void answerDataRequest(frame.method, frame.params, {
+      queries,
+      streams,
+      timeoutMs: frame.timeout_ms,
+      signal: abort.signal,
+    })
+      .then(
+        (result) => handle?.receive({ t: 'reply', id: frame.id, ok: true, result }),
+        (err: unknown) => handle?.receive({ t: 'reply', id: frame.id, ok: false, error: refusalOf(err) }),
+      )
+      .finally(() => answering.delete(frame.id));
+  }
+
   const channel: LinkChannel = {
     speaks: 'netdata',
-    // Netdata agents run no Muster jobs and answer no Muster requests: only goodbyes cross this link.
-    deliver: () => false,
+    // Netdata agents run no Muster jobs: they answer the data methods (charts, alerts, functions) only.
+    answers: isDataMethod,
+    deliver(frame) {
+      if (!session.isOpen()) return false;
+      if (frame.t === 'request' && isDataMethod(frame.method)) return (answer(frame), true);
+      if (frame.t === 'cancel') return (answering.get(frame.id)?.abort(), true);
+      return false;
+    },
     end(code, reason, goodbye?: Extract<ServerFrame, { t: 'disconnect' }>) {
       if (goodbye)
         publish(
@@ -172,14 +235,42 @@ export function acceptAclkLink(
           await presence.recordFacts(nodeId, facts, agentVersion ?? '', m.machineGuid.slice(0, 64) || null);
           return REASON.SUCCESS;
         }
-        case 'node-instance-connection':
-          fromBinary(UpdateNodeInstanceConnectionSchema, payload);
+        case 'node-instance-connection': {
+          const m = fromBinary(UpdateNodeInstanceConnectionSchema, payload);
+          // The node's own instance is live: ask for its contexts (a hash it cannot have, so it sends them all)
+          // and its alerts (version 0: a snapshot unless it has none), then their changes as they happen.
+          if (m.nodeId === nodeId && m.liveness) {
+            publish(
+              ContextsCheckpointSchema,
+              create(ContextsCheckpointSchema, { claimId: nodeId, nodeId, versionHash: 1n }),
+            );
+            publish(
+              StartAlarmStreamingSchema,
+              create(StartAlarmStreamingSchema, { nodeId, version: 0n, resets: false }),
+            );
+          }
+          return REASON.SUCCESS;
+        }
+        case QUERY_REPLY_TOPIC:
+          await queries.reply(payload);
+          return REASON.SUCCESS;
+        case 'contexts-snapshot':
+          streams.contextsSnapshot(fromBinary(ContextsSnapshotSchema, payload));
+          return REASON.SUCCESS;
+        case 'contexts-updated':
+          streams.contextsUpdated(fromBinary(ContextsUpdatedSchema, payload));
+          return REASON.SUCCESS;
+        case 'alarm-snapshot-v2':
+          await streams.alarmSnapshot(fromBinary(AlarmSnapshotSchema, payload));
+          return REASON.SUCCESS;
+        case 'alarm-log-v2':
+          await streams.alarmLogEntry(fromBinary(AlarmLogEntrySchema, payload));
           return REASON.SUCCESS;
         case 'node-instance-collectors':
           fromBinary(UpdateNodeCollectorsSchema, payload);
           return REASON.SUCCESS;
         default:
-          // Charts, alerts and contexts are not part of what Muster keeps (docs/netdata.md).
+          // Charts (the older stream) and alert checkpoints are not part of what Muster keeps (docs/netdata.md).
           return REASON.SUCCESS;
       }
     } catch (err) {
@@ -213,11 +304,15 @@ export function acceptAclkLink(
       async connected() {
         handle = await hub.open(nodeId, channel, remoteAddr, session.silenceLimitMs());
         await handle?.linked(agentVersion, `Netdata agent link (ACLK) established from ${remoteAddr}`);
+        // An agent that knows its node id says nothing of its node instances until asked: their state update
+        // (UpdateNodeInstanceConnection) is what starts its contexts and alerts streaming.
+        if (handle) publish(SendNodeInstancesSchema, create(SendNodeInstancesSchema, { claimId: nodeId }));
       },
       heard: async () => handle?.heard(),
       message: (m) => onMessage(m.topic, m.payload),
       mayRead: (filter) => isInboundFilter(nodeId, filter),
       async closed(ending) {
+        queries.close('the Netdata agent went offline before it answered');
         if (!handle) return;
         const willSaid =
           !ending.graceful && ending.will

@@ -19,6 +19,7 @@ function jsonChannel(socket: WebSocket): LinkChannel {
   };
   return {
     speaks: 'muster',
+    answers: () => true,
     deliver,
     end(code, reason, goodbye) {
       if (goodbye) deliver(goodbye);

@@ -25,6 +25,7 @@ function fakeChannel(speaks: AgentKind = 'muster') {
   let terminated = false;
   const channel: LinkChannel = {
     speaks,
+    answers: (m) => speaks === 'muster' || m.startsWith('data.'),
     deliver: (f) => (open ? (sent.push(f), true) : false),
     end(code, reason, goodbye) {
       ended.push({ code, reason, ...(goodbye ? { goodbye } : {}) });

@@ -11,13 +11,15 @@ export interface LinkPort {
   send(nodeId: string, frame: ServerFrame): Promise<boolean>;
   /**
    * Ask the agent one of the link's methods and wait for its reply, parsed by the method's result schema: 503 at
-   * once when offline, 504 after `timeoutMs`, 502 `agent_answer_invalid` when the answer does not parse.
+   * once when offline, 504 after `timeoutMs`, 502 `agent_answer_invalid` when the answer does not parse. An
+   * aborted `signal` withdraws it, on the agent too.
    */
   request<M extends LinkMethod>(
     nodeId: string,
     method: M,
     params: LinkParamsIn<M>,
     timeoutMs: number,
+    signal?: AbortSignal,
   ): Promise<LinkResult<M>>;
   /** End the node's link; `permanent` tells the agent to stop trying. False when it had none. */
   disconnect(nodeId: string, reason: string, permanent: boolean): Promise<boolean>;

@@ -13,6 +13,7 @@ function setUp(speaks: AgentKind = 'muster') {
   const sent: ServerFrame[] = [];
   const channel: LinkChannel = {
     speaks,
+    answers: (m) => speaks === 'muster' || m.startsWith('data.'),
     deliver: (f) => (sent.push(f), true),
     end: () => undefined,
     terminate: () => undefined,

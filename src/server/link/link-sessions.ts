@@ -24,6 +24,8 @@ export interface LinkChannel {
   readonly speaks: AgentKind;
   /** Deliver a frame; false when the link is closed or this transport has no such thing. */
   deliver(frame: ServerFrame): boolean;
+  /** Whether the agent at the other end answers a request of this method (a Netdata agent only the data ones). */
+  answers(method: string): boolean;
   /** Tell the agent why (when `goodbye` is given) and close the link. */
   end(code: number, reason: string, goodbye?: DisconnectFrame): void;
   /** Drop the connection without a word (it may be half-open). */
@@ -58,6 +60,21 @@ export interface LinkSession {
 export type RequestFailure = 'unknown_method' | 'invalid_params' | 'refused' | 'invalid_answer' | 'timeout';
 
 type Reply = Extract<AgentFrame, { t: 'reply' }>;
+
+/** The error a refusal becomes: its code where the agent gave one the API has, else AGENT_REFUSED. */
+function refusal(frame: Reply): AppError {
+  const message = frame.error?.message ?? 'no reason given';
+  switch (frame.error?.code) {
+    case 'not_found':
+      return new AppError('NOT_FOUND', message);
+    case 'too_large':
+      return new AppError('AGENT_ANSWER_TOO_LARGE', message);
+    case 'busy':
+      return new AppError('AGENT_BUSY', message);
+    default:
+      return new AppError('AGENT_REFUSED', `the agent refused: ${message}`);
+  }
+}
 
 /**
  * The links this process holds, one per node, and the requests waiting on them: what the rest of the server
@@ -94,14 +111,23 @@ export function createLinkSessions(deps: { timers: Timers; log: Logger }) {
     return true;
   }
 
-  /** Ask the agent; its result unparsed (another replica parses what it forwarded). */
-  function requestRaw(nodeId: string, method: string, params: unknown, timeoutMs: number): Promise<unknown> {
+  /**
+   * Ask the agent; its result unparsed (another replica parses what it forwarded). An aborted `signal` withdraws
+   * the request (the agent is told): the browser that asked went away.
+   */
+  function requestRaw(
+    nodeId: string,
+    method: string,
+    params: unknown,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const s = sessions.get(nodeId);
     if (!s?.helloed || !s.channel.isOpen())
       return Promise.reject(
         new AppError('NODE_OFFLINE', `node ${nodeId} is offline; live data needs a connected agent`),
       );
-    if (s.channel.speaks !== 'muster')
+    if (!s.channel.answers(method))
       return Promise.reject(
         new AppError(
           'NODE_RUNS_NETDATA',
@@ -119,6 +145,10 @@ export function createLinkSessions(deps: { timers: Timers; log: Logger }) {
         s.channel.deliver({ t: 'cancel', id });
       }, timeoutMs);
       pending.set(id, { nodeId, method, resolve, reject, timer });
+      if (signal) {
+        if (signal.aborted) return void table.cancel(id);
+        signal.addEventListener('abort', () => table.cancel(id), { once: true });
+      }
       s.channel.deliver({ t: 'request', id, method, params, timeout_ms: timeoutMs });
     });
   }
@@ -160,8 +190,9 @@ export function createLinkSessions(deps: { timers: Timers; log: Logger }) {
       method: M,
       params: LinkParamsIn<M>,
       timeoutMs: number,
+      signal?: AbortSignal,
     ): Promise<LinkResult<M>> {
-      return table.parsed(method, await requestRaw(nodeId, method, params, timeoutMs));
+      return table.parsed(method, await requestRaw(nodeId, method, params, timeoutMs, signal));
     },
     /** What an agent answered, parsed by the method's result schema; a mismatch is a 502 naming the field. */
     parsed<M extends LinkMethod>(method: M, raw: unknown): LinkResult<M> {
@@ -188,15 +219,7 @@ export function createLinkSessions(deps: { timers: Timers; log: Logger }) {
       }
       return settle(
         frame.id,
-        frame.ok
-          ? { ok: true, value: frame.result }
-          : {
-              ok: false,
-              error: new AppError(
-                'AGENT_REFUSED',
-                `the agent refused: ${frame.error?.message ?? 'no reason given'}`,
-              ),
-            },
+        frame.ok ? { ok: true, value: frame.result } : { ok: false, error: refusal(frame) },
       );
     },
     /** Requests waiting on a node's link fail: it went away from this process. */
@@ -227,7 +250,8 @@ export type LinkSessions = ReturnType<typeof createLinkSessions>;
 export function localLink(sessions: LinkSessions): LinkPort {
   return {
     send: async (nodeId, frame) => sessions.send(nodeId, frame),
-    request: (nodeId, method, params, timeoutMs) => sessions.request(nodeId, method, params, timeoutMs),
+    request: (nodeId, method, params, timeoutMs, signal) =>
+      sessions.request(nodeId, method, params, timeoutMs, signal),
     disconnect: async (nodeId, reason, permanent) => sessions.disconnect(nodeId, reason, permanent),
   };
 }
