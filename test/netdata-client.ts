@@ -1,8 +1,17 @@
 import { constants, generateKeyPairSync, privateDecrypt, randomUUID } from 'node:crypto';
-import { create, toBinary, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
+import { gzipSync } from 'node:zlib';
+import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
 import mqtt, { type IConnackPacket, type Packet } from 'mqtt-packet';
 import WebSocket from 'ws';
-import { UpdateAgentConnectionSchema } from '../src/protocol/aclk/aclk_pb.ts';
+import {
+  AlarmLogEntrySchema,
+  AlarmSnapshotSchema,
+  CancelPendingRequestSchema,
+  ContextsSnapshotSchema,
+  ContextUpdatedSchema,
+  UpdateAgentConnectionSchema,
+  UpdateNodeInstanceConnectionSchema,
+} from '../src/protocol/aclk/aclk_pb.ts';
 import { request, type TestServer } from './helpers.ts';
 
 /** What the server answers a Netdata agent's password request with. */
@@ -99,7 +108,9 @@ export async function connectAclk(
   const parser = mqtt.parser({ protocolVersion: 5 });
   const packets: Packet[] = [];
   const waiters: { match: (p: Packet) => boolean; resolve: (p: Packet) => void }[] = [];
+  const listeners: ((p: Packet) => void)[] = [];
   parser.on('packet', (p: Packet) => {
+    for (const l of listeners) l(p);
     packets.push(p);
     for (const w of [...waiters])
       if (w.match(p)) {
@@ -185,6 +196,16 @@ export async function connectAclk(
       });
       return id;
     },
+    /** Publish raw bytes on a full topic (a query reply is JSON and HTTP, not protobuf), QoS 1. */
+    publishRaw(fullTopic: string, payload: Buffer) {
+      const id = (messageId = (messageId % 0xffff) + 1);
+      send({ cmd: 'publish', topic: fullTopic, payload, qos: 1, dup: false, retain: false, messageId: id });
+      return id;
+    },
+    /** Called with every packet the server sends, as it arrives (next() still sees it). */
+    onPacket(listener: (p: Packet) => void) {
+      listeners.push(listener);
+    },
     subscribe(filter: string) {
       const id = (messageId = (messageId % 0xffff) + 1);
       send({ cmd: 'subscribe', messageId: id, subscriptions: [{ topic: filter, qos: 1 }] });
@@ -198,3 +219,124 @@ export async function connectAclk(
   };
 }
 export type AclkConnection = Awaited<ReturnType<typeof connectAclk>>;
+
+/** A query the server sent on the cmd topic, as the agent parses it. */
+export interface AgentQuery {
+  header: { type: string; 'msg-id': string; 'callback-topic': string; timeout: number; version: number };
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How the simulated agent answers a query: an HTTP answer, an error envelope, or nothing (a lost reply). */
+export type AgentAnswer =
+  | { status: number; json: unknown }
+  | { error: { httpCode: number; errorCode: number; description: string } }
+  | null;
+
+/** Parse what the server publishes on the cmd topic: JSON, a blank line, then a raw HTTP request. */
+export function parseCmd(payload: Buffer): AgentQuery {
+  const text = payload.toString('utf8');
+  const sep = text.indexOf('\r\n\r\n');
+  const header = JSON.parse(text.slice(0, sep)) as AgentQuery['header'];
+  const http = text.slice(sep + 4);
+  const end = http.indexOf('\r\n\r\n');
+  const [requestLine, ...lines] = http.slice(0, end).split('\r\n');
+  const [method, path] = requestLine!.split(' ');
+  const headers = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
+  return { header, method: method!, path: path!, headers, body: http.slice(end + 4) };
+}
+
+/**
+ * Behave as a stock Netdata agent does once linked (v2.10.4, from its source and as observed): re-send its node
+ * instance's state when asked (SendNodeInstances), send its contexts on ContextsCheckpoint and an alert snapshot on
+ * StartAlarmStreaming, and answer queries on the cmd topic on the callback topic, the HTTP body gzipped in one piece.
+ */
+export function serveAsNetdata(
+  link: AclkConnection,
+  id: string,
+  agent: {
+    contexts?: MessageInitShape<typeof ContextUpdatedSchema>[];
+    alerts?: MessageInitShape<typeof AlarmLogEntrySchema>[];
+    /** Alerts per snapshot chunk (Netdata: 1,000). */
+    chunk?: number;
+    answer?: (q: AgentQuery) => AgentAnswer | Promise<AgentAnswer>;
+  },
+) {
+  const queries: AgentQuery[] = [];
+  const cancelled: string[] = [];
+  link.onPacket((p) => {
+    if (p.cmd !== 'publish') return;
+    const type = p.topic.slice(p.topic.lastIndexOf('/') + 1);
+    const payload = p.payload as Buffer;
+    if (type === 'SendNodeInstances')
+      link.publish('node-instance-connection', UpdateNodeInstanceConnectionSchema, {
+        claimId: id,
+        nodeId: id,
+        liveness: true,
+        queryable: true,
+      });
+    else if (type === 'ContextsCheckpoint')
+      link.publish('contexts-snapshot', ContextsSnapshotSchema, {
+        claimId: id,
+        nodeId: id,
+        version: 1n,
+        contexts: agent.contexts ?? [],
+      });
+    else if (type === 'StartAlarmStreaming') {
+      const all = agent.alerts ?? [];
+      const size = agent.chunk ?? 1000;
+      const chunks = Math.max(1, Math.ceil(all.length / size));
+      const uuid = randomUUID();
+      for (let c = 0; c < chunks; c++)
+        link.publish('alarm-snapshot-v2', AlarmSnapshotSchema, {
+          nodeId: id,
+          claimId: id,
+          snapshotUuid: uuid,
+          chunks,
+          chunk: c + 1,
+          chunkSize: Math.min(size, all.length - c * size),
+          alarms: all.slice(c * size, (c + 1) * size).map((a) => ({ nodeId: id, claimId: id, ...a })),
+        });
+    } else if (type === 'CancelPendingRequest')
+      cancelled.push(fromBinary(CancelPendingRequestSchema, payload).requestId);
+    else if (type === 'cmd') {
+      const q = parseCmd(payload);
+      queries.push(q);
+      void Promise.resolve(agent.answer?.(q) ?? null).then((a) => {
+        if (a) link.publishRaw(q.header['callback-topic'], replyOf(q.header['msg-id'], a));
+      });
+    }
+  });
+  return { queries, cancelled };
+}
+
+/** The agent's reply envelope: its JSON header, a blank line and the HTTP response (gzipped body). */
+export function replyOf(msgId: string, a: NonNullable<AgentAnswer>): Buffer {
+  const base = { type: 'http', 'msg-id': msgId, timestamp: Math.floor(Date.now() / 1000), version: 2 };
+  if ('error' in a)
+    return Buffer.from(
+      JSON.stringify({
+        ...base,
+        'http-code': a.error.httpCode,
+        'error-code': a.error.errorCode,
+        'error-description': a.error.description,
+      }),
+    );
+  const body = gzipSync(JSON.stringify(a.json));
+  const head = [
+    `HTTP/1.1 ${a.status} OK`,
+    'Content-Type: application/json',
+    'Content-Encoding: gzip',
+    `Content-Length: ${body.length}`,
+  ].join('\r\n');
+  return Buffer.concat([
+    Buffer.from(
+      `${JSON.stringify({ ...base, 'http-code': a.status, 't-exec': 1200 })}\r\n\r\n${head}\r\n\r\n`,
+    ),
+    body,
+  ]);
+}

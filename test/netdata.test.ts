@@ -123,7 +123,7 @@ describe('stock Netdata agents over their own link (ACLK: MQTT 5 on /mqtt)', () 
     // Aliases start above the 64 CONNACK allows, as Netdata's may.
     const link = await nd.connect({ firstAlias: 100 });
     assert.equal(link.connack.reasonCode, 0);
-    assert.equal(link.connack.properties?.maximumPacketSize, 1024 * 1024);
+    assert.equal(link.connack.properties?.maximumPacketSize, 8 * 1024 * 1024);
     const online = await node(nd.id);
     assert.equal(online.status, 'online');
     assert.equal(online.agent_kind, 'netdata');
@@ -316,16 +316,24 @@ describe('stock Netdata agents over their own link (ACLK: MQTT 5 on /mqtt)', () 
       DisconnectReqSchema,
       (await newer.next<IPublishPacket>(isPublish('DisconnectReq'))).payload as Buffer,
     );
-    assert.equal(bye.permaban, true);
+    // Not a ban (Netdata retries those every 60 s): come back in a month.
+    assert.equal(bye.permaban, false);
+    assert.equal(bye.reconnectAfterSeconds, 30n * 86_400n);
     assert.match(bye.errorDescription, /removed/);
     assert.equal((await newer.next<IDisconnectPacket>((p) => p.cmd === 'disconnect')).reasonCode, 0x98);
     await newer.closed;
     assert.equal((await node(nd.id)).status, 'removed');
     const challenge = await request(server, 'GET', `/api/v1/auth/aclk/node/${nd.id}/challenge`);
     assert.equal(challenge.status, 403);
-    const body = challenge.json<{ errorMsgKey: string; errorNonRetryable: boolean }>();
+    const body = challenge.json<{
+      errorMsgKey: string;
+      errorNonRetryable: boolean;
+      errorRetryDelaySeconds: number;
+    }>();
     assert.equal(body.errorMsgKey, 'ErrNodeRemoved');
-    assert.equal(body.errorNonRetryable, true);
+    assert.equal(body.errorNonRetryable, false);
+    assert.equal(body.errorRetryDelaySeconds, 30 * 86_400);
+    assert.equal(challenge.headers['retry-after'], String(30 * 86_400));
     const audit = await request(server, 'GET', '/api/audit?limit=50', { cookie: admin });
     assert.ok(
       audit

@@ -71,13 +71,25 @@ export function exitCodeForStatus(status: number): ExitCode {
   return EXIT.UNKNOWN_HTTP_ERROR;
 }
 
+/**
+ * How long a stock Netdata agent of a removed node waits before it asks again: a month, as far as its protocol
+ * lets a server push it (it reads "non-retryable" as "ask again every 60 s", so removal is a long retry delay
+ * instead). Restarting the agent, as re-claiming does, asks at once.
+ */
+export const NETDATA_REMOVED_RETRY_SECONDS = 30 * 86_400;
+
 /** Serialise a claim error compactly (no spaces after colons), as stock clients expect. */
-export function claimErrorJson(key: ClaimErrorKey, message: string, retryDelaySeconds?: number): string {
+export function claimErrorJson(
+  key: ClaimErrorKey,
+  message: string,
+  retryDelaySeconds?: number,
+  nonRetryable: boolean = CLAIM_ERRORS[key].nonRetryable,
+): string {
   const body: ClaimErrorBody = {
     errorCode: key,
     errorMsgKey: key,
     errorMessage: message,
-    errorNonRetryable: CLAIM_ERRORS[key].nonRetryable,
+    errorNonRetryable: nonRetryable,
   };
   if (retryDelaySeconds !== undefined) body.errorRetryDelaySeconds = retryDelaySeconds;
   return JSON.stringify(body);

@@ -25,14 +25,17 @@ export class AppError extends Error {
 export class ClaimError extends Error {
   readonly key: ClaimErrorKey;
   readonly retryDelaySeconds: number | undefined;
+  /** Overrides the key's own "non-retryable" flag. */
+  readonly nonRetryable: boolean | undefined;
   constructor(
     key: ClaimErrorKey,
     message: string,
-    opts: { cause?: unknown; retryDelaySeconds?: number } = {},
+    opts: { cause?: unknown; retryDelaySeconds?: number; nonRetryable?: boolean } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'ClaimError';
     this.key = key;
     this.retryDelaySeconds = opts.retryDelaySeconds;
+    this.nonRetryable = opts.nonRetryable;
   }
 }

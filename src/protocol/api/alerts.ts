@@ -22,7 +22,7 @@ export const ALERT_KINDS = [
   'replica_lost',
   'certificate_expiring',
   'channel_failing',
-  /** A Netdata agent's own alert is WARNING or CRITICAL (its subject: `<chart>/<alert name>`). */
+  /** A Netdata agent's own alert is WARNING or CRITICAL (its subject: `<chart>.<alert name>`, as Netdata names its alarms). */
   'netdata',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

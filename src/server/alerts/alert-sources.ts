@@ -229,7 +229,7 @@ export function createAlertSources(deps: {
   }
 
   /** A Netdata alert as a condition: raised while WARNING or CRITICAL, with the agent's severity. */
-  const netdataSubject = (a: NodeAlert) => `${a.chart}/${a.name}`;
+  const netdataSubject = (a: NodeAlert) => `${a.chart}.${a.name}`;
   const raised = (a: NodeAlert) => a.status === 'WARNING' || a.status === 'CRITICAL';
   async function netdataRaise(nodeId: string, a: NodeAlert) {
     const value = a.value_string || (a.value === null ? '' : String(a.value));

@@ -27,7 +27,7 @@ export function sendClaimError(reply: FastifyReply, err: ClaimError): FastifyRep
   return reply
     .code(CLAIM_ERRORS[err.key].status)
     .type('application/json')
-    .send(claimErrorJson(err.key, err.message, err.retryDelaySeconds));
+    .send(claimErrorJson(err.key, err.message, err.retryDelaySeconds, err.nonRetryable));
 }
 
 /** Any failure on an agent-facing path as a claim error body; server-side ones are logged with their cause. */

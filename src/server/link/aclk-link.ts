@@ -29,6 +29,7 @@ import {
   QUERY_REPLY_TOPIC,
   topicNameOf,
 } from '../../protocol/aclk/topics.ts';
+import { NETDATA_REMOVED_RETRY_SECONDS } from '../../protocol/errors.ts';
 import { canonicalId } from '../../protocol/ids.ts';
 import {
   CLOSE,
@@ -178,12 +179,15 @@ export function acceptAclkLink(
       return false;
     },
     end(code, reason, goodbye?: Extract<ServerFrame, { t: 'disconnect' }>) {
+      // A removed node is not "banned": Netdata retries a ban every 60 s for ever, but honours a long delay.
       if (goodbye)
         publish(
           DisconnectReqSchema,
           create(DisconnectReqSchema, {
-            reconnectAfterSeconds: BigInt(goodbye.reconnect_after_seconds ?? 0),
-            permaban: goodbye.permanent,
+            reconnectAfterSeconds: BigInt(
+              goodbye.permanent ? NETDATA_REMOVED_RETRY_SECONDS : (goodbye.reconnect_after_seconds ?? 0),
+            ),
+            permaban: false,
             createdAt: timestampNow(),
             errorCode: code,
             errorDescription: goodbye.reason,

@@ -4,8 +4,12 @@ import type { WebSocket } from 'ws';
 import type { Timers } from '../clock.ts';
 import { createFrameQueue } from './frame-queue.ts';
 
-/** Largest MQTT packet either side sends (told to the client in CONNACK), and so the largest one buffered. */
-export const MAX_MQTT_PACKET_BYTES = 1024 * 1024;
+/**
+ * Largest MQTT packet either side sends once the client is authenticated (told to it in CONNACK), and so the
+ * largest one buffered: a Netdata agent's answer to a query is one packet (there is no chunking), so it is room for
+ * a gzipped function table or a long chart. Before CONNECT is accepted only a CONNECT-sized packet is taken.
+ */
+export const MAX_MQTT_PACKET_BYTES = 8 * 1024 * 1024;
 /** Topic aliases one connection may define. Netdata agents use aliases whatever CONNACK allows, so we accept more. */
 export const MAX_TOPIC_ALIASES = 1024;
 /** What CONNACK advertises (a client that honours it stays within). */

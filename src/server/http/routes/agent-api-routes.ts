@@ -14,7 +14,7 @@ import {
   passwordResponse,
   type PasswordResponse,
 } from '../../../protocol/claim-api.ts';
-import { claimErrorJson } from '../../../protocol/errors.ts';
+import { claimErrorJson, NETDATA_REMOVED_RETRY_SECONDS } from '../../../protocol/errors.ts';
 import { canonicalId } from '../../../protocol/ids.ts';
 import { aclkTopics } from '../../../protocol/aclk/topics.ts';
 import type { LinkAuthService } from '../../claiming/link-auth-service.ts';
@@ -73,6 +73,23 @@ const LINK_AUTH = [
     topics: aclkTopics,
   },
 ] as const;
+
+/**
+ * A Netdata agent of a removed node is told to come back in a month rather than "never": it reads non-retryable
+ * as "every 60 s" (docs/netdata.md).
+ */
+async function netdataRemoval<T>(base: string, ask: () => Promise<T>): Promise<T> {
+  try {
+    return await ask();
+  } catch (err) {
+    if (base.endsWith('/aclk') && err instanceof ClaimError && err.key === 'ErrNodeRemoved')
+      throw new ClaimError('ErrNodeRemoved', err.message, {
+        retryDelaySeconds: NETDATA_REMOVED_RETRY_SECONDS,
+        nonRetryable: false,
+      });
+    throw err;
+  }
+}
 
 /** A stock Netdata agent asks for the protobuf protocol; Muster's agent never does. */
 const asksForAclk = (cap: string | undefined) => (cap ?? '').split(',').includes('proto');
@@ -143,7 +160,7 @@ function registerLinkAuth(
         errors: [403, 404, 429],
         perMinute: limits.linkAuth,
       }),
-      async (req) => linkAuth.challenge(req.params.id, a.oaepHash),
+      async (req) => netdataRemoval(a.base, () => linkAuth.challenge(req.params.id, a.oaepHash)),
     );
 
     app.post(
@@ -162,7 +179,9 @@ function registerLinkAuth(
       async (req, reply) => {
         if (req.validationError)
           throw new ClaimError('ErrBadRequest', 'body must be {"agent_version","response"}');
-        const issued = await linkAuth.password(req.params.id, req.body.response, req.body.agent_version);
+        const issued = await netdataRemoval(a.base, () =>
+          linkAuth.password(req.params.id, req.body.response, req.body.agent_version),
+        );
         return reply.code(201).send({ ...issued, topics: a.topics() });
       },
     );
