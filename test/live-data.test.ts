@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import type { AlertsAnswer, ContextsAnswer, DataAnswer, FunctionTable } from '../src/protocol/node-data.ts';
 import {
   connectArgs,
   login,
@@ -57,6 +58,61 @@ describe('live node data through the link (request/reply)', () => {
     assert.ok(!tables.rows.some((t) => /metric|sample|series/i.test(t.name)), 'no metric tables');
     const text = JSON.stringify(await server.database.db.selectFrom('nodes').selectAll().execute());
     assert.doesNotMatch(text, /cpu\.user|uptime_s/);
+  });
+
+  test('charts through the node-data API: contexts like Netdata’s, points, alerts, functions; history survives a restart', async () => {
+    const contexts = await waitFor(async () => {
+      const r = await request(server, 'GET', `/api/nodes/${id}/contexts`, { cookie });
+      const list = r.json<ContextsAnswer>().contexts;
+      return r.status === 200 && list.some((c) => c.id === 'system.cpu') ? list : null;
+    }, 'contexts');
+    const ids = contexts.map((c) => c.id);
+    for (const want of ['system.cpu', 'system.load', 'system.ram', 'system.net', 'system.io', 'disk.space'])
+      assert.ok(ids.includes(want), `${want} in ${ids.join(', ')}`);
+    assert.deepEqual(contexts.find((c) => c.id === 'system.load')!.dimensions, ['load1', 'load5', 'load15']);
+    const cpu = (
+      await request(server, 'GET', `/api/nodes/${id}/data?context=system.cpu&after=-60&points=30`, { cookie })
+    ).json<DataAnswer>();
+    assert.equal(cpu.units, 'percentage');
+    assert.equal(cpu.labels[0], 'time');
+    assert.ok(cpu.labels.includes('user'));
+    assert.ok(cpu.points.length >= 1 && cpu.points.length <= 30);
+    const missing = await request(server, 'GET', `/api/nodes/${id}/data?context=no.such`, { cookie });
+    assert.equal(missing.status, 404);
+    const alerts = (await request(server, 'GET', `/api/nodes/${id}/alerts`, { cookie })).json<AlertsAnswer>();
+    assert.ok(alerts.alerts.some((a) => a.name === 'disk_space_usage' && a.chart.startsWith('disk_space.')));
+    const mounts = await request(server, 'POST', `/api/nodes/${id}/functions/mount-points`, {
+      cookie,
+      body: {},
+    });
+    assert.equal(mounts.status, 200, mounts.text);
+    assert.ok(mounts.json<FunctionTable>().rows.some((r) => r[0] === '/'));
+
+    // The agent stops (saving its history) and starts again: what it saw before is still there.
+    const firstSeen = (
+      await request(server, 'GET', `/api/nodes/${id}/data?context=system.uptime&after=-3600&points=1500`, {
+        cookie,
+      })
+    ).json<DataAnswer>().points[0]![0]!;
+    await agent.stop();
+    await waitFor(async () => (await server.services.nodes.get(id)).status === 'offline', 'offline');
+    // Offline: the server shows the last answer it had, and says so.
+    const kept = (
+      await request(server, 'GET', `/api/nodes/${id}/data?context=system.uptime&after=-3600&points=1500`, {
+        cookie,
+      })
+    ).json<DataAnswer>();
+    assert.ok(kept.cached_at, 'marked as the server’s copy');
+    agent = spawnAgent(['--state-dir', dir.path]);
+    server.defer(() => agent.stop());
+    await waitFor(async () => (await server.services.nodes.get(id)).status === 'online', 'online again');
+    const after = (
+      await request(server, 'GET', `/api/nodes/${id}/data?context=system.uptime&after=-3600&points=1500`, {
+        cookie,
+      })
+    ).json<DataAnswer>();
+    assert.equal(after.cached_at, undefined);
+    assert.ok(after.points[0]![0]! <= firstSeen, 'the points from before the restart are still there');
   });
 
   test('shell jobs are refused by an agent that was not started with --allow-shell-jobs', async () => {
