@@ -95,6 +95,7 @@ export const functionInfo = z.object({
   tags: z.string().optional(),
   timeout: z.number().optional().describe('seconds'),
 });
+export type FunctionInfo = z.infer<typeof functionInfo>;
 export const functionsAnswer = z.object({ functions: z.array(functionInfo) });
 export type FunctionsAnswer = z.infer<typeof functionsAnswer>;
 

@@ -65,4 +65,5 @@ export const KIND_LABELS: Record<AlertKind, string> = {
   replica_lost: 'Replica lost',
   certificate_expiring: 'Certificate expiring',
   channel_failing: 'Channel failing',
+  netdata: 'Netdata alert',
 };

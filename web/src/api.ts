@@ -53,6 +53,13 @@ export type ApiKey = ApiKeyView;
 export type AuditEvent = AuditEventView;
 export type BackupHealth = BackupHealthView;
 export type Snapshot = z.infer<typeof snapshotView>;
+export type {
+  ContextInfo,
+  DataAnswer,
+  FunctionInfo,
+  FunctionTable,
+  NodeAlert,
+} from '../../src/protocol/node-data.ts';
 export type SnapshotFiles = z.infer<typeof snapshotFilesView>;
 /** What POST /api/hosts/{id}/jobs takes: a job type and that type's parameters. */
 export type JobRequestBody =

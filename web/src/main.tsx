@@ -11,6 +11,7 @@ import { NotificationsPage } from './pages/notifications.tsx';
 import { NodePage } from './pages/node.tsx';
 import { NodesPage } from './pages/nodes.tsx';
 import { RoomsPage } from './pages/rooms.tsx';
+import { RoomChartsPage } from './pages/room-charts.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { UsersPage } from './pages/users.tsx';
 import { AccountPage, NotFoundPage } from './pages/account.tsx';
@@ -100,8 +101,10 @@ function SignedIn({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut
     { href: '/audit', label: 'Audit', show: admin },
   ];
   const node = /^\/nodes\/([^/]+)$/.exec(path);
+  const roomCharts = /^\/rooms\/([^/]+)\/charts$/.exec(path);
   let page;
   if (node) page = <NodePage id={decodeURIComponent(node[1]!)} me={me} />;
+  else if (roomCharts) page = <RoomChartsPage id={decodeURIComponent(roomCharts[1]!)} />;
   else if (path === '/rooms') page = <RoomsPage me={me} />;
   else if (path === '/tokens') page = <TokensPage me={me} />;
   else if (path === '/users' && admin) page = <UsersPage me={me} />;

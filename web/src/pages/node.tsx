@@ -19,7 +19,8 @@ import {
 import { JobLog } from '../job-log.tsx';
 import { RepositoryCard } from './node-backups.tsx';
 import { SnapshotsCard } from './node-snapshots.tsx';
-import { LiveCharts } from './node-charts.tsx';
+import { NodeCharts } from './node-charts.tsx';
+import { FunctionsCard, NodeAlertsCard } from './node-data-cards.tsx';
 import { JobsCard } from './node-jobs.tsx';
 import { BackupPlanCard } from './node-plan.tsx';
 import { useSpaceRooms } from '../live-nodes.ts';
@@ -181,9 +182,11 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
           <ErrorText error={error} />
         </Card>
       </div>
-      <Card title="Live">
-        <LiveCharts id={id} online={online} />
+      <Card title="Charts">
+        <NodeCharts id={id} online={online} />
       </Card>
+      <NodeAlertsCard id={id} online={online} />
+      {roleAtLeast(me.role, 'operator') && <FunctionsCard id={id} online={online} />}
       <JobsCard node={node} me={me} />
       {node.agent_kind !== 'netdata' && (
         <>

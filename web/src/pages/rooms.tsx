@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { answer, client, ok, roleAtLeast, type Me, type Room } from '../api.ts';
-import { Card, ConfirmButton, ErrorText, field, Head, useAction } from '../components.tsx';
+import { Card, ConfirmButton, ErrorText, field, Head, Link, useAction } from '../components.tsx';
 import { loadSpace } from '../live-nodes.ts';
 
 export function RoomsPage({ me }: { me: Me }) {
@@ -67,6 +67,7 @@ export function RoomsPage({ me }: { me: Me }) {
                 </td>
                 <td>{r.node_count}</td>
                 <td class="row-actions">
+                  <Link href={`/rooms/${r.id}/charts`}>Charts</Link>
                   {admin && editing !== r.id && (
                     <button type="button" onClick={() => setEditing(r.id)}>
                       Rename
