@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,6 +48,8 @@ const roomData = z.object({
 /** An abort signal for as long as the caller waits: a browser that goes away withdraws its queries. */
 function untilGone(reply: FastifyReply): AbortSignal {
   const abort = new AbortController();
+  // A room view hangs every node's query on it.
+  setMaxListeners(0, abort.signal);
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) abort.abort();
   });
