@@ -228,7 +228,12 @@ for (const backend of backends) {
       );
       const mark = await database.changeMark();
       assert.ok(mark !== null);
-      assert.equal(await database.changeMark(), mark, 'no write, same mark');
+      // On PostgreSQL the mark is the cluster's WAL position, which other tests sharing the server move too: with no
+      // write of ours, two marks in a row are the same at least once.
+      let same = false;
+      for (let i = 0; i < 50 && !same; i++)
+        same = (await database.changeMark()) === (await database.changeMark());
+      assert.ok(same, 'no write, same mark');
       assert.deepEqual(await sent(), JSON.parse(JSON.stringify(await s.nodes.list(page))));
       assert.deepEqual(
         (await sent()).map((n) => n.hostname),

@@ -152,7 +152,8 @@ export function TimeChart(props: {
             },
           },
         ],
-        scales: { x: { time: true } },
+        // The whole range asked for, the newest point at the right edge (a node with less history fills part).
+        scales: { x: { time: true, range: (_u, _min, max) => [max - props.span, max] } },
         legend: { show: true, live: true },
       },
       aligned,
@@ -260,17 +261,29 @@ export function NodeCharts({ id, online }: { id: string; online: boolean }) {
   const [family, setFamily] = useState('');
   useEffect(() => {
     let stopped = false;
-    answer(client.GET('/api/nodes/{id}/contexts', { params: { path: { id } } })).then(
-      (r) => {
-        if (stopped) return;
-        setContexts(r.contexts);
-        setCachedAt(r.cached_at ?? null);
-        setError(null);
-      },
-      (err: unknown) => !stopped && setError(err),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let loads = 0;
+    // Asked again now and then: charts come and go (a mount, a new collector), and an agent that has just started
+    // has only some (a rate needs two samples), so it is asked again soon at first.
+    const load = () =>
+      answer(client.GET('/api/nodes/{id}/contexts', { params: { path: { id } } })).then(
+        (r) => {
+          if (stopped) return;
+          setContexts(r.contexts);
+          setCachedAt(r.cached_at ?? null);
+          setError(null);
+          timer = setTimeout(load, r.contexts.length === 0 || ++loads < 3 ? 3000 : 60_000);
+        },
+        (err: unknown) => {
+          if (stopped) return;
+          setError(err);
+          timer = setTimeout(load, 10_000);
+        },
+      );
+    void load();
     return () => {
       stopped = true;
+      clearTimeout(timer);
     };
   }, [id, online]);
   const families = useMemo(() => groupByFamily(contexts ?? []), [contexts]);
