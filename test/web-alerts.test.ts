@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { webhookReceiver } from './alert-receivers.ts';
 import { ADMIN_PASSWORD, login, request, simulatedIdentity, useTestServer, waitFor } from './helpers.ts';
-import { CHROMIUM, SHOTS, noChromium } from './browser.ts';
+import { SHOTS, noChromium, signedInBrowser } from './browser.ts';
 
 /**
  * The alerting UI in Debian's Chromium against the real server: a channel set up and tested against a real
@@ -29,16 +29,7 @@ describe('alerts in a real browser', { skip: noChromium }, () => {
 
   before(async () => {
     hook = await webhookReceiver();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 900 },
-    });
-    page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    ({ browser, page } = await signedInBrowser(server.url, ADMIN_PASSWORD));
     await page.getByRole('heading', { name: 'Fleet' }).waitFor();
   });
 

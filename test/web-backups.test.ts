@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
   claimInto,
@@ -13,7 +13,7 @@ import {
   type AgentProcess,
   useTestServer,
 } from './helpers.ts';
-import { CHROMIUM, SHOTS, noChromium } from './browser.ts';
+import { SHOTS, noChromium, signedInBrowser } from './browser.ts';
 
 /** Backups from the node page, in Debian's Chromium, against a real agent running the real restic. */
 describe('backups in the web UI', { skip: noChromium }, () => {
@@ -54,17 +54,7 @@ describe('backups in the web UI', { skip: noChromium }, () => {
       'the node online',
       20_000,
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 900 },
-    });
-    page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    ({ browser, page } = await signedInBrowser(server.url, ADMIN_PASSWORD));
   });
 
   test('set a repository on the node page, back up now, browse the snapshot, restore a file, see the log', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   ADMIN_PASSWORD,
   connectArgs,
@@ -13,7 +13,7 @@ import {
   waitFor,
   type AgentProcess,
 } from './helpers.ts';
-import { CHROMIUM, noChromium } from './browser.ts';
+import { noChromium, signedInBrowser } from './browser.ts';
 
 /**
  * A node's charts, a room view and a function table in Debian's Chromium, against the real server and a real
@@ -49,16 +49,7 @@ describe('charts, room views and functions in a real browser', { skip: noChromiu
     const added = await request(server, 'PUT', `/api/rooms/${roomId}/nodes/${nodeId}`, { cookie });
     assert.ok(added.status < 300, added.text);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      viewport: { width: 1366, height: 1000 },
-    });
-    page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    ({ browser, page } = await signedInBrowser(server.url, ADMIN_PASSWORD, { width: 1366, height: 1000 }));
     await page.getByRole('heading', { name: 'Fleet' }).waitFor();
   });
 

@@ -71,6 +71,12 @@ function refusal(frame: Reply): AppError {
       return new AppError('AGENT_ANSWER_TOO_LARGE', message);
     case 'busy':
       return new AppError('AGENT_BUSY', message);
+    case 'unknown_method':
+      // An agent older than the server: updating it is the way out.
+      return new AppError(
+        'AGENT_REFUSED',
+        `the agent refused: ${message}; update the agent (the node page's update, or docs/agent.md)`,
+      );
     default:
       return new AppError('AGENT_REFUSED', `the agent refused: ${message}`);
   }

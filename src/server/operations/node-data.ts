@@ -12,7 +12,6 @@ import type {
   FunctionsAnswer,
   FunctionTable,
 } from '../../protocol/node-data.ts';
-import type { NodeView } from '../../protocol/api/views.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
 
 /** Live data must come back quickly or not at all; functions may take longer (a process list of a busy host). */
@@ -86,8 +85,10 @@ export function createNodeDataService(deps: {
     }
   }
 
-  async function live(id: string): Promise<NodeView> {
-    const node = await nodes.get(id);
+  /** The node's row (one read; the answer needs none of its presentation): 404 when unknown or removed. */
+  async function live(id: string) {
+    const node = await nodes.findRow(id);
+    if (!node) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
     if (node.status === 'removed') throw new AppError('NOT_FOUND', `node ${id} was removed`);
     return node;
   }
