@@ -203,6 +203,8 @@ describe('web UI in a real browser', { skip: noChromium }, () => {
       await page.locator('tr', { hasText: HOSTILE }).first().waitFor();
       assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was made from machine text');
       await page.goto(`${server.url}/nodes/${sim.id}`);
+      // The label stays shown once the live facts (which carry none) have replaced the stored ones.
+      await page.getByText('Fresh from the agent.').waitFor();
       await page.getByText('<script>alert(2)</script>').waitFor();
       assert.deepEqual(alerts, [], 'no script ran');
       link.ws.close();

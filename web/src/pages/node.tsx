@@ -72,6 +72,9 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
     ['Memory', node.memory_bytes ? formatBytes(node.memory_bytes) : null],
     ['Virtualization', node.virtualization],
     ['Container', node.container],
+  ];
+  // Muster's own facts about the node stay beside the agent's, stored or live.
+  const own: [string, unknown][] = [
     ['Agent', agentLabel(node)],
     ['Tags', node.tags.join(', ')],
     ...Object.entries(node.labels).map(([k, v]) => [`label ${k}`, v] as [string, unknown]),
@@ -120,7 +123,7 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
       <div class="grid">
         <Card title="Facts">
           <dl class="facts">
-            {(live.length ? live : stored).map(([k, v]) => (
+            {[...(live.length ? live : stored), ...own].map(([k, v]) => (
               <>
                 <dt>{k}</dt>
                 <dd>{asText(v)}</dd>
