@@ -41,6 +41,8 @@ export interface DaemonOptions {
   allowShellJobs?: boolean;
   /** More directories restores may write below (--restore-root), besides restores/ and allow-path's paths. */
   restoreRoots?: string[];
+  /** Where the hooks a backup plan names are (default /etc/muster-agent/hooks.d). */
+  hooksDir?: string;
 }
 
 /**
@@ -106,6 +108,8 @@ export async function runDaemon(o: DaemonOptions) {
     knows: (id) => outbox.knows(id),
     now: () => clock.now(),
     repository: () => linkConfig.repository ?? null,
+    limits: () => linkConfig.limits,
+    ...(o.hooksDir ? { hooksDir: o.hooksDir } : {}),
     initialPaths: () => linkConfig.initial_paths,
     stateDir: state.dir,
     shellEnabled: o.allowShellJobs ?? false,
@@ -125,6 +129,7 @@ export async function runDaemon(o: DaemonOptions) {
   });
   const backups = createBackupQueries({
     repository: () => linkConfig.repository ?? null,
+    limits: () => linkConfig.limits,
     stateDir: state.dir,
   });
   const answer = createLinkRequests({ metrics, history, alerts: nodeAlerts, runner, backups });

@@ -133,6 +133,10 @@ commonOptions(
     (v: string, prev: string[]) => [...prev, resolve(v)],
     [] as string[],
   )
+  .option(
+    '--hooks-dir <dir>',
+    'where the hooks a backup plan names are: executables owned by root, writable by nobody else (default /etc/muster-agent/hooks.d, or MUSTER_HOOKS_DIR)',
+  )
   // An update's trial of the new executable: exit 0 as soon as the link is up (see agent.update).
   .addOption(new Option('--exit-when-online').hideHelp())
   .action(async (opts: Record<string, unknown>) => {
@@ -151,6 +155,9 @@ commonOptions(
       log,
       allowShellJobs: Boolean(opts.allowShellJobs),
       restoreRoots: opts.restoreRoot as string[],
+      ...(typeof opts.hooksDir === 'string' || env.MUSTER_HOOKS_DIR
+        ? { hooksDir: resolve(typeof opts.hooksDir === 'string' ? opts.hooksDir : env.MUSTER_HOOKS_DIR!) }
+        : {}),
     });
     await new Promise<void>((resolve) => {
       const stop = (sig: string) => {

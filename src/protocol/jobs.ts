@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  backupOptions,
   backupPath,
   hasRetention,
   retentionPolicy,
@@ -14,6 +15,7 @@ export const JOB_TYPES = [
   'restic.backup',
   'restic.snapshots',
   'restic.forget',
+  'restic.prune',
   'restic.check',
   'restic.unlock',
   'restic.restore',
@@ -98,7 +100,14 @@ export const JOB_PARAMS = {
     tags: tags.optional(),
     retention: retentionPolicy
       .optional()
-      .describe('applied after a successful backup (restic forget --prune)'),
+      .describe('applied after a successful backup (restic forget, with --prune unless prune is false)'),
+    prune: z.boolean().optional().describe('prune after applying the retention (default true)'),
+    exclude_caches: backupOptions.shape.exclude_caches,
+    exclude_if_present: backupOptions.shape.exclude_if_present,
+    one_file_system: backupOptions.shape.one_file_system,
+    hooks: backupOptions.shape.hooks.describe(
+      "executables in the agent's hooks directory, run before and after the backup (a failing one fails it)",
+    ),
   }),
   'restic.snapshots': z.object(fromGroup),
   'restic.forget': z.object({
@@ -106,8 +115,14 @@ export const JOB_PARAMS = {
     ...retentionPolicy.shape,
     tags: tags.optional(),
     prune: z.boolean().optional(),
+    snapshot_ids: z
+      .array(z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a snapshot id (8 to 64 hex digits)'))
+      .max(100)
+      .optional()
+      .describe('forget exactly these snapshots (instead of a retention policy)'),
   }),
-  'restic.check': z.object(fromGroup),
+  'restic.prune': z.object(fromGroup),
+  'restic.check': z.object({ ...fromGroup, read_data_subset: backupOptions.shape.read_data_subset }),
   'restic.unlock': z.object({
     remove_all: z
       .boolean()
@@ -141,6 +156,7 @@ export const jobRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restic.backup'), params: JOB_PARAMS['restic.backup'].default({}) }),
   z.object({ type: z.literal('restic.snapshots'), params: JOB_PARAMS['restic.snapshots'].default({}) }),
   z.object({ type: z.literal('restic.forget'), params: JOB_PARAMS['restic.forget'].default({}) }),
+  z.object({ type: z.literal('restic.prune'), params: JOB_PARAMS['restic.prune'].default({}) }),
   z.object({ type: z.literal('restic.check'), params: JOB_PARAMS['restic.check'].default({}) }),
   z.object({ type: z.literal('restic.unlock'), params: JOB_PARAMS['restic.unlock'].default({}) }),
   z.object({ type: z.literal('restic.restore'), params: JOB_PARAMS['restic.restore'] }),
@@ -160,13 +176,14 @@ export function parseJobParams<T extends JobType>(
 }
 
 /**
- * The job a schedule (or its "run now") runs. A backup also applies the group's retention
- * afterwards (restic forget --prune limited to the group's tag) when the group has one.
+ * The job a schedule (or its "run now") runs. A backup also applies the group's retention afterwards (restic forget
+ * limited to the group's tag, pruning unless the group leaves that to a prune schedule) when the group has one.
  */
 export function scheduleJob(
   action: ScheduleActionName,
   group: SourceGroupSpec,
 ): { type: JobType; params: Record<string, unknown> } {
+  const o = group.options ?? {};
   switch (action) {
     case 'backup':
       return {
@@ -177,6 +194,11 @@ export function scheduleJob(
           excludes: group.excludes,
           tags: [group.tag],
           ...(hasRetention(group.retention) ? { retention: group.retention } : {}),
+          ...(o.prune_after_backup === false ? { prune: false } : {}),
+          ...(o.exclude_caches ? { exclude_caches: true } : {}),
+          ...(o.exclude_if_present?.length ? { exclude_if_present: o.exclude_if_present } : {}),
+          ...(o.one_file_system ? { one_file_system: true } : {}),
+          ...(o.hooks?.before?.length || o.hooks?.after?.length ? { hooks: o.hooks } : {}),
         },
       };
     case 'forget':
@@ -185,6 +207,12 @@ export function scheduleJob(
         params: { source_group_id: group.id, tags: [group.tag], ...group.retention },
       };
     case 'check':
-      return { type: 'restic.check', params: { source_group_id: group.id } };
+      return {
+        type: 'restic.check',
+        params: {
+          source_group_id: group.id,
+          ...(o.read_data_subset ? { read_data_subset: o.read_data_subset } : {}),
+        },
+      };
   }
 }

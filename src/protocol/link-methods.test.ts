@@ -18,6 +18,12 @@ const handlers: LinkMethodHandlers = {
     ok: true,
     result: { snapshot: p.snapshot, path: p.path, entries: [], truncated: false },
   }),
+  'backup.stats': () => ({ ok: false, message: 'this host has no backup repository' }),
+  'backup.diff': () => ({ ok: true, result: { changes: [], truncated: false, stats: null } }),
+  'backup.find': () => ({ ok: true, result: { matches: [], truncated: false } }),
+  'backup.download.open': () => ({ ok: false, code: 'too_large', message: 'too large' }),
+  'backup.download.read': () => ({ ok: true, result: { data: '', eof: true } }),
+  'backup.download.close': () => ({ ok: true, result: {} }),
   'data.contexts': () => ({ ok: true, result: { contexts: [] } }),
   'data.query': (p) => ({ ok: false, code: 'not_found', message: `no chart ${p.context}` }),
   'data.alerts': () => ({ ok: true, result: { alerts: [] } }),
@@ -66,6 +72,21 @@ describe('the link contract', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(parseHostConfig('garbage'))), {
       initial_paths: [],
       schedules: [],
+      limits: {},
     });
+  });
+
+  test('a schedule this agent cannot read (a newer server\'s action) is skipped, not every schedule with it', () => {
+    const group = { id: 'g', name: 'etc', paths: ['/etc'], excludes: [], retention: {}, tag: 'muster-etc' };
+    const config = parseHostConfig({
+      schedules: [
+        { id: 'a', action: 'teleport', cron: '0 2 * * *', timezone: 'UTC', enabled: true, group },
+        { id: 'b', action: 'backup', cron: '0 2 * * *', timezone: 'UTC', enabled: true, group },
+      ],
+    });
+    assert.deepEqual(
+      config.schedules.map((s) => [s.id, s.delay_seconds, s.group.options]),
+      [['b', 0, {}]],
+    );
   });
 });

@@ -19,6 +19,10 @@ export const repositoryCredentials = z.object({
   repo_url: z.string().min(1).max(2048),
   repo_username: z.string().max(200).optional(),
   repo_password: z.string().max(1024).optional(),
+  /** The backend's credentials as restic reads them from its environment (BACKEND_ENV), given only to restic. */
+  env: z.record(z.string(), z.string()).optional(),
+  /** For sftp:, the private key ssh authenticates with (written to a 0600 file in the agent's state directory). */
+  ssh_key: z.string().max(16_384).optional(),
 });
 export type RepositoryCredentials = z.infer<typeof repositoryCredentials>;
 
@@ -32,7 +36,24 @@ export const hostConfig = z.object({
   /** The node's repository, absent when it has none. */
   repository: repositoryCredentials.optional().catch(undefined),
   /** The schedules the agent runs by itself. */
-  schedules: z.array(scheduleSpec).catch([]).default([]),
+  schedules: z
+    .array(z.unknown())
+    .catch([])
+    .default([])
+    .transform((items) =>
+      items.flatMap((item) => {
+        const parsed = scheduleSpec.safeParse(item);
+        return parsed.success ? [parsed.data] : [];
+      }),
+    ),
+  /** Bandwidth limits for every restic run (KiB/s), from the node's backup plan. */
+  limits: z
+    .object({
+      upload_kib: z.number().int().positive().optional(),
+      download_kib: z.number().int().positive().optional(),
+    })
+    .catch({})
+    .default({}),
 });
 export type HostConfig = z.infer<typeof hostConfig>;
 
@@ -61,6 +82,22 @@ export const fileEntry = z.object({
   path: z.string(),
   size: z.number().nullable(),
   mtime: z.string().nullable(),
+});
+
+/** How much of a download one request carries (base64 makes it a third larger on the link). */
+export const DOWNLOAD_PART_BYTES = 512 * 1024;
+
+/** A repository as restic sizes it. */
+export const repositoryStats = z.object({
+  /** What restoring every snapshot would write (restic stats, restore-size). */
+  total_size: z.number().nullable(),
+  total_file_count: z.number().nullable(),
+  /** What the repository stores, after deduplication and compression (restic stats --mode raw-data). */
+  raw_size: z.number().nullable(),
+  blob_count: z.number().nullable(),
+  snapshot_count: z.number(),
+  /** Locks in the repository now (a stale one stops prune and check). */
+  locks: z.number(),
 });
 
 /** The methods, each a pair of schemas (the model: a control-to-node request table with a handler per entry). */
@@ -117,6 +154,74 @@ export const LINK_METHODS = {
       entries: z.array(fileEntry),
       truncated: z.boolean(),
     }),
+  },
+  /** The repository's size (restored and stored), snapshot count and locks. */
+  'backup.stats': {
+    params: z.object({ timeout_ms: timeoutMs }),
+    result: repositoryStats,
+  },
+  /** What changed between two snapshots (`restic diff`). */
+  'backup.diff': {
+    params: z.object({ from: snapshotRef, to: snapshotRef, timeout_ms: timeoutMs }),
+    result: z.object({
+      changes: z.array(z.object({ path: z.string(), modifier: z.string() })),
+      truncated: z.boolean(),
+      stats: z.record(z.string(), z.unknown()).nullable(),
+    }),
+  },
+  /** Where files matching a pattern are, across snapshots (`restic find`). */
+  'backup.find': {
+    params: z.object({
+      pattern: z
+        .string()
+        .min(1)
+        .max(1000)
+        .refine((p) => !p.startsWith('-'), 'must not start with "-"'),
+      snapshot: snapshotRef.optional(),
+      timeout_ms: timeoutMs,
+    }),
+    result: z.object({
+      matches: z.array(
+        z.object({
+          snapshot: z.string(),
+          path: z.string(),
+          type: z.string(),
+          size: z.number().nullable(),
+          mtime: z.string().nullable(),
+        }),
+      ),
+      truncated: z.boolean(),
+    }),
+  },
+  /**
+   * A file (as it is) or a directory (as a tar or zip archive) from a snapshot, made ready on the node
+   * (`restic dump`) up to `max_bytes`; its bytes are then read in parts with backup.download.read.
+   */
+  'backup.download.open': {
+    params: z.object({
+      snapshot: snapshotRef,
+      path: z
+        .string()
+        .min(1)
+        .max(4096)
+        .refine((p) => p.startsWith('/'), 'must be an absolute path'),
+      format: z.enum(['raw', 'tar', 'zip']),
+      max_bytes: z.number().int().positive(),
+      timeout_ms: timeoutMs,
+    }),
+    result: z.object({ download_id: z.string(), size: z.number() }),
+  },
+  'backup.download.read': {
+    params: z.object({
+      download_id: z.string().regex(/^[0-9a-f]{32}$/),
+      offset: z.number().int().min(0),
+      length: z.number().int().positive().max(DOWNLOAD_PART_BYTES),
+    }),
+    result: z.object({ data: z.string().describe('base64'), eof: z.boolean() }),
+  },
+  'backup.download.close': {
+    params: z.object({ download_id: z.string().regex(/^[0-9a-f]{32}$/) }),
+    result: z.object({}),
   },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 

@@ -62,3 +62,70 @@ export const repositoryUrl = z
     const problem = repositoryUrlProblem(u);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+
+/** The restic backend a location names: `local` for a path. */
+export function repositoryBackend(url: string): string {
+  if (url.startsWith('/') || /^[A-Za-z]:[\\/]/.test(url)) return 'local';
+  return /^([a-z][a-z0-9]*):/.exec(url)?.[1] ?? 'local';
+}
+
+const OPENSTACK = [
+  'OS_AUTH_URL',
+  'OS_REGION_NAME',
+  'OS_USERNAME',
+  'OS_USER_ID',
+  'OS_PASSWORD',
+  'OS_TENANT_ID',
+  'OS_TENANT_NAME',
+  'OS_USER_DOMAIN_NAME',
+  'OS_USER_DOMAIN_ID',
+  'OS_PROJECT_NAME',
+  'OS_PROJECT_DOMAIN_NAME',
+  'OS_PROJECT_DOMAIN_ID',
+  'OS_TRUST_ID',
+  'OS_APPLICATION_CREDENTIAL_ID',
+  'OS_APPLICATION_CREDENTIAL_NAME',
+  'OS_APPLICATION_CREDENTIAL_SECRET',
+  'OS_STORAGE_URL',
+  'OS_AUTH_TOKEN',
+];
+
+/**
+ * The environment variables restic reads for each backend's credentials: the only ones a repository may carry.
+ * Anything else (PATH, LD_PRELOAD, RESTIC_PASSWORD_COMMAND, …) is refused, never passed on.
+ */
+export const BACKEND_ENV: Record<string, readonly string[]> = {
+  local: [],
+  sftp: [],
+  rclone: [],
+  rest: ['RESTIC_REST_USERNAME', 'RESTIC_REST_PASSWORD'],
+  s3: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION'],
+  b2: ['B2_ACCOUNT_ID', 'B2_ACCOUNT_KEY'],
+  azure: ['AZURE_ACCOUNT_NAME', 'AZURE_ACCOUNT_KEY', 'AZURE_ACCOUNT_SAS', 'AZURE_ENDPOINT_SUFFIX'],
+  gs: ['GOOGLE_PROJECT_ID', 'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_ACCESS_TOKEN'],
+  swift: OPENSTACK,
+};
+
+/** What is wrong with a repository's backend credentials for its location, or null. */
+export function backendEnvProblem(url: string, env: Record<string, string>): string | null {
+  const backend = repositoryBackend(url);
+  const allowed = BACKEND_ENV[backend] ?? [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!allowed.includes(name))
+      return allowed.length
+        ? `${name} is not a credential of the ${backend}: backend (it takes ${allowed.join(', ')})`
+        : `the ${backend} backend takes no credentials in the environment; ${name} is refused`;
+    if (value.length === 0 || value.length > 8192 || /[\0\r\n]/.test(value))
+      return `${name} must be 1 to 8192 characters on one line`;
+  }
+  return null;
+}
+
+/** An SSH private key for an sftp: repository, in OpenSSH's or PEM's armour. */
+export const sshPrivateKey = z
+  .string()
+  .max(16_384)
+  .refine(
+    (k) => /^-----BEGIN [A-Z ]*PRIVATE KEY-----\r?\n[\s\S]+\n-----END [A-Z ]*PRIVATE KEY-----\s*$/.test(k),
+    'must be a private key in OpenSSH or PEM form (-----BEGIN … PRIVATE KEY-----)',
+  );

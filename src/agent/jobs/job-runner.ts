@@ -5,7 +5,7 @@ import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts'
 import type { JobFrame } from '../../protocol/link-frames.ts';
 import { collectFacts } from '../collectors/facts.ts';
 import type { SelfUpdate } from '../update/self-update.ts';
-import { repositoryUrlProblem } from '../../protocol/repository-url.ts';
+import { runHooks } from './hooks.ts';
 import { createRepositoryQueue } from './repository-queue.ts';
 import { keepDirectoryStates, restoreRefusal, snapshotDirLister } from './restore-guard.ts';
 import {
@@ -16,8 +16,9 @@ import {
   lockHolder,
   readOnlyHint,
   resticArgs,
-  resticEnv,
+  resticInvocation,
   resticReason,
+  type ResticLimits,
 } from './restic.ts';
 
 export interface JobRequest {
@@ -30,6 +31,8 @@ export interface JobRequest {
 }
 
 const CHUNK = 16 * 1024;
+/** Where hooks live unless the agent is told otherwise (--hooks-dir). */
+export const DEFAULT_HOOKS_DIR = '/etc/muster-agent/hooks.d';
 /** restic's error output kept per run, to say why it failed. */
 const STDERR_TAIL = 8 * 1024;
 
@@ -45,6 +48,10 @@ type Finish = (
 export interface RunnerOptions {
   send: (frame: JobFrame) => void;
   repository: () => RepositoryCredentials | null;
+  /** Bandwidth limits for every restic run (the node's plan). */
+  limits?: () => ResticLimits;
+  /** Where the hooks a backup names are (default /etc/muster-agent/hooks.d). */
+  hooksDir?: string;
   initialPaths: () => string[];
   stateDir: string;
   shellEnabled: boolean;
@@ -147,12 +154,13 @@ async function runRestic(
   finish: Finish,
 ) {
   const { o, cancelled } = ctx;
-  const { run } = ctx;
-  // The server checks the location too; this agent runs nothing that could hand ssh or rclone an option.
-  const badLocation = repositoryUrlProblem(repo.repo_url);
-  if (badLocation)
-    return finish('failed', null, `this agent refuses the repository location: ${badLocation}`);
-  const env = resticEnv(repo, join(o.stateDir, 'restic-cache'));
+  // The server checks the location and credentials too; this agent runs nothing that could hand ssh or rclone an
+  // option, and passes restic no variable but its backend's.
+  const invocation = resticInvocation(repo, { stateDir: o.stateDir, limits: o.limits?.() ?? {} });
+  if (typeof invocation === 'string') return finish('failed', null, invocation);
+  const { env } = invocation;
+  const run: ResticContext['run'] = (jobId, cmd, args, ...rest) =>
+    ctx.run(jobId, cmd, cmd === 'restic' ? [...invocation.args, ...args] : args, ...rest);
   const repoDir = localRepositoryDir(repo.repo_url);
   const ended = () => cancelled.delete(req.job_id);
   if (req.type === 'restic.init') {
@@ -203,6 +211,24 @@ async function runRestic(
     kept = keepDirectoryStates(target, lister.end());
   }
   if (target) log('info', `restoring snapshot ${String(req.params.snapshot)} into ${target}\n`);
+  const hooks = (req.params.hooks ?? {}) as { before?: string[]; after?: string[] };
+  const hookRun = (phase: 'before' | 'after', status?: string) =>
+    runHooks(hooks[phase] ?? [], {
+      dir: o.hooksDir ?? DEFAULT_HOOKS_DIR,
+      phase,
+      jobId: req.job_id,
+      status,
+      log,
+      run: (cmd, env) => ctx.run(req.job_id, cmd, [], env, log),
+      cancelled: () => cancelled.has(req.job_id),
+    });
+  if (req.type === 'restic.backup') {
+    const before = await hookRun('before');
+    if (before) {
+      if (ended()) return finish('cancelled', null, 'cancelled on request');
+      return finish('failed', null, `${before}; the backup did not run`);
+    }
+  }
   const summary = req.type === 'restic.backup' ? backupOutput((d) => log('stdout', d), o.now) : null;
   let r = await run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined);
   const backup = summary?.end() ?? null;
@@ -217,12 +243,20 @@ async function runRestic(
   }
   const retention = req.params.retention as Record<string, unknown> | undefined;
   if (req.type === 'restic.backup' && r.code === 0 && retention && !cancelled.has(req.job_id)) {
-    const forget = resticArgs('restic.forget', { ...retention, tags: req.params.tags }, { initialPaths: [] });
+    const forget = resticArgs(
+      'restic.forget',
+      { ...retention, tags: req.params.tags, prune: req.params.prune },
+      { initialPaths: [] },
+    );
     if (typeof forget !== 'string') {
       log('info', `applying retention: restic ${forget.join(' ')}\n`);
       r = await run(req.job_id, 'restic', forget, env, log);
     }
   }
+  const after =
+    req.type === 'restic.backup' && !cancelled.has(req.job_id)
+      ? await hookRun('after', r.code === 0 ? 'succeeded' : 'failed')
+      : null;
   const result = {
     ...(backup ? { backup } : {}),
     ...(target ? { target } : {}),
@@ -230,6 +264,13 @@ async function runRestic(
   if (ended()) return finish('cancelled', r.code, 'cancelled on request');
   if (r.code === 0) {
     if (target) log('info', `restored into ${target}\n`);
+    if (after)
+      return finish(
+        'failed',
+        null,
+        `the backup was saved (snapshot ${backup?.snapshot_id ?? '?'}), but ${after}`,
+        result,
+      );
     return finish('succeeded', 0, undefined, result);
   }
   if (r.code === null)

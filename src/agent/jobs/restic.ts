@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { backendEnvProblem, repositoryUrlProblem } from '../../protocol/repository-url.ts';
 import { snapshotRef } from '../../protocol/jobs.ts';
 import type { RepositoryCredentials } from '../../protocol/link-methods.ts';
 import { RETENTION_KEYS } from '../../protocol/schedules.ts';
@@ -8,13 +11,87 @@ import { formatBytes } from '../../protocol/units.ts';
 /** restic's repository setting: for a REST server the user name and password go into the URL. */
 export function resticEnv(repo: RepositoryCredentials, cacheDir: string): Record<string, string> {
   let url = repo.repo_url;
-  if (repo.repo_username && /^rest:https?:\/\//.test(url)) {
+  // restic reads RESTIC_REST_USERNAME/PASSWORD from 0.16 on; older ones only from the URL, so they go there too.
+  const user = repo.repo_username ?? repo.env?.RESTIC_REST_USERNAME;
+  const password = repo.repo_username ? repo.repo_password : repo.env?.RESTIC_REST_PASSWORD;
+  if (user && /^rest:https?:\/\//.test(url)) {
     const u = new URL(url.slice(5));
-    u.username = encodeURIComponent(repo.repo_username);
-    u.password = encodeURIComponent(repo.repo_password ?? '');
+    u.username = encodeURIComponent(user);
+    u.password = encodeURIComponent(password ?? '');
     url = `rest:${u.href}`;
   }
-  return { RESTIC_REPOSITORY: url, RESTIC_PASSWORD: repo.repo_password ?? '', RESTIC_CACHE_DIR: cacheDir };
+  return {
+    ...repo.env,
+    RESTIC_REPOSITORY: url,
+    RESTIC_PASSWORD: repo.repo_password ?? '',
+    RESTIC_CACHE_DIR: cacheDir,
+  };
+}
+
+/** Bandwidth limits for every restic run, from the node's plan. */
+export interface ResticLimits {
+  upload_kib?: number | undefined;
+  download_kib?: number | undefined;
+}
+
+/** The ssh command restic runs for an sftp: repository with a key of its own (a file only the agent reads). */
+export function sftpCommand(url: string, keyFile: string, knownHosts: string): string | null {
+  const short = /^sftp:(?:([^@/:\s]+)@)?([^:/\s]+|\[[^\]]+\]):/.exec(url);
+  const long = /^sftp:\/\/(?:([^@/:\s]+)@)?([^:/\s]+|\[[^\]]+\])(?::(\d+))?\//.exec(url);
+  const m = long ?? short;
+  if (!m) return null;
+  const [, user, host, port] = m;
+  return [
+    'ssh',
+    '-i',
+    keyFile,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=accept-new',
+    '-o',
+    `UserKnownHostsFile=${knownHosts}`,
+    ...(port ? ['-p', port] : []),
+    `${user ? `${user}@` : ''}${host!.replace(/^\[|\]$/g, '')}`,
+    '-s',
+    'sftp',
+  ].join(' ');
+}
+
+/**
+ * How to run restic on a repository: its environment (repository, password, cache, the backend's credentials) and
+ * the options every command gets (bandwidth limits, the ssh command of a keyed sftp: repository). A location or a
+ * credential this agent would not pass on is refused with the reason.
+ */
+export function resticInvocation(
+  repo: RepositoryCredentials,
+  o: { stateDir: string; limits?: ResticLimits },
+): { env: Record<string, string>; args: string[] } | string {
+  const badLocation = repositoryUrlProblem(repo.repo_url);
+  if (badLocation) return `this agent refuses the repository location: ${badLocation}`;
+  const badEnv = backendEnvProblem(repo.repo_url, repo.env ?? {});
+  if (badEnv) return `this agent refuses the repository's credentials: ${badEnv}`;
+  const args: string[] = [];
+  if (o.limits?.upload_kib) args.push('--limit-upload', String(o.limits.upload_kib));
+  if (o.limits?.download_kib) args.push('--limit-download', String(o.limits.download_kib));
+  if (repo.ssh_key) {
+    const dir = join(o.stateDir, 'ssh');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const keyFile = join(
+      dir,
+      `repository-${createHash('sha256').update(repo.ssh_key).digest('hex').slice(0, 16)}.key`,
+    );
+    if (!existsSync(keyFile))
+      writeFileSync(keyFile, repo.ssh_key.endsWith('\n') ? repo.ssh_key : `${repo.ssh_key}\n`, {
+        mode: 0o600,
+      });
+    const command = sftpCommand(repo.repo_url, keyFile, join(dir, 'known_hosts'));
+    if (!command) return 'an SSH key is only for sftp: repositories';
+    args.push('-o', `sftp.command=${command}`);
+  }
+  return { env: resticEnv(repo, join(o.stateDir, 'restic-cache')), args };
 }
 
 /** The directory of a repository on this host's file system (a path or `local:path`), or null for a remote one. */
@@ -43,7 +120,14 @@ export function resticArgs(
     case 'restic.snapshots':
       return ['snapshots'];
     case 'restic.check':
-      return ['check'];
+      return [
+        'check',
+        ...(typeof params.read_data_subset === 'string'
+          ? [`--read-data-subset=${params.read_data_subset}`]
+          : []),
+      ];
+    case 'restic.prune':
+      return ['prune'];
     case 'restic.unlock':
       return ['unlock', ...(params.remove_all === true ? ['--remove-all'] : [])];
     case 'restic.backup': {
@@ -53,21 +137,29 @@ export function resticArgs(
         'backup',
         '--json',
         ...strings(params.excludes).flatMap((e) => ['--exclude', e]),
+        ...(params.exclude_caches === true ? ['--exclude-caches'] : []),
+        ...strings(params.exclude_if_present).flatMap((f) => ['--exclude-if-present', f]),
+        ...(params.one_file_system === true ? ['--one-file-system'] : []),
         ...strings(params.tags).flatMap((t) => ['--tag', t]),
         '--',
         ...paths,
       ];
     }
     case 'restic.forget': {
+      const prune = params.prune === false ? [] : ['--prune'];
+      const ids = strings(params.snapshot_ids);
+      if (ids.length) return ['forget', ...prune, '--', ...ids];
       const keep: string[] = [];
       for (const k of RETENTION_KEYS) {
         const n = params[`keep_${k}`];
         if (typeof n === 'number' && Number.isInteger(n) && n > 0) keep.push(`--keep-${k}`, String(n));
       }
+      if (typeof params.keep_within === 'string') keep.push('--keep-within', params.keep_within);
+      for (const t of strings(params.keep_tags)) keep.push('--keep-tag', t);
       if (keep.length === 0) return 'restic.forget needs at least one keep_* policy';
       // Only the group's snapshots: several groups share one repository.
       const tags = strings(params.tags).flatMap((t) => ['--tag', t]);
-      return ['forget', ...tags, ...keep, ...(params.prune === false ? [] : ['--prune'])];
+      return ['forget', ...tags, ...keep, ...prune];
     }
     case 'restic.restore': {
       // The parameters passed the job's schema (snapshotRef, absolute paths); the target was chosen by the runner.

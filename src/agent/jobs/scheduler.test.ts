@@ -42,13 +42,22 @@ function manualTime(startIso: string) {
   };
 }
 
-const spec = (cron: string, timezone: string, id = 's1'): ScheduleSpec => ({
+const spec = (cron: string, timezone: string, id = 's1', delay_seconds = 0): ScheduleSpec => ({
   id,
   action: 'backup',
   cron,
   timezone,
   enabled: true,
-  group: { id: 'g1', name: 'etc', paths: ['/etc'], excludes: [], retention: {}, tag: 'muster-etc' },
+  delay_seconds,
+  group: {
+    id: 'g1',
+    name: 'etc',
+    paths: ['/etc'],
+    excludes: [],
+    retention: {},
+    tag: 'muster-etc',
+    options: {},
+  },
 });
 
 function record(startIso: string, specs: ScheduleSpec[]) {
@@ -78,6 +87,17 @@ test('a schedule fires at its minute in its own time zone, once per occurrence',
     { id: 's1', at: '2027-01-14T20:45:00.000Z', firedAt: '2027-01-14T20:45:00.000Z' },
     { id: 's1', at: '2027-01-15T20:45:00.000Z', firedAt: '2027-01-15T20:45:00.000Z' },
   ]);
+});
+
+test("a plan's spread: a node's run starts its delay after each cron time, and the next run counts from the cron", () => {
+  const { time, fired } = record('2027-01-14T01:59:00Z', [spec('0 2 * * *', 'UTC', 's1', 754)]);
+  time.advanceTo('2027-01-14T02:12:33.999Z');
+  assert.equal(fired.length, 0, 'not before its delay');
+  time.advanceTo('2027-01-15T03:00:00Z');
+  assert.deepEqual(
+    fired.map((f) => f.at),
+    ['2027-01-14T02:12:34.000Z', '2027-01-15T02:12:34.000Z'],
+  );
 });
 
 test('daylight saving time moves the UTC instant, not the local time', () => {

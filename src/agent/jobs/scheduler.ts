@@ -9,10 +9,19 @@ export type SchedulerClock = AgentClock;
 /** Longest sleep between checks, so a clock that jumps (suspend, NTP) is noticed within a minute. */
 const MAX_SLEEP_MS = 60_000;
 
-/** When the schedule fires next after `after` (ms), in its own time zone; null when never. */
-export function nextFire(spec: Pick<ScheduleSpec, 'cron' | 'timezone'>, after: number): number | null {
-  const next = new Cron(spec.cron, { timezone: spec.timezone, paused: true }).nextRun(new Date(after));
-  return next ? next.getTime() : null;
+/**
+ * When the schedule fires next after `after` (ms), in its own time zone and `delay_seconds` after the cron time
+ * (a plan's spread); null when never.
+ */
+export function nextFire(
+  spec: Pick<ScheduleSpec, 'cron' | 'timezone'> & { delay_seconds?: number },
+  after: number,
+): number | null {
+  const delay = (spec.delay_seconds ?? 0) * 1000;
+  const next = new Cron(spec.cron, { timezone: spec.timezone, paused: true }).nextRun(
+    new Date(after - delay),
+  );
+  return next ? next.getTime() + delay : null;
 }
 
 /**

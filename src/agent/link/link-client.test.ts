@@ -108,7 +108,7 @@ describe('agent link client', () => {
       node_id: 'n',
       heartbeat_interval_ms: 60_000,
       heartbeat: 'ping',
-      config: { initial_paths: ['/etc'], schedules: [] },
+      config: { initial_paths: ['/etc'], schedules: [], limits: {} },
     });
     await until(() => status.some((p) => p.status === 'online'));
     assert.deepEqual(configs, [{ initial_paths: ['/etc'], schedules: [] }]);

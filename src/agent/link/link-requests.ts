@@ -31,6 +31,12 @@ export function createLinkRequests(deps: {
     },
     'backup.snapshots': (p) => deps.backups.snapshots(p),
     'backup.files': (p) => deps.backups.list(p),
+    'backup.stats': (p) => deps.backups.stats(p),
+    'backup.diff': (p) => deps.backups.diff(p),
+    'backup.find': (p) => deps.backups.find(p),
+    'backup.download.open': (p) => deps.backups.openDownload(p),
+    'backup.download.read': (p) => deps.backups.readDownload(p),
+    'backup.download.close': (p) => deps.backups.closeDownload(p),
     'data.contexts': () => ({ ok: true, result: { contexts: deps.history.contexts() } }),
     'data.query': (p) => {
       const data = deps.history.query(p);

@@ -95,6 +95,10 @@ export const API_ERRORS = {
   },
   SOURCE_GROUP_NAME_TAKEN: { status: 409, means: 'the host has a source group of this name' },
   SOURCE_GROUP_IN_USE: { status: 409, means: 'schedules use the source group; delete them first' },
+  PLAN_MANAGED: {
+    status: 409,
+    means: "a backup plan gives the node this; change the plan or the node's overrides",
+  },
   // Alerts and notifications.
   ALERT_RESOLVED: { status: 409, means: 'the alert is resolved already; nothing to acknowledge' },
 } as const satisfies Record<string, { status: number; means: string }>;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { JOB_TYPES } from '../jobs.ts';
-import { retentionPolicy, SCHEDULE_ACTIONS } from '../schedules.ts';
+import { backupOptions, retentionPolicy, SCHEDULE_ACTIONS } from '../schedules.ts';
 import { role } from './roles.ts';
 
 const ms = z.number().describe('milliseconds since the Unix epoch');
@@ -115,6 +115,11 @@ export const sourceGroupView = z.object({
   excludes: z.array(z.string()),
   retention: retentionPolicy,
   tag: z.string(),
+  options: backupOptions,
+  plan_id: z
+    .string()
+    .nullable()
+    .describe("the backup plan that gives the node this group (change it there); null: the node's own"),
   overdue_after_hours: z
     .number()
     .nullable()
@@ -134,6 +139,8 @@ export const scheduleView = z.object({
   cron: z.string(),
   timezone: z.string(),
   enabled: z.boolean(),
+  delay_seconds: z.number().describe("seconds after each cron time this node's run starts (a plan's spread)"),
+  plan_id: z.string().nullable(),
   next_runs: z.array(z.string()).describe('next fire times, ISO 8601 in UTC'),
   warning: z
     .string()

@@ -63,6 +63,9 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     config: t.config,
     // initializing starts with the agent's first connection, when it receives the repository.
     repo_status: 'unknown',
+    repo_plan_id: null,
+    repo_plan_template: null,
+    repo_stats: null,
   });
   if (!inserted) return false;
   await nodes.insertSecrets({

@@ -31,6 +31,7 @@ import { clusterMigration } from './migrations/009-cluster.ts';
 import { backupsMigration } from './migrations/010-backups.ts';
 import { accountLockoutMigration } from './migrations/011-account-lockout.ts';
 import { alertsMigration } from './migrations/012-alerts.ts';
+import { backupPlansMigration } from './migrations/013-backup-plans.ts';
 
 export type Db = Kysely<Database>;
 
@@ -358,6 +359,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '010-backups': backupsMigration(),
     '011-account-lockout': accountLockoutMigration(),
     '012-alerts': alertsMigration(),
+    '013-backup-plans': backupPlansMigration(),
   };
 }
 

@@ -113,6 +113,30 @@ export interface NodesTable {
   repo_lock: string | null;
   /** The soonest time one of the node's source groups falls overdue (no successful backup by then). */
   backup_due_at: number | null;
+  /** The backup plan the node's repository was made from (and that plan's template then); null: set by hand. */
+  repo_plan_id: string | null;
+  repo_plan_template: string | null;
+  /** What restic last said of the repository's size and snapshots (JSON, RepositoryStatsView), or null. */
+  repo_stats: string | null;
+}
+export interface BackupPlansTable {
+  id: string;
+  space_id: string;
+  /** The room the plan is attached to; null: every node of the space. */
+  room_id: string | null;
+  name: string;
+  /** JSON BackupPlanSpec without its secrets. */
+  spec: string;
+  /** JSON {password?, env?, ssh_key?} of the repository template, sealed with the master key. */
+  secrets_enc: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface BackupPlanOverridesTable {
+  node_id: string;
+  /** JSON: the plan fields this node sets itself. */
+  spec: string;
+  updated_at: number;
 }
 export interface NodeSecretsTable {
   node_id: string;
@@ -228,6 +252,10 @@ export interface SourceGroupsTable {
   tag: string;
   /** How old the group's last successful backup may grow before it is overdue; null: from its schedule. */
   overdue_after_hours: number | null;
+  /** JSON BackupOptions: exclude switches, hooks, tags, what follows a backup, how much a check reads. */
+  options: string;
+  /** The backup plan that gave the node this group (it changes only with the plan); null: the node's own. */
+  plan_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -240,6 +268,9 @@ export interface SchedulesTable {
   cron: string;
   timezone: string;
   enabled: number;
+  /** Seconds after each cron time the run starts (a plan's per-node spread). */
+  delay_seconds: number;
+  plan_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -387,6 +418,8 @@ export interface Database {
   backup_status: BackupStatusTable;
   source_groups: SourceGroupsTable;
   schedules: SchedulesTable;
+  backup_plans: BackupPlansTable;
+  backup_plan_overrides: BackupPlanOverridesTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;

@@ -8,13 +8,19 @@ import type { ScheduleAction, SchedulesTable, SourceGroupsTable } from '../db/sc
 import { AppError } from '../errors.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import { scheduleJob } from '../../protocol/jobs.ts';
-import type { RetentionPolicy, ScheduleSpec, SourceGroupSpec } from '../../protocol/schedules.ts';
+import type {
+  BackupOptions,
+  RetentionPolicy,
+  ScheduleSpec,
+  SourceGroupSpec,
+} from '../../protocol/schedules.ts';
 
 export interface SourceGroupInput {
   name: string;
   paths: string[];
   excludes: string[];
   retention: RetentionPolicy;
+  options?: BackupOptions;
   tag?: string;
   overdue_after_hours?: number | null;
 }
@@ -68,6 +74,8 @@ export const presentGroup = (g: SourceGroupsTable): SourceGroupView & SourceGrou
   excludes: JSON.parse(g.excludes) as string[],
   retention: JSON.parse(g.retention) as RetentionPolicy,
   tag: g.tag,
+  options: JSON.parse(g.options) as BackupOptions,
+  plan_id: g.plan_id,
   overdue_after_hours: g.overdue_after_hours,
   created_at: g.created_at,
   updated_at: g.updated_at,
@@ -82,6 +90,15 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     const g = await repo.findGroup(nodeId, id);
     if (!g) throw new AppError('NOT_FOUND', `source group ${id} does not exist on host ${nodeId}`);
     return g;
+  }
+  /** What a backup plan gave the node changes with the plan (or the node's overrides of it), not here. */
+  function own<T extends { plan_id: string | null }>(row: T, what: string): T {
+    if (row.plan_id !== null)
+      throw new AppError(
+        'PLAN_MANAGED',
+        `this ${what} comes from backup plan ${row.plan_id}; change the plan, or this node's overrides of it (PUT /api/nodes/{id}/backup-plan)`,
+      );
+    return row;
   }
 
   async function schedule(nodeId: string, id: string) {
@@ -120,7 +137,14 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     cron: s.cron,
     timezone: s.timezone,
     enabled: s.enabled === 1,
-    next_runs: s.enabled === 1 ? nextRuns(s.cron, s.timezone, 3, clock.now()) : [],
+    delay_seconds: s.delay_seconds,
+    plan_id: s.plan_id,
+    next_runs:
+      s.enabled === 1
+        ? nextRuns(s.cron, s.timezone, 3, clock.now() - s.delay_seconds * 1000).map((t) =>
+            new Date(Date.parse(t) + s.delay_seconds * 1000).toISOString(),
+          )
+        : [],
     warning: null,
     created_at: s.created_at,
     updated_at: s.updated_at,
@@ -143,6 +167,8 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
         retention: JSON.stringify(input.retention),
         tag: input.tag ?? tagFromName(input.name),
         overdue_after_hours: input.overdue_after_hours ?? null,
+        options: JSON.stringify(input.options ?? {}),
+        plan_id: null,
         created_at: now,
         updated_at: now,
       };
@@ -151,7 +177,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     },
 
     async updateGroup(actor: Actor, nodeId: string, id: string, patch: Partial<SourceGroupInput>) {
-      await group(nodeId, id);
+      own(await group(nodeId, id), 'source group');
       if (patch.name !== undefined) await nameTaken(nodeId, patch.name, id);
       await audited(actor, nodeId, 'source_group.updated', id, (r) =>
         r.schedules.updateGroup(id, {
@@ -159,6 +185,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
           ...(patch.paths !== undefined ? { paths: JSON.stringify(patch.paths) } : {}),
           ...(patch.excludes !== undefined ? { excludes: JSON.stringify(patch.excludes) } : {}),
           ...(patch.retention !== undefined ? { retention: JSON.stringify(patch.retention) } : {}),
+          ...(patch.options !== undefined ? { options: JSON.stringify(patch.options) } : {}),
           ...(patch.tag !== undefined ? { tag: patch.tag } : {}),
           ...(patch.overdue_after_hours !== undefined
             ? { overdue_after_hours: patch.overdue_after_hours }
@@ -171,7 +198,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
 
     /** A group that schedules still use cannot go: the answer names them. */
     async deleteGroup(actor: Actor, nodeId: string, id: string) {
-      await group(nodeId, id);
+      own(await group(nodeId, id), 'source group');
       const users = await repo.schedulesUsingGroup(id);
       if (users.length)
         throw new AppError(
@@ -184,7 +211,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     listSchedules: async (nodeId: string) => (await repo.listSchedules(nodeId)).map(presentSchedule),
 
     async createSchedule(actor: Actor, nodeId: string, input: ScheduleInput) {
-      await group(nodeId, input.source_group_id);
+      own(await group(nodeId, input.source_group_id), 'source group');
       validateCron(input.cron, input.timezone);
       const now = clock.now();
       const row: SchedulesTable = {
@@ -195,6 +222,8 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
         cron: input.cron,
         timezone: input.timezone,
         enabled: input.enabled ? 1 : 0,
+        delay_seconds: 0,
+        plan_id: null,
         created_at: now,
         updated_at: now,
       };
@@ -203,8 +232,9 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     },
 
     async updateSchedule(actor: Actor, nodeId: string, id: string, patch: Partial<ScheduleInput>) {
-      const current = await schedule(nodeId, id);
-      if (patch.source_group_id !== undefined) await group(nodeId, patch.source_group_id);
+      const current = own(await schedule(nodeId, id), 'schedule');
+      if (patch.source_group_id !== undefined)
+        own(await group(nodeId, patch.source_group_id), 'source group');
       validateCron(patch.cron ?? current.cron, patch.timezone ?? current.timezone);
       await audited(actor, nodeId, 'schedule.updated', id, (r) =>
         r.schedules.updateSchedule(id, {
@@ -220,7 +250,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     },
 
     async deleteSchedule(actor: Actor, nodeId: string, id: string) {
-      await schedule(nodeId, id);
+      own(await schedule(nodeId, id), 'schedule');
       await audited(actor, nodeId, 'schedule.deleted', id, (r) => r.schedules.deleteSchedule(id));
     },
 
@@ -241,7 +271,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
       return schedules.flatMap((s) => {
         const g = byId.get(s.source_group_id);
         if (!g) return [];
-        const { id, name, paths, excludes, retention, tag } = g;
+        const { id, name, paths, excludes, retention, tag, options } = g;
         return [
           {
             id: s.id,
@@ -249,7 +279,8 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
             cron: s.cron,
             timezone: s.timezone,
             enabled: s.enabled === 1,
-            group: { id, name, paths, excludes, retention, tag },
+            delay_seconds: s.delay_seconds,
+            group: { id, name, paths, excludes, retention, tag, options },
           },
         ];
       });

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jobView, scheduleView, sourceGroupView } from '../../../protocol/api/views.ts';
-import { backupPath, retentionPolicy, SCHEDULE_ACTIONS } from '../../../protocol/schedules.ts';
+import { backupOptions, backupPath, retentionPolicy, SCHEDULE_ACTIONS } from '../../../protocol/schedules.ts';
 import { presentJob } from '../../jobs/jobs-service.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
 import type { HostConfig } from '../../operations/host-config.ts';
@@ -16,6 +16,7 @@ const groupBody = z
     paths: z.array(backupPath).min(1).max(100),
     excludes: z.array(z.string().min(1).max(4096)).max(200).default([]),
     retention: retentionPolicy.default({}),
+    options: backupOptions.strict().default({}),
     tag: z
       .string()
       .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64')
