@@ -60,6 +60,10 @@ storageOptions(program.command('server').description('run the Muster server'))
     "hours past a backup schedule's longest gap before its group is overdue, default 2 (MUSTER_BACKUP_GRACE_HOURS)",
   )
   .option(
+    '--backup-download-max-mb <n>',
+    'the largest file or archive downloaded from a snapshot, default 1024 (MUSTER_BACKUP_DOWNLOAD_MAX_MB)',
+  )
+  .option(
     '--link-history-days <n>',
     'days closed link sessions are kept, default 30 (MUSTER_LINK_HISTORY_DAYS)',
   )

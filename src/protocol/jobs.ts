@@ -192,7 +192,8 @@ export function scheduleJob(
           source_group_id: group.id,
           paths: group.paths,
           excludes: group.excludes,
-          tags: [group.tag],
+          // The group's own tag first: its retention forgets only snapshots that carry it.
+          tags: [group.tag, ...(o.tags ?? []).filter((t) => t !== group.tag)],
           ...(hasRetention(group.retention) ? { retention: group.retention } : {}),
           ...(o.prune_after_backup === false ? { prune: false } : {}),
           ...(o.exclude_caches ? { exclude_caches: true } : {}),

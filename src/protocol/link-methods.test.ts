@@ -76,7 +76,7 @@ describe('the link contract', () => {
     });
   });
 
-  test('a schedule this agent cannot read (a newer server\'s action) is skipped, not every schedule with it', () => {
+  test("a schedule this agent cannot read (a newer server's action) is skipped, not every schedule with it", () => {
     const group = { id: 'g', name: 'etc', paths: ['/etc'], excludes: [], retention: {}, tag: 'muster-etc' };
     const config = parseHostConfig({
       schedules: [

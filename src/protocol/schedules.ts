@@ -72,6 +72,8 @@ export const backupOptions = z.object({
   hooks: z
     .object({ before: z.array(hookName).max(10).optional(), after: z.array(hookName).max(10).optional() })
     .optional(),
+  /** Tags every snapshot gets besides the group's own. */
+  tags: z.array(resticTag).max(20).optional(),
   /** false: the retention a backup applies forgets snapshots without pruning (a prune schedule reclaims space). */
   prune_after_backup: z.boolean().optional(),
   /** How much data a check reads (`--read-data-subset`); none: only the structure. */

@@ -12,6 +12,8 @@ import { createAuditService } from './audit/audit-service.ts';
 import { createApiKeyService } from './auth/api-keys.ts';
 import { createAuthService } from './auth/auth-service.ts';
 import { createBackupsService } from './backups/backups-service.ts';
+import { createBackupPlansService } from './backups/backup-plans-service.ts';
+import { createBackupPlanOperations } from './operations/backup-plan-operations.ts';
 import { createLinkAuthService } from './claiming/link-auth-service.ts';
 import type { Clock, Timers } from './clock.ts';
 import { createClusterWire } from './cluster/cluster-wire.ts';
@@ -35,6 +37,7 @@ import { alertsRoutes } from './http/routes/alerts-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { backupsRoutes } from './http/routes/backups-routes.ts';
+import { backupPlansRoutes } from './http/routes/backup-plans-routes.ts';
 import { clusterRoutes } from './http/routes/cluster-routes.ts';
 import { enrollmentRoutes } from './http/routes/enrollment-routes.ts';
 import { eventsRoutes } from './http/routes/events-routes.ts';
@@ -104,6 +107,8 @@ export interface AppDeps {
   cluster?: ClusterDeps | null;
   /** Hours past a backup schedule's longest gap before its group is overdue (default 2: 26 h for a daily one). */
   backupGraceHours?: number;
+  /** The largest file or archive a browser may download from a snapshot (default 1 GiB). */
+  backupDownloadMaxBytes?: number;
   /** Told after a user's password changed (see the auth service). */
   onPasswordChanged?: (username: string) => void;
 }
@@ -278,8 +283,23 @@ function buildServices(deps: AppDeps) {
     enrollNode: (body, ip) =>
       observability.counted('enroll', { ip, hostname: body.hostname }, () => enrollCore.enrollNode(body, ip)),
   };
-  const hostConfig = createHostConfig({ nodes, repositories, schedules, link, backups });
+  const plans = createBackupPlansService({ store, clock, sealer });
+  const hostConfig = createHostConfig({ nodes, repositories, schedules, link, backups, plans });
   const jobOps = createJobOperations({ jobs, nodes, repositories, schedules });
+  const planOps = createBackupPlanOperations({
+    store,
+    clock,
+    plans,
+    nodes,
+    repositories,
+    hostConfig,
+    jobOps,
+    jobs,
+    backups,
+    link,
+    graceHours: deps.backupGraceHours ?? 2,
+    downloadMaxBytes: deps.backupDownloadMaxBytes ?? 1024 * 1024 * 1024,
+  });
   const executables = agentExecutables(deps.agentDir);
   const spaces = createSpacesService({ store, clock });
   const enrollment = createEnrollmentService({ store, sealer, clock });
@@ -333,6 +353,8 @@ function buildServices(deps: AppDeps) {
     executables,
     hostConfig,
     backups,
+    plans,
+    planOps,
     claims: claimNode,
     enroll: enrollNode,
     schedules,
@@ -482,7 +504,7 @@ async function registerRoutes(
       loginPerMinute: deps.rateLimits.login,
     }),
   );
-  await app.register(spacesRoutes({ spaces: s.spaces, tokens: s.tokens, guard }));
+  await app.register(spacesRoutes({ spaces: s.spaces, tokens: s.tokens, plans: s.planOps, guard }));
   await app.register(
     nodesRoutes({ nodes: s.nodes, spaces: s.spaces, link: s.link, removeNode: s.removeNode, guard }),
   );
@@ -516,6 +538,7 @@ async function registerRoutes(
   await app.register(
     backupsRoutes({ repositoryOps: s.repositoryOps, backups: s.backups, nodes: s.nodes, guard }),
   );
+  await app.register(backupPlansRoutes({ plans: s.plans, planOps: s.planOps, guard }));
   await app.register(
     enrollmentRoutes({
       enrollment: s.enrollment,

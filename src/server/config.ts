@@ -81,6 +81,8 @@ export const serverConfigSchema = z
     eventDays: z.coerce.number().int().min(1).max(36500).default(90),
     /** Hours past a backup schedule's longest gap before its source group is overdue (26 h for a daily one). */
     backupGraceHours: z.coerce.number().min(0).max(8760).default(2),
+    /** The largest file or archive a browser may download from a snapshot, in MiB. */
+    backupDownloadMaxMb: z.coerce.number().int().min(1).max(1_048_576).default(1024),
     /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
     pendingTimeoutMinutes: z.coerce.number().int().min(1).max(525_600).default(60),
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -194,6 +196,7 @@ export const ENV_NAMES: Record<string, string> = {
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',
   missedHeartbeats: 'MUSTER_MISSED_HEARTBEATS',
   backupGraceHours: 'MUSTER_BACKUP_GRACE_HOURS',
+  backupDownloadMaxMb: 'MUSTER_BACKUP_DOWNLOAD_MAX_MB',
   linkHistoryDays: 'MUSTER_LINK_HISTORY_DAYS',
   auditDays: 'MUSTER_AUDIT_DAYS',
   eventDays: 'MUSTER_EVENT_DAYS',

@@ -260,6 +260,7 @@ export async function startServer(
     heartbeatIntervalMs: config.heartbeatSeconds * 1000,
     missedHeartbeats: config.missedHeartbeats,
     backupGraceHours: config.backupGraceHours,
+    backupDownloadMaxBytes: config.backupDownloadMaxMb * 1024 * 1024,
     retention: {
       linkHistoryDays: config.linkHistoryDays,
       auditDays: config.auditDays,

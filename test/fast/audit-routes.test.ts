@@ -54,6 +54,24 @@ async function room(f: FastApp, admin: Caller): Promise<string> {
   return r.json<{ id: string }>().id;
 }
 
+const planBody = (roomId: string) => ({
+  name: `plan-${randomUUID().slice(0, 6)}`,
+  room_id: roomId,
+  paths: ['/srv/data'],
+  schedule: { cron: '0 2 * * *' },
+  retention: { keep_daily: 7 },
+  repository: { template: '/srv/restic/{hostname}' },
+});
+
+async function plan(f: FastApp, admin: Caller): Promise<string> {
+  const r = await f.inject('POST', '/api/backup-plans', {
+    cookie: admin.cookie,
+    body: planBody(await room(f, admin)),
+  });
+  assert.equal(r.status, 201, r.text);
+  return r.json<{ id: string }>().id;
+}
+
 async function group(f: FastApp, admin: Caller, hostId: string): Promise<string> {
   const g = await f.inject('POST', `/api/hosts/${hostId}/source-groups`, {
     cookie: admin.cookie,
@@ -294,6 +312,33 @@ const FIXTURES: Record<string, Fixture> = {
   },
   'POST /api/hosts/:id/repo/probe': async (f, admin) => ({
     path: `/api/hosts/${await claimedHost(f, admin.cookie, { repository: true })}/repo/probe`,
+    as: admin,
+  }),
+  'POST /api/backup-plans': async (f, admin) => ({
+    path: '/api/backup-plans',
+    body: planBody(await room(f, admin)),
+    as: admin,
+  }),
+  'PATCH /api/backup-plans/:id': async (f, admin) => ({
+    path: `/api/backup-plans/${await plan(f, admin)}`,
+    body: { name: 'renamed' },
+    as: admin,
+  }),
+  'DELETE /api/backup-plans/:id': async (f, admin) => ({
+    path: `/api/backup-plans/${await plan(f, admin)}`,
+    as: admin,
+  }),
+  'POST /api/backup-plans/:id/run': async (f, admin) => ({
+    path: `/api/backup-plans/${await plan(f, admin)}/run`,
+    as: admin,
+  }),
+  'PUT /api/nodes/:id/backup-plan': async (f, admin) => ({
+    path: `/api/nodes/${await claimedHost(f, admin.cookie)}/backup-plan`,
+    body: { overrides: { paths: ['/srv/other'] } },
+    as: admin,
+  }),
+  'DELETE /api/hosts/:id/snapshots/:snapshot': async (f, admin) => ({
+    path: `/api/hosts/${await claimedHost(f, admin.cookie, { repository: true })}/snapshots/0123456789abcdef`,
     as: admin,
   }),
   'POST /api/hosts/:id/source-groups': async (f, admin) => ({

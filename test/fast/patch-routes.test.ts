@@ -30,6 +30,47 @@ const itemOf = (f: FastApp, admin: string, list: string, id: string) => async ()
 
 /** Every PATCH route the server has must be here; the test fails for one that is not. */
 const FIXTURES: Record<string, Fixture> = {
+  'PATCH /api/backup-plans/:id': {
+    async setUp(f, admin) {
+      const r = await f.inject('POST', `/api/spaces/${f.spaceId}/rooms`, {
+        cookie: admin,
+        body: { name: `room-${randomUUID().slice(0, 6)}` },
+      });
+      const p = await f.inject('POST', '/api/backup-plans', {
+        cookie: admin,
+        body: {
+          name: `plan-${randomUUID().slice(0, 6)}`,
+          room_id: r.json<{ id: string }>().id,
+          paths: ['/srv/data'],
+          schedule: { cron: '0 2 * * *' },
+          retention: { keep_daily: 7 },
+          repository: { template: '/srv/restic/{hostname}' },
+        },
+      });
+      assert.equal(p.status, 201, p.text);
+      const id = p.json<{ id: string }>().id;
+      return {
+        path: `/api/backup-plans/${id}`,
+        read: async () => (await f.inject('GET', `/api/backup-plans/${id}`, { cookie: admin })).json(),
+      };
+    },
+    changes: {
+      name: 'renamed plan',
+      paths: ['/srv/other'],
+      excludes: ['*.tmp'],
+      exclude_caches: true,
+      exclude_if_present: ['.nobackup'],
+      one_file_system: true,
+      tags: ['prod'],
+      schedule: { cron: '30 1 * * *', timezone: 'Europe/Berlin', spread_minutes: 30 },
+      retention: { keep_weekly: 4, keep_within: '30d' },
+      prune: { cron: '0 5 * * 6', timezone: 'UTC' },
+      check: { cron: '0 6 1 * *', timezone: 'UTC', read_data_subset: '10%' },
+      limits: { upload_kib: 1024 },
+      hooks: { before: ['pg-dump'] },
+      repository: { template: '/srv/backups/{node_id}' },
+    },
+  },
   'PATCH /api/notification-channels/:id': {
     async setUp(f, admin) {
       const c = await f.inject('POST', '/api/notification-channels', {
@@ -111,6 +152,7 @@ const FIXTURES: Record<string, Fixture> = {
       paths: ['/srv/other'],
       excludes: ['*.log'],
       retention: { keep_weekly: 4 },
+      options: { exclude_caches: true, read_data_subset: '5%' },
       tag: 'other-tag',
       overdue_after_hours: 0.01,
     },

@@ -731,7 +731,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -908,7 +908,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1035,7 +1035,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1400,7 +1400,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1991,7 +1991,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2098,7 +2098,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2206,7 +2206,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2388,7 +2388,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2982,7 +2982,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3137,7 +3137,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3527,7 +3527,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3690,7 +3690,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3849,7 +3849,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4002,7 +4002,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4169,7 +4169,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5084,7 +5084,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6886,6 +6886,7 @@ export interface paths {
                 | 'restic.backup'
                 | 'restic.snapshots'
                 | 'restic.forget'
+                | 'restic.prune'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7010,7 +7011,7 @@ export interface paths {
                   paths?: string[];
                   excludes?: string[];
                   tags?: string[];
-                  /** @description applied after a successful backup (restic forget --prune) */
+                  /** @description applied after a successful backup (restic forget, with --prune unless prune is false) */
                   retention?: {
                     keep_last?: number;
                     keep_hourly?: number;
@@ -7018,6 +7019,18 @@ export interface paths {
                     keep_weekly?: number;
                     keep_monthly?: number;
                     keep_yearly?: number;
+                    keep_within?: string;
+                    keep_tags?: string[];
+                  };
+                  /** @description prune after applying the retention (default true) */
+                  prune?: boolean;
+                  exclude_caches?: boolean;
+                  exclude_if_present?: string[];
+                  one_file_system?: boolean;
+                  /** @description executables in the agent's hooks directory, run before and after the backup (a failing one fails it) */
+                  hooks?: {
+                    before?: string[];
+                    after?: string[];
                   };
                 };
               }
@@ -7041,8 +7054,20 @@ export interface paths {
                   keep_weekly?: number;
                   keep_monthly?: number;
                   keep_yearly?: number;
+                  keep_within?: string;
+                  keep_tags?: string[];
                   tags?: string[];
                   prune?: boolean;
+                  /** @description forget exactly these snapshots (instead of a retention policy) */
+                  snapshot_ids?: string[];
+                };
+              }
+            | {
+                /** @enum {string} */
+                type: 'restic.prune';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
                 };
               }
             | {
@@ -7051,6 +7076,7 @@ export interface paths {
                 /** @default {} */
                 params?: {
                   source_group_id?: string;
+                  read_data_subset?: string;
                 };
               }
             | {
@@ -7101,6 +7127,7 @@ export interface paths {
                 | 'restic.backup'
                 | 'restic.snapshots'
                 | 'restic.forget'
+                | 'restic.prune'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7237,6 +7264,7 @@ export interface paths {
                 | 'restic.backup'
                 | 'restic.snapshots'
                 | 'restic.forget'
+                | 'restic.prune'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7318,7 +7346,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7488,6 +7516,7 @@ export interface paths {
                 | 'restic.backup'
                 | 'restic.snapshots'
                 | 'restic.forget'
+                | 'restic.prune'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7676,7 +7705,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7905,7 +7934,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7967,8 +7996,24 @@ export interface paths {
                 keep_weekly?: number;
                 keep_monthly?: number;
                 keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
               };
               tag: string;
+              options: {
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+                tags?: string[];
+                prune_after_backup?: boolean;
+                read_data_subset?: string;
+              };
+              /** @description the backup plan that gives the node this group (change it there); null: the node's own */
+              plan_id: string | null;
               /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
               overdue_after_hours: number | null;
               /** @description milliseconds since the Unix epoch */
@@ -8061,6 +8106,21 @@ export interface paths {
               keep_weekly?: number;
               keep_monthly?: number;
               keep_yearly?: number;
+              keep_within?: string;
+              keep_tags?: string[];
+            };
+            /** @default {} */
+            options?: {
+              exclude_caches?: boolean;
+              exclude_if_present?: string[];
+              one_file_system?: boolean;
+              hooks?: {
+                before?: string[];
+                after?: string[];
+              };
+              tags?: string[];
+              prune_after_backup?: boolean;
+              read_data_subset?: string;
             };
             tag?: string;
             /** @description how old the last successful backup may grow before the node shows as overdue; default: the backup schedule's longest gap plus grace */
@@ -8088,8 +8148,24 @@ export interface paths {
                 keep_weekly?: number;
                 keep_monthly?: number;
                 keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
               };
               tag: string;
+              options: {
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+                tags?: string[];
+                prune_after_backup?: boolean;
+                read_data_subset?: string;
+              };
+              /** @description the backup plan that gives the node this group (change it there); null: the node's own */
+              plan_id: string | null;
               /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
               overdue_after_hours: number | null;
               /** @description milliseconds since the Unix epoch */
@@ -8151,7 +8227,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8214,8 +8290,24 @@ export interface paths {
                 keep_weekly?: number;
                 keep_monthly?: number;
                 keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
               };
               tag: string;
+              options: {
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+                tags?: string[];
+                prune_after_backup?: boolean;
+                read_data_subset?: string;
+              };
+              /** @description the backup plan that gives the node this group (change it there); null: the node's own */
+              plan_id: string | null;
               /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
               overdue_after_hours: number | null;
               /** @description milliseconds since the Unix epoch */
@@ -8358,7 +8450,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8402,6 +8494,20 @@ export interface paths {
               keep_weekly?: number;
               keep_monthly?: number;
               keep_yearly?: number;
+              keep_within?: string;
+              keep_tags?: string[];
+            };
+            options?: {
+              exclude_caches?: boolean;
+              exclude_if_present?: string[];
+              one_file_system?: boolean;
+              hooks?: {
+                before?: string[];
+                after?: string[];
+              };
+              tags?: string[];
+              prune_after_backup?: boolean;
+              read_data_subset?: string;
             };
             tag?: string;
             /** @description how old the last successful backup may grow before the node shows as overdue; default: the backup schedule's longest gap plus grace */
@@ -8429,8 +8535,24 @@ export interface paths {
                 keep_weekly?: number;
                 keep_monthly?: number;
                 keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
               };
               tag: string;
+              options: {
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+                tags?: string[];
+                prune_after_backup?: boolean;
+                read_data_subset?: string;
+              };
+              /** @description the backup plan that gives the node this group (change it there); null: the node's own */
+              plan_id: string | null;
               /** @description how old the last successful backup may grow; null: the backup schedule's longest gap plus grace */
               overdue_after_hours: number | null;
               /** @description milliseconds since the Unix epoch */
@@ -8492,7 +8614,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8550,6 +8672,7 @@ export interface paths {
                 | 'restic.backup'
                 | 'restic.snapshots'
                 | 'restic.forget'
+                | 'restic.prune'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -8676,6 +8799,9 @@ export interface paths {
               cron: string;
               timezone: string;
               enabled: boolean;
+              /** @description seconds after each cron time this node's run starts (a plan's spread) */
+              delay_seconds: number;
+              plan_id: string | null;
               /** @description next fire times, ISO 8601 in UTC */
               next_runs: string[];
               /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
@@ -8788,6 +8914,9 @@ export interface paths {
               cron: string;
               timezone: string;
               enabled: boolean;
+              /** @description seconds after each cron time this node's run starts (a plan's spread) */
+              delay_seconds: number;
+              plan_id: string | null;
               /** @description next fire times, ISO 8601 in UTC */
               next_runs: string[];
               /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
@@ -8897,6 +9026,9 @@ export interface paths {
               cron: string;
               timezone: string;
               enabled: boolean;
+              /** @description seconds after each cron time this node's run starts (a plan's spread) */
+              delay_seconds: number;
+              plan_id: string | null;
               /** @description next fire times, ISO 8601 in UTC */
               next_runs: string[];
               /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
@@ -9087,6 +9219,9 @@ export interface paths {
               cron: string;
               timezone: string;
               enabled: boolean;
+              /** @description seconds after each cron time this node's run starts (a plan's spread) */
+              delay_seconds: number;
+              plan_id: string | null;
               /** @description next fire times, ISO 8601 in UTC */
               next_runs: string[];
               /** @description why runs of this schedule cannot succeed now (e.g. the host has no ready repository) */
@@ -9195,6 +9330,7 @@ export interface paths {
                 | 'restic.backup'
                 | 'restic.snapshots'
                 | 'restic.forget'
+                | 'restic.prune'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -9313,6 +9449,12 @@ export interface paths {
             repo_username?: string;
             /** @description the repository password; when changing only the URL, the current one (and user name) is kept */
             repo_password?: string;
+            /** @description the backend's credentials as restic reads them (AWS_*, B2_*, AZURE_*, GOOGLE_*, OS_*, RESTIC_REST_*); sealed, never shown; kept when not given */
+            env?: {
+              [key: string]: string;
+            };
+            /** @description for sftp:, the private key ssh authenticates with; kept when not given */
+            ssh_key?: string;
           };
         };
       };
@@ -9409,7 +9551,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9501,7 +9643,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9747,7 +9889,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9894,7 +10036,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9938,6 +10080,2323 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/backup-plans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Backup plans, oldest first
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          space_id?: string;
+          room_id?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              space_id: string;
+              /** @description the room the plan is attached to; null: the whole space */
+              room_id: string | null;
+              paths: string[];
+              excludes: string[];
+              exclude_caches: boolean;
+              exclude_if_present: string[];
+              one_file_system: boolean;
+              tags: string[];
+              schedule: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                /**
+                 * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                 * @default 0
+                 */
+                spread_minutes: number;
+              };
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
+              };
+              /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+              prune: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+              } | null;
+              /** @description when to run restic check (and how much data it reads); null: never */
+              check: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                read_data_subset?: string;
+              } | null;
+              /** @description bandwidth limits of every restic run, KiB/s */
+              limits: {
+                upload_kib?: number;
+                download_kib?: number;
+              };
+              /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+              hooks: {
+                before?: string[];
+                after?: string[];
+              };
+              repository: {
+                template: string;
+                /** @description true when every node uses the same repository (no {hostname} or {node_id}) */
+                shared: boolean;
+                password_set: boolean;
+                /** @description names of the credentials set; their values are never shown */
+                env_names: string[];
+                ssh_key_set: boolean;
+              };
+              /** @description nodes the plan applies to now */
+              node_count: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a backup plan for a room or a space; its nodes get it at once
+     * @description Needs the admin role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            room_id?: string;
+            space_id?: string;
+            paths: string[];
+            /** @default [] */
+            excludes?: string[];
+            /** @default false */
+            exclude_caches?: boolean;
+            /** @default [] */
+            exclude_if_present?: string[];
+            /** @default false */
+            one_file_system?: boolean;
+            /** @default [] */
+            tags?: string[];
+            schedule: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+              /**
+               * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+               * @default 0
+               */
+              spread_minutes?: number;
+            };
+            /** @default {} */
+            retention?: {
+              keep_last?: number;
+              keep_hourly?: number;
+              keep_daily?: number;
+              keep_weekly?: number;
+              keep_monthly?: number;
+              keep_yearly?: number;
+              keep_within?: string;
+              keep_tags?: string[];
+            };
+            /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+            prune?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+            } | null;
+            /**
+             * @description when to run restic check (and how much data it reads); null: never
+             * @default null
+             */
+            check?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+              read_data_subset?: string;
+            } | null;
+            /**
+             * @description bandwidth limits of every restic run, KiB/s
+             * @default {}
+             */
+            limits?: {
+              upload_kib?: number;
+              download_kib?: number;
+            };
+            /**
+             * @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d)
+             * @default {}
+             */
+            hooks?: {
+              before?: string[];
+              after?: string[];
+            };
+            repository: {
+              /** @description restic location with {hostname} and {node_id} filled in per node: /srv/restic/{hostname} */
+              template: string;
+              /** @description the repositories' password; default: one generated and sealed per node (per plan for a shared repository) */
+              password?: string;
+              /** @description the backend's credentials, as restic reads them: RESTIC_REST_USERNAME, RESTIC_REST_PASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, B2_ACCOUNT_ID, B2_ACCOUNT_KEY, AZURE_ACCOUNT_NAME, AZURE_ACCOUNT_KEY, AZURE_ACCOUNT_SAS, AZURE_ENDPOINT_SUFFIX, GOOGLE_PROJECT_ID, GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_ACCESS_TOKEN, OS_AUTH_URL, OS_REGION_NAME, OS_USERNAME, OS_USER_ID, OS_PASSWORD, OS_TENANT_ID, OS_TENANT_NAME, OS_USER_DOMAIN_NAME, OS_USER_DOMAIN_ID, OS_PROJECT_NAME, OS_PROJECT_DOMAIN_NAME, OS_PROJECT_DOMAIN_ID, OS_TRUST_ID, OS_APPLICATION_CREDENTIAL_ID, OS_APPLICATION_CREDENTIAL_NAME, OS_APPLICATION_CREDENTIAL_SECRET, OS_STORAGE_URL, OS_AUTH_TOKEN */
+              env?: {
+                [key: string]: string;
+              };
+              /** @description for sftp: templates, the private key ssh authenticates with */
+              ssh_key?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              space_id: string;
+              /** @description the room the plan is attached to; null: the whole space */
+              room_id: string | null;
+              paths: string[];
+              excludes: string[];
+              exclude_caches: boolean;
+              exclude_if_present: string[];
+              one_file_system: boolean;
+              tags: string[];
+              schedule: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                /**
+                 * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                 * @default 0
+                 */
+                spread_minutes: number;
+              };
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
+              };
+              /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+              prune: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+              } | null;
+              /** @description when to run restic check (and how much data it reads); null: never */
+              check: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                read_data_subset?: string;
+              } | null;
+              /** @description bandwidth limits of every restic run, KiB/s */
+              limits: {
+                upload_kib?: number;
+                download_kib?: number;
+              };
+              /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+              hooks: {
+                before?: string[];
+                after?: string[];
+              };
+              repository: {
+                template: string;
+                /** @description true when every node uses the same repository (no {hostname} or {node_id}) */
+                shared: boolean;
+                password_set: boolean;
+                /** @description names of the credentials set; their values are never shown */
+                env_names: string[];
+                ssh_key_set: boolean;
+              };
+              /** @description nodes the plan applies to now */
+              node_count: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/backup-plans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One backup plan
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              space_id: string;
+              /** @description the room the plan is attached to; null: the whole space */
+              room_id: string | null;
+              paths: string[];
+              excludes: string[];
+              exclude_caches: boolean;
+              exclude_if_present: string[];
+              one_file_system: boolean;
+              tags: string[];
+              schedule: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                /**
+                 * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                 * @default 0
+                 */
+                spread_minutes: number;
+              };
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
+              };
+              /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+              prune: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+              } | null;
+              /** @description when to run restic check (and how much data it reads); null: never */
+              check: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                read_data_subset?: string;
+              } | null;
+              /** @description bandwidth limits of every restic run, KiB/s */
+              limits: {
+                upload_kib?: number;
+                download_kib?: number;
+              };
+              /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+              hooks: {
+                before?: string[];
+                after?: string[];
+              };
+              repository: {
+                template: string;
+                /** @description true when every node uses the same repository (no {hostname} or {node_id}) */
+                shared: boolean;
+                password_set: boolean;
+                /** @description names of the credentials set; their values are never shown */
+                env_names: string[];
+                ssh_key_set: boolean;
+              };
+              /** @description nodes the plan applies to now */
+              node_count: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a backup plan: its nodes' plan groups and schedules go (repositories and data stay)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a backup plan; its nodes get the change at once (secrets stay unless given)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            paths?: string[];
+            excludes?: string[];
+            exclude_caches?: boolean;
+            exclude_if_present?: string[];
+            one_file_system?: boolean;
+            tags?: string[];
+            schedule?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+              /**
+               * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+               * @default 0
+               */
+              spread_minutes?: number;
+            };
+            retention?: {
+              keep_last?: number;
+              keep_hourly?: number;
+              keep_daily?: number;
+              keep_weekly?: number;
+              keep_monthly?: number;
+              keep_yearly?: number;
+              keep_within?: string;
+              keep_tags?: string[];
+            };
+            /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+            prune?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+            } | null;
+            /** @description when to run restic check (and how much data it reads); null: never */
+            check?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+              read_data_subset?: string;
+            } | null;
+            /** @description bandwidth limits of every restic run, KiB/s */
+            limits?: {
+              upload_kib?: number;
+              download_kib?: number;
+            };
+            /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+            hooks?: {
+              before?: string[];
+              after?: string[];
+            };
+            name?: string;
+            repository?: {
+              /** @description restic location with {hostname} and {node_id} filled in per node: /srv/restic/{hostname} */
+              template?: string;
+              /** @description the repositories' password; default: one generated and sealed per node (per plan for a shared repository) */
+              password?: string;
+              /** @description the backend's credentials, as restic reads them: RESTIC_REST_USERNAME, RESTIC_REST_PASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_DEFAULT_REGION, B2_ACCOUNT_ID, B2_ACCOUNT_KEY, AZURE_ACCOUNT_NAME, AZURE_ACCOUNT_KEY, AZURE_ACCOUNT_SAS, AZURE_ENDPOINT_SUFFIX, GOOGLE_PROJECT_ID, GOOGLE_APPLICATION_CREDENTIALS, GOOGLE_ACCESS_TOKEN, OS_AUTH_URL, OS_REGION_NAME, OS_USERNAME, OS_USER_ID, OS_PASSWORD, OS_TENANT_ID, OS_TENANT_NAME, OS_USER_DOMAIN_NAME, OS_USER_DOMAIN_ID, OS_PROJECT_NAME, OS_PROJECT_DOMAIN_NAME, OS_PROJECT_DOMAIN_ID, OS_TRUST_ID, OS_APPLICATION_CREDENTIAL_ID, OS_APPLICATION_CREDENTIAL_NAME, OS_APPLICATION_CREDENTIAL_SECRET, OS_STORAGE_URL, OS_AUTH_TOKEN */
+              env?: {
+                [key: string]: string;
+              };
+              /** @description for sftp: templates, the private key ssh authenticates with */
+              ssh_key?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              space_id: string;
+              /** @description the room the plan is attached to; null: the whole space */
+              room_id: string | null;
+              paths: string[];
+              excludes: string[];
+              exclude_caches: boolean;
+              exclude_if_present: string[];
+              one_file_system: boolean;
+              tags: string[];
+              schedule: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                /**
+                 * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                 * @default 0
+                 */
+                spread_minutes: number;
+              };
+              retention: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
+              };
+              /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+              prune: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+              } | null;
+              /** @description when to run restic check (and how much data it reads); null: never */
+              check: {
+                cron: string;
+                /** @default UTC */
+                timezone: string;
+                read_data_subset?: string;
+              } | null;
+              /** @description bandwidth limits of every restic run, KiB/s */
+              limits: {
+                upload_kib?: number;
+                download_kib?: number;
+              };
+              /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+              hooks: {
+                before?: string[];
+                after?: string[];
+              };
+              repository: {
+                template: string;
+                /** @description true when every node uses the same repository (no {hostname} or {node_id}) */
+                shared: boolean;
+                password_set: boolean;
+                /** @description names of the credentials set; their values are never shown */
+                env_names: string[];
+                ssh_key_set: boolean;
+              };
+              /** @description nodes the plan applies to now */
+              node_count: number;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              updated_at: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/backup-plans/{id}/run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Back up every node of the plan now, a few at a time; the jobs created
+     * @description Needs the operator role (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              jobs: {
+                id: string;
+                host_id: string;
+                /** @enum {string} */
+                type:
+                  | 'system.probe'
+                  | 'restic.init'
+                  | 'restic.backup'
+                  | 'restic.snapshots'
+                  | 'restic.forget'
+                  | 'restic.prune'
+                  | 'restic.check'
+                  | 'restic.unlock'
+                  | 'restic.restore'
+                  | 'shell'
+                  | 'agent.update';
+                params: {
+                  [key: string]: unknown;
+                };
+                /** @enum {string} */
+                state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+                created_by: string | null;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+                /** @description milliseconds since the Unix epoch */
+                started_at: number | null;
+                /** @description milliseconds since the Unix epoch */
+                finished_at: number | null;
+                exit_code: number | null;
+                error: string | null;
+                schedule_id: string | null;
+                /** @description milliseconds since the Unix epoch */
+                scheduled_for: number | null;
+                /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+                result: {
+                  [key: string]: unknown;
+                } | null;
+              }[];
+              skipped: {
+                node_id: string;
+                reason: string;
+              }[];
+              /** @description how many of the jobs run at once */
+              concurrency: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/nodes/{id}/backup-plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The node's effective backup plan, with where each field comes from
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              plan: {
+                id: string;
+                name: string;
+                room_id: string | null;
+              } | null;
+              /** @description the plan's fields with the node's overrides applied */
+              fields: {
+                paths?: string[];
+                excludes?: string[];
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                tags?: string[];
+                schedule?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  /**
+                   * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                   * @default 0
+                   */
+                  spread_minutes: number;
+                };
+                retention?: {
+                  keep_last?: number;
+                  keep_hourly?: number;
+                  keep_daily?: number;
+                  keep_weekly?: number;
+                  keep_monthly?: number;
+                  keep_yearly?: number;
+                  keep_within?: string;
+                  keep_tags?: string[];
+                };
+                /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+                prune?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                } | null;
+                /** @description when to run restic check (and how much data it reads); null: never */
+                check?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  read_data_subset?: string;
+                } | null;
+                /** @description bandwidth limits of every restic run, KiB/s */
+                limits?: {
+                  upload_kib?: number;
+                  download_kib?: number;
+                };
+                /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+              };
+              /** @description where each field comes from */
+              origins: {
+                [key: string]: 'plan' | 'node' | 'default';
+              };
+              overrides: {
+                paths?: string[];
+                excludes?: string[];
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                tags?: string[];
+                schedule?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  /**
+                   * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                   * @default 0
+                   */
+                  spread_minutes: number;
+                };
+                retention?: {
+                  keep_last?: number;
+                  keep_hourly?: number;
+                  keep_daily?: number;
+                  keep_weekly?: number;
+                  keep_monthly?: number;
+                  keep_yearly?: number;
+                  keep_within?: string;
+                  keep_tags?: string[];
+                };
+                /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+                prune?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                } | null;
+                /** @description when to run restic check (and how much data it reads); null: never */
+                check?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  read_data_subset?: string;
+                } | null;
+                /** @description bandwidth limits of every restic run, KiB/s */
+                limits?: {
+                  upload_kib?: number;
+                  download_kib?: number;
+                };
+                /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+              } | null;
+              repository: {
+                location: string | null;
+                /**
+                 * @description plan: made from the plan's template; node: set on the node by hand
+                 * @enum {string}
+                 */
+                origin: 'plan' | 'node' | 'none';
+              };
+              /** @description this node's delay after each backup cron time */
+              spread_seconds: number;
+              /** @description other plans of its rooms or space that do not apply (a node follows one plan: its rooms' first, else its space's) */
+              also_matching: {
+                id: string;
+                name: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    /**
+     * Set the node's overrides of its backup plan (null: follow the plan)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            overrides: {
+              paths?: string[];
+              excludes?: string[];
+              exclude_caches?: boolean;
+              exclude_if_present?: string[];
+              one_file_system?: boolean;
+              tags?: string[];
+              schedule?: {
+                cron: string;
+                /** @default UTC */
+                timezone?: string;
+                /**
+                 * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                 * @default 0
+                 */
+                spread_minutes?: number;
+              };
+              retention?: {
+                keep_last?: number;
+                keep_hourly?: number;
+                keep_daily?: number;
+                keep_weekly?: number;
+                keep_monthly?: number;
+                keep_yearly?: number;
+                keep_within?: string;
+                keep_tags?: string[];
+              };
+              /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+              prune?: {
+                cron: string;
+                /** @default UTC */
+                timezone?: string;
+              } | null;
+              /** @description when to run restic check (and how much data it reads); null: never */
+              check?: {
+                cron: string;
+                /** @default UTC */
+                timezone?: string;
+                read_data_subset?: string;
+              } | null;
+              /** @description bandwidth limits of every restic run, KiB/s */
+              limits?: {
+                upload_kib?: number;
+                download_kib?: number;
+              };
+              /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+              hooks?: {
+                before?: string[];
+                after?: string[];
+              };
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              plan: {
+                id: string;
+                name: string;
+                room_id: string | null;
+              } | null;
+              /** @description the plan's fields with the node's overrides applied */
+              fields: {
+                paths?: string[];
+                excludes?: string[];
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                tags?: string[];
+                schedule?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  /**
+                   * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                   * @default 0
+                   */
+                  spread_minutes: number;
+                };
+                retention?: {
+                  keep_last?: number;
+                  keep_hourly?: number;
+                  keep_daily?: number;
+                  keep_weekly?: number;
+                  keep_monthly?: number;
+                  keep_yearly?: number;
+                  keep_within?: string;
+                  keep_tags?: string[];
+                };
+                /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+                prune?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                } | null;
+                /** @description when to run restic check (and how much data it reads); null: never */
+                check?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  read_data_subset?: string;
+                } | null;
+                /** @description bandwidth limits of every restic run, KiB/s */
+                limits?: {
+                  upload_kib?: number;
+                  download_kib?: number;
+                };
+                /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+              };
+              /** @description where each field comes from */
+              origins: {
+                [key: string]: 'plan' | 'node' | 'default';
+              };
+              overrides: {
+                paths?: string[];
+                excludes?: string[];
+                exclude_caches?: boolean;
+                exclude_if_present?: string[];
+                one_file_system?: boolean;
+                tags?: string[];
+                schedule?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  /**
+                   * @description each node starts a fixed delay (0 to this many minutes, from its id) after the cron time
+                   * @default 0
+                   */
+                  spread_minutes: number;
+                };
+                retention?: {
+                  keep_last?: number;
+                  keep_hourly?: number;
+                  keep_daily?: number;
+                  keep_weekly?: number;
+                  keep_monthly?: number;
+                  keep_yearly?: number;
+                  keep_within?: string;
+                  keep_tags?: string[];
+                };
+                /** @description when to prune (default weekly, Sunday 04:00 UTC); null: each backup prunes after its retention */
+                prune?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                } | null;
+                /** @description when to run restic check (and how much data it reads); null: never */
+                check?: {
+                  cron: string;
+                  /** @default UTC */
+                  timezone: string;
+                  read_data_subset?: string;
+                } | null;
+                /** @description bandwidth limits of every restic run, KiB/s */
+                limits?: {
+                  upload_kib?: number;
+                  download_kib?: number;
+                };
+                /** @description executables by name in each agent's hooks directory (/etc/muster-agent/hooks.d) */
+                hooks?: {
+                  before?: string[];
+                  after?: string[];
+                };
+              } | null;
+              repository: {
+                location: string | null;
+                /**
+                 * @description plan: made from the plan's template; node: set on the node by hand
+                 * @enum {string}
+                 */
+                origin: 'plan' | 'node' | 'none';
+              };
+              /** @description this node's delay after each backup cron time */
+              spread_seconds: number;
+              /** @description other plans of its rooms or space that do not apply (a node follows one plan: its rooms' first, else its space's) */
+              also_matching: {
+                id: string;
+                name: string;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/backups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The fleet's backups: every node with its plan, last success and failure, next run, size (CSV with format=csv)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          room_id?: string;
+          plan_id?: string;
+          state?: 'ok' | 'failing' | 'overdue' | 'never' | 'unprotected';
+          format?: 'json' | 'csv';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              totals: {
+                nodes: number;
+                /** @description nodes with a successful backup that is not overdue */
+                protected: number;
+                /** @description the size of what their last successful backups covered */
+                bytes_protected: number;
+                failing: number;
+                overdue: number;
+              };
+              nodes: {
+                node_id: string;
+                hostname: string;
+                status: string;
+                plan_id: string | null;
+                plan: string | null;
+                /** @enum {string} */
+                state: 'ok' | 'failing' | 'overdue' | 'never' | 'unprotected';
+                /** @description milliseconds since the Unix epoch */
+                last_success_at: number | null;
+                data_added: number | null;
+                bytes_total: number | null;
+                duration_ms: number | null;
+                /** @description milliseconds since the Unix epoch */
+                last_failure_at: number | null;
+                last_failure_reason: string | null;
+                /** @description milliseconds since the Unix epoch */
+                next_run_at: number | null;
+                repository: string | null;
+                /** @description stored bytes, after deduplication (the last stats read) */
+                repository_size: number | null;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/repository/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The host's repository: sizes, deduplication, snapshots, locks, last check (the last reading when offline)
+     * @description Needs the viewer role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              total_size: number | null;
+              total_file_count: number | null;
+              raw_size: number | null;
+              blob_count: number | null;
+              snapshot_count: number;
+              locks: number;
+              /** @description total_size / raw_size */
+              dedup_ratio: number | null;
+              last_check: {
+                job_id: string;
+                state: string;
+                /** @description milliseconds since the Unix epoch */
+                finished_at: number;
+                error: string | null;
+              } | null;
+              /** @description milliseconds since the Unix epoch */
+              read_at: number;
+              /** @description true when the node is offline and this is the last reading */
+              cached: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/snapshots/diff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What changed between two snapshots (restic diff)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          to: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              changes: {
+                path: string;
+                modifier: string;
+              }[];
+              truncated: boolean;
+              stats: {
+                [key: string]: unknown;
+              } | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/snapshots/find': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where files matching a pattern are, across snapshots (restic find)
+     * @description Needs the operator role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query: {
+          pattern: string;
+          snapshot?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              matches: {
+                snapshot: string;
+                path: string;
+                type: string;
+                size: number | null;
+                mtime: string | null;
+              }[];
+              truncated: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/snapshots/{snapshot}/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download a file (format=raw) or a directory (tar or zip) from a snapshot, streamed through the link
+     * @description Needs the operator role (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query: {
+          path: string;
+          format?: 'raw' | 'tar' | 'zip';
+        };
+        header?: never;
+        path: {
+          id: string;
+          snapshot: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file as it is (raw), or the directory as a tar or zip archive */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': string;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unavailable`, `node_offline`, `replica_unreachable`, `agent_busy`, `agent_bundle_missing`, `agent_executable_mismatch` */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `agent_timeout` */
+        504: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/{id}/snapshots/{snapshot}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Forget one snapshot (its data is freed at the next prune)
+     * @description Needs the admin role (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          snapshot: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              job: {
+                id: string;
+                host_id: string;
+                /** @enum {string} */
+                type:
+                  | 'system.probe'
+                  | 'restic.init'
+                  | 'restic.backup'
+                  | 'restic.snapshots'
+                  | 'restic.forget'
+                  | 'restic.prune'
+                  | 'restic.check'
+                  | 'restic.unlock'
+                  | 'restic.restore'
+                  | 'shell'
+                  | 'agent.update';
+                params: {
+                  [key: string]: unknown;
+                };
+                /** @enum {string} */
+                state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'lost';
+                created_by: string | null;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+                /** @description milliseconds since the Unix epoch */
+                started_at: number | null;
+                /** @description milliseconds since the Unix epoch */
+                finished_at: number | null;
+                exit_code: number | null;
+                error: string | null;
+                schedule_id: string | null;
+                /** @description milliseconds since the Unix epoch */
+                scheduled_for: number | null;
+                /** @description what the job produced: a backup's summary (`backup`), a restore's `target`, the `lock` that stopped it */
+                result: {
+                  [key: string]: unknown;
+                } | null;
+              };
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -10238,7 +12697,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10333,7 +12792,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10464,7 +12923,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;

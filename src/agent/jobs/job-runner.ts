@@ -245,7 +245,12 @@ async function runRestic(
   if (req.type === 'restic.backup' && r.code === 0 && retention && !cancelled.has(req.job_id)) {
     const forget = resticArgs(
       'restic.forget',
-      { ...retention, tags: req.params.tags, prune: req.params.prune },
+      // Only the group's own tag (the first): other tags may be shared with other groups.
+      {
+        ...retention,
+        tags: Array.isArray(req.params.tags) ? req.params.tags.slice(0, 1) : [],
+        prune: req.params.prune,
+      },
       { initialPaths: [] },
     );
     if (typeof forget !== 'string') {

@@ -111,7 +111,7 @@ describe('agent link client', () => {
       config: { initial_paths: ['/etc'], schedules: [], limits: {} },
     });
     await until(() => status.some((p) => p.status === 'online'));
-    assert.deepEqual(configs, [{ initial_paths: ['/etc'], schedules: [] }]);
+    assert.deepEqual(configs, [{ initial_paths: ['/etc'], schedules: [], limits: {} }]);
     send(s.ws, { t: 'request', id: 'r1', method: 'facts', params: {}, timeout_ms: 1000 });
     send(s.ws, { t: 'request', id: 'r2', method: 'reboot', params: {}, timeout_ms: 1000 });
     await until(() => s.frames.filter((f) => f.t === 'reply').length === 2);

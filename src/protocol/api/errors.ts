@@ -95,6 +95,7 @@ export const API_ERRORS = {
   },
   SOURCE_GROUP_NAME_TAKEN: { status: 409, means: 'the host has a source group of this name' },
   SOURCE_GROUP_IN_USE: { status: 409, means: 'schedules use the source group; delete them first' },
+  ROOM_HAS_PLANS: { status: 409, means: 'backup plans belong to the room; delete them first' },
   PLAN_MANAGED: {
     status: 409,
     means: "a backup plan gives the node this; change the plan or the node's overrides",

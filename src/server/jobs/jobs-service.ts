@@ -241,6 +241,8 @@ export function createJobsService(deps: {
         scheduleId?: string | null;
         /** False when the change that asks for the job writes the one audit record (a repository set, a room update). */
         audited?: boolean;
+        /** Queued but not started: the caller starts it (startHeld) when its turn comes (a plan's bounded run). */
+        hold?: boolean;
       } = {},
     ) {
       const now = clock.now();
@@ -263,9 +265,16 @@ export function createJobsService(deps: {
         if (actor.kind !== 'system' && opts.audited !== false)
           await r.audit.record(actor, 'job.created', { type: 'job', id: job.id }, { host_id: nodeId, type });
       });
-      await dispatch(job);
+      if (!opts.hold) await dispatch(job);
       return job;
     },
+    /** Start a job created with `hold` (it starts by itself too if its node links again meanwhile). */
+    async startHeld(id: string) {
+      const job = await repo.find(id);
+      if (job?.state === 'queued') await dispatch(job);
+    },
+    /** A job's state now (null when it does not exist). */
+    stateOf: async (id: string) => (await repo.findBrief(id))?.state ?? null,
 
     /** A job frame from the node's link; frames for other nodes' jobs are ignored. */
     async onFrame(nodeId: string, f: LinkJobFrame) {

@@ -4,6 +4,7 @@ import {
   type RepositoryCredentials,
 } from '../../protocol/link-methods.ts';
 import { parseHostConfig } from '../../protocol/link-methods.ts';
+import { repositoryBackend } from '../../protocol/repository-url.ts';
 import type { Actor } from '../actor.ts';
 import type { Sealer } from '../crypto.ts';
 import type { RepoStatus } from '../db/schema.ts';
@@ -59,10 +60,17 @@ export function createNodeRepositories(deps: { store: Store; bus: EventBus; seal
         if (!password)
           throw new AppError('VALIDATION_FAILED', 'repo_password is required for a new repository');
         const username = change.repo_username ?? (change.repo_password ? undefined : current?.repo_username);
+        // Backend credentials stay unless given again, and go when the backend changes (they would be refused).
+        const sameBackend =
+          current && repositoryBackend(current.repo_url) === repositoryBackend(change.repo_url);
+        const env = change.env ?? (sameBackend ? current?.env : undefined);
+        const sshKey = change.ssh_key ?? (sameBackend ? current?.ssh_key : undefined);
         input = {
           repo_url: change.repo_url,
           repo_password: password,
           ...(username ? { repo_username: username } : {}),
+          ...(env && Object.keys(env).length ? { env } : {}),
+          ...(sshKey ? { ssh_key: sshKey } : {}),
         };
       }
       const location = input ? repositoryLocation(input.repo_url) : null;
@@ -73,6 +81,10 @@ export function createNodeRepositories(deps: { store: Store; bus: EventBus; seal
           repo_status: input ? 'initializing' : 'unknown',
           repo_message: null,
           repo_lock: null,
+          // Set by hand: the node's own, which no backup plan replaces.
+          repo_plan_id: null,
+          repo_plan_template: null,
+          repo_stats: null,
         });
         await r.audit.record(
           actor,

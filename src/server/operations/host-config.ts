@@ -1,6 +1,8 @@
 import type { Actor } from '../actor.ts';
 import { AppError } from '../errors.ts';
 import type { BackupsService } from '../backups/backups-service.ts';
+import type { BackupPlansService } from '../backups/backup-plans-service.ts';
+import { SYSTEM } from '../actor.ts';
 import type { LinkPort } from '../link/link-port.ts';
 import type { HostConfig as HostConfigShape } from '../../protocol/link-methods.ts';
 import type { NodeRepositories } from '../nodes/node-repositories.ts';
@@ -17,15 +19,28 @@ export function createHostConfig(deps: {
   schedules: SchedulesService;
   link: LinkPort;
   backups: BackupsService;
+  plans: BackupPlansService;
 }) {
   const { nodes, repositories, schedules, link } = deps;
 
+  async function build(nodeId: string): Promise<HostConfigShape> {
+    return {
+      ...(await repositories.linkConfig(nodeId)),
+      schedules: await schedules.specsFor(nodeId),
+      limits: await deps.plans.limitsFor(nodeId),
+    };
+  }
+  /**
+   * What the agent gets in welcome: its backup plan applied first (a node that joined a room, or was claimed into
+   * one, since its last link gets the plan now; a new repository is initialised once it is online).
+   */
   async function configFor(nodeId: string): Promise<HostConfigShape> {
-    return { ...(await repositories.linkConfig(nodeId)), schedules: await schedules.specsFor(nodeId) };
+    if ((await deps.plans.apply(SYSTEM, nodeId)).changed) await deps.backups.refresh(nodeId);
+    return build(nodeId);
   }
   /** Send the host its new configuration if it is connected, wherever (it gets it in welcome otherwise). */
   async function push(nodeId: string): Promise<void> {
-    await link.send(nodeId, { t: 'config.update', config: await configFor(nodeId) });
+    await link.send(nodeId, { t: 'config.update', config: await build(nodeId) });
   }
   /** Run a change of the host's plan, then push the result; what is expected of its backups follows. */
   async function change<T>(nodeId: string, write: () => Promise<T>): Promise<T> {

@@ -4,6 +4,7 @@ import { createAlertsRepo } from './alerts-repo.ts';
 import { createApiKeysRepo } from './api-keys-repo.ts';
 import { createAuditRepo, type AuditEntry } from './audit-repo.ts';
 import { createAuthRepo } from './auth-repo.ts';
+import { createBackupPlansRepo } from './backup-plans-repo.ts';
 import { createBackupsRepo } from './backups-repo.ts';
 import { createClusterRepo } from './cluster-repo.ts';
 import { createJobsRepo } from './jobs-repo.ts';
@@ -20,6 +21,7 @@ function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => vo
     apiKeys: createApiKeysRepo(db),
     audit: createAuditRepo(db, clock, audited),
     auth: createAuthRepo(db),
+    backupPlans: createBackupPlansRepo(db),
     backups: createBackupsRepo(db),
     cluster: createClusterRepo(db),
     jobs: createJobsRepo(db),

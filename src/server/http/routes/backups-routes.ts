@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { repositoryUrl } from '../../../protocol/repository-url.ts';
+import {
+  backendEnvProblem,
+  repositoryBackend,
+  repositoryUrl,
+  sshPrivateKey,
+} from '../../../protocol/repository-url.ts';
 import { backupHealthView, hostView, snapshotFilesView, snapshotView } from '../../../protocol/api/views.ts';
 import { snapshotRef } from '../../../protocol/jobs.ts';
 import type { BackupsService } from '../../backups/backups-service.ts';
@@ -22,8 +27,27 @@ const repositoryBody = z
       .describe(
         'the repository password; when changing only the URL, the current one (and user name) is kept',
       ),
+    env: z
+      .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string())
+      .optional()
+      .describe(
+        "the backend's credentials as restic reads them (AWS_*, B2_*, AZURE_*, GOOGLE_*, OS_*, RESTIC_REST_*); sealed, never shown; kept when not given",
+      ),
+    ssh_key: sshPrivateKey
+      .optional()
+      .describe('for sftp:, the private key ssh authenticates with; kept when not given'),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    const problem = b.env ? backendEnvProblem(b.repo_url, b.env) : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['env'], message: problem });
+    if (b.ssh_key && repositoryBackend(b.repo_url) !== 'sftp')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ssh_key'],
+        message: 'an SSH key is only for sftp: repositories',
+      });
+  });
 
 const snapshotsQuery = z.object({
   source_group: z.string().max(100).optional().describe("a source group's id: its tag's snapshots"),

@@ -1,3 +1,4 @@
+import type { Actor } from '../../actor.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roomView, spaceTokenView, spaceView } from '../../../protocol/api/views.ts';
@@ -19,6 +20,11 @@ const tokenLimits = z
 export function spacesRoutes(deps: {
   spaces: SpacesService;
   tokens: TokensService;
+  /** Backup plans follow room membership: a node that joins or leaves a room gets or loses the room's plan. */
+  plans: {
+    membershipChanged(actor: Actor, nodeId: string): Promise<void>;
+    roomDeletable(roomId: string): Promise<void>;
+  };
   guard: AuthGuard;
 }): FastifyPluginAsyncZod {
   const { spaces, tokens } = deps;
@@ -135,6 +141,7 @@ export function spacesRoutes(deps: {
         errors: [404, 409],
       }),
       async (req, reply) => {
+        await deps.plans.roomDeletable(req.params.id);
         await spaces.deleteRoom(actorOf(req), req.params.id);
         return sendNoContent(reply);
       },
@@ -151,6 +158,7 @@ export function spacesRoutes(deps: {
       }),
       async (req, reply) => {
         await spaces.addNode(actorOf(req), req.params.id, req.params.nodeId);
+        await deps.plans.membershipChanged(actorOf(req), req.params.nodeId);
         return sendNoContent(reply);
       },
     );
@@ -166,6 +174,7 @@ export function spacesRoutes(deps: {
       }),
       async (req, reply) => {
         await spaces.removeNode(actorOf(req), req.params.id, req.params.nodeId);
+        await deps.plans.membershipChanged(actorOf(req), req.params.nodeId);
         return sendNoContent(reply);
       },
     );

@@ -1,0 +1,511 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import {
+  PLAN_FIELD_NAMES,
+  type BackupPlanView,
+  type EffectivePlanView,
+  type PlanCreateBody,
+  type PlanFields,
+  planFields,
+  planPatchBody,
+} from '../../protocol/api/backup-plans.ts';
+import { repositoryCredentials, type RepositoryCredentials } from '../../protocol/link-methods.ts';
+import { backendEnvProblem, repositoryBackend, repositoryUrlProblem } from '../../protocol/repository-url.ts';
+import { hasRetention, type BackupOptions } from '../../protocol/schedules.ts';
+import type { Actor } from '../actor.ts';
+import type { Clock } from '../clock.ts';
+import type { Sealer } from '../crypto.ts';
+import type { BackupPlansTable, NodesTable, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
+import type { Store } from '../repos/store.ts';
+import { tagFromName, validateCron } from '../schedules/schedules-service.ts';
+import { repositoryLocation } from '../nodes/node-repositories.ts';
+import type { z } from 'zod';
+
+/** When a plan prunes unless it says otherwise: weekly, Sunday 04:00 UTC. */
+export const DEFAULT_PRUNE = { cron: '0 4 * * 0', timezone: 'UTC' };
+
+/** A plan's secrets as they are sealed: the repositories' password, the backend's variables, an sftp key. */
+interface PlanSecrets {
+  password?: string | undefined;
+  env?: Record<string, string> | undefined;
+  ssh_key?: string | undefined;
+  /** The password made for a shared repository when the plan gives none (one repository, one password). */
+  shared_password?: string | undefined;
+}
+
+type StoredSpec = Omit<PlanFields, 'prune'> & { prune: PlanFields['prune']; template: string };
+
+/** Whether every node of a plan writes to the same repository (its template names no node). */
+export const sharedTemplate = (template: string) => !/\{(?:hostname|node_id)\}/.test(template);
+
+/** A host name as a path or URL part: letters, digits, dot, dash and underscore. */
+const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'node';
+
+/** The template with a node's values in it. */
+export function expandTemplate(template: string, node: { id: string; hostname: string }): string {
+  return template.replaceAll('{hostname}', safeName(node.hostname)).replaceAll('{node_id}', node.id);
+}
+
+/** A node's fixed delay within a plan's spread: the same every run, different from node to node. */
+export function spreadSeconds(nodeId: string, planId: string, spreadMinutes: number): number {
+  if (spreadMinutes <= 0) return 0;
+  const h = createHash('sha256').update(`${planId}/${nodeId}`).digest().readUInt32BE(0);
+  return h % (spreadMinutes * 60);
+}
+
+/** Why a template cannot make repositories, or null: it must give a location restic takes for any node. */
+function templateProblem(
+  template: string,
+  env: Record<string, string>,
+  sshKey: string | undefined,
+): string | null {
+  const unknown = /\{(?!hostname\}|node_id\})[^}]*\}/.exec(template);
+  if (unknown) return `the template has ${unknown[0]}; it may hold {hostname} and {node_id}`;
+  const sample = expandTemplate(template, { id: '00000000-0000-0000-0000-000000000000', hostname: 'host-1' });
+  const location = repositoryUrlProblem(sample);
+  if (location) return location;
+  const badEnv = backendEnvProblem(sample, env);
+  if (badEnv) return badEnv;
+  if (sshKey && repositoryBackend(sample) !== 'sftp') return 'ssh_key is only for sftp: templates';
+  return null;
+}
+
+const parseSpec = (row: BackupPlansTable): StoredSpec => JSON.parse(row.spec) as StoredSpec;
+
+/**
+ * Backup plans: what to back up and how, once, for every node of a room or a space. A node follows one plan (the
+ * oldest of its rooms' plans, else the oldest of its space's), with its own overrides; what the plan gives it is
+ * written as the node's source group and schedules, marked with the plan, so that the agent, run-now, health and
+ * overdue all work on it as on a node's own. A node without a repository (or with one a plan made) gets the plan's
+ * template's, with its password generated and sealed at first use.
+ */
+export function createBackupPlansService(deps: { store: Store; clock: Clock; sealer: Sealer }) {
+  const { store, clock, sealer } = deps;
+  const repo = store.repos.backupPlans;
+
+  const openSecrets = (row: BackupPlansTable): PlanSecrets =>
+    row.secrets_enc ? (JSON.parse(sealer.open(row.secrets_enc)) as PlanSecrets) : {};
+
+  async function planOrThrow(id: string) {
+    const row = await repo.find(id);
+    if (!row) throw new AppError('NOT_FOUND', `backup plan ${id} does not exist`);
+    return row;
+  }
+
+  async function present(row: BackupPlansTable): Promise<BackupPlanView> {
+    const spec = parseSpec(row);
+    const secrets = openSecrets(row);
+    const { template, ...fields } = spec;
+    return {
+      id: row.id,
+      name: row.name,
+      space_id: row.space_id,
+      room_id: row.room_id,
+      ...fields,
+      repository: {
+        template,
+        shared: sharedTemplate(template),
+        password_set: Boolean(secrets.password),
+        env_names: Object.keys(secrets.env ?? {}).sort(),
+        ssh_key_set: Boolean(secrets.ssh_key),
+      },
+      node_count: (await repo.nodesWithPlan(row.id)).length,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+    };
+  }
+
+  function checkSpec(spec: StoredSpec, secrets: PlanSecrets) {
+    validateCron(spec.schedule.cron, spec.schedule.timezone);
+    if (spec.prune) validateCron(spec.prune.cron, spec.prune.timezone);
+    if (spec.check) validateCron(spec.check.cron, spec.check.timezone);
+    const problem = templateProblem(spec.template, secrets.env ?? {}, secrets.ssh_key);
+    if (problem) throw new AppError('VALIDATION_FAILED', `repository.template: ${problem}`);
+  }
+
+  /** The plan a node follows, and the others of its rooms or space that lose to it. */
+  async function planOf(node: Pick<NodesTable, 'id' | 'space_id'>) {
+    const rooms = await repo.roomsOf(node.id);
+    const candidates = await repo.candidatesFor(node.space_id, rooms);
+    const chosen = candidates.find((p) => p.room_id !== null) ?? candidates[0] ?? null;
+    return { plan: chosen, others: candidates.filter((p) => p !== chosen) };
+  }
+
+  /** The plan's fields with the node's overrides, and where each comes from. */
+  async function effective(plan: BackupPlansTable, nodeId: string) {
+    const spec = parseSpec(plan);
+    const o = await repo.findOverride(nodeId);
+    const overrides = o ? (planFields.partial().parse(JSON.parse(o.spec)) as Partial<PlanFields>) : null;
+    const fields = { ...spec } as StoredSpec;
+    const origins: Record<string, 'plan' | 'node' | 'default'> = {};
+    for (const k of PLAN_FIELD_NAMES) {
+      if (overrides && overrides[k] !== undefined) {
+        (fields as Record<string, unknown>)[k] = overrides[k];
+        origins[k] = 'node';
+      } else origins[k] = 'plan';
+    }
+    if (spec.prune === undefined) origins.prune = 'default';
+    return { fields, origins, overrides };
+  }
+
+  /** The group and schedules a plan gives a node, as rows. */
+  function managedRows(
+    plan: BackupPlansTable,
+    node: NodesTable,
+    f: StoredSpec,
+    steward: boolean,
+  ): { group: SourceGroupsTable; schedules: SchedulesTable[] } {
+    const now = clock.now();
+    const groupId = `plan-${plan.id}-${node.id}`;
+    const prune = f.prune === undefined ? DEFAULT_PRUNE : f.prune;
+    const pruneScheduled = prune !== null && hasRetention(f.retention);
+    const options: BackupOptions = {
+      ...(f.exclude_caches ? { exclude_caches: true } : {}),
+      ...(f.exclude_if_present.length ? { exclude_if_present: f.exclude_if_present } : {}),
+      ...(f.one_file_system ? { one_file_system: true } : {}),
+      ...(f.hooks.before?.length || f.hooks.after?.length ? { hooks: f.hooks } : {}),
+      ...(f.tags.length ? { tags: f.tags } : {}),
+      // A prune schedule reclaims space; each backup only forgets.
+      ...(pruneScheduled ? { prune_after_backup: false } : {}),
+      ...(f.check?.read_data_subset ? { read_data_subset: f.check.read_data_subset } : {}),
+    };
+    const group: SourceGroupsTable = {
+      id: groupId,
+      node_id: node.id,
+      name: `plan: ${plan.name}`,
+      paths: JSON.stringify(f.paths),
+      excludes: JSON.stringify(f.excludes),
+      retention: JSON.stringify(f.retention),
+      tag: tagFromName(`plan-${plan.name}`),
+      overdue_after_hours: null,
+      options: JSON.stringify(options),
+      plan_id: plan.id,
+      created_at: now,
+      updated_at: now,
+    };
+    const schedule = (
+      action: SchedulesTable['action'],
+      s: { cron: string; timezone: string },
+      delay: number,
+    ): SchedulesTable => ({
+      id: `${groupId}-${action}`,
+      node_id: node.id,
+      source_group_id: groupId,
+      action,
+      cron: s.cron,
+      timezone: s.timezone,
+      enabled: 1,
+      delay_seconds: delay,
+      plan_id: plan.id,
+      created_at: now,
+      updated_at: now,
+    });
+    const schedules = [
+      schedule('backup', f.schedule, spreadSeconds(node.id, plan.id, f.schedule.spread_minutes)),
+    ];
+    // A shared repository is pruned and checked once, by one node of the plan (its steward), not by each.
+    if (steward && pruneScheduled && prune) schedules.push(schedule('forget', prune, 0));
+    if (steward && f.check) schedules.push(schedule('check', f.check, 0));
+    return { group, schedules };
+  }
+
+  /** The repository a node gets from a plan, or null when it keeps the one it has. */
+  async function planRepository(
+    plan: BackupPlansTable,
+    node: NodesTable,
+    template: string,
+  ): Promise<RepositoryCredentials | 'keep'> {
+    const secrets = openSecrets(plan);
+    const current = (await store.repos.nodes.findSecrets(node.id))?.repo_enc ?? null;
+    const currentCreds = current ? repositoryCredentials.parse(JSON.parse(sealer.open(current))) : null;
+    // Set by hand on the node: the node's own, which a plan never replaces.
+    if (currentCreds && node.repo_plan_id === null) return 'keep';
+    const sameRepository =
+      currentCreds && node.repo_plan_id === plan.id && node.repo_plan_template === template;
+    const password =
+      secrets.password ??
+      (sharedTemplate(template) ? secrets.shared_password : undefined) ??
+      // Per node: made once, kept for as long as the node keeps this repository (losing it loses the data).
+      (sameRepository ? currentCreds.repo_password : undefined) ??
+      randomBytes(24).toString('base64url');
+    const creds: RepositoryCredentials = {
+      repo_url: sameRepository ? currentCreds.repo_url : expandTemplate(template, node),
+      repo_password: password,
+      ...(secrets.env && Object.keys(secrets.env).length ? { env: secrets.env } : {}),
+      ...(secrets.ssh_key ? { ssh_key: secrets.ssh_key } : {}),
+    };
+    if (currentCreds && JSON.stringify(currentCreds) === JSON.stringify(creds)) return 'keep';
+    return creds;
+  }
+
+  /** Serialise work per node, so that a welcome and a plan change do not write the same rows at once. */
+  const chains = new Map<string, Promise<unknown>>();
+  function perNode<T>(nodeId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = chains.get(nodeId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    chains.set(nodeId, settled);
+    void settled.then(() => {
+      if (chains.get(nodeId) === settled) chains.delete(nodeId);
+    });
+    return next;
+  }
+
+  /**
+   * Bring what plans give a node in line with the plan it follows now: its managed group and schedules, and its
+   * repository. Says what changed, so the caller pushes the configuration and initialises a new repository.
+   */
+  function apply(actor: Actor, nodeId: string): Promise<{ changed: boolean; repository: boolean }> {
+    return perNode(nodeId, async () => {
+      const node = await store.repos.nodes.findNode(nodeId);
+      const before = JSON.stringify([
+        await repo.managedGroups(nodeId),
+        (await repo.managedSchedules(nodeId)).map((s) => ({ ...s, created_at: 0, updated_at: 0 })),
+      ]);
+      const strip = (rows: { created_at: number; updated_at: number }[]) =>
+        rows.map((r) => ({ ...r, created_at: 0, updated_at: 0 }));
+      // Netdata agents run no restic; removed nodes keep nothing.
+      const { plan } =
+        node && node.status !== 'removed' && node.agent_kind !== 'netdata'
+          ? await planOf(node)
+          : { plan: null };
+      if (!node || !plan) {
+        await repo.replaceManaged(nodeId, [], []);
+        return { changed: before !== JSON.stringify([[], []]), repository: false };
+      }
+      const { fields } = await effective(plan, nodeId);
+      const steward = sharedTemplate(fields.template)
+        ? (await repo.nodesIn(plan.space_id, plan.room_id)).sort()[0] === nodeId
+        : true;
+      const { group, schedules } = managedRows(plan, node, fields, steward);
+      const existing = (await repo.managedGroups(nodeId)).find((g) => g.id === group.id);
+      const groupRow = existing ? { ...group, created_at: existing.created_at } : group;
+      const changedRows =
+        before !==
+        JSON.stringify([
+          existing ? [{ ...groupRow, updated_at: existing.updated_at }] : [groupRow],
+          strip(schedules),
+        ]);
+      const creds = await planRepository(plan, node, fields.template);
+      await store.transaction(async (r) => {
+        if (changedRows) await r.backupPlans.replaceManaged(nodeId, [groupRow], schedules);
+        if (creds !== 'keep') {
+          await r.nodes.setRepoEnc(nodeId, sealer.seal(JSON.stringify(creds)));
+          await r.nodes.update(nodeId, {
+            repo_location: repositoryLocation(creds.repo_url),
+            // Initialised at once when the node is online, or at its next link.
+            repo_status: 'unknown',
+            repo_message: null,
+            repo_lock: null,
+            repo_plan_id: plan.id,
+            repo_plan_template: fields.template,
+          });
+          await r.audit.record(
+            actor,
+            'node.repository_set',
+            { type: 'node', id: nodeId },
+            { location: repositoryLocation(creds.repo_url), plan_id: plan.id },
+          );
+        }
+      });
+      return { changed: changedRows || creds !== 'keep', repository: creds !== 'keep' };
+    });
+  }
+
+  /** The limits a node's restic runs with (its plan's). */
+  async function limitsFor(nodeId: string): Promise<PlanFields['limits']> {
+    const node = await store.repos.nodes.findNode(nodeId);
+    if (!node) return {};
+    const { plan } = await planOf(node);
+    return plan ? (await effective(plan, nodeId)).fields.limits : {};
+  }
+
+  function specFrom(body: PlanCreateBody): StoredSpec {
+    const { name: _n, room_id: _r, space_id: _s, repository, ...fields } = body;
+    return {
+      ...fields,
+      prune: fields.prune === undefined ? DEFAULT_PRUNE : fields.prune,
+      template: repository.template,
+    } as StoredSpec;
+  }
+
+  return {
+    apply,
+    limitsFor,
+    present,
+    planOrThrow,
+
+    async list(filter: { space_id?: string; room_id?: string } = {}) {
+      const rows = (await repo.list()).filter(
+        (p) =>
+          (!filter.space_id || p.space_id === filter.space_id) &&
+          (!filter.room_id || p.room_id === filter.room_id),
+      );
+      return Promise.all(rows.map(present));
+    },
+    get: async (id: string) => present(await planOrThrow(id)),
+
+    async create(actor: Actor, body: PlanCreateBody) {
+      let spaceId = body.space_id;
+      if (body.room_id) {
+        const room = await store.repos.spaces.findRoom(body.room_id);
+        if (!room) throw new AppError('NOT_FOUND', `room ${body.room_id} does not exist`);
+        if (spaceId && spaceId !== room.space_id)
+          throw new AppError('VALIDATION_FAILED', 'the room belongs to another space');
+        spaceId = room.space_id;
+      }
+      if (!spaceId)
+        throw new AppError('VALIDATION_FAILED', 'give room_id or space_id: where the plan applies');
+      if (!(await store.repos.spaces.findSpace(spaceId)))
+        throw new AppError('NOT_FOUND', `space ${spaceId} does not exist`);
+      const spec = specFrom(body);
+      const secrets: PlanSecrets = {
+        password: body.repository.password,
+        env: body.repository.env,
+        ssh_key: body.repository.ssh_key,
+        ...(sharedTemplate(spec.template) && !body.repository.password
+          ? { shared_password: randomBytes(24).toString('base64url') }
+          : {}),
+      };
+      checkSpec(spec, secrets);
+      const now = clock.now();
+      const row: BackupPlansTable = {
+        id: randomUUID(),
+        space_id: spaceId,
+        room_id: body.room_id ?? null,
+        name: body.name,
+        spec: JSON.stringify(spec),
+        secrets_enc: sealer.seal(JSON.stringify(secrets)),
+        created_at: now,
+        updated_at: now,
+      };
+      await store.transaction(async (r) => {
+        await r.backupPlans.insert(row);
+        await r.audit.record(
+          actor,
+          'backup_plan.created',
+          { type: 'backup_plan', id: row.id },
+          { name: row.name, room_id: row.room_id, space_id: row.space_id },
+        );
+      });
+      return row;
+    },
+
+    async update(actor: Actor, id: string, patch: z.infer<typeof planPatchBody>) {
+      const row = await planOrThrow(id);
+      const current = parseSpec(row);
+      const secrets = openSecrets(row);
+      const { name, repository, ...fields } = patch;
+      const spec: StoredSpec = {
+        ...current,
+        ...(Object.fromEntries(
+          Object.entries(fields).filter(([, v]) => v !== undefined),
+        ) as Partial<StoredSpec>),
+        ...(repository?.template !== undefined ? { template: repository.template } : {}),
+      };
+      const next: PlanSecrets = {
+        ...secrets,
+        ...(repository?.password !== undefined ? { password: repository.password } : {}),
+        ...(repository?.env !== undefined ? { env: repository.env } : {}),
+        ...(repository?.ssh_key !== undefined ? { ssh_key: repository.ssh_key } : {}),
+      };
+      if (sharedTemplate(spec.template) && !next.password && !next.shared_password)
+        next.shared_password = randomBytes(24).toString('base64url');
+      checkSpec(spec, next);
+      await store.transaction(async (r) => {
+        await r.backupPlans.update(id, {
+          ...(name !== undefined ? { name } : {}),
+          spec: JSON.stringify(spec),
+          secrets_enc: sealer.seal(JSON.stringify(next)),
+          updated_at: clock.now(),
+        });
+        await r.audit.record(
+          actor,
+          'backup_plan.updated',
+          { type: 'backup_plan', id },
+          {
+            fields: Object.keys(patch).sort(),
+          },
+        );
+      });
+      return planOrThrow(id);
+    },
+
+    async delete(actor: Actor, id: string) {
+      const row = await planOrThrow(id);
+      await store.transaction(async (r) => {
+        await r.backupPlans.delete(id);
+        await r.audit.record(actor, 'backup_plan.deleted', { type: 'backup_plan', id }, { name: row.name });
+      });
+      return row;
+    },
+
+    /** The nodes a plan's change may touch: those in its scope now, and those holding what it gave them. */
+    async nodesTouchedBy(row: BackupPlansTable) {
+      return [
+        ...new Set([
+          ...(await repo.nodesIn(row.space_id, row.room_id)),
+          ...(await repo.nodesWithPlan(row.id)),
+        ]),
+      ];
+    },
+    nodesFollowing: (planId: string) => repo.nodesWithPlan(planId),
+
+    /** GET /api/nodes/{id}/backup-plan: the plan the node follows, its fields and where each comes from. */
+    async effectiveFor(node: NodesTable): Promise<EffectivePlanView> {
+      const { plan, others } = await planOf(node);
+      const location = node.repo_location;
+      const repository = {
+        location,
+        origin: (node.repo_plan_id !== null ? 'plan' : location ? 'node' : 'none') as
+          'plan' | 'node' | 'none',
+      };
+      const overrideRow = await repo.findOverride(node.id);
+      const alsoMatching = others.map((p) => ({ id: p.id, name: p.name }));
+      if (!plan || node.agent_kind === 'netdata')
+        return {
+          plan: null,
+          fields: {},
+          origins: {},
+          overrides: overrideRow ? (JSON.parse(overrideRow.spec) as Partial<PlanFields>) : null,
+          repository,
+          spread_seconds: 0,
+          also_matching: alsoMatching,
+        };
+      const { fields, origins, overrides } = await effective(plan, node.id);
+      const { template: _t, ...shown } = fields;
+      return {
+        plan: { id: plan.id, name: plan.name, room_id: plan.room_id },
+        fields: { ...shown, prune: fields.prune === undefined ? DEFAULT_PRUNE : fields.prune },
+        origins,
+        overrides,
+        repository,
+        spread_seconds: spreadSeconds(node.id, plan.id, fields.schedule.spread_minutes),
+        also_matching: alsoMatching,
+      };
+    },
+
+    /** Set (or clear, null) the node's overrides of its plan; audited. */
+    async setOverrides(actor: Actor, nodeId: string, overrides: Partial<PlanFields> | null) {
+      const clean =
+        overrides && Object.keys(overrides).length
+          ? JSON.stringify(Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)))
+          : null;
+      if (overrides?.schedule) validateCron(overrides.schedule.cron, overrides.schedule.timezone);
+      if (overrides?.prune) validateCron(overrides.prune.cron, overrides.prune.timezone);
+      if (overrides?.check) validateCron(overrides.check.cron, overrides.check.timezone);
+      await store.transaction(async (r) => {
+        await r.backupPlans.setOverride(nodeId, clean, clock.now());
+        await r.audit.record(
+          actor,
+          'node.backup_plan_overridden',
+          { type: 'node', id: nodeId },
+          {
+            fields: overrides ? Object.keys(overrides).sort() : [],
+          },
+        );
+      });
+    },
+  };
+}
+export type BackupPlansService = ReturnType<typeof createBackupPlansService>;

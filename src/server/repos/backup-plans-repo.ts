@@ -1,0 +1,133 @@
+import type { Db } from '../db/database.ts';
+import type { BackupPlansTable, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
+
+/** Backup plans, nodes' overrides of them, and the groups and schedules plans give nodes. */
+export function createBackupPlansRepo(db: Db) {
+  return {
+    find: (id: string) => db.selectFrom('backup_plans').selectAll().where('id', '=', id).executeTakeFirst(),
+    list: () => db.selectFrom('backup_plans').selectAll().orderBy('created_at').orderBy('id').execute(),
+    insert: (row: BackupPlansTable) => db.insertInto('backup_plans').values(row).execute(),
+    update: (id: string, set: Partial<Omit<BackupPlansTable, 'id'>>) =>
+      db.updateTable('backup_plans').set(set).where('id', '=', id).execute(),
+    delete: (id: string) => db.deleteFrom('backup_plans').where('id', '=', id).execute(),
+    countInRoom: async (roomId: string) =>
+      Number(
+        (
+          await db
+            .selectFrom('backup_plans')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('room_id', '=', roomId)
+            .executeTakeFirst()
+        )?.n ?? 0,
+      ),
+    /** The plans that could apply to a node: its space's, and its rooms', oldest first. */
+    candidatesFor: (spaceId: string, roomIds: string[]) =>
+      db
+        .selectFrom('backup_plans')
+        .selectAll()
+        .where('space_id', '=', spaceId)
+        .where((eb) =>
+          roomIds.length
+            ? eb.or([eb('room_id', 'is', null), eb('room_id', 'in', roomIds)])
+            : eb('room_id', 'is', null),
+        )
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+    roomsOf: async (nodeId: string) =>
+      (await db.selectFrom('room_nodes').select('room_id').where('node_id', '=', nodeId).execute()).map(
+        (r) => r.room_id,
+      ),
+    /** Nodes (not removed) of a space, or of one room of it. */
+    nodesIn: async (spaceId: string, roomId: string | null) => {
+      let q = db
+        .selectFrom('nodes')
+        .select(['nodes.id'])
+        .where('nodes.space_id', '=', spaceId)
+        .where('nodes.status', '!=', 'removed');
+      if (roomId)
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('room_nodes')
+              .select('room_nodes.node_id')
+              .whereRef('room_nodes.node_id', '=', 'nodes.id')
+              .where('room_nodes.room_id', '=', roomId),
+          ),
+        );
+      return (await q.execute()).map((n) => n.id);
+    },
+    /** Nodes holding groups a plan gave them. */
+    nodesWithPlan: async (planId: string) =>
+      (await db.selectFrom('source_groups').select('node_id').where('plan_id', '=', planId).execute()).map(
+        (r) => r.node_id,
+      ),
+    /** Everything the fleet's backup table is made of, in four reads. */
+    async fleet() {
+      const [nodes, status, groups, schedules] = await Promise.all([
+        db
+          .selectFrom('nodes')
+          .select(['id', 'hostname', 'status', 'space_id', 'agent_kind', 'repo_location', 'repo_stats'])
+          .where('status', '!=', 'removed')
+          .orderBy('hostname')
+          .execute(),
+        db.selectFrom('backup_status').selectAll().execute(),
+        db.selectFrom('source_groups').select(['id', 'node_id', 'plan_id']).execute(),
+        db
+          .selectFrom('schedules')
+          .select(['node_id', 'cron', 'timezone', 'delay_seconds'])
+          .where('action', '=', 'backup')
+          .where('enabled', '=', 1)
+          .execute(),
+      ]);
+      return { nodes, status, groups, schedules };
+    },
+    findOverride: (nodeId: string) =>
+      db.selectFrom('backup_plan_overrides').selectAll().where('node_id', '=', nodeId).executeTakeFirst(),
+    setOverride: async (nodeId: string, spec: string | null, now: number) => {
+      await db.deleteFrom('backup_plan_overrides').where('node_id', '=', nodeId).execute();
+      if (spec !== null)
+        await db
+          .insertInto('backup_plan_overrides')
+          .values({ node_id: nodeId, spec, updated_at: now })
+          .execute();
+    },
+    managedGroups: (nodeId: string) =>
+      db
+        .selectFrom('source_groups')
+        .selectAll()
+        .where('node_id', '=', nodeId)
+        .where('plan_id', 'is not', null)
+        .execute(),
+    managedSchedules: (nodeId: string) =>
+      db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('node_id', '=', nodeId)
+        .where('plan_id', 'is not', null)
+        .execute(),
+    /** Replace what plans give a node with these rows (none: the node has no plan). */
+    async replaceManaged(nodeId: string, groups: SourceGroupsTable[], schedules: SchedulesTable[]) {
+      await db
+        .deleteFrom('schedules')
+        .where('node_id', '=', nodeId)
+        .where('plan_id', 'is not', null)
+        .execute();
+      const keep = groups.map((g) => g.id);
+      let del = db.deleteFrom('source_groups').where('node_id', '=', nodeId).where('plan_id', 'is not', null);
+      if (keep.length) del = del.where('id', 'not in', keep);
+      await del.execute();
+      for (const g of groups) {
+        const { id, created_at, ...set } = g;
+        const updated = await db
+          .updateTable('source_groups')
+          .set(set)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows) === 0) await db.insertInto('source_groups').values(g).execute();
+      }
+      if (schedules.length) await db.insertInto('schedules').values(schedules).execute();
+    },
+  };
+}
+export type BackupPlansRepo = ReturnType<typeof createBackupPlansRepo>;
