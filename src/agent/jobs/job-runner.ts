@@ -1,6 +1,5 @@
 import type { RepositoryCredentials } from '../../protocol/link-methods.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { JOB_TYPES, parseJobParams, type JobType } from '../../protocol/jobs.ts';
 import type { JobFrame } from '../../protocol/link-frames.ts';
 import { collectFacts } from '../collectors/facts.ts';

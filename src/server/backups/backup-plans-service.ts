@@ -70,6 +70,13 @@ function templateProblem(
   return null;
 }
 
+/** An object without some of its fields. */
+function omit<T extends object, K extends keyof T>(o: T, keys: K[]): Omit<T, K> {
+  const copy = { ...o };
+  for (const k of keys) delete copy[k];
+  return copy;
+}
+
 const parseSpec = (row: BackupPlansTable): StoredSpec => JSON.parse(row.spec) as StoredSpec;
 
 /**
@@ -321,12 +328,13 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
   }
 
   function specFrom(body: PlanCreateBody): StoredSpec {
-    const { name: _n, room_id: _r, space_id: _s, repository, ...fields } = body;
+    const { repository, ...rest } = body;
+    const fields = omit(rest, ['name', 'room_id', 'space_id']);
     return {
       ...fields,
       prune: fields.prune === undefined ? DEFAULT_PRUNE : fields.prune,
       template: repository.template,
-    } as StoredSpec;
+    };
   }
 
   return {
@@ -457,8 +465,8 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
       const location = node.repo_location;
       const repository = {
         location,
-        origin: (node.repo_plan_id !== null ? 'plan' : location ? 'node' : 'none') as
-          'plan' | 'node' | 'none',
+        origin:
+          node.repo_plan_id !== null ? ('plan' as const) : location ? ('node' as const) : ('none' as const),
       };
       const overrideRow = await repo.findOverride(node.id);
       const alsoMatching = others.map((p) => ({ id: p.id, name: p.name }));
@@ -473,7 +481,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
           also_matching: alsoMatching,
         };
       const { fields, origins, overrides } = await effective(plan, node.id);
-      const { template: _t, ...shown } = fields;
+      const shown = omit(fields, ['template']);
       return {
         plan: { id: plan.id, name: plan.name, room_id: plan.room_id },
         fields: { ...shown, prune: fields.prune === undefined ? DEFAULT_PRUNE : fields.prune },

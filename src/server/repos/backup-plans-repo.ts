@@ -118,7 +118,9 @@ export function createBackupPlansRepo(db: Db) {
       if (keep.length) del = del.where('id', 'not in', keep);
       await del.execute();
       for (const g of groups) {
-        const { id, created_at, ...set } = g;
+        const { id, ...changed } = g;
+        const set: Partial<SourceGroupsTable> = { ...changed };
+        delete set.created_at;
         const updated = await db
           .updateTable('source_groups')
           .set(set)

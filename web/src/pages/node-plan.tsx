@@ -94,7 +94,7 @@ function SourceGroups({
             <td>{g.excludes.join(', ')}</td>
             <td>
               {Object.entries(g.retention)
-                .map(([k, v]) => `${k.replace('keep_', '')} ${v}`)
+                .map(([k, v]) => `${k.replace('keep_', '')} ${Array.isArray(v) ? v.join(' ') : String(v)}`)
                 .join(', ') || '—'}
             </td>
             <td>{g.tag}</td>

@@ -29,8 +29,8 @@ const absolute = z
   .refine((p) => ![...p].some((c) => c.charCodeAt(0) < 0x20), 'must not contain NUL or control characters');
 
 /** A CSV field: quoted when it holds a comma, quote or line break; a leading =+-@ cannot start a formula. */
-function csvField(v: unknown): string {
-  let s = v === null || v === undefined ? '' : String(v);
+function csvField(v: string | number | null): string {
+  let s = v === null ? '' : String(v);
   if (/^[=+\-@]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
