@@ -194,7 +194,9 @@ export function scheduleJob(
           excludes: group.excludes,
           // The group's own tag first: its retention forgets only snapshots that carry it.
           tags: [group.tag, ...(o.tags ?? []).filter((t) => t !== group.tag)],
-          ...(hasRetention(group.retention) ? { retention: group.retention } : {}),
+          ...(hasRetention(group.retention) && o.forget_after_backup !== false
+            ? { retention: group.retention }
+            : {}),
           ...(o.prune_after_backup === false ? { prune: false } : {}),
           ...(o.exclude_caches ? { exclude_caches: true } : {}),
           ...(o.exclude_if_present?.length ? { exclude_if_present: o.exclude_if_present } : {}),

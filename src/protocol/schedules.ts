@@ -74,6 +74,8 @@ export const backupOptions = z.object({
     .optional(),
   /** Tags every snapshot gets besides the group's own. */
   tags: z.array(resticTag).max(20).optional(),
+  /** false: a backup applies no retention (a shared repository's is applied once, by its prune schedule). */
+  forget_after_backup: z.boolean().optional(),
   /** false: the retention a backup applies forgets snapshots without pruning (a prune schedule reclaims space). */
   prune_after_backup: z.boolean().optional(),
   /** How much data a check reads (`--read-data-subset`); none: only the structure. */

@@ -30,6 +30,10 @@ export interface JobRequest {
 }
 
 const CHUNK = 16 * 1024;
+/** How long a restic job waits for a repository another restic holds (a shared repository's other nodes). */
+const LOCK_WAIT_MS = 30 * 60_000;
+/** How long it waits between tries (plus up to as much again, so that waiting nodes do not retry together). */
+const LOCK_RETRY_MS = 5000;
 /** Where hooks live unless the agent is told otherwise (--hooks-dir). */
 export const DEFAULT_HOOKS_DIR = '/etc/muster-agent/hooks.d';
 /** restic's error output kept per run, to say why it failed. */
@@ -51,6 +55,8 @@ export interface RunnerOptions {
   limits?: () => ResticLimits;
   /** Where the hooks a backup names are (default /etc/muster-agent/hooks.d). */
   hooksDir?: string;
+  /** How long a job waits for a lock another restic holds (default 30 minutes). */
+  lockWaitMs?: number;
   initialPaths: () => string[];
   stateDir: string;
   shellEnabled: boolean;
@@ -160,6 +166,25 @@ async function runRestic(
   const { env } = invocation;
   const run: ResticContext['run'] = (jobId, cmd, args, ...rest) =>
     ctx.run(jobId, cmd, cmd === 'restic' ? [...invocation.args, ...args] : args, ...rest);
+  /**
+   * Run again while the repository is locked by a restic that is still at work (another node's backup or prune
+   * on a shared repository, a restic still running here): the job waits its turn, saying so, for up to
+   * LOCK_WAIT_MS. A stale lock is not waited for: nothing would release it.
+   */
+  const waitingForLock = async (attempt: () => ReturnType<typeof run>) => {
+    const until = o.now() + (o.lockWaitMs ?? LOCK_WAIT_MS);
+    for (;;) {
+      const r = await attempt();
+      const lock = r.code !== 0 && r.code !== null ? lockHolder(r.stderr) : null;
+      if (!lock || lock.stale || cancelled.has(req.job_id) || o.now() >= until) return r;
+      log(
+        'info',
+        `waiting for the repository: locked by restic PID ${lock.pid} on ${lock.host}; trying again\n`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS + Math.random() * LOCK_RETRY_MS));
+      if (cancelled.has(req.job_id)) return r;
+    }
+  };
   const repoDir = localRepositoryDir(repo.repo_url);
   const ended = () => cancelled.delete(req.job_id);
   if (req.type === 'restic.init') {
@@ -229,7 +254,9 @@ async function runRestic(
     }
   }
   const summary = req.type === 'restic.backup' ? backupOutput((d) => log('stdout', d), o.now) : null;
-  let r = await run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined);
+  let r = await waitingForLock(() =>
+    run(req.job_id, 'restic', args, env, log, summary ? (d) => summary.write(d) : undefined),
+  );
   const backup = summary?.end() ?? null;
   if (kept) {
     const failed = kept.restore();
@@ -254,7 +281,7 @@ async function runRestic(
     );
     if (typeof forget !== 'string') {
       log('info', `applying retention: restic ${forget.join(' ')}\n`);
-      r = await run(req.job_id, 'restic', forget, env, log);
+      r = await waitingForLock(() => run(req.job_id, 'restic', forget, env, log));
     }
   }
   const after =

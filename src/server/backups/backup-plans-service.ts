@@ -174,6 +174,8 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
       ...(f.tags.length ? { tags: f.tags } : {}),
       // A prune schedule reclaims space; each backup only forgets.
       ...(pruneScheduled ? { prune_after_backup: false } : {}),
+      // One repository for all: its retention is applied once, by the node that prunes it, not after each backup.
+      ...(sharedTemplate(f.template) && pruneScheduled ? { forget_after_backup: false } : {}),
       ...(f.check?.read_data_subset ? { read_data_subset: f.check.read_data_subset } : {}),
     };
     const group: SourceGroupsTable = {

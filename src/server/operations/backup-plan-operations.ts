@@ -11,9 +11,9 @@ import type {
 import type { JobView } from '../../protocol/api/views.ts';
 import { scheduleJob } from '../../protocol/jobs.ts';
 import { DOWNLOAD_PART_BYTES, repositoryStats } from '../../protocol/link-methods.ts';
-import type { Actor } from '../actor.ts';
+import { SYSTEM, type Actor } from '../actor.ts';
 import type { BackupsService } from '../backups/backups-service.ts';
-import type { BackupPlansService } from '../backups/backup-plans-service.ts';
+import { sharedTemplate, type BackupPlansService } from '../backups/backup-plans-service.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import { presentJob, type JobsService } from '../jobs/jobs-service.ts';
@@ -54,8 +54,21 @@ export function createBackupPlanOperations(deps: {
 }) {
   const { store, clock, plans, nodes, link } = deps;
 
-  /** Apply plans to these nodes, a few at a time; push what changed, initialise new repositories. */
-  async function applyTo(actor: Actor, nodeIds: string[]) {
+  /** Wait (up to a minute) for a job to end. */
+  async function settled(jobId: string) {
+    for (let i = 0; i < 600; i++) {
+      const state = await deps.jobs.stateOf(jobId);
+      if (state !== 'queued' && state !== 'running') return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * Apply plans to these nodes, a few at a time; push what changed, initialise new repositories. Nodes that share
+   * one repository go one by one, each initialisation ending before the next starts: two restic inits of one
+   * repository at once would leave it with two master keys.
+   */
+  async function applyTo(actor: Actor, nodeIds: string[], shared = false) {
     const queue = [...nodeIds];
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -65,11 +78,15 @@ export function createBackupPlanOperations(deps: {
         const node = await store.repos.nodes.findNode(id);
         if (node?.status !== 'online') continue;
         await deps.hostConfig.push(id);
-        if (r.repository) await deps.jobOps.nodeOnline(id);
+        if (!r.repository) continue;
+        const jobId = await deps.jobOps.probeRepository(SYSTEM, id).catch(() => null);
+        if (shared && jobId) await settled(jobId);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(shared ? 1 : 8, queue.length) }, worker));
   }
+  const sharedPlan = (row: { spec: string }) =>
+    sharedTemplate((JSON.parse(row.spec) as { template: string }).template);
 
   /** Start held jobs a few at a time, each when one before it ends. */
   function runBounded(ids: string[]) {
@@ -122,12 +139,12 @@ export function createBackupPlanOperations(deps: {
 
     async createPlan(actor: Actor, body: PlanCreateBody) {
       const row = await plans.create(actor, body);
-      await applyTo(actor, await plans.nodesTouchedBy(row));
+      await applyTo(actor, await plans.nodesTouchedBy(row), sharedPlan(row));
       return plans.get(row.id);
     },
     async updatePlan(actor: Actor, id: string, patch: z.infer<typeof planPatchBody>) {
       const row = await plans.update(actor, id, patch);
-      await applyTo(actor, await plans.nodesTouchedBy(row));
+      await applyTo(actor, await plans.nodesTouchedBy(row), sharedPlan(row));
       return plans.get(id);
     },
     async deletePlan(actor: Actor, id: string) {
