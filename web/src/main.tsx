@@ -4,6 +4,7 @@ import { answer, client, ok, ApiError, roleAtLeast, setUnauthenticatedHandler, t
 import { ErrorText, field, Link, navigate } from './components.tsx';
 import { useOpenAlerts } from './alerts-data.ts';
 import { AlertsPage } from './pages/alerts.tsx';
+import { BackupsPage } from './pages/backups.tsx';
 import { AuditPage } from './pages/audit.tsx';
 import { EventsPage } from './pages/events.tsx';
 import { HomePage } from './pages/home.tsx';
@@ -94,6 +95,7 @@ function SignedIn({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut
     { href: '/', label: 'Home', show: true },
     { href: '/nodes', label: 'Nodes', show: true },
     { href: '/alerts', label: 'Alerts', show: true },
+    { href: '/backups', label: 'Backups', show: true },
     { href: '/events', label: 'Events', show: true },
     { href: '/rooms', label: 'Rooms', show: true },
     { href: '/tokens', label: 'Tokens', show: roleAtLeast(me.role, 'operator') },
@@ -112,6 +114,7 @@ function SignedIn({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut
   else if (path === '/account') page = <AccountPage me={me} />;
   else if (path === '/nodes') page = <NodesPage me={me} alerts={open} />;
   else if (path === '/alerts') page = <AlertsPage me={me} />;
+  else if (path === '/backups') page = <BackupsPage me={me} />;
   else if (path === '/notifications') page = <NotificationsPage me={me} />;
   else if (path === '/events') page = <EventsPage />;
   else if (path === '/') page = <HomePage />;

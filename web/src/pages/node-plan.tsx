@@ -11,7 +11,8 @@ import {
   type Schedule,
   type SourceGroup,
 } from '../api.ts';
-import { Card, ConfirmButton, ErrorText, field, Head, useAction } from '../components.tsx';
+import { Card, ConfirmButton, Dialog, ErrorText, field, Head, useAction } from '../components.tsx';
+import type { EffectivePlanView } from '../../../src/protocol/api/backup-plans.ts';
 import { BackupHealthTable } from './node-backups.tsx';
 
 const scheduleAction = z.enum(SCHEDULE_ACTIONS);
@@ -49,6 +50,7 @@ export function BackupPlanCard({ node, me }: { node: Node; me: Me }) {
   return (
     <Card title="Backups">
       <ErrorText error={error} />
+      <EffectivePlan node={node} operator={operator} act={act} />
       <BackupHealthTable node={node} />
       <h3>Source groups</h3>
       <SourceGroups node={node} groups={groups} act={act} load={load} operator={operator} />
@@ -97,10 +99,14 @@ function SourceGroups({
                 .map(([k, v]) => `${k.replace('keep_', '')} ${Array.isArray(v) ? v.join(' ') : String(v)}`)
                 .join(', ') || '—'}
             </td>
-            <td>{g.tag}</td>
+            <td>
+              {g.tag}
+              {g.plan_id && <span class="origin">from a plan</span>}
+            </td>
             <td class="row-actions">
               {operator && (
                 <>
+                  {!g.plan_id && <GroupEdit node={node} group={g} act={act} />}
                   <button
                     type="button"
                     onClick={() =>
@@ -115,18 +121,20 @@ function SourceGroups({
                   >
                     Back up now
                   </button>
-                  <ConfirmButton
-                    label="Delete"
-                    danger
-                    question={`Delete source group ${g.name}? Snapshots already made stay in the repository.`}
-                    onConfirm={() =>
-                      ok(
-                        client.DELETE('/api/hosts/{id}/source-groups/{item}', {
-                          params: { path: { id: node.id, item: g.id } },
-                        }),
-                      ).then(load)
-                    }
-                  />
+                  {!g.plan_id && (
+                    <ConfirmButton
+                      label="Delete"
+                      danger
+                      question={`Delete source group ${g.name}? Snapshots already made stay in the repository.`}
+                      onConfirm={() =>
+                        ok(
+                          client.DELETE('/api/hosts/{id}/source-groups/{item}', {
+                            params: { path: { id: node.id, item: g.id } },
+                          }),
+                        ).then(load)
+                      }
+                    />
+                  )}
                 </>
               )}
             </td>
@@ -210,7 +218,10 @@ function Schedules({
         {schedules.map((s) => (
           <tr key={s.id}>
             <td>{groups.find((g) => g.id === s.source_group_id)?.name ?? s.source_group_id}</td>
-            <td>{s.action}</td>
+            <td>
+              {s.action}
+              {s.plan_id && <span class="origin">from a plan</span>}
+            </td>
             <td>
               <code>{s.cron}</code>
             </td>
@@ -240,33 +251,40 @@ function Schedules({
                   >
                     Run now
                   </button>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      act(() =>
+                  {s.plan_id ? null : (
+                    <>
+                      <ScheduleEdit node={node} schedule={s} act={act} />
+                      <button
+                        type="button"
+                        onClick={() =>
+                          act(() =>
+                            ok(
+                              client.PATCH('/api/hosts/{id}/schedules/{item}', {
+                                params: { path: { id: node.id, item: s.id } },
+                                body: { enabled: !s.enabled },
+                              }),
+                            ),
+                          )
+                        }
+                      >
+                        {s.enabled ? 'Disable' : 'Enable'}
+                      </button>
+                    </>
+                  )}
+                  {!s.plan_id && (
+                    <ConfirmButton
+                      label="Delete"
+                      danger
+                      question="Delete this schedule? The agent stops running it at once."
+                      onConfirm={() =>
                         ok(
-                          client.PATCH('/api/hosts/{id}/schedules/{item}', {
+                          client.DELETE('/api/hosts/{id}/schedules/{item}', {
                             params: { path: { id: node.id, item: s.id } },
-                            body: { enabled: !s.enabled },
                           }),
-                        ),
-                      )
-                    }
-                  >
-                    {s.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <ConfirmButton
-                    label="Delete"
-                    danger
-                    question="Delete this schedule? The agent stops running it at once."
-                    onConfirm={() =>
-                      ok(
-                        client.DELETE('/api/hosts/{id}/schedules/{item}', {
-                          params: { path: { id: node.id, item: s.id } },
-                        }),
-                      ).then(load)
-                    }
-                  />
+                        ).then(load)
+                      }
+                    />
+                  )}
                 </>
               )}
             </td>
@@ -329,5 +347,294 @@ function ScheduleForm({ node, groups, act }: { node: Node; groups: SourceGroup[]
       </label>
       <button type="submit">Add schedule</button>
     </form>
+  );
+}
+
+const list = (f: FormData, k: string) =>
+  field(f, k)
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const count = (f: FormData, k: string) => (Number(f.get(k)) > 0 ? Number(f.get(k)) : undefined);
+
+/** Edit one of the node's own source groups: what it backs up, what it leaves out, how long it keeps snapshots. */
+function GroupEdit({ node, group, act }: { node: Node; group: SourceGroup; act: Act }) {
+  const [open, setOpen] = useState(false);
+  const r = group.retention;
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        Edit
+      </button>
+      {open && (
+        <Dialog title={`Edit source group ${group.name}`} onClose={() => setOpen(false)}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const f = new FormData(e.currentTarget);
+              void act(async () => {
+                await ok(
+                  client.PATCH('/api/hosts/{id}/source-groups/{item}', {
+                    params: { path: { id: node.id, item: group.id } },
+                    body: {
+                      name: field(f, 'name'),
+                      paths: list(f, 'paths'),
+                      excludes: list(f, 'excludes'),
+                      retention: {
+                        ...(count(f, 'keep_last') ? { keep_last: count(f, 'keep_last') } : {}),
+                        ...(count(f, 'keep_daily') ? { keep_daily: count(f, 'keep_daily') } : {}),
+                        ...(count(f, 'keep_weekly') ? { keep_weekly: count(f, 'keep_weekly') } : {}),
+                        ...(count(f, 'keep_monthly') ? { keep_monthly: count(f, 'keep_monthly') } : {}),
+                        ...(field(f, 'keep_within') ? { keep_within: field(f, 'keep_within') } : {}),
+                      },
+                      options: {
+                        ...group.options,
+                        exclude_caches: f.get('exclude_caches') === 'on',
+                        one_file_system: f.get('one_file_system') === 'on',
+                      },
+                    },
+                  }),
+                );
+                setOpen(false);
+              });
+            }}
+          >
+            <label>
+              Name
+              <input name="name" required value={group.name} />
+            </label>
+            <label>
+              Paths (comma-separated)
+              <input name="paths" required value={group.paths.join(', ')} />
+            </label>
+            <label>
+              Excludes
+              <input name="excludes" value={group.excludes.join(', ')} />
+            </label>
+            <div class="inline">
+              <label>
+                Keep last
+                <input name="keep_last" type="number" min="0" value={r.keep_last ?? ''} />
+              </label>
+              <label>
+                Keep daily
+                <input name="keep_daily" type="number" min="0" value={r.keep_daily ?? ''} />
+              </label>
+              <label>
+                Keep weekly
+                <input name="keep_weekly" type="number" min="0" value={r.keep_weekly ?? ''} />
+              </label>
+              <label>
+                Keep monthly
+                <input name="keep_monthly" type="number" min="0" value={r.keep_monthly ?? ''} />
+              </label>
+              <label>
+                Keep within
+                <input name="keep_within" placeholder="30d" value={r.keep_within ?? ''} />
+              </label>
+            </div>
+            <label>
+              <input type="checkbox" name="exclude_caches" checked={group.options.exclude_caches === true} />{' '}
+              skip cache directories
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                name="one_file_system"
+                checked={group.options.one_file_system === true}
+              />{' '}
+              stay on one file system
+            </label>
+            <div class="actions">
+              <button type="submit" class="primary">
+                Save
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+/** Edit one of the node's own schedules: its action, cron expression and time zone. */
+function ScheduleEdit({ node, schedule, act }: { node: Node; schedule: Schedule; act: Act }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        Edit
+      </button>
+      {open && (
+        <Dialog title="Edit schedule" onClose={() => setOpen(false)}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const f = new FormData(e.currentTarget);
+              void act(async () => {
+                await ok(
+                  client.PATCH('/api/hosts/{id}/schedules/{item}', {
+                    params: { path: { id: node.id, item: schedule.id } },
+                    body: {
+                      action: scheduleAction.parse(field(f, 'action')),
+                      cron: field(f, 'cron'),
+                      timezone: field(f, 'timezone'),
+                    },
+                  }),
+                );
+                setOpen(false);
+              });
+            }}
+          >
+            <label>
+              Action
+              <select name="action" value={schedule.action}>
+                <option>backup</option>
+                <option>forget</option>
+                <option>check</option>
+              </select>
+            </label>
+            <label>
+              Cron
+              <input name="cron" required value={schedule.cron} />
+            </label>
+            <label>
+              Time zone
+              <input name="timezone" required value={schedule.timezone} />
+            </label>
+            <div class="actions">
+              <button type="submit" class="primary">
+                Save
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+const ORIGIN_LABEL: Record<string, string> = { plan: 'plan', node: 'this node', default: 'default' };
+
+/** The plan the node follows, each field with where it comes from; operators set or clear the node's own values. */
+function EffectivePlan({ node, operator, act }: { node: Node; operator: boolean; act: Act }) {
+  const [plan, setPlan] = useState<EffectivePlanView | null>(null);
+  const [editing, setEditing] = useState(false);
+  const load = () =>
+    answer(client.GET('/api/nodes/{id}/backup-plan', { params: { path: { id: node.id } } })).then(setPlan);
+  useEffect(() => void load().catch(() => undefined), [node.id, node.repo_status]);
+  if (!plan?.plan) return null;
+  const f = plan.fields;
+  const shown: [string, string][] = [
+    ['paths', f.paths?.join(', ') ?? ''],
+    [
+      'schedule',
+      f.schedule ? `${f.schedule.cron} ${f.schedule.timezone}, this node ${plan.spread_seconds} s after` : '',
+    ],
+    [
+      'retention',
+      Object.entries(f.retention ?? {})
+        .map(([k, v]) => `${k.replace('keep_', '')} ${Array.isArray(v) ? v.join(' ') : String(v)}`)
+        .join(', ') || 'none',
+    ],
+    ['prune', f.prune ? f.prune.cron : 'after each backup'],
+    [
+      'check',
+      f.check
+        ? `${f.check.cron}${f.check.read_data_subset ? `, reads ${f.check.read_data_subset}` : ''}`
+        : 'never',
+    ],
+    [
+      'hooks',
+      [
+        ...(f.hooks?.before ?? []).map((h) => `${h} before`),
+        ...(f.hooks?.after ?? []).map((h) => `${h} after`),
+      ].join(', ') || 'none',
+    ],
+  ];
+  const save = (overrides: Partial<NonNullable<EffectivePlanView['overrides']>> | null) =>
+    act(async () => {
+      setPlan(
+        await answer(
+          client.PUT('/api/nodes/{id}/backup-plan', {
+            params: { path: { id: node.id } },
+            body: { overrides },
+          }),
+        ),
+      );
+      setEditing(false);
+    });
+  return (
+    <div class="effective-plan" data-plan={plan.plan.name}>
+      <h3>Backup plan: {plan.plan.name}</h3>
+      <dl class="facts">
+        {shown.map(([k, v]) => (
+          <>
+            <dt>{k}</dt>
+            <dd data-field={k}>
+              {v}
+              <span class={`origin ${plan.origins[k] ?? 'plan'}`}>
+                {ORIGIN_LABEL[plan.origins[k] ?? 'plan']}
+              </span>
+            </dd>
+          </>
+        ))}
+        <dt>repository</dt>
+        <dd>
+          {plan.repository.location ?? '—'}
+          <span class="origin">{plan.repository.origin === 'plan' ? 'plan' : 'this node'}</span>
+        </dd>
+      </dl>
+      {operator && (
+        <div class="row-actions">
+          <button type="button" onClick={() => setEditing(true)}>
+            Override for this node
+          </button>
+          {plan.overrides && (
+            <button type="button" onClick={() => void save(null)}>
+              Follow the plan
+            </button>
+          )}
+        </div>
+      )}
+      {editing && (
+        <Dialog title="Override the plan for this node" onClose={() => setEditing(false)}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const fd = new FormData(e.currentTarget);
+              const paths = list(fd, 'paths');
+              const cron = field(fd, 'cron');
+              void save({
+                ...plan.overrides,
+                ...(paths.length ? { paths } : {}),
+                ...(cron
+                  ? { schedule: { cron, timezone: field(fd, 'timezone') || 'UTC', spread_minutes: 0 } }
+                  : {}),
+              });
+            }}
+          >
+            <p class="hint">Leave a field empty to keep the plan's value.</p>
+            <label>
+              Paths (comma-separated)
+              <input name="paths" placeholder={f.paths?.join(', ')} />
+            </label>
+            <label>
+              Back up at (cron)
+              <input name="cron" placeholder={f.schedule?.cron} />
+            </label>
+            <label>
+              Time zone
+              <input name="timezone" placeholder={f.schedule?.timezone} />
+            </label>
+            <div class="actions">
+              <button type="submit" class="primary">
+                Save
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </div>
   );
 }

@@ -110,7 +110,11 @@ export function SnapshotsCard({ node, me, onJob }: { node: Node; me: Me; onJob: 
   );
 }
 
-/** One directory of a snapshot; directories open, anything can be restored. */
+/** Where the browser downloads a file (as it is) or a directory (as an archive) of a snapshot from. */
+const downloadHref = (node: Node, snapshot: Snapshot, path: string, format: 'raw' | 'tar' | 'zip') =>
+  `/api/hosts/${encodeURIComponent(node.id)}/snapshots/${snapshot.id}/download?${new URLSearchParams({ path, format }).toString()}`;
+
+/** One directory of a snapshot; directories open, anything can be restored or downloaded. */
 function Browser(props: {
   node: Node;
   snapshot: Snapshot;
@@ -154,6 +158,12 @@ function Browser(props: {
           <button type="button" onClick={() => props.onRestore(props.path)}>
             Restore this directory
           </button>
+          <a class="button" href={downloadHref(props.node, props.snapshot, props.path, 'tar')} download>
+            Download .tar
+          </a>
+          <a class="button" href={downloadHref(props.node, props.snapshot, props.path, 'zip')} download>
+            Download .zip
+          </a>
           <button type="button" onClick={props.onClose}>
             Close
           </button>
@@ -182,6 +192,13 @@ function Browser(props: {
                   <button type="button" onClick={() => props.onRestore(e.path)}>
                     Restore
                   </button>
+                  <a
+                    class="button"
+                    href={downloadHref(props.node, props.snapshot, e.path, e.type === 'dir' ? 'tar' : 'raw')}
+                    download
+                  >
+                    Download
+                  </a>
                 </td>
               </tr>
             ))}
