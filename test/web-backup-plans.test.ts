@@ -101,6 +101,7 @@ describe('backup plans in the web UI', { skip: noChromium }, () => {
     const plan = page.locator('.effective-plan[data-plan="web"]');
     await plan.waitFor();
     assert.match(await plan.locator('[data-field="paths"]').innerText(), new RegExp(`${data}\\s*plan`));
+    await plan.scrollIntoViewIfNeeded();
     await shot('backups-node-plan');
 
     // A file of the snapshot, downloaded by the browser; its bytes are the file's.

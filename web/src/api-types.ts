@@ -8009,6 +8009,7 @@ export interface paths {
                   after?: string[];
                 };
                 tags?: string[];
+                forget_after_backup?: boolean;
                 prune_after_backup?: boolean;
                 read_data_subset?: string;
               };
@@ -8119,6 +8120,7 @@ export interface paths {
                 after?: string[];
               };
               tags?: string[];
+              forget_after_backup?: boolean;
               prune_after_backup?: boolean;
               read_data_subset?: string;
             };
@@ -8161,6 +8163,7 @@ export interface paths {
                   after?: string[];
                 };
                 tags?: string[];
+                forget_after_backup?: boolean;
                 prune_after_backup?: boolean;
                 read_data_subset?: string;
               };
@@ -8303,6 +8306,7 @@ export interface paths {
                   after?: string[];
                 };
                 tags?: string[];
+                forget_after_backup?: boolean;
                 prune_after_backup?: boolean;
                 read_data_subset?: string;
               };
@@ -8506,6 +8510,7 @@ export interface paths {
                 after?: string[];
               };
               tags?: string[];
+              forget_after_backup?: boolean;
               prune_after_backup?: boolean;
               read_data_subset?: string;
             };
@@ -8548,6 +8553,7 @@ export interface paths {
                   after?: string[];
                 };
                 tags?: string[];
+                forget_after_backup?: boolean;
                 prune_after_backup?: boolean;
                 read_data_subset?: string;
               };

@@ -351,10 +351,10 @@ function PlanForm({ spaceId, rooms, act }: { spaceId: string; rooms: Room[]; act
           Excludes
           <input name="excludes" placeholder="*.tmp, /srv/cache" />
         </label>
-        <label>
+        <label class="check">
           <input type="checkbox" name="exclude_caches" /> skip cache directories
         </label>
-        <label>
+        <label class="check">
           <input type="checkbox" name="one_file_system" /> one file system
         </label>
       </div>

@@ -433,7 +433,7 @@ function GroupEdit({ node, group, act }: { node: Node; group: SourceGroup; act: 
                 <input name="keep_within" placeholder="30d" value={r.keep_within ?? ''} />
               </label>
             </div>
-            <label>
+            <label class="check">
               <input type="checkbox" name="exclude_caches" checked={group.options.exclude_caches === true} />{' '}
               skip cache directories
             </label>
