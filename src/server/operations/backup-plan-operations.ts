@@ -108,13 +108,22 @@ export function createBackupPlanOperations(deps: {
     void tick().catch(() => undefined);
   }
 
-  /** The next time any of the node's backup schedules fires. */
+  /** The next time any of the node's backup schedules fires (a plan's nodes share one cron: parsed once). */
+  const crons = new Map<string, Cron>();
+  const cronOf = (cron: string, timezone: string) => {
+    const key = `${timezone} ${cron}`;
+    let c = crons.get(key);
+    if (!c) {
+      if (crons.size > 1000) crons.clear();
+      c = new Cron(cron, { timezone, paused: true });
+      crons.set(key, c);
+    }
+    return c;
+  };
   const nextRun = (s: { cron: string; timezone: string; delay_seconds: number }[], now: number) => {
     let soonest: number | null = null;
     for (const x of s) {
-      const next = new Cron(x.cron, { timezone: x.timezone, paused: true }).nextRun(
-        new Date(now - x.delay_seconds * 1000),
-      );
+      const next = cronOf(x.cron, x.timezone).nextRun(new Date(now - x.delay_seconds * 1000));
       if (next) {
         const t = next.getTime() + x.delay_seconds * 1000;
         if (soonest === null || t < soonest) soonest = t;
@@ -217,11 +226,19 @@ export function createBackupPlanOperations(deps: {
         : null;
       const planNames = new Map((await store.repos.backupPlans.list()).map((p) => [p.id, p.name]));
       const rows: FleetBackupsView['nodes'] = [];
+      const byNode = <T extends { node_id: string }>(rows: T[]) => {
+        const map = new Map<string, T[]>();
+        for (const r of rows) map.set(r.node_id, [...(map.get(r.node_id) ?? []), r]);
+        return map;
+      };
+      const statusOf = byNode(data.status);
+      const groupsOf = byNode(data.groups);
+      const schedulesOf = byNode(data.schedules);
       for (const n of data.nodes) {
         if (n.agent_kind === 'netdata') continue;
         if (inRoom && !inRoom.has(n.id)) continue;
-        const status = data.status.filter((b) => b.node_id === n.id);
-        const planId = data.groups.find((g) => g.node_id === n.id && g.plan_id !== null)?.plan_id ?? null;
+        const status = statusOf.get(n.id) ?? [];
+        const planId = (groupsOf.get(n.id) ?? []).find((g) => g.plan_id !== null)?.plan_id ?? null;
         if (filter.plan_id && planId !== filter.plan_id) continue;
         const lastSuccess = status.reduce<(typeof status)[number] | null>(
           (best, b) =>
@@ -270,10 +287,7 @@ export function createBackupPlanOperations(deps: {
           duration_ms: num(lastSuccess?.duration_ms),
           last_failure_at: num(lastFailure?.last_failure_at),
           last_failure_reason: lastFailure?.last_failure_reason ?? null,
-          next_run_at: nextRun(
-            data.schedules.filter((s) => s.node_id === n.id),
-            now,
-          ),
+          next_run_at: nextRun(schedulesOf.get(n.id) ?? [], now),
           repository: n.repo_location,
           repository_size: stats?.raw_size ?? null,
         });
