@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -397,6 +397,36 @@ describe('backup plans: a room of nodes backed up by one plan, with real restic'
     assert.equal(forget.status, 202, forget.text);
     assert.equal((await ended(forget.json<{ job: { id: string } }>().job.id)).state, 'succeeded');
     assert.ok(!(await snapshots(a)).some((s) => s.id === newest!.id));
+  });
+
+  test('copies to a second repository: due on the server, once per due time, every node copied (3-2-1)', async () => {
+    const patch = await call('PATCH', `/api/backup-plans/${planId}`, {
+      copy: { cron: '0 3 * * *', template: `${scratch.path}/copies/{hostname}` },
+    });
+    assert.equal(patch.status, 200, patch.text);
+    const services = server.services as unknown as { planOps: { fireCopies(now?: number): Promise<number> } };
+    const tomorrow = Date.now() + 2 * 86_400_000;
+    assert.equal(await services.planOps.fireCopies(tomorrow), 2, 'one copy per node');
+    assert.equal(await services.planOps.fireCopies(tomorrow), 0, 'not twice for one due time');
+    for (const name of ['db-a', 'db-b']) {
+      const id = ids[name]!;
+      const job = await waitFor(
+        async () =>
+          (await call('GET', `/api/hosts/${id}/jobs`))
+            .json<JobView[]>()
+            .find((j) => j.type === 'restic.copy') ?? null,
+        `${name}'s copy job`,
+        10_000,
+      );
+      const done = await ended(job.id);
+      assert.equal(done.state, 'succeeded', `${done.error}\n${done.log}`);
+      assert.match(done.log, /initialising the second repository/);
+      const copied = readdirSync(join(scratch.path, 'copies', name, 'snapshots')).length;
+      assert.equal(copied, (await snapshots(id)).length, `${name}: every snapshot copied`);
+    }
+    const plan = (await call('GET', `/api/backup-plans/${planId}`)).json<{ copy: { last_run_at: number } }>();
+    assert.equal(plan.copy.last_run_at, tomorrow);
+    assert.equal((await call('PATCH', `/api/backup-plans/${planId}`, { copy: null })).status, 200);
   });
 
   test('a shared repository: every node writes to it, and only one of them prunes and checks it', async () => {

@@ -16,6 +16,7 @@ export const JOB_TYPES = [
   'restic.snapshots',
   'restic.forget',
   'restic.prune',
+  'restic.copy',
   'restic.check',
   'restic.unlock',
   'restic.restore',
@@ -122,6 +123,7 @@ export const JOB_PARAMS = {
       .describe('forget exactly these snapshots (instead of a retention policy)'),
   }),
   'restic.prune': z.object(fromGroup),
+  'restic.copy': z.object(fromGroup),
   'restic.check': z.object({ ...fromGroup, read_data_subset: backupOptions.shape.read_data_subset }),
   'restic.unlock': z.object({
     remove_all: z
@@ -157,6 +159,7 @@ export const jobRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restic.snapshots'), params: JOB_PARAMS['restic.snapshots'].default({}) }),
   z.object({ type: z.literal('restic.forget'), params: JOB_PARAMS['restic.forget'].default({}) }),
   z.object({ type: z.literal('restic.prune'), params: JOB_PARAMS['restic.prune'].default({}) }),
+  z.object({ type: z.literal('restic.copy'), params: JOB_PARAMS['restic.copy'].default({}) }),
   z.object({ type: z.literal('restic.check'), params: JOB_PARAMS['restic.check'].default({}) }),
   z.object({ type: z.literal('restic.unlock'), params: JOB_PARAMS['restic.unlock'].default({}) }),
   z.object({ type: z.literal('restic.restore'), params: JOB_PARAMS['restic.restore'] }),

@@ -15,10 +15,17 @@ import { scheduleSpec } from './schedules.ts';
  */
 
 /** A node's backup repository as the agent uses it: restic's URL and, where needed, credentials. */
+const copyTarget = z.object({
+  repo_url: z.string().min(1).max(2048),
+  repo_password: z.string().max(1024),
+  env: z.record(z.string(), z.string()).optional(),
+});
 export const repositoryCredentials = z.object({
   repo_url: z.string().min(1).max(2048),
   repo_username: z.string().max(200).optional(),
   repo_password: z.string().max(1024).optional(),
+  /** A second repository the node's snapshots are copied to (restic copy), from its backup plan. */
+  copy: copyTarget.optional(),
   /** The backend's credentials as restic reads them from its environment (BACKEND_ENV), given only to restic. */
   env: z.record(z.string(), z.string()).optional(),
   /** For sftp:, the private key ssh authenticates with (written to a 0600 file in the agent's state directory). */

@@ -435,10 +435,16 @@ function startBackground(deps: AppDeps, s: Built) {
   }
   const m = membership;
   s.alerting.start(() => m?.isLeader() ?? true);
+  // Backup plans' copies to their second repositories, on the replica running the periodic work.
+  const copies = timers.setInterval(() => {
+    if (m?.isLeader() ?? true)
+      void s.planOps.fireCopies().catch((err: unknown) => log.warn({ err }, 'could not start backup copies'));
+  }, 30_000);
   return {
     membership,
     stop() {
       s.alerting.stop();
+      timers.clearInterval(copies);
       timers.clearInterval(sweeper);
       timers.clearInterval(storageProbe);
       timers.clearInterval(housekeepingTimer);

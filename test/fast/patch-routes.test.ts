@@ -69,6 +69,7 @@ const FIXTURES: Record<string, Fixture> = {
       limits: { upload_kib: 1024 },
       hooks: { before: ['pg-dump'] },
       repository: { template: '/srv/backups/{node_id}' },
+      copy: { cron: '0 6 * * *', timezone: 'UTC', template: '/srv/copies/{hostname}' },
     },
   },
   'PATCH /api/notification-channels/:id': {

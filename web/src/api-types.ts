@@ -6887,6 +6887,7 @@ export interface paths {
                 | 'restic.snapshots'
                 | 'restic.forget'
                 | 'restic.prune'
+                | 'restic.copy'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7072,6 +7073,14 @@ export interface paths {
               }
             | {
                 /** @enum {string} */
+                type: 'restic.copy';
+                /** @default {} */
+                params?: {
+                  source_group_id?: string;
+                };
+              }
+            | {
+                /** @enum {string} */
                 type: 'restic.check';
                 /** @default {} */
                 params?: {
@@ -7128,6 +7137,7 @@ export interface paths {
                 | 'restic.snapshots'
                 | 'restic.forget'
                 | 'restic.prune'
+                | 'restic.copy'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7265,6 +7275,7 @@ export interface paths {
                 | 'restic.snapshots'
                 | 'restic.forget'
                 | 'restic.prune'
+                | 'restic.copy'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -7517,6 +7528,7 @@ export interface paths {
                 | 'restic.snapshots'
                 | 'restic.forget'
                 | 'restic.prune'
+                | 'restic.copy'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -8679,6 +8691,7 @@ export interface paths {
                 | 'restic.snapshots'
                 | 'restic.forget'
                 | 'restic.prune'
+                | 'restic.copy'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -9337,6 +9350,7 @@ export interface paths {
                 | 'restic.snapshots'
                 | 'restic.forget'
                 | 'restic.prune'
+                | 'restic.copy'
                 | 'restic.check'
                 | 'restic.unlock'
                 | 'restic.restore'
@@ -10184,6 +10198,15 @@ export interface paths {
                 env_names: string[];
                 ssh_key_set: boolean;
               };
+              copy: {
+                cron: string;
+                timezone: string;
+                template: string;
+                password_set: boolean;
+                env_names: string[];
+                /** @description milliseconds since the Unix epoch */
+                last_run_at: number | null;
+              } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
               /** @description milliseconds since the Unix epoch */
@@ -10328,6 +10351,22 @@ export interface paths {
               /** @description for sftp: templates, the private key ssh authenticates with */
               ssh_key?: string;
             };
+            /**
+             * @description copy every snapshot to a second repository (3-2-1); null: none
+             * @default null
+             */
+            copy?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+              /** @description like repository.template: {hostname} and {node_id} per node */
+              template: string;
+              /** @description default: generated per node (per plan when shared) */
+              password?: string;
+              env?: {
+                [key: string]: string;
+              };
+            } | null;
           };
         };
       };
@@ -10402,6 +10441,15 @@ export interface paths {
                 env_names: string[];
                 ssh_key_set: boolean;
               };
+              copy: {
+                cron: string;
+                timezone: string;
+                template: string;
+                password_set: boolean;
+                env_names: string[];
+                /** @description milliseconds since the Unix epoch */
+                last_run_at: number | null;
+              } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
               /** @description milliseconds since the Unix epoch */
@@ -10563,6 +10611,15 @@ export interface paths {
                 env_names: string[];
                 ssh_key_set: boolean;
               };
+              copy: {
+                cron: string;
+                timezone: string;
+                template: string;
+                password_set: boolean;
+                env_names: string[];
+                /** @description milliseconds since the Unix epoch */
+                last_run_at: number | null;
+              } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
               /** @description milliseconds since the Unix epoch */
@@ -10786,6 +10843,18 @@ export interface paths {
               /** @description for sftp: templates, the private key ssh authenticates with */
               ssh_key?: string;
             };
+            copy?: {
+              cron: string;
+              /** @default UTC */
+              timezone?: string;
+              /** @description like repository.template: {hostname} and {node_id} per node */
+              template: string;
+              /** @description default: generated per node (per plan when shared) */
+              password?: string;
+              env?: {
+                [key: string]: string;
+              };
+            } | null;
           };
         };
       };
@@ -10860,6 +10929,15 @@ export interface paths {
                 env_names: string[];
                 ssh_key_set: boolean;
               };
+              copy: {
+                cron: string;
+                timezone: string;
+                template: string;
+                password_set: boolean;
+                env_names: string[];
+                /** @description milliseconds since the Unix epoch */
+                last_run_at: number | null;
+              } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
               /** @description milliseconds since the Unix epoch */
@@ -10967,6 +11045,7 @@ export interface paths {
                   | 'restic.snapshots'
                   | 'restic.forget'
                   | 'restic.prune'
+                  | 'restic.copy'
                   | 'restic.check'
                   | 'restic.unlock'
                   | 'restic.restore'
@@ -12306,6 +12385,7 @@ export interface paths {
                   | 'restic.snapshots'
                   | 'restic.forget'
                   | 'restic.prune'
+                  | 'restic.copy'
                   | 'restic.check'
                   | 'restic.unlock'
                   | 'restic.restore'

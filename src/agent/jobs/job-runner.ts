@@ -205,6 +205,8 @@ async function runRestic(
     const f = failure(r.code, r.stderr, repoDir);
     return finish('failed', r.code, f.error, f.result);
   }
+  if (req.type === 'restic.copy')
+    return copyToSecond(req, repo, env, { ...ctx, waitingForLock }, log, finish);
   const target =
     req.type === 'restic.restore'
       ? req.params.in_place === true
@@ -313,6 +315,65 @@ async function runRestic(
     );
   const f = failure(r.code, r.stderr, target ?? repoDir);
   return finish('failed', r.code, f.error, { ...result, ...f.result });
+}
+
+/**
+ * `restic copy`: the node's snapshots into the second repository its plan names (initialised first, with the
+ * source's chunker parameters so that deduplication carries over). The source is given as restic's "from"
+ * repository; both backends' credentials are in restic's environment.
+ */
+async function copyToSecond(
+  req: JobRequest,
+  repo: RepositoryCredentials,
+  sourceEnv: Record<string, string>,
+  ctx: ResticContext & { waitingForLock: (attempt: () => ReturnType<typeof run>) => ReturnType<typeof run> },
+  log: Log,
+  finish: Finish,
+) {
+  if (!repo.copy)
+    return finish('failed', null, "this node's backup plan names no second repository to copy to");
+  const dest = resticInvocation(
+    {
+      repo_url: repo.copy.repo_url,
+      repo_password: repo.copy.repo_password,
+      ...(repo.copy.env ? { env: repo.copy.env } : {}),
+    },
+    { stateDir: ctx.o.stateDir, limits: ctx.o.limits?.() ?? {} },
+  );
+  if (typeof dest === 'string')
+    return finish('failed', null, dest.replace('repository', 'second repository'));
+  const env = {
+    ...sourceEnv,
+    ...dest.env,
+    RESTIC_FROM_REPOSITORY: sourceEnv.RESTIC_REPOSITORY!,
+    RESTIC_FROM_PASSWORD: sourceEnv.RESTIC_PASSWORD!,
+  };
+  const restic = (args: string[], out: Log = log) =>
+    ctx.run(req.job_id, 'restic', [...dest.args, ...args], env, out);
+  const exists = await restic(['cat', 'config'], () => undefined);
+  if (ctx.cancelled.delete(req.job_id)) return finish('cancelled', null, 'cancelled on request');
+  if (exists.code === 127)
+    return finish('failed', 127, 'restic is not installed on this host; install it and retry');
+  if (exists.code !== 0) {
+    log('info', `initialising the second repository ${repo.copy.repo_url}\n`);
+    const init = await restic(['init', '--copy-chunker-params']);
+    if (init.code !== 0) {
+      const f = failure(init.code ?? 1, init.stderr, localRepositoryDir(repo.copy.repo_url));
+      return finish(
+        'failed',
+        init.code,
+        `the second repository could not be initialised: ${f.error}`,
+        f.result,
+      );
+    }
+  }
+  log('info', `copying snapshots to ${repo.copy.repo_url}\n`);
+  const r = await ctx.waitingForLock(() => restic(['copy']));
+  if (ctx.cancelled.delete(req.job_id)) return finish('cancelled', r.code, 'cancelled on request');
+  if (r.code === 0) return finish('succeeded', 0);
+  if (r.code === null) return finish('failed', null, `restic was killed (${r.signal ?? 'signal'})`);
+  const f = failure(r.code, r.stderr, localRepositoryDir(repo.copy.repo_url));
+  return finish('failed', r.code, f.error, f.result);
 }
 
 /** Runs allow-listed jobs as child processes and streams their output as job frames. */

@@ -88,6 +88,27 @@ export const planRepositoryInput = z
   })
   .strict();
 
+/** A second repository every node's snapshots are copied to (restic copy), on a schedule the server keeps. */
+export const planCopyInput = z
+  .object({
+    cron,
+    timezone: timezone.default('UTC'),
+    template: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .describe('like repository.template: {hostname} and {node_id} per node'),
+    password: z
+      .string()
+      .min(8)
+      .max(1024)
+      .optional()
+      .describe('default: generated per node (per plan when shared)'),
+    env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string()).optional(),
+  })
+  .strict();
+
 /** A plan as it is created (POST /api/backup-plans). */
 export const planCreateBody = z
   .object({
@@ -107,6 +128,10 @@ export const planCreateBody = z
     limits: planFields.shape.limits.default({}),
     hooks: planFields.shape.hooks.default({}),
     repository: planRepositoryInput,
+    copy: planCopyInput
+      .nullable()
+      .default(null)
+      .describe('copy every snapshot to a second repository (3-2-1); null: none'),
   })
   .strict();
 export type PlanCreateBody = z.infer<typeof planCreateBody>;
@@ -117,6 +142,7 @@ export const planPatchBody = planFields
   .extend({
     name: planCreateBody.shape.name.optional(),
     repository: planRepositoryInput.partial().optional(),
+    copy: planCopyInput.nullable().optional(),
   })
   .strict();
 
@@ -138,6 +164,16 @@ export const backupPlanView = z.object({
     env_names: z.array(z.string()).describe('names of the credentials set; their values are never shown'),
     ssh_key_set: z.boolean(),
   }),
+  copy: z
+    .object({
+      cron: z.string(),
+      timezone: z.string(),
+      template: z.string(),
+      password_set: z.boolean(),
+      env_names: z.array(z.string()),
+      last_run_at: ms.nullable(),
+    })
+    .nullable(),
   node_count: z.number().describe('nodes the plan applies to now'),
   created_at: ms,
   updated_at: ms,

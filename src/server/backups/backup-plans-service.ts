@@ -31,12 +31,42 @@ interface PlanSecrets {
   ssh_key?: string | undefined;
   /** The password made for a shared repository when the plan gives none (one repository, one password). */
   shared_password?: string | undefined;
+  /** The second repository's (restic copy), likewise. */
+  copy_password?: string | undefined;
+  copy_env?: Record<string, string> | undefined;
+  copy_shared_password?: string | undefined;
 }
 
-type StoredSpec = Omit<PlanFields, 'prune'> & { prune: PlanFields['prune']; template: string };
+/** Where a plan copies its snapshots to, and when (its secrets are sealed apart). */
+export interface CopySpec {
+  cron: string;
+  timezone: string;
+  template: string;
+}
+
+type StoredSpec = Omit<PlanFields, 'prune'> & {
+  prune: PlanFields['prune'];
+  template: string;
+  copy?: CopySpec | null;
+};
 
 /** Whether every node of a plan writes to the same repository (its template names no node). */
 export const sharedTemplate = (template: string) => !/\{(?:hostname|node_id)\}/.test(template);
+
+/** A plan's secrets for its copy target, as given (the rest kept): a shared target gets one generated password. */
+function copySecrets(
+  current: PlanSecrets,
+  copy: { template: string; password?: string | undefined; env?: Record<string, string> | undefined } | null,
+): Partial<PlanSecrets> {
+  if (!copy) return { copy_password: undefined, copy_env: undefined };
+  return {
+    copy_password: copy.password ?? current.copy_password,
+    copy_env: copy.env ?? current.copy_env,
+    ...(sharedTemplate(copy.template) && !copy.password && !current.copy_shared_password
+      ? { copy_shared_password: randomBytes(24).toString('base64url') }
+      : {}),
+  };
+}
 
 /** A host name as a path or URL part: letters, digits, dot, dash and underscore. */
 const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+/, '') || 'node';
@@ -102,13 +132,21 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
   async function present(row: BackupPlansTable): Promise<BackupPlanView> {
     const spec = parseSpec(row);
     const secrets = openSecrets(row);
-    const { template, ...fields } = spec;
+    const { template, copy, ...fields } = spec;
     return {
       id: row.id,
       name: row.name,
       space_id: row.space_id,
       room_id: row.room_id,
       ...fields,
+      copy: copy
+        ? {
+            ...copy,
+            password_set: Boolean(secrets.copy_password),
+            env_names: Object.keys(secrets.copy_env ?? {}).sort(),
+            last_run_at: row.copy_fired_at,
+          }
+        : null,
       repository: {
         template,
         shared: sharedTemplate(template),
@@ -128,6 +166,13 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
     if (spec.check) validateCron(spec.check.cron, spec.check.timezone);
     const problem = templateProblem(spec.template, secrets.env ?? {}, secrets.ssh_key);
     if (problem) throw new AppError('VALIDATION_FAILED', `repository.template: ${problem}`);
+    if (spec.copy) {
+      validateCron(spec.copy.cron, spec.copy.timezone);
+      const copyProblem = templateProblem(spec.copy.template, secrets.copy_env ?? {}, undefined);
+      if (copyProblem) throw new AppError('VALIDATION_FAILED', `copy.template: ${copyProblem}`);
+      if (spec.copy.template === spec.template)
+        throw new AppError('VALIDATION_FAILED', 'copy.template: the second repository must be another one');
+    }
   }
 
   /** The plan a node follows, and the others of its rooms or space that lose to it. */
@@ -237,11 +282,28 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
       // Per node: made once, kept for as long as the node keeps this repository (losing it loses the data).
       (sameRepository ? currentCreds.repo_password : undefined) ??
       randomBytes(24).toString('base64url');
+    const copySpec = parseSpec(plan).copy;
+    const copyUrl = copySpec ? expandTemplate(copySpec.template, node) : null;
+    const copyPassword = copySpec
+      ? (secrets.copy_password ??
+        (sharedTemplate(copySpec.template) ? secrets.copy_shared_password : undefined) ??
+        (currentCreds?.copy?.repo_url === copyUrl ? currentCreds?.copy?.repo_password : undefined) ??
+        randomBytes(24).toString('base64url'))
+      : null;
     const creds: RepositoryCredentials = {
       repo_url: sameRepository ? currentCreds.repo_url : expandTemplate(template, node),
       repo_password: password,
       ...(secrets.env && Object.keys(secrets.env).length ? { env: secrets.env } : {}),
       ...(secrets.ssh_key ? { ssh_key: secrets.ssh_key } : {}),
+      ...(copyUrl && copyPassword
+        ? {
+            copy: {
+              repo_url: copyUrl,
+              repo_password: copyPassword,
+              ...(secrets.copy_env && Object.keys(secrets.copy_env).length ? { env: secrets.copy_env } : {}),
+            },
+          }
+        : {}),
     };
     if (currentCreds && JSON.stringify(currentCreds) === JSON.stringify(creds)) return 'keep';
     return creds;
@@ -330,10 +392,11 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
   }
 
   function specFrom(body: PlanCreateBody): StoredSpec {
-    const { repository, ...rest } = body;
+    const { repository, copy, ...rest } = body;
     const fields = omit(rest, ['name', 'room_id', 'space_id']);
     return {
       ...fields,
+      copy: copy && { cron: copy.cron, timezone: copy.timezone, template: copy.template },
       prune: fields.prune === undefined ? DEFAULT_PRUNE : fields.prune,
       template: repository.template,
     };
@@ -376,6 +439,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
         ...(sharedTemplate(spec.template) && !body.repository.password
           ? { shared_password: randomBytes(24).toString('base64url') }
           : {}),
+        ...copySecrets({}, body.copy),
       };
       checkSpec(spec, secrets);
       const now = clock.now();
@@ -386,6 +450,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
         name: body.name,
         spec: JSON.stringify(spec),
         secrets_enc: sealer.seal(JSON.stringify(secrets)),
+        copy_fired_at: null,
         created_at: now,
         updated_at: now,
       };
@@ -405,19 +470,23 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
       const row = await planOrThrow(id);
       const current = parseSpec(row);
       const secrets = openSecrets(row);
-      const { name, repository, ...fields } = patch;
+      const { name, repository, copy, ...fields } = patch;
       const spec: StoredSpec = {
         ...current,
         ...(Object.fromEntries(
           Object.entries(fields).filter(([, v]) => v !== undefined),
         ) as Partial<StoredSpec>),
         ...(repository?.template !== undefined ? { template: repository.template } : {}),
+        ...(copy !== undefined
+          ? { copy: copy && { cron: copy.cron, timezone: copy.timezone, template: copy.template } }
+          : {}),
       };
       const next: PlanSecrets = {
         ...secrets,
         ...(repository?.password !== undefined ? { password: repository.password } : {}),
         ...(repository?.env !== undefined ? { env: repository.env } : {}),
         ...(repository?.ssh_key !== undefined ? { ssh_key: repository.ssh_key } : {}),
+        ...(copy !== undefined ? copySecrets(secrets, copy) : {}),
       };
       if (sharedTemplate(spec.template) && !next.password && !next.shared_password)
         next.shared_password = randomBytes(24).toString('base64url');
@@ -460,6 +529,15 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
       ];
     },
     nodesFollowing: (planId: string) => repo.nodesWithPlan(planId),
+    /** The plans with a copy schedule, with it. */
+    async copying() {
+      return (await repo.list()).flatMap((row) => {
+        const spec = parseSpec(row);
+        return spec.copy ? [{ row, copy: spec.copy, shared: sharedTemplate(spec.template) }] : [];
+      });
+    },
+    /** Take the plan's copy run due since `from` (false when another replica took it first). */
+    claimCopyRun: (id: string, from: number | null, now: number) => repo.claimCopyRun(id, from, now),
 
     /** GET /api/nodes/{id}/backup-plan: the plan the node follows, its fields and where each comes from. */
     async effectiveFor(node: NodesTable): Promise<EffectivePlanView> {
@@ -483,7 +561,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
           also_matching: alsoMatching,
         };
       const { fields, origins, overrides } = await effective(plan, node.id);
-      const shown = omit(fields, ['template']);
+      const shown = omit(fields, ['template', 'copy']);
       return {
         plan: { id: plan.id, name: plan.name, room_id: plan.room_id },
         fields: { ...shown, prune: fields.prune === undefined ? DEFAULT_PRUNE : fields.prune },

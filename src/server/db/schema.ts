@@ -127,8 +127,10 @@ export interface BackupPlansTable {
   name: string;
   /** JSON BackupPlanSpec without its secrets. */
   spec: string;
-  /** JSON {password?, env?, ssh_key?} of the repository template, sealed with the master key. */
+  /** JSON {password?, env?, ssh_key?, copy_password?, copy_env?} of the repository templates, sealed. */
   secrets_enc: string | null;
+  /** When the server last started the plan's copy to its second repository (its schedule runs on the server). */
+  copy_fired_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -134,6 +134,36 @@ export function createBackupPlanOperations(deps: {
 
   return {
     applyTo,
+    /**
+     * Start the copies that fell due (the server keeps copy schedules: a node's copy depends on its backups, and a
+     * shared repository is copied once): one restic.copy job per node of the plan (the first node only, for a shared
+     * repository), a few at a time. Once per due time across replicas. The number of jobs started.
+     */
+    async fireCopies(now = clock.now()) {
+      let started = 0;
+      for (const { row, copy, shared } of await plans.copying()) {
+        const from = row.copy_fired_at ?? row.created_at;
+        const next = cronOf(copy.cron, copy.timezone).nextRun(new Date(from));
+        if (!next || next.getTime() > now) continue;
+        if (!(await plans.claimCopyRun(row.id, row.copy_fired_at, now))) continue;
+        const following = (await plans.nodesFollowing(row.id)).sort();
+        const ids: string[] = [];
+        for (const nodeId of shared ? following.slice(0, 1) : following) {
+          if (!(await deps.repositories.hasRepository(nodeId))) continue;
+          const job = await deps.jobs.create(
+            SYSTEM,
+            nodeId,
+            'restic.copy',
+            { source_group_id: `plan-${row.id}-${nodeId}` },
+            { hold: true, audited: false },
+          );
+          ids.push(job.id);
+        }
+        runBounded(ids);
+        started += ids.length;
+      }
+      return started;
+    },
     /** A node joined or left a room: it follows the plan it should now. */
     membershipChanged: (actor: Actor, nodeId: string) => applyTo(actor, [nodeId]),
     /** A room with plans cannot go: its nodes' backups would stop without anyone deciding it. */

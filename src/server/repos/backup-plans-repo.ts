@@ -10,6 +10,16 @@ export function createBackupPlansRepo(db: Db) {
     update: (id: string, set: Partial<Omit<BackupPlansTable, 'id'>>) =>
       db.updateTable('backup_plans').set(set).where('id', '=', id).execute(),
     delete: (id: string) => db.deleteFrom('backup_plans').where('id', '=', id).execute(),
+    /** Move the plan's copy mark from `from` to `now`: true for the one caller that did it. */
+    claimCopyRun: async (id: string, from: number | null, now: number) => {
+      const r = await db
+        .updateTable('backup_plans')
+        .set({ copy_fired_at: now })
+        .where('id', '=', id)
+        .where((eb) => (from === null ? eb('copy_fired_at', 'is', null) : eb('copy_fired_at', '=', from)))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
     countInRoom: async (roomId: string) =>
       Number(
         (

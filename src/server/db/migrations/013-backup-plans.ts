@@ -16,6 +16,7 @@ export const backupPlansMigration = (): Migration => ({
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('spec', 'text', (c) => c.notNull())
       .addColumn('secrets_enc', 'text')
+      .addColumn('copy_fired_at', 'bigint')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
