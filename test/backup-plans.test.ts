@@ -222,6 +222,14 @@ describe('backup plans: a room of nodes backed up by one plan, with real restic'
       assert.equal(run.status, 202, run.text);
       const { jobs } = run.json<{ jobs: JobView[] }>();
       assert.equal(jobs.length, 2);
+      if (round === 1) {
+        // The plan shows what its nodes are doing (restic starts slower than this answer comes).
+        const queue = (await call('GET', `/api/backup-plans/${planId}`)).json<{
+          queue: { type: string; hostname: string }[];
+        }>().queue;
+        assert.ok(queue.length > 0, 'the run is visible on the plan');
+        assert.ok(queue.every((q) => q.type === 'restic.backup' && q.hostname.startsWith('db-')));
+      }
       for (const j of jobs) {
         const done = await ended(j.id);
         assert.equal(done.state, 'succeeded', `${done.error}\n${done.log}`);

@@ -10209,6 +10209,16 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
+              queue: {
+                job_id: string;
+                node_id: string;
+                hostname: string;
+                type: string;
+                state: string;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+              }[];
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               /** @description milliseconds since the Unix epoch */
@@ -10452,6 +10462,16 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
+              queue: {
+                job_id: string;
+                node_id: string;
+                hostname: string;
+                type: string;
+                state: string;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+              }[];
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               /** @description milliseconds since the Unix epoch */
@@ -10622,6 +10642,16 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
+              queue: {
+                job_id: string;
+                node_id: string;
+                hostname: string;
+                type: string;
+                state: string;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+              }[];
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               /** @description milliseconds since the Unix epoch */
@@ -10940,6 +10970,16 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
+              queue: {
+                job_id: string;
+                node_id: string;
+                hostname: string;
+                type: string;
+                state: string;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+              }[];
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               /** @description milliseconds since the Unix epoch */

@@ -175,6 +175,20 @@ export const backupPlanView = z.object({
     })
     .nullable(),
   node_count: z.number().describe('nodes the plan applies to now'),
+  queue: z
+    .array(
+      z.object({
+        job_id: z.string(),
+        node_id: z.string(),
+        hostname: z.string(),
+        type: z.string(),
+        state: z.string(),
+        created_at: ms,
+      }),
+    )
+    .describe(
+      "restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log)",
+    ),
   created_at: ms,
   updated_at: ms,
 });

@@ -132,6 +132,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
   async function present(row: BackupPlansTable): Promise<BackupPlanView> {
     const spec = parseSpec(row);
     const secrets = openSecrets(row);
+    const nodes = await repo.nodesWithPlan(row.id);
     const { template, copy, ...fields } = spec;
     return {
       id: row.id,
@@ -154,7 +155,15 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
         env_names: Object.keys(secrets.env ?? {}).sort(),
         ssh_key_set: Boolean(secrets.ssh_key),
       },
-      node_count: (await repo.nodesWithPlan(row.id)).length,
+      node_count: nodes.length,
+      queue: (await repo.activeJobs(nodes)).map((j) => ({
+        job_id: j.id,
+        node_id: j.node_id,
+        hostname: j.hostname,
+        type: j.type,
+        state: j.state,
+        created_at: Number(j.created_at),
+      })),
       created_at: row.created_at,
       updated_at: row.updated_at,
     };

@@ -92,6 +92,27 @@ export function createBackupPlansRepo(db: Db) {
       ]);
       return { nodes, status, groups, schedules };
     },
+    /** Restic jobs of these nodes that wait or run, oldest first. */
+    activeJobs: (nodeIds: string[]) =>
+      nodeIds.length === 0
+        ? Promise.resolve([])
+        : db
+            .selectFrom('jobs')
+            .innerJoin('nodes', 'nodes.id', 'jobs.node_id')
+            .select([
+              'jobs.id',
+              'jobs.node_id',
+              'nodes.hostname',
+              'jobs.type',
+              'jobs.state',
+              'jobs.created_at',
+            ])
+            .where('jobs.node_id', 'in', nodeIds)
+            .where('jobs.state', 'in', ['queued', 'running'])
+            .where('jobs.type', 'like', 'restic.%')
+            .orderBy('jobs.created_at')
+            .limit(500)
+            .execute(),
     findOverride: (nodeId: string) =>
       db.selectFrom('backup_plan_overrides').selectAll().where('node_id', '=', nodeId).executeTakeFirst(),
     setOverride: async (nodeId: string, spec: string | null, now: number) => {

@@ -88,7 +88,7 @@ export function BackupsPage({ me }: { me: Me }) {
           node follows its rooms' first plan, else its space's.
         </p>
         <table>
-          <Head cols={['Plan', 'Applies to', 'Nodes', 'Paths', 'Schedule', 'Repository', '']} />
+          <Head cols={['Plan', 'Applies to', 'Nodes', 'Paths', 'Schedule', 'Repository', 'Now', '']} />
           <tbody>
             {plans.map((p) => (
               <tr key={p.id} data-plan={p.name}>
@@ -103,6 +103,11 @@ export function BackupsPage({ me }: { me: Me }) {
                 <td>
                   <code>{p.repository.template}</code>
                   {p.repository.shared && <span class="origin">shared</span>}
+                </td>
+                <td data-queue title={p.queue.map((j) => `${j.hostname}: ${j.type} ${j.state}`).join('\n')}>
+                  {p.queue.length === 0
+                    ? 'idle'
+                    : `${p.queue.filter((j) => j.state === 'running').length} running, ${p.queue.filter((j) => j.state === 'queued').length} waiting`}
                 </td>
                 <td class="row-actions">
                   {operator && (
