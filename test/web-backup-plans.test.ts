@@ -122,5 +122,14 @@ describe('backup plans in the web UI', { skip: noChromium }, () => {
     await download.saveAs(saved);
     assert.equal(download.suggestedFilename(), 'index.html');
     assert.equal(readFileSync(saved, 'utf8'), '<h1>served from web-1 and web-2</h1>\n');
+
+    // Where a file is across snapshots, and what the repository holds.
+    await snaps.getByLabel('Find a file in every snapshot').fill('index.html');
+    await snaps.getByRole('button', { name: 'Find', exact: true }).click();
+    await snaps.locator('table[data-found] tr', { hasText: join(data, 'index.html') }).waitFor();
+    assert.match(
+      await page.locator('[data-repo-stats]').innerText(),
+      /stored for .* of snapshots.*1 snapshot, unlocked/,
+    );
   });
 });

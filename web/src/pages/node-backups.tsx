@@ -12,6 +12,7 @@ import {
   type Node,
 } from '../api.ts';
 import { formatBytes } from '../../../src/protocol/units.ts';
+import type { RepositoryStatsView } from '../../../src/protocol/api/backup-plans.ts';
 import { ago, Card, ConfirmButton, Dialog, ErrorText, Head, field, useAction, when } from '../components.tsx';
 
 /** Bytes for people; '—' when unknown. */
@@ -76,6 +77,7 @@ export function RepositoryCard({ node, me, onJob }: { node: Node; me: Me; onJob:
             </span>
             {node.repo_message && <div class="reason">{node.repo_message}</div>}
           </dd>
+          <RepositoryStats node={node} />
         </dl>
       ) : (
         <p class="hint">
@@ -273,6 +275,33 @@ export function BackupHealthTable({ node }: { node: Node }) {
           ? `${health.last_check.state} ${ago(health.last_check.finished_at)}${health.last_check.error ? ` (${health.last_check.error})` : ''}`
           : 'never (add a "check" schedule, or Check now)'}
       </p>
+    </>
+  );
+}
+
+/** What restic says of the repository: sizes, deduplication, snapshots, locks (the last reading when offline). */
+function RepositoryStats({ node }: { node: Node }) {
+  const [stats, setStats] = useState<RepositoryStatsView | null>(null);
+  useEffect(() => {
+    if (node.repo_status !== 'ready') return;
+    answer(client.GET('/api/hosts/{id}/repository/stats', { params: { path: { id: node.id } } })).then(
+      setStats,
+      () => setStats(null),
+    );
+  }, [node.id, node.repo_status, node.status]);
+  if (!stats) return null;
+  const size = (n: number | null) => (n === null ? '—' : formatBytes(n));
+  return (
+    <>
+      <dt>Size</dt>
+      <dd data-repo-stats>
+        {size(stats.raw_size)} stored for {size(stats.total_size)} of snapshots
+        {stats.dedup_ratio ? ` (${stats.dedup_ratio}× by deduplication)` : ''}, {stats.snapshot_count}{' '}
+        snapshot
+        {stats.snapshot_count === 1 ? '' : 's'}
+        {stats.locks ? `, ${stats.locks} lock${stats.locks === 1 ? '' : 's'}` : ', unlocked'}
+        {stats.cached ? ` (as of ${when(stats.read_at)})` : ''}
+      </dd>
     </>
   );
 }

@@ -20,6 +20,7 @@ export function SnapshotsCard({ node, me, onJob }: { node: Node; me: Me; onJob: 
   const [snapshots, setSnapshots] = useState<Snapshot[] | null>(null);
   const [browse, setBrowse] = useState<{ snapshot: Snapshot; path: string } | null>(null);
   const [restore, setRestore] = useState<{ snapshot: Snapshot; path: string | null } | null>(null);
+  const [diff, setDiff] = useState<{ from: Snapshot; to: Snapshot } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const operator = roleAtLeast(me.role, 'operator');
   const usable = node.repo_status === 'ready' && node.status === 'online';
@@ -53,7 +54,7 @@ export function SnapshotsCard({ node, me, onJob }: { node: Node; me: Me; onJob: 
         <table class="snapshots">
           <Head cols={['Time', 'Snapshot', 'Group', 'Paths', 'Host', '']} />
           <tbody>
-            {snapshots.map((s) => (
+            {snapshots.map((s, i) => (
               <tr key={s.id} data-snapshot={s.short_id}>
                 <td>{when(Date.parse(s.time))}</td>
                 <td>
@@ -74,6 +75,11 @@ export function SnapshotsCard({ node, me, onJob }: { node: Node; me: Me; onJob: 
                       <button type="button" onClick={() => setRestore({ snapshot: s, path: null })}>
                         Restore all
                       </button>
+                      {snapshots[i + 1] && (
+                        <button type="button" onClick={() => setDiff({ from: snapshots[i + 1]!, to: s })}>
+                          Changes
+                        </button>
+                      )}
                     </>
                   )}
                 </td>
@@ -83,6 +89,8 @@ export function SnapshotsCard({ node, me, onJob }: { node: Node; me: Me; onJob: 
         </table>
       )}
       {snapshots?.length === 0 && <p class="empty">No snapshots yet: back up a source group.</p>}
+      {operator && usable && !!snapshots?.length && <FindFiles node={node} />}
+      {diff && <SnapshotDiff node={node} from={diff.from} to={diff.to} onClose={() => setDiff(null)} />}
       {browse && (
         <Browser
           node={node}
@@ -289,5 +297,89 @@ function RestoreDialog(props: {
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** What changed from one snapshot to the next (restic diff): + added, - removed, M modified. */
+function SnapshotDiff(props: { node: Node; from: Snapshot; to: Snapshot; onClose: () => void }) {
+  const [changes, setChanges] = useState<{ path: string; modifier: string }[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    answer(
+      client.GET('/api/hosts/{id}/snapshots/diff', {
+        params: { path: { id: props.node.id }, query: { from: props.from.id, to: props.to.id } },
+      }),
+    ).then((d) => setChanges(d.changes), setError);
+  }, [props.from.id, props.to.id]);
+  return (
+    <Dialog
+      title={`Changes from ${props.from.short_id} to ${props.to.short_id}`}
+      onClose={props.onClose}
+      wide
+    >
+      <ErrorText error={error} />
+      {!changes && !error && <p class="loading">Comparing…</p>}
+      {changes?.length === 0 && <p class="empty">Nothing changed.</p>}
+      {changes && changes.length > 0 && (
+        <table data-diff>
+          <Head cols={['', 'Path']} />
+          <tbody>
+            {changes.map((c) => (
+              <tr key={c.path}>
+                <td>
+                  <code>{c.modifier}</code>
+                </td>
+                <td>{c.path}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Dialog>
+  );
+}
+
+/** Where files matching a name or pattern are, across every snapshot (restic find). */
+function FindFiles({ node }: { node: Node }) {
+  const [found, setFound] = useState<{ snapshot: string; path: string; size: number | null }[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <form
+      class="inline"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const pattern = field(e.currentTarget, 'pattern');
+        setError(null);
+        answer(
+          client.GET('/api/hosts/{id}/snapshots/find', {
+            params: { path: { id: node.id }, query: { pattern } },
+          }),
+        ).then((r) => setFound(r.matches), setError);
+      }}
+    >
+      <label class="grow">
+        Find a file in every snapshot
+        <input name="pattern" required placeholder="app.conf, *.sql" />
+      </label>
+      <button type="submit">Find</button>
+      <ErrorText error={error} />
+      {found && (
+        <table data-found>
+          <Head cols={['Snapshot', 'Path', 'Size']} />
+          <tbody>
+            {found.map((m) => (
+              <tr key={`${m.snapshot}${m.path}`}>
+                <td>
+                  <code>{m.snapshot.slice(0, 8)}</code>
+                </td>
+                <td>{m.path}</td>
+                <td>{bytes(m.size)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {found?.length === 0 && <p class="empty">Found in no snapshot.</p>}
+    </form>
   );
 }
