@@ -283,6 +283,8 @@ describe('backup plans: a room of nodes backed up by one plan, with real restic'
       (fleet.nodes.find((n) => n.node_id === a)?.repository_size ?? 0) > 0,
       'the size is kept for the table',
     );
+    const planSize = (await call('GET', `/api/backup-plans/${planId}`)).json<{ repository_size: number }>();
+    assert.equal(planSize.repository_size, s.raw_size, "the plan's size: the repositories measured so far");
 
     const [newer, older] = await snapshots(a);
     const diff = await call('GET', `/api/hosts/${a}/snapshots/diff?from=${older!.id}&to=${newer!.id}`);

@@ -10209,6 +10209,8 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description what the plan's repositories store, after deduplication (each counted once; their last statistics) */
+              repository_size: number;
               /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
               queue: {
                 job_id: string;
@@ -10462,6 +10464,8 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description what the plan's repositories store, after deduplication (each counted once; their last statistics) */
+              repository_size: number;
               /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
               queue: {
                 job_id: string;
@@ -10642,6 +10646,8 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description what the plan's repositories store, after deduplication (each counted once; their last statistics) */
+              repository_size: number;
               /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
               queue: {
                 job_id: string;
@@ -10970,6 +10976,8 @@ export interface paths {
               } | null;
               /** @description nodes the plan applies to now */
               node_count: number;
+              /** @description what the plan's repositories store, after deduplication (each counted once; their last statistics) */
+              repository_size: number;
               /** @description restic jobs of the plan's nodes that wait to start or run, oldest first (a job waiting for another node's lock on a shared repository runs and says so in its log) */
               queue: {
                 job_id: string;

@@ -175,6 +175,11 @@ export const backupPlanView = z.object({
     })
     .nullable(),
   node_count: z.number().describe('nodes the plan applies to now'),
+  repository_size: z
+    .number()
+    .describe(
+      "what the plan's repositories store, after deduplication (each counted once; their last statistics)",
+    ),
   queue: z
     .array(
       z.object({

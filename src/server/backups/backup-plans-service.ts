@@ -53,6 +53,15 @@ type StoredSpec = Omit<PlanFields, 'prune'> & {
 /** Whether every node of a plan writes to the same repository (its template names no node). */
 export const sharedTemplate = (template: string) => !/\{(?:hostname|node_id)\}/.test(template);
 
+/** What repositories store (their last statistics), each repository counted once. */
+function sizeOf(repos: { repo_location: string | null; repo_stats: string | null }[]): number {
+  const seen = new Map<string, number>();
+  for (const r of repos)
+    if (r.repo_location && r.repo_stats)
+      seen.set(r.repo_location, (JSON.parse(r.repo_stats) as { raw_size?: number | null }).raw_size ?? 0);
+  return [...seen.values()].reduce((a, b) => a + b, 0);
+}
+
 /** A plan's secrets for its copy target, as given (the rest kept): a shared target gets one generated password. */
 function copySecrets(
   current: PlanSecrets,
@@ -156,6 +165,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
         ssh_key_set: Boolean(secrets.ssh_key),
       },
       node_count: nodes.length,
+      repository_size: sizeOf(await repo.repositoriesOf(nodes)),
       queue: (await repo.activeJobs(nodes)).map((j) => ({
         job_id: j.id,
         node_id: j.node_id,

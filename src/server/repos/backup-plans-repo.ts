@@ -92,6 +92,11 @@ export function createBackupPlansRepo(db: Db) {
       ]);
       return { nodes, status, groups, schedules };
     },
+    /** The repositories of these nodes and what restic last said of their size. */
+    repositoriesOf: (nodeIds: string[]) =>
+      nodeIds.length === 0
+        ? Promise.resolve([])
+        : db.selectFrom('nodes').select(['repo_location', 'repo_stats']).where('id', 'in', nodeIds).execute(),
     /** Restic jobs of these nodes that wait or run, oldest first. */
     activeJobs: (nodeIds: string[]) =>
       nodeIds.length === 0

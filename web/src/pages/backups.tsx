@@ -88,7 +88,9 @@ export function BackupsPage({ me }: { me: Me }) {
           node follows its rooms' first plan, else its space's.
         </p>
         <table>
-          <Head cols={['Plan', 'Applies to', 'Nodes', 'Paths', 'Schedule', 'Repository', 'Now', '']} />
+          <Head
+            cols={['Plan', 'Applies to', 'Nodes', 'Paths', 'Schedule', 'Repository', 'Stored', 'Now', '']}
+          />
           <tbody>
             {plans.map((p) => (
               <tr key={p.id} data-plan={p.name}>
@@ -104,6 +106,7 @@ export function BackupsPage({ me }: { me: Me }) {
                   <code>{p.repository.template}</code>
                   {p.repository.shared && <span class="origin">shared</span>}
                 </td>
+                <td>{p.repository_size ? formatBytes(p.repository_size) : '—'}</td>
                 <td data-queue title={p.queue.map((j) => `${j.hostname}: ${j.type} ${j.state}`).join('\n')}>
                   {p.queue.length === 0
                     ? 'idle'
