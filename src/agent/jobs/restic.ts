@@ -36,8 +36,11 @@ export interface ResticLimits {
 
 /** The ssh command restic runs for an sftp: repository with a key of its own (a file only the agent reads). */
 export function sftpCommand(url: string, keyFile: string, knownHosts: string): string | null {
-  const short = /^sftp:(?:([^@/:\s]+)@)?([^:/\s]+|\[[^\]]+\]):/.exec(url);
-  const long = /^sftp:\/\/(?:([^@/:\s]+)@)?([^:/\s]+|\[[^\]]+\])(?::(\d+))?\//.exec(url);
+  // A user or host ssh could read as an option (a leading "-") matches neither form.
+  const name = '[A-Za-z0-9_][A-Za-z0-9._-]*';
+  const hostPattern = `(${name}|\\[[0-9A-Fa-f:.]+\\])`;
+  const short = new RegExp(`^sftp:(?:(${name})@)?${hostPattern}:`).exec(url);
+  const long = new RegExp(`^sftp://(?:(${name})@)?${hostPattern}(?::(\\d{1,5}))?/`).exec(url);
   const m = long ?? short;
   if (!m) return null;
   const [, user, host, port] = m;
