@@ -175,6 +175,10 @@ export function openDatabase(
     // An idle connection that PostgreSQL drops emits 'error' on the pool; unheard, that would end the process. The
     // pool has already discarded it and opens a new one on the next query.
     pool.on('error', (err) => opts.onConnectionError?.(err));
+    // A connection PostgreSQL drops while it is checked out between two statements (a transaction waiting on this
+    // process) emits 'error' on its client, which the pool no longer hears: heard here, the next statement on it
+    // fails instead of the process, and the pool discards it when it comes back.
+    pool.on('connect', (client) => client.on('error', (err) => opts.onConnectionError?.(err)));
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
       log,
