@@ -350,7 +350,7 @@ describe('backup plans: a room of nodes backed up by one plan, with real restic'
     assert.deepEqual((await snapshots(b))[0]!.paths, [other]);
   });
 
-  test('a node that joins the room gets the plan; leaving it takes the plan away (the repository and data stay)', async () => {
+  test('a node that joins the room, or is claimed into it, gets the plan; leaving it takes the plan away (the repository and data stay)', async () => {
     const c = await addNode('db-c', false);
     assert.equal((await call('GET', `/api/nodes/${c}/backup-plan`)).json<Effective>().plan, null);
     assert.equal((await call('PUT', `/api/rooms/${roomId}/nodes/${c}`)).status, 204);
@@ -367,6 +367,15 @@ describe('backup plans: a room of nodes backed up by one plan, with real restic'
       (await call('GET', `/api/hosts/${c}`)).json<{ repo_location: string }>().repo_location,
       /repos\/db-c$/,
     );
+    // Claimed straight into the room: the plan reaches it at its first link, repository and all.
+    const d = await addNode('db-d', true);
+    await waitFor(async () => (await node(d)).repo_status === 'ready', 'db-d repository ready', 60_000);
+    assert.equal((await call('GET', `/api/nodes/${d}/backup-plan`)).json<Effective>().plan?.id, planId);
+    assert.match(
+      (await call('GET', `/api/hosts/${d}`)).json<{ repo_location: string }>().repo_location,
+      /repos\/db-d$/,
+    );
+    assert.equal((await call('DELETE', `/api/rooms/${roomId}/nodes/${d}`)).status, 204);
     const deleteRoom = await call('DELETE', `/api/rooms/${roomId}`);
     assert.equal(deleteRoom.status, 409, 'a room with plans cannot go unnoticed');
   });

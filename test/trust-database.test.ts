@@ -131,12 +131,13 @@ describe('trust: a server that survives its database', () => {
           await new Promise((r) => setTimeout(r, 300));
           // Each server connects again for the next round.
           for (const r of runs)
-            await waitFor(async () => (await fetch(`${r.s.server.url}/readyz`)).ok, 'ready between rounds').catch(
-              (err: unknown) => {
-                // What the server said is the cause.
-                throw new Error(`${(err as Error).message}\n${r.s.server.output().slice(-4000)}`);
-              },
-            );
+            await waitFor(
+              async () => (await fetch(`${r.s.server.url}/readyz`)).ok,
+              'ready between rounds',
+            ).catch((err: unknown) => {
+              // What the server said is the cause.
+              throw new Error(`${(err as Error).message}\n${r.s.server.output().slice(-4000)}`);
+            });
         }
       } finally {
         await admin.end();
