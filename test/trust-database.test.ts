@@ -152,7 +152,11 @@ describe('trust: a server that survives its database', () => {
         await waitFor(async () => (await fetch(`${server.url}/readyz`)).ok, `${server.name} ready again`);
         assert.equal((await call(server.url, cookie, 'GET', '/api/nodes')).status, 200);
         assert.equal((await r.s.node(a!.id)).status, 'online');
-        assert.deepEqual(await openSessions(r.db, a!.id), before[i], 'the same link, never dropped');
+        assert.deepEqual(
+          await openSessions(r.db, a!.id),
+          before[i],
+          `${server.name}: the same link, never dropped\n${server.output().slice(-3000)}\n${a!.proc.output().slice(-2000)}`,
+        );
         assert.match(server.output(), /a PostgreSQL connection was lost \(57P01/);
       }
     },
