@@ -297,7 +297,6 @@ function buildServices(deps: AppDeps) {
     jobs,
     backups,
     link,
-    graceHours: deps.backupGraceHours ?? 2,
     downloadMaxBytes: deps.backupDownloadMaxBytes ?? 1024 * 1024 * 1024,
   });
   const executables = agentExecutables(deps.agentDir);

@@ -345,30 +345,31 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
    * Bring what plans give a node in line with the plan it follows now: its managed group and schedules, and its
    * repository. Says what changed, so the caller pushes the configuration and initialises a new repository.
    */
-  function apply(actor: Actor, nodeId: string): Promise<{ changed: boolean; repository: boolean }> {
+  function apply(
+    actor: Actor,
+    nodeId: string,
+  ): Promise<{ changed: boolean; repository: boolean; limits: PlanFields['limits'] }> {
     return perNode(nodeId, async () => {
       const node = await store.repos.nodes.findNode(nodeId);
-      const before = JSON.stringify([
-        await repo.managedGroups(nodeId),
-        (await repo.managedSchedules(nodeId)).map((s) => ({ ...s, created_at: 0, updated_at: 0 })),
+      const { plan } = node ? await followed(node) : { plan: null };
+      const [groups, managed] = await Promise.all([
+        repo.managedGroups(nodeId),
+        repo.managedSchedules(nodeId),
       ]);
       const strip = (rows: { created_at: number; updated_at: number }[]) =>
         rows.map((r) => ({ ...r, created_at: 0, updated_at: 0 }));
-      // Netdata agents run no restic; removed nodes keep nothing.
-      const { plan } =
-        node && node.status !== 'removed' && node.agent_kind !== 'netdata'
-          ? await planOf(node)
-          : { plan: null };
       if (!node || !plan) {
-        await repo.replaceManaged(nodeId, [], []);
-        return { changed: before !== JSON.stringify([[], []]), repository: false };
+        // Nothing to write on a link of a node no plan covers (the common case): only what a plan left goes.
+        if (groups.length || managed.length) await repo.replaceManaged(nodeId, [], []);
+        return { changed: groups.length > 0 || managed.length > 0, repository: false, limits: {} };
       }
+      const before = JSON.stringify([groups, strip(managed)]);
       const { fields } = await effective(plan, nodeId);
       const steward = sharedTemplate(fields.template)
         ? (await repo.nodesIn(plan.space_id, plan.room_id)).sort()[0] === nodeId
         : true;
       const { group, schedules } = managedRows(plan, node, fields, steward);
-      const existing = (await repo.managedGroups(nodeId)).find((g) => g.id === group.id);
+      const existing = groups.find((g) => g.id === group.id);
       const groupRow = existing ? { ...group, created_at: existing.created_at } : group;
       const changedRows =
         before !==
@@ -398,15 +399,24 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
           );
         }
       });
-      return { changed: changedRows || creds !== 'keep', repository: creds !== 'keep' };
+      return {
+        changed: changedRows || creds !== 'keep',
+        repository: creds !== 'keep',
+        limits: fields.limits,
+      };
     });
   }
+
+  /** The plan a node follows, if any: Netdata agents run no restic, and removed nodes keep nothing. */
+  const followed = (node: NodesTable) =>
+    node.status !== 'removed' && node.agent_kind !== 'netdata'
+      ? planOf(node)
+      : Promise.resolve({ plan: null });
 
   /** The limits a node's restic runs with (its plan's). */
   async function limitsFor(nodeId: string): Promise<PlanFields['limits']> {
     const node = await store.repos.nodes.findNode(nodeId);
-    if (!node) return {};
-    const { plan } = await planOf(node);
+    const { plan } = node ? await followed(node) : { plan: null };
     return plan ? (await effective(plan, nodeId)).fields.limits : {};
   }
 

@@ -49,7 +49,6 @@ export function createBackupPlanOperations(deps: {
   jobs: JobsService;
   backups: Pick<BackupsService, 'refresh'>;
   link: LinkPort;
-  graceHours: number;
   downloadMaxBytes: number;
 }) {
   const { store, clock, plans, nodes, link } = deps;

@@ -23,11 +23,11 @@ export function createHostConfig(deps: {
 }) {
   const { nodes, repositories, schedules, link } = deps;
 
-  async function build(nodeId: string): Promise<HostConfigShape> {
+  async function build(nodeId: string, limits?: HostConfigShape['limits']): Promise<HostConfigShape> {
     return {
       ...(await repositories.linkConfig(nodeId)),
       schedules: await schedules.specsFor(nodeId),
-      limits: await deps.plans.limitsFor(nodeId),
+      limits: limits ?? (await deps.plans.limitsFor(nodeId)),
     };
   }
   /**
@@ -35,8 +35,9 @@ export function createHostConfig(deps: {
    * one, since its last link gets the plan now; a new repository is initialised once it is online).
    */
   async function configFor(nodeId: string): Promise<HostConfigShape> {
-    if ((await deps.plans.apply(SYSTEM, nodeId)).changed) await deps.backups.refresh(nodeId);
-    return build(nodeId);
+    const applied = await deps.plans.apply(SYSTEM, nodeId);
+    if (applied.changed) await deps.backups.refresh(nodeId);
+    return build(nodeId, applied.limits);
   }
   /** Send the host its new configuration if it is connected, wherever (it gets it in welcome otherwise). */
   async function push(nodeId: string): Promise<void> {

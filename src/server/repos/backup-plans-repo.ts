@@ -20,16 +20,6 @@ export function createBackupPlansRepo(db: Db) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    countInRoom: async (roomId: string) =>
-      Number(
-        (
-          await db
-            .selectFrom('backup_plans')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('room_id', '=', roomId)
-            .executeTakeFirst()
-        )?.n ?? 0,
-      ),
     /** The plans that could apply to a node: its space's, and its rooms', oldest first. */
     candidatesFor: (spaceId: string, roomIds: string[]) =>
       db
