@@ -88,12 +88,16 @@ export function installRoutes(deps: {
         await handle.close();
         throw err;
       }
-      return reply
-        .header('content-type', 'application/octet-stream')
-        .header('content-disposition', `attachment; filename="${exe.file}"`)
-        .header('content-length', size)
-        .header('x-checksum-sha256', exe.sha256)
-        .send(handle.createReadStream());
+      return (
+        reply
+          .header('content-type', 'application/octet-stream')
+          .header('content-disposition', `attachment; filename="${exe.file}"`)
+          .header('content-length', size)
+          .header('x-checksum-sha256', exe.sha256)
+          // Never more than the length announced: a file rewritten while it is sent would otherwise run on into the
+          // connection's next answer.
+          .send(handle.createReadStream({ start: 0, end: size - 1 }))
+      );
     });
     app.get('/agent/binary.sha256', { schema: { hide: true, querystring: platformQuery } }, async (req) => {
       const exe = executables.find(req.query.os, req.query.arch);
