@@ -4,7 +4,7 @@ import { before, describe, test } from 'node:test';
 import { addUser, login, request, useTestServer } from './helpers.ts';
 import { RULES } from './route-rules.ts';
 
-const RANK = { viewer: 1, operator: 2, admin: 3 } as const;
+const RANK = { signed_in: 1, viewer: 1, operator: 2, admin: 3 } as const;
 /** Answers that never end (server-sent events): only the refusals are checked. */
 const STREAMS = new Set(['GET /api/events', 'GET /api/jobs/:id/stream']);
 

@@ -1,5 +1,5 @@
 /** Who may call each route: the one table the role tests and the API reference are checked against. */
-export type Rule = 'public' | 'machine' | 'viewer' | 'operator' | 'admin';
+export type Rule = 'public' | 'machine' | 'signed_in' | 'viewer' | 'operator' | 'admin';
 
 /**
  * Who may call each route. A route the server answers that is missing here fails the suite: every new route must
@@ -31,8 +31,30 @@ export const RULES: Record<string, Rule> = {
   'GET /mqtt': 'machine',
   'POST /api/agents/enroll': 'machine',
   'POST /api/auth/logout': 'public', // ends the caller's own session, if any
-  'GET /api/me': 'viewer',
-  'PUT /api/me/password': 'viewer',
+  'GET /api/me': 'signed_in',
+  'PUT /api/me/password': 'signed_in',
+  'GET /api/auth/methods': 'public',
+  'GET /api/auth/oidc/login': 'public',
+  'GET /api/auth/oidc/callback': 'public',
+  'POST /api/auth/passkey/options': 'public',
+  'POST /api/auth/passkey': 'public',
+  'GET /api/me/second-factors': 'signed_in',
+  'POST /api/me/totp': 'signed_in',
+  'POST /api/me/totp/confirm': 'signed_in',
+  'DELETE /api/me/totp': 'signed_in',
+  'POST /api/me/passkeys/options': 'signed_in',
+  'POST /api/me/passkeys': 'signed_in',
+  'DELETE /api/me/passkeys/:id': 'signed_in',
+  'GET /api/me/sessions': 'signed_in',
+  'DELETE /api/me/sessions/:id': 'signed_in',
+  'GET /api/auth/policy': 'admin',
+  'PATCH /api/auth/policy': 'admin',
+  'DELETE /api/users/:id/second-factors': 'admin',
+  'GET /api/users/:id/sessions': 'admin',
+  'DELETE /api/users/:id/sessions/:item': 'admin',
+  'GET /api/role-bindings': 'admin',
+  'POST /api/role-bindings': 'admin',
+  'DELETE /api/role-bindings/:id': 'admin',
   'GET /api/cluster': 'viewer',
   'GET /api/spaces': 'viewer',
   'GET /api/spaces/:id/rooms': 'viewer',
@@ -132,3 +154,45 @@ export const RULES: Record<string, Rule> = {
   'DELETE /api/nodes/:id': 'admin',
   'GET /api/audit': 'admin',
 };
+
+/**
+ * Where a role rule's role must be held, for routes not over the whole server: `any` (the answer holds only what the
+ * caller may see) or the kind of thing the path's `:id` names. The scoped matrix in role-matrix.test.ts checks a
+ * principal of one room against the other room's things for every route.
+ */
+export const SCOPES: Record<string, 'any' | 'node' | 'room' | 'space' | 'job' | 'alert' | 'plan'> = {
+  'GET /api/cluster': 'any',
+  'GET /api/spaces': 'any',
+  'GET /api/spaces/:id/rooms': 'space',
+  'GET /api/spaces/:id/claim-token': 'space',
+  'POST /api/spaces/:id/claim-token/rotate': 'space',
+  'PATCH /api/spaces/:id/claim-token': 'space',
+  'POST /api/spaces/:id/rooms': 'space',
+  'PATCH /api/rooms/:id': 'room',
+  'DELETE /api/rooms/:id': 'room',
+  'PUT /api/rooms/:id/nodes/:nodeId': 'room',
+  'DELETE /api/rooms/:id/nodes/:nodeId': 'room',
+  'POST /api/rooms/:id/agent-update': 'room',
+  'GET /api/rooms/:id/data': 'room',
+  'GET /api/nodes': 'any',
+  'GET /api/nodes/export': 'any',
+  'GET /api/hosts': 'any',
+  'GET /api/events': 'any',
+  'GET /api/events/history': 'any',
+  'GET /api/overview': 'any',
+  'GET /api/alerts': 'any',
+  'GET /api/alerts/:id': 'alert',
+  'POST /api/alerts/:id/ack': 'alert',
+  'GET /api/backups': 'any',
+  'GET /api/backup-plans': 'any',
+  'GET /api/backup-plans/:id': 'plan',
+  'POST /api/backup-plans/:id/run': 'plan',
+  'GET /api/jobs/:id': 'job',
+  'POST /api/jobs/:id/cancel': 'job',
+  'GET /api/jobs/:id/stream': 'job',
+  'POST /api/api-keys': 'any',
+  'GET /api/api-keys': 'any',
+  'DELETE /api/api-keys/:id': 'any',
+};
+for (const key of Object.keys(RULES))
+  if (/^\w+ \/api\/(nodes|hosts)\/:id/.test(key) && RULES[key] !== 'public') SCOPES[key] ??= 'node';

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SYSTEM } from '../server/actor.ts';
-import { createAuthService } from '../server/auth/auth-service.ts';
+import { createAuthStack } from '../server/auth/auth-stack.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
 import { migrateToLatest, openDatabase } from '../server/db/database.ts';
 import { createUserBody, password } from '../protocol/api/accounts.ts';
-import { initialPasswordKeeper } from '../server/main.ts';
+import { initialPasswordKeeper, loadMasterKey } from '../server/main.ts';
+import { createSealer } from '../server/crypto.ts';
 import { createStore, type Store } from '../server/repos/store.ts';
 
 /** Read all of standard input: a password, without its final line break. */
@@ -24,7 +25,7 @@ export async function readStdin(): Promise<string> {
  */
 export async function withStorage<T>(
   config: ServerConfig,
-  fn: (s: { store: Store; dataDir: string }) => Promise<T>,
+  fn: (s: { store: Store; dataDir: string; config: ServerConfig }) => Promise<T>,
 ): Promise<T> {
   const dataDir = resolve(config.dataDir);
   const file = config.db ?? join(dataDir, 'muster.db');
@@ -35,18 +36,20 @@ export async function withStorage<T>(
   const database = openDatabase(file);
   try {
     await migrateToLatest(database);
-    return await fn({ store: createStore(database.db, systemClock), dataDir });
+    return await fn({ store: createStore(database.db, systemClock), dataDir, config });
   } finally {
     await database.close();
   }
 }
 
-const authOf = (store: Store, dataDir: string) =>
-  createAuthService({
+const stackOf = (store: Store, dataDir: string, config: ServerConfig) =>
+  createAuthStack({
     store,
     clock: systemClock,
+    sealer: createSealer(loadMasterKey({ ...config, dataDir })),
     onPasswordChanged: initialPasswordKeeper(dataDir),
   });
+const authOf = (store: Store, dataDir: string, config: ServerConfig) => stackOf(store, dataDir, config).auth;
 
 const problems = (issues: { path: PropertyKey[]; message: string }[]) =>
   issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -56,8 +59,8 @@ const problems = (issues: { path: PropertyKey[]; message: string }[]) =>
 export async function addUser(config: ServerConfig, username: string, role: unknown): Promise<void> {
   const body = createUserBody.safeParse({ username, password: await readStdin(), role });
   if (!body.success) throw new Error(problems(body.error.issues));
-  await withStorage(config, async ({ store, dataDir }) => {
-    const user = await authOf(store, dataDir).createUser(SYSTEM, body.data);
+  await withStorage(config, async ({ store, dataDir, config: c }) => {
+    const user = await authOf(store, dataDir, c).createUser(SYSTEM, body.data);
     process.stdout.write(`created ${user.role} "${user.username}" (${user.id})\n`);
   });
 }
@@ -66,8 +69,8 @@ export async function addUser(config: ServerConfig, username: string, role: unkn
 export async function setPassword(config: ServerConfig, username: string): Promise<void> {
   const parsed = password.safeParse(await readStdin());
   if (!parsed.success) throw new Error(`password: ${parsed.error.issues[0]!.message}`);
-  await withStorage(config, async ({ store, dataDir }) => {
-    const auth = authOf(store, dataDir);
+  await withStorage(config, async ({ store, dataDir, config: c }) => {
+    const auth = authOf(store, dataDir, c);
     const user = await auth.findUserByUsername(username);
     if (!user) throw new Error(`no user "${username}" (muster user list shows them)`);
     await auth.changePassword(SYSTEM, user.id, parsed.data);
@@ -77,12 +80,26 @@ export async function setPassword(config: ServerConfig, username: string): Promi
 
 /** `muster user disable|enable NAME`: a disabled user cannot sign in, and their sessions end. */
 export async function setDisabled(config: ServerConfig, username: string, disabled: boolean): Promise<void> {
-  await withStorage(config, async ({ store, dataDir }) => {
-    const auth = authOf(store, dataDir);
+  await withStorage(config, async ({ store, dataDir, config: c }) => {
+    const auth = authOf(store, dataDir, c);
     const user = await auth.findUserByUsername(username);
     if (!user) throw new Error(`no user "${username}" (muster user list shows them)`);
     await auth.updateUser(SYSTEM, user.id, { disabled });
     process.stdout.write(`"${username}" ${disabled ? 'disabled; their sessions have ended' : 'enabled'}\n`);
+  });
+}
+
+/**
+ * `muster user reset-second-factors NAME`: remove a user's TOTP, recovery codes and passkeys (the break-glass for an
+ * admin who lost theirs); audited as the server's act, and every session of the user ends.
+ */
+export async function resetSecondFactors(config: ServerConfig, username: string): Promise<void> {
+  await withStorage(config, async ({ store, dataDir, config: c }) => {
+    const stack = stackOf(store, dataDir, c);
+    const user = await stack.auth.findUserByUsername(username);
+    if (!user) throw new Error(`no user "${username}" (muster user list shows them)`);
+    await stack.factors.reset(SYSTEM, user.id);
+    process.stdout.write(`second factors of "${username}" removed; they sign in with their password alone\n`);
   });
 }
 
@@ -101,8 +118,8 @@ const when = (ms: number | null) => (ms ? new Date(ms).toISOString().replace(/\.
 
 /** `muster user list`. */
 export async function listUsers(config: ServerConfig, json: boolean): Promise<void> {
-  await withStorage(config, async ({ store, dataDir }) => {
-    const users = await authOf(store, dataDir).listUsers();
+  await withStorage(config, async ({ store, dataDir, config: c }) => {
+    const users = await authOf(store, dataDir, c).listUsers();
     process.stdout.write(
       json
         ? `${JSON.stringify(users, null, 2)}\n`

@@ -3,7 +3,14 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { startServer } from '../server/main.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
-import { addUser, listNodes, listUsers, setDisabled, setPassword } from './admin-commands.ts';
+import {
+  addUser,
+  listNodes,
+  listUsers,
+  resetSecondFactors,
+  setDisabled,
+  setPassword,
+} from './admin-commands.ts';
 import { spaceTokenCommand } from './token-commands.ts';
 import { VERSION } from '../version.ts';
 
@@ -58,6 +65,28 @@ storageOptions(program.command('server').description('run the Muster server'))
   .option(
     '--backup-grace-hours <n>',
     "hours past a backup schedule's longest gap before its group is overdue, default 2 (MUSTER_BACKUP_GRACE_HOURS)",
+  )
+  .addOption(
+    new Option(
+      '--local-login <mode>',
+      'password sign-in: on, off (identity provider only) or admins (break-glass), default on (MUSTER_LOCAL_LOGIN)',
+    ).choices(['on', 'off', 'admins']),
+  )
+  .option('--oidc-issuer <url>', 'OpenID Connect provider to sign in with (MUSTER_OIDC_ISSUER)')
+  .option('--oidc-client-id <id>', "this server's client id at the provider (MUSTER_OIDC_CLIENT_ID)")
+  .option(
+    '--oidc-client-secret-file <path>',
+    'file holding the client secret (MUSTER_OIDC_CLIENT_SECRET_FILE)',
+  )
+  .option('--oidc-client-secret <secret>', 'the client secret; prefer the file or MUSTER_OIDC_CLIENT_SECRET')
+  .option('--oidc-scopes <scopes>', "scopes asked for, default 'openid profile email' (MUSTER_OIDC_SCOPES)")
+  .option(
+    '--oidc-groups-claim <claim>',
+    'the claim listing the user’s groups, default groups (MUSTER_OIDC_GROUPS_CLAIM)',
+  )
+  .option(
+    '--oidc-role-map <json-or-file>',
+    'groups to roles: {"group": {"role": "operator", "room": "web"}} or a file holding it (MUSTER_OIDC_ROLE_MAP)',
   )
   .option(
     '--backup-download-max-mb <n>',
@@ -140,7 +169,9 @@ storageOptions(program.command('server').description('run the Muster server'))
 
 const user = program.command('user').description("users, on the server's machine (no session needed)");
 const roleOption = () =>
-  new Option('--role <role>', 'role').choices(['admin', 'operator', 'viewer']).makeOptionMandatory();
+  new Option('--role <role>', 'role over the whole server (none: roles only in spaces or rooms)')
+    .choices(['admin', 'operator', 'viewer', 'none'])
+    .makeOptionMandatory();
 storageOptions(
   user.command('add <name>').description('create a user (reads the password from standard input)'),
 )
@@ -160,6 +191,11 @@ storageOptions(user.command('list').description('every user, with role and state
     const { json, ...rest } = opts;
     await listUsers(configOf(rest), Boolean(json));
   });
+storageOptions(
+  user
+    .command('reset-second-factors <name>')
+    .description("remove a user's TOTP, recovery codes and passkeys (break-glass); their sessions end"),
+).action(async (name: string, opts: Record<string, unknown>) => resetSecondFactors(configOf(opts), name));
 for (const [action, disabled] of [
   ['disable', true],
   ['enable', false],

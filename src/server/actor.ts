@@ -5,7 +5,14 @@ import type { Role } from '../protocol/api/roles.ts';
  * agent, someone not signed in, or the server itself.
  */
 export type Actor =
-  | { kind: 'user' | 'api_key'; userId: string; username: string; role: Role; ip: string | null }
+  | {
+      kind: 'user' | 'api_key';
+      userId: string;
+      username: string;
+      /** The role on what the request acts on (null: none, e.g. a user who holds no role yet). */
+      role: Role | null;
+      ip: string | null;
+    }
   | { kind: 'agent'; nodeId: string; ip: string | null }
   | { kind: 'anonymous'; ip: string | null }
   | { kind: 'system' };

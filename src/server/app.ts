@@ -9,8 +9,6 @@ import { MAX_FRAME_BYTES } from '../protocol/link-frames.ts';
 import { createAlerting } from './alerts/alerting.ts';
 import { auditLogger } from './audit/audit-log.ts';
 import { createAuditService } from './audit/audit-service.ts';
-import { createApiKeyService } from './auth/api-keys.ts';
-import { createAuthService } from './auth/auth-service.ts';
 import { createBackupsService } from './backups/backups-service.ts';
 import { createBackupPlansService } from './backups/backup-plans-service.ts';
 import { createBackupPlanOperations } from './operations/backup-plan-operations.ts';
@@ -28,6 +26,10 @@ import { ClaimError } from './errors.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { createEventStreams } from './events/event-streams.ts';
 import { createAuthGuard } from './http/auth-guard.ts';
+import type { RoleMap } from './auth/access-service.ts';
+import { createAuthStack } from './auth/auth-stack.ts';
+import type { LocalLogin } from './auth/auth-service.ts';
+import { createOidc, type OidcSettings } from './auth/oidc.ts';
 import { refuseCrossSite, securityHeaders } from './http/http-guards.ts';
 import { handleError, handleFrameworkError, isAgentApiPath, sendAgentApiError } from './http/http-errors.ts';
 import { openApiRoute, registerOpenApi } from './http/openapi.ts';
@@ -35,7 +37,8 @@ import { registerRateLimits, type RateLimits } from './http/rate-limits.ts';
 import { agentApiRoutes } from './http/routes/agent-api-routes.ts';
 import { alertsRoutes } from './http/routes/alerts-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
-import { authRoutes } from './http/routes/auth-routes.ts';
+import { authRoutes, sessionCookieSetter } from './http/routes/auth-routes.ts';
+import { accessRoutes } from './http/routes/access-routes.ts';
 import { backupsRoutes } from './http/routes/backups-routes.ts';
 import { backupPlansRoutes } from './http/routes/backup-plans-routes.ts';
 import { clusterRoutes } from './http/routes/cluster-routes.ts';
@@ -111,6 +114,8 @@ export interface AppDeps {
   backupDownloadMaxBytes?: number;
   /** Told after a user's password changed (see the auth service). */
   onPasswordChanged?: (username: string) => void;
+  /** How people sign in: passwords (on, off, admins only), an OpenID provider, and the roles its groups give. */
+  signIn?: { localLogin?: LocalLogin; oidc?: OidcSettings | null; roleMap?: RoleMap };
 }
 
 export interface ClusterDeps {
@@ -127,11 +132,11 @@ const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365, even
 export async function buildApp(deps: AppDeps) {
   const app = createFastify(deps);
   /** Every route the server answers (method, path, who may call it), for the role matrix and the API reference. */
-  const routes: { method: string; url: string; access: string | undefined }[] = [];
+  const routes: { method: string; url: string; access: string | undefined; scope: string | undefined }[] = [];
   app.addHook('onRoute', (r) => {
-    const access = (r.config as { access?: string } | undefined)?.access;
+    const { access, scope } = (r.config as { access?: string; scope?: string } | undefined) ?? {};
     for (const method of [r.method].flat())
-      if (method !== 'HEAD') routes.push({ method, url: r.url, access });
+      if (method !== 'HEAD') routes.push({ method, url: r.url, access, scope });
   });
   const services = buildServices(deps);
   const background = startBackground(deps, services);
@@ -224,8 +229,19 @@ function buildServices(deps: AppDeps) {
   /** How services reach agents: this process's links, or in a cluster whichever replica holds the node's link. */
   const link = clustered?.natsLink.port ?? localLink(sessions);
 
-  const auth = createAuthService({ store, clock, onPasswordChanged: deps.onPasswordChanged });
-  const apiKeys = createApiKeyService({ store, clock });
+  const authStack = createAuthStack({
+    store,
+    clock,
+    sealer,
+    roleMap: deps.signIn?.roleMap,
+    localLogin: deps.signIn?.localLogin,
+    onPasswordChanged: deps.onPasswordChanged,
+  });
+  const { auth, apiKeys } = authStack;
+  const oidcSettings = deps.signIn?.oidc;
+  const oidc = oidcSettings
+    ? createOidc({ settings: oidcSettings, store, clock, auth, log: log.child({ part: 'oidc' }) })
+    : null;
   const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;
   const nodes = createNodesService({ store, clock, bus, pendingTimeoutMs });
   const presence = createNodePresence({
@@ -324,7 +340,10 @@ function buildServices(deps: AppDeps) {
     cluster: clustered,
     auth,
     apiKeys,
-    guard: createAuthGuard(auth, apiKeys),
+    authStack,
+    oidc,
+    localLogin: deps.signIn?.localLogin ?? 'on',
+    guard: createAuthGuard(auth, apiKeys, authStack.access),
     audit: createAuditService({ store }),
     streams: createEventStreams(),
     linkAuth: createLinkAuthService({
@@ -507,6 +526,20 @@ async function registerRoutes(
       guard,
       secureCookies,
       loginPerMinute: deps.rateLimits.login,
+      oidc: s.oidc,
+      publicUrl: deps.publicUrl,
+    }),
+  );
+  await app.register(
+    accessRoutes({
+      stack: s.authStack,
+      oidc: s.oidc,
+      localLogin: s.localLogin,
+      guard,
+      secureCookies,
+      publicUrl: deps.publicUrl,
+      loginPerMinute: deps.rateLimits.login,
+      sessionCookie: sessionCookieSetter(secureCookies),
     }),
   );
   await app.register(spacesRoutes({ spaces: s.spaces, tokens: s.tokens, plans: s.planOps, guard }));

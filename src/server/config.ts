@@ -86,6 +86,18 @@ export const serverConfigSchema = z
     /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
     pendingTimeoutMinutes: z.coerce.number().int().min(1).max(525_600).default(60),
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
+    /** Sign-in with a password: for everyone, for nobody (the identity provider only), or for global admins. */
+    localLogin: z.enum(['on', 'off', 'admins']).default('on'),
+    /** The OpenID Connect provider's issuer URL (discovery at <issuer>/.well-known/openid-configuration). */
+    oidcIssuer: z.url().optional(),
+    oidcClientId: z.string().min(1).optional(),
+    oidcClientSecret: z.string().min(1).optional(),
+    oidcClientSecretFile: z.string().min(1).optional(),
+    oidcScopes: z.string().min(1).default('openid profile email'),
+    /** The claim of the ID token (or userinfo) that lists the user's groups. */
+    oidcGroupsClaim: z.string().min(1).default('groups'),
+    /** Groups to roles: JSON (`{"group": {"role": "operator", "room": "web"}}`), or the path of a file holding it. */
+    oidcRoleMap: z.string().min(1).optional(),
     claimPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(120),
     linkAuthPerMinute: z.coerce.number().int().min(1).max(1_000_000).default(600),
     /** Who may read /metrics: anyone (true), or only with the metrics token or an API key (the default). */
@@ -156,6 +168,18 @@ export const serverConfigSchema = z
       });
     if (Boolean(c.natsCert) !== Boolean(c.natsKey))
       ctx.addIssue({ code: 'custom', path: ['natsCert'], message: '--nats-cert and --nats-key go together' });
+    if (c.oidcIssuer && !c.oidcClientId)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['oidcClientId'],
+        message: '--oidc-issuer needs --oidc-client-id',
+      });
+    if (c.localLogin === 'off' && !c.oidcIssuer)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['localLogin'],
+        message: '--local-login off needs an identity provider (--oidc-issuer); nobody could sign in',
+      });
     if (c.tls === 'off' && c.tlsCert)
       ctx.addIssue({
         code: 'custom',
@@ -202,6 +226,14 @@ export const ENV_NAMES: Record<string, string> = {
   eventDays: 'MUSTER_EVENT_DAYS',
   pendingTimeoutMinutes: 'MUSTER_PENDING_TIMEOUT_MINUTES',
   loginPerMinute: 'MUSTER_LOGIN_PER_MINUTE',
+  localLogin: 'MUSTER_LOCAL_LOGIN',
+  oidcIssuer: 'MUSTER_OIDC_ISSUER',
+  oidcClientId: 'MUSTER_OIDC_CLIENT_ID',
+  oidcClientSecret: 'MUSTER_OIDC_CLIENT_SECRET',
+  oidcClientSecretFile: 'MUSTER_OIDC_CLIENT_SECRET_FILE',
+  oidcScopes: 'MUSTER_OIDC_SCOPES',
+  oidcGroupsClaim: 'MUSTER_OIDC_GROUPS_CLAIM',
+  oidcRoleMap: 'MUSTER_OIDC_ROLE_MAP',
   claimPerMinute: 'MUSTER_CLAIM_PER_MINUTE',
   linkAuthPerMinute: 'MUSTER_LINK_AUTH_PER_MINUTE',
   trustProxy: 'MUSTER_TRUST_PROXY',

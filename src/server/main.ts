@@ -13,6 +13,7 @@ import { createClusterRepo } from './repos/cluster-repo.ts';
 import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { readSecretFile, type ServerConfig } from './config.ts';
+import { roleMapSchema, type RoleMap } from './auth/access-service.ts';
 import { createSealer, type Sealer } from './crypto.ts';
 import { corrupt, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
 import { isPostgresUrl } from './db/dialect.ts';
@@ -47,6 +48,46 @@ function localAddresses(): string[] {
     .flat()
     .filter((a): a is NonNullable<typeof a> => !!a && !a.internal)
     .map((a) => a.address);
+}
+
+/** How people sign in, from the configuration: passwords, the identity provider and the roles its groups give. */
+export function signInSettings(config: ServerConfig) {
+  let roleMap: RoleMap = {};
+  if (config.oidcRoleMap) {
+    const text = config.oidcRoleMap.trim().startsWith('{')
+      ? config.oidcRoleMap
+      : readSecretFile(config.oidcRoleMap, '--oidc-role-map');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`--oidc-role-map: not JSON: ${(err as Error).message}`, { cause: err });
+    }
+    const parsed = roleMapSchema.safeParse(json);
+    if (!parsed.success)
+      throw new Error(
+        `--oidc-role-map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
+    roleMap = parsed.data;
+  }
+  const secret =
+    config.oidcClientSecret ??
+    (config.oidcClientSecretFile
+      ? readSecretFile(config.oidcClientSecretFile, '--oidc-client-secret-file')
+      : null);
+  return {
+    localLogin: config.localLogin,
+    roleMap,
+    oidc: config.oidcIssuer
+      ? {
+          issuer: config.oidcIssuer,
+          clientId: config.oidcClientId!,
+          clientSecret: secret,
+          scopes: config.oidcScopes,
+          groupsClaim: config.oidcGroupsClaim,
+        }
+      : null,
+  };
 }
 
 /** The master key: given in the configuration, kept in the data dir, or made there on first start. */
@@ -247,6 +288,7 @@ export async function startServer(
   }
   const { app, services } = await buildApp({
     onPasswordChanged: forgetInitialPassword,
+    signIn: signInSettings(config),
     database,
     clock,
     timers,

@@ -54,7 +54,7 @@ describe('answers parse with the schemas the OpenAPI document gives them', () =>
   /** A path of the document with its parameters filled in, or null when it needs a live agent or a stream. */
   function concrete(path: string): string | null {
     if (
-      /\/(facts|metrics|stream|snapshots|files|contexts|data|alerts|functions|stats|diff|find|download)$|\/api\/events$|\/api\/v1\/|^\/(agent|install)\//.test(
+      /\/(facts|metrics|stream|snapshots|files|contexts|data|alerts|functions|stats|diff|find|download)$|\/api\/events$|\/api\/auth\/oidc\/|\/api\/v1\/|^\/(agent|install)\//.test(
         path,
       )
     )

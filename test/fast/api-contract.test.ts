@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { RULES } from '../route-rules.ts';
+import { RULES, SCOPES } from '../route-rules.ts';
 import { apiReference } from './api-reference.ts';
 import { API_TYPES_FILE, apiTypes } from './api-types.ts';
 import { fastApp, type FastApp } from './fast-app.ts';
@@ -52,11 +52,19 @@ describe('the route table, the OpenAPI document and the role rules agree', () =>
       );
       if (rule === 'viewer' || rule === 'operator' || rule === 'admin') {
         assert.equal(r.access, rule, `${key}: the route enforces ${r.access}, the rule says ${rule}`);
+        assert.equal(
+          r.scope,
+          SCOPES[key] ?? 'global',
+          `${key}: the route checks its role ${r.scope}, the rules say ${SCOPES[key] ?? 'global'}`,
+        );
         assert.equal(op['x-access'], rule, `${key}: the document says ${op['x-access']}`);
         for (const c of ['401', '403']) assert.ok(codes.includes(c), `${key} does not document ${c}`);
       } else {
         assert.ok(
-          op['x-access'] === 'public' || op['x-access'] === 'agent' || op['x-access'] === undefined,
+          op['x-access'] === 'public' ||
+            op['x-access'] === 'agent' ||
+            op['x-access'] === undefined ||
+            (rule === 'signed_in' && op['x-access'] === 'signed_in'),
           `${key}: ${rule} route documented as ${op['x-access']}`,
         );
       }

@@ -3,12 +3,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import { AUDIT_ACTIONS } from '../../src/protocol/api/audit.ts';
 import type { Role } from '../../src/protocol/api/roles.ts';
 import { SYSTEM } from '../../src/server/actor.ts';
 import { tempDir } from '../helpers.ts';
 import { SIM_FACTS } from '../sim-facts.ts';
 import { claimedHost, fastApp, type FastApp } from './fast-app.ts';
+
+/** A signed-in call without a body says it comes from a script (the cross-site guard). */
+const XRW = { 'x-requested-with': 'audit-test' };
+/** The current TOTP code of a base32 secret. */
+const totpCode = (secret: string) =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
 
 /** One call of a state-changing route that succeeds, and who makes it. */
 interface Call {
@@ -27,6 +34,17 @@ interface Caller {
 
 /** Routes that change state but are not the management API's: who writes what for them, and why. */
 const MACHINE_ROUTES: Record<string, string> = {
+  'POST /api/auth/passkey/options':
+    'a sign-in challenge, good once for five minutes (auth_challenges): nothing changes until it is answered',
+  'POST /api/auth/passkey':
+    'a sign-in: auth.login with method passkey (test/access.test.ts signs in with a virtual authenticator)',
+  'POST /api/me/totp':
+    'a pending TOTP secret that signs nothing until a code confirms it: user.totp_enabled is written then',
+  'POST /api/me/passkeys/options':
+    'a registration challenge (auth_challenges), nothing changes until it is answered',
+  'POST /api/me/passkeys':
+    'user.passkey_added, made by a browser authenticator (test/web-access.test.ts, Chromium virtual authenticator)',
+  'DELETE /api/me/passkeys/:id': 'user.passkey_removed (test/web-access.test.ts)',
   'PUT /api/v1/spaces/nodes/:claimedId':
     'a claim: node.claimed and token.used by the node, in one transaction (test/claim.test.ts)',
   'DELETE /api/v1/spaces/nodes/:claimedId': 'an unclaim: node.unclaimed by the node (test/claim.test.ts)',
@@ -246,6 +264,56 @@ const FIXTURES: Record<string, Fixture> = {
     const u = await newUser(f, 'operator');
     const k = await f.inject('POST', '/api/api-keys', { cookie: u.cookie, body: { name: 'k' } });
     return { path: `/api/api-keys/${k.json<{ id: string }>().id}`, as: u };
+  },
+  'PATCH /api/auth/policy': async (_f, admin) => ({
+    path: '/api/auth/policy',
+    body: { session_idle_minutes: 600 },
+    as: admin,
+  }),
+  'POST /api/me/totp/confirm': async (f) => {
+    const u = await newUser(f, 'viewer');
+    const { secret } = (await f.inject('POST', '/api/me/totp', { cookie: u.cookie, headers: XRW })).json<{
+      secret: string;
+    }>();
+    return { path: '/api/me/totp/confirm', body: { code: totpCode(secret) }, as: u };
+  },
+  'DELETE /api/me/totp': async (f) => {
+    const u = await newUser(f, 'viewer');
+    const { secret } = (await f.inject('POST', '/api/me/totp', { cookie: u.cookie, headers: XRW })).json<{
+      secret: string;
+    }>();
+    await f.inject('POST', '/api/me/totp/confirm', { cookie: u.cookie, body: { code: totpCode(secret) } });
+    return { path: '/api/me/totp', as: u };
+  },
+  'DELETE /api/users/:id/second-factors': async (f, admin) => ({
+    path: `/api/users/${(await newUser(f, 'viewer')).userId}/second-factors`,
+    as: admin,
+  }),
+  'DELETE /api/me/sessions/:id': async (f) => {
+    const u = await newUser(f, 'viewer');
+    const sessions = (await f.inject('GET', '/api/me/sessions', { cookie: u.cookie })).json<
+      { id: string }[]
+    >();
+    return { path: `/api/me/sessions/${sessions[0]!.id}`, as: u };
+  },
+  'DELETE /api/users/:id/sessions/:item': async (f, admin) => {
+    const u = await newUser(f, 'viewer');
+    const sessions = (await f.inject('GET', '/api/me/sessions', { cookie: u.cookie })).json<
+      { id: string }[]
+    >();
+    return { path: `/api/users/${u.userId}/sessions/${sessions[0]!.id}`, as: admin };
+  },
+  'POST /api/role-bindings': async (f, admin) => ({
+    path: '/api/role-bindings',
+    body: { user_id: (await newUser(f, 'viewer')).userId, role: 'operator', room_id: await room(f, admin) },
+    as: admin,
+  }),
+  'DELETE /api/role-bindings/:id': async (f, admin) => {
+    const b = await f.inject('POST', '/api/role-bindings', {
+      cookie: admin.cookie,
+      body: { oidc_group: 'ops', role: 'viewer' },
+    });
+    return { path: `/api/role-bindings/${b.json<{ id: string }>().id}`, as: admin };
   },
   'PATCH /api/spaces/:id/claim-token': async (f, admin) => {
     await f.services.tokens.getSpaceToken(f.spaceId);

@@ -91,6 +91,15 @@ const FIXTURES: Record<string, Fixture> = {
     },
     changes: { name: 'renamed', config: { url: 'http://127.0.0.2:9/b' }, enabled: false },
   },
+  'PATCH /api/auth/policy': {
+    async setUp(f, admin) {
+      return {
+        path: '/api/auth/policy',
+        read: async () => (await f.inject('GET', '/api/auth/policy', { cookie: admin })).json(),
+      };
+    },
+    changes: { second_factor: 'admins', session_idle_minutes: 30, session_lifetime_hours: 8 },
+  },
   'PATCH /api/alert-rules/:id': {
     async setUp(f, admin) {
       const room = await f.inject('POST', `/api/spaces/${f.spaceId}/rooms`, {

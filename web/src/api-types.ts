@@ -205,7 +205,7 @@ export interface paths {
     };
     /**
      * Server replicas and the links each holds
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -244,7 +244,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -257,7 +257,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -270,7 +270,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -356,6 +356,8 @@ export interface paths {
           'application/json': {
             username: string;
             password: string;
+            /** @description with a second factor on: a code from the authenticator app, or a recovery code */
+            totp?: string;
           };
         };
       };
@@ -369,12 +371,33 @@ export interface paths {
             'application/json': {
               user_id: string;
               username: string;
-              /** @enum {string} */
-              role: 'viewer' | 'operator' | 'admin';
+              /**
+               * @description the highest role you hold anywhere (null: none yet)
+               * @enum {string|null}
+               */
+              role: 'viewer' | 'operator' | 'admin' | null;
+              /**
+               * @description your role over the whole server (null: roles only in spaces or rooms)
+               * @enum {string|null}
+               */
+              global_role: 'viewer' | 'operator' | 'admin' | null;
+              spaces?: {
+                space_id: string;
+                /** @enum {string} */
+                role: 'viewer' | 'operator' | 'admin';
+              }[];
+              rooms?: {
+                room_id: string;
+                space_id: string;
+                /** @enum {string} */
+                role: 'viewer' | 'operator' | 'admin';
+              }[];
+              method?: string;
+              second_factor_required?: boolean;
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -387,8 +410,21 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
           headers: {
             [name: string]: unknown;
           };
@@ -431,7 +467,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Sign out
+     * Sign out. A session opened through the identity provider answers 200 with the provider's end-session URL to send the browser to (when it has one)
      * @description Open to anyone.
      */
     post: {
@@ -443,6 +479,17 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              end_session_url: string;
+            };
+          };
+        };
         /** @description no content */
         204: {
           headers: {
@@ -452,7 +499,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -481,8 +528,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The signed-in user
-     * @description Needs the viewer role (session cookie or API key).
+     * The signed-in user, with the roles they hold and where
+     * @description Any signed-in user, for their own account (session cookie or API key).
      */
     get: {
       parameters: {
@@ -502,12 +549,33 @@ export interface paths {
             'application/json': {
               user_id: string;
               username: string;
-              /** @enum {string} */
-              role: 'viewer' | 'operator' | 'admin';
+              /**
+               * @description the highest role you hold anywhere (null: none yet)
+               * @enum {string|null}
+               */
+              role: 'viewer' | 'operator' | 'admin' | null;
+              /**
+               * @description your role over the whole server (null: roles only in spaces or rooms)
+               * @enum {string|null}
+               */
+              global_role: 'viewer' | 'operator' | 'admin' | null;
+              spaces?: {
+                space_id: string;
+                /** @enum {string} */
+                role: 'viewer' | 'operator' | 'admin';
+              }[];
+              rooms?: {
+                room_id: string;
+                space_id: string;
+                /** @enum {string} */
+                role: 'viewer' | 'operator' | 'admin';
+              }[];
+              method?: string;
+              second_factor_required?: boolean;
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -520,7 +588,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -533,7 +601,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -566,7 +634,7 @@ export interface paths {
     get?: never;
     /**
      * Change your own password (the current one is required); every session of yours ends and this one gets a new cookie
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Any signed-in user, for their own account (session cookie or API key).
      */
     put: {
       parameters: {
@@ -593,7 +661,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -606,7 +674,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -619,7 +687,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -651,7 +719,7 @@ export interface paths {
     get?: never;
     /**
      * Set another user's password; every session of theirs ends
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     put: {
       parameters: {
@@ -679,7 +747,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -692,7 +760,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -705,7 +773,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -718,7 +786,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -731,7 +799,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -762,7 +830,7 @@ export interface paths {
     };
     /**
      * All users
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -783,15 +851,16 @@ export interface paths {
               id: string;
               username: string;
               /** @enum {string} */
-              role: 'viewer' | 'operator' | 'admin';
+              role: 'viewer' | 'operator' | 'admin' | 'none';
               disabled: boolean;
+              sso?: boolean;
               locked: boolean;
               /** @description milliseconds since the Unix epoch */
               created_at: number;
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -804,7 +873,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -817,7 +886,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -835,7 +904,7 @@ export interface paths {
     put?: never;
     /**
      * Add a user
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -850,7 +919,7 @@ export interface paths {
             username: string;
             password: string;
             /** @enum {string} */
-            role: 'viewer' | 'operator' | 'admin';
+            role: 'viewer' | 'operator' | 'admin' | 'none';
           };
         };
       };
@@ -865,11 +934,11 @@ export interface paths {
               id: string;
               username: string;
               /** @enum {string} */
-              role: 'viewer' | 'operator' | 'admin';
+              role: 'viewer' | 'operator' | 'admin' | 'none';
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -882,7 +951,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -895,7 +964,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -908,7 +977,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -944,7 +1013,7 @@ export interface paths {
     head?: never;
     /**
      * Change a user's role or disable them
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -959,7 +1028,7 @@ export interface paths {
         content: {
           'application/json': {
             /** @enum {string} */
-            role?: 'viewer' | 'operator' | 'admin';
+            role?: 'viewer' | 'operator' | 'admin' | 'none';
             disabled?: boolean;
           };
         };
@@ -975,15 +1044,16 @@ export interface paths {
               id: string;
               username: string;
               /** @enum {string} */
-              role: 'viewer' | 'operator' | 'admin';
+              role: 'viewer' | 'operator' | 'admin' | 'none';
               disabled: boolean;
+              sso?: boolean;
               locked: boolean;
               /** @description milliseconds since the Unix epoch */
               created_at: number;
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -996,7 +1066,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1009,7 +1079,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1022,7 +1092,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1035,7 +1105,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1063,7 +1133,7 @@ export interface paths {
     put?: never;
     /**
      * Unlock a user locked after too many failed sign-ins (their failures are forgotten)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -1085,7 +1155,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1098,7 +1168,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1111,7 +1181,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1124,7 +1194,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1154,7 +1224,7 @@ export interface paths {
     };
     /**
      * Your API keys (every key for admins)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -1183,10 +1253,14 @@ export interface paths {
               /** @description milliseconds since the Unix epoch */
               revoked_at: number | null;
               owner: string;
+              space_id?: string | null;
+              room_id?: string | null;
+              /** @description milliseconds since the Unix epoch */
+              expires_at?: number | null;
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1199,7 +1273,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1212,7 +1286,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1229,8 +1303,8 @@ export interface paths {
     };
     put?: never;
     /**
-     * Make an API key (shown once) with a role up to your own
-     * @description Needs the viewer role (session cookie or API key).
+     * Make an API key (shown once) with a role up to your own, optionally only for a space or room, optionally expiring
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     post: {
       parameters: {
@@ -1243,8 +1317,17 @@ export interface paths {
         content: {
           'application/json': {
             name: string;
-            /** @enum {string} */
+            /**
+             * @description at most your own (default: your highest)
+             * @enum {string}
+             */
             role?: 'viewer' | 'operator' | 'admin';
+            /** @description the key acts only in this space */
+            space_id?: string;
+            /** @description the key acts only in this room */
+            room_id?: string;
+            /** @description the key stops working at this time (ms) */
+            expires_at?: number;
           };
         };
       };
@@ -1262,12 +1345,16 @@ export interface paths {
               name: string;
               /** @enum {string} */
               role: 'viewer' | 'operator' | 'admin';
+              space_id: string | null;
+              room_id: string | null;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number | null;
               /** @description milliseconds since the Unix epoch */
               created_at: number;
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1280,7 +1367,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1293,8 +1380,21 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
           headers: {
             [name: string]: unknown;
           };
@@ -1326,7 +1426,7 @@ export interface paths {
     post?: never;
     /**
      * Revoke an API key
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -1348,7 +1448,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1361,7 +1461,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1374,7 +1474,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1387,7 +1487,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1400,8 +1500,1973 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/methods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How one signs in here: passwords (on, off, admins only), the identity provider, passkeys
+     * @description Open to anyone.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              local_login: 'on' | 'off' | 'admins';
+              oidc: boolean;
+              passkeys: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/oidc/login': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sign in through the identity provider: redirects the browser to the provider's sign-in
+     * @description Open to anyone.
+     */
+    get: {
+      parameters: {
+        query?: {
+          return_to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description to the provider */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/oidc/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the identity provider sends the browser back: opens the session and redirects into the UI (`/?sso_error=` when it failed)
+     * @description Open to anyone.
+     */
+    get: {
+      parameters: {
+        query?: {
+          code?: string;
+          state?: string;
+          error?: string;
+          error_description?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description into the UI */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start signing in with a passkey: WebAuthn options (any passkey of this site, or those of a user)
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            username?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              challenge_id: string;
+              /** @description for navigator.credentials (WebAuthn JSON) */
+              options: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a passkey (a second factor by itself): sets the session cookie
+     * @description Open to anyone.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge_id: string;
+            /** @description the browser's PublicKeyCredential as JSON (what @simplewebauthn/browser returns) */
+            response: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              user_id: string;
+              username: string;
+              /**
+               * @description the highest role you hold anywhere (null: none yet)
+               * @enum {string|null}
+               */
+              role: 'viewer' | 'operator' | 'admin' | null;
+              /**
+               * @description your role over the whole server (null: roles only in spaces or rooms)
+               * @enum {string|null}
+               */
+              global_role: 'viewer' | 'operator' | 'admin' | null;
+              spaces?: {
+                space_id: string;
+                /** @enum {string} */
+                role: 'viewer' | 'operator' | 'admin';
+              }[];
+              rooms?: {
+                room_id: string;
+                space_id: string;
+                /** @enum {string} */
+                role: 'viewer' | 'operator' | 'admin';
+              }[];
+              method?: string;
+              second_factor_required?: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/policy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The sign-in policy: who needs a second factor, session idle timeout and lifetime
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description who must enrol a second factor (TOTP or a passkey) before doing anything else
+               * @enum {string}
+               */
+              second_factor: 'off' | 'admins' | 'everyone';
+              /** @description a session unused this long ends */
+              session_idle_minutes: number;
+              /** @description a session ends this long after sign-in, used or not */
+              session_lifetime_hours: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change the sign-in policy (audited)
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description who must enrol a second factor (TOTP or a passkey) before doing anything else
+             * @enum {string}
+             */
+            second_factor?: 'off' | 'admins' | 'everyone';
+            /** @description a session unused this long ends */
+            session_idle_minutes?: number;
+            /** @description a session ends this long after sign-in, used or not */
+            session_lifetime_hours?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description who must enrol a second factor (TOTP or a passkey) before doing anything else
+               * @enum {string}
+               */
+              second_factor: 'off' | 'admins' | 'everyone';
+              /** @description a session unused this long ends */
+              session_idle_minutes: number;
+              /** @description a session ends this long after sign-in, used or not */
+              session_lifetime_hours: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/me/second-factors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your second factors: TOTP, recovery codes left, passkeys
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              totp: boolean;
+              recovery_codes_left: number;
+              passkeys: {
+                id: string;
+                name: string;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+                /** @description milliseconds since the Unix epoch */
+                last_used_at: number | null;
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/totp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start TOTP enrolment: a new secret (shown once) for the authenticator app; confirm it with a code
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              secret: string;
+              otpauth_url: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    /**
+     * Turn TOTP off (its recovery codes go with it)
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/totp/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm TOTP with a code from the app: TOTP is on, and the one-time recovery codes are shown once
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              recovery_codes: string[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/passkeys/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start adding a passkey: WebAuthn creation options
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              challenge_id: string;
+              /** @description for navigator.credentials (WebAuthn JSON) */
+              options: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a passkey: the browser’s answer to the creation options
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            challenge_id: string;
+            /** @default passkey */
+            name?: string;
+            /** @description the browser's PublicKeyCredential as JSON (what @simplewebauthn/browser returns) */
+            response: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              name: string;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              last_used_at: number | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/passkeys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove one of your passkeys
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/second-factors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Reset a user's lost second factors (TOTP, recovery codes, passkeys); their sessions end
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your sessions: device, address, last use
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              last_used_at: number;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number;
+              address: string | null;
+              /** @description the browser or client, as it named itself */
+              device: string | null;
+              method: string;
+              current: boolean;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End one of your sessions (this one included)
+     * @description Any signed-in user, for their own account (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A user's sessions
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              last_used_at: number;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number;
+              address: string | null;
+              /** @description the browser or client, as it named itself */
+              device: string | null;
+              method: string;
+              current: boolean;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/users/{id}/sessions/{item}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End a user's session
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          item: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/role-bindings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Roles given to users and identity-provider groups, over everything or in a space or room
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description `config:<n>` for a binding of --oidc-role-map (not deletable) */
+              id: string;
+              user_id: string | null;
+              username: string | null;
+              oidc_group: string | null;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+              space_id: string | null;
+              room_id: string | null;
+              /** @enum {string} */
+              source: 'api' | 'config';
+              /** @description milliseconds since the Unix epoch */
+              created_at: number | null;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Give a user or a group a role, over everything or in a space or room (audited)
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            user_id?: string;
+            oidc_group?: string;
+            /** @enum {string} */
+            role: 'viewer' | 'operator' | 'admin';
+            space_id?: string;
+            room_id?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description `config:<n>` for a binding of --oidc-role-map (not deletable) */
+              id: string;
+              user_id: string | null;
+              username: string | null;
+              oidc_group: string | null;
+              /** @enum {string} */
+              role: 'viewer' | 'operator' | 'admin';
+              space_id: string | null;
+              room_id: string | null;
+              /** @enum {string} */
+              source: 'api' | 'config';
+              /** @description milliseconds since the Unix epoch */
+              created_at: number | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/role-bindings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Take a role binding back (audited)
+     * @description Needs the admin role over the whole server (session cookie or API key).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description no content */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': null;
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
           headers: {
             [name: string]: unknown;
           };
@@ -1428,8 +3493,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Spaces, with your role
-     * @description Needs the viewer role (session cookie or API key).
+     * The spaces you hold a role in (or in one of their rooms), with your role in each (null: in rooms only)
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -1450,12 +3515,12 @@ export interface paths {
               id: string;
               name: string;
               slug: string;
-              /** @enum {string} */
-              role: 'viewer' | 'operator' | 'admin';
+              /** @enum {string|null} */
+              role: 'viewer' | 'operator' | 'admin' | null;
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1468,7 +3533,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1481,7 +3546,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1513,7 +3578,7 @@ export interface paths {
     };
     /**
      * The space's claim token
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -1543,7 +3608,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1556,7 +3621,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1569,7 +3634,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1582,7 +3647,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1604,7 +3669,7 @@ export interface paths {
     head?: never;
     /**
      * Change the claim token's expiry and use limit
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -1641,7 +3706,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1654,7 +3719,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1667,7 +3732,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1680,7 +3745,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1708,7 +3773,7 @@ export interface paths {
     put?: never;
     /**
      * A new claim token; the old one stops working at once
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -1745,7 +3810,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1758,7 +3823,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1771,7 +3836,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1784,7 +3849,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1814,7 +3879,7 @@ export interface paths {
     };
     /**
      * Rooms of a space
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -1845,7 +3910,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1858,7 +3923,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1871,7 +3936,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1884,7 +3949,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1902,7 +3967,7 @@ export interface paths {
     put?: never;
     /**
      * Add a room
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -1939,7 +4004,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -1952,7 +4017,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -1965,7 +4030,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1978,7 +4043,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1991,7 +4056,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2024,7 +4089,7 @@ export interface paths {
     post?: never;
     /**
      * Delete a room (not the default one)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -2046,7 +4111,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2059,7 +4124,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2072,7 +4137,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2085,7 +4150,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2098,7 +4163,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2117,7 +4182,7 @@ export interface paths {
     head?: never;
     /**
      * Rename a room
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -2154,7 +4219,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2167,7 +4232,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2180,7 +4245,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2193,7 +4258,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2206,7 +4271,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2233,7 +4298,7 @@ export interface paths {
     get?: never;
     /**
      * Put a node in a room
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
      */
     put: {
       parameters: {
@@ -2256,7 +4321,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2269,7 +4334,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2282,7 +4347,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2295,7 +4360,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2313,7 +4378,7 @@ export interface paths {
     post?: never;
     /**
      * Take a node out of a room
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -2336,7 +4401,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2349,7 +4414,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2362,7 +4427,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2375,7 +4440,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2388,7 +4453,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2417,7 +4482,7 @@ export interface paths {
     };
     /**
      * Nodes, filtered, a page at a time (100 by default, in host name order)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -2491,7 +4556,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2504,7 +4569,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2517,7 +4582,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2549,7 +4614,7 @@ export interface paths {
     };
     /**
      * Every node that matches the filter, streamed as one JSON array in host name order
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -2621,7 +4686,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2634,7 +4699,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2647,7 +4712,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2679,7 +4744,7 @@ export interface paths {
     };
     /**
      * One node
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -2744,7 +4809,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2757,7 +4822,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2770,7 +4835,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2783,7 +4848,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2802,7 +4867,7 @@ export interface paths {
     post?: never;
     /**
      * Remove a node: its credentials go, its agent is told to stop
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -2824,7 +4889,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2837,7 +4902,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2850,7 +4915,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2863,7 +4928,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2892,7 +4957,7 @@ export interface paths {
     };
     /**
      * Facts, asked of the agent now
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -2930,7 +4995,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -2943,7 +5008,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -2956,7 +5021,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2969,7 +5034,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2982,7 +5047,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3053,7 +5118,7 @@ export interface paths {
     };
     /**
      * Metrics from the agent's own memory (the server keeps no copy)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3085,7 +5150,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3098,7 +5163,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3111,7 +5176,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3124,7 +5189,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3137,7 +5202,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3208,7 +5273,7 @@ export interface paths {
     };
     /**
      * Every node, as the onboarding API names it (streamed, in host name order)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3256,7 +5321,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3269,7 +5334,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3282,7 +5347,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3314,7 +5379,7 @@ export interface paths {
     };
     /**
      * One host (404 once removed)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3364,7 +5429,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3377,7 +5442,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3390,7 +5455,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3403,7 +5468,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3435,7 +5500,7 @@ export interface paths {
     };
     /**
      * The node's chart contexts (what it has charts of), from its agent
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3475,7 +5540,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3488,7 +5553,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3501,7 +5566,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3514,7 +5579,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3527,7 +5592,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3598,7 +5663,7 @@ export interface paths {
     };
     /**
      * One context's points over a time range, from the node's agent
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3638,7 +5703,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3651,7 +5716,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3664,7 +5729,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3677,7 +5742,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3690,7 +5755,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3761,7 +5826,7 @@ export interface paths {
     };
     /**
      * The alert instances the node's agent evaluates, with their status now
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3797,7 +5862,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3810,7 +5875,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3823,7 +5888,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3836,7 +5901,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3849,7 +5914,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3920,7 +5985,7 @@ export interface paths {
     };
     /**
      * The functions the node's agent offers (processes, network connections, mounts, ...)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -3950,7 +6015,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -3963,7 +6028,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3976,7 +6041,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3989,7 +6054,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4002,7 +6067,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4075,7 +6140,7 @@ export interface paths {
     put?: never;
     /**
      * Run one of its functions on the node (body: its parameters) and get its table
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -4117,7 +6182,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4130,7 +6195,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4143,7 +6208,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4156,7 +6221,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4169,7 +6234,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4238,7 +6303,7 @@ export interface paths {
     };
     /**
      * One context of every node in a room (a page of nodes), side by side
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -4292,7 +6357,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4305,7 +6370,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4318,7 +6383,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4331,7 +6396,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4362,8 +6427,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Server-sent events: node presence, claims, repositories, job states and output
-     * @description Needs the viewer role (session cookie or API key).
+     * Server-sent events: node presence, claims, repositories, job states and output — of the nodes you may see (job output: where you are an operator)
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -4383,7 +6448,7 @@ export interface paths {
             'text/event-stream': string;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4396,7 +6461,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4409,7 +6474,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4454,7 +6519,7 @@ export interface paths {
     };
     /**
      * The audit log
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -4503,7 +6568,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4516,7 +6581,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4529,7 +6594,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4561,7 +6626,7 @@ export interface paths {
     };
     /**
      * The fleet at a glance (the home page)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -4627,7 +6692,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4640,7 +6705,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4653,7 +6718,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4685,7 +6750,7 @@ export interface paths {
     };
     /**
      * Alerts, newest first
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -4771,7 +6836,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4784,7 +6849,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4797,7 +6862,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4829,7 +6894,7 @@ export interface paths {
     };
     /**
      * One alert
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the alert the path names (a alert the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -4891,7 +6956,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -4904,7 +6969,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -4917,7 +6982,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4930,7 +6995,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4964,7 +7029,7 @@ export interface paths {
     put?: never;
     /**
      * Acknowledge an alert (no reminders while acknowledged; it still resolves by itself)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the alert the path names (a alert the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -5032,7 +7097,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5045,7 +7110,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5058,7 +7123,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5071,7 +7136,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5084,7 +7149,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5114,7 +7179,7 @@ export interface paths {
     };
     /**
      * Alert rules
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -5167,7 +7232,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5180,7 +7245,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5193,7 +7258,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5211,7 +7276,7 @@ export interface paths {
     put?: never;
     /**
      * Add an alert rule
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -5301,7 +7366,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5314,7 +7379,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5327,7 +7392,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5340,7 +7405,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5370,7 +7435,7 @@ export interface paths {
     };
     /**
      * One alert rule
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -5425,7 +7490,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5438,7 +7503,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5451,7 +7516,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5464,7 +7529,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5483,7 +7548,7 @@ export interface paths {
     post?: never;
     /**
      * Delete an alert rule
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -5505,7 +7570,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5518,7 +7583,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5531,7 +7596,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5544,7 +7609,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5563,7 +7628,7 @@ export interface paths {
     head?: never;
     /**
      * Change an alert rule (fields left out stay as they are)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -5652,7 +7717,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5665,7 +7730,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5678,7 +7743,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5691,7 +7756,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5717,7 +7782,7 @@ export interface paths {
     };
     /**
      * Silences in force or to come
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -5770,7 +7835,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5783,7 +7848,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5796,7 +7861,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5814,7 +7879,7 @@ export interface paths {
     put?: never;
     /**
      * Mute notifications of matching alerts until a time (one node from a later start: a maintenance window)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -5898,7 +7963,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -5911,7 +7976,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -5924,7 +7989,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5937,7 +8002,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5970,7 +8035,7 @@ export interface paths {
     post?: never;
     /**
      * End a silence
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role over the whole server (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -5992,7 +8057,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6005,7 +8070,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6018,7 +8083,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6031,7 +8096,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6060,7 +8125,7 @@ export interface paths {
     };
     /**
      * Notification channels (secrets never shown)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -6097,7 +8162,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6110,7 +8175,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6123,7 +8188,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6141,7 +8206,7 @@ export interface paths {
     put?: never;
     /**
      * Add a notification channel
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -6192,7 +8257,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6205,7 +8270,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6218,7 +8283,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6248,7 +8313,7 @@ export interface paths {
     };
     /**
      * One notification channel
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -6287,7 +8352,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6300,7 +8365,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6313,7 +8378,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6326,7 +8391,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6345,7 +8410,7 @@ export interface paths {
     post?: never;
     /**
      * Delete a channel (rules stop sending to it)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -6367,7 +8432,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6380,7 +8445,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6393,7 +8458,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6406,7 +8471,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6425,7 +8490,7 @@ export interface paths {
     head?: never;
     /**
      * Change a channel's name, config or enabled (config is merged: a secret left out is kept; the type stays)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -6475,7 +8540,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6488,7 +8553,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6501,7 +8566,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6514,7 +8579,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6542,7 +8607,7 @@ export interface paths {
     put?: never;
     /**
      * Send a test notification now and say how it went
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -6568,7 +8633,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6581,7 +8646,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6594,7 +8659,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6607,7 +8672,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6637,7 +8702,7 @@ export interface paths {
     };
     /**
      * A channel's delivery attempts, newest first
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -6670,7 +8735,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6683,7 +8748,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6696,7 +8761,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6709,7 +8774,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6741,7 +8806,7 @@ export interface paths {
     };
     /**
      * The events timeline: state changes of nodes, newest first
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -6799,7 +8864,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6812,7 +8877,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6825,7 +8890,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6857,7 +8922,7 @@ export interface paths {
     };
     /**
      * A host's jobs, newest first (500 at most)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -6917,7 +8982,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -6930,7 +8995,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -6943,7 +9008,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -6956,7 +9021,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -6974,7 +9039,7 @@ export interface paths {
     put?: never;
     /**
      * Run a job on a host (it waits up to a day if the host is offline)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -7167,7 +9232,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7180,7 +9245,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7193,7 +9258,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7206,7 +9271,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7238,7 +9303,7 @@ export interface paths {
     put?: never;
     /**
      * Update the host's agent to the executable this server serves (an agent.update job: download, checksum, trial link, swap, restart; the old one stays if the new one does not come online)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -7305,7 +9370,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7318,7 +9383,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7331,7 +9396,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7344,7 +9409,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7357,7 +9422,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7389,7 +9454,7 @@ export interface paths {
     put?: never;
     /**
      * Update the agents of every node in a room: an agent.update job each; nodes that cannot be updated (Netdata agents, no executable for their platform, already current) are listed with the reason
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -7429,7 +9494,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7442,7 +9507,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7455,7 +9520,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7468,7 +9533,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7497,8 +9562,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One job with its output
-     * @description Needs the viewer role (session cookie or API key).
+     * One job with its output (the output only for an operator on the job's node; a viewer sees its state)
+     * @description Needs the viewer role on the job the path names (a job the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -7563,10 +9628,12 @@ export interface paths {
                 /** @description milliseconds since the Unix epoch */
                 at: number;
               }[];
+              /** @description true: the output is withheld (it needs the operator role on the job's node) */
+              output_withheld?: boolean;
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7579,7 +9646,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7592,7 +9659,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7605,7 +9672,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7639,7 +9706,7 @@ export interface paths {
     put?: never;
     /**
      * Cancel: a queued job never starts, a running one is killed on the host
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the job the path names (a job the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -7665,7 +9732,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7678,7 +9745,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7691,7 +9758,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7704,7 +9771,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7717,7 +9784,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7759,8 +9826,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Server-sent events: the stored output, then new output (log) and state changes (state)
-     * @description Needs the viewer role (session cookie or API key).
+     * Server-sent events: the stored output, then new output (log) and state changes (state); the output only for an operator on the job's node
+     * @description Needs the viewer role on the job the path names (a job the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -7782,7 +9849,7 @@ export interface paths {
             'text/event-stream': string;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7795,7 +9862,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7808,7 +9875,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7821,7 +9888,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7868,7 +9935,7 @@ export interface paths {
     put?: never;
     /**
      * Initialise (or detect) the host's backup repository again
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -7894,7 +9961,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -7907,7 +9974,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -7920,7 +9987,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -7933,7 +10000,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -7946,7 +10013,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7976,7 +10043,7 @@ export interface paths {
     };
     /**
      * A host's source groups
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -8036,7 +10103,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8049,7 +10116,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8062,7 +10129,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8075,7 +10142,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8093,7 +10160,7 @@ export interface paths {
     put?: never;
     /**
      * Add a source group
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -8190,7 +10257,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8203,7 +10270,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8216,7 +10283,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8229,7 +10296,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8242,7 +10309,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8272,7 +10339,7 @@ export interface paths {
     };
     /**
      * One source group
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -8333,7 +10400,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8346,7 +10413,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8359,7 +10426,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8372,7 +10439,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8391,7 +10458,7 @@ export interface paths {
     post?: never;
     /**
      * Delete a source group no schedule uses
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -8414,7 +10481,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8427,7 +10494,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8440,7 +10507,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8453,7 +10520,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8466,7 +10533,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8485,7 +10552,7 @@ export interface paths {
     head?: never;
     /**
      * Change a source group
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -8580,7 +10647,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8593,7 +10660,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8606,7 +10673,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8619,7 +10686,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8632,7 +10699,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -8660,7 +10727,7 @@ export interface paths {
     put?: never;
     /**
      * Back up a source group now
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -8721,7 +10788,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8734,7 +10801,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8747,7 +10814,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8760,7 +10827,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8790,7 +10857,7 @@ export interface paths {
     };
     /**
      * A host's schedules, with their next runs
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -8832,7 +10899,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8845,7 +10912,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8858,7 +10925,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8871,7 +10938,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -8889,7 +10956,7 @@ export interface paths {
     put?: never;
     /**
      * Add a schedule (cron in a time zone)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -8947,7 +11014,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -8960,7 +11027,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -8973,7 +11040,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -8986,7 +11053,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9016,7 +11083,7 @@ export interface paths {
     };
     /**
      * One schedule
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -9059,7 +11126,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9072,7 +11139,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9085,7 +11152,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9098,7 +11165,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9117,7 +11184,7 @@ export interface paths {
     post?: never;
     /**
      * Delete a schedule
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -9140,7 +11207,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9153,7 +11220,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9166,7 +11233,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9179,7 +11246,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9198,7 +11265,7 @@ export interface paths {
     head?: never;
     /**
      * Change a schedule
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -9252,7 +11319,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9265,7 +11332,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9278,7 +11345,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9291,7 +11358,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9319,7 +11386,7 @@ export interface paths {
     put?: never;
     /**
      * Run a schedule's job now (it waits if the host is offline)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -9380,7 +11447,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9393,7 +11460,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9406,7 +11473,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9419,7 +11486,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9450,7 +11517,7 @@ export interface paths {
     get?: never;
     /**
      * Set or change the host's backup repository, then initialise it
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     put: {
       parameters: {
@@ -9519,7 +11586,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9532,7 +11599,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9545,7 +11612,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9558,7 +11625,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9571,7 +11638,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9589,7 +11656,7 @@ export interface paths {
     post?: never;
     /**
      * Remove the host's backup repository (its data stays where it is)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -9611,7 +11678,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9624,7 +11691,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9637,7 +11704,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9650,7 +11717,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9663,7 +11730,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9692,7 +11759,7 @@ export interface paths {
     };
     /**
      * How the host's backups stand: per source group, last success and failure, overdue; last check
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -9749,7 +11816,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9762,7 +11829,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9775,7 +11842,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9788,7 +11855,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9820,7 +11887,7 @@ export interface paths {
     };
     /**
      * The snapshots in the host's repository, newest first (asked of its agent)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -9857,7 +11924,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -9870,7 +11937,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -9883,7 +11950,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -9896,7 +11963,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -9909,7 +11976,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -9967,7 +12034,7 @@ export interface paths {
     };
     /**
      * One directory level of a snapshot (asked of the host's agent)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -10004,7 +12071,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -10017,7 +12084,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -10030,7 +12097,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -10043,7 +12110,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -10056,7 +12123,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10114,7 +12181,7 @@ export interface paths {
     };
     /**
      * Backup plans, oldest first
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -10228,7 +12295,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -10241,7 +12308,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -10254,7 +12321,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -10272,7 +12339,7 @@ export interface paths {
     put?: never;
     /**
      * Create a backup plan for a room or a space; its nodes get it at once
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -10483,7 +12550,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -10496,7 +12563,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -10509,7 +12576,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -10522,7 +12589,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -10552,7 +12619,7 @@ export interface paths {
     };
     /**
      * One backup plan
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the plan the path names (a plan the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -10665,7 +12732,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -10678,7 +12745,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -10691,7 +12758,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -10704,7 +12771,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -10723,7 +12790,7 @@ export interface paths {
     post?: never;
     /**
      * Delete a backup plan: its nodes' plan groups and schedules go (repositories and data stay)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -10745,7 +12812,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -10758,7 +12825,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -10771,7 +12838,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -10784,7 +12851,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -10803,7 +12870,7 @@ export interface paths {
     head?: never;
     /**
      * Change a backup plan; its nodes get the change at once (secrets stay unless given)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role over the whole server (session cookie or API key).
      */
     patch: {
       parameters: {
@@ -10995,7 +13062,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -11008,7 +13075,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -11021,7 +13088,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -11034,7 +13101,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -11062,7 +13129,7 @@ export interface paths {
     put?: never;
     /**
      * Back up every node of the plan now, a few at a time; the jobs created
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the plan the path names (a plan the caller holds no role on is answered 404) (session cookie or API key).
      */
     post: {
       parameters: {
@@ -11130,7 +13197,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -11143,7 +13210,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -11156,7 +13223,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -11169,7 +13236,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -11199,7 +13266,7 @@ export interface paths {
     };
     /**
      * The node's effective backup plan, with where each field comes from
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -11349,7 +13416,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -11362,7 +13429,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -11375,7 +13442,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -11388,7 +13455,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -11405,7 +13472,7 @@ export interface paths {
     };
     /**
      * Set the node's overrides of its backup plan (null: follow the plan)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     put: {
       parameters: {
@@ -11611,7 +13678,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -11624,7 +13691,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -11637,7 +13704,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -11650,7 +13717,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -11663,7 +13730,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -11694,7 +13761,7 @@ export interface paths {
     };
     /**
      * The fleet's backups: every node with its plan, last success and failure, next run, size (CSV with format=csv)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
@@ -11751,7 +13818,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -11764,7 +13831,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -11777,7 +13844,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -11809,7 +13876,7 @@ export interface paths {
     };
     /**
      * The host's repository: sizes, deduplication, snapshots, locks, last check (the last reading when offline)
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -11851,7 +13918,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -11864,7 +13931,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -11877,7 +13944,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -11890,7 +13957,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -11903,7 +13970,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -11961,7 +14028,7 @@ export interface paths {
     };
     /**
      * What changed between two snapshots (restic diff)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -11995,7 +14062,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12008,7 +14075,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12021,7 +14088,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12034,7 +14101,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12047,7 +14114,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12105,7 +14172,7 @@ export interface paths {
     };
     /**
      * Where files matching a pattern are, across snapshots (restic find)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -12139,7 +14206,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12152,7 +14219,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12165,7 +14232,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12178,7 +14245,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12191,7 +14258,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12249,7 +14316,7 @@ export interface paths {
     };
     /**
      * Download a file (format=raw) or a directory (tar or zip) from a snapshot, streamed through the link
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     get: {
       parameters: {
@@ -12275,7 +14342,7 @@ export interface paths {
             'application/octet-stream': string;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12288,7 +14355,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12301,7 +14368,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12314,7 +14381,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12327,7 +14394,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12401,7 +14468,7 @@ export interface paths {
     post?: never;
     /**
      * Forget one snapshot (its data is freed at the next prune)
-     * @description Needs the admin role (session cookie or API key).
+     * @description Needs the admin role on the node the path names (a node the caller holds no role on is answered 404) (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -12464,7 +14531,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12477,7 +14544,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12490,7 +14557,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12503,7 +14570,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12516,7 +14583,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12545,7 +14612,7 @@ export interface paths {
     };
     /**
      * A space's enrollment tokens and their state
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -12582,7 +14649,7 @@ export interface paths {
             }[];
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12595,7 +14662,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12608,7 +14675,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12621,7 +14688,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12639,7 +14706,7 @@ export interface paths {
     put?: never;
     /**
      * Mint a one-time enrollment token for a host (shown once)
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role over the whole server (session cookie or API key).
      */
     post: {
       parameters: {
@@ -12685,7 +14752,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12698,7 +14765,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12711,7 +14778,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12724,7 +14791,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12757,7 +14824,7 @@ export interface paths {
     post?: never;
     /**
      * Revoke an enrollment token
-     * @description Needs the operator role (session cookie or API key).
+     * @description Needs the operator role over the whole server (session cookie or API key).
      */
     delete: {
       parameters: {
@@ -12779,7 +14846,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12792,7 +14859,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -12805,7 +14872,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12818,7 +14885,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -12831,7 +14898,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12900,7 +14967,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -12913,7 +14980,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -12926,7 +14993,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -13018,7 +15085,7 @@ export interface paths {
             'application/json': null;
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13031,7 +15098,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -13044,7 +15111,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -13057,7 +15124,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -13241,7 +15308,7 @@ export interface paths {
                 };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13297,7 +15364,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13310,7 +15377,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -13323,7 +15390,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -13407,7 +15474,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13420,7 +15487,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -13433,7 +15500,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -13500,7 +15567,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13513,7 +15580,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -13526,7 +15593,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -13610,7 +15677,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13623,7 +15690,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -13636,7 +15703,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `not_found` */
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -13679,7 +15746,7 @@ export interface paths {
     };
     /**
      * What the web UI needs to build connect commands
-     * @description Needs the viewer role (session cookie or API key).
+     * @description Needs the viewer role over the whole server (session cookie or API key).
      */
     get: {
       parameters: {
@@ -13704,7 +15771,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `validation_failed`, `bad_url` */
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
         400: {
           headers: {
             [name: string]: unknown;
@@ -13717,7 +15784,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `unauthenticated` */
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
         401: {
           headers: {
             [name: string]: unknown;
@@ -13730,7 +15797,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
         403: {
           headers: {
             [name: string]: unknown;

@@ -30,7 +30,11 @@ import type { snapshotFilesView, snapshotView } from '../../src/protocol/api/vie
 
 // The server's views, as the API answers them (one contract, in src/protocol/api).
 export type { Role } from '../../src/protocol/api/roles.ts';
-export { role, roleAtLeast } from '../../src/protocol/api/roles.ts';
+export { role } from '../../src/protocol/api/roles.ts';
+import { roleAtLeast as atLeast, type Role as RoleName } from '../../src/protocol/api/roles.ts';
+/** Whether a role (null: none held) is at least `need`; the server checks it again on what is acted on. */
+export const roleAtLeast = (have: RoleName | null | undefined, need: RoleName) =>
+  !!have && atLeast(have, need);
 import type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
 export type { EventOf, JobStreamLog, JobStreamState, MusterEvent };
 export type Me = MeView;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { role } from './roles.ts';
+import { ROLES } from './roles.ts';
+
+/** A user's role over the whole server; `none` for a user given roles only in spaces or rooms. */
+export const userRole = z.enum([...ROLES, 'none']);
 
 /** Every password a user is given: by the API, the UI or `muster user add|passwd`. */
 export const password = z.string().min(12, 'at least 12 characters').max(1000);
@@ -11,5 +14,5 @@ export const createUserBody = z.object({
     .max(64)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
   password,
-  role,
+  role: userRole,
 });

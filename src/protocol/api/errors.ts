@@ -35,6 +35,31 @@ export const API_ERRORS = {
     status: 409,
     means: 'your own password is changed with the current one, at PUT /api/me/password',
   },
+  SECOND_FACTOR_REQUIRED: {
+    status: 401,
+    means:
+      'the account has a second factor: send the password again with `totp` (a code or a recovery code), or sign in with a passkey',
+  },
+  SECOND_FACTOR_INVALID: { status: 401, means: 'the code or recovery code is wrong or used already' },
+  SECOND_FACTOR_ENROLMENT: {
+    status: 403,
+    means: 'this server requires a second factor: enrol one (TOTP or a passkey) before anything else',
+  },
+  SECOND_FACTOR_STATE: {
+    status: 409,
+    means: 'the second factor is not in the state this needs (enrolled already, or nothing to confirm)',
+  },
+  LOCAL_LOGIN_OFF: {
+    status: 403,
+    means: 'sign-in with a password is turned off on this server; sign in through the identity provider',
+  },
+  OIDC_FAILED: {
+    status: 401,
+    means: 'the identity provider sign-in failed or was refused; the message says why',
+  },
+  OIDC_OFF: { status: 404, means: 'this server has no identity provider configured' },
+  PASSKEY_INVALID: { status: 401, means: 'the passkey response does not verify' },
+  BINDING_INVALID: { status: 400, means: 'a role binding names neither a user nor a group, or both' },
   API_KEY_ROLE: { status: 403, means: 'an API key cannot have a higher role than its owner' },
   API_KEY_REVOKED: { status: 409, means: 'the API key is revoked already' },
   CROSS_SITE: { status: 403, means: 'a signed-in request from another site, or without JSON, is refused' },

@@ -4,6 +4,7 @@
  * route exists to hand out once (a new API key, a new token).
  */
 import { z } from 'zod';
+import { userRole } from './accounts.ts';
 import { JOB_TYPES } from '../jobs.ts';
 import { backupOptions, retentionPolicy, SCHEDULE_ACTIONS } from '../schedules.ts';
 import { role } from './roles.ts';
@@ -104,7 +105,14 @@ export const jobView = z.object({
 });
 export type JobView = z.infer<typeof jobView>;
 export const jobLogLine = z.object({ seq: z.number(), stream: z.string(), data: z.string(), at: ms });
-export const jobDetailView = jobView.extend({ log: z.string(), log_lines: z.array(jobLogLine) });
+export const jobDetailView = jobView.extend({
+  log: z.string(),
+  log_lines: z.array(jobLogLine),
+  output_withheld: z
+    .boolean()
+    .optional()
+    .describe("true: the output is withheld (it needs the operator role on the job's node)"),
+});
 export type JobDetailView = z.infer<typeof jobDetailView>;
 
 export const sourceGroupView = z.object({
@@ -205,7 +213,12 @@ export const snapshotFilesView = z.object({
   truncated: z.boolean().describe('true when the directory holds more entries than one answer lists'),
 });
 
-export const spaceView = z.object({ id: z.string(), name: z.string(), slug: z.string(), role });
+export const spaceView = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  role: role.nullable(),
+});
 export const roomView = z.object({
   id: z.string(),
   space_id: z.string(),
@@ -247,19 +260,34 @@ export const mintedEnrollmentToken = z.object({
   expires_at_ms: ms,
 });
 
-export const meView = z.object({ user_id: z.string(), username: z.string(), role });
+export const meView = z.object({
+  user_id: z.string(),
+  username: z.string(),
+  role: role.nullable().describe('the highest role you hold anywhere (null: none yet)'),
+  global_role: role
+    .nullable()
+    .describe('your role over the whole server (null: roles only in spaces or rooms)'),
+  spaces: z.array(z.object({ space_id: z.string(), role })).optional(),
+  rooms: z.array(z.object({ room_id: z.string(), space_id: z.string(), role })).optional(),
+  /** How this session was signed in (password, password+totp, passkey, oidc, …). */
+  method: z.string().optional(),
+  /** The server requires a second factor and you have none: enrol one before anything else. */
+  second_factor_required: z.boolean().optional(),
+});
 export type MeView = z.infer<typeof meView>;
 export const userView = z.object({
   id: z.string(),
   username: z.string(),
-  role,
+  role: userRole,
   disabled: z.boolean(),
+  /** Signs in through the identity provider. */
+  sso: z.boolean().optional(),
   /** Locked after too many failed sign-ins in a row; an admin unlocks it. */
   locked: z.boolean(),
   created_at: ms,
 });
 export type UserView = z.infer<typeof userView>;
-export const newUserView = z.object({ id: z.string(), username: z.string(), role });
+export const newUserView = z.object({ id: z.string(), username: z.string(), role: userRole });
 
 export const apiKeyView = z.object({
   id: z.string(),
@@ -269,6 +297,9 @@ export const apiKeyView = z.object({
   last_used_at: nullable(ms),
   revoked_at: nullable(ms),
   owner: z.string(),
+  space_id: z.string().nullable().optional(),
+  room_id: z.string().nullable().optional(),
+  expires_at: nullable(ms).optional(),
 });
 export type ApiKeyView = z.infer<typeof apiKeyView>;
 export const newApiKeyView = z.object({
@@ -276,7 +307,39 @@ export const newApiKeyView = z.object({
   key: z.string().describe('shown once'),
   name: z.string(),
   role,
+  space_id: z.string().nullable(),
+  room_id: z.string().nullable(),
+  expires_at: nullable(ms),
   created_at: ms,
+});
+
+export const sessionView = z.object({
+  id: z.string(),
+  created_at: ms,
+  last_used_at: ms,
+  expires_at: ms,
+  address: z.string().nullable(),
+  device: z.string().nullable().describe('the browser or client, as it named itself'),
+  method: z.string(),
+  current: z.boolean(),
+});
+export const roleBindingView = z.object({
+  id: z.string().describe('`config:<n>` for a binding of --oidc-role-map (not deletable)'),
+  user_id: z.string().nullable(),
+  username: z.string().nullable(),
+  oidc_group: z.string().nullable(),
+  role,
+  space_id: z.string().nullable(),
+  room_id: z.string().nullable(),
+  source: z.enum(['api', 'config']),
+  created_at: nullable(ms),
+});
+export const secondFactorsView = z.object({
+  totp: z.boolean(),
+  recovery_codes_left: z.number(),
+  passkeys: z.array(
+    z.object({ id: z.string(), name: z.string(), created_at: ms, last_used_at: nullable(ms) }),
+  ),
 });
 
 export const auditEventView = z.object({

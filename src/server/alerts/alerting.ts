@@ -1,3 +1,4 @@
+import type { Visible } from '../repos/query-parts.ts';
 import type { Logger } from 'pino';
 import type { OverviewView } from '../../protocol/api/alerts.ts';
 import { SEVERITIES } from '../../protocol/api/alerts.ts';
@@ -161,15 +162,15 @@ export function createAlerting(deps: {
         })),
       );
     },
-    /** The home page. */
-    async overview(): Promise<OverviewView> {
+    /** The home page (of the nodes in `v`'s spaces and rooms, when given). */
+    async overview(v?: Visible): Promise<OverviewView> {
       const now = clock.now();
       const [counts, open, backups, recent, noisiest] = await Promise.all([
-        store.repos.nodes.statusCounts(now - STALE_MS),
-        store.repos.alerts.openCounts(),
-        store.repos.backups.summary(now),
-        timeline.list({ limit: 10 }),
-        store.repos.alerts.noisiest(now - DAY_MS, 5),
+        store.repos.nodes.statusCounts(now - STALE_MS, v),
+        store.repos.alerts.openCounts(v),
+        store.repos.backups.summary(now, v),
+        timeline.list({ limit: 10, ...(v ? { visibleTo: v } : {}) }),
+        store.repos.alerts.noisiest(now - DAY_MS, 5, v),
       ]);
       const of = (s: string) => counts.find((c) => c.status === s);
       const alerts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as OverviewView['alerts'];

@@ -32,6 +32,7 @@ import { backupsMigration } from './migrations/010-backups.ts';
 import { accountLockoutMigration } from './migrations/011-account-lockout.ts';
 import { alertsMigration } from './migrations/012-alerts.ts';
 import { backupPlansMigration } from './migrations/013-backup-plans.ts';
+import { accessMigration } from './migrations/014-access.ts';
 
 export type Db = Kysely<Database>;
 
@@ -364,6 +365,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '011-account-lockout': accountLockoutMigration(),
     '012-alerts': alertsMigration(),
     '013-backup-plans': backupPlansMigration(),
+    '014-access': accessMigration(),
   };
 }
 

@@ -8,9 +8,19 @@ export interface UsersTable {
   id: string;
   username: string;
   password_hash: string;
-  role: 'admin' | 'operator' | 'viewer';
+  /** The role over the whole server; `none` for a user who holds roles only in spaces or rooms. */
+  role: 'admin' | 'operator' | 'viewer' | 'none';
   disabled: number;
   created_at: number;
+  /** `<issuer> <sub>` for a user who signs in through the OpenID provider. */
+  oidc_subject?: string | null;
+  /** The provider's groups at the user's last sign-in (JSON array). */
+  oidc_groups?: string | null;
+  /** The TOTP secret, sealed; and one being enrolled until its first code confirms it. */
+  totp_secret_enc?: string | null;
+  totp_pending_enc?: string | null;
+  /** The last time step a code was accepted for (a code is good once). */
+  totp_last_step?: number | null;
   /** Sign-in failures in a row, from any address (0 after a success or an unlock). */
   failed_logins?: number;
   last_failed_at?: number | null;
@@ -24,6 +34,14 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   source_ip: string | null;
+  last_used_at?: number | null;
+  user_agent?: string | null;
+  /** How the session was opened: password, password+totp, recovery, passkey, oidc. */
+  method?: string | null;
+  /** 1: the user must enrol a second factor before anything else. */
+  restricted?: number;
+  /** The identity provider's ID token of an OpenID sign-in (its end-session endpoint wants it back). */
+  id_token?: string | null;
 }
 export interface ApiKeysTable {
   id: string;
@@ -34,6 +52,44 @@ export interface ApiKeysTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** The key acts only in this space or room (null: wherever its owner may). */
+  space_id?: string | null;
+  room_id?: string | null;
+  expires_at?: number | null;
+}
+export interface RoleBindingsTable {
+  id: string;
+  user_id: string | null;
+  oidc_group: string | null;
+  role: 'admin' | 'operator' | 'viewer';
+  space_id: string | null;
+  room_id: string | null;
+  created_at: number;
+}
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+export interface PasskeysTable {
+  /** The credential id, base64url. */
+  id: string;
+  user_id: string;
+  name: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  counter: number;
+  /** JSON array of the authenticator's transports. */
+  transports: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+export interface AuthChallengesTable {
+  id: string;
+  purpose: 'webauthn_register' | 'webauthn_login' | 'oidc';
+  user_id: string | null;
+  data: string;
+  expires_at: number;
 }
 export interface SpacesTable {
   id: string;
@@ -437,5 +493,9 @@ export interface Database {
   cluster_leases: ClusterLeasesTable;
   used_nonces: UsedNoncesTable;
   server_settings: ServerSettingsTable;
+  role_bindings: RoleBindingsTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  auth_challenges: AuthChallengesTable;
   audit_events: AuditEventsTable;
 }

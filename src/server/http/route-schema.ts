@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import { z } from 'zod';
 import { apiErrorBody, claimErrorBody } from '../../protocol/errors.ts';
+import type { Scope } from '../auth/access-service.ts';
 import type { Role } from '../auth/auth-types.ts';
 import { API_ERRORS } from '../errors.ts';
 import type { AuthGuard } from './auth-guard.ts';
@@ -20,8 +21,11 @@ export const itemParams = idParams.extend({ item: pathId });
 /** Signed-in routes take the session cookie or an API key. */
 const SIGNED_IN: { [scheme: string]: string[] }[] = [{ session: [] }, { apiKey: [] }];
 
-/** Who may call a route: a role (signed in), anyone, or an agent proving its node's credentials. */
-export type Access = Role | 'public' | 'agent';
+/**
+ * Who may call a route: a role (signed in), any signed-in user (their own account), anyone, or an agent proving its
+ * node's credentials.
+ */
+export type Access = Role | 'signed_in' | 'public' | 'agent';
 
 /** The codes an answer of this status may carry (the registry in src/protocol/api/errors.ts). */
 const codesOf = (status: number) =>
@@ -34,6 +38,12 @@ const described = (status: number) =>
 /** A route's schema with its access rule and the error statuses it answers, for validation and the API reference. */
 export interface RouteSpec<S extends FastifySchema> {
   access: Access;
+  /**
+   * Where the role must be held: over the whole server (`global`, the default), anywhere (`any`: the answer shows
+   * only what the caller may see), or on what the path's `:id` names (a node, room, space, job, alert or plan; what
+   * the caller holds nothing on is answered 404, as absent).
+   */
+  scope?: Scope;
   summary: string;
   tags: string[];
   schema: S;
@@ -58,15 +68,25 @@ const plainJson = () => (data: unknown) => JSON.stringify(data);
 export function routeOptions(guard: AuthGuard) {
   return <S extends FastifySchema & { response: Record<number, unknown> }>(spec: RouteSpec<S>) => {
     const signedIn = spec.access !== 'public' && spec.access !== 'agent';
+    const role = spec.access === 'signed_in' || !signedIn ? null : (spec.access as Role);
+    const scope = spec.scope ?? 'global';
     const statuses = [400, ...(signedIn ? [401, 403] : []), ...(spec.errors ?? [])];
     const errors = Object.fromEntries(
       statuses.map((s) => [s, spec.access === 'agent' ? claimErrorBody : described(s)]),
     );
-    const who = signedIn
-      ? `Needs the ${spec.access} role (session cookie or API key).`
-      : spec.access === 'agent'
-        ? "Called by agents with their node's credentials."
-        : 'Open to anyone.';
+    const where =
+      scope === 'global'
+        ? 'over the whole server'
+        : scope === 'any'
+          ? 'anywhere; the answer holds only what the caller may see'
+          : `on the ${scope} the path names (a ${scope} the caller holds no role on is answered 404)`;
+    const who = role
+      ? `Needs the ${role} role ${where} (session cookie or API key).`
+      : spec.access === 'signed_in'
+        ? 'Any signed-in user, for their own account (session cookie or API key).'
+        : spec.access === 'agent'
+          ? "Called by agents with their node's credentials."
+          : 'Open to anyone.';
     return {
       schema: {
         ...spec.schema,
@@ -76,10 +96,17 @@ export function routeOptions(guard: AuthGuard) {
         response: { ...errors, ...spec.schema.response },
         ...(signedIn ? { security: SIGNED_IN } : {}),
         'x-access': spec.access,
+        ...(role ? { 'x-scope': scope } : {}),
       },
-      config: { access: spec.access, ...(spec.perMinute ? perMinute(spec.perMinute) : {}) },
+      config: {
+        access: spec.access,
+        ...(role ? { scope } : {}),
+        ...(spec.perMinute ? perMinute(spec.perMinute) : {}),
+      },
       // Checked as the request arrives, before its body is parsed or validated: no role, no details.
-      ...(signedIn ? { onRequest: guard.require(spec.access as Role) } : {}),
+      ...(signedIn ? { onRequest: guard.require(role ?? 'signed_in') } : {}),
+      // Then the role on what the path names, once its id is parsed.
+      ...(role ? { preHandler: guard.scoped(role, scope) } : {}),
       // A body-less request is validated as an empty object, so defaults apply and the message names fields.
       ...(spec.schema.body ? { preValidation: emptyBodyAsObject } : {}),
       ...(spec.presented ? { serializerCompiler: plainJson } : {}),

@@ -242,7 +242,13 @@ export function createBackupPlanOperations(deps: {
     },
 
     /** The fleet's backups: every node with its plan, last success and failure, next run and repository size. */
-    async fleet(filter: { room_id?: string; plan_id?: string; state?: State }): Promise<FleetBackupsView> {
+    async fleet(filter: {
+      room_id?: string;
+      plan_id?: string;
+      state?: State;
+      /** Only these nodes (a principal's part of the fleet); absent or null: every node. */
+      visible?: ReadonlySet<string> | null;
+    }): Promise<FleetBackupsView> {
       const now = clock.now();
       const data = await store.repos.backupPlans.fleet();
       const inRoom = filter.room_id
@@ -266,6 +272,7 @@ export function createBackupPlanOperations(deps: {
       for (const n of data.nodes) {
         if (n.agent_kind === 'netdata') continue;
         if (inRoom && !inRoom.has(n.id)) continue;
+        if (filter.visible && !filter.visible.has(n.id)) continue;
         const status = statusOf.get(n.id) ?? [];
         const planId = (groupsOf.get(n.id) ?? []).find((g) => g.plan_id !== null)?.plan_id ?? null;
         if (filter.plan_id && planId !== filter.plan_id) continue;

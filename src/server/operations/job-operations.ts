@@ -4,7 +4,8 @@ import { roleAtLeast } from '../../protocol/api/roles.ts';
 import { SYSTEM, type Actor } from '../actor.ts';
 
 /** The server itself, or a user (or API key) with the admin role. */
-const isAdmin = (a: Actor) => a.kind === 'system' || ('role' in a && roleAtLeast(a.role, 'admin'));
+const isAdmin = (a: Actor) =>
+  a.kind === 'system' || ('role' in a && a.role !== null && roleAtLeast(a.role, 'admin'));
 import { AppError } from '../errors.ts';
 import type { JobsService } from '../jobs/jobs-service.ts';
 import type { NodeRepositories } from '../nodes/node-repositories.ts';

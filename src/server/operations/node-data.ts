@@ -34,7 +34,7 @@ export interface RoomNodeData {
 /** Who asks, as the node's agent is told (a Netdata agent applies its own access rules with it). */
 export function callerOf(actor: Actor): DataCaller {
   return actor.kind === 'user' || actor.kind === 'api_key'
-    ? { role: actor.role, user: actor.username, account: actor.userId }
+    ? { role: actor.role ?? 'viewer', user: actor.username, account: actor.userId }
     : undefined;
 }
 

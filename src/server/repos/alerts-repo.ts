@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AlertRulesTable, AlertsTable, SilencesTable } from '../db/schema.ts';
-import { inRoom, olderThan } from './query-parts.ts';
+import { inRoom, olderThan, visibleNode, type Visible } from './query-parts.ts';
 
 export interface AlertFilter {
   limit: number;
@@ -11,6 +11,8 @@ export interface AlertFilter {
   kind?: string;
   node_id?: string;
   room_id?: string;
+  /** Only alerts of nodes in these spaces or rooms. */
+  visibleTo?: Visible;
   /** Older than this (since, id) cursor. */
   before?: { at: number; id: string };
 }
@@ -138,6 +140,8 @@ export function createAlertsRepo(db: Db) {
         ? q.where('alerts.state', '=', f.state as AlertsTable['state'])
         : q.where('alerts.state', '<>', 'pending');
       if (f.severity) q = q.where('alerts.severity', '=', f.severity);
+      const v = f.visibleTo;
+      if (v) q = q.where((eb) => visibleNode(eb, 'alerts.node_id', v));
       if (f.kind) q = q.where('alerts.kind', '=', f.kind);
       if (f.node_id) q = q.where('alerts.node_id', '=', f.node_id);
       const { room_id: room, before } = f;
@@ -146,11 +150,12 @@ export function createAlertsRepo(db: Db) {
       return q.orderBy('alerts.since', 'desc').orderBy('alerts.id', 'desc').limit(f.limit).execute();
     },
     /** Firing and acknowledged alerts by kind and severity, for the metrics and the header. */
-    openCounts: () =>
+    openCounts: (v?: Visible) =>
       db
         .selectFrom('alerts')
         .select(['kind', 'severity', 'state', (eb) => eb.fn.countAll().as('n')])
         .where('state', 'in', ['firing', 'acknowledged'])
+        .$if(!!v, (q) => q.where((eb) => visibleNode(eb, 'alerts.node_id', v!)))
         .groupBy(['kind', 'severity', 'state'])
         .execute(),
     /** The worst open alert of each of these nodes. */
@@ -164,7 +169,7 @@ export function createAlertsRepo(db: Db) {
             .where('state', 'in', ['firing', 'acknowledged'])
             .execute(),
     /** Nodes with the most alerts begun since `since`. */
-    noisiest: (since: number, limit: number) =>
+    noisiest: (since: number, limit: number, v?: Visible) =>
       db
         .selectFrom('alerts')
         .innerJoin('nodes', 'nodes.id', 'alerts.node_id')
@@ -175,6 +180,7 @@ export function createAlertsRepo(db: Db) {
         ])
         .where('alerts.since', '>=', since)
         .where('alerts.state', '<>', 'pending')
+        .$if(!!v, (q) => q.where((eb) => visibleNode(eb, 'alerts.node_id', v!)))
         .groupBy(['alerts.node_id', 'nodes.hostname'])
         .orderBy('n', 'desc')
         .limit(limit)

@@ -17,6 +17,9 @@ export function createApiKeysRepo(db: Db) {
           'api_keys.created_at',
           'api_keys.last_used_at',
           'api_keys.revoked_at',
+          'api_keys.space_id',
+          'api_keys.room_id',
+          'api_keys.expires_at',
           'users.username as owner',
         ])
         .orderBy('api_keys.created_at', 'desc');
@@ -36,6 +39,10 @@ export function createApiKeysRepo(db: Db) {
           'api_keys.role',
           'api_keys.revoked_at',
           'api_keys.last_used_at',
+          'api_keys.space_id',
+          'api_keys.room_id',
+          'api_keys.expires_at',
+          'users.oidc_groups',
           'users.id as user_id',
           'users.username',
           'users.role as user_role',

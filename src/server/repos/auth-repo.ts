@@ -88,14 +88,59 @@ export function createAuthRepo(db: Db) {
         .innerJoin('users', 'users.id', 'sessions.user_id')
         .select([
           'sessions.id as session_id',
+          'sessions.created_at',
           'sessions.expires_at',
+          'sessions.last_used_at',
+          'sessions.restricted',
+          'sessions.method',
           'users.id as user_id',
           'users.username',
           'users.role',
           'users.disabled',
+          'users.oidc_groups',
         ])
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst(),
+    sessionIdToken: async (tokenHash: string) =>
+      (
+        await db
+          .selectFrom('sessions')
+          .select('id_token')
+          .where('token_hash', '=', tokenHash)
+          .executeTakeFirst()
+      )?.id_token ?? null,
+    touchSession: (id: string, at: number) =>
+      db.updateTable('sessions').set({ last_used_at: at }).where('id', '=', id).execute(),
+    /** A user's sessions, most recently used first. */
+    sessionsOf: (userId: string) =>
+      db
+        .selectFrom('sessions')
+        .select([
+          'id',
+          'created_at',
+          'expires_at',
+          'last_used_at',
+          'source_ip',
+          'user_agent',
+          'method',
+          'restricted',
+        ])
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .execute(),
+    findSessionById: (id: string) =>
+      db.selectFrom('sessions').select(['id', 'user_id']).where('id', '=', id).executeTakeFirst(),
+    deleteSessionById: (id: string) => db.deleteFrom('sessions').where('id', '=', id).execute(),
+    unrestrictSessions: (userId: string) =>
+      db.updateTable('sessions').set({ restricted: 0 }).where('user_id', '=', userId).execute(),
+    findUserByOidcSubject: (subject: string) =>
+      db.selectFrom('users').selectAll().where('oidc_subject', '=', subject).executeTakeFirst(),
+    setOidcGroups: (id: string, groups: string[]) =>
+      db
+        .updateTable('users')
+        .set({ oidc_groups: JSON.stringify(groups) })
+        .where('id', '=', id)
+        .execute(),
     updateUser: (id: string, set: Partial<Pick<UsersTable, 'role' | 'disabled'>>) =>
       db.updateTable('users').set(set).where('id', '=', id).execute(),
     deleteSessionsOf: (userId: string) => db.deleteFrom('sessions').where('user_id', '=', userId).execute(),

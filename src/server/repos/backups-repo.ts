@@ -1,3 +1,4 @@
+import { visibleNode, type Visible } from './query-parts.ts';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { BackupStatusTable } from '../db/schema.ts';
@@ -79,7 +80,7 @@ export function createBackupsRepo(db: Db) {
         .limit(limit)
         .execute(),
     /** Source groups by health, and the bytes their last successful backups read (the home page). */
-    async summary(now: number) {
+    async summary(now: number, v?: Visible) {
       const row = await db
         .selectFrom('backup_status')
         .innerJoin('nodes', 'nodes.id', 'backup_status.node_id')
@@ -94,6 +95,7 @@ export function createBackupsRepo(db: Db) {
           sql<number>`coalesce(sum(backup_status.bytes_total), 0)`.as('bytes'),
         ])
         .where('nodes.status', '!=', 'removed')
+        .$if(!!v, (q) => q.where((eb) => visibleNode(eb, 'backup_status.node_id', v!)))
         .executeTakeFirst();
       return {
         total: Number(row?.total ?? 0),

@@ -21,6 +21,12 @@ export function createClusterRepo(db: Db) {
     setting: async (name: string) =>
       (await db.selectFrom('server_settings').select('value').where('name', '=', name).executeTakeFirst())
         ?.value ?? null,
+    putSetting: (name: string, value: string) =>
+      db
+        .insertInto('server_settings')
+        .values({ name, value })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+        .execute(),
     /** Store a setting unless one is there already; the value that is stored afterwards. */
     async settingOnce(name: string, value: string): Promise<string> {
       await db

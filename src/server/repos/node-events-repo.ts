@@ -1,12 +1,14 @@
 import type { Db } from '../db/database.ts';
 import type { NodeEventsTable } from '../db/schema.ts';
-import { inRoom, olderThan } from './query-parts.ts';
+import { inRoom, olderThan, visibleNode, type Visible } from './query-parts.ts';
 
 export interface EventFilter {
   limit: number;
   node_id?: string;
   room_id?: string;
   kind?: string;
+  /** Only events of nodes in these spaces or rooms. */
+  visibleTo?: Visible;
   before?: { at: number; id: string };
 }
 
@@ -37,7 +39,8 @@ export function createNodeEventsRepo(db: Db) {
       let q = db.selectFrom('node_events').selectAll();
       if (f.node_id) q = q.where('node_id', '=', f.node_id);
       if (f.kind) q = q.where('kind', '=', f.kind);
-      const { room_id: room, before } = f;
+      const { room_id: room, before, visibleTo: v } = f;
+      if (v) q = q.where((eb) => visibleNode(eb, 'node_events.node_id', v));
       if (room) q = q.where((eb) => inRoom(eb, 'node_events.node_id', room));
       if (before) q = q.where((eb) => olderThan(eb, 'node_events.at', 'node_events.id', before));
       return q.orderBy('at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();

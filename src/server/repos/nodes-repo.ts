@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { NodeSecretsTable, NodesTable } from '../db/schema.ts';
-import { inRoom } from './query-parts.ts';
+import { inRoom, visibleNode, type Visible } from './query-parts.ts';
 
 export interface NodeFilter {
   spaceId?: string;
@@ -13,6 +13,8 @@ export interface NodeFilter {
   /** The time "overdue" is judged at (the service's clock). */
   now?: number;
   includeRemoved?: boolean;
+  /** Only nodes in these spaces or rooms (a principal whose roles are there); absent: every node. */
+  visibleTo?: Visible;
   limit: number;
   offset: number;
 }
@@ -112,6 +114,8 @@ export function createNodesRepo(db: Db) {
     const { roomId } = f;
     if (roomId) q = q.where((eb) => inRoom(eb, 'nodes.id', roomId));
     if (f.backupOverdue) q = q.where('nodes.backup_due_at', '<=', f.now ?? Date.now());
+    const v = f.visibleTo;
+    if (v) q = q.where((eb) => visibleNode(eb, 'nodes.id', v));
     if (f.q)
       q = q.where((eb) =>
         eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
@@ -213,9 +217,10 @@ export function createNodesRepo(db: Db) {
         .limit(limit)
         .execute(),
     /** Nodes by status, and those offline since before `staleBefore` (the home page). */
-    async statusCounts(staleBefore: number) {
-      const rows = await db
-        .selectFrom('nodes')
+    async statusCounts(staleBefore: number, v?: Visible) {
+      let q = db.selectFrom('nodes');
+      if (v) q = q.where((eb) => visibleNode(eb, 'nodes.id', v));
+      const rows = await q
         .select([
           'status',
           sql<number>`count(*)`.as('n'),

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
 /** The node that `nodeRef` names is in room `roomId` (lists that filter by room: nodes, alerts, events). */
@@ -15,6 +15,30 @@ export function inRoom<TB extends keyof Database>(
       .where(sql.ref<string>('room_nodes.node_id'), '=', sql.ref<string>(nodeRef))
       .where(sql.ref<string>('room_nodes.room_id'), '=', roomId),
   );
+}
+
+/** Where a principal's roles are: rows of nodes outside them are left out of lists. */
+export interface Visible {
+  spaceIds: string[];
+  roomIds: string[];
+}
+
+/** The node that `nodeRef` names is in one of the spaces or rooms (false for none). */
+export function visibleNode<TB extends keyof Database>(
+  eb: ExpressionBuilder<Database, TB>,
+  nodeRef: 'nodes.id' | 'alerts.node_id' | 'node_events.node_id' | 'backup_status.node_id',
+  v: Visible,
+) {
+  const ref = sql.ref<string>(nodeRef);
+  return eb.or([
+    ...(v.spaceIds.length
+      ? [sql<SqlBool>`${ref} in (select id from nodes where space_id in (${sql.join(v.spaceIds)}))`]
+      : []),
+    ...(v.roomIds.length
+      ? [sql<SqlBool>`${ref} in (select node_id from room_nodes where room_id in (${sql.join(v.roomIds)}))`]
+      : []),
+    eb.val(false),
+  ]);
 }
 
 /**

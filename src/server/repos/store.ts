@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/database.ts';
+import { createAccessRepo } from './access-repo.ts';
 import { createAlertsRepo } from './alerts-repo.ts';
 import { createApiKeysRepo } from './api-keys-repo.ts';
 import { createAuditRepo, type AuditEntry } from './audit-repo.ts';
@@ -7,6 +8,7 @@ import { createAuthRepo } from './auth-repo.ts';
 import { createBackupPlansRepo } from './backup-plans-repo.ts';
 import { createBackupsRepo } from './backups-repo.ts';
 import { createClusterRepo } from './cluster-repo.ts';
+import { createFactorsRepo } from './factors-repo.ts';
 import { createJobsRepo } from './jobs-repo.ts';
 import { createNodeEventsRepo } from './node-events-repo.ts';
 import { createNodesRepo } from './nodes-repo.ts';
@@ -17,6 +19,7 @@ import { createTokensRepo } from './tokens-repo.ts';
 
 function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) {
   return {
+    access: createAccessRepo(db),
     alerts: createAlertsRepo(db),
     apiKeys: createApiKeysRepo(db),
     audit: createAuditRepo(db, clock, audited),
@@ -24,6 +27,7 @@ function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => vo
     backupPlans: createBackupPlansRepo(db),
     backups: createBackupsRepo(db),
     cluster: createClusterRepo(db),
+    factors: createFactorsRepo(db),
     jobs: createJobsRepo(db),
     nodes: createNodesRepo(db),
     nodeEvents: createNodeEventsRepo(db),

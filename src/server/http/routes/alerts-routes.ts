@@ -17,7 +17,7 @@ import {
   silenceView,
 } from '../../../protocol/api/alerts.ts';
 import type { Alerting } from '../../alerts/alerting.ts';
-import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { actorOf, visibleTo, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, patchBody, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
 
 const optionalId = z.string().min(1).max(100).nullable().optional();
@@ -114,16 +114,18 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       '/api/overview',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'The fleet at a glance (the home page)',
         tags,
         schema: { response: { 200: overviewView } },
       }),
-      async () => deps.alerting.overview(),
+      async (req) => deps.alerting.overview(visibleTo(req)),
     );
     app.get(
       '/api/alerts',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Alerts, newest first',
         tags,
         schema: { querystring: alertQuery, response: { 200: alertPage } },
@@ -131,13 +133,18 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       async (req) => {
         const { before, ...q } = req.query;
         const c = parseCursor(before);
-        return engine.list({ ...q, ...(c ? { before: { at: c.t, id: c.id } } : {}) });
+        return engine.list({
+          ...q,
+          ...(c ? { before: { at: c.t, id: c.id } } : {}),
+          visibleTo: visibleTo(req),
+        });
       },
     );
     app.get(
       '/api/alerts/:id',
       route({
         access: 'viewer',
+        scope: 'alert',
         summary: 'One alert',
         tags,
         schema: { params: idParams, response: { 200: alertView } },
@@ -149,6 +156,7 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       '/api/alerts/:id/ack',
       route({
         access: 'operator',
+        scope: 'alert',
         summary: 'Acknowledge an alert (no reminders while acknowledged; it still resolves by itself)',
         tags,
         schema: {
@@ -352,6 +360,7 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       '/api/events/history',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'The events timeline: state changes of nodes, newest first',
         tags,
         schema: { querystring: historyQuery, response: { 200: eventPage } },
@@ -359,7 +368,11 @@ export function alertsRoutes(deps: { alerting: Alerting; guard: AuthGuard }): Fa
       async (req) => {
         const { before, ...q } = req.query;
         const c = parseCursor(before);
-        return timeline.list({ ...q, ...(c ? { before: { at: c.t, id: c.id } } : {}) });
+        return timeline.list({
+          ...q,
+          ...(c ? { before: { at: c.t, id: c.id } } : {}),
+          visibleTo: visibleTo(req),
+        });
       },
     );
   };

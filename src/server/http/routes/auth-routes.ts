@@ -1,13 +1,14 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createUserBody, password } from '../../../protocol/api/accounts.ts';
+import { createUserBody, password, userRole } from '../../../protocol/api/accounts.ts';
 import { apiKeyView, meView, newApiKeyView, newUserView, userView } from '../../../protocol/api/views.ts';
 import type { ApiKeyService } from '../../auth/api-keys.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
-import { role, SESSION_COOKIE, SESSION_TTL_MS } from '../../auth/auth-types.ts';
+import { role, SESSION_COOKIE } from '../../auth/auth-types.ts';
+import type { Oidc } from '../../auth/oidc.ts';
 import { AppError } from '../../errors.ts';
-import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { actorOf, isGlobalAdmin, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
 
 /** A failed login answers only after this delay, so password guessing is slow even below the rate limit. */
@@ -16,14 +17,36 @@ export const FAILED_LOGIN_DELAY_MS = 1000;
 export const loginBody = z.object({
   username: z.string().min(1).max(200),
   password: z.string().min(1).max(1000),
+  totp: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('with a second factor on: a code from the authenticator app, or a recovery code'),
 });
 const changeOwnPasswordBody = z.object({
   current_password: z.string().min(1).max(1000),
   new_password: password,
 });
 const resetPasswordBody = z.object({ password });
-const updateUserBody = z.object({ role: role.optional(), disabled: z.boolean().optional() }).strict();
-const createApiKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: role.optional() });
+const updateUserBody = z.object({ role: userRole.optional(), disabled: z.boolean().optional() }).strict();
+const createApiKeyBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: role.optional().describe('at most your own (default: your highest)'),
+  space_id: z.string().max(100).optional().describe('the key acts only in this space'),
+  room_id: z.string().max(100).optional().describe('the key acts only in this room'),
+  expires_at: z.number().int().positive().optional().describe('the key stops working at this time (ms)'),
+});
+
+/** Sets the session cookie; the server ends the session by the sign-in policy, whatever the cookie's age. */
+export const sessionCookieSetter = (secure: boolean) => (reply: FastifyReply, token: string) =>
+  void reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure,
+    path: '/',
+    maxAge: (90 * 24 * 3600_000) / 1000,
+  });
 
 /** Login, logout, the signed-in user, users (admins) and API keys. */
 export function authRoutes(deps: {
@@ -32,18 +55,13 @@ export function authRoutes(deps: {
   guard: AuthGuard;
   secureCookies: boolean;
   loginPerMinute: number;
+  oidc: Oidc | null;
+  publicUrl: string | null;
 }): FastifyPluginAsyncZod {
   const { auth, apiKeys } = deps;
   const route = routeOptions(deps.guard);
   const tags = ['users and keys'];
-  const setSessionCookie = (reply: FastifyReply, token: string) =>
-    void reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: deps.secureCookies,
-      path: '/',
-      maxAge: SESSION_TTL_MS / 1000,
-    });
+  const setSessionCookie = sessionCookieSetter(deps.secureCookies);
   return async (app) => {
     app.post(
       '/api/auth/login',
@@ -52,14 +70,26 @@ export function authRoutes(deps: {
         summary: 'Sign in: sets the session cookie',
         tags,
         schema: { body: loginBody, response: { 200: meView } },
-        errors: [401, 429],
+        errors: [401, 403, 429],
         perMinute: deps.loginPerMinute,
       }),
       async (req, reply) => {
         try {
-          const { token, user } = await auth.login(req.body.username, req.body.password, req.ip);
+          const { token, user, restricted } = await auth.login(
+            req.body.username,
+            req.body.password,
+            { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
+            req.body.totp,
+          );
           setSessionCookie(reply, token);
-          return { user_id: user.id, username: user.username, role: user.role };
+          const global = user.role === 'none' ? null : user.role;
+          return {
+            user_id: user.id,
+            username: user.username,
+            role: global,
+            global_role: global,
+            second_factor_required: restricted,
+          };
         } catch (err) {
           await new Promise((r) => setTimeout(r, FAILED_LOGIN_DELAY_MS));
           throw err;
@@ -69,29 +99,59 @@ export function authRoutes(deps: {
 
     app.post(
       '/api/auth/logout',
-      route({ access: 'public', summary: 'Sign out', tags, schema: { response: { 204: noContent } } }),
+      route({
+        access: 'public',
+        summary:
+          "Sign out. A session opened through the identity provider answers 200 with the provider's end-session URL to send the browser to (when it has one)",
+        tags,
+        schema: {
+          response: { 200: z.object({ end_session_url: z.string() }), 204: noContent },
+        },
+      }),
       async (req, reply) => {
         const token = req.cookies[SESSION_COOKIE];
+        const method = req.principal?.method;
         // A session that is still valid ends with its record; an expired or unknown cookie changes nothing.
-        if (token) await auth.logout(token, req.principal?.via === 'session' ? actorOf(req) : null);
+        const idToken = token
+          ? await auth.logout(token, req.principal?.via === 'session' ? actorOf(req) : null)
+          : null;
         void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        if (method === 'oidc' && deps.oidc) {
+          const back = `${deps.publicUrl ?? `${req.protocol}://${req.host}`}/`;
+          const url = await deps.oidc.endSessionUrl(idToken, back);
+          if (url) return reply.code(200).send({ end_session_url: url });
+        }
         return sendNoContent(reply);
       },
     );
 
     app.get(
       '/api/me',
-      route({ access: 'viewer', summary: 'The signed-in user', tags, schema: { response: { 200: meView } } }),
+      route({
+        access: 'signed_in',
+        summary: 'The signed-in user, with the roles they hold and where',
+        tags,
+        schema: { response: { 200: meView } },
+      }),
       async (req) => {
-        const a = actorOf(req);
-        return { user_id: a.userId, username: a.username, role: a.role };
+        const p = req.principal!;
+        return {
+          user_id: p.userId,
+          username: p.username,
+          role: p.role,
+          global_role: p.grants.global,
+          spaces: [...p.grants.spaces].map(([space_id, role]) => ({ space_id, role })),
+          rooms: [...p.grants.rooms].map(([room_id, r]) => ({ room_id, space_id: r.spaceId, role: r.role })),
+          method: p.method ?? (p.via === 'api_key' ? 'api_key' : 'password'),
+          second_factor_required: p.restricted ?? false,
+        };
       },
     );
 
     app.put(
       '/api/me/password',
       route({
-        access: 'viewer',
+        access: 'signed_in',
         summary:
           'Change your own password (the current one is required); every session of yours ends and this one gets a new cookie',
         tags,
@@ -183,36 +243,41 @@ export function authRoutes(deps: {
       '/api/api-keys',
       route({
         access: 'viewer',
-        summary: 'Make an API key (shown once) with a role up to your own',
+        scope: 'any',
+        summary:
+          'Make an API key (shown once) with a role up to your own, optionally only for a space or room, optionally expiring',
         tags,
         schema: { body: createApiKeyBody, response: { 201: newApiKeyView } },
+        errors: [404],
       }),
       async (req, reply) =>
-        reply.code(201).send(await apiKeys.create(actorOf(req), req.body.name, req.body.role)),
+        reply.code(201).send(await apiKeys.create(actorOf(req), req.principal!.grants, req.body)),
     );
 
     app.get(
       '/api/api-keys',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Your API keys (every key for admins)',
         tags,
         schema: { response: { 200: z.array(apiKeyView) } },
       }),
-      async (req) => apiKeys.list(actorOf(req)),
+      async (req) => apiKeys.list(actorOf(req), isGlobalAdmin(req)),
     );
 
     app.delete(
       '/api/api-keys/:id',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Revoke an API key',
         tags,
         schema: { params: idParams, response: { 204: noContent } },
         errors: [404, 409],
       }),
       async (req, reply) => {
-        await apiKeys.revoke(actorOf(req), req.params.id);
+        await apiKeys.revoke(actorOf(req), req.params.id, isGlobalAdmin(req));
         return sendNoContent(reply);
       },
     );

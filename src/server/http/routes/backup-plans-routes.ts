@@ -18,6 +18,7 @@ import { LINK_METHODS } from '../../../protocol/link-methods.ts';
 import type { BackupPlansService } from '../../backups/backup-plans-service.ts';
 import type { BackupPlanOperations } from '../../operations/backup-plan-operations.ts';
 import { presentJob } from '../../jobs/jobs-service.ts';
+import { roleInRoom, seesSpace } from '../../auth/grants.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
 
@@ -92,6 +93,7 @@ export function backupPlansRoutes(deps: {
       '/api/backup-plans',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Backup plans, oldest first',
         tags,
         schema: {
@@ -102,11 +104,17 @@ export function backupPlansRoutes(deps: {
           response: { 200: z.array(backupPlanView) },
         },
       }),
-      async (req) =>
-        plans.list({
-          ...(req.query.space_id ? { space_id: req.query.space_id } : {}),
-          ...(req.query.room_id ? { room_id: req.query.room_id } : {}),
-        }),
+      async (req) => {
+        const g = req.principal!.grants;
+        return (
+          await plans.list({
+            ...(req.query.space_id ? { space_id: req.query.space_id } : {}),
+            ...(req.query.room_id ? { room_id: req.query.room_id } : {}),
+          })
+        ).filter((p) =>
+          p.room_id ? roleInRoom(g, p.room_id, p.space_id) !== null : seesSpace(g, p.space_id),
+        );
+      },
     );
     app.post(
       '/api/backup-plans',
@@ -124,6 +132,7 @@ export function backupPlansRoutes(deps: {
       '/api/backup-plans/:id',
       route({
         access: 'viewer',
+        scope: 'plan',
         summary: 'One backup plan',
         tags,
         schema: { params: idParams, response: { 200: backupPlanView } },
@@ -160,6 +169,7 @@ export function backupPlansRoutes(deps: {
       '/api/backup-plans/:id/run',
       route({
         access: 'operator',
+        scope: 'plan',
         summary: 'Back up every node of the plan now, a few at a time; the jobs created',
         tags,
         schema: {
@@ -180,6 +190,7 @@ export function backupPlansRoutes(deps: {
       '/api/nodes/:id/backup-plan',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "The node's effective backup plan, with where each field comes from",
         tags,
         schema: { params: idParams, response: { 200: effectivePlanView } },
@@ -191,6 +202,7 @@ export function backupPlansRoutes(deps: {
       '/api/nodes/:id/backup-plan',
       route({
         access: 'operator',
+        scope: 'node',
         summary: "Set the node's overrides of its backup plan (null: follow the plan)",
         tags,
         schema: { params: idParams, body: planOverridesBody, response: { 200: effectivePlanView } },
@@ -202,6 +214,7 @@ export function backupPlansRoutes(deps: {
       '/api/backups',
       route({
         access: 'viewer',
+        scope: 'any',
         summary:
           "The fleet's backups: every node with its plan, last success and failure, next run, size (CSV with format=csv)",
         tags,
@@ -220,6 +233,7 @@ export function backupPlansRoutes(deps: {
           ...(req.query.room_id ? { room_id: req.query.room_id } : {}),
           ...(req.query.plan_id ? { plan_id: req.query.plan_id } : {}),
           ...(req.query.state ? { state: req.query.state } : {}),
+          visible: await deps.guard.access.visibleNodes(req.principal!.grants),
         });
         if (req.query.format !== 'csv') return view;
         return reply
@@ -232,6 +246,7 @@ export function backupPlansRoutes(deps: {
       '/api/hosts/:id/repository/stats',
       route({
         access: 'viewer',
+        scope: 'node',
         summary:
           "The host's repository: sizes, deduplication, snapshots, locks, last check (the last reading when offline)",
         tags,
@@ -244,6 +259,7 @@ export function backupPlansRoutes(deps: {
       '/api/hosts/:id/snapshots/diff',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'What changed between two snapshots (restic diff)',
         tags,
         schema: {
@@ -259,6 +275,7 @@ export function backupPlansRoutes(deps: {
       '/api/hosts/:id/snapshots/find',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Where files matching a pattern are, across snapshots (restic find)',
         tags,
         schema: {
@@ -277,6 +294,7 @@ export function backupPlansRoutes(deps: {
       '/api/hosts/:id/snapshots/:snapshot/download',
       route({
         access: 'operator',
+        scope: 'node',
         summary:
           'Download a file (format=raw) or a directory (tar or zip) from a snapshot, streamed through the link',
         tags,
@@ -314,6 +332,7 @@ export function backupPlansRoutes(deps: {
       '/api/hosts/:id/snapshots/:snapshot',
       route({
         access: 'admin',
+        scope: 'node',
         summary: 'Forget one snapshot (its data is freed at the next prune)',
         tags,
         schema: {

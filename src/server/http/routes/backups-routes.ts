@@ -80,6 +80,7 @@ export function backupsRoutes(deps: {
         // Where a host sends its backups, and what restores read, is the admin's: an operator who could point it
         // at a repository of their own could read any file of the host and write any file back.
         access: 'admin',
+        scope: 'node',
         summary: "Set or change the host's backup repository, then initialise it",
         tags,
         schema: {
@@ -98,6 +99,7 @@ export function backupsRoutes(deps: {
       '/api/hosts/:id/repository',
       route({
         access: 'admin',
+        scope: 'node',
         summary: "Remove the host's backup repository (its data stays where it is)",
         tags,
         schema: { params: idParams, response: { 204: noContent } },
@@ -112,6 +114,7 @@ export function backupsRoutes(deps: {
       '/api/hosts/:id/backups',
       route({
         access: 'viewer',
+        scope: 'node',
         summary:
           "How the host's backups stand: per source group, last success and failure, overdue; last check",
         tags,
@@ -127,6 +130,7 @@ export function backupsRoutes(deps: {
       '/api/hosts/:id/snapshots',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "The snapshots in the host's repository, newest first (asked of its agent)",
         tags,
         schema: { params: idParams, querystring: snapshotsQuery, response: { 200: z.array(snapshotView) } },
@@ -143,6 +147,7 @@ export function backupsRoutes(deps: {
       '/api/hosts/:id/snapshots/:snapshot/files',
       route({
         access: 'operator',
+        scope: 'node',
         summary: "One directory level of a snapshot (asked of the host's agent)",
         tags,
         schema: {

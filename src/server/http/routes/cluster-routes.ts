@@ -31,6 +31,7 @@ export function clusterRoutes(deps: {
       '/api/cluster',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Server replicas and the links each holds',
         tags: ['server'],
         schema: { response: { 200: clusterView } },

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { jobDetailView, jobView } from '../../../protocol/api/views.ts';
@@ -9,10 +10,19 @@ import { presentJob, type JobsService } from '../../jobs/jobs-service.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
 import type { AgentUpdates } from '../../operations/agent-updates.ts';
 import type { JobOperations } from '../../operations/job-operations.ts';
+import { roleAtLeast } from '../../auth/auth-types.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { eventStream, idParams, routeOptions } from '../route-schema.ts';
 
 const ENDED = (state: string) => state !== 'queued' && state !== 'running';
+
+/** Job output (shell output included) is for operators on the job's node; a viewer sees the job's state. */
+const mayReadOutput = (req: FastifyRequest) => {
+  const role = req.scopedRole ?? req.principal?.role ?? null;
+  return role !== null && roleAtLeast(role, 'operator');
+};
+const withheldFrom = <J extends { log: string; log_lines: unknown[] }>(req: FastifyRequest, job: J) =>
+  mayReadOutput(req) ? job : { ...job, log: '', log_lines: [], output_withheld: true };
 
 /** Jobs of a host, one job with its full output (and its live stream), cancel, and the repository probe. */
 export function jobsRoutes(deps: {
@@ -32,6 +42,7 @@ export function jobsRoutes(deps: {
       '/api/hosts/:id/jobs',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "A host's jobs, newest first (500 at most)",
         tags,
         schema: { params: idParams, response: { 200: z.array(jobView) } },
@@ -47,6 +58,7 @@ export function jobsRoutes(deps: {
       '/api/hosts/:id/jobs',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Run a job on a host (it waits up to a day if the host is offline)',
         tags,
         schema: { params: idParams, body: jobRequest, response: { 201: jobView } },
@@ -70,6 +82,7 @@ export function jobsRoutes(deps: {
       '/api/hosts/:id/agent-update',
       route({
         access: 'operator',
+        scope: 'node',
         summary:
           "Update the host's agent to the executable this server serves (an agent.update job: download, checksum, trial link, swap, restart; the old one stays if the new one does not come online)",
         tags,
@@ -86,6 +99,7 @@ export function jobsRoutes(deps: {
       '/api/rooms/:id/agent-update',
       route({
         access: 'operator',
+        scope: 'room',
         summary:
           'Update the agents of every node in a room: an agent.update job each; nodes that cannot be updated (Netdata agents, no executable for their platform, already current) are listed with the reason',
         tags,
@@ -108,18 +122,21 @@ export function jobsRoutes(deps: {
       '/api/jobs/:id',
       route({
         access: 'viewer',
-        summary: 'One job with its output',
+        scope: 'job',
+        summary:
+          "One job with its output (the output only for an operator on the job's node; a viewer sees its state)",
         tags,
         schema: { params: idParams, response: { 200: jobDetailView } },
         errors: [404],
       }),
-      async (req) => jobs.get(req.params.id),
+      async (req) => withheldFrom(req, await jobs.get(req.params.id)),
     );
 
     app.post(
       '/api/jobs/:id/cancel',
       route({
         access: 'operator',
+        scope: 'job',
         summary: 'Cancel: a queued job never starts, a running one is killed on the host',
         tags,
         schema: {
@@ -138,7 +155,9 @@ export function jobsRoutes(deps: {
       '/api/jobs/:id/stream',
       route({
         access: 'viewer',
-        summary: 'Server-sent events: the stored output, then new output (log) and state changes (state)',
+        scope: 'job',
+        summary:
+          "Server-sent events: the stored output, then new output (log) and state changes (state); the output only for an operator on the job's node",
         tags,
         schema: { params: idParams, response: { 200: eventStream } },
         errors: [404, 429],
@@ -158,8 +177,9 @@ export function jobsRoutes(deps: {
         }
         const stream = deps.streams.open(req, reply, actorOf(req).userId);
         stream.onEnd(unsubscribe);
+        const seesOutput = mayReadOutput(req);
         let lastSeq = -1;
-        for (const l of job.log_lines) {
+        for (const l of seesOutput ? job.log_lines : []) {
           stream.send('log', { seq: l.seq, stream: l.stream, data: l.data });
           lastSeq = l.seq;
         }
@@ -169,6 +189,7 @@ export function jobsRoutes(deps: {
         const handle = (e: MusterEvent) => {
           if (ended) return;
           if (e.type === 'job.log' && e.job_id === id && e.seq > lastSeq) {
+            if (!seesOutput) return;
             lastSeq = e.seq;
             stream.send('log', { seq: e.seq, stream: e.stream, data: e.data });
           } else if (e.type === 'job.state' && e.job_id === id) {
@@ -188,6 +209,7 @@ export function jobsRoutes(deps: {
       '/api/hosts/:id/repo/probe',
       route({
         access: 'operator',
+        scope: 'node',
         summary: "Initialise (or detect) the host's backup repository again",
         tags,
         schema: {

@@ -71,6 +71,7 @@ export function nodeDataRoutes(deps: {
       '/api/nodes/:id/contexts',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "The node's chart contexts (what it has charts of), from its agent",
         tags,
         schema: { params: idParams, response: { 200: contextsAnswer } },
@@ -83,6 +84,7 @@ export function nodeDataRoutes(deps: {
       '/api/nodes/:id/data',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "One context's points over a time range, from the node's agent",
         tags,
         schema: { params: idParams, querystring: dataQuery, response: { 200: dataAnswer } },
@@ -95,6 +97,7 @@ export function nodeDataRoutes(deps: {
       '/api/nodes/:id/alerts',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "The alert instances the node's agent evaluates, with their status now",
         tags,
         schema: { params: idParams, response: { 200: alertsAnswer } },
@@ -107,6 +110,7 @@ export function nodeDataRoutes(deps: {
       '/api/nodes/:id/functions',
       route({
         access: 'operator',
+        scope: 'node',
         summary: "The functions the node's agent offers (processes, network connections, mounts, ...)",
         tags,
         schema: { params: idParams, response: { 200: functionsAnswer } },
@@ -119,6 +123,7 @@ export function nodeDataRoutes(deps: {
       '/api/nodes/:id/functions/:name',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Run one of its functions on the node (body: its parameters) and get its table',
         tags,
         schema: {
@@ -136,6 +141,7 @@ export function nodeDataRoutes(deps: {
       '/api/rooms/:id/data',
       route({
         access: 'viewer',
+        scope: 'room',
         summary: 'One context of every node in a room (a page of nodes), side by side',
         tags,
         schema: { params: idParams, querystring: roomQuery, response: { 200: roomData } },

@@ -8,7 +8,7 @@ import type { LinkPort } from '../../link/link-port.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
 import type { RemoveNode } from '../../operations/remove-node.ts';
 import type { SpacesService } from '../../spaces/spaces-service.ts';
-import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { actorOf, visibleTo, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
 
 const filterQuery = z.object({
@@ -85,6 +85,7 @@ export function nodesRoutes(deps: {
       '/api/nodes',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Nodes, filtered, a page at a time (100 by default, in host name order)',
         tags,
         schema: { querystring: listQuery, response: { 200: z.array(nodeView) } },
@@ -99,6 +100,7 @@ export function nodesRoutes(deps: {
           status: q.status,
           q: q.q,
           backupOverdue: q.backup === 'overdue',
+          visibleTo: visibleTo(req),
           limit: q.limit,
           offset: q.offset,
         });
@@ -111,6 +113,7 @@ export function nodesRoutes(deps: {
       '/api/nodes/export',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Every node that matches the filter, streamed as one JSON array in host name order',
         tags,
         schema: {
@@ -135,6 +138,7 @@ export function nodesRoutes(deps: {
             status: q.status,
             q: q.q,
             backupOverdue: q.backup === 'overdue',
+            visibleTo: visibleTo(req),
           }),
         );
       },
@@ -144,6 +148,7 @@ export function nodesRoutes(deps: {
       '/api/nodes/:id',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: 'One node',
         tags,
         schema: { params: idParams, response: { 200: nodeView } },
@@ -156,6 +161,7 @@ export function nodesRoutes(deps: {
       '/api/nodes/:id/facts',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: 'Facts, asked of the agent now',
         tags,
         schema: { params: idParams, response: { 200: LINK_METHODS.facts.result } },
@@ -171,6 +177,7 @@ export function nodesRoutes(deps: {
       '/api/nodes/:id/metrics',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "Metrics from the agent's own memory (the server keeps no copy)",
         tags,
         schema: {
@@ -194,6 +201,7 @@ export function nodesRoutes(deps: {
       '/api/nodes/:id',
       route({
         access: 'admin',
+        scope: 'node',
         summary: 'Remove a node: its credentials go, its agent is told to stop',
         tags,
         schema: { params: idParams, response: { 204: noContent } },
@@ -209,6 +217,7 @@ export function nodesRoutes(deps: {
       '/api/hosts',
       route({
         access: 'viewer',
+        scope: 'any',
         summary: 'Every node, as the onboarding API names it (streamed, in host name order)',
         tags,
         schema: {
@@ -221,13 +230,15 @@ export function nodesRoutes(deps: {
         },
         presented: true,
       }),
-      async (_req, reply) => sendPages(reply, mapPages(nodes.exportPages({}), asHost)),
+      async (req, reply) =>
+        sendPages(reply, mapPages(nodes.exportPages({ visibleTo: visibleTo(req) }), asHost)),
     );
 
     app.get(
       '/api/hosts/:id',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: 'One host (404 once removed)',
         tags,
         schema: { params: idParams, response: { 200: hostView } },

@@ -58,6 +58,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/source-groups',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "A host's source groups",
         tags,
         schema: { params: idParams, response: { 200: z.array(sourceGroupView) } },
@@ -72,6 +73,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/source-groups',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Add a source group',
         tags,
         schema: { params: idParams, body: groupBody, response: { 201: sourceGroupView } },
@@ -84,6 +86,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/source-groups/:item',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: 'One source group',
         tags,
         schema: { params: itemParams, response: { 200: sourceGroupView } },
@@ -95,6 +98,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/source-groups/:item',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Change a source group',
         tags,
         schema: { params: itemParams, body: patchBody(groupBody), response: { 200: sourceGroupView } },
@@ -106,6 +110,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/source-groups/:item',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Delete a source group no schedule uses',
         tags,
         schema: { params: itemParams, response: { 204: noContent } },
@@ -120,6 +125,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/source-groups/:item/backup',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Back up a source group now',
         tags,
         schema: { params: itemParams, response: { 202: jobView } },
@@ -135,6 +141,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/schedules',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: "A host's schedules, with their next runs",
         tags,
         schema: { params: idParams, response: { 200: z.array(scheduleView) } },
@@ -148,6 +155,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/schedules',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Add a schedule (cron in a time zone)',
         tags,
         schema: { params: idParams, body: scheduleBody, response: { 201: scheduleView } },
@@ -160,6 +168,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/schedules/:item',
       route({
         access: 'viewer',
+        scope: 'node',
         summary: 'One schedule',
         tags,
         schema: { params: itemParams, response: { 200: scheduleView } },
@@ -171,6 +180,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/schedules/:item',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Change a schedule',
         tags,
         schema: { params: itemParams, body: patchBody(scheduleBody), response: { 200: scheduleView } },
@@ -182,6 +192,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/schedules/:item',
       route({
         access: 'operator',
+        scope: 'node',
         summary: 'Delete a schedule',
         tags,
         schema: { params: itemParams, response: { 204: noContent } },
@@ -196,6 +207,7 @@ export function schedulesRoutes(deps: {
       '/api/hosts/:id/schedules/:item/run',
       route({
         access: 'operator',
+        scope: 'node',
         summary: "Run a schedule's job now (it waits if the host is offline)",
         tags,
         schema: { params: itemParams, response: { 202: jobView } },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { roomView, spaceTokenView, spaceView } from '../../../protocol/api/views.ts';
 import type { SpacesService } from '../../spaces/spaces-service.ts';
 import type { TokensService } from '../../tokens/tokens-service.ts';
+import { roleInSpace, seesSpace } from '../../auth/grants.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
 
@@ -39,13 +40,22 @@ export function spacesRoutes(deps: {
       '/api/spaces',
       route({
         access: 'viewer',
-        summary: 'Spaces, with your role',
+        scope: 'any',
+        summary:
+          'The spaces you hold a role in (or in one of their rooms), with your role in each (null: in rooms only)',
         tags,
         schema: { response: { 200: z.array(spaceView) } },
       }),
       async (req) => {
-        const role = actorOf(req).role;
-        return (await spaces.listSpaces()).map((s) => ({ id: s.id, name: s.name, slug: s.slug, role }));
+        const g = req.principal!.grants;
+        return (await spaces.listSpaces())
+          .filter((s) => seesSpace(g, s.id))
+          .map((s) => ({
+            id: s.id,
+            name: s.name,
+            slug: s.slug,
+            role: roleInSpace(g, s.id),
+          }));
       },
     );
 
@@ -53,6 +63,7 @@ export function spacesRoutes(deps: {
       '/api/spaces/:id/claim-token',
       route({
         access: 'admin',
+        scope: 'space',
         summary: "The space's claim token",
         tags,
         schema: { params: idParams, response: { 200: spaceTokenView } },
@@ -68,6 +79,7 @@ export function spacesRoutes(deps: {
       '/api/spaces/:id/claim-token/rotate',
       route({
         access: 'admin',
+        scope: 'space',
         summary: 'A new claim token; the old one stops working at once',
         tags,
         schema: { params: idParams, body: tokenLimits, response: { 200: spaceTokenView } },
@@ -83,6 +95,7 @@ export function spacesRoutes(deps: {
       '/api/spaces/:id/claim-token',
       route({
         access: 'admin',
+        scope: 'space',
         summary: "Change the claim token's expiry and use limit",
         tags,
         schema: { params: idParams, body: tokenLimits, response: { 200: spaceTokenView } },
@@ -98,18 +111,24 @@ export function spacesRoutes(deps: {
       '/api/spaces/:id/rooms',
       route({
         access: 'viewer',
+        scope: 'space',
         summary: 'Rooms of a space',
         tags,
         schema: { params: idParams, response: { 200: z.array(roomView) } },
         errors: [404],
       }),
-      async (req) => spaces.roomViews(req.params.id),
+      async (req) => {
+        const g = req.principal!.grants;
+        const all = roleInSpace(g, req.params.id) !== null;
+        return (await spaces.roomViews(req.params.id)).filter((r) => all || g.rooms.has(r.id));
+      },
     );
 
     app.post(
       '/api/spaces/:id/rooms',
       route({
         access: 'admin',
+        scope: 'space',
         summary: 'Add a room',
         tags,
         schema: { params: idParams, body: roomBody, response: { 201: roomView } },
@@ -123,6 +142,7 @@ export function spacesRoutes(deps: {
       '/api/rooms/:id',
       route({
         access: 'admin',
+        scope: 'room',
         summary: 'Rename a room',
         tags,
         schema: { params: idParams, body: roomBody, response: { 200: roomView } },
@@ -135,6 +155,7 @@ export function spacesRoutes(deps: {
       '/api/rooms/:id',
       route({
         access: 'admin',
+        scope: 'room',
         summary: 'Delete a room (not the default one)',
         tags,
         schema: { params: idParams, response: { 204: noContent } },
@@ -151,12 +172,14 @@ export function spacesRoutes(deps: {
       '/api/rooms/:id/nodes/:nodeId',
       route({
         access: 'admin',
+        scope: 'room',
         summary: 'Put a node in a room',
         tags,
         schema: { params: roomNodeParams, response: { 204: noContent } },
         errors: [404],
       }),
       async (req, reply) => {
+        await deps.guard.requireOnNode(req, req.params.nodeId, 'admin');
         await spaces.addNode(actorOf(req), req.params.id, req.params.nodeId);
         await deps.plans.membershipChanged(actorOf(req), req.params.nodeId);
         return sendNoContent(reply);
@@ -167,12 +190,14 @@ export function spacesRoutes(deps: {
       '/api/rooms/:id/nodes/:nodeId',
       route({
         access: 'admin',
+        scope: 'room',
         summary: 'Take a node out of a room',
         tags,
         schema: { params: roomNodeParams, response: { 204: noContent } },
         errors: [404, 409],
       }),
       async (req, reply) => {
+        await deps.guard.requireOnNode(req, req.params.nodeId, 'viewer');
         await spaces.removeNode(actorOf(req), req.params.id, req.params.nodeId);
         await deps.plans.membershipChanged(actorOf(req), req.params.nodeId);
         return sendNoContent(reply);
