@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { addUser, login, request, useTestServer } from './helpers.ts';
-import { RULES } from './route-rules.ts';
+import { addUser, login, request, simulatedIdentity, useTestServer, userPassword } from './helpers.ts';
+import { RULES, SCOPES } from './route-rules.ts';
 
 const RANK = { signed_in: 1, viewer: 1, operator: 2, admin: 3 } as const;
 /** Answers that never end (server-sent events): only the refusals are checked. */
@@ -67,5 +67,99 @@ describe('role x route matrix, generated from the server’s own route table', (
       }
     }
     assert.ok(cases > 300, `${cases} cases`);
+  });
+
+  test('scoped: an operator of room A, against every route, never reaches room B’s things nor sees them in a list', async () => {
+    const admin = await login(server);
+    const room = async (name: string) =>
+      (
+        await request(server, 'POST', `/api/spaces/${server.spaceId}/rooms`, {
+          cookie: admin,
+          body: { name },
+        })
+      ).json<{ id: string }>().id;
+    const roomA = await room('matrix-a');
+    const roomB = await room('matrix-b');
+    const [simA, simB] = [await simulatedIdentity(server), await simulatedIdentity(server)];
+    server.defer(() => [simA, simB].forEach((s) => s.remove()));
+    await request(server, 'PUT', `/api/rooms/${roomA}/nodes/${simA.id}`, { cookie: admin });
+    await request(server, 'PUT', `/api/rooms/${roomB}/nodes/${simB.id}`, { cookie: admin });
+    const planB = (
+      await request(server, 'POST', '/api/backup-plans', {
+        cookie: admin,
+        body: {
+          name: 'plan-b',
+          room_id: roomB,
+          paths: ['/srv/data'],
+          schedule: { cron: '0 2 * * *' },
+          retention: { keep_daily: 7 },
+          repository: { template: '/srv/restic/{hostname}' },
+        },
+      })
+    ).json<{ id: string }>().id;
+    const user = (
+      await request(server, 'POST', '/api/users', {
+        cookie: admin,
+        body: { username: 'm-scoped', password: userPassword('m-scoped'), role: 'none' },
+      })
+    ).json<{ id: string }>().id;
+    await request(server, 'POST', '/api/role-bindings', {
+      cookie: admin,
+      body: { user_id: user, role: 'operator', room_id: roomA },
+    });
+    const cookie = await login(server, 'm-scoped', userPassword('m-scoped'));
+    const key = (
+      await request(server, 'POST', '/api/api-keys', {
+        cookie,
+        body: { name: 'k', role: 'operator', room_id: roomA },
+      })
+    ).json<{ key: string }>().key;
+    const scoped: { name: string; cookie?: string; headers: Record<string, string> }[] = [
+      { name: 'room-A operator session', cookie, headers: {} },
+      { name: 'room-A operator key', headers: { authorization: `Bearer ${key}` } },
+    ];
+    const B: Record<string, string> = { node: simB.id, room: roomB, plan: planB };
+    const secrets = [simB.id, roomB, planB];
+    let cases = 0;
+    for (const r of server.services.routes) {
+      const k = `${r.method} ${r.url}`;
+      const rule = RULES[k];
+      if (rule !== 'viewer' && rule !== 'operator' && rule !== 'admin') continue;
+      const scope = SCOPES[k] ?? 'global';
+      const body = ['POST', 'PUT', 'PATCH'].includes(r.method) ? { body: {} } : {};
+      const target = B[scope] ?? (scope === 'space' ? server.spaceId : randomUUID());
+      const path = r.url.replace(':id', target).replace(/:\w+/g, () => randomUUID());
+      for (const p of scoped) {
+        if (STREAMS.has(k) && scope === 'any') continue;
+        const res = await request(server, r.method, path, { cookie: p.cookie, headers: p.headers, ...body });
+        cases++;
+        const what = `${p.name}: ${k} as ${path}: ${res.status} ${res.text.slice(0, 200)}`;
+        if (scope === 'global' || RANK[rule] > RANK.operator || (scope === 'space' && rule !== 'viewer'))
+          assert.equal(res.status, 403, what);
+        else if (scope === 'any' || scope === 'space') {
+          // A list answers; a route of one's own things (an API key) finds no such random id.
+          assert.ok(![401, 403].includes(res.status) && (res.status !== 404 || r.url.includes(':')), what);
+          for (const s of secrets) assert.ok(!res.text.includes(s), `${what}: leaks ${s}`);
+        } else assert.equal(res.status, 404, `${what}: room B's ${scope} must be absent`);
+        // Room A's node answers (whatever the route then says of the request).
+        if (scope === 'node' && RANK[rule] <= RANK.operator && !STREAMS.has(k)) {
+          const a = await request(
+            server,
+            r.method,
+            r.url.replace(':id', simA.id).replace(/:\w+/g, () => randomUUID()),
+            {
+              cookie: p.cookie,
+              headers: p.headers,
+              ...body,
+            },
+          );
+          assert.ok(
+            ![401, 403].includes(a.status) && !a.text.includes(`node ${simA.id} does not exist`),
+            `${p.name}: ${k} on room A's node: ${a.status} ${a.text.slice(0, 200)}`,
+          );
+        }
+      }
+    }
+    assert.ok(cases > 200, `${cases} cases`);
   });
 });

@@ -74,6 +74,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The server's error code (`second_factor_required`, …), when it sent one. */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -120,9 +122,11 @@ export async function ok<D, E>(pending: Promise<Success<D> | Failure<E>>): Promi
 }
 
 function failure<E>(r: Failure<E>): ApiError {
+  const e = r.error as { code?: unknown } | undefined;
   return new ApiError(
     r.response.status,
     errorMessage(r.error) ?? `${r.response.status} ${r.response.statusText}`,
+    typeof e?.code === 'string' ? e.code : null,
   );
 }
 

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { answer, client, ok, ApiError, roleAtLeast, setUnauthenticatedHandler, type Me } from './api.ts';
+import { startAuthentication } from '@simplewebauthn/browser';
+import { answer, client, ApiError, roleAtLeast, setUnauthenticatedHandler, type Me } from './api.ts';
 import { ErrorText, field, Link, navigate } from './components.tsx';
 import { useOpenAlerts } from './alerts-data.ts';
 import { AlertsPage } from './pages/alerts.tsx';
@@ -15,7 +16,7 @@ import { RoomsPage } from './pages/rooms.tsx';
 import { RoomChartsPage } from './pages/room-charts.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { UsersPage } from './pages/users.tsx';
-import { AccountPage, NotFoundPage } from './pages/account.tsx';
+import { AccountPage, NotFoundPage, SecondFactors } from './pages/account.tsx';
 import './styles.css';
 
 function usePath() {
@@ -28,9 +29,32 @@ function usePath() {
   return path;
 }
 
+/** Sign in with a passkey of this site (any of them, or one of this user's), through the browser. */
+async function passkeySignIn(username?: string): Promise<Me> {
+  const { challenge_id, options } = await answer(
+    client.POST('/api/auth/passkey/options', { body: username ? { username } : {} }),
+  );
+  const response = await startAuthentication({
+    optionsJSON: options as unknown as Parameters<typeof startAuthentication>[0]['optionsJSON'],
+  });
+  return answer(
+    client.POST('/api/auth/passkey', {
+      body: { challenge_id, response: response as unknown as Record<string, unknown> },
+    }),
+  );
+}
+
 function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
-  const [error, setError] = useState<unknown>(null);
+  const ssoError = new URLSearchParams(location.search).get('sso_error');
+  const [error, setError] = useState<unknown>(ssoError ? new Error(ssoError) : null);
   const [busy, setBusy] = useState(false);
+  /** The password was right and the account has a second factor: the code is asked for. */
+  const [second, setSecond] = useState<{ username: string; password: string; totp: boolean } | null>(null);
+  const [methods, setMethods] = useState<{ local_login: string; oidc: boolean } | null>(null);
+  useEffect(() => {
+    answer(client.GET('/api/auth/methods')).then(setMethods, () => undefined);
+  }, []);
+  const local = methods?.local_login !== 'off';
   return (
     <main class="signin">
       <form
@@ -39,36 +63,78 @@ function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           const f = new FormData(e.currentTarget);
           setBusy(true);
           setError(null);
+          const username = second?.username ?? field(f, 'username');
+          const password = second?.password ?? field(f, 'password');
           try {
             onSignedIn(
               await answer(
                 client.POST('/api/auth/login', {
-                  body: { username: field(f, 'username'), password: field(f, 'password') },
+                  body: { username, password, ...(second ? { totp: field(f, 'totp') } : {}) },
                 }),
               ),
             );
           } catch (err) {
-            setError(
-              err instanceof ApiError && err.status === 401 ? new Error('Wrong user name or password.') : err,
-            );
+            const code = err instanceof ApiError ? err.code : null;
+            if (code === 'second_factor_required') {
+              const totp = err instanceof Error && err.message.includes('totp');
+              setSecond({ username, password, totp });
+            } else
+              setError(
+                code === 'unauthenticated' ? new Error('Wrong user name or password.') : err,
+              );
           } finally {
             setBusy(false);
           }
         }}
       >
         <h1>Muster</h1>
-        <label>
-          User name
-          <input name="username" autoComplete="username" required autoFocus />
-        </label>
-        <label>
-          Password
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
+        {!second && local && (
+          <>
+            <label>
+              User name
+              <input name="username" autoComplete="username webauthn" required autoFocus />
+            </label>
+            <label>
+              Password
+              <input name="password" type="password" autoComplete="current-password" required />
+            </label>
+          </>
+        )}
+        {second?.totp && (
+          <label>
+            Code from your authenticator app (or a recovery code)
+            <input name="totp" autoComplete="one-time-code" inputMode="numeric" required autoFocus />
+          </label>
+        )}
+        {second && !second.totp && <p>This account signs in with its passkey.</p>}
         <ErrorText error={error} />
-        <button class="primary" type="submit" disabled={busy}>
-          Sign in
+        {(local || second) && (second?.totp ?? true) && (
+          <button class="primary" type="submit" disabled={busy}>
+            {second ? 'Verify' : 'Sign in'}
+          </button>
+        )}
+        <button
+          type="button"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(null);
+            try {
+              onSignedIn(await passkeySignIn(second?.username));
+            } catch (err) {
+              setError(err);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          Use a passkey
         </button>
+        {methods?.oidc && (
+          <a class="button" href={`/api/auth/oidc/login?return_to=${encodeURIComponent(location.pathname)}`}>
+            Single sign-on
+          </a>
+        )}
       </form>
     </main>
   );
@@ -82,9 +148,33 @@ function App() {
     answer(client.GET('/api/me')).then(setMe, () => setMe(null));
   }, []);
   if (me === undefined) return <p class="loading">Loading…</p>;
-  if (me === null) return <SignIn onSignedIn={setMe} />;
+  if (me === null) return <SignIn onSignedIn={(m) => answer(client.GET('/api/me')).then(setMe, () => setMe(m))} />;
+  if (me.second_factor_required) return <EnrolFirst me={me} onSignedOut={() => setMe(null)} />;
 
   return <SignedIn me={me} path={path} onSignedOut={() => setMe(null)} />;
+}
+
+/** The server requires a second factor and this user has none: they enrol one before anything else. */
+function EnrolFirst({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
+  return (
+    <main class="signin">
+      <h1>Muster</h1>
+      <p>
+        This server requires a second factor. Add one, {me.username}, then{' '}
+        <a href="/">continue</a>.
+      </p>
+      <SecondFactors />
+      <button
+        type="button"
+        onClick={async () => {
+          await client.POST('/api/auth/logout').catch(() => null);
+          onSignedOut();
+        }}
+      >
+        Sign out
+      </button>
+    </main>
+  );
 }
 
 /** The pages of a signed-in user, with the header (and its count of open alerts). */
@@ -144,12 +234,18 @@ function SignedIn({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut
           <Link href="/account" class={path === '/account' ? 'current' : ''}>
             {me.username}
           </Link>{' '}
-          <span class="role">({me.role})</span>
+          <span class="role">({me.global_role ?? (me.role ? `${me.role} in rooms` : 'no role yet')})</span>
         </span>
         <button
           type="button"
           onClick={async () => {
-            await ok(client.POST('/api/auth/logout')).catch(() => undefined);
+            const r = await client.POST('/api/auth/logout').catch(() => null);
+            // A session of the identity provider ends there too, when the provider has an end-session page.
+            const end = (r?.data as { end_session_url?: string } | undefined)?.end_session_url;
+            if (end) {
+              location.assign(end);
+              return;
+            }
             onSignedOut();
             navigate('/');
           }}

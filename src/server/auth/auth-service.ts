@@ -54,9 +54,13 @@ export function createAuthService(deps: {
   const dummyHash = argon2.hash('not-a-real-password', ARGON2);
   const guard = createSignInGuard({ store, clock });
 
-  /** A new login session for a user; returns the raw token for the cookie (only its hash is stored). */
+  /**
+   * A new login session for a user, living `lifetimeHours` (the policy's, read before the caller's transaction);
+   * returns the raw token for the cookie (only its hash is stored).
+   */
   async function startSession(
     r: Repos,
+    lifetimeHours: number,
     userId: string,
     from: SignInFrom,
     method: SignInMethod,
@@ -65,13 +69,12 @@ export function createAuthService(deps: {
   ): Promise<string> {
     const token = newSecret('mss_');
     const now = clock.now();
-    const p = await policy.get();
     await r.auth.insertSession({
       id: randomUUID(),
       user_id: userId,
       token_hash: sha256Hex(token),
       created_at: now,
-      expires_at: now + p.session_lifetime_hours * 3600_000,
+      expires_at: now + lifetimeHours * 3600_000,
       source_ip: from.ip,
       user_agent: from.userAgent?.slice(0, 300) ?? null,
       last_used_at: now,
@@ -108,9 +111,11 @@ export function createAuthService(deps: {
         'this account is locked after failed sign-ins; an admin unlocks it',
       );
     const actor: Actor = { kind: 'user', userId: user.id, username: user.username, role: null, ip: from.ip };
+    // Read before the transaction: SQLite has one connection, which the transaction holds.
+    const lifetime = (await policy.get()).session_lifetime_hours;
     const token = await store.transaction(async (r) => {
       await r.audit.record(actor, 'auth.login', null, { username: user.username, method });
-      return startSession(r, user.id, from, method, false, idToken);
+      return startSession(r, lifetime, user.id, from, method, false, idToken);
     });
     return { token, user: { id: user.id, username: user.username } };
   }
@@ -195,11 +200,13 @@ export function createAuthService(deps: {
         role: null,
         ip: from.ip,
       };
+      // Read before the transaction: SQLite has one connection, which the transaction holds.
+      const lifetime = (await policy.get()).session_lifetime_hours;
       const token = await store.transaction(async (r) => {
         if (failures > 0) await r.auth.clearFailures(user.id);
         // The second factor's use is in the record: the method names it (a recovery code included).
         await r.audit.record(actor, 'auth.login', null, { username: user.username, method });
-        return startSession(r, user.id, from, method, restricted);
+        return startSession(r, lifetime, user.id, from, method, restricted);
       });
       return { token, user: { id: user.id, username: user.username, role: user.role }, restricted };
     },
@@ -363,6 +370,8 @@ export function createAuthService(deps: {
         throw new AppError('FORBIDDEN', "only admins set another user's password");
       }
       const hash = await argon2.hash(password, ARGON2);
+      // Read before the transaction: SQLite has one connection, which the transaction holds.
+      const lifetime = (await policy.get()).session_lifetime_hours;
       const token = await store.transaction(async (r) => {
         await r.auth.setPassword(userId, hash);
         await r.auth.deleteSessionsOf(userId);
@@ -378,7 +387,13 @@ export function createAuthService(deps: {
           { username: user.username },
         );
         return own
-          ? startSession(r, userId, { ip: 'ip' in actor ? actor.ip : null, userAgent: null }, 'password')
+          ? startSession(
+              r,
+              lifetime,
+              userId,
+              { ip: 'ip' in actor ? actor.ip : null, userAgent: null },
+              'password',
+            )
           : null;
       });
       deps.onPasswordChanged?.(user.username);

@@ -5,6 +5,7 @@ import { API_KEY_PREFIX, type ApiKeyService } from '../auth/api-keys.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { roleAtLeast, SESSION_COOKIE, type Principal, type Role } from '../auth/auth-types.ts';
 import { AppError } from '../errors.ts';
+import { canonicalId } from '../../protocol/ids.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,7 +72,9 @@ export function createAuthGuard(auth: AuthService, apiKeys: ApiKeyService, acces
           req.scopedRole = p.role;
           return;
         }
-        const id = (req.params as { id?: string } | undefined)?.id;
+        const raw = (req.params as { id?: string } | undefined)?.id;
+        // Not validated yet: a UUID in any letter case is the same thing.
+        const id = raw === undefined ? undefined : (canonicalId(raw) ?? raw);
         const held = await access.roleOn(p.grants, scope, id);
         if (scope === 'global') {
           if (!held || !roleAtLeast(held, need))

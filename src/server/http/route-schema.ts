@@ -105,10 +105,13 @@ export function routeOptions(guard: AuthGuard) {
       },
       // Checked as the request arrives, before its body is parsed or validated: no role, no details.
       ...(signedIn ? { onRequest: guard.require(role ?? 'signed_in') } : {}),
-      // Then the role on what the path names, once its id is parsed.
-      ...(role ? { preHandler: guard.scoped(role, scope) } : {}),
-      // A body-less request is validated as an empty object, so defaults apply and the message names fields.
-      ...(spec.schema.body ? { preValidation: emptyBodyAsObject } : {}),
+      // Then the role on what the path names, before the request is validated: what the caller may not see is
+      // absent whatever else the request says. A body-less request is validated as an empty object, so defaults
+      // apply and the message names fields.
+      preValidation: [
+        ...(role ? [guard.scoped(role, scope)] : []),
+        ...(spec.schema.body ? [emptyBodyAsObject] : []),
+      ],
       ...(spec.presented ? { serializerCompiler: plainJson } : {}),
     };
   };

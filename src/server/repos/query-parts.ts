@@ -37,7 +37,8 @@ export function visibleNode<TB extends keyof Database>(
     ...(v.roomIds.length
       ? [sql<SqlBool>`${ref} in (select node_id from room_nodes where room_id in (${sql.join(v.roomIds)}))`]
       : []),
-    eb.val(false),
+    // Nothing else: no row (a literal, which every dialect binds).
+    sql<SqlBool>`1 = 0`,
   ]);
 }
 
