@@ -78,10 +78,7 @@ function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             if (code === 'second_factor_required') {
               const totp = err instanceof Error && err.message.includes('totp');
               setSecond({ username, password, totp });
-            } else
-              setError(
-                code === 'unauthenticated' ? new Error('Wrong user name or password.') : err,
-              );
+            } else setError(code === 'unauthenticated' ? new Error('Wrong user name or password.') : err);
           } finally {
             setBusy(false);
           }
@@ -148,7 +145,8 @@ function App() {
     answer(client.GET('/api/me')).then(setMe, () => setMe(null));
   }, []);
   if (me === undefined) return <p class="loading">Loading…</p>;
-  if (me === null) return <SignIn onSignedIn={(m) => answer(client.GET('/api/me')).then(setMe, () => setMe(m))} />;
+  if (me === null)
+    return <SignIn onSignedIn={(m) => answer(client.GET('/api/me')).then(setMe, () => setMe(m))} />;
   if (me.second_factor_required) return <EnrolFirst me={me} onSignedOut={() => setMe(null)} />;
 
   return <SignedIn me={me} path={path} onSignedOut={() => setMe(null)} />;
@@ -160,8 +158,7 @@ function EnrolFirst({ me, onSignedOut }: { me: Me; onSignedOut: () => void }) {
     <main class="signin">
       <h1>Muster</h1>
       <p>
-        This server requires a second factor. Add one, {me.username}, then{' '}
-        <a href="/">continue</a>.
+        This server requires a second factor. Add one, {me.username}, then <a href="/">continue</a>.
       </p>
       <SecondFactors />
       <button

@@ -34,12 +34,10 @@ export function SecondFactors() {
         {factors.totp ? (
           <>
             <p>
-              On. {factors.recovery_codes_left} recovery code{factors.recovery_codes_left === 1 ? '' : 's'} left.
+              On. {factors.recovery_codes_left} recovery code{factors.recovery_codes_left === 1 ? '' : 's'}{' '}
+              left.
             </p>
-            <button
-              type="button"
-              onClick={() => ok(client.DELETE('/api/me/totp')).then(reload, setError)}
-            >
+            <button type="button" onClick={() => ok(client.DELETE('/api/me/totp')).then(reload, setError)}>
               Turn off
             </button>
           </>
@@ -48,19 +46,19 @@ export function SecondFactors() {
             class="inline"
             onSubmit={(e) => {
               e.preventDefault();
-              answer(client.POST('/api/me/totp/confirm', { body: { code: field(e.currentTarget, 'code') } })).then(
-                (r) => {
-                  setCodes(r.recovery_codes);
-                  setEnrolling(null);
-                  void reload();
-                },
-                setError,
-              );
+              answer(
+                client.POST('/api/me/totp/confirm', { body: { code: field(e.currentTarget, 'code') } }),
+              ).then((r) => {
+                setCodes(r.recovery_codes);
+                setEnrolling(null);
+                void reload();
+              }, setError);
             }}
           >
             <p>
-              Add this secret to your authenticator app: <code data-testid="totp-secret">{enrolling.secret}</code>{' '}
-              (or open <a href={enrolling.otpauth_url}>this link</a> on the device that has it).
+              Add this secret to your authenticator app:{' '}
+              <code data-testid="totp-secret">{enrolling.secret}</code> (or open{' '}
+              <a href={enrolling.otpauth_url}>this link</a> on the device that has it).
             </p>
             <label>
               Code from the app
