@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { answer, client, ok, role, type Me, type User } from '../api.ts';
+import { userRole } from '../../../src/protocol/api/accounts.ts';
 import { Card, ErrorText, field, when, Head, useAction } from '../components.tsx';
 
 export function UsersPage({ me }: { me: Me }) {
@@ -30,16 +31,18 @@ export function UsersPage({ me }: { me: Me }) {
                         ok(
                           client.PATCH('/api/users/{id}', {
                             params: { path: { id: u.id } },
-                            body: { role: role.parse(e.currentTarget.value) },
+                            body: { role: userRole.parse(e.currentTarget.value) },
                           }),
                         ),
                       )
                     }
                   >
+                    <option value="none">none (roles in rooms only)</option>
                     <option value="viewer">viewer</option>
                     <option value="operator">operator</option>
                     <option value="admin">admin</option>
                   </select>
+                  {u.sso && <span class="hint"> single sign-on</span>}
                 </td>
                 <td>{u.disabled ? 'disabled' : u.locked ? 'locked (failed sign-ins)' : 'active'}</td>
                 <td>{when(u.created_at)}</td>
@@ -63,6 +66,21 @@ export function UsersPage({ me }: { me: Me }) {
                       </button>{' '}
                       <button type="button" onClick={() => setResetting(u)}>
                         Set password
+                      </button>{' '}
+                      <button
+                        type="button"
+                        title="Remove their authenticator app, recovery codes and passkeys (a lost device)"
+                        onClick={() =>
+                          act(() =>
+                            ok(
+                              client.DELETE('/api/users/{id}/second-factors', {
+                                params: { path: { id: u.id } },
+                              }),
+                            ),
+                          )
+                        }
+                      >
+                        Reset second factors
                       </button>
                       {u.locked && (
                         <>
@@ -135,7 +153,7 @@ export function UsersPage({ me }: { me: Me }) {
                   body: {
                     username: field(f, 'username'),
                     password: field(f, 'password'),
-                    role: role.parse(field(f, 'role')),
+                    role: userRole.parse(field(f, 'role')),
                   },
                 }),
               ),
@@ -153,6 +171,7 @@ export function UsersPage({ me }: { me: Me }) {
           <label>
             Role
             <select name="role">
+              <option value="none">none (roles in rooms only)</option>
               <option value="viewer">viewer</option>
               <option value="operator">operator</option>
               <option value="admin">admin</option>
@@ -167,6 +186,130 @@ export function UsersPage({ me }: { me: Me }) {
           password, ends their sessions. Your own password is under Account.
         </p>
       </Card>
+      <RoleBindings users={users} />
     </>
+  );
+}
+
+type Binding = {
+  id: string;
+  username: string | null;
+  oidc_group: string | null;
+  role: string;
+  space_id: string | null;
+  room_id: string | null;
+  source: 'api' | 'config';
+};
+
+/** Roles held in one room or space (or everywhere), by a user or by an identity provider's group. */
+function RoleBindings({ users }: { users: User[] }) {
+  const [bindings, setBindings] = useState<Binding[]>([]);
+  const [rooms, setRooms] = useState<{ id: string; name: string }[]>([]);
+  const load = () => answer(client.GET('/api/role-bindings')).then(setBindings, setError);
+  const { error, setError, act } = useAction(() => load());
+  useEffect(() => {
+    void load();
+    void answer(client.GET('/api/spaces')).then(async (spaces) => {
+      const all = await Promise.all(
+        spaces.map((s) => answer(client.GET('/api/spaces/{id}/rooms', { params: { path: { id: s.id } } }))),
+      );
+      setRooms(all.flat());
+    }, setError);
+  }, []);
+  const roomName = (id: string | null) => rooms.find((r) => r.id === id)?.name ?? id;
+  return (
+    <Card title="Roles in rooms and spaces">
+      <ErrorText error={error} />
+      <table>
+        <Head cols={['Who', 'Role', 'Where', '']} />
+        <tbody>
+          {bindings.map((b) => (
+            <tr key={b.id} data-binding={b.id}>
+              <td>{b.username ?? `group ${b.oidc_group}`}</td>
+              <td>{b.role}</td>
+              <td>
+                {b.room_id
+                  ? `room ${roomName(b.room_id)}`
+                  : b.space_id
+                    ? `space ${b.space_id}`
+                    : 'everywhere'}
+              </td>
+              <td>
+                {b.source === 'config' ? (
+                  <span class="hint">from --oidc-role-map</span>
+                ) : (
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(() =>
+                        ok(client.DELETE('/api/role-bindings/{id}', { params: { path: { id: b.id } } })),
+                      )
+                    }
+                  >
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const who = field(f, 'who');
+          const where = field(f, 'room');
+          void act(() =>
+            ok(
+              client.POST('/api/role-bindings', {
+                body: {
+                  ...(who.startsWith('group:') ? { oidc_group: who.slice(6) } : { user_id: who }),
+                  role: role.parse(field(f, 'role')),
+                  ...(where ? { room_id: where } : {}),
+                },
+              }),
+            ),
+          );
+        }}
+      >
+        <label>
+          Who
+          <select name="who">
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.username}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Role
+          <select name="role">
+            <option value="viewer">viewer</option>
+            <option value="operator">operator</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <label>
+          Room
+          <select name="room">
+            {rooms.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+            <option value="">everywhere</option>
+          </select>
+        </label>
+        <button type="submit">Give the role</button>
+      </form>
+      <p class="hint">
+        Someone with a role in a room sees that room's nodes and nothing else; an operator there runs jobs on
+        them. Identity-provider groups get roles through --oidc-role-map or POST /api/role-bindings with
+        oidc_group.
+      </p>
+    </Card>
   );
 }
