@@ -187,6 +187,7 @@ export function UsersPage({ me }: { me: Me }) {
         </p>
       </Card>
       <RoleBindings users={users} />
+      <SignInPolicy />
     </>
   );
 }
@@ -294,7 +295,7 @@ function RoleBindings({ users }: { users: User[] }) {
         </label>
         <label>
           Room
-          <select name="room">
+          <select name="room" key={rooms.length}>
             {rooms.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -310,6 +311,61 @@ function RoleBindings({ users }: { users: User[] }) {
         them. Identity-provider groups get roles through --oidc-role-map or POST /api/role-bindings with
         oidc_group.
       </p>
+    </Card>
+  );
+}
+
+/** Who must have a second factor, and how long sessions last. */
+function SignInPolicy() {
+  const [policy, setPolicy] = useState<{
+    second_factor: 'off' | 'admins' | 'everyone';
+    session_idle_minutes: number;
+    session_lifetime_hours: number;
+  } | null>(null);
+  const load = () => answer(client.GET('/api/auth/policy')).then(setPolicy, setError);
+  const { error, setError, act } = useAction(() => load());
+  useEffect(() => void load(), []);
+  if (!policy) return <ErrorText error={error} />;
+  return (
+    <Card title="Sign-in policy">
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = new FormData(e.currentTarget);
+          const second = field(f, 'second_factor');
+          void act(() =>
+            ok(
+              client.PATCH('/api/auth/policy', {
+                body: {
+                  second_factor: second === 'admins' || second === 'everyone' ? second : 'off',
+                  session_idle_minutes: Number(field(f, 'idle')),
+                  session_lifetime_hours: Number(field(f, 'lifetime')),
+                },
+              }),
+            ),
+          );
+        }}
+      >
+        <label>
+          Second factor required for
+          <select name="second_factor" defaultValue={policy.second_factor}>
+            <option value="off">nobody</option>
+            <option value="admins">admins</option>
+            <option value="everyone">everyone</option>
+          </select>
+        </label>
+        <label>
+          Idle timeout (minutes)
+          <input name="idle" type="number" min={5} defaultValue={String(policy.session_idle_minutes)} />
+        </label>
+        <label>
+          Session lifetime (hours)
+          <input name="lifetime" type="number" min={1} defaultValue={String(policy.session_lifetime_hours)} />
+        </label>
+        <button type="submit">Save</button>
+      </form>
+      <ErrorText error={error} />
     </Card>
   );
 }
