@@ -216,6 +216,17 @@ describe('roles scoped to rooms: a user sees their rooms’ nodes only, and the 
       });
       assert.equal(b.status, 201, b.text);
     }
+    // The sign-in answers the roles the session holds, as GET /api/me does.
+    const signedIn = await request(server, 'POST', '/api/auth/login', {
+      body: { username: 'olga', password: userPassword('olga') },
+    });
+    assert.deepEqual(
+      signedIn
+        .json<{ role: string; rooms: { room_id: string; role: string }[] }>()
+        .rooms.map((r) => [r.room_id, r.role]),
+      [[ids.roomA, 'operator']],
+    );
+    assert.equal(signedIn.json<{ role: string }>().role, 'operator');
     operator = await login(server, 'olga', userPassword('olga'));
     viewer = await login(server, 'vera', userPassword('vera'));
   });

@@ -145,8 +145,7 @@ function App() {
     answer(client.GET('/api/me')).then(setMe, () => setMe(null));
   }, []);
   if (me === undefined) return <p class="loading">Loading…</p>;
-  if (me === null)
-    return <SignIn onSignedIn={(m) => answer(client.GET('/api/me')).then(setMe, () => setMe(m))} />;
+  if (me === null) return <SignIn onSignedIn={setMe} />;
   if (me.second_factor_required) return <EnrolFirst me={me} onSignedOut={() => setMe(null)} />;
 
   return <SignedIn me={me} path={path} onSignedOut={() => setMe(null)} />;

@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { isUser, type Actor, type UserActor } from '../actor.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import type { AccessService } from './access-service.ts';
-import type { AuthPolicyService } from './auth-policy.ts';
+import type { AuthPolicy, AuthPolicyService } from './auth-policy.ts';
 import type { Principal, Role } from './auth-types.ts';
 import { highestRole } from './grants.ts';
 import type { SecondFactors } from './second-factors.ts';
@@ -21,6 +21,16 @@ export interface SignInFrom {
   ip: string | null;
   userAgent: string | null;
 }
+/** Whether a session is still good at `now`: before its expiry, its lifetime, and its idle timeout. */
+const alive = (
+  s: { created_at: number; expires_at: number; last_used_at?: number | null },
+  p: AuthPolicy,
+  now: number,
+) =>
+  s.expires_at > now &&
+  now - s.created_at < p.session_lifetime_hours * 3600_000 &&
+  now - (s.last_used_at ?? s.created_at) < p.session_idle_minutes * 60_000;
+
 /** last_used_at of a session is written at most this often. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -117,7 +127,25 @@ export function createAuthService(deps: {
       await r.audit.record(actor, 'auth.login', null, { username: user.username, method });
       return startSession(r, lifetime, user.id, from, method, false, idToken);
     });
-    return { token, user: { id: user.id, username: user.username } };
+    return { token, principal: await principalOf(user, method, false) };
+  }
+
+  /** The principal a new session of this user is: their roles as a request of it will see them. */
+  async function principalOf(
+    user: { id: string; username: string; role: Role | 'none'; oidc_groups?: string | null },
+    method: SignInMethod,
+    restricted: boolean,
+  ): Promise<Principal> {
+    const grants = await access.grantsOf(user);
+    return {
+      userId: user.id,
+      username: user.username,
+      role: highestRole(grants),
+      grants,
+      via: 'session',
+      method,
+      restricted,
+    };
   }
 
   return {
@@ -208,7 +236,7 @@ export function createAuthService(deps: {
         await r.audit.record(actor, 'auth.login', null, { username: user.username, method });
         return startSession(r, lifetime, user.id, from, method, restricted);
       });
-      return { token, user: { id: user.id, username: user.username, role: user.role }, restricted };
+      return { token, principal: await principalOf(user, method, restricted) };
     },
 
     signInAs,
@@ -230,11 +258,7 @@ export function createAuthService(deps: {
       const now = clock.now();
       const p = await policy.get();
       const lastUse = s.last_used_at ?? s.created_at;
-      if (
-        s.expires_at <= now ||
-        now - s.created_at >= p.session_lifetime_hours * 3600_000 ||
-        now - lastUse >= p.session_idle_minutes * 60_000
-      ) {
+      if (!alive(s, p, now)) {
         await repo.deleteSession(sha256Hex(token));
         return null;
       }
@@ -257,12 +281,7 @@ export function createAuthService(deps: {
       const now = clock.now();
       const p = await policy.get();
       return (await repo.sessionsOf(userId))
-        .filter(
-          (s) =>
-            s.expires_at > now &&
-            now - s.created_at < p.session_lifetime_hours * 3600_000 &&
-            now - (s.last_used_at ?? s.created_at) < p.session_idle_minutes * 60_000,
-        )
+        .filter((s) => alive(s, p, now))
         .map((s) => ({
           id: s.id,
           created_at: s.created_at,

@@ -151,12 +151,13 @@ export function createOidc(deps: {
         for (let i = 1; await store.repos.auth.findUserByUsername(name); i++)
           name = `${base}-sso${i > 1 ? i : ''}`;
         const id = randomUUID();
+        // No password signs in as this user: it is random and never shown (hashed before the transaction).
+        const password_hash = await argon2.hash(randomBytes(32).toString('base64'));
         await store.transaction(async (r) => {
           await r.auth.insertUser({
             id,
             username: name,
-            // No password signs in as this user: it is random and never shown.
-            password_hash: await argon2.hash(randomBytes(32).toString('base64')),
+            password_hash,
             role: 'none',
             disabled: 0,
             created_at: clock.now(),

@@ -133,12 +133,7 @@ export function createSecondFactors(deps: { store: Store; clock: Clock; sealer: 
       if (!u.totp_secret_enc && !u.totp_pending_enc)
         throw new AppError('SECOND_FACTOR_STATE', 'TOTP is not on for this account');
       await store.transaction(async (r) => {
-        await r.factors.setTotp(u.id, {
-          totp_secret_enc: null,
-          totp_pending_enc: null,
-          totp_last_step: null,
-        });
-        await r.factors.replaceRecoveryCodes(u.id, []);
+        await r.factors.clearTotp(u.id);
         await r.audit.record(
           actor,
           'user.totp_disabled',
@@ -175,12 +170,7 @@ export function createSecondFactors(deps: { store: Store; clock: Clock; sealer: 
     async reset(actor: Actor, userId: string) {
       const u = await userOf(userId);
       await store.transaction(async (r) => {
-        await r.factors.setTotp(u.id, {
-          totp_secret_enc: null,
-          totp_pending_enc: null,
-          totp_last_step: null,
-        });
-        await r.factors.replaceRecoveryCodes(u.id, []);
+        await r.factors.clearTotp(u.id);
         await r.factors.deletePasskeysOf(u.id);
         await r.auth.deleteSessionsOf(u.id);
         await r.audit.record(

@@ -12,6 +12,15 @@ export function createFactorsRepo(db: Db) {
         totp_last_step?: number | null;
       },
     ) => db.updateTable('users').set(set).where('id', '=', userId).execute(),
+    /** TOTP off: no secret, none pending, and its recovery codes gone. */
+    clearTotp: async (userId: string) => {
+      await db
+        .updateTable('users')
+        .set({ totp_secret_enc: null, totp_pending_enc: null, totp_last_step: null })
+        .where('id', '=', userId)
+        .execute();
+      await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    },
     /** Accept a code's time step once: false when this step (or a later one) was used already. */
     async useTotpStep(userId: string, step: number): Promise<boolean> {
       const r = await db

@@ -10,6 +10,7 @@ import type { Oidc } from '../../auth/oidc.ts';
 import type { WebAuthnSite } from '../../auth/second-factors.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
+import { meOf } from './auth-routes.ts';
 import { idParams, itemParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
 
 const OIDC_STATE_COOKIE = 'muster_oidc';
@@ -181,15 +182,9 @@ export function accessRoutes(deps: {
       }),
       async (req, reply) => {
         const proved = await factors.passkeyLogin(site(req), req.body);
-        const { token, user } = await auth.signInAs(proved.userId, 'passkey', from(req));
+        const { token, principal } = await auth.signInAs(proved.userId, 'passkey', from(req));
         deps.sessionCookie(reply, token);
-        return {
-          user_id: user.id,
-          username: user.username,
-          role: null,
-          global_role: null,
-          method: 'passkey',
-        };
+        return meOf(principal);
       },
     );
 

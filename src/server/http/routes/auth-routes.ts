@@ -5,7 +5,7 @@ import { createUserBody, password, userRole } from '../../../protocol/api/accoun
 import { apiKeyView, meView, newApiKeyView, newUserView, userView } from '../../../protocol/api/views.ts';
 import type { ApiKeyService } from '../../auth/api-keys.ts';
 import type { AuthService } from '../../auth/auth-service.ts';
-import { role, SESSION_COOKIE } from '../../auth/auth-types.ts';
+import { role, SESSION_COOKIE, type Principal } from '../../auth/auth-types.ts';
 import type { Oidc } from '../../auth/oidc.ts';
 import { AppError } from '../../errors.ts';
 import { actorOf, isGlobalAdmin, type AuthGuard } from '../auth-guard.ts';
@@ -36,6 +36,18 @@ const createApiKeyBody = z.object({
   space_id: z.string().max(100).optional().describe('the key acts only in this space'),
   room_id: z.string().max(100).optional().describe('the key acts only in this room'),
   expires_at: z.number().int().positive().optional().describe('the key stops working at this time (ms)'),
+});
+
+/** The signed-in user as the API shows them: the roles they hold and where, and how they signed in. */
+export const meOf = (p: Principal) => ({
+  user_id: p.userId,
+  username: p.username,
+  role: p.role,
+  global_role: p.grants.global,
+  spaces: [...p.grants.spaces].map(([space_id, role]) => ({ space_id, role })),
+  rooms: [...p.grants.rooms].map(([room_id, r]) => ({ room_id, space_id: r.spaceId, role: r.role })),
+  method: p.method ?? (p.via === 'api_key' ? 'api_key' : 'password'),
+  second_factor_required: p.restricted ?? false,
 });
 
 /** Sets the session cookie; the server ends the session by the sign-in policy, whatever the cookie's age. */
@@ -75,21 +87,14 @@ export function authRoutes(deps: {
       }),
       async (req, reply) => {
         try {
-          const { token, user, restricted } = await auth.login(
+          const { token, principal } = await auth.login(
             req.body.username,
             req.body.password,
             { ip: req.ip, userAgent: req.headers['user-agent'] ?? null },
             req.body.totp,
           );
           setSessionCookie(reply, token);
-          const global = user.role === 'none' ? null : user.role;
-          return {
-            user_id: user.id,
-            username: user.username,
-            role: global,
-            global_role: global,
-            second_factor_required: restricted,
-          };
+          return meOf(principal);
         } catch (err) {
           await new Promise((r) => setTimeout(r, FAILED_LOGIN_DELAY_MS));
           throw err;
@@ -133,19 +138,7 @@ export function authRoutes(deps: {
         tags,
         schema: { response: { 200: meView } },
       }),
-      async (req) => {
-        const p = req.principal!;
-        return {
-          user_id: p.userId,
-          username: p.username,
-          role: p.role,
-          global_role: p.grants.global,
-          spaces: [...p.grants.spaces].map(([space_id, role]) => ({ space_id, role })),
-          rooms: [...p.grants.rooms].map(([room_id, r]) => ({ room_id, space_id: r.spaceId, role: r.role })),
-          method: p.method ?? (p.via === 'api_key' ? 'api_key' : 'password'),
-          second_factor_required: p.restricted ?? false,
-        };
-      },
+      async (req) => meOf(req.principal!),
     );
 
     app.put(
