@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
@@ -160,6 +162,108 @@ describe('the first admin password', () => {
       await login({ url: again.url, ca: first.ca }, 'admin', 'the-admins-own-passphrase');
     } finally {
       await again.close();
+    }
+  });
+});
+
+describe('the first hour of a new server', () => {
+  const dir = tempDir('muster-firsthour-');
+  after(() => dir.remove());
+  const quiet = async () => (await import('pino')).default({ level: 'silent' });
+
+  test('a first start that cannot listen shows the first run again next time; the claim command goes to a 0600 file when nobody reads a terminal; the generated password must be changed at the first sign-in', async () => {
+    const { startServer } = await import('../src/server/main.ts');
+    const { loadServerConfig } = await import('../src/server/config.ts');
+    const config = (listen: string, extra: Record<string, unknown> = {}) =>
+      loadServerConfig({ flags: { dataDir: dir.path, listen, ...extra }, env: {} });
+    // The port is taken: the first start fails after making its data dir, admin and token.
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const taken = (blocker.address() as { port: number }).port;
+    const firstLines: string[] = [];
+    await assert.rejects(
+      startServer(config(`127.0.0.1:${taken}`), { print: (l) => firstLines.push(l), log: await quiet() }),
+      /EADDRINUSE/,
+    );
+    blocker.close();
+    assert.deepEqual(firstLines, [], 'nothing was shown: the server never listened');
+    const password = readFileSync(join(dir.path, 'initial-admin-password'), 'utf8').trim();
+
+    // Started again with a terminal: the password and the connect command are shown again.
+    const lines: string[] = [];
+    let server = await startServer(config('127.0.0.1:0'), {
+      print: (l) => lines.push(l),
+      log: await quiet(),
+    });
+    try {
+      assert.ok(lines.includes(`First admin: user "admin", password ${password}`), lines.join('\n'));
+      assert.ok(lines.some((l) => l.includes(server.connectCommand)));
+    } finally {
+      await server.close();
+    }
+
+    // In JSON mode with no terminal: every line is JSON, and the command (it holds the claim token) is in a file.
+    let logged = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const pino = (await import('pino')).default;
+    server = await startServer(config('127.0.0.1:0', { logFormat: 'json' }), {
+      log: pino({ level: 'info' }, sink),
+      terminal: false,
+    });
+    const commandFile = join(dir.path, 'connect-command');
+    const cookie = await (async () => {
+      try {
+        const jsonLines = logged.trim().split('\n');
+        for (const line of jsonLines) {
+          const keys = [...line.matchAll(/"([a-z_]+)":/g)].map((m) => m[1]);
+          assert.equal(new Set(keys).size, keys.length, `distinct keys: ${line}`);
+          JSON.parse(line);
+        }
+        assert.ok(jsonLines.some((l) => /"msg":"Muster is listening on/.test(l)));
+        assert.ok(!logged.includes(server.connectCommand.split(' ')[0]!), 'the claim token is not logged');
+        assert.match(logged, /the command is in .*connect-command \(readable only by you/);
+        assert.equal(readFileSync(commandFile, 'utf8').trim(), server.connectCommand);
+        assert.equal(statSync(commandFile).mode & 0o777, 0o600);
+
+        // First sign-in with the generated password: the UI is told to ask for a new one.
+        const ca = readFileSync(join(dir.path, 'tls', 'ca.pem'), 'utf8');
+        const c = await login({ url: server.url, ca }, 'admin', password);
+        const me = await request({ url: server.url, ca }, 'GET', '/api/me', { cookie: c });
+        assert.equal(me.json<{ password_change_required: boolean }>().password_change_required, true);
+        const changed = await request({ url: server.url, ca }, 'PUT', '/api/me/password', {
+          cookie: c,
+          body: { current_password: password, new_password: 'the-admins-chosen-passphrase' },
+        });
+        assert.equal(changed.status, 204);
+        const after = await request({ url: server.url, ca }, 'GET', '/api/me', {
+          cookie: cookieOf(changed) ?? c,
+        });
+        assert.equal(after.json<{ password_change_required: boolean }>().password_change_required, false);
+        return c;
+      } finally {
+        await server.close();
+      }
+    })();
+    void cookie;
+
+    // Someone signed in: later starts show neither, and the file with the command is gone.
+    const later: string[] = [];
+    server = await startServer(config('127.0.0.1:0'), { print: (l) => later.push(l), log: await quiet() });
+    try {
+      assert.ok(!later.some((l) => l.includes('password') && l.includes('First admin')), later.join('\n'));
+      assert.ok(!later.some((l) => l.includes(server.connectCommand)));
+      assert.ok(!existsSync(commandFile));
+      // `muster token show` prints the URL the server printed, not a placeholder.
+      const shown = await muster(['token', 'show', '--data-dir', dir.path]);
+      assert.match(shown.out, /claim token/, shown.err);
+      assert.match(shown.out, new RegExp(`--url ${server.url.replace(/[.]/g, '\\.')} `));
+    } finally {
+      await server.close();
     }
   });
 });

@@ -74,7 +74,7 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root, n
     const first = await sh(install, {});
     assert.equal(first.code, 0, first.err + first.out);
     assert.match(first.out, /existing restic schedule found in \/etc\/cron.d\/nightly-backup/);
-    assert.match(first.out, /systemd is not running here; start the agent with/);
+    assert.match(first.out, /the agent is NOT running: it was installed under .*\n.*\n.*\n.*run --state-dir/);
     assert.equal(readFileSync(cron, 'utf8'), '0 2 * * * root restic backup /srv\n', 'cron left untouched');
     const state = join(root, 'var', 'lib', 'muster-agent');
     assert.equal(statSync(state).mode & 0o777, 0o700);
@@ -134,7 +134,7 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root, n
     }
   });
 
-  test('RM_* aliases, forced re-enrollment, and a wrong CA pin stops the installer (exit 19)', async () => {
+  test("RM_* aliases (the guide's RM_ENROL_TOKEN too), forced re-enrollment, a wrong CA pin stops the installer (exit 19), a token revoked by its hash is refused", async () => {
     const root = join(scratch.path, 'root2');
     const mint = async () => (await sh(`${EXAMPLES}/mint-enrollment-token.sh db-1`, opsEnv())).out.trim();
     const t1 = await mint();
@@ -147,7 +147,7 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root, n
     const firstId = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
     const t2 = await mint();
     const forced = await sh(
-      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${root} RM_HOSTNAME=db-1 RM_SERVER=${server.url} RM_TOKEN=${t2} RM_FORCE_REENROLL=1 bash`,
+      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh  | MUSTER_PREFIX=${root} RM_HOSTNAME=db-1 RM_SERVER=${server.url} RM_ENROL_TOKEN=${t2} RM_FORCE_REENROLL=1 bash`,
       {},
     );
     assert.equal(forced.code, 0, forced.err);
@@ -160,6 +160,27 @@ describe('operator flow: curl + jq scripts and install.sh into a scratch root, n
     );
     assert.equal(wrongPin.code, 19, wrongPin.err);
     assert.match(wrongPin.err, /refusing to continue/);
+
+    // The guide's troubleshooting: revoke a stale token by its hash (curl + jq), then it enrolls nothing.
+    const revoked = await sh(
+      [
+        'jar="$(mktemp)"',
+        `jq -n --arg u "$MUSTER_USER" --arg p "$MUSTER_PASSWORD" '{username: $u, password: $p}' | curl -fsS --cacert "$MUSTER_CACERT" -c "$jar" -H 'content-type: application/json' -d @- "$MUSTER_SERVER/api/auth/login" >/dev/null`,
+        `hash="$(printf %s ${t3} | sha256sum | cut -d' ' -f1)"`,
+        'curl -fsS --cacert "$MUSTER_CACERT" -b "$jar" -H x-requested-with:curl -X POST "$MUSTER_SERVER/api/hosts/enrollment-tokens/$hash/revoke" | jq -r .state',
+        // Twice: a token already revoked is answered as it is.
+        'curl -fsS --cacert "$MUSTER_CACERT" -b "$jar" -H x-requested-with:curl -X POST "$MUSTER_SERVER/api/hosts/enrollment-tokens/$hash/revoke" | jq -r .state',
+      ].join(' && '),
+      opsEnv(),
+    );
+    assert.equal(revoked.code, 0, revoked.err);
+    assert.deepEqual(revoked.out.trim().split('\n'), ['revoked', 'revoked']);
+    const refused = await sh(
+      `curl -fsSL --cacert ${caFile} ${server.url}/install/install.sh | MUSTER_PREFIX=${join(scratch.path, 'root4')} RM_HOSTNAME=db-1 RM_SERVER=${server.url} RM_ENROL_TOKEN=${t3} bash`,
+      {},
+    );
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.err + refused.out, /revoked/);
   });
 
   test('with wget instead of curl; MUSTER_NODE installs the JavaScript agent for a host with its own Node.js', async () => {

@@ -138,6 +138,7 @@ export const RULES: Record<string, Rule> = {
   'POST /api/enrollment-tokens': 'operator',
   'GET /api/enrollment-tokens': 'operator',
   'DELETE /api/enrollment-tokens/:id': 'operator',
+  'POST /api/hosts/enrollment-tokens/:hash/revoke': 'operator',
   'PUT /api/rooms/:id/nodes/:nodeId': 'admin',
   'DELETE /api/rooms/:id/nodes/:nodeId': 'admin',
   'GET /api/users': 'admin',

@@ -2,12 +2,12 @@
 # filled in. Run in an elevated PowerShell:
 #   $env:MUSTER_TOKEN="mse_..."; iex (Get-Content -Raw muster-install.ps1)
 # (the connect dialog gives the whole command: it downloads this script and runs it only if its SHA-256 matches).
-# RM_SERVER, RM_TOKEN, RM_FORCE_REENROLL and RM_HOSTNAME are accepted as aliases.
+# RM_SERVER, RM_ENROL_TOKEN (or RM_TOKEN), RM_FORCE_REENROLL and RM_HOSTNAME are accepted as aliases.
 $ErrorActionPreference = 'Stop'
 
 function Pick($a, $b, $default) { if ($a) { $a } elseif ($b) { $b } else { $default } }
 $Server = (Pick $env:MUSTER_SERVER $env:RM_SERVER '@@SERVER@@').TrimEnd('/')
-$Token = Pick $env:MUSTER_TOKEN $env:RM_TOKEN ''
+$Token = Pick $env:MUSTER_TOKEN (Pick $env:RM_ENROL_TOKEN $env:RM_TOKEN '') ''
 $ClaimToken = Pick $env:MUSTER_CLAIM_TOKEN '' ''
 $ClaimRooms = Pick $env:MUSTER_CLAIM_ROOMS '' ''
 $Force = Pick $env:MUSTER_FORCE_REENROLL $env:RM_FORCE_REENROLL '0'

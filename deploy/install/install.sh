@@ -4,11 +4,12 @@
 #   curl -fsSL "$SERVER/install/install.sh" | sudo MUSTER_SERVER="$SERVER" MUSTER_TOKEN="$TOKEN" bash
 # Settings (RM_* names are accepted as aliases):
 #   MUSTER_SERVER / RM_SERVER                   server URL
-#   MUSTER_TOKEN / RM_TOKEN                     one-time enrollment token
+#   MUSTER_TOKEN / RM_ENROL_TOKEN / RM_TOKEN    one-time enrollment token
 #   MUSTER_CLAIM_TOKEN, MUSTER_CLAIM_ROOMS      or: a space claim token (or one-time token) and rooms to claim with
 #   MUSTER_FORCE_REENROLL / RM_FORCE_REENROLL   1: enroll again even if this host is enrolled
 #   MUSTER_CA_PIN                               sha256:<hex> of the server CA key (filled in by the server)
 #   MUSTER_HOSTNAME / RM_HOSTNAME               name to enroll as (default: this machine's host name)
+#   MUSTER_EPHEMERAL                            1: claim as an ephemeral node (removed after a time offline)
 #   MUSTER_PREFIX                               install under this root instead of / (for tests and images)
 #   MUSTER_NODE                                 install the JavaScript agent and run it with this Node.js (20 or
 #                                               newer) instead of the self-contained executable (the default)
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 SERVER="${MUSTER_SERVER:-${RM_SERVER:-@@SERVER@@}}"
-TOKEN="${MUSTER_TOKEN:-${RM_TOKEN:-}}"
+TOKEN="${MUSTER_TOKEN:-${RM_ENROL_TOKEN:-${RM_TOKEN:-}}}"
 CLAIM_TOKEN="${MUSTER_CLAIM_TOKEN:-}"
 CLAIM_ROOMS="${MUSTER_CLAIM_ROOMS:-}"
 FORCE="${MUSTER_FORCE_REENROLL:-${RM_FORCE_REENROLL:-0}}"
@@ -26,6 +27,7 @@ PREFIX="${MUSTER_PREFIX:-}"
 NODE="${MUSTER_NODE:-}"
 HOST_NAME="${MUSTER_HOSTNAME:-${RM_HOSTNAME:-}}"
 WRITABLE_PATHS="${MUSTER_WRITABLE_PATHS:-}"
+EPHEMERAL="${MUSTER_EPHEMERAL:-0}"
 
 STATE_DIR="$PREFIX/var/lib/muster-agent"
 APP_DIR="$PREFIX/opt/muster-agent"
@@ -126,6 +128,7 @@ NAME_ARGS=()
 [ -n "$HOST_NAME" ] && NAME_ARGS=(--hostname "$HOST_NAME")
 FORCE_ARGS=()
 [ "$FORCE" = "1" ] && FORCE_ARGS=(--force)
+[ "$EPHEMERAL" = "1" ] && FORCE_ARGS+=(--ephemeral)
 # Tokens reach the agent in its environment, never on its command line (other local users can read that).
 if [ -n "$CLAIM_TOKEN" ]; then
   say "claiming"
@@ -184,12 +187,18 @@ if [ -n "$WRITABLE_PATHS" ]; then
   "${AGENT[@]}" allow-path --no-restart --unit-dir "$(dirname "$UNIT_FILE")" $WRITABLE_PATHS || die 1 "cannot allow the agent to write to $WRITABLE_PATHS"
 fi
 
+node_id="$(cat "$STATE_DIR/cloud.d/claimed_id")"
 if [ -z "$PREFIX" ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   systemctl daemon-reload
   systemctl enable --now muster-agent.service
   say "the agent is running (systemctl status muster-agent)"
+  say "done: host $node_id enrolled with $SERVER; it shows online there once its link is up"
 else
-  say "systemd is not running here; start the agent with:"
+  # Enrolled, but nothing runs the agent: say so rather than claim the host is connected.
+  why="systemd does not run here"
+  [ -n "$PREFIX" ] && why="it was installed under $PREFIX, not started"
+  say "done: host $node_id enrolled with $SERVER, but the agent is NOT running: $why."
+  say "the unit is in $UNIT_FILE for a system that boots with systemd; until then start the agent yourself"
+  say "(in a container: as its command; elsewhere: under your service manager), with:"
   say "  ${AGENT[*]} run --state-dir $STATE_DIR"
 fi
-say "done: host $(cat "$STATE_DIR/cloud.d/claimed_id") connected to $SERVER"

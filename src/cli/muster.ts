@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
+import { createLogger, humanLogs } from '../server/logging.ts';
 import { startServer } from '../server/main.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
 import {
@@ -146,12 +147,16 @@ storageOptions(program.command('server').description('run the Muster server'))
   .action(async (opts: Record<string, unknown>) => {
     // The signals are handled before the server starts: it says it is listening before startServer returns, and
     // a stop right then (systemd, a test) must close it cleanly rather than kill it.
-    const starting = startServer(configOf(opts));
+    const config = configOf(opts);
+    const log = createLogger(config.logLevel, config.logFormat);
+    const starting = startServer(config, { log });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      process.stdout.write(`${signal}: stopping; agents are told to reconnect\n`);
+      const line = `${signal}: stopping; agents are told to reconnect`;
+      if (humanLogs(config.logFormat)) process.stdout.write(`${line}\n`);
+      else log.info({ event: 'server.stop', signal }, line);
       starting
         .then((server) => server.close())
         .then(

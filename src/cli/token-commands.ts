@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { certPin } from '../protocol/pin.ts';
 import { systemClock } from '../server/clock.ts';
@@ -34,7 +35,11 @@ export async function spaceTokenCommand(config: ServerConfig, action: 'show' | '
       : existsSync(caFile)
         ? certPin(readFileSync(caFile, 'utf8'))
         : null;
-    const url = config.publicUrl ?? 'https://THIS-SERVER:8443';
+    // The URL the server printed at its last start (the one agents use), unless one is given here.
+    const url =
+      config.publicUrl ??
+      (await store.repos.cluster.setting('public_url')) ??
+      `https://${hostname()}:${config.listen.split(':').pop()}`;
     if (action === 'rotate') process.stdout.write('rotated: the previous claim token no longer works\n');
     process.stdout.write(`space "${space.name}" claim token: ${t.token}\n`);
     process.stdout.write(`claim a node with:\n  ${claimCommand(url, t.token, pin)}\n`);

@@ -12,6 +12,7 @@ export type LogFormat = 'auto' | 'pretty' | 'json';
 const IN_THE_MESSAGE = [
   'pid',
   'hostname',
+  'node_hostname',
   'part',
   'event',
   'actor',
@@ -30,6 +31,11 @@ const IN_THE_MESSAGE = [
   'responseTime',
 ].join(',');
 
+/** Whether log lines are for people (pretty) rather than JSON, for this format and stream. */
+export function humanLogs(format: LogFormat, stream: NodeJS.WriteStream = process.stdout): boolean {
+  return format === 'pretty' || (format === 'auto' && stream.isTTY === true);
+}
+
 /**
  * The server's logger. `auto` is one short line per event ("14:02:11 INFO link up: web-01 (…) from 10.0.0.5") when
  * standard output is a terminal, and JSON otherwise (journald, containers, collectors); `pretty` and `json` force
@@ -41,15 +47,14 @@ export function createLogger(
   stream: NodeJS.WriteStream = process.stdout,
 ): Logger {
   const options = { level, redact: ['req.headers.authorization', 'req.headers.cookie'] };
-  const human = format === 'pretty' || (format === 'auto' && stream.isTTY === true);
-  if (!human) return pino(options, stream);
+  if (!humanLogs(format, stream)) return pino(options, stream);
   return pino(
     options,
     loadPretty()({
       destination: stream,
       sync: true,
       colorize: stream.isTTY === true,
-      translateTime: 'SYS:yyyy-mm-dd HH:MM:ss',
+      translateTime: 'SYS:yyyy-mm-dd HH:MM:ss o',
       ignore: IN_THE_MESSAGE,
       singleLine: true,
     }),

@@ -4,11 +4,12 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { createLogger } from './logging.ts';
+import { createLogger, humanLogs } from './logging.ts';
 import { formatPin } from '../protocol/pin.ts';
 import { buildApp, type ClusterDeps, type Services } from './app.ts';
 import { withStartupLock } from './cluster/membership.ts';
 import { connectNats } from './cluster/nats-connect.ts';
+import { createAuditRepo } from './repos/audit-repo.ts';
 import { createClusterRepo } from './repos/cluster-repo.ts';
 import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -124,6 +125,8 @@ export function refuseLostDatabase(dataDir: string, dbPath: string, initEmpty: b
 
 /** Where the first start keeps the generated admin password, until it is changed. */
 const INITIAL_PASSWORD_FILE = 'initial-admin-password';
+/** Where the first-run connect command (it holds the claim token) goes when standard output is not a terminal. */
+export const CONNECT_COMMAND_FILE = 'connect-command';
 
 /**
  * Told of a password change (the server's, or an admin command's on the data dir): once the first admin's
@@ -175,18 +178,19 @@ function printCredentials(
   print: (line: string) => void,
   config: ServerConfig,
   o: {
-    generatedAdminPassword: string | null;
+    /** The generated password, shown until someone has signed in (a first start may have failed to listen). */
+    shownPassword: string | null;
     firstStart: boolean;
     initialPasswordFile: string;
     pin: string | null;
     url: string;
   },
 ) {
-  const { generatedAdminPassword, firstStart, initialPasswordFile, pin, url } = o;
-  if (generatedAdminPassword) {
-    print(`First admin: user "admin", password ${generatedAdminPassword}`);
+  const { shownPassword, firstStart, initialPasswordFile, pin, url } = o;
+  if (shownPassword) {
+    print(`First admin: user "admin", password ${shownPassword}`);
     print(
-      `  (shown once; also in ${initialPasswordFile}, readable only by you, until you sign in and change it)`,
+      `  (shown until the first sign-in; also in ${initialPasswordFile}, readable only by you, until you sign in and change it)`,
     );
   } else if (firstStart) {
     print('First admin: user "admin", password from MUSTER_ADMIN_PASSWORD');
@@ -215,12 +219,25 @@ function printCredentials(
 /** Open storage, do first-run set-up, listen, and print what an operator needs. The only place that listens. */
 export async function startServer(
   config: ServerConfig,
-  opts: { clock?: Clock; timers?: Timers; log?: Logger; print?: (line: string) => void } = {},
+  opts: {
+    clock?: Clock;
+    timers?: Timers;
+    log?: Logger;
+    print?: (line: string) => void;
+    /** Whether a person reads standard output (default: it is a terminal); else secrets go to files only. */
+    terminal?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const timers = opts.timers ?? systemTimers;
   const log = opts.log ?? createLogger(config.logLevel, config.logFormat);
-  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  // In JSON mode every line is JSON: the start lines are log records too.
+  const print =
+    opts.print ??
+    (humanLogs(config.logFormat)
+      ? (line: string) => process.stdout.write(`${line}\n`)
+      : (line: string) => log.info({ event: 'server.start' }, line));
+  const terminal = opts.terminal ?? (opts.print !== undefined || process.stdout.isTTY === true);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
@@ -336,7 +353,11 @@ export async function startServer(
         writeFileSync(initialPasswordFile, `${password}\n`, { mode: 0o600 });
         chmodSync(initialPasswordFile, 0o600);
       }
-      await services.auth.createUser(SYSTEM, { username: 'admin', password, role: 'admin' });
+      await services.auth.createUser(
+        SYSTEM,
+        { username: 'admin', password, role: 'admin' },
+        { passwordChangeRequired: !config.adminPassword },
+      );
       admin = await services.auth.findUserByUsername('admin');
     }
     // The first admin's generated password stays on disk only until it is changed (here, on another replica, or
@@ -351,6 +372,15 @@ export async function startServer(
     return { firstStart, space, spaceToken, generatedAdminPassword };
   });
   const { firstStart, space, spaceToken, generatedAdminPassword } = firstRun;
+  // Until someone signs in, every start shows the first run's lines again: a first start that could not listen
+  // (the port taken) must not have been the only chance to see them.
+  const signedInYet = await createAuditRepo(database.db, clock).any('auth.login');
+  const firstRunPending = firstStart || !signedInYet;
+  const shownPassword =
+    generatedAdminPassword ??
+    (firstRunPending && existsSync(initialPasswordFile)
+      ? readFileSync(initialPasswordFile, 'utf8').trim()
+      : null);
   // One process held every link, so none survived its restart; in a cluster the others' links live on, and the
   // nodes of a lost replica go offline when its lease runs out.
   if (services.membership) await services.membership.start();
@@ -359,7 +389,15 @@ export async function startServer(
     await services.alerting.restarted();
   }
 
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    // (the port taken): nothing keeps running; the next start shows the first run's lines again
+    await app.close().catch(() => undefined);
+    await nc?.drain().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
   const addr = app.server.address();
   const boundPort = typeof addr === 'object' && addr ? addr.port : port;
   const scheme = tls ? 'https' : 'http';
@@ -372,6 +410,8 @@ export async function startServer(
   const url = config.publicUrl ?? `${scheme}://${bracket(defaultHost)}:${boundPort}`;
   const pin = agentTrust.pin;
   const connectCommand = claimCommand(url, spaceToken.token, pin);
+  // What `muster token show` prints on this machine: the URL agents use.
+  await createClusterRepo(database.db).putSetting('public_url', url);
 
   print(
     `Muster is listening on ${listenUrl}${tls ? '' : ' (plain HTTP: TLS belongs to the proxy in front)'}`,
@@ -394,12 +434,21 @@ export async function startServer(
     print(
       "Warning: --trust-proxy believes X-Forwarded-For from any address; give the proxies' addresses instead (--trust-proxy 10.0.0.5,10.0.1.0/24) unless nothing else can reach this server",
     );
-  printCredentials(print, config, { generatedAdminPassword, firstStart, initialPasswordFile, pin, url });
-  // The claim token is printed once: later starts end up in journald and container logs, which many people read.
-  if (firstStart) {
-    print(`Connect a node to space "${space.name}" (this command is shown once):`);
+  printCredentials(print, config, { shownPassword, firstStart, initialPasswordFile, pin, url });
+  // The claim token is shown only until the first sign-in, and only to a terminal: journald and container logs
+  // are read by many people, so there it goes to a file only the server's user can read.
+  const commandFile = join(dataDir, CONNECT_COMMAND_FILE);
+  if (firstRunPending && terminal) {
+    print(`Connect a node to space "${space.name}" (shown until the first sign-in):`);
     print(`  ${connectCommand}`);
+  } else if (firstRunPending) {
+    writeFileSync(commandFile, `${connectCommand}\n`, { mode: 0o600 });
+    chmodSync(commandFile, 0o600);
+    print(
+      `Connect a node: the command is in ${commandFile} (readable only by you; removed by the first start after someone signed in), or sign in at ${url} and use "Connect nodes"`,
+    );
   } else {
+    rmSync(commandFile, { force: true });
     print(`Connect nodes: sign in at ${url} and use "Connect nodes", or run \`muster token show\` here`);
   }
 

@@ -125,7 +125,7 @@ export function createObservability(deps: {
         claimsTotal.inc({ kind, result: 'accepted' });
         const nodeId = 'nodeId' in r ? r.nodeId : r.host_id;
         log.info(
-          { event: `${kind}.accepted`, node_id: nodeId, hostname: host, ip: who.ip },
+          { event: `${kind}.accepted`, node_id: nodeId, node_hostname: host, ip: who.ip },
           `${kind} accepted: ${host ?? nodeId} from ${who.ip ?? 'unknown address'}`,
         );
         return r;
@@ -134,7 +134,7 @@ export function createObservability(deps: {
           err instanceof ClaimError ? err.key : err instanceof AppError ? err.code.toLowerCase() : 'error';
         claimsTotal.inc({ kind, result });
         log.warn(
-          { event: `${kind}.refused`, error_key: result, hostname: host, ip: who.ip },
+          { event: `${kind}.refused`, error_key: result, node_hostname: host, ip: who.ip },
           `${kind} refused (${result}): ${err instanceof Error ? err.message : String(err)}; from ${who.ip ?? 'unknown address'}${host ? `, host ${host}` : ''}`,
         );
         throw err;

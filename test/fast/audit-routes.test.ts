@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { AUDIT_ACTIONS } from '../../src/protocol/api/audit.ts';
@@ -474,6 +474,14 @@ const FIXTURES: Record<string, Fixture> = {
       body: { hostname: `revoked-${randomUUID().slice(0, 6)}` },
     });
     return { path: `/api/enrollment-tokens/${t.json<{ id: string }>().id}`, as: admin };
+  },
+  'POST /api/hosts/enrollment-tokens/:hash/revoke': async (f, admin) => {
+    const t = await f.inject('POST', '/api/enrollment-tokens', {
+      cookie: admin.cookie,
+      body: { hostname: `revoked-${randomUUID().slice(0, 6)}` },
+    });
+    const hash = createHash('sha256').update(t.json<{ token: string }>().token).digest('hex');
+    return { path: `/api/hosts/enrollment-tokens/${hash}/revoke`, as: admin };
   },
 };
 

@@ -394,6 +394,7 @@ export interface paths {
               }[];
               method?: string;
               second_factor_required?: boolean;
+              password_change_required?: boolean;
             };
           };
         };
@@ -572,6 +573,7 @@ export interface paths {
               }[];
               method?: string;
               second_factor_required?: boolean;
+              password_change_required?: boolean;
             };
           };
         };
@@ -1868,6 +1870,7 @@ export interface paths {
               }[];
               method?: string;
               second_factor_required?: boolean;
+              password_change_required?: boolean;
             };
           };
         };
@@ -14633,6 +14636,8 @@ export interface paths {
           content: {
             'application/json': {
               id: string;
+              /** @description SHA-256 of the token (hex): what the onboarding guide revokes it by */
+              token_hash: string;
               hostname: string | null;
               /** @enum {string} */
               state: 'active' | 'used' | 'expired' | 'revoked';
@@ -14913,6 +14918,116 @@ export interface paths {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/hosts/enrollment-tokens/{hash}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke an enrollment token by its hash (SHA-256 of the token, hex; `token_hash` in the list): the onboarding guide's path. A token already used, expired or revoked is answered as it is
+     * @description Needs the operator role over the whole server (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          hash: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description SHA-256 of the token (hex): what the onboarding guide revokes it by */
+              token_hash: string;
+              hostname: string | null;
+              /** @enum {string} */
+              state: 'active' | 'used' | 'expired' | 'revoked';
+              created_by: string | null;
+              /** @description milliseconds since the Unix epoch */
+              created_at: number;
+              /** @description milliseconds since the Unix epoch */
+              expires_at: number | null;
+              /** @description milliseconds since the Unix epoch */
+              revoked_at: number | null;
+              rooms: string[];
+              tags: string[];
+              has_repository: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;

@@ -116,8 +116,9 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
   switch (env) {
     case 'linux': {
       if (i.writablePaths?.length) tokenVars.push(['MUSTER_WRITABLE_PATHS', i.writablePaths.join(' ')]);
-      // sudo passes only the named variables on; the token is in no command line.
-      const sudo = `sudo --preserve-env=${tokenVars.map(([k]) => k).join(',')} bash`;
+      // As root: bash itself (minimal images and containers have no sudo); otherwise sudo, which passes only the
+      // named variables on. The token is in no command line either way.
+      const sudo = `{ if [ "$(id -u)" = 0 ]; then bash; else sudo --preserve-env=${tokenVars.map(([k]) => k).join(',')} bash; fi; }`;
       if (!i.caPin)
         return [exportLine(tokenVars), `curl -fsSL ${sh(`${i.url}/install/install.sh`)} | ${sudo}`].join(
           ' && \\\n  ',

@@ -16,7 +16,7 @@ import { RoomsPage } from './pages/rooms.tsx';
 import { RoomChartsPage } from './pages/room-charts.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { UsersPage } from './pages/users.tsx';
-import { AccountPage, NotFoundPage, SecondFactors } from './pages/account.tsx';
+import { AccountPage, NotFoundPage, PasswordForm, SecondFactors } from './pages/account.tsx';
 import './styles.css';
 
 function usePath() {
@@ -147,8 +147,47 @@ function App() {
   if (me === undefined) return <p class="loading">Loading…</p>;
   if (me === null) return <SignIn onSignedIn={setMe} />;
   if (me.second_factor_required) return <EnrolFirst me={me} onSignedOut={() => setMe(null)} />;
+  if (me.password_change_required)
+    return (
+      <ChoosePassword
+        me={me}
+        onDone={() => setMe({ ...me, password_change_required: false })}
+        onSignedOut={() => setMe(null)}
+      />
+    );
 
   return <SignedIn me={me} path={path} onSignedOut={() => setMe(null)} />;
+}
+
+/** The first admin signs in with the generated password: they choose their own before anything else. */
+function ChoosePassword({
+  me,
+  onDone,
+  onSignedOut,
+}: {
+  me: Me;
+  onDone: () => void;
+  onSignedOut: () => void;
+}) {
+  return (
+    <main class="signin">
+      <h1>Muster</h1>
+      <p>
+        Welcome, {me.username}. You signed in with the password the server generated at its first start, which
+        its log and data directory hold: choose your own now.
+      </p>
+      <PasswordForm onChanged={onDone} />
+      <button
+        type="button"
+        onClick={async () => {
+          await client.POST('/api/auth/logout').catch(() => null);
+          onSignedOut();
+        }}
+      >
+        Sign out
+      </button>
+    </main>
+  );
 }
 
 /** The server requires a second factor and this user has none: they enrol one before anything else. */

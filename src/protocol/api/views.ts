@@ -242,6 +242,7 @@ export type SpaceTokenView = z.infer<typeof spaceTokenView>;
 export const ENROLLMENT_STATES = ['active', 'used', 'expired', 'revoked'] as const;
 export const enrollmentTokenView = z.object({
   id: z.string(),
+  token_hash: z.string().describe('SHA-256 of the token (hex): what the onboarding guide revokes it by'),
   hostname: z.string().nullable(),
   state: z.enum(ENROLLMENT_STATES),
   created_by: z.string().nullable(),
@@ -273,6 +274,8 @@ export const meView = z.object({
   method: z.string().optional(),
   /** The server requires a second factor and you have none: enrol one before anything else. */
   second_factor_required: z.boolean().optional(),
+  /** You sign in with a password you did not choose (the generated first one): choose your own. */
+  password_change_required: z.boolean().optional(),
 });
 export type MeView = z.infer<typeof meView>;
 export const userView = z.object({

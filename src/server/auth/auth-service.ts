@@ -132,7 +132,13 @@ export function createAuthService(deps: {
 
   /** The principal a new session of this user is: their roles as a request of it will see them. */
   async function principalOf(
-    user: { id: string; username: string; role: Role | 'none'; oidc_groups?: string | null },
+    user: {
+      id: string;
+      username: string;
+      role: Role | 'none';
+      oidc_groups?: string | null;
+      password_change_required?: number;
+    },
     method: SignInMethod,
     restricted: boolean,
   ): Promise<Principal> {
@@ -145,6 +151,7 @@ export function createAuthService(deps: {
       via: 'session',
       method,
       restricted,
+      passwordChangeRequired: user.password_change_required === 1,
     };
   }
 
@@ -152,6 +159,7 @@ export function createAuthService(deps: {
     async createUser(
       actor: Actor,
       input: NewUser,
+      opts: { passwordChangeRequired?: boolean } = {},
     ): Promise<{ id: string; username: string; role: Role | 'none' }> {
       const id = randomUUID();
       const password_hash = await argon2.hash(input.password, ARGON2);
@@ -163,6 +171,7 @@ export function createAuthService(deps: {
           role: input.role,
           disabled: 0,
           created_at: clock.now(),
+          password_change_required: opts.passwordChangeRequired ? 1 : 0,
         });
         if (actor.kind !== 'system')
           await r.audit.record(
@@ -273,6 +282,7 @@ export function createAuthService(deps: {
         sessionId: s.session_id,
         method: s.method ?? 'password',
         restricted: s.restricted === 1,
+        passwordChangeRequired: s.password_change_required === 1,
       };
     },
 
@@ -392,7 +402,7 @@ export function createAuthService(deps: {
       // Read before the transaction: SQLite has one connection, which the transaction holds.
       const lifetime = (await policy.get()).session_lifetime_hours;
       const token = await store.transaction(async (r) => {
-        await r.auth.setPassword(userId, hash);
+        await r.auth.setPassword(userId, hash, own || actor.kind === 'system');
         await r.auth.deleteSessionsOf(userId);
         // A new password set for the user (by an admin, or on the server's machine) also lifts a lock.
         if (!own) await r.auth.clearFailures(userId);

@@ -17,6 +17,8 @@ export interface Principal {
   method?: string;
   /** The session may only enrol a second factor (the server requires one and the user has none). */
   restricted?: boolean;
+  /** The user signs in with a password they did not choose (the first admin's generated one). */
+  passwordChangeRequired?: boolean;
 }
 
 /** Lifetime of a login session unless the sign-in policy says otherwise. */

@@ -33,6 +33,7 @@ import { accountLockoutMigration } from './migrations/011-account-lockout.ts';
 import { alertsMigration } from './migrations/012-alerts.ts';
 import { backupPlansMigration } from './migrations/013-backup-plans.ts';
 import { accessMigration } from './migrations/014-access.ts';
+import { fleetLifeMigration } from './migrations/015-fleet-life.ts';
 
 export type Db = Kysely<Database>;
 
@@ -366,6 +367,7 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
     '012-alerts': alertsMigration(),
     '013-backup-plans': backupPlansMigration(),
     '014-access': accessMigration(),
+    '015-fleet-life': fleetLifeMigration(),
   };
 }
 

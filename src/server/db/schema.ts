@@ -26,6 +26,8 @@ export interface UsersTable {
   last_failed_at?: number | null;
   /** Set when the failures locked the account; an admin unlocks it. */
   locked_at?: number | null;
+  /** 1 while the user still has a password they did not choose (the first admin's generated one). */
+  password_change_required?: number;
 }
 export interface SessionsTable {
   id: string;
@@ -96,6 +98,8 @@ export interface SpacesTable {
   name: string;
   slug: string;
   created_at: number;
+  /** JSON SpaceSettings: when ephemeral and stale nodes are removed, whether agents may announce themselves. */
+  settings?: string;
 }
 export interface SpaceMembersTable {
   space_id: string;
@@ -109,10 +113,33 @@ export interface RoomsTable {
   slug: string;
   is_default: number;
   created_at: number;
+  /** JSON RoomRule[]: nodes matching any rule join the room (at claim and when their facts change). */
+  rules?: string;
 }
 export interface RoomNodesTable {
   room_id: string;
   node_id: string;
+  /** 1 when a rule of the room put the node there (and takes it out when it no longer matches). */
+  by_rule?: number;
+}
+/** An agent that announced itself without a token, until an operator approves or rejects it. */
+export interface AnnouncementsTable {
+  id: string;
+  space_id: string;
+  /** The node id the agent will link with once approved. */
+  node_id: string;
+  hostname: string;
+  public_key: string;
+  /** SHA-256 of the public key (hex): what people compare, and what a rejection refuses from then on. */
+  fingerprint: string;
+  /** JSON facts the agent sent (os, arch, labels, …). */
+  facts: string;
+  source_ip: string | null;
+  state: 'pending' | 'approved' | 'rejected';
+  created_at: number;
+  expires_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
 }
 export interface TokensTable {
   id: string;
@@ -131,6 +158,8 @@ export interface TokensTable {
   tags: string;
   config: string;
   secrets_enc: string | null;
+  /** 1: nodes claimed with it are ephemeral. */
+  ephemeral?: number;
 }
 export interface NodesTable {
   id: string;
@@ -174,6 +203,8 @@ export interface NodesTable {
   repo_plan_template: string | null;
   /** What restic last said of the repository's size and snapshots (JSON, RepositoryStatsView), or null. */
   repo_stats: string | null;
+  /** 1: claimed as ephemeral; removed after its space's time offline. */
+  ephemeral?: number;
 }
 export interface BackupPlansTable {
   id: string;
@@ -498,4 +529,5 @@ export interface Database {
   passkeys: PasskeysTable;
   auth_challenges: AuthChallengesTable;
   audit_events: AuditEventsTable;
+  announcements: AnnouncementsTable;
 }

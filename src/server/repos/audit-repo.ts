@@ -65,6 +65,15 @@ export function createAuditRepo(db: Db, clock: Clock, written?: (entries: AuditE
     ): Promise<void> {
       await recordAll(actor, [{ action, target, detail }]);
     },
+    /** Whether any record of `action` is kept (e.g. whether anyone has signed in yet). */
+    async any(action: AuditAction): Promise<boolean> {
+      return !!(await db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', action)
+        .limit(1)
+        .executeTakeFirst());
+    },
     /** Forget records older than `before`; the number deleted. */
     async prune(before: number): Promise<number> {
       const r = await db.deleteFrom('audit_events').where('at', '<', before).executeTakeFirst();

@@ -79,8 +79,13 @@ export function createAuthRepo(db: Db) {
         throw err;
       }
     },
-    setPassword: (id: string, hash: string) =>
-      db.updateTable('users').set({ password_hash: hash }).where('id', '=', id).execute(),
+    /** Set a password; `chosen`: by the user themself, so no change is asked of them any more. */
+    setPassword: (id: string, hash: string, chosen: boolean) =>
+      db
+        .updateTable('users')
+        .set(chosen ? { password_hash: hash, password_change_required: 0 } : { password_hash: hash })
+        .where('id', '=', id)
+        .execute(),
     insertSession: (row: SessionsTable) => db.insertInto('sessions').values(row).execute(),
     findSession: (tokenHash: string) =>
       db
@@ -98,6 +103,7 @@ export function createAuthRepo(db: Db) {
           'users.role',
           'users.disabled',
           'users.oidc_groups',
+          'users.password_change_required',
         ])
         .where('sessions.token_hash', '=', tokenHash)
         .executeTakeFirst(),

@@ -107,18 +107,24 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
     async list(spaceId: string): Promise<EnrollmentTokenView[]> {
       const now = clock.now();
       const rows = await repo.listEnrollment(spaceId);
-      return rows.map((t) => ({
-        id: t.id,
-        hostname: t.hostname,
-        state: enrollmentState(t, now),
-        created_by: t.created_by_username,
-        created_at: t.created_at,
-        expires_at: t.expires_at,
-        revoked_at: t.revoked_at,
-        rooms: JSON.parse(t.rooms) as string[],
-        tags: JSON.parse(t.tags) as string[],
-        has_repository: t.secrets_enc !== null,
-      }));
+      return rows.map((t) => presentEnrollment(t, now));
+    },
+
+    /**
+     * Revoke by the token's hash (SHA-256 of the token, hex), the onboarding guide's path: a token already used,
+     * expired or revoked is answered as it is, so a script that tidies up stale tokens can run twice.
+     */
+    async revokeByHash(actor: Actor, hash: string): Promise<EnrollmentTokenView> {
+      const t = await repo.findBySecretHash(hash.toLowerCase());
+      if (!t || t.kind !== 'enrollment') throw new AppError('NOT_FOUND', 'no enrollment token has this hash');
+      const now = clock.now();
+      if (!tokenUnusableReason(t, now))
+        await store.transaction(async (r) => {
+          await r.tokens.revoke(t.id, now);
+          await r.audit.record(actor, 'token.revoked', { type: 'token', id: t.id }, { by: 'hash' });
+        });
+      const after = await repo.findById(t.id);
+      return presentEnrollment({ ...after!, created_by_username: null }, now);
     },
 
     async revoke(actor: Actor, id: string) {
@@ -143,3 +149,22 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
   };
 }
 export type EnrollmentService = ReturnType<typeof createEnrollmentService>;
+
+function presentEnrollment(
+  t: TokensTable & { created_by_username: string | null },
+  now: number,
+): EnrollmentTokenView {
+  return {
+    id: t.id,
+    token_hash: t.secret_hash,
+    hostname: t.hostname,
+    state: enrollmentState(t, now),
+    created_by: t.created_by_username,
+    created_at: t.created_at,
+    expires_at: t.expires_at,
+    revoked_at: t.revoked_at,
+    rooms: JSON.parse(t.rooms) as string[],
+    tags: JSON.parse(t.tags) as string[],
+    has_repository: t.secrets_enc !== null,
+  };
+}

@@ -48,6 +48,7 @@ export const meOf = (p: Principal) => ({
   rooms: [...p.grants.rooms].map(([room_id, r]) => ({ room_id, space_id: r.spaceId, role: r.role })),
   method: p.method ?? (p.via === 'api_key' ? 'api_key' : 'password'),
   second_factor_required: p.restricted ?? false,
+  password_change_required: p.passwordChangeRequired ?? false,
 });
 
 /** Sets the session cookie; the server ends the session by the sign-in policy, whatever the cookie's age. */

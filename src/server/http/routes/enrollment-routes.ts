@@ -76,6 +76,23 @@ export function enrollmentRoutes(deps: {
       },
     );
 
+    // The onboarding guide's path (its troubleshooting table revokes stale tokens by hash).
+    app.post(
+      '/api/hosts/enrollment-tokens/:hash/revoke',
+      route({
+        access: 'operator',
+        summary:
+          "Revoke an enrollment token by its hash (SHA-256 of the token, hex; `token_hash` in the list): the onboarding guide's path. A token already used, expired or revoked is answered as it is",
+        tags,
+        schema: {
+          params: z.object({ hash: z.string().regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 in hex') }),
+          response: { 200: enrollmentTokenView },
+        },
+        errors: [404],
+      }),
+      async (req) => enrollment.revokeByHash(actorOf(req), req.params.hash),
+    );
+
     app.post(
       '/api/agents/enroll',
       route({
