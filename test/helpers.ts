@@ -486,6 +486,7 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
       caFile: null,
       id: null,
       hostname: 'sim',
+      ephemeral: false,
       source: 'flags',
     },
     state,

@@ -1,5 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { openDatabase } from '../src/server/db/database.ts';
@@ -156,6 +169,55 @@ describe('backup and restore of the server', () => {
       refused.err,
       /not-a-backup\.tar\.gz is not a Muster backup \(a gzipped tar made by muster backup\)/,
     );
+
+    if (process.getuid?.() === 0) {
+      // Run as root, a restore gives the files to the data dir's owner (the service user), or says they are root's;
+      // a server that cannot open them names the file, the owner and the fix.
+      const NOBODY = 65534;
+      const open = mkdtempSync(join(tmpdir(), 'muster-owner-'));
+      chmodSync(open, 0o755);
+      try {
+        const serviceDir = join(open, 'service');
+        mkdirSync(serviceDir);
+        chownSync(serviceDir, NOBODY, NOBODY);
+        const given = await muster(['restore', file, '--data-dir', serviceDir]);
+        assert.equal(given.code, 0, given.err);
+        for (const f of ['muster.db', 'master.key', 'tls'])
+          assert.equal(statSync(join(serviceDir, f)).uid, NOBODY, `${f} belongs to the data dir's owner`);
+        const rootDir = join(open, 'as-root');
+        const asRoot = await muster(['restore', file, '--data-dir', rootDir]);
+        assert.match(
+          asRoot.out,
+          /the restored files belong to root; .*chown -R USER: .*or restore with --owner USER/,
+        );
+        const run = spawnSync(
+          process.execPath,
+          [
+            join(import.meta.dirname, '..', 'bin', 'muster.js'),
+            'server',
+            '--data-dir',
+            rootDir,
+            '--listen',
+            '127.0.0.1:0',
+          ],
+          {
+            uid: NOBODY,
+            gid: NOBODY,
+            cwd: open,
+            timeout: 20_000,
+            encoding: 'utf8',
+            env: { PATH: process.env.PATH },
+          },
+        );
+        assert.equal(run.status, 1, run.stderr);
+        assert.match(
+          run.stderr,
+          /cannot open .*as-root.* belongs to root, but this server runs as nobody: give the data directory to the user the server runs as \(chown -R nobody: .*as-root\)/,
+        );
+      } finally {
+        rmSync(open, { recursive: true, force: true });
+      }
+    }
 
     const second = await startTestServer({ dataDir: restoredDir, port, flags });
     try {

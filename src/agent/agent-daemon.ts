@@ -132,7 +132,8 @@ export async function runDaemon(o: DaemonOptions) {
     limits: () => linkConfig.limits,
     stateDir: state.dir,
   });
-  const answer = createLinkRequests({ metrics, history, alerts: nodeAlerts, runner, backups });
+  const capabilities = o.allowShellJobs ? ['jobs/shell'] : [];
+  const answer = createLinkRequests({ metrics, history, alerts: nodeAlerts, runner, backups, capabilities });
   const scheduler = createScheduler({
     clock,
     log: o.log,
@@ -145,6 +146,7 @@ export async function runDaemon(o: DaemonOptions) {
     flags: o.flags,
     env: o.env,
     log: o.log,
+    capabilities,
     link: {
       onConfig: (config) => {
         linkConfig = config;

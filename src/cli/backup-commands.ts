@@ -23,6 +23,7 @@ import {
   openDatabase,
 } from '../server/db/database.ts';
 import { checkMasterKey, loadMasterKey } from '../server/main.ts';
+import { chownTree, ownerFor } from '../server/ownership.ts';
 import { VERSION } from '../version.ts';
 
 /** What a backup file says about itself (`manifest.json` inside it). */
@@ -126,11 +127,15 @@ export async function backupCommand(config: ServerConfig, out: string): Promise<
  * `muster restore FILE`: unpack a backup into an empty data dir, after checking that it is whole, that this
  * version can run its database, and that its master key opens it. The server then starts on that data dir.
  */
-export async function restoreCommand(config: ServerConfig, file: string): Promise<void> {
+export async function restoreCommand(config: ServerConfig, file: string, ownerSpec?: string): Promise<void> {
   const dataDir = resolve(config.dataDir);
   if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
     throw new Error(`${dataDir} is not empty: restore into a new or empty data directory (pass --data-dir)`);
   if (!existsSync(file)) throw new Error(`${file} does not exist`);
+  // The restored files belong to whoever will run the server: --owner, else the data directory's owner (made for the
+  // service user beforehand), else its parent's. Only root can give files away.
+  const existed = existsSync(dataDir);
+  const owner = ownerFor(existed ? dataDir : dirname(dataDir), ownerSpec);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const staging = mkdtempSync(join(dataDir, '.restore-'));
   try {
@@ -161,8 +166,14 @@ export async function restoreCommand(config: ServerConfig, file: string): Promis
     for (const f of manifest.files) renameSync(join(staging, f), join(dataDir, f));
     for (const secret of ['master.key', 'muster.db'])
       if (existsSync(join(dataDir, secret))) chmodSync(join(dataDir, secret), 0o600);
+    const root = process.getuid?.() === 0;
+    if (root) chownTree(dataDir, owner);
+    if (root && owner.uid === 0)
+      process.stdout.write(
+        `the restored files belong to root; if the server runs as another user, give them to it (chown -R USER: ${dataDir}) or restore with --owner USER\n`,
+      );
     process.stdout.write(
-      `restored the backup of ${manifest.created_at} (Muster ${manifest.muster_version}) into ${dataDir}\n` +
+      `restored the backup of ${manifest.created_at} (Muster ${manifest.muster_version}) into ${dataDir}${root && owner.uid !== 0 ? ` (owned by uid ${owner.uid})` : ''}\n` +
         (manifest.database === 'postgres'
           ? 'its database is PostgreSQL: restore the pg_dump taken with it, then start the server with --db and this --data-dir\n'
           : `start the server with --data-dir ${dataDir}; agents reconnect by themselves when it listens where they expect it\n`),

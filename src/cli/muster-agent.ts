@@ -55,7 +55,11 @@ function connectionOptions(cmd: Command): Command {
     .option('--noproxy', 'connect directly, ignoring proxy settings')
     .option('--insecure', 'do not verify the server certificate (testing only)')
     .option('--ca-pin <pin>', 'sha256:<hex> pin of the server CA public key')
-    .option('--ca-file <file>', 'PEM file with the CA to trust');
+    .option('--ca-file <file>', 'PEM file with the CA to trust')
+    .option(
+      '--ephemeral',
+      'claim as an ephemeral node: the server removes it after a time offline (MUSTER_EPHEMERAL=1)',
+    );
 }
 
 function commonOptions(cmd: Command): Command {

@@ -60,6 +60,10 @@ storageOptions(program.command('server').description('run the Muster server'))
   )
   .option('--heartbeat-seconds <n>', 'agent heartbeat interval, default 12 (MUSTER_HEARTBEAT_SECONDS)')
   .option(
+    '--stale-days <n>',
+    'a node offline this many days is shown as stale, default 7; spaces may remove stale nodes (MUSTER_STALE_DAYS)',
+  )
+  .option(
     '--missed-heartbeats <n>',
     'beats missed in a row before a node is offline, default 3 (MUSTER_MISSED_HEARTBEATS)',
   )
@@ -241,9 +245,15 @@ storageOptions(
     const { out, ...rest } = opts;
     await backupCommand(configOf(rest), out);
   });
-storageOptions(
-  program.command('restore <file>').description('unpack a backup into a new, empty data dir'),
-).action(async (file: string, opts: Record<string, unknown>) => restoreCommand(configOf(opts), file));
+storageOptions(program.command('restore <file>').description('unpack a backup into a new, empty data dir'))
+  .option(
+    '--owner <user[:group]>',
+    "who gets the restored files when run as root (default: the data dir's owner, or its parent's)",
+  )
+  .action(async (file: string, opts: Record<string, unknown>) => {
+    const { owner, ...rest } = opts;
+    await restoreCommand(configOf(rest), file, typeof owner === 'string' ? owner : undefined);
+  });
 
 const token = program
   .command('token')
@@ -270,7 +280,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   const advice =
     code === 'EADDRINUSE'
       ? '; another process uses that address: stop it or pass --listen host:port'
-      : code === 'EACCES'
+      : code === 'EACCES' && (err as { syscall?: string }).syscall === 'listen'
         ? '; ports below 1024 need privileges: use a higher port or run with the capability to bind'
         : '';
   process.stderr.write(`muster: ${err instanceof Error ? err.message : String(err)}${advice}\n`);

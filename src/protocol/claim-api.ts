@@ -10,6 +10,8 @@ export const claimRequest = z.object({
   rooms: z.unknown().optional(),
   publicKey: z.unknown().optional(),
   mGUID: z.unknown().optional(),
+  /** Muster's agent claimed with --ephemeral: remove the node after its space's time offline. */
+  ephemeral: z.unknown().optional(),
 });
 export type ClaimRequest = z.infer<typeof claimRequest>;
 

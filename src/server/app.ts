@@ -68,6 +68,9 @@ import { createClaimNode } from './operations/claim-node.ts';
 import { createEnrollNode } from './operations/enroll-node.ts';
 import { createHostConfig } from './operations/host-config.ts';
 import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
+import { createFleetLife } from './operations/fleet-life.ts';
+import { createBulkNodes } from './operations/bulk-nodes.ts';
+import { AppError } from './errors.ts';
 import { createJobOperations } from './operations/job-operations.ts';
 import { createJobOutcomes } from './operations/job-outcomes.ts';
 import { createRemoveNode } from './operations/remove-node.ts';
@@ -100,6 +103,8 @@ export interface AppDeps {
   missedHeartbeats?: number;
   /** Minutes after which a node claimed but never connected is shown as stuck (default 60). */
   pendingTimeoutMinutes?: number;
+  /** A node offline this many days is stale (a status filter, a home-page count; a space may remove them later). */
+  staleDays?: number;
   trustProxy: boolean | string[];
   rateLimits: RateLimits;
   /** Who may read /metrics (default: anyone, as for an in-process server in tests). */
@@ -243,7 +248,8 @@ function buildServices(deps: AppDeps) {
     ? createOidc({ settings: oidcSettings, store, clock, auth, log: log.child({ part: 'oidc' }) })
     : null;
   const pendingTimeoutMs = (deps.pendingTimeoutMinutes ?? 60) * 60_000;
-  const nodes = createNodesService({ store, clock, bus, pendingTimeoutMs });
+  const staleMs = (deps.staleDays ?? 7) * 24 * 3600_000;
+  const nodes = createNodesService({ store, clock, bus, pendingTimeoutMs, staleMs });
   const presence = createNodePresence({
     store,
     clock,
@@ -271,6 +277,7 @@ function buildServices(deps: AppDeps) {
   });
 
   const alerting = createAlerting({
+    staleMs,
     store,
     clock,
     timers,
@@ -315,15 +322,29 @@ function buildServices(deps: AppDeps) {
     link,
     downloadMaxBytes: deps.backupDownloadMaxBytes ?? 1024 * 1024 * 1024,
   });
+  const removeNode = createRemoveNode({ nodes, link });
+  const fleetLife = createFleetLife({
+    store,
+    clock,
+    removeNode,
+    membershipChanged: (actor, nodeId) => planOps.membershipChanged(actor, nodeId),
+    staleMs,
+    log: log.child({ part: 'fleet' }),
+  });
   const executables = agentExecutables(deps.agentDir);
   const spaces = createSpacesService({ store, clock });
+  const agentUpdates = createAgentUpdates({ jobs, nodes, spaces, executables, store });
   const enrollment = createEnrollmentService({ store, sealer, clock });
   const hub = createLinkHub({
     sessions,
     presence,
     handlers: {
       configFor: (id) => hostConfig.configFor(id),
-      online: (id) => jobOps.nodeOnline(id),
+      online: async (id) => {
+        await jobOps.nodeOnline(id);
+        // Its facts just arrived (or changed): the rooms that take nodes by rule.
+        await fleetLife.applyRules(id);
+      },
       frame: (id, frame) => jobOps.agentFrame(id, frame),
     },
     clock,
@@ -366,8 +387,23 @@ function buildServices(deps: AppDeps) {
       hostConfig,
       link,
     }),
-    agentUpdates: createAgentUpdates({ jobs, nodes, spaces, executables, store }),
-    removeNode: createRemoveNode({ nodes, link }),
+    agentUpdates,
+    removeNode,
+    fleetLife,
+    bulk: createBulkNodes({
+      addToRoom: async (actor, roomId, nodeId) => {
+        await spaces.addNode(actor, roomId, nodeId);
+        await planOps.membershipChanged(actor, nodeId);
+      },
+      removeNode: async (actor, nodeId) => void (await removeNode.removeNode(actor, nodeId)),
+      updateAgent: (actor, nodeId, force) => agentUpdates.updateNode(actor, nodeId, force),
+      runJob: (actor, nodeId, job) => jobOps.createJob(actor, nodeId, job.type, job.params),
+      planRoom: async (planId) => {
+        const plan = await store.repos.backupPlans.find(planId);
+        if (!plan) throw new AppError('NOT_FOUND', `backup plan ${planId} does not exist`);
+        return plan.room_id;
+      },
+    }),
     executables,
     hostConfig,
     backups,
@@ -391,6 +427,7 @@ function buildServices(deps: AppDeps) {
     alerting,
     registry: observability.registry,
     housekeeping: createHousekeeping({
+      fleetLife,
       store,
       clock,
       auth,
@@ -542,9 +579,18 @@ async function registerRoutes(
       sessionCookie: sessionCookieSetter(secureCookies),
     }),
   );
-  await app.register(spacesRoutes({ spaces: s.spaces, tokens: s.tokens, plans: s.planOps, guard }));
   await app.register(
-    nodesRoutes({ nodes: s.nodes, spaces: s.spaces, link: s.link, removeNode: s.removeNode, guard }),
+    spacesRoutes({ spaces: s.spaces, tokens: s.tokens, plans: s.planOps, fleetLife: s.fleetLife, guard }),
+  );
+  await app.register(
+    nodesRoutes({
+      nodes: s.nodes,
+      spaces: s.spaces,
+      link: s.link,
+      removeNode: s.removeNode,
+      bulk: s.bulk,
+      guard,
+    }),
   );
   await app.register(nodeDataRoutes({ data: s.nodeData, spaces: s.spaces, guard }));
   await app.register(eventsRoutes({ bus: s.bus, guard, streams: s.streams }));

@@ -85,6 +85,7 @@ export const serverConfigSchema = z
     backupDownloadMaxMb: z.coerce.number().int().min(1).max(1_048_576).default(1024),
     /** A node claimed this long ago that never connected is shown as stuck, with what to do. */
     pendingTimeoutMinutes: z.coerce.number().int().min(1).max(525_600).default(60),
+    staleDays: z.coerce.number().positive().max(3650).default(7),
     loginPerMinute: z.coerce.number().int().min(1).max(100_000).default(10),
     /** Sign-in with a password: for everyone, for nobody (the identity provider only), or for global admins. */
     localLogin: z.enum(['on', 'off', 'admins']).default('on'),
@@ -225,6 +226,7 @@ export const ENV_NAMES: Record<string, string> = {
   auditDays: 'MUSTER_AUDIT_DAYS',
   eventDays: 'MUSTER_EVENT_DAYS',
   pendingTimeoutMinutes: 'MUSTER_PENDING_TIMEOUT_MINUTES',
+  staleDays: 'MUSTER_STALE_DAYS',
   loginPerMinute: 'MUSTER_LOGIN_PER_MINUTE',
   localLogin: 'MUSTER_LOCAL_LOGIN',
   oidcIssuer: 'MUSTER_OIDC_ISSUER',

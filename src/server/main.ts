@@ -14,6 +14,7 @@ import { createClusterRepo } from './repos/cluster-repo.ts';
 import { SYSTEM } from './actor.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { readSecretFile, type ServerConfig } from './config.ts';
+import { accessProblem } from './ownership.ts';
 import { roleMapSchema, type RoleMap } from './auth/access-service.ts';
 import { createSealer, type Sealer } from './crypto.ts';
 import { corrupt, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
@@ -239,22 +240,38 @@ export async function startServer(
       : (line: string) => log.info({ event: 'server.start' }, line));
   const terminal = opts.terminal ?? (opts.print !== undefined || process.stdout.isTTY === true);
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw accessProblem(err, dataDir) ?? err;
+  }
 
   const dbLocation = config.db ?? join(dataDir, 'muster.db');
   if (!isPostgresUrl(dbLocation)) refuseLostDatabase(dataDir, dbLocation, config.initEmpty);
-  const database = openDatabase(dbLocation, {
-    onHealthChange: (failing) =>
-      failing
-        ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
-        : log.info('storage takes writes again'),
-    onConnectionError: (err) => {
-      const why = databaseUnreachable(err) ?? err.message;
-      log.warn({ err: why }, `a PostgreSQL connection was lost (${why}); it is replaced on the next query`);
-    },
-  });
+  let database: OpenDatabase;
+  try {
+    database = openDatabase(dbLocation, {
+      onHealthChange: (failing) =>
+        failing
+          ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
+          : log.info('storage takes writes again'),
+      onConnectionError: (err) => {
+        const why = databaseUnreachable(err) ?? err.message;
+        log.warn({ err: why }, `a PostgreSQL connection was lost (${why}); it is replaced on the next query`);
+      },
+    });
+  } catch (err) {
+    throw accessProblem(err, dbLocation) ?? err;
+  }
   const { host, port } = splitHostPort(config.listen);
-  const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
+  let masterKey: Buffer;
+  try {
+    masterKey = loadMasterKey({ ...config, dataDir });
+  } catch (err) {
+    await database.close();
+    throw accessProblem(err, join(dataDir, 'master.key')) ?? err;
+  }
+  const sealer = createSealer(masterKey);
   const replicaName = config.replicaName ?? `${hostname()}:${port}`;
   let nc: NatsConnection | null = null;
   let cluster: ClusterDeps | null = null;
@@ -279,7 +296,7 @@ export async function startServer(
   } catch (err) {
     await nc?.close();
     await database.close();
-    throw corrupt(database, err) ?? err;
+    throw corrupt(database, err) ?? accessProblem(err, database.location) ?? err;
   }
 
   const names = ['localhost', '127.0.0.1', '::1', hostname(), ...localAddresses()];
@@ -327,6 +344,7 @@ export async function startServer(
     },
     cluster,
     pendingTimeoutMinutes: config.pendingTimeoutMinutes,
+    staleDays: config.staleDays,
     trustProxy: config.trustProxy,
     metrics: {
       public: config.metricsPublic,

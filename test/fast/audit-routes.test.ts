@@ -475,6 +475,27 @@ const FIXTURES: Record<string, Fixture> = {
     });
     return { path: `/api/enrollment-tokens/${t.json<{ id: string }>().id}`, as: admin };
   },
+  'PATCH /api/spaces/:id/settings': async (f, admin) => ({
+    path: `/api/spaces/${f.spaceId}/settings`,
+    body: { stale_remove_days: 90 },
+    as: admin,
+  }),
+  'PUT /api/rooms/:id/rules': async (f, admin) => {
+    const room = await f.inject('POST', `/api/spaces/${f.spaceId}/rooms`, {
+      cookie: admin.cookie,
+      body: { name: `rules-${randomUUID().slice(0, 6)}` },
+    });
+    return {
+      path: `/api/rooms/${room.json<{ id: string }>().id}/rules`,
+      body: { rules: [{ 'label.env': 'nowhere-at-all' }] },
+      as: admin,
+    };
+  },
+  'POST /api/nodes/bulk': async (f, admin) => ({
+    path: '/api/nodes/bulk',
+    body: { ids: [await claimedHost(f, admin.cookie)], action: 'run_job', job: { type: 'system.probe' } },
+    as: admin,
+  }),
   'POST /api/hosts/enrollment-tokens/:hash/revoke': async (f, admin) => {
     const t = await f.inject('POST', '/api/enrollment-tokens', {
       cookie: admin.cookie,

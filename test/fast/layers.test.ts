@@ -102,6 +102,7 @@ const LEAVES = new Set([
   'crypto.ts',
   'config.ts',
   'paths.ts',
+  'ownership.ts',
   'counting-gate.ts',
   'logging.ts',
   'manual-time.ts',

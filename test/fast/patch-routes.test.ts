@@ -91,6 +91,16 @@ const FIXTURES: Record<string, Fixture> = {
     },
     changes: { name: 'renamed', config: { url: 'http://127.0.0.2:9/b' }, enabled: false },
   },
+  'PATCH /api/spaces/:id/settings': {
+    async setUp(f, admin) {
+      return {
+        path: `/api/spaces/${f.spaceId}/settings`,
+        read: async () =>
+          (await f.inject('GET', `/api/spaces/${f.spaceId}/settings`, { cookie: admin })).json(),
+      };
+    },
+    changes: { ephemeral_remove_hours: 2, stale_remove_days: 30, announce: true },
+  },
   'PATCH /api/auth/policy': {
     async setUp(f, admin) {
       return {

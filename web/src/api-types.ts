@@ -3910,6 +3910,9 @@ export interface paths {
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               node_count: number;
+              rules: {
+                [key: string]: string;
+              }[];
             }[];
           };
         };
@@ -4004,6 +4007,9 @@ export interface paths {
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               node_count: number;
+              rules: {
+                [key: string]: string;
+              }[];
             };
           };
         };
@@ -4219,6 +4225,9 @@ export interface paths {
               /** @description milliseconds since the Unix epoch */
               created_at: number;
               node_count: number;
+              rules: {
+                [key: string]: string;
+              }[];
             };
           };
         };
@@ -4289,6 +4298,330 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/spaces/{id}/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A space's settings for its nodes' life: when ephemeral and stale nodes are removed, announcements
+     * @description Needs the viewer role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description an ephemeral node offline this long is removed (default 24) */
+              ephemeral_remove_hours: number;
+              /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
+              stale_remove_days: number | null;
+              /** @description agents may announce themselves without a token and wait for approval (default false) */
+              announce: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a space's settings (the fields given)
+     * @description Needs the admin role on the space the path names (a space the caller holds no role on is answered 404) (session cookie or API key).
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description an ephemeral node offline this long is removed (default 24) */
+            ephemeral_remove_hours?: number;
+            /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
+            stale_remove_days?: number | null;
+            /** @description agents may announce themselves without a token and wait for approval (default false) */
+            announce?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description an ephemeral node offline this long is removed (default 24) */
+              ephemeral_remove_hours: number;
+              /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
+              stale_remove_days: number | null;
+              /** @description agents may announce themselves without a token and wait for approval (default false) */
+              announce: boolean;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/rooms/{id}/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set a room's rules: nodes of the space matching any of them join it (now, and whenever they link with new facts); those a rule put there leave when none matches. Needs admin on the space: rules can take in any of its nodes
+     * @description Needs the admin role on the room the path names (a room the caller holds no role on is answered 404) (session cookie or API key).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            rules: {
+              [key: string]: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              room: {
+                id: string;
+                space_id: string;
+                name: string;
+                slug: string;
+                is_default: boolean;
+                /** @description milliseconds since the Unix epoch */
+                created_at: number;
+                node_count: number;
+                rules: {
+                  [key: string]: string;
+                }[];
+              };
+              moved: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/rooms/{id}/nodes/{nodeId}': {
@@ -4476,6 +4809,281 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/nodes/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * One action on many nodes, named by `ids` or by a `filter` (the node list's): move them to a room, remove them, update their agents, run a job, or attach a backup plan (its room). Each node is checked and changed as its own route would, and gets its result
+     * @description Needs the operator role anywhere; the answer holds only what the caller may see (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': (
+            | {
+                /** @enum {string} */
+                action: 'move';
+                /** @description the room to put them in */
+                room_id: string;
+              }
+            | {
+                /** @enum {string} */
+                action: 'remove';
+              }
+            | {
+                /** @enum {string} */
+                action: 'update_agent';
+                force?: boolean;
+              }
+            | {
+                /** @enum {string} */
+                action: 'run_job';
+                job:
+                  | {
+                      /** @enum {string} */
+                      type: 'system.probe';
+                      /** @default {} */
+                      params?: Record<string, never>;
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.init';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.backup';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                        /** @description default: the initial paths given at enrollment */
+                        paths?: string[];
+                        excludes?: string[];
+                        tags?: string[];
+                        /** @description applied after a successful backup (restic forget, with --prune unless prune is false) */
+                        retention?: {
+                          keep_last?: number;
+                          keep_hourly?: number;
+                          keep_daily?: number;
+                          keep_weekly?: number;
+                          keep_monthly?: number;
+                          keep_yearly?: number;
+                          keep_within?: string;
+                          keep_tags?: string[];
+                        };
+                        /** @description prune after applying the retention (default true) */
+                        prune?: boolean;
+                        exclude_caches?: boolean;
+                        exclude_if_present?: string[];
+                        one_file_system?: boolean;
+                        /** @description executables in the agent's hooks directory, run before and after the backup (a failing one fails it) */
+                        hooks?: {
+                          before?: string[];
+                          after?: string[];
+                        };
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.snapshots';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.forget';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                        keep_last?: number;
+                        keep_hourly?: number;
+                        keep_daily?: number;
+                        keep_weekly?: number;
+                        keep_monthly?: number;
+                        keep_yearly?: number;
+                        keep_within?: string;
+                        keep_tags?: string[];
+                        tags?: string[];
+                        prune?: boolean;
+                        /** @description forget exactly these snapshots (instead of a retention policy) */
+                        snapshot_ids?: string[];
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.prune';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.copy';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.check';
+                      /** @default {} */
+                      params?: {
+                        source_group_id?: string;
+                        read_data_subset?: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.unlock';
+                      /** @default {} */
+                      params?: {
+                        /** @description also remove locks that are not stale (another host's, or a running restic's) */
+                        remove_all?: boolean;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'restic.restore';
+                      params: {
+                        snapshot: string;
+                        /** @description paths in the snapshot to restore (a file or a directory each); default: all of it */
+                        include?: string[];
+                        /** @description directory to restore into (the snapshot's paths are recreated below it); default: a fresh directory under the agent's state directory */
+                        target?: string;
+                        /** @description restore over the original files (target /); must be asked for explicitly */
+                        in_place?: boolean;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      type: 'shell';
+                      params: {
+                        command: string;
+                      };
+                    };
+              }
+            | {
+                /** @enum {string} */
+                action: 'attach_plan';
+                /** @description a plan attached to a room: the nodes join that room and so follow it */
+                plan_id: string;
+              }
+          ) & {
+            ids?: string[];
+            filter?: {
+              space?: string;
+              /** @description room id, or slug within the space */
+              room?: string;
+              /**
+               * @description stale: offline longer than the stale age (--stale-days)
+               * @enum {string}
+               */
+              status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale';
+              /** @description part of the host name */
+              q?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              results: {
+                node_id: string;
+                ok: boolean;
+                job_id?: string;
+                error?: {
+                  code: string;
+                  message: string;
+                };
+              }[];
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/nodes': {
     parameters: {
       query?: never;
@@ -4493,7 +5101,8 @@ export interface paths {
           space?: string;
           /** @description room id, or slug within the space */
           room?: string;
-          status?: 'pending' | 'online' | 'offline' | 'removed';
+          /** @description stale: offline longer than the stale age (--stale-days) */
+          status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale';
           /** @description part of the host name */
           q?: string;
           /** @description overdue: only nodes with a source group that has no successful backup within its expected age */
@@ -4542,6 +5151,7 @@ export interface paths {
                 id: string;
                 name: string;
                 slug: string;
+                by_rule?: boolean;
               }[];
               tags: string[];
               labels: {
@@ -4556,6 +5166,9 @@ export interface paths {
               backup_overdue: boolean;
               /** @description milliseconds since the Unix epoch */
               created_at: number;
+              ephemeral: boolean;
+              stale: boolean;
+              shell_jobs: boolean;
             }[];
           };
         };
@@ -4625,7 +5238,8 @@ export interface paths {
           space?: string;
           /** @description room id, or slug within the space */
           room?: string;
-          status?: 'pending' | 'online' | 'offline' | 'removed';
+          /** @description stale: offline longer than the stale age (--stale-days) */
+          status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale';
           /** @description part of the host name */
           q?: string;
           /** @description overdue: only nodes with a source group that has no successful backup within its expected age */
@@ -4672,6 +5286,7 @@ export interface paths {
                 id: string;
                 name: string;
                 slug: string;
+                by_rule?: boolean;
               }[];
               tags: string[];
               labels: {
@@ -4686,6 +5301,9 @@ export interface paths {
               backup_overdue: boolean;
               /** @description milliseconds since the Unix epoch */
               created_at: number;
+              ephemeral: boolean;
+              stale: boolean;
+              shell_jobs: boolean;
             }[];
           };
         };
@@ -4795,6 +5413,7 @@ export interface paths {
                 id: string;
                 name: string;
                 slug: string;
+                by_rule?: boolean;
               }[];
               tags: string[];
               labels: {
@@ -4809,6 +5428,9 @@ export interface paths {
               backup_overdue: boolean;
               /** @description milliseconds since the Unix epoch */
               created_at: number;
+              ephemeral: boolean;
+              stale: boolean;
+              shell_jobs: boolean;
             };
           };
         };
@@ -5320,6 +5942,7 @@ export interface paths {
                 id: string;
                 name: string;
                 slug: string;
+                by_rule?: boolean;
               }[];
             }[];
           };
@@ -5428,6 +6051,7 @@ export interface paths {
                 id: string;
                 name: string;
                 slug: string;
+                by_rule?: boolean;
               }[];
             };
           };
@@ -11583,6 +12207,7 @@ export interface paths {
                   id: string;
                   name: string;
                   slug: string;
+                  by_rule?: boolean;
                 }[];
               };
               job_id: string;
@@ -14736,6 +15361,8 @@ export interface paths {
             /** @default 3600 */
             ttl_seconds?: number;
             space_id?: string;
+            /** @default false */
+            ephemeral?: boolean;
           };
         };
       };
@@ -15064,6 +15691,7 @@ export interface paths {
             restic_version?: string;
             public_key?: string;
             key_proof?: string;
+            ephemeral?: boolean;
           };
         };
       };
@@ -15187,6 +15815,7 @@ export interface paths {
             rooms?: unknown;
             publicKey?: unknown;
             mGUID?: unknown;
+            ephemeral?: unknown;
           };
         };
       };

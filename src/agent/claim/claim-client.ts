@@ -101,6 +101,7 @@ export async function claimNode(
     rooms: settings.rooms,
     publicKey,
     mGUID,
+    ...(settings.ephemeral ? { ephemeral: true } : {}),
   };
   const res = await http.request(
     'PUT',
@@ -164,6 +165,7 @@ export async function enrollNode(
     restic_version: resticVersion() ?? '',
     public_key: publicKey,
     key_proof: enrollProof(privateKey, settings.token, hostname),
+    ...(settings.ephemeral ? { ephemeral: true } : {}),
   });
   if (res.status !== 201 && res.status !== 200) {
     let message = `HTTP ${res.status}`;

@@ -20,6 +20,8 @@ export const connectionFlags = z.object({
   insecure: z.boolean().optional(),
   caPin: z.string().optional(),
   caFile: z.string().optional(),
+  /** Claim as an ephemeral node (removed by the server after a time offline). */
+  ephemeral: z.boolean().optional(),
 });
 export type ConnectionFlags = z.infer<typeof connectionFlags>;
 
@@ -34,6 +36,7 @@ export interface ClaimSettings {
   caFile: string | null;
   id: string | null;
   hostname: string | null;
+  ephemeral: boolean;
   source: 'flags' | 'environment' | 'claim.conf' | 'token file';
 }
 
@@ -88,6 +91,7 @@ export function resolveClaimSettings(
     insecure: iniBool(env.MUSTER_CLAIM_INSECURE),
     caPin: env.MUSTER_CLAIM_CA_PIN || undefined,
     caFile: env.MUSTER_CLAIM_CA_FILE || undefined,
+    ephemeral: iniBool(env.MUSTER_EPHEMERAL),
   };
   const conf = existsSync(state.paths.claimConf)
     ? (parseIni(readFileSync(state.paths.claimConf, 'utf8')).global ?? {})
@@ -100,6 +104,7 @@ export function resolveClaimSettings(
     insecure: iniBool(conf.insecure),
     caPin: conf['ca pin'] || undefined,
     caFile: conf['ca file'] || undefined,
+    ephemeral: iniBool(conf.ephemeral),
   };
   const cloud = state.readCloudConf();
   const fromFiles: ConnectionFlags = {
@@ -136,6 +141,7 @@ export function resolveClaimSettings(
     caFile: pick('caFile') ?? null,
     id: flags.id ?? null,
     hostname: flags.hostname ?? null,
+    ephemeral: pick('ephemeral') ?? false,
     source: withToken[0],
   };
 }

@@ -51,7 +51,8 @@ function virtualization(): string {
 }
 
 /** Facts about this machine, sent in hello. */
-export function collectFacts(labels: Record<string, string> = {}): NodeFacts {
+/** What this agent does besides the link, told to the server in its facts (e.g. `jobs/shell`). */
+export function collectFacts(labels: Record<string, string> = {}, capabilities: string[] = []): NodeFacts {
   const os = osRelease();
   return {
     hostname: hostname(),
@@ -64,6 +65,6 @@ export function collectFacts(labels: Record<string, string> = {}): NodeFacts {
     virtualization: virtualization(),
     container: container(),
     labels,
-    capabilities: ['link/1'],
+    capabilities: ['link/1', ...capabilities],
   };
 }

@@ -38,7 +38,7 @@ describe('job runner', () => {
       runner({ shellEnabled: false }).r.start({ job_id: 'j', type: 'shell', params: { command: 'id' } }),
       {
         ok: false,
-        message: 'shell jobs are disabled on this agent',
+        message: 'shell jobs are disabled on this agent (it runs them when started with --allow-shell-jobs)',
       },
     );
     assert.equal(runner().r.start({ job_id: 'j', type: 'format.disk', params: {} }).ok, false);

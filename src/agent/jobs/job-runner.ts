@@ -461,7 +461,11 @@ export function createJobRunner(o: RunnerOptions) {
     /** Accept or refuse a job; accepted jobs run in the background. */
     start(req: JobRequest): { ok: true } | { ok: false; message: string } {
       if (req.type === 'shell' && !o.shellEnabled)
-        return { ok: false, message: 'shell jobs are disabled on this agent' };
+        return {
+          ok: false,
+          message:
+            'shell jobs are disabled on this agent (it runs them when started with --allow-shell-jobs)',
+        };
       if (!(JOB_TYPES as readonly string[]).includes(req.type))
         return { ok: false, message: `job type ${req.type} is not allowed on this agent` };
       // The same parameter rules the server checks: a job that gets here malformed is refused, not guessed at.

@@ -21,9 +21,11 @@ export function createLinkRequests(deps: {
   alerts: ReturnType<typeof createNodeAlerts>;
   runner: JobRunner;
   backups: BackupQueries;
+  /** What the agent allows beyond the defaults (`jobs/shell` with --allow-shell-jobs). */
+  capabilities?: string[];
 }) {
   const handlers: LinkMethodHandlers = {
-    facts: () => ({ ok: true, result: collectFacts() }),
+    facts: () => ({ ok: true, result: collectFacts({}, deps.capabilities) }),
     metrics: (p) => ({ ok: true, result: deps.metrics.query(p.series, p.after, p.points) }),
     'job.start': (p) => {
       const started = deps.runner.start(p);

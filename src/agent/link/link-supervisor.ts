@@ -21,6 +21,8 @@ export function createLinkSupervisor(deps: {
   flags: ConnectionFlags;
   env: NodeJS.ProcessEnv;
   log: Log;
+  /** What the agent allows beyond the defaults, sent with its facts (`jobs/shell`). */
+  capabilities?: string[];
   /** Where the link's messages go: configuration, job acknowledgements, requests, cancels, online/offline. */
   link: Pick<
     Parameters<typeof createLinkClient>[0],
@@ -127,7 +129,7 @@ export function createLinkSupervisor(deps: {
       notFound,
       agentVersion: VERSION,
       http,
-      facts: () => collectFacts(),
+      facts: () => collectFacts({}, deps.capabilities),
       onStatus: (patch) => {
         setStatus(patch);
         if (patch.online !== undefined) deps.link.online(patch.online);

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'token.minted',
   'token.revoked',
   'token.used',
+  'space.settings_changed',
+  'room.rules_changed',
   'room.created',
   'room.renamed',
   'room.deleted',

@@ -16,7 +16,13 @@ export const NODE_STATUSES = ['pending', 'online', 'offline', 'removed'] as cons
 export const REPO_STATUSES = ['unknown', 'initializing', 'ready', 'init_failed'] as const;
 export const AGENT_KINDS = ['muster', 'netdata'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
-export const roomRef = z.object({ id: z.string(), name: z.string(), slug: z.string() });
+export const roomRef = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  /** The room's rules put the node there (and take it out when it no longer matches); false: put there by hand. */
+  by_rule: z.boolean().optional(),
+});
 
 export const nodeView = z.object({
   id: z.string(),
@@ -55,6 +61,12 @@ export const nodeView = z.object({
   /** True when a source group of the node has no successful backup within its expected age. */
   backup_overdue: z.boolean(),
   created_at: ms,
+  /** Claimed as ephemeral (an autoscaled VM, a CI runner): removed after its space's time offline. */
+  ephemeral: z.boolean(),
+  /** Offline longer than the server's stale age (--stale-days, default 7). */
+  stale: z.boolean(),
+  /** The agent runs `shell` jobs (started with --allow-shell-jobs); false for agents that refuse them. */
+  shell_jobs: z.boolean(),
 });
 export type NodeView = z.infer<typeof nodeView>;
 
@@ -227,6 +239,8 @@ export const roomView = z.object({
   is_default: z.boolean(),
   created_at: ms,
   node_count: z.number(),
+  /** Nodes matching any rule join the room (every key of a rule must match; `*` and `?` are wildcards). */
+  rules: z.array(z.record(z.string(), z.string())),
 });
 export type RoomView = z.infer<typeof roomView>;
 

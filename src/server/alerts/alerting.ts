@@ -24,6 +24,8 @@ const STALE_MS = 7 * DAY_MS;
  * condition, the sources that turn this process's events into conditions, the outbox and its channels.
  */
 export function createAlerting(deps: {
+  /** A node offline longer than this is counted stale on the home page. */
+  staleMs?: number;
   store: Store;
   clock: Clock;
   timers: Timers;
@@ -166,7 +168,7 @@ export function createAlerting(deps: {
     async overview(v?: Visible): Promise<OverviewView> {
       const now = clock.now();
       const [counts, open, backups, recent, noisiest] = await Promise.all([
-        store.repos.nodes.statusCounts(now - STALE_MS, v),
+        store.repos.nodes.statusCounts(now - (deps.staleMs ?? STALE_MS), v),
         store.repos.alerts.openCounts(v),
         store.repos.backups.summary(now, v),
         timeline.list({ limit: 10, ...(v ? { visibleTo: v } : {}) }),

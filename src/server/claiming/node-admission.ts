@@ -13,6 +13,8 @@ export interface Admission {
   /** Extra rooms asked for by the machine (ids or slugs). */
   rooms: string[];
   facts?: { os?: string; arch?: string; agent_version?: string };
+  /** Asked for by the machine (a token minted as ephemeral makes every node it admits ephemeral too). */
+  ephemeral?: boolean;
   now: number;
   /** How the node came (`node.claimed`, `node.enrolled`), recorded by the machine from `ip` with the token's use. */
   audit: { action: AuditAction; detail: Record<string, unknown>; ip: string | null };
@@ -66,6 +68,8 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     repo_plan_id: null,
     repo_plan_template: null,
     repo_stats: null,
+    ephemeral: a.ephemeral || t.ephemeral === 1 ? 1 : 0,
+    capabilities: null,
   });
   if (!inserted) return false;
   await nodes.insertSecrets({

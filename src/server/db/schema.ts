@@ -205,6 +205,8 @@ export interface NodesTable {
   repo_stats: string | null;
   /** 1: claimed as ephemeral; removed after its space's time offline. */
   ephemeral?: number;
+  /** JSON list of what the agent said it does beyond the defaults (`jobs/shell`); null before its first link. */
+  capabilities?: string | null;
 }
 export interface BackupPlansTable {
   id: string;

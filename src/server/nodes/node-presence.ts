@@ -20,6 +20,9 @@ function factColumns(facts: NodeFacts): Partial<NodesTable> {
     virtualization: facts.virtualization,
     container: facts.container,
     labels: JSON.stringify(facts.labels),
+    capabilities: JSON.stringify(facts.capabilities),
+    // A Netdata agent says it is ephemeral with this host label (its own cloud removes such nodes by itself).
+    ...(facts.labels['_is_ephemeral'] === 'true' ? { ephemeral: 1 } : {}),
   };
 }
 

@@ -16,8 +16,8 @@ export function stuckPendingReason(sinceMs: number, now: number): string {
  */
 export function presentNode(
   n: ShownNode,
-  rooms: { id: string; name: string; slug: string }[],
-  pending: { timeoutMs: number; now: number } = { timeoutMs: Infinity, now: Date.now() },
+  rooms: { id: string; name: string; slug: string; by_rule?: boolean }[],
+  pending: { timeoutMs: number; now: number; staleMs?: number } = { timeoutMs: Infinity, now: Date.now() },
 ): NodeView {
   const stuck = n.status === 'pending' && pending.now - n.since > pending.timeoutMs;
   return {
@@ -42,7 +42,7 @@ export function presentNode(
     agent_kind: n.agent_kind,
     machine_guid: n.machine_guid,
     space_id: n.space_id,
-    rooms,
+    rooms: rooms.map((r) => ({ id: r.id, name: r.name, slug: r.slug, by_rule: r.by_rule ?? false })),
     tags: JSON.parse(n.tags) as string[],
     labels: JSON.parse(n.labels) as Record<string, string>,
     duplicate_suspected: n.duplicate_suspected === 1,
@@ -52,5 +52,8 @@ export function presentNode(
     repo_lock: n.repo_lock,
     backup_overdue: n.backup_due_at !== null && n.backup_due_at <= pending.now,
     created_at: n.created_at,
+    ephemeral: n.ephemeral === 1,
+    stale: n.status === 'offline' && pending.now - n.since > (pending.staleMs ?? Infinity),
+    shell_jobs: n.capabilities ? (JSON.parse(n.capabilities) as string[]).includes('jobs/shell') : false,
   };
 }

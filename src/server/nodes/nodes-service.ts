@@ -22,7 +22,10 @@ export function createNodesService(deps: {
   bus: EventBus;
   /** A pending node older than this is shown as stuck (claimed, never connected). */
   pendingTimeoutMs: number;
+  /** An offline node older than this is stale. */
+  staleMs?: number;
 }) {
+  const staleMs = deps.staleMs ?? 7 * 24 * 3600_000;
   const { store, clock, bus } = deps;
   const repo = store.repos.nodes;
   const pages = createReadCache<string>({ store, clock, size: KEPT_PAGES });
@@ -33,14 +36,14 @@ export function createNodesService(deps: {
     for (const n of rows) for (const id of n.room_ids) ids.add(id);
     const rooms = await store.repos.spaces.roomsByIds([...ids]);
     const rank = new Map(rooms.map((r, i) => [r.id, i]));
-    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now() };
+    const pending = { timeoutMs: deps.pendingTimeoutMs, now: clock.now(), staleMs };
     return rows.map((n) =>
       presentNode(
         n,
         n.room_ids
           .filter((id) => rank.has(id))
           .sort((a, b) => rank.get(a)! - rank.get(b)!)
-          .map((id) => rooms[rank.get(id)!]!),
+          .map((id) => ({ ...rooms[rank.get(id)!]!, by_rule: n.rule_room_ids.has(id) })),
         pending,
       ),
     );
@@ -60,7 +63,8 @@ export function createNodesService(deps: {
     return n;
   }
 
-  const list = async (f: NodeFilter) => presentListed(await repo.list({ ...f, now: clock.now() }));
+  const list = async (f: NodeFilter) =>
+    presentListed(await repo.list({ ...f, now: clock.now(), staleBefore: clock.now() - staleMs }));
   return {
     list,
     /** A page of the list as JSON text, read again only once the database changed or the second is over. */
@@ -69,7 +73,11 @@ export function createNodesService(deps: {
     async *exportPages(f: Omit<NodeFilter, 'limit' | 'offset'>) {
       let after: { hostname: string; id: string } | null = null;
       for (;;) {
-        const rows = await repo.listAfter({ ...f, now: clock.now() }, after, EXPORT_PAGE);
+        const rows = await repo.listAfter(
+          { ...f, now: clock.now(), staleBefore: clock.now() - staleMs },
+          after,
+          EXPORT_PAGE,
+        );
         if (rows.length === 0) return;
         yield await presentListed(rows);
         if (rows.length < EXPORT_PAGE) return;
@@ -97,17 +105,25 @@ export function createNodesService(deps: {
      * Remove a node: it keeps its history row, loses its credentials and can no longer authenticate. Removed by
      * a user it is `node.removed` in the audit log; by its own agent, `node.unclaimed`.
      */
-    async remove(actor: Actor, id: string) {
+    async remove(actor: Actor, id: string, why?: string) {
       const since = clock.now();
       const byAgent = actor.kind === 'agent';
-      const reason = `removed by ${actorName(actor)}${byAgent ? ' (unclaimed)' : ''}`;
+      const reason = why
+        ? `removed automatically: ${why}`
+        : `removed by ${actorName(actor)}${byAgent ? ' (unclaimed)' : ''}`;
       const node = await store.transaction(async (r) => {
         const n = await r.nodes.findNode(id);
         if (!n || n.status === 'removed') throw new AppError('NOT_FOUND', `node ${id} does not exist`);
         await r.nodes.deleteSecrets(id);
         await r.nodes.update(id, { status: 'removed', since, reason });
         if (byAgent) await r.audit.record(actor, 'node.unclaimed', { type: 'node', id });
-        else await r.audit.record(actor, 'node.removed', { type: 'node', id }, { hostname: n.hostname });
+        else
+          await r.audit.record(
+            actor,
+            'node.removed',
+            { type: 'node', id },
+            why ? { hostname: n.hostname, why } : { hostname: n.hostname },
+          );
         return n;
       });
       bus.publish({ type: 'node.presence', node_id: id, status: 'removed', since, reason });

@@ -131,6 +131,7 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
           bearerHash: null,
           rooms,
           now,
+          ephemeral: body.ephemeral === true,
           audit: {
             action: 'node.claimed',
             detail: { hostname, token_id: t.id, machine_guid: mGUID },

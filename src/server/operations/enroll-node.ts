@@ -24,6 +24,8 @@ export const enrollBody = z.object({
   /** The agent's public key and its signature over the token: a retried enroll returns the same host. */
   public_key: z.string().max(10_000).optional(),
   key_proof: z.string().max(4096).optional(),
+  /** Remove the host after its space's time offline (autoscaled machines, CI runners). */
+  ephemeral: z.boolean().optional(),
 });
 export type EnrollBody = z.infer<typeof enrollBody>;
 
@@ -84,6 +86,7 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
             bearerHash: sha256Hex(agentToken),
             rooms: [],
             facts: { os: body.os, arch: body.arch, agent_version: body.agent_version },
+            ephemeral: body.ephemeral === true,
             now: clock.now(),
             audit: {
               action: 'node.enrolled',

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuthService } from '../auth/auth-service.ts';
 import type { Clock } from '../clock.ts';
+import type { FleetLife } from './fleet-life.ts';
 import type { Store } from '../repos/store.ts';
 import type { EnrollmentService } from '../tokens/enrollment-service.ts';
 
@@ -21,6 +22,8 @@ export interface Retention {
  * expired enrollment tokens, and event records past their retention. Runs at start and every hour.
  */
 export function createHousekeeping(deps: {
+  /** Removes ephemeral nodes (and stale ones where a space asks for it). */
+  fleetLife?: Pick<FleetLife, 'sweep'>;
   store: Store;
   clock: Clock;
   auth: AuthService;
@@ -34,6 +37,7 @@ export function createHousekeeping(deps: {
       const now = clock.now();
       try {
         await deps.auth.sweepSessions();
+        await deps.fleetLife?.sweep();
         const tokens = await deps.enrollment.sweep();
         const links = await store.repos.nodes.pruneLinkSessions(now - retention.linkHistoryDays * DAY_MS);
         const audit = await store.repos.audit.prune(now - retention.auditDays * DAY_MS);

@@ -8,12 +8,15 @@ import type { NodesService } from '../nodes/nodes-service.ts';
  */
 export function createRemoveNode(deps: { nodes: NodesService; link: LinkPort }) {
   return {
-    async removeNode(actor: Actor, nodeId: string) {
-      const node = await deps.nodes.remove(actor, nodeId);
+    /** `why`: a removal the server decided by itself (an ephemeral or stale node), in the audit and the event. */
+    async removeNode(actor: Actor, nodeId: string, opts: { why?: string } = {}) {
+      const node = await deps.nodes.remove(actor, nodeId, opts.why);
       const reason =
         actor.kind === 'agent'
           ? 'this node was unclaimed'
-          : `this node was removed from the server by ${actorName(actor)}`;
+          : opts.why
+            ? `this node was removed from the server: ${opts.why}`
+            : `this node was removed from the server by ${actorName(actor)}`;
       await deps.link.disconnect(nodeId, reason, true);
       return node;
     },

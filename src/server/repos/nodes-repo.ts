@@ -6,7 +6,9 @@ import { inRoom, visibleNode, type Visible } from './query-parts.ts';
 export interface NodeFilter {
   spaceId?: string;
   roomId?: string;
-  status?: NodesTable['status'];
+  /** `stale`: offline since before `staleBefore`. */
+  status?: NodesTable['status'] | 'stale';
+  staleBefore?: number;
   q?: string;
   /** Only nodes with a source group overdue. */
   backupOverdue?: boolean;
@@ -59,6 +61,8 @@ const LISTED_COLUMNS = [
   'nodes.repo_message',
   'nodes.repo_lock',
   'nodes.backup_due_at',
+  'nodes.ephemeral',
+  'nodes.capabilities',
 ] as const;
 /** The columns of a node that the API shows. */
 export type ShownNode = Pick<
@@ -66,7 +70,7 @@ export type ShownNode = Pick<
   (typeof LISTED_COLUMNS)[number] extends `nodes.${infer C extends keyof NodesTable}` ? C : never
 >;
 /** A node as lists read it: the columns they show and the ids of its rooms. */
-export type ListedNode = ShownNode & { room_ids: string[] };
+export type ListedNode = ShownNode & { room_ids: string[]; rule_room_ids: Set<string> };
 
 /** Ids per statement when many nodes are updated at once (SQLite allows 32,766 bound values). */
 const IDS_PER_STATEMENT = 512;
@@ -81,9 +85,17 @@ function inList(ids: string[]): string[] {
   return ids.length === size ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[ids.length - 1]!)];
 }
 
-/** Room ids as listed (comma-separated: ids never hold a comma) made a list. */
+/**
+ * Room ids as listed (comma-separated: ids never hold a comma; a `*` after one marks a membership a room's rule
+ * made) made a list.
+ */
 function listed(rows: (ShownNode & { room_ids: string | null })[]): ListedNode[] {
-  for (const r of rows) (r as unknown as ListedNode).room_ids = r.room_ids ? r.room_ids.split(',') : [];
+  for (const r of rows) {
+    const out = r as unknown as ListedNode;
+    const parts = r.room_ids ? r.room_ids.split(',') : [];
+    out.rule_room_ids = new Set(parts.filter((p) => p.endsWith('*')).map((p) => p.slice(0, -1)));
+    out.room_ids = parts.map((p) => (p.endsWith('*') ? p.slice(0, -1) : p));
+  }
   return rows as unknown as ListedNode[];
 }
 
@@ -97,7 +109,7 @@ export function createNodesRepo(db: Db) {
       .select(
         sql<
           string | null
-        >`(select string_agg(room_nodes.room_id, ',') from room_nodes where room_nodes.node_id = nodes.id)`.as(
+        >`(select string_agg(room_nodes.room_id || case when room_nodes.by_rule = 1 then '*' else '' end, ',') from room_nodes where room_nodes.node_id = nodes.id)`.as(
           'room_ids',
         ),
       );
@@ -109,7 +121,9 @@ export function createNodesRepo(db: Db) {
   function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
     let q = shown();
     if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
-    if (f.status) q = q.where('nodes.status', '=', f.status);
+    if (f.status === 'stale')
+      q = q.where('nodes.status', '=', 'offline').where('nodes.since', '<', f.staleBefore ?? 0);
+    else if (f.status) q = q.where('nodes.status', '=', f.status);
     else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
     const { roomId } = f;
     if (roomId) q = q.where((eb) => inRoom(eb, 'nodes.id', roomId));
@@ -125,6 +139,28 @@ export function createNodesRepo(db: Db) {
 
   return {
     findNode: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
+    /** Nodes of a space offline since before `before` (ephemeral ones only, when asked), oldest first. */
+    offlineSince: (spaceId: string, before: number, ephemeralOnly: boolean, limit: number) => {
+      let q = db
+        .selectFrom('nodes')
+        .select(['id', 'hostname', 'since', 'ephemeral'])
+        .where('status', '=', 'offline')
+        .where('since', '<', before)
+        .where('space_id', '=', spaceId);
+      if (ephemeralOnly) q = q.where('ephemeral', '=', 1);
+      return q.orderBy('since').limit(limit).execute();
+    },
+    /** Ids of a space's nodes that were not removed, after `afterId`, a page at a time. */
+    idsInSpace: (spaceId: string, afterId: string, limit: number) =>
+      db
+        .selectFrom('nodes')
+        .select('id')
+        .where('space_id', '=', spaceId)
+        .where('status', '!=', 'removed')
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
     /** One node as lists read it (removed ones too), or undefined. */
     findListed: async (id: string): Promise<ListedNode | undefined> =>
       listed(await shown().where('nodes.id', '=', id).execute())[0],

@@ -11,6 +11,7 @@ const ROOM_COLUMNS = [
   'rooms.slug',
   'rooms.is_default',
   'rooms.created_at',
+  'rooms.rules',
 ] as const;
 
 /** Queries for spaces, memberships, rooms and room membership of nodes. */
@@ -88,12 +89,35 @@ export function createSpacesRepo(db: Db) {
       }
     },
     deleteRoom: (id: string) => db.deleteFrom('rooms').where('id', '=', id).execute(),
+    /** Put a node in a room by hand: a membership a rule made becomes a manual one (rules no longer take it out). */
     addNodeToRoom: (room_id: string, node_id: string) =>
       db
         .insertInto('room_nodes')
-        .values({ room_id, node_id })
+        .values({ room_id, node_id, by_rule: 0 })
+        .onConflict((oc) => oc.columns(['room_id', 'node_id']).doUpdateSet({ by_rule: 0 }))
+        .execute(),
+    /** Put a node in a room because a rule of the room matches it (a manual membership stays manual). */
+    addNodeByRule: (room_id: string, node_id: string) =>
+      db
+        .insertInto('room_nodes')
+        .values({ room_id, node_id, by_rule: 1 })
         .onConflict((oc) => oc.doNothing())
         .execute(),
+    /** A node's memberships, and which a rule made. */
+    membershipsOf: (node_id: string) =>
+      db.selectFrom('room_nodes').select(['room_id', 'by_rule']).where('node_id', '=', node_id).execute(),
+    /** The rooms of a space that carry rules. */
+    roomsWithRules: (space_id: string) =>
+      db
+        .selectFrom('rooms')
+        .select(['id', 'name', 'rules'])
+        .where('space_id', '=', space_id)
+        .where('rules', '!=', '[]')
+        .execute(),
+    setRoomRules: (id: string, rules: string) =>
+      db.updateTable('rooms').set({ rules }).where('id', '=', id).execute(),
+    setSpaceSettings: (id: string, settings: string) =>
+      db.updateTable('spaces').set({ settings }).where('id', '=', id).execute(),
     /** Put a node in several rooms at once (rooms it is in already are left alone). */
     addNodeToRooms: (roomIds: string[], node_id: string) =>
       roomIds.length === 0

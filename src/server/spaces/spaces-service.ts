@@ -169,6 +169,7 @@ export function presentRoom(r: RoomsTable & { node_count?: number | string }): R
     is_default: r.is_default === 1,
     created_at: r.created_at,
     node_count: Number(r.node_count ?? 0),
+    rules: JSON.parse(r.rules ?? '[]') as Record<string, string>[],
   };
 }
 export type SpacesService = ReturnType<typeof createSpacesService>;

@@ -33,6 +33,8 @@ export const mintEnrollmentBody = z.object({
     .max(30 * 24 * 3600)
     .default(DEFAULT_ENROLLMENT_TTL_SECONDS),
   space_id: z.string().max(100).optional(),
+  /** The host it enrolls is ephemeral: removed after its space's time offline. */
+  ephemeral: z.boolean().default(false),
 });
 export type MintEnrollmentBody = z.infer<typeof mintEnrollmentBody>;
 
@@ -91,6 +93,7 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
         tags: JSON.stringify(body.tags),
         config: JSON.stringify({ initial_paths: body.initial_paths }),
         secrets_enc: secrets ? sealer.seal(JSON.stringify(secrets)) : null,
+        ephemeral: body.ephemeral ? 1 : 0,
       };
       await store.transaction(async (r) => {
         await r.tokens.insert(row);

@@ -11,6 +11,8 @@ export const fleetLifeMigration = (): Migration => ({
       .alterTable('nodes')
       .addColumn('ephemeral', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
+    // What the node's agent said it does beyond the defaults (JSON list, e.g. ["link/1","jobs/shell"]).
+    await db.schema.alterTable('nodes').addColumn('capabilities', 'text').execute();
     await db.schema
       .alterTable('tokens')
       .addColumn('ephemeral', 'integer', (c) => c.notNull().defaultTo(0))

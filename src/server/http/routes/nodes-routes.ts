@@ -6,15 +6,21 @@ import { LINK_METHODS } from '../../../protocol/link-methods.ts';
 import { hostView, NODE_STATUSES, nodeView, type NodeView } from '../../../protocol/api/views.ts';
 import type { LinkPort } from '../../link/link-port.ts';
 import type { NodesService } from '../../nodes/nodes-service.ts';
+import { BULK_MAX, bulkAction, bulkResult, type BulkNodes } from '../../operations/bulk-nodes.ts';
 import type { RemoveNode } from '../../operations/remove-node.ts';
 import type { SpacesService } from '../../spaces/spaces-service.ts';
 import { actorOf, visibleTo, type AuthGuard } from '../auth-guard.ts';
-import { idParams, noContent, routeOptions, sendNoContent } from '../route-schema.ts';
+import { idParams, noContent, pathId, routeOptions, sendNoContent } from '../route-schema.ts';
+import { AppError } from '../../errors.ts';
+import { roleInRoom } from '../../auth/grants.ts';
 
 const filterQuery = z.object({
   space: z.string().max(100).optional(),
   room: z.string().max(100).optional().describe('room id, or slug within the space'),
-  status: z.enum(NODE_STATUSES).optional(),
+  status: z
+    .enum([...NODE_STATUSES, 'stale'])
+    .optional()
+    .describe('stale: offline longer than the stale age (--stale-days)'),
   q: z.string().max(200).optional().describe('part of the host name'),
   backup: z
     .enum(['overdue'])
@@ -75,12 +81,74 @@ export function nodesRoutes(deps: {
   spaces: SpacesService;
   link: LinkPort;
   removeNode: RemoveNode;
+  bulk: BulkNodes;
   guard: AuthGuard;
 }): FastifyPluginAsyncZod {
   const { nodes, spaces, link } = deps;
   const route = routeOptions(deps.guard);
   const tags = ['nodes'];
   return async (app) => {
+    app.post(
+      '/api/nodes/bulk',
+      route({
+        access: 'operator',
+        scope: 'any',
+        summary:
+          "One action on many nodes, named by `ids` or by a `filter` (the node list's): move them to a room, remove them, update their agents, run a job, or attach a backup plan (its room). Each node is checked and changed as its own route would, and gets its result",
+        tags,
+        schema: {
+          body: bulkAction.and(
+            z.object({
+              ids: z.array(pathId).min(1).max(BULK_MAX).optional(),
+              filter: filterQuery.omit({ backup: true }).optional(),
+            }),
+          ),
+          response: { 200: z.object({ results: z.array(bulkResult) }) },
+        },
+        errors: [400, 404],
+      }),
+      async (req) => {
+        const b = req.body;
+        let ids = b.ids;
+        if (!ids) {
+          if (!b.filter) throw new AppError('VALIDATION_FAILED', 'name the nodes: ids, or a filter');
+          const f = b.filter;
+          const roomId = f.room ? await spaces.roomIdOf(f.space, f.room) : undefined;
+          ids = [];
+          for await (const page of nodes.exportPages({
+            spaceId: f.space,
+            roomId,
+            status: f.status,
+            q: f.q,
+            visibleTo: visibleTo(req),
+          })) {
+            ids.push(...page.map((n) => n.id));
+            if (ids.length > BULK_MAX)
+              throw new AppError(
+                'VALIDATION_FAILED',
+                `more than ${BULK_MAX} nodes match the filter: narrow it, or act on them in parts`,
+              );
+          }
+        }
+        // Moving nodes into a room needs admin there, as PUT /api/rooms/{id}/nodes/{node} does.
+        const target =
+          b.action === 'move'
+            ? b.room_id
+            : b.action === 'attach_plan'
+              ? await deps.bulk.planRoom(b.plan_id)
+              : null;
+        if (target) {
+          const room = await spaces.getRoom(target);
+          if (roleInRoom(req.principal!.grants, room.id, room.space_id) !== 'admin')
+            throw new AppError('NOT_FOUND', `room ${target} does not exist`);
+        }
+        const results = await deps.bulk.run(actorOf(req), [...new Set(ids)], b, (id) =>
+          deps.guard.access.roleOn(req.principal!.grants, 'node', id),
+        );
+        return { results };
+      },
+    );
+
     app.get(
       '/api/nodes',
       route({

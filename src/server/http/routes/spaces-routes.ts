@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roomView, spaceTokenView, spaceView } from '../../../protocol/api/views.ts';
 import type { SpacesService } from '../../spaces/spaces-service.ts';
+import { roomRules, spaceSettings, type FleetLife } from '../../operations/fleet-life.ts';
+import { AppError } from '../../errors.ts';
 import type { TokensService } from '../../tokens/tokens-service.ts';
 import { roleInSpace, seesSpace } from '../../auth/grants.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
@@ -20,6 +22,7 @@ const tokenLimits = z
 /** Spaces, rooms and the space claim token. */
 export function spacesRoutes(deps: {
   spaces: SpacesService;
+  fleetLife: FleetLife;
   tokens: TokensService;
   /** Backup plans follow room membership: a node that joins or leaves a room gets or loses the room's plan. */
   plans: {
@@ -165,6 +168,64 @@ export function spacesRoutes(deps: {
         await deps.plans.roomDeletable(req.params.id);
         await spaces.deleteRoom(actorOf(req), req.params.id);
         return sendNoContent(reply);
+      },
+    );
+
+    app.get(
+      '/api/spaces/:id/settings',
+      route({
+        access: 'viewer',
+        scope: 'space',
+        summary:
+          "A space's settings for its nodes' life: when ephemeral and stale nodes are removed, announcements",
+        tags,
+        schema: { params: idParams, response: { 200: spaceSettings } },
+        errors: [404],
+      }),
+      async (req) => deps.fleetLife.settingsOf(req.params.id),
+    );
+
+    app.patch(
+      '/api/spaces/:id/settings',
+      route({
+        access: 'admin',
+        scope: 'space',
+        summary: "Change a space's settings (the fields given)",
+        tags,
+        schema: {
+          params: idParams,
+          body: spaceSettings.partial().strict(),
+          response: { 200: spaceSettings },
+        },
+        errors: [404],
+      }),
+      async (req) => deps.fleetLife.setSettings(actorOf(req), req.params.id, req.body),
+    );
+
+    app.put(
+      '/api/rooms/:id/rules',
+      route({
+        access: 'admin',
+        scope: 'room',
+        summary:
+          "Set a room's rules: nodes of the space matching any of them join it (now, and whenever they link with new facts); those a rule put there leave when none matches. Needs admin on the space: rules can take in any of its nodes",
+        tags,
+        schema: {
+          params: idParams,
+          body: z.object({ rules: roomRules }).strict(),
+          response: { 200: z.object({ room: roomView, moved: z.number() }) },
+        },
+        errors: [404, 409],
+      }),
+      async (req) => {
+        const room = await spaces.getRoom(req.params.id);
+        if (roleInSpace(req.principal!.grants, room.space_id) !== 'admin')
+          throw new AppError(
+            'FORBIDDEN',
+            "a room's rules can take in any node of its space: they need admin on the space",
+          );
+        const { moved } = await deps.fleetLife.setRoomRules(actorOf(req), req.params.id, req.body.rules);
+        return { room: await spaces.getRoom(req.params.id), moved };
       },
     );
 
