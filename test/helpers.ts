@@ -500,8 +500,12 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
   return {
     id: claimedId,
     remove: dir.remove,
+    publicKey: state.keyPair().publicKey,
     /** Authenticate and open a link as `agentVersion`; resolves after the welcome (or with the disconnect frame). */
-    async open(agentVersion = 'test'): Promise<{
+    async open(
+      agentVersion = 'test',
+      facts: Record<string, unknown> = hello,
+    ): Promise<{
       ws: WebSocket;
       first: { t: string; [k: string]: unknown };
       closed: Promise<number>;
@@ -527,7 +531,7 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
         ws.once('message', (d) => r(JSON.parse((d as Buffer).toString()) as { t: string })),
       );
       await new Promise((r, j) => ws.once('open', r).once('error', j));
-      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: agentVersion, facts: hello }));
+      ws.send(JSON.stringify({ t: 'hello', protocol: 1, agent_version: agentVersion, facts }));
       // A link the server closes instead of welcoming resolves too (first.t is then "closed").
       return {
         ws,
