@@ -4333,8 +4333,6 @@ export interface paths {
               ephemeral_remove_hours: number;
               /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
               stale_remove_days: number | null;
-              /** @description agents may announce themselves without a token and wait for approval (default false) */
-              announce: boolean;
             };
           };
         };
@@ -4417,8 +4415,6 @@ export interface paths {
             ephemeral_remove_hours?: number;
             /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
             stale_remove_days?: number | null;
-            /** @description agents may announce themselves without a token and wait for approval (default false) */
-            announce?: boolean;
           };
         };
       };
@@ -4434,8 +4430,6 @@ export interface paths {
               ephemeral_remove_hours: number;
               /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
               stale_remove_days: number | null;
-              /** @description agents may announce themselves without a token and wait for approval (default false) */
-              announce: boolean;
             };
           };
         };

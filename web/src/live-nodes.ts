@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { answer, client, follow, type Node, type Room } from './api.ts';
 
 /** The space everything lives in (the first one). */
@@ -12,6 +12,7 @@ export async function loadSpace(): Promise<{ id: string; name: string }> {
 export function useLiveNodes() {
   const [nodes, setNodes] = useState<Node[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const loadRef = useRef<() => void>(() => undefined);
   useEffect(() => {
     let reload: ReturnType<typeof setTimeout> | undefined;
     const load = () =>
@@ -21,6 +22,7 @@ export function useLiveNodes() {
         setError(null);
       }, setError);
     void load();
+    loadRef.current = () => void load();
     const later = () => {
       clearTimeout(reload);
       reload = setTimeout(load, 300);
@@ -63,7 +65,8 @@ export function useLiveNodes() {
       clearTimeout(reload);
     };
   }, []);
-  return { nodes, error };
+  /** `reload`: read the list again (after a change no event reports, such as rooms of many nodes). */
+  return { nodes, error, reload: () => loadRef.current() };
 }
 
 /** The space and its rooms, once loaded. */

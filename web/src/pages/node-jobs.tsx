@@ -85,9 +85,11 @@ export function JobsCard({ node, me }: { node: Node; me: Me }) {
           <label>
             Job type
             <select value={type} onChange={(e) => setType(e.currentTarget.value)}>
-              {JOB_TYPES.filter((t) => t !== 'agent.update').map((t) => (
-                <option key={t}>{t}</option>
-              ))}
+              {JOB_TYPES.filter((t) => t !== 'agent.update' && (t !== 'shell' || node.shell_jobs)).map(
+                (t) => (
+                  <option key={t}>{t}</option>
+                ),
+              )}
             </select>
           </label>
           <label class="grow">
@@ -98,6 +100,11 @@ export function JobsCard({ node, me }: { node: Node; me: Me }) {
             Run job
           </button>
         </form>
+      )}
+      {operator && !node.shell_jobs && (
+        <p class="hint" data-testid="shell-hint">
+          Shell jobs are off on this agent; it runs them when started with <code>--allow-shell-jobs</code>.
+        </p>
       )}
       {ask && (
         <Dialog title="Run job" onClose={() => setAsk(null)}>

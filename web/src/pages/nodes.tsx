@@ -13,6 +13,7 @@ import {
   useTick,
 } from '../components.tsx';
 import { useLiveNodes, useSpaceRooms } from '../live-nodes.ts';
+import { BulkBar } from './bulk-actions.tsx';
 import { ConnectDialog } from './connect-dialog.tsx';
 
 const PAGE = 100;
@@ -20,6 +21,7 @@ const STATUS_FILTERS = [
   ['online', 'Online'],
   ['offline', 'Offline'],
   ['pending', 'Pending'],
+  ['stale', 'Stale (long offline)'],
   ['duplicate', 'Duplicate identity'],
   ['backup_overdue', 'Backup overdue'],
 ] as const;
@@ -28,18 +30,21 @@ const STATUS_FILTERS = [
 export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
   useTick();
   const worst = useMemo(() => worstByNode(alerts), [alerts]);
-  const { nodes, error } = useLiveNodes();
+  const { nodes, error, reload } = useLiveNodes();
   const { space, rooms } = useSpaceRooms();
   const [room, setRoom] = useState('');
   const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number][0] | ''>('');
   const [q, setQ] = useState('');
   const [page, setPage] = useState(0);
   const [connecting, setConnecting] = useState(false);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const operator = roleAtLeast(me.role, 'operator');
 
   const counts = useMemo(() => {
-    const c = { all: 0, online: 0, offline: 0, pending: 0, duplicate: 0, overdue: 0 };
+    const c = { all: 0, online: 0, offline: 0, pending: 0, duplicate: 0, overdue: 0, stale: 0 };
     for (const n of nodes ?? []) {
       c.all++;
+      if (n.stale) c.stale++;
       if (n.status in c) c[n.status as 'online' | 'offline' | 'pending']++;
       if (n.duplicate_suspected) c.duplicate++;
       if (n.backup_overdue) c.overdue++;
@@ -57,7 +62,9 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
             ? n.duplicate_suspected
             : status === 'backup_overdue'
               ? n.backup_overdue
-              : n.status === status)) &&
+              : status === 'stale'
+                ? n.stale
+                : n.status === status)) &&
         (!text ||
           [n.hostname, n.os ?? '', n.arch ?? '', agentLabel(n), ...n.tags, ...n.rooms.map((r) => r.name)]
             .join(' ')
@@ -86,6 +93,7 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
         <span class="status-online">{counts.online} online</span>
         <span class="status-offline">{counts.offline} offline</span>
         <span class="status-pending">{counts.pending} pending</span>
+        {counts.stale > 0 && <span class="status-stale">{counts.stale} stale</span>}
         {counts.duplicate > 0 && <span class="status-duplicate">{counts.duplicate} duplicate identity</span>}
         {counts.overdue > 0 && <span class="status-overdue">{counts.overdue} backup overdue</span>}
       </p>
@@ -115,6 +123,15 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
         </label>
       </div>
       <ErrorText error={error} />
+      {operator && selected.size > 0 && nodes && (
+        <BulkBar
+          selected={[...selected]}
+          nodes={nodes}
+          rooms={rooms}
+          onClear={() => setSelected(new Set())}
+          onDone={reload}
+        />
+      )}
       {nodes === null ? (
         <p class="loading">Loading nodes…</p>
       ) : nodes.length === 0 ? (
@@ -122,16 +139,53 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
       ) : (
         <>
           <table class="nodes">
-            <Head cols={['Host name', 'Status', 'OS', 'Arch', 'Agent', 'Rooms', 'Tags', 'Last seen']} />
+            {operator ? (
+              <thead>
+                <tr>
+                  <th>
+                    <input
+                      type="checkbox"
+                      aria-label="Select all nodes that match the filters"
+                      checked={shown.length > 0 && shown.every((n) => selected.has(n.id))}
+                      onChange={(e) =>
+                        setSelected(e.currentTarget.checked ? new Set(shown.map((n) => n.id)) : new Set())
+                      }
+                    />
+                  </th>
+                  {['Host name', 'Status', 'OS', 'Arch', 'Agent', 'Rooms', 'Tags', 'Last seen'].map((c) => (
+                    <th key={c}>{c}</th>
+                  ))}
+                </tr>
+              </thead>
+            ) : (
+              <Head cols={['Host name', 'Status', 'OS', 'Arch', 'Agent', 'Rooms', 'Tags', 'Last seen']} />
+            )}
             <tbody>
               {visible.map((n) => (
                 <tr key={n.id} data-node-id={n.id} data-status={n.status}>
+                  {operator && (
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${n.hostname}`}
+                        checked={selected.has(n.id)}
+                        onChange={(e) => {
+                          const next = new Set(selected);
+                          if (e.currentTarget.checked) next.add(n.id);
+                          else next.delete(n.id);
+                          setSelected(next);
+                        }}
+                      />
+                    </td>
+                  )}
                   <td>
                     <Link href={`/nodes/${n.id}`}>{n.hostname}</Link>
                   </td>
                   <td>
                     <StatusBadge node={n} />
                     {n.backup_overdue && <span class="badge badge-overdue">backup overdue</span>}
+                    {n.stale && <span class="badge badge-stale">stale</span>}
+                    {n.ephemeral && <span class="badge badge-ephemeral">ephemeral</span>}
                     {worst.get(n.id) && (
                       <Link href="/alerts" class={`badge sev-${worst.get(n.id)!.severity}`}>
                         {KIND_LABELS[worst.get(n.id)!.kind]}
@@ -146,7 +200,15 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
                   <td>{osLabel(n) || '—'}</td>
                   <td>{n.arch ?? '—'}</td>
                   <td>{agentLabel(n)}</td>
-                  <td>{n.rooms.map((r) => r.name).join(', ')}</td>
+                  <td>
+                    {n.rooms.map((r, i) => (
+                      <span key={r.id} title={r.by_rule ? "placed by the room's rules" : undefined}>
+                        {i > 0 ? ', ' : ''}
+                        {r.name}
+                        {r.by_rule ? ' (by rule)' : ''}
+                      </span>
+                    ))}
+                  </td>
                   <td>{n.tags.join(', ')}</td>
                   <td>{n.status === 'online' ? 'now' : ago(n.last_seen_at)}</td>
                 </tr>
