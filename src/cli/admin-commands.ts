@@ -4,10 +4,9 @@ import { SYSTEM } from '../server/actor.ts';
 import { createAuthStack } from '../server/auth/auth-stack.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
-import { migrateToLatest, openDatabase } from '../server/db/database.ts';
+import { migrateToLatest, openDatabase, type OpenDatabase } from '../server/db/database.ts';
 import { createUserBody, password } from '../protocol/api/accounts.ts';
-import { initialPasswordKeeper, loadMasterKey } from '../server/main.ts';
-import { createSealer } from '../server/crypto.ts';
+import { initialPasswordKeeper, masterSealer } from '../server/main.ts';
 import { createStore, type Store } from '../server/repos/store.ts';
 
 /** Read all of standard input: a password, without its final line break. */
@@ -25,7 +24,7 @@ export async function readStdin(): Promise<string> {
  */
 export async function withStorage<T>(
   config: ServerConfig,
-  fn: (s: { store: Store; dataDir: string; config: ServerConfig }) => Promise<T>,
+  fn: (s: { store: Store; dataDir: string; config: ServerConfig; database: OpenDatabase }) => Promise<T>,
 ): Promise<T> {
   const dataDir = resolve(config.dataDir);
   const file = config.db ?? join(dataDir, 'muster.db');
@@ -36,7 +35,7 @@ export async function withStorage<T>(
   const database = openDatabase(file);
   try {
     await migrateToLatest(database);
-    return await fn({ store: createStore(database.db, systemClock), dataDir, config });
+    return await fn({ store: createStore(database.db, systemClock), dataDir, config, database });
   } finally {
     await database.close();
   }
@@ -46,7 +45,7 @@ const stackOf = (store: Store, dataDir: string, config: ServerConfig) =>
   createAuthStack({
     store,
     clock: systemClock,
-    sealer: createSealer(loadMasterKey({ ...config, dataDir })),
+    sealer: masterSealer({ ...config, dataDir }),
     onPasswordChanged: initialPasswordKeeper(dataDir),
   });
 const authOf = (store: Store, dataDir: string, config: ServerConfig) => stackOf(store, dataDir, config).auth;

@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { createLogger, humanLogs } from '../server/logging.ts';
 import { startServer } from '../server/main.ts';
+import { copyDatabase } from '../server/db/database-copy.ts';
+import { keyNew, keyPromote, keyRotate } from './key-commands.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
 import {
   addUser,
@@ -175,6 +177,58 @@ storageOptions(program.command('server').description('run the Muster server'))
     process.on('SIGTERM', () => stop('SIGTERM'));
     await starting;
   });
+
+/** A database URL without its password, for what is printed. */
+const redactUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+const db = program.command('db').description("the server's database");
+db.command('copy')
+  .description(
+    'copy a SQLite database into PostgreSQL (stop the server first): everything, checked by row counts and checksums, in one transaction',
+  )
+  .requiredOption('--from <file>', 'the SQLite file (muster.db in the data dir)')
+  .requiredOption('--to <url>', 'the PostgreSQL database, postgres://user@host:port/database')
+  .option(
+    '--force',
+    'replace what the target database holds (it must otherwise hold no users, spaces or nodes)',
+  )
+  .action(async (opts: { from: string; to: string; force?: boolean }) => {
+    const copied = await copyDatabase(opts.from, opts.to, {
+      force: Boolean(opts.force),
+      onTable: (t) =>
+        process.stdout.write(`${t.table}: ${t.rows} rows, checksum ${t.checksum.slice(0, 16)}\n`),
+    });
+    const rows = copied.reduce((n, t) => n + t.rows, 0);
+    process.stdout.write(
+      `copied ${copied.length} tables, ${rows} rows; counts and checksums match. Start the server with --db ${redactUrl(opts.to)} and the same data dir (its master.key and CA): agents reconnect as before\n`,
+    );
+  });
+
+const key = program.command('key').description("the master key that seals the server's secrets");
+storageOptions(
+  key
+    .command('new')
+    .description(
+      'make the key a rotation will switch to (master.key.next), or take the one given (other replicas)',
+    ),
+)
+  .option('--key <base64>', 'the new key, as `muster key new` printed it on the first replica')
+  .action((opts: Record<string, unknown>) => {
+    const { key: given, ...rest } = opts;
+    keyNew(configOf(rest), typeof given === 'string' ? given : undefined);
+  });
+storageOptions(
+  key
+    .command('rotate')
+    .description(
+      'seal every secret again under the next key (made now if there is none) in one transaction, then switch the key files here; stop a single server first',
+    ),
+).action(async (opts: Record<string, unknown>) => keyRotate(configOf(opts)));
+storageOptions(
+  key
+    .command('promote')
+    .description("after a rotation, switch another replica's key files (no database change)"),
+).action((opts: Record<string, unknown>) => keyPromote(configOf(opts)));
 
 const user = program.command('user').description("users, on the server's machine (no session needed)");
 const roleOption = () =>

@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import { certPin } from '../protocol/pin.ts';
 import { systemClock } from '../server/clock.ts';
 import type { ServerConfig } from '../server/config.ts';
-import { createSealer } from '../server/crypto.ts';
-import { claimCommand, loadMasterKey } from '../server/main.ts';
+import { claimCommand, masterSealer } from '../server/main.ts';
 import { SYSTEM } from '../server/actor.ts';
 import { withStorage } from './admin-commands.ts';
 import { createTokensService } from '../server/tokens/tokens-service.ts';
@@ -21,7 +20,7 @@ export async function spaceTokenCommand(config: ServerConfig, action: 'show' | '
   if (!config.masterKey && !existsSync(join(dataDir, 'master.key')))
     throw new Error(`${dataDir} holds no master key: is it the server's data directory? (pass --data-dir)`);
   await withStorage(config, async ({ store }) => {
-    const sealer = createSealer(loadMasterKey({ ...config, dataDir }));
+    const sealer = masterSealer({ ...config, dataDir });
     const tokens = createTokensService({ store, sealer, clock: systemClock });
     const space = await store.repos.spaces.firstSpace();
     if (!space) throw new Error('no space exists yet: start the server once first');

@@ -208,7 +208,7 @@ function clusterLinks(deps: AppDeps, sessions: LinkSessions) {
   // Everything between replicas is sealed under a key only holders of the master key derive (one per cluster).
   const wire = createClusterWire({
     nc: cluster.nc,
-    key: deps.sealer.subkey(`cluster-wire:${cluster.prefix}`),
+    key: deps.sealer.subkeys(`cluster-wire:${cluster.prefix}`),
     replicaId: cluster.replica.id,
     clock: deps.clock,
     log,
@@ -370,7 +370,7 @@ function buildServices(deps: AppDeps) {
     linkAuth: createLinkAuthService({
       nodes: store.repos.nodes,
       clock,
-      challengeKey: sealer.subkey('link-challenge'),
+      challengeKey: sealer.subkeys('link-challenge'),
       // Replicas share answered challenges and used link passwords; one process keeps them in memory.
       ...(clustered
         ? { useOnce: (key: string, until: number) => store.repos.cluster.useOnce(key, until) }

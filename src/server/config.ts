@@ -67,6 +67,15 @@ export const serverConfigSchema = z
       .string()
       .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64')
       .optional(),
+    /** During a master key rotation: the key before it, and the key it switches to (opened, never sealed with). */
+    masterKeyPrevious: z
+      .string()
+      .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64')
+      .optional(),
+    masterKeyNext: z
+      .string()
+      .refine((k) => Buffer.from(k, 'base64').length === 32, 'must be 32 bytes in base64')
+      .optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** auto: one human line per event on a terminal, JSON otherwise. */
     logFormat: z.enum(['auto', 'pretty', 'json']).default('auto'),
@@ -216,6 +225,8 @@ export const ENV_NAMES: Record<string, string> = {
   agentDir: 'MUSTER_AGENT_DIR',
   adminPassword: 'MUSTER_ADMIN_PASSWORD',
   masterKey: 'MUSTER_MASTER_KEY',
+  masterKeyPrevious: 'MUSTER_MASTER_KEY_PREVIOUS',
+  masterKeyNext: 'MUSTER_MASTER_KEY_NEXT',
   logLevel: 'MUSTER_LOG_LEVEL',
   logFormat: 'MUSTER_LOG_FORMAT',
   heartbeatSeconds: 'MUSTER_HEARTBEAT_SECONDS',

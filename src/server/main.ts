@@ -18,6 +18,7 @@ import { accessProblem } from './ownership.ts';
 import { roleMapSchema, type RoleMap } from './auth/access-service.ts';
 import { createSealer, type Sealer } from './crypto.ts';
 import { corrupt, migrateToLatest, openDatabase, type OpenDatabase } from './db/database.ts';
+import { resealStragglers } from './db/reseal.ts';
 import { isPostgresUrl } from './db/dialect.ts';
 import { databaseUnreachable } from './db/db-errors.ts';
 import { systemTimers, type Timers } from './clock.ts';
@@ -104,6 +105,36 @@ export function loadMasterKey(config: ServerConfig): Buffer {
   const key = randomBytes(32);
   writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600 });
   return key;
+}
+
+/** Where a master key rotation keeps the key before it, and the key it is about to switch to. */
+export const PREVIOUS_KEY_FILE = 'master.key.previous';
+export const NEXT_KEY_FILE = 'master.key.next';
+
+/** A 32-byte base64 key file, or null when there is none. */
+function readKeyFile(path: string): Buffer | null {
+  if (!existsSync(path)) return null;
+  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
+  return key;
+}
+
+/**
+ * The sealer of this server: the master key seals; during a rotation the previous key (until every value is sealed
+ * again) and the next one (before the rotation switches to it) still open. From MUSTER_MASTER_KEY_PREVIOUS /
+ * MUSTER_MASTER_KEY_NEXT, or master.key.previous / master.key.next beside master.key.
+ */
+export function masterSealer(config: ServerConfig): Sealer {
+  const current = loadMasterKey(config);
+  const others = [
+    config.masterKeyNext
+      ? Buffer.from(config.masterKeyNext, 'base64')
+      : readKeyFile(join(config.dataDir, NEXT_KEY_FILE)),
+    config.masterKeyPrevious
+      ? Buffer.from(config.masterKeyPrevious, 'base64')
+      : readKeyFile(join(config.dataDir, PREVIOUS_KEY_FILE)),
+  ].filter((k): k is Buffer => k !== null);
+  return createSealer(current, others);
 }
 
 /**
@@ -264,14 +295,13 @@ export async function startServer(
     throw accessProblem(err, dbLocation) ?? err;
   }
   const { host, port } = splitHostPort(config.listen);
-  let masterKey: Buffer;
+  let sealer: Sealer;
   try {
-    masterKey = loadMasterKey({ ...config, dataDir });
+    sealer = masterSealer({ ...config, dataDir });
   } catch (err) {
     await database.close();
     throw accessProblem(err, join(dataDir, 'master.key')) ?? err;
   }
-  const sealer = createSealer(masterKey);
   const replicaName = config.replicaName ?? `${hostname()}:${port}`;
   let nc: NatsConnection | null = null;
   let cluster: ClusterDeps | null = null;
@@ -283,6 +313,11 @@ export async function startServer(
     await setUp(async () => {
       await migrateToLatest(database);
       await checkMasterKey(database, sealer);
+      // After a rotation, what is still sealed under another key of the ring is sealed again under this one.
+      if (sealer.rotating) {
+        const n = await resealStragglers(database.db, sealer);
+        if (n > 0) log.info({ values: n }, `sealed ${n} values again under the current master key`);
+      }
     });
     if (nc) {
       const clusterId = await createClusterRepo(database.db).settingOnce('cluster_id', randomUUID());

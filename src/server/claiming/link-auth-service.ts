@@ -102,15 +102,19 @@ function aclkEnvOf(baseUrl: string): AclkEnvResponse {
 export function createLinkAuthService(deps: {
   nodes: NodesRepo;
   clock: Clock;
-  challengeKey: Buffer;
+  /** The key challenges and link passwords are made with, then keys they are still accepted under (a rotation). */
+  challengeKey: Buffer | Buffer[];
   useOnce?: UseOnce;
 }) {
-  const { nodes, clock, challengeKey } = deps;
+  const { nodes, clock } = deps;
+  const challengeKeys = Array.isArray(deps.challengeKey) ? deps.challengeKey : [deps.challengeKey];
+  const challengeKey = challengeKeys[0]!;
   const useOnce = deps.useOnce ?? memoryUseOnce(clock);
-  const passwordKey = createHmac('sha256', challengeKey).update('link-password').digest();
+  const passwordKeys = challengeKeys.map((k) => createHmac('sha256', k).update('link-password').digest());
+  const passwordKey = passwordKeys[0]!;
 
-  function mac(nodeId: string, random: Buffer, expires: Buffer): Buffer {
-    return createHmac('sha256', challengeKey).update(nodeId).update(random).update(expires).digest();
+  function mac(nodeId: string, random: Buffer, expires: Buffer, key = challengeKey): Buffer {
+    return createHmac('sha256', key).update(nodeId).update(random).update(expires).digest();
   }
 
   /** A link password: random part, expiry and agent version, then a MAC over them and the node id. */
@@ -185,7 +189,11 @@ export function createLinkAuthService(deps: {
     const payload = Buffer.from(p, 'base64url');
     const tag = Buffer.from(t, 'base64url');
     if (payload.length < PASSWORD_RANDOM + 8 || tag.length !== 32) return null;
-    if (!timingSafeEqual(tag, createHmac('sha256', passwordKey).update(nodeId).update(payload).digest()))
+    if (
+      !passwordKeys.some((k) =>
+        timingSafeEqual(tag, createHmac('sha256', k).update(nodeId).update(payload).digest()),
+      )
+    )
       return null;
     const until = Number(payload.readBigUInt64BE(PASSWORD_RANDOM));
     if (until <= clock.now()) return null;
@@ -200,7 +208,10 @@ export function createLinkAuthService(deps: {
     const random = nonce.subarray(0, NONCE_RANDOM);
     const expires = nonce.subarray(NONCE_RANDOM, NONCE_RANDOM + 8);
     const given = nonce.subarray(NONCE_RANDOM + 8);
-    if (nonce.length !== NONCE_BYTES || !timingSafeEqual(given, mac(nodeId, random, expires)))
+    if (
+      nonce.length !== NONCE_BYTES ||
+      !challengeKeys.some((k) => timingSafeEqual(given, mac(nodeId, random, expires, k)))
+    )
       throw new ClaimError(
         'ErrForbidden',
         'the challenge response is wrong: the agent does not hold the key this node was claimed with',

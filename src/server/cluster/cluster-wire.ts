@@ -48,15 +48,18 @@ export class WireTimeoutError extends Error {
  * reason, for anything that must not be acted on: not sealed, not opening, outside the window, or a nonce seen.
  */
 export function createWireSeal(deps: {
-  key: Buffer;
+  /** The key payloads are sealed with, then keys they are still opened with (a master key rotation under way). */
+  key: Buffer | Buffer[];
   replicaId: string;
   clock: Clock;
   log: Logger;
   windowMs?: number;
 }) {
-  const { key, replicaId, clock, log } = deps;
+  const { replicaId, clock, log } = deps;
+  const keys = Array.isArray(deps.key) ? deps.key : [deps.key];
+  const key = keys[0]!;
   const windowMs = deps.windowMs ?? WIRE_WINDOW_MS;
-  if (key.length !== 32) throw new Error('the cluster wire key must be 32 bytes');
+  if (keys.some((k) => k.length !== 32)) throw new Error('the cluster wire key must be 32 bytes');
 
   // Nonces seen, bucketed by the sender's time (one bucket per window): a message's nonce is checked in its own
   // bucket, and buckets wholly older than the window are forgotten, since what they held is refused as stale.
@@ -102,19 +105,23 @@ export function createWireSeal(deps: {
   function open(aad: string, data: Uint8Array, subject: string): Envelope | null {
     if (data.length < 1 + IV_BYTES + TAG_BYTES || data[0] !== VERSION) return drop('unsealed', subject);
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    let env: Envelope;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, buf.subarray(1, 1 + IV_BYTES));
-      decipher.setAAD(Buffer.from(aad));
-      decipher.setAuthTag(buf.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
-      const plain = Buffer.concat([
-        decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)),
-        decipher.final(),
-      ]).toString('utf8');
-      env = JSON.parse(plain) as Envelope;
-    } catch {
-      return drop('forged', subject);
+    let env: Envelope | null = null;
+    for (const k of keys) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', k, buf.subarray(1, 1 + IV_BYTES));
+        decipher.setAAD(Buffer.from(aad));
+        decipher.setAuthTag(buf.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
+        const plain = Buffer.concat([
+          decipher.update(buf.subarray(1 + IV_BYTES + TAG_BYTES)),
+          decipher.final(),
+        ]).toString('utf8');
+        env = JSON.parse(plain) as Envelope;
+        break;
+      } catch {
+        env = null;
+      }
     }
+    if (!env) return drop('forged', subject);
     if (typeof env.r !== 'string' || typeof env.t !== 'number' || typeof env.n !== 'string')
       return drop('malformed', subject);
     // A replica acts on its own messages itself, never as they come back over NATS: that is how a captured
@@ -153,7 +160,7 @@ export function createWireSeal(deps: {
  */
 export function createClusterWire(deps: {
   nc: NatsConnection;
-  key: Buffer;
+  key: Buffer | Buffer[];
   replicaId: string;
   clock: Clock;
   log: Logger;

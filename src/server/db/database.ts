@@ -255,6 +255,9 @@ function withNamedStatements(pool: pg.Pool): pg.Pool {
   const unprepared = new WeakSet<pg.PoolClient>();
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
   return Object.assign(Object.create(pool) as pg.Pool, {
+    // The pool's own end: called on this wrapper it would set its "ending" state here, where the pool never looks,
+    // and wait for its clients forever (a server on PostgreSQL that had served a link never finished closing).
+    end: pool.end.bind(pool),
     async connect(): Promise<pg.PoolClient> {
       const client = await connect();
       if (seen.has(client)) return client;
