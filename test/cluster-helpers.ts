@@ -16,6 +16,8 @@ export const METRICS_TOKEN = 'cluster-test-metrics-token';
 /** One `muster server` process of a cluster. */
 export interface Replica {
   name: string;
+  /** Its data dir (where the first run leaves the connect command when no terminal reads its output). */
+  dataDir: string;
   port: number;
   url: string;
   child: ChildProcess;
@@ -120,6 +122,7 @@ export async function startReplica(opts: {
     name: opts.name,
     port,
     url,
+    dataDir: opts.dataDir,
     child,
     output: () => out,
     async signal(sig) {
@@ -192,10 +195,14 @@ export async function call<T = unknown>(
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
-/** The claim token the first replica printed (the cluster's default space). */
+/**
+ * The claim token of the cluster's default space: from the connect command the first run wrote to its data dir (its
+ * output is no terminal, so the command, which holds the token, is not printed).
+ */
 export function claimTokenOf(replicas: Replica[]): string {
   for (const r of replicas) {
-    const m = /MUSTER_CLAIM_TOKEN=(\S+)/.exec(r.output());
+    const file = join(r.dataDir, 'connect-command');
+    const m = /MUSTER_CLAIM_TOKEN=(\S+)/.exec(existsSync(file) ? readFileSync(file, 'utf8') : r.output());
     if (m) return m[1]!;
   }
   throw new Error('no replica printed the claim token');

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { createHash, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { formatPin } from '../src/protocol/pin.ts';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
@@ -245,5 +247,103 @@ describe('rooms by rule and bulk actions', () => {
     });
     assert.equal(refused.status, 403);
     sim.remove();
+  });
+
+  test('an agent with only the URL and pin announces itself: refused while the space takes no announcements; approved into a room it links and comes online; rejected, its key is refused', async () => {
+    const cookie = await login(server);
+    const scratch = server.tempDir('muster-announce-');
+    const pin = formatPin(server.pin!);
+    const announcing = (name: string) =>
+      spawnAgent(
+        [
+          '--state-dir',
+          join(scratch.path, name),
+          '--announce',
+          '--url',
+          server.url,
+          '--ca-pin',
+          pin,
+          '--hostname',
+          name,
+        ],
+        {
+          env: { MUSTER_ANNOUNCE_POLL_SECONDS: '1' },
+        },
+      );
+    const list = async () =>
+      (await request(server, 'GET', '/api/announcements', { cookie })).json<
+        { id: string; hostname: string; state: string; fingerprint: string; node_id: string }[]
+      >();
+
+    const early = announcing('announced-0');
+    await waitFor(() => /takes no announcements/.test(early.output()), 'the refusal in the agent log');
+    await early.stop();
+    assert.deepEqual(await list(), []);
+
+    await request(server, 'PATCH', `/api/spaces/${server.spaceId}/settings`, {
+      cookie,
+      body: { announce: true },
+    });
+    const room = (
+      await request(server, 'POST', `/api/spaces/${server.spaceId}/rooms`, {
+        cookie,
+        body: { name: 'Approved' },
+      })
+    ).json<{ id: string }>().id;
+    const a = announcing('announced-1');
+    const b = announcing('announced-2');
+    try {
+      const pending = await waitFor(async () => {
+        const l = await list();
+        return l.length === 2 ? l : null;
+      }, 'two agents awaiting approval');
+      const one = pending.find((x) => x.hostname === 'announced-1')!;
+      const two = pending.find((x) => x.hostname === 'announced-2')!;
+      const key = readFileSync(join(scratch.path, 'announced-1', 'cloud.d', 'public.pem'), 'utf8');
+      assert.equal(
+        one.fingerprint,
+        createHash('sha256')
+          .update(createPublicKey(key).export({ type: 'spki', format: 'der' }))
+          .digest('hex'),
+      );
+      assert.match(
+        a.output(),
+        new RegExp(`awaiting approval on .* \\(key fingerprint ${one.fingerprint}\\)`),
+      );
+
+      const approved = await request(server, 'POST', `/api/announcements/${one.id}/approve`, {
+        cookie,
+        body: { room_id: room },
+      });
+      assert.equal(approved.status, 200, approved.text);
+      await waitFor(
+        async () =>
+          (await request(server, 'GET', `/api/nodes/${one.node_id}`, { cookie })).json<Node>().status ===
+          'online',
+        'the approved agent online',
+        20_000,
+      );
+      const node = (await request(server, 'GET', `/api/nodes/${one.node_id}`, { cookie })).json<Node>();
+      assert.ok(node.rooms.some((r) => r.id === room));
+
+      const rejected = await request(server, 'POST', `/api/announcements/${two.id}/reject`, { cookie });
+      assert.equal(rejected.status, 200);
+      await waitFor(() => /rejected this agent/.test(b.output()), 'the rejection in the agent log');
+      const again = await request(server, 'POST', `/api/announcements/${two.id}/approve`, {
+        cookie,
+        body: {},
+      });
+      assert.equal(again.status, 409);
+      // The same key announcing again (as a script would) is refused.
+      const bKey = readFileSync(join(scratch.path, 'announced-2', 'cloud.d', 'public.pem'), 'utf8');
+      const retry = await request(server, 'PUT', `/api/v1/announce/nodes/${crypto.randomUUID()}`, {
+        body: { node: { hostname: 'announced-2' }, publicKey: bKey },
+      });
+      assert.equal(retry.status, 403);
+      assert.equal(retry.json<{ errorMsgKey: string }>().errorMsgKey, 'ErrForbidden');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
   });
 });

@@ -88,7 +88,7 @@ describe('the server log', () => {
     assert.equal(lines.length, 2);
     assert.match(
       lines[0]!,
-      /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] INFO: link up: web-01 \(n1\) from 10\.0\.0\.5$/,
+      /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] INFO: link up: web-01 \(n1\) from 10\.0\.0\.5$/,
     );
     assert.match(lines[1]!, /^\[[^\]]+\] WARN: login failed for "bob" from 10\.0\.0\.9$/);
     const json = capture(false);

@@ -56,14 +56,18 @@ describe('production build', () => {
       ['dist/server/muster.mjs', 'server', '--listen', '127.0.0.1:0', '--data-dir', join(dir.path, 'data')],
       { cwd: dir.path, env: { PATH: process.env.PATH, HOME: dir.path }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => ((out += d.toString()), (stdout += d.toString())));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     after(() => child.kill('SIGKILL'));
     const url = await waitFor(
-      () => /Muster is listening on (\S+)/.exec(out)?.[1],
+      () => /Muster is listening on ([^\s"]+)/.exec(out)?.[1],
       'the server to listen',
       20_000,
     );
+    // No terminal reads it: every line is JSON (the start lines too), and the claim token is in no line.
+    for (const line of stdout.trim().split('\n')) assert.doesNotThrow(() => JSON.parse(line), line);
+    assert.doesNotMatch(stdout, /MUSTER_CLAIM_TOKEN=/);
     // The server's own CA signs its certificate; the agent side of that trust is tested elsewhere.
     const curl = (path: string) =>
       execFileSync('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code}', `${url}${path}`], {

@@ -5,13 +5,23 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, noChromium, signedInBrowser } from './browser.ts';
-import { ADMIN_PASSWORD, login, request, simulatedIdentity, useTestServer, waitFor } from './helpers.ts';
+import { formatPin } from '../src/protocol/pin.ts';
+import {
+  ADMIN_PASSWORD,
+  login,
+  request,
+  simulatedIdentity,
+  spawnAgent,
+  useTestServer,
+  waitFor,
+} from './helpers.ts';
 
 describe(
   'the fleet in the web UI: bulk actions, room rules, what an agent allows',
   { skip: noChromium },
   () => {
     const server = useTestServer();
+  const scratch = server.tempDir('muster-ui-fleet-');
 
     test('select every node the filter matches and move them to a room, with progress and results; a room takes rules; an agent without shell jobs says how to allow them', async () => {
       const cookie = await login(server);
@@ -70,12 +80,41 @@ describe(
         ]);
         // The space's settings for nodes that come and go.
         await page.getByLabel('Remove stale nodes after a further (days; empty: never)').fill('30');
+        await page.getByLabel('Agents may announce themselves').check();
         await page.getByRole('button', { name: 'Save' }).last().click();
         await page.getByText('Saved.').waitFor();
         const settings = (
           await request(server, 'GET', `/api/spaces/${server.spaceId}/settings`, { cookie })
-        ).json<{ stale_remove_days: number | null }>();
+        ).json<{ stale_remove_days: number | null; announce: boolean }>();
         assert.equal(settings.stale_remove_days, 30);
+        assert.equal(settings.announce, true);
+
+        // An agent with only the URL and pin announces itself; the node list offers it for approval into a room.
+        const announcing = spawnAgent(
+          [
+            '--state-dir',
+            join(scratch.path, 'edge-1'),
+            '--announce',
+            '--url',
+            server.url,
+            '--ca-pin',
+            formatPin(server.pin!),
+            '--hostname',
+            'edge-1',
+          ],
+          { env: { MUSTER_ANNOUNCE_POLL_SECONDS: '1' } },
+        );
+        try {
+          await page.getByRole('link', { name: 'Nodes', exact: true }).click();
+          const waiting = page.locator('tr[data-announcement="edge-1"]');
+          await waiting.waitFor({ timeout: 20_000 });
+          await waiting.getByLabel('Room for edge-1').selectOption({ label: 'Rack A' });
+          await waiting.getByRole('button', { name: 'Approve' }).click();
+          await page.getByRole('searchbox').fill('edge-1');
+          await page.locator('tr[data-status="online"]', { hasText: 'edge-1' }).waitFor({ timeout: 20_000 });
+        } finally {
+          await announcing.stop();
+        }
 
         // The linked agent runs no shell jobs: its page does not offer them and says how to allow them.
         await page.goto(`${server.url}/nodes/${sim.id}`);

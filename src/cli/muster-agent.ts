@@ -132,6 +132,12 @@ commonOptions(
 )
   .option('--allow-shell-jobs', 'run `shell` jobs sent by the server (off by default)')
   .option(
+    '--announce',
+    'with no claim token: announce this machine to --url and wait for an operator to approve it (MUSTER_ANNOUNCE=1)',
+  )
+  .option('--space <space>', 'the space to announce into, by id or slug (default: the server default space)')
+  .option('--hostname <name>', "hostname to claim or announce with (default: this machine's)")
+  .option(
     '--restore-root <dir>',
     "a directory restores may write below, besides the state directory's restores/ and allow-path's paths (repeatable)",
     (v: string, prev: string[]) => [...prev, resolve(v)],

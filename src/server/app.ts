@@ -70,6 +70,8 @@ import { createHostConfig } from './operations/host-config.ts';
 import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
 import { createFleetLife } from './operations/fleet-life.ts';
 import { createBulkNodes } from './operations/bulk-nodes.ts';
+import { createAnnounceNode } from './operations/announce-node.ts';
+import { announceRoutes } from './http/routes/announce-routes.ts';
 import { AppError } from './errors.ts';
 import { createJobOperations } from './operations/job-operations.ts';
 import { createJobOutcomes } from './operations/job-outcomes.ts';
@@ -390,6 +392,7 @@ function buildServices(deps: AppDeps) {
     agentUpdates,
     removeNode,
     fleetLife,
+    announce: createAnnounceNode({ store, clock, bus, fleetLife }),
     bulk: createBulkNodes({
       addToRoom: async (actor, roomId, nodeId) => {
         await spaces.addNode(actor, roomId, nodeId);
@@ -633,6 +636,9 @@ async function registerRoutes(
     }),
   );
   const log = deps.log;
+  await app.register(
+    announceRoutes({ announce: s.announce, spaces: s.spaces, guard, perMinute: deps.rateLimits.claim }),
+  );
   await app.register(
     agentApiRoutes({
       claimNode: s.claims,

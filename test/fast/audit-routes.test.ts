@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { AUDIT_ACTIONS } from '../../src/protocol/api/audit.ts';
@@ -34,6 +34,8 @@ interface Caller {
 
 /** Routes that change state but are not the management API's: who writes what for them, and why. */
 const MACHINE_ROUTES: Record<string, string> = {
+  'PUT /api/v1/announce/nodes/:id':
+    'an agent awaiting approval (announcements), nothing is admitted until an operator approves it: node.approved is written then',
   'POST /api/auth/passkey/options':
     'a sign-in challenge, good once for five minutes (auth_challenges): nothing changes until it is answered',
   'POST /api/auth/passkey':
@@ -475,6 +477,15 @@ const FIXTURES: Record<string, Fixture> = {
     });
     return { path: `/api/enrollment-tokens/${t.json<{ id: string }>().id}`, as: admin };
   },
+  'POST /api/announcements/:id/approve': async (f, admin) => ({
+    path: `/api/announcements/${await announced(f, admin.cookie)}/approve`,
+    body: {},
+    as: admin,
+  }),
+  'POST /api/announcements/:id/reject': async (f, admin) => ({
+    path: `/api/announcements/${await announced(f, admin.cookie)}/reject`,
+    as: admin,
+  }),
   'PATCH /api/spaces/:id/settings': async (f, admin) => ({
     path: `/api/spaces/${f.spaceId}/settings`,
     body: { stale_remove_days: 90 },
@@ -505,6 +516,22 @@ const FIXTURES: Record<string, Fixture> = {
     return { path: `/api/hosts/enrollment-tokens/${hash}/revoke`, as: admin };
   },
 };
+
+/** An agent awaiting approval (announcements turned on in the space); the announcement's id. */
+async function announced(f: FastApp, cookie: string): Promise<string> {
+  await f.inject('PATCH', `/api/spaces/${f.spaceId}/settings`, { cookie, body: { announce: true } });
+  const { publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  const res = await f.inject('PUT', `/api/v1/announce/nodes/${randomUUID()}`, {
+    body: { node: { hostname: `announced-${randomUUID().slice(0, 6)}` }, publicKey },
+  });
+  assert.equal(res.status, 202, res.text);
+  const list = await f.inject('GET', '/api/announcements', { cookie });
+  return list.json<{ id: string; state: string }[]>().find((a) => a.state === 'pending')!.id;
+}
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

@@ -99,7 +99,7 @@ const FIXTURES: Record<string, Fixture> = {
           (await f.inject('GET', `/api/spaces/${f.spaceId}/settings`, { cookie: admin })).json(),
       };
     },
-    changes: { ephemeral_remove_hours: 2, stale_remove_days: 30 },
+    changes: { ephemeral_remove_hours: 2, stale_remove_days: 30, announce: true },
   },
   'PATCH /api/auth/policy': {
     async setUp(f, admin) {

@@ -801,7 +801,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -979,7 +979,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1107,7 +1107,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1502,7 +1502,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2270,7 +2270,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2346,7 +2346,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2444,7 +2444,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4065,7 +4065,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4172,7 +4172,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4283,7 +4283,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4333,6 +4333,8 @@ export interface paths {
               ephemeral_remove_hours: number;
               /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
               stale_remove_days: number | null;
+              /** @description agents may announce themselves without a token and wait for an operator to approve them (default false) */
+              announce: boolean;
             };
           };
         };
@@ -4415,6 +4417,8 @@ export interface paths {
             ephemeral_remove_hours?: number;
             /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
             stale_remove_days?: number | null;
+            /** @description agents may announce themselves without a token and wait for an operator to approve them (default false) */
+            announce?: boolean;
           };
         };
       };
@@ -4430,6 +4434,8 @@ export interface paths {
               ephemeral_remove_hours: number;
               /** @description a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default) */
               stale_remove_days: number | null;
+              /** @description agents may announce themselves without a token and wait for an operator to approve them (default false) */
+              announce: boolean;
             };
           };
         };
@@ -4596,7 +4602,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4783,7 +4789,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5666,7 +5672,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -5821,7 +5827,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6213,7 +6219,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6376,7 +6382,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6535,7 +6541,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6688,7 +6694,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -6855,7 +6861,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7770,7 +7776,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10043,7 +10049,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10405,7 +10411,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10634,7 +10640,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -10930,7 +10936,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -11154,7 +11160,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -11320,7 +11326,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12260,7 +12266,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12352,7 +12358,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12598,7 +12604,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -12745,7 +12751,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -14352,7 +14358,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -14592,7 +14598,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -14736,7 +14742,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -14880,7 +14886,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -15016,7 +15022,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -15205,7 +15211,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -15524,7 +15530,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -15730,7 +15736,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -15758,6 +15764,485 @@ export interface paths {
         };
         /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/announce/nodes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * An agent with only the server's URL and pin announces its key and facts (muster-agent run --announce): 202 while it awaits approval, 200 with its node id once approved, 403 once rejected or where the space takes no announcements
+     * @description Open to anyone.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            node?: {
+              hostname?: unknown;
+            };
+            publicKey?: unknown;
+            space?: string;
+            facts?: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | {
+                  /** @enum {string} */
+                  state: 'pending';
+                  fingerprint: string;
+                  expires_at: number;
+                }
+              | {
+                  /** @enum {string} */
+                  state: 'approved';
+                  node_id: string;
+                };
+          };
+        };
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json':
+              | {
+                  /** @enum {string} */
+                  state: 'pending';
+                  fingerprint: string;
+                  expires_at: number;
+                }
+              | {
+                  /** @enum {string} */
+                  state: 'approved';
+                  node_id: string;
+                };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `rate_limited`, `too_many_streams` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/announcements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Agents awaiting approval (and those approved or rejected), newest first
+     * @description Needs the operator role over the whole server (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              space_id: string;
+              node_id: string;
+              hostname: string;
+              /** @description SHA-256 of the agent's public key (hex): compare it with `muster-agent status` */
+              fingerprint: string;
+              facts: {
+                [key: string]: unknown;
+              };
+              source_ip: string | null;
+              /** @enum {string} */
+              state: 'pending' | 'approved' | 'rejected';
+              created_at: number;
+              expires_at: number;
+              decided_at: number | null;
+            }[];
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/announcements/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve an announced agent: it becomes a node of its space (in the room given, and the space's default rooms) and links at its next announcement
+     * @description Needs the operator role over the whole server (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            room_id?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              space_id: string;
+              node_id: string;
+              hostname: string;
+              /** @description SHA-256 of the agent's public key (hex): compare it with `muster-agent status` */
+              fingerprint: string;
+              facts: {
+                [key: string]: unknown;
+              };
+              source_ip: string | null;
+              /** @enum {string} */
+              state: 'pending' | 'approved' | 'rejected';
+              created_at: number;
+              expires_at: number;
+              decided_at: number | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/announcements/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reject an announced agent: its key is refused from now on
+     * @description Needs the operator role over the whole server (session cookie or API key).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              space_id: string;
+              node_id: string;
+              hostname: string;
+              /** @description SHA-256 of the agent's public key (hex): compare it with `muster-agent status` */
+              fingerprint: string;
+              facts: {
+                [key: string]: unknown;
+              };
+              source_ip: string | null;
+              /** @enum {string} */
+              state: 'pending' | 'approved' | 'rejected';
+              created_at: number;
+              expires_at: number;
+              decided_at: number | null;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `not_found`, `oidc_off` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -15862,7 +16347,7 @@ export interface paths {
             };
           };
         };
-        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
+        /** @description {"code","message"}; code: `username_taken`, `self_demotion`, `own_password`, `second_factor_state`, `api_key_revoked`, `room_slug_taken`, `default_room`, `token_not_active`, `announcement_decided`, `host_exists`, `enroll_refused`, `node_runs_netdata`, `agent_refused`, `request_cancelled`, `update_not_possible`, `job_ended`, `repository_missing`, `repository_not_ready`, `repository_init_failed`, `source_group_name_taken`, `source_group_in_use`, `room_has_plans`, `plan_managed`, `alert_resolved` */
         409: {
           headers: {
             [name: string]: unknown;

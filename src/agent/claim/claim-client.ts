@@ -206,3 +206,62 @@ export async function enrollNode(
   );
   return { hostId: body.host_id };
 }
+
+/** What an announcement needs: where the server is and how to trust it (no token). */
+export interface AnnounceSettings {
+  url: string;
+  proxy: string;
+  insecure: boolean;
+  caPin: string | null;
+  caFile: string | null;
+  hostname: string | null;
+  /** The space by id or slug (the server's default space when absent). */
+  space: string | null;
+}
+
+/**
+ * Announce this machine without a token: its key, host name and facts under its pending claim id. Pending: the
+ * operator has not decided yet (ask again later); approved: the identity is recorded as a claim would record it, and
+ * the link can start. A rejection is an AgentError (ErrForbidden).
+ */
+export async function announceNode(
+  settings: AnnounceSettings,
+  state: StateDir,
+  env: NodeJS.ProcessEnv,
+  facts: Record<string, unknown>,
+): Promise<{ state: 'pending'; fingerprint: string } | { state: 'approved'; claimedId: string }> {
+  state.ensure();
+  const { publicKey } = state.keyPair();
+  const claimedId = state.claimingId();
+  const http = clientFor(settings, state, env);
+  const res = await http.request(
+    'PUT',
+    `${settings.url}/api/v1/announce/nodes/${encodeURIComponent(claimedId)}`,
+    {
+      node: { hostname: settings.hostname ?? osHostname() },
+      publicKey,
+      facts,
+      ...(settings.space ? { space: settings.space } : {}),
+    },
+  );
+  if (res.status !== 200 && res.status !== 202) throw claimFailure(res, 'announcing');
+  const body = JSON.parse(res.text) as { state: string; fingerprint?: string; node_id?: string };
+  if (res.status === 202) return { state: 'pending', fingerprint: body.fingerprint ?? '' };
+  if (body.node_id !== claimedId)
+    throw new AgentError(
+      EXIT.UNKNOWN_HTTP_ERROR,
+      `the server approved node ${String(body.node_id)}, not ${claimedId}`,
+    );
+  state.saveClaim(
+    claimedId,
+    {
+      enabled: true,
+      url: settings.url,
+      proxy: settings.proxy,
+      insecure: settings.insecure,
+      caPin: settings.caPin,
+    },
+    http.trustedCaPem(),
+  );
+  return { state: 'approved', claimedId };
+}

@@ -22,6 +22,10 @@ export const connectionFlags = z.object({
   caFile: z.string().optional(),
   /** Claim as an ephemeral node (removed by the server after a time offline). */
   ephemeral: z.boolean().optional(),
+  /** With no token: announce this machine and wait for an operator to approve it. */
+  announce: z.boolean().optional(),
+  /** The space to announce into (id or slug). */
+  space: z.string().optional(),
 });
 export type ConnectionFlags = z.infer<typeof connectionFlags>;
 
@@ -143,6 +147,28 @@ export function resolveClaimSettings(
     hostname: flags.hostname ?? null,
     ephemeral: pick('ephemeral') ?? false,
     source: withToken[0],
+  };
+}
+
+/**
+ * Where to announce this machine when it has no token and `--announce` (or MUSTER_ANNOUNCE=1) asks for it: the URL and
+ * trust of the flags, the environment or cloud.conf; null when not asked or no URL is known.
+ */
+export function resolveAnnounceSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv, state: StateDir) {
+  if (!(flags.announce ?? iniBool(env.MUSTER_ANNOUNCE) ?? false)) return null;
+  const cloud = state.readCloudConf();
+  const url = flags.url ?? (env.MUSTER_CLAIM_URL || undefined) ?? cloud.url ?? undefined;
+  if (!url) throw new AgentError(EXIT.UNKNOWN_ARGUMENT, '--announce needs the server URL: pass --url');
+  if (!/^https?:\/\//.test(url))
+    throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `"${url}" is not an http(s) URL`);
+  return {
+    url: url.replace(/\/+$/, ''),
+    proxy: flags.noproxy ? 'none' : (flags.proxy ?? cloud.proxy),
+    insecure: flags.insecure ?? cloud.insecure,
+    caPin: pinOrThrow(flags.caPin ?? (env.MUSTER_CLAIM_CA_PIN || undefined) ?? cloud.caPin),
+    caFile: flags.caFile ?? null,
+    hostname: flags.hostname ?? null,
+    space: flags.space ?? (env.MUSTER_ANNOUNCE_SPACE || null),
   };
 }
 

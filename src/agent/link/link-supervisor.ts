@@ -2,8 +2,15 @@ import { systemClock, type AgentClock } from '../clock.ts';
 import type { StateDir } from '../state/state-dir.ts';
 import { VERSION } from '../../version.ts';
 import { attemptClaim, RETRYABLE_CLAIM_EXITS, type ClaimAttempt } from '../claim/claim-attempt.ts';
-import { clientFor } from '../claim/claim-client.ts';
-import { linkSettings, resolveClaimSettings, type ConnectionFlags } from '../claim/claim-sources.ts';
+import { announceNode, clientFor } from '../claim/claim-client.ts';
+import {
+  linkSettings,
+  resolveAnnounceSettings,
+  resolveClaimSettings,
+  type ConnectionFlags,
+} from '../claim/claim-sources.ts';
+import { EXIT } from '../../protocol/errors.ts';
+import { AgentError } from '../net/net-errors.ts';
 import { collectFacts } from '../collectors/facts.ts';
 import { createLinkClient, type LinkClient, type LinkStatus } from './link-client.ts';
 
@@ -63,6 +70,55 @@ export function createLinkSupervisor(deps: {
   const tryClaim = (flags: ConnectionFlags, env: NodeJS.ProcessEnv): Promise<ClaimAttempt> =>
     attemptClaim(state, flags, env, o.log);
 
+  /**
+   * With no token and --announce: announce this machine and ask again every `MUSTER_ANNOUNCE_POLL_SECONDS` (15)
+   * until an operator decides. True once approved (the identity is recorded); false while waiting, rejected, or not
+   * asked to announce.
+   */
+  async function tryAnnounce(): Promise<boolean> {
+    const pollMs = Math.max(1, Number(o.env.MUSTER_ANNOUNCE_POLL_SECONDS) || 15) * 1000;
+    const retry = (ms: number) => {
+      claimRetry = setTimeout(() => void evaluate(), ms);
+      setStatus({ next_attempt_at: clock.now() + ms });
+    };
+    let settings;
+    try {
+      settings = resolveAnnounceSettings(o.flags, o.env, state);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      o.log('error', message);
+      setStatus({ status: 'available', since: clock.now(), reason: message, claim_id: null });
+      return false;
+    }
+    if (!settings) {
+      setStatus({
+        status: 'available',
+        since: clock.now(),
+        reason: 'not claimed; run muster-agent claim or give a claim token',
+        claim_id: null,
+      });
+      return false;
+    }
+    try {
+      const r = await announceNode(settings, state, o.env, collectFacts({}, deps.capabilities));
+      if (r.state === 'approved') {
+        o.log('info', `approved by an operator: node ${r.claimedId}`);
+        return true;
+      }
+      const reason = `awaiting approval on ${settings.url} (key fingerprint ${r.fingerprint})`;
+      if (status.reason !== reason) o.log('info', reason);
+      setStatus({ status: 'available', since: clock.now(), reason, claim_id: null });
+      retry(pollMs);
+    } catch (err) {
+      const e = err instanceof AgentError ? err : new AgentError(EXIT.UNKNOWN_HTTP_ERROR, String(err));
+      o.log('error', e.message);
+      setStatus({ status: 'available', since: clock.now(), reason: e.message, claim_id: null });
+      // Rejected (or announcements off): nothing changes by asking again.
+      if (!e.nonRetryable) retry(Math.max(pollMs, (e.retryDelaySeconds ?? 0) * 1000));
+    }
+    return false;
+  }
+
   /** Look at the state directory again and act: claim from a source, or (re)start the link. */
   async function evaluate(): Promise<void> {
     if (claimRetry) clearTimeout(claimRetry);
@@ -71,6 +127,11 @@ export function createLinkSupervisor(deps: {
     link = null;
     if (stopping || paused) return;
     let claimId = state.claimedId();
+    if (!claimId && !resolveClaimSettings(o.flags, o.env, state)) {
+      const announced = await tryAnnounce();
+      if (!announced) return;
+      claimId = state.claimedId();
+    }
     if (!claimId) {
       const attempt = resolveClaimSettings(o.flags, o.env, state) ? await tryClaim(o.flags, o.env) : null;
       if (!attempt) {

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'token.revoked',
   'token.used',
   'space.settings_changed',
+  'node.approved',
+  'node.rejected',
   'room.rules_changed',
   'room.created',
   'room.renamed',

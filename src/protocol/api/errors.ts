@@ -71,6 +71,10 @@ export const API_ERRORS = {
     means: 'the default room holds every node of its space: it cannot be deleted or left',
   },
   TOKEN_NOT_ACTIVE: { status: 409, means: 'the enrollment token is used, expired or revoked already' },
+  ANNOUNCEMENT_DECIDED: {
+    status: 409,
+    means: "the agent's announcement was approved or rejected already (or its node id is taken)",
+  },
   TOKEN_UNUSABLE: { status: 410, means: 'the enrollment token is used, expired or revoked; mint a new one' },
   TOKEN_WRONG_SERVER: { status: 403, means: 'the enrollment token was not minted by this server' },
   TOKEN_WRONG_HOST: { status: 403, means: 'the enrollment token was minted for another host name' },

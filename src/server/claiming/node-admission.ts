@@ -1,4 +1,5 @@
 import type { AuditAction } from '../../protocol/api/audit.ts';
+import type { Actor } from '../actor.ts';
 import type { TokensTable } from '../db/schema.ts';
 import { ClaimError } from '../errors.ts';
 import type { Repos } from '../repos/store.ts';
@@ -16,8 +17,13 @@ export interface Admission {
   /** Asked for by the machine (a token minted as ephemeral makes every node it admits ephemeral too). */
   ephemeral?: boolean;
   now: number;
-  /** How the node came (`node.claimed`, `node.enrolled`), recorded by the machine from `ip` with the token's use. */
-  audit: { action: AuditAction; detail: Record<string, unknown>; ip: string | null };
+  /**
+   * How the node came (`node.claimed`, `node.enrolled`), recorded by the machine from `ip` with the token's use; with
+   * no token (an announced agent an operator approved), recorded by `actor`.
+   */
+  audit: { action: AuditAction; detail: Record<string, unknown>; ip: string | null; actor?: Actor };
+  /** The space, when no token names it. */
+  spaceId?: string;
 }
 
 /**
@@ -30,12 +36,15 @@ export interface Admission {
  * its lock is held only from that update to the commit, which follows it at once (nothing else is written after
  * it). Throws ClaimError keys; callers translate them for their API.
  */
-export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise<boolean> {
+export async function admitNode(r: Repos, t: TokensTable | null, a: Admission): Promise<boolean> {
   const { tokens, nodes, spaces } = r;
+  const spaceId = t?.space_id ?? a.spaceId;
+  if (!spaceId)
+    throw new ClaimError('ErrInternalServerError', 'a node admitted without a token needs a space');
 
   const inserted = await nodes.insertNodeIfNew({
     id: a.id,
-    space_id: t.space_id,
+    space_id: spaceId,
     hostname: a.hostname,
     machine_guid: a.machineGuid,
     status: 'pending',
@@ -53,22 +62,22 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     agent_version: a.facts?.agent_version ?? null,
     agent_kind: null,
     labels: '{}',
-    tags: t.tags,
+    tags: t?.tags ?? '[]',
     duplicate_suspected: 0,
     link_replica: null,
     repo_location: null,
     repo_message: null,
     repo_lock: null,
     backup_due_at: null,
-    token_id: t.id,
+    token_id: t?.id ?? null,
     created_at: a.now,
-    config: t.config,
+    config: t?.config ?? '{}',
     // initializing starts with the agent's first connection, when it receives the repository.
     repo_status: 'unknown',
     repo_plan_id: null,
     repo_plan_template: null,
     repo_stats: null,
-    ephemeral: a.ephemeral || t.ephemeral === 1 ? 1 : 0,
+    ephemeral: a.ephemeral || t?.ephemeral === 1 ? 1 : 0,
     capabilities: null,
   });
   if (!inserted) return false;
@@ -76,13 +85,13 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     node_id: a.id,
     public_key: a.publicKey,
     bearer_hash: a.bearerHash,
-    repo_enc: t.secrets_enc,
+    repo_enc: t?.secrets_enc ?? null,
   });
 
-  const wanted = [...(JSON.parse(t.rooms) as string[]), ...a.rooms];
-  if (wanted.length === 0) await spaces.addNodeToDefaultRooms(t.space_id, a.id);
+  const wanted = [...(t ? (JSON.parse(t.rooms) as string[]) : []), ...a.rooms];
+  if (wanted.length === 0) await spaces.addNodeToDefaultRooms(spaceId, a.id);
   else {
-    const spaceRooms = await spaces.listRooms(t.space_id);
+    const spaceRooms = await spaces.listRooms(spaceId);
     const roomIds = new Set<string>();
     for (const room of spaceRooms) if (room.is_default) roomIds.add(room.id);
     for (const w of wanted) {
@@ -94,6 +103,18 @@ export async function admitNode(r: Repos, t: TokensTable, a: Admission): Promise
     await spaces.addNodeToRooms([...roomIds], a.id);
   }
 
+  if (!t) {
+    await r.audit.record(
+      a.audit.actor ?? { kind: 'anonymous', ip: a.audit.ip },
+      a.audit.action,
+      {
+        type: 'node',
+        id: a.id,
+      },
+      a.audit.detail,
+    );
+    return true;
+  }
   if (t.secrets_enc) await tokens.clearSecrets(t.id);
   await r.audit.recordAll({ kind: 'agent', nodeId: a.id, ip: a.audit.ip }, [
     { action: a.audit.action, target: { type: 'node', id: a.id }, detail: a.audit.detail },

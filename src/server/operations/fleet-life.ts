@@ -29,11 +29,17 @@ export const spaceSettings = z.object({
     .describe(
       'a stale node (offline longer than the server stale age) is removed this many days later; null: never (the default)',
     ),
+  announce: z
+    .boolean()
+    .describe(
+      'agents may announce themselves without a token and wait for an operator to approve them (default false)',
+    ),
 });
 export type SpaceSettings = z.infer<typeof spaceSettings>;
 export const DEFAULT_SPACE_SETTINGS: SpaceSettings = {
   ephemeral_remove_hours: 24,
   stale_remove_days: null,
+  announce: false,
 };
 
 /** What a room rule may look at: a node's facts, its agent kind, its tags, or a host label (`label.env`). */

@@ -38,6 +38,7 @@ export function createHousekeeping(deps: {
       try {
         await deps.auth.sweepSessions();
         await deps.fleetLife?.sweep();
+        await store.repos.announcements.pruneExpired(now);
         const tokens = await deps.enrollment.sweep();
         const links = await store.repos.nodes.pruneLinkSessions(now - retention.linkHistoryDays * DAY_MS);
         const audit = await store.repos.audit.prune(now - retention.auditDays * DAY_MS);

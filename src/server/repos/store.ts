@@ -8,6 +8,7 @@ import { createAuthRepo } from './auth-repo.ts';
 import { createBackupPlansRepo } from './backup-plans-repo.ts';
 import { createBackupsRepo } from './backups-repo.ts';
 import { createClusterRepo } from './cluster-repo.ts';
+import { createAnnouncementsRepo } from './announcements-repo.ts';
 import { createFactorsRepo } from './factors-repo.ts';
 import { createJobsRepo } from './jobs-repo.ts';
 import { createNodeEventsRepo } from './node-events-repo.ts';
@@ -20,6 +21,7 @@ import { createTokensRepo } from './tokens-repo.ts';
 function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) {
   return {
     access: createAccessRepo(db),
+    announcements: createAnnouncementsRepo(db),
     alerts: createAlertsRepo(db),
     apiKeys: createApiKeysRepo(db),
     audit: createAuditRepo(db, clock, audited),

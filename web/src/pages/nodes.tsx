@@ -13,6 +13,7 @@ import {
   useTick,
 } from '../components.tsx';
 import { useLiveNodes, useSpaceRooms } from '../live-nodes.ts';
+import { AwaitingApproval } from './announcements.tsx';
 import { BulkBar } from './bulk-actions.tsx';
 import { ConnectDialog } from './connect-dialog.tsx';
 
@@ -123,6 +124,7 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
         </label>
       </div>
       <ErrorText error={error} />
+      {operator && <AwaitingApproval rooms={rooms} onApproved={reload} />}
       {operator && selected.size > 0 && nodes && (
         <BulkBar
           selected={[...selected]}

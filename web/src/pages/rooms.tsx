@@ -28,11 +28,13 @@ function parseRules(text: string): Record<string, string>[] {
     );
 }
 
-/** When the space removes ephemeral and stale nodes. */
+/** When the space removes ephemeral and stale nodes, and whether agents may announce themselves. */
 function NodeLifeSettings({ spaceId, admin }: { spaceId: string; admin: boolean }) {
-  const [s, setS] = useState<{ ephemeral_remove_hours: number; stale_remove_days: number | null } | null>(
-    null,
-  );
+  const [s, setS] = useState<{
+    ephemeral_remove_hours: number;
+    stale_remove_days: number | null;
+    announce: boolean;
+  } | null>(null);
   const [saved, setSaved] = useState(false);
   const { error, setError, act } = useAction(async () => {
     setS(await answer(client.GET('/api/spaces/{id}/settings', { params: { path: { id: spaceId } } })));
@@ -60,6 +62,7 @@ function NodeLifeSettings({ spaceId, admin }: { spaceId: string; admin: boolean 
                 body: {
                   ephemeral_remove_hours: Number(field(form, 'ephemeral_remove_hours')),
                   stale_remove_days: stale ? Number(stale) : null,
+                  announce: (form.elements.namedItem('announce') as HTMLInputElement).checked,
                 },
               }),
             ),
@@ -88,6 +91,10 @@ function NodeLifeSettings({ spaceId, admin }: { spaceId: string; admin: boolean 
             disabled={!admin}
             value={s.stale_remove_days ?? ''}
           />
+        </label>
+        <label class="check">
+          <input name="announce" type="checkbox" disabled={!admin} checked={s.announce} /> Agents may announce
+          themselves (no token) and wait for approval
         </label>
         {admin && (
           <button class="primary" type="submit">
