@@ -21,7 +21,7 @@ describe(
   { skip: noChromium },
   () => {
     const server = useTestServer();
-  const scratch = server.tempDir('muster-ui-fleet-');
+    const scratch = server.tempDir('muster-ui-fleet-');
 
     test('select every node the filter matches and move them to a room, with progress and results; a room takes rules; an agent without shell jobs says how to allow them', async () => {
       const cookie = await login(server);
