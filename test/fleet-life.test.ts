@@ -169,6 +169,19 @@ describe('rooms by rule and bulk actions', () => {
     );
     assert.equal(rooms.find((r) => r.slug === 'all-nodes')?.by_rule, false);
 
+    // A rule on the host name places a node at its claim already, before any link.
+    const byName = await room('Named sims');
+    await request(server, 'PUT', `/api/rooms/${byName}/rules`, {
+      cookie,
+      body: { rules: [{ hostname: 'sim' }] },
+    });
+    const pending = await simulatedIdentity(server);
+    const pendingRooms = (await request(server, 'GET', `/api/nodes/${pending.id}`, { cookie })).json<Node>();
+    assert.equal(pendingRooms.status, 'pending');
+    assert.ok(pendingRooms.rooms.some((r) => r.id === byName && r.by_rule));
+    pending.remove();
+    await request(server, 'PUT', `/api/rooms/${byName}/rules`, { cookie, body: { rules: [] } });
+
     // Its facts change (env=dev): at its next link it leaves the prod room and stays in arm.
     link.ws.close();
     await link.closed;

@@ -299,11 +299,19 @@ function buildServices(deps: AppDeps) {
   const claimCore = createClaimNode({ store, clock, bus });
   const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
   const claimNode: typeof claimCore = {
-    claimNode: (id, body, ip) =>
-      observability.counted('claim', { ip, hostname: body.node?.hostname }, () =>
+    claimNode: async (id, body, ip) => {
+      const outcome = await observability.counted('claim', { ip, hostname: body.node?.hostname }, () =>
         claimCore.claimNode(id, body, ip),
-      ),
+      );
+      // Rules on the host name apply from the claim on; facts arrive with the first link.
+      if (outcome.kind === 'claimed') await placeByRules(outcome.nodeId, outcome.spaceId);
+      return outcome;
+    },
   };
+  const placeByRules = (nodeId: string, spaceId: string) =>
+    fleetLife
+      .applyRules(nodeId, spaceId)
+      .catch((err: unknown) => log.warn({ err, node_id: nodeId }, 'room rules could not be applied'));
   const enrollNode: typeof enrollCore = {
     enrollNode: (body, ip) =>
       observability.counted('enroll', { ip, hostname: body.hostname }, () => enrollCore.enrollNode(body, ip)),
@@ -345,7 +353,9 @@ function buildServices(deps: AppDeps) {
       online: async (id) => {
         await jobOps.nodeOnline(id);
         // Its facts just arrived (or changed): the rooms that take nodes by rule.
-        await fleetLife.applyRules(id);
+        await fleetLife
+          .applyRules(id)
+          .catch((err: unknown) => log.warn({ err, node_id: id }, 'room rules could not be applied'));
       },
       frame: (id, frame) => jobOps.agentFrame(id, frame),
     },

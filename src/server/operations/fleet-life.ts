@@ -127,7 +127,9 @@ export function createFleetLife(deps: {
   }
 
   /** Put the node in the rule rooms it matches and take it out of those it no longer matches; true if it moved. */
-  async function applyRules(nodeId: string): Promise<boolean> {
+  async function applyRules(nodeId: string, spaceId?: string): Promise<boolean> {
+    // The common case, a space without rule rooms, costs no query (the rooms are kept a few seconds).
+    if (spaceId !== undefined && (await roomsOf(spaceId)).length === 0) return false;
     const node = await store.repos.nodes.findNode(nodeId);
     if (!node || node.status === 'removed') return false;
     const rooms = await roomsOf(node.space_id);
