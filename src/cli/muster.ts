@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { ConfigError, loadServerConfig } from '../server/config.ts';
 import { createLogger, humanLogs } from '../server/logging.ts';
-import { startServer } from '../server/main.ts';
+import { startLines, startServer } from '../server/main.ts';
 import { copyDatabase } from '../server/db/database-copy.ts';
 import { keyNew, keyPromote, keyRotate } from './key-commands.ts';
 import { backupCommand, restoreCommand } from './backup-commands.ts';
@@ -162,7 +162,7 @@ storageOptions(program.command('server').description('run the Muster server'))
       stopping = true;
       const line = `${signal}: stopping; agents are told to reconnect`;
       if (humanLogs(config.logFormat)) process.stdout.write(`${line}\n`);
-      else log.info({ event: 'server.stop', signal }, line);
+      else startLines(log.child({ signal }), 'server.stop')(line);
       starting
         .then((server) => server.close())
         .then(

@@ -205,6 +205,15 @@ export function claimCommand(url: string, token: string, pin: string | null): st
     .join(' ');
 }
 
+/**
+ * The start lines as JSON log lines (`event: server.start`): at any log level, as the plain lines of a terminal are
+ * printed whatever the level.
+ */
+export function startLines(log: Logger, event = 'server.start'): (line: string) => void {
+  const always = log.child({ event }, { level: 'info' });
+  return (line) => always.info(line);
+}
+
 /** The start lines about the first admin's password and the CA pin agents are given. */
 function printCredentials(
   print: (line: string) => void,
@@ -266,9 +275,7 @@ export async function startServer(
   // In JSON mode every line is JSON: the start lines are log records too.
   const print =
     opts.print ??
-    (humanLogs(config.logFormat)
-      ? (line: string) => process.stdout.write(`${line}\n`)
-      : (line: string) => log.info({ event: 'server.start' }, line));
+    (humanLogs(config.logFormat) ? (line: string) => process.stdout.write(`${line}\n`) : startLines(log));
   const terminal = opts.terminal ?? (opts.print !== undefined || process.stdout.isTTY === true);
   const dataDir = resolve(config.dataDir);
   try {
