@@ -537,13 +537,13 @@ describe('security: attack -> expected refusal', () => {
     assert.match(ps1, /Get-FileHash -Algorithm SHA256/);
   });
 
-  test('the claim command is printed at the first start only; tokens stay off command lines', async () => {
+  test('the claim command is printed until the first sign-in only; tokens stay off command lines', async () => {
     const data = server.tempDir('muster-banner-');
     const { loadServerConfig } = await import('../src/server/config.ts');
     const { startServer } = await import('../src/server/main.ts');
     const pino = (await import('pino')).default;
     const lines: string[][] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const out: string[] = [];
       const s = await startServer(
         loadServerConfig({
@@ -552,13 +552,21 @@ describe('security: attack -> expected refusal', () => {
         }),
         { log: pino({ level: 'silent' }), print: (l) => out.push(l) },
       );
-      lines.push(out);
-      const token = (await s.services.tokens.getSpaceToken(s.spaceId)).token;
-      if (i === 0) assert.ok(out.some((l) => l.includes(token) && l.includes('MUSTER_CLAIM_TOKEN=')));
-      else assert.ok(!out.join('\n').includes(token), 'no token at a later start');
-      await s.close();
+      try {
+        lines.push(out);
+        const token = (await s.services.tokens.getSpaceToken(s.spaceId)).token;
+        if (i < 2)
+          assert.ok(
+            out.some((l) => l.includes(token) && l.includes('MUSTER_CLAIM_TOKEN=')),
+            'shown again while nobody has signed in',
+          );
+        else assert.ok(!out.join('\n').includes(token), 'no token once someone signed in');
+        if (i === 1) await login({ url: s.url, ca: readFileSync(join(data.path, 'tls', 'ca.pem'), 'utf8') });
+      } finally {
+        await s.close();
+      }
     }
-    assert.match(lines[1]!.join('\n'), /muster token show/);
+    assert.match(lines[2]!.join('\n'), /muster token show/);
     // --token-file claims without the token on the command line.
     const tokenFile = join(stateDir(), 'token');
     writeFileSync(tokenFile, `${spaceToken}\n`, { mode: 0o600 });
