@@ -145,7 +145,8 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
     }
     assert.equal(new Set(views.map((v) => v.body.self)).size, 3, 'each answers as itself');
     assert.equal((await sql.query<{ n: number }>('select count(*)::int as n from users')).rows[0]!.n, 1);
-    assert.match(replicas[0]!.output(), /Mode: cluster replica "r1"/);
+    // (a JSON log line: its quotes escaped)
+    assert.match(replicas[0]!.output(), /Mode: cluster replica \\?"r1\\?"/);
     for (const r of replicas) {
       const ready = await (await fetch(`${r.url}/readyz`)).json();
       assert.deepEqual(ready, { status: 'ready', database: 'ok', nats: 'ok' });

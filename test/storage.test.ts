@@ -130,7 +130,12 @@ for (const backend of backends) {
         listed.rooms.map((r) => r.name),
         expected,
       );
-      assert.deepEqual(listed.rooms[2], { id: room.id, name: 'Edge Routers', slug: 'edge-routers' });
+      assert.deepEqual(listed.rooms[2], {
+        id: room.id,
+        name: 'Edge Routers',
+        slug: 'edge-routers',
+        by_rule: false,
+      });
       const exported = [];
       for await (const page of s.nodes.exportPages({})) exported.push(...page);
       assert.deepEqual(

@@ -163,14 +163,15 @@ describe('web UI in a real browser', { skip: noChromium }, () => {
     // The probe's output once, in one panel (the stream's replay and a reconnect once showed it twice).
     assert.equal(await page.locator('.job-log').count(), 1);
     assert.equal(await log.locator('span', { hasText: '"hostname"' }).count(), 1);
-    // Any job from the form asks first; this one is refused by the agent, and the log says so.
-    await page.getByLabel('Job type').selectOption('shell');
-    await page.getByLabel('Parameters (JSON)').fill('{"command":"id"}');
+    // The agent runs no shell jobs (no --allow-shell-jobs): the form does not offer them, and says how to allow them.
+    const types = await page.getByLabel('Job type').locator('option').allInnerTexts();
+    assert.ok(!types.includes('shell'), types.join(', '));
+    await page.getByTestId('shell-hint').getByText('--allow-shell-jobs').waitFor();
+    // Any job from the form asks first.
+    await page.getByLabel('Job type').selectOption('system.probe');
     await page.getByRole('button', { name: 'Run job' }).click();
-    await page.getByRole('dialog', { name: 'Run job' }).getByText('Run shell on ui-node-1').waitFor();
-    await page.getByRole('button', { name: 'Run shell' }).click();
-    await page.locator('.job-log .job-state', { hasText: 'failed' }).waitFor({ timeout: 15_000 });
-    await page.getByText('shell jobs are disabled on this agent').first().waitFor();
+    await page.getByRole('dialog', { name: 'Run job' }).getByText('Run system.probe on ui-node-1').waitFor();
+    await page.getByRole('dialog', { name: 'Run job' }).getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('button', { name: 'Probe' }).click();
     await page.getByRole('button', { name: 'Run probe' }).click();
     await page.locator('.job-log .job-state', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
