@@ -319,9 +319,10 @@ describe('rooms by rule and bulk actions', () => {
           .update(createPublicKey(key).export({ type: 'spki', format: 'der' }))
           .digest('hex'),
       );
-      assert.match(
-        a.output(),
-        new RegExp(`awaiting approval on .* \\(key fingerprint ${one.fingerprint}\\)`),
+      // (the agent logs it once the server's answer is back, which may be after the list shows it)
+      await waitFor(
+        () => new RegExp(`awaiting approval on .* \\(key fingerprint ${one.fingerprint}\\)`).test(a.output()),
+        'the agent to say it awaits approval, with its fingerprint',
       );
 
       const approved = await request(server, 'POST', `/api/announcements/${one.id}/approve`, {
