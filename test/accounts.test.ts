@@ -226,6 +226,11 @@ describe('the first hour of a new server', () => {
         }
         assert.ok(jsonLines.some((l) => /"msg":"Muster is listening on/.test(l)));
         assert.ok(!logged.includes(server.connectCommand.split(' ')[0]!), 'the claim token is not logged');
+        assert.ok(!logged.includes(password), 'nor the generated password, at a later start');
+        assert.match(
+          logged,
+          /The first admin password is still the generated one in .*initial-admin-password/,
+        );
         assert.match(logged, /the command is in .*connect-command \(readable only by you/);
         assert.equal(readFileSync(commandFile, 'utf8').trim(), server.connectCommand);
         assert.equal(statSync(commandFile).mode & 0o777, 0o600);

@@ -325,6 +325,12 @@ describe('rooms by rule and bulk actions', () => {
         'the agent to say it awaits approval, with its fingerprint',
       );
 
+      const elsewhere = await request(server, 'POST', `/api/announcements/${one.id}/approve`, {
+        cookie,
+        body: { room_id: crypto.randomUUID() },
+      });
+      assert.equal(elsewhere.status, 400, elsewhere.text);
+      assert.match(elsewhere.json<{ message: string }>().message, /is not a room of the space/);
       const approved = await request(server, 'POST', `/api/announcements/${one.id}/approve`, {
         cookie,
         body: { room_id: room },

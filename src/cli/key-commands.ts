@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ServerConfig } from '../server/config.ts';
 import { createSealer } from '../server/crypto.ts';
 import { resealAll } from '../server/db/reseal.ts';
-import { checkMasterKey, masterSealer, NEXT_KEY_FILE, PREVIOUS_KEY_FILE } from '../server/main.ts';
+import {
+  checkMasterKey,
+  masterSealer,
+  NEXT_KEY_FILE,
+  PREVIOUS_KEY_FILE,
+  readKeyFile,
+} from '../server/main.ts';
 import { withStorage } from './admin-commands.ts';
 
 const CURRENT = 'master.key';
@@ -65,7 +71,7 @@ export async function keyRotate(config: ServerConfig): Promise<void> {
   const nextPath = join(dataDir, NEXT_KEY_FILE);
   let next: Buffer;
   if (config.masterKeyNext) next = Buffer.from(config.masterKeyNext, 'base64');
-  else if (existsSync(nextPath)) next = masterNextFromFile(nextPath);
+  else if (existsSync(nextPath)) next = readKeyFile(nextPath)!;
   else {
     if (fromEnv)
       throw new Error(
@@ -91,12 +97,6 @@ export async function keyRotate(config: ServerConfig): Promise<void> {
     `sealed ${count} values again under the new key; ${join(dataDir, CURRENT)} is the new key, the old one is in ${join(dataDir, PREVIOUS_KEY_FILE)}.\n` +
       'Restart the server (each replica of a cluster, after `muster key promote` in its data dir); once all run the new key, delete master.key.previous\n',
   );
-}
-
-function masterNextFromFile(path: string): Buffer {
-  const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
-  return key;
 }
 
 /** `muster key promote`: on another replica after the rotation, switch its key files (no database change). */

@@ -646,9 +646,7 @@ async function registerRoutes(
     }),
   );
   const log = deps.log;
-  await app.register(
-    announceRoutes({ announce: s.announce, spaces: s.spaces, guard, perMinute: deps.rateLimits.claim }),
-  );
+  await app.register(announceRoutes({ announce: s.announce, guard, perMinute: deps.rateLimits.claim }));
   await app.register(
     agentApiRoutes({
       claimNode: s.claims,

@@ -28,6 +28,18 @@ export function createSealer(masterKey: Buffer, others: Buffer[] = []) {
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
   }
+  /** Open with any key of the ring; `current`: with the sealing key (false: it wants sealing again). */
+  function openAny(sealed: string): { plain: string; current: boolean } {
+    let last: unknown;
+    for (const [i, key] of ring.entries()) {
+      try {
+        return { plain: openWith(key, sealed), current: i === 0 };
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last instanceof Error ? last : new Error('the sealed value opens with no master key');
+  }
   return {
     /** A 256-bit key for one purpose, derived from the master key (replicas sharing the key derive the same one). */
     subkey(purpose: string): Buffer {
@@ -46,21 +58,8 @@ export function createSealer(masterKey: Buffer, others: Buffer[] = []) {
         .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
         .join('.');
     },
-    open(sealed: string): string {
-      return this.openAny(sealed).plain;
-    },
-    /** Open with any key of the ring; `current`: with the sealing key (false: it wants sealing again). */
-    openAny(sealed: string): { plain: string; current: boolean } {
-      let last: unknown;
-      for (const [i, key] of ring.entries()) {
-        try {
-          return { plain: openWith(key, sealed), current: i === 0 };
-        } catch (err) {
-          last = err;
-        }
-      }
-      throw last instanceof Error ? last : new Error('the sealed value opens with no master key');
-    },
+    open: (sealed: string): string => openAny(sealed).plain,
+    openAny,
     /** Whether more than the sealing key is in the ring (a rotation under way). */
     rotating: ring.length > 1,
   };

@@ -97,11 +97,8 @@ export function signInSettings(config: ServerConfig) {
 export function loadMasterKey(config: ServerConfig): Buffer {
   if (config.masterKey) return Buffer.from(config.masterKey, 'base64');
   const path = join(config.dataDir, 'master.key');
-  if (existsSync(path)) {
-    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
-    return key;
-  }
+  const existing = readKeyFile(path);
+  if (existing) return existing;
   const key = randomBytes(32);
   writeFileSync(path, `${key.toString('base64')}\n`, { mode: 0o600 });
   return key;
@@ -112,7 +109,7 @@ export const PREVIOUS_KEY_FILE = 'master.key.previous';
 export const NEXT_KEY_FILE = 'master.key.next';
 
 /** A 32-byte base64 key file, or null when there is none. */
-function readKeyFile(path: string): Buffer | null {
+export function readKeyFile(path: string): Buffer | null {
   if (!existsSync(path)) return null;
   const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new Error(`${path} does not hold a 32-byte base64 key`);
@@ -436,9 +433,10 @@ export async function startServer(
   // (the port taken) must not have been the only chance to see them.
   const signedInYet = await createAuditRepo(database.db, clock).any('auth.login');
   const firstRunPending = firstStart || !signedInYet;
+  // Shown again to a terminal only: a log keeps every start, and the file says where the password is.
   const shownPassword =
     generatedAdminPassword ??
-    (firstRunPending && existsSync(initialPasswordFile)
+    (firstRunPending && terminal && existsSync(initialPasswordFile)
       ? readFileSync(initialPasswordFile, 'utf8').trim()
       : null);
   // One process held every link, so none survived its restart; in a cluster the others' links live on, and the

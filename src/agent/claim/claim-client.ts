@@ -28,6 +28,26 @@ export function clientFor(
   });
 }
 
+/** Record a claim the server took (by token or by an operator's approval): the id, where the server is, its CA. */
+function recordClaim(
+  state: StateDir,
+  claimedId: string,
+  settings: { url: string; proxy: string; insecure: boolean; caPin: string | null },
+  http: { trustedCaPem(): string | null },
+): void {
+  state.saveClaim(
+    claimedId,
+    {
+      enabled: true,
+      url: settings.url,
+      proxy: settings.proxy,
+      insecure: settings.insecure,
+      caPin: settings.caPin,
+    },
+    http.trustedCaPem(),
+  );
+}
+
 /** Turn a non-2xx answer of the claim or link-auth endpoints into an AgentError with the right exit code. */
 export function claimFailure(res: HttpResponse, what: string): AgentError {
   let body: ReturnType<typeof claimErrorBody.parse> | null = null;
@@ -114,17 +134,7 @@ export async function claimNode(
     if (err.key === 'ErrAlreadyClaimed' && !settings.id) state.dropClaimingId();
     throw err;
   }
-  state.saveClaim(
-    claimedId,
-    {
-      enabled: true,
-      url: settings.url,
-      proxy: settings.proxy,
-      insecure: settings.insecure,
-      caPin: settings.caPin,
-    },
-    http.trustedCaPem(),
-  );
+  recordClaim(state, claimedId, settings, http);
   return { claimedId };
 }
 
@@ -252,16 +262,6 @@ export async function announceNode(
       EXIT.UNKNOWN_HTTP_ERROR,
       `the server approved node ${String(body.node_id)}, not ${claimedId}`,
     );
-  state.saveClaim(
-    claimedId,
-    {
-      enabled: true,
-      url: settings.url,
-      proxy: settings.proxy,
-      insecure: settings.insecure,
-      caPin: settings.caPin,
-    },
-    http.trustedCaPem(),
-  );
+  recordClaim(state, claimedId, settings, http);
   return { state: 'approved', claimedId };
 }

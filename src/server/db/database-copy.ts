@@ -80,13 +80,18 @@ async function* pages(db: AnyDb, table: string, order: string[]) {
   }
 }
 
-async function checksum(db: AnyDb, table: string, columns: string[], order: string[]) {
-  const hashes: string[] = [];
-  for await (const rows of pages(db, table, order)) for (const r of rows) hashes.push(rowHash(r, columns));
+/** The table's checksum from its rows' hashes (sorted: the two databases order text differently). */
+function digest(hashes: string[]) {
   hashes.sort();
   const h = createHash('sha256');
   for (const x of hashes) h.update(x);
   return { rows: hashes.length, checksum: h.digest('hex') };
+}
+
+async function checksum(db: AnyDb, table: string, columns: string[], order: string[]) {
+  const hashes: string[] = [];
+  for await (const rows of pages(db, table, order)) for (const r of rows) hashes.push(rowHash(r, columns));
+  return digest(hashes);
 }
 
 /**
@@ -130,13 +135,17 @@ export async function copyDatabase(
       for (const t of tables) {
         const order = t.key.length > 0 ? t.key : t.columns;
         const batch = Math.max(1, Math.min(PAGE_ROWS, Math.floor(MAX_BOUND / t.columns.length)));
-        for await (const rows of pages(src, t.table, order))
+        // The source's rows are hashed as they are copied (read once); the target's are read back.
+        const read: string[] = [];
+        for await (const rows of pages(src, t.table, order)) {
+          for (const r of rows) read.push(rowHash(r, t.columns));
           for (let i = 0; i < rows.length; i += batch)
             await trx
               .insertInto(t.table)
               .values(rows.slice(i, i + batch))
               .execute();
-        const a = await checksum(src, t.table, t.columns, order);
+        }
+        const a = digest(read);
         const b = await checksum(trx, t.table, t.columns, order);
         if (a.rows !== b.rows || a.checksum !== b.checksum)
           throw new Error(

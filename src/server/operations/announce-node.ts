@@ -173,6 +173,14 @@ export function createAnnounceNode(deps: {
         throw new AppError('NOT_FOUND', `announcement ${id} does not exist (or expired)`);
       if (a.state !== 'pending')
         throw new AppError('ANNOUNCEMENT_DECIDED', `the announcement was ${a.state} already`);
+      if (roomId) {
+        const room = await store.repos.spaces.findRoom(roomId);
+        if (!room || room.space_id !== a.space_id)
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `room ${roomId} is not a room of the space the agent announced itself to`,
+          );
+      }
       await store.transaction(async (r) => {
         const admitted = await admitNode(r, null, {
           id: a.node_id,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobRequest } from '../../protocol/jobs.ts';
+import { roleAtLeast } from '../../protocol/api/roles.ts';
 import type { Actor } from '../actor.ts';
 import type { Role } from '../auth/auth-types.ts';
 import { AppError } from '../errors.ts';
@@ -52,42 +53,44 @@ export function createBulkNodes(deps: {
   runJob: (actor: Actor, nodeId: string, job: z.infer<typeof jobRequest>) => Promise<{ id: string }>;
   planRoom: (planId: string) => Promise<string | null>;
 }) {
-  const rank: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
   return {
-    planRoom: deps.planRoom,
-    /** `roleOn`: the caller's role on a node (null: they do not see it). */
+    /**
+     * The room a `move` or `attach_plan` puts the nodes in (null for the other actions); a plan that covers a whole
+     * space has none.
+     */
+    async targetRoom(a: BulkAction): Promise<string | null> {
+      if (a.action === 'move') return a.room_id;
+      if (a.action !== 'attach_plan') return null;
+      const room = await deps.planRoom(a.plan_id);
+      if (!room)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'that plan covers a whole space: its nodes follow it already; pick a plan attached to a room',
+        );
+      return room;
+    },
+    /** `roleOn`: the caller's role on a node (null: they do not see it); `room`: the one targetRoom gave. */
     async run(
       actor: Actor,
       ids: string[],
       a: BulkAction,
       roleOn: (nodeId: string) => Promise<Role | null>,
+      room: string | null,
     ): Promise<BulkResult[]> {
-      let roomOfPlan: string | null = null;
-      if (a.action === 'attach_plan') {
-        roomOfPlan = await deps.planRoom(a.plan_id);
-        if (!roomOfPlan)
-          throw new AppError(
-            'VALIDATION_FAILED',
-            'that plan covers a whole space: its nodes follow it already; pick a plan attached to a room',
-          );
-      }
       const results: BulkResult[] = [];
       for (const id of ids) {
         try {
           const held = await roleOn(id);
           if (!held) throw new AppError('NOT_FOUND', `node ${id} does not exist`);
-          if (rank[held] < rank[NEEDS[a.action]])
+          if (!roleAtLeast(held, NEEDS[a.action]))
             throw new AppError(
               'FORBIDDEN',
               `this needs the ${NEEDS[a.action]} role on the node; you are ${held}`,
             );
           switch (a.action) {
             case 'move':
-              await deps.addToRoom(actor, a.room_id, id);
-              results.push({ node_id: id, ok: true });
-              break;
             case 'attach_plan':
-              await deps.addToRoom(actor, roomOfPlan!, id);
+              await deps.addToRoom(actor, room!, id);
               results.push({ node_id: id, ok: true });
               break;
             case 'remove':

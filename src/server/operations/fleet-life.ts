@@ -103,10 +103,9 @@ export function createFleetLife(deps: {
   log: Logger;
 }) {
   const { store, clock } = deps;
-  const ruleRooms = new Map<
-    string,
-    { at: number; rooms: { id: string; name: string; rules: RoomRule[] }[] }
-  >();
+  type RuleRoom = { id: string; name: string; rules: RoomRule[] };
+  /** Every space's rule rooms, read again at most every few seconds: a link or a claim usually costs no query. */
+  let kept: { at: number; bySpace: Map<string, RuleRoom[]> } | null = null;
 
   async function settingsOf(spaceId: string): Promise<SpaceSettings> {
     const space = await store.repos.spaces.findSpace(spaceId);
@@ -114,66 +113,60 @@ export function createFleetLife(deps: {
     return { ...DEFAULT_SPACE_SETTINGS, ...(JSON.parse(space.settings ?? '{}') as Partial<SpaceSettings>) };
   }
 
-  async function roomsOf(spaceId: string) {
-    const kept = ruleRooms.get(spaceId);
-    if (kept && clock.now() - kept.at < RULES_TTL_MS) return kept.rooms;
-    const rooms = (await store.repos.spaces.roomsWithRules(spaceId)).map((r) => ({
-      id: r.id,
-      name: r.name,
-      rules: JSON.parse(r.rules ?? '[]') as RoomRule[],
-    }));
-    ruleRooms.set(spaceId, { at: clock.now(), rooms });
-    return rooms;
+  async function ruleRooms(): Promise<Map<string, RuleRoom[]>> {
+    if (kept && clock.now() - kept.at < RULES_TTL_MS) return kept.bySpace;
+    const bySpace = new Map<string, RuleRoom[]>();
+    for (const r of await store.repos.spaces.roomsWithRules()) {
+      const list = bySpace.get(r.space_id) ?? [];
+      list.push({ id: r.id, name: r.name, rules: JSON.parse(r.rules ?? '[]') as RoomRule[] });
+      bySpace.set(r.space_id, list);
+    }
+    kept = { at: clock.now(), bySpace };
+    return bySpace;
+  }
+
+  /** Put a node in rooms and take it out of others by rule, audited by the system; its plans follow. */
+  async function moveByRule(nodeId: string, join: RuleRoom[], leave: RuleRoom[]): Promise<void> {
+    await store.transaction(async (r) => {
+      for (const room of join) await r.spaces.addNodeByRule(room.id, nodeId);
+      for (const room of leave) await r.spaces.removeNodeFromRoom(room.id, nodeId);
+      await r.audit.recordAll(SYSTEM, [
+        ...join.map((room) => ({
+          action: 'room.node_added' as const,
+          target: { type: 'node' as const, id: nodeId },
+          detail: { room_id: room.id, room: room.name, by_rule: true },
+        })),
+        ...leave.map((room) => ({
+          action: 'room.node_removed' as const,
+          target: { type: 'node' as const, id: nodeId },
+          detail: { room_id: room.id, room: room.name, by_rule: true },
+        })),
+      ]);
+    });
+    await deps.membershipChanged(SYSTEM, nodeId);
   }
 
   /** Put the node in the rule rooms it matches and take it out of those it no longer matches; true if it moved. */
   async function applyRules(nodeId: string, spaceId?: string): Promise<boolean> {
-    // The common case, a space without rule rooms, costs no query (the rooms are kept a few seconds).
-    if (spaceId !== undefined && (await roomsOf(spaceId)).length === 0) return false;
+    // The common case, no rule rooms (in its space, or at all), costs no query.
+    const bySpace = await ruleRooms();
+    if (bySpace.size === 0 || (spaceId !== undefined && !bySpace.has(spaceId))) return false;
     const node = await store.repos.nodes.findNode(nodeId);
     if (!node || node.status === 'removed') return false;
-    const rooms = await roomsOf(node.space_id);
+    const rooms = bySpace.get(node.space_id) ?? [];
     if (rooms.length === 0) return false;
     const memberships = new Map(
       (await store.repos.spaces.membershipsOf(nodeId)).map((m) => [m.room_id, m.by_rule === 1]),
     );
-    const join: typeof rooms = [];
-    const leave: typeof rooms = [];
+    const join: RuleRoom[] = [];
+    const leave: RuleRoom[] = [];
     for (const room of rooms) {
       const matches = room.rules.some((rule) => ruleMatches(node, rule));
       if (matches && !memberships.has(room.id)) join.push(room);
       if (!matches && memberships.get(room.id) === true) leave.push(room);
     }
     if (join.length + leave.length === 0) return false;
-    await store.transaction(async (r) => {
-      for (const room of join) {
-        await r.spaces.addNodeByRule(room.id, nodeId);
-        await r.audit.record(
-          SYSTEM,
-          'room.node_added',
-          { type: 'node', id: nodeId },
-          {
-            room_id: room.id,
-            room: room.name,
-            by_rule: true,
-          },
-        );
-      }
-      for (const room of leave) {
-        await r.spaces.removeNodeFromRoom(room.id, nodeId);
-        await r.audit.record(
-          SYSTEM,
-          'room.node_removed',
-          { type: 'node', id: nodeId },
-          {
-            room_id: room.id,
-            room: room.name,
-            by_rule: true,
-          },
-        );
-      }
-    });
-    await deps.membershipChanged(SYSTEM, nodeId);
+    await moveByRule(nodeId, join, leave);
     return true;
   }
 
@@ -188,7 +181,7 @@ export function createFleetLife(deps: {
       return next;
     },
     applyRules,
-    /** Set a room's rules, then place the space's nodes by them (in the background for a large space). */
+    /** Set a room's rules, then place the space's nodes by them before answering. */
     async setRoomRules(actor: Actor, roomId: string, rules: RoomRule[]): Promise<{ moved: number }> {
       const room = await store.repos.spaces.findRoom(roomId);
       if (!room) throw new AppError('NOT_FOUND', `room ${roomId} does not exist`);
@@ -198,38 +191,22 @@ export function createFleetLife(deps: {
         await r.spaces.setRoomRules(roomId, JSON.stringify(rules));
         await r.audit.record(actor, 'room.rules_changed', { type: 'room', id: roomId }, { rules });
       });
-      ruleRooms.delete(room.space_id);
-      // Nodes by rule stay only while a rule holds them: with no rules left, the room lets them all go.
+      kept = null;
       let moved = 0;
-      let after = '';
-      for (;;) {
-        const page = await store.repos.nodes.idsInSpace(room.space_id, after, 500);
-        for (const { id } of page) {
-          if (rules.length === 0) {
-            const m = (await store.repos.spaces.membershipsOf(id)).find((x) => x.room_id === roomId);
-            if (m?.by_rule === 1) {
-              await store.transaction(async (r) => {
-                await r.spaces.removeNodeFromRoom(roomId, id);
-                await r.audit.record(
-                  SYSTEM,
-                  'room.node_removed',
-                  { type: 'node', id },
-                  {
-                    room_id: roomId,
-                    room: room.name,
-                    by_rule: true,
-                  },
-                );
-              });
-              await deps.membershipChanged(SYSTEM, id);
-              moved++;
-            }
-          } else if (await applyRules(id)) moved++;
+      // With no rules left the room holds nobody by rule: the nodes its rules placed leave.
+      if (rules.length === 0) {
+        for (const { node_id } of await store.repos.spaces.ruleMembersOf(roomId)) {
+          await moveByRule(node_id, [], [{ id: roomId, name: room.name, rules }]);
+          moved++;
         }
-        if (page.length < 500) break;
+        return { moved };
+      }
+      for (let after = ''; ;) {
+        const page = await store.repos.nodes.idsInSpace(room.space_id, after, 500);
+        for (const { id } of page) if (await applyRules(id, room.space_id)) moved++;
+        if (page.length < 500) return { moved };
         after = page[page.length - 1]!.id;
       }
-      return { moved };
     },
     /**
      * Remove ephemeral nodes offline longer than their space allows, and stale nodes where the space asks for it:

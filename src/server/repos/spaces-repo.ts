@@ -106,13 +106,16 @@ export function createSpacesRepo(db: Db) {
     /** A node's memberships, and which a rule made. */
     membershipsOf: (node_id: string) =>
       db.selectFrom('room_nodes').select(['room_id', 'by_rule']).where('node_id', '=', node_id).execute(),
-    /** The rooms of a space that carry rules. */
-    roomsWithRules: (space_id: string) =>
+    /** The rooms that carry rules (few: rules are made by hand). */
+    roomsWithRules: () =>
+      db.selectFrom('rooms').select(['id', 'space_id', 'name', 'rules']).where('rules', '!=', '[]').execute(),
+    /** The nodes a room's rules put there. */
+    ruleMembersOf: (room_id: string) =>
       db
-        .selectFrom('rooms')
-        .select(['id', 'name', 'rules'])
-        .where('space_id', '=', space_id)
-        .where('rules', '!=', '[]')
+        .selectFrom('room_nodes')
+        .select('node_id')
+        .where('room_id', '=', room_id)
+        .where('by_rule', '=', 1)
         .execute(),
     setRoomRules: (id: string, rules: string) =>
       db.updateTable('rooms').set({ rules }).where('id', '=', id).execute(),

@@ -35,17 +35,18 @@ export function createTokensRepo(db: Db) {
       return Number(r.numUpdatedRows) === 1;
     },
     findById: (id: string) => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst(),
-    listEnrollment: (spaceId: string) =>
-      db
+    /** A space's enrollment tokens with who made them, newest first (or just the one `id` names). */
+    listEnrollment: (spaceId: string, id?: string) => {
+      let q = db
         .selectFrom('tokens')
         .leftJoin('users', 'users.id', 'tokens.created_by')
         .selectAll('tokens')
         .select('users.username as created_by_username')
         .where('tokens.space_id', '=', spaceId)
-        .where('tokens.kind', '=', 'enrollment')
-        .orderBy('tokens.created_at', 'desc')
-        .limit(1000)
-        .execute(),
+        .where('tokens.kind', '=', 'enrollment');
+      if (id) q = q.where('tokens.id', '=', id);
+      return q.orderBy('tokens.created_at', 'desc').limit(1000).execute();
+    },
     revoke: (id: string, now: number) =>
       db.updateTable('tokens').set({ revoked_at: now, secrets_enc: null }).where('id', '=', id).execute(),
     clearSecretsOfExpired: (now: number) =>

@@ -126,8 +126,8 @@ export function createEnrollmentService(deps: { store: Store; sealer: Sealer; cl
           await r.tokens.revoke(t.id, now);
           await r.audit.record(actor, 'token.revoked', { type: 'token', id: t.id }, { by: 'hash' });
         });
-      const after = await repo.findById(t.id);
-      return presentEnrollment({ ...after!, created_by_username: null }, now);
+      const [after] = await repo.listEnrollment(t.space_id, t.id);
+      return presentEnrollment(after!, now);
     },
 
     async revoke(actor: Actor, id: string) {

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ClaimError } from '../../errors.ts';
 import { announceBody, announcementView, type AnnounceNode } from '../../operations/announce-node.ts';
-import type { SpacesService } from '../../spaces/spaces-service.ts';
 import { actorOf, type AuthGuard } from '../auth-guard.ts';
 import { idParams, routeOptions } from '../route-schema.ts';
 
@@ -18,7 +17,6 @@ const announced = z.union([
 /** Agents that announce themselves without a token, and the operators who approve or reject them. */
 export function announceRoutes(deps: {
   announce: AnnounceNode;
-  spaces: SpacesService;
   guard: AuthGuard;
   perMinute: number;
 }): FastifyPluginAsyncZod {

@@ -105,7 +105,7 @@ export function nodesRoutes(deps: {
           ),
           response: { 200: z.object({ results: z.array(bulkResult) }) },
         },
-        errors: [400, 404],
+        errors: [400, 403, 404],
       }),
       async (req) => {
         const b = req.body;
@@ -131,19 +131,23 @@ export function nodesRoutes(deps: {
           }
         }
         // Moving nodes into a room needs admin there, as PUT /api/rooms/{id}/nodes/{node} does.
-        const target =
-          b.action === 'move'
-            ? b.room_id
-            : b.action === 'attach_plan'
-              ? await deps.bulk.planRoom(b.plan_id)
-              : null;
+        const target = await deps.bulk.targetRoom(b);
         if (target) {
           const room = await spaces.getRoom(target);
-          if (roleInRoom(req.principal!.grants, room.id, room.space_id) !== 'admin')
-            throw new AppError('NOT_FOUND', `room ${target} does not exist`);
+          const held = roleInRoom(req.principal!.grants, room.id, room.space_id);
+          if (!held) throw new AppError('NOT_FOUND', `room ${target} does not exist`);
+          if (held !== 'admin')
+            throw new AppError(
+              'FORBIDDEN',
+              `moving nodes into room "${room.name}" needs the admin role there; you are ${held}`,
+            );
         }
-        const results = await deps.bulk.run(actorOf(req), [...new Set(ids)], b, (id) =>
-          deps.guard.access.roleOn(req.principal!.grants, 'node', id),
+        const results = await deps.bulk.run(
+          actorOf(req),
+          [...new Set(ids)],
+          b,
+          (id) => deps.guard.access.roleOn(req.principal!.grants, 'node', id),
+          target,
         );
         return { results };
       },

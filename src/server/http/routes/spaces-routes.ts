@@ -225,7 +225,9 @@ export function spacesRoutes(deps: {
             "a room's rules can take in any node of its space: they need admin on the space",
           );
         const { moved } = await deps.fleetLife.setRoomRules(actorOf(req), req.params.id, req.body.rules);
-        return { room: await spaces.getRoom(req.params.id), moved };
+        // (with its node count as the room list shows it, the nodes the rules placed included)
+        const after = (await spaces.roomViews(room.space_id)).find((r) => r.id === room.id)!;
+        return { room: after, moved };
       },
     );
 
