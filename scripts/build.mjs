@@ -1,13 +1,14 @@
 // Builds everything the server runs and serves, into dist/:
 //   dist/server/muster.mjs  the server and its admin commands, compiled (no TypeScript loader at run time)
 //   dist/muster-agent.mjs   the agent: one ESM file with no native dependencies, for hosts with their own Node.js
-//   dist/agent/             the agent as self-contained executables per platform, SHA256SUMS, manifest.json
+//   dist/agent/             the agent as self-contained executables per platform (and zstd-compressed), SHA256SUMS,
+//                           manifest.json
 //   dist/web/               the web UI (Vite)
 // and dist/.build-stamp, which `npm start` compares with the sources to build again only when they changed.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { build as viteBuild } from 'vite';
-import { buildAgentExecutables } from './agent-executables.mjs';
+import { buildAgentExecutables, ZSTD_LEVEL } from './agent-executables.mjs';
 
 // `--agent-version V` stamps the agent with another version (tests build an "older" agent this way).
 const versionArg = process.argv.indexOf('--agent-version');
@@ -18,6 +19,11 @@ const onlyArg = process.argv.indexOf('--agent-only');
 const agentOut = onlyArg > 0 ? process.argv[onlyArg + 1] : 'dist';
 const platformArg = process.argv.indexOf('--platform');
 const platforms = platformArg > 0 ? [process.argv[platformArg + 1]] : undefined;
+// `--zstd-level N` compresses the downloads at level N (the test run's build uses a fast level), `--zstd-level off`
+// not at all; an --agent-only build compresses only when asked.
+const zstdArg = process.argv.indexOf('--zstd-level');
+const zstdValue = zstdArg > 0 ? process.argv[zstdArg + 1] : onlyArg > 0 ? 'off' : String(ZSTD_LEVEL);
+const zstdLevel = zstdValue === 'off' ? null : Number(zstdValue);
 
 const common = {
   bundle: true,
@@ -43,23 +49,14 @@ async function agent() {
     },
   });
   chmodSync(outfile, 0o755);
-  // The executables' entry: the same source as CommonJS (what Node 22 runs as a single executable's main).
-  const main = `${agentOut}/agent/muster-agent.cjs`;
-  await build({
-    ...common,
-    format: 'cjs',
-    target: 'node22',
-    entryPoints: ['src/cli/muster-agent.ts'],
-    outfile: main,
-    define: agentDefine,
-    external: ['bufferutil', 'utf-8-validate'],
-  });
+  // The executables: that same bundle compiled into each platform's Bun runtime, and compressed for download.
   const release = /RELEASE = '([^']+)'/.exec(readFileSync('src/version.ts', 'utf8'))[1];
   await buildAgentExecutables({
-    main,
+    main: outfile,
     outDir: `${agentOut}/agent`,
     version: agentVersion ?? release,
     platforms,
+    compress: zstdLevel,
   });
 }
 

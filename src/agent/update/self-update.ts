@@ -15,8 +15,14 @@ const OUTPUT_TAIL = 2000;
 type Log = (stream: 'stdout' | 'stderr' | 'info', data: string) => void;
 type Finish = (state: 'succeeded' | 'failed', error?: string, result?: Record<string, unknown>) => void;
 
-/** Whether this process is a self-contained executable (Node's single-executable application). */
+/**
+ * Whether this process is a self-contained executable: compiled by Bun (its code lives in the executable's own
+ * file system, `/$bunfs/` or `B:/~BUN/` on Windows), or a Node.js single-executable application (the releases
+ * before Bun, which update themselves to it).
+ */
 function isExecutable(): boolean {
+  const bun = (globalThis as { Bun?: { main?: string } }).Bun;
+  if (bun) return /\$bunfs|~BUN/.test(bun.main ?? '');
   const sea = process.getBuiltinModule?.('node:sea') as { isSea?: () => boolean } | undefined;
   return sea?.isSea?.() ?? false;
 }

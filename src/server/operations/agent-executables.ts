@@ -15,6 +15,8 @@ export interface AgentExecutable {
   file: string;
   size: number;
   sha256: string;
+  /** The same executable zstd-compressed: what is downloaded by clients that accept zstd. */
+  zstd?: { file: string; size: number; sha256: string };
 }
 export interface AgentManifest {
   version: string;
@@ -45,7 +47,7 @@ export function agentExecutables(dir = AGENT_EXECUTABLES_DIR) {
      * The size of the open executable, once its content matches the manifest's checksum (hashed once per version
      * of the file); a 503 that says to rebuild when it does not.
      */
-    async verify(exe: AgentExecutable, handle: FileHandle): Promise<number> {
+    async verify(exe: Pick<AgentExecutable, 'file' | 'sha256'>, handle: FileHandle): Promise<number> {
       const st = await handle.stat();
       const key = `${exe.file}:${st.size}:${st.mtimeMs}:${exe.sha256}`;
       if (verified.has(key)) return st.size;

@@ -19,6 +19,16 @@ const platformQuery = z.object({
   arch: z.string().max(20).default('amd64'),
 });
 
+/** Whether an Accept-Encoding header takes zstd (listed, and not with q=0). */
+export function acceptsZstd(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'zstd') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
 /** The install script template; the server fills in its URL and CA pin. */
 export const INSTALL_SH_PATH = packagePath('deploy', 'install', 'install.sh');
 
@@ -71,8 +81,11 @@ export function installRoutes(deps: {
   return async (app) => {
     app.get('/agent/binary', { schema: { hide: true, querystring: platformQuery } }, async (req, reply) => {
       const exe = executables.find(req.query.os, req.query.arch);
+      // The compressed file to a client that takes zstd (curl --compressed, the agent's own updates); the checksum
+      // header is always that of the executable itself, which is what the client runs and checks.
+      const sent = exe.zstd && acceptsZstd(req.headers['accept-encoding']) ? exe.zstd : exe;
       // Opened before any header goes out: a file the manifest lists but the disk lacks is a clear 503.
-      const handle = await open(join(executables.dir, exe.file)).catch((err: NodeJS.ErrnoException) => {
+      const handle = await open(join(executables.dir, sent.file)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
         throw new AppError(
           'AGENT_BUNDLE_MISSING',
@@ -83,16 +96,18 @@ export function installRoutes(deps: {
       // a file changed on disk since the build is refused rather than sent under the manifest's checksum.
       let size: number;
       try {
-        size = await executables.verify(exe, handle);
+        size = await executables.verify(sent, handle);
       } catch (err) {
         await handle.close();
         throw err;
       }
+      if (sent !== exe) reply.header('content-encoding', 'zstd');
       return (
         reply
           .header('content-type', 'application/octet-stream')
           .header('content-disposition', `attachment; filename="${exe.file}"`)
           .header('content-length', size)
+          .header('vary', 'accept-encoding')
           .header('x-checksum-sha256', exe.sha256)
           // Never more than the length announced: a file rewritten while it is sent would otherwise run on into the
           // connection's next answer.
