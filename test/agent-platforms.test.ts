@@ -59,6 +59,18 @@ describe('agent executables for every platform', () => {
     assert.equal(head(join(DIR, exe('darwin', 'arm64'))).readUInt32LE(0), 0xfeedfacf);
     assert.equal(head(join(DIR, exe('darwin', 'arm64'))).readUInt32LE(4), 0x0100000c, 'CPU_TYPE_ARM64');
     assert.equal(head(join(DIR, exe('darwin', 'amd64'))).readUInt32LE(4), 0x01000007, 'CPU_TYPE_X86_64');
+    // Apple silicon runs no unsigned code: the executables carry a code signature (Bun signs them ad hoc).
+    for (const arch of ['arm64', 'amd64']) {
+      const h = head(join(DIR, exe('darwin', arch)), 64 * 1024);
+      const commands = h.readUInt32LE(16);
+      let at = 32;
+      const kinds: number[] = [];
+      for (let n = 0; n < commands; n++) {
+        kinds.push(h.readUInt32LE(at));
+        at += h.readUInt32LE(at + 4);
+      }
+      assert.ok(kinds.includes(0x1d), `darwin-${arch} has LC_CODE_SIGNATURE`);
+    }
     assert.equal(head(join(DIR, exe('windows', 'amd64')), 2).toString(), 'MZ');
     assert.match(exe('windows', 'amd64'), /\.exe$/);
   });

@@ -304,7 +304,7 @@ describe('agent download', () => {
       (await request(server, 'GET', '/agent/binary.sha256?os=linux&arch=arm64')).text,
     );
 
-    for (const query of ['os=plan9', 'os=linux&arch=riscv64', 'os=windows&arch=amd64']) {
+    for (const query of ['os=plan9', 'os=linux&arch=riscv64', 'os=windows&arch=arm64']) {
       const r = await request(server, 'GET', `/agent/binary?${query}`);
       assert.equal(r.status, 404, query);
       assert.match(r.json<{ message: string }>().message, /this server has: linux\/amd64, linux\/arm64/);

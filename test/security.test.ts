@@ -514,14 +514,19 @@ describe('security: attack -> expected refusal', () => {
         c.on('close', (code) => resolve({ code, out }));
       });
     const wrong = connectCommand('macos', { ...base, caPin: `sha256:${'0'.repeat(64)}` });
-    const r = await bash(wrong.replace(/ && \\\n {2}node [^\n]*$/, ''));
+    // Up to what needs macOS itself (sudo install, launchctl): the downloads and their checks run anywhere.
+    const untilInstall = (cmd: string) => cmd.replace(/ && \\\n {2}sudo install[\s\S]*$/, '');
+    const r = await bash(untilInstall(wrong));
     assert.notEqual(r.code, 0);
-    assert.ok(!existsSync(join(home.path, 'muster-agent', 'muster-agent.mjs.new')), 'nothing was downloaded');
-    // With the right pin: the CA is checked, the agent is downloaded and checked against its SHA-256.
+    assert.ok(!existsSync(join(home.path, 'muster-agent', 'muster-agent')), 'nothing was downloaded');
+    // With the right pin: the CA is checked, the executable for this CPU is downloaded (compressed where curl takes
+    // zstd) and checked against its SHA-256.
     const right = connectCommand('macos', { ...base, caPin: formatPin(server.pin!) });
-    const ok = await bash(right.replace(/ && \\\n {2}node [^\n]*$/, ''));
+    assert.match(right, /launchctl bootstrap system \/Library\/LaunchDaemons\/io\.muster\.agent\.plist$/);
+    const ok = await bash(untilInstall(right));
     assert.equal(ok.code, 0, ok.out);
-    assert.ok(existsSync(join(home.path, 'muster-agent', 'muster-agent.mjs')));
+    const mac = readFileSync(join(home.path, 'muster-agent', 'muster-agent'));
+    assert.equal(mac.readUInt32LE(0), 0xfeedfacf, 'a Mach-O executable');
     for (const env of ENVIRONMENTS) {
       const cmd = connectCommand(env.id, { ...base, caPin: formatPin(server.pin!), installPs1Sha256: 'ab' });
       assert.doesNotMatch(

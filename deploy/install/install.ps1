@@ -20,9 +20,14 @@ function Fail($code, $msg) { Write-Error "muster-install: $msg"; exit $code }
 
 $principal = New-Object Security.Principal.WindowsPrincipal([Security.Principal.WindowsIdentity]::GetCurrent())
 if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { Fail 1 'run in an elevated PowerShell' }
-$node = (Get-Command node -ErrorAction SilentlyContinue).Source
-if (-not $node) { Fail 3 'Node.js 20 or newer is required (winget install OpenJS.NodeJS.LTS)' }
-if ([int](& $node -p 'process.versions.node.split(".")[0]') -lt 20) { Fail 3 'Node.js 20 or newer is required' }
+# x64 Windows runs the agent executable (no Node.js needed); other CPUs run the JavaScript agent with Node.js.
+$useExe = ($env:PROCESSOR_ARCHITECTURE -eq 'AMD64') -and ($env:MUSTER_NODE -eq $null)
+$node = $null
+if (-not $useExe) {
+  $node = Pick $env:MUSTER_NODE (Get-Command node -ErrorAction SilentlyContinue).Source $null
+  if (-not $node) { Fail 3 'Node.js 20 or newer is required on this CPU (winget install OpenJS.NodeJS.LTS)' }
+  if ([int](& $node -p 'process.versions.node.split(".")[0]') -lt 20) { Fail 3 'Node.js 20 or newer is required' }
+}
 
 $claimed = Join-Path $StateDir 'cloud.d\claimed_id'
 if ((Test-Path $claimed) -and $Force -ne '1') {
@@ -35,7 +40,7 @@ New-Item -ItemType Directory -Force -Path $AppDir, (Join-Path $StateDir 'cloud.d
 # Only SYSTEM and Administrators may read the state directory.
 icacls $StateDir /inheritance:r /grant:r 'SYSTEM:(OI)(CI)F' 'Administrators:(OI)(CI)F' | Out-Null
 
-$agent = Join-Path $AppDir 'muster-agent.mjs'
+$agent = if ($useExe) { Join-Path $AppDir 'muster-agent.exe' } else { Join-Path $AppDir 'muster-agent.mjs' }
 
 # Trust, as install.sh does it: fetch the CA without trusting it, check its key (SHA-256 of the SubjectPublicKeyInfo)
 # against the pin, then accept for every later request only a chain that ends at that very CA. Certificate checks are
@@ -125,10 +130,14 @@ if ($pinHex -and $Server.StartsWith('https://')) {
   if ($mismatch) { Fail 19 "the server's CA key is sha256:$mismatch, not the pinned sha256:$pinHex; refusing to continue" }
 }
 
-# The JavaScript agent (there is no Windows executable yet; it runs with Node.js 20 or newer), checked against its
-# published SHA-256 before it replaces anything.
-[MusterTrust]::Download("$Server/agent/muster-agent.mjs", "$agent.new")
-$want = ([MusterTrust]::Get("$Server/agent/muster-agent.mjs.sha256") -split ' ')[0]
+# The agent executable (or the JavaScript agent), checked against its published SHA-256 before it replaces anything.
+if ($useExe) {
+  [MusterTrust]::Download("$Server/agent/binary?os=windows&arch=amd64", "$agent.new")
+  $want = ([MusterTrust]::Get("$Server/agent/binary.sha256?os=windows&arch=amd64") -split ' ')[0]
+} else {
+  [MusterTrust]::Download("$Server/agent/muster-agent.mjs", "$agent.new")
+  $want = ([MusterTrust]::Get("$Server/agent/muster-agent.mjs.sha256") -split ' ')[0]
+}
 $got = (Get-FileHash -Algorithm SHA256 "$agent.new").Hash.ToLower()
 if ($got -ne $want) { Fail 4 'the downloaded agent does not match its checksum; try again' }
 Move-Item -Force "$agent.new" $agent
@@ -145,14 +154,18 @@ if ($ClaimToken) {
 if ($Pin) { $enroll += @('--ca-pin', $Pin) }
 if ($HostName) { $enroll += @('--hostname', $HostName) }
 if ($Force -eq '1') { $enroll += @('--force') }
-& $node $agent @enroll
+if ($useExe) { & $agent @enroll } else { & $node $agent @enroll }
 $code = $LASTEXITCODE
 Remove-Item Env:\MUSTER_CLAIM_TOKEN -ErrorAction SilentlyContinue
 if ($code -ne 0) { Fail $code 'enrolling failed (see above)' }
 
-# Node.js cannot answer the service control manager itself, so the agent runs as a SYSTEM task started at boot
-# and restarted on failure.
-$action = New-ScheduledTaskAction -Execute $node -Argument "`"$agent`" run --state-dir `"$StateDir`""
+# The agent does not answer the service control manager itself, so it runs as a SYSTEM task started at boot and
+# restarted on failure.
+$action = if ($useExe) {
+  New-ScheduledTaskAction -Execute $agent -Argument "run --state-dir `"$StateDir`""
+} else {
+  New-ScheduledTaskAction -Execute $node -Argument "`"$agent`" run --state-dir `"$StateDir`""
+}
 $trigger = New-ScheduledTaskTrigger -AtStartup
 $settings = New-ScheduledTaskSettingsSet -RestartCount 999 -RestartInterval (New-TimeSpan -Minutes 1) -ExecutionTimeLimit ([TimeSpan]::Zero)
 Register-ScheduledTask -TaskName 'Muster Agent' -Action $action -Trigger $trigger -Settings $settings -User 'SYSTEM' -RunLevel Highest -Force | Out-Null

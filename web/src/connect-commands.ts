@@ -27,6 +27,12 @@ export interface ConnectInput {
 /** Quote for a POSIX shell when needed. */
 const sh = (v: string) => (/^[A-Za-z0-9_./:=@,+-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
 const IMAGE = 'muster-agent:latest';
+/** Where the macOS command puts the agent: its executable, state, launchd job and log. */
+export const MACOS_BIN = '/usr/local/bin/muster-agent';
+export const MACOS_STATE = '/usr/local/var/muster-agent';
+export const MACOS_LABEL = 'io.muster.agent';
+export const MACOS_PLIST = `/Library/LaunchDaemons/${MACOS_LABEL}.plist`;
+const MACOS_LOG = '/usr/local/var/log/muster-agent.log';
 
 function claimEnv(i: ConnectInput): [string, string][] {
   return [
@@ -130,18 +136,36 @@ export function connectCommand(env: Environment, i: ConnectInput): string {
       ].join(' && \\\n  ');
     }
     case 'macos': {
-      // Same checks as install.sh: the CA against the pin, then only that CA, then the agent against its checksum.
+      // Same checks as install.sh: the CA against the pin, then only that CA, then the executable for this Mac's CPU
+      // against its checksum; then it is claimed as root and kept running by launchd (a LaunchDaemon, at boot).
       const curl = i.caPin ? 'curl -fsSL --cacert ca.pem' : 'curl -fsSL';
       const flags = [`--url ${sh(i.url)}`, ...(i.caPin ? [`--ca-pin ${i.caPin}`] : [])].join(' ');
+      const platform = '"?os=darwin&arch=$arch"';
+      const plist = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
+        '<plist version="1.0"><dict>',
+        `<key>Label</key><string>${MACOS_LABEL}</string>`,
+        '<key>ProgramArguments</key><array>',
+        ...[MACOS_BIN, 'run', '--state-dir', MACOS_STATE].map((a) => `<string>${a}</string>`),
+        '</array>',
+        '<key>RunAtLoad</key><true/><key>KeepAlive</key><true/>',
+        `<key>StandardErrorPath</key><string>${MACOS_LOG}</string>`,
+        '</dict></plist>',
+      ];
       return [
         exportLine(tokenVars),
         'mkdir -p ~/muster-agent',
         'cd ~/muster-agent',
         ...(i.caPin ? pinCheck(i.url, i.caPin, 'ca.pem', 'shasum -a 256') : []),
-        `${curl} ${sh(`${i.url}/agent/muster-agent.mjs`)} -o muster-agent.mjs.new`,
-        `[ "$(shasum -a 256 muster-agent.mjs.new | cut -d' ' -f1)" = "$(${curl} ${sh(`${i.url}/agent/muster-agent.mjs.sha256`)} | cut -d' ' -f1)" ]`,
-        'mv muster-agent.mjs.new muster-agent.mjs',
-        `node muster-agent.mjs run --state-dir ~/muster-agent/state ${flags}`,
+        `arch="$(uname -m | sed s/x86_64/amd64/)"`,
+        `${curl} --compressed ${sh(`${i.url}/agent/binary`)}${platform} -o muster-agent`,
+        `[ "$(shasum -a 256 muster-agent | cut -d' ' -f1)" = "$(${curl} ${sh(`${i.url}/agent/binary.sha256`)}${platform} | cut -d' ' -f1)" ]`,
+        `sudo install -d -m 0755 /usr/local/bin && sudo install -d -m 0700 ${MACOS_STATE}`,
+        `sudo install -m 0755 muster-agent ${MACOS_BIN}`,
+        `sudo --preserve-env=${tokenVars.map(([k]) => k).join(',')} ${MACOS_BIN} claim --state-dir ${MACOS_STATE} ${flags}`,
+        `printf '%s\\n' ${plist.map(sh).join(' ')} | sudo tee ${MACOS_PLIST} >/dev/null`,
+        `sudo launchctl bootstrap system ${MACOS_PLIST}`,
       ].join(' && \\\n  ');
     }
     case 'docker':
@@ -233,7 +257,7 @@ export function connectHint(env: Environment, caPin: string | null = null): stri
     case 'linux':
       return `Run as a user who may sudo; the host needs no Node.js. The installer ${trust}, downloads the agent executable for this machine (amd64 or arm64) and checks its SHA-256, claims and starts it under systemd.`;
     case 'macos':
-      return `Needs Node.js 20 or later (there is no macOS executable yet: the JavaScript agent runs with your Node.js). ${caPin ? 'Checks the CA pin and the agent checksum first' : "Trusts the system's CAs (the server has no pin) and checks the agent checksum first"}. Keeps running in the terminal; wrap it in a launchd job to start at boot.`;
+      return `Run as a user who may sudo; the Mac needs no Node.js (the agent executable for Apple silicon or Intel). ${caPin ? 'Checks the CA pin and the executable checksum first' : "Trusts the system's CAs (the server has no pin) and checks the executable checksum first"}, claims, and runs the agent as a launchd daemon (${MACOS_LABEL}) that starts at boot.`;
     case 'docker':
       return 'Build the image once from the repository: npm run build && docker build -f deploy/docker/Dockerfile -t muster-agent . (the agent executable on Debian slim, no Node.js; update by pulling a newer image).';
     case 'compose':
@@ -243,6 +267,6 @@ export function connectHint(env: Environment, caPin: string | null = null): stri
     case 'netdata':
       return 'For a stock Netdata agent (v2 or later, with its cloud link enabled): it claims into Muster instead of Netdata Cloud and shows up online here. Charts, alerts and jobs stay on the Netdata agent (docs/netdata.md).';
     case 'windows':
-      return `In an elevated PowerShell (Windows 10 1803 or later, for curl.exe). The command runs the installer only if it is the one this server published; the installer ${trust}, then the agent checksum, and runs the agent as a SYSTEM task.`;
+      return `In an elevated PowerShell (Windows 10 1803 or later, for curl.exe); the host needs no Node.js on x64 (the agent executable). The command runs the installer only if it is the one this server published; the installer ${trust}, then the executable's checksum, and runs the agent as a SYSTEM task.`;
   }
 }
