@@ -2,23 +2,26 @@
 //   node --import tsx bench/agent-footprint.ts [--minutes 10] [--bundle FILE]...
 // Starts a real server, claims the executable (dist/agent/muster-agent-linux-<arch>) into a scratch state directory
 // and runs it with an empty environment; starts `prometheus-node-exporter` on a port of its own and scrapes it every
-// 15 s, as Prometheus would. Also runs the bare runtime of the executable (an empty event loop, the same flags) to
-// split what the runtime costs from what the agent's own code costs. Each --bundle FILE runs a JavaScript agent
-// bundle as well (an older build, say) with this Node.js, or another (--bundle-node PATH; `runtime` is the
-// executable's runtime, which tells what the single-executable packaging itself costs). Every --sample seconds (default 5) it reads VmRSS and
-// utime+stime of each process from /proc; prints a JSON line a minute and a summary at the end.
+// 15 s, as Prometheus would. To split what the runtime, the packaging and the agent's own code cost, it also runs the
+// bare Bun runtime of the executable (an empty event loop) and an executable compiled the same way from an empty
+// event loop. Each --bundle FILE runs a JavaScript agent bundle as well (dist/muster-agent.mjs, or an older build)
+// with this Node.js or another (--bundle-node PATH, --bundle-flags '...'), and each --executable FILE another agent
+// executable (a previous release's Node.js single executable, say). Every --sample seconds (default 5) it reads
+// VmRSS and utime+stime of each process from /proc; prints a JSON line a minute and a summary at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectArgs, freePort, startTestServer, tempDir, waitFor } from '../test/helpers.ts';
-import { PLATFORMS, RUNTIME_VERSION, EXEC_ARGV } from '../scripts/agent-executables.mjs';
+import { RUNTIME_VERSION, runtimeFor, hostPlatform } from '../scripts/agent-executables.mjs';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     sample: { type: 'string', default: '5' },
     bundle: { type: 'string', multiple: true, default: [] },
+    executable: { type: 'string', multiple: true, default: [] },
     'bundle-node': { type: 'string', default: process.execPath },
     'bundle-flags': { type: 'string', default: '' },
     exporter: { type: 'string', default: '/usr/bin/prometheus-node-exporter' },
@@ -29,11 +32,16 @@ const sampleMs = Number(values.sample) * 1000;
 const arch = process.arch === 'x64' ? 'amd64' : process.arch;
 const exe = resolve(import.meta.dirname, `../dist/agent/muster-agent-linux-${arch}`);
 if (!existsSync(exe)) throw new Error(`${exe} is not built: npm run build`);
-const pkg = PLATFORMS[`linux-${arch}` as keyof typeof PLATFORMS].package;
-const runtime = resolve(
-  import.meta.dirname,
-  `../node_modules/.cache/muster-agent-runtimes/${pkg}-${RUNTIME_VERSION}/node`,
+const runtime = await runtimeFor(hostPlatform());
+/** The packaging alone: an empty event loop compiled into an executable exactly as the agent is. */
+const emptyDir = tempDir('muster-footprint-empty-').path;
+writeFileSync(join(emptyDir, 'empty.mjs'), 'setInterval(() => {}, 1000);\n');
+const compiled = spawnSync(
+  runtime,
+  ['build', '--compile', '--minify', '--outfile', join(emptyDir, 'empty'), join(emptyDir, 'empty.mjs')],
+  { encoding: 'utf8' },
 );
+if (compiled.status !== 0) throw new Error(`cannot compile the empty executable: ${compiled.stderr}`);
 
 const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
@@ -72,16 +80,19 @@ async function agent(command: string[]): Promise<ChildProcess> {
 
 const procs: { name: string; child: ChildProcess }[] = [];
 procs.push({ name: 'agent executable', child: await agent([exe]) });
-const bundleNode = values['bundle-node'] === 'runtime' ? runtime : values['bundle-node'];
+for (const file of values.executable)
+  procs.push({ name: `executable ${file}`, child: await agent([resolve(file)]) });
+const bundleNode = values['bundle-node'];
 for (const bundle of values.bundle)
   procs.push({
     name: `bundle ${bundle} (${bundleNode} ${values['bundle-flags']})`.trim(),
     child: await agent([bundleNode, ...values['bundle-flags'].split(' ').filter(Boolean), bundle]),
   });
 procs.push({
-  name: `bare runtime (node ${RUNTIME_VERSION} ${EXEC_ARGV.join(' ')}, empty loop)`,
-  child: daemon(runtime, [...EXEC_ARGV, '-e', 'setInterval(() => {}, 1000)']),
+  name: `bare runtime (bun ${RUNTIME_VERSION}, empty loop)`,
+  child: daemon(runtime, ['-e', 'setInterval(() => {}, 1000)']),
 });
+procs.push({ name: 'empty executable (packaging)', child: daemon(join(emptyDir, 'empty'), []) });
 const port = await freePort();
 procs.push({
   name: 'node_exporter',
@@ -142,6 +153,7 @@ const results = procs.map((p, i) => {
 const ref = results.find((r) => r.process === 'node_exporter')!;
 const own = results[0]!;
 const bare = results.find((r) => r.process.startsWith('bare runtime'))!;
+const empty = results.find((r) => r.process.startsWith('empty executable'))!;
 process.stdout.write(
   `${JSON.stringify({
     benchmark: 'agent-footprint',
@@ -153,7 +165,8 @@ process.stdout.write(
       cpu: round(own.cpu_percent / Math.max(ref.cpu_percent, 0.001), 2),
     },
     runtime_mib: bare.rss_mib_mean,
-    agent_code_mib: round(own.rss_mib_mean - bare.rss_mib_mean),
+    packaging_mib: round(empty.rss_mib_mean - bare.rss_mib_mean),
+    agent_code_mib: round(own.rss_mib_mean - empty.rss_mib_mean),
   })}\n`,
 );
 await server.stop();

@@ -1,9 +1,10 @@
 // Types for the build module, imported by benchmarks and tests.
+export type Platform = 'linux-amd64' | 'linux-arm64' | 'darwin-arm64' | 'darwin-amd64' | 'windows-amd64';
 export declare const RUNTIME_VERSION: string;
-export declare const EXEC_ARGV: string[];
+export declare const ZSTD_LEVEL: number;
 export declare const PLATFORMS: Record<
-  'linux-amd64' | 'linux-arm64',
-  { os: string; arch: string; nodeArch: string; package: string; integrity: string }
+  Platform,
+  { os: string; arch: string; package: string; bin: string; target: string; integrity: string }
 >;
 export interface BuiltExecutable {
   os: string;
@@ -11,11 +12,14 @@ export interface BuiltExecutable {
   file: string;
   size: number;
   sha256: string;
+  zstd?: { file: string; size: number; sha256: string; level: number };
 }
-export declare function runtimeFor(platform: keyof typeof PLATFORMS): Promise<string>;
+export declare function runtimeFor(platform: Platform): Promise<string>;
+export declare function hostPlatform(): Platform;
 export declare function buildAgentExecutables(opts: {
   main: string;
   outDir: string;
   version: string;
-  platforms?: (keyof typeof PLATFORMS)[];
-}): Promise<{ version: string; runtime: string; exec_argv: string[]; files: BuiltExecutable[] }>;
+  platforms?: Platform[];
+  compress?: number | null;
+}): Promise<{ version: string; runtime: string; files: BuiltExecutable[] }>;

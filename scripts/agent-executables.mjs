@@ -77,8 +77,10 @@ export const PLATFORMS = {
 /** zstd level of the compressed downloads: 19 keeps every platform's download at or under 45 MB. */
 export const ZSTD_LEVEL = 19;
 
-const CACHE = resolve('node_modules/.cache/muster-agent-runtimes');
-const ZSTD_CACHE = resolve('node_modules/.cache/muster-agent-zstd');
+/** Fetched runtimes and compressed files are kept here (MUSTER_AGENT_CACHE: another directory, an image build's). */
+const CACHE_ROOT = resolve(process.env.MUSTER_AGENT_CACHE || 'node_modules/.cache');
+const CACHE = join(CACHE_ROOT, 'muster-agent-runtimes');
+const ZSTD_CACHE = join(CACHE_ROOT, 'muster-agent-zstd');
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
 

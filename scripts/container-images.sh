@@ -61,7 +61,11 @@ podman build -q --network host -f "$work/node.Containerfile" -t localhost/muster
 
 echo "== server image (deploy/docker/server.Dockerfile)"
 start=$(date +%s)
+# The host's npm cache and its Bun runtimes (fetched and checked by the build before) are lent to the build.
+mkdir -p "$HOME/.npm" node_modules/.cache/muster-agent-runtimes
 podman build -q --network host --volume "$HOME/.npm:/root/.npm" \
+  --volume "$PWD/node_modules/.cache/muster-agent-runtimes:/agent-cache/muster-agent-runtimes" \
+  --build-arg MUSTER_AGENT_CACHE=/agent-cache \
   --build-arg NODE_IMAGE=localhost/muster-node:22 --build-arg AGENT_ZSTD_LEVEL=3 \
   -f deploy/docker/server.Dockerfile -t "localhost/$tag-server" . >/dev/null
 echo "built in $(($(date +%s) - start)) s, $(podman image inspect -f '{{.Size}}' "localhost/$tag-server" | awk '{printf "%.0f MB", $1/1e6}')"

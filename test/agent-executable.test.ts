@@ -67,10 +67,23 @@ describe('the self-contained agent executable', () => {
     }
   });
 
-  const qemu = existsSync(QEMU) && existsSync(join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'));
+  // What the arm64 executable links against (its ELF NEEDED entries), looked for in the arm64 sysroot: a machine
+  // without one of them skips this test and says which file is missing.
+  const needed = [
+    ...(spawnSync('readelf', ['-d', ARM64], { encoding: 'utf8' }).stdout ?? '').matchAll(
+      /\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g,
+    ),
+  ].map((m) => join(ARM64_SYSROOT, 'lib', m[1]!));
+  const missing = [QEMU, ...(needed.length ? needed : [join(ARM64_SYSROOT, 'lib', 'libc.so.6')])].filter(
+    (f) => !existsSync(f),
+  );
   test(
     'linux-arm64 under qemu-user: --version, status --json, and a claim that comes online',
-    { skip: qemu ? false : 'needs qemu-user-static and libc6-arm64-cross (.ci/run installs them)' },
+    {
+      skip: missing.length
+        ? `missing ${missing.join(', ')} (qemu-user-static and libc6-arm64-cross; .ci/run installs them)`
+        : false,
+    },
     async () => {
       const arm = (args: string[], env: NodeJS.ProcessEnv = {}) =>
         runAgent(args, {

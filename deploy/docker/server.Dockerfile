@@ -10,6 +10,8 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ARG AGENT_ZSTD_LEVEL=19
+# Where the build keeps the Bun runtimes it fetches (a directory mounted into the build saves fetching them again).
+ARG MUSTER_AGENT_CACHE=
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
