@@ -22,4 +22,5 @@ export declare function buildAgentExecutables(opts: {
   version: string;
   platforms?: Platform[];
   compress?: number | null;
+  log?: (message: string) => void;
 }): Promise<{ version: string; runtime: string; files: BuiltExecutable[] }>;

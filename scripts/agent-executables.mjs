@@ -152,6 +152,7 @@ export async function buildAgentExecutables({
   version,
   platforms = Object.keys(PLATFORMS),
   compress: level = null,
+  log = () => {},
 }) {
   const unknown = platforms.filter((p) => !(p in PLATFORMS));
   if (unknown.length)
@@ -194,6 +195,10 @@ export async function buildAgentExecutables({
     rmSync(join(outDir, `${file}.zst`), { force: true });
   }
   if (level !== null) {
+    if (level > 9 && files.some((f) => !existsSync(join(ZSTD_CACHE, `${f.sha256}-${level}.zst`))))
+      log(
+        `compressing the agent downloads (zstd level ${level}: about a minute per platform, once per build of the agent)\n`,
+      );
     // Two at a time: compression is what takes long, and it uses one core each.
     const queue = [...files];
     const worker = async () => {

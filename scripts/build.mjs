@@ -57,6 +57,7 @@ async function agent() {
     version: agentVersion ?? release,
     platforms,
     compress: zstdLevel,
+    log: process.argv.includes('--quiet') ? undefined : (m) => process.stdout.write(m),
   });
 }
 

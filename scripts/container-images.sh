@@ -23,7 +23,10 @@ cleanup() {
   podman rm -f "$tag-server" "$tag-agent" >/dev/null 2>&1 || true
   podman kube down "$work/kube.yaml" >/dev/null 2>&1 || true
   podman volume rm -f "$tag-data" "$tag-agent-state" >/dev/null 2>&1 || true
+  podman volume rm -f "$tag-kube-data" >/dev/null 2>&1 || true
   podman rmi -f "localhost/$tag-server" "localhost/$tag-agent" >/dev/null 2>&1 || true
+  # The build stages' intermediate images (untagged), which hold a whole development install each.
+  podman image prune -f >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,7 +79,8 @@ podman build -q --format docker --network host --build-arg BASE=localhost/muster
 echo "$(podman image inspect -f '{{.Size}}' "localhost/$tag-agent" | awk '{printf "%.0f MB", $1/1e6}')"
 
 echo "== the server container serves the UI"
-podman run -d --name "$tag-server" --network host -v "$tag-data:/var/lib/muster" \
+# --health-interval disable: no systemd timer (there is no systemd here); `podman healthcheck run` checks below.
+podman run -d --name "$tag-server" --network host --health-interval disable -v "$tag-data:/var/lib/muster" \
   -e MUSTER_LISTEN="127.0.0.1:$port" -e MUSTER_PUBLIC_URL="https://127.0.0.1:$port" "localhost/$tag-server" >/dev/null
 url="https://127.0.0.1:$port"
 for _ in $(seq 1 60); do curl -ksf "$url/healthz" >/dev/null && break; sleep 1; done
@@ -106,14 +110,21 @@ echo "container-agent online"
 podman stop -t 10 "$tag-agent" "$tag-server" >/dev/null
 
 echo "== Kubernetes manifest (podman kube play)"
-sed -e "s|image: muster:latest|image: localhost/$tag-server|" \
-  -e "s|value: https://muster.example.com:8443|value: https://127.0.0.1:$((port + 1))|" \
-  -e "s|value: 0.0.0.0:8443|value: 127.0.0.1:$((port + 1))|" deploy/kubernetes/muster.yaml >"$work/kube.yaml"
-podman kube play --network host "$work/kube.yaml" >/dev/null
-for _ in $(seq 1 60); do curl -ksf "https://127.0.0.1:$((port + 1))/healthz" >/dev/null && break; sleep 1; done
-curl -ksf "https://127.0.0.1:$((port + 1))/healthz" >/dev/null || { echo "the Kubernetes pod does not answer" >&2; exit 1; }
+# Played on podman's own network (a manifest's ports cannot be mapped on the host's); checked at the pod's address.
+sed -e "s|image: muster:latest|image: localhost/$tag-server|" -e "s|muster-data|$tag-kube-data|" \
+  deploy/kubernetes/muster.yaml >"$work/kube.yaml"
+podman kube play "$work/kube.yaml" >/dev/null
+address="$(podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' muster-pod-0-muster 2>/dev/null ||
+  podman ps --filter pod=muster-pod-0 --format '{{.Names}}' | head -n 1)"
+for _ in $(seq 1 60); do curl -ksf "https://$address:8443/healthz" >/dev/null && break; sleep 1; done
+curl -ksf "https://$address:8443/healthz" >/dev/null || {
+  echo "the Kubernetes pod does not answer at $address:8443" >&2
+  podman pod logs muster-pod-0 >&2 || true
+  exit 1
+}
+[ "$(podman exec muster-pod-0-muster id -un)" = muster ] || { echo "the pod's server does not run as muster" >&2; exit 1; }
 podman kube down "$work/kube.yaml" >/dev/null
-echo "the pod from deploy/kubernetes/muster.yaml answers"
+echo "the pod from deploy/kubernetes/muster.yaml answers on its own network, as muster, with its data on a volume"
 
 echo "== compose file"
 /usr/bin/python3 - deploy/docker/compose.yaml <<'EOF'
