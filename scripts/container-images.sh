@@ -29,7 +29,11 @@ cleanup() {
   podman image prune -f >/dev/null 2>&1 || true
   rm -rf "$work"
 }
-trap cleanup EXIT
+failed() {
+  [ -s "$work/podman.log" ] && { echo "-- podman's log:" >&2; cat "$work/podman.log" >&2; }
+  return 0
+}
+trap 'rc=$?; [ "$rc" = 0 ] || failed; cleanup' EXIT
 # Debian's podman as root: no per-container ulimits (the machine's limits apply) and runc as the runtime.
 printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\n' > "$work/containers.conf"
 export CONTAINERS_CONF="$work/containers.conf"
@@ -80,8 +84,9 @@ echo "$(podman image inspect -f '{{.Size}}' "localhost/$tag-agent" | awk '{print
 
 echo "== the server container serves the UI"
 # --health-interval disable: no systemd timer (there is no systemd here); `podman healthcheck run` checks below.
+# podman's own complaints about the missing systemd (health-check timers) go to a log shown when something fails.
 podman run -d --name "$tag-server" --network host --health-interval disable -v "$tag-data:/var/lib/muster" \
-  -e MUSTER_LISTEN="127.0.0.1:$port" -e MUSTER_PUBLIC_URL="https://127.0.0.1:$port" "localhost/$tag-server" >/dev/null
+  -e MUSTER_LISTEN="127.0.0.1:$port" -e MUSTER_PUBLIC_URL="https://127.0.0.1:$port" "localhost/$tag-server" >/dev/null 2>>"$work/podman.log"
 url="https://127.0.0.1:$port"
 for _ in $(seq 1 60); do curl -ksf "$url/healthz" >/dev/null && break; sleep 1; done
 curl -ksf "$url/healthz" >/dev/null || { podman logs "$tag-server" >&2; exit 1; }
@@ -107,13 +112,13 @@ for _ in $(seq 1 60); do
 done
 [ -n "$online" ] || { curl -ksf -b "$jar" "$url/api/nodes" >&2 || true; podman logs "$tag-agent" >&2; exit 1; }
 echo "container-agent online"
-podman stop -t 10 "$tag-agent" "$tag-server" >/dev/null
+podman stop -t 10 "$tag-agent" "$tag-server" >/dev/null 2>>"$work/podman.log"
 
 echo "== Kubernetes manifest (podman kube play)"
 # Played on podman's own network (a manifest's ports cannot be mapped on the host's); checked at the pod's address.
 sed -e "s|image: muster:latest|image: localhost/$tag-server|" -e "s|muster-data|$tag-kube-data|" \
   deploy/kubernetes/muster.yaml >"$work/kube.yaml"
-podman kube play "$work/kube.yaml" >/dev/null
+podman kube play "$work/kube.yaml" >/dev/null 2>>"$work/podman.log"
 address="$(podman inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' muster-pod-0-muster 2>/dev/null ||
   podman ps --filter pod=muster-pod-0 --format '{{.Names}}' | head -n 1)"
 for _ in $(seq 1 60); do curl -ksf "https://$address:8443/healthz" >/dev/null && break; sleep 1; done
@@ -123,7 +128,7 @@ curl -ksf "https://$address:8443/healthz" >/dev/null || {
   exit 1
 }
 [ "$(podman exec muster-pod-0-muster id -un)" = muster ] || { echo "the pod's server does not run as muster" >&2; exit 1; }
-podman kube down "$work/kube.yaml" >/dev/null
+podman kube down "$work/kube.yaml" >/dev/null 2>>"$work/podman.log"
 echo "the pod from deploy/kubernetes/muster.yaml answers on its own network, as muster, with its data on a volume"
 
 echo "== compose file"
