@@ -402,14 +402,21 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
   test('kill -9 of the replica running the periodic work: its agents move to the others, no duplicates, the running job ends with a result, the work goes on', async () => {
     const live = await byId();
     const view = (await call<ClusterView>(balancer.url, cookie, 'GET', '/api/cluster')).body;
-    // The replica running the periodic work, when it holds links; otherwise the one holding the most.
+    // The replica running the periodic work, when it holds links; otherwise the one holding the most. Counted from
+    // the nodes' own link_replica (what the assertions below read), not the replicas' link counts, which may still
+    // count the previous test's last link while it closes.
     const leaderOf = view.replicas.find((r) => r.leader)!.id;
-    const heldBy = (id: string) => view.replicas.find((r) => r.id === id)!.links;
+    const linked = await waitFor(async () => {
+      const all = await nodes();
+      return all.some((n) => n.status === 'online' && n.link_replica) ? all : null;
+    }, 'agents linked to the replicas');
+    const heldBy = (id: string) =>
+      linked.filter((n) => n.status === 'online' && n.link_replica === id).length;
     const leaderId =
-      heldBy(leaderOf) > 0 ? leaderOf : [...view.replicas].sort((a, b) => b.links - a.links)[0]!.id;
+      heldBy(leaderOf) > 0 ? leaderOf : [...view.replicas].sort((a, b) => heldBy(b.id) - heldBy(a.id))[0]!.id;
     killedLeader ||= leaderId === leaderOf;
     const leader = live.get(leaderId)!;
-    let held = (await nodes()).filter((n) => n.link_replica === leaderId);
+    let held = linked.filter((n) => n.status === 'online' && n.link_replica === leaderId);
     assert.ok(held.length > 0, 'the doomed replica holds links');
     const before = (await nodes()).length;
 
