@@ -204,7 +204,9 @@ describe('web UI in a real browser', { skip: noChromium }, () => {
       await page.goto(`${server.url}/nodes/${sim.id}`);
       const facts = page.locator('dl.facts');
       await facts.getByText(HOSTILE, { exact: true }).first().waitFor();
-      await page.goto(`${server.url}/nodes`);
+      // To the list by its link, as a user goes there: a full page load while the node page's event streams close
+      // has failed in Chromium with net::ERR_TOO_MANY_RETRIES now and then (its cause is not found yet).
+      await page.getByRole('link', { name: 'Nodes', exact: true }).click();
       await page.locator('tr', { hasText: HOSTILE }).first().waitFor();
       assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was made from machine text');
       await page.goto(`${server.url}/nodes/${sim.id}`);
