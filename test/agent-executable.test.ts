@@ -10,6 +10,7 @@ import {
   claimArgs,
   jobIn,
   login,
+  onlineNode,
   request,
   spawnAgent,
   useTestServer,
@@ -108,13 +109,7 @@ describe('the self-contained agent executable', () => {
         stdio: 'ignore',
       });
       try {
-        await waitFor(
-          async () => (await server.services.nodes.get(id)).status === 'online',
-          'the arm64 executable online',
-          90_000,
-          250,
-        );
-        const node = await server.services.nodes.get(id);
+        const node = await onlineNode(server, id, 'the arm64 executable online', 90_000);
         assert.equal(node.hostname, 'exe-arm64');
         assert.equal(node.agent_version, VERSION);
       } finally {

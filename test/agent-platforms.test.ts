@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { VERSION } from '../src/version.ts';
 import type { AgentManifest } from '../src/server/operations/agent-executables.ts';
-import { AGENT_EXECUTABLE, claimArgs, runAgent, useTestServer, waitFor } from './helpers.ts';
+import { AGENT_EXECUTABLE, claimArgs, onlineNode, runAgent, useTestServer } from './helpers.ts';
 
 const DIR = dirname(AGENT_EXECUTABLE);
 const manifest = () => JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as AgentManifest;
@@ -181,13 +181,7 @@ describe('agent executables for every platform', () => {
           env,
           timeoutMs: 60_000,
         });
-        await waitFor(
-          async () => (await server.services.nodes.get(id)).status === 'online',
-          'the Windows executable online',
-          60_000,
-          250,
-        );
-        const node = await server.services.nodes.get(id);
+        const node = await onlineNode(server, id, 'the Windows executable online', 60_000);
         assert.equal(node.hostname, 'exe-windows');
         assert.equal(node.agent_version, VERSION);
         spawnSync('wineserver', ['-k'], { env });

@@ -387,6 +387,24 @@ export async function waitFor<T>(
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
+/** Wait until node `id` is online on `server`; its view then (host name, agent version, ...). */
+export async function onlineNode(
+  server: Pick<TestServer, 'services'>,
+  id: string,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<Awaited<ReturnType<TestServer['services']['nodes']['get']>>> {
+  return waitFor(
+    async () => {
+      const node = await server.services.nodes.get(id);
+      return node.status === 'online' ? node : null;
+    },
+    what,
+    timeoutMs,
+    250,
+  );
+}
+
 /** The connection flags of the claim command the server prints. */
 export function connectArgs(server: { url: string; pin: string | null }, token: string): string[] {
   return ['--url', server.url, '--token', token, '--ca-pin', formatPin(server.pin!)];
