@@ -35,6 +35,27 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * Node.js's network modules, imported by modules the agent loads only when it needs them (a proxy, the local API,
+ * the Node.js transport): the bundle hoists every import of a built-in module to its top, so these become require
+ * calls run when the module that wants them is first loaded. The Bun executable, which carries its links on Bun's
+ * own client, then never loads them unless needed (they cost it several megabytes).
+ */
+const lazyNetworkModules = {
+  name: 'lazy-network-modules',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?(net|http|https|tls|dns)$/ }, (args) =>
+      args.namespace === 'lazy-builtin'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 async function agent() {
   const outfile = `${agentOut}/muster-agent.mjs`;
   await build({
@@ -44,6 +65,7 @@ async function agent() {
     define: agentDefine,
     // ws loads these optional native helpers when present; the agent runs without them.
     external: ['bufferutil', 'utf-8-validate'],
+    plugins: [lazyNetworkModules],
     banner: {
       js: "import { createRequire as __muster_createRequire } from 'node:module';\nconst require = __muster_createRequire(import.meta.url);",
     },

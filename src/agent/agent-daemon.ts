@@ -18,7 +18,6 @@ import { systemClock, type AgentClock } from './clock.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { createLinkRequests } from './link/link-requests.ts';
 import { createLinkSupervisor } from './link/link-supervisor.ts';
-import { startLocalApi } from './local-api/local-api.ts';
 import { clientFor } from './claim/claim-client.ts';
 import { linkSettings } from './claim/claim-sources.ts';
 import { createSelfUpdate } from './update/self-update.ts';
@@ -183,7 +182,9 @@ export async function runDaemon(o: DaemonOptions) {
   });
 
   const api = o.localApi
-    ? await startLocalApi(o.localApi, {
+    ? await (
+        await import('./local-api/local-api.ts')
+      ).startLocalApi(o.localApi, {
         info: () => ({
           version: VERSION,
           'cloud-enabled': true,

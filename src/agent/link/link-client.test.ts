@@ -12,7 +12,7 @@ import {
   type ServerFrame,
 } from '../../protocol/link-frames.ts';
 import type { AgentClock } from '../clock.ts';
-import type { HttpClient } from '../net/http-client.ts';
+import type { HttpClient, LinkSocketEvents } from '../net/http-client.ts';
 import { createLinkClient, type LinkStatus } from './link-client.ts';
 
 /** A server end of the link: a real websocket server on a free port; what it does is up to each test. */
@@ -46,7 +46,15 @@ const http = {
       capabilities: [],
     }),
   }),
-  connectOptions: async () => ({}),
+  openLink: async (target: string, headers: Record<string, string>, max: number, ev: LinkSocketEvents) =>
+    (await import('../net/node-transport.ts')).nodeLinkSocket(
+      new URL(target),
+      headers,
+      max,
+      { rejectUnauthorized: true, extraCa: null },
+      undefined,
+      ev,
+    ),
 } as unknown as HttpClient;
 
 /** An agent clock whose timers fire only when the test says. */

@@ -1,6 +1,6 @@
-import WebSocket from 'ws';
 import { CLOSE, type AgentFrame } from '../../protocol/link-frames.ts';
 import { systemClock } from '../clock.ts';
+import type { LinkSocket } from '../net/http-client.ts';
 import { AgentError, networkError } from '../net/net-errors.ts';
 import { createBackoff } from './backoff.ts';
 import { isFinalRefusal } from './link-auth.ts';
@@ -22,7 +22,7 @@ export function createLinkClient(o: LinkClientOptions) {
   const clock = o.clock ?? systemClock;
   const backoff = createBackoff({ base: 2, minSeconds: 1, maxSeconds: 60 });
   let stopped = false;
-  let socket: WebSocket | null = null;
+  let socket: LinkSocket | null = null;
   let wake: (() => void) | null = null;
   let reconnects = 0;
   let done: Promise<void> | null = null;
@@ -114,15 +114,14 @@ export function createLinkClient(o: LinkClientOptions) {
       wake?.();
       const s = socket;
       if (s) {
-        const closed = new Promise<void>((r) => s.once('close', () => r()));
         s.close(CLOSE.NORMAL, 'agent stopping');
-        await Promise.race([closed, new Promise((r) => setTimeout(r, 2000).unref())]);
+        await Promise.race([s.closed, new Promise((r) => setTimeout(r, 2000).unref())]);
       }
       await done?.catch(() => undefined);
     },
     /** Send a frame on the current link; false when there is none. */
     send(frame: AgentFrame): boolean {
-      if (socket?.readyState !== WebSocket.OPEN) return false;
+      if (!socket?.open) return false;
       socket.send(JSON.stringify(frame));
       return true;
     },

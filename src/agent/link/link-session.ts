@@ -1,6 +1,5 @@
-import WebSocket from 'ws';
 import type { HostConfig } from '../../protocol/link-methods.ts';
-import type { HttpClient } from '../net/http-client.ts';
+import type { HttpClient, LinkSocket } from '../net/http-client.ts';
 import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import {
   CLOSE,
@@ -86,7 +85,7 @@ export async function runLinkSession(
     backoff: Backoff;
     clock: AgentClock;
     /** The socket of this session while it is open, then null. */
-    track: (ws: WebSocket | null) => void;
+    track: (ws: LinkSocket | null) => void;
   },
 ): Promise<SessionOutcome> {
   const { backoff, clock } = deps;
@@ -102,152 +101,128 @@ export async function runLinkSession(
     endpoint = creds.endpoint;
     authorization = creds.authorization;
   }
-  const auth = { endpoint };
-  const tls = await o.http.connectOptions(auth.endpoint);
-  return new Promise((resolve) => {
-    const ws = new WebSocket(auth.endpoint, {
-      ...tls,
-      headers: { authorization },
-      maxPayload: MAX_FRAME_BYTES,
-      handshakeTimeout: 15_000,
-    });
-    deps.track(ws);
-    let heartbeat: NodeJS.Timeout | undefined;
-    let welcomeTimer: unknown;
-    let pongPending = 0;
-    let connectedAt = 0;
-    let outcome: SessionOutcome | null = null;
-    const send = (f: AgentFrame) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(f));
-
-    ws.on('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const err = claimFailure(
-          {
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString('utf8'),
-          },
-          'opening the link',
-        );
-        outcome = {
-          reason: err.message,
-          retryAfterSeconds: err.retryDelaySeconds,
-          permanent: isFinalRefusal(err),
-        };
-        ws.terminate();
-      });
-    });
-    ws.on('open', () => {
-      send({
-        t: 'hello',
-        protocol: LINK_PROTOCOL_VERSION,
-        agent_version: o.agentVersion,
-        facts: o.facts(),
-      });
+  let heartbeat: NodeJS.Timeout | undefined;
+  let welcomeTimer: unknown;
+  let pongPending = 0;
+  let connectedAt = 0;
+  let outcome: SessionOutcome | null = null;
+  let ws: LinkSocket | null = null;
+  const send = (f: AgentFrame) => ws?.open && ws.send(JSON.stringify(f));
+  let resolveSession: (o: SessionOutcome) => void = () => undefined;
+  const ended = new Promise<SessionOutcome>((resolve) => (resolveSession = resolve));
+  ws = await o.http.openLink(endpoint, { authorization }, MAX_FRAME_BYTES, {
+    onRefused(res) {
+      const err = claimFailure(res, 'opening the link');
+      outcome = {
+        reason: err.message,
+        retryAfterSeconds: err.retryDelaySeconds,
+        permanent: isFinalRefusal(err),
+      };
+    },
+    onOpen() {
+      send({ t: 'hello', protocol: LINK_PROTOCOL_VERSION, agent_version: o.agentVersion, facts: o.facts() });
       welcomeTimer = clock.setTimeout(() => {
         outcome = { reason: 'the server did not answer hello' };
-        ws.terminate();
+        ws?.terminate();
       }, WELCOME_TIMEOUT_MS);
-    });
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      const parsed = parseFrame(serverFrame, (data as Buffer).toString('utf8'));
+    },
+    onMessage(text) {
+      const parsed = parseFrame(serverFrame, text);
       if (!parsed.ok) {
         o.log('warn', `closing link: ${parsed.error}`);
-        ws.close(CLOSE.PROTOCOL_ERROR, parsed.error.slice(0, 120));
+        ws?.close(CLOSE.PROTOCOL_ERROR, parsed.error.slice(0, 120));
         return;
       }
       handle(parsed.frame);
-    });
-    ws.on('pong', () => {
+    },
+    onPong() {
       pongPending = 0;
-    });
-
-    function handle(f: ServerFrame) {
-      switch (f.t) {
-        case 'welcome':
-          clock.clearTimeout(welcomeTimer);
-          connectedAt = clock.now();
-          if (o.notFound) o.notFound.since = null;
-          o.onConfig?.(f.config);
-          o.onStatus({
-            status: 'online',
-            online: true,
-            since: connectedAt,
-            reason: 'connected',
-            last_connected_at: connectedAt,
-            next_attempt_at: null,
-            backoff_ms: null,
-          });
-          o.log('info', `link online as node ${f.node_id}`);
-          heartbeat = setInterval(() => {
-            // The server never speaks first; a ping it does not answer twice means the path is dead.
-            if (pongPending >= 2) {
-              outcome = { reason: 'the server stopped answering' };
-              ws.terminate();
-              return;
-            }
-            pongPending++;
-            ws.ping();
-            if (f.heartbeat !== 'ping') send({ t: 'heartbeat' });
-          }, f.heartbeat_interval_ms);
-          return;
-        case 'disconnect':
-          outcome = {
-            reason: `server: ${f.reason}`,
-            retryAfterSeconds: f.reconnect_after_seconds,
-            permanent: f.permanent,
-          };
-          return;
-        case 'request': {
-          const answer = (r: RequestAnswer) =>
-            send(
-              r.ok
-                ? { t: 'reply', id: f.id, ok: true, result: r.result }
-                : {
-                    t: 'reply',
-                    id: f.id,
-                    ok: false,
-                    error: { code: r.code ?? 'refused', message: r.message },
-                  },
-            );
-          const r = o.onRequest?.(f.method, f.params) ?? {
-            ok: false as const,
-            message: `method ${f.method} is not supported by this agent`,
-          };
-          if (r instanceof Promise)
-            void r.then(answer, (err: unknown) => answer({ ok: false, message: String(err) }));
-          else answer(r);
-          return;
-        }
-        case 'cancel':
-          o.onCancel?.(f.id);
-          return;
-        case 'config.update':
-          o.onConfig?.(f.config);
-          return;
-        case 'job.ack':
-          o.onJobAck?.(f.job_id);
-          return;
-        default:
-          return;
-      }
-    }
-
-    ws.on('error', (err) => {
-      outcome ??= { reason: networkError(err, new URL(auth.endpoint).origin).message };
-    });
-    ws.on('close', (code, reasonBuf) => {
+    },
+    onError(err) {
+      outcome ??= { reason: networkError(err, new URL(endpoint).origin).message };
+    },
+    onClose(code, reasonText) {
       clearInterval(heartbeat);
       clock.clearTimeout(welcomeTimer);
       deps.track(null);
       if (connectedAt && clock.now() - connectedAt >= STABLE_MS) backoff.reset();
       const reason =
         outcome?.reason ??
-        (reasonBuf.length ? `closed by the server: ${reasonBuf.toString()}` : `link closed (code ${code})`);
-      resolve({ ...outcome, reason });
-    });
+        (reasonText ? `closed by the server: ${reasonText}` : `link closed (code ${code})`);
+      resolveSession({ ...outcome, reason });
+    },
   });
+  deps.track(ws);
+  return ended;
+
+  function handle(f: ServerFrame) {
+    switch (f.t) {
+      case 'welcome':
+        clock.clearTimeout(welcomeTimer);
+        connectedAt = clock.now();
+        if (o.notFound) o.notFound.since = null;
+        o.onConfig?.(f.config);
+        o.onStatus({
+          status: 'online',
+          online: true,
+          since: connectedAt,
+          reason: 'connected',
+          last_connected_at: connectedAt,
+          next_attempt_at: null,
+          backoff_ms: null,
+        });
+        o.log('info', `link online as node ${f.node_id}`);
+        heartbeat = setInterval(() => {
+          // The server never speaks first; a ping it does not answer twice means the path is dead.
+          if (pongPending >= 2) {
+            outcome = { reason: 'the server stopped answering' };
+            ws?.terminate();
+            return;
+          }
+          pongPending++;
+          ws?.ping();
+          if (f.heartbeat !== 'ping') send({ t: 'heartbeat' });
+        }, f.heartbeat_interval_ms);
+        return;
+      case 'disconnect':
+        outcome = {
+          reason: `server: ${f.reason}`,
+          retryAfterSeconds: f.reconnect_after_seconds,
+          permanent: f.permanent,
+        };
+        return;
+      case 'request': {
+        const answer = (r: RequestAnswer) =>
+          send(
+            r.ok
+              ? { t: 'reply', id: f.id, ok: true, result: r.result }
+              : {
+                  t: 'reply',
+                  id: f.id,
+                  ok: false,
+                  error: { code: r.code ?? 'refused', message: r.message },
+                },
+          );
+        const r = o.onRequest?.(f.method, f.params) ?? {
+          ok: false as const,
+          message: `method ${f.method} is not supported by this agent`,
+        };
+        if (r instanceof Promise)
+          void r.then(answer, (err: unknown) => answer({ ok: false, message: String(err) }));
+        else answer(r);
+        return;
+      }
+      case 'cancel':
+        o.onCancel?.(f.id);
+        return;
+      case 'config.update':
+        o.onConfig?.(f.config);
+        return;
+      case 'job.ack':
+        o.onJobAck?.(f.job_id);
+        return;
+      default:
+        return;
+    }
+  }
 }

@@ -1,24 +1,14 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
-import https from 'node:https';
-import http from 'node:http';
-import { pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
-import {
-  createSecureContext,
-  rootCertificates,
-  type DetailedPeerCertificate,
-  type SecureContext,
-  type TLSSocket,
-} from 'node:tls';
+import type { DetailedPeerCertificate } from 'node:tls';
 import { EXIT } from '../../protocol/errors.ts';
 import { certPin, formatPin } from '../../protocol/pin.ts';
+import { bunLinkSocket, bunRequest, onBun, type BunTls } from './bun-transport.ts';
+import type { HttpResponse, LinkSocket, LinkSocketEvents } from './link-socket.ts';
 import { AgentError, networkError } from './net-errors.ts';
-import { proxyAgent, proxyFor, type ProxySetting } from './proxy.ts';
+import { proxyFor, type ProxySetting } from './proxy.ts';
 
-/** zstd decompression, where the runtime has it (Bun, Node.js 22.15 and newer). */
-const zstdDecompress = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
+export type { HttpResponse, LinkSocket, LinkSocketEvents };
 
 /** How the agent decides to trust the server; one setting serves the claim and the link. */
 export interface TrustSettings {
@@ -28,20 +18,6 @@ export interface TrustSettings {
   caFile: string | null;
   /** Where a CA learned through the pin is kept, so later runs trust it without a network round. */
   savedCaPath: string;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  text: string;
-}
-
-/** TLS and proxy options for one connection to the server (HTTP or websocket). */
-export interface ConnectOptions {
-  ca?: string[];
-  secureContext?: SecureContext;
-  rejectUnauthorized: boolean;
-  agent?: Agent;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -60,84 +36,31 @@ function certsIn(pem: string): string[] {
 }
 
 /** What the HTTP client is given: the proxy, what it trusts, the environment (for proxy variables). */
-/** What a request trusts: the CAs (or a context built from them), and whether it checks at all. */
-type TlsOptions = { ca?: string[]; secureContext?: SecureContext; rejectUnauthorized: boolean };
-
 interface ClientOptions {
   proxy: ProxySetting;
   trust: TrustSettings;
   env: NodeJS.ProcessEnv;
 }
 
+/** Node.js's http, https, tls and `ws`, loaded the first time something needs them. */
+const nodeTransport = () => import('./node-transport.ts');
+
+/** The proxy URL for a target, or null when it is reached directly. */
+function proxyUrlFor(opts: ClientOptions, target: URL): string | null {
+  return proxyFor(opts.proxy, target, opts.env);
+}
+
 /** The proxy agent for a target, when the proxy settings route it through one. */
-function agentFor(opts: ClientOptions, target: URL): Agent | undefined {
-  const p = proxyFor(opts.proxy, target, opts.env);
+async function agentFor(opts: ClientOptions, target: URL): Promise<Agent | undefined> {
+  const p = proxyUrlFor(opts, target);
+  if (!p) return undefined;
   try {
-    return p ? proxyAgent(p) : undefined;
+    return await (await nodeTransport()).proxyAgent(p);
   } catch (err) {
     throw new AgentError(EXIT.UNKNOWN_ARGUMENT, `proxy "${p}": ${(err as Error).message}`);
   }
 }
 
-/** One request, with the peer's certificate chain (for finding the CA to pin). */
-function rawRequest(
-  opts: ClientOptions,
-  method: string,
-  url: URL,
-  body: string | undefined,
-  tls: TlsOptions,
-  headers: Record<string, string> = {},
-) {
-  return new Promise<{ res: HttpResponse; chain: DetailedPeerCertificate | null }>((resolve, reject) => {
-    const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(
-      url,
-      {
-        method,
-        // Discovering the pinned CA needs the full chain, which a resumed TLS session does not present.
-        agent:
-          agentFor(opts, url) ??
-          (tls.rejectUnauthorized ? undefined : new https.Agent({ maxCachedSessions: 0 })),
-        ca: tls.ca,
-        // Handed on to tls.connect, which uses it instead of building a context from `ca`.
-        ...({ secureContext: tls.secureContext } as object),
-        rejectUnauthorized: tls.rejectUnauthorized,
-        timeout: REQUEST_TIMEOUT_MS,
-        headers: {
-          accept: 'application/json',
-          ...(body !== undefined
-            ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) }
-            : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const sock = res.socket as TLSSocket;
-        const chain = typeof sock.getPeerCertificate === 'function' ? sock.getPeerCertificate(true) : null;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            res: {
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString('utf8'),
-            },
-            chain,
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () =>
-      req.destroy(
-        Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
-      ),
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 /** HTTP(S) client for the server with the agent's trust and proxy settings. */
 export function createHttpClient(opts: ClientOptions) {
   const { trust } = opts;
@@ -148,9 +71,16 @@ export function createHttpClient(opts: ClientOptions) {
     const pin = trust.pin!;
     let chain: DetailedPeerCertificate | null;
     try {
-      ({ chain } = await rawRequest(opts, 'GET', new URL('/ca.pem', base), undefined, {
-        rejectUnauthorized: false,
-      }));
+      const target = new URL('/ca.pem', base);
+      const { nodeRequest } = await nodeTransport();
+      ({ chain } = await nodeRequest(
+        'GET',
+        target,
+        undefined,
+        { rejectUnauthorized: false, extraCa: null },
+        {},
+        await agentFor(opts, target),
+      ));
     } catch (err) {
       throw networkError(err, base.origin);
     }
@@ -194,20 +124,21 @@ export function createHttpClient(opts: ClientOptions) {
     if (trust.pin) trustedCa = [await discoverPinnedCa(base)];
   }
 
+  const transportTrust = () => ({ rejectUnauthorized: !trust.insecure, extraCa: trustedCa });
+
   /**
-   * The system's roots and the learned CA, parsed once: a context built from 140 roots costs about 20 ms of CPU,
-   * and every request and every reconnect needs one. `ca` stays beside it, so kept-alive connections are still
-   * pooled by the trust they were opened with.
+   * Bun's TLS settings: the system's roots and the learned CA. Bun takes `ca` instead of its roots, so they are
+   * listed too (node:tls is loaded for them only when a CA was learned); the list is built once.
    */
-  let context: { for: string[]; ca: string[]; secureContext: SecureContext } | null = null;
-  function tlsFor(): TlsOptions {
+  let bunCa: { for: string[]; ca: string[] } | null = null;
+  async function bunTls(): Promise<BunTls> {
     if (trust.insecure) return { rejectUnauthorized: false };
     if (!trustedCa) return { rejectUnauthorized: true };
-    if (context?.for !== trustedCa) {
-      const ca = [...rootCertificates, ...trustedCa];
-      context = { for: trustedCa, ca, secureContext: createSecureContext({ ca }) };
+    if (bunCa?.for !== trustedCa) {
+      const { rootCertificates } = await import('node:tls');
+      bunCa = { for: trustedCa, ca: [...rootCertificates, ...trustedCa] };
     }
-    return { ca: context.ca, secureContext: context.secureContext, rejectUnauthorized: true };
+    return { rejectUnauthorized: true, ca: bunCa.ca };
   }
 
   return {
@@ -220,16 +151,20 @@ export function createHttpClient(opts: ClientOptions) {
     ): Promise<HttpResponse> {
       const target = new URL(url);
       await ensureTrust(target);
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      const all = {
+        accept: 'application/json',
+        ...(text !== undefined
+          ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }
+          : {}),
+        ...headers,
+      };
       try {
-        const { res } = await rawRequest(
-          opts,
-          method,
-          target,
-          body === undefined ? undefined : JSON.stringify(body),
-          tlsFor(),
-          headers,
-        );
-        return res;
+        if (onBun && !proxyUrlFor(opts, target))
+          return await bunRequest(method, target, text, await bunTls(), all, REQUEST_TIMEOUT_MS);
+        const { nodeRequest } = await nodeTransport();
+        return (await nodeRequest(method, target, text, transportTrust(), all, await agentFor(opts, target)))
+          .res;
       } catch (err) {
         throw networkError(err, target.origin);
       }
@@ -242,71 +177,29 @@ export function createHttpClient(opts: ClientOptions) {
     async download(url: string, file: string): Promise<{ status: number; sha256: string; size: number }> {
       const target = new URL(url);
       await ensureTrust(target);
-      const tls = tlsFor();
       try {
-        return await new Promise((resolve, reject) => {
-          const lib = target.protocol === 'https:' ? https : http;
-          const req = lib.get(
-            target,
-            {
-              agent: agentFor(opts, target),
-              ca: tls.ca,
-              ...({ secureContext: tls.secureContext } as object),
-              rejectUnauthorized: tls.rejectUnauthorized,
-              timeout: REQUEST_TIMEOUT_MS,
-              ...(zstdDecompress ? { headers: { 'accept-encoding': 'zstd' } } : {}),
-            },
-            (res) => {
-              const status = res.statusCode ?? 0;
-              if (status !== 200) {
-                res.resume();
-                resolve({ status, sha256: '', size: 0 });
-                return;
-              }
-              const encoding = res.headers['content-encoding'] ?? 'identity';
-              if (encoding !== 'identity' && !(encoding === 'zstd' && zstdDecompress)) {
-                res.destroy();
-                reject(
-                  new Error(`the server sent the file ${encoding}-encoded, which this agent cannot decode`),
-                );
-                return;
-              }
-              const decode = encoding === 'zstd' ? zstdDecompress!() : null;
-              const hash = createHash('sha256');
-              let size = 0;
-              (decode ?? res).on('data', (c: Buffer) => {
-                hash.update(c);
-                size += c.length;
-              });
-              const out = createWriteStream(file, { mode: 0o700 });
-              (decode ? pipeline(res, decode, out) : pipeline(res, out)).then(
-                () => resolve({ status, sha256: hash.digest('hex'), size }),
-                reject,
-              );
-            },
-          );
-          req.on('timeout', () =>
-            req.destroy(
-              Object.assign(new Error(`stalled for ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
-            ),
-          );
-          req.on('error', reject);
-        });
+        const { nodeDownload } = await nodeTransport();
+        return await nodeDownload(target, file, transportTrust(), await agentFor(opts, target));
       } catch (err) {
         throw networkError(err, target.origin);
       }
     },
-    /** Options for a websocket to `url` with the same trust and proxy. */
-    async connectOptions(url: string): Promise<ConnectOptions> {
+    /**
+     * Open the link's websocket to `url` with the same trust and proxy: Bun's own client when the agent runs on
+     * Bun and no proxy is in the way, the `ws` client otherwise.
+     */
+    async openLink(
+      url: string,
+      headers: Record<string, string>,
+      maxPayload: number,
+      ev: LinkSocketEvents,
+    ): Promise<LinkSocket> {
       const target = new URL(url);
       await ensureTrust(new URL(target.href.replace(/^ws/, 'http')));
-      const tlsOptions = tlsFor();
-      // Without a proxy, the link goes over the kept-alive connection its authentication just used (Node's
-      // global agent keeps connections alive): one TLS handshake per link instead of two, on both ends.
-      const agent =
-        agentFor(opts, target) ??
-        (target.protocol === 'wss:' && tlsOptions.rejectUnauthorized ? https.globalAgent : undefined);
-      return { ...tlsOptions, ...(agent ? { agent } : {}) };
+      if (onBun && !proxyUrlFor(opts, target))
+        return bunLinkSocket(target, headers, maxPayload, await bunTls(), ev);
+      const { nodeLinkSocket } = await nodeTransport();
+      return nodeLinkSocket(target, headers, maxPayload, transportTrust(), await agentFor(opts, target), ev);
     },
     /** The CA learned from a pin or file, to keep in the state directory. */
     trustedCaPem: (): string | null => (trustedCa ? trustedCa.join('') : null),

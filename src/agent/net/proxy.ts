@@ -1,7 +1,3 @@
-import type { Agent } from 'node:http';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { SocksProxyAgent } from 'socks-proxy-agent';
-
 /** `none`, `env`, or a proxy URL (`http://[user:pass@]host:port`, `socks5://`, `socks5h://`). */
 export type ProxySetting = string;
 
@@ -37,19 +33,4 @@ export function proxyFor(setting: ProxySetting, target: URL, env: NodeJS.Process
   const port = target.port || (secure ? '443' : '80');
   if (bypassesProxy(target.hostname, port, pick('no_proxy', 'NO_PROXY'))) return null;
   return proxy;
-}
-
-/** An agent that tunnels through the proxy, chosen by the proxy's scheme (CONNECT for http(s), SOCKS otherwise). */
-export function proxyAgent(proxyUrl: string): Agent {
-  const scheme = new URL(proxyUrl).protocol;
-  if (scheme === 'http:' || scheme === 'https:') return new HttpsProxyAgent(proxyUrl);
-  if (
-    scheme === 'socks5:' ||
-    scheme === 'socks5h:' ||
-    scheme === 'socks4:' ||
-    scheme === 'socks4a:' ||
-    scheme === 'socks:'
-  )
-    return new SocksProxyAgent(proxyUrl);
-  throw new Error(`unsupported proxy scheme ${scheme} (use http://, socks5:// or socks5h://)`);
 }
