@@ -2,6 +2,7 @@
 export type Platform = 'linux-amd64' | 'linux-arm64' | 'darwin-arm64' | 'darwin-amd64' | 'windows-amd64';
 export declare const RUNTIME_VERSION: string;
 export declare const ZSTD_LEVEL: number;
+export declare const JIT_POLICY: number;
 export declare const PLATFORMS: Record<
   Platform,
   { os: string; arch: string; package: string; bin: string; target: string; integrity: string }

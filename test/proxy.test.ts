@@ -4,7 +4,15 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { spawnAgent, tempDir, waitFor, connectArgs, freePort, useTestServer } from './helpers.ts';
+import {
+  AGENT_EXECUTABLE,
+  spawnAgent,
+  tempDir,
+  waitFor,
+  connectArgs,
+  freePort,
+  useTestServer,
+} from './helpers.ts';
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -63,9 +71,12 @@ socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect }
     await waitFor(() => listening(dantePort), 'dante', 30_000, 200);
   });
 
-  const connectVia = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const connectVia = async (args: string[], env: NodeJS.ProcessEnv = {}, executable?: string) => {
     const state = tempDir('muster-agent-');
-    const agent = spawnAgent(['--state-dir', state.path, ...connectArgs(server, token), ...args], { env });
+    const agent = spawnAgent(['--state-dir', state.path, ...connectArgs(server, token), ...args], {
+      env,
+      ...(executable ? { executable } : {}),
+    });
     try {
       const id = await waitFor(
         () => readFileSync(join(state.path, 'cloud.d', 'claimed_id'), 'utf8').trim(),
@@ -93,6 +104,21 @@ socks pass { from: 127.0.0.0/8 to: 0.0.0.0/0 log: connect }
     await connectVia(['--proxy', `socks5h://127.0.0.1:${dantePort}`]);
     const log = readFileSync(join(dir.path, 'danted.log'), 'utf8');
     assert.match(log, new RegExp(`127\\.0\\.0\\.1\\.${server.port}`));
+  });
+
+  // The executable carries its links on Bun's own client, except through a proxy: then on Node.js's modules,
+  // which it loads only for that.
+  test('the executable: --proxy http:// and socks5h:// carry the claim and the link', async () => {
+    const connects = () =>
+      (readFileSync(join(dir.path, 'access.log'), 'utf8').match(/CONNECT/g) ?? []).length;
+    const before = connects();
+    await connectVia(['--proxy', `http://127.0.0.1:${squidPort}`], {}, AGENT_EXECUTABLE);
+    assert.ok(connects() >= before + 2, 'claim and link each tunnel through squid');
+    const toServer = new RegExp(`127\\.0\\.0\\.1\\.${server.port}`, 'g');
+    const socks = () => (readFileSync(join(dir.path, 'danted.log'), 'utf8').match(toServer) ?? []).length;
+    const socksBefore = socks();
+    await connectVia(['--proxy', `socks5h://127.0.0.1:${dantePort}`], {}, AGENT_EXECUTABLE);
+    assert.ok(socks() > socksBefore, 'dante carried the executable');
   });
 
   test('proxy env: https_proxy is used unless no_proxy names the server', async () => {
