@@ -234,7 +234,9 @@ describe('backup source groups and schedules', () => {
         return j && j.state === 'succeeded' ? j : null;
       },
       'the offline run reported',
-      40_000,
+      // The agent retried while the server was down, with backoff up to the server's 60 s (full jitter): its
+      // next attempt may come that long after the restart.
+      75_000,
     );
     assert.equal(new Date(reported.scheduled_for!).toISOString(), '2027-06-01T07:15:00.000Z');
     const full = await job(reported.id);
