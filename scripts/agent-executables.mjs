@@ -182,8 +182,8 @@ export async function buildAgentExecutables({
         '--no-compile-autoload-dotenv',
         '--no-compile-autoload-bunfig',
         // JavaScriptCore compiles a function with its optimizing tiers 100 times later than by default: an idle
-        // agent's code then stays in the lower tiers, and its resident memory about 4 MiB lower at the same CPU
-        // (bench/README.md, "Agent footprint"; higher and lower scales measured no better).
+        // agent's code then stays in the lower tiers, and its resident memory 1.8 MiB lower at the same CPU over
+        // 10 minutes (bench/README.md, "Agent footprint"; higher and lower scales measured no better).
         `--compile-jit-policy=${JIT_POLICY}`,
         '--outfile',
         tmp,

@@ -2,7 +2,7 @@
 // uses when no proxy is in the way: Node.js's http, https and tls modules and the `ws` client are not loaded then.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HttpResponse, LinkSocket, LinkSocketEvents } from './link-socket.ts';
-import { HANDSHAKE_TIMEOUT_MS } from './link-socket.ts';
+import { HANDSHAKE_TIMEOUT_MS, linkSocketOn, REQUEST_TIMEOUT_MS } from './link-socket.ts';
 
 /** True when the agent runs on Bun (its executable); Node.js's modules carry the connections otherwise. */
 export const onBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
@@ -26,7 +26,6 @@ export async function bunRequest(
   body: string | undefined,
   tls: BunTls,
   headers: Record<string, string>,
-  timeoutMs: number,
 ): Promise<HttpResponse> {
   let res: Response;
   try {
@@ -35,13 +34,15 @@ export async function bunRequest(
       headers,
       ...(body !== undefined ? { body } : {}),
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       ...({ tls } as object),
     });
     return { status: res.status, headers: headersOf(res.headers), text: await res.text() };
   } catch (err) {
     if ((err as Error).name === 'TimeoutError')
-      throw Object.assign(new Error(`no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' });
+      throw Object.assign(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`), {
+        code: 'ETIMEDOUT',
+      });
     throw err;
   }
 }
@@ -68,7 +69,6 @@ export function bunLinkSocket(
 ): LinkSocket {
   const ws = new WebSocket(url, { headers, tls } as unknown as string[]) as BunWebSocket;
   let opened = false;
-  let refused = false;
   const handshake = setTimeout(() => {
     ev.onError(Object.assign(new Error('Opening handshake has timed out'), { code: 'ETIMEDOUT' }));
     ws.terminate();
@@ -93,7 +93,6 @@ export function bunLinkSocket(
     const err = (e as ErrorEvent).error ?? new Error((e as ErrorEvent).message || 'websocket error');
     const status = opened ? null : /Expected 101 status code[^0-9]*(\d{3})/.exec(String(err.message ?? ''));
     if (status) {
-      refused = true;
       ev.onRefused({ status: Number(status[1]), headers: {}, text: '' });
       return;
     }
@@ -102,17 +101,8 @@ export function bunLinkSocket(
   ws.addEventListener('close', (ev0: Event) => {
     const e = ev0 as CloseEvent;
     clearTimeout(handshake);
-    ev.onClose(refused ? 1006 : e.code, e.reason);
+    ev.onClose(e.code, e.reason);
     closedResolve();
   });
-  return {
-    get open() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    send: (text) => ws.send(text),
-    ping: () => ws.ping(),
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-    closed,
-  };
+  return linkSocketOn(ws, closed);
 }

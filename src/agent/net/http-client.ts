@@ -20,8 +20,6 @@ export interface TrustSettings {
   savedCaPath: string;
 }
 
-const REQUEST_TIMEOUT_MS = 30_000;
-
 function pemOf(raw: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${raw
     .toString('base64')
@@ -45,14 +43,8 @@ interface ClientOptions {
 /** Node.js's http, https, tls and `ws`, loaded the first time something needs them. */
 const nodeTransport = () => import('./node-transport.ts');
 
-/** The proxy URL for a target, or null when it is reached directly. */
-function proxyUrlFor(opts: ClientOptions, target: URL): string | null {
-  return proxyFor(opts.proxy, target, opts.env);
-}
-
-/** The proxy agent for a target, when the proxy settings route it through one. */
-async function agentFor(opts: ClientOptions, target: URL): Promise<Agent | undefined> {
-  const p = proxyUrlFor(opts, target);
+/** The proxy agent for a proxy URL (none without one). */
+async function proxyAgent(p: string | null): Promise<Agent | undefined> {
   if (!p) return undefined;
   try {
     return await (await nodeTransport()).proxyAgent(p);
@@ -79,7 +71,7 @@ export function createHttpClient(opts: ClientOptions) {
         undefined,
         { rejectUnauthorized: false, extraCa: null },
         {},
-        await agentFor(opts, target),
+        await proxyAgent(proxyFor(opts.proxy, target, opts.env)),
       ));
     } catch (err) {
       throw networkError(err, base.origin);
@@ -159,12 +151,11 @@ export function createHttpClient(opts: ClientOptions) {
           : {}),
         ...headers,
       };
+      const proxy = proxyFor(opts.proxy, target, opts.env);
       try {
-        if (onBun && !proxyUrlFor(opts, target))
-          return await bunRequest(method, target, text, await bunTls(), all, REQUEST_TIMEOUT_MS);
+        if (onBun && !proxy) return await bunRequest(method, target, text, await bunTls(), all);
         const { nodeRequest } = await nodeTransport();
-        return (await nodeRequest(method, target, text, transportTrust(), all, await agentFor(opts, target)))
-          .res;
+        return (await nodeRequest(method, target, text, transportTrust(), all, await proxyAgent(proxy))).res;
       } catch (err) {
         throw networkError(err, target.origin);
       }
@@ -179,7 +170,8 @@ export function createHttpClient(opts: ClientOptions) {
       await ensureTrust(target);
       try {
         const { nodeDownload } = await nodeTransport();
-        return await nodeDownload(target, file, transportTrust(), await agentFor(opts, target));
+        const agent = await proxyAgent(proxyFor(opts.proxy, target, opts.env));
+        return await nodeDownload(target, file, transportTrust(), agent);
       } catch (err) {
         throw networkError(err, target.origin);
       }
@@ -196,10 +188,10 @@ export function createHttpClient(opts: ClientOptions) {
     ): Promise<LinkSocket> {
       const target = new URL(url);
       await ensureTrust(new URL(target.href.replace(/^ws/, 'http')));
-      if (onBun && !proxyUrlFor(opts, target))
-        return bunLinkSocket(target, headers, maxPayload, await bunTls(), ev);
+      const proxy = proxyFor(opts.proxy, target, opts.env);
+      if (onBun && !proxy) return bunLinkSocket(target, headers, maxPayload, await bunTls(), ev);
       const { nodeLinkSocket } = await nodeTransport();
-      return nodeLinkSocket(target, headers, maxPayload, transportTrust(), await agentFor(opts, target), ev);
+      return nodeLinkSocket(target, headers, maxPayload, transportTrust(), await proxyAgent(proxy), ev);
     },
     /** The CA learned from a pin or file, to keep in the state directory. */
     trustedCaPem: (): string | null => (trustedCa ? trustedCa.join('') : null),

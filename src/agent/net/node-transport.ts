@@ -8,12 +8,10 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { DetailedPeerCertificate, SecureContext, TLSSocket } from 'node:tls';
 import type { HttpResponse, LinkSocket, LinkSocketEvents } from './link-socket.ts';
-import { HANDSHAKE_TIMEOUT_MS } from './link-socket.ts';
+import { HANDSHAKE_TIMEOUT_MS, linkSocketOn, REQUEST_TIMEOUT_MS } from './link-socket.ts';
 
 /** zstd decompression, where the runtime has it (Bun, Node.js 22.15 and newer). */
 const zstdDecompress = (zlib as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress;
-
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** What a connection trusts: the system's roots plus `extraCa` (none when null), or nothing when unchecked. */
 export interface TransportTrust {
@@ -204,14 +202,5 @@ export async function nodeLinkSocket(
   ws.on('pong', () => ev.onPong());
   ws.on('error', (err) => ev.onError(err));
   ws.on('close', (code, reason) => ev.onClose(code, reason.toString()));
-  return {
-    get open() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-    send: (text) => ws.send(text),
-    ping: () => ws.ping(),
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-    closed,
-  };
+  return linkSocketOn(ws, closed);
 }
