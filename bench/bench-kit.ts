@@ -2,7 +2,7 @@
 // figures read from /proc. Every process started here is killed when the benchmark exits.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { createServer } from 'node:net';
@@ -97,8 +97,12 @@ export async function startMuster(
   });
   return {
     proc,
-    url: /listening on (\S+)/.exec(out)![1]!,
-    token: /MUSTER_CLAIM_TOKEN=(\S+)/.exec(out)?.[1] ?? null,
+    url: /listening on ([^\s"]+)/.exec(out)![1]!,
+    // The first start writes the connect command (with the claim token) into the data directory.
+    token:
+      /MUSTER_CLAIM_TOKEN=(\S+)/.exec(
+        existsSync(join(dataDir, 'connect-command')) ? readFileSync(join(dataDir, 'connect-command'), 'utf8') : '',
+      )?.[1] ?? null,
   };
 }
 export async function stopProc(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {

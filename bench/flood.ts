@@ -35,7 +35,7 @@ let out = '';
 server.stdout.on('data', (c: Buffer) => (out += c.toString()));
 const url = await new Promise<string>((r) => {
   const t = setInterval(() => {
-    const m = /listening on (https:\/\/\S+)/.exec(out);
+    const m = /listening on (https:\/\/[^\s"]+)/.exec(out);
     if (m) {
       clearInterval(t);
       r(m[1]!);
