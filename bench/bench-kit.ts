@@ -101,7 +101,9 @@ export async function startMuster(
     // The first start writes the connect command (with the claim token) into the data directory.
     token:
       /MUSTER_CLAIM_TOKEN=(\S+)/.exec(
-        existsSync(join(dataDir, 'connect-command')) ? readFileSync(join(dataDir, 'connect-command'), 'utf8') : '',
+        existsSync(join(dataDir, 'connect-command'))
+          ? readFileSync(join(dataDir, 'connect-command'), 'utf8')
+          : '',
       )?.[1] ?? null,
   };
 }

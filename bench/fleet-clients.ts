@@ -1,8 +1,9 @@
-// A child process of fleet.ts: holds up to a few thousand simulated links, either Muster agent links (full link
+// A child process of fleet.ts: holds up to a few thousand simulated links, either Muster agent links (link
 // authentication as the agent does it: env, challenge, decrypt, the websocket opened with the answer (a password
-// first on servers without that), hello, heartbeats) or MQTT 5 clients of a reference broker (CONNECT/CONNACK,
+// first on servers without that); then, on a server that takes it, every later link opened with the node's
+// signature alone; hello, heartbeats) or MQTT 5 clients of a reference broker (CONNECT/CONNACK,
 // PINGREQ at the keep-alive). Reports over IPC.
-import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import http from 'node:http';
 import net from 'node:net';
@@ -76,11 +77,32 @@ progress.unref();
 function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent): Promise<void> {
   let firstDone: (() => void) | null = null;
   const first = new Promise<void>((r) => (firstDone = r));
+  /** As the agent does: once a server said it takes signatures, later links are the signed upgrade alone. */
+  let signedEndpoint: string | null = null;
   const attempt = async (): Promise<void> => {
     const agent = start.url.startsWith('https:')
       ? new https.Agent({ keepAlive: true, secureContext: secureContext(start.ca), maxSockets: 1 })
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
+      if (signedEndpoint) {
+        const at = Date.now();
+        const random = randomBytes(18).toString('base64url');
+        const message = `muster-link-signature\n${a.id}\n${at}\n${random}`;
+        const proof = `${at}.${random}.${sign('sha256', Buffer.from(message), privateKey(a.key)).toString('base64url')}`;
+        try {
+          await link(
+            signedEndpoint,
+            `Signature ${Buffer.from(`${a.id}:${proof}`).toString('base64')}`,
+            agent,
+          );
+        } catch (err) {
+          // A refused signature sends the next attempt the long way, as the agent's does; a server still down
+          // does not (the agent reads the env again only after many misses, minutes apart with its backoff).
+          if (/Unexpected server response/.test((err as Error).message)) signedEndpoint = null;
+          throw err;
+        }
+        return;
+      }
       const env = await call(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
       if (env.status !== 200) throw new Error(`env ${env.status} ${env.text.slice(0, 100)}`);
       const { authEndpoint, transports, capabilities } = JSON.parse(env.text) as {
@@ -108,6 +130,7 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       }
       // As the agent does: the websocket goes over the connection the authentication used (one TLS handshake).
       await link(transports[0]!.endpoint, authorization, agent);
+      if (capabilities?.some((c) => c.name === 'link-signature')) signedEndpoint = transports[0]!.endpoint;
     } finally {
       agent.destroy();
     }

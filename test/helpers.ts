@@ -105,6 +105,8 @@ export interface TestServerOptions {
   flags?: Record<string, unknown>;
   /** Where the server logs (default: silent, or MUSTER_TEST_LOG's level). */
   log?: pino.Logger;
+  /** False: a server that neither offers nor takes signed link upgrades, as the release before them. */
+  linkSignatures?: boolean;
 }
 
 /** Start the real server (real TLS, real SQLite) on a free loopback port in a temporary data dir. */
@@ -125,6 +127,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     timers: opts.timers ?? systemTimers,
     log: opts.log ?? pino({ level: process.env.MUSTER_TEST_LOG ?? 'silent' }),
     print: () => undefined,
+    ...(opts.linkSignatures === false ? { linkSignatures: false } : {}),
   });
   const port = Number(new URL(server.listenUrl).port);
   const { readFileSync } = await import('node:fs');
@@ -519,6 +522,9 @@ export async function simulatedIdentity(server: TestServer, hello: Record<string
     id: claimedId,
     remove: dir.remove,
     publicKey: state.keyPair().publicKey,
+    privateKey: state.keyPair().privateKey,
+    /** The agent's own HTTP client, trusting this server. */
+    http,
     /** Authenticate and open a link as `agentVersion`; resolves after the welcome (or with the disconnect frame). */
     async open(
       agentVersion = 'test',

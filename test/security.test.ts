@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { constants, privateDecrypt, randomUUID } from 'node:crypto';
+import { constants, generateKeyPairSync, privateDecrypt, randomBytes, randomUUID, sign } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { linkSignatureMessage } from '../src/protocol/claim-api.ts';
 import { EXIT } from '../src/protocol/errors.ts';
 import { formatPin } from '../src/protocol/pin.ts';
 import {
@@ -203,6 +204,91 @@ describe('security: attack -> expected refusal', () => {
     const stale = await answer();
     clock.advance(61_000);
     assert.equal(await upgrade(challengeAuth(id, stale)), 401);
+  });
+
+  test("a node's signature opens one link on the upgrade: not twice, not as another node, not with another key, not stale", async () => {
+    const dir = stateDir();
+    assert.equal((await claimInto(server, dir, spaceToken)).code, 0);
+    const id = claimedId(dir);
+    const key = readFileSync(join(dir, 'cloud.d', 'private.pem'), 'utf8');
+    const otherDir = stateDir();
+    assert.equal((await claimInto(server, otherDir, spaceToken)).code, 0);
+    const other = claimedId(otherDir);
+    const env = (await request(server, 'GET', `/api/v1/env?claim_id=${id}`)).json<{
+      capabilities: { name: string }[];
+    }>();
+    assert.ok(
+      env.capabilities.some((c) => c.name === 'link-signature'),
+      'the server offers the signed upgrade',
+    );
+    const upgrade = (authorization: string) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/link`, {
+          ca: server.ca,
+          headers: { authorization },
+        });
+        ws.once('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        ws.once('error', reject);
+      });
+    /** A signed proof as the agent makes it; every part can be given wrong on purpose. */
+    const proof = (o: { node?: string; at?: number; random?: string; with?: string } = {}) => {
+      const node = o.node ?? id;
+      const at = o.at ?? clock.now();
+      const random = o.random ?? randomBytes(18).toString('base64url');
+      const signature = sign('sha256', Buffer.from(linkSignatureMessage(node, at, random)), o.with ?? key);
+      return `${at}.${random}.${signature.toString('base64url')}`;
+    };
+    const signed = (node: string, p: string) => `Signature ${Buffer.from(`${node}:${p}`).toString('base64')}`;
+
+    const once = proof();
+    assert.equal(await upgrade(signed(id, once)), 101);
+    // What an eavesdropper (or a proxy that logs headers) saw opens nothing a second time.
+    assert.equal(await upgrade(signed(id, once)), 401);
+    // Signed by this node for itself, presented as another node; signed for the other node by this one's key.
+    assert.equal(await upgrade(signed(other, proof())), 401);
+    assert.equal(await upgrade(signed(other, proof({ node: other }))), 401);
+    // Another key, however well formed the proof.
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
+    assert.equal(await upgrade(signed(id, proof({ with: stranger }))), 401);
+    // Out of the server's window either way: a recorded proof replayed later, or one dated ahead.
+    assert.equal(await upgrade(signed(id, proof({ at: clock.now() - 61_000 }))), 401);
+    assert.equal(await upgrade(signed(id, proof({ at: clock.now() + 61_000 }))), 401);
+    const recorded = proof();
+    clock.advance(61_000);
+    assert.equal(await upgrade(signed(id, recorded)), 401);
+    // The signature of one time and random part does not cover another.
+    const [, , sig] = proof().split('.');
+    assert.equal(
+      await upgrade(signed(id, `${clock.now()}.${randomBytes(18).toString('base64url')}.${sig}`)),
+      401,
+    );
+    // Garbage in every part is refused like a wrong password.
+    for (const bad of [
+      '',
+      '!!!',
+      `${clock.now()}..`,
+      `x.${'A'.repeat(24)}.${'A'.repeat(342)}`,
+      `${proof()}.x`,
+    ])
+      assert.equal(await upgrade(signed(id, bad)), 401, bad);
+    assert.equal(await upgrade('Signature !!!'), 401);
+    // A removed node's key opens nothing, however fresh the signature.
+    const removed = (await request(server, 'DELETE', `/api/nodes/${other}`, { cookie: admin })).status;
+    assert.ok(removed === 204 || removed === 200, `removing: ${removed}`);
+    const otherKey = readFileSync(join(otherDir, 'cloud.d', 'private.pem'), 'utf8');
+    assert.equal(await upgrade(signed(other, proof({ node: other, with: otherKey }))), 401);
+    // And the honest agent still links.
+    assert.equal(await upgrade(signed(id, proof())), 101);
   });
 
   test('a node cannot fail another node’s job with a reply frame', async () => {

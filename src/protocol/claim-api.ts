@@ -61,6 +61,19 @@ export const LINK_TRANSPORT = 'muster-ws/1';
  * to a challenge, so an agent opens its link with two requests (challenge, upgrade) instead of three.
  */
 export const LINK_ANSWER_CAPABILITY = 'link-answer';
+/**
+ * Env capability: the link upgrade accepts `Authorization: Signature base64(<node id>:<at>.<random>.<signature>)`,
+ * the node's own signature (its claim key, RSA PKCS#1 v1.5 with SHA-256) over linkSignatureMessage: an agent that
+ * has read the env once opens every later link with the upgrade alone, one request on one connection. Each
+ * signature is accepted once, within LINK_SIGNATURE_WINDOW_MS of the server's time.
+ */
+export const LINK_SIGNATURE_CAPABILITY = 'link-signature';
+/** How far a signature's time may be from the server's, either way (the agent corrects its clock by `Date`). */
+export const LINK_SIGNATURE_WINDOW_MS = 60_000;
+/** What a node signs to open its link: the purpose, the node, the time (ms since the epoch) and a random part. */
+export function linkSignatureMessage(nodeId: string, at: number, random: string): string {
+  return `muster-link-signature\n${nodeId}\n${at}\n${random}`;
+}
 /** Version of the link protocol in `hello`. */
 export const LINK_PROTOCOL_VERSION = 1;
 

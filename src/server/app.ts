@@ -123,6 +123,8 @@ export interface AppDeps {
   onPasswordChanged?: (username: string) => void;
   /** How people sign in: passwords (on, off, admins only), an OpenID provider, and the roles its groups give. */
   signIn?: { localLogin?: LocalLogin; oidc?: OidcSettings | null; roleMap?: RoleMap };
+  /** False: links open as on servers before signed upgrades (tests of agents against such a server). */
+  linkSignatures?: boolean;
 }
 
 export interface ClusterDeps {
@@ -383,6 +385,7 @@ function buildServices(deps: AppDeps) {
       nodes: store.repos.nodes,
       clock,
       challengeKey: sealer.subkeys('link-challenge'),
+      signatures: deps.linkSignatures ?? true,
       // Replicas share answered challenges and used link passwords; one process keeps them in memory.
       ...(clustered
         ? { useOnce: (key: string, until: number) => store.repos.cluster.useOnce(key, until) }

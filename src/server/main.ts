@@ -264,6 +264,8 @@ export async function startServer(
     print?: (line: string) => void;
     /** Whether a person reads standard output (default: it is a terminal); else secrets go to files only. */
     terminal?: boolean;
+    /** False: links open as on servers before signed upgrades (tests of agents against such a server). */
+    linkSignatures?: boolean;
   } = {},
 ): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
@@ -360,6 +362,7 @@ export async function startServer(
     }
   }
   const { app, services } = await buildApp({
+    ...(opts.linkSignatures === false ? { linkSignatures: false } : {}),
     onPasswordChanged: forgetInitialPassword,
     signIn: signInSettings(config),
     database,

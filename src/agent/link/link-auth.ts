@@ -1,9 +1,11 @@
-import { constants, privateDecrypt } from 'node:crypto';
+import { constants, privateDecrypt, randomBytes, sign } from 'node:crypto';
 import {
   challengeResponse,
   envResponse,
   LINK_ANSWER_CAPABILITY,
+  LINK_SIGNATURE_CAPABILITY,
   LINK_TRANSPORT,
+  linkSignatureMessage,
   passwordResponse,
 } from '../../protocol/claim-api.ts';
 import { EXIT } from '../../protocol/errors.ts';
@@ -50,7 +52,35 @@ export async function linkEnv(
       EXIT.UNKNOWN_HTTP_ERROR,
       `the server offers no ${LINK_TRANSPORT} transport; upgrade the server or the agent`,
     );
-  return { env, transport };
+  // The server's clock as its answer dated it (to the second), against this machine's: signatures carry its time.
+  const dated = Date.parse(String(envRes.headers.date ?? ''));
+  const clockOffsetMs = Number.isFinite(dated) ? dated + 500 - Date.now() : 0;
+  return { env, transport, clockOffsetMs };
+}
+
+/**
+ * What an agent keeps of its server between links: where the link is, and whether the server takes the node's
+ * signature on the upgrade (then every later link is the upgrade alone), with the server's clock offset.
+ */
+export interface LinkMemo {
+  signed: { endpoint: string; clockOffsetMs: number } | null;
+  /** The last signed upgrade was refused: the next link authenticates in full (and learns the server anew). */
+  refused: boolean;
+  /** Signed attempts in a row that never reached a welcome; at SIGNED_MISSES the next one reads the env again. */
+  misses: number;
+}
+/**
+ * Signed attempts in a row that reached no server after which the agent reads the env again (its link may have
+ * moved). With the backoff these span minutes: a server restarting keeps its fleet on the short way.
+ */
+export const SIGNED_MISSES = 10;
+
+/** The Authorization header of a signed link upgrade: the node's key over its id, the server's time and a nonce. */
+export function signedAuthorization(claimId: string, privateKey: string, at: number): string {
+  const random = randomBytes(18).toString('base64url');
+  const signature = sign('sha256', Buffer.from(linkSignatureMessage(claimId, at, random)), privateKey);
+  const proof = `${at}.${random}.${signature.toString('base64url')}`;
+  return `Signature ${Buffer.from(`${claimId}:${proof}`).toString('base64')}`;
 }
 
 /**
@@ -65,8 +95,11 @@ export async function authenticateLink(
   privateKey: string,
   agentVersion: string,
   onBackoff: (b: BackoffParams) => void = () => undefined,
-): Promise<{ endpoint: string; authorization: string }> {
-  const { env, transport } = await linkEnv(http, url, claimId, onBackoff);
+): Promise<{ endpoint: string; authorization: string; signed: LinkMemo['signed'] }> {
+  const { env, transport, clockOffsetMs } = await linkEnv(http, url, claimId, onBackoff);
+  const signed = env.capabilities.some((c) => c.name === LINK_SIGNATURE_CAPABILITY)
+    ? { endpoint: transport.endpoint, clockOffsetMs }
+    : null;
   const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
   if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
   const { challenge } = json(chRes.text, challengeResponse, 'link authentication');
@@ -85,7 +118,11 @@ export async function authenticateLink(
   }
   const pair = (secret: string) => Buffer.from(`${claimId}:${secret}`).toString('base64');
   if (env.capabilities.some((c) => c.name === LINK_ANSWER_CAPABILITY))
-    return { endpoint: transport.endpoint, authorization: `Challenge ${pair(nonce.toString('base64'))}` };
+    return {
+      endpoint: transport.endpoint,
+      authorization: `Challenge ${pair(nonce.toString('base64'))}`,
+      signed,
+    };
   const pwRes = await http.request('POST', `${env.authEndpoint}/node/${claimId}/password`, {
     agent_version: agentVersion,
     response: nonce.toString('base64'),
@@ -93,5 +130,5 @@ export async function authenticateLink(
   if (pwRes.status !== 201 && pwRes.status !== 200)
     throw claimFailure(pwRes, 'link authentication (password)');
   const creds = json(pwRes.text, passwordResponse, 'link authentication');
-  return { endpoint: transport.endpoint, authorization: `Basic ${pair(creds.password)}` };
+  return { endpoint: transport.endpoint, authorization: `Basic ${pair(creds.password)}`, signed };
 }

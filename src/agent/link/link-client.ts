@@ -3,7 +3,7 @@ import { systemClock } from '../clock.ts';
 import type { LinkSocket } from '../net/http-client.ts';
 import { AgentError, networkError } from '../net/net-errors.ts';
 import { createBackoff } from './backoff.ts';
-import { isFinalRefusal } from './link-auth.ts';
+import { isFinalRefusal, type LinkMemo } from './link-auth.ts';
 import { runLinkSession, type LinkClientOptions, type LinkStatus } from './link-session.ts';
 
 export type { LinkClientOptions, LinkStatus };
@@ -26,6 +26,7 @@ export function createLinkClient(o: LinkClientOptions) {
   let wake: (() => void) | null = null;
   let reconnects = 0;
   let done: Promise<void> | null = null;
+  const memo: LinkMemo = { signed: null, refused: false, misses: 0 };
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -41,7 +42,7 @@ export function createLinkClient(o: LinkClientOptions) {
     while (!stopped) {
       let delayMs: number;
       try {
-        const r = await runLinkSession(o, { backoff, clock, track: (ws) => (socket = ws) });
+        const r = await runLinkSession(o, { backoff, clock, memo, track: (ws) => (socket = ws) });
         if (stopped) break;
         const now = clock.now();
         if (r.permanent) {

@@ -15,7 +15,14 @@ import type { AgentClock } from '../clock.ts';
 import { networkError } from '../net/net-errors.ts';
 import type { Backoff } from './backoff.ts';
 import type { RequestAnswer } from './link-requests.ts';
-import { authenticateLink, isFinalRefusal, linkEnv } from './link-auth.ts';
+import {
+  authenticateLink,
+  isFinalRefusal,
+  linkEnv,
+  signedAuthorization,
+  SIGNED_MISSES,
+  type LinkMemo,
+} from './link-auth.ts';
 
 /** A link that stayed up this long resets the backoff. */
 const STABLE_MS = 30_000;
@@ -86,20 +93,33 @@ export async function runLinkSession(
     clock: AgentClock;
     /** The socket of this session while it is open, then null. */
     track: (ws: LinkSocket | null) => void;
+    /** What the sessions of this link client learnt of the server (kept from one session to the next). */
+    memo?: LinkMemo;
   },
 ): Promise<SessionOutcome> {
   const { backoff, clock } = deps;
+  const memo = deps.memo ?? { signed: null, refused: false, misses: 0 };
   let endpoint: string;
   let authorization: string;
+  /** This session opens with the node's signature alone (a refusal then sends the next one the long way). */
+  let signedOnly = false;
   if (o.bearer) {
     endpoint = (await linkEnv(o.http, o.url, o.claimId, (b) => backoff.configure(b))).transport.endpoint;
     authorization = `Bearer ${o.bearer}`;
+  } else if (memo.signed && !memo.refused && memo.misses < SIGNED_MISSES) {
+    endpoint = memo.signed.endpoint;
+    authorization = signedAuthorization(o.claimId, o.privateKey, clock.now() + memo.signed.clockOffsetMs);
+    signedOnly = true;
+    memo.misses++;
   } else {
     const creds = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
       backoff.configure(b),
     );
     endpoint = creds.endpoint;
     authorization = creds.authorization;
+    memo.signed = creds.signed;
+    memo.refused = false;
+    memo.misses = 0;
   }
   let heartbeat: NodeJS.Timeout | undefined;
   let welcomeTimer: unknown;
@@ -112,6 +132,7 @@ export async function runLinkSession(
   const ended = new Promise<SessionOutcome>((resolve) => (resolveSession = resolve));
   ws = await o.http.openLink(endpoint, { authorization }, MAX_FRAME_BYTES, {
     onRefused(res) {
+      if (signedOnly) memo.refused = true;
       const err = claimFailure(res, 'opening the link');
       outcome = {
         reason: err.message,
@@ -160,6 +181,7 @@ export async function runLinkSession(
       case 'welcome':
         clock.clearTimeout(welcomeTimer);
         connectedAt = clock.now();
+        memo.misses = 0;
         if (o.notFound) o.notFound.since = null;
         o.onConfig?.(f.config);
         o.onStatus({

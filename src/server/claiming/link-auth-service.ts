@@ -5,11 +5,15 @@ import {
   publicEncrypt,
   randomBytes,
   timingSafeEqual,
+  verify,
   type KeyObject,
 } from 'node:crypto';
 import {
   LINK_ANSWER_CAPABILITY,
+  LINK_SIGNATURE_CAPABILITY,
+  LINK_SIGNATURE_WINDOW_MS,
   LINK_TRANSPORT,
+  linkSignatureMessage,
   type AclkEnvResponse,
   type EnvResponse,
   type PasswordResponse,
@@ -62,8 +66,13 @@ export function memoryUseOnce(clock: Clock): UseOnce {
   };
 }
 
+/** A signature's random part: base64url of 16 to 48 bytes. */
+const SIGNATURE_RANDOM = /^[A-Za-z0-9_-]{22,64}$/;
+/** A signature itself: base64url, at most what a 8192-bit RSA key makes. */
+const SIGNATURE = /^[A-Za-z0-9_-]{40,1400}$/;
+
 /** Where an agent's link is and how it backs off (`/api/v1/env`). */
-function linkEnvOf(baseUrl: string): EnvResponse {
+function linkEnvOf(baseUrl: string, signatures: boolean): EnvResponse {
   const ws = baseUrl.replace(/^http/, 'ws');
   return {
     authEndpoint: `${baseUrl}/api/v1/auth`,
@@ -73,6 +82,8 @@ function linkEnvOf(baseUrl: string): EnvResponse {
       { name: 'link', version: 1 },
       // The answer to a challenge opens the link itself (Authorization: Challenge), without a password first.
       { name: LINK_ANSWER_CAPABILITY, version: 1 },
+      // The node's signature opens the link itself (Authorization: Signature), without a challenge first.
+      ...(signatures ? [{ name: LINK_SIGNATURE_CAPABILITY, version: 1 }] : []),
     ],
   };
 }
@@ -105,8 +116,11 @@ export function createLinkAuthService(deps: {
   /** The key challenges and link passwords are made with, then keys they are still accepted under (a rotation). */
   challengeKey: Buffer | Buffer[];
   useOnce?: UseOnce;
+  /** False: neither offer nor take signatures on the upgrade, as servers before them (tests of agents against one). */
+  signatures?: boolean;
 }) {
   const { nodes, clock } = deps;
+  const signatures = deps.signatures ?? true;
   const challengeKeys = Array.isArray(deps.challengeKey) ? deps.challengeKey : [deps.challengeKey];
   const challengeKey = challengeKeys[0]!;
   const useOnce = deps.useOnce ?? memoryUseOnce(clock);
@@ -241,8 +255,39 @@ export function createLinkAuthService(deps: {
     }
   }
 
+  /**
+   * The node a signature given on the link upgrade proves, or null: `<at>.<random>.<signature>`, the node's key
+   * over linkSignatureMessage, within the window of the server's time, accepted once (replicas share what was used).
+   */
+  async function nodeOfSignature(username: string, proof: string): Promise<string | null> {
+    const nodeId = canonicalId(username);
+    const [atText, random, signature, extra] = proof.split('.');
+    if (!nodeId || !atText || !random || !signature || extra !== undefined) return null;
+    if (!/^\d{1,16}$/.test(atText) || !SIGNATURE_RANDOM.test(random) || !SIGNATURE.test(signature))
+      return null;
+    const at = Number(atText);
+    if (Math.abs(clock.now() - at) > LINK_SIGNATURE_WINDOW_MS) return null;
+    let key: KeyObject;
+    try {
+      key = await nodeKey(nodeId);
+    } catch (err) {
+      if (err instanceof ClaimError) return null;
+      throw err;
+    }
+    const message = Buffer.from(linkSignatureMessage(nodeId, at, random));
+    const algorithm = key.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+    let valid: boolean;
+    try {
+      valid = verify(algorithm, message, key, Buffer.from(signature, 'base64url'));
+    } catch {
+      return null;
+    }
+    if (!valid) return null;
+    return (await useOnce(`signature:${nodeId}:${random}`, at + LINK_SIGNATURE_WINDOW_MS)) ? nodeId : null;
+  }
+
   return {
-    env: linkEnvOf,
+    env: (baseUrl: string) => linkEnvOf(baseUrl, signatures),
     aclkEnv: aclkEnvOf,
 
     /**
@@ -276,11 +321,16 @@ export function createLinkAuthService(deps: {
 
     /**
      * The node whose credentials an Authorization header carries: an agent bearer, a single-use link password
-     * (Basic), or the answer to a challenge (Challenge: the same pair, the decrypted nonce in place of a password).
+     * (Basic), the answer to a challenge (Challenge: the same pair, the decrypted nonce in place of a password), or
+     * the node's signature (Signature: the same pair, the signed proof in place of a password).
      */
     async nodeOfAuthorization(header: string | undefined): Promise<string | null> {
       const h = header ?? '';
       if (h.startsWith('Bearer ')) return nodeForBearer(h.slice(7).trim());
+      if (h.startsWith('Signature ') && signatures) {
+        const pair = credentialPair(h.slice(10));
+        return pair ? nodeOfSignature(pair.username, pair.password) : null;
+      }
       if (h.startsWith('Challenge ')) {
         const pair = credentialPair(h.slice(10));
         return pair ? nodeOfAnswer(pair.username, pair.password) : null;

@@ -320,7 +320,7 @@ export function agentApiRoutes(deps: {
         ...route({
           access: 'agent',
           summary:
-            'The link: a websocket (Bearer agent token, Challenge node id and answer, or Basic node id and link password)',
+            'The link: a websocket (Bearer agent token, Signature node id and signed proof, Challenge node id and answer, or Basic node id and link password)',
           tags,
           schema: { response: { 101: z.null().describe('switching protocols') } },
           errors: [401, 429],
