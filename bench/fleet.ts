@@ -267,7 +267,7 @@ for (const size of SIZES) {
     cookie,
   });
   print({
-    figure: `reconnect storm, ${size} agents, full link auth, TLS`,
+    figure: `reconnect storm, ${size} agents, link auth as the agent does it, TLS`,
     muster_links_per_second: Math.round(size / storm),
     muster_seconds: round(storm, 2),
     muster_server_cpu_ms_per_link: round((stormCpu / size) * 1000, 2),
