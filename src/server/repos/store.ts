@@ -18,26 +18,43 @@ import { createSchedulesRepo } from './schedules-repo.ts';
 import { createSpacesRepo } from './spaces-repo.ts';
 import { createTokensRepo } from './tokens-repo.ts';
 
+/** How each repository is made over a database (or a transaction). */
+const makers = {
+  access: (db: Db) => createAccessRepo(db),
+  announcements: (db: Db) => createAnnouncementsRepo(db),
+  alerts: (db: Db) => createAlertsRepo(db),
+  apiKeys: (db: Db) => createApiKeysRepo(db),
+  audit: (db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) =>
+    createAuditRepo(db, clock, audited),
+  auth: (db: Db) => createAuthRepo(db),
+  backupPlans: (db: Db) => createBackupPlansRepo(db),
+  backups: (db: Db) => createBackupsRepo(db),
+  cluster: (db: Db) => createClusterRepo(db),
+  factors: (db: Db) => createFactorsRepo(db),
+  jobs: (db: Db) => createJobsRepo(db),
+  nodes: (db: Db) => createNodesRepo(db),
+  nodeEvents: (db: Db) => createNodeEventsRepo(db),
+  notifications: (db: Db) => createNotificationsRepo(db),
+  schedules: (db: Db) => createSchedulesRepo(db),
+  spaces: (db: Db) => createSpacesRepo(db),
+  tokens: (db: Db) => createTokensRepo(db),
+};
+type RepoName = keyof typeof makers;
+
+/**
+ * Every repository over `db`, each made the first time it is used: a transaction (a link's presence, a claim)
+ * touches two or three of them, and making all of them for each one was a measurable part of a link's cost.
+ */
 function reposOver(db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) {
-  return {
-    access: createAccessRepo(db),
-    announcements: createAnnouncementsRepo(db),
-    alerts: createAlertsRepo(db),
-    apiKeys: createApiKeysRepo(db),
-    audit: createAuditRepo(db, clock, audited),
-    auth: createAuthRepo(db),
-    backupPlans: createBackupPlansRepo(db),
-    backups: createBackupsRepo(db),
-    cluster: createClusterRepo(db),
-    factors: createFactorsRepo(db),
-    jobs: createJobsRepo(db),
-    nodes: createNodesRepo(db),
-    nodeEvents: createNodeEventsRepo(db),
-    notifications: createNotificationsRepo(db),
-    schedules: createSchedulesRepo(db),
-    spaces: createSpacesRepo(db),
-    tokens: createTokensRepo(db),
-  };
+  const repos = {} as { [K in RepoName]: ReturnType<(typeof makers)[K]> };
+  for (const name of Object.keys(makers) as RepoName[]) {
+    let made: unknown;
+    Object.defineProperty(repos, name, {
+      enumerable: true,
+      get: () => (made ??= makers[name](db, clock, audited)),
+    });
+  }
+  return repos;
 }
 /** Every repository, over the database or over one transaction. */
 export type Repos = ReturnType<typeof reposOver>;
