@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { constants, privateDecrypt } from 'node:crypto';
+import { constants, privateDecrypt, randomBytes, sign } from 'node:crypto';
+import { linkSignatureMessage } from '../src/protocol/claim-api.ts';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { WebSocket } from 'ws';
@@ -316,10 +317,10 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
     assert.equal((await post(r3!.url)).status, 403, 'the same answer at r3 is refused');
 
     const basic = `Basic ${Buffer.from(`${row.id}:${password}`).toString('base64')}`;
-    const upgrade = (url: string) =>
+    const upgrade = (url: string, authorization = basic) =>
       new Promise<number>((resolve) => {
         const ws = new WebSocket(`${url.replace('http', 'ws')}/api/v1/link`, {
-          headers: { authorization: basic },
+          headers: { authorization },
         });
         ws.once('open', () => {
           ws.close();
@@ -330,6 +331,19 @@ describe('a cluster of three replicas behind nginx', { skip }, () => {
       });
     assert.equal(await upgrade(r3!.url), 101, 'the password opens a link at r3');
     assert.equal(await upgrade(r1!.url), 401, 'and is refused at r1 afterwards');
+
+    // The node's signature on the upgrade: taken at any replica, once in the whole cluster.
+    const at = Date.now();
+    const random = randomBytes(18).toString('base64url');
+    const signature = sign(
+      'sha256',
+      Buffer.from(linkSignatureMessage(row.id, at, random)),
+      agentKey(spare.path),
+    );
+    const signed = `Signature ${Buffer.from(`${row.id}:${at}.${random}.${signature.toString('base64url')}`).toString('base64')}`;
+    assert.equal(await upgrade(r2!.url, signed), 101, 'a signature opens a link at r2');
+    assert.equal(await upgrade(r1!.url, signed), 401, 'and is refused at r1 afterwards');
+    assert.equal(await upgrade(r3!.url, signed), 401, 'and at r3');
   });
 
   test('take-over and duplicate detection cross replicas: a newer link at another replica replaces the older one; the third take-over in a minute is refused', async () => {
