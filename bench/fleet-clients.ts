@@ -3,13 +3,15 @@
 // first on servers without that); then, on a server that takes it, every later link opened with the node's
 // signature alone; hello, heartbeats) or MQTT 5 clients of a reference broker (CONNECT/CONNACK,
 // PINGREQ at the keep-alive). Reports over IPC.
-import { constants, createPrivateKey, privateDecrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
 import https from 'node:https';
 import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import mqtt from 'mqtt-packet';
 import WebSocket from 'ws';
+import { LINK_SIGNATURE_CAPABILITY } from '../src/protocol/claim-api.ts';
+import { signedAuthorization } from '../src/agent/link/link-auth.ts';
 import { call } from './http-call.ts';
 
 export interface MusterAgent {
@@ -85,16 +87,8 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       : new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       if (signedEndpoint) {
-        const at = Date.now();
-        const random = randomBytes(18).toString('base64url');
-        const message = `muster-link-signature\n${a.id}\n${at}\n${random}`;
-        const proof = `${at}.${random}.${sign('sha256', Buffer.from(message), privateKey(a.key)).toString('base64url')}`;
         try {
-          await link(
-            signedEndpoint,
-            `Signature ${Buffer.from(`${a.id}:${proof}`).toString('base64')}`,
-            agent,
-          );
+          await link(signedEndpoint, signedAuthorization(a.id, privateKey(a.key), Date.now()), agent);
         } catch (err) {
           // A refused signature sends the next attempt the long way, as the agent's does; a server still down
           // does not (the agent reads the env again only after many misses, minutes apart with its backoff).
@@ -130,7 +124,8 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       }
       // As the agent does: the websocket goes over the connection the authentication used (one TLS handshake).
       await link(transports[0]!.endpoint, authorization, agent);
-      if (capabilities?.some((c) => c.name === 'link-signature')) signedEndpoint = transports[0]!.endpoint;
+      if (capabilities?.some((c) => c.name === LINK_SIGNATURE_CAPABILITY))
+        signedEndpoint = transports[0]!.endpoint;
     } finally {
       agent.destroy();
     }

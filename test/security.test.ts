@@ -53,6 +53,23 @@ describe('security: attack -> expected refusal', () => {
   const nodeCount = async () =>
     (await request(server, 'GET', '/api/nodes/export', { cookie: admin })).json<unknown[]>().length;
   const claimedId = (dir: string) => readFileSync(join(dir, 'cloud.d', 'claimed_id'), 'utf8').trim();
+  /** The status of a link upgrade with this Authorization (101: the link opened, and is closed again). */
+  const upgrade = (authorization: string) =>
+    new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/link`, {
+        ca: server.ca,
+        headers: { authorization },
+      });
+      ws.once('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once('unexpected-response', (_req, res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      ws.once('error', reject);
+    });
 
   before(async () => {
     admin = await login(server);
@@ -158,23 +175,6 @@ describe('security: attack -> expected refusal', () => {
       env.capabilities.some((c) => c.name === 'link-answer'),
       'the server offers the direct answer',
     );
-    /** The status of a link upgrade with this Authorization (101: the link opened, and is closed again). */
-    const upgrade = (authorization: string) =>
-      new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/link`, {
-          ca: server.ca,
-          headers: { authorization },
-        });
-        ws.once('open', () => {
-          ws.close();
-          resolve(101);
-        });
-        ws.once('unexpected-response', (_req, res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        ws.once('error', reject);
-      });
     const challengeAuth = (node: string, secret: string) =>
       `Challenge ${Buffer.from(`${node}:${secret}`).toString('base64')}`;
 
@@ -221,22 +221,6 @@ describe('security: attack -> expected refusal', () => {
       env.capabilities.some((c) => c.name === 'link-signature'),
       'the server offers the signed upgrade',
     );
-    const upgrade = (authorization: string) =>
-      new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/link`, {
-          ca: server.ca,
-          headers: { authorization },
-        });
-        ws.once('open', () => {
-          ws.close();
-          resolve(101);
-        });
-        ws.once('unexpected-response', (_req, res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        ws.once('error', reject);
-      });
     /** A signed proof as the agent makes it; every part can be given wrong on purpose. */
     const proof = (o: { node?: string; at?: number; random?: string; with?: string } = {}) => {
       const node = o.node ?? id;

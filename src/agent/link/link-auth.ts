@@ -1,4 +1,4 @@
-import { constants, privateDecrypt, randomBytes, sign } from 'node:crypto';
+import { constants, privateDecrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
 import {
   challengeResponse,
   envResponse,
@@ -64,9 +64,10 @@ export async function linkEnv(
  */
 export interface LinkMemo {
   signed: { endpoint: string; clockOffsetMs: number } | null;
-  /** The last signed upgrade was refused: the next link authenticates in full (and learns the server anew). */
-  refused: boolean;
-  /** Signed attempts in a row that never reached a welcome; at SIGNED_MISSES the next one reads the env again. */
+  /**
+   * Signed attempts in a row that never reached a welcome; at SIGNED_MISSES the next link authenticates in full
+   * (and learns the server anew). A refused signed upgrade counts as all of them at once.
+   */
   misses: number;
 }
 /**
@@ -76,7 +77,7 @@ export interface LinkMemo {
 export const SIGNED_MISSES = 10;
 
 /** The Authorization header of a signed link upgrade: the node's key over its id, the server's time and a nonce. */
-export function signedAuthorization(claimId: string, privateKey: string, at: number): string {
+export function signedAuthorization(claimId: string, privateKey: string | KeyObject, at: number): string {
   const random = randomBytes(18).toString('base64url');
   const signature = sign('sha256', Buffer.from(linkSignatureMessage(claimId, at, random)), privateKey);
   const proof = `${at}.${random}.${signature.toString('base64url')}`;

@@ -94,11 +94,10 @@ export async function runLinkSession(
     /** The socket of this session while it is open, then null. */
     track: (ws: LinkSocket | null) => void;
     /** What the sessions of this link client learnt of the server (kept from one session to the next). */
-    memo?: LinkMemo;
+    memo: LinkMemo;
   },
 ): Promise<SessionOutcome> {
-  const { backoff, clock } = deps;
-  const memo = deps.memo ?? { signed: null, refused: false, misses: 0 };
+  const { backoff, clock, memo } = deps;
   let endpoint: string;
   let authorization: string;
   /** This session opens with the node's signature alone (a refusal then sends the next one the long way). */
@@ -106,7 +105,7 @@ export async function runLinkSession(
   if (o.bearer) {
     endpoint = (await linkEnv(o.http, o.url, o.claimId, (b) => backoff.configure(b))).transport.endpoint;
     authorization = `Bearer ${o.bearer}`;
-  } else if (memo.signed && !memo.refused && memo.misses < SIGNED_MISSES) {
+  } else if (memo.signed && memo.misses < SIGNED_MISSES) {
     endpoint = memo.signed.endpoint;
     authorization = signedAuthorization(o.claimId, o.privateKey, clock.now() + memo.signed.clockOffsetMs);
     signedOnly = true;
@@ -118,7 +117,6 @@ export async function runLinkSession(
     endpoint = creds.endpoint;
     authorization = creds.authorization;
     memo.signed = creds.signed;
-    memo.refused = false;
     memo.misses = 0;
   }
   let heartbeat: NodeJS.Timeout | undefined;
@@ -132,7 +130,7 @@ export async function runLinkSession(
   const ended = new Promise<SessionOutcome>((resolve) => (resolveSession = resolve));
   ws = await o.http.openLink(endpoint, { authorization }, MAX_FRAME_BYTES, {
     onRefused(res) {
-      if (signedOnly) memo.refused = true;
+      if (signedOnly) memo.misses = SIGNED_MISSES;
       const err = claimFailure(res, 'opening the link');
       outcome = {
         reason: err.message,

@@ -18,26 +18,25 @@ import { createSchedulesRepo } from './schedules-repo.ts';
 import { createSpacesRepo } from './spaces-repo.ts';
 import { createTokensRepo } from './tokens-repo.ts';
 
-/** How each repository is made over a database (or a transaction). */
+/** How each repository is made over a database (or a transaction); only the audit one takes the clock and listener. */
 const makers = {
-  access: (db: Db) => createAccessRepo(db),
-  announcements: (db: Db) => createAnnouncementsRepo(db),
-  alerts: (db: Db) => createAlertsRepo(db),
-  apiKeys: (db: Db) => createApiKeysRepo(db),
-  audit: (db: Db, clock: Clock, audited?: (entries: AuditEntry[]) => void) =>
-    createAuditRepo(db, clock, audited),
-  auth: (db: Db) => createAuthRepo(db),
-  backupPlans: (db: Db) => createBackupPlansRepo(db),
-  backups: (db: Db) => createBackupsRepo(db),
-  cluster: (db: Db) => createClusterRepo(db),
-  factors: (db: Db) => createFactorsRepo(db),
-  jobs: (db: Db) => createJobsRepo(db),
-  nodes: (db: Db) => createNodesRepo(db),
-  nodeEvents: (db: Db) => createNodeEventsRepo(db),
-  notifications: (db: Db) => createNotificationsRepo(db),
-  schedules: (db: Db) => createSchedulesRepo(db),
-  spaces: (db: Db) => createSpacesRepo(db),
-  tokens: (db: Db) => createTokensRepo(db),
+  access: createAccessRepo,
+  announcements: createAnnouncementsRepo,
+  alerts: createAlertsRepo,
+  apiKeys: createApiKeysRepo,
+  audit: createAuditRepo,
+  auth: createAuthRepo,
+  backupPlans: createBackupPlansRepo,
+  backups: createBackupsRepo,
+  cluster: createClusterRepo,
+  factors: createFactorsRepo,
+  jobs: createJobsRepo,
+  nodes: createNodesRepo,
+  nodeEvents: createNodeEventsRepo,
+  notifications: createNotificationsRepo,
+  schedules: createSchedulesRepo,
+  spaces: createSpacesRepo,
+  tokens: createTokensRepo,
 };
 type RepoName = keyof typeof makers;
 
