@@ -43,6 +43,47 @@ describe('the node list and event records at fleet scale, in process', () => {
     assert.match(tooMany.json<{ message: string }>().message, /limit/);
   });
 
+  test('counts answer the filter in all and by status; the text matches host names and tags; a duplicate filter lists the suspects', async () => {
+    const all = (await f.inject('GET', '/api/nodes/counts', { cookie: admin })).json<Record<string, number>>();
+    assert.deepEqual(all, {
+      all: NODES,
+      online: 0,
+      offline: 0,
+      pending: NODES,
+      stale: 0,
+      duplicate: 0,
+      backup_overdue: 0,
+    });
+    const some = (await f.inject('GET', '/api/nodes/counts?q=HOST-01', { cookie: admin })).json<{ all: number }>();
+    assert.equal(some.all, 100);
+    await f.database.db
+      .updateTable('nodes')
+      .set({ tags: JSON.stringify(['rack-7']), duplicate_suspected: 1 })
+      .where('id', '=', ids[3]!)
+      .execute();
+    const tagged = (await f.inject('GET', '/api/nodes?q=rack-7', { cookie: admin })).json<{ id: string }[]>();
+    assert.deepEqual(
+      tagged.map((n) => n.id),
+      [ids[3]],
+    );
+    const dup = (await f.inject('GET', '/api/nodes?status=duplicate', { cookie: admin })).json<{ id: string }[]>();
+    assert.deepEqual(
+      dup.map((n) => n.id),
+      [ids[3]],
+    );
+    t += 1000;
+    const after = (await f.inject('GET', '/api/nodes/counts', { cookie: admin })).json<{ duplicate: number }>();
+    assert.equal(after.duplicate, 1);
+    const viewer = await f.as('viewer');
+    assert.equal((await f.inject('GET', '/api/nodes/counts', { cookie: viewer })).status, 200);
+    assert.equal((await f.inject('GET', '/api/nodes/counts')).status, 401);
+    await f.database.db
+      .updateTable('nodes')
+      .set({ tags: '[]', duplicate_suspected: 0 })
+      .where('id', '=', ids[3]!)
+      .execute();
+  });
+
   test('the export streams every node in one JSON array, filters included; /api/hosts streams every host', async () => {
     const all = await f.inject('GET', '/api/nodes/export', { cookie: admin });
     assert.equal(all.status, 200);

@@ -4994,11 +4994,11 @@ export interface paths {
               /** @description room id, or slug within the space */
               room?: string;
               /**
-               * @description stale: offline longer than the stale age (--stale-days)
+               * @description stale: offline longer than the stale age (--stale-days); duplicate: suspected of sharing its identity with another machine
                * @enum {string}
                */
-              status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale';
-              /** @description part of the host name */
+              status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale' | 'duplicate';
+              /** @description part of the host name, OS, architecture, agent version or a tag */
               q?: string;
             };
           };
@@ -5101,9 +5101,9 @@ export interface paths {
           space?: string;
           /** @description room id, or slug within the space */
           room?: string;
-          /** @description stale: offline longer than the stale age (--stale-days) */
-          status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale';
-          /** @description part of the host name */
+          /** @description stale: offline longer than the stale age (--stale-days); duplicate: suspected of sharing its identity with another machine */
+          status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale' | 'duplicate';
+          /** @description part of the host name, OS, architecture, agent version or a tag */
           q?: string;
           /** @description overdue: only nodes with a source group that has no successful backup within its expected age */
           backup?: 'overdue';
@@ -5221,6 +5221,100 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/nodes/counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How many nodes match the filter (space, room, text), in all and by status: the node list counts and pages with it
+     * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
+     */
+    get: {
+      parameters: {
+        query?: {
+          space?: string;
+          /** @description room id, or slug within the space */
+          room?: string;
+          /** @description part of the host name, OS, architecture, agent version or a tag */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              all: number;
+              online: number;
+              offline: number;
+              pending: number;
+              /** @description offline longer than the stale age */
+              stale: number;
+              /** @description suspected of sharing an identity */
+              duplicate: number;
+              backup_overdue: number;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `validation_failed`, `bad_url`, `binding_invalid` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `unauthenticated`, `second_factor_required`, `second_factor_invalid`, `oidc_failed`, `passkey_invalid` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+        /** @description {"code","message"}; code: `forbidden`, `wrong_password`, `account_locked`, `second_factor_enrolment`, `local_login_off`, `api_key_role`, `cross_site`, `token_wrong_server`, `token_wrong_host`, `key_proof_invalid` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              code: string;
+              message: string;
+              request_id?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/nodes/export': {
     parameters: {
       query?: never;
@@ -5238,9 +5332,9 @@ export interface paths {
           space?: string;
           /** @description room id, or slug within the space */
           room?: string;
-          /** @description stale: offline longer than the stale age (--stale-days) */
-          status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale';
-          /** @description part of the host name */
+          /** @description stale: offline longer than the stale age (--stale-days); duplicate: suspected of sharing its identity with another machine */
+          status?: 'pending' | 'online' | 'offline' | 'removed' | 'stale' | 'duplicate';
+          /** @description part of the host name, OS, architecture, agent version or a tag */
           q?: string;
           /** @description overdue: only nodes with a source group that has no successful backup within its expected age */
           backup?: 'overdue';
@@ -7054,12 +7148,17 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Server-sent events: node presence, claims, repositories, job states and output — of the nodes you may see (job output: where you are an operator)
+     * Server-sent events: node presence, claims, repositories, job states and output — of the nodes you may see (job output: where you are an operator), cut to the types and nodes asked for
      * @description Needs the viewer role anywhere; the answer holds only what the caller may see (session cookie or API key).
      */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description comma-separated event types to send (default: all but `summary`); `summary`: at most once a second, how many events of each type happened */
+          types?: string;
+          /** @description comma-separated node ids (at most 1000): only these nodes' events and job output */
+          nodes?: string;
+        };
         header?: never;
         path?: never;
         cookie?: never;

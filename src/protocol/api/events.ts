@@ -20,8 +20,31 @@ export type MusterEvent =
     }
   | { type: 'job.log'; job_id: string; seq: number; stream: string; data: string };
 
+/** The types of events, as `GET /api/events?types=` names them. */
+export const EVENT_TYPES = [
+  'node.presence',
+  'node.duplicate',
+  'node.claimed',
+  'node.repo',
+  'node.facts',
+  'job.state',
+  'job.log',
+] as const satisfies readonly MusterEvent['type'][];
+
+/**
+ * Sent on a stream that asks for it (`types=summary`), at most once a second: how many events of each type
+ * happened since the last one, of the nodes the subscriber may see, whether or not the stream's filters sent them.
+ * A view that shows counts or one page of a list reads them again on it instead of taking every event.
+ */
+export interface EventSummary {
+  type: 'summary';
+  counts: Partial<Record<Exclude<MusterEvent['type'], 'job.log'>, number>>;
+}
+/** What `GET /api/events` sends. */
+export type StreamEvent = MusterEvent | EventSummary;
+
 /** The payload of one event type, as a listener receives it. */
-export type EventOf<T extends MusterEvent['type']> = Extract<MusterEvent, { type: T }>;
+export type EventOf<T extends StreamEvent['type']> = Extract<StreamEvent, { type: T }>;
 
 /** A job stream's events: its output, and its state until it ends. */
 export type JobStreamLog = Omit<EventOf<'job.log'>, 'type' | 'job_id'>;

@@ -69,6 +69,14 @@ export function createNodesService(deps: {
     list,
     /** A page of the list as JSON text, read again only once the database changed or the second is over. */
     listJson: (f: NodeFilter) => pages(JSON.stringify(f), async () => JSON.stringify(await list(f))),
+    /**
+     * How many nodes match a filter, in all and by status (the node list's counts and pager), read again only once
+     * the database changed or the second is over: browsers open on the list during a storm share one count.
+     */
+    counts: (f: Omit<NodeFilter, 'limit' | 'offset' | 'status' | 'backupOverdue'>) =>
+      pages(`counts ${JSON.stringify(f)}`, async () =>
+        JSON.stringify(await repo.counts({ ...f, now: clock.now(), staleBefore: clock.now() - staleMs })),
+      ),
     /** Every node matching a filter, in list order, a page at a time (for exports of any size). */
     async *exportPages(f: Omit<NodeFilter, 'limit' | 'offset'>) {
       let after: { hostname: string; id: string } | null = null;

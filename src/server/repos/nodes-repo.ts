@@ -1,14 +1,15 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { NodeSecretsTable, NodesTable } from '../db/schema.ts';
+import type { Database, NodeSecretsTable, NodesTable } from '../db/schema.ts';
 import { inRoom, visibleNode, type Visible } from './query-parts.ts';
 
 export interface NodeFilter {
   spaceId?: string;
   roomId?: string;
-  /** `stale`: offline since before `staleBefore`. */
-  status?: NodesTable['status'] | 'stale';
+  /** `stale`: offline since before `staleBefore`; `duplicate`: suspected of sharing its identity. */
+  status?: NodesTable['status'] | 'stale' | 'duplicate';
   staleBefore?: number;
+  /** Part of the host name, OS, architecture, agent version or a tag. */
   q?: string;
   /** Only nodes with a source group overdue. */
   backupOverdue?: boolean;
@@ -119,10 +120,16 @@ export function createNodesRepo(db: Db) {
    * rooms (in the same statement: a second one looking up a page of ids costs half as much as the page itself).
    */
   function filtered(f: Omit<NodeFilter, 'limit' | 'offset'>) {
-    let q = shown();
+    return narrowed(shown(), f).orderBy('nodes.hostname').orderBy('nodes.id');
+  }
+
+  /** A query on nodes cut to a filter. */
+  function narrowed<O>(q: SelectQueryBuilder<Database, 'nodes', O>, f: Omit<NodeFilter, 'limit' | 'offset'>) {
     if (f.spaceId) q = q.where('nodes.space_id', '=', f.spaceId);
     if (f.status === 'stale')
       q = q.where('nodes.status', '=', 'offline').where('nodes.since', '<', f.staleBefore ?? 0);
+    else if (f.status === 'duplicate')
+      q = q.where('nodes.duplicate_suspected', '=', 1).where('nodes.status', '!=', 'removed');
     else if (f.status) q = q.where('nodes.status', '=', f.status);
     else if (!f.includeRemoved) q = q.where('nodes.status', '!=', 'removed');
     const { roomId } = f;
@@ -130,11 +137,17 @@ export function createNodesRepo(db: Db) {
     if (f.backupOverdue) q = q.where('nodes.backup_due_at', '<=', f.now ?? Date.now());
     const v = f.visibleTo;
     if (v) q = q.where((eb) => visibleNode(eb, 'nodes.id', v));
-    if (f.q)
+    if (f.q) {
+      const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
       q = q.where((eb) =>
-        eb(eb.fn('lower', ['nodes.hostname']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`),
+        eb.or(
+          (['nodes.hostname', 'nodes.os', 'nodes.arch', 'nodes.agent_version', 'nodes.tags'] as const).map((c) =>
+            eb(eb.fn('lower', [c]), 'like', like),
+          ),
+        ),
       );
-    return q.orderBy('nodes.hostname').orderBy('nodes.id');
+    }
+    return q;
   }
 
   return {
@@ -252,6 +265,25 @@ export function createNodesRepo(db: Db) {
         .orderBy('created_at')
         .limit(limit)
         .execute(),
+    /** How many nodes a filter matches, in all and by what the node list filters on. */
+    async counts(f: Omit<NodeFilter, 'limit' | 'offset' | 'status'>) {
+      const when = (cond: ReturnType<typeof sql>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+      const row = await narrowed(db.selectFrom('nodes'), f)
+        .select([
+          sql<number>`count(*)`.as('all'),
+          when(sql`nodes.status = 'online'`).as('online'),
+          when(sql`nodes.status = 'offline'`).as('offline'),
+          when(sql`nodes.status = 'pending'`).as('pending'),
+          when(sql`nodes.status = 'offline' and nodes.since < ${f.staleBefore ?? 0}`).as('stale'),
+          when(sql`nodes.duplicate_suspected = 1`).as('duplicate'),
+          when(sql`nodes.backup_due_at <= ${f.now ?? Date.now()}`).as('backup_overdue'),
+        ])
+        .executeTakeFirstOrThrow();
+      return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v ?? 0)])) as Record<
+        keyof typeof row,
+        number
+      >;
+    },
     /** Nodes by status, and those offline since before `staleBefore` (the home page). */
     async statusCounts(staleBefore: number, v?: Visible) {
       let q = db.selectFrom('nodes');

@@ -18,10 +18,16 @@ const filterQuery = z.object({
   space: z.string().max(100).optional(),
   room: z.string().max(100).optional().describe('room id, or slug within the space'),
   status: z
-    .enum([...NODE_STATUSES, 'stale'])
+    .enum([...NODE_STATUSES, 'stale', 'duplicate'])
     .optional()
-    .describe('stale: offline longer than the stale age (--stale-days)'),
-  q: z.string().max(200).optional().describe('part of the host name'),
+    .describe(
+      'stale: offline longer than the stale age (--stale-days); duplicate: suspected of sharing its identity with another machine',
+    ),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('part of the host name, OS, architecture, agent version or a tag'),
   backup: z
     .enum(['overdue'])
     .optional()
@@ -32,6 +38,15 @@ const filterQuery = z.object({
 const listQuery = filterQuery.extend({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
+});
+const nodeCounts = z.object({
+  all: z.number().int(),
+  online: z.number().int(),
+  offline: z.number().int(),
+  pending: z.number().int(),
+  stale: z.number().int().describe('offline longer than the stale age'),
+  duplicate: z.number().int().describe('suspected of sharing an identity'),
+  backup_overdue: z.number().int(),
 });
 const metricsQuery = z.object({
   series: z.string().max(4000).optional().describe('comma-separated series names'),
@@ -178,6 +193,29 @@ export function nodesRoutes(deps: {
         });
         // Already the documented array's text (kept between requests); the type provider only knows the array.
         return (reply as FastifyReply).type('application/json').send(page);
+      },
+    );
+
+    app.get(
+      '/api/nodes/counts',
+      route({
+        access: 'viewer',
+        scope: 'any',
+        summary:
+          'How many nodes match the filter (space, room, text), in all and by status: the node list counts and pages with it',
+        tags,
+        schema: {
+          querystring: filterQuery.pick({ space: true, room: true, q: true }),
+          response: { 200: nodeCounts },
+        },
+        presented: true,
+      }),
+      async (req, reply) => {
+        const q = req.query;
+        const roomId = q.room ? await spaces.roomIdOf(q.space, q.room) : undefined;
+        const counts = await nodes.counts({ spaceId: q.space, roomId, q: q.q, visibleTo: visibleTo(req) });
+        // Already the documented object's text (kept between requests, as a page of the list is).
+        return (reply as FastifyReply).type('application/json').send(counts);
       },
     );
 
