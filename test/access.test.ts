@@ -243,7 +243,9 @@ describe('roles scoped to rooms: a user sees their rooms’ nodes only, and the 
       nodes: { total: number };
     }>();
     assert.equal(overview.nodes.total, 1);
-    const counts = (await request(server, 'GET', '/api/nodes/counts', { cookie: operator })).json<{ all: number }>();
+    const counts = (await request(server, 'GET', '/api/nodes/counts', { cookie: operator })).json<{
+      all: number;
+    }>();
     assert.equal(counts.all, 1, 'counts hold room A’s node only');
     for (const path of [
       `/api/nodes/${ids.nodeB}`,

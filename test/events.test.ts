@@ -58,17 +58,32 @@ test('a stream sends only the types and nodes it names, and a summary of everyth
   try {
     const cookie = await login(server);
     const [a, b] = ['0a000000-0000-4000-8000-00000000000a', '0b000000-0000-4000-8000-00000000000b'];
-    const narrow = readStream(server, `/api/events?types=node.presence,summary&nodes=${a.toUpperCase()}`, cookie);
+    const narrow = readStream(
+      server,
+      `/api/events?types=node.presence,summary&nodes=${a.toUpperCase()}`,
+      cookie,
+    );
     const everything = readStream(server, '/api/events', cookie);
     await Promise.all([narrow.opened, everything.opened]);
     const presence = (node_id: string, status: 'online' | 'offline') =>
-      server.services.bus.publish({ type: 'node.presence', node_id, status, since: Date.now(), reason: 'test' });
+      server.services.bus.publish({
+        type: 'node.presence',
+        node_id,
+        status,
+        since: Date.now(),
+        reason: 'test',
+      });
     for (let i = 0; i < 50; i++) {
       presence(a, i % 2 ? 'online' : 'offline');
       presence(b, 'online');
     }
     server.services.bus.publish({ type: 'node.facts', node_id: a });
-    server.services.bus.publish({ type: 'node.claimed', node_id: b, space_id: server.spaceId, hostname: 'b' });
+    server.services.bus.publish({
+      type: 'node.claimed',
+      node_id: b,
+      space_id: server.spaceId,
+      hostname: 'b',
+    });
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline && !narrow.events.some((e) => e.type === 'summary')) await sleep(50);
     await sleep(300);

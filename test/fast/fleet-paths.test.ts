@@ -44,7 +44,9 @@ describe('the node list and event records at fleet scale, in process', () => {
   });
 
   test('counts answer the filter in all and by status; the text matches host names and tags; a duplicate filter lists the suspects', async () => {
-    const all = (await f.inject('GET', '/api/nodes/counts', { cookie: admin })).json<Record<string, number>>();
+    const all = (await f.inject('GET', '/api/nodes/counts', { cookie: admin })).json<
+      Record<string, number>
+    >();
     assert.deepEqual(all, {
       all: NODES,
       online: 0,
@@ -54,7 +56,9 @@ describe('the node list and event records at fleet scale, in process', () => {
       duplicate: 0,
       backup_overdue: 0,
     });
-    const some = (await f.inject('GET', '/api/nodes/counts?q=HOST-01', { cookie: admin })).json<{ all: number }>();
+    const some = (await f.inject('GET', '/api/nodes/counts?q=HOST-01', { cookie: admin })).json<{
+      all: number;
+    }>();
     assert.equal(some.all, 100);
     await f.database.db
       .updateTable('nodes')
@@ -66,13 +70,17 @@ describe('the node list and event records at fleet scale, in process', () => {
       tagged.map((n) => n.id),
       [ids[3]],
     );
-    const dup = (await f.inject('GET', '/api/nodes?status=duplicate', { cookie: admin })).json<{ id: string }[]>();
+    const dup = (await f.inject('GET', '/api/nodes?status=duplicate', { cookie: admin })).json<
+      { id: string }[]
+    >();
     assert.deepEqual(
       dup.map((n) => n.id),
       [ids[3]],
     );
     t += 1000;
-    const after = (await f.inject('GET', '/api/nodes/counts', { cookie: admin })).json<{ duplicate: number }>();
+    const after = (await f.inject('GET', '/api/nodes/counts', { cookie: admin })).json<{
+      duplicate: number;
+    }>();
     assert.equal(after.duplicate, 1);
     const viewer = await f.as('viewer');
     assert.equal((await f.inject('GET', '/api/nodes/counts', { cookie: viewer })).status, 200);

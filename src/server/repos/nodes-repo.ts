@@ -141,8 +141,8 @@ export function createNodesRepo(db: Db) {
       const like = `%${f.q.toLowerCase().replace(/[%_\\]/g, '')}%`;
       q = q.where((eb) =>
         eb.or(
-          (['nodes.hostname', 'nodes.os', 'nodes.arch', 'nodes.agent_version', 'nodes.tags'] as const).map((c) =>
-            eb(eb.fn('lower', [c]), 'like', like),
+          (['nodes.hostname', 'nodes.os', 'nodes.arch', 'nodes.agent_version', 'nodes.tags'] as const).map(
+            (c) => eb(eb.fn('lower', [c]), 'like', like),
           ),
         ),
       );
