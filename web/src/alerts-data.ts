@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertKind } from '../../src/protocol/api/alerts.ts';
-import { answer, client, follow, type Alert } from './api.ts';
+import { answer, changed, client, follow, type Alert } from './api.ts';
 export const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
 /**
@@ -29,7 +29,12 @@ export function useOpenAlerts(): Alert[] {
     };
     void load().catch(() => undefined);
     const timer = setInterval(() => void load().catch(() => undefined), 15_000);
-    const stop = follow('/api/events', { 'node.presence': soon, 'job.state': soon, 'node.duplicate': soon });
+    // A summary a second, not every event: a reconnect storm of thousands of nodes is a handful of reloads.
+    const stop = follow(
+      '/api/events',
+      { summary: (s) => changed(s, 'node.presence', 'job.state', 'node.duplicate') && soon() },
+      { nodes: [], opened: soon },
+    );
     return () => {
       clearInterval(timer);
       if (pending) clearTimeout(pending);

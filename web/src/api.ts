@@ -35,7 +35,14 @@ import { roleAtLeast as atLeast, type Role as RoleName } from '../../src/protoco
 /** Whether a role (null: none held) is at least `need`; the server checks it again on what is acted on. */
 export const roleAtLeast = (have: RoleName | null | undefined, need: RoleName) =>
   !!have && atLeast(have, need);
-import type { EventOf, JobStreamLog, JobStreamState, MusterEvent } from '../../src/protocol/api/events.ts';
+import {
+  EVENT_TYPES,
+  type EventOf,
+  type JobStreamLog,
+  type JobStreamState,
+  type MusterEvent,
+  type StreamEvent,
+} from '../../src/protocol/api/events.ts';
 export type { EventOf, JobStreamLog, JobStreamState, MusterEvent };
 export type Me = MeView;
 export type Alert = AlertView;
@@ -192,43 +199,143 @@ const openApiDocument = z.object({
 });
 type OpenApiDocument = z.infer<typeof openApiDocument>;
 
-type Handlers = object;
-/** Listeners of /api/events, by event type, each given its event. */
-export type EventHandlers = { [K in MusterEvent['type']]?: (e: EventOf<K>) => void };
+/** Listeners of /api/events, by event type, each given its event (`summary`: what happened in the last second). */
+export type EventHandlers = { [K in StreamEvent['type']]?: (e: EventOf<K>) => void };
 /** Listeners of a job's stream. */
 export interface JobStreamHandlers {
   log?: (d: JobStreamLog) => void;
   state?: (d: JobStreamState) => void;
 }
-const sources = new Map<string, { source: EventSource; users: Set<Handlers> }>();
+
+/** How a follower of /api/events follows it. */
+export interface FollowOptions {
+  /** Only these nodes' events (with a summary, for the rest); absent: every node's. */
+  nodes?: readonly string[];
+  /**
+   * The stream this follower is on opened: events from now on reach it. Called once it has joined (a new stream
+   * opens for the followers' new needs) and again after the browser reconnected a broken stream: read again
+   * what the events keep current, since some may have been missed.
+   */
+  opened?: () => void;
+}
+interface EventsFollower {
+  handlers: EventHandlers;
+  nodes: Set<string> | null;
+  opened?: () => void;
+  /** Not told yet that its stream is open. */
+  waiting: boolean;
+}
+const eventsFollowers = new Set<EventsFollower>();
+let events: { url: string; source: EventSource } | null = null;
+let syncing: ReturnType<typeof setTimeout> | undefined;
+
+/** The stream the followers need together: the types they listen to, and the nodes, if each of them names some. */
+function eventsUrl(): string | null {
+  if (eventsFollowers.size === 0) return null;
+  const types = new Set<string>();
+  let nodes: Set<string> | null = new Set();
+  for (const f of eventsFollowers) {
+    for (const t of Object.keys(f.handlers)) types.add(t);
+    if (!f.nodes) nodes = null;
+    else if (nodes) for (const n of f.nodes) nodes.add(n);
+  }
+  const q = new URLSearchParams({ types: [...types].sort().join(',') });
+  if (nodes) q.set('nodes', [...nodes].sort().join(','));
+  return `/api/events?${q}`;
+}
+
+/** Open the stream the followers need now (once for all the changes of one render), closing the one before. */
+function syncEvents() {
+  clearTimeout(syncing);
+  syncing = setTimeout(() => {
+    const url = eventsUrl();
+    if (events?.url === url) {
+      // Followers that joined a stream already open are on it from now on.
+      if (events.source.readyState === EventSource.OPEN)
+        for (const f of [...eventsFollowers])
+          if (f.waiting) {
+            f.waiting = false;
+            f.opened?.();
+          }
+      return;
+    }
+    events?.source.close();
+    events = null;
+    if (!url) return;
+    const source = new EventSource(url, { withCredentials: true });
+    let opens = 0;
+    source.addEventListener('open', () => {
+      const again = opens++ > 0;
+      for (const f of [...eventsFollowers])
+        if (again || f.waiting) {
+          f.waiting = false;
+          f.opened?.();
+        }
+    });
+    for (const type of [...EVENT_TYPES, 'summary'] as const)
+      source.addEventListener(type, (e) => {
+        const data = JSON.parse((e as MessageEvent<string>).data) as { node_id?: unknown };
+        for (const f of [...eventsFollowers]) {
+          const fn = f.handlers[type] as ((d: unknown) => void) | undefined;
+          if (!fn) continue;
+          if (f.nodes && typeof data.node_id === 'string' && !f.nodes.has(data.node_id)) continue;
+          fn(data);
+        }
+      });
+    events = { url, source };
+  }, 0);
+}
+
+/** Whether a summary counts any event of these types. */
+export const changed = (s: EventOf<'summary'>, ...types: (keyof EventOf<'summary'>['counts'])[]) =>
+  types.some((t) => (s.counts[t] ?? 0) > 0);
+
+const jobStreams = new Map<string, { source: EventSource; users: number }>();
 
 /**
- * Follow a server-sent-events endpoint; returns a function that stops following. Followers of one path share
- * one connection (a page and its parts all follow /api/events), so a page never holds more than it needs of
- * the browser's few connections per server.
+ * Follow a server-sent-events endpoint; returns a function that stops following. Followers of /api/events share
+ * one connection (a page and its parts all follow it), so a page never holds more than it needs of the browser's
+ * few connections per server; the server sends it only the event types its followers listen to, and only the
+ * named nodes' events when every follower names `nodes` (a page of a large list takes a `summary` for the rest).
  */
-export function follow(path: '/api/events', handlers: EventHandlers): () => void;
+export function follow(path: '/api/events', handlers: EventHandlers, options?: FollowOptions): () => void;
 export function follow(path: string, handlers: JobStreamHandlers): () => void;
-export function follow(path: string, handlers: EventHandlers | JobStreamHandlers): () => void {
-  let shared = sources.get(path);
-  if (!shared) {
-    const entry = { source: new EventSource(path, { withCredentials: true }), users: new Set<Handlers>() };
-    sources.set(path, entry);
-    shared = entry;
+export function follow(
+  path: string,
+  handlers: EventHandlers | JobStreamHandlers,
+  options: FollowOptions = {},
+): () => void {
+  if (path === '/api/events') {
+    const follower: EventsFollower = {
+      handlers: handlers as EventHandlers,
+      nodes: options.nodes ? new Set(options.nodes) : null,
+      opened: options.opened,
+      waiting: true,
+    };
+    eventsFollowers.add(follower);
+    syncEvents();
+    return () => {
+      eventsFollowers.delete(follower);
+      syncEvents();
+    };
   }
-  const { source, users } = shared;
+  let shared = jobStreams.get(path);
+  if (!shared) {
+    shared = { source: new EventSource(path, { withCredentials: true }), users: 0 };
+    jobStreams.set(path, shared);
+  }
+  const entry = shared;
+  entry.users++;
   const listeners = Object.entries(handlers).map(([event, fn]) => {
     const listener = (e: Event) => (fn as (d: unknown) => void)(JSON.parse((e as MessageEvent<string>).data));
-    source.addEventListener(event, listener);
+    entry.source.addEventListener(event, listener);
     return [event, listener] as const;
   });
-  users.add(handlers);
   return () => {
-    for (const [event, listener] of listeners) source.removeEventListener(event, listener);
-    users.delete(handlers);
-    if (users.size === 0) {
-      source.close();
-      sources.delete(path);
+    for (const [event, listener] of listeners) entry.source.removeEventListener(event, listener);
+    if (--entry.users === 0) {
+      entry.source.close();
+      jobStreams.delete(path);
     }
   };
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { answer, client, follow, type Node, type Room } from './api.ts';
+import { answer, changed, client, follow, type Node, type Room } from './api.ts';
 
 /** The space everything lives in (the first one). */
 export async function loadSpace(): Promise<{ id: string; name: string }> {
@@ -8,65 +8,127 @@ export async function loadSpace(): Promise<{ id: string; name: string }> {
   return spaces[0];
 }
 
-/** Nodes of the space, kept current by server-sent events. */
-export function useLiveNodes() {
-  const [nodes, setNodes] = useState<Node[] | null>(null);
+/** What the node list shows: a room, a status (or stale, duplicate, backup overdue), text, and a page of rows. */
+export interface NodeListFilter {
+  room: string;
+  status: '' | 'online' | 'offline' | 'pending' | 'stale' | 'duplicate' | 'backup_overdue';
+  q: string;
+  page: number;
+}
+export type NodeCounts = NonNullable<Awaited<ReturnType<typeof readCounts>>>;
+
+/** Read the list's pages and counts again at most this often while events keep coming (a reconnect storm). */
+const REFRESH_MS = 2000;
+
+const query = (f: NodeListFilter) => ({
+  ...(f.room ? { room: f.room } : {}),
+  ...(f.q.trim() ? { q: f.q.trim() } : {}),
+});
+const readCounts = (f: NodeListFilter) =>
+  answer(client.GET('/api/nodes/counts', { params: { query: query(f) } }));
+
+/** The query of the list itself (and of selecting everything that matches). */
+export const listQuery = (f: NodeListFilter) => ({
+  ...query(f),
+  ...(f.status === 'backup_overdue' ? { backup: 'overdue' as const } : f.status ? { status: f.status } : {}),
+});
+
+/**
+ * One page of the node list, read from the server with its filter, and the counts of what matches. The rows on
+ * the page change in place as their nodes' events arrive (the stream carries only those nodes); everything else
+ * comes as a summary a second, on which the page and counts are read again, at most every two seconds. A browser
+ * on a 10,000-node fleet holds one page, whatever the storm.
+ */
+export function useNodePage(filter: NodeListFilter, pageSize: number) {
+  const [rows, setRows] = useState<Node[] | null>(null);
+  const [counts, setCounts] = useState<NodeCounts | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const loadRef = useRef<() => void>(() => undefined);
+  const reloadRef = useRef<() => void>(() => undefined);
+  const soonRef = useRef<() => void>(() => undefined);
+  const key = JSON.stringify(filter);
   useEffect(() => {
-    let reload: ReturnType<typeof setTimeout> | undefined;
-    const load = () =>
-      // The server lists the nodes that were not removed; events keep the list current from there.
-      answer(client.GET('/api/nodes/export')).then((list) => {
-        setNodes(list);
+    let stopped = false;
+    let loading = false;
+    let again = false;
+    let loadedAt = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      if (loading) return void (again = true);
+      loading = true;
+      loadedAt = Date.now();
+      try {
+        const [page, c] = await Promise.all([
+          answer(
+            client.GET('/api/nodes', {
+              params: { query: { ...listQuery(filter), limit: pageSize, offset: filter.page * pageSize } },
+            }),
+          ),
+          readCounts(filter),
+        ]);
+        if (stopped) return;
+        setRows(page);
+        setCounts(c);
         setError(null);
-      }, setError);
-    void load();
-    loadRef.current = () => void load();
-    const later = () => {
-      clearTimeout(reload);
-      reload = setTimeout(load, 300);
-    };
-    const patchNode = (id: string, p: Partial<Node>) =>
-      setNodes((list) => {
-        if (!list) return list;
-        if (!list.some((n) => n.id === id)) {
-          later();
-          return list;
+      } catch (err) {
+        if (!stopped) setError(err);
+      } finally {
+        loading = false;
+        if (again && !stopped) {
+          again = false;
+          soon();
         }
-        return list.map((n) => (n.id === id ? { ...n, ...p } : n)).filter((n) => n.status !== 'removed');
-      });
-    const stop = follow('/api/events', {
-      'node.presence': (d) => {
-        const e = d;
-        patchNode(e.node_id, {
-          status: e.status,
-          since: e.since,
-          reason: e.reason,
-          ...(e.status === 'online' ? { last_seen_at: e.since } : {}),
-        });
-        // Facts (OS, agent version) arrive with hello: fetch them once the node is online.
-        if (e.status === 'online') later();
-      },
-      'node.duplicate': (d) => {
-        const e = d;
-        patchNode(e.node_id, { duplicate_suspected: e.duplicate_suspected });
-      },
-      'node.claimed': later,
-      // A Netdata agent reports its facts a few seconds after it came online.
-      'node.facts': later,
-      'node.repo': (d) => {
-        const e = d;
-        patchNode(e.node_id, { repo_status: e.repo_status });
-      },
-    });
-    return () => {
-      stop();
-      clearTimeout(reload);
+      }
     };
-  }, []);
-  /** `reload`: read the list again (after a change no event reports, such as rooms of many nodes). */
-  return { nodes, error, reload: () => loadRef.current() };
+    /** Read again soon: at once if the last read is two seconds old, else when it will be. */
+    const soon = () => {
+      if (timer !== undefined || stopped) return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          void load();
+        },
+        Math.max(300, loadedAt + REFRESH_MS - Date.now()),
+      );
+    };
+    void load();
+    reloadRef.current = () => void load();
+    soonRef.current = soon;
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [key, pageSize]);
+
+  // The rows' own events, on a stream that names them; the rest of the fleet as a summary.
+  const ids = (rows ?? []).map((n) => n.id).join(',');
+  useEffect(() => {
+    if (rows === null) return;
+    const patch = (id: string, p: Partial<Node>) =>
+      setRows((list) => list && list.map((n) => (n.id === id ? { ...n, ...p } : n)));
+    return follow(
+      '/api/events',
+      {
+        'node.presence': (e) =>
+          patch(e.node_id, {
+            status: e.status,
+            since: e.since,
+            reason: e.reason,
+            ...(e.status === 'online' ? { last_seen_at: e.since } : {}),
+          }),
+        'node.duplicate': (e) => patch(e.node_id, { duplicate_suspected: e.duplicate_suspected }),
+        'node.repo': (e) => patch(e.node_id, { repo_status: e.repo_status }),
+        // Facts (OS, agent version) come with hello, and from a Netdata agent a few seconds later.
+        'node.facts': () => soonRef.current(),
+        summary: (s) => {
+          if (changed(s, 'node.presence', 'node.claimed', 'node.duplicate', 'node.repo', 'node.facts'))
+            soonRef.current();
+        },
+      },
+      { nodes: ids ? ids.split(',') : [], opened: () => soonRef.current() },
+    );
+  }, [ids, rows === null]);
+  /** `reload`: read the page again (after a change no event reports, such as rooms of many nodes). */
+  return { rows, counts, error, reload: () => reloadRef.current() };
 }
 
 /** The space and its rooms, once loaded. */

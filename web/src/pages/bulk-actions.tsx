@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { JOB_TYPES, jobRequest } from '../../../src/protocol/jobs.ts';
-import { answer, client, type Node, type Room } from '../api.ts';
+import { answer, client, type Room } from '../api.ts';
 import { Dialog, ErrorText } from '../components.tsx';
 
 /** Ids per request: the bar shows progress between them. */
@@ -27,7 +27,8 @@ interface Result {
  */
 export function BulkBar(props: {
   selected: string[];
-  nodes: Node[];
+  /** Host names of the selected nodes, by id. */
+  names: ReadonlyMap<string, string>;
   rooms: Room[];
   onClear: () => void;
   /** The nodes changed: the list reads them again. */
@@ -51,7 +52,7 @@ export function BulkBar(props: {
         setError,
       );
   }, [action]);
-  const name = new Map(props.nodes.map((n) => [n.id, n.hostname]));
+  const name = props.names;
 
   /** The request body's action part, or an error for the form. */
   function actionBody(): Record<string, unknown> | null {

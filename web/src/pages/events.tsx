@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { answer, client, follow, type NodeEvent } from '../api.ts';
+import { answer, changed, client, follow, type NodeEvent } from '../api.ts';
 import { NODE_EVENT_KINDS } from '../../../src/protocol/api/alerts.ts';
 import { Card, Choice, ErrorText, Head, Link, when } from '../components.tsx';
 import { useSpaceRooms } from '../live-nodes.ts';
@@ -42,12 +42,18 @@ export function EventsTimeline({ nodeId, title = 'Events' }: { nodeId?: string; 
     const soon = () => {
       if (!t) t = setTimeout(() => ((t = null), void load()), 700);
     };
-    const stop = follow('/api/events', {
-      'node.presence': soon,
-      'node.claimed': soon,
-      'job.state': soon,
-      'node.repo': soon,
-    });
+    // One node's events as they come; the fleet's, a summary a second.
+    const stop = nodeId
+      ? follow(
+          '/api/events',
+          { 'node.presence': soon, 'node.claimed': soon, 'job.state': soon, 'node.repo': soon },
+          { nodes: [nodeId], opened: soon },
+        )
+      : follow(
+          '/api/events',
+          { summary: (s) => changed(s, 'node.presence', 'node.claimed', 'job.state', 'node.repo') && soon() },
+          { nodes: [], opened: soon },
+        );
     return () => {
       stop();
       if (t) clearTimeout(t);

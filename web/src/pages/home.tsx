@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { answer, client, follow, type Overview } from '../api.ts';
+import { answer, changed, client, follow, type Overview } from '../api.ts';
 import { Card, ErrorText, Link, when } from '../components.tsx';
 
 const bytes = (n: number) => {
@@ -28,7 +28,11 @@ export function HomePage() {
       if (!t) t = setTimeout(() => ((t = null), void load()), 1500);
     };
     const timer = setInterval(() => void load(), 15_000);
-    const stop = follow('/api/events', { 'node.presence': soon, 'node.claimed': soon, 'job.state': soon });
+    const stop = follow(
+      '/api/events',
+      { summary: (s) => changed(s, 'node.presence', 'node.claimed', 'job.state') && soon() },
+      { nodes: [], opened: soon },
+    );
     return () => {
       stop();
       clearInterval(timer);

@@ -223,11 +223,15 @@ export function BackupHealthTable({ node }: { node: Node }) {
     );
   useEffect(() => {
     void load();
-    return follow('/api/events', {
-      'job.state': (d) => {
-        if (d.node_id === node.id && d.state !== 'running') void load();
+    return follow(
+      '/api/events',
+      {
+        'job.state': (d) => {
+          if (d.node_id === node.id && d.state !== 'running') void load();
+        },
       },
-    });
+      { nodes: [node.id], opened: () => void load() },
+    );
   }, [node.id]);
   if (!health) return null;
   return (

@@ -27,11 +27,15 @@ export function JobsCard({ node, me }: { node: Node; me: Me }) {
     answer(client.GET('/api/hosts/{id}/jobs', { params: { path: { id: node.id } } })).then(setJobs, setError);
   useEffect(() => {
     void load();
-    return follow('/api/events', {
-      'job.state': (d) => {
-        if (d.node_id === node.id) void load();
+    return follow(
+      '/api/events',
+      {
+        'job.state': (d) => {
+          if (d.node_id === node.id) void load();
+        },
       },
-    });
+      { nodes: [node.id], opened: () => void load() },
+    );
   }, [node.id]);
   const run = async (request: JobRequestBody) => {
     setError(null);

@@ -36,22 +36,26 @@ export function NodePage({ id, me }: { id: string; me: Me }) {
     answer(client.GET('/api/nodes/{id}', { params: { path: { id } } })).then(setNode, setError);
   useEffect(() => {
     void load();
-    return follow('/api/events', {
-      'node.presence': (d) => {
-        const e = d;
-        if (e.node_id === id)
-          setNode((n) => (n ? { ...n, status: e.status, since: e.since, reason: e.reason } : n));
+    return follow(
+      '/api/events',
+      {
+        'node.presence': (d) => {
+          const e = d;
+          if (e.node_id === id)
+            setNode((n) => (n ? { ...n, status: e.status, since: e.since, reason: e.reason } : n));
+        },
+        'node.duplicate': (d) => {
+          if (d.node_id === id) void load();
+        },
+        'node.repo': (d) => {
+          if (d.node_id === id) void load();
+        },
+        'node.facts': (d) => {
+          if (d.node_id === id) void load();
+        },
       },
-      'node.duplicate': (d) => {
-        if (d.node_id === id) void load();
-      },
-      'node.repo': (d) => {
-        if (d.node_id === id) void load();
-      },
-      'node.facts': (d) => {
-        if (d.node_id === id) void load();
-      },
-    });
+      { nodes: [id], opened: () => void load() },
+    );
   }, [id]);
   const online = node?.status === 'online';
   useEffect(() => {

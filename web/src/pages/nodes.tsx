@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'preact/hooks';
-import { roleAtLeast, type Alert, type Me } from '../api.ts';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { answer, client, roleAtLeast, type Alert, type Me } from '../api.ts';
 import { KIND_LABELS, worstByNode } from '../alerts-data.ts';
 import {
   agentLabel,
@@ -12,7 +12,7 @@ import {
   StatusBadge,
   useTick,
 } from '../components.tsx';
-import { useLiveNodes, useSpaceRooms } from '../live-nodes.ts';
+import { listQuery, useNodePage, useSpaceRooms, type NodeListFilter } from '../live-nodes.ts';
 import { AwaitingApproval } from './announcements.tsx';
 import { BulkBar } from './bulk-actions.tsx';
 import { ConnectDialog } from './connect-dialog.tsx';
@@ -31,51 +31,48 @@ const STATUS_FILTERS = [
 export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
   useTick();
   const worst = useMemo(() => worstByNode(alerts), [alerts]);
-  const { nodes, error, reload } = useLiveNodes();
   const { space, rooms } = useSpaceRooms();
   const [room, setRoom] = useState('');
-  const [status, setStatus] = useState<(typeof STATUS_FILTERS)[number][0] | ''>('');
+  const [status, setStatus] = useState<NodeListFilter['status']>('');
   const [q, setQ] = useState('');
+  // The text as the server is asked for it: a quarter of a second after the last key.
+  const [typed, setTyped] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setTyped(q), 250);
+    return () => clearTimeout(t);
+  }, [q]);
   const [page, setPage] = useState(0);
+  const filter = { room, status, q: typed, page };
+  const { rows, counts, error, reload } = useNodePage(filter, PAGE);
   const [connecting, setConnecting] = useState(false);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [selected, setSelected] = useState<Map<string, string>>(new Map());
+  const [selecting, setSelecting] = useState(false);
   const operator = roleAtLeast(me.role, 'operator');
 
-  const counts = useMemo(() => {
-    const c = { all: 0, online: 0, offline: 0, pending: 0, duplicate: 0, overdue: 0, stale: 0 };
-    for (const n of nodes ?? []) {
-      c.all++;
-      if (n.stale) c.stale++;
-      if (n.status in c) c[n.status as 'online' | 'offline' | 'pending']++;
-      if (n.duplicate_suspected) c.duplicate++;
-      if (n.backup_overdue) c.overdue++;
-    }
-    return c;
-  }, [nodes]);
-
-  const shown = useMemo(() => {
-    const text = q.trim().toLowerCase();
-    return (nodes ?? []).filter(
-      (n) =>
-        (!room || n.rooms.some((r) => r.id === room)) &&
-        (!status ||
-          (status === 'duplicate'
-            ? n.duplicate_suspected
-            : status === 'backup_overdue'
-              ? n.backup_overdue
-              : status === 'stale'
-                ? n.stale
-                : n.status === status)) &&
-        (!text ||
-          [n.hostname, n.os ?? '', n.arch ?? '', agentLabel(n), ...n.tags, ...n.rooms.map((r) => r.name)]
-            .join(' ')
-            .toLowerCase()
-            .includes(text)),
-    );
-  }, [nodes, room, status, q]);
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE));
+  const matching = counts
+    ? status === ''
+      ? counts.all
+      : counts[status === 'backup_overdue' ? 'backup_overdue' : status]
+    : 0;
+  const pages = Math.max(1, Math.ceil(matching / PAGE));
   const current = Math.min(page, pages - 1);
-  const visible = shown.slice(current * PAGE, current * PAGE + PAGE);
+  const visible = rows ?? [];
+  useEffect(() => {
+    if (counts && page > pages - 1) setPage(pages - 1);
+  }, [counts, page, pages]);
+  const allSelected = matching > 0 && selected.size >= matching && visible.every((n) => selected.has(n.id));
+
+  /** Select every node the filter matches (read from the server once, on this click), or none. */
+  const selectAll = async (on: boolean) => {
+    if (!on) return setSelected(new Map());
+    setSelecting(true);
+    try {
+      const all = await answer(client.GET('/api/nodes/export', { params: { query: listQuery(filter) } }));
+      setSelected(new Map(all.map((n) => [n.id, n.hostname])));
+    } finally {
+      setSelecting(false);
+    }
+  };
 
   return (
     <>
@@ -87,17 +84,23 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
           </button>
         )}
       </div>
-      <p class="counts" aria-live="polite">
-        <span>
-          {counts.all} node{counts.all === 1 ? '' : 's'}
-        </span>
-        <span class="status-online">{counts.online} online</span>
-        <span class="status-offline">{counts.offline} offline</span>
-        <span class="status-pending">{counts.pending} pending</span>
-        {counts.stale > 0 && <span class="status-stale">{counts.stale} stale</span>}
-        {counts.duplicate > 0 && <span class="status-duplicate">{counts.duplicate} duplicate identity</span>}
-        {counts.overdue > 0 && <span class="status-overdue">{counts.overdue} backup overdue</span>}
-      </p>
+      {counts && (
+        <p class="counts" aria-live="polite">
+          <span>
+            {counts.all} node{counts.all === 1 ? '' : 's'}
+          </span>
+          <span class="status-online">{counts.online} online</span>
+          <span class="status-offline">{counts.offline} offline</span>
+          <span class="status-pending">{counts.pending} pending</span>
+          {counts.stale > 0 && <span class="status-stale">{counts.stale} stale</span>}
+          {counts.duplicate > 0 && (
+            <span class="status-duplicate">{counts.duplicate} duplicate identity</span>
+          )}
+          {counts.backup_overdue > 0 && (
+            <span class="status-overdue">{counts.backup_overdue} backup overdue</span>
+          )}
+        </p>
+      )}
       <div class="filters" role="search">
         <Choice
           label="Room"
@@ -125,18 +128,18 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
       </div>
       <ErrorText error={error} />
       {operator && <AwaitingApproval rooms={rooms} onApproved={reload} />}
-      {operator && selected.size > 0 && nodes && (
+      {operator && selected.size > 0 && (
         <BulkBar
-          selected={[...selected]}
-          nodes={nodes}
+          selected={[...selected.keys()]}
+          names={selected}
           rooms={rooms}
-          onClear={() => setSelected(new Set())}
+          onClear={() => setSelected(new Map())}
           onDone={reload}
         />
       )}
-      {nodes === null ? (
+      {rows === null || counts === null ? (
         <p class="loading">Loading nodes…</p>
-      ) : nodes.length === 0 ? (
+      ) : counts.all === 0 && !room && !typed ? (
         <p class="empty">No nodes yet. Use “Connect nodes” to bring the first machine in.</p>
       ) : (
         <>
@@ -148,10 +151,9 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
                     <input
                       type="checkbox"
                       aria-label="Select all nodes that match the filters"
-                      checked={shown.length > 0 && shown.every((n) => selected.has(n.id))}
-                      onChange={(e) =>
-                        setSelected(e.currentTarget.checked ? new Set(shown.map((n) => n.id)) : new Set())
-                      }
+                      checked={allSelected}
+                      disabled={selecting}
+                      onChange={(e) => void selectAll(e.currentTarget.checked).catch(() => undefined)}
                     />
                   </th>
                   {['Host name', 'Status', 'OS', 'Arch', 'Agent', 'Rooms', 'Tags', 'Last seen'].map((c) => (
@@ -172,8 +174,8 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
                         aria-label={`Select ${n.hostname}`}
                         checked={selected.has(n.id)}
                         onChange={(e) => {
-                          const next = new Set(selected);
-                          if (e.currentTarget.checked) next.add(n.id);
+                          const next = new Map(selected);
+                          if (e.currentTarget.checked) next.set(n.id, n.hostname);
                           else next.delete(n.id);
                           setSelected(next);
                         }}
@@ -219,9 +221,9 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
           </table>
           <nav class="pager" aria-label="Pages">
             <span>
-              {shown.length === 0
+              {matching === 0
                 ? 'No node matches the filters.'
-                : `${current * PAGE + 1}–${Math.min(shown.length, current * PAGE + PAGE)} of ${shown.length}`}
+                : `${current * PAGE + 1}–${Math.min(matching, current * PAGE + PAGE)} of ${matching}`}
             </span>
             <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
               Previous

@@ -138,8 +138,10 @@ export function eventsRoutes(deps: {
         errors: [429],
       }),
       async (req, reply) => {
-        const stream = deps.streams.open(req, reply, actorOf(req).userId);
+        // What the subscriber may see is read before the stream opens: from the moment the client sees the
+        // stream open, no event is missed.
         const may = await mayReceive(deps.guard.access, req.principal!.grants);
+        const stream = deps.streams.open(req, reply, actorOf(req).userId);
         const sender = streamSender(req.query, (type, data) => stream.send(type, data));
         stream.onEnd(() => sender.stop());
         stream.onEnd(
