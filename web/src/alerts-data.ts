@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AlertKind } from '../../src/protocol/api/alerts.ts';
-import { answer, changed, client, follow, type Alert } from './api.ts';
+import { answer, changed, client, follow, reloader, type Alert } from './api.ts';
 export const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, info: 2 };
 
 /**
@@ -10,7 +10,6 @@ export const SEVERITY_RANK: Record<string, number> = { critical: 0, warning: 1, 
 export function useOpenAlerts(): Alert[] {
   const [open, setOpen] = useState<Alert[]>([]);
   useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | null = null;
     const load = async () => {
       const [firing, acked] = await Promise.all(
         (['firing', 'acknowledged'] as const).map((state) =>
@@ -19,14 +18,9 @@ export function useOpenAlerts(): Alert[] {
       );
       setOpen([...firing!.alerts, ...acked!.alerts]);
     };
-    const soon = () => {
-      if (pending) return;
-      // A node's `for` window means an alert fires a little after the event: look again shortly after.
-      pending = setTimeout(() => {
-        pending = null;
-        void load().catch(() => undefined);
-      }, 1500);
-    };
+    // A node's `for` window means an alert fires a little after the event: look again shortly after, and at most
+    // every 5 s while changes keep coming.
+    const { soon, stop: stopSoon } = reloader(() => load().catch(() => undefined), 1500, 5000);
     void load().catch(() => undefined);
     const timer = setInterval(() => void load().catch(() => undefined), 15_000);
     // A summary a second, not every event: a reconnect storm of thousands of nodes is a handful of reloads.
@@ -37,7 +31,7 @@ export function useOpenAlerts(): Alert[] {
     );
     return () => {
       clearInterval(timer);
-      if (pending) clearTimeout(pending);
+      stopSoon();
       stop();
     };
   }, []);

@@ -286,6 +286,29 @@ function syncEvents() {
   }, 0);
 }
 
+/**
+ * Read something again after changes: `settleMs` after the first one, and no more often than every `everyMs`
+ * however many follow (through a reconnect storm of thousands of nodes, a handful of reads).
+ */
+export function reloader(load: () => unknown, settleMs: number, everyMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  return {
+    soon: () => {
+      if (timer !== undefined) return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          last = Date.now();
+          void load();
+        },
+        Math.max(settleMs, last + everyMs - Date.now()),
+      );
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
 /** Whether a summary counts any event of these types. */
 export const changed = (s: EventOf<'summary'>, ...types: (keyof EventOf<'summary'>['counts'])[]) =>
   types.some((t) => (s.counts[t] ?? 0) > 0);

@@ -18,7 +18,7 @@ export interface NodeListFilter {
 export type NodeCounts = NonNullable<Awaited<ReturnType<typeof readCounts>>>;
 
 /** Read the list's pages and counts again at most this often while events keep coming (a reconnect storm). */
-const REFRESH_MS = 2000;
+const REFRESH_MS = 3000;
 
 const query = (f: NodeListFilter) => ({
   ...(f.room ? { room: f.room } : {}),
@@ -36,51 +36,54 @@ export const listQuery = (f: NodeListFilter) => ({
 /**
  * One page of the node list, read from the server with its filter, and the counts of what matches. The rows on
  * the page change in place as their nodes' events arrive (the stream carries only those nodes); everything else
- * comes as a summary a second, on which the page and counts are read again, at most every two seconds. A browser
- * on a 10,000-node fleet holds one page, whatever the storm.
+ * comes as a summary a second, on which the counts (and the page, when what it holds may have changed) are read
+ * again, at most every three seconds. A browser on a 10,000-node fleet holds one page, whatever the storm.
  */
 export function useNodePage(filter: NodeListFilter, pageSize: number) {
   const [rows, setRows] = useState<Node[] | null>(null);
   const [counts, setCounts] = useState<NodeCounts | null>(null);
   const [error, setError] = useState<unknown>(null);
   const reloadRef = useRef<() => void>(() => undefined);
-  const soonRef = useRef<() => void>(() => undefined);
+  const soonRef = useRef<(what: 'page' | 'counts') => void>(() => undefined);
   const key = JSON.stringify(filter);
   useEffect(() => {
     let stopped = false;
     let loading = false;
-    let again = false;
     let loadedAt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** What the next read reads: the page (and its counts), or the counts alone. */
+    const want = { page: false, counts: false };
     const load = async () => {
-      if (loading) return void (again = true);
+      if (loading) return;
+      const page = want.page;
+      want.page = want.counts = false;
       loading = true;
       loadedAt = Date.now();
       try {
-        const [page, c] = await Promise.all([
-          answer(
-            client.GET('/api/nodes', {
-              params: { query: { ...listQuery(filter), limit: pageSize, offset: filter.page * pageSize } },
-            }),
-          ),
+        const [rows, c] = await Promise.all([
+          page
+            ? answer(
+                client.GET('/api/nodes', {
+                  params: {
+                    query: { ...listQuery(filter), limit: pageSize, offset: filter.page * pageSize },
+                  },
+                }),
+              )
+            : null,
           readCounts(filter),
         ]);
         if (stopped) return;
-        setRows(page);
+        if (rows) setRows(rows);
         setCounts(c);
         setError(null);
       } catch (err) {
         if (!stopped) setError(err);
       } finally {
         loading = false;
-        if (again && !stopped) {
-          again = false;
-          soon();
-        }
+        if ((want.page || want.counts) && !stopped) schedule();
       }
     };
-    /** Read again soon: at once if the last read is two seconds old, else when it will be. */
-    const soon = () => {
+    const schedule = () => {
       if (timer !== undefined || stopped) return;
       timer = setTimeout(
         () => {
@@ -90,8 +93,17 @@ export function useNodePage(filter: NodeListFilter, pageSize: number) {
         Math.max(300, loadedAt + REFRESH_MS - Date.now()),
       );
     };
+    /** Read again soon: the page or only its counts, a little after the last change and at most every few seconds. */
+    const soon = (what: 'page' | 'counts') => {
+      want[what] = true;
+      schedule();
+    };
+    want.page = true;
     void load();
-    reloadRef.current = () => void load();
+    reloadRef.current = () => {
+      want.page = true;
+      void load();
+    };
     soonRef.current = soon;
     return () => {
       stopped = true;
@@ -99,34 +111,41 @@ export function useNodePage(filter: NodeListFilter, pageSize: number) {
     };
   }, [key, pageSize]);
 
-  // The rows' own events, on a stream that names them; the rest of the fleet as a summary.
+  // The rows' own events, on a stream that names them; the rest of the fleet as a summary: the counts are read
+  // again on it, and the page too when what it holds may have changed (a new node, or a filter by status).
   const ids = (rows ?? []).map((n) => n.id).join(',');
   useEffect(() => {
     if (rows === null) return;
+    const soon = (what: 'page' | 'counts') => soonRef.current(what);
     const patch = (id: string, p: Partial<Node>) =>
       setRows((list) => list && list.map((n) => (n.id === id ? { ...n, ...p } : n)));
+    const byStatus = filter.status !== '' && filter.status !== 'backup_overdue';
     return follow(
       '/api/events',
       {
-        'node.presence': (e) =>
+        'node.presence': (e) => {
           patch(e.node_id, {
             status: e.status,
             since: e.since,
             reason: e.reason,
             ...(e.status === 'online' ? { last_seen_at: e.since } : {}),
-          }),
+          });
+          // Its facts (OS, agent version) come with its hello; a removed node leaves the page.
+          if (e.status === 'online' || e.status === 'removed') soon('page');
+        },
         'node.duplicate': (e) => patch(e.node_id, { duplicate_suspected: e.duplicate_suspected }),
         'node.repo': (e) => patch(e.node_id, { repo_status: e.repo_status }),
-        // Facts (OS, agent version) come with hello, and from a Netdata agent a few seconds later.
-        'node.facts': () => soonRef.current(),
+        // A Netdata agent reports its facts a few seconds after it came online.
+        'node.facts': () => soon('page'),
         summary: (s) => {
-          if (changed(s, 'node.presence', 'node.claimed', 'node.duplicate', 'node.repo', 'node.facts'))
-            soonRef.current();
+          if (changed(s, 'node.claimed') || (byStatus && changed(s, 'node.presence', 'node.duplicate')))
+            soon('page');
+          else if (changed(s, 'node.presence', 'node.duplicate')) soon('counts');
         },
       },
-      { nodes: ids ? ids.split(',') : [], opened: () => soonRef.current() },
+      { nodes: ids ? ids.split(',') : [], opened: () => soon('page') },
     );
-  }, [ids, rows === null]);
+  }, [ids, rows === null, filter.status]);
   /** `reload`: read the page again (after a change no event reports, such as rooms of many nodes). */
   return { rows, counts, error, reload: () => reloadRef.current() };
 }

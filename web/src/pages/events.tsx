@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { answer, changed, client, follow, type NodeEvent } from '../api.ts';
+import { answer, changed, client, follow, reloader, type NodeEvent } from '../api.ts';
 import { NODE_EVENT_KINDS } from '../../../src/protocol/api/alerts.ts';
 import { Card, Choice, ErrorText, Head, Link, when } from '../components.tsx';
 import { useSpaceRooms } from '../live-nodes.ts';
@@ -38,10 +38,7 @@ export function EventsTimeline({ nodeId, title = 'Events' }: { nodeId?: string; 
   };
   useEffect(() => {
     void load();
-    let t: ReturnType<typeof setTimeout> | null = null;
-    const soon = () => {
-      if (!t) t = setTimeout(() => ((t = null), void load()), 700);
-    };
+    const { soon, stop: stopSoon } = reloader(load, 700, 3000);
     // One node's events as they come; the fleet's, a summary a second.
     const stop = nodeId
       ? follow(
@@ -56,7 +53,7 @@ export function EventsTimeline({ nodeId, title = 'Events' }: { nodeId?: string; 
         );
     return () => {
       stop();
-      if (t) clearTimeout(t);
+      stopSoon();
     };
   }, [kind, room, nodeId]);
   return (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { answer, changed, client, follow, type Overview } from '../api.ts';
+import { answer, changed, client, follow, reloader, type Overview } from '../api.ts';
 import { Card, ErrorText, Link, when } from '../components.tsx';
 
 const bytes = (n: number) => {
@@ -23,10 +23,7 @@ export function HomePage() {
         (err: unknown) => setError(err),
       );
     void load();
-    let t: ReturnType<typeof setTimeout> | null = null;
-    const soon = () => {
-      if (!t) t = setTimeout(() => ((t = null), void load()), 1500);
-    };
+    const { soon, stop: stopSoon } = reloader(load, 1500, 5000);
     const timer = setInterval(() => void load(), 15_000);
     const stop = follow(
       '/api/events',
@@ -36,7 +33,7 @@ export function HomePage() {
     return () => {
       stop();
       clearInterval(timer);
-      if (t) clearTimeout(t);
+      stopSoon();
     };
   }, []);
   if (!o) return error ? <ErrorText error={error} /> : <p class="loading">Loading…</p>;
