@@ -35,7 +35,14 @@ await page.getByLabel('User name').fill('admin');
 await page.getByLabel('Password').fill(ADMIN_PASSWORD);
 await page.getByRole('button', { name: 'Sign in' }).click();
 await page.getByRole('button', { name: 'Sign out' }).waitFor();
+// Home is the first page after sign-in; the list is under Nodes.
+await page.getByRole('link', { name: 'Nodes', exact: true }).click();
+await page.waitForURL('**/nodes');
 
+/** Wait until the table shows `n` rows (polled: the UI's content policy forbids evaluated strings). */
+const rowsShown = async (n: number) => {
+  while ((await page.locator('tr[data-node-id]').count()) !== n) await new Promise((r) => setTimeout(r, 5));
+};
 const ms = async (fn: () => Promise<unknown>) => {
   const t = performance.now();
   await fn();
@@ -49,10 +56,10 @@ const load = await ms(async () => {
 const filter = await ms(async () => {
   await page.getByPlaceholder('host name, OS, tag…').fill('host-00042');
   await page.locator('tr[data-node-id]', { hasText: 'host-00042' }).waitFor();
-  await page.waitForFunction("document.querySelectorAll('tr[data-node-id]').length === 1");
+  await rowsShown(1);
 });
 await page.getByPlaceholder('host name, OS, tag…').fill('');
-await page.waitForFunction("document.querySelectorAll('tr[data-node-id]').length === 100");
+await rowsShown(100);
 const nextPage = await ms(async () => {
   await page.getByRole('button', { name: 'Next' }).click();
   await page.locator('tr[data-node-id]', { hasText: 'host-00100' }).waitFor();

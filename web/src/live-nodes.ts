@@ -46,16 +46,20 @@ export function useNodePage(filter: NodeListFilter, pageSize: number) {
   const reloadRef = useRef<() => void>(() => undefined);
   const soonRef = useRef<(what: 'page' | 'counts') => void>(() => undefined);
   const key = JSON.stringify(filter);
+  /** The filter the counts were read for: another page of the same filter reads its rows alone. */
+  const countedRef = useRef('');
   useEffect(() => {
+    const counted = JSON.stringify(query(filter));
     let stopped = false;
     let loading = false;
     let loadedAt = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    /** What the next read reads: the page (and its counts), or the counts alone. */
+    /** What the next read reads: the page, the counts, or both. */
     const want = { page: false, counts: false };
     const load = async () => {
       if (loading) return;
       const page = want.page;
+      const counting = want.counts;
       want.page = want.counts = false;
       loading = true;
       loadedAt = Date.now();
@@ -70,11 +74,14 @@ export function useNodePage(filter: NodeListFilter, pageSize: number) {
                 }),
               )
             : null,
-          readCounts(filter),
+          counting ? readCounts(filter) : null,
         ]);
         if (stopped) return;
         if (rows) setRows(rows);
-        setCounts(c);
+        if (c) {
+          countedRef.current = counted;
+          setCounts(c);
+        }
         setError(null);
       } catch (err) {
         if (!stopped) setError(err);
@@ -95,13 +102,15 @@ export function useNodePage(filter: NodeListFilter, pageSize: number) {
     };
     /** Read again soon: the page or only its counts, a little after the last change and at most every few seconds. */
     const soon = (what: 'page' | 'counts') => {
-      want[what] = true;
+      want[what] = want.counts = true;
       schedule();
     };
+    // Another page of the same filter: its rows alone (the counts are the same).
     want.page = true;
+    want.counts = countedRef.current !== counted;
     void load();
     reloadRef.current = () => {
-      want.page = true;
+      want.page = want.counts = true;
       void load();
     };
     soonRef.current = soon;
