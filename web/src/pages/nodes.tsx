@@ -151,7 +151,7 @@ export function NodesPage({ me, alerts = [] }: { me: Me; alerts?: Alert[] }) {
                     <input
                       type="checkbox"
                       aria-label="Select all nodes that match the filters"
-                      checked={allSelected}
+                      checked={allSelected || selecting}
                       disabled={selecting}
                       onChange={(e) => void selectAll(e.currentTarget.checked).catch(() => undefined)}
                     />
