@@ -46,6 +46,8 @@ function NodeLifeSettings({ spaceId, admin }: { spaceId: string; admin: boolean 
     );
   }, [spaceId]);
   if (!s) return null;
+  // The fields hold what the user types (default values, not controlled ones): the page re-renders whenever the
+  // app does (the open alerts are read again every few seconds), which would put a controlled field back.
   return (
     <Card title="Nodes that come and go">
       <form
@@ -78,7 +80,7 @@ function NodeLifeSettings({ spaceId, admin }: { spaceId: string; admin: boolean 
             step="any"
             required
             disabled={!admin}
-            value={s.ephemeral_remove_hours}
+            defaultValue={String(s.ephemeral_remove_hours)}
           />
         </label>
         <label>
@@ -89,12 +91,12 @@ function NodeLifeSettings({ spaceId, admin }: { spaceId: string; admin: boolean 
             min="0.01"
             step="any"
             disabled={!admin}
-            value={s.stale_remove_days ?? ''}
+            defaultValue={s.stale_remove_days === null ? '' : String(s.stale_remove_days)}
           />
         </label>
         <label class="check">
-          <input name="announce" type="checkbox" disabled={!admin} checked={s.announce} /> Agents may announce
-          themselves (no token) and wait for approval
+          <input name="announce" type="checkbox" disabled={!admin} defaultChecked={s.announce} /> Agents may
+          announce themselves (no token) and wait for approval
         </label>
         {admin && (
           <button class="primary" type="submit">
