@@ -244,6 +244,15 @@ function eventsUrl(): string | null {
   return `/api/events?${q}`;
 }
 
+/** Tell followers their stream is open: those that joined since (`all`: every one, after a reconnect). */
+function tellOpened(all: boolean) {
+  for (const f of [...eventsFollowers])
+    if (all || f.waiting) {
+      f.waiting = false;
+      f.opened?.();
+    }
+}
+
 /** Open the stream the followers need now (once for all the changes of one render), closing the one before. */
 function syncEvents() {
   clearTimeout(syncing);
@@ -251,12 +260,7 @@ function syncEvents() {
     const url = eventsUrl();
     if (events?.url === url) {
       // Followers that joined a stream already open are on it from now on.
-      if (events.source.readyState === EventSource.OPEN)
-        for (const f of [...eventsFollowers])
-          if (f.waiting) {
-            f.waiting = false;
-            f.opened?.();
-          }
+      if (events.source.readyState === EventSource.OPEN) tellOpened(false);
       return;
     }
     events?.source.close();
@@ -264,14 +268,8 @@ function syncEvents() {
     if (!url) return;
     const source = new EventSource(url, { withCredentials: true });
     let opens = 0;
-    source.addEventListener('open', () => {
-      const again = opens++ > 0;
-      for (const f of [...eventsFollowers])
-        if (again || f.waiting) {
-          f.waiting = false;
-          f.opened?.();
-        }
-    });
+    // After a reconnect every follower may have missed events; the first open concerns those waiting.
+    source.addEventListener('open', () => tellOpened(opens++ > 0));
     for (const type of [...EVENT_TYPES, 'summary'] as const)
       source.addEventListener(type, (e) => {
         const data = JSON.parse((e as MessageEvent<string>).data) as { node_id?: unknown };

@@ -48,11 +48,14 @@ type StreamQuery = z.infer<typeof streamQuery>;
  * operator (a job's node is learnt from its state events). A node that enters their rooms later is picked up when an
  * event names it (the sets are read again, at most every few seconds).
  */
-async function mayReceive(access: AccessService, g: Grants): Promise<(e: MusterEvent) => boolean> {
+async function mayReceive(
+  access: AccessService,
+  g: Grants,
+  jobNodes: ReadonlyMap<string, string>,
+): Promise<(e: MusterEvent) => boolean> {
   let seen = await access.nodesWith(g, 'viewer');
   let operates = await access.nodesWith(g, 'operator');
   let readAt = Date.now();
-  const jobNodes = new Map<string, string>();
   const refresh = async () => {
     if (Date.now() - readAt < REFRESH_MS) return;
     readAt = Date.now();
@@ -63,10 +66,6 @@ async function mayReceive(access: AccessService, g: Grants): Promise<(e: MusterE
       if (operates === null) return true;
       const node = jobNodes.get(e.job_id);
       return node !== undefined && operates.has(node);
-    }
-    if (e.type === 'job.state') {
-      if (e.state === 'queued' || e.state === 'running') jobNodes.set(e.job_id, e.node_id);
-      else jobNodes.delete(e.job_id);
     }
     if (seen === null) return true;
     if (!seen.has(e.node_id)) {
@@ -84,11 +83,11 @@ async function mayReceive(access: AccessService, g: Grants): Promise<(e: MusterE
  */
 function streamSender(
   q: StreamQuery,
+  jobNodes: ReadonlyMap<string, string>,
   send: (type: string, data: unknown) => void,
 ): { take: (e: MusterEvent) => void; stop: () => void } {
   const types = q.types ? new Set<string>(q.types) : null;
   const nodes = q.nodes ? new Set(q.nodes) : null;
-  const jobNodes = new Map<string, string>();
   const wantsSummary = types?.has('summary') ?? false;
   let counts: EventSummary['counts'] = {};
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -102,10 +101,6 @@ function streamSender(
   };
   return {
     take(e) {
-      if (e.type === 'job.state') {
-        if (e.state === 'queued' || e.state === 'running') jobNodes.set(e.job_id, e.node_id);
-        else jobNodes.delete(e.job_id);
-      }
       if (wantsSummary && e.type !== 'job.log') {
         counts[e.type] = (counts[e.type] ?? 0) + 1;
         timer ??= setTimeout(flush, Math.max(0, sentAt + SUMMARY_MS - Date.now()));
@@ -140,12 +135,18 @@ export function eventsRoutes(deps: {
       async (req, reply) => {
         // What the subscriber may see is read before the stream opens: from the moment the client sees the
         // stream open, no event is missed.
-        const may = await mayReceive(deps.guard.access, req.principal!.grants);
+        // The node of each job queued or running, learnt from its state events: job output names only its job.
+        const jobNodes = new Map<string, string>();
+        const may = await mayReceive(deps.guard.access, req.principal!.grants, jobNodes);
         const stream = deps.streams.open(req, reply, actorOf(req).userId);
-        const sender = streamSender(req.query, (type, data) => stream.send(type, data));
+        const sender = streamSender(req.query, jobNodes, (type, data) => stream.send(type, data));
         stream.onEnd(() => sender.stop());
         stream.onEnd(
           deps.bus.subscribe((e) => {
+            if (e.type === 'job.state') {
+              if (e.state === 'queued' || e.state === 'running') jobNodes.set(e.job_id, e.node_id);
+              else jobNodes.delete(e.job_id);
+            }
             if (may(e)) sender.take(e);
           }),
         );
