@@ -118,7 +118,7 @@ describe('operator onboarding API with plain HTTP, as scripts call it', () => {
       .where('hostname', '=', 'db-1')
       .execute();
     assert.equal(tokens[0]!.secrets_enc, null, 'the token keeps no copy of the secrets');
-    const config = await server.services.repositories.linkConfig(body.host_id);
+    const { config } = await server.services.repositories.linkState(body.host_id);
     assert.deepEqual(config.repository, { repo_url: '/srv/restic/db-1', repo_password: 'pw-db-1-secret' });
     const secrets = JSON.stringify(await server.database.db.selectFrom('node_secrets').selectAll().execute());
     assert.doesNotMatch(secrets, /pw-db-1-secret/);

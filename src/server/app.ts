@@ -351,13 +351,18 @@ function buildServices(deps: AppDeps) {
     sessions,
     presence,
     handlers: {
-      configFor: (id) => hostConfig.configFor(id),
-      online: async (id) => {
-        await jobOps.nodeOnline(id);
-        // Its facts just arrived (or changed): the rooms that take nodes by rule.
-        await fleetLife
-          .applyRules(id)
-          .catch((err: unknown) => log.warn({ err, node_id: id }, 'room rules could not be applied'));
+      welcome: async (id) => {
+        const { config, uninitialised } = await hostConfig.welcome(id);
+        return {
+          config,
+          online: async () => {
+            await jobOps.nodeOnline(id, uninitialised);
+            // Its facts just arrived (or changed): the rooms that take nodes by rule.
+            await fleetLife
+              .applyRules(id)
+              .catch((err: unknown) => log.warn({ err, node_id: id }, 'room rules could not be applied'));
+          },
+        };
       },
       frame: (id, frame) => jobOps.agentFrame(id, frame),
     },

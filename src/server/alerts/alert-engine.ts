@@ -266,6 +266,9 @@ export function createAlertEngine(deps: {
       for (const a of await repo().openOfNode(nodeId))
         if (!kinds || kinds.includes(a.kind as AlertKind))
           await inOrder(a.key, async () => {
+            // The common case (a node back within its rule's `for`, every node after a restart): one statement
+            // that holds only if the alert is still as read. Anything else is read again and cleared as it is now.
+            if (a.state === 'pending' && a.fired_at === null && (await repo().deleteWaiting(a.id))) return;
             const open = await repo().findOpen(a.key);
             if (open && open.resolve_at === null) await clearOpen(open);
           });

@@ -196,8 +196,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
 
   /** The plan a node follows, and the others of its rooms or space that lose to it. */
   async function planOf(node: Pick<NodesTable, 'id' | 'space_id'>) {
-    const rooms = await repo.roomsOf(node.id);
-    const candidates = await repo.candidatesFor(node.space_id, rooms);
+    const candidates = await repo.candidatesOfNode(node.space_id, node.id);
     const chosen = candidates.find((p) => p.room_id !== null) ?? candidates[0] ?? null;
     return { plan: chosen, others: candidates.filter((p) => p !== chosen) };
   }
@@ -348,20 +347,33 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
   function apply(
     actor: Actor,
     nodeId: string,
-  ): Promise<{ changed: boolean; repository: boolean; limits: PlanFields['limits'] }> {
+  ): Promise<{
+    changed: boolean;
+    repository: boolean;
+    limits: PlanFields['limits'];
+    /** The node's groups and schedules as read, when nothing was written (the caller need not read them again). */
+    rows: { groups: SourceGroupsTable[]; schedules: SchedulesTable[] } | null;
+  }> {
     return perNode(nodeId, async () => {
       const node = await store.repos.nodes.findNode(nodeId);
       const { plan } = node ? await followed(node) : { plan: null };
-      const [groups, managed] = await Promise.all([
-        repo.managedGroups(nodeId),
-        repo.managedSchedules(nodeId),
+      // All of the node's groups and schedules: the plan's are among them, and the host's configuration is made of
+      // all of them (two statements at every link, not four).
+      const [allGroups, allSchedules] = await Promise.all([
+        store.repos.schedules.listGroups(nodeId),
+        store.repos.schedules.listSchedules(nodeId),
       ]);
-      const strip = (rows: { created_at: number; updated_at: number }[]) =>
-        rows.map((r) => ({ ...r, created_at: 0, updated_at: 0 }));
+      const rows = { groups: allGroups, schedules: allSchedules };
+      const groups = allGroups.filter((g) => g.plan_id !== null);
+      const managed = allSchedules.filter((x) => x.plan_id !== null);
+      // Compared in one order whatever order the rows were read or made in.
+      const strip = (list: SchedulesTable[]) =>
+        list.map((r) => ({ ...r, created_at: 0, updated_at: 0 })).sort((a, b) => a.id.localeCompare(b.id));
       if (!node || !plan) {
         // Nothing to write on a link of a node no plan covers (the common case): only what a plan left goes.
         if (groups.length || managed.length) await repo.replaceManaged(nodeId, [], []);
-        return { changed: groups.length > 0 || managed.length > 0, repository: false, limits: {} };
+        const changed = groups.length > 0 || managed.length > 0;
+        return { changed, repository: false, limits: {}, rows: changed ? null : rows };
       }
       const before = JSON.stringify([groups, strip(managed)]);
       const { fields } = await effective(plan, nodeId);
@@ -403,6 +415,7 @@ export function createBackupPlansService(deps: { store: Store; clock: Clock; sea
         changed: changedRows || creds !== 'keep',
         repository: creds !== 'keep',
         limits: fields.limits,
+        rows: changedRows ? null : rows,
       };
     });
   }

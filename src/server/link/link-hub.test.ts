@@ -67,8 +67,10 @@ function hubWith(o: { peers?: LinkPeers } = {}) {
     sessions,
     presence,
     handlers: {
-      configFor: async () => parseHostConfig({ initial_paths: ['/etc'] }),
-      online: async (id) => void online.push(id),
+      welcome: async (id) => ({
+        config: parseHostConfig({ initial_paths: ['/etc'] }),
+        online: async () => void online.push(id),
+      }),
       frame: async (_id, f) => void frames.push(f),
     },
     clock: time.clock,

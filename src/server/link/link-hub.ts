@@ -144,14 +144,15 @@ export function createLinkHub(deps: {
       reason,
       sessionRow(s, frame.agent_version),
     );
+    const welcome = await handlers.welcome(s.nodeId);
     s.channel.deliver({
       t: 'welcome',
       node_id: s.nodeId,
       heartbeat_interval_ms: heartbeatIntervalMs,
       heartbeat: 'ping',
-      config: await handlers.configFor(s.nodeId),
+      config: welcome.config,
     });
-    await handlers.online(s.nodeId);
+    await welcome.online();
   }
 
   async function receive(s: LinkSession, frame: AgentFrame) {

@@ -45,10 +45,11 @@ export interface LinkPeers {
 
 /** What the link reports to the rest of the server; set once everything is built. */
 export interface LinkHandlers {
-  /** The configuration (and the node's repository credentials) sent in welcome. */
-  configFor(nodeId: string): Promise<HostConfig>;
-  /** After welcome: the node is online and can be given work. */
-  online(nodeId: string): Promise<void>;
+  /**
+   * The configuration (and the node's repository credentials) sent in welcome, and what follows once it was sent
+   * (the node is online and can be given work).
+   */
+  welcome(nodeId: string): Promise<{ config: HostConfig; online(): Promise<void> }>;
   /** Replies nobody waits for, and job frames, in the order the link delivered them. */
   frame(nodeId: string, frame: AgentFrame): Promise<void>;
 }

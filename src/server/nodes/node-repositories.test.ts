@@ -24,8 +24,11 @@ describe('node repositories', () => {
     const rows = JSON.stringify(await m.database.db.selectFrom('node_secrets').selectAll().execute());
     assert.doesNotMatch(rows, /pw-of-db-1|s3cret/);
     assert.equal((await m.store.repos.nodes.findNode(id))?.repo_location, 'rest:https://repo.example/db-1');
-    const config = await repos.linkConfig(id);
+    const { config, uninitialised } = await repos.linkState(id);
     assert.equal(config.repository?.repo_password, 'pw-of-db-1');
+    assert.equal(uninitialised, false, 'a repository set by hand is being initialised already');
+    await repos.setRepoStatus(id, 'unknown');
+    assert.equal((await repos.linkState(id)).uninitialised, true, 'its first link initialises it');
   });
 
   test('changing only the URL keeps the password; a new repository needs one', async () => {
@@ -33,7 +36,7 @@ describe('node repositories', () => {
     await assert.rejects(repos.setRepository(SYSTEM, id, { repo_url: '/srv/r' }), code('VALIDATION_FAILED'));
     await repos.setRepository(SYSTEM, id, { repo_url: '/srv/r', repo_password: 'kept' });
     await repos.setRepository(SYSTEM, id, { repo_url: '/srv/elsewhere' });
-    assert.deepEqual((await repos.linkConfig(id)).repository, {
+    assert.deepEqual((await repos.linkState(id)).config.repository, {
       repo_url: '/srv/elsewhere',
       repo_password: 'kept',
     });
@@ -50,6 +53,6 @@ describe('node repositories', () => {
     await repos.setRepoStatus(id, 'ready');
     await repos.requireRepository(id);
     await repos.setRepository(SYSTEM, id, null);
-    assert.equal((await repos.linkConfig(id)).repository, undefined);
+    assert.equal((await repos.linkState(id)).config.repository, undefined);
   });
 });

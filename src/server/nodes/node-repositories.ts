@@ -33,8 +33,11 @@ export function createNodeRepositories(deps: { store: Store; bus: EventBus; seal
   const openSealed = (enc: string) => repositoryCredentials.parse(JSON.parse(sealer.open(enc)));
 
   return {
-    /** What the agent is told in welcome: its configuration and, when it has one, its repository. */
-    async linkConfig(id: string): Promise<HostConfig> {
+    /**
+     * What the agent is told in welcome: its configuration and, when it has one, its repository; and whether that
+     * repository was never initialised (its first link initialises it). One statement.
+     */
+    async linkState(id: string): Promise<{ config: HostConfig; uninitialised: boolean }> {
       const n = await repo.findLinkState(id);
       const config = parseHostConfig(n ? JSON.parse(n.config) : {});
       if (n?.repo_enc) {
@@ -44,7 +47,7 @@ export function createNodeRepositories(deps: { store: Store; bus: EventBus; seal
         if (n.repo_location === null)
           await repo.update(id, { repo_location: repositoryLocation(repository.repo_url) });
       }
-      return config;
+      return { config, uninitialised: n?.repo_status === 'unknown' && Boolean(n.repo_enc) };
     },
     /**
      * Give the node a repository (sealed; never shown again) or take it away (null); audited. A new repository is
@@ -125,11 +128,6 @@ export function createNodeRepositories(deps: { store: Store; bus: EventBus; seal
     async setRepoLock(id: string, lock: string | null) {
       await repo.update(id, { repo_lock: lock });
       bus.publish({ type: 'node.facts', node_id: id });
-    },
-    /** Whether the node has a repository that was never initialised (its first link initialises it). */
-    async repositoryUninitialised(id: string): Promise<boolean> {
-      const n = await repo.findLinkState(id);
-      return n?.repo_status === 'unknown' && Boolean(n.repo_enc);
     },
     async setRepoStatus(id: string, repoStatus: RepoStatus, message: string | null = null) {
       await repo.update(id, { repo_status: repoStatus, repo_message: message });

@@ -7,7 +7,13 @@ import type { LinkPort } from '../link/link-port.ts';
 import type { HostConfig as HostConfigShape } from '../../protocol/link-methods.ts';
 import type { NodeRepositories } from '../nodes/node-repositories.ts';
 import type { NodesService } from '../nodes/nodes-service.ts';
-import type { ScheduleInput, SchedulesService, SourceGroupInput } from '../schedules/schedules-service.ts';
+import type { SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
+import {
+  scheduleSpecs,
+  type ScheduleInput,
+  type SchedulesService,
+  type SourceGroupInput,
+} from '../schedules/schedules-service.ts';
 
 /**
  * A host's configuration as its agent receives it (in welcome, and as config.update after every change of its
@@ -23,25 +29,34 @@ export function createHostConfig(deps: {
 }) {
   const { nodes, repositories, schedules, link } = deps;
 
-  async function build(nodeId: string, limits?: HostConfigShape['limits']): Promise<HostConfigShape> {
+  async function build(
+    nodeId: string,
+    limits?: HostConfigShape['limits'],
+    rows?: { groups: SourceGroupsTable[]; schedules: SchedulesTable[] } | null,
+  ): Promise<{ config: HostConfigShape; uninitialised: boolean }> {
+    const { config, uninitialised } = await repositories.linkState(nodeId);
     return {
-      ...(await repositories.linkConfig(nodeId)),
-      schedules: await schedules.specsFor(nodeId),
-      limits: limits ?? (await deps.plans.limitsFor(nodeId)),
+      config: {
+        ...config,
+        schedules: rows ? scheduleSpecs(rows.schedules, rows.groups) : await schedules.specsFor(nodeId),
+        limits: limits ?? (await deps.plans.limitsFor(nodeId)),
+      },
+      uninitialised,
     };
   }
   /**
    * What the agent gets in welcome: its backup plan applied first (a node that joined a room, or was claimed into
-   * one, since its last link gets the plan now; a new repository is initialised once it is online).
+   * one, since its last link gets the plan now; a new repository is initialised once it is online), and whether its
+   * repository waits to be initialised. The groups and schedules the plan read are the ones sent.
    */
-  async function configFor(nodeId: string): Promise<HostConfigShape> {
+  async function welcome(nodeId: string): Promise<{ config: HostConfigShape; uninitialised: boolean }> {
     const applied = await deps.plans.apply(SYSTEM, nodeId);
     if (applied.changed) await deps.backups.refresh(nodeId);
-    return build(nodeId, applied.limits);
+    return build(nodeId, applied.limits, applied.rows);
   }
   /** Send the host its new configuration if it is connected, wherever (it gets it in welcome otherwise). */
   async function push(nodeId: string): Promise<void> {
-    await link.send(nodeId, { t: 'config.update', config: await build(nodeId) });
+    await link.send(nodeId, { t: 'config.update', config: (await build(nodeId)).config });
   }
   /** Run a change of the host's plan, then push the result; what is expected of its backups follows. */
   async function change<T>(nodeId: string, write: () => Promise<T>): Promise<T> {
@@ -57,7 +72,7 @@ export function createHostConfig(deps: {
   }
 
   return {
-    configFor,
+    welcome,
     push,
     /** The host's schedules, each with a warning when its runs cannot succeed now (no ready repository). */
     async listSchedules(hostId: string) {

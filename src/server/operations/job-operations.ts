@@ -69,9 +69,9 @@ export function createJobOperations(deps: {
       if (!jobId) throw new AppError('REPOSITORY_MISSING', 'this host has no backup repository configured');
       return jobId;
     },
-    /** A node came online: a repository it was given but never initialised is initialised now. */
-    async nodeOnline(nodeId: string) {
-      if (await repositories.repositoryUninitialised(nodeId)) await initRepository(SYSTEM, nodeId);
+    /** A node came online: a repository it was given but never initialised (as welcome found it) is initialised now. */
+    async nodeOnline(nodeId: string, repositoryUninitialised: boolean) {
+      if (repositoryUninitialised) await initRepository(SYSTEM, nodeId);
     },
     /** Job frames and refusals from a node's link. */
     async agentFrame(nodeId: string, frame: AgentFrame) {

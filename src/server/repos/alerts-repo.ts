@@ -80,6 +80,17 @@ export function createAlertsRepo(db: Db) {
     update: (id: string, set: Partial<AlertsTable>) =>
       db.updateTable('alerts').set(set).where('id', '=', id).executeTakeFirst(),
     delete: (id: string) => db.deleteFrom('alerts').where('id', '=', id).executeTakeFirst(),
+    /** Forget an alert that is still waiting its `for` and never fired; false when it is no longer so. */
+    deleteWaiting: async (id: string) =>
+      (
+        await db
+          .deleteFrom('alerts')
+          .where('id', '=', id)
+          .where('state', '=', 'pending')
+          .where('fired_at', 'is', null)
+          .where('resolve_at', 'is', null)
+          .executeTakeFirst()
+      ).numDeletedRows > 0n,
     /** Pending alerts whose `for` has passed. */
     dueToFire: (now: number, limit: number) =>
       db

@@ -20,24 +20,21 @@ export function createBackupPlansRepo(db: Db) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    /** The plans that could apply to a node: its space's, and its rooms', oldest first. */
-    candidatesFor: (spaceId: string, roomIds: string[]) =>
+    /** The plans that could apply to a node (its space's, and its rooms'), oldest first: one statement. */
+    candidatesOfNode: (spaceId: string, nodeId: string) =>
       db
         .selectFrom('backup_plans')
         .selectAll()
         .where('space_id', '=', spaceId)
         .where((eb) =>
-          roomIds.length
-            ? eb.or([eb('room_id', 'is', null), eb('room_id', 'in', roomIds)])
-            : eb('room_id', 'is', null),
+          eb.or([
+            eb('room_id', 'is', null),
+            eb('room_id', 'in', eb.selectFrom('room_nodes').select('room_id').where('node_id', '=', nodeId)),
+          ]),
         )
         .orderBy('created_at')
         .orderBy('id')
         .execute(),
-    roomsOf: async (nodeId: string) =>
-      (await db.selectFrom('room_nodes').select('room_id').where('node_id', '=', nodeId).execute()).map(
-        (r) => r.room_id,
-      ),
     /** Nodes (not removed) of a space, or of one room of it. */
     nodesIn: async (spaceId: string, roomId: string | null) => {
       let q = db
@@ -121,13 +118,6 @@ export function createBackupPlansRepo(db: Db) {
     managedGroups: (nodeId: string) =>
       db
         .selectFrom('source_groups')
-        .selectAll()
-        .where('node_id', '=', nodeId)
-        .where('plan_id', 'is not', null)
-        .execute(),
-    managedSchedules: (nodeId: string) =>
-      db
-        .selectFrom('schedules')
         .selectAll()
         .where('node_id', '=', nodeId)
         .where('plan_id', 'is not', null)

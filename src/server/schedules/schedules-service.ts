@@ -81,6 +81,27 @@ export const presentGroup = (g: SourceGroupsTable): SourceGroupView & SourceGrou
   updated_at: g.updated_at,
 });
 
+/** What the agent gets as `config.schedules`, of a node's rows (oldest schedule first): each with its group inlined. */
+export function scheduleSpecs(schedules: SchedulesTable[], groups: SourceGroupsTable[]): ScheduleSpec[] {
+  const byId = new Map(groups.map((g) => [g.id, presentGroup(g)]));
+  return schedules.flatMap((s) => {
+    const g = byId.get(s.source_group_id);
+    if (!g) return [];
+    const { id, name, paths, excludes, retention, tag, options } = g;
+    return [
+      {
+        id: s.id,
+        action: s.action,
+        cron: s.cron,
+        timezone: s.timezone,
+        enabled: s.enabled === 1,
+        delay_seconds: s.delay_seconds,
+        group: { id, name, paths, excludes, retention, tag, options },
+      },
+    ];
+  });
+}
+
 /** Backup source groups and schedules of a host, and the schedule list the agent receives. Every change is audited. */
 export function createSchedulesService(deps: { store: Store; clock: Clock }) {
   const { store, clock } = deps;
@@ -267,23 +288,7 @@ export function createSchedulesService(deps: { store: Store; clock: Clock }) {
     /** What the agent gets as `config.schedules`: every schedule with its group inlined. */
     async specsFor(nodeId: string): Promise<ScheduleSpec[]> {
       const [schedules, groups] = await Promise.all([repo.listSchedules(nodeId), repo.listGroups(nodeId)]);
-      const byId = new Map(groups.map((g) => [g.id, presentGroup(g)]));
-      return schedules.flatMap((s) => {
-        const g = byId.get(s.source_group_id);
-        if (!g) return [];
-        const { id, name, paths, excludes, retention, tag, options } = g;
-        return [
-          {
-            id: s.id,
-            action: s.action,
-            cron: s.cron,
-            timezone: s.timezone,
-            enabled: s.enabled === 1,
-            delay_seconds: s.delay_seconds,
-            group: { id, name, paths, excludes, retention, tag, options },
-          },
-        ];
-      });
+      return scheduleSpecs(schedules, groups);
     },
   };
 }
