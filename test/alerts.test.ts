@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { signedWith, smtpServer, webhookReceiver, type WebhookBody } from './alert-receivers.ts';
+import { REPLICA_LOST_REASON } from '../src/server/cluster/membership.ts';
 import { call, claimTokenOf, newMasterKey, signIn, startReplica } from './cluster-helpers.ts';
 import {
   claimInto,
@@ -379,6 +380,41 @@ describe('alerts and notifications', () => {
         timeline.events.some((e) => e.kind === k),
         `${k} on the timeline`,
       );
+  });
+
+  test('nodes of a lost cluster replica alert together: not one by one from their events, once each from the replica that declared it lost', async () => {
+    const { store, bus, alerting } = server.services;
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const sim = await simulatedIdentity(server);
+        server.defer(sim.remove);
+        return sim.id;
+      }),
+    );
+    const now = Date.now();
+    // What the replica running the periodic work does to the nodes of a replica whose lease ran out.
+    for (const id of ids) {
+      await store.repos.nodes.update(id, { status: 'offline', since: now, reason: REPLICA_LOST_REASON });
+      bus.publish({
+        type: 'node.presence',
+        node_id: id,
+        status: 'offline',
+        since: now,
+        reason: REPLICA_LOST_REASON,
+      });
+    }
+    const open = (id: string) => store.repos.alerts.findOpen(`node_offline|${id}|`);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const id of ids) assert.equal(await open(id), undefined, 'its event alone raises nothing');
+    await alerting.nodesLost();
+    await alerting.nodesLost();
+    for (const id of ids) {
+      const a = await open(id);
+      assert.equal(a?.state, 'pending', "waiting its rule's `for`, as a node that dropped its link");
+      assert.ok(a.fire_at >= now + FOR_SECONDS * 1000);
+    }
+    const rows = await store.repos.alerts.openOfNode(ids[0]!);
+    assert.equal(rows.filter((a) => a.kind === 'node_offline').length, 1, 'raised once');
   });
 
   test('email through a real SMTP server: "send test" and an alert arrive', async () => {

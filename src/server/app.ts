@@ -133,6 +133,11 @@ export interface ClusterDeps {
   prefix: string;
   replica: { id: string; name: string };
   leaseMs: number;
+  /**
+   * A connection of the replica's own for its lease: renewing it never waits behind the statements of the links it
+   * serves (a replica busy taking back thousands of links would otherwise lose its lease, and drop them all).
+   */
+  leases?: OpenDatabase['db'];
 }
 
 const DEFAULT_RETENTION: Retention = { linkHistoryDays: 30, auditDays: 365, eventDays: 90 };
@@ -477,7 +482,7 @@ function startBackground(deps: AppDeps, s: Built) {
   if (clustered) {
     const { cluster } = clustered;
     membership = createMembership({
-      store: s.store,
+      store: cluster.leases ? createStore(cluster.leases, deps.clock) : s.store,
       clock: deps.clock,
       timers,
       log: log.child({ part: 'cluster' }),
@@ -488,6 +493,7 @@ function startBackground(deps: AppDeps, s: Built) {
       onLeaseLost: () => s.hub.endAll('this server replica lost its place in the cluster; reconnect'),
       housekeeping: () => s.housekeeping.run(),
       replicaLost: (name) => s.alerting.sources.replicaLost(name),
+      nodesLost: () => s.alerting.nodesLost(),
     });
     // The cluster's wire is back after NATS was away: jobs asked for at other replicas meanwhile could not reach
     // the links held here, and start now.

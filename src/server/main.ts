@@ -311,6 +311,12 @@ export async function startServer(
   const replicaName = config.replicaName ?? `${hostname()}:${port}`;
   let nc: NatsConnection | null = null;
   let cluster: ClusterDeps | null = null;
+  /** The replica's lease connection (cluster mode). */
+  let leases: OpenDatabase | null = null;
+  const closeDatabases = async () => {
+    await leases?.close().catch(() => undefined);
+    await database.close();
+  };
   // Replicas starting together take turns at migrating and first-run set-up.
   const setUp = <T>(fn: () => Promise<T>) => (config.nats ? withStartupLock(config.db!, fn) : fn());
   try {
@@ -327,16 +333,18 @@ export async function startServer(
     });
     if (nc) {
       const clusterId = await createClusterRepo(database.db).settingOnce('cluster_id', randomUUID());
+      leases = openDatabase(dbLocation, { connections: 1 });
       cluster = {
         nc,
         prefix: `muster.${clusterId}`,
         replica: { id: randomUUID(), name: replicaName },
         leaseMs: config.replicaLeaseSeconds * 1000,
+        leases: leases.db,
       };
     }
   } catch (err) {
     await nc?.close();
-    await database.close();
+    await closeDatabases();
     throw corrupt(database, err) ?? accessProblem(err, database.location) ?? err;
   }
 
@@ -456,7 +464,7 @@ export async function startServer(
     // (the port taken): nothing keeps running; the next start shows the first run's lines again
     await app.close().catch(() => undefined);
     await nc?.drain().catch(() => undefined);
-    await database.close().catch(() => undefined);
+    await closeDatabases().catch(() => undefined);
     throw err;
   }
   const addr = app.server.address();
@@ -525,7 +533,7 @@ export async function startServer(
     async close() {
       await app.close();
       await nc?.drain().catch(() => undefined);
-      await database.close();
+      await closeDatabases();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { NodeAlert } from '../../protocol/node-data.ts';
 import type { AlertKind } from '../../protocol/api/alerts.ts';
 import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
+import { REPLICA_LOST_REASON } from '../cluster/membership.ts';
 import type { JobsTable } from '../db/schema.ts';
 import type { Store } from '../repos/store.ts';
 import type { AlertEngine } from './alert-engine.ts';
@@ -96,6 +97,8 @@ export function createAlertSources(deps: {
   async function onEvent(e: MusterEvent) {
     switch (e.type) {
       case 'node.presence':
+        // The nodes of a lost replica (thousands at once) are raised together by the replica that declared it lost.
+        if (e.status === 'offline' && e.reason === REPLICA_LOST_REASON) return;
         if (e.status === 'offline')
           await engine.raise({
             kind: 'node_offline',

@@ -97,6 +97,19 @@ export function createAlerting(deps: {
   let timer: unknown = null;
   let ticking = false;
 
+  /** Raise `node_offline` for every offline node without one, in a few statements whatever their number. */
+  async function raiseOffline() {
+    const offline = await store.repos.alerts.offlineUnalerted();
+    await engine.raiseMany(
+      'node_offline',
+      offline.map((n) => ({
+        id: n.id,
+        space_id: n.space_id,
+        summary: `${n.hostname} is offline: ${n.reason}`,
+      })),
+    );
+  }
+
   return {
     rules,
     silences,
@@ -154,16 +167,13 @@ export function createAlerting(deps: {
           .map((r) => r.for_seconds * 1000),
       );
       await engine.restarted(['node_offline'], graceMs);
-      const offline = await store.repos.alerts.offlineUnalerted();
-      await engine.raiseMany(
-        'node_offline',
-        offline.map((n) => ({
-          id: n.id,
-          space_id: n.space_id,
-          summary: `${n.hostname} is offline: ${n.reason}`,
-        })),
-      );
+      await raiseOffline();
     },
+    /**
+     * Nodes of a lost replica went offline (all of its links at once): their alerts are raised together, each
+     * waiting its rule's `for` from now, as one node's would.
+     */
+    nodesLost: () => raiseOffline(),
     /** The home page (of the nodes in `v`'s spaces and rooms, when given). */
     async overview(v?: Visible): Promise<OverviewView> {
       const now = clock.now();

@@ -160,6 +160,8 @@ export function openDatabase(
     onHealthChange?: (failing: string | null) => void;
     /** An idle PostgreSQL connection failed (a restart, a terminated backend); the pool replaces it. */
     onConnectionError?: (err: Error) => void;
+    /** PostgreSQL connections at most (10). */
+    connections?: number;
   } = {},
 ): OpenDatabase {
   const health = createStorageHealth({ onChange: opts.onHealthChange });
@@ -167,7 +169,7 @@ export function openDatabase(
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({
       connectionString: url,
-      max: 10,
+      max: opts.connections ?? 10,
       types: pgTypes,
       // While PostgreSQL is away a request fails within seconds (503), instead of waiting for a connection forever.
       connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,

@@ -145,6 +145,7 @@ export function createAdmission(deps: {
       lastHeardAt: now,
       lastPersistedAt: now,
       helloed: false,
+      welcoming: false,
       helloTimer: null,
       endReason: null,
       released: false,

@@ -57,7 +57,7 @@ function fakePresence() {
   return { presence: presence as NodePresence, calls };
 }
 
-function hubWith(o: { peers?: LinkPeers } = {}) {
+function hubWith(o: { peers?: LinkPeers; welcomeAfter?: Promise<void> } = {}) {
   const time = manualTime();
   const sessions = createLinkSessions({ timers: time.timers, log });
   const { presence, calls } = fakePresence();
@@ -67,10 +67,13 @@ function hubWith(o: { peers?: LinkPeers } = {}) {
     sessions,
     presence,
     handlers: {
-      welcome: async (id) => ({
-        config: parseHostConfig({ initial_paths: ['/etc'] }),
-        online: async () => void online.push(id),
-      }),
+      welcome: async (id) => {
+        await o.welcomeAfter;
+        return {
+          config: parseHostConfig({ initial_paths: ['/etc'] }),
+          online: async () => void online.push(id),
+        };
+      },
       frame: async (_id, f) => void frames.push(f),
     },
     clock: time.clock,
@@ -174,6 +177,25 @@ describe('link hub', () => {
     assert.match(calls.at(-1) ?? '', /^closed n1: no heartbeat/);
     time.advance(2000);
     assert.equal(a.terminated(), true);
+  });
+
+  test('a hello the server is slow to answer (a storm) is not let go: silence counts from the welcome', async () => {
+    let answer: () => void = () => undefined;
+    const { hub, time } = hubWith({ welcomeAfter: new Promise<void>((r) => (answer = r)) });
+    const a = fakeChannel();
+    const said = (await hub.open('n1', a.channel, '10.0.0.1'))!.receive(hello);
+    time.advance(10 * HEARTBEAT_MS);
+    hub.sweep();
+    assert.equal(a.ended.length, 0, 'still being welcomed');
+    answer();
+    await said;
+    assert.equal(a.sent[0]?.t, 'welcome');
+    time.advance(3 * HEARTBEAT_MS - 1);
+    hub.sweep();
+    assert.equal(a.ended.length, 0, 'the agent has its heartbeats from the welcome on');
+    time.advance(2);
+    hub.sweep();
+    assert.equal(a.ended[0]?.code, CLOSE.HEARTBEAT_TIMEOUT);
   });
 
   test('job frames and replies nobody waits for go to the handlers; replies to requests settle them', async () => {

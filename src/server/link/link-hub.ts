@@ -136,15 +136,22 @@ export function createLinkHub(deps: {
     }
     timers.clearTimeout(s.helloTimer);
     s.helloed = true;
+    s.welcoming = true;
     const reason = `link established from ${s.remoteAddr}`;
-    await presence.markOnline(
-      s.nodeId,
-      frame.facts,
-      frame.agent_version,
-      reason,
-      sessionRow(s, frame.agent_version),
-    );
-    const welcome = await handlers.welcome(s.nodeId);
+    let welcome;
+    try {
+      await presence.markOnline(
+        s.nodeId,
+        frame.facts,
+        frame.agent_version,
+        reason,
+        sessionRow(s, frame.agent_version),
+      );
+      welcome = await handlers.welcome(s.nodeId);
+    } finally {
+      s.welcoming = false;
+      s.lastHeardAt = clock.now();
+    }
     s.channel.deliver({
       t: 'welcome',
       node_id: s.nodeId,
@@ -261,7 +268,8 @@ export function createLinkHub(deps: {
         lastSeenFlushAt = now;
         flushLastSeen(deps);
       }
-      for (const s of sessions.all()) if (s.helloed && now - s.lastHeardAt > s.silenceLimitMs) letGo(s, now);
+      for (const s of sessions.all())
+        if (s.helloed && !s.welcoming && now - s.lastHeardAt > s.silenceLimitMs) letGo(s, now);
       admission.sweep(now);
     },
 

@@ -30,6 +30,7 @@ function setUp(speaks: AgentKind = 'muster') {
     lastHeardAt: 0,
     lastPersistedAt: 0,
     helloed: true,
+    welcoming: false,
     helloTimer: null,
     endReason: null,
     released: false,

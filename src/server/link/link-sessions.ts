@@ -47,6 +47,11 @@ export interface LinkSession {
   lastHeardAt: number;
   lastPersistedAt: number;
   helloed: boolean;
+  /**
+   * Its hello is being recorded and its welcome made: the agent heartbeats only once welcomed, so its silence counts
+   * from the welcome (a server slow to answer hellos, in a storm, does not let go of the links it is answering).
+   */
+  welcoming: boolean;
   helloTimer: unknown;
   /** Why the server ended this session, when it did. */
   endReason: string | null;

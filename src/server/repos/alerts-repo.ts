@@ -75,8 +75,15 @@ export function createAlertsRepo(db: Db) {
         .execute(),
     find: (id: string) => db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: AlertsTable) => db.insertInto('alerts').values(row).execute(),
+    /** Insert alerts; one whose condition has an open alert already (raised meanwhile elsewhere) is left out. */
     insertMany: (rows: AlertsTable[]) =>
-      rows.length === 0 ? Promise.resolve() : db.insertInto('alerts').values(rows).execute(),
+      rows.length === 0
+        ? Promise.resolve()
+        : db
+            .insertInto('alerts')
+            .values(rows)
+            .onConflict((oc) => oc.doNothing())
+            .execute(),
     update: (id: string, set: Partial<AlertsTable>) =>
       db.updateTable('alerts').set(set).where('id', '=', id).executeTakeFirst(),
     delete: (id: string) => db.deleteFrom('alerts').where('id', '=', id).executeTakeFirst(),
