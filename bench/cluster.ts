@@ -2,7 +2,8 @@
 // same simulated agents (bench/fleet-clients.ts, spread over processes): links per replica, the time for every
 // agent to be back after a replica is killed (a restart for the single server), and the round trip of a request
 // that lands on a replica that does not hold the node's link. Run: npm run bench:cluster -- --agents 3000
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +32,15 @@ const { values: args } = parseArgs({
       type: 'string',
       default: process.env.MUSTER_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     },
-    nats: { type: 'string', default: process.env.MUSTER_TEST_NATS_URL ?? 'nats://127.0.0.1:4222' },
+    /** A NATS server to use; by default the benchmark starts its own (with monitoring, to count subscriptions). */
+    nats: { type: 'string', default: '' },
+    /** Leave out the single server (a fleet too large for one process's files). */
+    'skip-single': { type: 'boolean', default: false },
   },
 });
 const AGENTS = Number(args.agents);
+/** Links one replica can hold here: a process may have about 20,000 files open. */
+const REPLICA_LINKS_MAX = 18_000;
 const PER_PROCESS = Number(args['per-process']);
 const REQUESTS = Number(args.requests);
 const children: ChildProcess[] = [];
@@ -86,6 +92,7 @@ interface Clients {
 function links(url: string, agents: MusterAgent[]): Clients {
   const state: { linked: number; failed: number }[] = [];
   for (let i = 0; i < agents.length; i += PER_PROCESS) {
+    const n = i / PER_PROCESS;
     const s = { linked: 0, failed: 0 };
     state.push(s);
     const p = fork(fileURLToPath(new URL('./fleet-clients.ts', import.meta.url)), [], {
@@ -100,6 +107,8 @@ function links(url: string, agents: MusterAgent[]): Clients {
       ca: null,
       agents: agents.slice(i, i + PER_PROCESS),
       concurrency: 50,
+      // Each process from an address of its own: one has about 28,000 ports towards nginx's one address.
+      localAddress: `127.0.0.${2 + (n % 250)}`,
     } satisfies Command);
   }
   return {
@@ -141,6 +150,35 @@ async function latencies(count: number, fn: (i: number) => Promise<void>) {
   };
 }
 
+/** Resident memory of a process, MiB. */
+const rssMiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+/** A private nats-server with JetStream and its monitoring port (subscriptions are counted there). */
+async function privateNats(): Promise<{ url: string; subscriptions(): Promise<number>; pid: number }> {
+  const port = await freePort();
+  const monitor = await freePort();
+  const dir = tempDir('muster-bench-nats-');
+  cleanups.push(() => dir.remove());
+  const p = spawn(
+    'nats-server',
+    ['-a', '127.0.0.1', '-p', String(port), '-m', String(monitor), '-js', '-sd', dir.path],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(p);
+  let out = '';
+  p.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  await until('a private nats-server', () => /Server is ready/.test(out), 30);
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    pid: p.pid!,
+    async subscriptions() {
+      const r = await fetch(`http://127.0.0.1:${monitor}/subsz`);
+      return ((await r.json()) as { num_subscriptions: number }).num_subscriptions;
+    },
+  };
+}
+
 /** GET a node's facts with the session cookie; the simulated agent answers any request. */
 function facts(agent: http.Agent, url: string, cookie: string, id: string) {
   return call(agent, `${url}/api/nodes/${id}/facts`, 'GET', undefined, { cookie }).then((r) => {
@@ -148,13 +186,12 @@ function facts(agent: http.Agent, url: string, cookie: string, id: string) {
   });
 }
 
-try {
-  // ---- a single server on PostgreSQL ----
+/** The single server's figures, for the ratios (none when it was left out). */
+async function singleServer(masterKey: string) {
   const singleDb = await scratchDatabase(args.pg);
   cleanups.push(() => singleDb.drop());
   const singleDir = tempDir('muster-bench-single-');
   cleanups.push(() => singleDir.remove());
-  const masterKey = newMasterKey();
   const singlePort = await freePort();
   const startSingle = () =>
     startReplica({
@@ -175,78 +212,127 @@ try {
   print({ figure: 'single server: every agent linked', agents: AGENTS, seconds: round(singleUp, 2) });
   const singleCookie = await signIn(singleUrl);
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 10 });
-  const singleRtt = await latencies(REQUESTS, (i) =>
+  const rtt = await latencies(REQUESTS, (i) =>
     facts(httpAgent, singleUrl, singleCookie, singleAgents[i % AGENTS]!.id),
   );
-  print({ figure: 'single server: request round trip (facts)', requests: REQUESTS, ...singleRtt });
+  print({ figure: 'single server: request round trip (facts)', requests: REQUESTS, ...rtt });
   await single.signal('SIGKILL');
   const restartAt = performance.now();
   single = await startSingle();
   children.push(single.child);
   await until('single: every agent back', () => singleLinks.linked() === AGENTS, 600);
-  const singleBack = (performance.now() - restartAt) / 1000;
-  print({
-    figure: 'single server: every agent back after kill -9 and restart',
-    seconds: round(singleBack, 2),
-  });
+  const back = (performance.now() - restartAt) / 1000;
+  print({ figure: 'single server: every agent back after kill -9 and restart', seconds: round(back, 2) });
   await single.signal('SIGKILL');
   for (const c of children) if (c.exitCode === null && c !== single.child) c.kill('SIGKILL');
   await sleep(1000);
+  return { rtt, back };
+}
+
+try {
+  const masterKey = newMasterKey();
+  const single = args['skip-single'] ? null : await singleServer(masterKey);
 
   // ---- three replicas behind nginx ----
+  const nats = args.nats ? null : await privateNats();
+  const natsUrl = args.nats || nats!.url;
   const db = await scratchDatabase(args.pg);
   cleanups.push(() => db.drop());
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
-  const replicas: Replica[] = [];
-  for (const name of ['r1', 'r2', 'r3']) {
+  const dirs = ['r1', 'r2', 'r3'].map((name) => {
     const dir = tempDir('muster-bench-replica-');
     cleanups.push(() => dir.remove());
-    const r = await startReplica({
-      name,
+    return { name, dir: dir.path };
+  });
+  const replicas: Replica[] = [];
+  const start = (d: { name: string; dir: string }, replicaPort?: number) =>
+    startReplica({
+      name: d.name,
       db: db.url,
-      nats: args.nats,
+      nats: natsUrl,
       masterKey,
       publicUrl,
-      dataDir: dir.path,
+      dataDir: d.dir,
+      // Started again under a fleet that keeps knocking, a replica may take a while to be ready.
+      readyMs: 300_000,
+      ...(replicaPort ? { port: replicaPort } : {}),
+    }).then((r) => {
+      children.push(r.child);
+      return r;
     });
-    children.push(r.child);
-    replicas.push(r);
-  }
+  for (const d of dirs) replicas.push(await start(d));
   const balancer = await startBalancer(
     replicas.map((r) => r.port),
     port,
     AGENTS * 3,
   );
   cleanups.push(() => balancer.stop());
+  const subscriptionsBefore = nats ? await nats.subscriptions() : null;
+  const memoryBefore = replicas.map((r) => rssMiB(r.child.pid!));
+  const claimedAt = performance.now();
   const agents = await claimAll(publicUrl, claimTokenOf(replicas), AGENTS);
+  print({
+    figure: 'cluster: claims through nginx',
+    agents: AGENTS,
+    per_second: Math.round(AGENTS / ((performance.now() - claimedAt) / 1000)),
+  });
   const clusterLinks = links(publicUrl, agents);
-  const up = await until('cluster: every agent linked', () => clusterLinks.linked() === AGENTS, 600);
+  const up = await until('cluster: every agent linked', () => clusterLinks.linked() === AGENTS, 900);
   print({ figure: 'cluster: every agent linked through nginx', agents: AGENTS, seconds: round(up, 2) });
   const cookie = await signIn(publicUrl);
   type View = { self: string; replicas: { id: string; name: string; links: number }[] };
   const view = async () => (await api<View>(publicUrl, cookie, 'GET', '/api/cluster')).body;
-  await until(
-    'the replicas to report every link',
-    async () => (await view()).replicas.reduce((n, r) => n + r.links, 0) === AGENTS,
-    60,
-  );
+  const reported = (n: number) => async () => {
+    const v = await view();
+    return v.replicas.length === n && v.replicas.reduce((k, r) => k + r.links, 0) === AGENTS;
+  };
+  await until('the replicas to report every link', reported(3), 120);
+  const perReplica = (await view()).replicas;
   print({
     figure: 'cluster: links per replica',
-    ...Object.fromEntries((await view()).replicas.map((r) => [r.name, r.links])),
+    ...Object.fromEntries(perReplica.map((r) => [r.name, r.links])),
   });
+  await sleep(5000);
+  print({
+    figure: 'cluster: memory per replica with every link up',
+    ...Object.fromEntries(
+      replicas.map((r, i) => [
+        r.name,
+        {
+          rss_mib: round(rssMiB(r.child.pid!)),
+          kib_per_link: round(
+            ((rssMiB(r.child.pid!) - memoryBefore[i]!) * 1024) /
+              (perReplica.find((x) => x.name === r.name)?.links ?? 1),
+          ),
+        },
+      ]),
+    ),
+    ...(nats ? { nats_rss_mib: round(rssMiB(nats.pid)) } : {}),
+  });
+  if (nats)
+    print({
+      figure: 'cluster: NATS subscriptions',
+      before_links: subscriptionsBefore,
+      with_every_link: await nats.subscriptions(),
+      per_link: round(((await nats.subscriptions()) - subscriptionsBefore!) / AGENTS, 3),
+    });
 
   // Which replica holds which node; requests go to another one.
   const sql = new pg.Client({ connectionString: db.url });
   await sql.connect();
   cleanups.push(() => sql.end());
   const idOf = new Map<string, Replica>();
-  for (const r of replicas) idOf.set((await api<View>(r.url, cookie, 'GET', '/api/cluster')).body.self, r);
-  const holder = new Map(
-    (await sql.query<{ id: string; link_replica: string }>('select id, link_replica from nodes')).rows.map(
-      (r) => [r.id, r.link_replica],
-    ),
-  );
+  const holders = async () => {
+    idOf.clear();
+    for (const r of replicas) idOf.set((await api<View>(r.url, cookie, 'GET', '/api/cluster')).body.self, r);
+    return new Map(
+      (await sql.query<{ id: string; link_replica: string }>('select id, link_replica from nodes')).rows.map(
+        (r) => [r.id, r.link_replica],
+      ),
+    );
+  };
+  let holder = await holders();
   const direct = new http.Agent({ keepAlive: true, maxSockets: 10 });
   const elsewhere = await latencies(REQUESTS, (i) => {
     const id = agents[i % AGENTS]!.id;
@@ -257,7 +343,7 @@ try {
     figure: 'cluster: request round trip (facts) at a replica that does not hold the link',
     requests: REQUESTS,
     ...elsewhere,
-    ratio_p50_to_single: round(elsewhere.p50_ms / singleRtt.p50_ms, 2),
+    ...(single ? { ratio_p50_to_single: round(elsewhere.p50_ms / single.rtt.p50_ms, 2) } : {}),
   });
   const local = await latencies(REQUESTS, (i) => {
     const id = agents[i % AGENTS]!.id;
@@ -268,51 +354,72 @@ try {
     requests: REQUESTS,
     ...local,
   });
+  const onlineOnLive = async (dead: string[]) =>
+    (
+      await sql.query<{ n: number }>(
+        "select count(*)::int as n from nodes where status = 'online' and not (link_replica = any($1))",
+        [dead],
+      )
+    ).rows[0]!.n === AGENTS;
+
+  // Cold start of the whole cluster: every replica killed, then started again on its port.
+  const before = [...idOf.keys()];
+  const coldAt = performance.now();
+  await Promise.all(replicas.map((r) => r.signal('SIGKILL')));
+  await until('agents to notice', () => clusterLinks.linked() === 0, 60);
+  const restartAt = performance.now();
+  await Promise.all(replicas.map(async (r, i) => (replicas[i] = await start(dirs[i]!, r.port))));
+  const started = (performance.now() - restartAt) / 1000;
+  await until('cluster: every agent back after a cold start', () => clusterLinks.linked() === AGENTS, 900);
+  const coldBack = (performance.now() - restartAt) / 1000;
+  await until('every node online on a live replica', () => onlineOnLive(before), 300);
+  print({
+    figure: 'cluster: cold start (every replica killed, then started again)',
+    replicas_started_seconds: round(started, 2),
+    agents_back_seconds: round(coldBack, 2),
+    database_settled_seconds: round((performance.now() - restartAt) / 1000, 2),
+    from_the_kill_seconds: round((performance.now() - coldAt) / 1000, 2),
+    ...Object.fromEntries(replicas.map((r) => [`${r.name}_rss_mib`, round(rssMiB(r.child.pid!))])),
+  });
+  await until('the replicas to report every link', reported(3), 120);
+  holder = await holders();
 
   // Kill the replica holding the most links; time until every agent is linked again, and until the database
-  // shows every node online on a live replica.
+  // shows every node online on a live replica. When the two others cannot hold every link (a process here may
+  // have about 20,000 files open), the killed one is started again at once, as a supervisor would.
   const counts = (await view()).replicas;
   const doomedId = [...counts].sort((a, b) => b.links - a.links)[0]!.id;
   const doomed = idOf.get(doomedId)!;
   const held = counts.find((r) => r.id === doomedId)!.links;
+  const restart = AGENTS / 2 > REPLICA_LINKS_MAX;
   const killedAt = performance.now();
   await doomed.signal('SIGKILL');
+  if (restart) {
+    const i = replicas.indexOf(doomed);
+    replicas[i] = await start(dirs[i]!, doomed.port);
+  }
   await until('agents to notice', () => clusterLinks.linked() < AGENTS, 30);
   await until('cluster: every agent back', () => clusterLinks.linked() === AGENTS, 600);
   const back = (performance.now() - killedAt) / 1000;
-  await until(
-    'every node online on a live replica',
-    async () =>
-      (
-        await sql.query<{ n: number }>(
-          "select count(*)::int as n from nodes where status = 'online' and link_replica <> $1",
-          [doomedId],
-        )
-      ).rows[0]!.n === AGENTS,
-    120,
-  );
+  await until('every node online on a live replica', () => onlineOnLive([doomedId]), 120);
   const settled = (performance.now() - killedAt) / 1000;
   print({
     figure: 'cluster: every agent back after kill -9 of one replica',
     replica_links: held,
+    killed_replica_started_again: restart,
     agents_back_seconds: round(back, 2),
     database_settled_seconds: round(settled, 2),
-    ratio_to_single_restart: round(back / singleBack, 2),
+    ...(single ? { ratio_to_single_restart: round(back / single.back, 2) } : {}),
     failed_attempts: clusterLinks.failed(),
   });
-  await until(
-    'the dead replica declared lost and the others reporting every link',
-    async () => {
-      const v = await view();
-      return v.replicas.length === 2 && v.replicas.reduce((n, r) => n + r.links, 0) === AGENTS;
-    },
-    120,
-  );
-  print({
-    figure: 'cluster: links per replica once the dead one is declared lost',
-    seconds_after_kill: round((performance.now() - killedAt) / 1000, 2),
-    ...Object.fromEntries((await view()).replicas.map((r) => [r.name, r.links])),
-  });
+  if (!restart) {
+    await until('the dead replica declared lost and the others reporting every link', reported(2), 120);
+    print({
+      figure: 'cluster: links per replica once the dead one is declared lost',
+      seconds_after_kill: round((performance.now() - killedAt) / 1000, 2),
+      ...Object.fromEntries((await view()).replicas.map((r) => [r.name, r.links])),
+    });
+  }
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);

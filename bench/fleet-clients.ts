@@ -19,7 +19,18 @@ export interface MusterAgent {
   key: string;
 }
 export type Command =
-  | { cmd: 'muster'; url: string; ca: string | null; agents: MusterAgent[]; concurrency: number }
+  | {
+      cmd: 'muster';
+      url: string;
+      ca: string | null;
+      agents: MusterAgent[];
+      concurrency: number;
+      /**
+       * The loopback address this process connects from: one address has about 28,000 ports for connections to one
+       * server address, so a fleet larger than that spreads its processes over 127.0.0.x.
+       */
+      localAddress?: string;
+    }
   | { cmd: 'close' }
   | {
       cmd: 'mqtt';
@@ -82,9 +93,10 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
   /** As the agent does: once a server said it takes signatures, later links are the signed upgrade alone. */
   let signedEndpoint: string | null = null;
   const attempt = async (): Promise<void> => {
+    const from = start.localAddress ? { localAddress: start.localAddress } : {};
     const agent = start.url.startsWith('https:')
-      ? new https.Agent({ keepAlive: true, secureContext: secureContext(start.ca), maxSockets: 1 })
-      : new http.Agent({ keepAlive: true, maxSockets: 1 });
+      ? new https.Agent({ keepAlive: true, secureContext: secureContext(start.ca), maxSockets: 1, ...from })
+      : new http.Agent({ keepAlive: true, maxSockets: 1, ...from });
     try {
       if (signedEndpoint) {
         try {

@@ -62,6 +62,8 @@ export async function startReplica(opts: {
   port?: number;
   /** More environment (NATS secrets, say). */
   env?: Record<string, string>;
+  /** How long it may take to answer /readyz (30 s unless given). */
+  readyMs?: number;
 }): Promise<Replica> {
   const port = opts.port ?? (await freePort());
   let out = '';
@@ -111,7 +113,12 @@ export async function startReplica(opts: {
   try {
     await Promise.race([
       exited,
-      waitFor(async () => (await fetch(`${url}/readyz`)).ok, `replica ${opts.name} to be ready`, 30_000, 100),
+      waitFor(
+        async () => (await fetch(`${url}/readyz`)).ok,
+        `replica ${opts.name} to be ready`,
+        opts.readyMs ?? 30_000,
+        100,
+      ),
     ]);
   } catch (err) {
     child.kill('SIGKILL');

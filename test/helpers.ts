@@ -603,9 +603,12 @@ export function jobIn(
   );
 }
 
+/** Connections one nginx worker is given at most (each is a file: a proxied link is two). */
+const PER_WORKER = 9_000;
+
 /**
  * An nginx configuration that keeps every file in `dir` and serves `serverBody` on `port`; `http` goes in the http
- * block (upstreams, maps), `connections` per worker (64 unless given).
+ * block (upstreams, maps); `connections` in all (64 unless given), over as many workers as they need.
  */
 export function nginxConf(
   dir: string,
@@ -614,11 +617,15 @@ export function nginxConf(
   opts: { http?: string; connections?: number } = {},
 ): string {
   const connections = opts.connections ?? 64;
-  return `worker_processes 1;
-worker_rlimit_nofile ${connections * 2 + 100};
+  // A process here may hold about 20,000 files: more connections than one worker can hold are spread over workers
+  // (the kernel spreads accepted connections over them with `reuseport`).
+  const workers = Math.ceil(connections / PER_WORKER);
+  const perWorker = Math.ceil(connections / workers);
+  return `worker_processes ${workers};
+worker_rlimit_nofile ${Math.min(perWorker * 2 + 100, 19_900)};
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
-events { worker_connections ${connections}; }
+events { worker_connections ${perWorker}; }
 http {
   access_log off;
   client_body_temp_path ${dir}/body;
@@ -627,7 +634,7 @@ http {
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
 ${opts.http ?? ''}  server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port}${workers > 1 ? ' reuseport' : ''};
 ${serverBody}  }
 }
 `;
