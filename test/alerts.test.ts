@@ -382,41 +382,6 @@ describe('alerts and notifications', () => {
       );
   });
 
-  test('nodes of a lost cluster replica alert together: not one by one from their events, once each from the replica that declared it lost', async () => {
-    const { store, bus, alerting } = server.services;
-    const ids = await Promise.all(
-      [1, 2, 3].map(async () => {
-        const sim = await simulatedIdentity(server);
-        server.defer(sim.remove);
-        return sim.id;
-      }),
-    );
-    const now = Date.now();
-    // What the replica running the periodic work does to the nodes of a replica whose lease ran out.
-    for (const id of ids) {
-      await store.repos.nodes.update(id, { status: 'offline', since: now, reason: REPLICA_LOST_REASON });
-      bus.publish({
-        type: 'node.presence',
-        node_id: id,
-        status: 'offline',
-        since: now,
-        reason: REPLICA_LOST_REASON,
-      });
-    }
-    const open = (id: string) => store.repos.alerts.findOpen(`node_offline|${id}|`);
-    await new Promise((r) => setTimeout(r, 300));
-    for (const id of ids) assert.equal(await open(id), undefined, 'its event alone raises nothing');
-    await alerting.nodesLost();
-    await alerting.nodesLost();
-    for (const id of ids) {
-      const a = await open(id);
-      assert.equal(a?.state, 'pending', "waiting its rule's `for`, as a node that dropped its link");
-      assert.ok(a.fire_at >= now + FOR_SECONDS * 1000);
-    }
-    const rows = await store.repos.alerts.openOfNode(ids[0]!);
-    assert.equal(rows.filter((a) => a.kind === 'node_offline').length, 1, 'raised once');
-  });
-
   test('email through a real SMTP server: "send test" and an alert arrive', async () => {
     const smtp = await smtpServer();
     server.defer(() => smtp.stop());
@@ -453,6 +418,41 @@ describe('alerts and notifications', () => {
     node.drop();
     await waitFor(() => /\[FIRING\] sim is offline/.test(smtp.output()), 'the alert mail', 20_000);
     assert.match(smtp.output(), /ops@example\.test/);
+  });
+
+  test('nodes of a lost cluster replica alert together: not one by one from their events, once each from the replica that declared it lost', async () => {
+    const { store, bus, alerting } = server.services;
+    const ids = await Promise.all(
+      [1, 2, 3].map(async () => {
+        const sim = await simulatedIdentity(server);
+        server.defer(sim.remove);
+        return sim.id;
+      }),
+    );
+    const now = Date.now();
+    // What the replica running the periodic work does to the nodes of a replica whose lease ran out.
+    for (const id of ids) {
+      await store.repos.nodes.update(id, { status: 'offline', since: now, reason: REPLICA_LOST_REASON });
+      bus.publish({
+        type: 'node.presence',
+        node_id: id,
+        status: 'offline',
+        since: now,
+        reason: REPLICA_LOST_REASON,
+      });
+    }
+    const open = (id: string) => store.repos.alerts.findOpen(`node_offline|${id}|`);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const id of ids) assert.equal(await open(id), undefined, 'its event alone raises nothing');
+    await alerting.nodesLost();
+    await alerting.nodesLost();
+    for (const id of ids) {
+      const a = await open(id);
+      assert.equal(a?.state, 'pending', "waiting its rule's `for`, as a node that dropped its link");
+      assert.ok(a.fire_at >= now + FOR_SECONDS * 1000);
+    }
+    const rows = await store.repos.alerts.openOfNode(ids[0]!);
+    assert.equal(rows.filter((a) => a.kind === 'node_offline').length, 1, 'raised once');
   });
 });
 
