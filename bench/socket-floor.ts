@@ -1,15 +1,20 @@
 // What an idle connection costs Node itself, with nothing of Muster's: the floor under the fleet benchmark's
-// memory per link. Usage: node --expose-gc --import tsx bench/socket-floor.ts server <net|ws|tls|wss> <tls dir> [count]
-// (<tls dir> holds server.pem, server-key.pem and ca.pem, such as a server's data dir/tls). Prints KiB per connection.
-import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// memory and CPU per link. Usage:
+//   node --expose-gc --import tsx bench/socket-floor.ts server <net|ws|tls|wss|mosquitto> <tls dir> [count]
+// (<tls dir> holds server.pem, server-key.pem and ca.pem, such as a server's data dir/tls). Prints KiB per connection
+// and the server's CPU per connect (the connections are opened one after another by one client process, and stay
+// open). `mosquitto` is the reference: Mosquitto's TLS listener with the same certificate, the same TLS client.
+import { fork, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
 
-type Kind = 'net' | 'ws' | 'tls' | 'wss';
+type Kind = 'net' | 'ws' | 'tls' | 'wss' | 'mosquitto';
 const [role, kindArg, dir, countArg, portArg] = process.argv.slice(2);
 
 function connect(kind: Kind, port: number, ca: Buffer): Promise<boolean> {
@@ -17,7 +22,7 @@ function connect(kind: Kind, port: number, ca: Buffer): Promise<boolean> {
     const done = () => resolve(true);
     const failed = () => resolve(false);
     if (kind === 'net') net.connect({ port, host: '127.0.0.1' }, done).on('error', failed);
-    else if (kind === 'tls')
+    else if (kind === 'tls' || kind === 'mosquitto')
       tls.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' }, done).on('error', failed);
     else new WebSocket(`${kind}://localhost:${port}/`, { ca }).on('open', done).on('error', failed);
   });
@@ -46,11 +51,33 @@ if (role === 'client') {
   setInterval(() => undefined, 60_000);
 } else {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-  const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
   const keep: unknown[] = [];
-  const port = await listen(kind, keep);
+  // The server measured: this process, or Mosquitto's.
+  let pid = process.pid;
+  let port: number;
+  if (kind === 'mosquitto') {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    port = (probe.address() as net.AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const conf = join(tmpdir(), `socket-floor-mosquitto-${process.pid}.conf`);
+    writeFileSync(
+      conf,
+      `user root\npersistence false\nlog_dest none\nallow_anonymous true\nlistener ${port} 127.0.0.1\n` +
+        `cafile ${dir}/ca.pem\ncertfile ${dir}/server.pem\nkeyfile ${dir}/server-key.pem\n`,
+    );
+    const m = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    process.on('exit', () => m.kill());
+    pid = m.pid!;
+    await new Promise((r) => setTimeout(r, 500));
+  } else port = await listen(kind, keep);
+  const stat = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  /** utime + stime, ms (clock ticks of 10 ms). */
+  const cpuMs = () => (Number(stat()[11]) + Number(stat()[12])) * 10;
   gc();
   const before = rssKiB();
+  const cpuBefore = cpuMs();
   const client = fork(
     new URL(import.meta.url).pathname,
     ['client', kind, dir!, String(count), String(port)],
@@ -59,10 +86,11 @@ if (role === 'client') {
     },
   );
   const up = await new Promise<number>((r) => client.once('message', (m) => r(m as number)));
+  const cpu = cpuMs() - cpuBefore;
   await new Promise((r) => setTimeout(r, 3000));
   gc();
   process.stdout.write(
-    `${JSON.stringify({ benchmark: 'socket-floor', kind, connections: up, kib_per_connection: Math.round(((rssKiB() - before) / up) * 10) / 10 })}\n`,
+    `${JSON.stringify({ benchmark: 'socket-floor', kind, connections: up, kib_per_connection: Math.round(((rssKiB() - before) / up) * 10) / 10, server_cpu_ms_per_connect: Math.round((cpu / up) * 1000) / 1000 })}\n`,
   );
   client.kill();
   process.exit(0);
