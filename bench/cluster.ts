@@ -3,7 +3,6 @@
 // agent to be back after a replica is killed (a restart for the single server), and the round trip of a request
 // that lands on a replica that does not hold the node's link. Run: npm run bench:cluster -- --agents 3000
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +20,11 @@ import {
 } from '../test/cluster-helpers.ts';
 import { freePort, tempDir } from '../test/helpers.ts';
 import type { Command, MusterAgent, Report } from './fleet-clients.ts';
+import { usage } from './bench-kit.ts';
 import { call } from './http-call.ts';
+
+/** Resident memory of a process, MiB. */
+const mib = (pid: number) => usage(pid).rssKiB / 1024;
 
 const { values: args } = parseArgs({
   options: {
@@ -150,10 +153,6 @@ async function latencies(count: number, fn: (i: number) => Promise<void>) {
   };
 }
 
-/** Resident memory of a process, MiB. */
-const rssMiB = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
 /** A private nats-server with JetStream and its monitoring port (subscriptions are counted there). */
 async function privateNats(): Promise<{ url: string; subscriptions(): Promise<number>; pid: number }> {
   const port = await freePort();
@@ -269,7 +268,7 @@ try {
   );
   cleanups.push(() => balancer.stop());
   const subscriptionsBefore = nats ? await nats.subscriptions() : null;
-  const memoryBefore = replicas.map((r) => rssMiB(r.child.pid!));
+  const memoryBefore = replicas.map((r) => mib(r.child.pid!));
   const claimedAt = performance.now();
   const agents = await claimAll(publicUrl, claimTokenOf(replicas), AGENTS);
   print({
@@ -300,15 +299,15 @@ try {
       replicas.map((r, i) => [
         r.name,
         {
-          rss_mib: round(rssMiB(r.child.pid!)),
+          rss_mib: round(mib(r.child.pid!)),
           kib_per_link: round(
-            ((rssMiB(r.child.pid!) - memoryBefore[i]!) * 1024) /
+            ((mib(r.child.pid!) - memoryBefore[i]!) * 1024) /
               (perReplica.find((x) => x.name === r.name)?.links ?? 1),
           ),
         },
       ]),
     ),
-    ...(nats ? { nats_rss_mib: round(rssMiB(nats.pid)) } : {}),
+    ...(nats ? { nats_rss_mib: round(mib(nats.pid)) } : {}),
   });
   if (nats)
     print({
@@ -379,7 +378,7 @@ try {
     agents_back_seconds: round(coldBack, 2),
     database_settled_seconds: round((performance.now() - restartAt) / 1000, 2),
     from_the_kill_seconds: round((performance.now() - coldAt) / 1000, 2),
-    ...Object.fromEntries(replicas.map((r) => [`${r.name}_rss_mib`, round(rssMiB(r.child.pid!))])),
+    ...Object.fromEntries(replicas.map((r) => [`${r.name}_rss_mib`, round(mib(r.child.pid!))])),
   });
   await until('the replicas to report every link', reported(3), 120);
   holder = await holders();

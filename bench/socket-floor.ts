@@ -13,6 +13,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
+import { freePort, usage } from './bench-kit.ts';
 
 type Kind = 'net' | 'ws' | 'tls' | 'wss' | 'mosquitto';
 const [role, kindArg, dir, countArg, portArg] = process.argv.slice(2);
@@ -56,10 +57,7 @@ if (role === 'client') {
   let pid = process.pid;
   let port: number;
   if (kind === 'mosquitto') {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    port = await freePort();
     const conf = join(tmpdir(), `socket-floor-mosquitto-${process.pid}.conf`);
     writeFileSync(
       conf,
@@ -71,10 +69,8 @@ if (role === 'client') {
     pid = m.pid!;
     await new Promise((r) => setTimeout(r, 500));
   } else port = await listen(kind, keep);
-  const stat = () => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-  /** utime + stime, ms (clock ticks of 10 ms). */
-  const cpuMs = () => (Number(stat()[11]) + Number(stat()[12])) * 10;
+  const rssKiB = () => usage(pid).rssKiB;
+  const cpuMs = () => usage(pid).cpu * 1000;
   gc();
   const before = rssKiB();
   const cpuBefore = cpuMs();

@@ -286,16 +286,17 @@ export async function startServer(
   const dbLocation = config.db ?? join(dataDir, 'muster.db');
   if (!isPostgresUrl(dbLocation)) refuseLostDatabase(dataDir, dbLocation, config.initEmpty);
   let database: OpenDatabase;
+  const connectionLost = (err: Error) => {
+    const why = databaseUnreachable(err) ?? err.message;
+    log.warn({ err: why }, `a PostgreSQL connection was lost (${why}); it is replaced on the next query`);
+  };
   try {
     database = openDatabase(dbLocation, {
       onHealthChange: (failing) =>
         failing
           ? log.error({ storage_error: failing }, `storage does not take writes: ${failing}`)
           : log.info('storage takes writes again'),
-      onConnectionError: (err) => {
-        const why = databaseUnreachable(err) ?? err.message;
-        log.warn({ err: why }, `a PostgreSQL connection was lost (${why}); it is replaced on the next query`);
-      },
+      onConnectionError: connectionLost,
     });
   } catch (err) {
     throw accessProblem(err, dbLocation) ?? err;
@@ -333,7 +334,7 @@ export async function startServer(
     });
     if (nc) {
       const clusterId = await createClusterRepo(database.db).settingOnce('cluster_id', randomUUID());
-      leases = openDatabase(dbLocation, { connections: 1 });
+      leases = openDatabase(dbLocation, { connections: 1, onConnectionError: connectionLost });
       cluster = {
         nc,
         prefix: `muster.${clusterId}`,
