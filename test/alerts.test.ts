@@ -33,6 +33,7 @@ interface Alert {
   count: number;
   silenced: boolean;
   acknowledged_by: string | null;
+  since: number;
 }
 
 /**
@@ -196,14 +197,17 @@ describe('alerts and notifications', () => {
     );
   });
 
-  test('a full server restart with every agent reconnecting sends nothing', async () => {
+  test('a full server restart with every agent reconnecting sends nothing; a node that does not come back alerts after its `for`', async () => {
     // The sims of the test above are firing already; the real agent is online. A restart gives every node its
     // rule's `for` again (30 s here: a real agent's reconnect backoff on a loaded machine can exceed 2 s).
     const offline = await rule('node_offline');
     assert.equal((await call('PATCH', `/api/alert-rules/${offline.id}`, { for_seconds: 30 })).status, 200);
     await waitFor(() => hook.accepted().some((b) => b.state === 'firing'), 'the sims alerted', 30_000);
+    // Online until the restart, and not back after it.
+    const gone = await simNode();
     await new Promise((r) => setTimeout(r, 3000));
     hook.clear();
+    const restartedAt = Date.now();
     await server.startAgain();
     cookie = await login(server);
     await waitFor(
@@ -224,10 +228,24 @@ describe('alerts and notifications', () => {
       'no notification after a restart',
     );
     assert.equal((await alerts(`?node_id=${hostId}&state=firing`)).length, 0);
+    // No alert waits for each node the restart found offline: the one that stays offline is raised once it
+    // stayed so for its rule's `for`, dated from the restart.
+    assert.equal(await server.services.store.repos.alerts.findOpen(`node_offline|${gone.id}|`), undefined);
     assert.equal(
       (await call('PATCH', `/api/alert-rules/${offline.id}`, { for_seconds: FOR_SECONDS })).status,
       200,
     );
+    const firing = await waitFor(
+      () => hook.accepted().find((b) => b.state === 'firing'),
+      'the alert of the node that did not come back',
+      (FOR_SECONDS + 10) * 1000,
+    );
+    assert.deepEqual(
+      firing.alerts.map((a) => a.node_id),
+      [gone.id],
+    );
+    const [a] = await alerts(`?node_id=${gone.id}&state=firing`);
+    assert.ok(a && a.since >= restartedAt && a.since <= Date.now(), 'offline since the restart');
   });
 
   test('a silence mutes notifications and keeps the alert visible; acknowledging says who', async () => {
@@ -420,8 +438,8 @@ describe('alerts and notifications', () => {
     assert.match(smtp.output(), /ops@example\.test/);
   });
 
-  test('nodes of a lost cluster replica alert together: not one by one from their events, once each from the replica that declared it lost', async () => {
-    const { store, bus, alerting } = server.services;
+  test("nodes a lost cluster replica took offline: their events raise nothing; those still offline after the rule's `for` alert once each, from when they went offline", async () => {
+    const { store, bus } = server.services;
     const ids = await Promise.all(
       [1, 2, 3].map(async () => {
         const sim = await simulatedIdentity(server);
@@ -444,13 +462,18 @@ describe('alerts and notifications', () => {
     const open = (id: string) => store.repos.alerts.findOpen(`node_offline|${id}|`);
     await new Promise((r) => setTimeout(r, 300));
     for (const id of ids) assert.equal(await open(id), undefined, 'its event alone raises nothing');
-    await alerting.nodesLost();
-    await alerting.nodesLost();
-    for (const id of ids) {
-      const a = await open(id);
-      assert.equal(a?.state, 'pending', "waiting its rule's `for`, as a node that dropped its link");
-      assert.ok(a.fire_at >= now + FOR_SECONDS * 1000);
-    }
+    // One is back (at another replica) within its `for`: nothing is ever raised for it.
+    await store.repos.nodes.update(ids[2]!, { status: 'online', since: Date.now(), reason: 'linked' });
+    const raised = await waitFor(
+      async () => {
+        const rows = await Promise.all(ids.slice(0, 2).map(open));
+        return rows.every((a) => a?.state === 'firing') ? rows : null;
+      },
+      "the two still offline alerting after the rule's `for`",
+      (FOR_SECONDS + 10) * 1000,
+    );
+    for (const a of raised) assert.equal(a!.since, now, 'offline since the replica was lost');
+    assert.equal(await open(ids[2]!), undefined);
     const rows = await store.repos.alerts.openOfNode(ids[0]!);
     assert.equal(rows.filter((a) => a.kind === 'node_offline').length, 1, 'raised once');
   });

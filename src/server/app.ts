@@ -493,7 +493,6 @@ function startBackground(deps: AppDeps, s: Built) {
       onLeaseLost: () => s.hub.endAll('this server replica lost its place in the cluster; reconnect'),
       housekeeping: () => s.housekeeping.run(),
       replicaLost: (name) => s.alerting.sources.replicaLost(name),
-      nodesLost: () => s.alerting.nodesLost(),
     });
     // The cluster's wire is back after NATS was away: jobs asked for at other replicas meanwhile could not reach
     // the links held here, and start now.

@@ -315,10 +315,14 @@ export function createAlertEngine(deps: {
       await repo().postpone(kinds, clock.now() + graceMs);
     },
     /**
-     * Raise one kind for many nodes at once, each waiting its rule's `for` (the nodes a restart found offline,
-     * before the server listens: nothing else touches them meanwhile). A few statements for the whole fleet.
+     * Raise one kind for many nodes at once, each waiting its rule's `for` from `since` (when the node went offline,
+     * say): a few statements for the whole fleet. A condition raised meanwhile by another path is left as it is, and
+     * a node that came back while they were written keeps none (its clearing may have looked before they were).
      */
-    async raiseMany(kind: AlertKind, nodes: { id: string; space_id: string; summary: string }[]) {
+    async raiseMany(
+      kind: AlertKind,
+      nodes: { id: string; space_id: string; summary: string; since?: number }[],
+    ) {
       const scoped = await rules.scoped(kind);
       const now = clock.now();
       const rows: AlertsTable[] = [];
@@ -328,11 +332,20 @@ export function createAlertEngine(deps: {
           : { space_id: '', room_ids: [] };
         const rule = await rules.ruleFor(kind, scope);
         if (!rule) continue;
-        rows.push(newAlert(rule, { kind, nodeId: n.id, summary: n.summary }, n.space_id, now));
+        rows.push(
+          newAlert(
+            rule,
+            { kind, nodeId: n.id, summary: n.summary, ...(n.since !== undefined ? { since: n.since } : {}) },
+            n.space_id,
+            now,
+          ),
+        );
       }
-      await store.transaction(async (r) => {
-        for (let i = 0; i < rows.length; i += 500) await r.alerts.insertMany(rows.slice(i, i + 500));
-      });
+      for (let i = 0; i < rows.length; i += 500) {
+        const chunk = rows.slice(i, i + 500);
+        await repo().insertMany(chunk);
+        await repo().deleteWaitingOfReturned(chunk.map((a) => a.id));
+      }
       return rows.length;
     },
     async ack(actor: Actor, id: string, comment: string | null) {

@@ -161,8 +161,10 @@ export function createAlertRules(deps: { store: Store; clock: Clock }) {
     rules = (await store.repos.alerts.listRules()).map(presentRule);
     loadedAt = clock.now();
   }
+  /** A reload under way, which every caller that finds the rules stale waits for (not one read each). */
+  let reloading: Promise<void> | null = null;
   async function current() {
-    if (clock.now() - loadedAt > RELOAD_MS) await reload();
+    if (clock.now() - loadedAt > RELOAD_MS) await (reloading ??= reload().finally(() => (reloading = null)));
     return rules;
   }
 

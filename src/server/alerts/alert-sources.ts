@@ -15,6 +15,11 @@ const DAY_MS = 24 * 3600_000;
 /** A certificate expiring within this long alerts. */
 export const CERT_WARNING_MS = 30 * DAY_MS;
 const OVERDUE_BATCH = 1000;
+/**
+ * How far back each look at offline nodes starts before the last one ended: a node's going offline is dated before
+ * its write commits (a batch, another replica), so a look may miss what commits just after it.
+ */
+const OFFLINE_OVERLAP_MS = 60_000;
 /** Job types whose failure is a condition of its own, and what a person calls the job. */
 const FAILURES: Record<string, { kind: AlertKind; what: string }> = {
   'restic.backup': { kind: 'backup_failed', what: 'backup' },
@@ -40,6 +45,8 @@ export function createAlertSources(deps: {
   let overdueSeen = 0;
   /** Pending nodes claimed up to this time have been looked at. */
   let pendingSeen = 0;
+  /** Offline nodes that went offline up to this time have been looked at (null: none yet). */
+  let offlineSeen: number | null = null;
   let certsCheckedAt = -Infinity;
   let storageRaised = false;
   /** One chain of work per node: its events in order. */
@@ -97,7 +104,7 @@ export function createAlertSources(deps: {
   async function onEvent(e: MusterEvent) {
     switch (e.type) {
       case 'node.presence':
-        // The nodes of a lost replica (thousands at once) are raised together by the replica that declared it lost.
+        // The nodes of a lost replica (thousands at once) are raised together once they stayed offline (offlineLong).
         if (e.status === 'offline' && e.reason === REPLICA_LOST_REASON) return;
         if (e.status === 'offline')
           await engine.raise({
@@ -157,6 +164,34 @@ export function createAlertSources(deps: {
       if (rows.length < OVERDUE_BATCH) break;
     }
     pendingSeen = Math.max(pendingSeen, upTo);
+  }
+
+  /**
+   * Offline nodes that stayed offline for the shortest `for` of the enabled offline rules and have no offline alert:
+   * those a restart or a lost replica took offline (whose events raise nothing, so that thousands of agents
+   * reconnecting at once write no alert each, see onEvent), and any whose alert could not be written. Raised
+   * together, each from when it went offline, so each fires once its own rule's `for` has passed since then.
+   */
+  async function offlineLong() {
+    const fors = (await rules.list())
+      .filter((r) => r.enabled && r.kind === 'node_offline')
+      .map((r) => r.for_seconds * 1000);
+    if (fors.length === 0) return;
+    const upTo = clock.now() - Math.min(...fors);
+    const rows = await store.repos.alerts.offlineUnalerted(
+      offlineSeen === null ? null : offlineSeen - OFFLINE_OVERLAP_MS,
+      upTo,
+    );
+    await engine.raiseMany(
+      'node_offline',
+      rows.map((n) => ({
+        id: n.id,
+        space_id: n.space_id,
+        since: n.since,
+        summary: `${n.hostname} is offline: ${n.reason}`,
+      })),
+    );
+    offlineSeen = Math.max(offlineSeen ?? upTo, upTo);
   }
 
   /** Backup groups whose due time passed since the last look (through the due-time index). */
@@ -279,9 +314,12 @@ export function createAlertSources(deps: {
         log.warn({ err, job_id: job.id }, 'an alert condition could not be recorded'),
       );
     },
-    /** What is checked on the replica running the periodic work: overdue backups, certificates, storage. */
+    /**
+     * What is checked on the replica running the periodic work: nodes long offline, nodes that never connected,
+     * overdue backups, certificates, storage, lost replicas back.
+     */
     async periodic() {
-      for (const step of [neverConnected, overdue, certificates, storage, replicasBack])
+      for (const step of [offlineLong, neverConnected, overdue, certificates, storage, replicasBack])
         await step().catch((err: unknown) => log.warn({ err }, 'an alert check failed; trying again'));
     },
     replicaLost: (name: string) =>

@@ -97,19 +97,6 @@ export function createAlerting(deps: {
   let timer: unknown = null;
   let ticking = false;
 
-  /** Raise `node_offline` for every offline node without one, in a few statements whatever their number. */
-  async function raiseOffline() {
-    const offline = await store.repos.alerts.offlineUnalerted();
-    await engine.raiseMany(
-      'node_offline',
-      offline.map((n) => ({
-        id: n.id,
-        space_id: n.space_id,
-        summary: `${n.hostname} is offline: ${n.reason}`,
-      })),
-    );
-  }
-
   return {
     rules,
     silences,
@@ -155,9 +142,10 @@ export function createAlerting(deps: {
       deps.timers.clearInterval(timer);
     },
     /**
-     * The server restarted: offline nodes without an alert (their links ended while it stopped or when it started)
-     * may alert after their rule's `for`, and alerts that waited before the restart wait that long again, so agents
-     * reconnecting raise nothing. Once per start (not a hot path).
+     * The server restarted: alerts that waited before the restart wait their rule's `for` again, so agents
+     * reconnecting raise nothing. The nodes it found offline raise nothing now either: those still offline after
+     * their rule's `for` are raised by the periodic check (alert sources, `offlineLong`), so the fleet reconnecting
+     * at once writes no alert per node. Once per start (not a hot path).
      */
     async restarted() {
       const graceMs = Math.max(
@@ -167,13 +155,7 @@ export function createAlerting(deps: {
           .map((r) => r.for_seconds * 1000),
       );
       await engine.restarted(['node_offline'], graceMs);
-      await raiseOffline();
     },
-    /**
-     * Nodes of a lost replica went offline (all of its links at once): their alerts are raised together, each
-     * waiting its rule's `for` from now, as one node's would.
-     */
-    nodesLost: () => raiseOffline(),
     /** The home page (of the nodes in `v`'s spaces and rooms, when given). */
     async overview(v?: Visible): Promise<OverviewView> {
       const now = clock.now();

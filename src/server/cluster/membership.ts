@@ -56,8 +56,6 @@ export function createMembership(deps: {
   housekeeping: () => Promise<void>;
   /** A replica's lease ran out and it was declared lost (told on the replica running the periodic work). */
   replicaLost?: (name: string) => Promise<void>;
-  /** Nodes of lost replicas went offline (told once for all of them, after their presence events). */
-  nodesLost?: () => Promise<void>;
 }) {
   const { store, clock, timers, log, replica, leaseMs } = deps;
   const repo = store.repos.cluster;
@@ -116,10 +114,8 @@ export function createMembership(deps: {
         since: now,
         reason: REPLICA_LOST_REASON,
       });
-    if (lost.length > 0) {
-      log.warn({ nodes: lost.length }, 'nodes of a lost server replica went offline');
-      await deps.nodesLost?.();
-    }
+    // Their alerts are raised by the periodic check once they stayed offline their rule's `for` (alert sources).
+    if (lost.length > 0) log.warn({ nodes: lost.length }, 'nodes of a lost server replica went offline');
     if (now - noncesPrunedAt >= NONCE_PRUNE_MS) {
       noncesPrunedAt = now;
       await repo.pruneNonces(now);

@@ -121,11 +121,17 @@ export function createAlertsRepo(db: Db) {
         .limit(limit)
         .execute(),
     /** Offline nodes with no open node_offline alert (after a restart: their links went down unheard). */
-    offlineUnalerted: () =>
+    /**
+     * Offline nodes without an open offline alert that went offline after `after` (null: whenever) and at or before
+     * `upTo`, through the (status, since) index.
+     */
+    offlineUnalerted: (after: number | null, upTo: number) =>
       db
         .selectFrom('nodes')
-        .select(['id', 'space_id', 'hostname', 'reason'])
+        .select(['id', 'space_id', 'hostname', 'reason', 'since'])
         .where('status', '=', 'offline')
+        .$if(after !== null, (q) => q.where('since', '>', after!))
+        .where('since', '<=', upTo)
         .where((eb) =>
           eb.not(
             eb.exists(
@@ -139,6 +145,25 @@ export function createAlertsRepo(db: Db) {
           ),
         )
         .execute(),
+    /** Forget alerts among `ids` still waiting their `for` whose node is no longer offline (it came back meanwhile). */
+    deleteWaitingOfReturned: (ids: string[]) =>
+      ids.length === 0
+        ? Promise.resolve()
+        : db
+            .deleteFrom('alerts')
+            .where('id', 'in', ids)
+            .where('state', '=', 'pending')
+            .where('fired_at', 'is', null)
+            .where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('nodes')
+                  .select('nodes.id')
+                  .whereRef('nodes.id', '=', 'alerts.node_id')
+                  .where('nodes.status', '<>', 'offline'),
+              ),
+            )
+            .execute(),
     /** After a restart, pending alerts of these kinds wait at least until `until`. */
     postpone: (kinds: string[], until: number) =>
       db
