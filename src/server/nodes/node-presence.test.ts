@@ -48,6 +48,30 @@ describe('node presence', () => {
     assert.equal(n?.reason, 'connection lost');
   });
 
+  test('in a cluster, a link up one replica writes late does not undo a newer link at another, nor does its close', async () => {
+    const id = await m.claimed();
+    const t = m.clock.now();
+    const at = (now: number) => ({ now: () => now });
+    const r1 = createNodePresence({ store: m.store, clock: at(t), bus: m.bus, replicaId: 'r1' });
+    const r2 = createNodePresence({ store: m.store, clock: at(t + 500), bus: m.bus, replicaId: 'r2' });
+    // The agent said hello at r1, gave up waiting for its welcome and linked at r2, whose write landed first.
+    const atR1 = session(id);
+    await r2.markOnline(id, facts, '1', 'up at r2', session(id));
+    await r1.markOnline(id, facts, '1', 'up at r1', atR1);
+    let n = await m.store.repos.nodes.findNode(id);
+    assert.equal(n?.status, 'online');
+    assert.equal(n?.link_replica, 'r2');
+    assert.equal(n?.reason, 'up at r2');
+    await r1.linkClosed(atR1.id, 'connection lost', id);
+    n = await m.store.repos.nodes.findNode(id);
+    assert.equal(n?.status, 'online', 'still online through its link at r2');
+    assert.equal(n?.link_replica, 'r2');
+    // A later link at r1 takes it over as before.
+    const r1Later = createNodePresence({ store: m.store, clock: at(t + 900), bus: m.bus, replicaId: 'r1' });
+    await r1Later.markOnline(id, facts, '1', 'up at r1 again', session(id));
+    assert.equal((await m.store.repos.nodes.findNode(id))?.link_replica, 'r1');
+  });
+
   test('a removed node never comes back through presence', async () => {
     const id = await m.claimed();
     await m.store.repos.nodes.update(id, { status: 'removed' });

@@ -58,11 +58,20 @@ export function createNodePresence(deps: {
     also?: (r: Repos) => Promise<unknown>,
   ) {
     const since = clock.now();
-    // In a cluster, a replica takes offline only the nodes whose link it holds; another may hold it by now.
-    const heldBy = status === 'offline' ? (replicaId ?? undefined) : undefined;
+    // In a cluster, a replica takes offline only the nodes whose link it holds; another may hold it by now. And a
+    // link up written late (its batch waited while the agent gave up and linked at another replica) does not undo
+    // the newer link another replica recorded first: its close would then take the node offline under it.
+    const guard =
+      replicaId === null
+        ? {}
+        : status === 'offline'
+          ? { heldBy: replicaId }
+          : status === 'online'
+            ? { notBefore: { replica: replicaId, since } }
+            : {};
     const hostname = await presence.write(async (r) => {
       await also?.(r);
-      return r.nodes.updatePresence(id, { status, since, reason, ...extra }, heldBy);
+      return r.nodes.updatePresence(id, { status, since, reason, ...extra }, guard);
     });
     if (hostname !== null) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
     return hostname;

@@ -244,13 +244,28 @@ export function createNodesRepo(db: Db) {
      * is changed (a replica letting go of a link never takes a node offline that another replica holds now).
      * The node's host name when it was updated (for the log line, from the same statement); null when nothing was.
      */
+    /**
+     * A presence change, unless the node was removed; `heldBy`: only while that replica holds its link;
+     * `notBefore`: not over a link another replica recorded as up later than `since`. The host name, or null when
+     * nothing changed.
+     */
     async updatePresence(
       id: string,
       set: Partial<Omit<NodesTable, 'id'>>,
-      heldBy?: string,
+      guard: { heldBy?: string; notBefore?: { replica: string; since: number } } = {},
     ): Promise<string | null> {
       let q = db.updateTable('nodes').set(set).where('id', '=', id).where('status', '!=', 'removed');
-      if (heldBy) q = q.where('link_replica', '=', heldBy);
+      if (guard.heldBy) q = q.where('link_replica', '=', guard.heldBy);
+      const newer = guard.notBefore;
+      if (newer)
+        q = q.where((eb) =>
+          eb.or([
+            eb('status', '!=', 'online'),
+            eb('since', '<=', newer.since),
+            eb('link_replica', 'is', null),
+            eb('link_replica', '=', newer.replica),
+          ]),
+        );
       const row = await q.returning('hostname').executeTakeFirst();
       return row?.hostname ?? null;
     },
