@@ -5,6 +5,8 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -26,6 +28,34 @@ import { call } from './http-call.ts';
 /** Resident memory of a process, MiB. */
 const mib = (pid: number) => usage(pid).rssKiB / 1024;
 
+/**
+ * CPU seconds of every PostgreSQL process on the machine (its backends, and those that ended through the
+ * postmaster's children's time): the database's share of a phase, as a difference.
+ */
+function postgresCpu(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+/** CPU seconds of the replicas given. */
+const replicasCpu = (rs: Replica[]) =>
+  rs.reduce((sum, r) => {
+    try {
+      return sum + usage(r.child.pid!).cpu;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
 const { values: args } = parseArgs({
   options: {
     agents: { type: 'string', default: '2000' },
@@ -39,9 +69,12 @@ const { values: args } = parseArgs({
     nats: { type: 'string', default: '' },
     /** Leave out the single server (a fleet too large for one process's files). */
     'skip-single': { type: 'boolean', default: false },
+    /** Another checkout's server (its dist/ built), for before/after in the same harness. */
+    checkout: { type: 'string', default: '' },
   },
 });
 const AGENTS = Number(args.agents);
+const CLI = args.checkout ? { cli: join(args.checkout, 'bin/muster.js') } : {};
 /** Links one replica can hold here: a process may have about 20,000 files open. */
 const REPLICA_LINKS_MAX = 18_000;
 const PER_PROCESS = Number(args['per-process']);
@@ -201,6 +234,7 @@ async function singleServer(masterKey: string) {
       publicUrl: `http://127.0.0.1:${singlePort}`,
       dataDir: singleDir.path,
       port: singlePort,
+      ...CLI,
     });
   let single = await startSingle();
   children.push(single.child);
@@ -255,6 +289,7 @@ try {
       dataDir: d.dir,
       // Started again under a fleet that keeps knocking, a replica may take a while to be ready.
       readyMs: 300_000,
+      ...CLI,
       ...(replicaPort ? { port: replicaPort } : {}),
     }).then((r) => {
       children.push(r.child);
@@ -367,10 +402,13 @@ try {
   await Promise.all(replicas.map((r) => r.signal('SIGKILL')));
   await until('agents to notice', () => clusterLinks.linked() === 0, 60);
   const restartAt = performance.now();
+  const coldPg = postgresCpu();
   await Promise.all(replicas.map(async (r, i) => (replicas[i] = await start(dirs[i]!, r.port))));
   const started = (performance.now() - restartAt) / 1000;
   await until('cluster: every agent back after a cold start', () => clusterLinks.linked() === AGENTS, 900);
   const coldBack = (performance.now() - restartAt) / 1000;
+  // The new processes' whole CPU (their start included) and PostgreSQL's, per agent linked again.
+  const coldCpu = { replicas: replicasCpu(replicas), postgres: postgresCpu() - coldPg };
   await until('every node online on a live replica', () => onlineOnLive(before), 300);
   print({
     figure: 'cluster: cold start (every replica killed, then started again)',
@@ -378,6 +416,8 @@ try {
     agents_back_seconds: round(coldBack, 2),
     database_settled_seconds: round((performance.now() - restartAt) / 1000, 2),
     from_the_kill_seconds: round((performance.now() - coldAt) / 1000, 2),
+    replicas_cpu_ms_per_link: round((coldCpu.replicas / AGENTS) * 1000, 2),
+    postgres_cpu_ms_per_link: round((coldCpu.postgres / AGENTS) * 1000, 2),
     ...Object.fromEntries(replicas.map((r) => [`${r.name}_rss_mib`, round(mib(r.child.pid!))])),
   });
   await until('the replicas to report every link', reported(3), 120);
@@ -391,6 +431,8 @@ try {
   const doomed = idOf.get(doomedId)!;
   const held = counts.find((r) => r.id === doomedId)!.links;
   const restart = AGENTS / 2 > REPLICA_LINKS_MAX;
+  const survivors = replicas.filter((r) => r !== doomed);
+  const killCpu = { replicas: replicasCpu(survivors), postgres: postgresCpu() };
   const killedAt = performance.now();
   await doomed.signal('SIGKILL');
   if (restart) {
@@ -400,6 +442,11 @@ try {
   await until('agents to notice', () => clusterLinks.linked() < AGENTS, 30);
   await until('cluster: every agent back', () => clusterLinks.linked() === AGENTS, 600);
   const back = (performance.now() - killedAt) / 1000;
+  // What taking the links back cost: the replicas that were up all along (and the one started again, whole).
+  const killCpuMs = {
+    replicas: (replicasCpu(replicas) - killCpu.replicas) * 1000,
+    postgres: (postgresCpu() - killCpu.postgres) * 1000,
+  };
   await until('every node online on a live replica', () => onlineOnLive([doomedId]), 120);
   const settled = (performance.now() - killedAt) / 1000;
   print({
@@ -408,6 +455,8 @@ try {
     killed_replica_started_again: restart,
     agents_back_seconds: round(back, 2),
     database_settled_seconds: round(settled, 2),
+    replicas_cpu_ms_per_link: round(killCpuMs.replicas / held, 2),
+    postgres_cpu_ms_per_link: round(killCpuMs.postgres / held, 2),
     ...(single ? { ratio_to_single_restart: round(back / single.back, 2) } : {}),
     failed_attempts: clusterLinks.failed(),
   });
