@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import mqtt from 'mqtt-packet';
 import WebSocket from 'ws';
 import { LINK_SIGNATURE_CAPABILITY } from '../src/protocol/claim-api.ts';
-import { signedAuthorization } from '../src/agent/link/link-auth.ts';
+import { signedAuthorization, signedMiss } from '../src/agent/link/link-auth.ts';
 import { call } from './http-call.ts';
 
 export interface MusterAgent {
@@ -103,8 +103,10 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
           await link(signedEndpoint, signedAuthorization(a.id, privateKey(a.key), Date.now()), agent);
         } catch (err) {
           // A refused signature sends the next attempt the long way, as the agent's does; a server still down
-          // does not (the agent reads the env again only after many misses, minutes apart with its backoff).
-          if (/Unexpected server response/.test((err as Error).message)) signedEndpoint = null;
+          // does not, nor a proxy's 502-504 or a 429 (the agent reads the env again only after many misses,
+          // minutes apart with its backoff).
+          const status = /Unexpected server response: (\d+)/.exec((err as Error).message);
+          if (status && !signedMiss(Number(status[1]))) signedEndpoint = null;
           throw err;
         }
         return;

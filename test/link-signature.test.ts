@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createLinkClient, type LinkStatus } from '../src/agent/link/link-client.ts';
 import type { HttpClient } from '../src/agent/net/http-client.ts';
+import { startBalancer } from './cluster-helpers.ts';
 import {
+  freePort,
   manualClock,
   simulatedIdentity,
   SIM_FACTS,
@@ -17,7 +19,7 @@ import {
  * upgrades; a server before signatures sees the whole authentication every time; a refused signature (the server's
  * clock is not what the agent learnt) sends the agent the long way once, and it links.
  */
-async function agentAgainst(server: SuiteServer) {
+async function agentAgainst(server: SuiteServer, url = server.url) {
   const sim = await simulatedIdentity(server);
   server.defer(sim.remove);
   const asked: string[] = [];
@@ -35,7 +37,7 @@ async function agentAgainst(server: SuiteServer) {
   const statuses: Partial<LinkStatus>[] = [];
   const client = createLinkClient({
     claimId: sim.id,
-    url: server.url,
+    url,
     proxy: 'none',
     privateKey: sim.privateKey,
     bearer: null,
@@ -108,5 +110,31 @@ describe('link: the new agent against a server before signed upgrades', () => {
       links.join(', '),
     );
     assert.equal(a.asked.filter((x) => x === '/api/v1/auth/node/:id/challenge').length, links.length);
+  });
+});
+
+describe('link: signed upgrades through a proxy while the server is down', () => {
+  const server = useTestServer({ flags: { tls: 'off' } });
+
+  test("the proxy's 502s are misses, not refusals: back, the agent links with the signed upgrade alone", async () => {
+    const nginx = await startBalancer([server.port], await freePort());
+    server.defer(() => nginx.stop());
+    const a = await agentAgainst(server, nginx.url);
+    await waitFor(() => a.onlineTimes() === 1, 'online through nginx');
+    assert.deepEqual(a.asked, ['/api/v1/env', '/api/v1/auth/node/:id/challenge', 'upgrade Challenge']);
+    await server.stop();
+    // nginx answers every attempt with 502 meanwhile.
+    await waitFor(
+      () => a.asked.filter((x) => x === 'upgrade Signature').length >= 2,
+      'two signed attempts answered by the proxy',
+      30_000,
+    );
+    await server.startAgain();
+    await waitFor(() => a.onlineTimes() === 2, 'online again through nginx', 60_000);
+    const after = a.asked.slice(3);
+    assert.ok(
+      after.every((x) => x === 'upgrade Signature'),
+      `only signed upgrades, no env or challenge: ${after.join(', ')}`,
+    );
   });
 });

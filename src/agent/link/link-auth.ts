@@ -76,6 +76,12 @@ export interface LinkMemo {
  */
 export const SIGNED_MISSES = 10;
 
+/**
+ * An answer to a signed upgrade that says nothing about the signature: too many requests, or no server behind a
+ * proxy (bad gateway, unavailable, gateway timeout). It counts as a miss, not as a refusal.
+ */
+export const signedMiss = (status: number) => status === 429 || (status >= 502 && status <= 504);
+
 /** The Authorization header of a signed link upgrade: the node's key over its id, the server's time and a nonce. */
 export function signedAuthorization(claimId: string, privateKey: string | KeyObject, at: number): string {
   const random = randomBytes(18).toString('base64url');

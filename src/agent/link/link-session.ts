@@ -21,6 +21,7 @@ import {
   linkEnv,
   signedAuthorization,
   SIGNED_MISSES,
+  signedMiss,
   type LinkMemo,
 } from './link-auth.ts';
 
@@ -130,7 +131,11 @@ export async function runLinkSession(
   const ended = new Promise<SessionOutcome>((resolve) => (resolveSession = resolve));
   ws = await o.http.openLink(endpoint, { authorization }, MAX_FRAME_BYTES, {
     onRefused(res) {
-      if (signedOnly) memo.misses = SIGNED_MISSES;
+      // The server refused the signature (its clock jumped, the node was removed): the next link goes the whole
+      // way, which also reads the server's reason. A proxy's 502-504 or a server busy (429, 503) is no refusal: a
+      // miss like an unreachable server, so a fleet reconnecting through a proxy to a server still starting keeps
+      // its one signed request per link.
+      if (signedOnly && !signedMiss(res.status)) memo.misses = SIGNED_MISSES;
       const err = claimFailure(res, 'opening the link');
       outcome = {
         reason: err.message,
