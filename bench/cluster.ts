@@ -69,6 +69,8 @@ const { values: args } = parseArgs({
     nats: { type: 'string', default: '' },
     /** Leave out the single server (a fleet too large for one process's files). */
     'skip-single': { type: 'boolean', default: false },
+    /** The simulated agents take any answer but 101 to a signed upgrade as a refusal (the agent before it told a proxy's 502-504 apart). */
+    'any-answer-refuses': { type: 'boolean', default: false },
     /** Another checkout's server (its dist/ built), for before/after in the same harness. */
     checkout: { type: 'string', default: '' },
   },
@@ -143,8 +145,9 @@ function links(url: string, agents: MusterAgent[]): Clients {
       ca: null,
       agents: agents.slice(i, i + PER_PROCESS),
       concurrency: 50,
-      // Each process from an address of its own: one has about 28,000 ports towards nginx's one address.
-      localAddress: `127.0.0.${2 + (n % 250)}`,
+      // Each agent from an address of its own (see fleet-clients), each process's in a /16 of its own.
+      sourceNet: 1 + (n % 254),
+      ...(args['any-answer-refuses'] ? { anyAnswerRefuses: true } : {}),
     } satisfies Command);
   }
   return {

@@ -26,10 +26,14 @@ export type Command =
       agents: MusterAgent[];
       concurrency: number;
       /**
-       * The loopback address this process connects from: one address has about 28,000 ports for connections to one
-       * server address, so a fleet larger than that spreads its processes over 127.0.0.x.
+       * Each agent connects from a loopback address of its own, 127.<sourceNet>.x.y, as each machine of a fleet has
+       * its own: one address has about 28,000 ports towards one server address, and every connection closed keeps
+       * its port a minute (TIME_WAIT), so a fleet sharing a few addresses and reconnecting through a proxy that
+       * answers 502 runs out of ports, which no real fleet does. None: the system's choice.
        */
-      localAddress?: string;
+      sourceNet?: number;
+      /** Any answer but 101 to a signed upgrade sends the next link the long way (as the agent did before it told a proxy's 502-504 and a 429 apart). */
+      anyAnswerRefuses?: boolean;
     }
   | { cmd: 'close' }
   | {
@@ -87,26 +91,37 @@ const progress = setInterval(() => send({ kind: 'progress', linked, failed, last
 progress.unref();
 
 /** One agent's link, reconnecting whenever it drops (the server restarting, say), as an agent would. */
-function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent): Promise<void> {
+function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent, i: number): Promise<void> {
   let firstDone: (() => void) | null = null;
   const first = new Promise<void>((r) => (firstDone = r));
   /** As the agent does: once a server said it takes signatures, later links are the signed upgrade alone. */
   let signedEndpoint: string | null = null;
+  /** As the agent does after a proxy's 502-504 or a 429: the env first, then the signed upgrade. */
+  let envFirst = false;
   const attempt = async (): Promise<void> => {
-    const from = start.localAddress ? { localAddress: start.localAddress } : {};
+    const from =
+      start.sourceNet === undefined
+        ? {}
+        : { localAddress: `127.${start.sourceNet}.${Math.floor(i / 250)}.${1 + (i % 250)}` };
     const agent = start.url.startsWith('https:')
       ? new https.Agent({ keepAlive: true, secureContext: secureContext(start.ca), maxSockets: 1, ...from })
       : new http.Agent({ keepAlive: true, maxSockets: 1, ...from });
     try {
       if (signedEndpoint) {
+        if (envFirst) {
+          const env = await call(agent, `${start.url}/api/v1/env?claim_id=${a.id}`, 'GET');
+          if (env.status !== 200) throw new Error(`env ${env.status} ${env.text.slice(0, 100)}`);
+          envFirst = false;
+        }
         try {
           await link(signedEndpoint, signedAuthorization(a.id, privateKey(a.key), Date.now()), agent);
         } catch (err) {
           // A refused signature sends the next attempt the long way, as the agent's does; a server still down
-          // does not, nor a proxy's 502-504 or a 429 (the agent reads the env again only after many misses,
-          // minutes apart with its backoff).
+          // does not, and a proxy's 502-504 or a 429 sends it through the env first (the agent reads the env
+          // the whole way only after many misses, minutes apart with its backoff).
           const status = /Unexpected server response: (\d+)/.exec((err as Error).message);
-          if (status && !signedMiss(Number(status[1]))) signedEndpoint = null;
+          if (status && (start.anyAnswerRefuses || !signedMiss(Number(status[1])))) signedEndpoint = null;
+          else if (status) envFirst = true;
           throw err;
         }
         return;
@@ -196,9 +211,12 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
         if (!stopping) void retry();
       });
     });
-  // Reconnect soon and often: the bench measures how fast the server takes a whole fleet back.
+  // Reconnect soon: the bench measures how fast the server takes a whole fleet back. Failures back off as the
+  // agent's do (exponential, full jitter), on a shorter scale (0.1-5 s where the agent's is 1-60 s): a fleet
+  // retrying every few hundred milliseconds through a proxy answering 502 would open and close tens of thousands of
+  // connections a second and run this machine out of ports, which no real fleet does.
   const retry = async () => {
-    for (;;) {
+    for (let misses = 0; ; misses++) {
       if (stopping) return;
       try {
         await gate(attempt);
@@ -206,13 +224,18 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent)
       } catch (err) {
         failed++;
         lastError = (err as Error).message;
-        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+        const ceiling = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** misses);
+        await new Promise((r) => setTimeout(r, RETRY_MIN_MS + Math.random() * ceiling));
       }
     }
   };
   void retry();
   return first;
 }
+
+/** The simulated agents' backoff after a failed attempt, between these (see retry). */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
 
 /** At most `concurrency` connection attempts of this process at once, as a fleet's agents spread over time. */
 let inFlight = 0;
@@ -278,7 +301,7 @@ process.on('message', (msg: Command) => {
   }
   limit = msg.concurrency;
   void (async () => {
-    if (msg.cmd === 'muster') await Promise.all(msg.agents.map((a) => musterAgent(msg, a)));
+    if (msg.cmd === 'muster') await Promise.all(msg.agents.map((a, i) => musterAgent(msg, a, i)));
     else
       await Promise.all(
         Array.from({ length: msg.count }, (_, n) =>

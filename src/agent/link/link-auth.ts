@@ -69,6 +69,12 @@ export interface LinkMemo {
    * (and learns the server anew). A refused signed upgrade counts as all of them at once.
    */
   misses: number;
+  /**
+   * The last signed upgrade was answered by a proxy with no server behind it (502-504) or told to slow down (429):
+   * the next link reads the env first, a plain request that finds where the link is now and shows the proxy the
+   * server is back (nginx takes a websocket as a success only once it closes), then opens with the signature.
+   */
+  envFirst: boolean;
 }
 /**
  * Signed attempts in a row that reached no server after which the agent reads the env again (its link may have

@@ -26,7 +26,7 @@ export function createLinkClient(o: LinkClientOptions) {
   let wake: (() => void) | null = null;
   let reconnects = 0;
   let done: Promise<void> | null = null;
-  const memo: LinkMemo = { signed: null, misses: 0 };
+  const memo: LinkMemo = { signed: null, misses: 0, envFirst: false };
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 import type { HostConfig } from '../../protocol/link-methods.ts';
 import type { HttpClient, LinkSocket } from '../net/http-client.ts';
-import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
+import { LINK_PROTOCOL_VERSION, LINK_SIGNATURE_CAPABILITY } from '../../protocol/claim-api.ts';
 import {
   CLOSE,
   MAX_FRAME_BYTES,
@@ -106,19 +106,35 @@ export async function runLinkSession(
   if (o.bearer) {
     endpoint = (await linkEnv(o.http, o.url, o.claimId, (b) => backoff.configure(b))).transport.endpoint;
     authorization = `Bearer ${o.bearer}`;
-  } else if (memo.signed && memo.misses < SIGNED_MISSES) {
-    endpoint = memo.signed.endpoint;
-    authorization = signedAuthorization(o.claimId, o.privateKey, clock.now() + memo.signed.clockOffsetMs);
-    signedOnly = true;
-    memo.misses++;
   } else {
-    const creds = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
-      backoff.configure(b),
-    );
-    endpoint = creds.endpoint;
-    authorization = creds.authorization;
-    memo.signed = creds.signed;
-    memo.misses = 0;
+    if (memo.signed && memo.misses < SIGNED_MISSES && memo.envFirst) {
+      // Where the link is now and whether signatures still open it; unanswered, a miss like a signed attempt.
+      const { env, transport, clockOffsetMs } = await linkEnv(o.http, o.url, o.claimId, (b) =>
+        backoff.configure(b),
+      ).catch((err: unknown) => {
+        memo.misses++;
+        throw err;
+      });
+      memo.envFirst = false;
+      memo.signed = env.capabilities.some((c) => c.name === LINK_SIGNATURE_CAPABILITY)
+        ? { endpoint: transport.endpoint, clockOffsetMs }
+        : null;
+    }
+    if (memo.signed && memo.misses < SIGNED_MISSES) {
+      endpoint = memo.signed.endpoint;
+      authorization = signedAuthorization(o.claimId, o.privateKey, clock.now() + memo.signed.clockOffsetMs);
+      signedOnly = true;
+      memo.misses++;
+    } else {
+      const creds = await authenticateLink(o.http, o.url, o.claimId, o.privateKey, o.agentVersion, (b) =>
+        backoff.configure(b),
+      );
+      endpoint = creds.endpoint;
+      authorization = creds.authorization;
+      memo.signed = creds.signed;
+      memo.misses = 0;
+      memo.envFirst = false;
+    }
   }
   let heartbeat: NodeJS.Timeout | undefined;
   let welcomeTimer: unknown;
@@ -132,10 +148,13 @@ export async function runLinkSession(
   ws = await o.http.openLink(endpoint, { authorization }, MAX_FRAME_BYTES, {
     onRefused(res) {
       // The server refused the signature (its clock jumped, the node was removed): the next link goes the whole
-      // way, which also reads the server's reason. A proxy's 502-504 or a server busy (429, 503) is no refusal: a
-      // miss like an unreachable server, so a fleet reconnecting through a proxy to a server still starting keeps
-      // its one signed request per link.
-      if (signedOnly && !signedMiss(res.status)) memo.misses = SIGNED_MISSES;
+      // way, which also reads the server's reason. A proxy's 502-504 or a 429 is no refusal but a miss: the next
+      // link reads the env first and opens with the signature again (LinkMemo.envFirst), so a fleet reconnecting
+      // through a proxy to a server still starting needs no challenge.
+      if (signedOnly) {
+        if (signedMiss(res.status)) memo.envFirst = true;
+        else memo.misses = SIGNED_MISSES;
+      }
       const err = claimFailure(res, 'opening the link');
       outcome = {
         reason: err.message,
