@@ -90,6 +90,10 @@ const send = (r: Report) => process.send!(r);
 const progress = setInterval(() => send({ kind: 'progress', linked, failed, lastError }), 100);
 progress.unref();
 
+/** The simulated agents' backoff after a failed attempt, between these (see retry). */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
+
 /** One agent's link, reconnecting whenever it drops (the server restarting, say), as an agent would. */
 function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent, i: number): Promise<void> {
   let firstDone: (() => void) | null = null;
@@ -232,10 +236,6 @@ function musterAgent(start: Extract<Command, { cmd: 'muster' }>, a: MusterAgent,
   void retry();
   return first;
 }
-
-/** The simulated agents' backoff after a failed attempt, between these (see retry). */
-const RETRY_MIN_MS = 100;
-const RETRY_MAX_MS = 5000;
 
 /** At most `concurrency` connection attempts of this process at once, as a fleet's agents spread over time. */
 let inFlight = 0;

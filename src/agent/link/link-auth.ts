@@ -55,7 +55,11 @@ export async function linkEnv(
   // The server's clock as its answer dated it (to the second), against this machine's: signatures carry its time.
   const dated = Date.parse(String(envRes.headers.date ?? ''));
   const clockOffsetMs = Number.isFinite(dated) ? dated + 500 - Date.now() : 0;
-  return { env, transport, clockOffsetMs };
+  /** What later links keep when the server takes signatures (null when it does not). */
+  const signed: LinkMemo['signed'] = env.capabilities.some((c) => c.name === LINK_SIGNATURE_CAPABILITY)
+    ? { endpoint: transport.endpoint, clockOffsetMs }
+    : null;
+  return { env, transport, signed };
 }
 
 /**
@@ -109,10 +113,7 @@ export async function authenticateLink(
   agentVersion: string,
   onBackoff: (b: BackoffParams) => void = () => undefined,
 ): Promise<{ endpoint: string; authorization: string; signed: LinkMemo['signed'] }> {
-  const { env, transport, clockOffsetMs } = await linkEnv(http, url, claimId, onBackoff);
-  const signed = env.capabilities.some((c) => c.name === LINK_SIGNATURE_CAPABILITY)
-    ? { endpoint: transport.endpoint, clockOffsetMs }
-    : null;
+  const { env, transport, signed } = await linkEnv(http, url, claimId, onBackoff);
   const chRes = await http.request('GET', `${env.authEndpoint}/node/${claimId}/challenge`);
   if (chRes.status !== 200) throw claimFailure(chRes, 'link authentication (challenge)');
   const { challenge } = json(chRes.text, challengeResponse, 'link authentication');

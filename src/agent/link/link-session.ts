@@ -1,6 +1,6 @@
 import type { HostConfig } from '../../protocol/link-methods.ts';
 import type { HttpClient, LinkSocket } from '../net/http-client.ts';
-import { LINK_PROTOCOL_VERSION, LINK_SIGNATURE_CAPABILITY } from '../../protocol/claim-api.ts';
+import { LINK_PROTOCOL_VERSION } from '../../protocol/claim-api.ts';
 import {
   CLOSE,
   MAX_FRAME_BYTES,
@@ -109,16 +109,14 @@ export async function runLinkSession(
   } else {
     if (memo.signed && memo.misses < SIGNED_MISSES && memo.envFirst) {
       // Where the link is now and whether signatures still open it; unanswered, a miss like a signed attempt.
-      const { env, transport, clockOffsetMs } = await linkEnv(o.http, o.url, o.claimId, (b) =>
-        backoff.configure(b),
-      ).catch((err: unknown) => {
-        memo.misses++;
-        throw err;
-      });
+      const { signed } = await linkEnv(o.http, o.url, o.claimId, (b) => backoff.configure(b)).catch(
+        (err: unknown) => {
+          memo.misses++;
+          throw err;
+        },
+      );
       memo.envFirst = false;
-      memo.signed = env.capabilities.some((c) => c.name === LINK_SIGNATURE_CAPABILITY)
-        ? { endpoint: transport.endpoint, clockOffsetMs }
-        : null;
+      memo.signed = signed;
     }
     if (memo.signed && memo.misses < SIGNED_MISSES) {
       endpoint = memo.signed.endpoint;

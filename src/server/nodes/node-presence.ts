@@ -52,7 +52,7 @@ export function createNodePresence(deps: {
    */
   async function setStatus(
     id: string,
-    status: NodesTable['status'],
+    status: 'online' | 'offline',
     reason: string,
     extra: Partial<NodesTable> = {},
     also?: (r: Repos) => Promise<unknown>,
@@ -66,9 +66,7 @@ export function createNodePresence(deps: {
         ? {}
         : status === 'offline'
           ? { heldBy: replicaId }
-          : status === 'online'
-            ? { notBefore: { replica: replicaId, since } }
-            : {};
+          : { notBefore: { replica: replicaId, since } };
     const hostname = await presence.write(async (r) => {
       await also?.(r);
       return r.nodes.updatePresence(id, { status, since, reason, ...extra }, guard);

@@ -120,7 +120,6 @@ export function createAlertsRepo(db: Db) {
         .where('state', '=', 'firing')
         .limit(limit)
         .execute(),
-    /** Offline nodes with no open node_offline alert (after a restart: their links went down unheard). */
     /**
      * Offline nodes without an open offline alert that went offline after `after` (null: whenever) and at or before
      * `upTo`, through the (status, since) index.

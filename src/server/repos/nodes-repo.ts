@@ -241,13 +241,9 @@ export function createNodesRepo(db: Db) {
       db.updateTable('nodes').set(set).where('id', '=', id).execute(),
     /**
      * Presence changes never bring a removed node back; with `heldBy`, only a node whose link that replica holds
-     * is changed (a replica letting go of a link never takes a node offline that another replica holds now).
-     * The node's host name when it was updated (for the log line, from the same statement); null when nothing was.
-     */
-    /**
-     * A presence change, unless the node was removed; `heldBy`: only while that replica holds its link;
-     * `notBefore`: not over a link another replica recorded as up later than `since`. The host name, or null when
-     * nothing changed.
+     * is changed (a replica letting go of a link never takes a node offline that another replica holds now); with
+     * `notBefore`, a link up never overwrites one another replica recorded as up later than `since`. The node's
+     * host name when it was updated (for the log line, from the same statement); null when nothing was.
      */
     async updatePresence(
       id: string,
