@@ -34,4 +34,25 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  {
+    // A field given a value or checked state without a handler is put back to it by every re-render (the app
+    // re-renders every few seconds), so what the user typed is lost before the form is sent: forms read on submit
+    // take defaultValue / defaultChecked, and an option to preselect takes selected.
+    files: ['web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "JSXOpeningElement[name.name=/^(input|textarea|select)$/]:has(JSXAttribute[name.name='value']):not(:has(JSXAttribute[name.name='type'][value.value=/^(checkbox|radio)$/])):not(:has(JSXAttribute[name.name=/^on(Input|Change)$/]))",
+          message: 'A value without onInput or onChange is reset on every render: use defaultValue.',
+        },
+        {
+          selector:
+            "JSXOpeningElement[name.name='input']:has(JSXAttribute[name.name='checked']):not(:has(JSXAttribute[name.name=/^on(Input|Change|Click)$/]))",
+          message: 'checked without onChange is reset on every render: use defaultChecked.',
+        },
+      ],
+    },
+  },
 );

@@ -369,19 +369,19 @@ function PlanForm({ spaceId, rooms, act }: { spaceId: string; rooms: Room[]; act
       <div class="inline">
         <label>
           Back up at (cron)
-          <input name="cron" required value="0 2 * * *" />
+          <input name="cron" required defaultValue="0 2 * * *" />
         </label>
         <label>
           Time zone
-          <input name="timezone" value="UTC" />
+          <input name="timezone" defaultValue="UTC" />
         </label>
         <label>
           Spread (minutes)
-          <input name="spread" type="number" min="0" value="30" />
+          <input name="spread" type="number" min="0" defaultValue="30" />
         </label>
         <label>
           Prune at (cron)
-          <input name="prune_cron" value="0 4 * * 0" />
+          <input name="prune_cron" defaultValue="0 4 * * 0" />
         </label>
         <label>
           Check at (cron)
@@ -399,15 +399,15 @@ function PlanForm({ spaceId, rooms, act }: { spaceId: string; rooms: Room[]; act
         </label>
         <label>
           Keep daily
-          <input name="keep_daily" type="number" min="0" value="7" />
+          <input name="keep_daily" type="number" min="0" defaultValue="7" />
         </label>
         <label>
           Keep weekly
-          <input name="keep_weekly" type="number" min="0" value="4" />
+          <input name="keep_weekly" type="number" min="0" defaultValue="4" />
         </label>
         <label>
           Keep monthly
-          <input name="keep_monthly" type="number" min="0" value="6" />
+          <input name="keep_monthly" type="number" min="0" defaultValue="6" />
         </label>
         <label>
           Keep within

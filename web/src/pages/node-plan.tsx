@@ -188,7 +188,7 @@ function SourceGroupForm({ node, act }: { node: Node; act: Act }) {
       </label>
       <label>
         Keep daily
-        <input name="keep_daily" type="number" min="0" value="7" />
+        <input name="keep_daily" type="number" min="0" defaultValue="7" />
       </label>
       <button type="submit">Add group</button>
     </form>
@@ -339,11 +339,11 @@ function ScheduleForm({ node, groups, act }: { node: Node; groups: SourceGroup[]
       </label>
       <label>
         Cron
-        <input name="cron" required value="0 2 * * *" />
+        <input name="cron" required defaultValue="0 2 * * *" />
       </label>
       <label>
         Time zone
-        <input name="timezone" required value={tz} />
+        <input name="timezone" required defaultValue={tz} />
       </label>
       <button type="submit">Add schedule</button>
     </form>
@@ -401,47 +401,51 @@ function GroupEdit({ node, group, act }: { node: Node; group: SourceGroup; act: 
           >
             <label>
               Name
-              <input name="name" required value={group.name} />
+              <input name="name" required defaultValue={group.name} />
             </label>
             <label>
               Paths (comma-separated)
-              <input name="paths" required value={group.paths.join(', ')} />
+              <input name="paths" required defaultValue={group.paths.join(', ')} />
             </label>
             <label>
               Excludes
-              <input name="excludes" value={group.excludes.join(', ')} />
+              <input name="excludes" defaultValue={group.excludes.join(', ')} />
             </label>
             <div class="inline">
               <label>
                 Keep last
-                <input name="keep_last" type="number" min="0" value={r.keep_last ?? ''} />
+                <input name="keep_last" type="number" min="0" defaultValue={r.keep_last ?? ''} />
               </label>
               <label>
                 Keep daily
-                <input name="keep_daily" type="number" min="0" value={r.keep_daily ?? ''} />
+                <input name="keep_daily" type="number" min="0" defaultValue={r.keep_daily ?? ''} />
               </label>
               <label>
                 Keep weekly
-                <input name="keep_weekly" type="number" min="0" value={r.keep_weekly ?? ''} />
+                <input name="keep_weekly" type="number" min="0" defaultValue={r.keep_weekly ?? ''} />
               </label>
               <label>
                 Keep monthly
-                <input name="keep_monthly" type="number" min="0" value={r.keep_monthly ?? ''} />
+                <input name="keep_monthly" type="number" min="0" defaultValue={r.keep_monthly ?? ''} />
               </label>
               <label>
                 Keep within
-                <input name="keep_within" placeholder="30d" value={r.keep_within ?? ''} />
+                <input name="keep_within" placeholder="30d" defaultValue={r.keep_within ?? ''} />
               </label>
             </div>
             <label class="check">
-              <input type="checkbox" name="exclude_caches" checked={group.options.exclude_caches === true} />{' '}
+              <input
+                type="checkbox"
+                name="exclude_caches"
+                defaultChecked={group.options.exclude_caches === true}
+              />{' '}
               skip cache directories
             </label>
             <label>
               <input
                 type="checkbox"
                 name="one_file_system"
-                checked={group.options.one_file_system === true}
+                defaultChecked={group.options.one_file_system === true}
               />{' '}
               stay on one file system
             </label>
@@ -488,19 +492,21 @@ function ScheduleEdit({ node, schedule, act }: { node: Node; schedule: Schedule;
           >
             <label>
               Action
-              <select name="action" value={schedule.action}>
-                <option>backup</option>
-                <option>forget</option>
-                <option>check</option>
+              <select name="action">
+                {(['backup', 'forget', 'check'] as const).map((a) => (
+                  <option key={a} selected={a === schedule.action}>
+                    {a}
+                  </option>
+                ))}
               </select>
             </label>
             <label>
               Cron
-              <input name="cron" required value={schedule.cron} />
+              <input name="cron" required defaultValue={schedule.cron} />
             </label>
             <label>
               Time zone
-              <input name="timezone" required value={schedule.timezone} />
+              <input name="timezone" required defaultValue={schedule.timezone} />
             </label>
             <div class="actions">
               <button type="submit" class="primary">

@@ -178,14 +178,23 @@ function RuleRow({
             }
           }}
         >
-          <select name="severity" value={rule.severity} disabled={!admin} aria-label="Severity">
-            <option value="critical">critical</option>
-            <option value="warning">warning</option>
-            <option value="info">info</option>
+          <select name="severity" disabled={!admin} aria-label="Severity">
+            {(['critical', 'warning', 'info'] as const).map((v) => (
+              <option key={v} selected={v === rule.severity}>
+                {v}
+              </option>
+            ))}
           </select>
           <label>
             for
-            <input name="for_seconds" type="number" min={0} value={rule.for_seconds} disabled={!admin} /> s
+            <input
+              name="for_seconds"
+              type="number"
+              min={0}
+              defaultValue={rule.for_seconds}
+              disabled={!admin}
+            />{' '}
+            s
           </label>
           <span class="channels">
             {channels.length === 0
@@ -196,7 +205,7 @@ function RuleRow({
                       type="checkbox"
                       name="channel"
                       value={c.id}
-                      checked={rule.channel_ids.includes(c.id)}
+                      defaultChecked={rule.channel_ids.includes(c.id)}
                       disabled={!admin}
                     />
                     {c.name}
@@ -204,7 +213,7 @@ function RuleRow({
                 ))}
           </span>
           <label>
-            <input type="checkbox" name="enabled" checked={rule.enabled} disabled={!admin} /> enabled
+            <input type="checkbox" name="enabled" defaultChecked={rule.enabled} disabled={!admin} /> enabled
           </label>
           {admin && <button type="submit">{saved ? 'Saved' : 'Save'}</button>}
           <ErrorText error={error} />

@@ -167,7 +167,7 @@ export function RoomsPage({ me }: { me: Me }) {
                         ).then(() => setEditing(null));
                       }}
                     >
-                      <input name="name" value={r.name} aria-label="New name" autoFocus />
+                      <input name="name" defaultValue={r.name} aria-label="New name" autoFocus />
                       <button type="submit">Save</button>
                       <button type="button" onClick={() => setEditing(null)}>
                         Cancel
@@ -209,7 +209,7 @@ export function RoomsPage({ me }: { me: Me }) {
                         rows={3}
                         aria-label={`Rules of ${r.name}`}
                         placeholder={'label.env=prod os=Debian*\narch=arm64'}
-                        value={rulesText(r.rules)}
+                        defaultValue={rulesText(r.rules)}
                       />
                       <button type="submit">Save rules</button>
                       <button type="button" onClick={() => setRulesOf(null)}>

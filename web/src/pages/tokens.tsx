@@ -59,11 +59,11 @@ function SpaceTokenCard({ spaceId }: { spaceId: string }) {
           >
             <label>
               Expires in (days, 0 = never)
-              <input name="days" type="number" min="0" value="0" />
+              <input name="days" type="number" min="0" defaultValue="0" />
             </label>
             <label>
               Use limit (0 = none)
-              <input name="uses" type="number" min="0" value="0" />
+              <input name="uses" type="number" min="0" defaultValue="0" />
             </label>
             <button type="submit">Set limits</button>
           </form>
