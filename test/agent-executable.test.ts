@@ -41,7 +41,11 @@ describe('the self-contained agent executable', () => {
     });
     assert.equal(claimed.code, 0, claimed.stderr);
     const id = readFileSync(join(state, 'cloud.d', 'claimed_id'), 'utf8').trim();
-    const agent = spawnAgent(['--state-dir', state], { executable: AGENT_EXECUTABLE });
+    // Its code pages are handed back 5 s after it starts (30 s by default), and logged with --verbose.
+    const agent = spawnAgent(['--state-dir', state, '--verbose'], {
+      executable: AGENT_EXECUTABLE,
+      env: { MUSTER_AGENT_CODE_PAGEOUT: '5' },
+    });
     try {
       await waitFor(
         async () => (await server.services.nodes.get(id)).status === 'online',
@@ -50,6 +54,18 @@ describe('the self-contained agent executable', () => {
       );
       const node = await server.services.nodes.get(id);
       assert.equal(node.agent_version, VERSION);
+      // The runtime's code it ran once is no longer resident: what /proc shows now is well below what it held
+      // before (the agent's own figures), and everything below (a job, the local API) runs with pages read back.
+      const handedBack = await waitFor(
+        () => /code pages handed back: (\d+) → (\d+) MiB/.exec(agent.output()),
+        `the code pages handed back: ${agent.output()}`,
+        30_000,
+      );
+      const residentFromFiles = () =>
+        Number(/RssFile:\s+(\d+)/.exec(readFileSync(`/proc/${agent.child.pid}/status`, 'utf8'))![1]) >> 10;
+      const [before, after] = [Number(handedBack[1]), Number(handedBack[2])];
+      assert.ok(before - after >= 10, `${before} → ${after} MiB`);
+      assert.ok(residentFromFiles() < before - 5, `${residentFromFiles()} MiB now, ${before} MiB before`);
       const cookie = await login(server);
       const job = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
         cookie,

@@ -10,6 +10,7 @@ import { createNodeAlerts } from './collectors/node-alerts.ts';
 
 /** How often the chart history is written to the state directory (and at every stop). */
 const HISTORY_SAVE_MS = 10 * 60_000;
+import { startCodePageRelease } from './code-pages.ts';
 import { createBackupQueries } from './jobs/backup-queries.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
 import { createJobRunner } from './jobs/job-runner.ts';
@@ -42,6 +43,17 @@ export interface DaemonOptions {
   restoreRoots?: string[];
   /** Where the hooks a backup plan names are (default /etc/muster-agent/hooks.d). */
   hooksDir?: string;
+}
+
+/**
+ * When the executable's code pages are first handed back (code-pages.ts): MUSTER_AGENT_CODE_PAGEOUT is the delay in
+ * seconds (30 by default; the tests shorten it), or `off`.
+ */
+function codePageOutDelay(env: NodeJS.ProcessEnv): number | null | undefined {
+  const v = env.MUSTER_AGENT_CODE_PAGEOUT;
+  if (v === 'off') return null;
+  const seconds = Number(v);
+  return v && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /**
@@ -89,6 +101,7 @@ export async function runDaemon(o: DaemonOptions) {
   const nodeAlerts = createNodeAlerts(history);
   const metrics = createMetricsCollector(Date.now, history);
   metrics.start();
+  const stopCodePages = startCodePageRelease({ log: o.log, firstMs: codePageOutDelay(o.env) });
   const saveHistory = () => tryWrite('the chart history', () => history.save());
   const historySaver = setInterval(saveHistory, HISTORY_SAVE_MS);
   historySaver.unref();
@@ -232,6 +245,7 @@ export async function runDaemon(o: DaemonOptions) {
     async stop(): Promise<void> {
       clearInterval(storageRetry);
       clearInterval(historySaver);
+      stopCodePages();
       metrics.stop();
       saveHistory();
       scheduler.stop();
