@@ -7,7 +7,8 @@
 // event loop. Each --bundle FILE runs a JavaScript agent bundle as well (dist/muster-agent.mjs, or an older build)
 // with this Node.js or another (--bundle-node PATH, --bundle-flags '...'), and each --executable FILE another agent
 // executable (a previous release's Node.js single executable, say). Every --sample seconds (default 5) it reads
-// VmRSS and utime+stime of each process from /proc; prints a JSON line a minute and a summary at the end.
+// VmRSS (and its parts, RssAnon and RssFile), utime+stime and major page faults of each process from /proc; prints a
+// JSON line a minute and a summary at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -105,23 +106,38 @@ const scrape = setInterval(
 );
 
 const TICK = 100; // USER_HZ on Linux
-function read(pid: number): { rss: number; ticks: number } {
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** VmRSS and its two parts (the process's own memory; pages of files, its executable's code among them), in MiB. */
+function read(pid: number): { rss: number; anon: number; file: number; ticks: number; majorFaults: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { rss, ticks: Number(f[11]) + Number(f[12]) };
+  return {
+    rss: mib('VmRSS'),
+    anon: mib('RssAnon'),
+    file: mib('RssFile'),
+    ticks: Number(f[11]) + Number(f[12]),
+    majorFaults: Number(f[9]),
+  };
 }
 
 // Let start-up settle before the window opens.
 await new Promise((r) => setTimeout(r, 30_000));
 const series = procs.map(() => [] as number[]);
+const anon = procs.map(() => [] as number[]);
+const files = procs.map(() => [] as number[]);
 const first = procs.map((p) => read(p.child.pid!));
 const startedAt = Date.now();
 const end = startedAt + minutes * 60_000;
 let minute = 0;
 while (Date.now() < end) {
   await new Promise((r) => setTimeout(r, sampleMs));
-  procs.forEach((p, i) => series[i]!.push(read(p.child.pid!).rss));
+  procs.forEach((p, i) => {
+    const r = read(p.child.pid!);
+    series[i]!.push(r.rss);
+    anon[i]!.push(r.anon);
+    files[i]!.push(r.file);
+  });
   const m = Math.floor((Date.now() - startedAt) / 60_000);
   if (m > minute) {
     minute = m;
@@ -147,6 +163,9 @@ const results = procs.map((p, i) => {
     rss_mib_last_minute: round(mean(s.slice(-perMinute))),
     rss_mib_min: round(Math.min(...s)),
     rss_mib_max: round(Math.max(...s)),
+    rss_anon_mib_mean: round(mean(anon[i]!)),
+    rss_file_mib_mean: round(mean(files[i]!)),
+    major_faults_per_minute: round((last[i]!.majorFaults - first[i]!.majorFaults) / (seconds / 60)),
     cpu_percent: round(((last[i]!.ticks - first[i]!.ticks) / TICK / seconds) * 100, 3),
   };
 });
