@@ -7,9 +7,6 @@ import type { ConnectionFlags } from './claim/claim-sources.ts';
 import { createHistory } from './collectors/history.ts';
 import { createMetricsCollector } from './collectors/metrics.ts';
 import { createNodeAlerts } from './collectors/node-alerts.ts';
-
-/** How often the chart history is written to the state directory (and at every stop). */
-const HISTORY_SAVE_MS = 10 * 60_000;
 import { startCodePageRelease } from './code-pages.ts';
 import { createBackupQueries } from './jobs/backup-queries.ts';
 import { createJobOutbox } from './jobs/job-outbox.ts';
@@ -27,6 +24,9 @@ import { removeStaleTemporaries } from './state/state-dir.ts';
 import { createStorageWatch } from './state/storage-watch.ts';
 import { allowedPaths } from './state/writable-paths.ts';
 
+/** How often the chart history is written to the state directory (and at every stop). */
+const HISTORY_SAVE_MS = 10 * 60_000;
+
 /** How often a full state directory is looked at again. */
 const STORAGE_RETRY_MS = 30_000;
 
@@ -43,17 +43,6 @@ export interface DaemonOptions {
   restoreRoots?: string[];
   /** Where the hooks a backup plan names are (default /etc/muster-agent/hooks.d). */
   hooksDir?: string;
-}
-
-/**
- * When the executable's code pages are first handed back (code-pages.ts): MUSTER_AGENT_CODE_PAGEOUT is the delay in
- * seconds (30 by default; the tests shorten it), or `off`.
- */
-function codePageOutDelay(env: NodeJS.ProcessEnv): number | null | undefined {
-  const v = env.MUSTER_AGENT_CODE_PAGEOUT;
-  if (v === 'off') return null;
-  const seconds = Number(v);
-  return v && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /**
@@ -101,7 +90,7 @@ export async function runDaemon(o: DaemonOptions) {
   const nodeAlerts = createNodeAlerts(history);
   const metrics = createMetricsCollector(Date.now, history);
   metrics.start();
-  const stopCodePages = startCodePageRelease({ log: o.log, firstMs: codePageOutDelay(o.env) });
+  const stopCodePages = startCodePageRelease({ env: o.env, log: o.log });
   const saveHistory = () => tryWrite('the chart history', () => history.save());
   const historySaver = setInterval(saveHistory, HISTORY_SAVE_MS);
   historySaver.unref();

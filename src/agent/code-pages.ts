@@ -14,6 +14,8 @@ const MADV_PAGEOUT = 21;
 const FIRST_MS = 30_000;
 const EVERY_MS = 5 * 60_000;
 
+type Log = (level: 'debug' | 'warn', msg: string) => void;
+
 /** The part of Bun's `bun:ffi` this uses. */
 interface BunFfi {
   dlopen(
@@ -40,16 +42,27 @@ const residentFileKiB = () =>
   Number(/RssFile:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
 
 /**
- * Hands the executable's code pages back after `firstMs` and then every `everyMs`, on Linux under Bun; elsewhere,
- * or when `firstMs` is null, it does nothing. Returns the stop function.
+ * When the pages are first handed back: MUSTER_AGENT_CODE_PAGEOUT seconds after the start (30 by default; the tests
+ * shorten it), or never with `off`.
  */
-export function startCodePageRelease(o: {
-  log: (level: 'debug' | 'warn', msg: string) => void;
-  firstMs?: number | null;
-  everyMs?: number;
-}): () => void {
-  const first = o.firstMs === undefined ? FIRST_MS : o.firstMs;
-  if (!onBun || process.platform !== 'linux' || first === null) return () => undefined;
+function firstDelayMs(env: NodeJS.ProcessEnv, log: Log): number | null {
+  const v = env.MUSTER_AGENT_CODE_PAGEOUT;
+  if (v === undefined || v === '') return FIRST_MS;
+  if (v === 'off') return null;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  log('warn', `MUSTER_AGENT_CODE_PAGEOUT=${v} is neither seconds nor off; the code pages go after 30 s`);
+  return FIRST_MS;
+}
+
+/**
+ * Hands the executable's code pages back after the first delay and then every five minutes, on Linux under Bun;
+ * elsewhere, or with MUSTER_AGENT_CODE_PAGEOUT=off, it does nothing. Returns the stop function.
+ */
+export function startCodePageRelease(o: { env: NodeJS.ProcessEnv; log: Log }): () => void {
+  if (!onBun || process.platform !== 'linux') return () => undefined;
+  const first = firstDelayMs(o.env, o.log);
+  if (first === null) return () => undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   let madvise: ((address: number, length: number, advice: number) => number) | undefined;
@@ -77,7 +90,7 @@ export function startCodePageRelease(o: {
       o.log('debug', `code pages stay resident: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
-    if (!stopped) (timer = setTimeout(() => void release(), o.everyMs ?? EVERY_MS)).unref();
+    if (!stopped) (timer = setTimeout(() => void release(), EVERY_MS)).unref();
   };
   (timer = setTimeout(() => void release(), first)).unref();
   return () => {

@@ -332,9 +332,9 @@ function ScheduleForm({ node, groups, act }: { node: Node; groups: SourceGroup[]
       <label>
         Action
         <select name="action">
-          <option>backup</option>
-          <option>forget</option>
-          <option>check</option>
+          {SCHEDULE_ACTIONS.map((a) => (
+            <option key={a}>{a}</option>
+          ))}
         </select>
       </label>
       <label>
@@ -493,7 +493,7 @@ function ScheduleEdit({ node, schedule, act }: { node: Node; schedule: Schedule;
             <label>
               Action
               <select name="action">
-                {(['backup', 'forget', 'check'] as const).map((a) => (
+                {SCHEDULE_ACTIONS.map((a) => (
                   <option key={a} selected={a === schedule.action}>
                     {a}
                   </option>

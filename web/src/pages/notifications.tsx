@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { answer, client, ok, roleAtLeast, type AlertRule, type Channel, type Me } from '../api.ts';
 import { KIND_LABELS } from '../alerts-data.ts';
+import { SEVERITIES } from '../../../src/protocol/api/alerts.ts';
 import { Card, ConfirmButton, ErrorText, field, Head, useAction, when } from '../components.tsx';
 
 const TYPES = ['webhook', 'email', 'slack', 'discord', 'teams', 'mattermost', 'ntfy', 'gotify'] as const;
@@ -179,7 +180,7 @@ function RuleRow({
           }}
         >
           <select name="severity" disabled={!admin} aria-label="Severity">
-            {(['critical', 'warning', 'info'] as const).map((v) => (
+            {SEVERITIES.map((v) => (
               <option key={v} selected={v === rule.severity}>
                 {v}
               </option>
