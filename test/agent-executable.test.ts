@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { VERSION } from '../src/version.ts';
@@ -54,6 +54,18 @@ describe('the self-contained agent executable', () => {
       );
       const node = await server.services.nodes.get(id);
       assert.equal(node.agent_version, VERSION);
+      // The daemon started itself again with the allocator's idle sweeps off (src/agent/allocator.ts): the same
+      // process, its environment now naming them, and no scavenger thread.
+      const pid = agent.child.pid!;
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      assert.ok(
+        environ.includes('MIMALLOC_PURGE_HOLES=0') && environ.includes('MIMALLOC_SCAVENGER=0'),
+        environ.join(' '),
+      );
+      const threads = readdirSync(`/proc/${pid}/task`).map((t) =>
+        readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim(),
+      );
+      assert.ok(!threads.includes('mi-scavenger'), threads.join(', '));
       // The runtime's code it ran once is no longer resident: what /proc shows now is well below what it held
       // before (the agent's own figures), and everything below (a job, the local API) runs with pages read back.
       const handedBack = await waitFor(

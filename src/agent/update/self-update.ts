@@ -20,7 +20,7 @@ type Finish = (state: 'succeeded' | 'failed', error?: string, result?: Record<st
  * file system, `/$bunfs/` or `B:/~BUN/` on Windows), or a Node.js single-executable application (the releases
  * before Bun, which update themselves to it).
  */
-function isExecutable(): boolean {
+export function isExecutable(): boolean {
   const bun = (globalThis as { Bun?: { main?: string } }).Bun;
   if (bun) return /\$bunfs|~BUN/.test(bun.main ?? '');
   const sea = process.getBuiltinModule?.('node:sea') as { isSea?: () => boolean } | undefined;
