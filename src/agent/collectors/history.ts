@@ -55,9 +55,13 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
 
   const keyOf = (context: string, dimension: string) => `${context}\u0000${dimension}`;
 
+  /** The same series by context, then dimension: what a second's record looks up, with no key to build. */
+  const byContext = new Map<string, Map<string, Series>>();
+
   function seriesOf(context: string, dimension: string): Series | null {
-    const key = keyOf(context, dimension);
-    let s = series.get(key);
+    let dims = byContext.get(context);
+    if (!dims) byContext.set(context, (dims = new Map<string, Series>()));
+    let s = dims.get(dimension);
     if (!s) {
       if (series.size >= MAX_SERIES) return null;
       s = {
@@ -66,7 +70,8 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
         values: tiers.map((t) => new Float32Array(t.slots).fill(Number.NaN)),
         acc: tiers.map(() => ({ sum: 0, n: 0 })),
       };
-      series.set(key, s);
+      series.set(keyOf(context, dimension), s);
+      dims.set(dimension, s);
       contexts.get(context)?.dimensions.push(dimension);
     }
     return s;
@@ -147,9 +152,11 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
       const fresh = t0.times[i0] !== sec;
       t0.times[i0] = sec;
       if (fresh) for (const s of series.values()) s.values[0]![i0] = Number.NaN;
-      for (const [context, dims] of Object.entries(values)) {
+      for (const context in values) {
         if (!contexts.has(context)) continue;
-        for (const [dimension, v] of Object.entries(dims)) {
+        const dims = values[context]!;
+        for (const dimension in dims) {
+          const v = dims[dimension]!;
           const s = seriesOf(context, dimension);
           if (!s || !Number.isFinite(v)) continue;
           s.values[0]![i0] = v;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMetricsCollector, HISTORY_SECONDS } from './metrics.ts';
+import { counters, createMetricsCollector, HISTORY_SECONDS } from './metrics.ts';
 
 test('the history keeps the last hour, oldest first, once the ring has wrapped', () => {
   let now = 1_000_000;
@@ -26,4 +26,40 @@ test('the history keeps the last hour, oldest first, once the ring has wrapped',
   assert.ok(thinned.length <= 60 && thinned.length >= 59);
   assert.equal(thinned.at(-1)![0], all.at(-1)![0], 'thinning keeps the newest point');
   assert.deepEqual(m.query(['no.such.series'], 0, 10).series, {});
+});
+
+test('the counters read from /proc: the CPU line, whole disks only, every interface but lo', () => {
+  const files: Record<string, string> = {
+    '/proc/stat':
+      'cpu  25433 7 9954 445013 861 3 12 5 0 0\ncpu0 12000 0 5000 222000 400 0 6 0 0 0\nintr 1 2 3\n',
+    '/proc/diskstats': [
+      '   7       0 loop0 90 0 900 0 0 0 0 0 0 0 0 0 0 0 0 0 0',
+      ' 254       0 vda 112838 11813 6955586 155350 72311 46663 16892168 46832 0 17380 203424 0 0 0 0 0 0',
+      ' 254       1 vda1 100 0 5000 10 20 0 3000 0 0 0 0 0 0 0 0 0 0',
+      ' 259       0 nvme0n1 1 0 10 0 2 0 20 0 0 0 0',
+      ' 259       1 nvme0n1p1 1 0 99 0 2 0 99 0 0 0 0',
+      '   8      16 sdb 4 0 40 0 5 0 50 0 0 0 0 0 0 0',
+      ' 253       0 dm-0 1 0 77 0 1 0 77 0 0 0 0',
+      '',
+    ].join('\n'),
+    '/proc/net/dev': [
+      'Inter-|   Receive                                                |  Transmit',
+      ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed',
+      '    lo: 1855759    5422    0    0    0     0          0         0  1855759    5422    0    0    0     0       0          0',
+      '  eth0:1000 10 0 0 0 0 0 0 2000 20 0 0 0 0 0 0',
+      'veth1a2b: 5 1 0 0 0 0 0 0 7 1 0 0 0 0 0 0',
+      '',
+    ].join('\n'),
+  };
+  const c = counters((path) => files[path] ?? '', 42);
+  assert.deepEqual(c, {
+    at: 42,
+    cpu: [25433, 7, 9954, 445013, 861, 3, 12, 5],
+    disk: { read: (6955586 + 10 + 40) * 512, write: (16892168 + 20 + 50) * 512 },
+    net: { rx: 1005, tx: 2007 },
+  });
+  assert.deepEqual(
+    counters(() => '', 1),
+    { at: 1, cpu: [], disk: { read: 0, write: 0 }, net: { rx: 0, tx: 0 } },
+  );
 });
