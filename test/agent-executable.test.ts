@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { VERSION } from '../src/version.ts';
+import { RUNTIME_ENV } from '../src/agent/runtime-env.ts';
 import {
   AGENT_EXECUTABLE,
   runAgent,
@@ -54,14 +55,12 @@ describe('the self-contained agent executable', () => {
       );
       const node = await server.services.nodes.get(id);
       assert.equal(node.agent_version, VERSION);
-      // The daemon started itself again with the allocator's idle sweeps off (src/agent/allocator.ts): the same
-      // process, its environment now naming them, and no scavenger thread.
+      // The daemon started itself again with the runtime's idle housekeeping off (src/agent/runtime-env.ts): the
+      // same process, its environment now naming the settings, and no allocator scavenger thread.
       const pid = agent.child.pid!;
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      assert.ok(
-        environ.includes('MIMALLOC_PURGE_HOLES=0') && environ.includes('MIMALLOC_SCAVENGER=0'),
-        environ.join(' '),
-      );
+      for (const [k, v] of Object.entries(RUNTIME_ENV))
+        assert.ok(environ.includes(`${k}=${v}`), environ.join(' '));
       const threads = readdirSync(`/proc/${pid}/task`).map((t) =>
         readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim(),
       );

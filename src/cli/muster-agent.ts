@@ -16,7 +16,7 @@ import { EXIT } from '../protocol/errors.ts';
 import { normaliseArgv } from '../agent/claim/classic-flags.ts';
 import { VERSION } from '../version.ts';
 import { trialOnlineLine } from '../agent/update/self-update.ts';
-import { settleAllocator } from '../agent/allocator.ts';
+import { settleRuntime } from '../agent/runtime-env.ts';
 
 const DEFAULT_STATE_DIR = '/var/lib/muster-agent';
 const DEFAULT_LOCAL_API = '127.0.0.1:19990';
@@ -153,7 +153,7 @@ commonOptions(
   .action(async (opts: Record<string, unknown>) => {
     verbose = Boolean(opts.verbose);
     // The daemon only: a trial, like the other commands, is over in moments.
-    if (!opts.exitWhenOnline) settleAllocator(env, (msg) => log('debug', msg));
+    if (!opts.exitWhenOnline) settleRuntime(env, (msg) => log('debug', msg));
     const state = openStateDir(stateDirOf(opts));
     if (opts.exitWhenOnline) {
       await runLinkTrial({ state, flags: flagsOf(opts), env, log });

@@ -1,0 +1,35 @@
+// What an idle agent executable spends its CPU on, besides its once-a-second sample of /proc, is the runtime keeping
+// itself tidy: Bun's allocator (its build of mimalloc) sweeps the heap's pages for free holes to hand back each time
+// the event loop goes idle, and purges on a 100 ms timer from a thread of its own; Bun's garbage-collection timer
+// runs a young-generation collection every few seconds while the heap grows at all. For an agent that wakes once a
+// second, that was a third of its CPU (bench/README.md, "Agent footprint"). The daemon turns the three off: freed
+// memory still goes back to the system on the allocator's ordinary paths, and the engine still collects when
+// allocation calls for it. These settings are read from the environment once, when the process starts, so the
+// daemon starts itself again with them set: execve(2), the same process id, arguments and environment otherwise.
+import { isExecutable } from './update/self-update.ts';
+
+/** The settings, unless the environment names one of them already (an operator's choice, kept as it is). */
+export const RUNTIME_ENV = {
+  MIMALLOC_PURGE_HOLES: '0',
+  MIMALLOC_SCAVENGER: '0',
+  BUN_GC_TIMER_DISABLE: '1',
+} as const;
+
+/**
+ * Where the agent runs as its Linux executable and the environment names none of the settings above, replace this
+ * process with the same executable and arguments, the settings added to its environment. Returns (doing nothing)
+ * anywhere else, or when the runtime cannot replace the process.
+ */
+export function settleRuntime(env: NodeJS.ProcessEnv, log: (msg: string) => void): void {
+  if (process.platform !== 'linux' || !isExecutable()) return;
+  if (Object.keys(RUNTIME_ENV).some((k) => env[k] !== undefined)) return;
+  const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never })
+    .execve;
+  if (typeof execve !== 'function') return;
+  try {
+    // argv[1] of a Bun executable is its entry point inside the executable, not an argument of ours.
+    execve(process.execPath, [process.execPath, ...process.argv.slice(2)], { ...env, ...RUNTIME_ENV });
+  } catch (err) {
+    log(`the runtime keeps its idle defaults: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
