@@ -1,18 +1,18 @@
-// What an idle agent executable spends its CPU on, besides its once-a-second sample of /proc, is the runtime keeping
-// itself tidy: Bun's allocator (its build of mimalloc) sweeps the heap's pages for free holes to hand back each time
-// the event loop goes idle, and purges on a 100 ms timer from a thread of its own; Bun's garbage-collection timer
-// runs a young-generation collection every few seconds while the heap grows at all. For an agent that wakes once a
-// second, that was a third of its CPU (bench/README.md, "Agent footprint"). The daemon turns the three off: freed
-// memory still goes back to the system on the allocator's ordinary paths, and the engine still collects when
-// allocation calls for it. These settings are read from the environment once, when the process starts, so the
-// daemon starts itself again with them set: execve(2), the same process id, arguments and environment otherwise.
+// What an idle agent executable spends its CPU on, besides its once-a-second sample of /proc, is partly the runtime
+// keeping itself tidy: Bun's allocator (its build of mimalloc) sweeps the heap's pages for free holes to hand back
+// each time the event loop goes idle, and purges on a 100 ms timer from a thread of its own. For an agent that wakes
+// once a second, that was a quarter of its CPU (bench/README.md, "Agent footprint"), for about 2 MiB of memory. The
+// daemon turns both off: freed memory still goes back to the system on the allocator's ordinary paths. mimalloc
+// reads its options from the environment once, when the process starts, so the daemon starts itself again with them
+// set: execve(2), the same process id, arguments and environment otherwise. (Bun's garbage-collection timer, a
+// young-generation collection every few seconds, was measured off too and left on: what it saved was within the
+// noise, and the heap grew by 2.5-3.7 MiB.)
 import { isExecutable } from './update/self-update.ts';
 
 /** The settings, unless the environment names one of them already (an operator's choice, kept as it is). */
 export const RUNTIME_ENV = {
   MIMALLOC_PURGE_HOLES: '0',
   MIMALLOC_SCAVENGER: '0',
-  BUN_GC_TIMER_DISABLE: '1',
 } as const;
 
 /**
