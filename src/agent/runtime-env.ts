@@ -7,6 +7,7 @@
 // set: execve(2), the same process id, arguments and environment otherwise. (Bun's garbage-collection timer, a
 // young-generation collection every few seconds, was measured off too and left on: what it saved was within the
 // noise, and the heap grew by 2.5-3.7 MiB.)
+import { onBun } from './net/bun-transport.ts';
 import { isExecutable } from './update/self-update.ts';
 
 /** The settings, unless the environment names one of them already (an operator's choice, kept as it is). */
@@ -21,7 +22,8 @@ export const RUNTIME_ENV = {
  * anywhere else, or when the runtime cannot replace the process.
  */
 export function settleRuntime(env: NodeJS.ProcessEnv, log: (msg: string) => void): void {
-  if (process.platform !== 'linux' || !isExecutable()) return;
+  // Bun only: a Node.js single executable of an older release allocates with glibc's malloc, not mimalloc.
+  if (!onBun || process.platform !== 'linux' || !isExecutable()) return;
   if (Object.keys(RUNTIME_ENV).some((k) => env[k] !== undefined)) return;
   const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never })
     .execve;
