@@ -137,7 +137,14 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
   }
   load();
 
+  /** What brings the history up to date before it is read: a source that records in batches. */
+  let settle = () => {};
+
   return {
+    /** `settle` records what its source holds back; the history calls it before every read. */
+    fedBy(source: () => void) {
+      settle = source;
+    },
     /** Say what a context is (before its first values). */
     describe(id: string, meta: ContextMeta) {
       const known = contexts.get(id);
@@ -169,6 +176,7 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
     },
     /** The contexts with their dimensions and how far back they go. */
     contexts(): ContextInfo[] {
+      settle();
       const nowSec = Math.floor(now() / 1000);
       const oldest = Math.min(
         ...tiers.map((t) => t.times.reduce((m, x) => (x > 0 && x < m ? x : m), nowSec)),
@@ -188,6 +196,7 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
      * most `points`. Null when the agent has no such context.
      */
     query(p: DataParams): DataAnswer | null {
+      settle();
       const meta = contexts.get(p.context);
       if (!meta || meta.dimensions.length === 0) return null;
       const nowSec = Math.floor(now() / 1000);
@@ -232,6 +241,7 @@ export function createHistory(opts: { dir: string | null; now?: () => number }) 
     /** Write the history to the state directory (atomically: a crash leaves the previous file). */
     save() {
       if (!opts.dir) return;
+      settle();
       const list = [...series.values()];
       const head = Buffer.from(
         JSON.stringify({

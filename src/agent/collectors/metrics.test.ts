@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { counters, createMetricsCollector, HISTORY_SECONDS } from './metrics.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHistory } from './history.ts';
+import { BATCH, counters, createMetricsCollector, HISTORY_SECONDS } from './metrics.ts';
 
 test('the history keeps the last hour, oldest first, once the ring has wrapped', () => {
   let now = 1_000_000;
@@ -62,4 +66,40 @@ test('the counters read from /proc: the CPU line, whole disks only, every interf
     counters(() => '', 1),
     { at: 1, cpu: [], disk: { read: 0, write: 0 }, net: { rx: 0, tx: 0 } },
   );
+});
+
+test('seconds read wait for a batch, and every read of the data records them first', () => {
+  let now = 2_000_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'muster-history-'));
+  try {
+    const history = createHistory({ dir, now: () => now });
+    const m = createMetricsCollector(() => now, history);
+    const uptimes = () =>
+      history.query({ context: 'system.uptime', after: -60, before: 0, points: 60 })?.points.length ?? 0;
+    for (let i = 0; i < 3; i++, now += 1000) m.sample();
+    assert.equal(history.seriesCount(), 0, 'nothing parsed yet');
+    assert.equal(uptimes(), 3, 'a query records the seconds waiting');
+    for (let i = 0; i < 2; i++, now += 1000) m.sample();
+    assert.equal(m.query(['uptime_s'], 0, 100).series['uptime_s']!.length, 5);
+    assert.equal(uptimes(), 5);
+    for (let i = 0; i < BATCH; i++, now += 1000) m.sample();
+    assert.equal(
+      history.contexts().find((c) => c.id === 'system.uptime')?.last_entry,
+      Math.floor(now / 1000),
+    );
+    assert.equal(uptimes(), 5 + BATCH);
+    m.sample();
+    history.save();
+    const saved = readFileSync(join(dir, 'history.bin'));
+    const again = createHistory({ dir, now: () => now });
+    assert.ok(saved.length > 0);
+    assert.equal(
+      again.query({ context: 'system.uptime', after: -60, before: 0, points: 60 })?.points.length,
+      6 + BATCH,
+      'what is saved includes the seconds that were waiting',
+    );
+    m.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
