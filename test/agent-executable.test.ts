@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { VERSION } from '../src/version.ts';
@@ -77,6 +77,14 @@ describe('the self-contained agent executable', () => {
       const [before, after] = [Number(handedBack[1]), Number(handedBack[2])];
       assert.ok(before - after >= 10, `${before} → ${after} MiB`);
       assert.ok(residentFromFiles() < before - 5, `${residentFromFiles()} MiB now, ${before} MiB before`);
+      // And they come back a page at a time: the executable's read-only mappings are marked for random reads
+      // ("rr" in smaps), so a fault reads no pages around the one it needs.
+      const exePath = realpathSync(AGENT_EXECUTABLE);
+      const mappings = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+        .split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)
+        .filter((m) => / r(-x|--)p /.test(m.split('\n')[0]!) && m.split('\n')[0]!.endsWith(exePath));
+      assert.ok(mappings.length > 0, `no read-only mapping of ${exePath}`);
+      for (const m of mappings) assert.match(/^VmFlags:(.*)$/m.exec(m)![1]!, /\brr\b/, m.split('\n')[0]);
       const cookie = await login(server);
       const job = await request(server, 'POST', `/api/hosts/${id}/jobs`, {
         cookie,

@@ -5,12 +5,15 @@
 // and then every five minutes: madvise(MADV_PAGEOUT) over its executable's read-only mappings, the way Android
 // reclaims the pages of apps in the background. The kernel reclaims clean file pages only, and only where the
 // process may write the file (the agent owns its executable to update it); nothing is lost: what the agent runs
-// again is read back from the executable, a few dozen page faults per cycle. The heap is not touched.
+// again is read back from the executable, a page at a time (MADV_RANDOM: without it each fault also reads the pages
+// around it, and they stay resident). The heap is not touched.
 import { readFileSync, realpathSync } from 'node:fs';
 import { onBun } from './net/bun-transport.ts';
 
 /** madvise(2)'s MADV_PAGEOUT (Linux 5.4 and newer). */
 const MADV_PAGEOUT = 21;
+/** madvise(2)'s MADV_RANDOM: a page fault reads the page it needs, not the pages around it. */
+const MADV_RANDOM = 1;
 const FIRST_MS = 30_000;
 const EVERY_MS = 5 * 60_000;
 
@@ -79,8 +82,12 @@ export function startCodePageRelease(o: { env: NodeJS.ProcessEnv; log: Log }): (
         executable = realpathSync(process.execPath);
       }
       const before = residentFileKiB();
-      for (const [start, length] of readOnlyMappings(readFileSync('/proc/self/maps', 'utf8'), executable))
+      for (const [start, length] of readOnlyMappings(readFileSync('/proc/self/maps', 'utf8'), executable)) {
         if (madvise(start, length, MADV_PAGEOUT) !== 0) throw new Error('madvise(MADV_PAGEOUT) was refused');
+        // What the agent runs again comes back a page at a time: by default each fault reads the pages around it
+        // as well (128 KiB to several MiB, the disk's read-ahead), and most of them would stay resident unused.
+        madvise(start, length, MADV_RANDOM);
+      }
       o.log(
         'debug',
         `code pages handed back: ${before >> 10} → ${residentFileKiB() >> 10} MiB resident from files`,
