@@ -32,6 +32,19 @@ test('the history keeps the last hour, oldest first, once the ring has wrapped',
   assert.deepEqual(m.query(['no.such.series'], 0, 10).series, {});
 });
 
+test('a series that starts later has points only from its first value on', () => {
+  let now = 5_000_000;
+  const m = createMetricsCollector(() => now);
+  for (let i = 0; i < 5; i++, now += 1000) m.sample();
+  const { series } = m.query(['uptime_s', 'cpu.user'], 0, 100);
+  assert.equal(series['uptime_s']!.length, 5);
+  // A rate needs two readings: the CPU's shares start with the second sample.
+  assert.deepEqual(
+    series['cpu.user']!.map((p) => p[0]),
+    [5_001_000, 5_002_000, 5_003_000, 5_004_000],
+  );
+});
+
 test('the counters read from /proc: the CPU line, whole disks only, every interface but lo', () => {
   const files: Record<string, string> = {
     '/proc/stat':

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statfsSync } from 'node:fs';
 import type { ContextMeta, History } from './history.ts';
 
-/** One second of samples, kept for the last hour: 3,600 points per series (56 KiB each, about 1.5 MB for a typical host). */
+/** One second of samples, kept for the last hour: 3,600 points per series (28 KiB each, about 0.6 MB for a typical host). */
 export const HISTORY_SECONDS = 3600;
 const SECTOR = 512;
 /** Seconds read before they are parsed and recorded together (sooner when the data is asked for). */
@@ -143,23 +143,15 @@ function mounts(read: Read): string[] {
 }
 
 /**
- * The last hour of one series, in arrays allocated once at full size: memory is the same in the first minute as
- * after an hour, and a new sample costs two stores (no array growth, no shifting 3,600 elements every second).
+ * The last hour of one series: its values in a ring of the collector's slots, allocated once at full size (a new
+ * sample is one store: no array growth, no shifting 3,600 elements every second). The slots' times are kept once for
+ * every series; NaN marks a second the series has no value for.
  */
 interface Ring {
-  t: Float64Array;
   v: Float64Array;
-  /** Where the next sample goes. */
-  next: number;
-  size: number;
+  /** The first sample (counted from the collector's start) this series was written in. */
+  from: number;
 }
-const ring = (): Ring => ({
-  t: new Float64Array(HISTORY_SECONDS),
-  v: new Float64Array(HISTORY_SECONDS),
-  next: 0,
-  size: 0,
-});
-
 /** The contexts the agent keeps history of, named and described as Netdata's are where they mean the same. */
 const CONTEXTS: Record<string, ContextMeta> = {
   'system.cpu': {
@@ -210,6 +202,10 @@ const MIB = 1024 * 1024;
 export function createMetricsCollector(now: () => number = Date.now, history: History | null = null) {
   for (const [id, meta] of Object.entries(CONTEXTS)) history?.describe(id, meta);
   const series = new Map<string, Ring>();
+  /** The time of each slot, shared by every series; the slot written last and how many samples were written. */
+  const times = new Float64Array(HISTORY_SECONDS);
+  let slot = -1;
+  let written = 0;
   let last: Counters | null = null;
   let timer: NodeJS.Timeout | null = null;
   const proc = procFiles();
@@ -218,13 +214,18 @@ export function createMetricsCollector(now: () => number = Date.now, history: Hi
   let mounted: string[] = [];
   let mountsAge = Infinity;
 
-  function put(name: string, t: number, v: number) {
+  /** The next slot, for the second at `t`: every series has no value there until it is put. */
+  function advance(t: number) {
+    slot = (slot + 1) % HISTORY_SECONDS;
+    times[slot] = t;
+    for (const s of series.values()) s.v[slot] = Number.NaN;
+    written++;
+  }
+
+  function put(name: string, v: number) {
     let s = series.get(name);
-    if (!s) series.set(name, (s = ring()));
-    s.t[s.next] = t;
-    s.v[s.next] = Math.round(v * 1000) / 1000;
-    s.next = (s.next + 1) % HISTORY_SECONDS;
-    s.size = Math.min(s.size + 1, HISTORY_SECONDS);
+    if (!s) series.set(name, (s = { v: new Float64Array(HISTORY_SECONDS), from: written - 1 }));
+    s.v[slot] = Math.round(v * 1000) / 1000;
   }
 
   /** One second as read: the files' texts and the space used on each mount, parsed later. */
@@ -270,16 +271,17 @@ export function createMetricsCollector(now: () => number = Date.now, history: Hi
 
   function record({ t, texts, space }: Reading) {
     const saved: Read = (path) => texts[path] ?? '';
+    advance(t);
     const c = counters(saved, t);
     const h: Record<string, Record<string, number>> = {};
     if (last) {
       const dt = (c.at - last.at) / 1000 || 1;
       const total = c.cpu.reduce((a, b) => a + b, 0) - last.cpu.reduce((a, b) => a + b, 0) || 1;
-      CPU_STATES.forEach((state, i) => put(`cpu.${state}`, t, ((c.cpu[i]! - last!.cpu[i]!) / total) * 100));
-      put('disk.read_bytes_per_s', t, Math.max(0, (c.disk.read - last.disk.read) / dt));
-      put('disk.write_bytes_per_s', t, Math.max(0, (c.disk.write - last.disk.write) / dt));
-      put('net.rx_bytes_per_s', t, Math.max(0, (c.net.rx - last.net.rx) / dt));
-      put('net.tx_bytes_per_s', t, Math.max(0, (c.net.tx - last.net.tx) / dt));
+      CPU_STATES.forEach((state, i) => put(`cpu.${state}`, ((c.cpu[i]! - last!.cpu[i]!) / total) * 100));
+      put('disk.read_bytes_per_s', Math.max(0, (c.disk.read - last.disk.read) / dt));
+      put('disk.write_bytes_per_s', Math.max(0, (c.disk.write - last.disk.write) / dt));
+      put('net.rx_bytes_per_s', Math.max(0, (c.net.rx - last.net.rx) / dt));
+      put('net.tx_bytes_per_s', Math.max(0, (c.net.tx - last.net.tx) / dt));
       const share = (i: number) => ((c.cpu[i]! - last!.cpu[i]!) / total) * 100;
       h['system.cpu'] = {
         user: share(0),
@@ -302,17 +304,17 @@ export function createMetricsCollector(now: () => number = Date.now, history: Hi
     }
     last = c;
     const [l1, l5, l15] = saved('/proc/loadavg').split(' ').map(Number);
-    put('load.1', t, l1 ?? 0);
-    put('load.5', t, l5 ?? 0);
-    put('load.15', t, l15 ?? 0);
+    put('load.1', l1 ?? 0);
+    put('load.5', l5 ?? 0);
+    put('load.15', l15 ?? 0);
     const m = meminfo(saved);
-    put('mem.total_bytes', t, m.total);
-    put('mem.used_bytes', t, m.total - m.available);
-    put('mem.available_bytes', t, m.available);
-    put('swap.total_bytes', t, m.swapTotal);
-    put('swap.used_bytes', t, m.swapTotal - m.swapFree);
+    put('mem.total_bytes', m.total);
+    put('mem.used_bytes', m.total - m.available);
+    put('mem.available_bytes', m.available);
+    put('swap.total_bytes', m.swapTotal);
+    put('swap.used_bytes', m.swapTotal - m.swapFree);
     const uptime = Number(saved('/proc/uptime').split(' ')[0]) || 0;
-    put('uptime_s', t, uptime);
+    put('uptime_s', uptime);
     h['system.load'] = { load1: l1 ?? 0, load5: l5 ?? 0, load15: l15 ?? 0 };
     h['system.ram'] = {
       used: (m.total - m.available) / MIB,
@@ -320,7 +322,7 @@ export function createMetricsCollector(now: () => number = Date.now, history: Hi
     };
     h['mem.swap'] = { used: (m.swapTotal - m.swapFree) / MIB, free: m.swapFree / MIB };
     h['system.uptime'] = { uptime };
-    for (const mount in space) put(`disk.used_percent:${mount}`, t, space[mount]!);
+    for (const mount in space) put(`disk.used_percent:${mount}`, space[mount]!);
     h['disk.space'] = space;
     history?.record(t, h);
   }
@@ -349,18 +351,20 @@ export function createMetricsCollector(now: () => number = Date.now, history: Hi
     query(names: string[], after: number, points: number) {
       settle();
       const out: Record<string, [number, number][]> = {};
+      const filled = Math.min(written, HISTORY_SECONDS);
+      // Oldest first: the p-th slot of those written is the (written - filled + p)-th sample.
+      const oldest = (slot + 1 - filled + HISTORY_SECONDS) % HISTORY_SECONDS;
       for (const name of names.length ? names : [...series.keys()]) {
         const s = series.get(name);
         if (!s) continue;
-        // Oldest first: logical index i is at (oldest + i) in the ring.
-        const oldest = (s.next - s.size + HISTORY_SECONDS) % HISTORY_SECONDS;
-        const at = (i: number) => (oldest + i) % HISTORY_SECONDS;
-        let from = 0;
-        while (from < s.size && s.t[at(from)]! <= after) from++;
-        const n = s.size - from;
-        const step = Math.max(1, Math.ceil(n / Math.max(1, points)));
+        const found: number[] = [];
+        for (let p = Math.max(0, s.from - (written - filled)); p < filled; p++) {
+          const i = (oldest + p) % HISTORY_SECONDS;
+          if (times[i]! > after && !Number.isNaN(s.v[i])) found.push(i);
+        }
+        const step = Math.max(1, Math.ceil(found.length / Math.max(1, points)));
         const pts: [number, number][] = [];
-        for (let i = s.size - 1; i >= from; i -= step) pts.push([s.t[at(i)]!, s.v[at(i)]!]);
+        for (let k = found.length - 1; k >= 0; k -= step) pts.push([times[found[k]!]!, s.v[found[k]!]!]);
         out[name] = pts.reverse();
       }
       return { series: out, history_seconds: HISTORY_SECONDS };
