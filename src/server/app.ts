@@ -659,6 +659,9 @@ async function registerRoutes(
     }),
   );
   const log = deps.log;
+  // One logger for every link of each kind: a child logger per link would cost each of them its own object.
+  const linkLog = log.child({ part: 'link' });
+  const aclkLog = log.child({ link: 'aclk' });
   await app.register(announceRoutes({ announce: s.announce, guard, perMinute: deps.rateLimits.claim }));
   await app.register(
     agentApiRoutes({
@@ -666,7 +669,7 @@ async function registerRoutes(
       removeNode: s.removeNode,
       linkAuth: s.linkAuth,
       acceptLink: (nodeId, socket, remoteAddr) =>
-        attachJsonLink({ hub: s.hub, log: log.child({ part: 'link' }) }, nodeId, socket, remoteAddr),
+        attachJsonLink({ hub: s.hub, log: linkLog }, nodeId, socket, remoteAddr),
       acceptAclk: (socket, remoteAddr, authenticated) =>
         acceptAclkLink(socket, remoteAddr, authenticated, {
           linkAuth: s.linkAuth,
@@ -674,7 +677,7 @@ async function registerRoutes(
           nodes: s.nodes,
           presence: s.presence,
           timers: deps.timers,
-          log: log.child({ link: 'aclk' }),
+          log: aclkLog,
           netdataAlerts: s.alerting.netdataAlerts,
         }),
       guard,
