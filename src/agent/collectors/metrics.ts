@@ -262,10 +262,12 @@ export function createMetricsCollector(now: () => number = Date.now, history: Hi
     if (waiting.length >= BATCH) settle();
   }
 
-  /** Parse and record every second read and not yet recorded, oldest first. */
+  /**
+   * Parse and record every second read and not yet recorded, oldest first. The batch is taken before it is recorded:
+   * a second that cannot be recorded is dropped, not tried again with every read and every sample after it.
+   */
   function settle() {
-    for (const r of waiting) record(r);
-    waiting.length = 0;
+    for (const r of waiting.splice(0)) record(r);
   }
   history?.fedBy(settle);
 
