@@ -53,6 +53,15 @@ export interface Muster {
   url: string;
   token: string | null;
 }
+/**
+ * How a checkout's server is started: as `npm start` runs it (its build, built again first when the sources are newer
+ * than it), or, for a checkout from before the server had a build, its sources through tsx.
+ */
+export function serverEntry(checkout: string): string[] {
+  const start = join(checkout, 'scripts', 'start.mjs');
+  return existsSync(start) ? [start] : ['--import', 'tsx', join(checkout, 'src', 'cli', 'muster.ts')];
+}
+
 export async function startMuster(
   where: { checkout: string; profile: string },
   dataDir: string,
@@ -63,9 +72,7 @@ export async function startMuster(
     process.execPath,
     [
       ...(where.profile ? ['--cpu-prof', '--cpu-prof-dir', where.profile] : []),
-      '--import',
-      'tsx',
-      join(where.checkout, 'src/cli/muster.ts'),
+      ...serverEntry(where.checkout),
       'server',
       '--data-dir',
       dataDir,
