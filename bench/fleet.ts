@@ -120,6 +120,15 @@ const ca = readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8');
 const mqttTlsPort = await freePort();
 const mqttPlainPort = await freePort();
 let mosquitto = startMosquitto(join(dataDir, 'tls'), mqttTlsPort, mqttPlainPort);
+/**
+ * Memory per link read again once the links were idle a while: the server's garbage collector gives back much of
+ * what the connect itself used (Mosquitto has none), so this is what the links keep.
+ */
+function settledPerLink(base: { muster: number; mosquitto: number }, size: number) {
+  const m = round((usage(muster.proc.pid!).rssKiB - base.muster) / size, 1);
+  const q = round((usage(mosquitto.pid!).rssKiB - base.mosquitto) / size, 1);
+  return { muster: m, mosquitto: q, ratio: round(m / Math.max(q, 0.1), 1) };
+}
 await sleep(500);
 const version = spawnSync('mosquitto', ['-h']).stdout.toString().split('\n')[0];
 print({
@@ -195,6 +204,7 @@ for (const size of SIZES) {
     mosquitto: idleQ,
     ratio: round(idleM! / Math.max(idleQ!, 0.01), 1),
   });
+  print({ figure: `memory per TLS link at ${size} (KiB), idle ${IDLE_S} s longer`, ...settledPerLink(base, size) });
 
   // A request through the link (the API asks the agent for its facts) and the node list, while the fleet is up.
   const api = client(ca, 8);
@@ -352,6 +362,8 @@ if (!args['skip-plain']) {
     ...perLink,
     ratio: round(perLink.muster / Math.max(perLink.mosquitto, 0.1), 1),
   });
+  await sleep(IDLE_S * 1000);
+  print({ figure: `memory per plain link at ${size} (KiB), idle ${IDLE_S} s longer`, ...settledPerLink(base, size) });
   await stopClients(links);
   await stopClients(mqtt);
 }

@@ -15,24 +15,33 @@ export interface Pausable {
  *   socket.on('message', (data) => queue.push(() => onFrame(data)));
  *   socket.on('close', () => queue.then(() => onClose()));
  */
-export function createFrameQueue(conn: Pausable, max: number, failed: (err: unknown) => void) {
-  let chain: Promise<unknown> = Promise.resolve();
-  let waiting = 0;
-  return {
-    /** Handle a frame after those before it; counts towards the pause. */
-    push(handle: () => unknown): void {
-      if (++waiting >= max && !conn.isPaused) conn.pause();
-      chain = chain
-        .then(handle)
-        .catch(failed)
-        .finally(() => {
-          if (--waiting <= max / 4 && conn.isPaused) conn.resume();
-        });
-    },
-    /** Run a step after everything queued (a connection's admission first, its close last); not counted. */
-    then(step: () => unknown, stepFailed: (err: unknown) => void = failed): void {
-      chain = chain.then(step).catch(stepFailed);
-    },
-  };
+export function createFrameQueue(conn: Pausable, max: number, failed: (err: unknown) => void): FrameQueue {
+  return new FrameQueue(conn, max, failed);
 }
-export type FrameQueue = ReturnType<typeof createFrameQueue>;
+
+/** The queue itself: one per link, its methods shared by all of them (no closures per link). */
+export class FrameQueue {
+  private chain: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+  constructor(
+    private readonly conn: Pausable,
+    private readonly max: number,
+    private readonly failed: (err: unknown) => void,
+  ) {}
+
+  /** Handle a frame after those before it; counts towards the pause. */
+  push(handle: () => unknown): void {
+    if (++this.waiting >= this.max && !this.conn.isPaused) this.conn.pause();
+    this.chain = this.chain
+      .then(handle)
+      .catch(this.failed)
+      .finally(() => {
+        if (--this.waiting <= this.max / 4 && this.conn.isPaused) this.conn.resume();
+      });
+  }
+
+  /** Run a step after everything queued (a connection's admission first, its close last); not counted. */
+  then(step: () => unknown, stepFailed: (err: unknown) => void = this.failed): void {
+    this.chain = this.chain.then(step).catch(stepFailed);
+  }
+}

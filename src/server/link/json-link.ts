@@ -3,32 +3,41 @@ import type { WebSocket } from 'ws';
 import { agentFrame, CLOSE, parseFrame, type ServerFrame } from '../../protocol/link-frames.ts';
 import { createFrameQueue } from './frame-queue.ts';
 import type { LinkHub, LinkSessionHandle } from './link-hub.ts';
-import type { LinkChannel } from './link-sessions.ts';
+import type { DisconnectFrame, LinkChannel } from './link-sessions.ts';
 
 /** Frames of one link waiting to be handled before the server stops reading from it. */
 export const MAX_QUEUED_FRAMES = 64;
 /** A heartbeat frame as our agents send it: recognised without parsing. */
 const HEARTBEAT_FRAME = '{"t":"heartbeat"}';
 
-/** A Muster agent's link as the hub sees it: JSON text frames on a websocket. */
-function jsonChannel(socket: WebSocket): LinkChannel {
-  const deliver = (frame: ServerFrame) => {
-    if (socket.readyState !== socket.OPEN) return false;
-    socket.send(JSON.stringify(frame));
+/**
+ * A Muster agent's link as the hub sees it: JSON text frames on a websocket. One object per link whose methods are
+ * shared by all of them (no closures per link).
+ */
+class JsonChannel implements LinkChannel {
+  readonly speaks = 'muster';
+  readonly closed: Promise<void>;
+  constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+  answers() {
     return true;
-  };
-  return {
-    speaks: 'muster',
-    answers: () => true,
-    deliver,
-    end(code, reason, goodbye) {
-      if (goodbye) deliver(goodbye);
-      socket.close(code, reason.slice(0, 120));
-    },
-    terminate: () => socket.terminate(),
-    isOpen: () => socket.readyState === socket.OPEN,
-    closed: new Promise((resolve) => socket.once('close', () => resolve())),
-  };
+  }
+  deliver(frame: ServerFrame) {
+    if (this.socket.readyState !== this.socket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+  end(code: number, reason: string, goodbye?: DisconnectFrame) {
+    if (goodbye) this.deliver(goodbye);
+    this.socket.close(code, reason.slice(0, 120));
+  }
+  terminate() {
+    this.socket.terminate();
+  }
+  isOpen() {
+    return this.socket.readyState === this.socket.OPEN;
+  }
 }
 
 /**
@@ -50,7 +59,7 @@ export function attachJsonLink(
   });
   queue.then(
     async () => {
-      link = await hub.open(nodeId, jsonChannel(socket), remoteAddr);
+      link = await hub.open(nodeId, new JsonChannel(socket), remoteAddr);
     },
     (err) => {
       log.error({ err, node_id: nodeId }, 'could not admit a link');

@@ -135,6 +135,8 @@ export function createLinkHub(deps: {
       return;
     }
     timers.clearTimeout(s.helloTimer);
+    // A cleared timer still held would stay in memory for as long as the link lives.
+    s.helloTimer = null;
     s.helloed = true;
     s.welcoming = true;
     const reason = `link established from ${s.remoteAddr}`;
@@ -184,6 +186,7 @@ export function createLinkHub(deps: {
     if (s.released) return;
     s.released = true;
     timers.clearTimeout(s.helloTimer);
+    s.helloTimer = null;
     const current = sessions.get(s.nodeId) === s;
     if (current) {
       sessions.delete(s.nodeId);
@@ -216,6 +219,37 @@ export function createLinkHub(deps: {
     timers.setTimeout(() => s.channel.terminate(), CLOSE_GRACE_MS);
   }
 
+  /**
+   * What a transport holds of its link. One object per link whose methods are shared by all of them: a server
+   * holding tens of thousands of links keeps no closures per link for this.
+   */
+  class SessionHandle implements LinkSessionHandle {
+    constructor(private readonly s: LinkSession) {}
+    async linked(agentVersion: string | null, reason: string) {
+      const s = this.s;
+      s.helloed = true;
+      await presence.markLinked(s.nodeId, s.channel.speaks, agentVersion, reason, sessionRow(s, agentVersion));
+    }
+    receive(frame: AgentFrame) {
+      return receive(this.s, frame);
+    }
+    heard() {
+      this.s.lastHeardAt = clock.now();
+    }
+    isUp() {
+      return this.s.helloed;
+    }
+    fail(code: number, reason: string) {
+      sessions.end(this.s, code, reason);
+    }
+    ending(reason: string) {
+      this.s.endReason ??= reason;
+    }
+    closed(code: number, reason?: string) {
+      return onClose(this.s, code, reason);
+    }
+  }
+
   return {
     /**
      * Adopt an authenticated link once its credentials were checked; null when refused as a duplicate. The
@@ -234,28 +268,7 @@ export function createLinkHub(deps: {
           () => sessions.end(s, CLOSE.PROTOCOL_ERROR, 'no hello within 10 seconds'),
           HELLO_TIMEOUT_MS,
         );
-      return {
-        async linked(agentVersion, reason) {
-          s.helloed = true;
-          await presence.markLinked(
-            s.nodeId,
-            channel.speaks,
-            agentVersion,
-            reason,
-            sessionRow(s, agentVersion),
-          );
-        },
-        receive: (frame) => receive(s, frame),
-        heard: () => {
-          s.lastHeardAt = clock.now();
-        },
-        isUp: () => s.helloed,
-        fail: (code, reason) => sessions.end(s, code, reason),
-        ending(reason) {
-          s.endReason ??= reason;
-        },
-        closed: (code, reason) => onClose(s, code, reason),
-      };
+      return new SessionHandle(s);
     },
 
     /**
