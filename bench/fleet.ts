@@ -204,7 +204,10 @@ for (const size of SIZES) {
     mosquitto: idleQ,
     ratio: round(idleM! / Math.max(idleQ!, 0.01), 1),
   });
-  print({ figure: `memory per TLS link at ${size} (KiB), idle ${IDLE_S} s longer`, ...settledPerLink(base, size) });
+  print({
+    figure: `memory per TLS link at ${size} (KiB), idle ${IDLE_S} s longer`,
+    ...settledPerLink(base, size),
+  });
 
   // A request through the link (the API asks the agent for its facts) and the node list, while the fleet is up.
   const api = client(ca, 8);
@@ -363,7 +366,10 @@ if (!args['skip-plain']) {
     ratio: round(perLink.muster / Math.max(perLink.mosquitto, 0.1), 1),
   });
   await sleep(IDLE_S * 1000);
-  print({ figure: `memory per plain link at ${size} (KiB), idle ${IDLE_S} s longer`, ...settledPerLink(base, size) });
+  print({
+    figure: `memory per plain link at ${size} (KiB), idle ${IDLE_S} s longer`,
+    ...settledPerLink(base, size),
+  });
   await stopClients(links);
   await stopClients(mqtt);
 }

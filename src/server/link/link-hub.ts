@@ -228,7 +228,13 @@ export function createLinkHub(deps: {
     async linked(agentVersion: string | null, reason: string) {
       const s = this.s;
       s.helloed = true;
-      await presence.markLinked(s.nodeId, s.channel.speaks, agentVersion, reason, sessionRow(s, agentVersion));
+      await presence.markLinked(
+        s.nodeId,
+        s.channel.speaks,
+        agentVersion,
+        reason,
+        sessionRow(s, agentVersion),
+      );
     }
     receive(frame: AgentFrame) {
       return receive(this.s, frame);
