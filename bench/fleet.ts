@@ -121,10 +121,11 @@ const mqttTlsPort = await freePort();
 const mqttPlainPort = await freePort();
 let mosquitto = startMosquitto(join(dataDir, 'tls'), mqttTlsPort, mqttPlainPort);
 /**
- * Memory per link read again once the links were idle a while: the server's garbage collector gives back much of
- * what the connect itself used (Mosquitto has none), so this is what the links keep.
+ * Resident memory each server gained since `base`, per link (KiB). Read soon after the connect and again once the
+ * links were idle a while: the server's garbage collector gives back much of what the connect itself used only
+ * after some time (Mosquitto has none).
  */
-function settledPerLink(base: { muster: number; mosquitto: number }, size: number) {
+function memoryPerLink(base: { muster: number; mosquitto: number }, size: number) {
   const m = round((usage(muster.proc.pid!).rssKiB - base.muster) / size, 1);
   const q = round((usage(mosquitto.pid!).rssKiB - base.mosquitto) / size, 1);
   return { muster: m, mosquitto: q, ratio: round(m / Math.max(q, 0.1), 1) };
@@ -183,16 +184,10 @@ for (const size of SIZES) {
   const mqtt = mqttLinks(mqttTlsPort, ca, size);
   const mqttConnect = await until(`${size} MQTT clients`, () => mqtt.linked() >= size, 600);
   await sleep(5000);
-  const mem = { muster: usage(muster.proc.pid!).rssKiB, mosquitto: usage(mosquitto.pid!).rssKiB };
-  const perLink = {
-    muster: round((mem.muster - base.muster) / size, 1),
-    mosquitto: round((mem.mosquitto - base.mosquitto) / size, 1),
-  };
   print({
     figure: `memory per idle TLS link at ${size} (KiB)`,
-    ...perLink,
-    ratio: round(perLink.muster / perLink.mosquitto, 1),
-    muster_rss_mb: round(mem.muster / 1024, 0),
+    ...memoryPerLink(base, size),
+    muster_rss_mb: round(usage(muster.proc.pid!).rssKiB / 1024, 0),
     first_connect_seconds: round(firstConnect, 1),
     mosquitto_connect_seconds: round(mqttConnect, 1),
   });
@@ -206,7 +201,7 @@ for (const size of SIZES) {
   });
   print({
     figure: `memory per TLS link at ${size} (KiB), idle ${IDLE_S} s longer`,
-    ...settledPerLink(base, size),
+    ...memoryPerLink(base, size),
   });
 
   // A request through the link (the API asks the agent for its facts) and the node list, while the fleet is up.
@@ -356,19 +351,11 @@ if (!args['skip-plain']) {
   const mqtt = mqttLinks(mqttPlainPort, null, size);
   await until(`${size} plain MQTT clients`, () => mqtt.linked() >= size, 600);
   await sleep(5000);
-  const perLink = {
-    muster: round((usage(muster.proc.pid!).rssKiB - base.muster) / size, 1),
-    mosquitto: round((usage(mosquitto.pid!).rssKiB - base.mosquitto) / size, 1),
-  };
-  print({
-    figure: `memory per idle plain link at ${size} (KiB)`,
-    ...perLink,
-    ratio: round(perLink.muster / Math.max(perLink.mosquitto, 0.1), 1),
-  });
+  print({ figure: `memory per idle plain link at ${size} (KiB)`, ...memoryPerLink(base, size) });
   await sleep(IDLE_S * 1000);
   print({
     figure: `memory per plain link at ${size} (KiB), idle ${IDLE_S} s longer`,
-    ...settledPerLink(base, size),
+    ...memoryPerLink(base, size),
   });
   await stopClients(links);
   await stopClients(mqtt);
