@@ -1,7 +1,36 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { AlertRulesTable, AlertsTable, SilencesTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 import { inRoom, olderThan, visibleNode, type Visible } from './query-parts.ts';
+
+/** What a node's link up and down reads and writes of its alerts: built and compiled once (prepared.ts). */
+const presenceStatements = {
+  findOpen: prepared((db, p: { key: string }) =>
+    db.selectFrom('alerts').selectAll().where('key', '=', p.key).where('state', '<>', 'resolved'),
+  ),
+  findResolvedSince: prepared((db, p: { key: string; since: number }) =>
+    db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('key', '=', p.key)
+      .where('state', '=', 'resolved')
+      .where('resolved_at', '>=', p.since)
+      .orderBy('resolved_at', 'desc')
+      .limit(1),
+  ),
+  openOfNode: prepared((db, p: { nodeId: string }) =>
+    db.selectFrom('alerts').selectAll().where('node_id', '=', p.nodeId).where('state', '<>', 'resolved'),
+  ),
+  deleteWaiting: prepared((db, p: { id: string }) =>
+    db
+      .deleteFrom('alerts')
+      .where('id', '=', p.id)
+      .where('state', '=', 'pending')
+      .where('fired_at', 'is', null)
+      .where('resolve_at', 'is', null),
+  ),
+};
 
 export interface AlertFilter {
   limit: number;
@@ -40,24 +69,10 @@ export function createAlertsRepo(db: Db) {
       ),
 
     /** The open (not resolved) alert of a condition, if any. */
-    findOpen: (key: string) =>
-      db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('key', '=', key)
-        .where('state', '<>', 'resolved')
-        .executeTakeFirst(),
+    findOpen: (key: string) => presenceStatements.findOpen.first(db, { key }),
     /** The condition's alert resolved most recently, after `since`. */
     findResolvedSince: (key: string, since: number) =>
-      db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('key', '=', key)
-        .where('state', '=', 'resolved')
-        .where('resolved_at', '>=', since)
-        .orderBy('resolved_at', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+      presenceStatements.findResolvedSince.first(db, { key, since }),
     /** Open alerts whose key starts with `prefix` (a node's, say). */
     openWithPrefix: (prefix: string) =>
       db
@@ -66,13 +81,7 @@ export function createAlertsRepo(db: Db) {
         .where('key', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
         .where('state', '<>', 'resolved')
         .execute(),
-    openOfNode: (nodeId: string) =>
-      db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('node_id', '=', nodeId)
-        .where('state', '<>', 'resolved')
-        .execute(),
+    openOfNode: (nodeId: string) => presenceStatements.openOfNode.rows(db, { nodeId }),
     find: (id: string) => db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: AlertsTable) => db.insertInto('alerts').values(row).execute(),
     /** Insert alerts; one whose condition has an open alert already (raised meanwhile elsewhere) is left out. */
@@ -89,15 +98,7 @@ export function createAlertsRepo(db: Db) {
     delete: (id: string) => db.deleteFrom('alerts').where('id', '=', id).executeTakeFirst(),
     /** Forget an alert that is still waiting its `for` and never fired; false when it is no longer so. */
     deleteWaiting: async (id: string) =>
-      (
-        await db
-          .deleteFrom('alerts')
-          .where('id', '=', id)
-          .where('state', '=', 'pending')
-          .where('fired_at', 'is', null)
-          .where('resolve_at', 'is', null)
-          .executeTakeFirst()
-      ).numDeletedRows > 0n,
+      ((await presenceStatements.deleteWaiting.run(db, { id })).numAffectedRows ?? 0n) > 0n,
     /** Pending alerts whose `for` has passed. */
     dueToFire: (now: number, limit: number) =>
       db

@@ -1,5 +1,22 @@
 import type { Db } from '../db/database.ts';
 import type { BackupPlansTable, SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
+
+/** The plans that could apply to a node, read at every link's welcome: built and compiled once (prepared.ts). */
+const candidatesOfNode = prepared((db, p: { spaceId: string; nodeId: string }) =>
+  db
+    .selectFrom('backup_plans')
+    .selectAll()
+    .where('space_id', '=', p.spaceId)
+    .where((eb) =>
+      eb.or([
+        eb('room_id', 'is', null),
+        eb('room_id', 'in', eb.selectFrom('room_nodes').select('room_id').where('node_id', '=', p.nodeId)),
+      ]),
+    )
+    .orderBy('created_at')
+    .orderBy('id'),
+);
 
 /** Backup plans, nodes' overrides of them, and the groups and schedules plans give nodes. */
 export function createBackupPlansRepo(db: Db) {
@@ -21,20 +38,7 @@ export function createBackupPlansRepo(db: Db) {
       return Number(r.numUpdatedRows) === 1;
     },
     /** The plans that could apply to a node (its space's, and its rooms'), oldest first: one statement. */
-    candidatesOfNode: (spaceId: string, nodeId: string) =>
-      db
-        .selectFrom('backup_plans')
-        .selectAll()
-        .where('space_id', '=', spaceId)
-        .where((eb) =>
-          eb.or([
-            eb('room_id', 'is', null),
-            eb('room_id', 'in', eb.selectFrom('room_nodes').select('room_id').where('node_id', '=', nodeId)),
-          ]),
-        )
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute(),
+    candidatesOfNode: (spaceId: string, nodeId: string) => candidatesOfNode.rows(db, { spaceId, nodeId }),
     /** Nodes (not removed) of a space, or of one room of it. */
     nodesIn: async (spaceId: string, roomId: string | null) => {
       let q = db

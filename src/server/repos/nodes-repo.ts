@@ -1,5 +1,6 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared, type Prepared } from '../db/prepared.ts';
 import type { Database, NodeSecretsTable, NodesTable } from '../db/schema.ts';
 import { inRoom, visibleNode, type Visible } from './query-parts.ts';
 
@@ -100,6 +101,78 @@ function listed(rows: (ShownNode & { room_ids: string | null })[]): ListedNode[]
   return rows as unknown as ListedNode[];
 }
 
+/** The statements every link runs (prepared.ts): built and compiled once. */
+const linkStatements = {
+  findNode: prepared((db, p: { id: string }) => db.selectFrom('nodes').selectAll().where('id', '=', p.id)),
+  findCredentials: prepared((db, p: { id: string }) =>
+    db
+      .selectFrom('nodes')
+      .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
+      .select(['nodes.status', 'node_secrets.public_key', 'node_secrets.bearer_hash'])
+      .where('nodes.id', '=', p.id),
+  ),
+  findLinkState: prepared((db, p: { id: string }) =>
+    db
+      .selectFrom('nodes')
+      .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
+      .select(['nodes.config', 'nodes.repo_status', 'nodes.repo_location', 'node_secrets.repo_enc'])
+      .where('nodes.id', '=', p.id),
+  ),
+  insertLinkSession: prepared((db, p: Required<LinkSessionRow>) =>
+    db.insertInto('link_sessions').values({
+      id: p.id,
+      node_id: p.node_id,
+      opened_at: p.opened_at,
+      remote_addr: p.remote_addr,
+      agent_version: p.agent_version,
+      replica_id: p.replica_id,
+      closed_at: null,
+      close_reason: null,
+    }),
+  ),
+  closeLinkSession: prepared((db, p: { id: string; closed_at: number; close_reason: string }) =>
+    db
+      .updateTable('link_sessions')
+      .set({ closed_at: p.closed_at, close_reason: p.close_reason })
+      .where('id', '=', p.id),
+  ),
+};
+
+type PresenceGuard = { heldBy?: string; notBefore?: { replica: string; since: number } };
+type PresenceValues = Record<string, unknown> & {
+  id: string;
+  heldBy: string;
+  replica: string;
+  since_: number;
+};
+
+/** Presence updates by the columns they set and the guard they hold to: a link's is one of a few shapes. */
+const presenceUpdates = new Map<string, Prepared<PresenceValues, { hostname: string }>>();
+function presenceUpdate(columns: string[], guard: PresenceGuard) {
+  const key = `${columns.join(',')}|${guard.heldBy ? 'held' : ''}|${guard.notBefore ? 'newer' : ''}`;
+  let stmt = presenceUpdates.get(key);
+  if (!stmt)
+    presenceUpdates.set(
+      key,
+      (stmt = prepared((db, p: PresenceValues) => {
+        const set = Object.fromEntries(columns.map((c) => [c, p[c]])) as Partial<NodesTable>;
+        let q = db.updateTable('nodes').set(set).where('id', '=', p.id).where('status', '!=', 'removed');
+        if (guard.heldBy) q = q.where('link_replica', '=', p.heldBy);
+        if (guard.notBefore)
+          q = q.where((eb) =>
+            eb.or([
+              eb('status', '!=', 'online'),
+              eb('since', '<=', p.since_),
+              eb('link_replica', 'is', null),
+              eb('link_replica', '=', p.replica),
+            ]),
+          );
+        return q.returning('hostname');
+      })),
+    );
+  return stmt;
+}
+
 /** Queries for nodes, their secrets and their rooms. */
 export function createNodesRepo(db: Db) {
   /** Nodes as the API shows them, each with the ids of its rooms. */
@@ -151,7 +224,7 @@ export function createNodesRepo(db: Db) {
   }
 
   return {
-    findNode: (id: string) => db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst(),
+    findNode: (id: string) => linkStatements.findNode.first(db, { id }),
     /** Nodes of a space offline since before `before` (ephemeral ones only, when asked), oldest first. */
     offlineSince: (spaceId: string, before: number, ephemeralOnly: boolean, limit: number) => {
       let q = db
@@ -195,21 +268,9 @@ export function createNodesRepo(db: Db) {
         .where('node_secrets.public_key', '=', publicKey)
         .executeTakeFirst(),
     /** What link authentication needs of a node, in one query: its status and credentials (null columns: none). */
-    findCredentials: (id: string) =>
-      db
-        .selectFrom('nodes')
-        .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
-        .select(['nodes.status', 'node_secrets.public_key', 'node_secrets.bearer_hash'])
-        .where('nodes.id', '=', id)
-        .executeTakeFirst(),
+    findCredentials: (id: string) => linkStatements.findCredentials.first(db, { id }),
     /** What a link needs at hello: the node's configuration, repository state and sealed repository, in one query. */
-    findLinkState: (id: string) =>
-      db
-        .selectFrom('nodes')
-        .leftJoin('node_secrets', 'node_secrets.node_id', 'nodes.id')
-        .select(['nodes.config', 'nodes.repo_status', 'nodes.repo_location', 'node_secrets.repo_enc'])
-        .where('nodes.id', '=', id)
-        .executeTakeFirst(),
+    findLinkState: (id: string) => linkStatements.findLinkState.first(db, { id }),
     setBearerHash: (id: string, hash: string) =>
       db.updateTable('node_secrets').set({ bearer_hash: hash }).where('node_id', '=', id).execute(),
     /** Whether the node has a repository and what restic last made of it, in one query. */
@@ -248,21 +309,17 @@ export function createNodesRepo(db: Db) {
     async updatePresence(
       id: string,
       set: Partial<Omit<NodesTable, 'id'>>,
-      guard: { heldBy?: string; notBefore?: { replica: string; since: number } } = {},
+      guard: PresenceGuard = {},
     ): Promise<string | null> {
-      let q = db.updateTable('nodes').set(set).where('id', '=', id).where('status', '!=', 'removed');
-      if (guard.heldBy) q = q.where('link_replica', '=', guard.heldBy);
-      const newer = guard.notBefore;
-      if (newer)
-        q = q.where((eb) =>
-          eb.or([
-            eb('status', '!=', 'online'),
-            eb('since', '<=', newer.since),
-            eb('link_replica', 'is', null),
-            eb('link_replica', '=', newer.replica),
-          ]),
-        );
-      const row = await q.returning('hostname').executeTakeFirst();
+      // Columns left out (undefined) are not set, as Kysely's `set` leaves them.
+      const columns = Object.keys(set).filter((c) => set[c as keyof typeof set] !== undefined);
+      const row = await presenceUpdate(columns, guard).first(db, {
+        ...set,
+        id,
+        heldBy: guard.heldBy ?? '',
+        replica: guard.notBefore?.replica ?? '',
+        since_: guard.notBefore?.since ?? 0,
+      });
       return row?.hostname ?? null;
     },
     /** Nodes still pending that were claimed in (after, upTo], through the (status, created_at) index. */
@@ -346,17 +403,14 @@ export function createNodesRepo(db: Db) {
           .execute();
     },
     insertLinkSession: (row: LinkSessionRow) =>
-      db
-        .insertInto('link_sessions')
-        .values({ ...row, replica_id: row.replica_id ?? null, closed_at: null, close_reason: null })
-        .execute(),
+      linkStatements.insertLinkSession.run(db, { ...row, replica_id: row.replica_id ?? null }),
     /** Forget link sessions that closed before `before`; the number deleted. */
     async pruneLinkSessions(before: number): Promise<number> {
       const r = await db.deleteFrom('link_sessions').where('closed_at', '<', before).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
     closeLinkSession: (id: string, closed_at: number, close_reason: string) =>
-      db.updateTable('link_sessions').set({ closed_at, close_reason }).where('id', '=', id).execute(),
+      linkStatements.closeLinkSession.run(db, { id, closed_at, close_reason }),
   };
 }
 export type NodesRepo = ReturnType<typeof createNodesRepo>;

@@ -1,5 +1,16 @@
 import type { Db } from '../db/database.ts';
 import type { SchedulesTable, SourceGroupsTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
+
+/** What a host's welcome reads on every link: built and compiled once (prepared.ts). */
+const byNode = {
+  groups: prepared((db, p: { nodeId: string }) =>
+    db.selectFrom('source_groups').selectAll().where('node_id', '=', p.nodeId).orderBy('name'),
+  ),
+  schedules: prepared((db, p: { nodeId: string }) =>
+    db.selectFrom('schedules').selectAll().where('node_id', '=', p.nodeId).orderBy('created_at'),
+  ),
+};
 
 /** Queries for backup source groups and schedules, always scoped to their host. */
 export function createSchedulesRepo(db: Db) {
@@ -21,8 +32,7 @@ export function createSchedulesRepo(db: Db) {
       if (except) q = q.where('id', '!=', except);
       return (await q.executeTakeFirst()) !== undefined;
     },
-    listGroups: (nodeId: string) =>
-      db.selectFrom('source_groups').selectAll().where('node_id', '=', nodeId).orderBy('name').execute(),
+    listGroups: (nodeId: string) => byNode.groups.rows(db, { nodeId }),
     insertGroup: (row: SourceGroupsTable) => db.insertInto('source_groups').values(row).execute(),
     updateGroup: (id: string, set: Partial<SourceGroupsTable>) =>
       db.updateTable('source_groups').set(set).where('id', '=', id).execute(),
@@ -39,8 +49,7 @@ export function createSchedulesRepo(db: Db) {
         .where('id', '=', id)
         .where('node_id', '=', nodeId)
         .executeTakeFirst(),
-    listSchedules: (nodeId: string) =>
-      db.selectFrom('schedules').selectAll().where('node_id', '=', nodeId).orderBy('created_at').execute(),
+    listSchedules: (nodeId: string) => byNode.schedules.rows(db, { nodeId }),
     insertSchedule: (row: SchedulesTable) => db.insertInto('schedules').values(row).execute(),
     updateSchedule: (id: string, set: Partial<SchedulesTable>) =>
       db.updateTable('schedules').set(set).where('id', '=', id).execute(),
