@@ -238,6 +238,8 @@ export function createClusterWire(deps: {
     publish,
     subscribe,
     request,
+    /** Settles once NATS has taken every subscription made so far (a round trip to the server). */
+    flush: () => nc.flush(),
     /** Messages dropped unopened since start, by reason. */
     dropped,
   };

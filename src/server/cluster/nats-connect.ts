@@ -29,6 +29,9 @@ export function natsOptions(c: NatsSettings, name: string): NodeConnectionOption
     name: `muster replica ${name}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 1000,
+    // A replica never needs what it published itself back (its own events it hands on at once; it never asks
+    // itself), and each echoed message would be opened only to be dropped.
+    noEcho: true,
   };
   if (c.natsUser) {
     opts.user = c.natsUser;

@@ -11,6 +11,11 @@ export interface EventBus {
    * happened): for work done once per event, such as alerts and the events timeline.
    */
   subscribeLocal(fn: (e: MusterEvent) => void): () => void;
+  /**
+   * Settles once the events of other replicas reach every subscriber added so far (at once in one process): a
+   * stream that says it is open, or reads what is stored after subscribing, misses nothing published after it.
+   */
+  heard(): Promise<void>;
 }
 
 /** In-process publish/subscribe for live updates. */
@@ -25,5 +30,6 @@ export function createEventBus(): EventBus {
     publish: (e: MusterEvent) => void emitter.emit('event', e),
     subscribe,
     subscribeLocal: subscribe,
+    heard: () => Promise.resolve(),
   };
 }

@@ -138,18 +138,28 @@ export function eventsRoutes(deps: {
         // The node of each job queued or running, learnt from its state events: job output names only its job.
         const jobNodes = new Map<string, string>();
         const may = await mayReceive(deps.guard.access, req.principal!.grants, jobNodes);
+        // Subscribed, and heard across the cluster, before the stream opens; what comes meanwhile waits.
+        const waiting: MusterEvent[] = [];
+        let take = (e: MusterEvent) => void waiting.push(e);
+        const unsubscribe = deps.bus.subscribe((e) => take(e));
+        try {
+          await deps.bus.heard();
+        } catch (err) {
+          unsubscribe();
+          throw err;
+        }
         const stream = deps.streams.open(req, reply, actorOf(req).userId);
         const sender = streamSender(req.query, jobNodes, (type, data) => stream.send(type, data));
         stream.onEnd(() => sender.stop());
-        stream.onEnd(
-          deps.bus.subscribe((e) => {
-            if (e.type === 'job.state') {
-              if (e.state === 'queued' || e.state === 'running') jobNodes.set(e.job_id, e.node_id);
-              else jobNodes.delete(e.job_id);
-            }
-            if (may(e)) sender.take(e);
-          }),
-        );
+        stream.onEnd(unsubscribe);
+        take = (e) => {
+          if (e.type === 'job.state') {
+            if (e.state === 'queued' || e.state === 'running') jobNodes.set(e.job_id, e.node_id);
+            else jobNodes.delete(e.job_id);
+          }
+          if (may(e)) sender.take(e);
+        };
+        for (const e of waiting) take(e);
       },
     );
   };

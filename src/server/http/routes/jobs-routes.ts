@@ -170,6 +170,7 @@ export function jobsRoutes(deps: {
         const unsubscribe = deps.bus.subscribe((e) => (live ? live(e) : early.push(e)));
         let job;
         try {
+          await deps.bus.heard();
           job = await jobs.get(id);
         } catch (err) {
           unsubscribe();
