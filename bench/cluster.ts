@@ -398,6 +398,17 @@ try {
         [dead],
       )
     ).rows[0]!.n === AGENTS;
+  /** Until every node is online on a live replica; if that never comes, what the others are, before giving up. */
+  const settledOnLive = (dead: string[], timeoutS: number) =>
+    until('every node online on a live replica', () => onlineOnLive(dead), timeoutS).catch(async (err) => {
+      const { rows } = await sql.query(
+        `select status, link_replica = any($1) as dead_replica, reason, count(*)::int as nodes from nodes
+         where not (status = 'online' and not (link_replica = any($1))) group by 1, 2, 3 order by 4 desc limit 10`,
+        [dead],
+      );
+      print({ figure: 'cluster: nodes not online on a live replica', groups: rows });
+      throw err;
+    });
 
   // Cold start of the whole cluster: every replica killed, then started again on its port.
   const before = [...idOf.keys()];
@@ -412,7 +423,7 @@ try {
   const coldBack = (performance.now() - restartAt) / 1000;
   // The new processes' whole CPU (their start included) and PostgreSQL's, per agent linked again.
   const coldCpu = { replicas: replicasCpu(replicas), postgres: postgresCpu() - coldPg };
-  await until('every node online on a live replica', () => onlineOnLive(before), 300);
+  await settledOnLive(before, 300);
   print({
     figure: 'cluster: cold start (every replica killed, then started again)',
     replicas_started_seconds: round(started, 2),
@@ -450,7 +461,7 @@ try {
     replicas: (replicasCpu(replicas) - killCpu.replicas) * 1000,
     postgres: (postgresCpu() - killCpu.postgres) * 1000,
   };
-  await until('every node online on a live replica', () => onlineOnLive([doomedId]), 120);
+  await settledOnLive([doomedId], 120);
   const settled = (performance.now() - killedAt) / 1000;
   print({
     figure: 'cluster: every agent back after kill -9 of one replica',
