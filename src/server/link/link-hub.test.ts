@@ -166,6 +166,24 @@ describe('link hub', () => {
     assert.deepEqual(held, ['n1 true'], 'the replica says once that it holds the link');
   });
 
+  test("a hello handled after its link was let go to another replica's newer link records nothing", async () => {
+    const peers: LinkPeers = {
+      takeOver: async () => ({ refused: null, takeovers: [], replaced: false }),
+      holding: () => undefined,
+    };
+    const { hub, calls, sessions } = hubWith({ peers });
+    const a = fakeChannel();
+    const link = await hub.open('n1', a.channel, '10.0.0.1');
+    // Another replica adopts the node's link before this one handled the hello that was already on its way.
+    assert.equal(hub.yieldLink('n1', '10.0.0.2').refused, null);
+    assert.equal(a.ended[0]?.code, CLOSE.REPLACED);
+    await link!.receive(hello);
+    await link!.closed(CLOSE.REPLACED);
+    assert.deepEqual(calls, [], 'neither online nor offline: the newer link decides');
+    assert.equal(a.sent.length, 0, 'no welcome');
+    assert.equal(sessions.holds('n1'), false);
+  });
+
   test('a silent link is let go by the sweep: offline at once, the connection dropped after a grace', async () => {
     const { hub, calls, time } = hubWith();
     const a = fakeChannel();

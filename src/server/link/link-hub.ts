@@ -134,6 +134,10 @@ export function createLinkHub(deps: {
       );
       return;
     }
+    // A link let go before its hello was handled (replaced here or at another replica, or silent) no longer speaks
+    // for the node: recorded now, it would name this replica as the node's holder over the newer link's record, and
+    // once this replica went away the node would be taken offline under its live link.
+    if (sessions.get(s.nodeId) !== s) return;
     timers.clearTimeout(s.helloTimer);
     // A cleared timer still held would stay in memory for as long as the link lives.
     s.helloTimer = null;
@@ -227,6 +231,8 @@ export function createLinkHub(deps: {
     constructor(private readonly s: LinkSession) {}
     async linked(agentVersion: string | null, reason: string) {
       const s = this.s;
+      // Let go meanwhile (as a hello above): it does not bring the node online.
+      if (sessions.get(s.nodeId) !== s) return;
       s.helloed = true;
       await presence.markLinked(
         s.nodeId,
