@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { scratchDatabase } from '../../../test/cluster-helpers.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from './database.ts';
 import { prepared } from './prepared.ts';
 
@@ -30,17 +29,8 @@ if (pgUrl)
   dialects.push({
     name: 'postgres',
     async open() {
-      const schema = `muster_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      const admin = new pg.Client({ connectionString: pgUrl });
-      await admin.connect();
-      await admin.query(`create schema ${schema}`);
-      return {
-        database: openDatabase(pgUrl, { schema }),
-        async cleanup() {
-          await admin.query(`drop schema ${schema} cascade`);
-          await admin.end();
-        },
-      };
+      const scratch = await scratchDatabase(pgUrl);
+      return { database: openDatabase(scratch.url), cleanup: () => scratch.drop() };
     },
   });
 
