@@ -520,6 +520,20 @@ describe(
         'the node online',
         30_000,
       );
+      // A first job through r2 while NATS is up: the link's frames are handled in order, so once it has ended the
+      // agent's first report (which starts whatever is queued) is behind us, and cannot start the next job instead.
+      const first = await call<{ id: string }>(r2!.url, cookie, 'POST', `/api/hosts/${nodeId}/jobs`, {
+        type: 'shell',
+        params: { command: 'echo before' },
+      });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      await waitFor(
+        async () =>
+          (await call<{ state: string }>(r2!.url, cookie, 'GET', `/api/jobs/${first.body.id}`)).body.state ===
+          'succeeded',
+        'a first job through the replica without the link',
+        30_000,
+      );
 
       nats!.kill('SIGTERM');
       await new Promise((r) => nats!.once('exit', r));
