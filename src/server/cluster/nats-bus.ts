@@ -39,11 +39,17 @@ export function createNatsBus(wire: ClusterWire, prefix: string): EventBus {
       };
     },
     // While NATS is away the others' events are lost anyway: a stream does not wait for it longer than this.
-    heard: () =>
-      Promise.race([
-        wire.flush().catch(() => undefined),
-        new Promise<void>((r) => setTimeout(r, HEARD_WAIT_MS).unref()),
-      ]),
+    async heard() {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          wire.flush().catch(() => undefined),
+          new Promise<void>((r) => (timer = setTimeout(r, HEARD_WAIT_MS).unref())),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     subscribeLocal(fn: (e: MusterEvent) => void): () => void {
       local.on('event', fn);
       return () => local.off('event', fn);
