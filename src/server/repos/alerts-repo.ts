@@ -32,6 +32,53 @@ const presenceStatements = {
   ),
 };
 
+/** What the periodic work reads every second, with no change of the fleet to find most times: built once too. */
+const tickStatements = {
+  dueToFire: prepared((db, p: { now: number; limit: number }) =>
+    db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('fire_at', '<=', p.now)
+      .orderBy('fire_at')
+      .limit(p.limit),
+  ),
+  dueToResolve: prepared((db, p: { now: number; limit: number }) =>
+    db.selectFrom('alerts').selectAll().where('resolve_at', '<=', p.now).limit(p.limit),
+  ),
+  dueToRepeat: prepared((db, p: { now: number; limit: number }) =>
+    db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('repeat_at', '<=', p.now)
+      .where('state', '=', 'firing')
+      .limit(p.limit),
+  ),
+  openLike: prepared((db, p: { pattern: string }) =>
+    db.selectFrom('alerts').selectAll().where('key', 'like', p.pattern).where('state', '<>', 'resolved'),
+  ),
+  offlineUnalerted: prepared((db, p: { after: number; upTo: number }) =>
+    db
+      .selectFrom('nodes')
+      .select(['id', 'space_id', 'hostname', 'reason', 'since'])
+      .where('status', '=', 'offline')
+      .where('since', '>', p.after)
+      .where('since', '<=', p.upTo)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('alerts')
+              .select('alerts.id')
+              .where('alerts.kind', '=', 'node_offline')
+              .whereRef('alerts.node_id', '=', 'nodes.id')
+              .where('alerts.state', '<>', 'resolved'),
+          ),
+        ),
+      ),
+  ),
+};
+
 export interface AlertFilter {
   limit: number;
   /** 'firing' | 'acknowledged' | 'resolved'; default: every state but pending. */
@@ -75,12 +122,7 @@ export function createAlertsRepo(db: Db) {
       presenceStatements.findResolvedSince.first(db, { key, since }),
     /** Open alerts whose key starts with `prefix` (a node's, say). */
     openWithPrefix: (prefix: string) =>
-      db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('key', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
-        .where('state', '<>', 'resolved')
-        .execute(),
+      tickStatements.openLike.rows(db, { pattern: `${prefix.replace(/[%_\\]/g, '\\$&')}%` }),
     openOfNode: (nodeId: string) => presenceStatements.openOfNode.rows(db, { nodeId }),
     find: (id: string) => db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: AlertsTable) => db.insertInto('alerts').values(row).execute(),
@@ -100,51 +142,17 @@ export function createAlertsRepo(db: Db) {
     deleteWaiting: async (id: string) =>
       ((await presenceStatements.deleteWaiting.run(db, { id })).numAffectedRows ?? 0n) > 0n,
     /** Pending alerts whose `for` has passed. */
-    dueToFire: (now: number, limit: number) =>
-      db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('state', '=', 'pending')
-        .where('fire_at', '<=', now)
-        .orderBy('fire_at')
-        .limit(limit)
-        .execute(),
+    dueToFire: (now: number, limit: number) => tickStatements.dueToFire.rows(db, { now, limit }),
     /** Cleared alerts whose hold has passed. */
-    dueToResolve: (now: number, limit: number) =>
-      db.selectFrom('alerts').selectAll().where('resolve_at', '<=', now).limit(limit).execute(),
+    dueToResolve: (now: number, limit: number) => tickStatements.dueToResolve.rows(db, { now, limit }),
     /** Firing, unacknowledged alerts due for a reminder. */
-    dueToRepeat: (now: number, limit: number) =>
-      db
-        .selectFrom('alerts')
-        .selectAll()
-        .where('repeat_at', '<=', now)
-        .where('state', '=', 'firing')
-        .limit(limit)
-        .execute(),
+    dueToRepeat: (now: number, limit: number) => tickStatements.dueToRepeat.rows(db, { now, limit }),
     /**
      * Offline nodes without an open offline alert that went offline after `after` (null: whenever) and at or before
      * `upTo`, through the (status, since) index.
      */
     offlineUnalerted: (after: number | null, upTo: number) =>
-      db
-        .selectFrom('nodes')
-        .select(['id', 'space_id', 'hostname', 'reason', 'since'])
-        .where('status', '=', 'offline')
-        .$if(after !== null, (q) => q.where('since', '>', after!))
-        .where('since', '<=', upTo)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('alerts')
-                .select('alerts.id')
-                .where('alerts.kind', '=', 'node_offline')
-                .whereRef('alerts.node_id', '=', 'nodes.id')
-                .where('alerts.state', '<>', 'resolved'),
-            ),
-          ),
-        )
-        .execute(),
+      tickStatements.offlineUnalerted.rows(db, { after: after ?? Number.MIN_SAFE_INTEGER, upTo }),
     /** Forget alerts among `ids` still waiting their `for` whose node is no longer offline (it came back meanwhile). */
     deleteWaitingOfReturned: (ids: string[]) =>
       ids.length === 0

@@ -1,7 +1,28 @@
 import { visibleNode, type Visible } from './query-parts.ts';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { BackupStatusTable } from '../db/schema.ts';
+
+/** Groups that fell overdue in (after, upTo]: the periodic alert check reads it every second, built once. */
+const fellDue = prepared((db, p: { after: number; upTo: number; limit: number }) =>
+  db
+    .selectFrom('backup_status')
+    .innerJoin('nodes', 'nodes.id', 'backup_status.node_id')
+    .leftJoin('source_groups', 'source_groups.id', 'backup_status.source_group_id')
+    .select([
+      'backup_status.node_id',
+      'backup_status.source_group_id',
+      'backup_status.due_at',
+      'backup_status.last_success_at',
+      'source_groups.name as group_name',
+    ])
+    .where('backup_status.due_at', '>', p.after)
+    .where('backup_status.due_at', '<=', p.upTo)
+    .where('nodes.status', '!=', 'removed')
+    .orderBy('backup_status.due_at')
+    .limit(p.limit),
+);
 
 /** Queries for how each node's backups stand, per source group. */
 export function createBackupsRepo(db: Db) {
@@ -61,24 +82,7 @@ export function createBackupsRepo(db: Db) {
         .where('nodes.status', '!=', 'removed')
         .execute(),
     /** Groups that fell overdue in (after, upTo], through the due-time index: what changed, not the fleet. */
-    fellDue: (after: number, upTo: number, limit: number) =>
-      db
-        .selectFrom('backup_status')
-        .innerJoin('nodes', 'nodes.id', 'backup_status.node_id')
-        .leftJoin('source_groups', 'source_groups.id', 'backup_status.source_group_id')
-        .select([
-          'backup_status.node_id',
-          'backup_status.source_group_id',
-          'backup_status.due_at',
-          'backup_status.last_success_at',
-          'source_groups.name as group_name',
-        ])
-        .where('backup_status.due_at', '>', after)
-        .where('backup_status.due_at', '<=', upTo)
-        .where('nodes.status', '!=', 'removed')
-        .orderBy('backup_status.due_at')
-        .limit(limit)
-        .execute(),
+    fellDue: (after: number, upTo: number, limit: number) => fellDue.rows(db, { after, upTo, limit }),
     /** Source groups by health, and the bytes their last successful backups read (the home page). */
     async summary(now: number, v?: Visible) {
       const row = await db

@@ -146,6 +146,18 @@ type PresenceValues = Record<string, unknown> & {
   since_: number;
 };
 
+/** Pending nodes claimed in (after, upTo]: what the periodic alert check reads every second, built once. */
+const pendingClaimed = prepared((db, p: { after: number; upTo: number; limit: number }) =>
+  db
+    .selectFrom('nodes')
+    .select(['id', 'hostname', 'created_at'])
+    .where('status', '=', 'pending')
+    .where('created_at', '>', p.after)
+    .where('created_at', '<=', p.upTo)
+    .orderBy('created_at')
+    .limit(p.limit),
+);
+
 /** Presence updates by the columns they set and the guard they hold to: a link's is one of a few shapes. */
 const presenceUpdates = new Map<string, Prepared<PresenceValues, { hostname: string }>>();
 function presenceUpdate(columns: string[], guard: PresenceGuard) {
@@ -324,15 +336,7 @@ export function createNodesRepo(db: Db) {
     },
     /** Nodes still pending that were claimed in (after, upTo], through the (status, created_at) index. */
     pendingClaimedBetween: (after: number, upTo: number, limit: number) =>
-      db
-        .selectFrom('nodes')
-        .select(['id', 'hostname', 'created_at'])
-        .where('status', '=', 'pending')
-        .where('created_at', '>', after)
-        .where('created_at', '<=', upTo)
-        .orderBy('created_at')
-        .limit(limit)
-        .execute(),
+      pendingClaimed.rows(db, { after, upTo, limit }),
     /** How many nodes a filter matches, in all and by what the node list filters on. */
     async counts(f: Omit<NodeFilter, 'limit' | 'offset' | 'status'>) {
       const when = (cond: ReturnType<typeof sql>) => sql<number>`sum(case when ${cond} then 1 else 0 end)`;

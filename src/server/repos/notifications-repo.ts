@@ -1,9 +1,22 @@
 import type { Db } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type {
   NotificationAttemptsTable,
   NotificationChannelsTable,
   NotificationsTable,
 } from '../db/schema.ts';
+
+/** Notifications due whose claim has lapsed: read every second by the replica delivering, built once. */
+const dueStatement = prepared((db, p: { now: number; limit: number }) =>
+  db
+    .selectFrom('notifications')
+    .select(['id', 'batch_id', 'channel_id'])
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', p.now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', p.now)]))
+    .orderBy('next_attempt_at')
+    .limit(p.limit),
+);
 
 /** Notification channels, the outbox, and each delivery attempt. */
 export function createNotificationsRepo(db: Db) {
@@ -26,15 +39,7 @@ export function createNotificationsRepo(db: Db) {
      * many milliseconds; answers what was taken. A replica that dies holding them lets them go when the claim ends.
      */
     async claimDue(now: number, holdMs: number, limit: number): Promise<NotificationsTable[]> {
-      const due = await db
-        .selectFrom('notifications')
-        .select(['id', 'batch_id', 'channel_id'])
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-        .orderBy('next_attempt_at')
-        .limit(limit)
-        .execute();
+      const due = await dueStatement.rows(db, { now, limit });
       if (due.length === 0) return [];
       // New notifications of the same channels join them, due or not: one outage is one message.
       const channels = [...new Set(due.filter((r) => r.batch_id === null).map((r) => r.channel_id))];
