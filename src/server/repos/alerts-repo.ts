@@ -54,8 +54,14 @@ const tickStatements = {
       .where('state', '=', 'firing')
       .limit(p.limit),
   ),
+  // `escape` said, not assumed: PostgreSQL takes `\` as LIKE's escape by default, SQLite has none, and there a
+  // prefix with `_` in it (replica_lost||) matched nothing.
   openLike: prepared((db, p: { pattern: string }) =>
-    db.selectFrom('alerts').selectAll().where('key', 'like', p.pattern).where('state', '<>', 'resolved'),
+    db
+      .selectFrom('alerts')
+      .selectAll()
+      .where(sql<boolean>`${sql.ref('key')} like ${p.pattern} escape '\\'`)
+      .where('state', '<>', 'resolved'),
   ),
   offlineUnalerted: prepared((db, p: { after: number; upTo: number }) =>
     db
