@@ -236,7 +236,9 @@ describe('backup and restore of the server', () => {
       // The copy is one moment during the load: some of the users made then, and none that did not exist.
       assert.ok(restoredUsers.every((u) => users.some((v) => v.username === u.username)));
       assert.ok(restoredUsers.length > 2 && restoredUsers.length <= users.length);
-      await waitFor(() => online(second, cookie), 'both agents online again on the restored server', 30_000);
+      // The agents retried with backoff while no server answered (full jitter, capped at LINK_BACKOFF's 60 s): under
+      // load the steps above keep the server away long enough for the next attempt to be up to a minute off.
+      await waitFor(() => online(second, cookie), 'both agents online again on the restored server', 75_000);
     } finally {
       await second.stop();
     }

@@ -34,6 +34,9 @@ before(async () => {
 });
 after(() => new Promise((r) => wss.close(r)));
 
+/** The reconnect backoff the link environment names (a test may change it). */
+const BACKOFF = { base: 2, minSeconds: 1, maxSeconds: 1 };
+let backoff = BACKOFF;
 /** The agent's HTTP side, answered here: the link environment names the websocket above. */
 const http = {
   request: async () => ({
@@ -42,7 +45,7 @@ const http = {
     text: JSON.stringify({
       authEndpoint: `${url}/api/v1/auth`,
       transports: [{ type: LINK_TRANSPORT, endpoint: url.replace('http', 'ws') }],
-      backoff: { base: 2, minSeconds: 1, maxSeconds: 1 },
+      backoff,
       capabilities: [],
     }),
   }),
@@ -155,5 +158,33 @@ describe('agent link client', () => {
     assert.equal(status.at(-1)?.status, 'banned');
     assert.deepEqual(gone, ['server: this node was removed']);
     assert.equal(connections, 1);
+  });
+
+  test('a server that says when to come back (a restart) starts the backoff over: a link up only briefly keeps no escalated delay', async () => {
+    // 50 ms for a first failure, then anything up to 50 s: the delays the agent reports show which attempt it is at.
+    backoff = { base: 1000, minSeconds: 0.05, maxSeconds: 1000 };
+    let connections = 0;
+    onConnection = (ws) => {
+      connections++;
+      if (connections === 2) {
+        send(ws, {
+          t: 'disconnect',
+          reason: 'server restarting',
+          reconnect_after_seconds: 0,
+          permanent: false,
+        });
+        ws.close(CLOSE.SERVER_SHUTDOWN);
+      } else if (connections < 4) ws.terminate();
+    };
+    try {
+      const { c, status } = client();
+      void c.start();
+      await until(() => connections === 4);
+      await c.stop();
+      const delays = status.flatMap((p) => (p.backoff_ms !== undefined ? [p.backoff_ms] : []));
+      assert.deepEqual(delays.slice(0, 3), [50, 0, 50]);
+    } finally {
+      backoff = BACKOFF;
+    }
   });
 });

@@ -227,6 +227,10 @@ export async function runLinkSession(
         }, f.heartbeat_interval_ms);
         return;
       case 'disconnect':
+        // A server that says when to come back (a restart, a take-over) names the start of a new wait: the backoff
+        // starts over after it. Otherwise a link up for less than STABLE_MS before a restart would keep the delays
+        // the outage before it escalated to, and wait up to a minute for a server that was back in seconds.
+        if (!f.permanent && f.reconnect_after_seconds !== undefined) backoff.reset();
         outcome = {
           reason: `server: ${f.reason}`,
           retryAfterSeconds: f.reconnect_after_seconds,
