@@ -3,11 +3,6 @@ import type { Repos, Store } from './store.ts';
 
 /** Writes gathered into one transaction at most; more wait for the next. */
 const MAX_BATCH = 1000;
-/** Writes streaming in (a storm) are this many within WINDOW_MS... */
-const STREAMING_WRITES = 5;
-const WINDOW_MS = 100;
-/** ...and then a transaction waits this long for others to share it. */
-const GATHER_MS = 20;
 
 interface Pending {
   write: (r: Repos) => Promise<unknown>;
@@ -17,11 +12,8 @@ interface Pending {
 
 /**
  * Group commit for small, frequent writes (presence, link sessions, last seen): writes that arrive while a batch is
- * being committed go together into the next transaction; and while writes stream in (STREAMING_WRITES within
- * WINDOW_MS), the next transaction waits GATHER_MS for more. On SQLite a transaction commits before the next link's
- * frames are even read, so without that wait a reconnect storm committed about once per link, each commit writing
- * its pages to the log again; with it a storm of thousands of links costs a few hundred transactions. A write in a
- * quiet moment (a node linking or closing alone) waits for no timer, so nothing gets slower when it is quiet.
+ * being committed go together into the next transaction. A lone write waits for no timer, so nothing gets slower
+ * when it is quiet; a reconnect storm of thousands of links costs a few transactions instead of thousands.
  *
  * Each write resolves once its transaction has committed. When a batch fails, its writes are retried one by one,
  * so one bad write never takes the others down with it. While the database is unreachable (a restart, a dropped
@@ -34,9 +26,6 @@ export function createWriteBatch(
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let queue: Pending[] = [];
   let draining = false;
-  /** Writes since windowStart (performance.now()). */
-  let windowStart = -Infinity;
-  let windowWrites = 0;
 
   /** Commit the batch; while the database is unreachable, the whole batch is tried again. */
   const commit = (batch: Pending[]) =>
@@ -74,16 +63,9 @@ export function createWriteBatch(
     write<T>(write: (r: Repos) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ write, resolve: resolve as (v: unknown) => void, reject });
-        const now = performance.now();
-        if (now - windowStart > WINDOW_MS) {
-          windowStart = now;
-          windowWrites = 0;
-        }
-        windowWrites++;
         if (!draining) {
           draining = true;
-          if (windowWrites >= STREAMING_WRITES) setTimeout(() => void drain(), GATHER_MS);
-          else setImmediate(() => void drain());
+          setImmediate(() => void drain());
         }
       });
     },
