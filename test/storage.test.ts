@@ -282,34 +282,31 @@ for (const backend of backends) {
 
     test("open alerts by a key's prefix: its `_` and `%` are themselves, not wildcards", async () => {
       const alert = (key: string, state: 'firing' | 'resolved' = 'firing') =>
-        database.db
-          .insertInto('alerts')
-          .values({
-            id: randomUUID(),
-            rule_id: 'r',
-            kind: key.split('|')[0]!,
-            severity: 'critical',
-            key,
-            node_id: null,
-            space_id: null,
-            subject: null,
-            summary: key,
-            state,
-            since: 0,
-            fire_at: 0,
-            fired_at: 0,
-            resolve_at: null,
-            resolved_at: null,
-            acknowledged_by: null,
-            acknowledged_at: null,
-            ack_comment: null,
-            count: 1,
-            notified: null,
-            notified_at: null,
-            repeat_at: null,
-            updated_at: 0,
-          })
-          .execute();
+        s.store.repos.alerts.insert({
+          id: randomUUID(),
+          rule_id: 'r',
+          kind: key.split('|')[0]!,
+          severity: 'critical',
+          key,
+          node_id: null,
+          space_id: null,
+          subject: null,
+          summary: key,
+          state,
+          since: 0,
+          fire_at: 0,
+          fired_at: 0,
+          resolve_at: null,
+          resolved_at: null,
+          acknowledged_by: null,
+          acknowledged_at: null,
+          ack_comment: null,
+          count: 1,
+          notified: null,
+          notified_at: null,
+          repeat_at: null,
+          updated_at: 0,
+        });
       await alert('replica_lost||r1');
       await alert('replica_lost||r2', 'resolved');
       await alert('replicaXlost||r3');
