@@ -7,6 +7,7 @@ import pg from 'pg';
 import { SYSTEM } from '../src/server/actor.ts';
 import type { Services } from '../src/server/app.ts';
 import { migrateToLatest, openDatabase, type OpenDatabase } from '../src/server/db/database.ts';
+import { createClusterRepo } from '../src/server/repos/cluster-repo.ts';
 import { AppError, ClaimError } from '../src/server/errors.ts';
 import { buildInProcess } from './fast/fast-app.ts';
 import { manualClock, tempDir } from './helpers.ts';
@@ -343,6 +344,99 @@ describe('prepared statements on postgres', { skip: pgUrl ? false : 'needs MUSTE
       assert.deepEqual(await read(), [{ id: 1, name: 'a', size: null }]);
       await database.close();
     } finally {
+      await opened.cleanup();
+    }
+  });
+});
+
+describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' }, () => {
+  test('a node whose link comes up at a live replica while the sweep runs stays online (a cold start of the cluster)', async () => {
+    const opened = await backends.find((b) => b.name === 'postgres')!.open();
+    const { database } = opened;
+    const other = new pg.Client({
+      connectionString: pgUrl,
+      options: `-c search_path=${database.schema}`,
+    });
+    try {
+      await migrateToLatest(database);
+      const clock = manualClock();
+      const { services } = await buildInProcess(database, clock);
+      const admin = await services.auth.createUser(SYSTEM, {
+        username: 'admin',
+        password: 'admin-password-1',
+        role: 'admin',
+      });
+      const spaceId = (await services.spaces.ensureDefaultSpace(admin.id)).space.id;
+      const token = (await services.tokens.getSpaceToken(spaceId)).token;
+      // `id` is linking again, at a live replica; `stillAway`'s agent has not come back yet.
+      const [id, stillAway] = [randomUUID(), randomUUID()];
+      for (const node of [id, stillAway])
+        await services.claims.claimNode(
+          node,
+          {
+            node: { id: node, hostname: 'host-1' },
+            token,
+            rooms: [],
+            publicKey: publicKey(),
+            mGUID: randomUUID(),
+          },
+          '127.0.0.1',
+        );
+      const now = clock.now();
+      const db = database.db;
+      // Every replica was killed and started again: the nodes still show online at a replica that is gone (no
+      // row), and a new one, live, is recording the first node's new link.
+      await db
+        .updateTable('nodes')
+        .set({ status: 'online', since: now - 60_000, link_replica: 'replica-gone' })
+        .execute();
+      await db
+        .insertInto('replicas')
+        .values({
+          id: 'replica-live',
+          name: 'r2',
+          started_at: now,
+          renewed_at: now,
+          lease_until: now + 10_000,
+          links: 1,
+          leader: 0,
+          work_at: null,
+        })
+        .execute();
+      await other.connect();
+      await other.query('begin');
+      await other.query('update nodes set status = $1, since = $2, link_replica = $3 where id = $4', [
+        'online',
+        now,
+        'replica-live',
+        id,
+      ]);
+      // The new leader's first sweep, for every node no live replica answers for; it waits on the node's row.
+      const sweep = createClusterRepo(db).releaseLostLinks(now, 'server replica lost', true);
+      for (let waited = 0; ; waited += 20) {
+        // (statistics are read once per transaction unless cleared)
+        await other.query('select pg_stat_clear_snapshot()');
+        const { rows } = await other.query<{ n: number }>(
+          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'update \"nodes\"%'",
+        );
+        if (rows[0]!.n > 0) break;
+        assert.ok(waited < 10_000, 'the sweep never waited on the node being linked');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query('commit');
+      const released = await sweep;
+      assert.deepEqual(released.nodes, [stillAway]);
+      const presence = async (node: string) =>
+        db
+          .selectFrom('nodes')
+          .select(['status', 'link_replica'])
+          .where('id', '=', node)
+          .executeTakeFirstOrThrow();
+      assert.deepEqual(await presence(id), { status: 'online', link_replica: 'replica-live' });
+      assert.deepEqual(await presence(stillAway), { status: 'offline', link_replica: null });
+      await database.close();
+    } finally {
+      await other.end().catch(() => undefined);
       await opened.cleanup();
     }
   });

@@ -93,22 +93,52 @@ export function createClusterRepo(db: Db) {
         .execute();
       const lost = lostRows.map((r) => r.id);
       if (lost.length === 0 && !everything) return { nodes: [], replicas: [] };
-      const gone = (ref: 'nodes.link_replica' | 'link_sessions.replica_id') =>
-        everything
-          ? sql<boolean>`not exists (select 1 from replicas where replicas.id = ${sql.ref(ref)} and replicas.lease_until >= ${now})`
-          : sql<boolean>`${sql.ref(ref)} in (${sql.join(lost)})`;
-      const rows = await db
-        .updateTable('nodes')
-        .set({ status: 'offline', since: now, reason, link_replica: null })
-        .where('status', '=', 'online')
-        .where(gone('nodes.link_replica'))
-        .returning('id')
-        .execute();
+      // Which replicas the nodes are taken from is read first, and the update names them: an update whose own
+      // condition asked whether a node's replica has a live row would, on PostgreSQL, take offline a node whose
+      // link came up at a live replica while it ran (the row changed under it is checked again, but against the
+      // original answer of that question), and a cold start of the whole cluster left such nodes offline.
+      let from = lost;
+      let noReplica = false;
+      if (everything) {
+        const held = await db
+          .selectFrom('nodes')
+          .select('link_replica')
+          .distinct()
+          .where('status', '=', 'online')
+          .where(
+            sql<boolean>`not exists (select 1 from replicas where replicas.id = nodes.link_replica and replicas.lease_until >= ${now})`,
+          )
+          .execute();
+        from = [
+          ...new Set([...lost, ...held.flatMap((r) => (r.link_replica === null ? [] : [r.link_replica]))]),
+        ];
+        noReplica = held.some((r) => r.link_replica === null);
+      }
+      const rows =
+        from.length === 0 && !noReplica
+          ? []
+          : await db
+              .updateTable('nodes')
+              .set({ status: 'offline', since: now, reason, link_replica: null })
+              .where('status', '=', 'online')
+              .where((eb) =>
+                eb.or([
+                  ...(from.length > 0 ? [eb('link_replica', 'in', from)] : []),
+                  ...(noReplica ? [eb('link_replica', 'is', null)] : []),
+                ]),
+              )
+              .returning('id')
+              .execute();
+      // A session's replica never changes, so asking about it within the update is safe here.
       await db
         .updateTable('link_sessions')
         .set({ closed_at: now, close_reason: reason })
         .where('closed_at', 'is', null)
-        .where(gone('link_sessions.replica_id'))
+        .where(
+          everything
+            ? sql<boolean>`not exists (select 1 from replicas where replicas.id = link_sessions.replica_id and replicas.lease_until >= ${now})`
+            : sql<boolean>`link_sessions.replica_id in (${sql.join(lost)})`,
+        )
         .execute();
       if (lost.length > 0) await db.deleteFrom('replicas').where('id', 'in', lost).execute();
       return { nodes: rows.map((r) => r.id), replicas: lostRows.map((r) => r.name) };
