@@ -404,6 +404,7 @@ describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUST
         })
         .execute();
       await other.connect();
+      const holder = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
       await other.query('begin');
       await other.query('update nodes set status = $1, since = $2, link_replica = $3 where id = $4', [
         'online',
@@ -414,10 +415,9 @@ describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUST
       // The new leader's first sweep, for every node no live replica answers for; it waits on the node's row.
       const sweep = createClusterRepo(db).releaseLostLinks(now, 'server replica lost', true);
       for (let waited = 0; ; waited += 20) {
-        // (statistics are read once per transaction unless cleared)
-        await other.query('select pg_stat_clear_snapshot()');
         const { rows } = await other.query<{ n: number }>(
-          "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'update \"nodes\"%'",
+          'select count(*)::int as n from pg_locks where not granted and $1 = any(pg_blocking_pids(pid))',
+          [holder],
         );
         if (rows[0]!.n > 0) break;
         assert.ok(waited < 10_000, 'the sweep never waited on the node being linked');
