@@ -318,6 +318,57 @@ for (const backend of backends) {
       assert.deepEqual(await keys('replica_lost|%|'), ['replica_lost|%|r4']);
     });
 
+    test("a lost replica's nodes go offline a slice at a time; a live replica's stay online", async () => {
+      const db = database.db;
+      const now = clock.now();
+      const replica = (id: string, leaseUntil: number) => ({
+        id,
+        name: id,
+        started_at: now - 60_000,
+        renewed_at: leaseUntil - 10_000,
+        lease_until: leaseUntil,
+        links: 0,
+        leader: 0,
+        work_at: null,
+      });
+      await db
+        .insertInto('replicas')
+        .values([replica('sliced-lost', now - 1), replica('sliced-live', now + 10_000)])
+        .execute();
+      const ids = Array.from({ length: 7 }, () => randomUUID());
+      const key = publicKey();
+      for (const id of ids) await claim(id, key);
+      const [atLive, atLost] = [ids.slice(0, 2), ids.slice(2)];
+      for (const [nodes, at] of [
+        [atLive, 'sliced-live'],
+        [atLost, 'sliced-lost'],
+      ] as const)
+        await db
+          .updateTable('nodes')
+          .set({ status: 'online', since: now - 60_000, link_replica: at })
+          .where('id', 'in', nodes)
+          .execute();
+      // Five nodes in slices of two: three statements, every node of the lost replica taken.
+      const released = await createClusterRepo(db).releaseLostLinks(now, 'server replica lost', false, 2);
+      assert.deepEqual(released.replicas, ['sliced-lost']);
+      assert.deepEqual([...released.nodes].sort(), [...atLost].sort());
+      const rows = await db
+        .selectFrom('nodes')
+        .select(['id', 'status', 'link_replica', 'reason'])
+        .where('id', 'in', ids)
+        .execute();
+      for (const r of rows)
+        assert.deepEqual(
+          r,
+          atLive.includes(r.id)
+            ? { id: r.id, status: 'online', link_replica: 'sliced-live', reason: r.reason }
+            : { id: r.id, status: 'offline', link_replica: null, reason: 'server replica lost' },
+        );
+      const left = await db.selectFrom('replicas').select('id').where('id', 'like', 'sliced-%').execute();
+      assert.deepEqual(left, [{ id: 'sliced-live' }]);
+      await db.deleteFrom('replicas').where('id', '=', 'sliced-live').execute();
+    });
+
     test('the space token is stored hashed and encrypted, never in clear', async () => {
       const rows = await database.db.selectFrom('tokens').selectAll().execute();
       for (const r of rows) {

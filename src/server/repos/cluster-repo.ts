@@ -1,6 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { ReplicasTable } from '../db/schema.ts';
+import type { Database, ReplicasTable } from '../db/schema.ts';
+
+/** Nodes a lost replica's sweep takes offline in one statement. */
+const SWEEP_SLICE = 500;
 
 /** Queries for what replicas share: their leases, single-use values and server-wide settings. */
 export function createClusterRepo(db: Db) {
@@ -85,6 +88,7 @@ export function createClusterRepo(db: Db) {
       now: number,
       reason: string,
       everything: boolean,
+      slice = SWEEP_SLICE,
     ): Promise<{ nodes: string[]; replicas: string[] }> {
       const lostRows = await db
         .selectFrom('replicas')
@@ -114,21 +118,39 @@ export function createClusterRepo(db: Db) {
         ];
         noReplica = held.some((r) => r.link_replica === null);
       }
-      const rows =
-        from.length === 0 && !noReplica
-          ? []
-          : await db
-              .updateTable('nodes')
-              .set({ status: 'offline', since: now, reason, link_replica: null })
-              .where('status', '=', 'online')
-              .where((eb) =>
-                eb.or([
-                  ...(from.length > 0 ? [eb('link_replica', 'in', from)] : []),
-                  ...(noReplica ? [eb('link_replica', 'is', null)] : []),
-                ]),
-              )
-              .returning('id')
-              .execute();
+      // The nodes are read first and taken offline a slice at a time, each slice a statement of its own: a link
+      // coming up at a live replica for one of them waits on its row only until its slice is written, not until
+      // every node of the lost replica is (a replica's presence writes share one transaction, so one wait stalls
+      // them all). Each slice asks again, of the row itself, whether the node is still online there.
+      const nodes: string[] = [];
+      if (from.length > 0 || noReplica) {
+        const atLost = (eb: ExpressionBuilder<Database, 'nodes'>) =>
+          eb.or([
+            ...(from.length > 0 ? [eb('link_replica', 'in', from)] : []),
+            ...(noReplica ? [eb('link_replica', 'is', null)] : []),
+          ]);
+        const online = await db
+          .selectFrom('nodes')
+          .select('id')
+          .where('status', '=', 'online')
+          .where(atLost)
+          .execute();
+        for (let i = 0; i < online.length; i += slice) {
+          const rows = await db
+            .updateTable('nodes')
+            .set({ status: 'offline', since: now, reason, link_replica: null })
+            .where(
+              'id',
+              'in',
+              online.slice(i, i + slice).map((r) => r.id),
+            )
+            .where('status', '=', 'online')
+            .where(atLost)
+            .returning('id')
+            .execute();
+          for (const r of rows) nodes.push(r.id);
+        }
+      }
       // A session's replica never changes, so asking about it within the update is safe here.
       await db
         .updateTable('link_sessions')
@@ -141,7 +163,7 @@ export function createClusterRepo(db: Db) {
         )
         .execute();
       if (lost.length > 0) await db.deleteFrom('replicas').where('id', 'in', lost).execute();
-      return { nodes: rows.map((r) => r.id), replicas: lostRows.map((r) => r.name) };
+      return { nodes, replicas: lostRows.map((r) => r.name) };
     },
   };
 }
