@@ -4,7 +4,7 @@ import type { NodeEventView } from '../../protocol/api/alerts.ts';
 import type { MusterEvent } from '../../protocol/api/events.ts';
 import type { Clock } from '../clock.ts';
 import type { EventFilter } from '../repos/node-events-repo.ts';
-import type { Store } from '../repos/store.ts';
+import type { Repos, Store } from '../repos/store.ts';
 import { createWriteBatch } from '../repos/write-batch.ts';
 
 type Kind = NodeEventView['kind'];
@@ -56,10 +56,30 @@ function describe(e: MusterEvent): { node_id: string; kind: Kind; summary: strin
   }
 }
 
+/** Events whose row was written in the transaction of the change itself (writeOnTimeline): record() leaves them. */
+const written = new WeakSet<MusterEvent>();
+
+/** The timeline row of an event, or null when it is not a change of a node's state. */
+function rowOf(e: MusterEvent, at: number) {
+  const d = describe(e);
+  return d && { id: randomUUID(), at, node_id: d.node_id, kind: d.kind, summary: d.summary.slice(0, 1000) };
+}
+
+/**
+ * Write an event's timeline row in the transaction that makes the change (a link up or down: one commit for both),
+ * before the event is published; the timeline's own record() then leaves it.
+ */
+export async function writeOnTimeline(r: Repos, e: MusterEvent, at: number): Promise<void> {
+  const row = rowOf(e, at);
+  if (!row) return;
+  await r.nodeEvents.insertForNode(row);
+  written.add(e);
+}
+
 /**
  * The events timeline: every state change of a node (claimed, online, offline with its reason, removed, taken over,
- * its repository, backups, updates) as one row, written where it happened (one replica) through a write batch,
- * and kept for the configured days.
+ * its repository, backups, updates) as one row, written where it happened (one replica) through a write batch, or
+ * in the transaction of the change itself (a link up or down), and kept for the configured days.
  */
 export function createNodeEvents(deps: { store: Store; clock: Clock; log: Logger }) {
   const { store, clock } = deps;
@@ -67,15 +87,9 @@ export function createNodeEvents(deps: { store: Store; clock: Clock; log: Logger
   return {
     async record(e: MusterEvent): Promise<void> {
       try {
-        const d = describe(e);
-        if (!d) return;
-        const event = {
-          id: randomUUID(),
-          at: clock.now(),
-          node_id: d.node_id,
-          kind: d.kind,
-          summary: d.summary.slice(0, 1000),
-        };
+        if (written.has(e)) return;
+        const event = rowOf(e, clock.now());
+        if (!event) return;
         // The node's name and space are copied in the same statement (no read per event on the link's path).
         await batch.write(async (r) => {
           await r.nodeEvents.insertForNode(event);

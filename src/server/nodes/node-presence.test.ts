@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { memoryServer, type MemoryServer } from '../../../test/unit-server.ts';
 import { SIM_FACTS } from '../../../test/sim-facts.ts';
+import pino from 'pino';
+import { createNodeEvents } from '../events/node-events.ts';
 import { createNodePresence } from './node-presence.ts';
 
 const facts = SIM_FACTS;
@@ -70,6 +72,39 @@ describe('node presence', () => {
     const r1Later = createNodePresence({ store: m.store, clock: at(t + 900), bus: m.bus, replicaId: 'r1' });
     await r1Later.markOnline(id, facts, '1', 'up at r1 again', session(id));
     assert.equal((await m.store.repos.nodes.findNode(id))?.link_replica, 'r1');
+  });
+
+  test('a change of presence is one row on the events timeline, written with it; a refused one writes none', async () => {
+    // The timeline hears the bus as the server's does (alerting.ts); rows of a node's links are written already.
+    const timeline = createNodeEvents({ store: m.store, clock: m.clock, log: pino({ level: 'silent' }) });
+    let committed: string[] | null = null;
+    const rows = async (id: string) =>
+      (await m.store.repos.nodeEvents.list({ limit: 10, node_id: id })).map((e) => e.summary).reverse();
+    const id = await m.claimed();
+    const stop = m.bus.subscribe((e) => {
+      void timeline.record(e);
+      // What the timeline held when the change was published.
+      if (e.type === 'node.presence' && e.node_id === id && committed === null)
+        void rows(id).then((r) => (committed = r));
+    });
+    try {
+      const r2 = createNodePresence({ store: m.store, clock: m.clock, bus: m.bus, replicaId: 'r2' });
+      await r2.markOnline(id, facts, '1', 'link established', session(id));
+      const late = createNodePresence({
+        store: m.store,
+        clock: { now: () => m.clock.now() - 1000 },
+        bus: m.bus,
+        replicaId: 'r1',
+      });
+      await late.markOnline(id, facts, '1', 'late link up', session(id));
+      m.time.advance(1000);
+      await r2.markOffline(id, 'connection lost');
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(committed, ['online: link established']);
+      assert.deepEqual(await rows(id), ['online: link established', 'offline: connection lost']);
+    } finally {
+      stop();
+    }
   });
 
   test('a removed node never comes back through presence', async () => {

@@ -4,6 +4,7 @@ import type { AgentKind } from '../../protocol/api/views.ts';
 import type { Clock } from '../clock.ts';
 import type { NodesTable } from '../db/schema.ts';
 import type { EventBus } from '../events/event-bus.ts';
+import { writeOnTimeline } from '../events/node-events.ts';
 import type { LinkSessionRow } from '../repos/nodes-repo.ts';
 import type { Repos, Store } from '../repos/store.ts';
 import { createWriteBatch } from '../repos/write-batch.ts';
@@ -28,8 +29,9 @@ function factColumns(facts: NodeFacts): Partial<NodesTable> {
 
 /**
  * Whether nodes are online, as their links report it: every status change records `since` and a reason and is
- * published; link sessions, facts, last-seen times and duplicate flags are recorded with it. Presence writes come
- * in floods (a fleet reconnecting), so they share transactions through a write batch.
+ * published; link sessions, facts, last-seen times, duplicate flags and the change's row on the events timeline are
+ * recorded with it. Presence writes come in floods (a fleet reconnecting), so they share transactions through a
+ * write batch.
  */
 export function createNodePresence(deps: {
   store: Store;
@@ -67,11 +69,15 @@ export function createNodePresence(deps: {
         : status === 'offline'
           ? { heldBy: replicaId }
           : { notBefore: { replica: replicaId, since } };
+    const event = { type: 'node.presence', node_id: id, status, since, reason } as const;
     const hostname = await presence.write(async (r) => {
       await also?.(r);
-      return r.nodes.updatePresence(id, { status, since, reason, ...extra }, guard);
+      const changed = await r.nodes.updatePresence(id, { status, since, reason, ...extra }, guard);
+      // Its row on the events timeline, in the same transaction (not a second one of the timeline's own).
+      if (changed !== null) await writeOnTimeline(r, event, since);
+      return changed;
     });
-    if (hostname !== null) bus.publish({ type: 'node.presence', node_id: id, status, since, reason });
+    if (hostname !== null) bus.publish(event);
     return hostname;
   }
 
