@@ -335,7 +335,7 @@ for (const backend of backends) {
         .insertInto('replicas')
         .values([replica('sliced-lost', now - 1), replica('sliced-live', now + 10_000)])
         .execute();
-      const ids = Array.from({ length: 7 }, () => randomUUID());
+      const ids: string[] = Array.from({ length: 7 }, () => randomUUID());
       const key = publicKey();
       for (const id of ids) await claim(id, key);
       const [atLive, atLost] = [ids.slice(0, 2), ids.slice(2)];
