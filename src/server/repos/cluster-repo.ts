@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { Database, ReplicasTable } from '../db/schema.ts';
+import type { ReplicasTable } from '../db/schema.ts';
 
 /** Nodes a lost replica's sweep takes offline in one statement. */
 const SWEEP_SLICE = 500;
@@ -97,59 +97,46 @@ export function createClusterRepo(db: Db) {
         .execute();
       const lost = lostRows.map((r) => r.id);
       if (lost.length === 0 && !everything) return { nodes: [], replicas: [] };
-      // Which replicas the nodes are taken from is read first, and the update names them: an update whose own
-      // condition asked whether a node's replica has a live row would, on PostgreSQL, take offline a node whose
-      // link came up at a live replica while it ran (the row changed under it is checked again, but against the
-      // original answer of that question), and a cold start of the whole cluster left such nodes offline.
-      let from = lost;
-      let noReplica = false;
-      if (everything) {
-        const held = await db
-          .selectFrom('nodes')
-          .select('link_replica')
-          .distinct()
-          .where('status', '=', 'online')
-          .where(
-            sql<boolean>`not exists (select 1 from replicas where replicas.id = nodes.link_replica and replicas.lease_until >= ${now})`,
-          )
-          .execute();
-        from = [
-          ...new Set([...lost, ...held.flatMap((r) => (r.link_replica === null ? [] : [r.link_replica]))]),
-        ];
-        noReplica = held.some((r) => r.link_replica === null);
-      }
-      // The nodes are read first and taken offline a slice at a time, each slice a statement of its own: a link
-      // coming up at a live replica for one of them waits on its row only until its slice is written, not until
-      // every node of the lost replica is (a replica's presence writes share one transaction, so one wait stalls
-      // them all). Each slice asks again, of the row itself, whether the node is still online there.
+      // The nodes are read first (with `everything`, every online node whose replica has no live row), then taken
+      // offline a slice at a time, each slice a statement of its own: a link coming up at a live replica for one of
+      // them waits on its row only until its slice is written, not until every node is (a replica's presence writes
+      // share one transaction, so one wait stalls them all). Each slice names the replicas read and asks again, of
+      // the row itself, whether the node is still online at one of them: an update whose own condition asked
+      // whether a node's replica has a live row would, on PostgreSQL, take offline a node whose link came up at a
+      // live replica while it ran (the row changed under it is checked again, but against the original answer of
+      // that question), and a cold start of the whole cluster left such nodes offline.
+      const online = await db
+        .selectFrom('nodes')
+        .select(['id', 'link_replica'])
+        .where('status', '=', 'online')
+        .where(
+          everything
+            ? sql<boolean>`not exists (select 1 from replicas where replicas.id = nodes.link_replica and replicas.lease_until >= ${now})`
+            : sql<boolean>`nodes.link_replica in (${sql.join(lost)})`,
+        )
+        .execute();
+      const from = [...new Set(online.flatMap((r) => (r.link_replica === null ? [] : [r.link_replica])))];
+      const noReplica = online.some((r) => r.link_replica === null);
       const nodes: string[] = [];
-      if (from.length > 0 || noReplica) {
-        const atLost = (eb: ExpressionBuilder<Database, 'nodes'>) =>
-          eb.or([
-            ...(from.length > 0 ? [eb('link_replica', 'in', from)] : []),
-            ...(noReplica ? [eb('link_replica', 'is', null)] : []),
-          ]);
-        const online = await db
-          .selectFrom('nodes')
-          .select('id')
+      for (let i = 0; i < online.length; i += slice) {
+        const rows = await db
+          .updateTable('nodes')
+          .set({ status: 'offline', since: now, reason, link_replica: null })
+          .where(
+            'id',
+            'in',
+            online.slice(i, i + slice).map((r) => r.id),
+          )
           .where('status', '=', 'online')
-          .where(atLost)
+          .where((eb) =>
+            eb.or([
+              ...(from.length > 0 ? [eb('link_replica', 'in', from)] : []),
+              ...(noReplica ? [eb('link_replica', 'is', null)] : []),
+            ]),
+          )
+          .returning('id')
           .execute();
-        for (let i = 0; i < online.length; i += slice) {
-          const rows = await db
-            .updateTable('nodes')
-            .set({ status: 'offline', since: now, reason, link_replica: null })
-            .where(
-              'id',
-              'in',
-              online.slice(i, i + slice).map((r) => r.id),
-            )
-            .where('status', '=', 'online')
-            .where(atLost)
-            .returning('id')
-            .execute();
-          for (const r of rows) nodes.push(r.id);
-        }
+        for (const r of rows) nodes.push(r.id);
       }
       // A session's replica never changes, so asking about it within the update is safe here.
       await db
