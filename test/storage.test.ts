@@ -485,9 +485,10 @@ describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUST
           .executeTakeFirstOrThrow();
       assert.deepEqual(await presence(id), { status: 'online', link_replica: 'replica-live' });
       assert.deepEqual(await presence(stillAway), { status: 'offline', link_replica: null });
-      await database.close();
     } finally {
+      // Closed on failure too: an open pool would keep the test process alive after a failed assertion.
       await other.end().catch(() => undefined);
+      await database.close();
       await opened.cleanup();
     }
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { memoryServer, type MemoryServer } from '../../../test/unit-server.ts';
 import { SIM_FACTS } from '../../../test/sim-facts.ts';
-import pino from 'pino';
 import { createNodeEvents } from '../events/node-events.ts';
 import { createNodePresence } from './node-presence.ts';
 
