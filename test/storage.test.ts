@@ -192,6 +192,13 @@ for (const backend of backends) {
       token = (await s.tokens.rotateSpaceToken(SYSTEM, spaceId, { expires_at: null, max_uses: null })).token;
     });
 
+    test('claims on a token with no limit each count a use, however many arrive at once', async () => {
+      const before = (await s.tokens.getSpaceToken(spaceId)).uses;
+      const key = publicKey();
+      await Promise.all(Array.from({ length: 12 }, () => claim(randomUUID(), key)));
+      assert.equal((await s.tokens.getSpaceToken(spaceId)).uses, before + 12);
+    });
+
     test('node listing filters by status, text and room', async () => {
       const id = randomUUID();
       await s.claims.claimNode(
@@ -493,3 +500,73 @@ describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUST
     }
   });
 });
+
+describe(
+  'claims on a token with no limit, on postgres',
+  { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' },
+  () => {
+    test("commit without waiting on the token's row; their uses are counted once it is free", async () => {
+      const opened = await backends.find((b) => b.name === 'postgres')!.open();
+      const { database } = opened;
+      const other = new pg.Client({
+        connectionString: pgUrl,
+        options: `-c search_path=${database.schema}`,
+      });
+      try {
+        await migrateToLatest(database);
+        const { services } = await buildInProcess(database, manualClock());
+        const admin = await services.auth.createUser(SYSTEM, {
+          username: 'admin',
+          password: 'admin-password-1',
+          role: 'admin',
+        });
+        const spaceId = (await services.spaces.ensureDefaultSpace(admin.id)).space.id;
+        const { token, uses } = await services.tokens.getSpaceToken(spaceId);
+        // Another transaction holds the token's row (an administrator changing its limits, or a claim counting).
+        await other.connect();
+        await other.query('begin');
+        const held = await other.query(
+          "select id from tokens where space_id = $1 and kind = 'space_claim' and revoked_at is null for update",
+          [spaceId],
+        );
+        assert.equal(held.rowCount, 1);
+        const ids = [randomUUID(), randomUUID(), randomUUID()];
+        const claims = Promise.all(
+          ids.map((id) =>
+            services.claims.claimNode(
+              id,
+              {
+                node: { id, hostname: 'host-1' },
+                token,
+                rooms: [],
+                publicKey: publicKey(),
+                mGUID: randomUUID(),
+              },
+              '127.0.0.1',
+            ),
+          ),
+        );
+        // The claims' nodes are committed while the row is held: a rollout's claims do not take turns at it.
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await other.query<{ n: number }>(
+            'select count(*)::int as n from nodes where id = any($1::text[])',
+            [ids],
+          );
+          if (rows[0]!.n === ids.length) break;
+          assert.ok(waited < 10_000, "the claims waited on the token's row");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await other.query('commit');
+        assert.deepEqual(
+          (await claims).map((c) => c.kind),
+          ['claimed', 'claimed', 'claimed'],
+        );
+        assert.equal((await services.tokens.getSpaceToken(spaceId)).uses, uses + ids.length);
+      } finally {
+        await other.end().catch(() => undefined);
+        await database.close();
+        await opened.cleanup();
+      }
+    });
+  },
+);

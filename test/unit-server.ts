@@ -13,6 +13,7 @@ import { manualTime } from '../src/server/manual-time.ts';
 import { createClaimNode } from '../src/server/operations/claim-node.ts';
 import { createStore } from '../src/server/repos/store.ts';
 import { createSpacesService } from '../src/server/spaces/spaces-service.ts';
+import { createTokenUses } from '../src/server/tokens/token-uses.ts';
 import { createTokensService } from '../src/server/tokens/tokens-service.ts';
 
 /** A fresh RSA public key in PEM, as an agent claims with. */
@@ -57,7 +58,14 @@ export async function memoryServer() {
   const spaces = createSpacesService({ store, clock });
   const { space } = await spaces.ensureDefaultSpace(null);
   const tokens = createTokensService({ store, sealer, clock });
-  const claims = createClaimNode({ store, clock, bus });
+  const claims = createClaimNode({
+    store,
+    clock,
+    bus,
+    tokenUses: createTokenUses(store, (msg, err) => {
+      throw new Error(`${msg}: ${String(err)}`);
+    }),
+  });
   return {
     time,
     clock,

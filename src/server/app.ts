@@ -66,6 +66,7 @@ import { agentExecutables } from './operations/agent-executables.ts';
 import { createAgentUpdates } from './operations/agent-updates.ts';
 import { createClaimNode } from './operations/claim-node.ts';
 import { createEnrollNode } from './operations/enroll-node.ts';
+import { createTokenUses } from './tokens/token-uses.ts';
 import { createHostConfig } from './operations/host-config.ts';
 import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
 import { createFleetLife } from './operations/fleet-life.ts';
@@ -303,8 +304,9 @@ function buildServices(deps: AppDeps) {
   });
 
   // Operations: multi-step changes that own their transaction, audit record, events and link messages.
-  const claimCore = createClaimNode({ store, clock, bus });
-  const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin });
+  const tokenUses = createTokenUses(store, (msg, err) => deps.log.warn({ err }, msg));
+  const claimCore = createClaimNode({ store, clock, bus, tokenUses });
+  const enrollCore = createEnrollNode({ store, clock, bus, caPin: deps.caPin, tokenUses });
   const claimNode: typeof claimCore = {
     claimNode: async (id, body, ip) => {
       const outcome = await observability.counted('claim', { ip, hostname: body.node?.hostname }, () =>

@@ -29,11 +29,12 @@ export interface Admission {
 /**
  * Inside the caller's transaction (`r` is its repositories): create the node with its credentials, put it in its
  * rooms (the space's default rooms, and those the token and the machine name), move the token's sealed repository
- * secrets to the node (the token keeps no copy), record the admission and the token's use, and count that use. False,
- * with nothing written, when a node with this id already exists: the caller decides whether that is a retry.
+ * secrets to the node (the token keeps no copy), record the admission and the token's use, and count that use when
+ * the token has a limit (`usesCountedAfter`: the caller counts the others after the commit). False, with nothing
+ * written, when a node with this id already exists: the caller decides whether that is a retry.
  *
- * Few statements, and the token's row last: every claim of a fleet's rollout counts a use on the same row, so
- * its lock is held only from that update to the commit, which follows it at once (nothing else is written after
+ * Few statements, and the token's row last: every claim on a token with a limit counts a use on its row, so the
+ * row's lock is held only from that update to the commit, which follows it at once (nothing else is written after
  * it). Throws ClaimError keys; callers translate them for their API.
  */
 export async function admitNode(r: Repos, t: TokensTable | null, a: Admission): Promise<boolean> {
@@ -120,6 +121,16 @@ export async function admitNode(r: Repos, t: TokensTable | null, a: Admission): 
     { action: a.audit.action, target: { type: 'node', id: a.id }, detail: a.audit.detail },
     { action: 'token.used', target: { type: 'token', id: t.id } },
   ]);
-  if (!(await tokens.incrementUses(t.id))) throw new ClaimError('ErrForbidden', 'the token has been used up');
+  // A token with no limit has no last use to refuse: the caller counts it after the commit (`usesCountedAfter`).
+  if (!usesCountedAfter(t) && !(await tokens.incrementUses(t.id)))
+    throw new ClaimError('ErrForbidden', 'the token has been used up');
   return true;
+}
+
+/**
+ * Whether a node admitted with `t` has its token's use counted after the admission commits (`TokenUses`) rather
+ * than inside it: a token with no limit, whose row would otherwise be locked by every claim of a rollout in turn.
+ */
+export function usesCountedAfter(t: TokensTable): boolean {
+  return t.max_uses === null;
 }

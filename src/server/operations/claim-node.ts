@@ -2,12 +2,13 @@ import { createPublicKey } from 'node:crypto';
 import { TOKEN_PATTERN, type ClaimRequest } from '../../protocol/claim-api.ts';
 import { isValidHostname } from '../../protocol/hostnames.ts';
 import { canonicalId } from '../../protocol/ids.ts';
-import { admitNode } from '../claiming/node-admission.ts';
+import { admitNode, usesCountedAfter } from '../claiming/node-admission.ts';
 import type { Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
 import { ClaimError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../repos/store.ts';
+import type { TokenUses } from '../tokens/token-uses.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
 
 const MAX_ROOMS = 100;
@@ -57,10 +58,11 @@ export type ClaimOutcome = { kind: 'claimed' | 'retry'; nodeId: string; spaceId:
 
 /**
  * The claim endpoint's rules: validate every field with its own error key, then consume the token, create the
- * node and record it in the audit log in one transaction; then announce it.
+ * node and record it in the audit log in one transaction (a token with no limit has its use counted just after);
+ * then announce it.
  */
-export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBus }) {
-  const { store, clock, bus } = deps;
+export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBus; tokenUses: TokenUses }) {
+  const { store, clock, bus, tokenUses } = deps;
 
   return {
     async claimNode(rawId: string, body: ClaimRequest, sourceIp: string | null): Promise<ClaimOutcome> {
@@ -89,7 +91,7 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
         throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
       const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
 
-      const outcome = await store.transaction(async (r): Promise<ClaimOutcome> => {
+      const outcome = await store.transaction(async (r): Promise<ClaimOutcome & { countUseOf?: string }> => {
         const { tokens, nodes } = r;
         const now = clock.now();
         const t = await tokens.findBySecretHash(sha256Hex(token));
@@ -140,10 +142,16 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
         });
         if (!admitted)
           return retryOr(new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`));
-        return { kind: 'claimed', nodeId: claimedId, spaceId: t.space_id };
+        return {
+          kind: 'claimed',
+          nodeId: claimedId,
+          spaceId: t.space_id,
+          ...(usesCountedAfter(t) ? { countUseOf: t.id } : {}),
+        };
       });
 
       if (outcome.kind === 'claimed') {
+        if (outcome.countUseOf) await tokenUses.count(outcome.countUseOf);
         bus.publish({ type: 'node.claimed', node_id: claimedId, space_id: outcome.spaceId, hostname });
       }
       return { kind: outcome.kind, nodeId: outcome.nodeId, spaceId: outcome.spaceId };

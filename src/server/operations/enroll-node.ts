@@ -2,12 +2,13 @@ import { randomUUID, verify } from 'node:crypto';
 import { z } from 'zod';
 import { enrollProofMessage } from '../../protocol/claim-api.ts';
 import { hostname } from '../../protocol/hostnames.ts';
-import { admitNode } from '../claiming/node-admission.ts';
+import { admitNode, usesCountedAfter } from '../claiming/node-admission.ts';
 import type { Clock } from '../clock.ts';
 import { newSecret, sha256Hex } from '../crypto.ts';
 import { AppError, ClaimError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Store } from '../repos/store.ts';
+import type { TokenUses } from '../tokens/token-uses.ts';
 import { tokenUnusableReason } from '../tokens/tokens-service.ts';
 import { acceptPublicKey } from './claim-node.ts';
 
@@ -52,8 +53,14 @@ function provenKey(body: EnrollBody): string | null {
 }
 
 /** Bearer enrollment: a one-time (or space) token becomes a node with its own long-lived agent token. */
-export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventBus; caPin: string | null }) {
-  const { store, clock, bus } = deps;
+export function createEnrollNode(deps: {
+  store: Store;
+  clock: Clock;
+  bus: EventBus;
+  caPin: string | null;
+  tokenUses: TokenUses;
+}) {
+  const { store, clock, bus, tokenUses } = deps;
   return {
     async enrollNode(body: EnrollBody, sourceIp: string | null) {
       const agentToken = newSecret(AGENT_TOKEN_PREFIX);
@@ -102,11 +109,12 @@ export function createEnrollNode(deps: { store: Store; clock: Clock; bus: EventB
           if (err instanceof ClaimError) throw new AppError('ENROLL_REFUSED', err.message);
           throw err;
         }
-        return { kind: 'enrolled', hostId } as const;
+        return { kind: 'enrolled', hostId, countUseOf: usesCountedAfter(t) ? t.id : null } as const;
       });
       const { hostId } = outcome;
       if (outcome.kind === 'retry')
         return { host_id: hostId, agent_token: agentToken, cert_pin_sha256: deps.caPin };
+      if (outcome.countUseOf) await tokenUses.count(outcome.countUseOf);
       bus.publish({ type: 'node.claimed', node_id: hostId, space_id: '', hostname: body.hostname });
       return { host_id: hostId, agent_token: agentToken, cert_pin_sha256: deps.caPin };
     },

@@ -34,6 +34,13 @@ export function createTokensRepo(db: Db) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+    /** Add `n` uses counted after their claims (a token with no limit: nothing to check). */
+    addUses: (id: string, n: number) =>
+      db
+        .updateTable('tokens')
+        .set((eb) => ({ uses: eb('uses', '+', n) }))
+        .where('id', '=', id)
+        .execute(),
     findById: (id: string) => db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst(),
     /** A space's enrollment tokens with who made them, newest first (or just the one `id` names). */
     listEnrollment: (spaceId: string, id?: string) => {
