@@ -452,11 +452,13 @@ export async function startServer(
       ? readFileSync(initialPasswordFile, 'utf8').trim()
       : null);
   // One process held every link, so none survived its restart; in a cluster the others' links live on, and the
-  // nodes of a lost replica go offline when its lease runs out.
+  // nodes of a lost replica go offline when its lease runs out. The same for the deliveries it had claimed: a
+  // replica's are taken up by another when their claims run out.
   if (services.membership) await services.membership.start();
   else {
     await services.presence.markAllOffline('server restarted; waiting for the agent to reconnect');
     await services.alerting.restarted();
+    await services.alerting.notifier.releaseClaims();
   }
 
   try {

@@ -193,6 +193,12 @@ export function createNotifier(deps: {
       );
       return sent;
     },
+    /**
+     * A server alone starting again: the deliveries its previous run had claimed are free at once rather than when
+     * their claims run out (no other process can be sending them). What that run sent without recording it goes
+     * out again either way.
+     */
+    releaseClaims: () => store.repos.notifications.releaseClaims(),
     /** Send a test message through a channel now (not through the outbox); recorded like any attempt. */
     async test(channel: NotificationChannelsTable): Promise<DeliveryResult> {
       const result = await send(channel, 'test', []);

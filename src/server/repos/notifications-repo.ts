@@ -70,6 +70,14 @@ export function createNotificationsRepo(db: Db) {
         .where('claimed_until', '=', now + holdMs)
         .execute();
     },
+    /** End every claim on a pending notification: its holder is known to be gone (a server alone, restarting). */
+    releaseClaims: () =>
+      db
+        .updateTable('notifications')
+        .set({ claimed_until: null })
+        .where('status', '=', 'pending')
+        .where('claimed_until', 'is not', null)
+        .execute(),
     update: (ids: string[], set: Partial<NotificationsTable>) =>
       ids.length === 0
         ? Promise.resolve()
