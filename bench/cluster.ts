@@ -413,6 +413,8 @@ try {
   // Cold start of the whole cluster: every replica killed, then started again on its port.
   const before = [...idOf.keys()];
   const coldAt = performance.now();
+  // Failed attempts are counted by the client processes from their start: each phase prints its own.
+  const coldFailed = clusterLinks.failed();
   await Promise.all(replicas.map((r) => r.signal('SIGKILL')));
   await until('agents to notice', () => clusterLinks.linked() === 0, 60);
   const restartAt = performance.now();
@@ -432,6 +434,7 @@ try {
     from_the_kill_seconds: round((performance.now() - coldAt) / 1000, 2),
     replicas_cpu_ms_per_link: round((coldCpu.replicas / AGENTS) * 1000, 2),
     postgres_cpu_ms_per_link: round((coldCpu.postgres / AGENTS) * 1000, 2),
+    failed_attempts: clusterLinks.failed() - coldFailed,
     ...Object.fromEntries(replicas.map((r) => [`${r.name}_rss_mib`, round(mib(r.child.pid!))])),
   });
   await until('the replicas to report every link', reported(3), 120);
@@ -448,6 +451,7 @@ try {
   const survivors = replicas.filter((r) => r !== doomed);
   const killCpu = { replicas: replicasCpu(survivors), postgres: postgresCpu() };
   const killedAt = performance.now();
+  const killFailed = clusterLinks.failed();
   await doomed.signal('SIGKILL');
   if (restart) {
     const i = replicas.indexOf(doomed);
@@ -472,7 +476,7 @@ try {
     replicas_cpu_ms_per_link: round(killCpuMs.replicas / held, 2),
     postgres_cpu_ms_per_link: round(killCpuMs.postgres / held, 2),
     ...(single ? { ratio_to_single_restart: round(back / single.back, 2) } : {}),
-    failed_attempts: clusterLinks.failed(),
+    failed_attempts: clusterLinks.failed() - killFailed,
   });
   if (!restart) {
     await until('the dead replica declared lost and the others reporting every link', reported(2), 120);
