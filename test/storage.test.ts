@@ -407,25 +407,50 @@ describe('prepared statements on postgres', { skip: pgUrl ? false : 'needs MUSTE
   });
 });
 
-describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' }, () => {
-  test('a node whose link comes up at a live replica while the sweep runs stays online (a cold start of the cluster)', async () => {
-    const opened = await backends.find((b) => b.name === 'postgres')!.open();
-    const { database } = opened;
-    const other = new pg.Client({
-      connectionString: pgUrl,
-      options: `-c search_path=${database.schema}`,
+/**
+ * A server's services over a PostgreSQL schema of their own, with an admin, the default space and its claim token,
+ * and `other`, a second connection to the schema (another replica or an administrator holding rows); all of it
+ * closed afterwards, on failure too (an open pool would keep the test process alive after a failed assertion).
+ */
+async function onOwnSchema(
+  run: (c: {
+    database: OpenDatabase;
+    services: Services;
+    clock: ReturnType<typeof manualClock>;
+    spaceId: string;
+    token: string;
+    other: pg.Client;
+  }) => Promise<void>,
+) {
+  const opened = await backends.find((b) => b.name === 'postgres')!.open();
+  const { database } = opened;
+  const other = new pg.Client({
+    connectionString: pgUrl,
+    options: `-c search_path=${database.schema}`,
+  });
+  try {
+    await migrateToLatest(database);
+    const clock = manualClock();
+    const { services } = await buildInProcess(database, clock);
+    const admin = await services.auth.createUser(SYSTEM, {
+      username: 'admin',
+      password: 'admin-password-1',
+      role: 'admin',
     });
-    try {
-      await migrateToLatest(database);
-      const clock = manualClock();
-      const { services } = await buildInProcess(database, clock);
-      const admin = await services.auth.createUser(SYSTEM, {
-        username: 'admin',
-        password: 'admin-password-1',
-        role: 'admin',
-      });
-      const spaceId = (await services.spaces.ensureDefaultSpace(admin.id)).space.id;
-      const token = (await services.tokens.getSpaceToken(spaceId)).token;
+    const spaceId = (await services.spaces.ensureDefaultSpace(admin.id)).space.id;
+    const token = (await services.tokens.getSpaceToken(spaceId)).token;
+    await other.connect();
+    await run({ database, services, clock, spaceId, token, other });
+  } finally {
+    await other.end().catch(() => undefined);
+    await database.close();
+    await opened.cleanup();
+  }
+}
+
+describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' }, () => {
+  test('a node whose link comes up at a live replica while the sweep runs stays online (a cold start of the cluster)', () =>
+    onOwnSchema(async ({ database, services, clock, token, other }) => {
       // `id` is linking again, at a live replica; `stillAway`'s agent has not come back yet.
       const [id, stillAway] = [randomUUID(), randomUUID()];
       for (const node of [id, stillAway])
@@ -461,7 +486,6 @@ describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUST
           work_at: null,
         })
         .execute();
-      await other.connect();
       const holder = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
       await other.query('begin');
       await other.query('update nodes set status = $1, since = $2, link_replica = $3 where id = $4', [
@@ -492,38 +516,17 @@ describe("a new leader's sweep on postgres", { skip: pgUrl ? false : 'needs MUST
           .executeTakeFirstOrThrow();
       assert.deepEqual(await presence(id), { status: 'online', link_replica: 'replica-live' });
       assert.deepEqual(await presence(stillAway), { status: 'offline', link_replica: null });
-    } finally {
-      // Closed on failure too: an open pool would keep the test process alive after a failed assertion.
-      await other.end().catch(() => undefined);
-      await database.close();
-      await opened.cleanup();
-    }
-  });
+    }));
 });
 
 describe(
   'claims on a token with no limit, on postgres',
   { skip: pgUrl ? false : 'needs MUSTER_TEST_PG_URL' },
   () => {
-    test("commit without waiting on the token's row; their uses are counted once it is free", async () => {
-      const opened = await backends.find((b) => b.name === 'postgres')!.open();
-      const { database } = opened;
-      const other = new pg.Client({
-        connectionString: pgUrl,
-        options: `-c search_path=${database.schema}`,
-      });
-      try {
-        await migrateToLatest(database);
-        const { services } = await buildInProcess(database, manualClock());
-        const admin = await services.auth.createUser(SYSTEM, {
-          username: 'admin',
-          password: 'admin-password-1',
-          role: 'admin',
-        });
-        const spaceId = (await services.spaces.ensureDefaultSpace(admin.id)).space.id;
-        const { token, uses } = await services.tokens.getSpaceToken(spaceId);
+    test("commit without waiting on the token's row; their uses are counted once it is free", () =>
+      onOwnSchema(async ({ services, spaceId, token, other }) => {
+        const { uses } = await services.tokens.getSpaceToken(spaceId);
         // Another transaction holds the token's row (an administrator changing its limits, or a claim counting).
-        await other.connect();
         await other.query('begin');
         const held = await other.query(
           "select id from tokens where space_id = $1 and kind = 'space_claim' and revoked_at is null for update",
@@ -562,11 +565,6 @@ describe(
           ['claimed', 'claimed', 'claimed'],
         );
         assert.equal((await services.tokens.getSpaceToken(spaceId)).uses, uses + ids.length);
-      } finally {
-        await other.end().catch(() => undefined);
-        await database.close();
-        await opened.cleanup();
-      }
-    });
+      }));
   },
 );

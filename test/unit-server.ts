@@ -7,6 +7,7 @@ import type { MusterEvent } from '../src/protocol/api/events.ts';
 import type { ServerFrame } from '../src/protocol/link-frames.ts';
 import { createSealer } from '../src/server/crypto.ts';
 import { migrateToLatest, openDatabase } from '../src/server/db/database.ts';
+import type { NotificationChannelsTable } from '../src/server/db/schema.ts';
 import { createEventBus } from '../src/server/events/event-bus.ts';
 import type { LinkPort } from '../src/server/link/link-port.ts';
 import { manualTime } from '../src/server/manual-time.ts';
@@ -44,6 +45,20 @@ export function recordingLink() {
   };
   return { link, online, sent };
 }
+
+/** A notification channel's row as stored (its configuration stands in for the sealed one). */
+export const channelRow = (id: string, at = 0): NotificationChannelsTable => ({
+  id,
+  name: id,
+  type: 'webhook',
+  config: 'sealed',
+  enabled: 1,
+  failures: 0,
+  last_error: null,
+  last_sent_at: null,
+  created_at: at,
+  updated_at: at,
+});
 
 export async function memoryServer() {
   const time = manualTime();

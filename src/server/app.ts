@@ -66,7 +66,6 @@ import { agentExecutables } from './operations/agent-executables.ts';
 import { createAgentUpdates } from './operations/agent-updates.ts';
 import { createClaimNode } from './operations/claim-node.ts';
 import { createEnrollNode } from './operations/enroll-node.ts';
-import { createTokenUses } from './tokens/token-uses.ts';
 import { createHostConfig } from './operations/host-config.ts';
 import { createHousekeeping, type Retention } from './operations/housekeeping.ts';
 import { createFleetLife } from './operations/fleet-life.ts';
@@ -82,6 +81,7 @@ import { createStore } from './repos/store.ts';
 import { createSchedulesService } from './schedules/schedules-service.ts';
 import { createSpacesService } from './spaces/spaces-service.ts';
 import { createEnrollmentService } from './tokens/enrollment-service.ts';
+import { createTokenUses } from './tokens/token-uses.ts';
 import { createTokensService } from './tokens/tokens-service.ts';
 
 export interface AppDeps {

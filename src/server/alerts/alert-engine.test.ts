@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AlertView } from '../../protocol/api/alerts.ts';
-import { memoryServer, type MemoryServer } from '../../../test/unit-server.ts';
+import { channelRow, memoryServer, type MemoryServer } from '../../../test/unit-server.ts';
 import { SYSTEM } from '../actor.ts';
 import type { Repos } from '../repos/store.ts';
 import { createAlertEngine, FLAP_HOLD_MS, type AlertOutbox } from './alert-engine.ts';
@@ -28,18 +28,7 @@ describe('alert engine', () => {
     s = await memoryServer();
     const rules = createAlertRules({ store: s.store, clock: s.clock });
     silences = createSilences({ store: s.store, clock: s.clock });
-    await s.store.repos.notifications.insertChannel({
-      id: 'hook',
-      name: 'hook',
-      type: 'webhook',
-      config: 'sealed',
-      enabled: 1,
-      failures: 0,
-      last_error: null,
-      last_sent_at: null,
-      created_at: 0,
-      updated_at: 0,
-    });
+    await s.store.repos.notifications.insertChannel(channelRow('hook'));
     await rules.create(SYSTEM, {
       name: 'offline',
       kind: 'node_offline',

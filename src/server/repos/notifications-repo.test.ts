@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { channelRow } from '../../../test/unit-server.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { createNotificationsRepo } from './notifications-repo.ts';
 
@@ -9,18 +10,7 @@ test('a claimed delivery is taken by nobody else until its claim runs out, or un
   try {
     const repo = createNotificationsRepo(database.db);
     const t0 = 1_000_000;
-    await repo.insertChannel({
-      id: 'hook',
-      name: 'hook',
-      type: 'webhook',
-      config: 'sealed',
-      enabled: 1,
-      failures: 0,
-      last_error: null,
-      last_sent_at: null,
-      created_at: t0,
-      updated_at: t0,
-    });
+    await repo.insertChannel(channelRow('hook', t0));
     await repo.enqueue([
       {
         id: 'n1',
