@@ -55,6 +55,8 @@ function parseRooms(rooms: unknown): string[] | null {
 }
 
 export type ClaimOutcome = { kind: 'claimed' | 'retry'; nodeId: string; spaceId: string };
+/** The claim's transaction decided: the outcome, and the token whose use is counted after the commit. */
+type Decided = ClaimOutcome & { countUseOf?: string | null };
 
 /**
  * The claim endpoint's rules: validate every field with its own error key, then consume the token, create the
@@ -91,66 +93,64 @@ export function createClaimNode(deps: { store: Store; clock: Clock; bus: EventBu
         throw new ClaimError('ErrForbidden', 'the claim token is missing or malformed');
       const mGUID = typeof body.mGUID === 'string' && body.mGUID.length <= 64 ? body.mGUID : null;
 
-      const outcome = await store.transaction(
-        async (r): Promise<ClaimOutcome & { countUseOf?: string | null }> => {
-          const { tokens, nodes } = r;
-          const now = clock.now();
-          const t = await tokens.findBySecretHash(sha256Hex(token));
-          if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
+      const outcome = await store.transaction(async (r): Promise<Decided> => {
+        const { tokens, nodes } = r;
+        const now = clock.now();
+        const t = await tokens.findBySecretHash(sha256Hex(token));
+        if (!t) throw new ClaimError('ErrForbidden', 'the claim token is not valid for this server');
 
-          /**
-           * A node with this id may exist: the same machine asking again (its first answer was lost) is answered
-           * as a retry, another key or space is a clash; with no such node, `refusal` stands.
-           */
-          const retryOr = async (refusal: ClaimError): Promise<ClaimOutcome> => {
-            const existing = await nodes.findNode(claimedId);
-            if (!existing) throw refusal;
-            const secrets = await nodes.findSecrets(claimedId);
-            if (
-              existing.status !== 'removed' &&
-              secrets?.public_key === publicKey &&
-              existing.space_id === t.space_id
-            )
-              return { kind: 'retry', nodeId: claimedId, spaceId: t.space_id };
-            throw new ClaimError(
-              'ErrAlreadyClaimed',
-              `node id ${claimedId} is already registered with another key or space`,
-            );
-          };
+        /**
+         * A node with this id may exist: the same machine asking again (its first answer was lost) is answered
+         * as a retry, another key or space is a clash; with no such node, `refusal` stands.
+         */
+        const retryOr = async (refusal: ClaimError): Promise<ClaimOutcome> => {
+          const existing = await nodes.findNode(claimedId);
+          if (!existing) throw refusal;
+          const secrets = await nodes.findSecrets(claimedId);
+          if (
+            existing.status !== 'removed' &&
+            secrets?.public_key === publicKey &&
+            existing.space_id === t.space_id
+          )
+            return { kind: 'retry', nodeId: claimedId, spaceId: t.space_id };
+          throw new ClaimError(
+            'ErrAlreadyClaimed',
+            `node id ${claimedId} is already registered with another key or space`,
+          );
+        };
 
-          // A retry is answered whatever became of the token since (used up, expired): it claims nothing new.
-          const unusable =
-            tokenUnusableReason(t, now) ??
-            (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase()
-              ? 'the token is bound to another hostname'
-              : null);
-          if (unusable) return retryOr(new ClaimError('ErrForbidden', unusable));
+        // A retry is answered whatever became of the token since (used up, expired): it claims nothing new.
+        const unusable =
+          tokenUnusableReason(t, now) ??
+          (t.hostname !== null && t.hostname.toLowerCase() !== hostname.toLowerCase()
+            ? 'the token is bound to another hostname'
+            : null);
+        if (unusable) return retryOr(new ClaimError('ErrForbidden', unusable));
 
-          const admitted = await admitNode(r, t, {
-            id: claimedId,
-            hostname,
-            machineGuid: mGUID,
-            publicKey,
-            bearerHash: null,
-            rooms,
-            now,
-            ephemeral: body.ephemeral === true,
-            audit: {
-              action: 'node.claimed',
-              detail: { hostname, token_id: t.id, machine_guid: mGUID },
-              ip: sourceIp,
-            },
-          });
-          if (!admitted)
-            return retryOr(new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`));
-          return {
-            kind: 'claimed',
-            nodeId: claimedId,
-            spaceId: t.space_id,
-            countUseOf: usesCountedAfter(t) ? t.id : null,
-          };
-        },
-      );
+        const admitted = await admitNode(r, t, {
+          id: claimedId,
+          hostname,
+          machineGuid: mGUID,
+          publicKey,
+          bearerHash: null,
+          rooms,
+          now,
+          ephemeral: body.ephemeral === true,
+          audit: {
+            action: 'node.claimed',
+            detail: { hostname, token_id: t.id, machine_guid: mGUID },
+            ip: sourceIp,
+          },
+        });
+        if (!admitted)
+          return retryOr(new ClaimError('ErrAlreadyClaimed', `node id ${claimedId} is already registered`));
+        return {
+          kind: 'claimed',
+          nodeId: claimedId,
+          spaceId: t.space_id,
+          countUseOf: usesCountedAfter(t) ? t.id : null,
+        };
+      });
 
       if (outcome.kind === 'claimed') {
         if (outcome.countUseOf) await tokenUses.count(outcome.countUseOf);
